@@ -1,0 +1,67 @@
+//===- BufferizeDispatch.cpp - Bufferize dispatch functions onto stacks ---===//
+
+#include "Codegen/LLVMCPU/Passes.h"
+
+#include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
+#include "mlir/Dialect/Bufferization/Transforms/Transforms.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::tessera::llvmcpu {
+#define GEN_PASS_DEF_BUFFERIZEDISPATCHPASS
+#include "Codegen/LLVMCPU/Passes.h.inc"
+} // namespace mlir::tessera::llvmcpu
+
+using namespace mlir;
+
+namespace {
+
+struct BufferizeDispatchPass
+    : public tessera::llvmcpu::impl::BufferizeDispatchPassBase<
+          BufferizeDispatchPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    IRRewriter rewriter(&getContext());
+    if (failed(bufferization::eliminateEmptyTensors(rewriter, module)))
+      return signalPassFailure();
+
+    bufferization::OneShotBufferizationOptions options;
+    options.bufferizeFunctionBoundaries = false;
+    options.allowReturnAllocsFromLoops = true;
+    options.setFunctionBoundaryTypeConversion(
+        bufferization::LayoutMapOption::IdentityLayoutMap);
+    // No C library in an executable: temporaries live on the stack and
+    // copies are plain loops.
+    options.allocationFn = [](OpBuilder &b, Location loc, MemRefType type,
+                              ValueRange dynamicSizes,
+                              unsigned alignment) -> FailureOr<Value> {
+      IntegerAttr align =
+          alignment ? b.getI64IntegerAttr(alignment) : IntegerAttr();
+      return memref::AllocaOp::create(b, loc, type, dynamicSizes, align)
+          .getResult();
+    };
+    options.memCpyFn = [](OpBuilder &b, Location loc, Value from,
+                          Value to) -> LogicalResult {
+      linalg::CopyOp::create(b, loc, from, to);
+      return success();
+    };
+    bufferization::BufferizationState state;
+    if (failed(bufferization::runOneShotBufferize(module, options, state)))
+      return signalPassFailure();
+
+    // A stack allocation inside a loop would grow the stack per iteration.
+    WalkResult result = module.walk([&](memref::AllocaOp alloca) {
+      auto func = alloca->getParentOfType<func::FuncOp>();
+      if (alloca->getBlock() == &func.getBody().front())
+        return WalkResult::advance();
+      alloca.emitOpError()
+          << "needs a temporary buffer inside a loop, which the CPU backend "
+             "cannot place on the stack";
+      return WalkResult::interrupt();
+    });
+    if (result.wasInterrupted())
+      signalPassFailure();
+  }
+};
+
+} // namespace

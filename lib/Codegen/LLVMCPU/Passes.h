@@ -1,0 +1,34 @@
+//===- Passes.h - llvm-cpu code generation --------------------*- C++ -*-===//
+#ifndef TESSERA_CODEGEN_LLVMCPU_PASSES_H
+#define TESSERA_CODEGEN_LLVMCPU_PASSES_H
+
+#include "Dialect/HAL/IR/HALOps.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassManager.h"
+
+namespace mlir::tessera::llvmcpu {
+
+#define GEN_PASS_DECL
+#include "Codegen/LLVMCPU/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "Codegen/LLVMCPU/Passes.h.inc"
+
+/// The root op of a dispatch function: the producer of the first value
+/// stored to a binding. Null when there is none.
+Operation *findRootOp(func::FuncOp func);
+
+/// The codegen pipeline, nested on hal.executable.variant ops.
+void buildLLVMCPUCodegenPipeline(OpPassManager &variantPassManager);
+
+} // namespace mlir::tessera::llvmcpu
+
+#endif // TESSERA_CODEGEN_LLVMCPU_PASSES_H

@@ -1,0 +1,65 @@
+//===- Passes.td - llvm-cpu code generation ----------------*- tablegen -*-===//
+#ifndef TESSERA_CODEGEN_LLVMCPU_PASSES
+#define TESSERA_CODEGEN_LLVMCPU_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def SelectLoweringConfigPass
+    : Pass<"tessera-llvmcpu-select-lowering-config", "mlir::ModuleOp"> {
+  let summary = "Chooses workgroup tile sizes for each dispatch's root op";
+  let description = [{
+    Marks the root op of every dispatch function (the op whose result is
+    stored to a binding) with `#hal.lowering_config<workgroup = [...]>`:
+    64 for the innermost parallel loop, 32 for the next, 1 for outer ones,
+    0 for reductions and for parallel loops along which a fused reduction
+    would be recomputed.
+  }];
+  let dependentDialects = ["mlir::tessera::hal::HALDialect"];
+}
+
+def TileAndDistributeToWorkgroupsPass
+    : Pass<"tessera-llvmcpu-tile-and-distribute-to-workgroups",
+           "mlir::tessera::hal::ExecutableVariantOp"> {
+  let summary = "Tiles each root op, fuses its producers and maps the tiles "
+                "onto workgroup ids";
+  let description = [{
+    Tiles the root op by its lowering config (scf.forall), fuses producers
+    into the tile, then replaces the loop by the tile of the running
+    workgroup (`hal.interface.workgroup.id`). The export's count region is
+    rewritten to the matching grid: ceildiv(workload, tile) per tiled loop,
+    x innermost, z the product of the outer ones.
+  }];
+  let dependentDialects = [
+    "mlir::scf::SCFDialect", "mlir::tensor::TensorDialect",
+    "mlir::arith::ArithDialect", "mlir::affine::AffineDialect"];
+}
+
+def BufferizeDispatchPass
+    : Pass<"tessera-llvmcpu-bufferize", "mlir::ModuleOp"> {
+  let summary = "One-shot bufferization of dispatch functions, no heap";
+  let description = [{
+    Bufferizes in place into the bindings; copies become linalg.copy;
+    temporaries become stack allocations (executables are linked without a
+    C library, so there is no malloc).
+  }];
+  let dependentDialects = [
+    "mlir::bufferization::BufferizationDialect", "mlir::memref::MemRefDialect",
+    "mlir::linalg::LinalgDialect"];
+}
+
+def LowerToLLVMPass
+    : Pass<"tessera-llvmcpu-lower-to-llvm",
+           "mlir::tessera::hal::ExecutableVariantOp"> {
+  let summary = "Lowers dispatch functions to the LLVM dialect with the "
+                "executable-library ABI";
+  let description = [{
+    Each export becomes `i32 @name(ptr %environment, ptr %dispatch_state,
+    ptr %workgroup_state)` (runtime/include/tessera/executable_library.h);
+    interface ops read bindings, push constants and workgroup ids from the
+    two state structs. Math ops use polynomial approximations so that no
+    libm call remains.
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
+#endif // TESSERA_CODEGEN_LLVMCPU_PASSES

@@ -1,0 +1,293 @@
+//===- FormDispatches.cpp - Group linalg ops into outlined dispatches -----===//
+//
+// Roots are found walking each function backwards; every root pulls in the
+// producers that only it uses (empties, fills, elementwise ops, and
+// reductions feeding an elementwise consumer). The group is outlined into a
+// flow.executable and replaced by a flow.dispatch.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Dialect/Flow/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace mlir::tessera::flow {
+#define GEN_PASS_DEF_FORMDISPATCHESPASS
+#include "Dialect/Flow/Transforms/Passes.h.inc"
+} // namespace mlir::tessera::flow
+
+using namespace mlir;
+using namespace mlir::tessera;
+
+namespace {
+
+using Group = llvm::SetVector<Operation *>;
+
+bool isRootCandidate(Operation *op) {
+  return isa<linalg::LinalgOp, tensor::PadOp>(op);
+}
+
+bool hasReductionLoops(Operation *op) {
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  return linalgOp && linalgOp.getNumReductionLoops() > 0;
+}
+
+/// Constants cheap enough to clone into every dispatch that uses them.
+bool isClonableConstant(Operation *op) {
+  auto constant = dyn_cast_or_null<arith::ConstantOp>(op);
+  if (!constant)
+    return false;
+  if (!isa<ShapedType>(constant.getType()))
+    return true;
+  auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
+  return dense && dense.isSplat();
+}
+
+/// Can `producer` join the group of `consumer`?
+bool isFusableInto(Operation *producer, Operation *consumer,
+                   const Group &group) {
+  if (!isa<tensor::EmptyOp, linalg::LinalgOp>(producer))
+    return false;
+  for (Operation *user : producer->getUsers())
+    if (!group.contains(user))
+      return false;
+  // A reduction (matmul, conv, reduce) only fuses into an all-parallel
+  // consumer; two contractions in one tile would recompute the first.
+  if (hasReductionLoops(producer)) {
+    auto consumerLinalg = dyn_cast<linalg::LinalgOp>(consumer);
+    if (!consumerLinalg ||
+        consumerLinalg.getNumLoops() != consumerLinalg.getNumParallelLoops())
+      return false;
+  }
+  return true;
+}
+
+Group collectGroup(Operation *root, DenseSet<Operation *> &assigned) {
+  Group group;
+  group.insert(root);
+  SmallVector<Operation *> worklist = {root};
+  while (!worklist.empty()) {
+    Operation *consumer = worklist.pop_back_val();
+    for (Value operand : consumer->getOperands()) {
+      Operation *producer = operand.getDefiningOp();
+      if (!producer || assigned.contains(producer) ||
+          group.contains(producer) ||
+          producer->getBlock() != root->getBlock())
+        continue;
+      if (!isFusableInto(producer, consumer, group))
+        continue;
+      group.insert(producer);
+      worklist.push_back(producer);
+    }
+  }
+  for (Operation *op : group)
+    assigned.insert(op);
+  return group;
+}
+
+std::string describeRoot(Operation *root) {
+  std::string name;
+  if (auto generic = dyn_cast<linalg::GenericOp>(root))
+    name = generic.getNumReductionLoops() ? "reduction" : "elementwise";
+  else
+    name = root->getName().stripDialect().str();
+  auto type = dyn_cast<RankedTensorType>(root->getResult(0).getType());
+  if (!type)
+    return name;
+  name += "_";
+  llvm::interleave(
+      type.getShape(),
+      [&](int64_t dim) {
+        name += ShapedType::isDynamic(dim) ? "D" : std::to_string(dim);
+      },
+      [&] { name += "x"; });
+  return name;
+}
+
+/// Host values for the dynamic dims of `value` (a group result), built before
+/// `builder`'s insertion point.
+FailureOr<SmallVector<Value>> getDynamicDims(OpBuilder &builder, Value value,
+                                             const Group &group) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<Value> dims;
+  if (type.hasStaticShape())
+    return dims;
+  Operation *def = value.getDefiningOp();
+  if (!def || !group.contains(def)) {
+    for (auto [index, size] : llvm::enumerate(type.getShape()))
+      if (ShapedType::isDynamic(size))
+        dims.push_back(
+            tensor::DimOp::create(builder, value.getLoc(), value, index));
+    return dims;
+  }
+  if (auto empty = dyn_cast<tensor::EmptyOp>(def)) {
+    for (Value size : empty.getDynamicSizes())
+      if (size.getDefiningOp() && group.contains(size.getDefiningOp()))
+        return failure();
+    return SmallVector<Value>(empty.getDynamicSizes());
+  }
+  if (auto dps = dyn_cast<DestinationStyleOpInterface>(def)) {
+    auto result = cast<OpResult>(value);
+    return getDynamicDims(builder, dps.getDpsInits()[result.getResultNumber()],
+                          group);
+  }
+  return failure();
+}
+
+struct FormDispatchesPass
+    : public tessera::flow::impl::FormDispatchesPassBase<FormDispatchesPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<func::FuncOp> funcs(module.getOps<func::FuncOp>());
+    for (func::FuncOp func : funcs)
+      if (failed(formDispatches(func)))
+        return signalPassFailure();
+  }
+
+  LogicalResult formDispatches(func::FuncOp func) {
+    if (func.isExternal())
+      return success();
+    DenseSet<Operation *> assigned;
+    SmallVector<Group> groups;
+    Block &body = func.getBody().front();
+    for (Operation &op : llvm::reverse(body.getOperations())) {
+      if (assigned.contains(&op) || !isRootCandidate(&op))
+        continue;
+      groups.push_back(collectGroup(&op, assigned));
+    }
+    // Number dispatches in program order.
+    std::reverse(groups.begin(), groups.end());
+    unsigned ordinal = 0;
+    for (Group &group : groups)
+      if (failed(outline(func, group, ordinal++)))
+        return failure();
+    return success();
+  }
+
+  LogicalResult outline(func::FuncOp func, Group &group, unsigned ordinal) {
+    Operation *root = group.front();
+    // Ops in block order; the root is last.
+    SmallVector<Operation *> ops(group.begin(), group.end());
+    llvm::sort(ops, [](Operation *a, Operation *b) {
+      return a->isBeforeInBlock(b);
+    });
+
+    // Operands from outside the group, and constants to clone.
+    llvm::SetVector<Value> inputs;
+    llvm::SetVector<Operation *> clonedConstants;
+    for (Operation *op : ops) {
+      op->walk([&](Operation *nested) {
+        for (Value operand : nested->getOperands()) {
+          // Values of the op's own regions are not inputs.
+          if (op->isAncestor(operand.getParentRegion()->getParentOp()))
+            continue;
+          Operation *def = operand.getDefiningOp();
+          if (def && group.contains(def))
+            continue;
+          if (isClonableConstant(def))
+            clonedConstants.insert(def);
+          else
+            inputs.insert(operand);
+        }
+      });
+    }
+
+    OpBuilder builder(root);
+    Location loc = root->getLoc();
+    MLIRContext *ctx = &getContext();
+    std::string funcName = func.getSymName().str();
+    std::string executableName =
+        funcName + "_dispatch_" + std::to_string(ordinal);
+    std::string entryName = executableName + "_" + describeRoot(root);
+
+    // Workload and result dims, computed on the host.
+    SmallVector<Value> resultDims;
+    SmallVector<Value> workload;
+    for (Value result : root->getResults()) {
+      auto dims = getDynamicDims(builder, result, group);
+      if (failed(dims))
+        return root->emitError()
+               << "cannot compute the dynamic result shape of this dispatch "
+                  "root on the host";
+      resultDims.append(dims->begin(), dims->end());
+    }
+    {
+      auto type = cast<RankedTensorType>(root->getResult(0).getType());
+      auto dims = getDynamicDims(builder, root->getResult(0), group);
+      unsigned dynamicIndex = 0;
+      for (int64_t size : type.getShape()) {
+        if (ShapedType::isDynamic(size))
+          workload.push_back((*dims)[dynamicIndex++]);
+        else
+          workload.push_back(
+              arith::ConstantIndexOp::create(builder, loc, size));
+      }
+    }
+    SmallVector<Value> inputDims;
+    for (Value input : inputs) {
+      auto type = dyn_cast<RankedTensorType>(input.getType());
+      if (!type) {
+        if (isa<ShapedType>(input.getType()))
+          return root->emitError() << "unsupported dispatch operand type "
+                                   << input.getType();
+        continue;
+      }
+      for (auto [index, size] : llvm::enumerate(type.getShape()))
+        if (ShapedType::isDynamic(size))
+          inputDims.push_back(
+              tensor::DimOp::create(builder, loc, input, index));
+    }
+
+    // The executable: export + module with the outlined function.
+    OpBuilder moduleBuilder(func);
+    auto executable =
+        flow::ExecutableOp::create(moduleBuilder, loc, executableName);
+    executable.setPrivate();
+    OpBuilder exeBuilder = OpBuilder::atBlockBegin(&executable.getBlock());
+    auto exportOp = flow::ExecutableExportOp::create(
+        exeBuilder, loc, StringAttr(), StringAttr::get(ctx, entryName));
+    (void)exportOp;
+    auto innerModule = ModuleOp::create(exeBuilder, loc);
+    SmallVector<Type> inputTypes;
+    for (Value input : inputs)
+      inputTypes.push_back(input.getType());
+    auto funcType =
+        FunctionType::get(ctx, inputTypes, root->getResultTypes());
+    OpBuilder innerBuilder = OpBuilder::atBlockBegin(innerModule.getBody());
+    auto dispatchFunc =
+        func::FuncOp::create(innerBuilder, loc, entryName, funcType);
+    Block *entry = dispatchFunc.addEntryBlock();
+    OpBuilder bodyBuilder = OpBuilder::atBlockBegin(entry);
+    IRMapping mapping;
+    for (auto [input, arg] : llvm::zip(inputs, entry->getArguments()))
+      mapping.map(input, arg);
+    for (Operation *constant : clonedConstants)
+      bodyBuilder.clone(*constant, mapping);
+    for (Operation *op : ops)
+      bodyBuilder.clone(*op, mapping);
+    SmallVector<Value> returned;
+    for (Value result : root->getResults())
+      returned.push_back(mapping.lookup(result));
+    func::ReturnOp::create(bodyBuilder, loc, returned);
+
+    // The dispatch replaces the group.
+    auto entryRef = SymbolRefAttr::get(
+        ctx, executableName, {FlatSymbolRefAttr::get(ctx, entryName)});
+    auto dispatch = flow::DispatchOp::create(
+        builder, loc, root->getResultTypes(), builder.getArrayAttr({entryRef}),
+        workload, inputs.getArrayRef(), inputDims, resultDims,
+        DenseI64ArrayAttr());
+    root->replaceAllUsesWith(dispatch.getResults());
+    for (Operation *op : llvm::reverse(ops))
+      op->erase();
+    for (Operation *constant : clonedConstants)
+      if (constant->use_empty())
+        constant->erase();
+    return success();
+  }
+};
+
+} // namespace

@@ -1,0 +1,20 @@
+//===- Passes.h - flow transformations ------------------------*- C++ -*-===//
+#ifndef TESSERA_DIALECT_FLOW_TRANSFORMS_PASSES_H
+#define TESSERA_DIALECT_FLOW_TRANSFORMS_PASSES_H
+
+#include "Dialect/Flow/IR/FlowOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::tessera::flow {
+
+#define GEN_PASS_DECL
+#include "Dialect/Flow/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "Dialect/Flow/Transforms/Passes.h.inc"
+
+} // namespace mlir::tessera::flow
+
+#endif // TESSERA_DIALECT_FLOW_TRANSFORMS_PASSES_H

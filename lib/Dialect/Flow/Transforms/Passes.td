@@ -1,0 +1,32 @@
+//===- Passes.td - flow transformations --------------------*- tablegen -*-===//
+#ifndef TESSERA_DIALECT_FLOW_TRANSFORMS_PASSES
+#define TESSERA_DIALECT_FLOW_TRANSFORMS_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def VerifyInputLegalityPass
+    : Pass<"tessera-verify-input-legality", "mlir::ModuleOp"> {
+  let summary = "Rejects input ops the compiler does not support";
+  let description = [{
+    Accepts func, arith, math, tensor and linalg ops (inside linalg regions:
+    arith, math and linalg.yield/index). Anything else gets an error naming
+    the op at its location.
+  }];
+}
+
+def FormDispatchesPass : Pass<"tessera-flow-form-dispatches", "mlir::ModuleOp"> {
+  let summary = "Groups linalg ops into dispatches and outlines them";
+  let description = [{
+    Each root op (the last linalg op of a chain, or a tensor.pad) becomes one
+    dispatch together with the producers used only by it: tensor.empty,
+    fills, elementwise ops and reductions feeding an elementwise consumer.
+    Splat and scalar constants are cloned in. Each dispatch is outlined into
+    a `flow.executable` with one export and replaced by a `flow.dispatch`
+    whose workload is the root's result shape.
+  }];
+  let dependentDialects = ["mlir::tessera::flow::FlowDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
+#endif // TESSERA_DIALECT_FLOW_TRANSFORMS_PASSES

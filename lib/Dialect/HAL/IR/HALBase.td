@@ -1,0 +1,116 @@
+//===- HALBase.td - hal dialect, types and attributes ------*- tablegen -*-===//
+#ifndef TESSERA_DIALECT_HAL_HALBASE
+#define TESSERA_DIALECT_HAL_HALBASE
+
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/BuiltinAttributeInterfaces.td"
+include "mlir/IR/OpBase.td"
+
+def HAL_Dialect : Dialect {
+  let name = "hal";
+  let cppNamespace = "::mlir::tessera::hal";
+  let summary = "Hardware abstraction: executables per target, layouts, "
+                "binaries and the dispatch interface";
+  let useDefaultTypePrinterParser = 1;
+  let useDefaultAttributePrinterParser = 1;
+}
+
+class HAL_Op<string mnemonic, list<Trait> traits = []>
+    : Op<HAL_Dialect, mnemonic, traits>;
+
+//===----------------------------------------------------------------------===//
+// Types
+//===----------------------------------------------------------------------===//
+
+class HAL_Type<string name, string typeMnemonic>
+    : TypeDef<HAL_Dialect, name> {
+  let mnemonic = typeMnemonic;
+}
+
+def HAL_Device : HAL_Type<"Device", "device"> {
+  let summary = "The device a program runs on (queried in count regions)";
+}
+
+def HAL_Executable : HAL_Type<"Executable", "executable"> {
+  let summary = "A loaded executable";
+}
+
+//===----------------------------------------------------------------------===//
+// Attributes
+//===----------------------------------------------------------------------===//
+
+class HAL_Attr<string name, string attrMnemonic, list<Trait> traits = []>
+    : AttrDef<HAL_Dialect, name, traits> {
+  let mnemonic = attrMnemonic;
+}
+
+def HAL_ExecutableTargetAttr
+    : HAL_Attr<"ExecutableTarget", "executable.target"> {
+  let summary = "A compilation target: backend, binary format, configuration";
+  let description = [{
+    `#hal.executable.target<"llvm-cpu", "embedded-elf-x86_64",
+      {target_triple = "x86_64-unknown-linux-gnu", cpu = "skylake-avx512",
+       cpu_features = "+avx512f"}>`
+  }];
+  let parameters = (ins "StringAttr":$backend, "StringAttr":$format,
+                        OptionalParameter<"DictionaryAttr">:$configuration);
+  let assemblyFormat = "`<` $backend `,` $format (`,` $configuration^)? `>`";
+  let extraClassDeclaration = [{
+    /// A string configuration entry or "" when absent.
+    StringRef getConfigString(StringRef key) const;
+  }];
+}
+
+def HAL_ExecutableObjectAttr
+    : HAL_Attr<"ExecutableObject", "executable.object"> {
+  let summary = "An object file linked into an executable (path or data)";
+  let parameters = (ins OptionalParameter<"StringAttr">:$path,
+                        OptionalParameter<"DenseIntElementsAttr">:$data);
+  let assemblyFormat = "`<` `{` struct(params) `}` `>`";
+  let genVerifyDecl = 1;
+}
+
+def HAL_DescriptorSetBindingAttr
+    : HAL_Attr<"DescriptorSetBinding", "descriptor_set.binding"> {
+  let summary = "One binding of a descriptor set: `<0, storage_buffer, ReadOnly>`";
+  let parameters = (ins "int64_t":$ordinal, "StringAttr":$type,
+                        "bool":$readOnly);
+  let hasCustomAssemblyFormat = 1;
+}
+
+def HAL_DescriptorSetLayoutAttr
+    : HAL_Attr<"DescriptorSetLayout", "descriptor_set.layout"> {
+  let summary = "A descriptor set: `<0, bindings = [...]>`";
+  let parameters = (ins "int64_t":$ordinal,
+      ArrayRefParameter<"DescriptorSetBindingAttr", "">:$bindings);
+  let assemblyFormat = "`<` $ordinal `,` `bindings` `=` `[` $bindings `]` `>`";
+}
+
+def HAL_PipelineLayoutAttr : HAL_Attr<"PipelineLayout", "pipeline.layout"> {
+  let summary = "Push constants and descriptor sets an export expects";
+  let description = [{
+    `#hal.pipeline.layout<push_constants = 1, sets = [<0, bindings = [
+       <0, storage_buffer, ReadOnly>, <1, storage_buffer>]>]>`
+  }];
+  let parameters = (ins "int64_t":$pushConstants,
+      ArrayRefParameter<"DescriptorSetLayoutAttr", "">:$sets);
+  let assemblyFormat = [{
+    `<` `push_constants` `=` $pushConstants `,` `sets` `=` `[` $sets `]` `>`
+  }];
+  let extraClassDeclaration = [{
+    /// Total number of bindings over all sets.
+    unsigned getBindingCount() const;
+  }];
+}
+
+def HAL_LoweringConfigAttr : HAL_Attr<"LoweringConfig", "lowering_config"> {
+  let summary = "Codegen decisions for a dispatch's root op";
+  let description = [{
+    `#hal.lowering_config<workgroup = [64, 64, 0]>`: tile sizes per loop of
+    the root op used to distribute it over workgroups (0: not tiled).
+  }];
+  let parameters = (ins ArrayRefParameter<"int64_t", "">:$workgroupTileSizes);
+  let assemblyFormat = "`<` `workgroup` `=` `[` $workgroupTileSizes `]` `>`";
+}
+
+#endif // TESSERA_DIALECT_HAL_HALBASE

@@ -1,0 +1,37 @@
+//===- Passes.td - hal transformations ---------------------*- tablegen -*-===//
+#ifndef TESSERA_DIALECT_HAL_TRANSFORMS_PASSES
+#define TESSERA_DIALECT_HAL_TRANSFORMS_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def MaterializeInterfacesPass
+    : Pass<"tessera-hal-materialize-interfaces", "mlir::ModuleOp"> {
+  let summary = "Turns flow executables into hal executables per target";
+  let description = [{
+    Each `flow.executable` becomes a `hal.executable` with one variant per
+    target. Every export gets a pipeline layout (one binding per tensor
+    operand, read-only unless a result is tied to it, then one per result;
+    one 32-bit push constant per scalar operand and per dynamic dimension)
+    and a count region that maps the workload to a grid. The implementing
+    function is rewritten to read its operands through
+    `hal.interface.binding.subspan` / `hal.interface.constant.load` and to
+    store its results into the result bindings. Dispatches are rewritten to
+    name `@executable::@variant::@export` for every variant.
+  }];
+  let options = [
+    ListOption<"targets", "targets", "std::string",
+               "Target backends (llvm-cpu)">,
+    Option<"targetTriple", "triple", "std::string", "\"x86_64-unknown-linux-gnu\"",
+           "Target triple of llvm-cpu variants">,
+    Option<"targetCpu", "cpu", "std::string", "\"generic\"",
+           "CPU name of llvm-cpu variants">,
+    Option<"targetCpuFeatures", "cpu-features", "std::string", "\"\"",
+           "CPU features of llvm-cpu variants (+avx2,...)">,
+  ];
+  let dependentDialects = [
+    "mlir::tessera::hal::HALDialect", "mlir::arith::ArithDialect",
+    "mlir::bufferization::BufferizationDialect",
+    "mlir::memref::MemRefDialect"];
+}
+
+#endif // TESSERA_DIALECT_HAL_TRANSFORMS_PASSES

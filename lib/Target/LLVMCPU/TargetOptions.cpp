@@ -1,0 +1,72 @@
+//===- TargetOptions.cpp - llvm-cpu target selection ----------------------===//
+
+#include "Target/LLVMCPU/TargetOptions.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
+
+#include <mutex>
+
+namespace mlir::tessera::target {
+
+LLVMCPUTarget resolveLLVMCPUTarget(std::string triple, std::string cpu,
+                                   std::string features) {
+  LLVMCPUTarget target;
+  bool hostTriple = triple.empty() || triple == "host";
+  target.triple = hostTriple ? llvm::sys::getProcessTriple() : triple;
+  target.cpu = cpu == "host" ? llvm::sys::getHostCPUName().str() : cpu;
+  if (features == "host") {
+    std::string list;
+    for (auto &feature : llvm::sys::getHostCPUFeatures()) {
+      if (!list.empty())
+        list += ",";
+      list += (feature.second ? "+" : "-") + feature.first().str();
+    }
+    target.features = list;
+  } else {
+    target.features = features;
+  }
+  return target;
+}
+
+void initializeLLVMTargets() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    llvm::InitializeAllTargetInfos();
+    llvm::InitializeAllTargets();
+    llvm::InitializeAllTargetMCs();
+    llvm::InitializeAllAsmPrinters();
+  });
+}
+
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+createTargetMachine(const LLVMCPUTarget &target, unsigned optLevel) {
+  initializeLLVMTargets();
+  llvm::Triple triple(target.triple);
+  std::string error;
+  const llvm::Target *llvmTarget =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!llvmTarget)
+    return llvm::createStringError("unknown target triple '" + target.triple +
+                                   "': " + error);
+  llvm::TargetOptions options;
+  auto level = optLevel == 0   ? llvm::CodeGenOptLevel::None
+               : optLevel == 1 ? llvm::CodeGenOptLevel::Less
+               : optLevel == 2 ? llvm::CodeGenOptLevel::Default
+                               : llvm::CodeGenOptLevel::Aggressive;
+  std::unique_ptr<llvm::TargetMachine> machine(
+      llvmTarget->createTargetMachine(triple, target.cpu, target.features,
+                                      options, llvm::Reloc::PIC_,
+                                      std::nullopt, level));
+  if (!machine)
+    return llvm::createStringError("cannot create a target machine for '" +
+                                   target.triple + "' cpu '" + target.cpu +
+                                   "'");
+  return machine;
+}
+
+} // namespace mlir::tessera::target

@@ -1,0 +1,35 @@
+//===- TargetOptions.h - llvm-cpu target selection ------------*- C++ -*-===//
+#ifndef TESSERA_TARGET_LLVMCPU_TARGETOPTIONS_H
+#define TESSERA_TARGET_LLVMCPU_TARGETOPTIONS_H
+
+#include "llvm/Support/Error.h"
+
+#include <memory>
+#include <string>
+
+namespace llvm {
+class TargetMachine;
+}
+
+namespace mlir::tessera::target {
+
+/// Resolves "host" in the triple ("" too), cpu and features to what this
+/// machine is: the process triple, LLVM's host CPU name and its feature list.
+struct LLVMCPUTarget {
+  std::string triple;
+  std::string cpu;
+  std::string features;
+};
+LLVMCPUTarget resolveLLVMCPUTarget(std::string triple, std::string cpu,
+                                   std::string features);
+
+/// Registers LLVM's targets once per process.
+void initializeLLVMTargets();
+
+/// A TargetMachine producing position-independent code for `target`.
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+createTargetMachine(const LLVMCPUTarget &target, unsigned optLevel);
+
+} // namespace mlir::tessera::target
+
+#endif // TESSERA_TARGET_LLVMCPU_TARGETOPTIONS_H

@@ -1,0 +1,73 @@
+/*===- executable_library.h - ABI of compiled CPU executables ------------===*
+ *
+ * A CPU executable is a shared library (ELF for now) with no dependencies,
+ * not even libc. It exports one function per dispatch entry point, under the
+ * export's name, and one query function that describes them all. The
+ * compiler (lib/Codegen/LLVMCPU, lib/Target/LLVMCPU) produces this ABI; the
+ * runtime consumes it. Plain C so that both sides, and hand-written
+ * executables, can include it.
+ *
+ *===----------------------------------------------------------------------===*/
+#ifndef TESSERA_EXECUTABLE_LIBRARY_H
+#define TESSERA_EXECUTABLE_LIBRARY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TESSERA_EXECUTABLE_LIBRARY_VERSION_0 0u
+#define TESSERA_EXECUTABLE_LIBRARY_QUERY_NAME "tessera_executable_library_query"
+
+/* Reserved for imports the runtime provides (none yet); may be NULL. */
+typedef struct tessera_executable_environment_v0_t {
+  const void *reserved;
+} tessera_executable_environment_v0_t;
+
+/* Read-only state shared by all workgroups of one dispatch. */
+typedef struct tessera_dispatch_state_v0_t {
+  uint32_t workgroup_size[3];     /* offset 0 */
+  uint32_t push_constant_count;   /* offset 12 */
+  uint32_t workgroup_count[3];    /* offset 16 */
+  uint32_t binding_count;         /* offset 28 */
+  const uint32_t *push_constants; /* offset 32 */
+  void *const *binding_ptrs;      /* offset 40: one per binding of set 0 */
+  const size_t *binding_lengths;  /* offset 48: bytes */
+} tessera_dispatch_state_v0_t;
+
+/* State of the workgroup being run. */
+typedef struct tessera_workgroup_state_v0_t {
+  uint32_t workgroup_id[3]; /* offset 0: x, y, z */
+  uint32_t processor_id;    /* offset 12 */
+  void *local_memory;       /* offset 16 */
+  uint32_t local_memory_size;
+} tessera_workgroup_state_v0_t;
+
+/* Runs one workgroup; returns 0 on success. */
+typedef int (*tessera_dispatch_fn_v0_t)(
+    const tessera_executable_environment_v0_t *environment,
+    const tessera_dispatch_state_v0_t *dispatch_state,
+    const tessera_workgroup_state_v0_t *workgroup_state);
+
+/* What the query function returns: exports in ordinal order. */
+typedef struct tessera_executable_library_v0_t {
+  uint32_t version; /* TESSERA_EXECUTABLE_LIBRARY_VERSION_0 */
+  uint32_t export_count;
+  const char *name;                         /* the executable's name */
+  const tessera_dispatch_fn_v0_t *exports;  /* export_count entries */
+  const char *const *export_names;          /* export_count entries */
+} tessera_executable_library_v0_t;
+
+/* `tessera_executable_library_query`: returns the library for `version`, or
+ * NULL when the library does not support it. */
+typedef const tessera_executable_library_v0_t *(
+    *tessera_executable_library_query_fn_t)(
+    uint32_t version, const tessera_executable_environment_v0_t *environment);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* TESSERA_EXECUTABLE_LIBRARY_H */
