@@ -4,6 +4,8 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -220,7 +222,11 @@ struct TileAndDistributeToWorkgroupsPass
       if (auto forall = dyn_cast<scf::ForallOp>(loop.getOperation()))
         distributeForall(rewriter, forall);
     writeTilesIntoBindings(rewriter, func);
-    return success();
+    // Slices of empties become tile-sized empties, which bufferization can
+    // then place directly in the result binding.
+    RewritePatternSet patterns(ctx);
+    tensor::populateFoldTensorEmptyPatterns(patterns);
+    return applyPatternsGreedily(func, std::move(patterns));
   }
 };
 

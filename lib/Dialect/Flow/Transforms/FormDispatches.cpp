@@ -46,54 +46,85 @@ bool isClonableConstant(Operation *op) {
   return dense && dense.isSplat();
 }
 
+/// Ops cheap enough to clone into every group that uses them: empties and
+/// fills of constants.
+bool isClonableProducer(Operation *op) {
+  if (isa<tensor::EmptyOp>(op))
+    return true;
+  auto fill = dyn_cast<linalg::FillOp>(op);
+  if (!fill)
+    return false;
+  return llvm::all_of(fill->getOperands(), [](Value operand) {
+    Operation *def = operand.getDefiningOp();
+    return def && (isClonableConstant(def) || isClonableProducer(def));
+  });
+}
+
 /// Can `producer` join the group of `consumer`?
 bool isFusableInto(Operation *producer, Operation *consumer,
                    const Group &group) {
-  if (!isa<tensor::EmptyOp, linalg::LinalgOp>(producer))
+  if (isClonableProducer(producer))
+    return true;
+  if (!isa<linalg::LinalgOp>(producer))
     return false;
   for (Operation *user : producer->getUsers())
     if (!group.contains(user))
       return false;
-  // A reduction (matmul, conv, reduce) only fuses into an all-parallel
-  // consumer; two contractions in one tile would recompute the first.
-  if (hasReductionLoops(producer)) {
-    auto consumerLinalg = dyn_cast<linalg::LinalgOp>(consumer);
-    if (!consumerLinalg ||
-        consumerLinalg.getNumLoops() != consumerLinalg.getNumParallelLoops())
-      return false;
-  }
-  return true;
+  // A reduction consumer (matmul, conv, reduce) takes only fills and empties:
+  // fusing more would put two contractions into one tile.
+  auto consumerLinalg = dyn_cast<linalg::LinalgOp>(consumer);
+  return consumerLinalg &&
+         consumerLinalg.getNumLoops() == consumerLinalg.getNumParallelLoops();
 }
 
+/// Grows the group of `root` until no producer can join. Clonable producers
+/// join without being claimed, so other groups can clone them too.
 Group collectGroup(Operation *root, DenseSet<Operation *> &assigned) {
   Group group;
   group.insert(root);
-  SmallVector<Operation *> worklist = {root};
-  while (!worklist.empty()) {
-    Operation *consumer = worklist.pop_back_val();
-    for (Value operand : consumer->getOperands()) {
-      Operation *producer = operand.getDefiningOp();
-      if (!producer || assigned.contains(producer) ||
-          group.contains(producer) ||
-          producer->getBlock() != root->getBlock())
-        continue;
-      if (!isFusableInto(producer, consumer, group))
-        continue;
-      group.insert(producer);
-      worklist.push_back(producer);
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    for (unsigned i = 0; i < group.size(); ++i) {
+      Operation *consumer = group[i];
+      for (Value operand : consumer->getOperands()) {
+        Operation *producer = operand.getDefiningOp();
+        if (!producer || assigned.contains(producer) ||
+            group.contains(producer) ||
+            producer->getBlock() != root->getBlock())
+          continue;
+        if (!isFusableInto(producer, consumer, group))
+          continue;
+        group.insert(producer);
+        changed = true;
+      }
     }
   }
   for (Operation *op : group)
-    assigned.insert(op);
+    if (!isClonableProducer(op))
+      assigned.insert(op);
   return group;
 }
 
-std::string describeRoot(Operation *root) {
+/// Names a dispatch after its heaviest op: a named contraction or
+/// convolution if there is one, else a reduction, else the root.
+std::string describeGroup(Operation *root, ArrayRef<Operation *> ops) {
   std::string name;
-  if (auto generic = dyn_cast<linalg::GenericOp>(root))
+  Operation *heaviest = root;
+  for (Operation *op : ops) {
+    if (!hasReductionLoops(op))
+      continue;
+    if (!isa<linalg::GenericOp>(op)) {
+      heaviest = op;
+      break;
+    }
+    if (isa<linalg::GenericOp>(heaviest) && !hasReductionLoops(heaviest))
+      heaviest = op;
+  }
+  if (auto generic = dyn_cast<linalg::GenericOp>(heaviest))
     name = generic.getNumReductionLoops() ? "reduction" : "elementwise";
   else
-    name = root->getName().stripDialect().str();
+    name = heaviest->getName().stripDialect().str();
   auto type = dyn_cast<RankedTensorType>(root->getResult(0).getType());
   if (!type)
     return name;
@@ -156,6 +187,12 @@ struct FormDispatchesPass
     for (Operation &op : llvm::reverse(body.getOperations())) {
       if (assigned.contains(&op) || !isRootCandidate(&op))
         continue;
+      // Fills cloned into their consumers need no dispatch of their own.
+      if (isClonableProducer(&op) &&
+          llvm::all_of(op.getUsers(), [&](Operation *user) {
+            return assigned.contains(user) || isClonableProducer(user);
+          }))
+        continue;
       groups.push_back(collectGroup(&op, assigned));
     }
     // Number dispatches in program order.
@@ -201,7 +238,7 @@ struct FormDispatchesPass
     std::string funcName = func.getSymName().str();
     std::string executableName =
         funcName + "_dispatch_" + std::to_string(ordinal);
-    std::string entryName = executableName + "_" + describeRoot(root);
+    std::string entryName = executableName + "_" + describeGroup(root, ops);
 
     // Workload and result dims, computed on the host.
     SmallVector<Value> resultDims;
@@ -281,8 +318,10 @@ struct FormDispatchesPass
         workload, inputs.getArrayRef(), inputDims, resultDims,
         DenseI64ArrayAttr());
     root->replaceAllUsesWith(dispatch.getResults());
+    // Clonable producers may still serve other groups.
     for (Operation *op : llvm::reverse(ops))
-      op->erase();
+      if (op->use_empty())
+        op->erase();
     for (Operation *constant : clonedConstants)
       if (constant->use_empty())
         constant->erase();

@@ -176,16 +176,24 @@ LogicalResult rewriteToInterface(func::FuncOp func, const InterfacePlan &plan) {
     mapping.map(arg, *scalar);
   }
 
+  // Result bindings are declared up front so that codegen can write tiles
+  // into them anywhere in the body.
+  SmallVector<Value> resultMemrefs;
+  for (auto [index, resultType] : llvm::enumerate(type.getResults())) {
+    int64_t binding = plan.resultBinding[index];
+    Value memref = bindingMemrefs.lookup(binding);
+    if (!memref)
+      memref = subspan(cast<RankedTensorType>(resultType), binding,
+                       loadDims(plan.resultDimConstants[index]));
+    resultMemrefs.push_back(memref);
+  }
+
   Block &body = func.getBody().front();
   for (Operation &op : body.without_terminator())
     builder.clone(op, mapping);
   auto ret = cast<func::ReturnOp>(body.getTerminator());
   for (auto [index, value] : llvm::enumerate(ret.getOperands())) {
-    int64_t binding = plan.resultBinding[index];
-    Value memref = bindingMemrefs.lookup(binding);
-    if (!memref)
-      memref = subspan(cast<RankedTensorType>(value.getType()), binding,
-                       loadDims(plan.resultDimConstants[index]));
+    Value memref = resultMemrefs[index];
     bufferization::MaterializeInDestinationOp::create(
         builder, loc, TypeRange(), mapping.lookup(value), memref,
         /*restrict=*/true, /*writable=*/true);

@@ -1,0 +1,14 @@
+//===- Commands.h - tessera subcommands -----------------------*- C++ -*-===//
+#ifndef TESSERA_CLI_COMMANDS_H
+#define TESSERA_CLI_COMMANDS_H
+
+namespace tessera::cli {
+
+/// Exit codes shared by all subcommands.
+enum ExitCode { kSuccess = 0, kCompileError = 1, kUsageError = 2 };
+
+int runCompileCommand(int argc, char **argv);
+
+} // namespace tessera::cli
+
+#endif // TESSERA_CLI_COMMANDS_H

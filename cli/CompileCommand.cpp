@@ -1,0 +1,316 @@
+//===- CompileCommand.cpp - tessera compile -------------------------------===//
+
+#include "Commands.h"
+#include "OutputFile.h"
+
+#include "Pipeline/CompileSession.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <map>
+
+using namespace mlir::tessera;
+namespace cl = llvm::cl;
+
+namespace tessera::cli {
+
+namespace {
+
+enum class EmitKind { MLIR, LLVMIR, Object, SharedLib };
+
+struct CompileFlags {
+  cl::OptionCategory category{"tessera compile options"};
+  cl::opt<std::string> input{cl::Positional, cl::desc("<input.mlir>"),
+                             cl::Required, cl::cat(category)};
+  cl::opt<std::string> output{
+      "o", cl::desc("Output file (--emit=mlir; '-' for stdout) or directory "
+                    "(other --emit kinds)"),
+      cl::value_desc("path"), cl::init("-"), cl::cat(category)};
+  cl::list<std::string> targets{
+      "target", cl::desc("Target backends (llvm-cpu)"), cl::CommaSeparated,
+      cl::cat(category)};
+  cl::opt<std::string> compileTo{
+      "compile-to",
+      cl::desc("Last phase to run: input, global-opt, flow, hal, codegen, "
+               "link, serialize"),
+      cl::init("serialize"), cl::cat(category)};
+  cl::opt<EmitKind> emit{
+      "emit", cl::desc("What to write"), cl::init(EmitKind::MLIR),
+      cl::values(clEnumValN(EmitKind::MLIR, "mlir", "the module's IR"),
+                 clEnumValN(EmitKind::LLVMIR, "llvm-ir",
+                            "optimized LLVM IR per executable"),
+                 clEnumValN(EmitKind::Object, "obj",
+                            "an object file per executable"),
+                 clEnumValN(EmitKind::SharedLib, "shared-lib",
+                            "a shared library per executable")),
+      cl::cat(category)};
+  cl::opt<std::string> triple{"target-triple",
+                              cl::desc("llvm-cpu target triple"),
+                              cl::init("host"), cl::cat(category)};
+  cl::opt<std::string> cpu{"cpu", cl::desc("llvm-cpu CPU name"),
+                           cl::init("host"), cl::cat(category)};
+  cl::opt<std::string> cpuFeatures{"cpu-features",
+                                   cl::desc("llvm-cpu CPU features"),
+                                   cl::init("host"), cl::cat(category)};
+  cl::opt<unsigned> optLevel{"opt-level",
+                             cl::desc("LLVM optimization level (0-3)"),
+                             cl::init(2), cl::cat(category)};
+  cl::opt<bool> printAfterAll{"print-ir-after-all",
+                              cl::desc("Print the IR after every pass"),
+                              cl::cat(category)};
+  cl::opt<bool> printAfterChange{
+      "print-ir-after-change",
+      cl::desc("Print the IR after every pass that changed it"),
+      cl::cat(category)};
+  cl::opt<std::string> dumpDir{
+      "dump-ir-dir", cl::desc("Write the IR after each pass to DIR, one "
+                              "numbered file per pass"),
+      cl::value_desc("DIR"), cl::cat(category)};
+  cl::opt<bool> timing{"timing", cl::desc("Print a per-pass time report"),
+                       cl::cat(category)};
+};
+
+/// The parsed flags as plain values.
+struct CompileRequest {
+  std::string input, output, compileTo, triple, cpu, cpuFeatures, dumpDir;
+  std::vector<std::string> targets;
+  EmitKind emit;
+  unsigned optLevel;
+  bool printAfterAll, printAfterChange, timing;
+};
+
+CompileRequest snapshot(const CompileFlags &flags) {
+  CompileRequest r;
+  r.input = flags.input;
+  r.output = flags.output;
+  r.compileTo = flags.compileTo;
+  r.triple = flags.triple;
+  r.cpu = flags.cpu;
+  r.cpuFeatures = flags.cpuFeatures;
+  r.dumpDir = flags.dumpDir;
+  r.targets.assign(flags.targets.begin(), flags.targets.end());
+  r.emit = flags.emit;
+  r.optLevel = flags.optLevel;
+  r.printAfterAll = flags.printAfterAll;
+  r.printAfterChange = flags.printAfterChange;
+  r.timing = flags.timing;
+  return r;
+}
+
+std::string headerFor(const PassRecord &record) {
+  std::string header = "// -----// IR Dump After " + record.passName + " (" +
+                       record.passArgument + ") ('" + record.anchorOpName +
+                       "' operation";
+  if (!record.anchorSymbol.empty())
+    header += ": @" + record.anchorSymbol;
+  return header + ") [" + record.phase + "] //----- //";
+}
+
+std::string sanitize(llvm::StringRef text) {
+  std::string result;
+  for (char c : text)
+    result += llvm::isAlnum(c) || c == '-' || c == '_' ? c : '_';
+  return result.substr(0, 80);
+}
+
+void printTiming(const CompileSession &session, llvm::raw_ostream &os) {
+  struct Row {
+    std::string phase, pass, anchor;
+    double ms = 0;
+    unsigned runs = 0;
+    unsigned order = 0;
+  };
+  std::map<std::string, Row> rows;
+  double total = 0;
+  for (const PassRecord &record : session.getPassRecords()) {
+    std::string key =
+        record.phase + "|" + record.passArgument + "|" + record.anchorOpName;
+    Row &row = rows[key];
+    if (row.runs == 0) {
+      row = {record.phase, record.passArgument, record.anchorOpName, 0, 0,
+             record.index};
+    }
+    row.ms += record.wallMs;
+    ++row.runs;
+  }
+  for (auto &[phase, ms] : session.getPhaseTimes())
+    total += ms;
+  std::vector<Row> sorted;
+  for (auto &entry : rows)
+    sorted.push_back(entry.second);
+  llvm::sort(sorted,
+             [](const Row &a, const Row &b) { return a.order < b.order; });
+  os << "===-------------------------------------------------------===\n"
+     << "  tessera pass timing (wall, summed over anchors)\n"
+     << "===-------------------------------------------------------===\n";
+  os << llvm::format("  %10s  %5s  %-10s  %-16s  %s\n", "ms", "runs", "phase",
+                     "anchor", "pass");
+  for (const Row &row : sorted)
+    os << llvm::format("  %10.3f  %5u  %-10s  %-16s  %s\n", row.ms, row.runs,
+                       row.phase.c_str(), row.anchor.c_str(),
+                       row.pass.c_str());
+  os << "  per phase:\n";
+  for (auto &[phase, ms] : session.getPhaseTimes())
+    os << llvm::format("  %10.3f  %s\n", ms, getPhaseName(phase).str().c_str());
+  os << llvm::format("  %10.3f  total\n", total);
+}
+
+int reportDiagnostics(const CompileSession &session) {
+  for (const Diagnostic &diag : session.getDiagnostics())
+    llvm::errs() << diag.format() << "\n";
+  return session.hasErrors() ? kCompileError : kSuccess;
+}
+
+} // namespace
+
+int runCompileCommand(int argc, char **argv) {
+  CompileFlags flags;
+  cl::HideUnrelatedOptions(flags.category);
+  if (!cl::ParseCommandLineOptions(argc, argv, "tessera compile\n",
+                                   &llvm::errs()))
+    return kUsageError;
+  // lld resets every cl::opt of the process when it links (it parses its
+  // own -mllvm flags), so work from a copy of the flags.
+  const CompileRequest request = snapshot(flags);
+
+  CompileOptions options;
+  auto phase = parsePhase(request.compileTo);
+  if (!phase) {
+    llvm::errs() << "tessera compile: unknown phase '" << request.compileTo
+                 << "'\n";
+    return kUsageError;
+  }
+  options.compileTo = *phase;
+  if (!request.targets.empty())
+    options.targets.assign(request.targets.begin(), request.targets.end());
+  options.targetTriple = request.triple;
+  options.cpu = request.cpu;
+  options.cpuFeatures = request.cpuFeatures;
+  if (request.optLevel > 3) {
+    llvm::errs() << "tessera compile: --opt-level must be 0-3\n";
+    return kUsageError;
+  }
+  options.optLevel = request.optLevel;
+  bool emitsBinaries = request.emit != EmitKind::MLIR;
+  if (emitsBinaries && options.compileTo != Phase::Serialize) {
+    llvm::errs() << "tessera compile: --emit=llvm-ir/obj/shared-lib needs "
+                    "--compile-to=serialize\n";
+    return kUsageError;
+  }
+  if (emitsBinaries && request.output == "-") {
+    llvm::errs() << "tessera compile: --emit=llvm-ir/obj/shared-lib needs "
+                    "-o DIR\n";
+    return kUsageError;
+  }
+  options.keepArtifacts = emitsBinaries;
+  options.captureIR = request.printAfterAll || request.printAfterChange ||
+                      !request.dumpDir.empty();
+
+  CompileSession session;
+  if (failed(session.loadFile(request.input)))
+    return reportDiagnostics(session), kCompileError;
+
+  auto observer = [&](const PassRecord &record) {
+    if (!(request.printAfterAll || (request.printAfterChange && record.changed)))
+      return;
+    llvm::errs() << headerFor(record) << "\n";
+    if (record.irAfter)
+      llvm::errs() << *record.irAfter << "\n\n";
+  };
+  bool ok = succeeded(session.compile(options, observer));
+  int exitCode = reportDiagnostics(session);
+  if (!ok)
+    exitCode = kCompileError;
+
+  if (!request.dumpDir.empty()) {
+    if (std::error_code ec =
+            llvm::sys::fs::create_directories(request.dumpDir)) {
+      llvm::errs() << "tessera compile: cannot create '" << request.dumpDir
+                   << "': " << ec.message() << "\n";
+      return kCompileError;
+    }
+    for (const PassRecord &record : session.getPassRecords()) {
+      if (!record.irAfter)
+        continue;
+      llvm::SmallString<256> path(request.dumpDir);
+      std::string name = llvm::formatv("{0:4}", record.index + 1).str();
+      std::replace(name.begin(), name.end(), ' ', '0');
+      name += "_" + record.phase + "_" +
+              sanitize(record.passArgument.substr(
+                  0, record.passArgument.find('{'))) +
+              (record.anchorSymbol.empty()
+                   ? ""
+                   : "_" + sanitize(record.anchorSymbol)) +
+              ".mlir";
+      llvm::sys::path::append(path, name);
+      if (auto error = writeFileAtomically(
+              path, headerFor(record) + "\n" + *record.irAfter + "\n")) {
+        llvm::errs() << "tessera compile: " << llvm::toString(std::move(error))
+                     << "\n";
+        return kCompileError;
+      }
+    }
+  }
+  if (request.timing)
+    printTiming(session, llvm::errs());
+  if (exitCode != kSuccess)
+    return exitCode;
+
+  if (!emitsBinaries) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    session.getModule()->print(os);
+    if (request.output == "-") {
+      llvm::outs() << text;
+      return kSuccess;
+    }
+    if (auto error = writeFileAtomically(request.output, text)) {
+      llvm::errs() << "tessera compile: " << llvm::toString(std::move(error))
+                   << "\n";
+      return kCompileError;
+    }
+    return kSuccess;
+  }
+
+  llvm::StringRef kind = request.emit == EmitKind::LLVMIR   ? "ll"
+                         : request.emit == EmitKind::Object ? "o"
+                                                          : "so";
+  std::vector<const Artifact *> selected;
+  for (const Artifact &artifact : session.getArtifacts())
+    if (artifact.kind == kind)
+      selected.push_back(&artifact);
+  if (selected.empty()) {
+    llvm::errs() << request.input
+                 << ": error: the program has no dispatches, so no "
+                    "executable was produced\n";
+    return kCompileError;
+  }
+  llvm::sort(selected, [](const Artifact *a, const Artifact *b) {
+    return std::tie(a->executable, a->variant) <
+           std::tie(b->executable, b->variant);
+  });
+  if (std::error_code ec = llvm::sys::fs::create_directories(request.output)) {
+    llvm::errs() << "tessera compile: cannot create '" << request.output
+                 << "': " << ec.message() << "\n";
+    return kCompileError;
+  }
+  for (const Artifact *artifact : selected) {
+    llvm::SmallString<256> path(request.output);
+    llvm::sys::path::append(path, artifact->executable + "_" +
+                                      artifact->variant + "." + kind);
+    if (auto error = writeFileAtomically(path, artifact->bytes)) {
+      llvm::errs() << "tessera compile: " << llvm::toString(std::move(error))
+                   << "\n";
+      return kCompileError;
+    }
+  }
+  return kSuccess;
+}
+
+} // namespace tessera::cli

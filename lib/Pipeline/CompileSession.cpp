@@ -1,0 +1,195 @@
+//===- CompileSession.cpp - The compilation API of every tool -------------===//
+
+#include "Pipeline/CompileSession.h"
+
+#include "Pipeline/Pipelines.h"
+#include "Pipeline/Registration.h"
+#include "Target/LLVMCPU/TargetOptions.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SourceMgr.h"
+
+#include <chrono>
+#include <mutex>
+
+namespace mlir::tessera {
+
+std::string Diagnostic::format() const {
+  std::string text;
+  if (!file.empty())
+    text = file + ":" + std::to_string(line) + ":" + std::to_string(column) +
+           ": ";
+  switch (severity) {
+  case Severity::Error:
+    text += "error: ";
+    break;
+  case Severity::Warning:
+    text += "warning: ";
+    break;
+  case Severity::Note:
+    text += "note: ";
+    break;
+  case Severity::Remark:
+    text += "remark: ";
+    break;
+  }
+  text += message;
+  for (const Diagnostic &note : notes)
+    text += "\n" + note.format();
+  return text;
+}
+
+/// The first file position inside `loc` (through names, call sites, fusions).
+static std::optional<FileLineColLoc> findFileLocation(Location loc) {
+  std::optional<FileLineColLoc> found;
+  loc->walk([&](Location nested) {
+    if (auto fileLoc = dyn_cast<FileLineColLoc>(nested)) {
+      found = fileLoc;
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return found;
+}
+
+static Diagnostic convert(mlir::Diagnostic &diag, const std::string &pass) {
+  Diagnostic result;
+  switch (diag.getSeverity()) {
+  case DiagnosticSeverity::Error:
+    result.severity = Diagnostic::Severity::Error;
+    break;
+  case DiagnosticSeverity::Warning:
+    result.severity = Diagnostic::Severity::Warning;
+    break;
+  case DiagnosticSeverity::Note:
+    result.severity = Diagnostic::Severity::Note;
+    break;
+  case DiagnosticSeverity::Remark:
+    result.severity = Diagnostic::Severity::Remark;
+    break;
+  }
+  if (auto fileLoc = findFileLocation(diag.getLocation())) {
+    result.file = fileLoc->getFilename().str();
+    result.line = fileLoc->getLine();
+    result.column = fileLoc->getColumn();
+  }
+  result.message = diag.str();
+  result.pass = pass;
+  for (mlir::Diagnostic &note : diag.getNotes())
+    result.notes.push_back(convert(note, pass));
+  return result;
+}
+
+CompileSession::CompileSession() {
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  context = std::make_unique<MLIRContext>(registry);
+  context->loadAllAvailableDialects();
+  context->getDiagEngine().registerHandler(
+      [this](mlir::Diagnostic &diag) { report(diag); });
+}
+
+CompileSession::~CompileSession() = default;
+
+void CompileSession::report(mlir::Diagnostic &diag) {
+  // Diagnostics arrive from pass threads too.
+  static std::mutex mutex;
+  std::lock_guard<std::mutex> lock(mutex);
+  diagnostics.push_back(convert(diag, currentPass));
+}
+
+bool CompileSession::hasErrors() const {
+  return llvm::any_of(diagnostics, [](const Diagnostic &d) {
+    return d.severity == Diagnostic::Severity::Error;
+  });
+}
+
+LogicalResult CompileSession::loadFile(llvm::StringRef path) {
+  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/true);
+  if (!buffer) {
+    Diagnostic diag;
+    diag.file = path.str();
+    diag.line = 1;
+    diag.column = 1;
+    diag.message = "cannot open input file: " + buffer.getError().message();
+    diagnostics.push_back(diag);
+    return failure();
+  }
+  auto mgr = std::make_unique<llvm::SourceMgr>();
+  mgr->AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
+  return parse(std::move(mgr));
+}
+
+LogicalResult CompileSession::loadBuffer(llvm::StringRef text,
+                                         llvm::StringRef name) {
+  auto mgr = std::make_unique<llvm::SourceMgr>();
+  mgr->AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(text, name),
+                          llvm::SMLoc());
+  return parse(std::move(mgr));
+}
+
+LogicalResult CompileSession::parse(std::unique_ptr<llvm::SourceMgr> mgr) {
+  sourceMgr = std::move(mgr);
+  module = parseSourceFile<ModuleOp>(*sourceMgr, ParserConfig(context.get()));
+  if (!module)
+    return failure();
+  return success();
+}
+
+LogicalResult CompileSession::compile(const CompileOptions &requested,
+                                      PassCapture::Observer observer) {
+  if (!module)
+    return failure();
+  CompileOptions options = requested;
+  target::LLVMCPUTarget resolved = target::resolveLLVMCPUTarget(
+      options.targetTriple, options.cpu, options.cpuFeatures);
+  options.targetTriple = resolved.triple;
+  options.cpu = resolved.cpu;
+  options.cpuFeatures = resolved.features;
+
+  std::mutex artifactMutex;
+  target::ArtifactSink sink;
+  if (options.keepArtifacts)
+    sink = [&](StringRef executable, StringRef variant, StringRef kind,
+               StringRef bytes) {
+      std::lock_guard<std::mutex> lock(artifactMutex);
+      artifacts.push_back(
+          {executable.str(), variant.str(), kind.str(), bytes.str()});
+    };
+
+  auto capture = std::make_unique<PassCapture>(
+      options.captureIR, [&](const PassRecord &record) {
+        currentPass = record.passArgument;
+        if (observer)
+          observer(record);
+      });
+  PassCapture *capturePtr = capture.get();
+  PassManager pm(context.get(), ModuleOp::getOperationName());
+  pm.addInstrumentation(std::move(capture));
+
+  LogicalResult result = success();
+  for (Phase phase : getAllPhases()) {
+    if (static_cast<int>(phase) > static_cast<int>(options.compileTo))
+      break;
+    pm.clear();
+    buildPhasePipeline(pm, phase, options, sink);
+    capturePtr->setPhase(getPhaseName(phase).str());
+    auto start = std::chrono::steady_clock::now();
+    result = pm.run(*module);
+    phaseTimes.emplace_back(phase,
+                            std::chrono::duration<double, std::milli>(
+                                std::chrono::steady_clock::now() - start)
+                                .count());
+    if (failed(result))
+      break;
+  }
+  records = capturePtr->takeRecords();
+  return result;
+}
+
+} // namespace mlir::tessera

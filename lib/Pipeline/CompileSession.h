@@ -1,0 +1,95 @@
+//===- CompileSession.h - The compilation API of every tool ---*- C++ -*-===//
+//
+// The CLI, the language server and the explorer compile through this class
+// only: load a file or buffer, compile up to a phase, then read diagnostics,
+// pass records, artifacts and the resulting module.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSERA_PIPELINE_COMPILESESSION_H
+#define TESSERA_PIPELINE_COMPILESESSION_H
+
+#include "Pipeline/Options.h"
+#include "Pipeline/PassCapture.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/OwningOpRef.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace llvm {
+class SourceMgr;
+}
+
+namespace mlir::tessera {
+
+struct Diagnostic {
+  enum class Severity { Error, Warning, Note, Remark };
+  Severity severity = Severity::Error;
+  /// Location of the first file position found in the diagnostic's location
+  /// (empty file when none).
+  std::string file;
+  unsigned line = 0, column = 0;
+  std::string message;
+  /// The pass that was running, when the diagnostic came from one.
+  std::string pass;
+  std::vector<Diagnostic> notes;
+
+  /// `file:line:col: error: message`, the format every tool prints.
+  std::string format() const;
+};
+
+/// An intermediate or final file of serialization.
+struct Artifact {
+  std::string executable, variant;
+  /// "ll", "o" or "so".
+  std::string kind;
+  std::string bytes;
+};
+
+class CompileSession {
+public:
+  CompileSession();
+  ~CompileSession();
+
+  MLIRContext &getContext() { return *context; }
+
+  /// Parses and verifies the input. Failures are reported as diagnostics.
+  LogicalResult loadFile(llvm::StringRef path);
+  LogicalResult loadBuffer(llvm::StringRef text, llvm::StringRef name);
+
+  /// Runs the phases up to `options.compileTo` on the loaded module.
+  /// `observer`, when set, sees each pass record as it is made.
+  LogicalResult compile(const CompileOptions &options,
+                        PassCapture::Observer observer = nullptr);
+
+  /// The module (after compile: as far as it got).
+  ModuleOp getModule() { return module.get(); }
+  const std::vector<Diagnostic> &getDiagnostics() const { return diagnostics; }
+  const std::vector<PassRecord> &getPassRecords() const { return records; }
+  const std::vector<Artifact> &getArtifacts() const { return artifacts; }
+  /// Wall time per phase run, in order.
+  const std::vector<std::pair<Phase, double>> &getPhaseTimes() const {
+    return phaseTimes;
+  }
+  bool hasErrors() const;
+
+private:
+  LogicalResult parse(std::unique_ptr<llvm::SourceMgr> sourceMgr);
+  void report(mlir::Diagnostic &diag);
+
+  std::unique_ptr<MLIRContext> context;
+  std::shared_ptr<llvm::SourceMgr> sourceMgr;
+  OwningOpRef<ModuleOp> module;
+  std::vector<Diagnostic> diagnostics;
+  std::vector<PassRecord> records;
+  std::vector<Artifact> artifacts;
+  std::vector<std::pair<Phase, double>> phaseTimes;
+  std::string currentPass;
+};
+
+} // namespace mlir::tessera
+
+#endif // TESSERA_PIPELINE_COMPILESESSION_H

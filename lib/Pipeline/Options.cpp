@@ -1,0 +1,28 @@
+//===- Options.cpp - Compilation phases and options -----------------------===//
+
+#include "Pipeline/Options.h"
+
+namespace mlir::tessera {
+
+static const char *const kPhaseNames[] = {
+    "input", "global-opt", "flow", "hal", "codegen", "link", "serialize"};
+
+llvm::StringRef getPhaseName(Phase phase) {
+  return kPhaseNames[static_cast<int>(phase)];
+}
+
+std::optional<Phase> parsePhase(llvm::StringRef name) {
+  for (Phase phase : getAllPhases())
+    if (getPhaseName(phase) == name)
+      return phase;
+  return std::nullopt;
+}
+
+const std::vector<Phase> &getAllPhases() {
+  static const std::vector<Phase> phases = {
+      Phase::Input,   Phase::GlobalOpt, Phase::Flow,     Phase::HAL,
+      Phase::Codegen, Phase::Link,      Phase::Serialize};
+  return phases;
+}
+
+} // namespace mlir::tessera

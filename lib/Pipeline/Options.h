@@ -1,0 +1,41 @@
+//===- Options.h - Compilation phases and options -------------*- C++ -*-===//
+#ifndef TESSERA_PIPELINE_OPTIONS_H
+#define TESSERA_PIPELINE_OPTIONS_H
+
+#include "llvm/ADT/StringRef.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlir::tessera {
+
+/// The pipeline's phases, in order. Compilation can stop after any of them.
+enum class Phase { Input, GlobalOpt, Flow, HAL, Codegen, Link, Serialize };
+
+llvm::StringRef getPhaseName(Phase phase);
+std::optional<Phase> parsePhase(llvm::StringRef name);
+/// All phases in order, for listings.
+const std::vector<Phase> &getAllPhases();
+
+struct CompileOptions {
+  /// Target backends ("llvm-cpu").
+  std::vector<std::string> targets = {"llvm-cpu"};
+  /// Last phase to run.
+  Phase compileTo = Phase::Serialize;
+  /// llvm-cpu target: "host" resolves to this machine.
+  std::string targetTriple = "host";
+  std::string cpu = "host";
+  std::string cpuFeatures = "host";
+  /// LLVM optimization level for serialization (0-3).
+  unsigned optLevel = 2;
+  /// Record the IR after every pass (the pass capture).
+  bool captureIR = true;
+  /// Keep the intermediate files of serialization (LLVM IR, objects,
+  /// libraries) as artifacts.
+  bool keepArtifacts = false;
+};
+
+} // namespace mlir::tessera
+
+#endif // TESSERA_PIPELINE_OPTIONS_H

@@ -1,0 +1,79 @@
+//===- PassCapture.h - Records every pass run -----------------*- C++ -*-===//
+//
+// The one mechanism through which the CLI (--print-ir-after-all, --timing,
+// --dump-ir-dir), the language server and the explorer observe a
+// compilation: one record per pass run on one anchor op.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSERA_PIPELINE_PASSCAPTURE_H
+#define TESSERA_PIPELINE_PASSCAPTURE_H
+
+#include "mlir/Pass/PassInstrumentation.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace mlir::tessera {
+
+struct PassRecord {
+  /// Position in the run, from 0.
+  unsigned index = 0;
+  /// The phase the pass ran in ("flow", "codegen", ...).
+  std::string phase;
+  /// Display name ("Canonicalizer") and command-line argument
+  /// ("canonicalize") with its options.
+  std::string passName;
+  std::string passArgument;
+  /// The op the pass ran on ("func.func") and its symbol, if any.
+  std::string anchorOpName;
+  std::string anchorSymbol;
+  /// Nesting of the anchor from the top module, e.g.
+  /// "builtin.module/hal.executable @ex/hal.executable.variant @cpu".
+  std::string nesting;
+  unsigned depth = 0;
+  double wallMs = 0;
+  bool changed = false;
+  bool failed = false;
+  /// The anchor's IR after the pass, large constants elided. Unchanged runs
+  /// share the previous text of the same anchor, so capture stays cheap.
+  std::shared_ptr<const std::string> irAfter;
+};
+
+/// A PassInstrumentation that appends PassRecords; thread-safe (nested pass
+/// managers run anchors in parallel).
+class PassCapture : public PassInstrumentation {
+public:
+  using Observer = std::function<void(const PassRecord &)>;
+
+  PassCapture(bool captureIR, Observer observer);
+  ~PassCapture() override;
+
+  void setPhase(std::string phase);
+  std::vector<PassRecord> takeRecords();
+
+  void runBeforePass(Pass *pass, Operation *op) override;
+  void runAfterPass(Pass *pass, Operation *op) override;
+  void runAfterPassFailed(Pass *pass, Operation *op) override;
+
+private:
+  void finish(Pass *pass, Operation *op, bool failed);
+
+  struct Pending;
+  bool captureIR;
+  Observer observer;
+  std::mutex mutex;
+  std::string phase;
+  std::vector<PassRecord> records;
+  std::vector<std::unique_ptr<Pending>> pending;
+  struct Snapshot;
+  /// The last IR printed per anchor, reused while its fingerprint holds.
+  std::vector<std::unique_ptr<Snapshot>> snapshots;
+};
+
+} // namespace mlir::tessera
+
+#endif // TESSERA_PIPELINE_PASSCAPTURE_H

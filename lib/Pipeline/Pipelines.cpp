@@ -1,0 +1,58 @@
+//===- Pipelines.cpp - The pass pipeline of each phase --------------------===//
+
+#include "Pipeline/Pipelines.h"
+
+#include "Codegen/LLVMCPU/Passes.h"
+#include "Dialect/Flow/Transforms/Passes.h"
+#include "Dialect/HAL/Transforms/Passes.h"
+
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+
+namespace mlir::tessera {
+
+void buildPhasePipeline(OpPassManager &pm, Phase phase,
+                        const CompileOptions &options,
+                        target::ArtifactSink sink) {
+  switch (phase) {
+  case Phase::Input:
+    pm.addPass(flow::createVerifyInputLegalityPass());
+    break;
+  case Phase::GlobalOpt:
+    pm.addPass(createConvertElementwiseToLinalgPass());
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createLinalgElementwiseOpFusionPass());
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+    break;
+  case Phase::Flow:
+    pm.addPass(flow::createFormDispatchesPass());
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+    break;
+  case Phase::HAL: {
+    hal::MaterializeInterfacesPassOptions halOptions;
+    halOptions.targets.assign(options.targets.begin(), options.targets.end());
+    halOptions.targetTriple = options.targetTriple;
+    halOptions.targetCpu = options.cpu;
+    halOptions.targetCpuFeatures = options.cpuFeatures;
+    pm.addPass(hal::createMaterializeInterfacesPass(halOptions));
+    break;
+  }
+  case Phase::Codegen:
+    llvmcpu::buildLLVMCPUCodegenPipeline(
+        pm.nest<hal::ExecutableOp>().nest<hal::ExecutableVariantOp>());
+    break;
+  case Phase::Link:
+    // One executable per dispatch for now; linking them into one library per
+    // target is the next step of this phase.
+    break;
+  case Phase::Serialize:
+    pm.nest<hal::ExecutableOp>().addPass(
+        target::createSerializeExecutablesPass(options.optLevel, sink));
+    break;
+  }
+}
+
+} // namespace mlir::tessera
