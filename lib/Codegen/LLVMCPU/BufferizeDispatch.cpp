@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Bufferization/Transforms/Transforms.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/LoopLikeInterface.h"
 
 namespace mlir::tessera::llvmcpu {
 #define GEN_PASS_DEF_BUFFERIZEDISPATCHPASS
@@ -49,10 +50,16 @@ struct BufferizeDispatchPass
     if (failed(bufferization::runOneShotBufferize(module, options, state)))
       return signalPassFailure();
 
+    // A result already computed in its binding is stored onto itself; every
+    // workgroup would copy the whole binding (and race with the others).
+    module.walk([&](linalg::CopyOp copy) {
+      if (copy.getInputs().front() == copy.getOutputs().front())
+        copy.erase();
+    });
+
     // A stack allocation inside a loop would grow the stack per iteration.
     WalkResult result = module.walk([&](memref::AllocaOp alloca) {
-      auto func = alloca->getParentOfType<func::FuncOp>();
-      if (alloca->getBlock() == &func.getBody().front())
+      if (!alloca->getParentOfType<LoopLikeOpInterface>())
         return WalkResult::advance();
       alloca.emitOpError()
           << "needs a temporary buffer inside a loop, which the CPU backend "

@@ -81,6 +81,84 @@ void emitLibraryQuery(llvm::Module &module, StringRef libraryName,
                              llvm::ConstantPointerNull::get(ptrType)));
 }
 
+/// Executables link no C library, yet LLVM turns loops into memset/memcpy
+/// calls and lowers large copies to them: define the three in every library
+/// (hidden, so they are never exported).
+void emitMemoryBuiltins(llvm::Module &module) {
+  llvm::LLVMContext &ctx = module.getContext();
+  llvm::IRBuilder<> b(ctx);
+  auto *ptrType = llvm::PointerType::get(ctx, 0);
+  auto *i64 = b.getInt64Ty();
+  auto define = [&](StringRef name, llvm::Type *valueType, bool isCopy,
+                    bool backward) {
+    if (auto *existing = module.getFunction(name))
+      if (!existing->isDeclaration())
+        return;
+    auto *type = llvm::FunctionType::get(
+        ptrType, {ptrType, valueType, i64}, /*isVarArg=*/false);
+    auto callee = module.getOrInsertFunction(name, type);
+    auto *function = cast<llvm::Function>(callee.getCallee());
+    function->setLinkage(llvm::GlobalValue::ExternalLinkage);
+    function->setVisibility(llvm::GlobalValue::HiddenVisibility);
+    // Keep LLVM from recognizing the loop below as a call to itself.
+    function->addFnAttr("no-builtins");
+    function->addFnAttr(llvm::Attribute::NoUnwind);
+    llvm::Value *dst = function->getArg(0);
+    llvm::Value *src = function->getArg(1);
+    llvm::Value *size = function->getArg(2);
+    auto *entry = llvm::BasicBlock::Create(ctx, "entry", function);
+    auto *loop = llvm::BasicBlock::Create(ctx, "loop", function);
+    auto *exit = llvm::BasicBlock::Create(ctx, "exit", function);
+    b.SetInsertPoint(entry);
+    b.CreateCondBr(b.CreateICmpEQ(size, b.getInt64(0)), exit, loop);
+    b.SetInsertPoint(loop);
+    llvm::PHINode *i = b.CreatePHI(i64, 2);
+    i->addIncoming(b.getInt64(0), entry);
+    llvm::Value *index = backward ? b.CreateSub(b.CreateSub(size, i),
+                                                b.getInt64(1))
+                                  : static_cast<llvm::Value *>(i);
+    llvm::Value *byte =
+        isCopy ? b.CreateLoad(b.getInt8Ty(),
+                              b.CreateGEP(b.getInt8Ty(), src, index))
+               : b.CreateTrunc(src, b.getInt8Ty());
+    b.CreateStore(byte, b.CreateGEP(b.getInt8Ty(), dst, index));
+    llvm::Value *next = b.CreateAdd(i, b.getInt64(1));
+    i->addIncoming(next, loop);
+    b.CreateCondBr(b.CreateICmpEQ(next, size), exit, loop);
+    b.SetInsertPoint(exit);
+    b.CreateRet(dst);
+  };
+  define("memcpy", ptrType, /*isCopy=*/true, /*backward=*/false);
+  define("memset", b.getInt32Ty(), /*isCopy=*/false, /*backward=*/false);
+  // memmove: forward when dst <= src, else backward; both are safe for
+  // overlapping ranges in that order.
+  {
+    auto *type = llvm::FunctionType::get(ptrType, {ptrType, ptrType, i64},
+                                         /*isVarArg=*/false);
+    define("__tessera_copy_backward", ptrType, true, true);
+    auto *memmove = cast<llvm::Function>(
+        module.getOrInsertFunction("memmove", type).getCallee());
+    if (memmove->isDeclaration()) {
+      memmove->setVisibility(llvm::GlobalValue::HiddenVisibility);
+      memmove->addFnAttr("no-builtins");
+      memmove->addFnAttr(llvm::Attribute::NoUnwind);
+      auto *entry = llvm::BasicBlock::Create(ctx, "entry", memmove);
+      auto *forwardBlock = llvm::BasicBlock::Create(ctx, "forward", memmove);
+      auto *backwardBlock = llvm::BasicBlock::Create(ctx, "backward", memmove);
+      b.SetInsertPoint(entry);
+      b.CreateCondBr(b.CreateICmpULE(memmove->getArg(0), memmove->getArg(1)),
+                     forwardBlock, backwardBlock);
+      llvm::Value *args[] = {memmove->getArg(0), memmove->getArg(1),
+                             memmove->getArg(2)};
+      b.SetInsertPoint(forwardBlock);
+      b.CreateRet(b.CreateCall(module.getFunction("memcpy"), args));
+      b.SetInsertPoint(backwardBlock);
+      b.CreateRet(
+          b.CreateCall(module.getFunction("__tessera_copy_backward"), args));
+    }
+  }
+}
+
 void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine,
                     unsigned optLevel) {
   if (optLevel == 0)
@@ -183,6 +261,7 @@ struct SerializeExecutablesPass
       if (!function.isDeclaration() && !llvm::is_contained(exports, &function))
         function.setLinkage(llvm::GlobalValue::InternalLinkage);
     emitLibraryQuery(*module, executable.getSymName(), exports);
+    emitMemoryBuiltins(*module);
 
     std::string verifyErrors;
     llvm::raw_string_ostream verifyStream(verifyErrors);

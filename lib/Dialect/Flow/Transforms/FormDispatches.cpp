@@ -301,8 +301,26 @@ struct FormDispatchesPass
     IRMapping mapping;
     for (auto [input, arg] : llvm::zip(inputs, entry->getArguments()))
       mapping.map(input, arg);
-    for (Operation *constant : clonedConstants)
-      bodyBuilder.clone(*constant, mapping);
+    for (Operation *constant : clonedConstants) {
+      // A splat tensor becomes a fill: tiles of it cost nothing, where a
+      // constant would be stored whole in the executable.
+      auto value = cast<arith::ConstantOp>(constant).getValue();
+      auto splat = dyn_cast<SplatElementsAttr>(value);
+      auto tensorType = dyn_cast<RankedTensorType>(constant->getResult(0).getType());
+      if (!splat || !tensorType) {
+        bodyBuilder.clone(*constant, mapping);
+        continue;
+      }
+      Location cloc = constant->getLoc();
+      Value scalar = arith::ConstantOp::create(
+          bodyBuilder, cloc, cast<TypedAttr>(splat.getSplatValue<Attribute>()));
+      Value empty = tensor::EmptyOp::create(bodyBuilder, cloc,
+                                            tensorType.getShape(),
+                                            tensorType.getElementType());
+      Value fill =
+          linalg::FillOp::create(bodyBuilder, cloc, scalar, empty).getResult(0);
+      mapping.map(constant->getResult(0), fill);
+    }
     for (Operation *op : ops)
       bodyBuilder.clone(*op, mapping);
     SmallVector<Value> returned;
