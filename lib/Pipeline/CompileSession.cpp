@@ -100,7 +100,8 @@ void CompileSession::report(mlir::Diagnostic &diag) {
   // Diagnostics arrive from pass threads too.
   static std::mutex mutex;
   std::lock_guard<std::mutex> lock(mutex);
-  diagnostics.push_back(convert(diag, currentPass));
+  diagnostics.push_back(
+      convert(diag, activeCapture ? activeCapture->getRunningPass() : ""));
 }
 
 bool CompileSession::hasErrors() const {
@@ -164,11 +165,11 @@ LogicalResult CompileSession::compile(const CompileOptions &requested,
 
   auto capture = std::make_unique<PassCapture>(
       options.captureIR, [&](const PassRecord &record) {
-        currentPass = record.passArgument;
         if (observer)
           observer(record);
       });
   PassCapture *capturePtr = capture.get();
+  activeCapture = capturePtr;
   PassManager pm(context.get(), ModuleOp::getOperationName());
   pm.addInstrumentation(std::move(capture));
 
@@ -189,6 +190,7 @@ LogicalResult CompileSession::compile(const CompileOptions &requested,
       break;
   }
   records = capturePtr->takeRecords();
+  activeCapture = nullptr;
   return result;
 }
 

@@ -87,7 +87,8 @@ private:
   std::vector<PassRecord> records;
   std::vector<Artifact> artifacts;
   std::vector<std::pair<Phase, double>> phaseTimes;
-  std::string currentPass;
+  /// The capture of the running compile, to attribute diagnostics.
+  PassCapture *activeCapture = nullptr;
 };
 
 } // namespace mlir::tessera

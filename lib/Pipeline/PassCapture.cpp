@@ -37,6 +37,14 @@ void PassCapture::setPhase(std::string newPhase) {
   phase = std::move(newPhase);
 }
 
+std::string PassCapture::getRunningPass() {
+  std::lock_guard<std::mutex> lock(mutex);
+  for (auto it = pending.rbegin(); it != pending.rend(); ++it)
+    if ((*it)->thread == std::this_thread::get_id())
+      return (*it)->pass->getArgument().str();
+  return "";
+}
+
 std::vector<PassRecord> PassCapture::takeRecords() {
   std::lock_guard<std::mutex> lock(mutex);
   return std::move(records);

@@ -53,6 +53,9 @@ public:
   ~PassCapture() override;
 
   void setPhase(std::string phase);
+  /// The argument of the pass running on this thread ("" when none), to
+  /// attribute diagnostics.
+  std::string getRunningPass();
   std::vector<PassRecord> takeRecords();
 
   void runBeforePass(Pass *pass, Operation *op) override;

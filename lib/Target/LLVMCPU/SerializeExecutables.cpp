@@ -159,6 +159,46 @@ void emitMemoryBuiltins(llvm::Module &module) {
   }
 }
 
+/// Without SSE4.1 (or the like) LLVM lowers llvm.floor/llvm.ceil to libm
+/// calls; define them in the library when the code needs them.
+void emitRoundingBuiltins(llvm::Module &module) {
+  llvm::LLVMContext &ctx = module.getContext();
+  llvm::IRBuilder<> b(ctx);
+  auto *f32 = b.getFloatTy();
+  auto define = [&](StringRef name, bool ceil) {
+    auto *type = llvm::FunctionType::get(f32, {f32}, false);
+    auto *function =
+        cast<llvm::Function>(module.getOrInsertFunction(name, type).getCallee());
+    if (!function->isDeclaration())
+      return;
+    function->setLinkage(llvm::GlobalValue::ExternalLinkage);
+    function->setVisibility(llvm::GlobalValue::HiddenVisibility);
+    function->addFnAttr("no-builtins");
+    function->addFnAttr(llvm::Attribute::NoUnwind);
+    b.SetInsertPoint(llvm::BasicBlock::Create(ctx, "entry", function));
+    llvm::Value *x = function->getArg(0);
+    // |x| >= 2^23 (or NaN/inf) is already integral.
+    llvm::Value *big = b.CreateFCmpUGE(
+        b.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, x),
+        llvm::ConstantFP::get(f32, 8388608.0));
+    llvm::Value *truncated =
+        b.CreateSIToFP(b.CreateFPToSI(x, b.getInt32Ty()), f32);
+    llvm::Value *adjust =
+        ceil ? b.CreateSelect(b.CreateFCmpOLT(truncated, x),
+                              llvm::ConstantFP::get(f32, 1.0),
+                              llvm::ConstantFP::get(f32, 0.0))
+             : b.CreateSelect(b.CreateFCmpOGT(truncated, x),
+                              llvm::ConstantFP::get(f32, -1.0),
+                              llvm::ConstantFP::get(f32, 0.0));
+    llvm::Value *rounded = b.CreateFAdd(truncated, adjust);
+    // Keep the sign of zero (floor(-0.0) == -0.0).
+    rounded = b.CreateCopySign(rounded, x);
+    b.CreateRet(b.CreateSelect(big, x, rounded));
+  };
+  define("floorf", /*ceil=*/false);
+  define("ceilf", /*ceil=*/true);
+}
+
 void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine,
                     unsigned optLevel) {
   if (optLevel == 0)
@@ -262,6 +302,7 @@ struct SerializeExecutablesPass
         function.setLinkage(llvm::GlobalValue::InternalLinkage);
     emitLibraryQuery(*module, executable.getSymName(), exports);
     emitMemoryBuiltins(*module);
+    emitRoundingBuiltins(*module);
 
     std::string verifyErrors;
     llvm::raw_string_ostream verifyStream(verifyErrors);

@@ -82,7 +82,7 @@ def HAL_DescriptorSetLayoutAttr
     : HAL_Attr<"DescriptorSetLayout", "descriptor_set.layout"> {
   let summary = "A descriptor set: `<0, bindings = [...]>`";
   let parameters = (ins "int64_t":$ordinal,
-      ArrayRefParameter<"DescriptorSetBindingAttr", "">:$bindings);
+      OptionalArrayRefParameter<"DescriptorSetBindingAttr", "">:$bindings);
   let assemblyFormat = "`<` $ordinal `,` `bindings` `=` `[` $bindings `]` `>`";
 }
 
@@ -93,7 +93,7 @@ def HAL_PipelineLayoutAttr : HAL_Attr<"PipelineLayout", "pipeline.layout"> {
        <0, storage_buffer, ReadOnly>, <1, storage_buffer>]>]>`
   }];
   let parameters = (ins "int64_t":$pushConstants,
-      ArrayRefParameter<"DescriptorSetLayoutAttr", "">:$sets);
+      OptionalArrayRefParameter<"DescriptorSetLayoutAttr", "">:$sets);
   let assemblyFormat = [{
     `<` `push_constants` `=` $pushConstants `,` `sets` `=` `[` $sets `]` `>`
   }];

@@ -1,0 +1,19 @@
+import os
+import lit.formats
+
+config.name = "Tessera"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.tessera_obj_root)
+
+config.environment["PATH"] = os.pathsep.join(
+    [config.tessera_tools_dir, config.llvm_tools_dir,
+     config.environment.get("PATH", os.environ.get("PATH", ""))])
+config.substitutions.append(("%examples", os.path.join(config.tessera_src_root, "examples")))
+config.substitutions.append(("%models", os.path.join(os.path.dirname(config.tessera_src_root), "shared", "models")))
+
+# The shared ResNet-50 model sits next to the repository when available.
+if os.path.exists(os.path.join(os.path.dirname(config.tessera_src_root), "shared", "models", "resnet50-linalg.mlir")):
+    config.available_features.add("resnet50")

@@ -1,0 +1,130 @@
+//===- PassCaptureTest.cpp - The recorded pass list of a compilation ------===//
+
+#include "Pipeline/CompileSession.h"
+
+#include "gtest/gtest.h"
+
+#include <set>
+
+using namespace mlir::tessera;
+
+namespace {
+
+std::vector<PassRecord> compileAndCapture(const CompileOptions &options) {
+  CompileSession session;
+  EXPECT_TRUE(mlir::succeeded(
+      session.loadFile(TESSERA_EXAMPLES_DIR "/mlp.mlir")));
+  std::vector<PassRecord> streamed;
+  EXPECT_TRUE(mlir::succeeded(session.compile(
+      options, [&](const PassRecord &record) { streamed.push_back(record); })));
+  // The observer sees exactly what is recorded.
+  EXPECT_EQ(streamed.size(), session.getPassRecords().size());
+  return session.getPassRecords();
+}
+
+const PassRecord *findFirst(const std::vector<PassRecord> &records,
+                            const std::string &argumentPrefix) {
+  for (const PassRecord &record : records)
+    if (record.passArgument.rfind(argumentPrefix, 0) == 0)
+      return &record;
+  return nullptr;
+}
+
+TEST(PassCapture, RecordsEveryPassInPhaseOrder) {
+  CompileOptions options;
+  options.cpu = "generic";
+  options.cpuFeatures = "";
+  std::vector<PassRecord> records = compileAndCapture(options);
+  ASSERT_FALSE(records.empty());
+
+  // Phases appear in pipeline order and indices are dense.
+  std::vector<std::string> phaseOrder = {"input", "global-opt", "flow",
+                                         "hal",   "codegen",    "serialize"};
+  size_t phasePosition = 0;
+  for (size_t i = 0; i < records.size(); ++i) {
+    EXPECT_EQ(records[i].index, i);
+    while (phasePosition < phaseOrder.size() &&
+           phaseOrder[phasePosition] != records[i].phase)
+      ++phasePosition;
+    ASSERT_LT(phasePosition, phaseOrder.size())
+        << "phase " << records[i].phase << " out of order at " << i;
+    ASSERT_TRUE(records[i].irAfter) << records[i].passArgument;
+    EXPECT_FALSE(records[i].irAfter->empty()) << records[i].passArgument;
+    EXPECT_FALSE(records[i].passName.empty());
+    EXPECT_GE(records[i].wallMs, 0.0);
+  }
+
+  // The first pass only checks the input: it runs on the module and changes
+  // nothing.
+  EXPECT_EQ(records.front().passArgument, "tessera-verify-input-legality");
+  EXPECT_EQ(records.front().anchorOpName, "builtin.module");
+  EXPECT_FALSE(records.front().changed);
+
+  const PassRecord *form = findFirst(records, "tessera-flow-form-dispatches");
+  ASSERT_NE(form, nullptr);
+  EXPECT_EQ(form->phase, "flow");
+  EXPECT_TRUE(form->changed);
+  EXPECT_NE(form->irAfter->find("flow.dispatch"), std::string::npos);
+
+  const PassRecord *materialize =
+      findFirst(records, "tessera-hal-materialize-interfaces");
+  ASSERT_NE(materialize, nullptr);
+  EXPECT_TRUE(materialize->changed);
+  EXPECT_NE(materialize->irAfter->find("hal.executable.variant"),
+            std::string::npos);
+
+  // Codegen passes run once per variant, nested under their executable.
+  std::set<std::string> tiledAnchors;
+  for (const PassRecord &record : records)
+    if (record.passArgument ==
+        "tessera-llvmcpu-tile-and-distribute-to-workgroups") {
+      EXPECT_EQ(record.anchorOpName, "hal.executable.variant");
+      EXPECT_EQ(record.depth, 2u);
+      EXPECT_NE(record.nesting.find("hal.executable @predict_dispatch_"),
+                std::string::npos);
+      EXPECT_TRUE(record.changed);
+      tiledAnchors.insert(record.nesting);
+    }
+  EXPECT_EQ(tiledAnchors.size(), 2u);
+
+  const PassRecord *serialize = findFirst(records, "tessera-llvmcpu-serialize");
+  ASSERT_NE(serialize, nullptr);
+  EXPECT_TRUE(serialize->changed);
+  EXPECT_NE(serialize->irAfter->find("hal.executable.binary"),
+            std::string::npos);
+}
+
+TEST(PassCapture, UnchangedPassesShareTheirSnapshot) {
+  CompileOptions options;
+  options.compileTo = Phase::Flow;
+  std::vector<PassRecord> records = compileAndCapture(options);
+  // CSE after canonicalize in the flow phase finds nothing new on the
+  // already-clean module: its snapshot is the previous one, not a copy.
+  for (size_t i = 1; i < records.size(); ++i)
+    if (!records[i].changed &&
+        records[i].anchorOpName == records[i - 1].anchorOpName &&
+        records[i].nesting == records[i - 1].nesting)
+      EXPECT_EQ(records[i].irAfter.get(), records[i - 1].irAfter.get());
+}
+
+TEST(PassCapture, StopsAtTheRequestedPhase) {
+  CompileOptions options;
+  options.compileTo = Phase::HAL;
+  std::vector<PassRecord> records = compileAndCapture(options);
+  ASSERT_FALSE(records.empty());
+  EXPECT_EQ(records.back().phase, "hal");
+  for (const PassRecord &record : records)
+    EXPECT_NE(record.phase, "codegen");
+}
+
+TEST(PassCapture, CanSkipIRSnapshots) {
+  CompileOptions options;
+  options.compileTo = Phase::Flow;
+  options.captureIR = false;
+  std::vector<PassRecord> records = compileAndCapture(options);
+  ASSERT_FALSE(records.empty());
+  for (const PassRecord &record : records)
+    EXPECT_FALSE(record.irAfter);
+}
+
+} // namespace
