@@ -55,8 +55,10 @@ struct VerifyInputLegalityPass
           });
           return WalkResult::skip();
         }
-        if (!isInDialect(op, {"func", "arith", "math", "tensor", "linalg"}))
+        if (!isInDialect(op, {"func", "arith", "math", "tensor", "linalg"})) {
           reject(op, "in a function");
+          return WalkResult::skip();
+        }
         return WalkResult::advance();
       });
     }

@@ -11,9 +11,9 @@ hal.executable private @ex {
 
 hal.executable private @ex {
   hal.executable.variant public @cpu target(#hal.executable.target<"llvm-cpu", "embedded-elf-x86_64">) {
-    hal.executable.export public @a ordinal(0) layout(#hal.pipeline.layout<push_constants = 0, sets = []>)
+    hal.executable.export public @a ordinal(0) layout(#hal.pipeline.layout<push_constants = 0, sets = [<0, bindings = [<0, storage_buffer>]>]>)
     // expected-error @+1 {{ordinal 0 is already used by @a}}
-    hal.executable.export public @b ordinal(0) layout(#hal.pipeline.layout<push_constants = 0, sets = []>)
+    hal.executable.export public @b ordinal(0) layout(#hal.pipeline.layout<push_constants = 0, sets = [<0, bindings = [<0, storage_buffer>]>]>)
   }
 }
 
@@ -22,7 +22,7 @@ hal.executable private @ex {
 hal.executable private @ex {
   hal.executable.variant public @cpu target(#hal.executable.target<"llvm-cpu", "embedded-elf-x86_64">) {
     // expected-error @+1 {{has no implementation @a in the variant's module}}
-    hal.executable.export public @a ordinal(0) layout(#hal.pipeline.layout<push_constants = 0, sets = []>)
+    hal.executable.export public @a ordinal(0) layout(#hal.pipeline.layout<push_constants = 0, sets = [<0, bindings = [<0, storage_buffer>]>]>)
     builtin.module {
     }
   }
@@ -33,7 +33,7 @@ hal.executable private @ex {
 hal.executable private @ex {
   hal.executable.variant public @cpu target(#hal.executable.target<"llvm-cpu", "embedded-elf-x86_64">) {
     // expected-error @+1 {{count region must take !hal.device as its first argument}}
-    hal.executable.export public @a ordinal(0) layout(#hal.pipeline.layout<push_constants = 0, sets = []>) count(%w: index) -> (index, index, index) {
+    hal.executable.export public @a ordinal(0) layout(#hal.pipeline.layout<push_constants = 0, sets = [<0, bindings = [<0, storage_buffer>]>]>) count(%w: index) -> (index, index, index) {
       hal.return %w, %w, %w : index, index, index
     }
   }

@@ -1,0 +1,76 @@
+// RUN: tessera-opt --split-input-file --tessera-flow-form-dispatches %s | FileCheck %s
+
+// Matmul + bias + relu: one dispatch, fill and empty folded in.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d1)>
+// CHECK: flow.executable private @mm_bias_relu_dispatch_0
+// CHECK-NEXT: flow.executable.export public @mm_bias_relu_dispatch_0_matmul_4x8
+// CHECK: func.func @mm_bias_relu_dispatch_0_matmul_4x8(%{{.+}}: tensor<4x3xf32>, %{{.+}}: tensor<3x8xf32>, %{{.+}}: tensor<8xf32>) -> tensor<4x8xf32>
+// CHECK: linalg.fill
+// CHECK: linalg.matmul
+// CHECK: linalg.generic
+// CHECK-NOT: flow.executable
+// CHECK-LABEL: func.func @mm_bias_relu(
+// CHECK: %[[R:.+]] = flow.dispatch @mm_bias_relu_dispatch_0::@mm_bias_relu_dispatch_0_matmul_4x8[%c4, %c8](%arg0, %arg1, %arg2) : (tensor<4x3xf32>, tensor<3x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
+// CHECK-NOT: linalg.
+// CHECK: return %[[R]]
+func.func @mm_bias_relu(%a: tensor<4x3xf32>, %b: tensor<3x8xf32>, %bias: tensor<8xf32>) -> tensor<4x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %m = linalg.matmul ins(%a, %b : tensor<4x3xf32>, tensor<3x8xf32>) outs(%f : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %r = linalg.generic {indexing_maps = [#id, #row, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%m, %bias : tensor<4x8xf32>, tensor<8xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %s = arith.addf %x, %y : f32
+    %z = arith.maximumf %s, %zero : f32
+    linalg.yield %z : f32
+  } -> tensor<4x8xf32>
+  return %r : tensor<4x8xf32>
+}
+
+// -----
+
+// Two independent matmuls: two dispatches, each with its own fill.
+// CHECK: flow.executable private @two_matmuls_dispatch_0
+// CHECK: linalg.fill
+// CHECK: linalg.matmul
+// CHECK: flow.executable private @two_matmuls_dispatch_1
+// CHECK: linalg.fill
+// CHECK: linalg.matmul
+// CHECK-LABEL: func.func @two_matmuls(
+// CHECK: %[[A:.+]] = flow.dispatch @two_matmuls_dispatch_0::@two_matmuls_dispatch_0_matmul_4x4
+// CHECK: %[[B:.+]] = flow.dispatch @two_matmuls_dispatch_1::@two_matmuls_dispatch_1_matmul_4x4
+// CHECK: return %[[A]], %[[B]]
+func.func @two_matmuls(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>) -> (tensor<4x4xf32>, tensor<4x4xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x4xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<4x4xf32>) -> tensor<4x4xf32>
+  %0 = linalg.matmul ins(%a, %b : tensor<4x4xf32>, tensor<4x4xf32>) outs(%f : tensor<4x4xf32>) -> tensor<4x4xf32>
+  %1 = linalg.matmul ins(%b, %a : tensor<4x4xf32>, tensor<4x4xf32>) outs(%f : tensor<4x4xf32>) -> tensor<4x4xf32>
+  return %0, %1 : tensor<4x4xf32>, tensor<4x4xf32>
+}
+
+// -----
+
+// Dynamic shapes: dims are computed on the host and passed along.
+#id1 = affine_map<(d0) -> (d0)>
+// CHECK: flow.executable private @dynamic_dispatch_0
+// CHECK: func.func @dynamic_dispatch_0_elementwise_D(%[[ARG_N:.+]]: index, %{{.+}}: tensor<?xf32>) -> tensor<?xf32>
+// CHECK: tensor.empty(%[[ARG_N]]) : tensor<?xf32>
+// CHECK-LABEL: func.func @dynamic(
+// CHECK: %[[N:.+]] = tensor.dim %arg0, %c0
+// CHECK: %[[M:.+]] = tensor.dim %arg0
+// CHECK: flow.dispatch @dynamic_dispatch_0::@dynamic_dispatch_0_elementwise_D[%[[N]]](%[[N]], %arg0) : (index, tensor<?xf32>{%[[M]]}) -> tensor<?xf32>{%[[N]]}
+func.func @dynamic(%a: tensor<?xf32>) -> tensor<?xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %a, %c0 : tensor<?xf32>
+  %e = tensor.empty(%n) : tensor<?xf32>
+  %r = linalg.generic {indexing_maps = [#id1, #id1], iterator_types = ["parallel"]}
+      ins(%a : tensor<?xf32>) outs(%e : tensor<?xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %y = arith.mulf %x, %x : f32
+    linalg.yield %y : f32
+  } -> tensor<?xf32>
+  return %r : tensor<?xf32>
+}

@@ -1,0 +1,24 @@
+// RUN: tessera-opt --split-input-file --verify-diagnostics --tessera-verify-input-legality %s
+
+func.func @loop(%n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  // expected-error @+1 {{'scf.for' is not supported by tessera in a function}}
+  scf.for %i = %c0 to %n step %c1 {
+  }
+  return
+}
+
+// -----
+
+#id = affine_map<(d0) -> (d0)>
+func.func @payload(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]}
+      ins(%a : tensor<4xf32>) outs(%a : tensor<4xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    // expected-error @+1 {{'memref.alloca' is not supported by tessera inside a linalg region}}
+    %m = memref.alloca() : memref<f32>
+    linalg.yield %x : f32
+  } -> tensor<4xf32>
+  return %r : tensor<4xf32>
+}
