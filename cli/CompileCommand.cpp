@@ -29,12 +29,13 @@ struct CompileFlags {
   cl::opt<std::string> input{cl::Positional, cl::desc("<input.mlir>"),
                              cl::Required, cl::cat(category)};
   cl::opt<std::string> output{
-      "o", cl::desc("Output file (--emit=mlir; '-' for stdout) or directory "
-                    "(other --emit kinds)"),
+      "o",
+      cl::desc("Output file (--emit=mlir; '-' for stdout) or directory "
+               "(other --emit kinds)"),
       cl::value_desc("path"), cl::init("-"), cl::cat(category)};
-  cl::list<std::string> targets{
-      "target", cl::desc("Target backends (llvm-cpu)"), cl::CommaSeparated,
-      cl::cat(category)};
+  cl::list<std::string> targets{"target",
+                                cl::desc("Target backends (llvm-cpu)"),
+                                cl::CommaSeparated, cl::cat(category)};
   cl::opt<std::string> compileTo{
       "compile-to",
       cl::desc("Last phase to run: input, global-opt, flow, hal, codegen, "
@@ -42,13 +43,13 @@ struct CompileFlags {
       cl::init("serialize"), cl::cat(category)};
   cl::opt<EmitKind> emit{
       "emit", cl::desc("What to write"), cl::init(EmitKind::MLIR),
-      cl::values(clEnumValN(EmitKind::MLIR, "mlir", "the module's IR"),
-                 clEnumValN(EmitKind::LLVMIR, "llvm-ir",
-                            "optimized LLVM IR per executable"),
-                 clEnumValN(EmitKind::Object, "obj",
-                            "an object file per executable"),
-                 clEnumValN(EmitKind::SharedLib, "shared-lib",
-                            "a shared library per executable")),
+      cl::values(
+          clEnumValN(EmitKind::MLIR, "mlir", "the module's IR"),
+          clEnumValN(EmitKind::LLVMIR, "llvm-ir",
+                     "optimized LLVM IR per executable"),
+          clEnumValN(EmitKind::Object, "obj", "an object file per executable"),
+          clEnumValN(EmitKind::SharedLib, "shared-lib",
+                     "a shared library per executable")),
       cl::cat(category)};
   cl::opt<std::string> triple{"target-triple",
                               cl::desc("llvm-cpu target triple"),
@@ -69,8 +70,9 @@ struct CompileFlags {
       cl::desc("Print the IR after every pass that changed it"),
       cl::cat(category)};
   cl::opt<std::string> dumpDir{
-      "dump-ir-dir", cl::desc("Write the IR after each pass to DIR, one "
-                              "numbered file per pass"),
+      "dump-ir-dir",
+      cl::desc("Write the IR after each pass to DIR, one "
+               "numbered file per pass"),
       cl::value_desc("DIR"), cl::cat(category)};
   cl::opt<bool> timing{"timing", cl::desc("Print a per-pass time report"),
                        cl::cat(category)};
@@ -153,8 +155,7 @@ void printTiming(const CompileSession &session, llvm::raw_ostream &os) {
                      "anchor", "pass");
   for (const Row &row : sorted)
     os << llvm::format("  %10.3f  %5u  %-10s  %-16s  %s\n", row.ms, row.runs,
-                       row.phase.c_str(), row.anchor.c_str(),
-                       row.pass.c_str());
+                       row.phase.c_str(), row.anchor.c_str(), row.pass.c_str());
   os << "  per phase:\n";
   for (auto &[phase, ms] : session.getPhaseTimes())
     os << llvm::format("  %10.3f  %s\n", ms, getPhaseName(phase).str().c_str());
@@ -217,7 +218,8 @@ int runCompileCommand(int argc, char **argv) {
     return reportDiagnostics(session), kCompileError;
 
   auto observer = [&](const PassRecord &record) {
-    if (!(request.printAfterAll || (request.printAfterChange && record.changed)))
+    if (!(request.printAfterAll ||
+          (request.printAfterChange && record.changed)))
       return;
     llvm::errs() << headerFor(record) << "\n";
     if (record.irAfter)
@@ -241,16 +243,16 @@ int runCompileCommand(int argc, char **argv) {
       llvm::SmallString<256> path(request.dumpDir);
       std::string name = llvm::formatv("{0:4}", record.index + 1).str();
       std::replace(name.begin(), name.end(), ' ', '0');
-      name += "_" + record.phase + "_" +
-              sanitize(record.passArgument.substr(
-                  0, record.passArgument.find('{'))) +
-              (record.anchorSymbol.empty()
-                   ? ""
-                   : "_" + sanitize(record.anchorSymbol)) +
-              ".mlir";
+      name +=
+          "_" + record.phase + "_" +
+          sanitize(
+              record.passArgument.substr(0, record.passArgument.find('{'))) +
+          (record.anchorSymbol.empty() ? ""
+                                       : "_" + sanitize(record.anchorSymbol)) +
+          ".mlir";
       llvm::sys::path::append(path, name);
-      if (auto error = writeFileAtomically(
-              path, headerFor(record) + "\n" + *record.irAfter + "\n")) {
+      if (auto error = writeFileAtomically(path, headerFor(record) + "\n" +
+                                                     *record.irAfter + "\n")) {
         llvm::errs() << "tessera compile: " << llvm::toString(std::move(error))
                      << "\n";
         return kCompileError;
@@ -280,7 +282,7 @@ int runCompileCommand(int argc, char **argv) {
 
   llvm::StringRef kind = request.emit == EmitKind::LLVMIR   ? "ll"
                          : request.emit == EmitKind::Object ? "o"
-                                                          : "so";
+                                                            : "so";
   std::vector<const Artifact *> selected;
   for (const Artifact &artifact : session.getArtifacts())
     if (artifact.kind == kind)

@@ -22,8 +22,8 @@ namespace mlir::tessera {
 std::string Diagnostic::format() const {
   std::string text;
   if (!file.empty())
-    text = file + ":" + std::to_string(line) + ":" + std::to_string(column) +
-           ": ";
+    text =
+        file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": ";
   switch (severity) {
   case Severity::Error:
     text += "error: ";
@@ -163,11 +163,11 @@ LogicalResult CompileSession::compile(const CompileOptions &requested,
           {executable.str(), variant.str(), kind.str(), bytes.str()});
     };
 
-  auto capture = std::make_unique<PassCapture>(
-      options.captureIR, [&](const PassRecord &record) {
-        if (observer)
-          observer(record);
-      });
+  auto capture = std::make_unique<PassCapture>(options.captureIR,
+                                               [&](const PassRecord &record) {
+                                                 if (observer)
+                                                   observer(record);
+                                               });
   PassCapture *capturePtr = capture.get();
   activeCapture = capturePtr;
   PassManager pm(context.get(), ModuleOp::getOperationName());
@@ -182,10 +182,9 @@ LogicalResult CompileSession::compile(const CompileOptions &requested,
     capturePtr->setPhase(getPhaseName(phase).str());
     auto start = std::chrono::steady_clock::now();
     result = pm.run(*module);
-    phaseTimes.emplace_back(phase,
-                            std::chrono::duration<double, std::milli>(
-                                std::chrono::steady_clock::now() - start)
-                                .count());
+    phaseTimes.emplace_back(phase, std::chrono::duration<double, std::milli>(
+                                       std::chrono::steady_clock::now() - start)
+                                       .count());
     if (failed(result))
       break;
   }

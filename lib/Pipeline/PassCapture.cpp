@@ -51,9 +51,7 @@ std::vector<PassRecord> PassCapture::takeRecords() {
 }
 
 /// Adaptors only group nested pipelines; the passes inside are recorded.
-static bool isAdaptor(Pass *pass) {
-  return pass->getArgument().empty();
-}
+static bool isAdaptor(Pass *pass) { return pass->getArgument().empty(); }
 
 void PassCapture::runBeforePass(Pass *pass, Operation *op) {
   if (isAdaptor(pass))
@@ -118,7 +116,8 @@ void PassCapture::finish(Pass *pass, Operation *op, bool failed) {
     record.passArgument = argument;
   }
   record.anchorOpName = op->getName().getStringRef().str();
-  if (auto name = op->getAttrOfType<StringAttr>(SymbolTable::getSymbolAttrName()))
+  if (auto name =
+          op->getAttrOfType<StringAttr>(SymbolTable::getSymbolAttrName()))
     record.anchorSymbol = name.getValue().str();
   record.nesting = describeNesting(op, record.depth);
   record.wallMs =

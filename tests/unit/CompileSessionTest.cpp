@@ -38,8 +38,8 @@ std::array<uint32_t, 3> evaluateCount(hal::ExecutableExportOp exportOp,
     if (auto c = dyn_cast<arith::ConstantIndexOp>(op))
       values[c] = c.value();
     else if (auto d = dyn_cast<arith::CeilDivUIOp>(op))
-      values[d] = (values[d.getLhs()] + values[d.getRhs()] - 1) /
-                  values[d.getRhs()];
+      values[d] =
+          (values[d.getLhs()] + values[d.getRhs()] - 1) / values[d.getRhs()];
     else if (auto m = dyn_cast<arith::MulIOp>(op))
       values[m] = values[m.getLhs()] * values[m.getRhs()];
     else if (auto r = dyn_cast<hal::ReturnOp>(op))
@@ -88,8 +88,7 @@ CompiledDispatch compileSingleDispatch(const std::string &example,
 }
 
 /// dlopens the library bytes and runs every workgroup of export 0.
-void runDispatch(const CompiledDispatch &dispatch,
-                 std::vector<void *> bindings,
+void runDispatch(const CompiledDispatch &dispatch, std::vector<void *> bindings,
                  std::vector<uint32_t> pushConstants) {
   char path[] = "/tmp/tessera-unit-XXXXXX.so";
   int fd = mkstemps(path, 3);
@@ -209,22 +208,21 @@ TEST(CompileSession, SyntaxErrorsAreLocated) {
 
 TEST(CompileSession, UnsupportedOpsAreRejectedWithTheirLocation) {
   CompileSession session;
-  ASSERT_TRUE(succeeded(session.loadBuffer(
-      "func.func @f(%n: index) {\n"
-      "  %c0 = arith.constant 0 : index\n"
-      "  %c1 = arith.constant 1 : index\n"
-      "  scf.for %i = %c0 to %n step %c1 {\n"
-      "  }\n"
-      "  return\n"
-      "}\n",
-      "loop.mlir")));
+  ASSERT_TRUE(
+      succeeded(session.loadBuffer("func.func @f(%n: index) {\n"
+                                   "  %c0 = arith.constant 0 : index\n"
+                                   "  %c1 = arith.constant 1 : index\n"
+                                   "  scf.for %i = %c0 to %n step %c1 {\n"
+                                   "  }\n"
+                                   "  return\n"
+                                   "}\n",
+                                   "loop.mlir")));
   EXPECT_TRUE(failed(session.compile(CompileOptions())));
   ASSERT_FALSE(session.getDiagnostics().empty());
   const tessera::Diagnostic &diag = session.getDiagnostics().front();
   EXPECT_EQ(diag.line, 4u);
   EXPECT_EQ(diag.column, 3u);
-  EXPECT_NE(diag.message.find("'scf.for' is not supported"),
-            std::string::npos);
+  EXPECT_NE(diag.message.find("'scf.for' is not supported"), std::string::npos);
   EXPECT_EQ(diag.pass, "tessera-verify-input-legality");
 }
 

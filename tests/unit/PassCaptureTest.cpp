@@ -12,8 +12,8 @@ namespace {
 
 std::vector<PassRecord> compileAndCapture(const CompileOptions &options) {
   CompileSession session;
-  EXPECT_TRUE(mlir::succeeded(
-      session.loadFile(TESSERA_EXAMPLES_DIR "/mlp.mlir")));
+  EXPECT_TRUE(
+      mlir::succeeded(session.loadFile(TESSERA_EXAMPLES_DIR "/mlp.mlir")));
   std::vector<PassRecord> streamed;
   EXPECT_TRUE(mlir::succeeded(session.compile(
       options, [&](const PassRecord &record) { streamed.push_back(record); })));

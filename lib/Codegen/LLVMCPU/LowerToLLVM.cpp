@@ -41,10 +41,10 @@ namespace {
 Value loadAt(OpBuilder &b, Location loc, Type type, Value base,
              int64_t offset) {
   auto ptrType = LLVM::LLVMPointerType::get(b.getContext());
-  Value address = LLVM::GEPOp::create(
-      b, loc, ptrType, b.getI8Type(), base,
-      ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(offset)},
-      LLVM::GEPNoWrapFlags::inbounds);
+  Value address =
+      LLVM::GEPOp::create(b, loc, ptrType, b.getI8Type(), base,
+                          ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(offset)},
+                          LLVM::GEPNoWrapFlags::inbounds);
   return LLVM::LoadOp::create(b, loc, type, address);
 }
 
@@ -64,8 +64,7 @@ LogicalResult expandInterfaceOps(func::FuncOp func,
   SmallVector<Operation *> ops;
   func.walk([&](Operation *op) {
     if (isa<hal::InterfaceConstantLoadOp, hal::InterfaceWorkgroupIDOp,
-            hal::InterfaceWorkgroupCountOp, hal::InterfaceBindingSubspanOp>(
-            op))
+            hal::InterfaceWorkgroupCountOp, hal::InterfaceBindingSubspanOp>(op))
       ops.push_back(op);
   });
   for (Operation *op : ops) {
@@ -76,20 +75,20 @@ LogicalResult expandInterfaceOps(func::FuncOp func,
       Value constants =
           loadAt(b, loc, ptrType, abi.dispatchState,
                  offsetof(tessera_dispatch_state_v0_t, push_constants));
-      replacement = loadAt(b, loc, i32, constants,
-                           4 * load.getOrdinal().getSExtValue());
+      replacement =
+          loadAt(b, loc, i32, constants, 4 * load.getOrdinal().getSExtValue());
     } else if (auto id = dyn_cast<hal::InterfaceWorkgroupIDOp>(op)) {
-      Value value = loadAt(b, loc, i32, abi.workgroupState,
-                           offsetof(tessera_workgroup_state_v0_t,
-                                    workgroup_id) +
-                               4 * id.getDimension().getSExtValue());
+      Value value =
+          loadAt(b, loc, i32, abi.workgroupState,
+                 offsetof(tessera_workgroup_state_v0_t, workgroup_id) +
+                     4 * id.getDimension().getSExtValue());
       value = LLVM::ZExtOp::create(b, loc, i64, value);
       replacement = arith::IndexCastOp::create(b, loc, b.getIndexType(), value);
     } else if (auto count = dyn_cast<hal::InterfaceWorkgroupCountOp>(op)) {
-      Value value = loadAt(b, loc, i32, abi.dispatchState,
-                           offsetof(tessera_dispatch_state_v0_t,
-                                    workgroup_count) +
-                               4 * count.getDimension().getSExtValue());
+      Value value =
+          loadAt(b, loc, i32, abi.dispatchState,
+                 offsetof(tessera_dispatch_state_v0_t, workgroup_count) +
+                     4 * count.getDimension().getSExtValue());
       value = LLVM::ZExtOp::create(b, loc, i64, value);
       replacement = arith::IndexCastOp::create(b, loc, b.getIndexType(), value);
     } else {
@@ -124,8 +123,8 @@ LogicalResult expandInterfaceOps(func::FuncOp func,
         desc.setStride(b, loc, dim, stride);
         stride = LLVM::MulOp::create(b, loc, stride, sizes[dim]);
       }
-      replacement = UnrealizedConversionCastOp::create(
-                        b, loc, memrefType, ValueRange{Value(desc)})
+      replacement = UnrealizedConversionCastOp::create(b, loc, memrefType,
+                                                       ValueRange{Value(desc)})
                         .getResult(0);
     }
     op->getResult(0).replaceAllUsesWith(replacement);
@@ -171,8 +170,7 @@ struct LowerToLLVMPass
 
     LowerToLLVMOptions options(ctx);
     LLVMTypeConverter converter(ctx, options);
-    for (auto exportOp :
-         variant.getBlock().getOps<hal::ExecutableExportOp>()) {
+    for (auto exportOp : variant.getBlock().getOps<hal::ExecutableExportOp>()) {
       auto func = module.lookupSymbol<func::FuncOp>(exportOp.getSymNameAttr());
       if (!func || func.getNumArguments() != 0 || func.getNumResults() != 0) {
         exportOp.emitOpError() << "needs an argument-less implementation "

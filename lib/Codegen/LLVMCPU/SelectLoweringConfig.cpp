@@ -52,8 +52,7 @@ struct SelectLoweringConfigPass
           SelectLoweringConfigPass> {
   void runOnOperation() override {
     getOperation().walk([&](func::FuncOp func) {
-      auto root =
-          dyn_cast_or_null<TilingInterface>(llvmcpu::findRootOp(func));
+      auto root = dyn_cast_or_null<TilingInterface>(llvmcpu::findRootOp(func));
       if (!root)
         return;
       SmallVector<bool> tileable = findTileableLoops(root);

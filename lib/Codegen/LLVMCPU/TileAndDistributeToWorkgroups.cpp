@@ -5,9 +5,9 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::tessera::llvmcpu {
 #define GEN_PASS_DEF_TILEANDDISTRIBUTETOWORKGROUPSPASS
@@ -34,8 +34,8 @@ SmallVector<int64_t> mapLoopsToWorkload(Operation *root, unsigned numLoops) {
       positions[i] = i;
     return positions;
   }
-  AffineMap map = linalgOp.getIndexingMapMatchingResult(
-      cast<OpResult>(root->getResult(0)));
+  AffineMap map =
+      linalgOp.getIndexingMapMatchingResult(cast<OpResult>(root->getResult(0)));
   for (auto [pos, expr] : llvm::enumerate(map.getResults()))
     if (auto dim = dyn_cast<AffineDimExpr>(expr))
       positions[dim.getPosition()] = pos;
@@ -76,9 +76,10 @@ LogicalResult rewriteCountRegion(hal::ExecutableExportOp exportOp,
     if (i < 2)
       xyz[i] = count;
     else
-      xyz[2] = xyz[2] == one ? count
-                             : arith::MulIOp::create(builder, loc, xyz[2],
-                                                     count).getResult();
+      xyz[2] =
+          xyz[2] == one
+              ? count
+              : arith::MulIOp::create(builder, loc, xyz[2], count).getResult();
   }
   hal::ReturnOp::create(builder, loc, ValueRange(xyz));
   return success();
@@ -99,9 +100,8 @@ void distributeForall(RewriterBase &rewriter, scf::ForallOp forall) {
       getValueOrCreateConstantIndexOp(rewriter, loc, forall.getMixedStep());
   SmallVector<Value> iterationIds(numLoops);
   auto workgroupId = [&](unsigned dim) -> Value {
-    return hal::InterfaceWorkgroupIDOp::create(rewriter, loc,
-                                               rewriter.getIndexType(),
-                                               rewriter.getIndexAttr(dim));
+    return hal::InterfaceWorkgroupIDOp::create(
+        rewriter, loc, rewriter.getIndexType(), rewriter.getIndexAttr(dim));
   };
   for (unsigned i = 0; i < numLoops && i < 2; ++i)
     iterationIds[numLoops - 1 - i] = workgroupId(i);
@@ -113,10 +113,9 @@ void distributeForall(RewriterBase &rewriter, scf::ForallOp forall) {
         break;
       }
       Value extent = arith::SubIOp::create(rewriter, loc, ubs[loop], lbs[loop]);
-      Value count = arith::CeilDivUIOp::create(rewriter, loc, extent,
-                                               steps[loop]);
-      iterationIds[loop] =
-          arith::RemUIOp::create(rewriter, loc, linear, count);
+      Value count =
+          arith::CeilDivUIOp::create(rewriter, loc, extent, steps[loop]);
+      iterationIds[loop] = arith::RemUIOp::create(rewriter, loc, linear, count);
       linear = arith::DivUIOp::create(rewriter, loc, linear, count);
     }
   }
@@ -131,9 +130,8 @@ void distributeForall(RewriterBase &rewriter, scf::ForallOp forall) {
   replacements.append(forall.getOutputs().begin(), forall.getOutputs().end());
 
   scf::InParallelOp terminator = forall.getTerminator();
-  SmallVector<Operation *> yielding(
-      llvm::map_range(terminator.getYieldingOps(),
-                      [](Operation &op) { return &op; }));
+  SmallVector<Operation *> yielding(llvm::map_range(
+      terminator.getYieldingOps(), [](Operation &op) { return &op; }));
   Block *body = forall.getBody();
   rewriter.inlineBlockBefore(body, forall, replacements);
   SmallVector<Value> results;
@@ -190,14 +188,13 @@ struct TileAndDistributeToWorkgroupsPass
     auto root = dyn_cast_or_null<TilingInterface>(rootOp);
     if (!root)
       return rewriteCountRegion(exportOp, {}, {});
-    auto config = root->getAttrOfType<hal::LoweringConfigAttr>(
-        "lowering_config");
+    auto config =
+        root->getAttrOfType<hal::LoweringConfigAttr>("lowering_config");
     if (!config)
       return root->emitOpError() << "has no lowering_config; run "
                                     "tessera-llvmcpu-select-lowering-config";
     SmallVector<int64_t> tiles(config.getWorkgroupTileSizes());
-    SmallVector<int64_t> positions =
-        mapLoopsToWorkload(rootOp, tiles.size());
+    SmallVector<int64_t> positions = mapLoopsToWorkload(rootOp, tiles.size());
     if (failed(rewriteCountRegion(exportOp, tiles, positions)))
       return failure();
     if (llvm::all_of(tiles, [](int64_t t) { return t == 0; }))

@@ -9,8 +9,8 @@ namespace mlir::tessera {
 
 ParseResult parseSymbolVisibility(OpAsmParser &parser, StringAttr &visibility) {
   StringRef keyword;
-  if (succeeded(parser.parseOptionalKeyword(
-          &keyword, {"public", "private", "nested"}))) {
+  if (succeeded(parser.parseOptionalKeyword(&keyword,
+                                            {"public", "private", "nested"}))) {
     if (keyword != "public")
       visibility = parser.getBuilder().getStringAttr(keyword);
   }
@@ -31,9 +31,8 @@ ParseResult parseWorkgroupCountRegion(OpAsmParser &parser, Region &region,
                                /*allowType=*/true))
     return failure();
   SmallVector<Type> resultTypes;
-  if (parser.parseArrow() ||
-      parser.parseLParen() || parser.parseTypeList(resultTypes) ||
-      parser.parseRParen())
+  if (parser.parseArrow() || parser.parseLParen() ||
+      parser.parseTypeList(resultTypes) || parser.parseRParen())
     return failure();
   if (resultTypes.size() != 3 ||
       !llvm::all_of(resultTypes, [](Type t) { return t.isIndex(); }))
@@ -48,9 +47,8 @@ void printWorkgroupCountRegion(OpAsmPrinter &p, Operation *op, Region &region,
   if (region.empty())
     return;
   p << keyword << "(";
-  llvm::interleaveComma(region.getArguments(), p, [&](BlockArgument arg) {
-    p.printRegionArgument(arg);
-  });
+  llvm::interleaveComma(region.getArguments(), p,
+                        [&](BlockArgument arg) { p.printRegionArgument(arg); });
   p << ") -> (index, index, index) ";
   p.printRegion(region, /*printEntryBlockArgs=*/false,
                 /*printBlockTerminators=*/true);
@@ -69,8 +67,7 @@ parseOptionalDims(OpAsmParser &parser, Type type,
   if (failed(parser.parseOptionalLBrace())) {
     if (expected != 0)
       return parser.emitError(parser.getCurrentLocation(), "expected ")
-             << expected << " dynamic dimension values in `{...}` for "
-             << type;
+             << expected << " dynamic dimension values in `{...}` for " << type;
     return success();
   }
   SmallVector<OpAsmParser::UnresolvedOperand> parsed;
@@ -181,9 +178,8 @@ void printShapedFunctionType(OpAsmPrinter &p, Operation *op,
   for (auto [index, type] : llvm::enumerate(resultTypes)) {
     if (index)
       p << ", ";
-    int64_t tie = tiedOperands && index < tiedOperands.size()
-                      ? tiedOperands[index]
-                      : -1;
+    int64_t tie =
+        tiedOperands && index < tiedOperands.size() ? tiedOperands[index] : -1;
     if (tie >= 0 && tie < static_cast<int64_t>(operands.size()))
       p.printOperand(operands[tie]);
     else
@@ -200,9 +196,9 @@ LogicalResult verifyDynamicDims(Operation *op, TypeRange types, ValueRange dims,
   for (Type type : types)
     expected += getDynamicDimCount(type);
   if (expected != dims.size())
-    return op->emitOpError() << "expects " << expected << " " << what
-                             << " dynamic dimension values but got "
-                             << dims.size();
+    return op->emitOpError()
+           << "expects " << expected << " " << what
+           << " dynamic dimension values but got " << dims.size();
   return success();
 }
 

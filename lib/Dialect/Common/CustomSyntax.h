@@ -26,8 +26,7 @@ void printWorkgroupCountRegion(OpAsmPrinter &p, Operation *op, Region &region,
 
 /// `(type{dims}, ...) -> (type{dims} | %tied_operand{dims}, ...)`.
 ParseResult parseShapedFunctionType(
-    OpAsmParser &parser,
-    ArrayRef<OpAsmParser::UnresolvedOperand> operands,
+    OpAsmParser &parser, ArrayRef<OpAsmParser::UnresolvedOperand> operands,
     SmallVectorImpl<Type> &operandTypes,
     SmallVectorImpl<OpAsmParser::UnresolvedOperand> &operandDims,
     SmallVectorImpl<Type> &resultTypes,

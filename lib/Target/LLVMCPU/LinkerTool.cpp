@@ -40,9 +40,9 @@ linkSharedLibrary(llvm::StringRef tripleName,
                   const std::vector<std::string> &objects) {
   llvm::Triple triple(tripleName);
   if (!triple.isOSBinFormatELF())
-    return llvm::createStringError(
-        "no linker for target triple '" + tripleName.str() +
-        "' (ELF targets are supported)");
+    return llvm::createStringError("no linker for target triple '" +
+                                   tripleName.str() +
+                                   "' (ELF targets are supported)");
 
   TempDir dir;
   if (std::error_code ec =
@@ -62,10 +62,19 @@ linkSharedLibrary(llvm::StringRef tripleName,
   llvm::SmallString<128> outputPath(dir.path);
   llvm::sys::path::append(outputPath, "library.so");
 
-  std::vector<const char *> args = {
-      "ld.lld", "-shared", "-nostdlib", "--no-undefined", "--build-id=none",
-      "--hash-style=both", "--gc-sections", "-z", "noexecstack", "-z", "now",
-      "-o", outputPath.c_str()};
+  std::vector<const char *> args = {"ld.lld",
+                                    "-shared",
+                                    "-nostdlib",
+                                    "--no-undefined",
+                                    "--build-id=none",
+                                    "--hash-style=both",
+                                    "--gc-sections",
+                                    "-z",
+                                    "noexecstack",
+                                    "-z",
+                                    "now",
+                                    "-o",
+                                    outputPath.c_str()};
   for (const std::string &path : objectPaths)
     args.push_back(path.c_str());
 

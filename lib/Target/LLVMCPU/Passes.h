@@ -17,12 +17,11 @@ namespace mlir::tessera::target {
 
 /// Receives the intermediate files of serialization: kind is "ll"
 /// (optimized LLVM IR), "bc", "o" or "so". Called from pass threads.
-using ArtifactSink =
-    std::function<void(StringRef executable, StringRef variant,
-                       StringRef kind, StringRef bytes)>;
+using ArtifactSink = std::function<void(StringRef executable, StringRef variant,
+                                        StringRef kind, StringRef bytes)>;
 
-std::unique_ptr<Pass>
-createSerializeExecutablesPass(unsigned optLevel, ArtifactSink sink);
+std::unique_ptr<Pass> createSerializeExecutablesPass(unsigned optLevel,
+                                                     ArtifactSink sink);
 
 } // namespace mlir::tessera::target
 

@@ -34,13 +34,12 @@ void emitLibraryQuery(llvm::Module &module, StringRef libraryName,
   auto *ptrType = llvm::PointerType::get(ctx, 0);
   auto *i32 = b.getInt32Ty();
   auto privateConstant = [&](llvm::Constant *init, StringRef name) {
-    return new llvm::GlobalVariable(module, init->getType(), /*isConstant=*/true,
-                                    llvm::GlobalValue::PrivateLinkage, init,
-                                    name);
+    return new llvm::GlobalVariable(
+        module, init->getType(), /*isConstant=*/true,
+        llvm::GlobalValue::PrivateLinkage, init, name);
   };
   auto cString = [&](StringRef text, StringRef name) {
-    return privateConstant(llvm::ConstantDataArray::getString(ctx, text),
-                           name);
+    return privateConstant(llvm::ConstantDataArray::getString(ctx, text), name);
   };
   SmallVector<llvm::Constant *> functions, names;
   for (auto [index, function] : llvm::enumerate(exports)) {
@@ -53,24 +52,22 @@ void emitLibraryQuery(llvm::Module &module, StringRef libraryName,
       llvm::ConstantArray::get(arrayType, functions), "__tessera_exports");
   auto *nameTable = privateConstant(llvm::ConstantArray::get(arrayType, names),
                                     "__tessera_export_names");
-  auto *libraryType = llvm::StructType::get(ctx, {i32, i32, ptrType, ptrType,
-                                                  ptrType});
+  auto *libraryType =
+      llvm::StructType::get(ctx, {i32, i32, ptrType, ptrType, ptrType});
   static_assert(offsetof(tessera_executable_library_v0_t, name) == 8,
                 "library header layout");
   auto *library = privateConstant(
       llvm::ConstantStruct::get(
-          libraryType,
-          {b.getInt32(TESSERA_EXECUTABLE_LIBRARY_VERSION_0),
-           b.getInt32(exports.size()),
-           cString(libraryName, "__tessera_library_name"), functionTable,
-           nameTable}),
+          libraryType, {b.getInt32(TESSERA_EXECUTABLE_LIBRARY_VERSION_0),
+                        b.getInt32(exports.size()),
+                        cString(libraryName, "__tessera_library_name"),
+                        functionTable, nameTable}),
       "__tessera_library");
 
   auto *queryType = llvm::FunctionType::get(ptrType, {i32, ptrType}, false);
-  auto *query = llvm::Function::Create(queryType,
-                                       llvm::GlobalValue::ExternalLinkage,
-                                       TESSERA_EXECUTABLE_LIBRARY_QUERY_NAME,
-                                       module);
+  auto *query =
+      llvm::Function::Create(queryType, llvm::GlobalValue::ExternalLinkage,
+                             TESSERA_EXECUTABLE_LIBRARY_QUERY_NAME, module);
   query->setVisibility(llvm::GlobalValue::DefaultVisibility);
   query->addFnAttr(llvm::Attribute::NoUnwind);
   auto *entry = llvm::BasicBlock::Create(ctx, "entry", query);
@@ -94,8 +91,8 @@ void emitMemoryBuiltins(llvm::Module &module) {
     if (auto *existing = module.getFunction(name))
       if (!existing->isDeclaration())
         return;
-    auto *type = llvm::FunctionType::get(
-        ptrType, {ptrType, valueType, i64}, /*isVarArg=*/false);
+    auto *type = llvm::FunctionType::get(ptrType, {ptrType, valueType, i64},
+                                         /*isVarArg=*/false);
     auto callee = module.getOrInsertFunction(name, type);
     auto *function = cast<llvm::Function>(callee.getCallee());
     function->setLinkage(llvm::GlobalValue::ExternalLinkage);
@@ -114,9 +111,9 @@ void emitMemoryBuiltins(llvm::Module &module) {
     b.SetInsertPoint(loop);
     llvm::PHINode *i = b.CreatePHI(i64, 2);
     i->addIncoming(b.getInt64(0), entry);
-    llvm::Value *index = backward ? b.CreateSub(b.CreateSub(size, i),
-                                                b.getInt64(1))
-                                  : static_cast<llvm::Value *>(i);
+    llvm::Value *index = backward
+                             ? b.CreateSub(b.CreateSub(size, i), b.getInt64(1))
+                             : static_cast<llvm::Value *>(i);
     llvm::Value *byte =
         isCopy ? b.CreateLoad(b.getInt8Ty(),
                               b.CreateGEP(b.getInt8Ty(), src, index))
@@ -167,8 +164,8 @@ void emitRoundingBuiltins(llvm::Module &module) {
   auto *f32 = b.getFloatTy();
   auto define = [&](StringRef name, bool ceil) {
     auto *type = llvm::FunctionType::get(f32, {f32}, false);
-    auto *function =
-        cast<llvm::Function>(module.getOrInsertFunction(name, type).getCallee());
+    auto *function = cast<llvm::Function>(
+        module.getOrInsertFunction(name, type).getCallee());
     if (!function->isDeclaration())
       return;
     function->setLinkage(llvm::GlobalValue::ExternalLinkage);
@@ -178,18 +175,18 @@ void emitRoundingBuiltins(llvm::Module &module) {
     b.SetInsertPoint(llvm::BasicBlock::Create(ctx, "entry", function));
     llvm::Value *x = function->getArg(0);
     // |x| >= 2^23 (or NaN/inf) is already integral.
-    llvm::Value *big = b.CreateFCmpUGE(
-        b.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, x),
-        llvm::ConstantFP::get(f32, 8388608.0));
+    llvm::Value *big =
+        b.CreateFCmpUGE(b.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, x),
+                        llvm::ConstantFP::get(f32, 8388608.0));
     llvm::Value *truncated =
         b.CreateSIToFP(b.CreateFPToSI(x, b.getInt32Ty()), f32);
-    llvm::Value *adjust =
-        ceil ? b.CreateSelect(b.CreateFCmpOLT(truncated, x),
-                              llvm::ConstantFP::get(f32, 1.0),
-                              llvm::ConstantFP::get(f32, 0.0))
-             : b.CreateSelect(b.CreateFCmpOGT(truncated, x),
-                              llvm::ConstantFP::get(f32, -1.0),
-                              llvm::ConstantFP::get(f32, 0.0));
+    llvm::Value *adjust = ceil
+                              ? b.CreateSelect(b.CreateFCmpOLT(truncated, x),
+                                               llvm::ConstantFP::get(f32, 1.0),
+                                               llvm::ConstantFP::get(f32, 0.0))
+                              : b.CreateSelect(b.CreateFCmpOGT(truncated, x),
+                                               llvm::ConstantFP::get(f32, -1.0),
+                                               llvm::ConstantFP::get(f32, 0.0));
     llvm::Value *rounded = b.CreateFAdd(truncated, adjust);
     // Keep the sign of zero (floor(-0.0) == -0.0).
     rounded = b.CreateCopySign(rounded, x);
@@ -279,10 +276,10 @@ struct SerializeExecutablesPass
     // dropped.
     SmallVector<hal::ExecutableExportOp> exportOps(
         variant.getBlock().getOps<hal::ExecutableExportOp>());
-    llvm::sort(exportOps, [](hal::ExecutableExportOp a,
-                             hal::ExecutableExportOp b) {
-      return a.getOrdinal().ult(b.getOrdinal());
-    });
+    llvm::sort(exportOps,
+               [](hal::ExecutableExportOp a, hal::ExecutableExportOp b) {
+                 return a.getOrdinal().ult(b.getOrdinal());
+               });
     SmallVector<llvm::Function *> exports;
     for (auto [index, exportOp] : llvm::enumerate(exportOps)) {
       if (exportOp.getOrdinal() != index)
@@ -307,8 +304,8 @@ struct SerializeExecutablesPass
     std::string verifyErrors;
     llvm::raw_string_ostream verifyStream(verifyErrors);
     if (llvm::verifyModule(*module, &verifyStream))
-      return variant.emitOpError() << "produced invalid LLVM IR: "
-                                   << verifyErrors;
+      return variant.emitOpError()
+             << "produced invalid LLVM IR: " << verifyErrors;
 
     optimizeModule(*module, **machine, optLevel);
     if (sink) {

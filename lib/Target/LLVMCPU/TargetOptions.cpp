@@ -58,10 +58,9 @@ createTargetMachine(const LLVMCPUTarget &target, unsigned optLevel) {
                : optLevel == 1 ? llvm::CodeGenOptLevel::Less
                : optLevel == 2 ? llvm::CodeGenOptLevel::Default
                                : llvm::CodeGenOptLevel::Aggressive;
-  std::unique_ptr<llvm::TargetMachine> machine(
-      llvmTarget->createTargetMachine(triple, target.cpu, target.features,
-                                      options, llvm::Reloc::PIC_,
-                                      std::nullopt, level));
+  std::unique_ptr<llvm::TargetMachine> machine(llvmTarget->createTargetMachine(
+      triple, target.cpu, target.features, options, llvm::Reloc::PIC_,
+      std::nullopt, level));
   if (!machine)
     return llvm::createStringError("cannot create a target machine for '" +
                                    target.triple + "' cpu '" + target.cpu +

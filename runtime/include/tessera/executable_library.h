@@ -55,9 +55,9 @@ typedef int (*tessera_dispatch_fn_v0_t)(
 typedef struct tessera_executable_library_v0_t {
   uint32_t version; /* TESSERA_EXECUTABLE_LIBRARY_VERSION_0 */
   uint32_t export_count;
-  const char *name;                         /* the executable's name */
-  const tessera_dispatch_fn_v0_t *exports;  /* export_count entries */
-  const char *const *export_names;          /* export_count entries */
+  const char *name;                        /* the executable's name */
+  const tessera_dispatch_fn_v0_t *exports; /* export_count entries */
+  const char *const *export_names;         /* export_count entries */
 } tessera_executable_library_v0_t;
 
 /* `tessera_executable_library_query`: returns the library for `version`, or

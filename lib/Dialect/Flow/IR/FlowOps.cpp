@@ -95,9 +95,9 @@ LogicalResult ExecutableOp::verify() {
                          << moduleCount;
   ModuleOp module = getInnerModule();
   for (auto exportOp : getBlock().getOps<ExecutableExportOp>()) {
-    auto func = module ? module.lookupSymbol<func::FuncOp>(
-                             exportOp.getSymNameAttr())
-                       : func::FuncOp();
+    auto func =
+        module ? module.lookupSymbol<func::FuncOp>(exportOp.getSymNameAttr())
+               : func::FuncOp();
     if (!func)
       return exportOp.emitOpError()
              << "refers to function @" << exportOp.getSymName()
@@ -121,8 +121,7 @@ LogicalResult ExecutableExportOp::verify() {
                            << arg.getType();
   auto ret = dyn_cast<ReturnOp>(region.front().getTerminator());
   if (!ret || ret.getOperands().size() != 3 ||
-      !llvm::all_of(ret.getOperandTypes(),
-                    [](Type t) { return t.isIndex(); }))
+      !llvm::all_of(ret.getOperandTypes(), [](Type t) { return t.isIndex(); }))
     return emitOpError()
            << "workgroups region must end in flow.return of 3 index values";
   return success();
@@ -190,8 +189,7 @@ LogicalResult DispatchOp::verify() {
   return success();
 }
 
-LogicalResult
-DispatchOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+LogicalResult DispatchOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
   for (SymbolRefAttr ref : getEntryPointRefs()) {
     Operation *target = symbolTable.lookupNearestSymbolFrom(*this, ref);
     if (!target && ref.getNestedReferences().size() == 2) {
@@ -201,8 +199,7 @@ DispatchOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
                                            ref.getNestedReferences().front());
       Operation *binary =
           symbolTable.lookupNearestSymbolFrom(*this, variantRef);
-      if (binary &&
-          binary->getName().getStringRef() == "hal.executable.binary")
+      if (binary && binary->getName().getStringRef() == "hal.executable.binary")
         continue;
     }
     if (!target)
@@ -218,8 +215,8 @@ DispatchOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
     unsigned expected = count.getNumArguments() - (isHal ? 1 : 0);
     if (expected != getWorkload().size())
       return emitOpError() << "workload has " << getWorkload().size()
-                           << " values but entry point " << ref
-                           << " expects " << expected;
+                           << " values but entry point " << ref << " expects "
+                           << expected;
   }
   return success();
 }

@@ -208,9 +208,8 @@ struct FormDispatchesPass
     Operation *root = group.front();
     // Ops in block order; the root is last.
     SmallVector<Operation *> ops(group.begin(), group.end());
-    llvm::sort(ops, [](Operation *a, Operation *b) {
-      return a->isBeforeInBlock(b);
-    });
+    llvm::sort(
+        ops, [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
 
     // Operands from outside the group, and constants to clone.
     llvm::SetVector<Value> inputs;
@@ -268,8 +267,8 @@ struct FormDispatchesPass
       auto type = dyn_cast<RankedTensorType>(input.getType());
       if (!type) {
         if (isa<ShapedType>(input.getType()))
-          return root->emitError() << "unsupported dispatch operand type "
-                                   << input.getType();
+          return root->emitError()
+                 << "unsupported dispatch operand type " << input.getType();
         continue;
       }
       for (auto [index, size] : llvm::enumerate(type.getShape()))
@@ -291,8 +290,7 @@ struct FormDispatchesPass
     SmallVector<Type> inputTypes;
     for (Value input : inputs)
       inputTypes.push_back(input.getType());
-    auto funcType =
-        FunctionType::get(ctx, inputTypes, root->getResultTypes());
+    auto funcType = FunctionType::get(ctx, inputTypes, root->getResultTypes());
     OpBuilder innerBuilder = OpBuilder::atBlockBegin(innerModule.getBody());
     auto dispatchFunc =
         func::FuncOp::create(innerBuilder, loc, entryName, funcType);
@@ -306,7 +304,8 @@ struct FormDispatchesPass
       // constant would be stored whole in the executable.
       auto value = cast<arith::ConstantOp>(constant).getValue();
       auto splat = dyn_cast<SplatElementsAttr>(value);
-      auto tensorType = dyn_cast<RankedTensorType>(constant->getResult(0).getType());
+      auto tensorType =
+          dyn_cast<RankedTensorType>(constant->getResult(0).getType());
       if (!splat || !tensorType) {
         bodyBuilder.clone(*constant, mapping);
         continue;
@@ -314,9 +313,9 @@ struct FormDispatchesPass
       Location cloc = constant->getLoc();
       Value scalar = arith::ConstantOp::create(
           bodyBuilder, cloc, cast<TypedAttr>(splat.getSplatValue<Attribute>()));
-      Value empty = tensor::EmptyOp::create(bodyBuilder, cloc,
-                                            tensorType.getShape(),
-                                            tensorType.getElementType());
+      Value empty =
+          tensor::EmptyOp::create(bodyBuilder, cloc, tensorType.getShape(),
+                                  tensorType.getElementType());
       Value fill =
           linalg::FillOp::create(bodyBuilder, cloc, scalar, empty).getResult(0);
       mapping.map(constant->getResult(0), fill);

@@ -3,8 +3,8 @@
 #include "Dialect/HAL/IR/HALDialect.h"
 #include "Dialect/HAL/IR/HALOps.h"
 
-#include "llvm/ADT/TypeSwitch.h"
 #include "mlir/IR/Builders.h"
+#include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
 using namespace mlir::tessera::hal;
@@ -40,9 +40,9 @@ StringRef ExecutableTargetAttr::getConfigString(StringRef key) const {
   return "";
 }
 
-LogicalResult ExecutableObjectAttr::verify(
-    function_ref<InFlightDiagnostic()> emitError, StringAttr path,
-    DenseIntElementsAttr data) {
+LogicalResult
+ExecutableObjectAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                             StringAttr path, DenseIntElementsAttr data) {
   if (!path && !data)
     return emitError() << "executable object needs a path or data";
   if (data && !data.getElementType().isInteger(8))

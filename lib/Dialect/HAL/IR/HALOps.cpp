@@ -113,8 +113,7 @@ LogicalResult ExecutableExportOp::verify() {
                            << arg.getType();
   auto ret = dyn_cast<ReturnOp>(region.front().getTerminator());
   if (!ret || ret.getOperands().size() != 3 ||
-      !llvm::all_of(ret.getOperandTypes(),
-                    [](Type t) { return t.isIndex(); }))
+      !llvm::all_of(ret.getOperandTypes(), [](Type t) { return t.isIndex(); }))
     return emitOpError()
            << "count region must end in hal.return of 3 index values";
   return success();

@@ -141,7 +141,8 @@ LogicalResult rewriteToInterface(func::FuncOp func, const InterfacePlan &plan) {
   auto loadDims = [&](ArrayRef<int64_t> ordinals) {
     SmallVector<Value> dims;
     for (int64_t ordinal : ordinals)
-      dims.push_back(*loadScalar(builder, loc, builder.getIndexType(), ordinal));
+      dims.push_back(
+          *loadScalar(builder, loc, builder.getIndexType(), ordinal));
     return dims;
   };
   auto subspan = [&](RankedTensorType tensorType, int64_t binding,
@@ -306,8 +307,7 @@ struct MaterializeInterfacesPass
         {
           OpBuilder::InsertionGuard guard(exportBuilder);
           buildDefaultCountRegion(exportBuilder, exportOp.getLoc(),
-                                  halExport.getWorkgroupCount(),
-                                  workloadCount);
+                                  halExport.getWorkgroupCount(), workloadCount);
         }
         if (failed(rewriteToInterface(func, plan)))
           return failure();
