@@ -139,7 +139,13 @@ void PassCapture::finish(Pass *pass, Operation *op, bool failed) {
     } else {
       std::string text;
       llvm::raw_string_ostream os(text);
-      op->print(os, OpPrintingFlags().elideLargeElementsAttrs(16));
+      // Passes on sibling ops run in parallel: print the anchor alone (local
+      // scope) and without verifying (verification would wait on the thread
+      // pool this pass occupies and deadlock).
+      op->print(os, OpPrintingFlags()
+                        .elideLargeElementsAttrs(16)
+                        .assumeVerified()
+                        .useLocalScope());
       record.irAfter = std::make_shared<const std::string>(std::move(text));
     }
   }
