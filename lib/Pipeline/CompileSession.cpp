@@ -136,9 +136,26 @@ LogicalResult CompileSession::loadBuffer(llvm::StringRef text,
 
 LogicalResult CompileSession::parse(std::unique_ptr<llvm::SourceMgr> mgr) {
   sourceMgr = std::move(mgr);
+  // The parser's own message for an op of an unknown dialect in generic form
+  // does not name the op; parse such ops as unregistered and report them here.
+  context->allowUnregisteredDialects(true);
   module = parseSourceFile<ModuleOp>(*sourceMgr, ParserConfig(context.get()));
+  context->allowUnregisteredDialects(false);
   if (!module)
     return failure();
+  bool unknown = false;
+  module->walk([&](Operation *op) {
+    if (op->isRegistered())
+      return;
+    unknown = true;
+    op->emitError() << "unknown operation '" << op->getName()
+                    << "': no dialect '" << op->getName().getDialectNamespace()
+                    << "' is registered";
+  });
+  if (unknown) {
+    module = nullptr;
+    return failure();
+  }
   return success();
 }
 

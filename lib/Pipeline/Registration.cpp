@@ -38,6 +38,7 @@
 #include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Transforms/Passes.h"
@@ -85,6 +86,14 @@ void registerAllPasses() {
   registerLinalgPasses();
   bufferization::registerBufferizationPasses();
   memref::registerMemRefPasses();
+  // The whole codegen pipeline on one variant, so lit can run it alone:
+  // --pass-pipeline='builtin.module(hal.executable(hal.executable.variant(
+  //   tessera-llvmcpu-codegen)))'.
+  PassPipelineRegistration<>("tessera-llvmcpu-codegen",
+                             "The llvm-cpu codegen pipeline of one variant",
+                             [](OpPassManager &variantPM) {
+                               llvmcpu::buildLLVMCPUCodegenPipeline(variantPM);
+                             });
 }
 
 } // namespace mlir::tessera

@@ -1,0 +1,96 @@
+// RUN: tessera-opt --split-input-file --pass-pipeline='builtin.module(hal.executable(hal.executable.variant(tessera-llvmcpu-codegen)))' %s | FileCheck %s
+
+// The whole codegen pipeline ends in one LLVM dialect entry point per export
+// with the executable-library ABI (runtime/include/tessera/executable_library.h):
+//   i32 (ptr environment, ptr dispatch_state, ptr workgroup_state)
+// Binding pointers are read from dispatch_state->binding_ptrs (offset 40),
+// the workgroup id from workgroup_state (offset 0), and 0 means success.
+// CHECK-LABEL: hal.executable private @mm_dispatch_0
+// CHECK: builtin.module
+// CHECK-NOT: func.func
+// CHECK: llvm.func @mm_dispatch_0_matmul_128x512(%[[ENV:.+]]: !llvm.ptr, %[[STATE:.+]]: !llvm.ptr, %[[WG:.+]]: !llvm.ptr) -> i32
+// CHECK: %[[BP:.+]] = llvm.getelementptr inbounds %[[STATE]][40] : (!llvm.ptr) -> !llvm.ptr, i8
+// CHECK: %[[BINDINGS:.+]] = llvm.load %[[BP]] : !llvm.ptr -> !llvm.ptr
+// CHECK: llvm.load %[[BINDINGS]] : !llvm.ptr -> !llvm.ptr
+// CHECK: llvm.load %[[WG]] : !llvm.ptr -> i32
+// CHECK: llvm.fmul
+// CHECK: llvm.fadd
+// CHECK: llvm.return %{{.+}} : i32
+// CHECK-NOT: memref.
+// CHECK-NOT: hal.interface
+#map = affine_map<(d0, d1) -> (d0, d1)>
+#map1 = affine_map<(d0, d1) -> (d1)>
+hal.executable private @mm_dispatch_0 {
+  hal.executable.variant public @embedded_elf_x86_64 target(<"llvm-cpu", "embedded-elf-x86_64", {cpu = "generic", cpu_features = "", target_triple = "x86_64-unknown-linux-gnu"}>) {
+    hal.executable.export public @mm_dispatch_0_matmul_128x512 ordinal(0) layout(<push_constants = 0, sets = [<0, bindings = [<0, storage_buffer, ReadOnly>, <1, storage_buffer, ReadOnly>, <2, storage_buffer, ReadOnly>, <3, storage_buffer>]>]>) count(%device: !hal.device, %rows: index, %cols: index) -> (index, index, index) {
+      %c1 = arith.constant 1 : index
+      hal.return %cols, %rows, %c1 : index, index, index
+    }
+    builtin.module {
+      func.func @mm_dispatch_0_matmul_128x512() {
+        %0 = hal.interface.binding.subspan set(0) binding(0) : memref<128x256xf32>
+        %1 = bufferization.to_tensor %0 restrict : memref<128x256xf32> to tensor<128x256xf32>
+        %2 = hal.interface.binding.subspan set(0) binding(1) : memref<256x512xf32>
+        %3 = bufferization.to_tensor %2 restrict : memref<256x512xf32> to tensor<256x512xf32>
+        %4 = hal.interface.binding.subspan set(0) binding(2) : memref<512xf32>
+        %5 = bufferization.to_tensor %4 restrict : memref<512xf32> to tensor<512xf32>
+        %6 = hal.interface.binding.subspan set(0) binding(3) : memref<128x512xf32>
+        %cst = arith.constant 0.000000e+00 : f32
+        %7 = tensor.empty() : tensor<128x512xf32>
+        %8 = linalg.fill ins(%cst : f32) outs(%7 : tensor<128x512xf32>) -> tensor<128x512xf32>
+        %9 = linalg.matmul ins(%1, %3 : tensor<128x256xf32>, tensor<256x512xf32>) outs(%8 : tensor<128x512xf32>) -> tensor<128x512xf32>
+        %10 = linalg.generic {indexing_maps = [#map, #map1, #map], iterator_types = ["parallel", "parallel"]} ins(%9, %5 : tensor<128x512xf32>, tensor<512xf32>) outs(%7 : tensor<128x512xf32>) attrs = {lowering_config = #hal.lowering_config<workgroup = [32, 64]>} {
+        ^bb0(%in: f32, %in_0: f32, %out: f32):
+          %11 = arith.addf %in, %in_0 : f32
+          linalg.yield %11 : f32
+        } -> tensor<128x512xf32>
+        bufferization.materialize_in_destination %10 in restrict writable %6 : (tensor<128x512xf32>, memref<128x512xf32>) -> ()
+        return
+      }
+    }
+  }
+}
+
+// -----
+
+// Dynamic shapes: sizes come from push constants
+// (dispatch_state->push_constants, offset 32), one i32 each.
+// CHECK-LABEL: hal.executable private @scale_dispatch_0
+// CHECK: llvm.func @scale_dispatch_0_elementwise_D(%{{.+}}: !llvm.ptr, %[[STATE:.+]]: !llvm.ptr, %{{.+}}: !llvm.ptr) -> i32
+// CHECK: %[[PCP:.+]] = llvm.getelementptr inbounds %[[STATE]][32] : (!llvm.ptr) -> !llvm.ptr, i8
+// CHECK: %[[PC:.+]] = llvm.load %[[PCP]] : !llvm.ptr -> !llvm.ptr
+// CHECK: %[[PC1:.+]] = llvm.getelementptr inbounds %[[PC]][4] : (!llvm.ptr) -> !llvm.ptr, i8
+// CHECK: llvm.load %[[PC1]] : !llvm.ptr -> i32
+// CHECK: llvm.fmul
+// CHECK: llvm.return
+#map = affine_map<(d0) -> (d0)>
+hal.executable private @scale_dispatch_0 {
+  hal.executable.variant public @embedded_elf_x86_64 target(<"llvm-cpu", "embedded-elf-x86_64", {cpu = "generic", cpu_features = "", target_triple = "x86_64-unknown-linux-gnu"}>) {
+    hal.executable.export public @scale_dispatch_0_elementwise_D ordinal(0) layout(<push_constants = 3, sets = [<0, bindings = [<0, storage_buffer, ReadOnly>, <1, storage_buffer>]>]>) count(%arg0: !hal.device, %arg1: index) -> (index, index, index) {
+      %c1 = arith.constant 1 : index
+      hal.return %arg1, %c1, %c1 : index, index, index
+    }
+    builtin.module {
+      func.func @scale_dispatch_0_elementwise_D() {
+        %0 = hal.interface.constant.load[0] : i32
+        %1 = arith.index_castui %0 : i32 to index
+        %2 = hal.interface.constant.load[1] : i32
+        %3 = arith.index_castui %2 : i32 to index
+        %4 = hal.interface.binding.subspan set(0) binding(0) : memref<?xf32>{%3}
+        %5 = bufferization.to_tensor %4 restrict : memref<?xf32> to tensor<?xf32>
+        %6 = hal.interface.constant.load[2] : i32
+        %7 = arith.index_castui %6 : i32 to index
+        %8 = hal.interface.binding.subspan set(0) binding(1) : memref<?xf32>{%7}
+        %cst = arith.constant 2.000000e+00 : f32
+        %9 = tensor.empty(%1) : tensor<?xf32>
+        %10 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%5 : tensor<?xf32>) outs(%9 : tensor<?xf32>) {
+        ^bb0(%in: f32, %out: f32):
+          %11 = arith.mulf %in, %cst : f32
+          linalg.yield %11 : f32
+        } -> tensor<?xf32>
+        bufferization.materialize_in_destination %10 in restrict writable %8 : (tensor<?xf32>, memref<?xf32>) -> ()
+        return
+      }
+    }
+  }
+}
