@@ -15,6 +15,14 @@ def HAL_Dialect : Dialect {
   let useDefaultAttributePrinterParser = 1;
 }
 
+// A list of attributes in brackets, possibly empty: `[]`, `[<...>, <...>]`.
+class HAL_BracketedListParameter<string element>
+    : ArrayRefParameter<element, ""> {
+  let parser = "::mlir::tessera::hal::parseBracketedList<" # element #
+               ">($_parser)";
+  let printer = "::mlir::tessera::hal::printBracketedList($_printer, $_self)";
+}
+
 class HAL_Op<string mnemonic, list<Trait> traits = []>
     : Op<HAL_Dialect, mnemonic, traits>;
 
@@ -82,8 +90,8 @@ def HAL_DescriptorSetLayoutAttr
     : HAL_Attr<"DescriptorSetLayout", "descriptor_set.layout"> {
   let summary = "A descriptor set: `<0, bindings = [...]>`";
   let parameters = (ins "int64_t":$ordinal,
-      OptionalArrayRefParameter<"DescriptorSetBindingAttr", "">:$bindings);
-  let assemblyFormat = "`<` $ordinal `,` `bindings` `=` `[` $bindings `]` `>`";
+      HAL_BracketedListParameter<"DescriptorSetBindingAttr">:$bindings);
+  let assemblyFormat = "`<` $ordinal `,` `bindings` `=` $bindings `>`";
 }
 
 def HAL_PipelineLayoutAttr : HAL_Attr<"PipelineLayout", "pipeline.layout"> {
@@ -93,9 +101,9 @@ def HAL_PipelineLayoutAttr : HAL_Attr<"PipelineLayout", "pipeline.layout"> {
        <0, storage_buffer, ReadOnly>, <1, storage_buffer>]>]>`
   }];
   let parameters = (ins "int64_t":$pushConstants,
-      OptionalArrayRefParameter<"DescriptorSetLayoutAttr", "">:$sets);
+      HAL_BracketedListParameter<"DescriptorSetLayoutAttr">:$sets);
   let assemblyFormat = [{
-    `<` `push_constants` `=` $pushConstants `,` `sets` `=` `[` $sets `]` `>`
+    `<` `push_constants` `=` $pushConstants `,` `sets` `=` $sets `>`
   }];
   let extraClassDeclaration = [{
     /// Total number of bindings over all sets.

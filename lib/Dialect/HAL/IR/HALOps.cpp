@@ -140,7 +140,8 @@ LogicalResult ExecutableBinaryOp::verify() {
 
 LogicalResult InterfaceBindingSubspanOp::verify() {
   auto type = cast<MemRefType>(getResult().getType());
-  if (static_cast<int64_t>(getDynamicDims().size()) != type.getNumDynamicDims())
+  if (static_cast<int64_t>(getDynamicDims().size()) !=
+      static_cast<int64_t>(type.getNumDynamicDims()))
     return emitOpError() << "expects " << type.getNumDynamicDims()
                          << " dynamic dimension values for " << type
                          << " but got " << getDynamicDims().size();

@@ -35,3 +35,22 @@ hal.executable private @ex {
 hal.executable private @serialized {
   hal.executable.binary public @cpu attributes {data = dense<[1, 2, 3]> : vector<3xi8>, format = "embedded-elf-x86_64", mime_type = "application/x-elf"}
 }
+
+// -----
+
+// Empty descriptor lists round-trip.
+// CHECK-LABEL: hal.executable private @no_bindings
+// CHECK: layout(<push_constants = 1, sets = []>)
+// CHECK: layout(<push_constants = 0, sets = [<0, bindings = []>]>)
+hal.executable private @no_bindings {
+  hal.executable.variant public @v target(<"llvm-cpu", "embedded-elf-x86_64", {}>) {
+    hal.executable.export public @x ordinal(0) layout(<push_constants = 1, sets = []>) count(%d: !hal.device) -> (index, index, index) {
+      %c1 = arith.constant 1 : index
+      hal.return %c1, %c1, %c1 : index, index, index
+    }
+    hal.executable.export public @y ordinal(1) layout(<push_constants = 0, sets = [<0, bindings = []>]>) count(%d: !hal.device) -> (index, index, index) {
+      %c1 = arith.constant 1 : index
+      hal.return %c1, %c1, %c1 : index, index, index
+    }
+  }
+}
