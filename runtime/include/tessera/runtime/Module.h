@@ -1,0 +1,67 @@
+//===- Module.h - A loaded, verified Tessera module -------------*- C++ -*-===//
+#ifndef TESSERA_RUNTIME_MODULE_H
+#define TESSERA_RUNTIME_MODULE_H
+
+#include "tessera/runtime/Status.h"
+#include "tessera/runtime/Tensor.h"
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tessera::schema {
+struct Module;
+} // namespace tessera::schema
+
+namespace tessera::rt {
+
+/// The module format version this runtime reads (runtime/schemas/module.fbs).
+constexpr uint32_t kModuleVersion = 1;
+
+class CpuExecutable;
+
+struct FunctionSignature {
+  std::string name;
+  std::vector<TensorType> inputs, outputs;
+  /// "(tensor<4x16xf32>) -> tensor<4x10xf32>"
+  std::string str() const;
+};
+
+/// Checks a module's bytes: FlatBuffers structure, then every index, offset,
+/// size and ordinal. The message names what is wrong and where.
+Status verifyModule(const uint8_t *data, size_t size);
+
+/// Module bytes (64-byte aligned, owned) plus the executables loaded from
+/// them. Immutable once loaded; sessions share it.
+class Module {
+public:
+  static StatusOr<std::shared_ptr<Module>> loadFile(const std::string &path);
+  static StatusOr<std::shared_ptr<Module>>
+  loadBytes(const void *data, size_t size, std::string name = "<memory>");
+  ~Module();
+
+  const std::string &name() const { return sourceName; }
+  const std::vector<FunctionSignature> &functions() const { return signatures; }
+  /// Null when there is no such function.
+  const FunctionSignature *findFunction(std::string_view name) const;
+
+  // For the interpreter.
+  const schema::Module &schema() const;
+  CpuExecutable &executable(unsigned index) const;
+  /// A read-only buffer viewing constant `index`; keeps the module alive.
+  std::shared_ptr<Buffer> constant(unsigned index) const;
+
+private:
+  Module() = default;
+  Status loadExecutables();
+
+  std::string sourceName;
+  std::shared_ptr<Buffer> bytes;
+  std::vector<FunctionSignature> signatures;
+  std::vector<std::unique_ptr<CpuExecutable>> executables;
+};
+
+} // namespace tessera::rt
+
+#endif // TESSERA_RUNTIME_MODULE_H

@@ -1,0 +1,69 @@
+//===- Session.h - Calling a module's functions -----------------*- C++ -*-===//
+#ifndef TESSERA_RUNTIME_SESSION_H
+#define TESSERA_RUNTIME_SESSION_H
+
+#include "tessera/runtime/Module.h"
+
+#include <array>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tessera::rt {
+
+/// One dispatch as it ran, for profiles.
+struct DispatchRecord {
+  unsigned executable = 0;
+  unsigned ordinal = 0;
+  std::string exportName;
+  std::array<uint32_t, 3> workgroupCount = {0, 0, 0};
+  double microseconds = 0;
+};
+
+using DispatchObserver = std::function<void(const DispatchRecord &)>;
+
+/// Runs the functions of one module on the CPU, inline on the calling thread:
+/// every dispatch runs its workgroups one after the other.
+class Session {
+public:
+  explicit Session(std::shared_ptr<Module> module);
+
+  /// Checks `inputs` against the function's signature, runs its host program
+  /// and returns its results (which may share memory with the module's
+  /// constants or with each other; do not write to them).
+  StatusOr<std::vector<Tensor>> call(std::string_view function,
+                                     const std::vector<Tensor> &inputs);
+
+  void setDispatchObserver(DispatchObserver observer) {
+    dispatchObserver = std::move(observer);
+  }
+  const Module &module() const { return *loadedModule; }
+
+private:
+  std::shared_ptr<Module> loadedModule;
+  DispatchObserver dispatchObserver;
+};
+
+/// Entry point of the runtime API: device selection and module loading.
+class Runtime {
+public:
+  /// `device`: "cpu" (also "local-sync"). Anything else is refused by name.
+  static StatusOr<Runtime> create(const std::string &device = "cpu");
+
+  StatusOr<std::shared_ptr<Module>> loadModule(const std::string &path) const {
+    return Module::loadFile(path);
+  }
+  Session createSession(std::shared_ptr<Module> module) const {
+    return Session(std::move(module));
+  }
+  const std::string &device() const { return deviceName; }
+
+private:
+  std::string deviceName;
+};
+
+} // namespace tessera::rt
+
+#endif // TESSERA_RUNTIME_SESSION_H

@@ -1,0 +1,44 @@
+//===- CpuExecutable.h - An executable library loaded from memory -*- C++ -*-===//
+#ifndef TESSERA_RUNTIME_CPUEXECUTABLE_H
+#define TESSERA_RUNTIME_CPUEXECUTABLE_H
+
+#include "tessera/executable_library.h"
+#include "tessera/runtime/Status.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tessera::rt {
+
+/// A CPU executable (an ELF shared object following executable_library.h)
+/// loaded from the module's bytes through an anonymous memory file.
+class CpuExecutable {
+public:
+  /// Checks the ELF header against this machine, loads the library, queries
+  /// its export table and checks it lists `expectedExports` in order.
+  static StatusOr<std::unique_ptr<CpuExecutable>>
+  load(const std::string &name, const std::string &format,
+       const uint8_t *data, size_t size,
+       const std::vector<std::string> &expectedExports);
+  ~CpuExecutable();
+
+  const std::string &name() const { return executableName; }
+  tessera_dispatch_fn_v0_t exportFunction(unsigned ordinal) const {
+    return library->exports[ordinal];
+  }
+  unsigned exportCount() const { return library->export_count; }
+
+  /// Whether this runtime can load executables of `format`.
+  static bool supportsFormat(const std::string &format);
+
+private:
+  CpuExecutable() = default;
+  std::string executableName;
+  void *handle = nullptr;
+  const tessera_executable_library_v0_t *library = nullptr;
+};
+
+} // namespace tessera::rt
+
+#endif // TESSERA_RUNTIME_CPUEXECUTABLE_H

@@ -1,0 +1,428 @@
+//===- Interpreter.cpp - Runs a function's host program -------------------===//
+//
+// The module was verified at load: register indices, ordinals and counts are
+// in range and registers are written before read. What depends on values
+// (sizes, offsets, workgroup counts, division by zero) is checked here.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Interpreter.h"
+
+#include "CpuExecutable.h"
+#include "tessera/schema/module_generated.h"
+
+#include <chrono>
+#include <cstring>
+#include <limits>
+
+namespace tessera::rt {
+
+namespace {
+
+constexpr int64_t kMaxAllocation = int64_t(1) << 40;
+
+struct BufferRegister {
+  std::shared_ptr<Buffer> buffer;
+  bool readOnly = false;
+};
+
+class Interpreter {
+public:
+  Interpreter(const Module &module, const schema::Function &fn,
+              const std::vector<Tensor> &inputs,
+              const DispatchObserver &observer)
+      : module(module), fn(fn), inputs(inputs), observer(observer),
+        scalars(fn.scalar_register_count(), 0),
+        buffers(fn.buffer_register_count()) {}
+
+  StatusOr<std::vector<Tensor>> run();
+
+private:
+  Status fail(const std::string &message) const {
+    std::string where = "function '" + fn.name()->str() + "'";
+    const schema::Instruction *inst = fn.instructions()->Get(current);
+    if (inst->location() >= 0)
+      where = fn.locations()->Get(inst->location())->str() + ": " + where;
+    return Status::error(where + ": " + message);
+  }
+  Status arith(const schema::Arith &op);
+  Status checkRange(const BufferRegister &reg, int64_t offset, int64_t length,
+                    const char *what) const;
+  Status dispatch(const schema::Dispatch &op);
+  StatusOr<std::vector<Tensor>> results(const schema::Return &op);
+
+  const Module &module;
+  const schema::Function &fn;
+  const std::vector<Tensor> &inputs;
+  const DispatchObserver &observer;
+  std::vector<int64_t> scalars;
+  std::vector<BufferRegister> buffers;
+  unsigned current = 0;
+};
+
+StatusOr<std::vector<Tensor>> Interpreter::run() {
+  for (current = 0; current < fn.instructions()->size(); ++current) {
+    const schema::Instruction *inst = fn.instructions()->Get(current);
+    switch (inst->op_type()) {
+    case schema::Op::ConstantScalar: {
+      auto op = inst->op_as_ConstantScalar();
+      scalars[op->dst()] = op->value();
+      break;
+    }
+    case schema::Op::InputBuffer: {
+      auto op = inst->op_as_InputBuffer();
+      const Tensor &input = inputs[op->input()];
+      // A view of the caller's tensor; the program must not write to it.
+      buffers[op->dst()] = {
+          Buffer::wrap(input.bytes(), input.byteSize(), input.storage()),
+          true};
+      break;
+    }
+    case schema::Op::InputDim: {
+      auto op = inst->op_as_InputDim();
+      scalars[op->dst()] = inputs[op->input()].shape()[op->dim()];
+      break;
+    }
+    case schema::Op::InputScalar: {
+      auto op = inst->op_as_InputScalar();
+      const Tensor &input = inputs[op->input()];
+      int64_t value = 0;
+      switch (input.elementType()) {
+      case ElementType::F32:
+      case ElementType::F16:
+      case ElementType::BF16:
+      case ElementType::F64: // Floats travel as their bits.
+        std::memcpy(&value, input.bytes(), elementSize(input.elementType()));
+        break;
+      default:
+        value = static_cast<int64_t>(input.elementAsDouble(0));
+        if (input.elementType() == ElementType::I64)
+          std::memcpy(&value, input.bytes(), 8);
+      }
+      scalars[op->dst()] = value;
+      break;
+    }
+    case schema::Op::Arith:
+      if (Status s = arith(*inst->op_as_Arith()); !s)
+        return s;
+      break;
+    case schema::Op::Select: {
+      auto op = inst->op_as_Select();
+      scalars[op->dst()] = scalars[op->condition()]
+                               ? scalars[op->true_value()]
+                               : scalars[op->false_value()];
+      break;
+    }
+    case schema::Op::Alloc: {
+      auto op = inst->op_as_Alloc();
+      int64_t size = scalars[op->size()];
+      if (size < 0 || size > kMaxAllocation)
+        return fail("cannot allocate " + std::to_string(size) + " bytes");
+      auto buffer = Buffer::allocate(size);
+      if (!buffer)
+        return fail(buffer.status().message());
+      buffers[op->dst()] = {std::move(*buffer), false};
+      break;
+    }
+    case schema::Op::ConstantView: {
+      auto op = inst->op_as_ConstantView();
+      buffers[op->dst()] = {module.constant(op->constant()), true};
+      break;
+    }
+    case schema::Op::Alias: {
+      auto op = inst->op_as_Alias();
+      buffers[op->dst()] = buffers[op->source()];
+      break;
+    }
+    case schema::Op::Fill: {
+      auto op = inst->op_as_Fill();
+      const BufferRegister &target = buffers[op->buffer()];
+      int64_t offset = scalars[op->offset()], length = scalars[op->length()];
+      if (Status s = checkRange(target, offset, length, "fill"); !s)
+        return s;
+      if (target.readOnly)
+        return fail("fill writes to a read-only buffer");
+      unsigned width = op->pattern_length();
+      if (length % width != 0)
+        return fail("fill length " + std::to_string(length) +
+                    " is not a multiple of the pattern length");
+      uint64_t pattern = op->pattern();
+      uint8_t *p = target.buffer->data() + offset;
+      for (int64_t i = 0; i < length; i += width)
+        std::memcpy(p + i, &pattern, width);
+      break;
+    }
+    case schema::Op::Copy: {
+      auto op = inst->op_as_Copy();
+      const BufferRegister &source = buffers[op->source()];
+      const BufferRegister &target = buffers[op->target()];
+      int64_t length = scalars[op->length()];
+      if (Status s =
+              checkRange(source, scalars[op->source_offset()], length, "copy");
+          !s)
+        return s;
+      if (Status s =
+              checkRange(target, scalars[op->target_offset()], length, "copy");
+          !s)
+        return s;
+      if (target.readOnly)
+        return fail("copy writes to a read-only buffer");
+      std::memmove(target.buffer->data() + scalars[op->target_offset()],
+                   source.buffer->data() + scalars[op->source_offset()],
+                   length);
+      break;
+    }
+    case schema::Op::Dispatch:
+      if (Status s = dispatch(*inst->op_as_Dispatch()); !s)
+        return s;
+      break;
+    case schema::Op::Return:
+      return results(*inst->op_as_Return());
+    case schema::Op::NONE:
+      return fail("unknown instruction");
+    }
+  }
+  return fail("no return");
+}
+
+Status Interpreter::arith(const schema::Arith &op) {
+  int64_t a = scalars[op.lhs()], b = scalars[op.rhs()];
+  uint64_t ua = a, ub = b;
+  int64_t r = 0;
+  using K = schema::ArithKind;
+  K kind = op.kind();
+  bool isDivision = kind == K::DivS || kind == K::DivU || kind == K::RemS ||
+                    kind == K::RemU || kind == K::CeilDivS ||
+                    kind == K::CeilDivU || kind == K::FloorDivS;
+  if (isDivision && b == 0)
+    return fail("division by zero");
+  if (isDivision && a == std::numeric_limits<int64_t>::min() && b == -1 &&
+      kind != K::DivU && kind != K::RemU && kind != K::CeilDivU)
+    return fail("signed division overflows");
+  switch (kind) {
+  case K::Add:
+    r = static_cast<int64_t>(ua + ub);
+    break;
+  case K::Sub:
+    r = static_cast<int64_t>(ua - ub);
+    break;
+  case K::Mul:
+    r = static_cast<int64_t>(ua * ub);
+    break;
+  case K::DivS:
+    r = a / b;
+    break;
+  case K::DivU:
+    r = static_cast<int64_t>(ua / ub);
+    break;
+  case K::RemS:
+    r = a % b;
+    break;
+  case K::RemU:
+    r = static_cast<int64_t>(ua % ub);
+    break;
+  case K::CeilDivS: {
+    int64_t q = a / b;
+    r = (a % b != 0 && ((a < 0) == (b < 0))) ? q + 1 : q;
+    break;
+  }
+  case K::CeilDivU:
+    r = static_cast<int64_t>(ua / ub + (ua % ub != 0));
+    break;
+  case K::FloorDivS: {
+    int64_t q = a / b;
+    r = (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+    break;
+  }
+  case K::MinS:
+    r = a < b ? a : b;
+    break;
+  case K::MaxS:
+    r = a > b ? a : b;
+    break;
+  case K::MinU:
+    r = ua < ub ? a : b;
+    break;
+  case K::MaxU:
+    r = ua > ub ? a : b;
+    break;
+  case K::And:
+    r = a & b;
+    break;
+  case K::Or:
+    r = a | b;
+    break;
+  case K::Xor:
+    r = a ^ b;
+    break;
+  case K::Shl:
+    r = ub >= 64 ? 0 : static_cast<int64_t>(ua << ub);
+    break;
+  case K::ShrS:
+    r = ub >= 64 ? (a < 0 ? -1 : 0) : a >> ub;
+    break;
+  case K::ShrU:
+    r = ub >= 64 ? 0 : static_cast<int64_t>(ua >> ub);
+    break;
+  case K::CmpEq:
+    r = a == b;
+    break;
+  case K::CmpNe:
+    r = a != b;
+    break;
+  case K::CmpSlt:
+    r = a < b;
+    break;
+  case K::CmpSle:
+    r = a <= b;
+    break;
+  case K::CmpSgt:
+    r = a > b;
+    break;
+  case K::CmpSge:
+    r = a >= b;
+    break;
+  case K::CmpUlt:
+    r = ua < ub;
+    break;
+  case K::CmpUle:
+    r = ua <= ub;
+    break;
+  case K::CmpUgt:
+    r = ua > ub;
+    break;
+  case K::CmpUge:
+    r = ua >= ub;
+    break;
+  }
+  scalars[op.dst()] = r;
+  return Status();
+}
+
+Status Interpreter::checkRange(const BufferRegister &reg, int64_t offset,
+                               int64_t length, const char *what) const {
+  int64_t size = static_cast<int64_t>(reg.buffer->size());
+  if (offset < 0 || length < 0 || offset > size || length > size - offset)
+    return fail(std::string(what) + " range [" + std::to_string(offset) +
+                ", +" + std::to_string(length) + ") is outside its " +
+                std::to_string(size) + "-byte buffer");
+  return Status();
+}
+
+Status Interpreter::dispatch(const schema::Dispatch &op) {
+  const schema::Executable *info = module.schema().executables()->Get(
+      op.executable());
+  const schema::ExportInfo *exportInfo = info->exports()->Get(op.ordinal());
+  std::string name = exportInfo->name()->str();
+
+  DispatchRecord record;
+  record.executable = op.executable();
+  record.ordinal = op.ordinal();
+  record.exportName = name;
+  for (unsigned d = 0; d < 3; ++d) {
+    int64_t count = scalars[op.workgroup_count()->Get(d)];
+    if (count < 0 || count > std::numeric_limits<uint32_t>::max())
+      return fail("dispatch of '" + name + "': workgroup count " +
+                  std::to_string(count) + " out of range");
+    record.workgroupCount[d] = static_cast<uint32_t>(count);
+  }
+
+  std::vector<uint32_t> pushConstants;
+  if (op.push_constants())
+    for (uint32_t reg : *op.push_constants())
+      pushConstants.push_back(static_cast<uint32_t>(scalars[reg]));
+  std::vector<void *> bindingPtrs;
+  std::vector<size_t> bindingLengths;
+  if (op.bindings())
+    for (unsigned b = 0; b < op.bindings()->size(); ++b) {
+      const schema::BindingRef *binding = op.bindings()->Get(b);
+      const BufferRegister &reg = buffers[binding->buffer()];
+      int64_t offset = scalars[binding->offset()];
+      int64_t length = scalars[binding->length()];
+      if (Status s = checkRange(reg, offset, length, "dispatch binding"); !s)
+        return s;
+      if (reg.readOnly && !exportInfo->binding_read_only()->Get(b))
+        return fail("dispatch of '" + name + "' writes binding " +
+                    std::to_string(b) + ", which is a read-only buffer");
+      bindingPtrs.push_back(reg.buffer->data() + offset);
+      bindingLengths.push_back(static_cast<size_t>(length));
+    }
+
+  tessera_dispatch_state_v0_t state = {};
+  state.workgroup_size[0] = state.workgroup_size[1] =
+      state.workgroup_size[2] = 1;
+  state.push_constant_count = pushConstants.size();
+  for (unsigned d = 0; d < 3; ++d)
+    state.workgroup_count[d] = record.workgroupCount[d];
+  state.binding_count = bindingPtrs.size();
+  state.push_constants = pushConstants.data();
+  state.binding_ptrs = bindingPtrs.data();
+  state.binding_lengths = bindingLengths.data();
+
+  tessera_dispatch_fn_v0_t function =
+      module.executable(op.executable()).exportFunction(op.ordinal());
+  tessera_executable_environment_v0_t environment = {nullptr};
+  tessera_workgroup_state_v0_t workgroup = {};
+  auto start = std::chrono::steady_clock::now();
+  for (uint32_t z = 0; z < state.workgroup_count[2]; ++z)
+    for (uint32_t y = 0; y < state.workgroup_count[1]; ++y)
+      for (uint32_t x = 0; x < state.workgroup_count[0]; ++x) {
+        workgroup.workgroup_id[0] = x;
+        workgroup.workgroup_id[1] = y;
+        workgroup.workgroup_id[2] = z;
+        if (int code = function(&environment, &state, &workgroup))
+          return fail("dispatch of '" + name + "' failed with code " +
+                      std::to_string(code) + " in workgroup (" +
+                      std::to_string(x) + ", " + std::to_string(y) + ", " +
+                      std::to_string(z) + ")");
+      }
+  if (observer) {
+    record.microseconds = std::chrono::duration<double, std::micro>(
+                              std::chrono::steady_clock::now() - start)
+                              .count();
+    observer(record);
+  }
+  return Status();
+}
+
+StatusOr<std::vector<Tensor>> Interpreter::results(const schema::Return &op) {
+  std::vector<Tensor> outputs;
+  for (unsigned r = 0; r < fn.outputs()->size(); ++r) {
+    const schema::TensorType *type = fn.outputs()->Get(r);
+    const schema::ResultRef *result = op.results()->Get(r);
+    std::vector<int64_t> shape;
+    if (result->dims())
+      for (uint32_t reg : *result->dims())
+        shape.push_back(scalars[reg]);
+    for (unsigned d = 0; d < shape.size(); ++d) {
+      int64_t declared = type->shape()->Get(d);
+      if (declared >= 0 && declared != shape[d])
+        return fail("result " + std::to_string(r) + " has dimension " +
+                    std::to_string(d) + " = " + std::to_string(shape[d]) +
+                    ", its type says " + std::to_string(declared));
+    }
+    auto elementType = static_cast<ElementType>(type->element_type());
+    std::optional<int64_t> count = checkedElementCount(shape);
+    const std::shared_ptr<Buffer> &buffer = buffers[result->buffer()].buffer;
+    if (!count ||
+        *count > static_cast<int64_t>(buffer->size() / elementSize(elementType)))
+      return fail("result " + std::to_string(r) + " (" +
+                  TensorType{elementType, shape}.str() +
+                  ") does not fit its " + std::to_string(buffer->size()) +
+                  "-byte buffer");
+    outputs.emplace_back(elementType, std::move(shape), buffer, 0,
+                         type->scalar());
+  }
+  return outputs;
+}
+
+} // namespace
+
+StatusOr<std::vector<Tensor>> interpret(const Module &module, unsigned index,
+                                        const std::vector<Tensor> &inputs,
+                                        const DispatchObserver &observer) {
+  const schema::Function *fn = module.schema().functions()->Get(index);
+  return Interpreter(module, *fn, inputs, observer).run();
+}
+
+} // namespace tessera::rt

@@ -1,0 +1,17 @@
+//===- Interpreter.h - Runs a function's host program -----------*- C++ -*-===//
+#ifndef TESSERA_RUNTIME_INTERPRETER_H
+#define TESSERA_RUNTIME_INTERPRETER_H
+
+#include "tessera/runtime/Session.h"
+
+namespace tessera::rt {
+
+/// Runs function `index` of a verified module on inputs already checked
+/// against its signature.
+StatusOr<std::vector<Tensor>> interpret(const Module &module, unsigned index,
+                                        const std::vector<Tensor> &inputs,
+                                        const DispatchObserver &observer);
+
+} // namespace tessera::rt
+
+#endif // TESSERA_RUNTIME_INTERPRETER_H

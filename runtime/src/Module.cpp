@@ -1,0 +1,148 @@
+//===- Module.cpp - Loading a module --------------------------------------===//
+
+#include "tessera/runtime/Module.h"
+
+#include "CpuExecutable.h"
+#include "tessera/schema/module_generated.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+namespace tessera::rt {
+
+namespace {
+
+TensorType toTensorType(const schema::TensorType *type) {
+  TensorType result;
+  result.elementType = static_cast<ElementType>(type->element_type());
+  if (type->shape())
+    result.shape.assign(type->shape()->begin(), type->shape()->end());
+  result.scalar = type->scalar();
+  return result;
+}
+
+std::string typeString(const TensorType &type) {
+  if (type.scalar)
+    return type.str();
+  return "tensor<" + type.str() + ">";
+}
+
+} // namespace
+
+std::string FunctionSignature::str() const {
+  std::string text = "(";
+  for (size_t i = 0; i < inputs.size(); ++i)
+    text += (i ? ", " : "") + typeString(inputs[i]);
+  text += ") -> ";
+  if (outputs.size() != 1)
+    text += "(";
+  for (size_t i = 0; i < outputs.size(); ++i)
+    text += (i ? ", " : "") + typeString(outputs[i]);
+  if (outputs.size() != 1)
+    text += ")";
+  return text;
+}
+
+StatusOr<std::shared_ptr<Module>> Module::loadFile(const std::string &path) {
+  FILE *file = std::fopen(path.c_str(), "rb");
+  if (!file)
+    return Status::error(path + ": cannot open module: " +
+                         std::strerror(errno));
+  std::fseek(file, 0, SEEK_END);
+  long size = std::ftell(file);
+  std::fseek(file, 0, SEEK_SET);
+  if (size < 0) {
+    std::fclose(file);
+    return Status::error(path + ": cannot read module");
+  }
+  auto buffer = Buffer::allocate(size);
+  if (!buffer) {
+    std::fclose(file);
+    return Status::error(path + ": " + buffer.status().message());
+  }
+  size_t read = std::fread((*buffer)->data(), 1, size, file);
+  std::fclose(file);
+  if (read != static_cast<size_t>(size))
+    return Status::error(path + ": cannot read module");
+
+  std::shared_ptr<Module> module(new Module());
+  module->sourceName = path;
+  module->bytes = std::move(*buffer);
+  if (Status s = verifyModule(module->bytes->data(), module->bytes->size()); !s)
+    return Status::error(path + ": " + s.message());
+  if (Status s = module->loadExecutables(); !s)
+    return Status::error(path + ": " + s.message());
+  return module;
+}
+
+StatusOr<std::shared_ptr<Module>>
+Module::loadBytes(const void *data, size_t size, std::string name) {
+  // Copied: the module needs 64-byte aligned bytes it owns.
+  auto buffer = Buffer::allocate(size);
+  if (!buffer)
+    return buffer.status();
+  std::memcpy((*buffer)->data(), data, size);
+  std::shared_ptr<Module> module(new Module());
+  module->sourceName = std::move(name);
+  module->bytes = std::move(*buffer);
+  if (Status s = verifyModule(module->bytes->data(), size); !s)
+    return Status::error(module->sourceName + ": " + s.message());
+  if (Status s = module->loadExecutables(); !s)
+    return Status::error(module->sourceName + ": " + s.message());
+  return module;
+}
+
+Module::~Module() = default;
+
+Status Module::loadExecutables() {
+  const schema::Module &fb = schema();
+  for (const schema::Function *fn : *fb.functions()) {
+    FunctionSignature signature;
+    signature.name = fn->name()->str();
+    if (fn->inputs())
+      for (const schema::TensorType *type : *fn->inputs())
+        signature.inputs.push_back(toTensorType(type));
+    if (fn->outputs())
+      for (const schema::TensorType *type : *fn->outputs())
+        signature.outputs.push_back(toTensorType(type));
+    signatures.push_back(std::move(signature));
+  }
+  if (!fb.executables())
+    return Status();
+  for (const schema::Executable *executable : *fb.executables()) {
+    std::vector<std::string> exportNames;
+    for (const schema::ExportInfo *info : *executable->exports())
+      exportNames.push_back(info->name()->str());
+    auto loaded = CpuExecutable::load(
+        executable->name()->str(), executable->format()->str(),
+        executable->data()->data(), executable->data()->size(), exportNames);
+    if (!loaded)
+      return loaded.status();
+    executables.push_back(std::move(*loaded));
+  }
+  return Status();
+}
+
+const FunctionSignature *Module::findFunction(std::string_view name) const {
+  for (const FunctionSignature &signature : signatures)
+    if (signature.name == name)
+      return &signature;
+  return nullptr;
+}
+
+const schema::Module &Module::schema() const {
+  return *schema::GetModule(bytes->data());
+}
+
+CpuExecutable &Module::executable(unsigned index) const {
+  return *executables[index];
+}
+
+std::shared_ptr<Buffer> Module::constant(unsigned index) const {
+  const schema::ConstantRef *ref = schema().constants()->Get(index);
+  return Buffer::wrap(schema().rodata()->data() + ref->offset(), ref->length(),
+                      bytes);
+}
+
+} // namespace tessera::rt
