@@ -5,9 +5,12 @@
 namespace tessera::cli {
 
 /// Exit codes shared by all subcommands.
+/// 1 covers every failure of the work itself: compile errors, bad run
+/// inputs, runtime errors, mismatching results.
 enum ExitCode { kSuccess = 0, kCompileError = 1, kUsageError = 2 };
 
 int runCompileCommand(int argc, char **argv);
+int runRunCommand(int argc, char **argv);
 
 } // namespace tessera::cli
 

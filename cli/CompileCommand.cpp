@@ -22,7 +22,7 @@ namespace tessera::cli {
 
 namespace {
 
-enum class EmitKind { MLIR, LLVMIR, Object, SharedLib };
+enum class EmitKind { MLIR, Module, LLVMIR, Object, SharedLib };
 
 struct CompileFlags {
   cl::OptionCategory category{"tessera compile options"};
@@ -30,8 +30,8 @@ struct CompileFlags {
                              cl::Required, cl::cat(category)};
   cl::opt<std::string> output{
       "o",
-      cl::desc("Output file (--emit=mlir; '-' for stdout) or directory "
-               "(other --emit kinds)"),
+      cl::desc("Output file (--emit=mlir|module; '-' for stdout) or "
+               "directory (other --emit kinds)"),
       cl::value_desc("path"), cl::init("-"), cl::cat(category)};
   cl::list<std::string> targets{"target",
                                 cl::desc("Target backends (llvm-cpu)"),
@@ -42,9 +42,14 @@ struct CompileFlags {
                "link, serialize"),
       cl::init("serialize"), cl::cat(category)};
   cl::opt<EmitKind> emit{
-      "emit", cl::desc("What to write"), cl::init(EmitKind::MLIR),
+      "emit",
+      cl::desc("What to write (default: module when -o ends in .tsm, "
+               "else mlir)"),
+      cl::init(EmitKind::MLIR),
       cl::values(
           clEnumValN(EmitKind::MLIR, "mlir", "the module's IR"),
+          clEnumValN(EmitKind::Module, "module",
+                     "a runnable module for `tessera run` (.tsm)"),
           clEnumValN(EmitKind::LLVMIR, "llvm-ir",
                      "optimized LLVM IR per executable"),
           clEnumValN(EmitKind::Object, "obj", "an object file per executable"),
@@ -98,6 +103,9 @@ CompileRequest snapshot(const CompileFlags &flags) {
   r.dumpDir = flags.dumpDir;
   r.targets.assign(flags.targets.begin(), flags.targets.end());
   r.emit = flags.emit;
+  if (!flags.emit.getNumOccurrences() &&
+      llvm::StringRef(r.output).ends_with(".tsm"))
+    r.emit = EmitKind::Module;
   r.optLevel = flags.optLevel;
   r.printAfterAll = flags.printAfterAll;
   r.printAfterChange = flags.printAfterChange;
@@ -198,12 +206,19 @@ int runCompileCommand(int argc, char **argv) {
     return kUsageError;
   }
   options.optLevel = request.optLevel;
-  bool emitsBinaries = request.emit != EmitKind::MLIR;
-  if (emitsBinaries && options.compileTo != Phase::Serialize) {
-    llvm::errs() << "tessera compile: --emit=llvm-ir/obj/shared-lib needs "
-                    "--compile-to=serialize\n";
+  bool emitsModule = request.emit == EmitKind::Module;
+  bool emitsBinaries = request.emit != EmitKind::MLIR && !emitsModule;
+  if ((emitsBinaries || emitsModule) &&
+      options.compileTo != Phase::Serialize) {
+    llvm::errs() << "tessera compile: --emit=module/llvm-ir/obj/shared-lib "
+                    "needs --compile-to=serialize\n";
     return kUsageError;
   }
+  if (emitsModule && request.output == "-") {
+    llvm::errs() << "tessera compile: --emit=module needs -o FILE.tsm\n";
+    return kUsageError;
+  }
+  options.buildModule = emitsModule;
   if (emitsBinaries && request.output == "-") {
     llvm::errs() << "tessera compile: --emit=llvm-ir/obj/shared-lib needs "
                     "-o DIR\n";
@@ -264,6 +279,15 @@ int runCompileCommand(int argc, char **argv) {
   if (exitCode != kSuccess)
     return exitCode;
 
+  if (emitsModule) {
+    if (auto error =
+            writeFileAtomically(request.output, session.getModuleBytes())) {
+      llvm::errs() << "tessera compile: " << llvm::toString(std::move(error))
+                   << "\n";
+      return kCompileError;
+    }
+    return kSuccess;
+  }
   if (!emitsBinaries) {
     std::string text;
     llvm::raw_string_ostream os(text);

@@ -9,7 +9,9 @@
 static void printUsage(llvm::raw_ostream &os) {
   os << "usage: tessera <command> [options]\n\n"
         "commands:\n"
-        "  compile   compile an .mlir program (see tessera compile --help)\n";
+        "  compile   compile an .mlir program (see tessera compile --help)\n"
+        "  run       run a function of a compiled module (see tessera run "
+        "--help)\n";
 }
 
 int main(int argc, char **argv) {
@@ -25,6 +27,8 @@ int main(int argc, char **argv) {
   }
   if (command == "compile")
     return tessera::cli::runCompileCommand(argc - 1, argv + 1);
+  if (command == "run")
+    return tessera::cli::runRunCommand(argc - 1, argv + 1);
   llvm::errs() << "tessera: unknown command '" << command << "'\n";
   printUsage(llvm::errs());
   return tessera::cli::kUsageError;

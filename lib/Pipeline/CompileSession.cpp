@@ -2,6 +2,7 @@
 
 #include "Pipeline/CompileSession.h"
 
+#include "Module/ModuleBuilder.h"
 #include "Pipeline/Pipelines.h"
 #include "Pipeline/Registration.h"
 #include "Target/LLVMCPU/TargetOptions.h"
@@ -12,6 +13,7 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 
 #include <chrono>
@@ -190,9 +192,22 @@ LogicalResult CompileSession::compile(const CompileOptions &requested,
   PassManager pm(context.get(), ModuleOp::getOperationName());
   pm.addInstrumentation(std::move(capture));
 
+  moduleBytes.clear();
+  bool buildModule =
+      options.buildModule && options.compileTo == Phase::Serialize;
+  std::optional<module::ModuleBuilder> moduleBuilder;
+  if (buildModule)
+    moduleBuilder.emplace(llvm::sys::path::stem(
+        sourceMgr->getMemoryBuffer(1)->getBufferIdentifier()));
+
   LogicalResult result = success();
   for (Phase phase : getAllPhases()) {
     if (static_cast<int>(phase) > static_cast<int>(options.compileTo))
+      break;
+    // Host programs need the export count regions and layouts, which
+    // serialization replaces by binaries.
+    if (buildModule && phase == Phase::Serialize &&
+        failed(result = moduleBuilder->addHostPrograms(*module)))
       break;
     pm.clear();
     buildPhasePipeline(pm, phase, options, sink);
@@ -205,6 +220,9 @@ LogicalResult CompileSession::compile(const CompileOptions &requested,
     if (failed(result))
       break;
   }
+  if (buildModule && succeeded(result) &&
+      succeeded(result = moduleBuilder->addBinaries(*module)))
+    moduleBytes = moduleBuilder->finish();
   records = capturePtr->takeRecords();
   activeCapture = nullptr;
   return result;

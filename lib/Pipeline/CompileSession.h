@@ -70,6 +70,8 @@ public:
   const std::vector<Diagnostic> &getDiagnostics() const { return diagnostics; }
   const std::vector<PassRecord> &getPassRecords() const { return records; }
   const std::vector<Artifact> &getArtifacts() const { return artifacts; }
+  /// The module file's bytes, when compiled with `buildModule`.
+  const std::string &getModuleBytes() const { return moduleBytes; }
   /// Wall time per phase run, in order.
   const std::vector<std::pair<Phase, double>> &getPhaseTimes() const {
     return phaseTimes;
@@ -86,6 +88,7 @@ private:
   std::vector<Diagnostic> diagnostics;
   std::vector<PassRecord> records;
   std::vector<Artifact> artifacts;
+  std::string moduleBytes;
   std::vector<std::pair<Phase, double>> phaseTimes;
   /// The capture of the running compile, to attribute diagnostics.
   PassCapture *activeCapture = nullptr;

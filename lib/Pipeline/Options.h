@@ -34,6 +34,9 @@ struct CompileOptions {
   /// Keep the intermediate files of serialization (LLVM IR, objects,
   /// libraries) as artifacts.
   bool keepArtifacts = false;
+  /// Build the runnable module file (host programs + binaries); needs
+  /// compileTo = serialize.
+  bool buildModule = false;
 };
 
 } // namespace mlir::tessera

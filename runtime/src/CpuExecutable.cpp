@@ -73,15 +73,19 @@ CpuExecutable::load(const std::string &name, const std::string &format,
     }
     written += n;
   }
+  // The loader recognizes already-loaded libraries by path, so the file
+  // stays open (its /proc/self/fd path unique) as long as it is loaded.
   std::string path = "/proc/self/fd/" + std::to_string(fd);
   void *handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-  close(fd);
-  if (!handle)
+  if (!handle) {
+    close(fd);
     return Status::error(what + ": cannot load the library: " + dlerror());
+  }
 
   std::unique_ptr<CpuExecutable> executable(new CpuExecutable());
   executable->executableName = name;
   executable->handle = handle;
+  executable->fd = fd;
   auto query = reinterpret_cast<tessera_executable_library_query_fn_t>(
       dlsym(handle, TESSERA_EXECUTABLE_LIBRARY_QUERY_NAME));
   if (!query)
@@ -117,6 +121,8 @@ CpuExecutable::load(const std::string &name, const std::string &format,
 CpuExecutable::~CpuExecutable() {
   if (handle)
     dlclose(handle);
+  if (fd >= 0)
+    close(fd);
 }
 
 } // namespace tessera::rt

@@ -36,6 +36,7 @@ private:
   CpuExecutable() = default;
   std::string executableName;
   void *handle = nullptr;
+  int fd = -1;
   const tessera_executable_library_v0_t *library = nullptr;
 };
 

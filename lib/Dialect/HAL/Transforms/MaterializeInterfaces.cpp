@@ -2,6 +2,8 @@
 
 #include "Dialect/HAL/Transforms/Passes.h"
 
+#include "Dialect/HAL/Transforms/InterfacePlan.h"
+
 #include "Dialect/Common/CustomSyntax.h"
 #include "Dialect/Flow/IR/FlowOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -30,57 +32,8 @@ using namespace mlir::tessera;
 
 namespace {
 
-/// How the operands and results of one export map onto its layout.
-struct InterfacePlan {
-  // Per function argument: binding ordinal (tensors) or push constant
-  // ordinal (scalars).
-  SmallVector<int64_t> argumentBinding, argumentConstant;
-  // Per result: binding ordinal.
-  SmallVector<int64_t> resultBinding;
-  // Push constant ordinals of the dynamic dims of each argument and result.
-  SmallVector<SmallVector<int64_t>> argumentDimConstants, resultDimConstants;
-  SmallVector<bool> bindingReadOnly;
-  int64_t pushConstants = 0;
-};
-
-InterfacePlan planInterface(FunctionType type, ArrayRef<int64_t> ties) {
-  InterfacePlan plan;
-  for (Type input : type.getInputs()) {
-    if (isa<RankedTensorType>(input)) {
-      plan.argumentBinding.push_back(plan.bindingReadOnly.size());
-      plan.argumentConstant.push_back(-1);
-      plan.bindingReadOnly.push_back(true);
-    } else {
-      plan.argumentBinding.push_back(-1);
-      plan.argumentConstant.push_back(plan.pushConstants++);
-    }
-  }
-  for (unsigned i = 0; i < type.getNumResults(); ++i) {
-    int64_t tie = i < ties.size() ? ties[i] : -1;
-    if (tie >= 0) {
-      int64_t binding = plan.argumentBinding[tie];
-      plan.bindingReadOnly[binding] = false;
-      plan.resultBinding.push_back(binding);
-    } else {
-      plan.resultBinding.push_back(plan.bindingReadOnly.size());
-      plan.bindingReadOnly.push_back(false);
-    }
-  }
-  auto assignDims = [&](Type t) {
-    SmallVector<int64_t> ordinals;
-    for (unsigned d = 0; d < getDynamicDimCount(t); ++d)
-      ordinals.push_back(plan.pushConstants++);
-    return ordinals;
-  };
-  for (Type input : type.getInputs())
-    plan.argumentDimConstants.push_back(assignDims(input));
-  for (Type result : type.getResults())
-    plan.resultDimConstants.push_back(assignDims(result));
-  return plan;
-}
-
 hal::PipelineLayoutAttr buildLayout(MLIRContext *ctx,
-                                    const InterfacePlan &plan) {
+                                    const hal::InterfacePlan &plan) {
   SmallVector<hal::DescriptorSetBindingAttr> bindings;
   for (auto [index, readOnly] : llvm::enumerate(plan.bindingReadOnly))
     bindings.push_back(hal::DescriptorSetBindingAttr::get(
@@ -128,7 +81,7 @@ FailureOr<Value> loadScalar(OpBuilder &builder, Location loc, Type type,
 
 /// Replaces `func` (tensor arguments and results) by an argument-less
 /// function that reads and writes the dispatch's bindings.
-LogicalResult rewriteToInterface(func::FuncOp func, const InterfacePlan &plan) {
+LogicalResult rewriteToInterface(func::FuncOp func, const hal::InterfacePlan &plan) {
   Location loc = func.getLoc();
   OpBuilder builder(func);
   MLIRContext *ctx = func.getContext();
@@ -298,7 +251,7 @@ struct MaterializeInterfacesPass
           if (auto tied = dispatch.getTiedOperandsAttr())
             ties.assign(tied.asArrayRef().begin(), tied.asArrayRef().end());
         }
-        InterfacePlan plan = planInterface(func.getFunctionType(), ties);
+        hal::InterfacePlan plan = hal::planInterface(func.getFunctionType(), ties);
         OpBuilder exportBuilder(innerModule);
         auto halExport = hal::ExecutableExportOp::create(
             exportBuilder, exportOp.getLoc(), StringAttr(),

@@ -1,0 +1,225 @@
+//===- RunCommand.cpp - tessera run ---------------------------------------===//
+//
+// iree-run-module's interface on Tessera's runtime: inputs and expected
+// outputs in IREE's tensor grammar or .npy files, results printed IREE-style.
+// A .mlir input is compiled in memory first.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Commands.h"
+#include "OutputFile.h"
+
+#include "Npy.h"
+#include "Pipeline/CompileSession.h"
+#include "TensorCompare.h"
+#include "TensorText.h"
+#include "tessera/runtime/Session.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <map>
+
+using namespace llvm;
+using namespace tessera;
+
+namespace tessera::cli {
+
+namespace {
+
+struct RunFlags {
+  cl::OptionCategory category{"tessera run options"};
+  cl::opt<std::string> module{cl::Positional,
+                              cl::desc("<module.tsm | program.mlir>"),
+                              cl::Required, cl::cat(category)};
+  cl::opt<std::string> function{
+      "function",
+      cl::desc("Function to call (optional when the module has one)"),
+      cl::cat(category)};
+  cl::list<std::string> inputs{
+      "input",
+      cl::desc("An input, in order: 3.5, 2x3xf32=1,2,3,4,5,6, "
+               "\"2x2xi32=[[1 2][3 4]]\", 2xi32 (zeros), @x.npy, +x.npy"),
+      cl::cat(category)};
+  cl::list<std::string> outputs{
+      "output",
+      cl::desc("Where result N goes, in order: - (print), @y.npy (write), "
+               "+y.npy (append); results without one are printed"),
+      cl::cat(category)};
+  cl::list<std::string> expected{
+      "expected_output",
+      cl::desc("Expected value of result N, in the --input grammar"),
+      cl::cat(category)};
+  cl::opt<double> tolerance{
+      "tolerance",
+      cl::desc("Float results match when |actual - expected| <= tolerance * "
+               "max(1, |expected|)"),
+      cl::init(1e-4), cl::cat(category)};
+  cl::opt<int64_t> maxElements{
+      "output_max_element_count",
+      cl::desc("Print at most this many elements per result"),
+      cl::init(1024), cl::cat(category)};
+  cl::opt<std::string> device{"device", cl::desc("Device: cpu"),
+                              cl::init("cpu"), cl::cat(category)};
+};
+
+int fail(const std::string &message) {
+  errs() << "tessera run: error: " << message << "\n";
+  return kCompileError;
+}
+
+/// Compiles a .mlir program in memory into module bytes.
+rt::StatusOr<std::string> compileProgram(const std::string &path) {
+  mlir::tessera::CompileSession session;
+  mlir::tessera::CompileOptions options;
+  options.captureIR = false;
+  options.buildModule = true;
+  bool ok = succeeded(session.loadFile(path)) &&
+            succeeded(session.compile(options));
+  std::string messages;
+  for (const auto &diagnostic : session.getDiagnostics())
+    messages += diagnostic.format() + "\n";
+  if (!ok)
+    return rt::Status::error("compiling " + path + " failed:\n" + messages);
+  if (!messages.empty())
+    errs() << messages;
+  return session.getModuleBytes();
+}
+
+} // namespace
+
+int runRunCommand(int argc, char **argv) {
+  RunFlags flags;
+  cl::HideUnrelatedOptions(flags.category);
+  if (!cl::ParseCommandLineOptions(argc, argv, "tessera run\n", &errs()))
+    return kUsageError;
+  std::vector<std::string> inputs(flags.inputs.begin(), flags.inputs.end());
+  std::vector<std::string> outputs(flags.outputs.begin(), flags.outputs.end());
+  std::vector<std::string> expected(flags.expected.begin(),
+                                    flags.expected.end());
+  std::string modulePath = flags.module, functionName = flags.function;
+  double tolerance = flags.tolerance;
+  int64_t maxElements = flags.maxElements;
+
+  auto runtime = rt::Runtime::create(flags.device);
+  if (!runtime)
+    return errs() << "tessera run: " << runtime.status().message() << "\n",
+           kUsageError;
+
+  rt::StatusOr<std::shared_ptr<rt::Module>> module =
+      rt::Status::error("no module");
+  if (StringRef(modulePath).ends_with(".mlir")) {
+    auto bytes = compileProgram(modulePath);
+    if (!bytes)
+      return errs() << bytes.status().message(), kCompileError;
+    module = rt::Module::loadBytes(bytes->data(), bytes->size(), modulePath);
+  } else {
+    module = runtime->loadModule(modulePath);
+  }
+  if (!module)
+    return fail(module.status().message());
+
+  const auto &functions = (*module)->functions();
+  if (functionName.empty()) {
+    if (functions.size() != 1) {
+      std::string names;
+      for (const auto &signature : functions)
+        names += " " + signature.name;
+      return fail("the module has " + std::to_string(functions.size()) +
+                  " functions; choose one with --function (" + names.substr(1) +
+                  ")");
+    }
+    functionName = functions.front().name;
+  }
+  const rt::FunctionSignature *signature =
+      (*module)->findFunction(functionName);
+  if (!signature) {
+    std::string names;
+    for (const auto &s : functions)
+      names += (names.empty() ? "" : ", ") + s.name;
+    return fail("no function '" + functionName + "' in the module (it has: " +
+                names + ")");
+  }
+  if (inputs.size() != signature->inputs.size())
+    return fail("'" + functionName + "' takes " +
+                std::to_string(signature->inputs.size()) + " inputs, " +
+                std::to_string(inputs.size()) + " given with --input; its "
+                "signature is " + signature->str());
+
+  rt::tooling::TensorParser parser;
+  std::vector<rt::Tensor> values;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    auto value = parser.parse(inputs[i], &signature->inputs[i]);
+    if (!value)
+      return fail("--input #" + std::to_string(i) + ": " +
+                  value.status().message());
+    values.push_back(std::move(*value));
+  }
+
+  rt::Session session = runtime->createSession(*module);
+  auto results = session.call(functionName, values);
+  if (!results)
+    return fail(results.status().message());
+
+  // Results: printed, or gathered per .npy file and written at the end.
+  outs() << "EXEC @" << functionName << "\n";
+  std::map<std::string, std::string> npyFiles;
+  std::vector<std::string> npyOrder;
+  for (size_t r = 0; r < results->size(); ++r) {
+    const rt::Tensor &result = (*results)[r];
+    std::string target = r < outputs.size() ? outputs[r] : "-";
+    if (target == "-") {
+      outs() << "result[" << r << "]: "
+             << rt::tooling::formatTensor(result, maxElements) << "\n";
+      continue;
+    }
+    if (target.size() < 2 || (target[0] != '@' && target[0] != '+'))
+      return errs() << "tessera run: --output='" << target
+                    << "': expected -, @file.npy or +file.npy\n",
+             kUsageError;
+    std::string path = target.substr(1);
+    auto encoded = rt::tooling::encodeNpy(result);
+    if (!encoded)
+      return fail(encoded.status().message());
+    if (!npyFiles.count(path)) {
+      npyOrder.push_back(path);
+      npyFiles[path] = "";
+      if (target[0] == '+') // Append to what the file already holds.
+        if (auto existing = MemoryBuffer::getFile(path, /*IsText=*/false))
+          npyFiles[path] = (*existing)->getBuffer().str();
+    }
+    npyFiles[path] += *encoded;
+  }
+  for (const std::string &path : npyOrder)
+    if (auto error = writeFileAtomically(path, npyFiles[path]))
+      return fail(toString(std::move(error)));
+
+  if (expected.empty())
+    return kSuccess;
+  if (expected.size() != results->size())
+    return fail(std::to_string(expected.size()) +
+                " --expected_output given for " +
+                std::to_string(results->size()) + " results");
+  rt::tooling::TensorParser expectedParser;
+  unsigned mismatches = 0;
+  for (size_t r = 0; r < results->size(); ++r) {
+    auto want = expectedParser.parse(expected[r], &signature->outputs[r]);
+    if (!want)
+      return fail("--expected_output #" + std::to_string(r) + ": " +
+                  want.status().message());
+    if (auto mismatch =
+            rt::tooling::compareTensors((*results)[r], *want, tolerance)) {
+      outs() << "[FAILED] result[" << r << "]: " << *mismatch << "\n";
+      ++mismatches;
+    }
+  }
+  if (mismatches)
+    return kCompileError;
+  outs() << "[SUCCESS] all " << results->size()
+         << " results match the expected outputs\n";
+  return kSuccess;
+}
+
+} // namespace tessera::cli

@@ -1,0 +1,45 @@
+//===- InterfacePlan.cpp --------------------------------------------------===//
+
+#include "Dialect/HAL/Transforms/InterfacePlan.h"
+
+#include "Dialect/Common/CustomSyntax.h"
+
+namespace mlir::tessera::hal {
+
+InterfacePlan planInterface(FunctionType type, ArrayRef<int64_t> ties) {
+  InterfacePlan plan;
+  for (Type input : type.getInputs()) {
+    if (isa<RankedTensorType>(input)) {
+      plan.argumentBinding.push_back(plan.bindingReadOnly.size());
+      plan.argumentConstant.push_back(-1);
+      plan.bindingReadOnly.push_back(true);
+    } else {
+      plan.argumentBinding.push_back(-1);
+      plan.argumentConstant.push_back(plan.pushConstants++);
+    }
+  }
+  for (unsigned i = 0; i < type.getNumResults(); ++i) {
+    int64_t tie = i < ties.size() ? ties[i] : -1;
+    if (tie >= 0) {
+      int64_t binding = plan.argumentBinding[tie];
+      plan.bindingReadOnly[binding] = false;
+      plan.resultBinding.push_back(binding);
+    } else {
+      plan.resultBinding.push_back(plan.bindingReadOnly.size());
+      plan.bindingReadOnly.push_back(false);
+    }
+  }
+  auto assignDims = [&](Type t) {
+    SmallVector<int64_t> ordinals;
+    for (unsigned d = 0; d < getDynamicDimCount(t); ++d)
+      ordinals.push_back(plan.pushConstants++);
+    return ordinals;
+  };
+  for (Type input : type.getInputs())
+    plan.argumentDimConstants.push_back(assignDims(input));
+  for (Type result : type.getResults())
+    plan.resultDimConstants.push_back(assignDims(result));
+  return plan;
+}
+
+} // namespace mlir::tessera::hal

@@ -1,0 +1,38 @@
+//===- InterfacePlan.h - Operands of a dispatch to bindings/constants -*- C++ -*-===//
+//
+// The one place that decides how a dispatch's operands and results map onto
+// its export's pipeline layout. MaterializeInterfaces builds layouts and
+// export functions from it; the host lowering (lib/Module) passes operands
+// in the same order.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSERA_DIALECT_HAL_TRANSFORMS_INTERFACEPLAN_H
+#define TESSERA_DIALECT_HAL_TRANSFORMS_INTERFACEPLAN_H
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/SmallVector.h"
+
+namespace mlir::tessera::hal {
+
+/// Tensor operands take read-only bindings in order, then untied results take
+/// writable bindings (a tied result reuses its operand's binding, made
+/// writable). Push constants: scalar operands in order, then the dynamic
+/// dims of each operand, then those of each result.
+struct InterfacePlan {
+  // Per function argument: binding ordinal (tensors) or push constant
+  // ordinal (scalars).
+  SmallVector<int64_t> argumentBinding, argumentConstant;
+  // Per result: binding ordinal.
+  SmallVector<int64_t> resultBinding;
+  // Push constant ordinals of the dynamic dims of each argument and result.
+  SmallVector<SmallVector<int64_t>> argumentDimConstants, resultDimConstants;
+  SmallVector<bool> bindingReadOnly;
+  int64_t pushConstants = 0;
+};
+
+/// `ties[i]` is the operand index result i is tied to, or -1.
+InterfacePlan planInterface(FunctionType type, ArrayRef<int64_t> ties);
+
+} // namespace mlir::tessera::hal
+
+#endif // TESSERA_DIALECT_HAL_TRANSFORMS_INTERFACEPLAN_H
