@@ -208,8 +208,7 @@ int runCompileCommand(int argc, char **argv) {
   options.optLevel = request.optLevel;
   bool emitsModule = request.emit == EmitKind::Module;
   bool emitsBinaries = request.emit != EmitKind::MLIR && !emitsModule;
-  if ((emitsBinaries || emitsModule) &&
-      options.compileTo != Phase::Serialize) {
+  if ((emitsBinaries || emitsModule) && options.compileTo != Phase::Serialize) {
     llvm::errs() << "tessera compile: --emit=module/llvm-ir/obj/shared-lib "
                     "needs --compile-to=serialize\n";
     return kUsageError;

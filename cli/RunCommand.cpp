@@ -59,8 +59,8 @@ struct RunFlags {
       cl::init(1e-4), cl::cat(category)};
   cl::opt<int64_t> maxElements{
       "output_max_element_count",
-      cl::desc("Print at most this many elements per result"),
-      cl::init(1024), cl::cat(category)};
+      cl::desc("Print at most this many elements per result"), cl::init(1024),
+      cl::cat(category)};
   cl::opt<std::string> device{"device", cl::desc("Device: cpu"),
                               cl::init("cpu"), cl::cat(category)};
 };
@@ -76,8 +76,8 @@ rt::StatusOr<std::string> compileProgram(const std::string &path) {
   mlir::tessera::CompileOptions options;
   options.captureIR = false;
   options.buildModule = true;
-  bool ok = succeeded(session.loadFile(path)) &&
-            succeeded(session.compile(options));
+  bool ok =
+      succeeded(session.loadFile(path)) && succeeded(session.compile(options));
   std::string messages;
   for (const auto &diagnostic : session.getDiagnostics())
     messages += diagnostic.format() + "\n";
@@ -139,14 +139,16 @@ int runRunCommand(int argc, char **argv) {
     std::string names;
     for (const auto &s : functions)
       names += (names.empty() ? "" : ", ") + s.name;
-    return fail("no function '" + functionName + "' in the module (it has: " +
-                names + ")");
+    return fail("no function '" + functionName +
+                "' in the module (it has: " + names + ")");
   }
   if (inputs.size() != signature->inputs.size())
     return fail("'" + functionName + "' takes " +
                 std::to_string(signature->inputs.size()) + " inputs, " +
-                std::to_string(inputs.size()) + " given with --input; its "
-                "signature is " + signature->str());
+                std::to_string(inputs.size()) +
+                " given with --input; its "
+                "signature is " +
+                signature->str());
 
   rt::tooling::TensorParser parser;
   std::vector<rt::Tensor> values;
@@ -171,8 +173,8 @@ int runRunCommand(int argc, char **argv) {
     const rt::Tensor &result = (*results)[r];
     std::string target = r < outputs.size() ? outputs[r] : "-";
     if (target == "-") {
-      outs() << "result[" << r << "]: "
-             << rt::tooling::formatTensor(result, maxElements) << "\n";
+      outs() << "result[" << r
+             << "]: " << rt::tooling::formatTensor(result, maxElements) << "\n";
       continue;
     }
     if (target.size() < 2 || (target[0] != '@' && target[0] != '+'))

@@ -258,8 +258,7 @@ FailureOr<uint32_t> HostLowering::run() {
       tensors[arg] = std::move(value);
     } else {
       uint32_t reg = newScalar();
-      emit(schema::CreateInputScalar(fbb, reg, index),
-           schema::Op::InputScalar);
+      emit(schema::CreateInputScalar(fbb, reg, index), schema::Op::InputScalar);
       scalars[arg] = reg;
     }
   }
@@ -422,10 +421,10 @@ LogicalResult HostLowering::lowerConstant(arith::ConstantOp op) {
   }
   if (auto integer = dyn_cast<IntegerAttr>(op.getValue())) {
     scalars[op.getResult()] =
-        type.isIndex() ? constant(integer.getInt())
-                       : constant(type.isInteger(1)
-                                      ? integer.getValue().getZExtValue()
-                                      : integer.getValue().getSExtValue());
+        type.isIndex()
+            ? constant(integer.getInt())
+            : constant(type.isInteger(1) ? integer.getValue().getZExtValue()
+                                         : integer.getValue().getSExtValue());
     return success();
   }
   if (auto floating = dyn_cast<FloatAttr>(op.getValue())) {
@@ -458,10 +457,10 @@ LogicalResult HostLowering::lowerScalarOp(Operation *op) {
   };
   auto unsignedBinary = [&](Kind kind) {
     Type operandType = op->getOperand(0).getType();
-    scalars[op->getResult(0)] = normalize(
-        arith(kind, zeroExtend(operands[0], operandType),
-              zeroExtend(operands[1], operandType)),
-        resultType);
+    scalars[op->getResult(0)] =
+        normalize(arith(kind, zeroExtend(operands[0], operandType),
+                        zeroExtend(operands[1], operandType)),
+                  resultType);
     return success();
   };
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
@@ -567,8 +566,8 @@ LogicalResult HostLowering::lowerDispatch(flow::DispatchOp op) {
                              "the hal phase before building a module)";
   auto variant = exportOp->getParentOfType<hal::ExecutableVariantOp>();
   auto executable = variant->getParentOfType<hal::ExecutableOp>();
-  uint32_t executableIndex = module.getExecutableIndex(
-      executable.getSymName(), variant.getSymName());
+  uint32_t executableIndex =
+      module.getExecutableIndex(executable.getSymName(), variant.getSymName());
 
   // Workgroup count: the export's count region, run on the host.
   Block &countBlock = exportOp.getWorkgroupCount().front();
@@ -643,8 +642,7 @@ LogicalResult HostLowering::lowerDispatch(flow::DispatchOp op) {
   for (auto [index, result] : llvm::enumerate(op.getResults())) {
     auto type = cast<RankedTensorType>(result.getType());
     unsigned dynamicCount = type.getNumDynamicDims();
-    auto dims =
-        dimsOf(type, op.getResultDims().slice(resultDim, dynamicCount));
+    auto dims = dimsOf(type, op.getResultDims().slice(resultDim, dynamicCount));
     if (failed(dims))
       return failure();
     for (unsigned k = 0; k < dynamicCount; ++k) {
@@ -663,8 +661,8 @@ LogicalResult HostLowering::lowerDispatch(flow::DispatchOp op) {
       if (failed(operand))
         return failure();
       uint32_t zero = constant(0);
-      emit(schema::CreateCopy(fbb, (*operand)->buffer, zero, value.buffer,
-                              zero, size),
+      emit(schema::CreateCopy(fbb, (*operand)->buffer, zero, value.buffer, zero,
+                              size),
            schema::Op::Copy);
     }
     bindings[plan.resultBinding[index]] =
@@ -693,8 +691,8 @@ LogicalResult HostLowering::lowerReturn(func::ReturnOp op) {
     if (failed(value))
       return failure();
     std::vector<uint32_t> dims((*value)->dims.begin(), (*value)->dims.end());
-    results.push_back(schema::CreateResultRef(fbb, (*value)->buffer,
-                                              fbb.CreateVector(dims)));
+    results.push_back(
+        schema::CreateResultRef(fbb, (*value)->buffer, fbb.CreateVector(dims)));
   }
   emit(schema::CreateReturn(fbb, fbb.CreateVector(results)),
        schema::Op::Return);

@@ -4,12 +4,13 @@
 
 #include "Dialect/HAL/IR/HALOps.h"
 #include "Module/HostProgramLowering.h"
+#include "tessera/runtime/Hash.h"
 #include "tessera/runtime/Module.h"
 #include "tessera/schema/module_generated.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 
 #include <map>
 
@@ -55,6 +56,8 @@ struct ModuleBuilder::Impl {
 };
 
 ModuleBuilder::ModuleBuilder(StringRef name) : impl(std::make_unique<Impl>()) {
+  // Zeros are stored too: fields stay present (and patchable in tests).
+  impl->fbb.ForceDefaults(true);
   impl->name = name.str();
 }
 
@@ -81,8 +84,7 @@ LogicalResult ModuleBuilder::addHostPrograms(ModuleOp module) {
         info.pushConstants = layout.getPushConstants();
         for (auto set : layout.getSets()) {
           if (set.getOrdinal() != 0)
-            return exportOp.emitError()
-                   << "only descriptor set 0 is supported";
+            return exportOp.emitError() << "only descriptor set 0 is supported";
           for (auto binding : set.getBindings())
             info.bindingReadOnly.push_back(binding.getReadOnly());
         }
@@ -121,8 +123,8 @@ LogicalResult ModuleBuilder::addBinaries(ModuleOp module) {
       binary = executable.lookupSymbol<hal::ExecutableBinaryOp>(entry.variant);
     if (!binary)
       return module.emitError()
-             << "no binary for @" << entry.executable << "::@"
-             << entry.variant << " (serialization did not produce it)";
+             << "no binary for @" << entry.executable << "::@" << entry.variant
+             << " (serialization did not produce it)";
     auto data = dyn_cast<DenseIntOrFPElementsAttr>(binary.getData());
     if (!data || data.getElementType().getIntOrFloatBitWidth() != 8)
       return binary.emitError() << "binary data must be dense 8-bit elements";
@@ -150,17 +152,17 @@ FailureOr<uint32_t> ModuleBuilder::getOrAddConstant(ElementsAttr attr,
   } else if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
     AsmResourceBlob *blob = resource.getRawHandle().getBlob();
     if (!blob)
-      return user->emitError() << "constant resource '"
-                               << resource.getRawHandle().getKey()
-                               << "' has no data";
+      return user->emitError()
+             << "constant resource '" << resource.getRawHandle().getKey()
+             << "' has no data";
     entry.bytes = blob->getData();
   } else {
     return user->emitError() << "unsupported constant attribute " << attr;
   }
   entry.offset = impl->rodataSize;
   uint64_t size = entry.data().size();
-  impl->rodataSize += (size + kConstantAlignment - 1) / kConstantAlignment *
-                      kConstantAlignment;
+  impl->rodataSize +=
+      (size + kConstantAlignment - 1) / kConstantAlignment * kConstantAlignment;
   uint32_t index = impl->constants.size();
   impl->constants.push_back(std::move(entry));
   impl->constantIndex[attr] = index;
@@ -197,12 +199,15 @@ std::string ModuleBuilder::finish() {
       exports.push_back(schema::CreateExportInfo(
           fbb, fbb.CreateString(info.name), info.pushConstants,
           fbb.CreateVector(info.bindingReadOnly)));
-    auto data = fbb.CreateVector(
-        reinterpret_cast<const uint8_t *>(entry.data.data()),
-        entry.data.size());
+    auto data =
+        fbb.CreateVector(reinterpret_cast<const uint8_t *>(entry.data.data()),
+                         entry.data.size());
+    uint64_t hash =
+        rt::fnv1a64(reinterpret_cast<const uint8_t *>(entry.data.data()),
+                    entry.data.size());
     executables.push_back(schema::CreateExecutable(
         fbb, fbb.CreateString(entry.executable + "_" + entry.variant),
-        fbb.CreateString(entry.format), data, fbb.CreateVector(exports)));
+        fbb.CreateString(entry.format), data, hash, fbb.CreateVector(exports)));
   }
   auto root = schema::CreateModule(
       fbb, rt::kModuleVersion, fbb.CreateString(impl->name),

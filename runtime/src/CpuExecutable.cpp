@@ -36,9 +36,8 @@ Status checkElfHeader(const std::string &what, const uint8_t *data,
     return Status::error(what + " is not an ELF shared object");
   if (header.e_machine != kHostMachine)
     return Status::error(what + " is built for ELF machine " +
-                         std::to_string(header.e_machine) +
-                         ", not this one (" + std::to_string(kHostMachine) +
-                         ")");
+                         std::to_string(header.e_machine) + ", not this one (" +
+                         std::to_string(kHostMachine) + ")");
   return Status();
 }
 
@@ -63,8 +62,8 @@ CpuExecutable::load(const std::string &name, const std::string &format,
   // dlopen needs a path: give it an anonymous in-memory file.
   int fd = memfd_create(name.c_str(), MFD_CLOEXEC);
   if (fd < 0)
-    return Status::error(what + ": memfd_create failed: " +
-                         std::strerror(errno));
+    return Status::error(what +
+                         ": memfd_create failed: " + std::strerror(errno));
   for (size_t written = 0; written < size;) {
     ssize_t n = write(fd, data + written, size - written);
     if (n <= 0) {
@@ -92,8 +91,8 @@ CpuExecutable::load(const std::string &name, const std::string &format,
     return Status::error(what + " has no " +
                          TESSERA_EXECUTABLE_LIBRARY_QUERY_NAME + " function");
   tessera_executable_environment_v0_t environment = {nullptr};
-  executable->library = query(TESSERA_EXECUTABLE_LIBRARY_VERSION_0,
-                              &environment);
+  executable->library =
+      query(TESSERA_EXECUTABLE_LIBRARY_VERSION_0, &environment);
   const tessera_executable_library_v0_t *library = executable->library;
   if (!library || library->version != TESSERA_EXECUTABLE_LIBRARY_VERSION_0)
     return Status::error(what +

@@ -1,4 +1,5 @@
-//===- CpuExecutable.h - An executable library loaded from memory -*- C++ -*-===//
+//===- CpuExecutable.h - An executable library loaded from memory -*- C++
+//-*-===//
 #ifndef TESSERA_RUNTIME_CPUEXECUTABLE_H
 #define TESSERA_RUNTIME_CPUEXECUTABLE_H
 
@@ -18,9 +19,8 @@ public:
   /// Checks the ELF header against this machine, loads the library, queries
   /// its export table and checks it lists `expectedExports` in order.
   static StatusOr<std::unique_ptr<CpuExecutable>>
-  load(const std::string &name, const std::string &format,
-       const uint8_t *data, size_t size,
-       const std::vector<std::string> &expectedExports);
+  load(const std::string &name, const std::string &format, const uint8_t *data,
+       size_t size, const std::vector<std::string> &expectedExports);
   ~CpuExecutable();
 
   const std::string &name() const { return executableName; }

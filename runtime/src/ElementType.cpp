@@ -11,8 +11,8 @@ struct ElementTypeInfo {
   bool isFloat;
 };
 constexpr ElementTypeInfo kInfo[kElementTypeCount] = {
-    {"f32", 4, true}, {"f16", 2, true}, {"f64", 8, true},
-    {"bf16", 2, true}, {"i1", 1, false}, {"i8", 1, false},
+    {"f32", 4, true},  {"f16", 2, true},  {"f64", 8, true},
+    {"bf16", 2, true}, {"i1", 1, false},  {"i8", 1, false},
     {"i16", 2, false}, {"i32", 4, false}, {"i64", 8, false}};
 } // namespace
 

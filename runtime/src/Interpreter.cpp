@@ -74,8 +74,7 @@ StatusOr<std::vector<Tensor>> Interpreter::run() {
       const Tensor &input = inputs[op->input()];
       // A view of the caller's tensor; the program must not write to it.
       buffers[op->dst()] = {
-          Buffer::wrap(input.bytes(), input.byteSize(), input.storage()),
-          true};
+          Buffer::wrap(input.bytes(), input.byteSize(), input.storage()), true};
       break;
     }
     case schema::Op::InputDim: {
@@ -310,8 +309,8 @@ Status Interpreter::checkRange(const BufferRegister &reg, int64_t offset,
 }
 
 Status Interpreter::dispatch(const schema::Dispatch &op) {
-  const schema::Executable *info = module.schema().executables()->Get(
-      op.executable());
+  const schema::Executable *info =
+      module.schema().executables()->Get(op.executable());
   const schema::ExportInfo *exportInfo = info->exports()->Get(op.ordinal());
   std::string name = exportInfo->name()->str();
 
@@ -349,8 +348,8 @@ Status Interpreter::dispatch(const schema::Dispatch &op) {
     }
 
   tessera_dispatch_state_v0_t state = {};
-  state.workgroup_size[0] = state.workgroup_size[1] =
-      state.workgroup_size[2] = 1;
+  state.workgroup_size[0] = state.workgroup_size[1] = state.workgroup_size[2] =
+      1;
   state.push_constant_count = pushConstants.size();
   for (unsigned d = 0; d < 3; ++d)
     state.workgroup_count[d] = record.workgroupCount[d];
@@ -404,12 +403,11 @@ StatusOr<std::vector<Tensor>> Interpreter::results(const schema::Return &op) {
     auto elementType = static_cast<ElementType>(type->element_type());
     std::optional<int64_t> count = checkedElementCount(shape);
     const std::shared_ptr<Buffer> &buffer = buffers[result->buffer()].buffer;
-    if (!count ||
-        *count > static_cast<int64_t>(buffer->size() / elementSize(elementType)))
+    if (!count || *count > static_cast<int64_t>(buffer->size() /
+                                                elementSize(elementType)))
       return fail("result " + std::to_string(r) + " (" +
-                  TensorType{elementType, shape}.str() +
-                  ") does not fit its " + std::to_string(buffer->size()) +
-                  "-byte buffer");
+                  TensorType{elementType, shape}.str() + ") does not fit its " +
+                  std::to_string(buffer->size()) + "-byte buffer");
     outputs.emplace_back(elementType, std::move(shape), buffer, 0,
                          type->scalar());
   }

@@ -47,8 +47,8 @@ std::string FunctionSignature::str() const {
 StatusOr<std::shared_ptr<Module>> Module::loadFile(const std::string &path) {
   FILE *file = std::fopen(path.c_str(), "rb");
   if (!file)
-    return Status::error(path + ": cannot open module: " +
-                         std::strerror(errno));
+    return Status::error(path +
+                         ": cannot open module: " + std::strerror(errno));
   std::fseek(file, 0, SEEK_END);
   long size = std::ftell(file);
   std::fseek(file, 0, SEEK_SET);

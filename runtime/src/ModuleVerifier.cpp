@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "tessera/runtime/Hash.h"
 #include "tessera/runtime/Module.h"
 #include "tessera/schema/module_generated.h"
 
@@ -67,8 +68,9 @@ Status verifyTensorType(const schema::TensorType *type,
   if (!type)
     return Status::error(what + " has no type");
   if (static_cast<unsigned>(type->element_type()) >= kElementTypeCount)
-    return Status::error(what + " has an unknown element type " +
-                         std::to_string(static_cast<int>(type->element_type())));
+    return Status::error(
+        what + " has an unknown element type " +
+        std::to_string(static_cast<int>(type->element_type())));
   if (type->shape())
     for (int64_t dim : *type->shape())
       if (dim < -1)
@@ -145,14 +147,14 @@ Status FunctionVerifier::verifyInstruction(unsigned i,
   };
   auto scalarOut = [&](uint32_t reg) -> Status {
     if (!writeScalar(reg))
-      return fail(i, "scalar register " + std::to_string(reg) +
-                         " out of range");
+      return fail(i,
+                  "scalar register " + std::to_string(reg) + " out of range");
     return Status();
   };
   auto bufferOut = [&](uint32_t reg) -> Status {
     if (!writeBuffer(reg))
-      return fail(i, "buffer register " + std::to_string(reg) +
-                         " out of range");
+      return fail(i,
+                  "buffer register " + std::to_string(reg) + " out of range");
     return Status();
   };
 #define CHECK(expr)                                                            \
@@ -331,15 +333,16 @@ Status verifyModule(const uint8_t *data, size_t size) {
                          "verify (truncated or damaged file)");
   const schema::Module *module = schema::GetModule(data);
   if (module->version() != kModuleVersion)
-    return Status::error("unsupported module version " +
-                         std::to_string(module->version()) +
-                         " (this runtime reads version " +
-                         std::to_string(kModuleVersion) + ")");
+    return Status::error(
+        "unsupported module version " + std::to_string(module->version()) +
+        " (this runtime reads version " + std::to_string(kModuleVersion) + ")");
 
   size_t rodataSize = module->rodata() ? module->rodata()->size() : 0;
-  if (module->rodata() &&
+  if (rodataSize != 0 &&
       (reinterpret_cast<uintptr_t>(module->rodata()->data()) -
-       reinterpret_cast<uintptr_t>(data)) % 64 != 0)
+       reinterpret_cast<uintptr_t>(data)) %
+              64 !=
+          0)
     return Status::error("corrupt module: constant data is not 64-byte "
                          "aligned");
   if (module->constants())
@@ -361,6 +364,10 @@ Status verifyModule(const uint8_t *data, size_t size) {
                          executable->name()->str() + "')";
       if (executable->data()->size() == 0)
         return Status::error(what + " has no binary");
+      if (fnv1a64(executable->data()->data(), executable->data()->size()) !=
+          executable->data_hash())
+        return Status::error(what + " is damaged: its checksum does not "
+                                    "match");
       if (!executable->exports() || executable->exports()->size() == 0)
         return Status::error(what + " has no exports");
       for (const schema::ExportInfo *info : *executable->exports())

@@ -8,8 +8,7 @@ namespace tessera::rt {
 
 StatusOr<Runtime> Runtime::create(const std::string &device) {
   if (device != "cpu" && device != "local-sync")
-    return Status::error("unknown device '" + device +
-                         "' (available: cpu)");
+    return Status::error("unknown device '" + device + "' (available: cpu)");
   Runtime runtime;
   runtime.deviceName = "cpu";
   return runtime;
@@ -22,8 +21,8 @@ static std::string describe(const TensorType &type) {
   return type.scalar ? "scalar " + type.str() : "tensor<" + type.str() + ">";
 }
 
-StatusOr<std::vector<Tensor>>
-Session::call(std::string_view function, const std::vector<Tensor> &inputs) {
+StatusOr<std::vector<Tensor>> Session::call(std::string_view function,
+                                            const std::vector<Tensor> &inputs) {
   const auto &signatures = loadedModule->functions();
   unsigned index = 0;
   while (index < signatures.size() && signatures[index].name != function)

@@ -11,11 +11,10 @@ namespace tessera::rt {
 constexpr size_t kBufferAlignment = 64;
 
 StatusOr<std::shared_ptr<Buffer>> Buffer::allocate(size_t size) {
-  size_t rounded = (size + kBufferAlignment - 1) / kBufferAlignment *
-                   kBufferAlignment;
+  size_t rounded =
+      (size + kBufferAlignment - 1) / kBufferAlignment * kBufferAlignment;
   if (rounded < size)
-    return Status::error("buffer size " + std::to_string(size) +
-                         " overflows");
+    return Status::error("buffer size " + std::to_string(size) + " overflows");
   void *memory = std::aligned_alloc(kBufferAlignment,
                                     rounded ? rounded : kBufferAlignment);
   if (!memory)

@@ -59,9 +59,9 @@ StatusOr<NpyArray> readNpy(const std::string &path, size_t offset) {
   file.seekg(0, std::ios::end);
   size_t fileSize = file.tellg();
   if (offset >= fileSize)
-    return Status::error(path + ": no array at byte " +
-                         std::to_string(offset) + " (the file has " +
-                         std::to_string(fileSize) + " bytes)");
+    return Status::error(path + ": no array at byte " + std::to_string(offset) +
+                         " (the file has " + std::to_string(fileSize) +
+                         " bytes)");
   file.seekg(offset);
   char prefix[10];
   if (!file.read(prefix, 8) || std::memcmp(prefix, kMagic, 6) != 0)
@@ -126,9 +126,8 @@ StatusOr<NpyArray> readNpy(const std::string &path, size_t offset) {
   }
   std::optional<int64_t> count = checkedElementCount(shape);
   size_t dataOffset = offset + prefixLength + headerLength;
-  if (!count ||
-      static_cast<uint64_t>(*count) > (fileSize - dataOffset) /
-                                          elementSize(*type))
+  if (!count || static_cast<uint64_t>(*count) >
+                    (fileSize - dataOffset) / elementSize(*type))
     return Status::error(path + ": the .npy data is shorter than its shape " +
                          TensorType{*type, shape}.str());
   auto tensor = Tensor::allocate(*type, shape);
@@ -167,8 +166,7 @@ StatusOr<std::string> encodeNpy(const Tensor &tensor) {
   out += static_cast<char>(header.size() & 0xff);
   out += static_cast<char>((header.size() >> 8) & 0xff);
   out += header;
-  out.append(reinterpret_cast<const char *>(tensor.bytes()),
-             tensor.byteSize());
+  out.append(reinterpret_cast<const char *>(tensor.bytes()), tensor.byteSize());
   return out;
 }
 

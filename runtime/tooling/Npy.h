@@ -1,4 +1,5 @@
-//===- Npy.h - NumPy .npy files ----------------------------------*- C++ -*-===//
+//===- Npy.h - NumPy .npy files ----------------------------------*- C++
+//-*-===//
 //
 // Version 1-3 .npy files, little-endian, C order, for f32/f16/f64/i8/i16/
 // i32/i64/bool. A file may hold several arrays back to back (IREE's `+file`

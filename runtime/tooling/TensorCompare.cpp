@@ -21,9 +21,8 @@ static std::string indexText(int64_t flat, const std::vector<int64_t> &shape) {
   return text + "]";
 }
 
-std::optional<std::string> compareTensors(const Tensor &actual,
-                                          const Tensor &expected,
-                                          double tolerance) {
+std::optional<std::string>
+compareTensors(const Tensor &actual, const Tensor &expected, double tolerance) {
   if (actual.elementType() != expected.elementType() ||
       actual.shape() != expected.shape())
     return "got " + actual.tensorType().str() + ", expected " +
@@ -43,8 +42,8 @@ std::optional<std::string> compareTensors(const Tensor &actual,
         return isFloat(type) ? formatFloat(v, type)
                              : std::to_string(static_cast<long long>(v));
       };
-      std::string message = "element " + indexText(i, actual.shape()) +
-                            " is " + text(a) + ", expected " + text(e);
+      std::string message = "element " + indexText(i, actual.shape()) + " is " +
+                            text(a) + ", expected " + text(e);
       if (isFloat(type))
         message += " (|difference| " + formatFloat(std::fabs(a - e), type) +
                    ", tolerance " + formatFloat(tolerance, ElementType::F64) +

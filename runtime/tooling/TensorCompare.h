@@ -13,9 +13,8 @@ namespace tessera::rt::tooling {
 /// (absolute near zero, relative for large values); NaN matches NaN.
 /// Integers match exactly. Returns a description of the first mismatch
 /// (type, shape or element with its index), or nullopt when all match.
-std::optional<std::string> compareTensors(const Tensor &actual,
-                                          const Tensor &expected,
-                                          double tolerance);
+std::optional<std::string>
+compareTensors(const Tensor &actual, const Tensor &expected, double tolerance);
 
 } // namespace tessera::rt::tooling
 

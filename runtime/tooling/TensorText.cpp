@@ -162,8 +162,8 @@ StatusOr<Tensor> TensorParser::parse(std::string_view text,
                          " elements given for " + type->str() + " (" +
                          std::to_string(count) + " elements)");
   for (int64_t i = 0; i < count; ++i)
-    if (Status s = storeElement(*tensor, i, tokens.size() == 1 ? tokens[0]
-                                                               : tokens[i]);
+    if (Status s = storeElement(*tensor, i,
+                                tokens.size() == 1 ? tokens[0] : tokens[i]);
         !s)
       return Status::error("'" + spec + "': " + s.message());
   return std::move(*tensor);

@@ -1,4 +1,5 @@
-//===- TensorText.h - IREE-style tensor arguments and printing ---*- C++ -*-===//
+//===- TensorText.h - IREE-style tensor arguments and printing ---*- C++
+//-*-===//
 //
 // The grammar of iree-run-module's --input/--expected_output:
 //   3.5                     a scalar (typed by the function's signature)

@@ -1,4 +1,5 @@
-//===- InterfacePlan.h - Operands of a dispatch to bindings/constants -*- C++ -*-===//
+//===- InterfacePlan.h - Operands of a dispatch to bindings/constants -*- C++
+//-*-===//
 //
 // The one place that decides how a dispatch's operands and results map onto
 // its export's pipeline layout. MaterializeInterfaces builds layouts and

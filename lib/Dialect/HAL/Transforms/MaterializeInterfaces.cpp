@@ -81,7 +81,8 @@ FailureOr<Value> loadScalar(OpBuilder &builder, Location loc, Type type,
 
 /// Replaces `func` (tensor arguments and results) by an argument-less
 /// function that reads and writes the dispatch's bindings.
-LogicalResult rewriteToInterface(func::FuncOp func, const hal::InterfacePlan &plan) {
+LogicalResult rewriteToInterface(func::FuncOp func,
+                                 const hal::InterfacePlan &plan) {
   Location loc = func.getLoc();
   OpBuilder builder(func);
   MLIRContext *ctx = func.getContext();
@@ -251,7 +252,8 @@ struct MaterializeInterfacesPass
           if (auto tied = dispatch.getTiedOperandsAttr())
             ties.assign(tied.asArrayRef().begin(), tied.asArrayRef().end());
         }
-        hal::InterfacePlan plan = hal::planInterface(func.getFunctionType(), ties);
+        hal::InterfacePlan plan =
+            hal::planInterface(func.getFunctionType(), ties);
         OpBuilder exportBuilder(innerModule);
         auto halExport = hal::ExecutableExportOp::create(
             exportBuilder, exportOp.getLoc(), StringAttr(),

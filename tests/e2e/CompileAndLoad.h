@@ -1,0 +1,53 @@
+//===- CompileAndLoad.h - The real compiler feeding the real runtime -*- C++
+//-*-===//
+#ifndef TESSERA_TESTS_E2E_COMPILEANDLOAD_H
+#define TESSERA_TESTS_E2E_COMPILEANDLOAD_H
+
+#include "Pipeline/CompileSession.h"
+#include "tessera/runtime/Session.h"
+
+#include "gtest/gtest.h"
+
+#include <random>
+#include <string>
+
+namespace tessera::test {
+
+/// Compiles `source` (MLIR text) into module bytes; fails the test on
+/// diagnostics.
+inline std::string compileToModule(const std::string &source) {
+  mlir::tessera::CompileSession session;
+  mlir::tessera::CompileOptions options;
+  options.captureIR = false;
+  options.buildModule = true;
+  bool ok = mlir::succeeded(session.loadBuffer(source, "test.mlir")) &&
+            mlir::succeeded(session.compile(options));
+  for (const auto &diagnostic : session.getDiagnostics())
+    ADD_FAILURE() << diagnostic.format();
+  EXPECT_TRUE(ok);
+  return session.getModuleBytes();
+}
+
+inline std::shared_ptr<rt::Module> compileAndLoad(const std::string &source) {
+  std::string bytes = compileToModule(source);
+  if (bytes.empty())
+    return nullptr;
+  auto module = rt::Module::loadBytes(bytes.data(), bytes.size());
+  EXPECT_TRUE(module.ok()) << module.status().message();
+  return module.ok() ? *module : nullptr;
+}
+
+/// Uniform values in [-1, 1) from a fixed seed.
+inline rt::Tensor randomTensor(std::vector<int64_t> shape, unsigned seed) {
+  auto tensor = rt::Tensor::allocate(rt::ElementType::F32, std::move(shape));
+  std::mt19937 generator(seed);
+  std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
+  float *data = tensor->mutableData<float>();
+  for (int64_t i = 0; i < tensor->elementCount(); ++i)
+    data[i] = uniform(generator);
+  return std::move(*tensor);
+}
+
+} // namespace tessera::test
+
+#endif // TESSERA_TESTS_E2E_COMPILEANDLOAD_H

@@ -1,0 +1,381 @@
+//===- EndToEndTest.cpp - Compiled programs run on the CPU runtime --------===//
+//
+// Each test compiles a program with the real compiler, loads the module in
+// the real runtime, calls it and compares with a reference computed here
+// with plain loops (in double). f32 results must agree within
+// kTolerance * max(1, |reference|).
+//
+//===----------------------------------------------------------------------===//
+
+#include "CompileAndLoad.h"
+
+#include <cmath>
+#include <fstream>
+#include <functional>
+#include <iterator>
+
+using namespace tessera;
+using tessera::test::compileAndLoad;
+using tessera::test::randomTensor;
+
+namespace {
+
+constexpr double kTolerance = 1e-4;
+
+std::vector<rt::Tensor> call(const std::shared_ptr<rt::Module> &module,
+                             const std::string &function,
+                             const std::vector<rt::Tensor> &inputs) {
+  rt::Session session(module);
+  auto results = session.call(function, inputs);
+  EXPECT_TRUE(results.ok()) << results.status().message();
+  return results.ok() ? *results : std::vector<rt::Tensor>{};
+}
+
+void expectClose(const rt::Tensor &actual, const std::vector<int64_t> &shape,
+                 const std::function<double(int64_t)> &reference) {
+  ASSERT_EQ(actual.shape(), shape);
+  ASSERT_EQ(actual.elementType(), rt::ElementType::F32);
+  const float *data = actual.data<float>();
+  int64_t mismatches = 0;
+  for (int64_t i = 0; i < actual.elementCount() && mismatches < 5; ++i) {
+    double want = reference(i);
+    if (!(std::fabs(data[i] - want) <=
+          kTolerance * std::max(1.0, std::fabs(want)))) {
+      ADD_FAILURE() << "element " << i << ": got " << data[i] << ", expected "
+                    << want;
+      ++mismatches;
+    }
+  }
+}
+
+TEST(EndToEnd, ElementwiseWithBroadcast) {
+  auto module = compileAndLoad(R"mlir(
+#id = affine_map<(i, j) -> (i, j)>
+#row = affine_map<(i, j) -> (j)>
+#col = affine_map<(i, j) -> (i)>
+func.func @add_mul(%a: tensor<37x70xf32>, %b: tensor<70xf32>, %c: tensor<37xf32>) -> tensor<37x70xf32> {
+  %e = tensor.empty() : tensor<37x70xf32>
+  %r = linalg.generic {indexing_maps = [#id, #row, #col, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a, %b, %c : tensor<37x70xf32>, tensor<70xf32>, tensor<37xf32>) outs(%e : tensor<37x70xf32>) {
+  ^bb0(%x: f32, %y: f32, %z: f32, %o: f32):
+    %s = arith.addf %x, %y : f32
+    %m = arith.mulf %s, %z : f32
+    linalg.yield %m : f32
+  } -> tensor<37x70xf32>
+  return %r : tensor<37x70xf32>
+}
+)mlir");
+  ASSERT_TRUE(module);
+  rt::Tensor a = randomTensor({37, 70}, 1), b = randomTensor({70}, 2),
+             c = randomTensor({37}, 3);
+  auto results = call(module, "add_mul", {a, b, c});
+  ASSERT_EQ(results.size(), 1u);
+  expectClose(results[0], {37, 70}, [&](int64_t k) {
+    int64_t i = k / 70, j = k % 70;
+    return (double(a.data<float>()[k]) + b.data<float>()[j]) *
+           c.data<float>()[i];
+  });
+}
+
+double matmulReference(const rt::Tensor &a, const rt::Tensor &b, int64_t i,
+                       int64_t j) {
+  int64_t k = a.shape()[1], n = b.shape()[1];
+  double sum = 0;
+  for (int64_t p = 0; p < k; ++p)
+    sum += double(a.data<float>()[i * k + p]) * b.data<float>()[p * n + j];
+  return sum;
+}
+
+TEST(EndToEnd, MatmulStatic) {
+  auto module = compileAndLoad(R"mlir(
+func.func @matmul(%a: tensor<70x33xf32>, %b: tensor<33x150xf32>) -> tensor<70x150xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<70x150xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<70x150xf32>) -> tensor<70x150xf32>
+  %r = linalg.matmul ins(%a, %b : tensor<70x33xf32>, tensor<33x150xf32>) outs(%f : tensor<70x150xf32>) -> tensor<70x150xf32>
+  return %r : tensor<70x150xf32>
+}
+)mlir");
+  ASSERT_TRUE(module);
+  rt::Tensor a = randomTensor({70, 33}, 4), b = randomTensor({33, 150}, 5);
+  auto results = call(module, "matmul", {a, b});
+  ASSERT_EQ(results.size(), 1u);
+  expectClose(results[0], {70, 150}, [&](int64_t k) {
+    return matmulReference(a, b, k / 150, k % 150);
+  });
+}
+
+TEST(EndToEnd, MatmulDynamicM) {
+  auto module = compileAndLoad(R"mlir(
+func.func @matmul(%a: tensor<?x48xf32>, %b: tensor<48x40xf32>) -> tensor<?x40xf32> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %m = tensor.dim %a, %c0 : tensor<?x48xf32>
+  %e = tensor.empty(%m) : tensor<?x40xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<?x40xf32>) -> tensor<?x40xf32>
+  %r = linalg.matmul ins(%a, %b : tensor<?x48xf32>, tensor<48x40xf32>) outs(%f : tensor<?x40xf32>) -> tensor<?x40xf32>
+  return %r : tensor<?x40xf32>
+}
+)mlir");
+  ASSERT_TRUE(module);
+  // One module, several sizes (including one smaller than a tile).
+  for (int64_t m : {1, 5, 37, 100}) {
+    SCOPED_TRACE("M = " + std::to_string(m));
+    rt::Tensor a = randomTensor({m, 48}, 6 + m), b = randomTensor({48, 40}, 7);
+    auto results = call(module, "matmul", {a, b});
+    ASSERT_EQ(results.size(), 1u);
+    expectClose(results[0], {m, 40}, [&](int64_t k) {
+      return matmulReference(a, b, k / 40, k % 40);
+    });
+  }
+}
+
+TEST(EndToEnd, MatmulBiasRelu) {
+  auto module = compileAndLoad(R"mlir(
+func.func @dense(%x: tensor<16x64xf32>, %w: tensor<64x96xf32>, %bias: tensor<96xf32>) -> tensor<16x96xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<16x96xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<16x96xf32>) -> tensor<16x96xf32>
+  %m = linalg.matmul ins(%x, %w : tensor<16x64xf32>, tensor<64x96xf32>) outs(%f : tensor<16x96xf32>) -> tensor<16x96xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+      ins(%m, %bias : tensor<16x96xf32>, tensor<96xf32>) outs(%e : tensor<16x96xf32>) {
+  ^bb0(%v: f32, %b: f32, %o: f32):
+    %s = arith.addf %v, %b : f32
+    %relu = arith.maximumf %s, %zero : f32
+    linalg.yield %relu : f32
+  } -> tensor<16x96xf32>
+  return %r : tensor<16x96xf32>
+}
+)mlir");
+  ASSERT_TRUE(module);
+  rt::Tensor x = randomTensor({16, 64}, 8), w = randomTensor({64, 96}, 9),
+             bias = randomTensor({96}, 10);
+  auto results = call(module, "dense", {x, w, bias});
+  ASSERT_EQ(results.size(), 1u);
+  expectClose(results[0], {16, 96}, [&](int64_t k) {
+    return std::max(0.0, matmulReference(x, w, k / 96, k % 96) +
+                             bias.data<float>()[k % 96]);
+  });
+}
+
+TEST(EndToEnd, SumAndMaxReductions) {
+  auto module = compileAndLoad(R"mlir(
+func.func @reduce(%x: tensor<24x130xf32>) -> (tensor<24xf32>, tensor<130xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %ninf = arith.constant 0xFF800000 : f32
+  %e0 = tensor.empty() : tensor<24xf32>
+  %f0 = linalg.fill ins(%zero : f32) outs(%e0 : tensor<24xf32>) -> tensor<24xf32>
+  %sum = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i)>], iterator_types = ["parallel", "reduction"]}
+      ins(%x : tensor<24x130xf32>) outs(%f0 : tensor<24xf32>) {
+  ^bb0(%v: f32, %acc: f32):
+    %s = arith.addf %v, %acc : f32
+    linalg.yield %s : f32
+  } -> tensor<24xf32>
+  %e1 = tensor.empty() : tensor<130xf32>
+  %f1 = linalg.fill ins(%ninf : f32) outs(%e1 : tensor<130xf32>) -> tensor<130xf32>
+  %max = linalg.generic {indexing_maps = [affine_map<(j, i) -> (i, j)>, affine_map<(j, i) -> (j)>], iterator_types = ["parallel", "reduction"]}
+      ins(%x : tensor<24x130xf32>) outs(%f1 : tensor<130xf32>) {
+  ^bb0(%v: f32, %acc: f32):
+    %m = arith.maximumf %v, %acc : f32
+    linalg.yield %m : f32
+  } -> tensor<130xf32>
+  return %sum, %max : tensor<24xf32>, tensor<130xf32>
+}
+)mlir");
+  ASSERT_TRUE(module);
+  rt::Tensor x = randomTensor({24, 130}, 11);
+  const float *d = x.data<float>();
+  auto results = call(module, "reduce", {x});
+  ASSERT_EQ(results.size(), 2u);
+  expectClose(results[0], {24}, [&](int64_t i) {
+    double sum = 0;
+    for (int64_t j = 0; j < 130; ++j)
+      sum += d[i * 130 + j];
+    return sum;
+  });
+  expectClose(results[1], {130}, [&](int64_t j) {
+    double best = -INFINITY;
+    for (int64_t i = 0; i < 24; ++i)
+      best = std::max<double>(best, d[i * 130 + j]);
+    return best;
+  });
+}
+
+TEST(EndToEnd, Softmax) {
+  std::ifstream file(std::string(TESSERA_EXAMPLES_DIR) + "/softmax.mlir");
+  std::string source((std::istreambuf_iterator<char>(file)),
+                     std::istreambuf_iterator<char>());
+  auto module = compileAndLoad(source);
+  ASSERT_TRUE(module);
+  ASSERT_EQ(module->functions().size(), 1u);
+  const rt::FunctionSignature &signature = module->functions()[0];
+  ASSERT_EQ(signature.inputs.size(), 1u);
+  std::vector<int64_t> shape = signature.inputs[0].shape; // 64x1000
+  rt::Tensor x = randomTensor(shape, 12);
+  // Spread the logits so that exp() works over a wide range.
+  for (int64_t i = 0; i < x.elementCount(); ++i)
+    x.mutableData<float>()[i] *= 8;
+  auto results = call(module, signature.name, {x});
+  ASSERT_EQ(results.size(), 1u);
+  int64_t n = shape[1];
+  const float *d = x.data<float>();
+  expectClose(results[0], shape, [&](int64_t k) {
+    int64_t row = k / n;
+    double best = -INFINITY, sum = 0;
+    for (int64_t j = 0; j < n; ++j)
+      best = std::max<double>(best, d[row * n + j]);
+    for (int64_t j = 0; j < n; ++j)
+      sum += std::exp(d[row * n + j] - best);
+    return std::exp(d[k] - best) / sum;
+  });
+}
+
+TEST(EndToEnd, Conv2DNhwcHwcf) {
+  auto module = compileAndLoad(R"mlir(
+func.func @conv(%x: tensor<2x11x13x5xf32>, %w: tensor<3x3x5x7xf32>) -> tensor<2x9x11x7xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x9x11x7xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<2x9x11x7xf32>) -> tensor<2x9x11x7xf32>
+  %r = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : tensor<2x11x13x5xf32>, tensor<3x3x5x7xf32>) outs(%f : tensor<2x9x11x7xf32>) -> tensor<2x9x11x7xf32>
+  return %r : tensor<2x9x11x7xf32>
+}
+)mlir");
+  ASSERT_TRUE(module);
+  rt::Tensor x = randomTensor({2, 11, 13, 5}, 13),
+             w = randomTensor({3, 3, 5, 7}, 14);
+  auto results = call(module, "conv", {x, w});
+  ASSERT_EQ(results.size(), 1u);
+  const float *xd = x.data<float>(), *wd = w.data<float>();
+  expectClose(results[0], {2, 9, 11, 7}, [&](int64_t k) {
+    int64_t f = k % 7, ow = (k / 7) % 11, oh = (k / 77) % 9, n = k / 693;
+    double sum = 0;
+    for (int64_t kh = 0; kh < 3; ++kh)
+      for (int64_t kw = 0; kw < 3; ++kw)
+        for (int64_t c = 0; c < 5; ++c)
+          sum += double(xd[((n * 11 + oh + kh) * 13 + ow + kw) * 5 + c]) *
+                 wd[((kh * 3 + kw) * 5 + c) * 7 + f];
+    return sum;
+  });
+}
+
+TEST(EndToEnd, Transpose) {
+  auto module = compileAndLoad(R"mlir(
+func.func @transpose(%x: tensor<3x70x20xf32>) -> tensor<20x3x70xf32> {
+  %e = tensor.empty() : tensor<20x3x70xf32>
+  %r = linalg.transpose ins(%x : tensor<3x70x20xf32>) outs(%e : tensor<20x3x70xf32>) permutation = [2, 0, 1]
+  return %r : tensor<20x3x70xf32>
+}
+)mlir");
+  ASSERT_TRUE(module);
+  rt::Tensor x = randomTensor({3, 70, 20}, 15);
+  auto results = call(module, "transpose", {x});
+  ASSERT_EQ(results.size(), 1u);
+  expectClose(results[0], {20, 3, 70}, [&](int64_t k) {
+    int64_t j = k % 70, i = (k / 70) % 3, l = k / 210;
+    return x.data<float>()[(i * 70 + j) * 20 + l];
+  });
+}
+
+std::string denseLiteral(const rt::Tensor &t) {
+  std::string text = "dense<[";
+  for (int64_t i = 0; i < t.elementCount(); ++i) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof(buffer), "%.9g", t.data<float>()[i]);
+    text += (i ? ", " : "") + std::string(buffer);
+  }
+  return text + "]>";
+}
+
+TEST(EndToEnd, MlpWithConstants) {
+  // Weights are module constants: stored once, viewed by the dispatches.
+  rt::Tensor w1 = randomTensor({12, 20}, 16), b1 = randomTensor({20}, 17),
+             w2 = randomTensor({20, 6}, 18);
+  std::string w1Flat = denseLiteral(w1), b1Flat = denseLiteral(b1),
+              w2Flat = denseLiteral(w2);
+  std::string source = R"mlir(
+func.func @mlp(%x: tensor<5x12xf32>) -> tensor<5x6xf32> {
+  %zero = arith.constant 0.0 : f32
+  %w1flat = arith.constant )mlir" +
+                       w1Flat + R"mlir( : tensor<240xf32>
+  %w1 = tensor.expand_shape %w1flat [[0, 1]] output_shape [12, 20] : tensor<240xf32> into tensor<12x20xf32>
+  %b1 = arith.constant )mlir" +
+                       b1Flat + R"mlir( : tensor<20xf32>
+  %w2flat = arith.constant )mlir" +
+                       w2Flat + R"mlir( : tensor<120xf32>
+  %w2 = tensor.expand_shape %w2flat [[0, 1]] output_shape [20, 6] : tensor<120xf32> into tensor<20x6xf32>
+  %e1 = tensor.empty() : tensor<5x20xf32>
+  %f1 = linalg.fill ins(%zero : f32) outs(%e1 : tensor<5x20xf32>) -> tensor<5x20xf32>
+  %m1 = linalg.matmul ins(%x, %w1 : tensor<5x12xf32>, tensor<12x20xf32>) outs(%f1 : tensor<5x20xf32>) -> tensor<5x20xf32>
+  %h = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+      ins(%m1, %b1 : tensor<5x20xf32>, tensor<20xf32>) outs(%e1 : tensor<5x20xf32>) {
+  ^bb0(%v: f32, %b: f32, %o: f32):
+    %s = arith.addf %v, %b : f32
+    %r = arith.maximumf %s, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<5x20xf32>
+  %e2 = tensor.empty() : tensor<5x6xf32>
+  %f2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<5x6xf32>) -> tensor<5x6xf32>
+  %m2 = linalg.matmul ins(%h, %w2 : tensor<5x20xf32>, tensor<20x6xf32>) outs(%f2 : tensor<5x6xf32>) -> tensor<5x6xf32>
+  return %m2 : tensor<5x6xf32>
+}
+)mlir";
+  auto module = compileAndLoad(source);
+  ASSERT_TRUE(module);
+  rt::Tensor x = randomTensor({5, 12}, 19);
+  auto results = call(module, "mlp", {x});
+  ASSERT_EQ(results.size(), 1u);
+  std::vector<double> hidden(5 * 20);
+  for (int64_t i = 0; i < 5; ++i)
+    for (int64_t j = 0; j < 20; ++j)
+      hidden[i * 20 + j] =
+          std::max(0.0, matmulReference(x, w1, i, j) + b1.data<float>()[j]);
+  expectClose(results[0], {5, 6}, [&](int64_t k) {
+    int64_t i = k / 6, j = k % 6;
+    double sum = 0;
+    for (int64_t p = 0; p < 20; ++p)
+      sum += hidden[i * 20 + p] * w2.data<float>()[p * 6 + j];
+    return sum;
+  });
+}
+
+TEST(EndToEnd, InputsAreCheckedAgainstTheSignature) {
+  auto module = compileAndLoad(R"mlir(
+func.func @id(%a: tensor<4x?xf32>) -> tensor<4x?xf32> {
+  %c1 = arith.constant 1 : index
+  %n = tensor.dim %a, %c1 : tensor<4x?xf32>
+  %e = tensor.empty(%n) : tensor<4x?xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+      ins(%a : tensor<4x?xf32>) outs(%e : tensor<4x?xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %y = arith.negf %x : f32
+    linalg.yield %y : f32
+  } -> tensor<4x?xf32>
+  return %r : tensor<4x?xf32>
+}
+)mlir");
+  ASSERT_TRUE(module);
+  rt::Session session(module);
+  auto wrongShape = session.call("id", {randomTensor({5, 3}, 1)});
+  ASSERT_FALSE(wrongShape.ok());
+  EXPECT_EQ(wrongShape.status().message(),
+            "input 0 of 'id': expected tensor<4x?xf32>, got tensor<5x3xf32>");
+  auto wrongType =
+      session.call("id", {*rt::Tensor::allocate(rt::ElementType::I32, {4, 3})});
+  ASSERT_FALSE(wrongType.ok());
+  EXPECT_NE(wrongType.status().message().find("got tensor<4x3xi32>"),
+            std::string::npos);
+  auto wrongCount = session.call("id", {});
+  ASSERT_FALSE(wrongCount.ok());
+  EXPECT_NE(wrongCount.status().message().find("takes 1 inputs, got 0"),
+            std::string::npos);
+  auto unknown = session.call("nope", {});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().message(),
+            "no function 'nope' in the module (it has: id)");
+  auto ok = session.call("id", {randomTensor({4, 9}, 2)});
+  ASSERT_TRUE(ok.ok()) << ok.status().message();
+  EXPECT_EQ((*ok)[0].shape(), (std::vector<int64_t>{4, 9}));
+}
+
+} // namespace
