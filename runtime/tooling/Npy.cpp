@@ -137,7 +137,8 @@ StatusOr<NpyArray> readNpy(const std::string &path, size_t offset) {
             tensor->byteSize());
   if (!file)
     return Status::error(path + ": cannot read .npy data");
-  return NpyArray{std::move(*tensor), dataOffset + tensor->byteSize()};
+  size_t nextOffset = dataOffset + tensor->byteSize();
+  return NpyArray{std::move(*tensor), nextOffset};
 }
 
 StatusOr<std::string> encodeNpy(const Tensor &tensor) {

@@ -176,8 +176,12 @@ std::string formatFloat(double value, ElementType type) {
     return value < 0 ? "-INF" : "INF";
   char text[64];
   int digits = type == ElementType::F64 ? 17 : type == ElementType::F32 ? 9 : 5;
-  // Prefer fewer digits when they read back as the same value.
-  for (int p = 1; p <= digits; ++p) {
+  // Prefer fewer digits when they read back as the same value, but enough
+  // for the integer part so that 10 prints as "10", not "1e+01".
+  int first = 1;
+  if (std::fabs(value) >= 1 && std::fabs(value) < 1e15)
+    first = std::min(digits, 1 + static_cast<int>(std::log10(std::fabs(value))));
+  for (int p = first; p <= digits; ++p) {
     std::snprintf(text, sizeof(text), "%.*g", p, value);
     double back = std::strtod(text, nullptr);
     bool same = type == ElementType::F64
