@@ -180,7 +180,8 @@ std::string formatFloat(double value, ElementType type) {
   // for the integer part so that 10 prints as "10", not "1e+01".
   int first = 1;
   if (std::fabs(value) >= 1 && std::fabs(value) < 1e15)
-    first = std::min(digits, 1 + static_cast<int>(std::log10(std::fabs(value))));
+    first =
+        std::min(digits, 1 + static_cast<int>(std::log10(std::fabs(value))));
   for (int p = first; p <= digits; ++p) {
     std::snprintf(text, sizeof(text), "%.*g", p, value);
     double back = std::strtod(text, nullptr);

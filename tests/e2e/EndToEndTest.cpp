@@ -9,6 +9,9 @@
 
 #include "CompileAndLoad.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/BuiltinOps.h"
+
 #include <cmath>
 #include <fstream>
 #include <functional>
@@ -337,6 +340,52 @@ func.func @mlp(%x: tensor<5x12xf32>) -> tensor<5x6xf32> {
       sum += hidden[i * 20 + p] * w2.data<float>()[p * 6 + j];
     return sum;
   });
+}
+
+TEST(EndToEnd, MlpExample) {
+  // The bundled example, its weights read from the file by the MLIR parser.
+  std::string path = std::string(TESSERA_EXAMPLES_DIR) + "/mlp.mlir";
+  mlir::tessera::CompileSession parsed;
+  ASSERT_TRUE(mlir::succeeded(parsed.loadFile(path)));
+  std::vector<std::vector<float>> weights; // w1 16x32, b1 32, w2 32x10, b2 10
+  parsed.getModule()->walk([&](mlir::arith::ConstantOp op) {
+    if (auto dense = llvm::dyn_cast<mlir::DenseElementsAttr>(op.getValue()))
+      weights.emplace_back(dense.getValues<float>().begin(),
+                           dense.getValues<float>().end());
+  });
+  ASSERT_EQ(weights.size(), 4u);
+  const auto &w1 = weights[0], &b1 = weights[1], &w2 = weights[2],
+             &b2 = weights[3];
+
+  std::ifstream file(path);
+  std::string source((std::istreambuf_iterator<char>(file)),
+                     std::istreambuf_iterator<char>());
+  auto module = compileAndLoad(source);
+  ASSERT_TRUE(module);
+  rt::Tensor x = randomTensor({4, 16}, 20);
+  auto results = call(module, "predict", {x});
+  ASSERT_EQ(results.size(), 1u);
+  std::vector<double> probabilities(40);
+  for (int64_t i = 0; i < 4; ++i) {
+    double hidden[32], logits[10], best = -INFINITY, sum = 0;
+    for (int64_t j = 0; j < 32; ++j) {
+      double acc = b1[j];
+      for (int64_t p = 0; p < 16; ++p)
+        acc += double(x.data<float>()[i * 16 + p]) * w1[p * 32 + j];
+      hidden[j] = std::max(0.0, acc);
+    }
+    for (int64_t j = 0; j < 10; ++j) {
+      logits[j] = b2[j];
+      for (int64_t p = 0; p < 32; ++p)
+        logits[j] += hidden[p] * w2[p * 10 + j];
+      best = std::max(best, logits[j]);
+    }
+    for (int64_t j = 0; j < 10; ++j)
+      sum += std::exp(logits[j] - best);
+    for (int64_t j = 0; j < 10; ++j)
+      probabilities[i * 10 + j] = std::exp(logits[j] - best) / sum;
+  }
+  expectClose(results[0], {4, 10}, [&](int64_t k) { return probabilities[k]; });
 }
 
 TEST(EndToEnd, InputsAreCheckedAgainstTheSignature) {
