@@ -161,6 +161,9 @@ Status FunctionVerifier::verifyInstruction(unsigned i,
   if (Status s = (expr); !s)                                                   \
   return s
 
+  // A union's type may be present without its table.
+  if (inst.op_type() != schema::Op::NONE && !inst.op())
+    return fail(i, "operation without its operands");
   switch (inst.op_type()) {
   case schema::Op::NONE:
     return fail(i, "unknown or missing operation");

@@ -10,6 +10,7 @@
 
 #include "tessera/schema/module_generated.h"
 
+#include <functional>
 #include <random>
 
 using namespace tessera;
@@ -163,6 +164,47 @@ TEST_F(ModuleVerifier, ExportTableDisagreesWithTheLibrary) {
   EXPECT_NE(loadError(data).find("the module expects 'Xredict_dispatch_0"),
             std::string::npos)
       << loadError(data);
+}
+
+/// A module built by hand around one function's instructions.
+std::vector<uint8_t> handBuiltModule(
+    const std::function<std::vector<flatbuffers::Offset<schema::Instruction>>(
+        flatbuffers::FlatBufferBuilder &)> &instructions) {
+  flatbuffers::FlatBufferBuilder fbb;
+  auto body = instructions(fbb);
+  std::vector<flatbuffers::Offset<schema::Function>> functions = {
+      schema::CreateFunction(fbb, fbb.CreateString("f"), 0, 0, 4, 4,
+                             fbb.CreateVector(body))};
+  auto module =
+      schema::CreateModule(fbb, rt::kModuleVersion, fbb.CreateString("m"),
+                           fbb.CreateVector(functions));
+  schema::FinishModuleBuffer(fbb, module);
+  return std::vector<uint8_t>(fbb.GetBufferPointer(),
+                              fbb.GetBufferPointer() + fbb.GetSize());
+}
+
+TEST_F(ModuleVerifier, OperationWithoutItsTable) {
+  // Found by the fuzzer: a union type whose table is absent.
+  auto data = handBuiltModule([](flatbuffers::FlatBufferBuilder &fbb) {
+    auto ret = schema::CreateReturn(fbb);
+    return std::vector<flatbuffers::Offset<schema::Instruction>>{
+        schema::CreateInstruction(fbb, schema::Op::InputScalar, 0),
+        schema::CreateInstruction(fbb, schema::Op::Return, ret.Union())};
+  });
+  EXPECT_EQ(loadError(data), "m.tsm: function 'f', instruction 0: operation "
+                             "without its operands");
+}
+
+TEST_F(ModuleVerifier, RegisterReadBeforeWrite) {
+  auto data = handBuiltModule([](flatbuffers::FlatBufferBuilder &fbb) {
+    auto add = schema::CreateArith(fbb, schema::ArithKind::Add, 0, 1, 2);
+    auto ret = schema::CreateReturn(fbb);
+    return std::vector<flatbuffers::Offset<schema::Instruction>>{
+        schema::CreateInstruction(fbb, schema::Op::Arith, add.Union()),
+        schema::CreateInstruction(fbb, schema::Op::Return, ret.Union())};
+  });
+  EXPECT_EQ(loadError(data), "m.tsm: function 'f', instruction 0: arith "
+                             "reads scalar register 1 before it is written");
 }
 
 TEST_F(ModuleVerifier, FlippedBytesNeverCrash) {
