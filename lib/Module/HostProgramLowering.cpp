@@ -17,6 +17,7 @@
 #include "tessera/schema/module_generated.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/SymbolTable.h"
@@ -360,6 +361,15 @@ LogicalResult HostLowering::lower(Operation *op) {
       .Case([&](linalg::FillOp fill) { return lowerFill(fill); })
       .Case([&](flow::DispatchOp dispatch) { return lowerDispatch(dispatch); })
       .Case([&](func::ReturnOp ret) { return lowerReturn(ret); })
+      .Case([&](cf::AssertOp assertOp) -> LogicalResult {
+        auto condition = scalar(assertOp.getArg());
+        if (failed(condition))
+          return failure();
+        emit(schema::CreateAssert(fbb, *condition,
+                                  fbb.CreateString(assertOp.getMsg().str())),
+             schema::Op::Assert);
+        return success();
+      })
       .Default([&](Operation *other) -> LogicalResult {
         if (other->getDialect() &&
             other->getDialect()->getNamespace() == "arith")

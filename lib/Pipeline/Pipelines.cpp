@@ -7,6 +7,7 @@
 #include "Dialect/HAL/Transforms/Passes.h"
 
 #include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -27,6 +28,12 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
     pm.addPass(createCSEPass());
     break;
   case Phase::Flow:
+    pm.addPass(flow::createInsertShapeChecksPass());
+    // Dims of linalg results become dims of their inputs, so that the checks
+    // do not hold producers back from fusion; trivially true checks fold.
+    pm.addPass(memref::createResolveRankedShapeTypeResultDimsPass());
+    pm.addPass(createCSEPass());
+    pm.addPass(createCanonicalizerPass());
     pm.addPass(flow::createFormDispatchesPass());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());

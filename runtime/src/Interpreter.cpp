@@ -175,6 +175,12 @@ StatusOr<std::vector<Tensor>> Interpreter::run() {
       if (Status s = dispatch(*inst->op_as_Dispatch()); !s)
         return s;
       break;
+    case schema::Op::Assert: {
+      auto op = inst->op_as_Assert();
+      if (!scalars[op->condition()])
+        return fail(op->message()->str());
+      break;
+    }
     case schema::Op::Return:
       return results(*inst->op_as_Return());
     case schema::Op::NONE:

@@ -287,6 +287,8 @@ Status FunctionVerifier::verifyInstruction(unsigned i,
       }
     return Status();
   }
+  case schema::Op::Assert:
+    return scalarIn(inst.op_as_Assert()->condition(), "assert");
   case schema::Op::Return: {
     auto op = inst.op_as_Return();
     unsigned outputCount = fn.outputs() ? fn.outputs()->size() : 0;

@@ -14,6 +14,21 @@ def VerifyInputLegalityPass
   }];
 }
 
+def InsertShapeChecksPass
+    : Pass<"tessera-flow-insert-shape-checks", "mlir::ModuleOp"> {
+  let summary = "Checks at run time that dynamic dims of linalg operands agree";
+  let description = [{
+    For every loop dimension of a linalg op that indexes two operands
+    directly, and where one of the sizes is dynamic, inserts
+    `cf.assert (dim a == dim b), "'linalg.generic': dimension 0 of operand 1
+    does not match dimension 0 of operand 0"` before the op. The host
+    program evaluates the asserts; those that hold by construction fold away.
+  }];
+  let dependentDialects = ["mlir::cf::ControlFlowDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 def FormDispatchesPass : Pass<"tessera-flow-form-dispatches", "mlir::ModuleOp"> {
   let summary = "Groups linalg ops into dispatches and outlines them";
   let description = [{
