@@ -64,6 +64,11 @@ struct CompileFlags {
   cl::opt<std::string> cpuFeatures{"cpu-features",
                                    cl::desc("llvm-cpu CPU features"),
                                    cl::init("host"), cl::cat(category)};
+  cl::opt<bool> linkExecutables{
+      "link-executables",
+      cl::desc("Link the executables of each target into one library "
+               "(default); =false keeps one per dispatch"),
+      cl::init(true), cl::cat(category)};
   cl::opt<unsigned> optLevel{"opt-level",
                              cl::desc("LLVM optimization level (0-3)"),
                              cl::init(2), cl::cat(category)};
@@ -89,7 +94,7 @@ struct CompileRequest {
   std::vector<std::string> targets;
   EmitKind emit;
   unsigned optLevel;
-  bool printAfterAll, printAfterChange, timing;
+  bool printAfterAll, printAfterChange, timing, linkExecutables;
 };
 
 CompileRequest snapshot(const CompileFlags &flags) {
@@ -110,6 +115,7 @@ CompileRequest snapshot(const CompileFlags &flags) {
   r.printAfterAll = flags.printAfterAll;
   r.printAfterChange = flags.printAfterChange;
   r.timing = flags.timing;
+  r.linkExecutables = flags.linkExecutables;
   return r;
 }
 
@@ -206,6 +212,7 @@ int runCompileCommand(int argc, char **argv) {
     return kUsageError;
   }
   options.optLevel = request.optLevel;
+  options.linkExecutables = request.linkExecutables;
   bool emitsModule = request.emit == EmitKind::Module;
   bool emitsBinaries = request.emit != EmitKind::MLIR && !emitsModule;
   if ((emitsBinaries || emitsModule) && options.compileTo != Phase::Serialize) {

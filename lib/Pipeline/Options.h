@@ -34,6 +34,9 @@ struct CompileOptions {
   /// Keep the intermediate files of serialization (LLVM IR, objects,
   /// libraries) as artifacts.
   bool keepArtifacts = false;
+  /// Link the executables of each target into one (the link phase); off,
+  /// every dispatch keeps its own binary.
+  bool linkExecutables = true;
   /// Build the runnable module file (host programs + binaries); needs
   /// compileTo = serialize.
   bool buildModule = false;

@@ -52,8 +52,8 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
         pm.nest<hal::ExecutableOp>().nest<hal::ExecutableVariantOp>());
     break;
   case Phase::Link:
-    // One executable per dispatch for now; linking them into one library per
-    // target is the next step of this phase.
+    if (options.linkExecutables)
+      pm.addPass(hal::createLinkExecutablesPass());
     break;
   case Phase::Serialize:
     pm.nest<hal::ExecutableOp>().addPass(

@@ -38,8 +38,8 @@ TEST(PassCapture, RecordsEveryPassInPhaseOrder) {
   ASSERT_FALSE(records.empty());
 
   // Phases appear in pipeline order and indices are dense.
-  std::vector<std::string> phaseOrder = {"input", "global-opt", "flow",
-                                         "hal",   "codegen",    "serialize"};
+  std::vector<std::string> phaseOrder = {
+      "input", "global-opt", "flow", "hal", "codegen", "link", "serialize"};
   size_t phasePosition = 0;
   for (size_t i = 0; i < records.size(); ++i) {
     EXPECT_EQ(records[i].index, i);

@@ -34,4 +34,24 @@ def MaterializeInterfacesPass
     "mlir::memref::MemRefDialect"];
 }
 
+def LinkExecutablesPass
+    : Pass<"tessera-hal-link-executables", "mlir::ModuleOp"> {
+  let summary = "Links the variants of each target into one executable";
+  let description = [{
+    All variants with the same `#hal.executable.target` move into one
+    private `hal.executable @linked_<backend>` (one variant, named like the
+    sources): exports get dense ordinals in order of appearance, the inner
+    modules are merged (identical symbols shared, different ones with the
+    same name renamed, never dropped), dispatch sites are rewritten and
+    executables left without variants are removed. Variants of other
+    configurations are linked separately, and backends not listed in
+    `backends` (default: llvm-cpu) are left as they are. Layouts are
+    attributes: equivalent ones are shared by construction.
+  }];
+  let options = [
+    ListOption<"backends", "backends", "std::string",
+               "Backends whose variants are linked (default: llvm-cpu)">
+  ];
+}
+
 #endif // TESSERA_DIALECT_HAL_TRANSFORMS_PASSES

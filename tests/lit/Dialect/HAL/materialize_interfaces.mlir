@@ -1,10 +1,12 @@
 // RUN: tessera-opt --tessera-flow-form-dispatches --tessera-hal-materialize-interfaces=triple=x86_64-unknown-linux-gnu %s | FileCheck %s
 
-// CHECK-LABEL: hal.executable private @scale_dispatch_0
-// CHECK-NEXT: hal.executable.variant public @embedded_elf_x86_64 target(<"llvm-cpu", "embedded-elf-x86_64", {cpu = "generic", cpu_features = "", target_triple = "x86_64-unknown-linux-gnu"}>)
+// CHECK: #[[TARGET:.+]] = #hal.executable.target<"llvm-cpu", "embedded-elf-x86_64", {cpu = "generic", cpu_features = "", target_triple = "x86_64-unknown-linux-gnu"}>
 // The index operand and two dynamic dims (operand, result) become push
 // constants; the tensor operand is read-only.
-// CHECK-NEXT: hal.executable.export public @scale_dispatch_0_elementwise_D ordinal(0) layout(<push_constants = 3, sets = [<0, bindings = [<0, storage_buffer, ReadOnly>, <1, storage_buffer>]>]>) count(%{{.+}}: !hal.device, %[[W:.+]]: index)
+// CHECK: #[[SCALE_LAYOUT:.+]] = #hal.pipeline.layout<push_constants = 3, sets = [<0, bindings = [<0, storage_buffer, ReadOnly>, <1, storage_buffer>]>]>
+// CHECK-LABEL: hal.executable private @scale_dispatch_0
+// CHECK-NEXT: hal.executable.variant public @embedded_elf_x86_64 target(#[[TARGET]])
+// CHECK-NEXT: hal.executable.export public @scale_dispatch_0_elementwise_D ordinal(0) layout(#[[SCALE_LAYOUT]]) count(%{{.+}}: !hal.device, %[[W:.+]]: index)
 // CHECK: hal.return %[[W]], %{{.+}}, %{{.+}} : index, index, index
 // CHECK: func.func @scale_dispatch_0_elementwise_D()
 // CHECK: hal.interface.constant.load[0] : i32

@@ -1,8 +1,11 @@
 // RUN: tessera-opt --split-input-file %s | tessera-opt --split-input-file | FileCheck %s
 
+// Targets and layouts print once, as aliases.
+// CHECK: #[[TARGET:executable_target_embedded_elf_x86_64]] = #hal.executable.target<"llvm-cpu", "embedded-elf-x86_64", {target_triple = "x86_64-unknown-linux-gnu"}>
+// CHECK: #[[LAYOUT:pipeline_layout]] = #hal.pipeline.layout<push_constants = 1, sets = [<0, bindings = [<0, storage_buffer, ReadOnly>, <1, storage_buffer>]>]>
 // CHECK-LABEL: hal.executable private @ex
-// CHECK-NEXT: hal.executable.variant public @cpu target(<"llvm-cpu", "embedded-elf-x86_64", {target_triple = "x86_64-unknown-linux-gnu"}>) objects([#hal.executable.object<{path = "a.o"}>])
-// CHECK-NEXT: hal.executable.export public @entry ordinal(0) layout(<push_constants = 1, sets = [<0, bindings = [<0, storage_buffer, ReadOnly>, <1, storage_buffer>]>]>) count(%[[DEV:.+]]: !hal.device, %[[W:.+]]: index) -> (index, index, index) {
+// CHECK-NEXT: hal.executable.variant public @cpu target(#[[TARGET]]) objects([#hal.executable.object<{path = "a.o"}>])
+// CHECK-NEXT: hal.executable.export public @entry ordinal(0) layout(#[[LAYOUT]]) count(%[[DEV:.+]]: !hal.device, %[[W:.+]]: index) -> (index, index, index) {
 // CHECK: hal.return %[[W]], %{{.+}}, %{{.+}} : index, index, index
 hal.executable private @ex {
   hal.executable.variant public @cpu target(#hal.executable.target<"llvm-cpu", "embedded-elf-x86_64", {target_triple = "x86_64-unknown-linux-gnu"}>) objects([#hal.executable.object<{path = "a.o"}>]) {
@@ -39,9 +42,11 @@ hal.executable private @serialized {
 // -----
 
 // Empty descriptor lists round-trip.
+// CHECK: #[[NOSETS:pipeline_layout]] = #hal.pipeline.layout<push_constants = 1, sets = []>
+// CHECK: #[[NOBINDINGS:pipeline_layout1]] = #hal.pipeline.layout<push_constants = 0, sets = [<0, bindings = []>]>
 // CHECK-LABEL: hal.executable private @no_bindings
-// CHECK: layout(<push_constants = 1, sets = []>)
-// CHECK: layout(<push_constants = 0, sets = [<0, bindings = []>]>)
+// CHECK: layout(#[[NOSETS]])
+// CHECK: layout(#[[NOBINDINGS]])
 hal.executable private @no_bindings {
   hal.executable.variant public @v target(<"llvm-cpu", "embedded-elf-x86_64", {}>) {
     hal.executable.export public @x ordinal(0) layout(<push_constants = 1, sets = []>) count(%d: !hal.device) -> (index, index, index) {

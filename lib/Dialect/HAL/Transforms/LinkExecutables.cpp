@@ -1,0 +1,237 @@
+//===- LinkExecutables.cpp - One executable per target configuration -----===//
+//
+// Dispatches start out in one executable each. Linking moves every variant
+// of one target configuration into a single `hal.executable @linked_<backend>`
+// so that serialization produces one library per target: exports are
+// renumbered densely, inner modules merged (identical symbols shared,
+// different ones renamed), dispatch sites rewritten. Pipeline layouts are
+// attributes, so equivalent layouts are one and the same after linking.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Dialect/HAL/Transforms/Passes.h"
+
+#include "Dialect/Flow/IR/FlowOps.h"
+#include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace mlir::tessera::hal {
+#define GEN_PASS_DEF_LINKEXECUTABLESPASS
+#include "Dialect/HAL/Transforms/Passes.h.inc"
+} // namespace mlir::tessera::hal
+
+using namespace mlir;
+using namespace mlir::tessera;
+
+namespace {
+
+bool isEquivalent(Operation *a, Operation *b) {
+  return OperationEquivalence::isEquivalentTo(
+      a, b, OperationEquivalence::IgnoreLocations);
+}
+
+/// A name not used in any of `tables`: `base`, then `base_1`, `base_2`...
+std::string uniqueName(StringRef base, ArrayRef<SymbolTable *> tables) {
+  auto taken = [&](StringRef name) {
+    return llvm::any_of(tables, [&](SymbolTable *table) {
+      return table->lookup(name) != nullptr;
+    });
+  };
+  if (!taken(base))
+    return base.str();
+  for (unsigned n = 1;; ++n) {
+    std::string candidate = (base + "_" + Twine(n)).str();
+    if (!taken(candidate))
+      return candidate;
+  }
+}
+
+struct LinkExecutablesPass
+    : public hal::impl::LinkExecutablesPassBase<LinkExecutablesPass> {
+  using LinkExecutablesPassBase::LinkExecutablesPassBase;
+  void runOnOperation() override;
+
+  /// Links `variants` (one target configuration) into a new executable;
+  /// records the new reference of each old `@ex::@variant::@export`.
+  LogicalResult link(ArrayRef<hal::ExecutableVariantOp> variants,
+                     StringRef linkedName,
+                     DenseMap<Attribute, Attribute> &refMap);
+};
+
+LogicalResult
+LinkExecutablesPass::link(ArrayRef<hal::ExecutableVariantOp> variants,
+                          StringRef linkedName,
+                          DenseMap<Attribute, Attribute> &refMap) {
+  ModuleOp module = getOperation();
+  MLIRContext *ctx = &getContext();
+  hal::ExecutableVariantOp first = variants.front();
+  auto firstExecutable = first->getParentOfType<hal::ExecutableOp>();
+  Location loc = firstExecutable.getLoc();
+  // Already linked: nothing to merge (keeps the pass idempotent).
+  if (variants.size() == 1 && firstExecutable.getSymName() == linkedName &&
+      llvm::hasSingleElement(
+          firstExecutable.getOps<hal::ExecutableVariantOp>()))
+    return success();
+
+  SymbolTable moduleSymbols(module);
+  OpBuilder builder(firstExecutable);
+  auto linked = hal::ExecutableOp::create(
+      builder, loc, uniqueName(linkedName, {&moduleSymbols}));
+  linked.setPrivate();
+  OpBuilder exeBuilder = OpBuilder::atBlockEnd(&linked.getBlock());
+  auto variant = hal::ExecutableVariantOp::create(
+      exeBuilder, loc, first.getSymName(), first.getTarget());
+  if (first.getObjects())
+    variant.setObjectsAttr(first.getObjectsAttr());
+  OpBuilder variantBuilder = OpBuilder::atBlockEnd(&variant.getBlock());
+  auto linkedModule = ModuleOp::create(variantBuilder, loc);
+  if (ModuleOp firstModule = first.getInnerModule())
+    linkedModule->setDiscardableAttrs(
+        firstModule->getDiscardableAttrDictionary());
+  SymbolTable linkedSymbols(linkedModule);
+  SymbolTable variantSymbols(variant);
+
+  int64_t ordinal = 0;
+  SetVector<Attribute> objects;
+  for (hal::ExecutableVariantOp source : variants) {
+    auto sourceExecutable = source->getParentOfType<hal::ExecutableOp>();
+    ModuleOp sourceModule = source.getInnerModule();
+    if (!sourceModule)
+      return source.emitError() << "variant has no module to link";
+    if (source.getObjects())
+      objects.insert_range(source.getObjectsAttr().getValue());
+    SymbolTable sourceSymbols(sourceModule);
+
+    // Each export is implemented by the function of the same name; track the
+    // function itself since renaming may change its name.
+    SmallVector<std::pair<hal::ExecutableExportOp, Operation *>> exports;
+    for (auto exportOp : source.getBlock().getOps<hal::ExecutableExportOp>()) {
+      Operation *function = sourceSymbols.lookup(exportOp.getSymName());
+      if (!function)
+        return exportOp.emitError()
+               << "export @" << exportOp.getSymName()
+               << " has no function of that name in the variant's module";
+      // An export of the same name that differs (layout, count) needs a
+      // function of another name even when the functions are identical.
+      auto existing =
+          variantSymbols.lookup<hal::ExecutableExportOp>(exportOp.getSymName());
+      if (existing && !isEquivalent(existing, exportOp) &&
+          failed(sourceSymbols.rename(
+              function,
+              uniqueName(exportOp.getSymName(),
+                         {&linkedSymbols, &sourceSymbols, &variantSymbols}))))
+        return exportOp.emitError() << "cannot rename the export to link it";
+      exports.push_back({exportOp, function});
+    }
+
+    // Merge the inner module: share identical definitions, rename clashes.
+    // Renaming happens in the source first, until no clash is left (a
+    // rename changes the callers, which may then differ from their
+    // namesakes), then the ops move.
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (auto symbol : sourceModule.getOps<SymbolOpInterface>()) {
+        Operation *existing = linkedSymbols.lookup(symbol.getName());
+        if (!existing || isEquivalent(existing, symbol))
+          continue;
+        std::string newName =
+            uniqueName(symbol.getName(),
+                       {&linkedSymbols, &sourceSymbols, &variantSymbols});
+        if (failed(sourceSymbols.rename(symbol, newName)))
+          return symbol.emitError()
+                 << "cannot rename @" << symbol.getName() << " to link it";
+        changed = true;
+        break; // The symbol table changed: iterate afresh.
+      }
+    }
+
+    // Exports, renumbered densely; identical ones are shared.
+    DenseSet<Operation *> sharedFunctions;
+    for (auto [exportOp, function] : exports) {
+      StringAttr name = SymbolTable::getSymbolName(function);
+      auto oldRef = SymbolRefAttr::get(
+          ctx, sourceExecutable.getSymName(),
+          {FlatSymbolRefAttr::get(source.getSymNameAttr()),
+           FlatSymbolRefAttr::get(exportOp.getSymNameAttr())});
+      refMap[oldRef] =
+          SymbolRefAttr::get(ctx, linked.getSymName(),
+                             {FlatSymbolRefAttr::get(variant.getSymNameAttr()),
+                              FlatSymbolRefAttr::get(name)});
+      exportOp.setSymNameAttr(name);
+      if (variantSymbols.lookup(name))
+        continue; // Same export, same function: shared.
+      exportOp->moveBefore(&variant.getBlock(), Block::iterator(linkedModule));
+      exportOp.setOrdinalAttr(builder.getIndexAttr(ordinal++));
+      variantSymbols.insert(exportOp);
+    }
+
+    for (Operation &op :
+         llvm::make_early_inc_range(sourceModule.getBody()->getOperations())) {
+      auto symbol = dyn_cast<SymbolOpInterface>(&op);
+      if (symbol && linkedSymbols.lookup(symbol.getName())) {
+        op.erase(); // Identical to the linked definition.
+        continue;
+      }
+      op.moveBefore(linkedModule.getBody(), linkedModule.getBody()->end());
+      if (symbol)
+        linkedSymbols.insert(&op);
+    }
+
+    source.erase();
+    if (sourceExecutable.getBlock().empty())
+      sourceExecutable.erase();
+  }
+  if (!objects.empty())
+    variant.setObjectsAttr(ArrayAttr::get(ctx, objects.getArrayRef()));
+  return success();
+}
+
+void LinkExecutablesPass::runOnOperation() {
+  ModuleOp module = getOperation();
+  // Variants grouped by target configuration, in order of appearance.
+  SmallVector<std::string> linkedBackends(backends.begin(), backends.end());
+  if (linkedBackends.empty())
+    linkedBackends.push_back("llvm-cpu");
+  llvm::MapVector<Attribute, SmallVector<hal::ExecutableVariantOp>> groups;
+  llvm::StringMap<unsigned> configurationsPerBackend;
+  for (auto executable : module.getOps<hal::ExecutableOp>())
+    for (auto variant : executable.getOps<hal::ExecutableVariantOp>()) {
+      StringRef backend = variant.getTarget().getBackend().getValue();
+      if (!llvm::is_contained(linkedBackends, backend))
+        continue;
+      auto &group = groups[variant.getTarget()];
+      if (group.empty())
+        ++configurationsPerBackend[backend];
+      group.push_back(variant);
+    }
+
+  DenseMap<Attribute, Attribute> refMap;
+  for (auto &[attr, variants] : groups) {
+    // @linked_llvm_cpu; with several configurations of one backend, the
+    // format tells them apart (@linked_llvm_cpu_embedded_elf_aarch64).
+    auto target = cast<hal::ExecutableTargetAttr>(attr);
+    StringRef backend = target.getBackend().getValue();
+    std::string name = "linked_" + backend.str();
+    if (configurationsPerBackend[backend] > 1)
+      name += "_" + target.getFormat().getValue().str();
+    std::replace_if(
+        name.begin(), name.end(), [](char c) { return !isalnum(c); }, '_');
+    if (failed(link(variants, name, refMap)))
+      return signalPassFailure();
+  }
+
+  MLIRContext *ctx = &getContext();
+  WalkResult result = module.walk([&](flow::DispatchOp dispatch) {
+    SmallVector<Attribute> refs;
+    for (Attribute ref : dispatch.getEntryPoints()) {
+      Attribute replacement = refMap.lookup(ref);
+      refs.push_back(replacement ? replacement : ref);
+    }
+    dispatch.setEntryPointsAttr(ArrayAttr::get(ctx, refs));
+    return WalkResult::advance();
+  });
+  (void)result;
+}
+
+} // namespace
