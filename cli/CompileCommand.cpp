@@ -22,12 +22,14 @@ namespace tessera::cli {
 
 namespace {
 
-enum class EmitKind { MLIR, Module, LLVMIR, Object, SharedLib };
+enum class EmitKind { MLIR, Module, LLVMIR, LLVMBC, Object, SharedLib };
 
 struct CompileFlags {
   cl::OptionCategory category{"tessera compile options"};
+  // Not cl::Required: lld re-parses the process's options when it links,
+  // and a required positional would fail there.
   cl::opt<std::string> input{cl::Positional, cl::desc("<input.mlir>"),
-                             cl::Required, cl::cat(category)};
+                             cl::cat(category)};
   cl::opt<std::string> output{
       "o",
       cl::desc("Output file (--emit=mlir|module; '-' for stdout) or "
@@ -51,10 +53,13 @@ struct CompileFlags {
           clEnumValN(EmitKind::Module, "module",
                      "a runnable module for `tessera run` (.tsm)"),
           clEnumValN(EmitKind::LLVMIR, "llvm-ir",
-                     "optimized LLVM IR per executable"),
+                     "optimized LLVM IR per executable (.ll)"),
+          clEnumValN(EmitKind::LLVMBC, "llvm-bc",
+                     "optimized LLVM bitcode per executable (.bc)"),
           clEnumValN(EmitKind::Object, "obj", "an object file per executable"),
           clEnumValN(EmitKind::SharedLib, "shared-lib",
-                     "a shared library per executable")),
+                     "a shared library per executable (.so, .dll with its "
+                     ".pdb, .dylib, .wasm by target triple)")),
       cl::cat(category)};
   cl::opt<std::string> triple{"target-triple",
                               cl::desc("llvm-cpu target triple"),
@@ -86,15 +91,26 @@ struct CompileFlags {
       cl::value_desc("DIR"), cl::cat(category)};
   cl::opt<bool> timing{"timing", cl::desc("Print a per-pass time report"),
                        cl::cat(category)};
+  cl::opt<std::string> dumpExecutables{
+      "dump-executables",
+      cl::desc("Also write every executable's LLVM IR, bitcode, objects and "
+               "linked library to DIR"),
+      cl::value_desc("DIR"), cl::cat(category)};
+  cl::opt<bool> keepTemps{
+      "keep-temps",
+      cl::desc("Like --dump-executables, into a new temporary directory "
+               "(printed)"),
+      cl::cat(category)};
 };
 
 /// The parsed flags as plain values.
 struct CompileRequest {
-  std::string input, output, compileTo, triple, cpu, cpuFeatures, dumpDir;
+  std::string input, output, compileTo, triple, cpu, cpuFeatures, dumpDir,
+      dumpExecutables;
   std::vector<std::string> targets;
   EmitKind emit;
   unsigned optLevel;
-  bool printAfterAll, printAfterChange, timing, linkExecutables;
+  bool printAfterAll, printAfterChange, timing, linkExecutables, keepTemps;
 };
 
 CompileRequest snapshot(const CompileFlags &flags) {
@@ -116,6 +132,8 @@ CompileRequest snapshot(const CompileFlags &flags) {
   r.printAfterChange = flags.printAfterChange;
   r.timing = flags.timing;
   r.linkExecutables = flags.linkExecutables;
+  r.dumpExecutables = flags.dumpExecutables;
+  r.keepTemps = flags.keepTemps;
   return r;
 }
 
@@ -176,6 +194,44 @@ void printTiming(const CompileSession &session, llvm::raw_ostream &os) {
   os << llvm::format("  %10.3f  total\n", total);
 }
 
+/// The artifact kinds one --emit writes.
+std::vector<llvm::StringRef> artifactKinds(EmitKind emit) {
+  switch (emit) {
+  case EmitKind::LLVMIR:
+    return {"ll"};
+  case EmitKind::LLVMBC:
+    return {"bc"};
+  case EmitKind::Object:
+    return {"o"};
+  case EmitKind::SharedLib:
+    return {"so", "dll", "pdb", "dylib", "wasm"};
+  default:
+    return {};
+  }
+}
+
+/// Writes the artifacts of `kinds` (all when empty) to `directory` as
+/// EXECUTABLE_VARIANT.KIND; returns how many.
+llvm::Expected<unsigned> writeArtifacts(const CompileSession &session,
+                                        llvm::StringRef directory,
+                                        llvm::ArrayRef<llvm::StringRef> kinds) {
+  if (std::error_code ec = llvm::sys::fs::create_directories(directory))
+    return llvm::createStringError(ec, "cannot create '" + directory.str() +
+                                           "': " + ec.message());
+  unsigned written = 0;
+  for (const Artifact &artifact : session.getArtifacts()) {
+    if (!kinds.empty() && !llvm::is_contained(kinds, artifact.kind))
+      continue;
+    llvm::SmallString<256> path(directory);
+    llvm::sys::path::append(path, artifact.executable + "_" + artifact.variant +
+                                      "." + artifact.kind);
+    if (auto error = writeFileAtomically(path, artifact.bytes))
+      return std::move(error);
+    ++written;
+  }
+  return written;
+}
+
 int reportDiagnostics(const CompileSession &session) {
   for (const Diagnostic &diag : session.getDiagnostics())
     llvm::errs() << diag.format() << "\n";
@@ -193,6 +249,11 @@ int runCompileCommand(int argc, char **argv) {
   // lld resets every cl::opt of the process when it links (it parses its
   // own -mllvm flags), so work from a copy of the flags.
   const CompileRequest request = snapshot(flags);
+  if (request.input.empty()) {
+    llvm::errs() << "tessera compile: no input file (tessera compile "
+                    "INPUT.mlir [options]; see --help)\n";
+    return kUsageError;
+  }
 
   CompileOptions options;
   auto phase = parsePhase(request.compileTo);
@@ -216,8 +277,9 @@ int runCompileCommand(int argc, char **argv) {
   bool emitsModule = request.emit == EmitKind::Module;
   bool emitsBinaries = request.emit != EmitKind::MLIR && !emitsModule;
   if ((emitsBinaries || emitsModule) && options.compileTo != Phase::Serialize) {
-    llvm::errs() << "tessera compile: --emit=module/llvm-ir/obj/shared-lib "
-                    "needs --compile-to=serialize\n";
+    llvm::errs()
+        << "tessera compile: --emit=module/llvm-ir/llvm-bc/obj/shared-lib "
+           "needs --compile-to=serialize\n";
     return kUsageError;
   }
   if (emitsModule && request.output == "-") {
@@ -226,11 +288,28 @@ int runCompileCommand(int argc, char **argv) {
   }
   options.buildModule = emitsModule;
   if (emitsBinaries && request.output == "-") {
-    llvm::errs() << "tessera compile: --emit=llvm-ir/obj/shared-lib needs "
-                    "-o DIR\n";
+    llvm::errs()
+        << "tessera compile: --emit=llvm-ir/llvm-bc/obj/shared-lib needs "
+           "-o DIR\n";
     return kUsageError;
   }
-  options.keepArtifacts = emitsBinaries;
+  std::string executablesDir = request.dumpExecutables;
+  if (request.keepTemps && executablesDir.empty()) {
+    llvm::SmallString<128> temp;
+    if (std::error_code ec =
+            llvm::sys::fs::createUniqueDirectory("tessera-executables", temp)) {
+      llvm::errs() << "tessera compile: cannot create a temporary directory: "
+                   << ec.message() << "\n";
+      return kCompileError;
+    }
+    executablesDir = temp.str().str();
+  }
+  if (!executablesDir.empty() && options.compileTo != Phase::Serialize) {
+    llvm::errs() << "tessera compile: --dump-executables/--keep-temps need "
+                    "--compile-to=serialize\n";
+    return kUsageError;
+  }
+  options.keepArtifacts = emitsBinaries || !executablesDir.empty();
   options.captureIR = request.printAfterAll || request.printAfterChange ||
                       !request.dumpDir.empty();
 
@@ -282,6 +361,18 @@ int runCompileCommand(int argc, char **argv) {
   }
   if (request.timing)
     printTiming(session, llvm::errs());
+  if (!executablesDir.empty()) {
+    // Written even when linking failed: the objects are what to look at.
+    auto written = writeArtifacts(session, executablesDir, {});
+    if (!written) {
+      llvm::errs() << "tessera compile: " << llvm::toString(written.takeError())
+                   << "\n";
+      return kCompileError;
+    }
+    if (request.keepTemps)
+      llvm::errs() << "tessera compile: executables kept in " << executablesDir
+                   << "\n";
+  }
   if (exitCode != kSuccess)
     return exitCode;
 
@@ -310,37 +401,19 @@ int runCompileCommand(int argc, char **argv) {
     return kSuccess;
   }
 
-  llvm::StringRef kind = request.emit == EmitKind::LLVMIR   ? "ll"
-                         : request.emit == EmitKind::Object ? "o"
-                                                            : "so";
-  std::vector<const Artifact *> selected;
-  for (const Artifact &artifact : session.getArtifacts())
-    if (artifact.kind == kind)
-      selected.push_back(&artifact);
-  if (selected.empty()) {
+  std::vector<llvm::StringRef> kinds = artifactKinds(request.emit);
+  if (llvm::none_of(session.getArtifacts(), [&](const Artifact &artifact) {
+        return llvm::is_contained(kinds, artifact.kind);
+      })) {
     llvm::errs() << request.input
                  << ": error: the program has no dispatches, so no "
                     "executable was produced\n";
     return kCompileError;
   }
-  llvm::sort(selected, [](const Artifact *a, const Artifact *b) {
-    return std::tie(a->executable, a->variant) <
-           std::tie(b->executable, b->variant);
-  });
-  if (std::error_code ec = llvm::sys::fs::create_directories(request.output)) {
-    llvm::errs() << "tessera compile: cannot create '" << request.output
-                 << "': " << ec.message() << "\n";
+  if (auto written = writeArtifacts(session, request.output, kinds); !written) {
+    llvm::errs() << "tessera compile: " << llvm::toString(written.takeError())
+                 << "\n";
     return kCompileError;
-  }
-  for (const Artifact *artifact : selected) {
-    llvm::SmallString<256> path(request.output);
-    llvm::sys::path::append(path, artifact->executable + "_" +
-                                      artifact->variant + "." + kind);
-    if (auto error = writeFileAtomically(path, artifact->bytes)) {
-      llvm::errs() << "tessera compile: " << llvm::toString(std::move(error))
-                   << "\n";
-      return kCompileError;
-    }
   }
   return kSuccess;
 }

@@ -33,7 +33,7 @@ struct RunFlags {
   cl::OptionCategory category{"tessera run options"};
   cl::opt<std::string> module{cl::Positional,
                               cl::desc("<module.tsm | program.mlir>"),
-                              cl::Required, cl::cat(category)};
+                              cl::cat(category)};
   cl::opt<std::string> function{
       "function",
       cl::desc("Function to call (optional when the module has one)"),
@@ -95,6 +95,13 @@ int runRunCommand(int argc, char **argv) {
   cl::HideUnrelatedOptions(flags.category);
   if (!cl::ParseCommandLineOptions(argc, argv, "tessera run\n", &errs()))
     return kUsageError;
+  // Not cl::Required: lld re-parses the process's options when it links
+  // (for .mlir inputs), and a required positional would fail there.
+  if (flags.module.empty()) {
+    errs() << "tessera run: no module given (tessera run MODULE.tsm|"
+              "PROGRAM.mlir [options]; see --help)\n";
+    return kUsageError;
+  }
   std::vector<std::string> inputs(flags.inputs.begin(), flags.inputs.end());
   std::vector<std::string> outputs(flags.outputs.begin(), flags.outputs.end());
   std::vector<std::string> expected(flags.expected.begin(),

@@ -15,11 +15,13 @@ namespace tessera::test {
 
 /// Compiles `source` (MLIR text) into module bytes; fails the test on
 /// diagnostics.
-inline std::string compileToModule(const std::string &source) {
+inline std::string compileToModule(const std::string &source,
+                                   bool linkExecutables = true) {
   mlir::tessera::CompileSession session;
   mlir::tessera::CompileOptions options;
   options.captureIR = false;
   options.buildModule = true;
+  options.linkExecutables = linkExecutables;
   bool ok = mlir::succeeded(session.loadBuffer(source, "test.mlir")) &&
             mlir::succeeded(session.compile(options));
   for (const auto &diagnostic : session.getDiagnostics())
@@ -28,8 +30,9 @@ inline std::string compileToModule(const std::string &source) {
   return session.getModuleBytes();
 }
 
-inline std::shared_ptr<rt::Module> compileAndLoad(const std::string &source) {
-  std::string bytes = compileToModule(source);
+inline std::shared_ptr<rt::Module> compileAndLoad(const std::string &source,
+                                                  bool linkExecutables = true) {
+  std::string bytes = compileToModule(source, linkExecutables);
   if (bytes.empty())
     return nullptr;
   auto module = rt::Module::loadBytes(bytes.data(), bytes.size());

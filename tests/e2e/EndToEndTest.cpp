@@ -9,6 +9,8 @@
 
 #include "CompileAndLoad.h"
 
+#include "tessera/schema/module_generated.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinOps.h"
 
@@ -19,6 +21,7 @@
 
 using namespace tessera;
 using tessera::test::compileAndLoad;
+using tessera::test::compileToModule;
 using tessera::test::randomTensor;
 
 namespace {
@@ -386,6 +389,50 @@ TEST(EndToEnd, MlpExample) {
       probabilities[i * 10 + j] = std::exp(logits[j] - best) / sum;
   }
   expectClose(results[0], {4, 10}, [&](int64_t k) { return probabilities[k]; });
+}
+
+std::string readExample(const std::string &name) {
+  std::ifstream file(std::string(TESSERA_EXAMPLES_DIR) + "/" + name);
+  return std::string((std::istreambuf_iterator<char>(file)),
+                     std::istreambuf_iterator<char>());
+}
+
+size_t executableCount(const std::string &bytes) {
+  return ::tessera::schema::GetModule(bytes.data())->executables()->size();
+}
+
+TEST(EndToEnd, LinkedAndUnlinkedMlpAgree) {
+  std::string source = readExample("mlp.mlir");
+  std::string linkedBytes = compileToModule(source, /*linkExecutables=*/true);
+  std::string unlinkedBytes =
+      compileToModule(source, /*linkExecutables=*/false);
+  ASSERT_FALSE(linkedBytes.empty());
+  ASSERT_FALSE(unlinkedBytes.empty());
+  // Two dispatches: one library linked, one per dispatch otherwise.
+  EXPECT_EQ(executableCount(linkedBytes), 1u);
+  EXPECT_EQ(executableCount(unlinkedBytes), 2u);
+
+  auto linked = rt::Module::loadBytes(linkedBytes.data(), linkedBytes.size());
+  auto unlinked =
+      rt::Module::loadBytes(unlinkedBytes.data(), unlinkedBytes.size());
+  ASSERT_TRUE(linked.ok()) << linked.status().message();
+  ASSERT_TRUE(unlinked.ok()) << unlinked.status().message();
+  rt::Tensor x = randomTensor({4, 16}, 7);
+  auto linkedResults = call(*linked, "predict", {x});
+  auto unlinkedResults = call(*unlinked, "predict", {x});
+  ASSERT_EQ(linkedResults.size(), 1u);
+  ASSERT_EQ(unlinkedResults.size(), 1u);
+  const rt::Tensor &expected = unlinkedResults[0];
+  expectClose(linkedResults[0], expected.shape(),
+              [&](int64_t i) { return expected.data<float>()[i]; });
+}
+
+TEST(EndToEnd, CompilingTwiceGivesTheSameBytes) {
+  std::string source = readExample("mlp.mlir");
+  std::string first = compileToModule(source);
+  ASSERT_FALSE(first.empty());
+  EXPECT_TRUE(first == compileToModule(source))
+      << "two compiles of mlp.mlir gave different module bytes";
 }
 
 TEST(EndToEnd, InputsAreCheckedAgainstTheSignature) {

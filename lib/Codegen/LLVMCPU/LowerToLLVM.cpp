@@ -26,6 +26,9 @@
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/TargetParser/Triple.h"
+
+#include <cstddef>
 
 namespace mlir::tessera::llvmcpu {
 #define GEN_PASS_DEF_LOWERTOLLVMPASS
@@ -53,8 +56,23 @@ struct ABIArgs {
   Value dispatchState, workgroupState;
 };
 
+/// Offsets of the dispatch-state pointers for the target's pointer size:
+/// the 32-bit fields come first, so only the pointers move (the header's
+/// offsets are the 64-bit ones).
+struct ABILayout {
+  int64_t pointerBytes = 8;
+  int64_t pushConstantsOffset() const { return 32; }
+  int64_t bindingPointersOffset() const { return 32 + pointerBytes; }
+};
+static_assert(offsetof(tessera_dispatch_state_v0_t, push_constants) == 32,
+              "dispatch state layout");
+static_assert(sizeof(void *) != 8 ||
+                  offsetof(tessera_dispatch_state_v0_t, binding_ptrs) == 40,
+              "dispatch state layout");
+
 LogicalResult expandInterfaceOps(func::FuncOp func,
-                                 const LLVMTypeConverter &converter) {
+                                 const LLVMTypeConverter &converter,
+                                 const ABILayout &layout) {
   MLIRContext *ctx = func.getContext();
   auto ptrType = LLVM::LLVMPointerType::get(ctx);
   ABIArgs abi{func.getArgument(1), func.getArgument(2)};
@@ -72,9 +90,8 @@ LogicalResult expandInterfaceOps(func::FuncOp func,
     Location loc = op->getLoc();
     Value replacement;
     if (auto load = dyn_cast<hal::InterfaceConstantLoadOp>(op)) {
-      Value constants =
-          loadAt(b, loc, ptrType, abi.dispatchState,
-                 offsetof(tessera_dispatch_state_v0_t, push_constants));
+      Value constants = loadAt(b, loc, ptrType, abi.dispatchState,
+                               layout.pushConstantsOffset());
       replacement =
           loadAt(b, loc, i32, constants, 4 * load.getOrdinal().getSExtValue());
     } else if (auto id = dyn_cast<hal::InterfaceWorkgroupIDOp>(op)) {
@@ -96,11 +113,11 @@ LogicalResult expandInterfaceOps(func::FuncOp func,
       if (subspan.getSet().getSExtValue() != 0)
         return subspan.emitOpError() << "only descriptor set 0 is supported";
       auto memrefType = cast<MemRefType>(subspan.getType());
-      Value bindings =
-          loadAt(b, loc, ptrType, abi.dispatchState,
-                 offsetof(tessera_dispatch_state_v0_t, binding_ptrs));
-      Value base = loadAt(b, loc, ptrType, bindings,
-                          8 * subspan.getBinding().getSExtValue());
+      Value bindings = loadAt(b, loc, ptrType, abi.dispatchState,
+                              layout.bindingPointersOffset());
+      Value base =
+          loadAt(b, loc, ptrType, bindings,
+                 layout.pointerBytes * subspan.getBinding().getSExtValue());
       Type descriptorType = converter.convertType(memrefType);
       auto desc = MemRefDescriptor::poison(b, loc, descriptorType);
       desc.setAllocatedPtr(b, loc, base);
@@ -170,6 +187,10 @@ struct LowerToLLVMPass
 
     LowerToLLVMOptions options(ctx);
     LLVMTypeConverter converter(ctx, options);
+    ABILayout layout;
+    llvm::Triple triple(variant.getTarget().getConfigString("target_triple"));
+    if (triple.isArch32Bit())
+      layout.pointerBytes = 4;
     for (auto exportOp : variant.getBlock().getOps<hal::ExecutableExportOp>()) {
       auto func = module.lookupSymbol<func::FuncOp>(exportOp.getSymNameAttr());
       if (!func || func.getNumArguments() != 0 || func.getNumResults() != 0) {
@@ -178,7 +199,7 @@ struct LowerToLLVMPass
         return signalPassFailure();
       }
       rewriteToABISignature(func);
-      if (failed(expandInterfaceOps(func, converter)))
+      if (failed(expandInterfaceOps(func, converter, layout)))
         return signalPassFailure();
     }
 

@@ -2,16 +2,13 @@
 
 #include "Target/LLVMCPU/LinkerTool.h"
 
-#include "lld/Common/Driver.h"
+#include "llvm/Object/ObjectFile.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
-#include "llvm/TargetParser/Triple.h"
 
 #include <mutex>
-
-LLD_HAS_DRIVER(elf)
 
 namespace mlir::tessera::target {
 
@@ -26,6 +23,7 @@ struct TempDir {
   }
 };
 
+/// lld keeps global state: one link at a time per process.
 std::mutex &lldMutex() {
   static std::mutex mutex;
   return mutex;
@@ -33,50 +31,95 @@ std::mutex &lldMutex() {
 
 bool lldUsable = true;
 
+llvm::Expected<std::string> readFile(llvm::StringRef path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer)
+    return llvm::createStringError(buffer.getError(),
+                                   "cannot read " + path.str());
+  return (*buffer)->getBuffer().str();
+}
+
 } // namespace
 
-llvm::Expected<std::string>
-linkSharedLibrary(llvm::StringRef tripleName,
-                  const std::vector<std::string> &objects) {
-  llvm::Triple triple(tripleName);
-  if (!triple.isOSBinFormatELF())
-    return llvm::createStringError("no linker for target triple '" +
-                                   tripleName.str() +
-                                   "' (ELF targets are supported)");
+LinkerTool::~LinkerTool() = default;
 
+llvm::Expected<std::unique_ptr<LinkerTool>>
+LinkerTool::create(const llvm::Triple &triple) {
+  bool arch64 = triple.getArch() == llvm::Triple::x86_64 ||
+                triple.getArch() == llvm::Triple::aarch64;
+  if (triple.isOSBinFormatELF() && arch64)
+    return createELFLinkerTool(triple);
+  if (triple.isOSBinFormatCOFF() && arch64)
+    return createCOFFLinkerTool(triple);
+  if (triple.isOSBinFormatMachO() && arch64)
+    return createMachOLinkerTool(triple);
+  if (triple.isOSBinFormatWasm() && triple.getArch() == llvm::Triple::wasm32)
+    return createWasmLinkerTool(triple);
+  return llvm::createStringError(
+      "no linker for target triple '" + triple.str() +
+      "': supported are x86_64 and aarch64 with ELF (Linux, Android), COFF "
+      "(Windows) or Mach-O (macOS, iOS), and wasm32");
+}
+
+bool LinkerTool::acceptsFormatOf(llvm::Triple::ObjectFormatType format) const {
+  return format == triple.getObjectFormat();
+}
+
+llvm::Error LinkerTool::checkObject(const LinkInput &object) const {
+  llvm::MemoryBufferRef buffer(object.bytes, object.name);
+  auto file = llvm::object::ObjectFile::createObjectFile(buffer);
+  if (!file)
+    return llvm::createStringError(
+        "executable object '" + object.name +
+        "' is not an object file: " + llvm::toString(file.takeError()));
+  llvm::Triple objectTriple = (*file)->makeTriple();
+  if (!acceptsFormatOf(objectTriple.getObjectFormat()) ||
+      objectTriple.getArch() != triple.getArch())
+    return llvm::createStringError(
+        "executable object '" + object.name + "' is " +
+        llvm::Triple::getObjectFormatTypeName(objectTriple.getObjectFormat())
+            .str() +
+        " for " + llvm::Triple::getArchTypeName(objectTriple.getArch()).str() +
+        ", but the target '" + triple.str() + "' needs " +
+        llvm::Triple::getObjectFormatTypeName(triple.getObjectFormat()).str() +
+        " for " + llvm::Triple::getArchTypeName(triple.getArch()).str());
+  return llvm::Error::success();
+}
+
+llvm::Expected<LinkedLibrary>
+LinkerTool::link(llvm::ArrayRef<LinkInput> objects, llvm::StringRef libraryName,
+                 llvm::ArrayRef<std::string> exportNames,
+                 bool withDebugInfo) const {
   TempDir dir;
   if (std::error_code ec =
           llvm::sys::fs::createUniqueDirectory("tessera-link", dir.path))
     return llvm::createStringError(ec, "cannot create a temporary directory");
-  std::vector<std::string> objectPaths;
-  for (auto [index, bytes] : llvm::enumerate(objects)) {
-    llvm::SmallString<128> objectPath(dir.path);
-    llvm::sys::path::append(objectPath, "input" + std::to_string(index) + ".o");
+  LinkFiles files;
+  for (auto [index, object] : llvm::enumerate(objects)) {
+    llvm::SmallString<128> path(dir.path);
+    llvm::sys::path::append(path, "input" + std::to_string(index) + ".o");
     std::error_code ec;
-    llvm::raw_fd_ostream os(objectPath, ec);
+    llvm::raw_fd_ostream os(path, ec);
     if (ec)
-      return llvm::createStringError(ec, "cannot write " + objectPath.str());
-    os << bytes;
-    objectPaths.push_back(objectPath.str().str());
+      return llvm::createStringError(ec, "cannot write " + path.str());
+    os << object.bytes;
+    files.objects.push_back(path.str().str());
   }
-  llvm::SmallString<128> outputPath(dir.path);
-  llvm::sys::path::append(outputPath, "library.so");
+  llvm::SmallString<128> output(dir.path);
+  llvm::sys::path::append(output, libraryName + "." + getFileExtension());
+  files.output = output.str().str();
+  if (!getDebugFileExtension().empty()) {
+    llvm::SmallString<128> debug(dir.path);
+    llvm::sys::path::append(debug, libraryName + "." + getDebugFileExtension());
+    files.debugInfo = debug.str().str();
+  }
 
-  std::vector<const char *> args = {"ld.lld",
-                                    "-shared",
-                                    "-nostdlib",
-                                    "--no-undefined",
-                                    "--build-id=none",
-                                    "--hash-style=both",
-                                    "--gc-sections",
-                                    "-z",
-                                    "noexecstack",
-                                    "-z",
-                                    "now",
-                                    "-o",
-                                    outputPath.c_str()};
-  for (const std::string &path : objectPaths)
-    args.push_back(path.c_str());
+  std::vector<std::string> arguments =
+      getArguments(files, libraryName, exportNames, withDebugInfo);
+  std::vector<const char *> argv;
+  for (const std::string &argument : arguments)
+    argv.push_back(argument.c_str());
 
   std::string diagnostics;
   {
@@ -88,19 +131,26 @@ linkSharedLibrary(llvm::StringRef tripleName,
     llvm::raw_string_ostream errs(diagnostics);
     std::string stdoutText;
     llvm::raw_string_ostream outs(stdoutText);
-    lld::Result result =
-        lld::lldMain(args, outs, errs, {{lld::Gnu, &lld::elf::link}});
+    lld::Result result = lld::lldMain(argv, outs, errs, {getDriver()});
     if (!result.canRunAgain)
       lldUsable = false;
     if (result.retCode != 0)
       return llvm::createStringError("lld failed to link the executable:\n" +
                                      diagnostics);
   }
-  auto buffer = llvm::MemoryBuffer::getFile(outputPath);
-  if (!buffer)
-    return llvm::createStringError(buffer.getError(),
-                                   "cannot read the linked library");
-  return (*buffer)->getBuffer().str();
+  LinkedLibrary library;
+  auto bytes = readFile(files.output);
+  if (!bytes)
+    return bytes.takeError();
+  library.bytes = std::move(*bytes);
+  if (withDebugInfo && !files.debugInfo.empty() &&
+      llvm::sys::fs::exists(files.debugInfo)) {
+    auto debug = readFile(files.debugInfo);
+    if (!debug)
+      return debug.takeError();
+    library.debugInfo = std::move(*debug);
+  }
+  return library;
 }
 
 } // namespace mlir::tessera::target

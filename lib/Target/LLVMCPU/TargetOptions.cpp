@@ -18,6 +18,15 @@ LLVMCPUTarget resolveLLVMCPUTarget(std::string triple, std::string cpu,
   LLVMCPUTarget target;
   bool hostTriple = triple.empty() || triple == "host";
   target.triple = hostTriple ? llvm::sys::getProcessTriple() : triple;
+  // "host" CPU and features only make sense for this machine's architecture;
+  // another architecture gets its generic CPU.
+  bool hostArch = llvm::Triple(target.triple).getArch() ==
+                  llvm::Triple(llvm::sys::getProcessTriple()).getArch();
+  if (!hostArch) {
+    target.cpu = cpu == "host" ? "generic" : cpu;
+    target.features = features == "host" ? "" : features;
+    return target;
+  }
   target.cpu = cpu == "host" ? llvm::sys::getHostCPUName().str() : cpu;
   if (features == "host") {
     std::string list;
@@ -59,8 +68,11 @@ createTargetMachine(const LLVMCPUTarget &target, unsigned optLevel) {
                : optLevel == 2 ? llvm::CodeGenOptLevel::Default
                                : llvm::CodeGenOptLevel::Aggressive;
   std::unique_ptr<llvm::TargetMachine> machine(llvmTarget->createTargetMachine(
-      triple, target.cpu, target.features, options, llvm::Reloc::PIC_,
-      std::nullopt, level));
+      triple, target.cpu, target.features, options,
+      // wasm-ld links position-dependent modules; elsewhere libraries are
+      // position independent.
+      triple.isWasm() ? llvm::Reloc::Static : llvm::Reloc::PIC_, std::nullopt,
+      level));
   if (!machine)
     return llvm::createStringError("cannot create a target machine for '" +
                                    target.triple + "' cpu '" + target.cpu +

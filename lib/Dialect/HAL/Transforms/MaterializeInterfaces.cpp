@@ -16,14 +16,26 @@ namespace mlir::tessera::hal {
 
 std::string getLLVMCPUFormat(StringRef tripleName) {
   llvm::Triple triple(tripleName);
+  if (triple.getArch() == llvm::Triple::wasm32)
+    return triple.isOSBinFormatWasm() ? "wasm-wasm32" : "";
+  std::string arch;
   switch (triple.getArch()) {
   case llvm::Triple::x86_64:
-    return "embedded-elf-x86_64";
+    arch = "x86_64";
+    break;
   case llvm::Triple::aarch64:
-    return "embedded-elf-arm_64";
+    arch = "arm_64";
+    break;
   default:
     return "";
   }
+  if (triple.isOSBinFormatELF())
+    return "embedded-elf-" + arch;
+  if (triple.isOSBinFormatCOFF())
+    return "system-dll-" + arch;
+  if (triple.isOSBinFormatMachO())
+    return "system-dylib-" + arch;
+  return "";
 }
 } // namespace mlir::tessera::hal
 
@@ -178,7 +190,9 @@ struct MaterializeInterfacesPass
       std::string format = hal::getLLVMCPUFormat(targetTriple);
       if (format.empty()) {
         getOperation().emitError()
-            << "unsupported llvm-cpu target triple '" << targetTriple << "'";
+            << "unsupported llvm-cpu target triple '" << targetTriple
+            << "' (supported: x86_64 and aarch64 Linux, Android, Windows, "
+               "macOS, iOS; wasm32)";
         return failure();
       }
       Builder b(ctx);
