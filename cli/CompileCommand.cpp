@@ -58,8 +58,8 @@ struct CompileFlags {
                      "optimized LLVM bitcode per executable (.bc)"),
           clEnumValN(EmitKind::Object, "obj", "an object file per executable"),
           clEnumValN(EmitKind::SharedLib, "shared-lib",
-                     "a shared library per executable (.so, .dll with its "
-                     ".pdb, .dylib, .wasm by target triple)")),
+                     "a shared library per executable (.so, .dll, .dylib, "
+                     ".wasm by target triple)")),
       cl::cat(category)};
   cl::opt<std::string> triple{"target-triple",
                               cl::desc("llvm-cpu target triple"),
@@ -93,8 +93,8 @@ struct CompileFlags {
                        cl::cat(category)};
   cl::opt<std::string> dumpExecutables{
       "dump-executables",
-      cl::desc("Also write every executable's LLVM IR, bitcode, objects and "
-               "linked library to DIR"),
+      cl::desc("Also write every executable's LLVM IR, bitcode, objects, "
+               "linked library and debug file (PDB) to DIR"),
       cl::value_desc("DIR"), cl::cat(category)};
   cl::opt<bool> keepTemps{
       "keep-temps",
@@ -310,6 +310,9 @@ int runCompileCommand(int argc, char **argv) {
     return kUsageError;
   }
   options.keepArtifacts = emitsBinaries || !executablesDir.empty();
+  // Debug files (PDBs) are for inspection; without them the libraries are
+  // reproducible.
+  options.debugInfo = !executablesDir.empty();
   options.captureIR = request.printAfterAll || request.printAfterChange ||
                       !request.dumpDir.empty();
 

@@ -34,6 +34,10 @@ struct CompileOptions {
   /// Keep the intermediate files of serialization (LLVM IR, objects,
   /// libraries) as artifacts.
   bool keepArtifacts = false;
+  /// Also produce debug files where the platform keeps them apart (the PDB
+  /// of a Windows DLL). The library then names its debug file, which was
+  /// linked in a temporary directory: its bytes are no longer reproducible.
+  bool debugInfo = false;
   /// Link the executables of each target into one (the link phase); off,
   /// every dispatch keeps its own binary.
   bool linkExecutables = true;

@@ -56,8 +56,8 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
       pm.addPass(hal::createLinkExecutablesPass());
     break;
   case Phase::Serialize:
-    pm.nest<hal::ExecutableOp>().addPass(
-        target::createSerializeExecutablesPass(options.optLevel, sink));
+    pm.nest<hal::ExecutableOp>().addPass(target::createSerializeExecutablesPass(
+        options.optLevel, sink, options.debugInfo));
     break;
   }
 }

@@ -3,6 +3,7 @@
 #include "Target/LLVMCPU/LinkerTool.h"
 
 #include "llvm/Object/ObjectFile.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -30,6 +31,24 @@ std::mutex &lldMutex() {
 }
 
 bool lldUsable = true;
+
+/// lld's drivers reset every registered command-line option of the process
+/// before parsing their own -mllvm flags, which would silently undo the
+/// flags a tool was started with (its pass pipeline, say). Hide the named
+/// options from them for the duration of a link.
+class HiddenCommandLineOptions {
+public:
+  HiddenCommandLineOptions()
+      : saved(std::move(llvm::cl::getRegisteredOptions())) {
+    llvm::cl::getRegisteredOptions().clear();
+  }
+  ~HiddenCommandLineOptions() {
+    llvm::cl::getRegisteredOptions() = std::move(saved);
+  }
+
+private:
+  std::remove_reference_t<decltype(llvm::cl::getRegisteredOptions())> saved;
+};
 
 llvm::Expected<std::string> readFile(llvm::StringRef path) {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
@@ -131,6 +150,7 @@ LinkerTool::link(llvm::ArrayRef<LinkInput> objects, llvm::StringRef libraryName,
     llvm::raw_string_ostream errs(diagnostics);
     std::string stdoutText;
     llvm::raw_string_ostream outs(stdoutText);
+    HiddenCommandLineOptions hidden;
     lld::Result result = lld::lldMain(argv, outs, errs, {getDriver()});
     if (!result.canRunAgain)
       lldUsable = false;

@@ -16,12 +16,16 @@ namespace mlir::tessera::target {
 #include "Target/LLVMCPU/Passes.h.inc"
 
 /// Receives the intermediate files of serialization: kind is "ll"
-/// (optimized LLVM IR), "bc", "o" or "so". Called from pass threads.
+/// (optimized LLVM IR), "bc", "o", the library's extension ("so", "dll",
+/// "dylib", "wasm") or its debug file's ("pdb"). Called from pass threads.
 using ArtifactSink = std::function<void(StringRef executable, StringRef variant,
                                         StringRef kind, StringRef bytes)>;
 
+/// `debugInfo` asks for the platform's separate debug files (PDB), passed
+/// to `sink` with the library.
 std::unique_ptr<Pass> createSerializeExecutablesPass(unsigned optLevel,
-                                                     ArtifactSink sink);
+                                                     ArtifactSink sink,
+                                                     bool debugInfo = false);
 
 } // namespace mlir::tessera::target
 

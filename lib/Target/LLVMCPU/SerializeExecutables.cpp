@@ -54,12 +54,14 @@ struct SerializeExecutablesPass
     : public tessera::target::impl::SerializeExecutablesPassBase<
           SerializeExecutablesPass> {
   using Base::Base;
-  SerializeExecutablesPass(unsigned optLevel, target::ArtifactSink sink)
-      : sink(std::move(sink)) {
+  SerializeExecutablesPass(unsigned optLevel, target::ArtifactSink sink,
+                           bool debugInfo)
+      : sink(std::move(sink)), debugInfo(debugInfo) {
     this->optLevel = optLevel;
   }
 
   target::ArtifactSink sink;
+  bool debugInfo = false;
 
   void runOnOperation() override {
     hal::ExecutableOp executable = getOperation();
@@ -181,7 +183,7 @@ struct SerializeExecutablesPass
     for (llvm::Function *function : exported)
       exportNames.push_back(function->getName().str());
     auto library = (*linker)->link(inputs, executable.getSymName(), exportNames,
-                                   /*withDebugInfo=*/static_cast<bool>(sink));
+                                   /*withDebugInfo=*/debugInfo && sink);
     if (!library)
       return variant.emitOpError() << llvm::toString(library.takeError());
     publish(executable, variant, (*linker)->getFileExtension(), library->bytes);
@@ -207,8 +209,8 @@ struct SerializeExecutablesPass
 
 } // namespace
 
-std::unique_ptr<Pass>
-mlir::tessera::target::createSerializeExecutablesPass(unsigned optLevel,
-                                                      ArtifactSink sink) {
-  return std::make_unique<SerializeExecutablesPass>(optLevel, std::move(sink));
+std::unique_ptr<Pass> mlir::tessera::target::createSerializeExecutablesPass(
+    unsigned optLevel, ArtifactSink sink, bool debugInfo) {
+  return std::make_unique<SerializeExecutablesPass>(optLevel, std::move(sink),
+                                                    debugInfo);
 }
