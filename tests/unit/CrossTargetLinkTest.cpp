@@ -18,6 +18,7 @@
 #include "llvm/Object/Wasm.h"
 #include "gtest/gtest.h"
 
+#include <cstdlib>
 #include <set>
 
 using namespace mlir::tessera;
@@ -147,6 +148,19 @@ TEST_P(CrossTargetLink, SameInputSameBytes) {
   ASSERT_TRUE(first.count(platform.libraryKind));
   EXPECT_TRUE(first[platform.libraryKind] == second[platform.libraryKind])
       << "the ." << platform.libraryKind << " differs between two compiles";
+}
+
+// The fallback for when the in-process linker cannot run again: the lld
+// program in a child process, same bytes.
+TEST_P(CrossTargetLink, OutOfProcessLinkGivesTheSameBytes) {
+  const Platform &platform = GetParam();
+  std::map<std::string, std::string> inProcess = compileMlp(platform.triple);
+  ASSERT_EQ(setenv("TESSERA_LLD_OUT_OF_PROCESS", "1", /*overwrite=*/1), 0);
+  std::map<std::string, std::string> outOfProcess = compileMlp(platform.triple);
+  unsetenv("TESSERA_LLD_OUT_OF_PROCESS");
+  ASSERT_TRUE(inProcess.count(platform.libraryKind));
+  EXPECT_TRUE(inProcess[platform.libraryKind] ==
+              outOfProcess[platform.libraryKind]);
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -7,9 +7,12 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cstdlib>
 #include <mutex>
+#include <optional>
 
 namespace mlir::tessera::target {
 
@@ -49,6 +52,39 @@ public:
 private:
   std::remove_reference_t<decltype(llvm::cl::getRegisteredOptions())> saved;
 };
+
+/// Runs lld as a child process: the fallback once the in-process linker
+/// cannot run again (a fatal error leaves its global state unusable), so that
+/// long-lived processes (server, explorer) keep linking.
+/// TESSERA_LLD_OUT_OF_PROCESS=1 forces it (tests).
+llvm::Error runExternalLld(llvm::ArrayRef<std::string> arguments,
+                           llvm::StringRef logPath, std::string &diagnostics) {
+  auto program =
+      llvm::sys::findProgramByName(arguments.front(), {TESSERA_LLVM_BINDIR});
+  if (!program)
+    program = llvm::sys::findProgramByName(arguments.front());
+  if (!program)
+    return llvm::createStringError(
+        "the in-process linker cannot run again after a fatal error and " +
+        arguments.front() + " was not found to link out of process");
+  std::vector<llvm::StringRef> argv(arguments.begin(), arguments.end());
+  std::optional<llvm::StringRef> redirects[] = {std::nullopt, logPath, logPath};
+  std::string error;
+  int rc = llvm::sys::ExecuteAndWait(*program, argv, /*Env=*/std::nullopt,
+                                     redirects, /*SecondsToWait=*/0,
+                                     /*MemoryLimit=*/0, &error);
+  if (auto log = llvm::MemoryBuffer::getFile(logPath))
+    diagnostics = (*log)->getBuffer().str();
+  if (rc != 0)
+    return llvm::createStringError("lld failed to link the executable:\n" +
+                                   diagnostics + error);
+  return llvm::Error::success();
+}
+
+bool forcedOutOfProcess() {
+  const char *value = std::getenv("TESSERA_LLD_OUT_OF_PROCESS");
+  return value && llvm::StringRef(value) == "1";
+}
 
 llvm::Expected<std::string> readFile(llvm::StringRef path) {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
@@ -141,12 +177,18 @@ LinkerTool::link(llvm::ArrayRef<LinkInput> objects, llvm::StringRef libraryName,
     argv.push_back(argument.c_str());
 
   std::string diagnostics;
+  bool outOfProcess;
   {
     std::lock_guard<std::mutex> lock(lldMutex());
-    if (!lldUsable)
-      return llvm::createStringError(
-          "the in-process linker failed fatally earlier in this process and "
-          "cannot run again; restart the tool");
+    outOfProcess = !lldUsable || forcedOutOfProcess();
+  }
+  if (outOfProcess) {
+    llvm::SmallString<128> logPath(dir.path);
+    llvm::sys::path::append(logPath, "lld.log");
+    if (llvm::Error error = runExternalLld(arguments, logPath, diagnostics))
+      return std::move(error);
+  } else {
+    std::lock_guard<std::mutex> lock(lldMutex());
     llvm::raw_string_ostream errs(diagnostics);
     std::string stdoutText;
     llvm::raw_string_ostream outs(stdoutText);
