@@ -1,0 +1,480 @@
+//===- MLIRDocument.cpp - One parsed and verified MLIR document -----------===//
+
+#include "MLIRDocument.h"
+
+#include "SourceText.h"
+
+#include "mlir/AsmParser/AsmParser.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Operation.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Tools/lsp-server-support/SourceMgrUtils.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+
+namespace tessera::lsp {
+
+namespace {
+
+bool contains(llvm::SMRange range, llvm::SMLoc loc) {
+  return range.isValid() && range.Start.getPointer() <= loc.getPointer() &&
+         loc.getPointer() < range.End.getPointer();
+}
+
+bool containsDefinition(const AsmParserState::SMDefinition &definition,
+                        llvm::SMLoc loc, llvm::SMRange &hit) {
+  if (contains(definition.loc, loc)) {
+    hit = definition.loc;
+    return true;
+  }
+  for (llvm::SMRange use : definition.uses)
+    if (contains(use, loc)) {
+      hit = use;
+      return true;
+    }
+  return false;
+}
+
+lsp::DiagnosticSeverity toSeverity(DiagnosticSeverity severity) {
+  switch (severity) {
+  case DiagnosticSeverity::Error:
+    return lsp::DiagnosticSeverity::Error;
+  case DiagnosticSeverity::Warning:
+    return lsp::DiagnosticSeverity::Warning;
+  case DiagnosticSeverity::Note:
+    return lsp::DiagnosticSeverity::Information;
+  case DiagnosticSeverity::Remark:
+    return lsp::DiagnosticSeverity::Hint;
+  }
+  return lsp::DiagnosticSeverity::Error;
+}
+
+std::string printHeader(Operation *op) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  op->print(os, OpPrintingFlags().skipRegions().elideLargeElementsAttrs(16));
+  return text;
+}
+
+std::string printType(Type type) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  type.print(os);
+  return text;
+}
+
+lsp::SymbolKind symbolKindOf(Operation *op) {
+  if (isa<FunctionOpInterface>(op))
+    return lsp::SymbolKind::Function;
+  StringRef name = op->getName().getStringRef();
+  if (name == "hal.executable.export")
+    return lsp::SymbolKind::Method;
+  if (name == "hal.executable.variant")
+    return lsp::SymbolKind::Namespace;
+  if (op->hasTrait<OpTrait::SymbolTable>())
+    return lsp::SymbolKind::Module;
+  return lsp::SymbolKind::Variable;
+}
+
+} // namespace
+
+struct MLIRDocument::Target {
+  enum Kind { Operation, Value, Block, BlockArgument, Symbol, Alias } kind;
+  /// The token under the cursor.
+  llvm::SMRange range;
+  /// The definition with its uses (values, blocks, arguments, aliases).
+  const AsmParserState::SMDefinition *definition = nullptr;
+  /// Operation: the op; Value: its defining op; Symbol: the symbol op.
+  const AsmParserState::OperationDefinition *op = nullptr;
+  /// Symbol: the range of `@name` in the symbol's own definition.
+  llvm::SMRange symbolNameRange;
+  mlir::Value value;
+  mlir::Block *block = nullptr;
+  unsigned argument = 0;
+  StringRef aliasName;
+  std::string aliasValue;
+};
+
+MLIRDocument::MLIRDocument(MLIRContext &context, const lsp::URIForFile &uri,
+                           StringRef documentText, int64_t version)
+    : context(context), uri(uri), text(documentText.str()), version(version) {
+  // Split at `// -----` lines, as --split-input-file does.
+  StringRef rest = text;
+  int line = 0, chunkStartLine = 0;
+  size_t chunkStart = 0, offset = 0;
+  auto finishChunk = [&](size_t end) {
+    auto chunk = std::make_unique<DocumentChunk>();
+    chunk->lineOffset = chunkStartLine;
+    parseChunk(*chunk, StringRef(text).slice(chunkStart, end));
+    chunks.push_back(std::move(chunk));
+  };
+  while (!rest.empty()) {
+    auto [lineText, after] = rest.split('\n');
+    size_t lineLength = lineText.size() + (after.data() != rest.end() ? 1 : 0);
+    if (lineText.rtrim().starts_with("// -----")) {
+      finishChunk(offset);
+      chunkStart = offset + lineLength;
+      chunkStartLine = line + 1;
+    }
+    offset += lineLength;
+    ++line;
+    rest = after.data() == rest.end() ? StringRef() : after;
+  }
+  finishChunk(text.size());
+}
+
+MLIRDocument::~MLIRDocument() {
+  // The ops refer to the context; drop them while it is alive.
+  for (auto &chunk : chunks)
+    chunk->body.clear();
+}
+
+void MLIRDocument::parseChunk(DocumentChunk &chunk, StringRef chunkText) {
+  chunk.sourceMgr.AddNewSourceBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy(chunkText, uri.file()),
+      llvm::SMLoc());
+  std::string category = "parse";
+  ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diag) {
+    lsp::Diagnostic lspDiag;
+    lspDiag.source = "tessera";
+    lspDiag.category = category;
+    lspDiag.severity = toSeverity(diag.getSeverity());
+    lspDiag.message = diag.str();
+    lspDiag.range =
+        toLocation(chunk, diag.getLocation())
+            .value_or(lsp::Location{uri, lsp::Range(toPosition(chunk, {}))})
+            .range;
+    std::vector<lsp::DiagnosticRelatedInformation> related;
+    for (Diagnostic &note : diag.getNotes()) {
+      auto location = toLocation(chunk, note.getLocation());
+      related.emplace_back(location.value_or(lsp::Location{uri, lspDiag.range}),
+                           note.str());
+    }
+    if (!related.empty())
+      lspDiag.relatedInformation = std::move(related);
+    diagnostics.push_back(std::move(lspDiag));
+    return success();
+  });
+
+  ParserConfig config(&context, /*verifyAfterParse=*/false);
+  if (failed(parseAsmSourceFile(chunk.sourceMgr, &chunk.body, config,
+                                &chunk.asmState))) {
+    chunk.body.clear();
+    chunk.asmState = AsmParserState();
+    return;
+  }
+  chunk.parsed = true;
+  category = "verify";
+  for (Operation &op : chunk.body)
+    (void)mlir::verify(&op);
+}
+
+lsp::Position MLIRDocument::toPosition(const DocumentChunk &chunk,
+                                       llvm::SMLoc loc) const {
+  if (!loc.isValid())
+    return lsp::Position(chunk.lineOffset, 0);
+  auto [line, column] = chunk.sourceMgr.getLineAndColumn(loc);
+  int documentLine = chunk.lineOffset + static_cast<int>(line) - 1;
+  return lsp::Position(
+      documentLine, byteToUtf16Column(getLine(text, documentLine), column - 1));
+}
+
+lsp::Range MLIRDocument::toRange(const DocumentChunk &chunk,
+                                 llvm::SMRange range) const {
+  return lsp::Range(toPosition(chunk, range.Start),
+                    toPosition(chunk, range.End));
+}
+
+std::optional<lsp::Location>
+MLIRDocument::toLocation(const DocumentChunk &chunk, Location loc) const {
+  std::optional<lsp::Location> result;
+  loc->walk([&](Location inner) {
+    auto file = dyn_cast<FileLineColLoc>(inner);
+    if (!file || file.getFilename() != uri.file())
+      return WalkResult::advance();
+    auto &sourceMgr = const_cast<llvm::SourceMgr &>(chunk.sourceMgr);
+    llvm::SMLoc start = sourceMgr.FindLocForLineAndColumn(
+        chunk.sourceMgr.getMainFileID(), file.getLine(), file.getColumn());
+    if (!start.isValid())
+      return WalkResult::advance();
+    result = lsp::Location{
+        uri, toRange(chunk, mlir::lsp::convertTokenLocToRange(start))};
+    return WalkResult::interrupt();
+  });
+  return result;
+}
+
+std::pair<DocumentChunk *, llvm::SMLoc>
+MLIRDocument::locate(const lsp::Position &pos) {
+  DocumentChunk *found = nullptr;
+  for (auto &chunk : chunks)
+    if (chunk->lineOffset <= pos.line)
+      found = chunk.get();
+  if (!found || pos.character < 0)
+    return {nullptr, {}};
+  size_t byteColumn = utf16ToByteColumn(getLine(text, pos.line), pos.character);
+  llvm::SMLoc loc = found->sourceMgr.FindLocForLineAndColumn(
+      found->sourceMgr.getMainFileID(), pos.line - found->lineOffset + 1,
+      byteColumn + 1);
+  return {found, loc};
+}
+
+std::optional<MLIRDocument::Target>
+MLIRDocument::findTarget(DocumentChunk &chunk, llvm::SMLoc loc) {
+  if (!loc.isValid() || !chunk.parsed)
+    return std::nullopt;
+  const AsmParserState &state = chunk.asmState;
+  Target target;
+  for (const AsmParserState::OperationDefinition &def : state.getOpDefs()) {
+    if (contains(def.loc, loc)) {
+      target.kind = Target::Operation;
+      target.range = def.loc;
+      target.op = &def;
+      return target;
+    }
+    for (const auto &group : def.resultGroups) {
+      if (containsDefinition(group.definition, loc, target.range)) {
+        target.kind = Target::Value;
+        target.definition = &group.definition;
+        target.op = &def;
+        target.value = def.op->getResult(group.startIndex);
+        return target;
+      }
+    }
+    // The symbol's own name in its definition, then its uses.
+    if (auto name = def.op->getAttrOfType<StringAttr>(
+            SymbolTable::getSymbolAttrName())) {
+      llvm::SMRange nameRange;
+      StringRef scope(def.loc.End.getPointer(),
+                      def.scopeLoc.End.getPointer() - def.loc.End.getPointer());
+      std::string needle = ("@" + name.getValue()).str();
+      size_t at = scope.find(needle);
+      if (at == StringRef::npos) {
+        needle = "@\"" + name.getValue().str() + "\"";
+        at = scope.find(needle);
+      }
+      if (at != StringRef::npos)
+        nameRange = llvm::SMRange(
+            llvm::SMLoc::getFromPointer(scope.data() + at),
+            llvm::SMLoc::getFromPointer(scope.data() + at + needle.size()));
+      llvm::SMRange hit;
+      bool onName = contains(nameRange, loc);
+      if (onName)
+        hit = nameRange;
+      for (llvm::SMRange use : def.symbolUses)
+        if (!onName && contains(use, loc)) {
+          hit = use;
+          onName = true;
+        }
+      if (onName) {
+        target.kind = Target::Symbol;
+        target.range = hit;
+        target.op = &def;
+        target.symbolNameRange = nameRange;
+        return target;
+      }
+    }
+  }
+  for (const AsmParserState::BlockDefinition &def : state.getBlockDefs()) {
+    if (containsDefinition(def.definition, loc, target.range)) {
+      target.kind = Target::Block;
+      target.definition = &def.definition;
+      target.block = def.block;
+      return target;
+    }
+    for (auto [index, argument] : llvm::enumerate(def.arguments)) {
+      if (containsDefinition(argument, loc, target.range)) {
+        target.kind = Target::BlockArgument;
+        target.definition = &argument;
+        target.block = def.block;
+        target.argument = index;
+        target.value = def.block->getArgument(index);
+        return target;
+      }
+    }
+  }
+  for (const auto &alias : state.getAttributeAliasDefs()) {
+    if (containsDefinition(alias.definition, loc, target.range)) {
+      target.kind = Target::Alias;
+      target.definition = &alias.definition;
+      target.aliasName = alias.name;
+      llvm::raw_string_ostream os(target.aliasValue);
+      os << "#" << alias.name << " = " << alias.value;
+      return target;
+    }
+  }
+  for (const auto &alias : state.getTypeAliasDefs()) {
+    if (containsDefinition(alias.definition, loc, target.range)) {
+      target.kind = Target::Alias;
+      target.definition = &alias.definition;
+      target.aliasName = alias.name;
+      llvm::raw_string_ostream os(target.aliasValue);
+      os << "!" << alias.name << " = " << alias.value;
+      return target;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<lsp::Hover> MLIRDocument::hover(const lsp::Position &position) {
+  auto [chunk, loc] = locate(position);
+  if (!chunk)
+    return std::nullopt;
+  std::optional<Target> target = findTarget(*chunk, loc);
+  if (!target)
+    return std::nullopt;
+  lsp::Hover hover(toRange(*chunk, target->range));
+  std::string &out = hover.contents.value;
+  llvm::raw_string_ostream os(out);
+  StringRef token(target->range.Start.getPointer(),
+                  target->range.End.getPointer() -
+                      target->range.Start.getPointer());
+  switch (target->kind) {
+  case Target::Operation: {
+    Operation *op = target->op->op;
+    os << "`" << op->getName() << "`";
+    if (!op->getName().isRegistered())
+      os << " (unregistered)";
+    os << "\n\n```mlir\n" << printHeader(op) << "\n```\n";
+    break;
+  }
+  case Target::Value: {
+    Operation *op = target->op->op;
+    auto result = cast<OpResult>(target->value);
+    os << "```mlir\n"
+       << token << " : " << printType(target->value.getType()) << "\n```\n\n"
+       << "result #" << result.getResultNumber() << " of `" << op->getName()
+       << "`, line " << toPosition(*chunk, target->op->loc.Start).line + 1
+       << "; "
+       << std::distance(target->value.use_begin(), target->value.use_end())
+       << " uses";
+    break;
+  }
+  case Target::BlockArgument:
+    os << "```mlir\n"
+       << token << " : " << printType(target->value.getType()) << "\n```\n\n"
+       << "argument #" << target->argument << " of a block";
+    if (Operation *parent = target->block->getParentOp())
+      os << " in `" << parent->getName() << "`";
+    break;
+  case Target::Block: {
+    unsigned predecessors =
+        std::distance(target->block->pred_begin(), target->block->pred_end());
+    os << "block `" << token << "` with " << target->block->getNumArguments()
+       << " arguments, " << predecessors << " predecessors";
+    break;
+  }
+  case Target::Symbol: {
+    Operation *op = target->op->op;
+    os << "```mlir\n"
+       << printHeader(op) << "\n```\n\n`" << op->getName()
+       << "` defined at line "
+       << toPosition(*chunk, target->op->loc.Start).line + 1;
+    break;
+  }
+  case Target::Alias:
+    os << "```mlir\n" << target->aliasValue << "\n```";
+    break;
+  }
+  return hover;
+}
+
+std::vector<lsp::Location>
+MLIRDocument::definition(const lsp::Position &position) {
+  auto [chunk, loc] = locate(position);
+  if (!chunk)
+    return {};
+  std::optional<Target> target = findTarget(*chunk, loc);
+  if (!target)
+    return {};
+  llvm::SMRange range;
+  switch (target->kind) {
+  case Target::Operation:
+    range = target->op->loc;
+    break;
+  case Target::Symbol:
+    range = target->symbolNameRange.isValid() ? target->symbolNameRange
+                                              : target->op->loc;
+    break;
+  default:
+    range = target->definition->loc;
+    break;
+  }
+  return {lsp::Location{uri, toRange(*chunk, range)}};
+}
+
+std::vector<lsp::Location>
+MLIRDocument::references(const lsp::Position &position,
+                         bool includeDeclaration) {
+  auto [chunk, loc] = locate(position);
+  if (!chunk)
+    return {};
+  std::optional<Target> target = findTarget(*chunk, loc);
+  if (!target)
+    return {};
+  std::vector<lsp::Location> locations;
+  auto add = [&](llvm::SMRange range) {
+    locations.push_back(lsp::Location{uri, toRange(*chunk, range)});
+  };
+  switch (target->kind) {
+  case Target::Operation:
+    add(target->op->loc);
+    break;
+  case Target::Symbol:
+    if (includeDeclaration && target->symbolNameRange.isValid())
+      add(target->symbolNameRange);
+    // The parser records the definition's own name among the uses.
+    for (llvm::SMRange use : target->op->symbolUses)
+      if (use.Start != target->symbolNameRange.Start)
+        add(use);
+    break;
+  default:
+    if (includeDeclaration)
+      add(target->definition->loc);
+    for (llvm::SMRange use : target->definition->uses)
+      add(use);
+    break;
+  }
+  return locations;
+}
+
+std::vector<lsp::DocumentSymbol> MLIRDocument::documentSymbols() {
+  std::vector<lsp::DocumentSymbol> result;
+  for (auto &chunk : chunks) {
+    if (!chunk->parsed)
+      continue;
+    std::function<void(Operation *, std::vector<lsp::DocumentSymbol> &)> visit =
+        [&](Operation *op, std::vector<lsp::DocumentSymbol> &out) {
+          const auto *def = chunk->asmState.getOpDef(op);
+          auto name =
+              op->getAttrOfType<StringAttr>(SymbolTable::getSymbolAttrName());
+          bool isScope = op->hasTrait<OpTrait::SymbolTable>();
+          std::vector<lsp::DocumentSymbol> *children = &out;
+          if (def && (name || isScope)) {
+            lsp::DocumentSymbol symbol(
+                name ? "@" + name.getValue().str()
+                     : op->getName().getStringRef().str(),
+                symbolKindOf(op), toRange(*chunk, def->scopeLoc),
+                toRange(*chunk, def->loc));
+            symbol.detail = op->getName().getStringRef().str();
+            out.push_back(std::move(symbol));
+            children = &out.back().children;
+          }
+          for (Region &region : op->getRegions())
+            for (mlir::Block &block : region)
+              for (Operation &nested : block)
+                visit(&nested, *children);
+        };
+    for (Operation &op : chunk->body)
+      visit(&op, result);
+  }
+  return result;
+}
+
+} // namespace tessera::lsp

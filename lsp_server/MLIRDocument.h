@@ -1,0 +1,82 @@
+//===- MLIRDocument.h - One parsed and verified MLIR document -*- C++ -*-===//
+//
+// A document is split at `// -----` lines into chunks; each chunk is parsed
+// (keeping the parser's index of definitions and uses, AsmParserState) and
+// verified on its own, so an error in one chunk leaves the others whole.
+// Every language feature answers from this index.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSERA_LSP_MLIRDOCUMENT_H
+#define TESSERA_LSP_MLIRDOCUMENT_H
+
+#include "mlir/AsmParser/AsmParserState.h"
+#include "mlir/IR/Block.h"
+#include "llvm/Support/LSP/Protocol.h"
+#include "llvm/Support/SourceMgr.h"
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace mlir {
+class MLIRContext;
+} // namespace mlir
+
+namespace tessera::lsp {
+
+namespace lsp = llvm::lsp;
+
+/// One `// -----` chunk: its text, parse index and top-level ops.
+struct DocumentChunk {
+  /// The chunk's first line in the document.
+  int lineOffset = 0;
+  llvm::SourceMgr sourceMgr;
+  mlir::AsmParserState asmState;
+  /// The parsed top-level ops (empty when parsing failed).
+  mlir::Block body;
+  bool parsed = false;
+};
+
+class MLIRDocument {
+public:
+  MLIRDocument(mlir::MLIRContext &context, const lsp::URIForFile &uri,
+               llvm::StringRef text, int64_t version);
+  ~MLIRDocument();
+
+  const lsp::URIForFile &getURI() const { return uri; }
+  int64_t getVersion() const { return version; }
+  llvm::StringRef getText() const { return text; }
+  const std::vector<lsp::Diagnostic> &getDiagnostics() const {
+    return diagnostics;
+  }
+
+  std::optional<lsp::Hover> hover(const lsp::Position &position);
+  std::vector<lsp::Location> definition(const lsp::Position &position);
+  std::vector<lsp::Location> references(const lsp::Position &position,
+                                        bool includeDeclaration);
+  std::vector<lsp::DocumentSymbol> documentSymbols();
+
+private:
+  /// What the cursor is on.
+  struct Target;
+
+  void parseChunk(DocumentChunk &chunk, llvm::StringRef chunkText);
+  /// The chunk and source location of a document position.
+  std::pair<DocumentChunk *, llvm::SMLoc> locate(const lsp::Position &pos);
+  std::optional<Target> findTarget(DocumentChunk &chunk, llvm::SMLoc loc);
+  lsp::Range toRange(const DocumentChunk &chunk, llvm::SMRange range) const;
+  lsp::Position toPosition(const DocumentChunk &chunk, llvm::SMLoc loc) const;
+  std::optional<lsp::Location> toLocation(const DocumentChunk &chunk,
+                                          mlir::Location loc) const;
+
+  mlir::MLIRContext &context;
+  lsp::URIForFile uri;
+  std::string text;
+  int64_t version;
+  std::vector<std::unique_ptr<DocumentChunk>> chunks;
+  std::vector<lsp::Diagnostic> diagnostics;
+};
+
+} // namespace tessera::lsp
+
+#endif // TESSERA_LSP_MLIRDOCUMENT_H

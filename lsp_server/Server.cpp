@@ -1,0 +1,402 @@
+//===- Server.cpp - The tessera-lsp protocol server -----------------------===//
+
+#include "Server.h"
+
+#include "Logging.h"
+#include "MLIRDocument.h"
+
+#include "Pipeline/Registration.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/Support/LSP/Protocol.h"
+
+namespace tessera::lsp {
+
+using llvm::json::Value;
+
+namespace {
+
+std::string idKey(const Value &id) {
+  std::string key;
+  llvm::raw_string_ostream os(key);
+  os << id;
+  return key;
+}
+
+/// A copy that owns its strings: llvm::lsp's toJSON functions reference the
+/// strings of the objects they convert, which answers outlive.
+Value own(const Value &value) {
+  switch (value.kind()) {
+  case Value::String:
+    return Value(value.getAsString()->str());
+  case Value::Array: {
+    llvm::json::Array array;
+    for (const Value &element : *value.getAsArray())
+      array.push_back(own(element));
+    return array;
+  }
+  case Value::Object: {
+    llvm::json::Object object;
+    for (const auto &[key, element] : *value.getAsObject())
+      object[key.str()] = own(element);
+    return object;
+  }
+  default:
+    return value;
+  }
+}
+
+Value toJSONArray(const std::vector<llvm::lsp::Location> &locations) {
+  llvm::json::Array array;
+  for (const llvm::lsp::Location &location : locations)
+    array.push_back(own(toJSON(location)));
+  return array;
+}
+
+template <typename T>
+llvm::Expected<T> parseParams(const Value &params, llvm::StringRef method) {
+  T result;
+  llvm::json::Path::Root root;
+  if (fromJSON(params, result, root))
+    return result;
+  return llvm::createStringError("invalid params for " + method.str() + ": " +
+                                 llvm::toString(root.getError()));
+}
+
+} // namespace
+
+Server::Server(Transport &transport, ServerOptions options)
+    : transport(transport), options(options) {
+  mlir::DialectRegistry registry;
+  mlir::tessera::registerAllDialects(registry);
+  context = std::make_unique<mlir::MLIRContext>(registry);
+}
+
+Server::~Server() = default;
+
+int Server::run() {
+  std::string message;
+  while (transport.read(message)) {
+    handle(message);
+    if (exitRequested)
+      break;
+  }
+  queue.drain();
+  return shutdownRequested ? 0 : 1;
+}
+
+void Server::handle(const std::string &text) {
+  llvm::Expected<Value> message = llvm::json::parse(text);
+  if (!message) {
+    log(LogLevel::Error,
+        "malformed JSON: " + llvm::toString(message.takeError()));
+    transport.replyError(nullptr, ParseError, "malformed JSON message");
+    return;
+  }
+  const llvm::json::Object *object = message->getAsObject();
+  std::optional<llvm::StringRef> method =
+      object ? object->getString("method") : std::nullopt;
+  const Value *id = object ? object->get("id") : nullptr;
+  if (!method) {
+    // A reply to a request of ours, or nonsense.
+    if (!id)
+      log(LogLevel::Error, "a message without method or id: " + text);
+    return;
+  }
+  Value params = nullptr;
+  if (const Value *p = object->get("params"))
+    params = *p;
+  if (id)
+    handleRequest(*method, *id, params);
+  else
+    handleNotification(*method, params);
+}
+
+void Server::handleRequest(llvm::StringRef method, const Value &id,
+                           const Value &params) {
+  log(LogLevel::Verbose, "<-- " + method.str() + "(" + idKey(id) + ")");
+  if (method == "initialize") {
+    initialized = true;
+    transport.reply(
+        id, llvm::json::Object{
+                {"serverInfo", llvm::json::Object{{"name", "tessera-lsp"},
+                                                  {"version", "0.1"}}},
+                {"capabilities",
+                 llvm::json::Object{
+                     {"textDocumentSync",
+                      llvm::json::Object{{"openClose", true},
+                                         {"change", 2}, // incremental
+                                         {"save", true}}},
+                     {"hoverProvider", true},
+                     {"definitionProvider", true},
+                     {"referencesProvider", true},
+                     {"documentSymbolProvider", true},
+                 }}});
+    return;
+  }
+  if (!initialized) {
+    transport.replyError(id, ServerNotInitialized,
+                         "the server is not initialized");
+    return;
+  }
+  if (method == "shutdown") {
+    shutdownRequested = true;
+    queue.drain();
+    transport.reply(id, nullptr);
+    return;
+  }
+
+  auto positionRequest =
+      [&](std::function<Value(MLIRDocument &, const llvm::lsp::Position &)>
+              answer) {
+        auto parsed =
+            parseParams<llvm::lsp::TextDocumentPositionParams>(params, method);
+        if (!parsed) {
+          transport.replyError(id, InvalidParams,
+                               llvm::toString(parsed.takeError()));
+          return;
+        }
+        llvm::lsp::Position position = parsed->position;
+        postDocumentRequest(id, parsed->textDocument.uri.uri().str(),
+                            [answer, position](MLIRDocument &document) {
+                              return answer(document, position);
+                            });
+      };
+
+  if (method == "textDocument/hover") {
+    positionRequest([](MLIRDocument &document, const llvm::lsp::Position &p) {
+      std::optional<llvm::lsp::Hover> hover = document.hover(p);
+      return hover ? own(toJSON(*hover)) : Value(nullptr);
+    });
+    return;
+  }
+  if (method == "textDocument/definition") {
+    positionRequest([](MLIRDocument &document, const llvm::lsp::Position &p) {
+      return toJSONArray(document.definition(p));
+    });
+    return;
+  }
+  if (method == "textDocument/references") {
+    auto parsed = parseParams<llvm::lsp::ReferenceParams>(params, method);
+    if (!parsed) {
+      transport.replyError(id, InvalidParams,
+                           llvm::toString(parsed.takeError()));
+      return;
+    }
+    llvm::lsp::Position position = parsed->position;
+    bool includeDeclaration = parsed->context.includeDeclaration;
+    postDocumentRequest(
+        id, parsed->textDocument.uri.uri().str(), [=](MLIRDocument &document) {
+          return toJSONArray(document.references(position, includeDeclaration));
+        });
+    return;
+  }
+  if (method == "textDocument/documentSymbol") {
+    auto parsed = parseParams<llvm::lsp::DocumentSymbolParams>(params, method);
+    if (!parsed) {
+      transport.replyError(id, InvalidParams,
+                           llvm::toString(parsed.takeError()));
+      return;
+    }
+    postDocumentRequest(id, parsed->textDocument.uri.uri().str(),
+                        [](MLIRDocument &document) {
+                          llvm::json::Array symbols;
+                          for (auto &symbol : document.documentSymbols())
+                            symbols.push_back(own(toJSON(symbol)));
+                          return Value(std::move(symbols));
+                        });
+    return;
+  }
+  transport.replyError(id, MethodNotFound, "no method " + method.str());
+}
+
+void Server::handleNotification(llvm::StringRef method, const Value &params) {
+  log(LogLevel::Verbose, "<-- " + method.str());
+  if (method == "exit") {
+    exitRequested = true;
+    return;
+  }
+  if (method == "$/cancelRequest") {
+    const llvm::json::Object *object = params.getAsObject();
+    const Value *id = object ? object->get("id") : nullptr;
+    if (!id)
+      return;
+    std::lock_guard<std::mutex> lock(requestsMutex);
+    std::string key = idKey(*id);
+    if (pendingRequests.contains(key))
+      cancelledRequests.insert(key);
+    return;
+  }
+  if (!initialized)
+    return;
+  if (method == "textDocument/didOpen")
+    didOpen(params);
+  else if (method == "textDocument/didChange")
+    didChange(params);
+  else if (method == "textDocument/didClose")
+    didClose(params);
+  else if (method == "initialized" || method == "textDocument/didSave" ||
+           method.starts_with("$/"))
+    return;
+  else
+    log(LogLevel::Info, "ignored notification " + method.str());
+}
+
+void Server::didOpen(const Value &params) {
+  auto parsed =
+      parseParams<llvm::lsp::DidOpenTextDocumentParams>(params, "didOpen");
+  if (!parsed) {
+    log(LogLevel::Error, llvm::toString(parsed.takeError()));
+    return;
+  }
+  std::string uri = parsed->textDocument.uri.uri().str();
+  {
+    std::lock_guard<std::mutex> lock(documentsMutex);
+    DocumentText &document = documents[uri];
+    document.text = parsed->textDocument.text;
+    document.version = parsed->textDocument.version;
+  }
+  scheduleAnalysis(uri, /*immediately=*/true);
+}
+
+void Server::didChange(const Value &params) {
+  auto parsed =
+      parseParams<llvm::lsp::DidChangeTextDocumentParams>(params, "didChange");
+  if (!parsed) {
+    log(LogLevel::Error, llvm::toString(parsed.takeError()));
+    return;
+  }
+  std::string uri = parsed->textDocument.uri.uri().str();
+  {
+    std::lock_guard<std::mutex> lock(documentsMutex);
+    auto it = documents.find(uri);
+    if (it == documents.end()) {
+      log(LogLevel::Error, "didChange for a document that is not open: " + uri);
+      return;
+    }
+    DocumentText &document = it->second;
+    if (parsed->textDocument.version <= document.version) {
+      log(LogLevel::Error, "didChange of " + uri + " to version " +
+                               std::to_string(parsed->textDocument.version) +
+                               ", not after the current " +
+                               std::to_string(document.version) + "; ignored");
+      return;
+    }
+    std::string text = document.text;
+    if (failed(llvm::lsp::TextDocumentContentChangeEvent::applyTo(
+            parsed->contentChanges, text))) {
+      log(LogLevel::Error,
+          "an edit of " + uri + " does not fit the document; ignored");
+      return;
+    }
+    document.text = std::move(text);
+    document.version = parsed->textDocument.version;
+  }
+  scheduleAnalysis(uri, /*immediately=*/false);
+}
+
+void Server::didClose(const Value &params) {
+  auto parsed =
+      parseParams<llvm::lsp::DidCloseTextDocumentParams>(params, "didClose");
+  if (!parsed) {
+    log(LogLevel::Error, llvm::toString(parsed.takeError()));
+    return;
+  }
+  std::string uri = parsed->textDocument.uri.uri().str();
+  {
+    std::lock_guard<std::mutex> lock(documentsMutex);
+    documents.erase(uri);
+  }
+  // Supersedes a pending analysis; clears the diagnostics.
+  queue.post(
+      [this, uri] {
+        analyses.erase(uri);
+        transport.notify(
+            "textDocument/publishDiagnostics",
+            llvm::json::Object{{"uri", uri},
+                               {"diagnostics", llvm::json::Array()}});
+      },
+      "analyze:" + uri);
+}
+
+void Server::scheduleAnalysis(const std::string &uri, bool immediately) {
+  std::string text;
+  int64_t version;
+  std::chrono::milliseconds delay{0};
+  {
+    std::lock_guard<std::mutex> lock(documentsMutex);
+    const DocumentText &document = documents[uri];
+    text = document.text;
+    version = document.version;
+    // Adaptive: about as long as the last analysis took, within bounds.
+    delay = std::clamp(document.lastAnalysis * 2, options.minDebounce,
+                       options.maxDebounce);
+  }
+  auto notBefore = immediately ? WorkQueue::Clock::time_point()
+                               : WorkQueue::Clock::now() + delay;
+  queue.post([this, uri, text = std::move(text),
+              version]() mutable { analyze(uri, std::move(text), version); },
+             "analyze:" + uri, notBefore);
+}
+
+void Server::analyze(const std::string &uri, std::string text,
+                     int64_t version) {
+  auto parsedURI = llvm::lsp::URIForFile::fromURI(uri);
+  if (!parsedURI) {
+    log(LogLevel::Error,
+        "cannot analyse " + uri + ": " + llvm::toString(parsedURI.takeError()));
+    return;
+  }
+  auto start = std::chrono::steady_clock::now();
+  auto document =
+      std::make_shared<MLIRDocument>(*context, *parsedURI, text, version);
+  auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - start);
+  {
+    std::lock_guard<std::mutex> lock(documentsMutex);
+    auto it = documents.find(uri);
+    if (it == documents.end())
+      return; // Closed meanwhile.
+    it->second.lastAnalysis = elapsed;
+  }
+  analyses[uri] = document;
+  llvm::json::Array diagnostics;
+  for (const llvm::lsp::Diagnostic &diagnostic : document->getDiagnostics())
+    diagnostics.push_back(own(toJSON(diagnostic)));
+  transport.notify("textDocument/publishDiagnostics",
+                   llvm::json::Object{{"uri", uri},
+                                      {"version", version},
+                                      {"diagnostics", std::move(diagnostics)}});
+}
+
+void Server::postDocumentRequest(const Value &id, const std::string &uri,
+                                 std::function<Value(MLIRDocument &)> answer) {
+  std::string key = idKey(id);
+  {
+    std::lock_guard<std::mutex> lock(requestsMutex);
+    pendingRequests.insert(key);
+  }
+  queue.expedite("analyze:" + uri);
+  queue.post([this, id, uri, key, answer = std::move(answer)] {
+    bool cancelled;
+    {
+      std::lock_guard<std::mutex> lock(requestsMutex);
+      pendingRequests.erase(key);
+      cancelled = cancelledRequests.erase(key);
+    }
+    if (cancelled) {
+      transport.replyError(id, RequestCancelled, "the request was cancelled");
+      return;
+    }
+    auto it = analyses.find(uri);
+    if (it == analyses.end()) {
+      transport.replyError(id, InvalidParams,
+                           "no open document with the uri " + uri);
+      return;
+    }
+    transport.reply(id, answer(*it->second));
+  });
+}
+
+} // namespace tessera::lsp

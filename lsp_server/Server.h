@@ -1,0 +1,98 @@
+//===- Server.h - The tessera-lsp protocol server -------------*- C++ -*-===//
+//
+// The I/O thread reads messages, keeps document texts up to date (edits are
+// applied as they arrive) and posts work; one worker analyses documents
+// (debounced, a newer edit superseding an older analysis) and answers
+// requests from the analysis of the version the request follows.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSERA_LSP_SERVER_H
+#define TESSERA_LSP_SERVER_H
+
+#include "Transport.h"
+#include "WorkQueue.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/JSON.h"
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+
+namespace mlir {
+class MLIRContext;
+} // namespace mlir
+
+namespace tessera::lsp {
+
+class MLIRDocument;
+
+struct ServerOptions {
+  /// Bounds of the adaptive delay between an edit and its analysis.
+  std::chrono::milliseconds minDebounce{50};
+  std::chrono::milliseconds maxDebounce{500};
+};
+
+class Server {
+public:
+  Server(Transport &transport, ServerOptions options);
+  ~Server();
+
+  /// Serves until `exit` or the end of the input; returns the process exit
+  /// code (0 after shutdown + exit).
+  int run();
+
+private:
+  void handle(const std::string &message);
+  void handleRequest(llvm::StringRef method, const llvm::json::Value &id,
+                     const llvm::json::Value &params);
+  void handleNotification(llvm::StringRef method,
+                          const llvm::json::Value &params);
+
+  void didOpen(const llvm::json::Value &params);
+  void didChange(const llvm::json::Value &params);
+  void didClose(const llvm::json::Value &params);
+
+  /// Posts the analysis of `uri`'s current text after the debounce delay.
+  void scheduleAnalysis(const std::string &uri, bool immediately);
+  /// Worker: analyses one version and publishes its diagnostics.
+  void analyze(const std::string &uri, std::string text, int64_t version);
+
+  /// Posts a request on a document: it runs after the document's pending
+  /// analysis, unless cancelled first.
+  void
+  postDocumentRequest(const llvm::json::Value &id, const std::string &uri,
+                      std::function<llvm::json::Value(MLIRDocument &)> answer);
+
+  Transport &transport;
+  ServerOptions options;
+  bool initialized = false;
+  bool shutdownRequested = false;
+  bool exitRequested = false;
+
+  /// Texts as edited, on the I/O thread (the worker reads snapshots).
+  struct DocumentText {
+    std::string text;
+    int64_t version = 0;
+    /// The last analysis time of this document, for the debounce.
+    std::chrono::milliseconds lastAnalysis{0};
+  };
+  std::mutex documentsMutex;
+  llvm::StringMap<DocumentText> documents;
+
+  /// Requests not answered yet, and those cancelled among them.
+  std::mutex requestsMutex;
+  llvm::StringSet<> pendingRequests, cancelledRequests;
+
+  /// Worker-only state.
+  std::unique_ptr<mlir::MLIRContext> context;
+  llvm::StringMap<std::shared_ptr<MLIRDocument>> analyses;
+
+  /// Last: destroyed first, so the worker stops before the state it uses.
+  WorkQueue queue;
+};
+
+} // namespace tessera::lsp
+
+#endif // TESSERA_LSP_SERVER_H

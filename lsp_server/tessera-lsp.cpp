@@ -1,0 +1,105 @@
+//===- tessera-lsp.cpp - The language server's main -----------------------===//
+//
+// Speaks LSP over stdin/stdout; `--check FILE` prints the diagnostics the
+// server would publish for FILE and exits 1 when there are errors.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Logging.h"
+#include "MLIRDocument.h"
+#include "Server.h"
+
+#include "Pipeline/Registration.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdio>
+
+using namespace tessera::lsp;
+namespace cl = llvm::cl;
+
+namespace {
+
+int check(const std::string &path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+  if (!buffer) {
+    llvm::errs() << "tessera-lsp: cannot read " << path << ": "
+                 << buffer.getError().message() << "\n";
+    return 2;
+  }
+  llvm::SmallString<256> absolute(path);
+  llvm::sys::fs::make_absolute(absolute);
+  auto uri = llvm::lsp::URIForFile::fromFile(absolute);
+  if (!uri) {
+    llvm::errs() << "tessera-lsp: " << llvm::toString(uri.takeError()) << "\n";
+    return 2;
+  }
+  mlir::DialectRegistry registry;
+  mlir::tessera::registerAllDialects(registry);
+  mlir::MLIRContext context(registry);
+  MLIRDocument document(context, *uri, (*buffer)->getBuffer(), 0);
+  bool errors = false;
+  for (const llvm::lsp::Diagnostic &diag : document.getDiagnostics()) {
+    const char *severity = "error";
+    switch (diag.severity) {
+    case llvm::lsp::DiagnosticSeverity::Warning:
+      severity = "warning";
+      break;
+    case llvm::lsp::DiagnosticSeverity::Information:
+      severity = "note";
+      break;
+    case llvm::lsp::DiagnosticSeverity::Hint:
+      severity = "remark";
+      break;
+    default:
+      errors = true;
+      break;
+    }
+    llvm::outs() << path << ":" << diag.range.start.line + 1 << ":"
+                 << diag.range.start.character + 1 << ": " << severity << ": "
+                 << diag.message << " [" << diag.category.value_or("") << "]\n";
+  }
+  llvm::outs() << path << ": " << document.getDiagnostics().size()
+               << " diagnostics\n";
+  return errors ? 1 : 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  cl::opt<std::string> checkFile{
+      "check", cl::desc("Print the diagnostics for FILE and exit"),
+      cl::value_desc("FILE")};
+  cl::opt<LogLevel> logLevel{
+      "log", cl::desc("Log level on stderr"), cl::init(LogLevel::Error),
+      cl::values(clEnumValN(LogLevel::Error, "error", "errors only"),
+                 clEnumValN(LogLevel::Info, "info", "what the server does"),
+                 clEnumValN(LogLevel::Verbose, "verbose", "every message"))};
+  cl::opt<unsigned> minDebounce{
+      "debounce-min-ms",
+      cl::desc("Shortest delay between an edit and its analysis"),
+      cl::init(50)};
+  cl::opt<unsigned> maxDebounce{
+      "debounce-max-ms",
+      cl::desc("Longest delay between an edit and its analysis"),
+      cl::init(500)};
+  cl::ParseCommandLineOptions(argc, argv,
+                              "tessera-lsp: MLIR language server\n");
+  setLogLevel(logLevel);
+  if (!checkFile.empty())
+    return check(checkFile);
+
+  ServerOptions options;
+  options.minDebounce = std::chrono::milliseconds(minDebounce);
+  options.maxDebounce =
+      std::chrono::milliseconds(std::max<unsigned>(minDebounce, maxDebounce));
+  Transport transport(stdin, llvm::outs());
+  Server server(transport, options);
+  return server.run();
+}

@@ -1,0 +1,274 @@
+//===- LspServerTest.cpp - A scripted session with the real tessera-lsp ---===//
+
+#include "LspClient.h"
+
+#include "llvm/Support/raw_ostream.h"
+#include "gtest/gtest.h"
+
+using llvm::json::Array;
+using llvm::json::Object;
+using llvm::json::Value;
+using tessera::test::LspClient;
+
+namespace {
+
+const char *kURI = "file:///test/a.mlir";
+
+// Line numbers below are 0-based, as in LSP.
+const char *kDocument =
+    "func.func @add(%a: tensor<4xf32>) -> tensor<4xf32> {\n"         // 0
+    "  %0 = arith.addf %a, %a : tensor<4xf32>\n"                     // 1
+    "  return %0 : tensor<4xf32>\n"                                  // 2
+    "}\n"                                                            // 3
+    "func.func @caller(%x: tensor<4xf32>) -> tensor<4xf32> {\n"      // 4
+    "  %r = func.call @add(%x) : (tensor<4xf32>) -> tensor<4xf32>\n" // 5
+    "  return %r : tensor<4xf32>\n"                                  // 6
+    "}\n"                                                            // 7
+    "// -----\n"                                                     // 8
+    "func.func @bad(%a: i32) -> i64 {\n"                             // 9
+    "  return %a : i32\n"                                            // 10
+    "}\n";                                                           // 11
+
+Object position(const char *uri, int line, int character) {
+  return Object{{"textDocument", Object{{"uri", uri}}},
+                {"position", Object{{"line", line}, {"character", character}}}};
+}
+
+std::string show(const Value &value) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << value;
+  return text;
+}
+
+/// "line:character" of the start of a located object's range.
+std::string rangeStart(const Object *located) {
+  const Object *range = located ? located->getObject("range") : nullptr;
+  const Object *start = range ? range->getObject("start") : nullptr;
+  if (!start)
+    return "<none>";
+  return std::to_string(*start->getInteger("line")) + ":" +
+         std::to_string(*start->getInteger("character"));
+}
+std::string rangeStart(const Value &located) {
+  return rangeStart(located.getAsObject());
+}
+
+std::string hoverText(const Value &hover) {
+  const Object *object = hover.getAsObject();
+  if (!object || !object->getObject("contents"))
+    return "";
+  return object->getObject("contents")->getString("value").value_or("").str();
+}
+
+void initialize(LspClient &client) {
+  Value result = client.call("initialize", Object{{"processId", nullptr},
+                                                  {"rootUri", nullptr},
+                                                  {"capabilities", Object{}}});
+  ASSERT_TRUE(result.getAsObject()) << show(result);
+  client.notify("initialized", Object{});
+}
+
+void open(LspClient &client, const char *uri, const std::string &text,
+          int version = 1) {
+  client.notify("textDocument/didOpen",
+                Object{{"textDocument", Object{{"uri", uri},
+                                               {"languageId", "mlir"},
+                                               {"version", version},
+                                               {"text", text}}}});
+}
+
+Object diagnosticsFor(LspClient &client, const char *uri, int64_t version) {
+  auto notification = client.waitForNotification(
+      "textDocument/publishDiagnostics", [&](const Object &message) {
+        const Object *params = message.getObject("params");
+        return params && params->getString("uri") == uri &&
+               params->getInteger("version") == version;
+      });
+  EXPECT_TRUE(notification.has_value())
+      << "no diagnostics for version " << version;
+  return notification ? *notification->getObject("params") : Object{};
+}
+
+TEST(LspServer, ScriptedSession) {
+  LspClient client;
+  initialize(client);
+  open(client, kURI, kDocument);
+
+  // Diagnostics: only the verifier error of the second chunk, at its place.
+  Object published = diagnosticsFor(client, kURI, 1);
+  const Array *diagnostics = published.getArray("diagnostics");
+  ASSERT_TRUE(diagnostics);
+  ASSERT_EQ(diagnostics->size(), 1u);
+  const Object &error = *(*diagnostics)[0].getAsObject();
+  EXPECT_EQ(error.getString("source"), "tessera");
+  EXPECT_EQ(error.getString("category"), "verify");
+  EXPECT_EQ(error.getInteger("severity"), 1);
+  EXPECT_NE(error.getString("message")->find("doesn't match function result "
+                                             "type ('i64')"),
+            llvm::StringRef::npos);
+  EXPECT_EQ(rangeStart(&error), "10:2");
+
+  // Hover on a value use: its type, its defining op.
+  std::string valueHover =
+      hoverText(client.call("textDocument/hover", position(kURI, 2, 10)));
+  EXPECT_NE(valueHover.find("%0 : tensor<4xf32>"), std::string::npos)
+      << valueHover;
+  EXPECT_NE(valueHover.find("result #0 of `arith.addf`"), std::string::npos)
+      << valueHover;
+  // On a block argument.
+  std::string argumentHover =
+      hoverText(client.call("textDocument/hover", position(kURI, 1, 18)));
+  EXPECT_NE(argumentHover.find("%a : tensor<4xf32>"), std::string::npos)
+      << argumentHover;
+  EXPECT_NE(argumentHover.find("argument #0"), std::string::npos);
+  // On an op name: the custom form.
+  std::string opHover =
+      hoverText(client.call("textDocument/hover", position(kURI, 1, 9)));
+  EXPECT_NE(opHover.find("arith.addf %arg0, %arg0 : tensor<4xf32>"),
+            std::string::npos)
+      << opHover;
+  // On a symbol use: the definition's signature.
+  std::string symbolHover =
+      hoverText(client.call("textDocument/hover", position(kURI, 5, 19)));
+  EXPECT_NE(symbolHover.find("func.func @add(%arg0: tensor<4xf32>) -> "
+                             "tensor<4xf32>"),
+            std::string::npos)
+      << symbolHover;
+
+  // Definition and references of a value.
+  Value definition =
+      client.call("textDocument/definition", position(kURI, 2, 10));
+  ASSERT_TRUE(definition.getAsArray()) << show(definition);
+  ASSERT_EQ(definition.getAsArray()->size(), 1u);
+  EXPECT_EQ(rangeStart((*definition.getAsArray())[0]), "1:2");
+  Object referencesParams = position(kURI, 1, 3);
+  referencesParams["context"] = Object{{"includeDeclaration", true}};
+  Value references =
+      client.call("textDocument/references", std::move(referencesParams));
+  ASSERT_TRUE(references.getAsArray()) << show(references);
+  EXPECT_EQ(references.getAsArray()->size(), 2u);
+
+  // A symbol: definition is its name in func.func @add; references are the
+  // name and the call.
+  Value symbolDefinition =
+      client.call("textDocument/definition", position(kURI, 5, 19));
+  ASSERT_TRUE(symbolDefinition.getAsArray()) << show(symbolDefinition);
+  EXPECT_EQ(rangeStart((*symbolDefinition.getAsArray())[0]), "0:10");
+  Object symbolReferencesParams = position(kURI, 0, 11);
+  symbolReferencesParams["context"] = Object{{"includeDeclaration", true}};
+  Value symbolReferences =
+      client.call("textDocument/references", std::move(symbolReferencesParams));
+  ASSERT_TRUE(symbolReferences.getAsArray()) << show(symbolReferences);
+  EXPECT_EQ(symbolReferences.getAsArray()->size(), 2u);
+
+  // Outline: the functions of both chunks.
+  Value symbols = client.call("textDocument/documentSymbol",
+                              Object{{"textDocument", Object{{"uri", kURI}}}});
+  ASSERT_TRUE(symbols.getAsArray()) << show(symbols);
+  std::vector<std::string> names;
+  for (const Value &symbol : *symbols.getAsArray())
+    names.push_back(symbol.getAsObject()->getString("name")->str());
+  EXPECT_EQ(names, (std::vector<std::string>{"@add", "@caller", "@bad"}));
+
+  // An incremental edit fixes the error: i64 -> i32 on line 9.
+  client.notify(
+      "textDocument/didChange",
+      Object{{"textDocument", Object{{"uri", kURI}, {"version", 2}}},
+             {"contentChanges",
+              Array{Object{
+                  {"range",
+                   Object{{"start", Object{{"line", 9}, {"character", 27}}},
+                          {"end", Object{{"line", 9}, {"character", 30}}}}},
+                  {"text", "i32"}}}}});
+  Object fixed = diagnosticsFor(client, kURI, 2);
+  ASSERT_TRUE(fixed.getArray("diagnostics"));
+  EXPECT_EQ(fixed.getArray("diagnostics")->size(), 0u);
+
+  // A change that is not newer than the document is ignored.
+  client.notify("textDocument/didChange",
+                Object{{"textDocument", Object{{"uri", kURI}, {"version", 2}}},
+                       {"contentChanges", Array{Object{{"text", "garbage"}}}}});
+  EXPECT_NE(hoverText(client.call("textDocument/hover", position(kURI, 2, 10)))
+                .find("tensor<4xf32>"),
+            std::string::npos);
+
+  // Positions outside the document: no hover, no error.
+  EXPECT_EQ(show(client.call("textDocument/hover", position(kURI, 500, 3))),
+            "null");
+  EXPECT_EQ(show(client.call("textDocument/hover", position(kURI, 1, 4000))),
+            "null");
+
+  // A request for a document that is not open: an error, not a crash.
+  auto unknown = client.waitForReply(client.request(
+      "textDocument/hover", position("file:///nowhere.mlir", 0, 0)));
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->getObject("error")->getInteger("code"), -32602);
+
+  // Unknown methods and garbage.
+  auto noMethod = client.waitForReply(client.request("tessera/nothing", {}));
+  ASSERT_TRUE(noMethod);
+  EXPECT_EQ(noMethod->getObject("error")->getInteger("code"), -32601);
+  EXPECT_TRUE(
+      client.call("textDocument/hover", position(kURI, 2, 10)).getAsObject())
+      << "the server stopped answering";
+
+  EXPECT_EQ(show(client.call("shutdown", nullptr)), "null");
+  client.notify("exit", nullptr);
+  EXPECT_EQ(client.waitForExit(), 0);
+}
+
+TEST(LspServer, CancelledRequestsAreAnsweredAsCancelled) {
+  LspClient client;
+  initialize(client);
+  // A large document keeps the worker busy while the request waits behind
+  // its analysis.
+  std::string large;
+  large += "func.func @big(%a: i32) -> i32 {\n";
+  for (int i = 0; i < 60000; ++i)
+    large += "  %v" + std::to_string(i) + " = arith.addi %a, %a : i32\n";
+  large += "  return %a : i32\n}\n";
+  open(client, kURI, kDocument);
+  open(client, "file:///test/big.mlir", large);
+  int64_t id = client.request("textDocument/hover", position(kURI, 2, 10));
+  client.notify("$/cancelRequest", Object{{"id", id}});
+  auto reply = client.waitForReply(id);
+  ASSERT_TRUE(reply);
+  ASSERT_TRUE(reply->getObject("error")) << show(Value(Object(*reply)));
+  EXPECT_EQ(reply->getObject("error")->getInteger("code"), -32800);
+  // The next request is answered.
+  EXPECT_NE(hoverText(client.call("textDocument/hover", position(kURI, 2, 10)))
+                .find("tensor<4xf32>"),
+            std::string::npos);
+}
+
+TEST(LspServer, GarbageGetsAParseErrorAndTheServerGoesOn) {
+  LspClient client;
+  initialize(client);
+  client.sendRaw("Content-Length: 9\r\n\r\n{garbage}");
+  auto error = client.waitFor([](const Object &message) {
+    const Object *error = message.getObject("error");
+    const Value *id = message.get("id");
+    return error && id && *id == nullptr;
+  });
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->getObject("error")->getInteger("code"), -32700);
+  // A header without a body length, then a message that is not an object.
+  client.sendRaw("Content-Type: nothing\r\n\r\n");
+  client.sendRaw("Content-Length: 2\r\n\r\n[]");
+  open(client, kURI, kDocument);
+  Object published = diagnosticsFor(client, kURI, 1);
+  EXPECT_TRUE(published.getArray("diagnostics"));
+  EXPECT_EQ(show(client.call("shutdown", nullptr)), "null");
+  client.notify("exit", nullptr);
+  EXPECT_EQ(client.waitForExit(), 0);
+}
+
+TEST(LspServer, ExitWithoutShutdownIsAnError) {
+  LspClient client;
+  initialize(client);
+  client.notify("exit", nullptr);
+  EXPECT_EQ(client.waitForExit(), 1);
+}
+
+} // namespace
