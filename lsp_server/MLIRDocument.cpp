@@ -145,6 +145,8 @@ void MLIRDocument::parseChunk(DocumentChunk &chunk, StringRef chunkText) {
     lspDiag.source = "tessera";
     lspDiag.category = category;
     lspDiag.severity = toSeverity(diag.getSeverity());
+    if (diag.getSeverity() == DiagnosticSeverity::Error)
+      chunk.hasErrors = true;
     lspDiag.message = diag.str();
     lspDiag.range =
         toLocation(chunk, diag.getLocation())
@@ -173,6 +175,18 @@ void MLIRDocument::parseChunk(DocumentChunk &chunk, StringRef chunkText) {
   category = "verify";
   for (Operation &op : chunk.body)
     (void)mlir::verify(&op);
+}
+
+std::vector<PipelineChunk> MLIRDocument::getCleanChunks() const {
+  std::vector<PipelineChunk> result;
+  for (const auto &chunk : chunks)
+    if (chunk->parsed && !chunk->hasErrors)
+      result.push_back(
+          {chunk->sourceMgr.getMemoryBuffer(chunk->sourceMgr.getMainFileID())
+               ->getBuffer()
+               .str(),
+           chunk->lineOffset});
+  return result;
 }
 
 lsp::Position MLIRDocument::toPosition(const DocumentChunk &chunk,

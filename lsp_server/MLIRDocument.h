@@ -9,8 +9,10 @@
 #ifndef TESSERA_LSP_MLIRDOCUMENT_H
 #define TESSERA_LSP_MLIRDOCUMENT_H
 
+#include "PipelineDiagnostics.h"
 #include "mlir/AsmParser/AsmParserState.h"
 #include "mlir/IR/Block.h"
+
 #include "llvm/Support/LSP/Protocol.h"
 #include "llvm/Support/SourceMgr.h"
 
@@ -35,6 +37,8 @@ struct DocumentChunk {
   /// The parsed top-level ops (empty when parsing failed).
   mlir::Block body;
   bool parsed = false;
+  /// Whether parsing or verification reported an error.
+  bool hasErrors = false;
 };
 
 class MLIRDocument {
@@ -49,6 +53,9 @@ public:
   const std::vector<lsp::Diagnostic> &getDiagnostics() const {
     return diagnostics;
   }
+
+  /// The chunks without parse or verify errors, to compile.
+  std::vector<PipelineChunk> getCleanChunks() const;
 
   std::optional<lsp::Hover> hover(const lsp::Position &position);
   std::vector<lsp::Location> definition(const lsp::Position &position);

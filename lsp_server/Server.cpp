@@ -10,6 +10,8 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/LSP/Protocol.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 
 namespace tessera::lsp {
 
@@ -71,9 +73,55 @@ Server::Server(Transport &transport, ServerOptions options)
   mlir::DialectRegistry registry;
   mlir::tessera::registerAllDialects(registry);
   context = std::make_unique<mlir::MLIRContext>(registry);
+  pipeline = std::make_unique<PipelineDiagnostics>(
+      [this](const PipelineJob &job,
+             std::vector<llvm::lsp::Diagnostic> diagnostics) {
+        // Back on the worker, which owns the published state.
+        queue.post([this, uri = job.uri, version = job.version,
+                    diagnostics = std::move(diagnostics)]() mutable {
+          pipelineResults[uri] = {version, std::move(diagnostics)};
+          publish(uri);
+        });
+      });
 }
 
-Server::~Server() = default;
+Server::~Server() {
+  // Stop the compiles first: their completions post to the queue.
+  pipeline.reset();
+}
+
+PipelineConfig Server::configFor(llvm::StringRef file) {
+  PipelineConfig result;
+  {
+    std::lock_guard<std::mutex> lock(configMutex);
+    result = config;
+  }
+  // A tessera.json in the document's folder or above refines it.
+  llvm::SmallString<256> directory = llvm::sys::path::parent_path(file);
+  while (!directory.empty()) {
+    llvm::SmallString<256> candidate(directory);
+    llvm::sys::path::append(candidate, "tessera.json");
+    if (auto buffer = llvm::MemoryBuffer::getFile(candidate)) {
+      auto parsed = llvm::json::parse((*buffer)->getBuffer());
+      const llvm::json::Object *object =
+          parsed ? parsed->getAsObject() : nullptr;
+      if (!object) {
+        if (!parsed)
+          llvm::consumeError(parsed.takeError());
+        log(LogLevel::Error, candidate.str().str() + " is not a JSON object");
+      } else if (llvm::Error error = applyPipelineConfig(*object, result)) {
+        log(LogLevel::Error,
+            candidate.str().str() + ": " + llvm::toString(std::move(error)));
+      }
+      break;
+    }
+    llvm::StringRef parent = llvm::sys::path::parent_path(directory);
+    if (parent == directory)
+      break;
+    directory = parent;
+  }
+  return result;
+}
 
 int Server::run() {
   std::string message;
@@ -118,6 +166,14 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
   log(LogLevel::Verbose, "<-- " + method.str() + "(" + idKey(id) + ")");
   if (method == "initialize") {
     initialized = true;
+    if (const llvm::json::Object *object = params.getAsObject())
+      if (const llvm::json::Object *options =
+              object->getObject("initializationOptions")) {
+        std::lock_guard<std::mutex> lock(configMutex);
+        if (llvm::Error error = applyPipelineConfig(*options, config))
+          log(LogLevel::Error,
+              "initializationOptions: " + llvm::toString(std::move(error)));
+      }
     transport.reply(
         id, llvm::json::Object{
                 {"serverInfo", llvm::json::Object{{"name", "tessera-lsp"},
@@ -230,14 +286,48 @@ void Server::handleNotification(llvm::StringRef method, const Value &params) {
   }
   if (!initialized)
     return;
+  if (method == "workspace/didChangeConfiguration") {
+    const llvm::json::Object *object = params.getAsObject();
+    const llvm::json::Object *settings =
+        object ? object->getObject("settings") : nullptr;
+    if (settings && settings->getObject("tessera"))
+      settings = settings->getObject("tessera");
+    if (settings) {
+      std::lock_guard<std::mutex> lock(configMutex);
+      if (llvm::Error error = applyPipelineConfig(*settings, config))
+        log(LogLevel::Error,
+            "configuration: " + llvm::toString(std::move(error)));
+    }
+    return;
+  }
+  if (method == "textDocument/didSave") {
+    auto parsed = parseParams<llvm::lsp::TextDocumentIdentifier>(
+        params.getAsObject() && params.getAsObject()->get("textDocument")
+            ? *params.getAsObject()->get("textDocument")
+            : Value(nullptr),
+        method);
+    if (!parsed) {
+      log(LogLevel::Error, llvm::toString(parsed.takeError()));
+      return;
+    }
+    std::string uri = parsed->uri.uri().str();
+    queue.expedite("analyze:" + uri);
+    queue.post([this, uri] {
+      auto it = analyses.find(uri);
+      if (it != analyses.end() &&
+          configFor(it->second->getURI().file()).trigger ==
+              PipelineConfig::Trigger::Save)
+        submitPipeline(uri);
+    });
+    return;
+  }
   if (method == "textDocument/didOpen")
     didOpen(params);
   else if (method == "textDocument/didChange")
     didChange(params);
   else if (method == "textDocument/didClose")
     didClose(params);
-  else if (method == "initialized" || method == "textDocument/didSave" ||
-           method.starts_with("$/"))
+  else if (method == "initialized" || method.starts_with("$/"))
     return;
   else
     log(LogLevel::Info, "ignored notification " + method.str());
@@ -308,10 +398,12 @@ void Server::didClose(const Value &params) {
     std::lock_guard<std::mutex> lock(documentsMutex);
     documents.erase(uri);
   }
+  pipeline->cancel(uri);
   // Supersedes a pending analysis; clears the diagnostics.
   queue.post(
       [this, uri] {
         analyses.erase(uri);
+        pipelineResults.erase(uri);
         transport.notify(
             "textDocument/publishDiagnostics",
             llvm::json::Object{{"uri", uri},
@@ -361,12 +453,44 @@ void Server::analyze(const std::string &uri, std::string text,
     it->second.lastAnalysis = elapsed;
   }
   analyses[uri] = document;
+  publish(uri);
+  if (configFor(parsedURI->file()).trigger == PipelineConfig::Trigger::Idle)
+    submitPipeline(uri);
+}
+
+void Server::submitPipeline(const std::string &uri) {
+  auto it = analyses.find(uri);
+  if (it == analyses.end())
+    return;
+  MLIRDocument &document = *it->second;
+  PipelineJob job;
+  job.uri = uri;
+  job.file = document.getURI().file().str();
+  job.version = document.getVersion();
+  job.chunks = document.getCleanChunks();
+  job.config = configFor(job.file);
+  job.documentText = document.getText().str();
+  if (job.chunks.empty() || job.config.trigger == PipelineConfig::Trigger::Off)
+    return;
+  pipeline->submit(std::move(job));
+}
+
+void Server::publish(const std::string &uri) {
+  auto it = analyses.find(uri);
+  if (it == analyses.end())
+    return;
+  MLIRDocument &document = *it->second;
   llvm::json::Array diagnostics;
-  for (const llvm::lsp::Diagnostic &diagnostic : document->getDiagnostics())
+  for (const llvm::lsp::Diagnostic &diagnostic : document.getDiagnostics())
     diagnostics.push_back(own(toJSON(diagnostic)));
+  auto result = pipelineResults.find(uri);
+  if (result != pipelineResults.end() &&
+      result->second.version == document.getVersion())
+    for (const llvm::lsp::Diagnostic &diagnostic : result->second.diagnostics)
+      diagnostics.push_back(own(toJSON(diagnostic)));
   transport.notify("textDocument/publishDiagnostics",
                    llvm::json::Object{{"uri", uri},
-                                      {"version", version},
+                                      {"version", document.getVersion()},
                                       {"diagnostics", std::move(diagnostics)}});
 }
 

@@ -9,6 +9,7 @@
 #ifndef TESSERA_LSP_SERVER_H
 #define TESSERA_LSP_SERVER_H
 
+#include "PipelineDiagnostics.h"
 #include "Transport.h"
 #include "WorkQueue.h"
 
@@ -85,9 +86,27 @@ private:
   std::mutex requestsMutex;
   llvm::StringSet<> pendingRequests, cancelledRequests;
 
+  /// The pipeline configuration of the server (initializationOptions,
+  /// didChangeConfiguration), before a tessera.json next to a document.
+  std::mutex configMutex;
+  PipelineConfig config;
+  PipelineConfig configFor(llvm::StringRef file);
+  /// Worker: starts the background compile of `uri`'s current analysis.
+  void submitPipeline(const std::string &uri);
+  /// Worker: publishes the analysis diagnostics plus the pipeline's of the
+  /// same version.
+  void publish(const std::string &uri);
+
   /// Worker-only state.
   std::unique_ptr<mlir::MLIRContext> context;
   llvm::StringMap<std::shared_ptr<MLIRDocument>> analyses;
+  struct PipelineResult {
+    int64_t version = -1;
+    std::vector<llvm::lsp::Diagnostic> diagnostics;
+  };
+  llvm::StringMap<PipelineResult> pipelineResults;
+
+  std::unique_ptr<PipelineDiagnostics> pipeline;
 
   /// Last: destroyed first, so the worker stops before the state it uses.
   WorkQueue queue;

@@ -59,7 +59,8 @@ static std::optional<FileLineColLoc> findFileLocation(Location loc) {
   return found;
 }
 
-static Diagnostic convert(mlir::Diagnostic &diag, const std::string &pass) {
+static Diagnostic convert(mlir::Diagnostic &diag, const std::string &phase,
+                          const std::string &pass) {
   Diagnostic result;
   switch (diag.getSeverity()) {
   case DiagnosticSeverity::Error:
@@ -81,9 +82,10 @@ static Diagnostic convert(mlir::Diagnostic &diag, const std::string &pass) {
     result.column = fileLoc->getColumn();
   }
   result.message = diag.str();
+  result.phase = phase;
   result.pass = pass;
   for (mlir::Diagnostic &note : diag.getNotes())
-    result.notes.push_back(convert(note, pass));
+    result.notes.push_back(convert(note, phase, pass));
   return result;
 }
 
@@ -103,7 +105,8 @@ void CompileSession::report(mlir::Diagnostic &diag) {
   static std::mutex mutex;
   std::lock_guard<std::mutex> lock(mutex);
   diagnostics.push_back(
-      convert(diag, activeCapture ? activeCapture->getRunningPass() : ""));
+      convert(diag, activeCapture ? activeCapture->getPhase() : "",
+              activeCapture ? activeCapture->getRunningPass() : ""));
 }
 
 bool CompileSession::hasErrors() const {
@@ -201,9 +204,15 @@ LogicalResult CompileSession::compile(const CompileOptions &requested,
         sourceMgr->getMemoryBuffer(1)->getBufferIdentifier()));
 
   LogicalResult result = success();
+  cancelled = false;
   for (Phase phase : getAllPhases()) {
     if (static_cast<int>(phase) > static_cast<int>(options.compileTo))
       break;
+    if (options.cancel && options.cancel->load()) {
+      cancelled = true;
+      result = failure();
+      break;
+    }
     // Host programs need the export count regions and layouts, which
     // serialization replaces by binaries.
     if (buildModule && phase == Phase::Serialize &&

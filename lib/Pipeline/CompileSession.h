@@ -33,7 +33,9 @@ struct Diagnostic {
   std::string file;
   unsigned line = 0, column = 0;
   std::string message;
-  /// The pass that was running, when the diagnostic came from one.
+  /// The phase and pass that were running, when the diagnostic came from
+  /// the pipeline.
+  std::string phase;
   std::string pass;
   std::vector<Diagnostic> notes;
 
@@ -77,6 +79,9 @@ public:
     return phaseTimes;
   }
   bool hasErrors() const;
+  /// Whether the last compile stopped because `CompileOptions::cancel` was
+  /// set.
+  bool wasCancelled() const { return cancelled; }
 
 private:
   LogicalResult parse(std::unique_ptr<llvm::SourceMgr> sourceMgr);
@@ -89,6 +94,7 @@ private:
   std::vector<PassRecord> records;
   std::vector<Artifact> artifacts;
   std::string moduleBytes;
+  bool cancelled = false;
   std::vector<std::pair<Phase, double>> phaseTimes;
   /// The capture of the running compile, to attribute diagnostics.
   PassCapture *activeCapture = nullptr;

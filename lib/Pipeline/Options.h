@@ -4,6 +4,7 @@
 
 #include "llvm/ADT/StringRef.h"
 
+#include <atomic>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,6 +45,9 @@ struct CompileOptions {
   /// Build the runnable module file (host programs + binaries); needs
   /// compileTo = serialize.
   bool buildModule = false;
+  /// Checked between phases: once true, the compile stops (a newer edit
+  /// supersedes a background compile).
+  const std::atomic<bool> *cancel = nullptr;
 };
 
 } // namespace mlir::tessera

@@ -37,6 +37,11 @@ void PassCapture::setPhase(std::string newPhase) {
   phase = std::move(newPhase);
 }
 
+std::string PassCapture::getPhase() {
+  std::lock_guard<std::mutex> lock(mutex);
+  return phase;
+}
+
 std::string PassCapture::getRunningPass() {
   std::lock_guard<std::mutex> lock(mutex);
   for (auto it = pending.rbegin(); it != pending.rend(); ++it)

@@ -56,6 +56,7 @@ public:
   /// The argument of the pass running on this thread ("" when none), to
   /// attribute diagnostics.
   std::string getRunningPass();
+  std::string getPhase();
   std::vector<PassRecord> takeRecords();
 
   void runBeforePass(Pass *pass, Operation *op) override;

@@ -2,6 +2,8 @@
 
 #include "LspClient.h"
 
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 #include "gtest/gtest.h"
 
@@ -61,10 +63,12 @@ std::string hoverText(const Value &hover) {
   return object->getObject("contents")->getString("value").value_or("").str();
 }
 
-void initialize(LspClient &client) {
-  Value result = client.call("initialize", Object{{"processId", nullptr},
-                                                  {"rootUri", nullptr},
-                                                  {"capabilities", Object{}}});
+void initialize(LspClient &client, Object options = Object{}) {
+  Value result = client.call(
+      "initialize", Object{{"processId", nullptr},
+                           {"rootUri", nullptr},
+                           {"capabilities", Object{}},
+                           {"initializationOptions", std::move(options)}});
   ASSERT_TRUE(result.getAsObject()) << show(result);
   client.notify("initialized", Object{});
 }
@@ -262,6 +266,86 @@ TEST(LspServer, GarbageGetsAParseErrorAndTheServerGoesOn) {
   EXPECT_EQ(show(client.call("shutdown", nullptr)), "null");
   client.notify("exit", nullptr);
   EXPECT_EQ(client.waitForExit(), 0);
+}
+
+// Parses and verifies, but the pipeline refuses the loop (input phase).
+const char *kUnsupported = "func.func @f(%n: index) {\n"
+                           "  %c0 = arith.constant 0 : index\n"
+                           "  %c1 = arith.constant 1 : index\n"
+                           "  scf.for %i = %c0 to %n step %c1 {\n"
+                           "  }\n"
+                           "  return\n"
+                           "}\n";
+
+const Object *findCategory(const Object &published, llvm::StringRef prefix) {
+  for (const Value &diagnostic : *published.getArray("diagnostics"))
+    if (diagnostic.getAsObject()->getString("category")->starts_with(prefix))
+      return diagnostic.getAsObject();
+  return nullptr;
+}
+
+TEST(LspServer, PipelineErrorsShowAtTheirSourceWhenEditsSettle) {
+  LspClient client;
+  initialize(client);
+  open(client, kURI, kUnsupported);
+  // First the parse/verify diagnostics (none), then the pipeline's.
+  auto withPipeline = client.waitForNotification(
+      "textDocument/publishDiagnostics", [](const Object &message) {
+        return !message.getObject("params")->getArray("diagnostics")->empty();
+      });
+  ASSERT_TRUE(withPipeline);
+  const Object &params = *withPipeline->getObject("params");
+  EXPECT_EQ(params.getInteger("version"), 1);
+  const Object *error =
+      findCategory(params, "input: tessera-verify-input-legality");
+  ASSERT_TRUE(error) << show(Value(Object(params)));
+  EXPECT_EQ(rangeStart(error), "3:2");
+  EXPECT_NE(error->getString("message")->find("'scf.for' is not supported"),
+            llvm::StringRef::npos);
+}
+
+TEST(LspServer, PipelineOnSaveWaitsForTheSave) {
+  LspClient client;
+  initialize(client, Object{{"pipelineDiagnostics", "save"}});
+  open(client, kURI, kUnsupported);
+  Object first = diagnosticsFor(client, kURI, 1);
+  EXPECT_TRUE(first.getArray("diagnostics")->empty());
+  // Nothing more until the save.
+  EXPECT_FALSE(client.waitForNotification("textDocument/publishDiagnostics",
+                                          nullptr,
+                                          std::chrono::milliseconds(500)));
+  client.notify("textDocument/didSave",
+                Object{{"textDocument", Object{{"uri", kURI}}}});
+  Object saved = diagnosticsFor(client, kURI, 1);
+  EXPECT_TRUE(findCategory(saved, "input:")) << show(Value(Object(saved)));
+}
+
+TEST(LspServer, TesseraJsonConfiguresThePipelineOfItsFolder) {
+  llvm::SmallString<128> directory;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("lsp-config", directory));
+  llvm::SmallString<128> config(directory), file(directory);
+  llvm::sys::path::append(config, "tessera.json");
+  llvm::sys::path::append(file, "sub.mlir");
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(config, ec);
+    os << R"({"targets": ["no-such-backend"]})";
+  }
+  std::string uri = "file://" + file.str().str();
+  LspClient client;
+  initialize(client);
+  open(client, uri.c_str(), kDocument);
+  auto published = client.waitForNotification(
+      "textDocument/publishDiagnostics", [](const Object &message) {
+        for (const Value &d :
+             *message.getObject("params")->getArray("diagnostics"))
+          if (d.getAsObject()->getString("message")->contains(
+                  "unknown target backend 'no-such-backend'"))
+            return true;
+        return false;
+      });
+  EXPECT_TRUE(published);
+  llvm::sys::fs::remove_directories(directory);
 }
 
 TEST(LspServer, ExitWithoutShutdownIsAnError) {

@@ -1,0 +1,87 @@
+//===- PipelineDiagnostics.h - Background compiles for diagnostics -*- C++
+//-*-===//
+//
+// Once a document version parses and verifies, its chunks are compiled
+// through CompileSession on a thread of their own, so that errors of any
+// phase (a dispatch that cannot be formed, codegen that fails) show at their
+// source. A newer request cancels the running compile between phases; a
+// crashing pass is caught and reported instead of taking the server down.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSERA_LSP_PIPELINEDIAGNOSTICS_H
+#define TESSERA_LSP_PIPELINEDIAGNOSTICS_H
+
+#include "llvm/Support/LSP/Protocol.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace tessera::lsp {
+
+/// What to compile and when (initializationOptions, didChangeConfiguration
+/// or tessera.json).
+struct PipelineConfig {
+  enum class Trigger { Idle, Save, Off };
+  Trigger trigger = Trigger::Idle;
+  std::vector<std::string> targets = {"llvm-cpu"};
+  std::string compileTo = "serialize";
+};
+
+/// Reads the keys of `object` it knows ("pipelineDiagnostics": "idle" |
+/// "save" | "off", "targets": [...], "compileTo": phase) into `config`;
+/// returns an error naming a bad value.
+llvm::Error applyPipelineConfig(const llvm::json::Object &object,
+                                PipelineConfig &config);
+
+/// The source of one compile: a chunk of a document.
+struct PipelineChunk {
+  std::string text;
+  int lineOffset = 0;
+};
+
+struct PipelineJob {
+  std::string uri;
+  /// The document file the diagnostics point into.
+  std::string file;
+  int64_t version = 0;
+  std::vector<PipelineChunk> chunks;
+  PipelineConfig config;
+  /// The full document text, to map byte columns to UTF-16.
+  std::string documentText;
+};
+
+class PipelineDiagnostics {
+public:
+  using Callback = std::function<void(const PipelineJob &job,
+                                      std::vector<llvm::lsp::Diagnostic>)>;
+  explicit PipelineDiagnostics(Callback onDone);
+  ~PipelineDiagnostics();
+
+  /// Replaces the pending job and cancels the running one.
+  void submit(PipelineJob job);
+  /// Cancels the running and pending jobs of `uri`.
+  void cancel(const std::string &uri);
+
+private:
+  void work();
+  std::vector<llvm::lsp::Diagnostic> compile(const PipelineJob &job);
+
+  Callback onDone;
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::optional<PipelineJob> pending;
+  std::string runningURI;
+  std::atomic<bool> cancelRunning{false};
+  bool stopping = false;
+  std::thread worker;
+};
+
+} // namespace tessera::lsp
+
+#endif // TESSERA_LSP_PIPELINEDIAGNOSTICS_H
