@@ -1,0 +1,89 @@
+//===- IRDiffTest.cpp - Line diffs between passes -------------------------===//
+
+#include "Pipeline/IRDiff.h"
+
+#include "gtest/gtest.h"
+
+#include <random>
+
+using namespace mlir::tessera;
+
+namespace {
+
+/// Rebuilds both texts from the diff.
+void expectReconstructs(const std::string &before, const std::string &after) {
+  std::string oldText, newText;
+  for (const DiffLine &line : diffLines(before, after)) {
+    if (line.kind != DiffLine::Added)
+      oldText += line.text.str() + "\n";
+    if (line.kind != DiffLine::Removed)
+      newText += line.text.str() + "\n";
+  }
+  auto normalized = [](std::string text) {
+    if (!text.empty() && text.back() != '\n')
+      text += "\n";
+    return text;
+  };
+  EXPECT_EQ(oldText, normalized(before));
+  EXPECT_EQ(newText, normalized(after));
+}
+
+TEST(IRDiff, EqualTextsHaveNoDiff) {
+  EXPECT_EQ(unifiedDiff("a\nb\n", "a\nb\n", "x", "y"), "");
+}
+
+TEST(IRDiff, OneChangedLineIsOneHunk) {
+  std::string before = "1\n2\n3\n4\n5\n6\n7\n8\n9\n";
+  std::string after = "1\n2\n3\n4\nfive\n6\n7\n8\n9\n";
+  EXPECT_EQ(unifiedDiff(before, after, "before", "after"),
+            "--- before\n+++ after\n@@ -2,7 +2,7 @@\n 2\n 3\n 4\n-5\n+five\n "
+            "6\n 7\n 8\n");
+}
+
+TEST(IRDiff, CountsInsertionsAndDeletions) {
+  std::vector<DiffLine> lines = diffLines("a\nb\nc\n", "a\nc\nd\ne\n");
+  int removed = 0, added = 0;
+  for (const DiffLine &line : lines) {
+    removed += line.kind == DiffLine::Removed;
+    added += line.kind == DiffLine::Added;
+  }
+  EXPECT_EQ(removed, 1);
+  EXPECT_EQ(added, 2);
+}
+
+TEST(IRDiff, RandomEditsReconstructAndAreMinimalOnSmallCases) {
+  std::mt19937 random(7);
+  for (int round = 0; round < 200; ++round) {
+    std::vector<std::string> lines;
+    int count = random() % 30;
+    for (int i = 0; i < count; ++i)
+      lines.push_back("line" + std::to_string(random() % 8));
+    std::vector<std::string> edited = lines;
+    int edits = random() % 6;
+    for (int e = 0; e < edits; ++e) {
+      int op = random() % 3;
+      if (op == 0 || edited.empty())
+        edited.insert(edited.begin() +
+                          (edited.empty() ? 0 : random() % edited.size()),
+                      "new" + std::to_string(e));
+      else if (op == 1)
+        edited.erase(edited.begin() + random() % edited.size());
+      else
+        edited[random() % edited.size()] = "changed" + std::to_string(e);
+    }
+    std::string before, after;
+    for (auto &line : lines)
+      before += line + "\n";
+    for (auto &line : edited)
+      after += line + "\n";
+    expectReconstructs(before, after);
+    // Never more changes than the edits made (each edit is at most one
+    // removal and one addition).
+    int changes = 0;
+    for (const DiffLine &line : diffLines(before, after))
+      changes += line.kind != DiffLine::Same;
+    EXPECT_LE(changes, 2 * edits);
+  }
+}
+
+} // namespace
