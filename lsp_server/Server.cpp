@@ -188,6 +188,11 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
                      {"definitionProvider", true},
                      {"referencesProvider", true},
                      {"documentSymbolProvider", true},
+                     {"experimental",
+                      llvm::json::Object{
+                          {"tesseraRequests",
+                           llvm::json::Array{"tessera/passes",
+                                             "tessera/irAfterPass"}}}},
                  }}});
     return;
   }
@@ -264,7 +269,88 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
                         });
     return;
   }
+  if (method == "tessera/passes" || method == "tessera/irAfterPass") {
+    handlePassRequest(method, id, params);
+    return;
+  }
   transport.replyError(id, MethodNotFound, "no method " + method.str());
+}
+
+bool Server::finishRequest(const std::string &key) {
+  std::lock_guard<std::mutex> lock(requestsMutex);
+  pendingRequests.erase(key);
+  return cancelledRequests.erase(key);
+}
+
+void Server::handlePassRequest(llvm::StringRef method, const Value &id,
+                               const Value &params) {
+  const llvm::json::Object *object = params.getAsObject();
+  const llvm::json::Object *textDocument =
+      object ? object->getObject("textDocument") : nullptr;
+  std::optional<llvm::StringRef> uri =
+      textDocument ? textDocument->getString("uri") : std::nullopt;
+  if (!uri) {
+    transport.replyError(id, InvalidParams,
+                         method.str() + " needs textDocument.uri");
+    return;
+  }
+  auto parsedURI = llvm::lsp::URIForFile::fromURI(*uri);
+  if (!parsedURI) {
+    transport.replyError(id, InvalidParams,
+                         llvm::toString(parsedURI.takeError()));
+    return;
+  }
+  PipelineConfig pipelineConfig = configFor(parsedURI->file());
+  if (llvm::Error error = applyPipelineConfig(*object, pipelineConfig)) {
+    transport.replyError(id, InvalidParams, llvm::toString(std::move(error)));
+    return;
+  }
+  int64_t index = object->getInteger("index").value_or(-1);
+  bool diff = object->getBoolean("diff").value_or(false);
+  if (method == "tessera/irAfterPass" && !object->getInteger("index")) {
+    transport.replyError(id, InvalidParams, "tessera/irAfterPass needs index");
+    return;
+  }
+  std::string text;
+  int64_t version;
+  {
+    std::lock_guard<std::mutex> lock(documentsMutex);
+    auto it = documents.find(*uri);
+    if (it == documents.end()) {
+      transport.replyError(id, InvalidParams,
+                           "no open document with the uri " + uri->str());
+      return;
+    }
+    text = it->second.text;
+    version = it->second.version;
+  }
+  std::string key = idKey(id);
+  {
+    std::lock_guard<std::mutex> lock(requestsMutex);
+    pendingRequests.insert(key);
+  }
+  bool wantsPasses = method == "tessera/passes";
+  passRequests.runInBackground([this, id, key, uri = uri->str(),
+                                file = parsedURI->file().str(), text, version,
+                                pipelineConfig, index, diff, wantsPasses] {
+    auto capture =
+        passRequests.get(uri, version, text, file, pipelineConfig.compileTo,
+                         pipelineConfig.targets);
+    if (finishRequest(key)) {
+      transport.replyError(id, RequestCancelled, "the request was cancelled");
+      return;
+    }
+    if (wantsPasses) {
+      transport.reply(id, PassRequests::passesToJSON(*capture));
+      return;
+    }
+    auto result = PassRequests::irAfterPassToJSON(*capture, index, diff);
+    if (!result)
+      transport.replyError(id, InvalidParams,
+                           llvm::toString(result.takeError()));
+    else
+      transport.reply(id, std::move(*result));
+  });
 }
 
 void Server::handleNotification(llvm::StringRef method, const Value &params) {
@@ -399,6 +485,7 @@ void Server::didClose(const Value &params) {
     documents.erase(uri);
   }
   pipeline->cancel(uri);
+  passRequests.forget(uri);
   // Supersedes a pending analysis; clears the diagnostics.
   queue.post(
       [this, uri] {

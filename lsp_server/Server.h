@@ -9,6 +9,7 @@
 #ifndef TESSERA_LSP_SERVER_H
 #define TESSERA_LSP_SERVER_H
 
+#include "PassRequests.h"
 #include "PipelineDiagnostics.h"
 #include "Transport.h"
 #include "WorkQueue.h"
@@ -107,6 +108,13 @@ private:
   llvm::StringMap<PipelineResult> pipelineResults;
 
   std::unique_ptr<PipelineDiagnostics> pipeline;
+
+  /// tessera/passes and tessera/irAfterPass (their own threads).
+  void handlePassRequest(llvm::StringRef method, const llvm::json::Value &id,
+                         const llvm::json::Value &params);
+  /// Takes `key` out of the pending requests; true when it was cancelled.
+  bool finishRequest(const std::string &key);
+  PassRequests passRequests;
 
   /// Last: destroyed first, so the worker stops before the state it uses.
   WorkQueue queue;

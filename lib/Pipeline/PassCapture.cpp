@@ -32,6 +32,19 @@ PassCapture::PassCapture(bool captureIR, Observer observer)
 
 PassCapture::~PassCapture() = default;
 
+std::string PassCapture::printIR(Operation *op) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  // Passes on sibling ops run in parallel: print the anchor alone (local
+  // scope) and without verifying (verification would wait on the thread
+  // pool this pass occupies and deadlock).
+  op->print(os, OpPrintingFlags()
+                    .elideLargeElementsAttrs(16)
+                    .assumeVerified()
+                    .useLocalScope());
+  return text;
+}
+
 void PassCapture::setPhase(std::string newPhase) {
   std::lock_guard<std::mutex> lock(mutex);
   phase = std::move(newPhase);
@@ -142,16 +155,7 @@ void PassCapture::finish(Pass *pass, Operation *op, bool failed) {
     if (previous) {
       record.irAfter = previous;
     } else {
-      std::string text;
-      llvm::raw_string_ostream os(text);
-      // Passes on sibling ops run in parallel: print the anchor alone (local
-      // scope) and without verifying (verification would wait on the thread
-      // pool this pass occupies and deadlock).
-      op->print(os, OpPrintingFlags()
-                        .elideLargeElementsAttrs(16)
-                        .assumeVerified()
-                        .useLocalScope());
-      record.irAfter = std::make_shared<const std::string>(std::move(text));
+      record.irAfter = std::make_shared<const std::string>(printIR(op));
     }
   }
 

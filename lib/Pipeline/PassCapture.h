@@ -56,6 +56,8 @@ public:
   /// The argument of the pass running on this thread ("" when none), to
   /// attribute diagnostics.
   std::string getRunningPass();
+  /// How records print IR; also the "before" of the first pass.
+  static std::string printIR(Operation *op);
   std::string getPhase();
   std::vector<PassRecord> takeRecords();
 

@@ -3,9 +3,12 @@
 #include "LspClient.h"
 
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 #include "gtest/gtest.h"
+
+#include <set>
 
 using llvm::json::Array;
 using llvm::json::Object;
@@ -346,6 +349,70 @@ TEST(LspServer, TesseraJsonConfiguresThePipelineOfItsFolder) {
       });
   EXPECT_TRUE(published);
   llvm::sys::fs::remove_directories(directory);
+}
+
+std::string readExample(const char *name) {
+  auto buffer = llvm::MemoryBuffer::getFile(std::string(TESSERA_EXAMPLES_DIR) +
+                                            "/" + name);
+  return buffer ? (*buffer)->getBuffer().str() : "";
+}
+
+TEST(LspServer, PassesAndTheIRAfterEachWithDiffs) {
+  LspClient client;
+  initialize(client, Object{{"pipelineDiagnostics", "off"}});
+  const char *uri = "file:///test/mlp.mlir";
+  open(client, uri, readExample("mlp.mlir"));
+  Value passes = client.call("tessera/passes",
+                             Object{{"textDocument", Object{{"uri", uri}}}});
+  const Object *result = passes.getAsObject();
+  ASSERT_TRUE(result) << show(passes);
+  EXPECT_EQ(result->getInteger("version"), 1);
+  const Array *list = result->getArray("passes");
+  ASSERT_TRUE(list);
+  ASSERT_GT(list->size(), 20u);
+  const Object &first = *(*list)[0].getAsObject();
+  EXPECT_EQ(first.getString("argument"), "tessera-verify-input-legality");
+  EXPECT_EQ(first.getString("phase"), "input");
+  EXPECT_EQ(first.getBoolean("changed"), false);
+  int64_t formIndex = -1;
+  std::set<std::string> phases;
+  for (const Value &pass : *list) {
+    const Object &record = *pass.getAsObject();
+    phases.insert(record.getString("phase")->str());
+    if (record.getString("argument") == "tessera-flow-form-dispatches")
+      formIndex = *record.getInteger("index");
+  }
+  EXPECT_EQ(phases, (std::set<std::string>{"input", "global-opt", "flow", "hal",
+                                           "codegen", "link", "serialize"}));
+  ASSERT_GE(formIndex, 0);
+
+  Value after = client.call("tessera/irAfterPass",
+                            Object{{"textDocument", Object{{"uri", uri}}},
+                                   {"index", formIndex},
+                                   {"diff", true}});
+  const Object *ir = after.getAsObject();
+  ASSERT_TRUE(ir) << show(after);
+  EXPECT_NE(ir->getString("ir")->find("flow.dispatch @predict_dispatch_0"),
+            llvm::StringRef::npos);
+  llvm::StringRef diff = *ir->getString("diff");
+  EXPECT_TRUE(diff.starts_with("--- after ")) << diff.str();
+  EXPECT_NE(diff.find("\n+    %"), llvm::StringRef::npos) << diff.str();
+  EXPECT_NE(diff.find("flow.dispatch"), llvm::StringRef::npos);
+  EXPECT_NE(diff.find("\n-"), llvm::StringRef::npos);
+
+  // The first pass diffs against the parsed input: nothing changed.
+  Value firstAfter = client.call("tessera/irAfterPass",
+                                 Object{{"textDocument", Object{{"uri", uri}}},
+                                        {"index", 0},
+                                        {"diff", true}});
+  ASSERT_TRUE(firstAfter.getAsObject());
+  EXPECT_EQ(firstAfter.getAsObject()->getString("diff"), "");
+
+  auto outOfRange = client.waitForReply(client.request(
+      "tessera/irAfterPass",
+      Object{{"textDocument", Object{{"uri", uri}}}, {"index", 100000}}));
+  ASSERT_TRUE(outOfRange);
+  EXPECT_EQ(outOfRange->getObject("error")->getInteger("code"), -32602);
 }
 
 TEST(LspServer, ExitWithoutShutdownIsAnError) {

@@ -1,0 +1,140 @@
+//===- PassRequests.cpp - tessera/passes and tessera/irAfterPass ----------===//
+
+#include "PassRequests.h"
+
+#include "Pipeline/IRDiff.h"
+
+namespace tessera::lsp {
+
+using mlir::tessera::PassRecord;
+
+PassRequests::~PassRequests() {
+  std::lock_guard<std::mutex> lock(tasksMutex);
+  for (auto &task : tasks)
+    task.wait();
+}
+
+void PassRequests::runInBackground(std::function<void()> task) {
+  std::lock_guard<std::mutex> lock(tasksMutex);
+  tasks.remove_if([](std::future<void> &done) {
+    return done.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+  });
+  tasks.push_back(std::async(std::launch::async, std::move(task)));
+}
+
+std::shared_ptr<const CapturedCompile>
+PassRequests::get(const std::string &uri, int64_t version,
+                  const std::string &text, const std::string &file,
+                  const std::string &compileTo,
+                  const std::vector<std::string> &targets) {
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = cache.find(uri);
+    if (it != cache.end() && it->second->version == version &&
+        it->second->compileTo == compileTo && it->second->targets == targets)
+      return it->second;
+  }
+  auto capture = std::make_shared<CapturedCompile>();
+  capture->uri = uri;
+  capture->version = version;
+  capture->compileTo = compileTo;
+  capture->targets = targets;
+  capture->input = text;
+  mlir::tessera::CompileSession session;
+  if (mlir::succeeded(session.loadBuffer(text, file))) {
+    capture->input = mlir::tessera::PassCapture::printIR(session.getModule());
+    mlir::tessera::CompileOptions options;
+    options.targets = targets;
+    options.compileTo = *mlir::tessera::parsePhase(compileTo);
+    options.captureIR = true;
+    (void)session.compile(options);
+  }
+  capture->records = session.getPassRecords();
+  capture->diagnostics = session.getDiagnostics();
+  std::lock_guard<std::mutex> lock(mutex);
+  cache[uri] = capture;
+  return capture;
+}
+
+void PassRequests::forget(const std::string &uri) {
+  std::lock_guard<std::mutex> lock(mutex);
+  cache.erase(uri);
+}
+
+llvm::json::Value PassRequests::passesToJSON(const CapturedCompile &capture) {
+  llvm::json::Array passes;
+  for (const PassRecord &record : capture.records)
+    passes.push_back(llvm::json::Object{{"index", record.index},
+                                        {"name", record.passName},
+                                        {"argument", record.passArgument},
+                                        {"phase", record.phase},
+                                        {"anchor", record.anchorOpName},
+                                        {"anchorSymbol", record.anchorSymbol},
+                                        {"nesting", record.nesting},
+                                        {"depth", record.depth},
+                                        {"ms", record.wallMs},
+                                        {"changed", record.changed},
+                                        {"failed", record.failed}});
+  llvm::json::Array diagnostics;
+  for (const mlir::tessera::Diagnostic &diag : capture.diagnostics)
+    diagnostics.push_back(llvm::json::Object{
+        {"line", diag.line},
+        {"column", diag.column},
+        {"severity",
+         diag.severity == mlir::tessera::Diagnostic::Severity::Error ? "error"
+         : diag.severity == mlir::tessera::Diagnostic::Severity::Warning
+             ? "warning"
+             : "note"},
+        {"message", diag.message},
+        {"phase", diag.phase},
+        {"pass", diag.pass}});
+  return llvm::json::Object{{"version", capture.version},
+                            {"compileTo", capture.compileTo},
+                            {"passes", std::move(passes)},
+                            {"diagnostics", std::move(diagnostics)}};
+}
+
+llvm::Expected<llvm::json::Value>
+PassRequests::irAfterPassToJSON(const CapturedCompile &capture, int64_t index,
+                                bool diff) {
+  if (index < 0 || index >= static_cast<int64_t>(capture.records.size()))
+    return llvm::createStringError(
+        "no pass " + std::to_string(index) + " (the compile captured " +
+        std::to_string(capture.records.size()) + " passes)");
+  const PassRecord &record = capture.records[index];
+  std::string after = record.irAfter ? *record.irAfter : "";
+  llvm::json::Object result{{"index", index},
+                            {"name", record.passName},
+                            {"argument", record.passArgument},
+                            {"phase", record.phase},
+                            {"anchor", record.anchorOpName},
+                            {"anchorSymbol", record.anchorSymbol},
+                            {"changed", record.changed},
+                            {"ir", after}};
+  if (diff) {
+    // Before: the same anchor after its previous pass; the input for the
+    // first pass on the module.
+    std::string before;
+    int64_t previousIndex = -1;
+    for (int64_t i = index - 1; i >= 0; --i) {
+      const PassRecord &previous = capture.records[i];
+      if (previous.nesting == record.nesting &&
+          previous.anchorSymbol == record.anchorSymbol && previous.irAfter) {
+        before = *previous.irAfter;
+        previousIndex = i;
+        break;
+      }
+    }
+    if (previousIndex < 0 && record.depth == 0)
+      before = capture.input;
+    result["previousIndex"] = previousIndex;
+    result["diff"] = mlir::tessera::unifiedDiff(
+        before, after,
+        previousIndex < 0 ? std::string("input")
+                          : "after " + capture.records[previousIndex].passName,
+        "after " + record.passName);
+  }
+  return llvm::json::Value(std::move(result));
+}
+
+} // namespace tessera::lsp

@@ -1,0 +1,68 @@
+//===- PassRequests.h - tessera/passes and tessera/irAfterPass -*- C++ -*-===//
+//
+// The pass-by-pass view of a document: a compile with the pass capture on,
+// kept per document version so that stepping through passes (and diffing
+// them) does not compile again. Compiles run on background threads.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSERA_LSP_PASSREQUESTS_H
+#define TESSERA_LSP_PASSREQUESTS_H
+
+#include "Pipeline/CompileSession.h"
+
+#include "llvm/Support/JSON.h"
+
+#include <future>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace tessera::lsp {
+
+/// One captured compile of one document version.
+struct CapturedCompile {
+  std::string uri;
+  int64_t version = 0;
+  std::string compileTo;
+  std::vector<std::string> targets;
+  std::vector<mlir::tessera::PassRecord> records;
+  std::vector<mlir::tessera::Diagnostic> diagnostics;
+  /// The parsed input as the capture prints IR: the "before" of the first
+  /// pass on the module.
+  std::string input;
+};
+
+class PassRequests {
+public:
+  ~PassRequests();
+
+  /// The capture of (uri, version, compileTo, targets), compiling `text`
+  /// when it is not cached. Thread-safe.
+  std::shared_ptr<const CapturedCompile>
+  get(const std::string &uri, int64_t version, const std::string &text,
+      const std::string &file, const std::string &compileTo,
+      const std::vector<std::string> &targets);
+  void forget(const std::string &uri);
+
+  /// Runs `task` on a background thread (joined on destruction).
+  void runInBackground(std::function<void()> task);
+
+  /// `tessera/passes` result for a capture.
+  static llvm::json::Value passesToJSON(const CapturedCompile &capture);
+  /// `tessera/irAfterPass` result: the IR after pass `index` and, with
+  /// `diff`, the unified diff against the IR before it; an error for an
+  /// index out of range.
+  static llvm::Expected<llvm::json::Value>
+  irAfterPassToJSON(const CapturedCompile &capture, int64_t index, bool diff);
+
+private:
+  std::mutex mutex;
+  std::map<std::string, std::shared_ptr<const CapturedCompile>> cache;
+  std::mutex tasksMutex;
+  std::list<std::future<void>> tasks;
+};
+
+} // namespace tessera::lsp
+
+#endif // TESSERA_LSP_PASSREQUESTS_H
