@@ -2,6 +2,7 @@
 
 #include "MLIRDocument.h"
 
+#include "Completion.h"
 #include "SourceText.h"
 
 #include "mlir/AsmParser/AsmParser.h"
@@ -438,7 +439,15 @@ MLIRDocument::references(const lsp::Position &position,
   };
   switch (target->kind) {
   case Target::Operation:
-    add(target->op->loc);
+    // An op's references are those of its results (as upstream).
+    if (target->op->resultGroups.empty())
+      add(target->op->loc);
+    for (const auto &group : target->op->resultGroups) {
+      if (includeDeclaration)
+        add(group.definition.loc);
+      for (llvm::SMRange use : group.definition.uses)
+        add(use);
+    }
     break;
   case Target::Symbol:
     if (includeDeclaration && target->symbolNameRange.isValid())
@@ -458,35 +467,78 @@ MLIRDocument::references(const lsp::Position &position,
   return locations;
 }
 
+lsp::CompletionList MLIRDocument::completion(const lsp::Position &position) {
+  DocumentChunk *chunk = nullptr;
+  for (auto &candidate : chunks)
+    if (candidate->lineOffset <= position.line)
+      chunk = candidate.get();
+  if (!chunk || position.character < 0)
+    return {};
+  StringRef chunkText =
+      chunk->sourceMgr.getMemoryBuffer(chunk->sourceMgr.getMainFileID())
+          ->getBuffer();
+  // Byte offset of the position within the chunk.
+  size_t offset = 0;
+  for (int line = chunk->lineOffset; line < position.line; ++line) {
+    size_t newline = chunkText.find('\n', offset);
+    if (newline == StringRef::npos)
+      return {};
+    offset = newline + 1;
+  }
+  offset += utf16ToByteColumn(getLine(text, position.line), position.character);
+  std::vector<std::string> symbols;
+  for (Operation &top : chunk->body)
+    top.walk([&](Operation *op) {
+      if (auto name =
+              op->getAttrOfType<StringAttr>(SymbolTable::getSymbolAttrName()))
+        symbols.push_back(name.getValue().str());
+    });
+  return complete(context, chunkText, offset, symbols);
+}
+
 std::vector<lsp::DocumentSymbol> MLIRDocument::documentSymbols() {
   std::vector<lsp::DocumentSymbol> result;
-  for (auto &chunk : chunks) {
-    if (!chunk->parsed)
+  for (auto [index, chunkPtr] : llvm::enumerate(chunks)) {
+    DocumentChunk &chunk = *chunkPtr;
+    // Split files get one node per chunk, named as upstream names them.
+    std::vector<lsp::DocumentSymbol> *out = &result;
+    if (chunks.size() > 1) {
+      const llvm::MemoryBuffer *buffer =
+          chunk.sourceMgr.getMemoryBuffer(chunk.sourceMgr.getMainFileID());
+      lsp::Range range = toRange(
+          chunk,
+          llvm::SMRange(llvm::SMLoc::getFromPointer(buffer->getBufferStart()),
+                        llvm::SMLoc::getFromPointer(buffer->getBufferEnd())));
+      result.emplace_back("<file-split-" + std::to_string(index) + ">",
+                          lsp::SymbolKind::Namespace, range, range);
+      out = &result.back().children;
+    }
+    if (!chunk.parsed)
       continue;
     std::function<void(Operation *, std::vector<lsp::DocumentSymbol> &)> visit =
-        [&](Operation *op, std::vector<lsp::DocumentSymbol> &out) {
-          const auto *def = chunk->asmState.getOpDef(op);
+        [&](Operation *op, std::vector<lsp::DocumentSymbol> &into) {
+          const auto *def = chunk.asmState.getOpDef(op);
           auto name =
               op->getAttrOfType<StringAttr>(SymbolTable::getSymbolAttrName());
           bool isScope = op->hasTrait<OpTrait::SymbolTable>();
-          std::vector<lsp::DocumentSymbol> *children = &out;
+          std::vector<lsp::DocumentSymbol> *children = &into;
           if (def && (name || isScope)) {
             lsp::DocumentSymbol symbol(
-                name ? "@" + name.getValue().str()
+                name ? name.getValue().str()
                      : op->getName().getStringRef().str(),
-                symbolKindOf(op), toRange(*chunk, def->scopeLoc),
-                toRange(*chunk, def->loc));
+                symbolKindOf(op), toRange(chunk, def->scopeLoc),
+                toRange(chunk, def->loc));
             symbol.detail = op->getName().getStringRef().str();
-            out.push_back(std::move(symbol));
-            children = &out.back().children;
+            into.push_back(std::move(symbol));
+            children = &into.back().children;
           }
           for (Region &region : op->getRegions())
             for (mlir::Block &block : region)
               for (Operation &nested : block)
                 visit(&nested, *children);
         };
-    for (Operation &op : chunk->body)
-      visit(&op, result);
+    for (Operation &op : chunk.body)
+      visit(&op, *out);
   }
   return result;
 }

@@ -62,6 +62,7 @@ public:
   std::vector<lsp::Location> references(const lsp::Position &position,
                                         bool includeDeclaration);
   std::vector<lsp::DocumentSymbol> documentSymbols();
+  lsp::CompletionList completion(const lsp::Position &position);
 
 private:
   /// What the cursor is on.

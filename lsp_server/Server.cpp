@@ -5,7 +5,7 @@
 #include "Logging.h"
 #include "MLIRDocument.h"
 
-#include "Pipeline/Registration.h"
+#include "Dialects.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -71,7 +71,7 @@ llvm::Expected<T> parseParams(const Value &params, llvm::StringRef method) {
 Server::Server(Transport &transport, ServerOptions options)
     : transport(transport), options(options) {
   mlir::DialectRegistry registry;
-  mlir::tessera::registerAllDialects(registry);
+  registerServerDialects(registry);
   context = std::make_unique<mlir::MLIRContext>(registry);
   pipeline = std::make_unique<PipelineDiagnostics>(
       [this](const PipelineJob &job,
@@ -188,6 +188,11 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
                      {"definitionProvider", true},
                      {"referencesProvider", true},
                      {"documentSymbolProvider", true},
+                     {"completionProvider",
+                      llvm::json::Object{
+                          {"triggerCharacters",
+                           llvm::json::Array{".", "%", "^", "!", "#", "@", "(",
+                                             ",", "<", ":", "[", " "}}}},
                      {"experimental",
                       llvm::json::Object{
                           {"tesseraRequests",
@@ -229,6 +234,12 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
     positionRequest([](MLIRDocument &document, const llvm::lsp::Position &p) {
       std::optional<llvm::lsp::Hover> hover = document.hover(p);
       return hover ? own(toJSON(*hover)) : Value(nullptr);
+    });
+    return;
+  }
+  if (method == "textDocument/completion") {
+    positionRequest([](MLIRDocument &document, const llvm::lsp::Position &p) {
+      return own(toJSON(document.completion(p)));
     });
     return;
   }

@@ -9,7 +9,7 @@
 #include "MLIRDocument.h"
 #include "Server.h"
 
-#include "Pipeline/Registration.h"
+#include "Dialects.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -41,7 +41,7 @@ int check(const std::string &path) {
     return 2;
   }
   mlir::DialectRegistry registry;
-  mlir::tessera::registerAllDialects(registry);
+  registerServerDialects(registry);
   mlir::MLIRContext context(registry);
   MLIRDocument document(context, *uri, (*buffer)->getBuffer(), 0);
   bool errors = false;

@@ -6,6 +6,7 @@
 
 #include <csignal>
 #include <cstring>
+#include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,7 +15,7 @@ extern char **environ;
 
 namespace tessera::test {
 
-LspClient::LspClient(std::vector<std::string> arguments) {
+LspClient::LspClient(std::vector<std::string> arguments, std::string program) {
   int in[2], out[2];
   if (pipe(in) != 0 || pipe(out) != 0)
     return;
@@ -24,13 +25,17 @@ LspClient::LspClient(std::vector<std::string> arguments) {
   posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
   posix_spawn_file_actions_addclose(&actions, in[1]);
   posix_spawn_file_actions_addclose(&actions, out[0]);
-  std::vector<std::string> argvStrings = {TESSERA_LSP_PATH};
+  // Other servers (mlir-lsp-server) log every message on stderr.
+  if (program != TESSERA_LSP_PATH)
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null",
+                                     O_WRONLY, 0);
+  std::vector<std::string> argvStrings = {program};
   argvStrings.insert(argvStrings.end(), arguments.begin(), arguments.end());
   std::vector<char *> argv;
   for (std::string &argument : argvStrings)
     argv.push_back(argument.data());
   argv.push_back(nullptr);
-  posix_spawn(&pid, TESSERA_LSP_PATH, &actions, nullptr, argv.data(), environ);
+  posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   close(in[0]);
   close(out[1]);

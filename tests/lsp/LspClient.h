@@ -20,7 +20,8 @@ namespace tessera::test {
 /// JSON-RPC to it through its stdin/stdout.
 class LspClient {
 public:
-  explicit LspClient(std::vector<std::string> arguments = {});
+  explicit LspClient(std::vector<std::string> arguments = {},
+                     std::string program = TESSERA_LSP_PATH);
   ~LspClient();
 
   /// Sends a request; returns its id.

@@ -8,6 +8,7 @@
 #include "llvm/Support/raw_ostream.h"
 #include "gtest/gtest.h"
 
+#include <functional>
 #include <set>
 
 using llvm::json::Array;
@@ -169,14 +170,21 @@ TEST(LspServer, ScriptedSession) {
   ASSERT_TRUE(symbolReferences.getAsArray()) << show(symbolReferences);
   EXPECT_EQ(symbolReferences.getAsArray()->size(), 2u);
 
-  // Outline: the functions of both chunks.
+  // Outline: one node per chunk, the functions inside.
   Value symbols = client.call("textDocument/documentSymbol",
                               Object{{"textDocument", Object{{"uri", kURI}}}});
   ASSERT_TRUE(symbols.getAsArray()) << show(symbols);
   std::vector<std::string> names;
-  for (const Value &symbol : *symbols.getAsArray())
-    names.push_back(symbol.getAsObject()->getString("name")->str());
-  EXPECT_EQ(names, (std::vector<std::string>{"@add", "@caller", "@bad"}));
+  std::function<void(const Array &)> collect = [&](const Array &list) {
+    for (const Value &symbol : list) {
+      names.push_back(symbol.getAsObject()->getString("name")->str());
+      if (const Array *children = symbol.getAsObject()->getArray("children"))
+        collect(*children);
+    }
+  };
+  collect(*symbols.getAsArray());
+  EXPECT_EQ(names, (std::vector<std::string>{"<file-split-0>", "add", "caller",
+                                             "<file-split-1>", "bad"}));
 
   // An incremental edit fixes the error: i64 -> i32 on line 9.
   client.notify(
