@@ -14,6 +14,7 @@
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Tools/lsp-server-support/SourceMgrUtils.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -494,6 +495,86 @@ lsp::CompletionList MLIRDocument::completion(const lsp::Position &position) {
         symbols.push_back(name.getValue().str());
     });
   return complete(context, chunkText, offset, symbols);
+}
+
+std::vector<MLIRDocument::FoldingRange> MLIRDocument::foldingRanges() {
+  std::vector<FoldingRange> result;
+  for (auto &chunk : chunks) {
+    if (chunks.size() > 1) {
+      const llvm::MemoryBuffer *buffer =
+          chunk->sourceMgr.getMemoryBuffer(chunk->sourceMgr.getMainFileID());
+      int lines =
+          std::count(buffer->getBufferStart(), buffer->getBufferEnd(), '\n');
+      if (lines > 1)
+        result.push_back(
+            {chunk->lineOffset, chunk->lineOffset + lines - 1, "region"});
+    }
+    if (!chunk->parsed)
+      continue;
+    for (const AsmParserState::OperationDefinition &def :
+         chunk->asmState.getOpDefs()) {
+      if (def.op->getNumRegions() == 0)
+        continue;
+      int start = toPosition(*chunk, def.scopeLoc.Start).line;
+      int end = toPosition(*chunk, def.scopeLoc.End).line;
+      // Keep the closing line visible.
+      if (end - 1 > start)
+        result.push_back({start, end - 1, ""});
+    }
+  }
+  return result;
+}
+
+llvm::Expected<std::vector<lsp::TextEdit>>
+MLIRDocument::rename(const lsp::Position &position, StringRef newName) {
+  auto [chunk, loc] = locate(position);
+  std::optional<Target> target = chunk ? findTarget(*chunk, loc) : std::nullopt;
+  if (!target)
+    return llvm::createStringError("nothing to rename here");
+  char sigil;
+  switch (target->kind) {
+  case Target::Value:
+  case Target::BlockArgument:
+    sigil = '%';
+    break;
+  case Target::Block:
+    sigil = '^';
+    break;
+  case Target::Symbol:
+    sigil = '@';
+    break;
+  default:
+    return llvm::createStringError(
+        "only SSA values, blocks and symbols can be renamed");
+  }
+  std::string name = newName.str();
+  if (!name.empty() && name[0] == sigil)
+    name.erase(0, 1);
+  auto isIdentifierChar = [](char c) {
+    return llvm::isAlnum(c) || StringRef("_$.-").contains(c);
+  };
+  bool valid = !name.empty() && llvm::all_of(name, isIdentifierChar) &&
+               (sigil == '%' || !llvm::isDigit(name[0]));
+  if (!valid)
+    return llvm::createStringError("'" + newName.str() +
+                                   "' is not a valid name for a " +
+                                   std::string(1, sigil) + " identifier");
+  // A value of a multi-result group keeps its `#n` suffix at the uses.
+  std::vector<lsp::TextEdit> edits;
+  for (const lsp::Location &location : references(position, true)) {
+    lsp::TextEdit edit;
+    edit.range = location.range;
+    StringRef old = getLine(text, location.range.start.line);
+    size_t begin = utf16ToByteColumn(old, location.range.start.character);
+    size_t end = utf16ToByteColumn(old, location.range.end.character);
+    StringRef token = old.slice(begin, end);
+    std::string suffix;
+    if (size_t hash = token.find('#'); hash != StringRef::npos && sigil == '%')
+      suffix = token.drop_front(hash).str();
+    edit.newText = std::string(1, sigil) + name + suffix;
+    edits.push_back(std::move(edit));
+  }
+  return edits;
 }
 
 std::vector<lsp::DocumentSymbol> MLIRDocument::documentSymbols() {

@@ -64,6 +64,19 @@ public:
   std::vector<lsp::DocumentSymbol> documentSymbols();
   lsp::CompletionList completion(const lsp::Position &position);
 
+  /// Lines to fold: multi-line ops with regions and `// -----` chunks.
+  struct FoldingRange {
+    int startLine, endLine;
+    std::string kind; // "region" or "" (code)
+  };
+  std::vector<FoldingRange> foldingRanges();
+
+  /// The edits renaming what is at `position` (a value, block, block
+  /// argument or symbol, with all its uses) to `newName`; an error saying
+  /// why when it cannot be renamed.
+  llvm::Expected<std::vector<lsp::TextEdit>>
+  rename(const lsp::Position &position, llvm::StringRef newName);
+
 private:
   /// What the cursor is on.
   struct Target;

@@ -188,6 +188,8 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
                      {"definitionProvider", true},
                      {"referencesProvider", true},
                      {"documentSymbolProvider", true},
+                     {"foldingRangeProvider", true},
+                     {"renameProvider", true},
                      {"completionProvider",
                       llvm::json::Object{
                           {"triggerCharacters",
@@ -234,6 +236,77 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
     positionRequest([](MLIRDocument &document, const llvm::lsp::Position &p) {
       std::optional<llvm::lsp::Hover> hover = document.hover(p);
       return hover ? own(toJSON(*hover)) : Value(nullptr);
+    });
+    return;
+  }
+  if (method == "textDocument/foldingRange") {
+    auto parsed = parseParams<llvm::lsp::DocumentSymbolParams>(params, method);
+    if (!parsed) {
+      transport.replyError(id, InvalidParams,
+                           llvm::toString(parsed.takeError()));
+      return;
+    }
+    postDocumentRequest(
+        id, parsed->textDocument.uri.uri().str(), [](MLIRDocument &document) {
+          llvm::json::Array ranges;
+          for (const auto &range : document.foldingRanges()) {
+            llvm::json::Object object{{"startLine", range.startLine},
+                                      {"endLine", range.endLine}};
+            if (!range.kind.empty())
+              object["kind"] = range.kind;
+            ranges.push_back(std::move(object));
+          }
+          return Value(std::move(ranges));
+        });
+    return;
+  }
+  if (method == "textDocument/rename") {
+    auto parsed =
+        parseParams<llvm::lsp::TextDocumentPositionParams>(params, method);
+    const llvm::json::Object *object = params.getAsObject();
+    std::optional<llvm::StringRef> newName =
+        object ? object->getString("newName") : std::nullopt;
+    if (!parsed || !newName) {
+      if (!parsed)
+        llvm::consumeError(parsed.takeError());
+      transport.replyError(id, InvalidParams,
+                           "rename needs textDocument, position and newName");
+      return;
+    }
+    std::string uri = parsed->textDocument.uri.uri().str();
+    llvm::lsp::Position position = parsed->position;
+    std::string name = newName->str();
+    // Answered here rather than through postDocumentRequest: a refusal is
+    // an error reply.
+    std::string key = idKey(id);
+    {
+      std::lock_guard<std::mutex> lock(requestsMutex);
+      pendingRequests.insert(key);
+    }
+    queue.expedite("analyze:" + uri);
+    queue.post([this, id, uri, key, position, name] {
+      if (finishRequest(key)) {
+        transport.replyError(id, RequestCancelled, "the request was cancelled");
+        return;
+      }
+      auto it = analyses.find(uri);
+      if (it == analyses.end()) {
+        transport.replyError(id, InvalidParams,
+                             "no open document with the uri " + uri);
+        return;
+      }
+      auto edits = it->second->rename(position, name);
+      if (!edits) {
+        transport.replyError(id, InvalidParams,
+                             llvm::toString(edits.takeError()));
+        return;
+      }
+      llvm::json::Array array;
+      for (const llvm::lsp::TextEdit &edit : *edits)
+        array.push_back(own(toJSON(edit)));
+      transport.reply(
+          id, llvm::json::Object{
+                  {"changes", llvm::json::Object{{uri, std::move(array)}}}});
     });
     return;
   }

@@ -423,6 +423,55 @@ TEST(LspServer, PassesAndTheIRAfterEachWithDiffs) {
   EXPECT_EQ(outOfRange->getObject("error")->getInteger("code"), -32602);
 }
 
+TEST(LspServer, FoldingRangesAndRename) {
+  LspClient client;
+  initialize(client, Object{{"pipelineDiagnostics", "off"}});
+  open(client, kURI, kDocument);
+  Value folding = client.call("textDocument/foldingRange",
+                              Object{{"textDocument", Object{{"uri", kURI}}}});
+  ASSERT_TRUE(folding.getAsArray()) << show(folding);
+  std::set<std::string> folds;
+  for (const Value &range : *folding.getAsArray())
+    folds.insert(std::to_string(*range.getAsObject()->getInteger("startLine")) +
+                 "-" +
+                 std::to_string(*range.getAsObject()->getInteger("endLine")));
+  // The functions (closing brace left visible) and the two chunks.
+  EXPECT_TRUE(folds.count("0-2")) << show(folding);
+  EXPECT_TRUE(folds.count("4-6")) << show(folding);
+  EXPECT_TRUE(folds.count("9-10")) << show(folding);
+  EXPECT_TRUE(folds.count("0-7")) << show(folding);
+
+  auto renameAt = [&](int line, int character, const char *newName) {
+    Object params = position(kURI, line, character);
+    params["newName"] = newName;
+    return client.waitForReply(
+        client.request("textDocument/rename", std::move(params)));
+  };
+  auto edits = [&](const std::optional<Object> &reply) {
+    std::set<std::string> result;
+    const Object *value = reply ? reply->getObject("result") : nullptr;
+    const Object *changes = value ? value->getObject("changes") : nullptr;
+    const Array *list = changes ? changes->getArray(kURI) : nullptr;
+    if (list)
+      for (const Value &edit : *list)
+        result.insert(rangeStart(edit) + "=" +
+                      edit.getAsObject()->getString("newText")->str());
+    return result;
+  };
+  EXPECT_EQ(edits(renameAt(1, 3, "sum")),
+            (std::set<std::string>{"1:2=%sum", "2:9=%sum"}));
+  EXPECT_EQ(edits(renameAt(0, 11, "@plus")),
+            (std::set<std::string>{"0:10=@plus", "5:17=@plus"}));
+  auto opName = renameAt(1, 9, "x");
+  ASSERT_TRUE(opName);
+  EXPECT_EQ(opName->getObject("error")->getInteger("code"), -32602);
+  auto badName = renameAt(1, 3, "a b");
+  ASSERT_TRUE(badName);
+  EXPECT_NE(badName->getObject("error")->getString("message")->find(
+                "not a valid name"),
+            llvm::StringRef::npos);
+}
+
 TEST(LspServer, ExitWithoutShutdownIsAnError) {
   LspClient client;
   initialize(client);
