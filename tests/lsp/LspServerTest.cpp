@@ -1,6 +1,6 @@
 //===- LspServerTest.cpp - A scripted session with the real tessera-lsp ---===//
 
-#include "LspClient.h"
+#include "client/LspClient.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -14,7 +14,7 @@
 using llvm::json::Array;
 using llvm::json::Object;
 using llvm::json::Value;
-using tessera::test::LspClient;
+using tessera::lsp::LspClient;
 
 namespace {
 
@@ -99,7 +99,7 @@ Object diagnosticsFor(LspClient &client, const char *uri, int64_t version) {
 }
 
 TEST(LspServer, ScriptedSession) {
-  LspClient client;
+  LspClient client(TESSERA_LSP_PATH);
   initialize(client);
   open(client, kURI, kDocument);
 
@@ -234,7 +234,7 @@ TEST(LspServer, ScriptedSession) {
 }
 
 TEST(LspServer, CancelledRequestsAreAnsweredAsCancelled) {
-  LspClient client;
+  LspClient client(TESSERA_LSP_PATH);
   initialize(client);
   // A large document keeps the worker busy while the request waits behind
   // its analysis.
@@ -258,7 +258,7 @@ TEST(LspServer, CancelledRequestsAreAnsweredAsCancelled) {
 }
 
 TEST(LspServer, GarbageGetsAParseErrorAndTheServerGoesOn) {
-  LspClient client;
+  LspClient client(TESSERA_LSP_PATH);
   initialize(client);
   client.sendRaw("Content-Length: 9\r\n\r\n{garbage}");
   auto error = client.waitFor([](const Object &message) {
@@ -296,7 +296,7 @@ const Object *findCategory(const Object &published, llvm::StringRef prefix) {
 }
 
 TEST(LspServer, PipelineErrorsShowAtTheirSourceWhenEditsSettle) {
-  LspClient client;
+  LspClient client(TESSERA_LSP_PATH);
   initialize(client);
   open(client, kURI, kUnsupported);
   // First the parse/verify diagnostics (none), then the pipeline's.
@@ -316,7 +316,7 @@ TEST(LspServer, PipelineErrorsShowAtTheirSourceWhenEditsSettle) {
 }
 
 TEST(LspServer, PipelineOnSaveWaitsForTheSave) {
-  LspClient client;
+  LspClient client(TESSERA_LSP_PATH);
   initialize(client, Object{{"pipelineDiagnostics", "save"}});
   open(client, kURI, kUnsupported);
   Object first = diagnosticsFor(client, kURI, 1);
@@ -343,7 +343,7 @@ TEST(LspServer, TesseraJsonConfiguresThePipelineOfItsFolder) {
     os << R"({"targets": ["no-such-backend"]})";
   }
   std::string uri = "file://" + file.str().str();
-  LspClient client;
+  LspClient client(TESSERA_LSP_PATH);
   initialize(client);
   open(client, uri.c_str(), kDocument);
   auto published = client.waitForNotification(
@@ -366,7 +366,7 @@ std::string readExample(const char *name) {
 }
 
 TEST(LspServer, PassesAndTheIRAfterEachWithDiffs) {
-  LspClient client;
+  LspClient client(TESSERA_LSP_PATH);
   initialize(client, Object{{"pipelineDiagnostics", "off"}});
   const char *uri = "file:///test/mlp.mlir";
   open(client, uri, readExample("mlp.mlir"));
@@ -424,7 +424,7 @@ TEST(LspServer, PassesAndTheIRAfterEachWithDiffs) {
 }
 
 TEST(LspServer, FoldingRangesAndRename) {
-  LspClient client;
+  LspClient client(TESSERA_LSP_PATH);
   initialize(client, Object{{"pipelineDiagnostics", "off"}});
   open(client, kURI, kDocument);
   Value folding = client.call("textDocument/foldingRange",
@@ -473,7 +473,7 @@ TEST(LspServer, FoldingRangesAndRename) {
 }
 
 TEST(LspServer, ExitWithoutShutdownIsAnError) {
-  LspClient client;
+  LspClient client(TESSERA_LSP_PATH);
   initialize(client);
   client.notify("exit", nullptr);
   EXPECT_EQ(client.waitForExit(), 1);

@@ -8,7 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "LspClient.h"
+#include "client/LspClient.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
@@ -19,7 +19,7 @@
 using llvm::json::Array;
 using llvm::json::Object;
 using llvm::json::Value;
-using tessera::test::LspClient;
+using tessera::lsp::LspClient;
 
 namespace {
 
@@ -151,7 +151,8 @@ TEST_P(Parity, OursAnswersWhereverUpstreamDoes) {
   ASSERT_TRUE(llvm::sys::fs::can_execute(kUpstream)) << kUpstream;
   std::string text = kDocuments[GetParam()];
   const char *uri = "file:///parity/doc.mlir";
-  LspClient upstream({}, kUpstream), ours;
+  // mlir-lsp-server logs every message on stderr.
+  LspClient upstream(kUpstream, {}, /*quiet=*/true), ours(TESSERA_LSP_PATH);
   start(upstream);
   start(ours);
   for (LspClient *client : {&upstream, &ours})

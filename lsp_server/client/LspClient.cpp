@@ -1,4 +1,4 @@
-//===- LspClient.cpp - Drives a real tessera-lsp over pipes ---------------===//
+//===- LspClient.cpp - Drives a language server over pipes ----------------===//
 
 #include "LspClient.h"
 
@@ -13,9 +13,10 @@
 
 extern char **environ;
 
-namespace tessera::test {
+namespace tessera::lsp {
 
-LspClient::LspClient(std::vector<std::string> arguments, std::string program) {
+LspClient::LspClient(std::string program, std::vector<std::string> arguments,
+                     bool quiet) {
   int in[2], out[2];
   if (pipe(in) != 0 || pipe(out) != 0)
     return;
@@ -25,8 +26,7 @@ LspClient::LspClient(std::vector<std::string> arguments, std::string program) {
   posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
   posix_spawn_file_actions_addclose(&actions, in[1]);
   posix_spawn_file_actions_addclose(&actions, out[0]);
-  // Other servers (mlir-lsp-server) log every message on stderr.
-  if (program != TESSERA_LSP_PATH)
+  if (quiet)
     posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null",
                                      O_WRONLY, 0);
   std::vector<std::string> argvStrings = {program};
@@ -194,4 +194,4 @@ int LspClient::waitForExit(std::chrono::milliseconds timeout) {
   return -1;
 }
 
-} // namespace tessera::test
+} // namespace tessera::lsp

@@ -1,6 +1,11 @@
-//===- LspClient.h - Drives a real tessera-lsp over pipes -----*- C++ -*-===//
-#ifndef TESSERA_TESTS_LSP_LSPCLIENT_H
-#define TESSERA_TESTS_LSP_LSPCLIENT_H
+//===- LspClient.h - Drives a language server over pipes ------*- C++ -*-===//
+//
+// For tests and benchmarks: starts a server as a child process and talks
+// JSON-RPC to it through its stdin/stdout.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSERA_LSP_CLIENT_LSPCLIENT_H
+#define TESSERA_LSP_CLIENT_LSPCLIENT_H
 
 #include "llvm/Support/JSON.h"
 
@@ -14,14 +19,17 @@
 #include <thread>
 #include <vector>
 
-namespace tessera::test {
+namespace tessera::lsp {
 
-/// Starts `tessera-lsp` with `arguments` as a child process and talks
-/// JSON-RPC to it through its stdin/stdout.
 class LspClient {
 public:
-  explicit LspClient(std::vector<std::string> arguments = {},
-                     std::string program = TESSERA_LSP_PATH);
+  /// Starts `program` with `arguments`; `quiet` sends its stderr to
+  /// /dev/null.
+  LspClient(std::string program, std::vector<std::string> arguments = {},
+            bool quiet = false);
+
+  /// The server's process id (for its memory use).
+  int getPid() const { return pid; }
   ~LspClient();
 
   /// Sends a request; returns its id.
@@ -65,6 +73,6 @@ private:
   bool closed = false;
 };
 
-} // namespace tessera::test
+} // namespace tessera::lsp
 
-#endif // TESSERA_TESTS_LSP_LSPCLIENT_H
+#endif // TESSERA_LSP_CLIENT_LSPCLIENT_H
