@@ -24,25 +24,6 @@ namespace tessera::lsp {
 
 namespace {
 
-bool contains(llvm::SMRange range, llvm::SMLoc loc) {
-  return range.isValid() && range.Start.getPointer() <= loc.getPointer() &&
-         loc.getPointer() < range.End.getPointer();
-}
-
-bool containsDefinition(const AsmParserState::SMDefinition &definition,
-                        llvm::SMLoc loc, llvm::SMRange &hit) {
-  if (contains(definition.loc, loc)) {
-    hit = definition.loc;
-    return true;
-  }
-  for (llvm::SMRange use : definition.uses)
-    if (contains(use, loc)) {
-      hit = use;
-      return true;
-    }
-  return false;
-}
-
 lsp::DiagnosticSeverity toSeverity(DiagnosticSeverity severity) {
   switch (severity) {
   case DiagnosticSeverity::Error:
@@ -86,26 +67,13 @@ lsp::SymbolKind symbolKindOf(Operation *op) {
 
 } // namespace
 
-struct MLIRDocument::Target {
-  enum Kind { Operation, Value, Block, BlockArgument, Symbol, Alias } kind;
-  /// The token under the cursor.
-  llvm::SMRange range;
-  /// The definition with its uses (values, blocks, arguments, aliases).
-  const AsmParserState::SMDefinition *definition = nullptr;
-  /// Operation: the op; Value: its defining op; Symbol: the symbol op.
-  const AsmParserState::OperationDefinition *op = nullptr;
-  /// Symbol: the range of `@name` in the symbol's own definition.
-  llvm::SMRange symbolNameRange;
-  mlir::Value value;
-  mlir::Block *block = nullptr;
-  unsigned argument = 0;
-  StringRef aliasName;
-  std::string aliasValue;
-};
-
 MLIRDocument::MLIRDocument(MLIRContext &context, const lsp::URIForFile &uri,
                            StringRef documentText, int64_t version)
     : context(context), uri(uri), text(documentText.str()), version(version) {
+  lineStarts.push_back(0);
+  for (size_t i = 0; i < text.size(); ++i)
+    if (text[i] == '\n')
+      lineStarts.push_back(i + 1);
   // Split at `// -----` lines, as --split-input-file does.
   StringRef rest = text;
   int line = 0, chunkStartLine = 0;
@@ -191,14 +159,21 @@ std::vector<PipelineChunk> MLIRDocument::getCleanChunks() const {
   return result;
 }
 
+StringRef MLIRDocument::lineText(int line) const {
+  if (line < 0 || line >= static_cast<int>(lineStarts.size()))
+    return {};
+  StringRef rest = StringRef(text).drop_front(lineStarts[line]);
+  return rest.take_until([](char c) { return c == '\n'; }).rtrim('\r');
+}
+
 lsp::Position MLIRDocument::toPosition(const DocumentChunk &chunk,
                                        llvm::SMLoc loc) const {
   if (!loc.isValid())
     return lsp::Position(chunk.lineOffset, 0);
   auto [line, column] = chunk.sourceMgr.getLineAndColumn(loc);
   int documentLine = chunk.lineOffset + static_cast<int>(line) - 1;
-  return lsp::Position(
-      documentLine, byteToUtf16Column(getLine(text, documentLine), column - 1));
+  return lsp::Position(documentLine,
+                       byteToUtf16Column(lineText(documentLine), column - 1));
 }
 
 lsp::Range MLIRDocument::toRange(const DocumentChunk &chunk,
@@ -234,104 +209,125 @@ MLIRDocument::locate(const lsp::Position &pos) {
       found = chunk.get();
   if (!found || pos.character < 0)
     return {nullptr, {}};
-  size_t byteColumn = utf16ToByteColumn(getLine(text, pos.line), pos.character);
+  size_t byteColumn = utf16ToByteColumn(lineText(pos.line), pos.character);
   llvm::SMLoc loc = found->sourceMgr.FindLocForLineAndColumn(
       found->sourceMgr.getMainFileID(), pos.line - found->lineOffset + 1,
       byteColumn + 1);
   return {found, loc};
 }
 
+void MLIRDocument::buildIndex(DocumentChunk &chunk) {
+  chunk.indexed = true;
+  auto addTarget = [&](Target target) {
+    chunk.targets.push_back(std::move(target));
+    return static_cast<unsigned>(chunk.targets.size() - 1);
+  };
+  auto addToken = [&](llvm::SMRange range, unsigned target) {
+    if (range.isValid())
+      chunk.index.push_back(
+          {range.Start.getPointer(), range.End.getPointer(), target});
+  };
+  auto addDefinition = [&](const AsmParserState::SMDefinition &definition,
+                           unsigned target) {
+    addToken(definition.loc, target);
+    for (llvm::SMRange use : definition.uses)
+      addToken(use, target);
+  };
+  const AsmParserState &state = chunk.asmState;
+  for (const AsmParserState::OperationDefinition &def : state.getOpDefs()) {
+    Target op;
+    op.kind = Target::Operation;
+    op.op = &def;
+    addToken(def.loc, addTarget(std::move(op)));
+    for (const auto &group : def.resultGroups) {
+      Target value;
+      value.kind = Target::Value;
+      value.definition = &group.definition;
+      value.op = &def;
+      value.value = def.op->getResult(group.startIndex);
+      addDefinition(group.definition, addTarget(std::move(value)));
+    }
+    auto name =
+        def.op->getAttrOfType<StringAttr>(SymbolTable::getSymbolAttrName());
+    if (!name)
+      continue;
+    // The symbol's own `@name` within its definition, then its uses.
+    Target symbol;
+    symbol.kind = Target::Symbol;
+    symbol.op = &def;
+    StringRef scope(def.loc.End.getPointer(),
+                    def.scopeLoc.End.getPointer() - def.loc.End.getPointer());
+    std::string needle = ("@" + name.getValue()).str();
+    size_t at = scope.find(needle);
+    if (at == StringRef::npos) {
+      needle = "@\"" + name.getValue().str() + "\"";
+      at = scope.find(needle);
+    }
+    if (at != StringRef::npos)
+      symbol.symbolNameRange = llvm::SMRange(
+          llvm::SMLoc::getFromPointer(scope.data() + at),
+          llvm::SMLoc::getFromPointer(scope.data() + at + needle.size()));
+    unsigned index = addTarget(std::move(symbol));
+    addToken(chunk.targets[index].symbolNameRange, index);
+    for (llvm::SMRange use : def.symbolUses)
+      addToken(use, index);
+  }
+  for (const AsmParserState::BlockDefinition &def : state.getBlockDefs()) {
+    Target block;
+    block.kind = Target::Block;
+    block.definition = &def.definition;
+    block.block = def.block;
+    addDefinition(def.definition, addTarget(std::move(block)));
+    for (auto [index, argument] : llvm::enumerate(def.arguments)) {
+      Target arg;
+      arg.kind = Target::BlockArgument;
+      arg.definition = &argument;
+      arg.block = def.block;
+      arg.argument = index;
+      arg.value = def.block->getArgument(index);
+      addDefinition(argument, addTarget(std::move(arg)));
+    }
+  }
+  for (const auto &alias : state.getAttributeAliasDefs()) {
+    Target target;
+    target.kind = Target::Alias;
+    target.definition = &alias.definition;
+    llvm::raw_string_ostream os(target.aliasValue);
+    os << "#" << alias.name << " = " << alias.value;
+    addDefinition(alias.definition, addTarget(std::move(target)));
+  }
+  for (const auto &alias : state.getTypeAliasDefs()) {
+    Target target;
+    target.kind = Target::Alias;
+    target.definition = &alias.definition;
+    llvm::raw_string_ostream os(target.aliasValue);
+    os << "!" << alias.name << " = " << alias.value;
+    addDefinition(alias.definition, addTarget(std::move(target)));
+  }
+  llvm::stable_sort(chunk.index, [](const auto &a, const auto &b) {
+    return a.start < b.start;
+  });
+}
+
 std::optional<MLIRDocument::Target>
 MLIRDocument::findTarget(DocumentChunk &chunk, llvm::SMLoc loc) {
   if (!loc.isValid() || !chunk.parsed)
     return std::nullopt;
-  const AsmParserState &state = chunk.asmState;
-  Target target;
-  for (const AsmParserState::OperationDefinition &def : state.getOpDefs()) {
-    if (contains(def.loc, loc)) {
-      target.kind = Target::Operation;
-      target.range = def.loc;
-      target.op = &def;
-      return target;
-    }
-    for (const auto &group : def.resultGroups) {
-      if (containsDefinition(group.definition, loc, target.range)) {
-        target.kind = Target::Value;
-        target.definition = &group.definition;
-        target.op = &def;
-        target.value = def.op->getResult(group.startIndex);
-        return target;
-      }
-    }
-    // The symbol's own name in its definition, then its uses.
-    if (auto name = def.op->getAttrOfType<StringAttr>(
-            SymbolTable::getSymbolAttrName())) {
-      llvm::SMRange nameRange;
-      StringRef scope(def.loc.End.getPointer(),
-                      def.scopeLoc.End.getPointer() - def.loc.End.getPointer());
-      std::string needle = ("@" + name.getValue()).str();
-      size_t at = scope.find(needle);
-      if (at == StringRef::npos) {
-        needle = "@\"" + name.getValue().str() + "\"";
-        at = scope.find(needle);
-      }
-      if (at != StringRef::npos)
-        nameRange = llvm::SMRange(
-            llvm::SMLoc::getFromPointer(scope.data() + at),
-            llvm::SMLoc::getFromPointer(scope.data() + at + needle.size()));
-      llvm::SMRange hit;
-      bool onName = contains(nameRange, loc);
-      if (onName)
-        hit = nameRange;
-      for (llvm::SMRange use : def.symbolUses)
-        if (!onName && contains(use, loc)) {
-          hit = use;
-          onName = true;
-        }
-      if (onName) {
-        target.kind = Target::Symbol;
-        target.range = hit;
-        target.op = &def;
-        target.symbolNameRange = nameRange;
-        return target;
-      }
-    }
-  }
-  for (const AsmParserState::BlockDefinition &def : state.getBlockDefs()) {
-    if (containsDefinition(def.definition, loc, target.range)) {
-      target.kind = Target::Block;
-      target.definition = &def.definition;
-      target.block = def.block;
-      return target;
-    }
-    for (auto [index, argument] : llvm::enumerate(def.arguments)) {
-      if (containsDefinition(argument, loc, target.range)) {
-        target.kind = Target::BlockArgument;
-        target.definition = &argument;
-        target.block = def.block;
-        target.argument = index;
-        target.value = def.block->getArgument(index);
-        return target;
-      }
-    }
-  }
-  for (const auto &alias : state.getAttributeAliasDefs()) {
-    if (containsDefinition(alias.definition, loc, target.range)) {
-      target.kind = Target::Alias;
-      target.definition = &alias.definition;
-      target.aliasName = alias.name;
-      llvm::raw_string_ostream os(target.aliasValue);
-      os << "#" << alias.name << " = " << alias.value;
-      return target;
-    }
-  }
-  for (const auto &alias : state.getTypeAliasDefs()) {
-    if (containsDefinition(alias.definition, loc, target.range)) {
-      target.kind = Target::Alias;
-      target.definition = &alias.definition;
-      target.aliasName = alias.name;
-      llvm::raw_string_ostream os(target.aliasValue);
-      os << "!" << alias.name << " = " << alias.value;
+  if (!chunk.indexed)
+    buildIndex(chunk);
+  const char *at = loc.getPointer();
+  // The last tokens starting at or before the cursor; tokens do not nest,
+  // but a few may share a start.
+  auto it = llvm::upper_bound(chunk.index, at,
+                              [](const char *pointer, const auto &entry) {
+                                return pointer < entry.start;
+                              });
+  for (int steps = 0; it != chunk.index.begin() && steps < 4; ++steps) {
+    --it;
+    if (at < it->end) {
+      Target target = chunk.targets[it->target];
+      target.range = llvm::SMRange(llvm::SMLoc::getFromPointer(it->start),
+                                   llvm::SMLoc::getFromPointer(it->end));
       return target;
     }
   }
@@ -486,7 +482,7 @@ lsp::CompletionList MLIRDocument::completion(const lsp::Position &position) {
       return {};
     offset = newline + 1;
   }
-  offset += utf16ToByteColumn(getLine(text, position.line), position.character);
+  offset += utf16ToByteColumn(lineText(position.line), position.character);
   std::vector<std::string> symbols;
   for (Operation &top : chunk->body)
     top.walk([&](Operation *op) {
@@ -564,7 +560,7 @@ MLIRDocument::rename(const lsp::Position &position, StringRef newName) {
   for (const lsp::Location &location : references(position, true)) {
     lsp::TextEdit edit;
     edit.range = location.range;
-    StringRef old = getLine(text, location.range.start.line);
+    StringRef old = lineText(location.range.start.line);
     size_t begin = utf16ToByteColumn(old, location.range.start.character);
     size_t end = utf16ToByteColumn(old, location.range.end.character);
     StringRef token = old.slice(begin, end);

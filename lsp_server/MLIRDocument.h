@@ -28,6 +28,23 @@ namespace tessera::lsp {
 
 namespace lsp = llvm::lsp;
 
+/// What a token of a chunk refers to.
+struct ChunkTarget {
+  enum Kind { Operation, Value, Block, BlockArgument, Symbol, Alias } kind;
+  /// The token under the cursor (set by the lookup).
+  llvm::SMRange range;
+  /// The definition with its uses (values, blocks, arguments, aliases).
+  const mlir::AsmParserState::SMDefinition *definition = nullptr;
+  /// Operation: the op; Value: its defining op; Symbol: the symbol op.
+  const mlir::AsmParserState::OperationDefinition *op = nullptr;
+  /// Symbol: the range of `@name` in the symbol's own definition.
+  llvm::SMRange symbolNameRange;
+  mlir::Value value;
+  mlir::Block *block = nullptr;
+  unsigned argument = 0;
+  std::string aliasValue;
+};
+
 /// One `// -----` chunk: its text, parse index and top-level ops.
 struct DocumentChunk {
   /// The chunk's first line in the document.
@@ -39,6 +56,16 @@ struct DocumentChunk {
   bool parsed = false;
   /// Whether parsing or verification reported an error.
   bool hasErrors = false;
+
+  /// Every token that names something, sorted by position, for lookups in
+  /// O(log n); built on the first lookup.
+  struct IndexEntry {
+    const char *start, *end;
+    unsigned target;
+  };
+  std::vector<IndexEntry> index;
+  std::vector<ChunkTarget> targets;
+  bool indexed = false;
 };
 
 class MLIRDocument {
@@ -78,8 +105,8 @@ public:
   rename(const lsp::Position &position, llvm::StringRef newName);
 
 private:
-  /// What the cursor is on.
-  struct Target;
+  using Target = ChunkTarget;
+  void buildIndex(DocumentChunk &chunk);
 
   void parseChunk(DocumentChunk &chunk, llvm::StringRef chunkText);
   /// The chunk and source location of a document position.
@@ -87,12 +114,16 @@ private:
   std::optional<Target> findTarget(DocumentChunk &chunk, llvm::SMLoc loc);
   lsp::Range toRange(const DocumentChunk &chunk, llvm::SMRange range) const;
   lsp::Position toPosition(const DocumentChunk &chunk, llvm::SMLoc loc) const;
+  /// Line `line` of the document (0-based, without its newline).
+  llvm::StringRef lineText(int line) const;
   std::optional<lsp::Location> toLocation(const DocumentChunk &chunk,
                                           mlir::Location loc) const;
 
   mlir::MLIRContext &context;
   lsp::URIForFile uri;
   std::string text;
+  /// Byte offset of each line's start.
+  std::vector<size_t> lineStarts;
   int64_t version;
   std::vector<std::unique_ptr<DocumentChunk>> chunks;
   std::vector<lsp::Diagnostic> diagnostics;
