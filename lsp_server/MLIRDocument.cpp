@@ -67,9 +67,12 @@ lsp::SymbolKind symbolKindOf(Operation *op) {
 
 } // namespace
 
-MLIRDocument::MLIRDocument(MLIRContext &context, const lsp::URIForFile &uri,
-                           StringRef documentText, int64_t version)
-    : context(context), uri(uri), text(documentText.str()), version(version) {
+MLIRDocument::MLIRDocument(const DialectRegistry &registry,
+                           const lsp::URIForFile &uri, StringRef documentText,
+                           int64_t version)
+    : context(std::make_unique<MLIRContext>(registry,
+                                            MLIRContext::Threading::DISABLED)),
+      uri(uri), text(documentText.str()), version(version) {
   lineStarts.push_back(0);
   for (size_t i = 0; i < text.size(); ++i)
     if (text[i] == '\n')
@@ -110,7 +113,7 @@ void MLIRDocument::parseChunk(DocumentChunk &chunk, StringRef chunkText) {
       llvm::MemoryBuffer::getMemBufferCopy(chunkText, uri.file()),
       llvm::SMLoc());
   std::string category = "parse";
-  ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diag) {
+  ScopedDiagnosticHandler handler(context.get(), [&](Diagnostic &diag) {
     lsp::Diagnostic lspDiag;
     lspDiag.source = "tessera";
     lspDiag.category = category;
@@ -134,7 +137,7 @@ void MLIRDocument::parseChunk(DocumentChunk &chunk, StringRef chunkText) {
     return success();
   });
 
-  ParserConfig config(&context, /*verifyAfterParse=*/false);
+  ParserConfig config(context.get(), /*verifyAfterParse=*/false);
   if (failed(parseAsmSourceFile(chunk.sourceMgr, &chunk.body, config,
                                 &chunk.asmState))) {
     chunk.body.clear();
@@ -490,7 +493,7 @@ lsp::CompletionList MLIRDocument::completion(const lsp::Position &position) {
               op->getAttrOfType<StringAttr>(SymbolTable::getSymbolAttrName()))
         symbols.push_back(name.getValue().str());
     });
-  return complete(context, chunkText, offset, symbols);
+  return complete(*context, chunkText, offset, symbols);
 }
 
 std::vector<MLIRDocument::FoldingRange> MLIRDocument::foldingRanges() {

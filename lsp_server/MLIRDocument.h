@@ -21,6 +21,7 @@
 #include <vector>
 
 namespace mlir {
+class DialectRegistry;
 class MLIRContext;
 } // namespace mlir
 
@@ -70,8 +71,11 @@ struct DocumentChunk {
 
 class MLIRDocument {
 public:
-  MLIRDocument(mlir::MLIRContext &context, const lsp::URIForFile &uri,
-               llvm::StringRef text, int64_t version);
+  /// Parses into a context of its own, so that the attributes and types of
+  /// a version are freed with it (a shared context only ever grows).
+  MLIRDocument(const mlir::DialectRegistry &registry,
+               const lsp::URIForFile &uri, llvm::StringRef text,
+               int64_t version);
   ~MLIRDocument();
 
   const lsp::URIForFile &getURI() const { return uri; }
@@ -119,7 +123,7 @@ private:
   std::optional<lsp::Location> toLocation(const DocumentChunk &chunk,
                                           mlir::Location loc) const;
 
-  mlir::MLIRContext &context;
+  std::unique_ptr<mlir::MLIRContext> context;
   lsp::URIForFile uri;
   std::string text;
   /// Byte offset of each line's start.

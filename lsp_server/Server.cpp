@@ -70,9 +70,7 @@ llvm::Expected<T> parseParams(const Value &params, llvm::StringRef method) {
 
 Server::Server(Transport &transport, ServerOptions options)
     : transport(transport), options(options) {
-  mlir::DialectRegistry registry;
   registerServerDialects(registry);
-  context = std::make_unique<mlir::MLIRContext>(registry);
   pipeline = std::make_unique<PipelineDiagnostics>(
       [this](const PipelineJob &job,
              std::vector<llvm::lsp::Diagnostic> diagnostics) {
@@ -613,7 +611,7 @@ void Server::analyze(const std::string &uri, std::string text,
   }
   auto start = std::chrono::steady_clock::now();
   auto document =
-      std::make_shared<MLIRDocument>(*context, *parsedURI, text, version);
+      std::make_shared<MLIRDocument>(registry, *parsedURI, text, version);
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - start);
   {

@@ -14,6 +14,7 @@
 #include "Transport.h"
 #include "WorkQueue.h"
 
+#include "mlir/IR/DialectRegistry.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/JSON.h"
@@ -99,7 +100,7 @@ private:
   void publish(const std::string &uri);
 
   /// Worker-only state.
-  std::unique_ptr<mlir::MLIRContext> context;
+  mlir::DialectRegistry registry;
   llvm::StringMap<std::shared_ptr<MLIRDocument>> analyses;
   struct PipelineResult {
     int64_t version = -1;

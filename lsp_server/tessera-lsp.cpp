@@ -42,8 +42,7 @@ int check(const std::string &path) {
   }
   mlir::DialectRegistry registry;
   registerServerDialects(registry);
-  mlir::MLIRContext context(registry);
-  MLIRDocument document(context, *uri, (*buffer)->getBuffer(), 0);
+  MLIRDocument document(registry, *uri, (*buffer)->getBuffer(), 0);
   bool errors = false;
   for (const llvm::lsp::Diagnostic &diag : document.getDiagnostics()) {
     const char *severity = "error";
