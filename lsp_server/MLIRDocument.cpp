@@ -5,6 +5,8 @@
 #include "Completion.h"
 #include "SourceText.h"
 
+#include "Pipeline/IRDiff.h"
+
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -69,7 +71,8 @@ lsp::SymbolKind symbolKindOf(Operation *op) {
 
 MLIRDocument::MLIRDocument(const DialectRegistry &registry,
                            const lsp::URIForFile &uri, StringRef documentText,
-                           int64_t version)
+                           int64_t version,
+                           std::shared_ptr<MLIRDocument> previous)
     : context(std::make_unique<MLIRContext>(registry,
                                             MLIRContext::Threading::DISABLED)),
       uri(uri), text(documentText.str()), version(version) {
@@ -100,6 +103,118 @@ MLIRDocument::MLIRDocument(const DialectRegistry &registry,
     rest = after.data() == rest.end() ? StringRef() : after;
   }
   finishChunk(text.size());
+  if (previous)
+    attachFallbacks(previous);
+}
+
+StringRef MLIRDocument::chunkText(const DocumentChunk &chunk) const {
+  return chunk.sourceMgr.getMemoryBuffer(chunk.sourceMgr.getMainFileID())
+      ->getBuffer();
+}
+
+void MLIRDocument::attachFallbacks(
+    const std::shared_ptr<MLIRDocument> &previous) {
+  // Chunks pair up by position only when there are as many as before.
+  if (previous->chunks.size() != chunks.size())
+    return;
+  for (auto [index, chunk] : llvm::enumerate(chunks)) {
+    if (chunk->parsed)
+      continue;
+    DocumentChunk &before = *previous->chunks[index];
+    // Lines of this version against the previous one.
+    std::vector<mlir::tessera::DiffLine> diff = mlir::tessera::diffLines(
+        previous->chunkText(before), chunkText(*chunk));
+    int newLines = 0, oldLines = 0;
+    for (const auto &line : diff) {
+      newLines = std::max(newLines, line.newLine + 1);
+      oldLines = std::max(oldLines, line.oldLine + 1);
+    }
+    std::vector<int> toPrevious(newLines + 1, -1),
+        fromPrevious(oldLines + 1, -1);
+    for (const auto &line : diff)
+      if (line.kind == mlir::tessera::DiffLine::Same) {
+        toPrevious[line.newLine] = line.oldLine;
+        fromPrevious[line.oldLine] = line.newLine;
+      }
+    auto fallback = std::make_unique<ChunkFallback>();
+    fallback->chunkIndex = index;
+    if (before.parsed) {
+      fallback->document = previous;
+      fallback->toGood = std::move(toPrevious);
+      fallback->fromGood = std::move(fromPrevious);
+    } else if (before.fallback) {
+      // Compose with the previous version's own fallback.
+      const ChunkFallback &older = *before.fallback;
+      fallback->document = older.document;
+      fallback->chunkIndex = older.chunkIndex;
+      fallback->toGood.assign(toPrevious.size(), -1);
+      for (size_t line = 0; line < toPrevious.size(); ++line) {
+        int previousLine = toPrevious[line];
+        if (previousLine >= 0 &&
+            previousLine < static_cast<int>(older.toGood.size()))
+          fallback->toGood[line] = older.toGood[previousLine];
+      }
+      fallback->fromGood.assign(older.fromGood.size(), -1);
+      for (size_t line = 0; line < older.fromGood.size(); ++line) {
+        int previousLine = older.fromGood[line];
+        if (previousLine >= 0 &&
+            previousLine < static_cast<int>(fromPrevious.size()))
+          fallback->fromGood[line] = fromPrevious[previousLine];
+      }
+    } else {
+      continue;
+    }
+    chunk->fallback = std::move(fallback);
+  }
+}
+
+std::optional<MLIRDocument::FallbackPosition>
+MLIRDocument::fallbackFor(const lsp::Position &position) {
+  DocumentChunk *chunk = nullptr;
+  for (auto &candidate : chunks)
+    if (candidate->lineOffset <= position.line)
+      chunk = candidate.get();
+  if (!chunk || chunk->parsed || !chunk->fallback)
+    return std::nullopt;
+  const ChunkFallback &fallback = *chunk->fallback;
+  int local = position.line - chunk->lineOffset;
+  if (local < 0 || local >= static_cast<int>(fallback.toGood.size()) ||
+      fallback.toGood[local] < 0)
+    return std::nullopt;
+  const DocumentChunk &good = *fallback.document->chunks[fallback.chunkIndex];
+  return FallbackPosition{
+      fallback.document.get(),
+      lsp::Position(good.lineOffset + fallback.toGood[local],
+                    position.character),
+      chunk};
+}
+
+std::optional<lsp::Range>
+MLIRDocument::mapFromFallback(const DocumentChunk &chunk,
+                              const lsp::Range &range) {
+  const ChunkFallback &fallback = *chunk.fallback;
+  const DocumentChunk &good = *fallback.document->chunks[fallback.chunkIndex];
+  auto map = [&](int line) {
+    int local = line - good.lineOffset;
+    if (local < 0 || local >= static_cast<int>(fallback.fromGood.size()) ||
+        fallback.fromGood[local] < 0)
+      return -1;
+    return chunk.lineOffset + fallback.fromGood[local];
+  };
+  int start = map(range.start.line), end = map(range.end.line);
+  if (start < 0 || end < 0)
+    return std::nullopt;
+  return lsp::Range(lsp::Position(start, range.start.character),
+                    lsp::Position(end, range.end.character));
+}
+
+std::vector<lsp::Location> MLIRDocument::mapLocationsFromFallback(
+    const DocumentChunk &chunk, const std::vector<lsp::Location> &locations) {
+  std::vector<lsp::Location> result;
+  for (const lsp::Location &location : locations)
+    if (auto range = mapFromFallback(chunk, location.range))
+      result.push_back(lsp::Location{uri, *range});
+  return result;
 }
 
 MLIRDocument::~MLIRDocument() {
@@ -338,6 +453,19 @@ MLIRDocument::findTarget(DocumentChunk &chunk, llvm::SMLoc loc) {
 }
 
 std::optional<lsp::Hover> MLIRDocument::hover(const lsp::Position &position) {
+  if (auto fallback = fallbackFor(position)) {
+    std::optional<lsp::Hover> hover =
+        fallback->document->hover(fallback->position);
+    if (!hover || !hover->range)
+      return std::nullopt;
+    std::optional<lsp::Range> range =
+        mapFromFallback(*fallback->chunk, *hover->range);
+    if (!range)
+      return std::nullopt;
+    hover->range = *range;
+    hover->contents.value += "\n\n*(from the last version that parsed)*";
+    return hover;
+  }
   auto [chunk, loc] = locate(position);
   if (!chunk)
     return std::nullopt;
@@ -402,6 +530,9 @@ std::optional<lsp::Hover> MLIRDocument::hover(const lsp::Position &position) {
 
 std::vector<lsp::Location>
 MLIRDocument::definition(const lsp::Position &position) {
+  if (auto fallback = fallbackFor(position))
+    return mapLocationsFromFallback(
+        *fallback->chunk, fallback->document->definition(fallback->position));
   auto [chunk, loc] = locate(position);
   if (!chunk)
     return {};
@@ -427,6 +558,10 @@ MLIRDocument::definition(const lsp::Position &position) {
 std::vector<lsp::Location>
 MLIRDocument::references(const lsp::Position &position,
                          bool includeDeclaration) {
+  if (auto fallback = fallbackFor(position))
+    return mapLocationsFromFallback(
+        *fallback->chunk,
+        fallback->document->references(fallback->position, includeDeclaration));
   auto [chunk, loc] = locate(position);
   if (!chunk)
     return {};
@@ -576,49 +711,80 @@ MLIRDocument::rename(const lsp::Position &position, StringRef newName) {
   return edits;
 }
 
+std::vector<lsp::DocumentSymbol>
+MLIRDocument::chunkSymbols(DocumentChunk &chunk) {
+  std::vector<lsp::DocumentSymbol> result;
+  if (!chunk.parsed) {
+    if (!chunk.fallback)
+      return result;
+    // The outline of the last good version, where its lines still are.
+    const ChunkFallback &fallback = *chunk.fallback;
+    std::function<void(const std::vector<lsp::DocumentSymbol> &,
+                       std::vector<lsp::DocumentSymbol> &)>
+        map = [&](const std::vector<lsp::DocumentSymbol> &from,
+                  std::vector<lsp::DocumentSymbol> &into) {
+          for (const lsp::DocumentSymbol &symbol : from) {
+            auto range = mapFromFallback(chunk, symbol.range);
+            auto selection = mapFromFallback(chunk, symbol.selectionRange);
+            if (!selection)
+              continue;
+            lsp::DocumentSymbol mapped(symbol.name, symbol.kind,
+                                       range.value_or(*selection), *selection);
+            mapped.detail = symbol.detail;
+            map(symbol.children, mapped.children);
+            into.push_back(std::move(mapped));
+          }
+        };
+    map(fallback.document->chunkSymbols(
+            *fallback.document->chunks[fallback.chunkIndex]),
+        result);
+    return result;
+  }
+  std::function<void(Operation *, std::vector<lsp::DocumentSymbol> &)> visit =
+      [&](Operation *op, std::vector<lsp::DocumentSymbol> &into) {
+        const auto *def = chunk.asmState.getOpDef(op);
+        auto name =
+            op->getAttrOfType<StringAttr>(SymbolTable::getSymbolAttrName());
+        bool isScope = op->hasTrait<OpTrait::SymbolTable>();
+        std::vector<lsp::DocumentSymbol> *children = &into;
+        if (def && (name || isScope)) {
+          lsp::DocumentSymbol symbol(
+              name ? name.getValue().str() : op->getName().getStringRef().str(),
+              symbolKindOf(op), toRange(chunk, def->scopeLoc),
+              toRange(chunk, def->loc));
+          symbol.detail = op->getName().getStringRef().str();
+          into.push_back(std::move(symbol));
+          children = &into.back().children;
+        }
+        for (Region &region : op->getRegions())
+          for (mlir::Block &block : region)
+            for (Operation &nested : block)
+              visit(&nested, *children);
+      };
+  for (Operation &op : chunk.body)
+    visit(&op, result);
+  return result;
+}
+
 std::vector<lsp::DocumentSymbol> MLIRDocument::documentSymbols() {
   std::vector<lsp::DocumentSymbol> result;
   for (auto [index, chunkPtr] : llvm::enumerate(chunks)) {
     DocumentChunk &chunk = *chunkPtr;
-    // Split files get one node per chunk, named as upstream names them.
-    std::vector<lsp::DocumentSymbol> *out = &result;
-    if (chunks.size() > 1) {
-      const llvm::MemoryBuffer *buffer =
-          chunk.sourceMgr.getMemoryBuffer(chunk.sourceMgr.getMainFileID());
-      lsp::Range range = toRange(
-          chunk,
-          llvm::SMRange(llvm::SMLoc::getFromPointer(buffer->getBufferStart()),
-                        llvm::SMLoc::getFromPointer(buffer->getBufferEnd())));
-      result.emplace_back("<file-split-" + std::to_string(index) + ">",
-                          lsp::SymbolKind::Namespace, range, range);
-      out = &result.back().children;
+    std::vector<lsp::DocumentSymbol> symbols = chunkSymbols(chunk);
+    if (chunks.size() == 1) {
+      result = std::move(symbols);
+      break;
     }
-    if (!chunk.parsed)
-      continue;
-    std::function<void(Operation *, std::vector<lsp::DocumentSymbol> &)> visit =
-        [&](Operation *op, std::vector<lsp::DocumentSymbol> &into) {
-          const auto *def = chunk.asmState.getOpDef(op);
-          auto name =
-              op->getAttrOfType<StringAttr>(SymbolTable::getSymbolAttrName());
-          bool isScope = op->hasTrait<OpTrait::SymbolTable>();
-          std::vector<lsp::DocumentSymbol> *children = &into;
-          if (def && (name || isScope)) {
-            lsp::DocumentSymbol symbol(
-                name ? name.getValue().str()
-                     : op->getName().getStringRef().str(),
-                symbolKindOf(op), toRange(chunk, def->scopeLoc),
-                toRange(chunk, def->loc));
-            symbol.detail = op->getName().getStringRef().str();
-            into.push_back(std::move(symbol));
-            children = &into.back().children;
-          }
-          for (Region &region : op->getRegions())
-            for (mlir::Block &block : region)
-              for (Operation &nested : block)
-                visit(&nested, *children);
-        };
-    for (Operation &op : chunk.body)
-      visit(&op, *out);
+    // Split files get one node per chunk, named as upstream names them.
+    const llvm::MemoryBuffer *buffer =
+        chunk.sourceMgr.getMemoryBuffer(chunk.sourceMgr.getMainFileID());
+    lsp::Range range = toRange(
+        chunk,
+        llvm::SMRange(llvm::SMLoc::getFromPointer(buffer->getBufferStart()),
+                      llvm::SMLoc::getFromPointer(buffer->getBufferEnd())));
+    result.emplace_back("<file-split-" + std::to_string(index) + ">",
+                        lsp::SymbolKind::Namespace, range, range);
+    result.back().children = std::move(symbols);
   }
   return result;
 }

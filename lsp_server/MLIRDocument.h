@@ -46,6 +46,20 @@ struct ChunkTarget {
   std::string aliasValue;
 };
 
+class MLIRDocument;
+
+/// Where an unparsable chunk answers from: the same chunk of the last
+/// version that parsed, with its lines mapped through the edits since
+/// (unchanged lines only).
+struct ChunkFallback {
+  std::shared_ptr<MLIRDocument> document;
+  unsigned chunkIndex = 0;
+  /// Chunk-local line of this version -> of the good version (-1: edited).
+  std::vector<int> toGood;
+  /// And back.
+  std::vector<int> fromGood;
+};
+
 /// One `// -----` chunk: its text, parse index and top-level ops.
 struct DocumentChunk {
   /// The chunk's first line in the document.
@@ -57,6 +71,8 @@ struct DocumentChunk {
   bool parsed = false;
   /// Whether parsing or verification reported an error.
   bool hasErrors = false;
+  /// When parsing failed: the last good version of this chunk, if any.
+  std::unique_ptr<ChunkFallback> fallback;
 
   /// Every token that names something, sorted by position, for lookups in
   /// O(log n); built on the first lookup.
@@ -73,9 +89,12 @@ class MLIRDocument {
 public:
   /// Parses into a context of its own, so that the attributes and types of
   /// a version are freed with it (a shared context only ever grows).
+  /// `previous` is the analysis of the version before: chunks that do not
+  /// parse answer from its last good version of them.
   MLIRDocument(const mlir::DialectRegistry &registry,
                const lsp::URIForFile &uri, llvm::StringRef text,
-               int64_t version);
+               int64_t version,
+               std::shared_ptr<MLIRDocument> previous = nullptr);
   ~MLIRDocument();
 
   const lsp::URIForFile &getURI() const { return uri; }
@@ -113,6 +132,24 @@ private:
   void buildIndex(DocumentChunk &chunk);
 
   void parseChunk(DocumentChunk &chunk, llvm::StringRef chunkText);
+  /// Points unparsed chunks at the last good version of them.
+  void attachFallbacks(const std::shared_ptr<MLIRDocument> &previous);
+  /// The last good version of the chunk at `position`, and the position
+  /// there, when that chunk does not parse and the line is unchanged.
+  struct FallbackPosition {
+    MLIRDocument *document;
+    lsp::Position position;
+    const DocumentChunk *chunk;
+  };
+  std::optional<FallbackPosition> fallbackFor(const lsp::Position &position);
+  /// A good version's range in this document, if its lines are unchanged.
+  std::optional<lsp::Range> mapFromFallback(const DocumentChunk &chunk,
+                                            const lsp::Range &range);
+  std::vector<lsp::Location>
+  mapLocationsFromFallback(const DocumentChunk &chunk,
+                           const std::vector<lsp::Location> &locations);
+  llvm::StringRef chunkText(const DocumentChunk &chunk) const;
+  std::vector<lsp::DocumentSymbol> chunkSymbols(DocumentChunk &chunk);
   /// The chunk and source location of a document position.
   std::pair<DocumentChunk *, llvm::SMLoc> locate(const lsp::Position &pos);
   std::optional<Target> findTarget(DocumentChunk &chunk, llvm::SMLoc loc);

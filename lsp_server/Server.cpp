@@ -610,8 +610,8 @@ void Server::analyze(const std::string &uri, std::string text,
     return;
   }
   auto start = std::chrono::steady_clock::now();
-  auto document =
-      std::make_shared<MLIRDocument>(registry, *parsedURI, text, version);
+  auto document = std::make_shared<MLIRDocument>(registry, *parsedURI, text,
+                                                 version, analyses.lookup(uri));
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - start);
   {

@@ -472,6 +472,60 @@ TEST(LspServer, FoldingRangesAndRename) {
             llvm::StringRef::npos);
 }
 
+Object insertAt(const char *uri, int version, int line, const char *text) {
+  Object change{{"text", text}};
+  change["range"] = Object{{"start", Object{{"line", line}, {"character", 0}}},
+                           {"end", Object{{"line", line}, {"character", 0}}}};
+  Object params{{"textDocument", Object{{"uri", uri}, {"version", version}}}};
+  params["contentChanges"] = Array{std::move(change)};
+  return params;
+}
+
+TEST(LspServer, AParseErrorKeepsTheLastGoodAnalysisServing) {
+  LspClient client(TESSERA_LSP_PATH);
+  initialize(client, Object{{"pipelineDiagnostics", "off"}});
+  open(client, kURI, kDocument);
+  diagnosticsFor(client, kURI, 1);
+  // Break the first chunk below the value: lines 0-2 are unchanged.
+  client.notify("textDocument/didChange",
+                insertAt(kURI, 2, 3, "  %broken = \n"));
+  Object broken = diagnosticsFor(client, kURI, 2);
+  ASSERT_FALSE(broken.getArray("diagnostics")->empty());
+  std::string hover =
+      hoverText(client.call("textDocument/hover", position(kURI, 2, 10)));
+  EXPECT_NE(hover.find("%0 : tensor<4xf32>"), std::string::npos) << hover;
+  EXPECT_NE(hover.find("from the last version that parsed"), std::string::npos);
+  Value definition =
+      client.call("textDocument/definition", position(kURI, 2, 10));
+  ASSERT_TRUE(definition.getAsArray()) << show(definition);
+  ASSERT_EQ(definition.getAsArray()->size(), 1u) << show(definition);
+  EXPECT_EQ(rangeStart((*definition.getAsArray())[0]), "1:2");
+
+  // A second broken edit above shifts everything by a line: the mapping
+  // follows through both versions.
+  client.notify("textDocument/didChange", insertAt(kURI, 3, 0, "garbage\n"));
+  diagnosticsFor(client, kURI, 3);
+  Value shifted = client.call("textDocument/definition", position(kURI, 3, 10));
+  ASSERT_TRUE(shifted.getAsArray()) << show(shifted);
+  ASSERT_EQ(shifted.getAsArray()->size(), 1u) << show(shifted);
+  EXPECT_EQ(rangeStart((*shifted.getAsArray())[0]), "2:2");
+  // The edited lines themselves have no answer.
+  EXPECT_EQ(show(client.call("textDocument/hover", position(kURI, 0, 2))),
+            "null");
+  // The outline still lists the functions of the broken chunk.
+  Value symbols = client.call("textDocument/documentSymbol",
+                              Object{{"textDocument", Object{{"uri", kURI}}}});
+  ASSERT_TRUE(symbols.getAsArray());
+  const Object &firstChunk = *(*symbols.getAsArray())[0].getAsObject();
+  ASSERT_TRUE(firstChunk.getArray("children"));
+  ASSERT_EQ(firstChunk.getArray("children")->size(), 2u) << show(symbols);
+  EXPECT_EQ(
+      (*firstChunk.getArray("children"))[0].getAsObject()->getString("name"),
+      "add");
+  EXPECT_EQ(rangeStart((*firstChunk.getArray("children"))[0].getAsObject()),
+            "1:0");
+}
+
 TEST(LspServer, ExitWithoutShutdownIsAnError) {
   LspClient client(TESSERA_LSP_PATH);
   initialize(client);
