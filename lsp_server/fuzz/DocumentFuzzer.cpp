@@ -52,7 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   std::string contents = text.str();
   int64_t version = 1;
   auto document =
-      std::make_unique<MLIRDocument>(registry(), *uri, contents, version);
+      std::make_shared<MLIRDocument>(registry(), *uri, contents, version);
   query(*document, 0, 0);
   // Records: 4 bytes (line, column, removed length, inserted length) then
   // the inserted bytes.
@@ -71,8 +71,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     change.text = insertion;
     if (llvm::failed(change.applyTo(contents)))
       continue; // The server ignores edits that do not fit.
-    document =
-        std::make_unique<MLIRDocument>(registry(), *uri, contents, ++version);
+    // Each version knows the one before: broken chunks answer from the
+    // last good one.
+    document = std::make_shared<MLIRDocument>(registry(), *uri, contents,
+                                              ++version, document);
     query(*document, line, column);
     query(*document, line + 1, 0);
   }
