@@ -631,6 +631,71 @@ lsp::CompletionList MLIRDocument::completion(const lsp::Position &position) {
   return complete(*context, chunkText, offset, symbols);
 }
 
+const std::vector<std::string> &MLIRDocument::getSemanticTokenTypes() {
+  static const std::vector<std::string> types = {
+      "operator", "variable", "parameter", "label",
+      "function", "type",     "macro"};
+  return types;
+}
+
+std::vector<int> MLIRDocument::semanticTokens() {
+  enum { Op, Value, Argument, Label, Symbol, TypeAlias, AttrAlias };
+  std::vector<int> data;
+  int previousLine = 0, previousStart = 0;
+  for (auto &chunk : chunks) {
+    if (!chunk->parsed)
+      continue;
+    if (!chunk->indexed)
+      buildIndex(*chunk);
+    for (const DocumentChunk::IndexEntry &entry : chunk->index) {
+      const Target &target = chunk->targets[entry.target];
+      int type;
+      bool definition = false;
+      switch (target.kind) {
+      case Target::Operation:
+        type = Op;
+        break;
+      case Target::Value:
+      case Target::BlockArgument:
+      case Target::Block:
+      case Target::Alias:
+        type = target.kind == Target::Value           ? Value
+               : target.kind == Target::BlockArgument ? Argument
+               : target.kind == Target::Block         ? Label
+               : entry.start[0] == '!'                ? TypeAlias
+                                                      : AttrAlias;
+        definition = target.definition->loc.Start.getPointer() == entry.start;
+        break;
+      case Target::Symbol:
+        type = Symbol;
+        definition = target.symbolNameRange.Start.getPointer() == entry.start;
+        break;
+      }
+      lsp::Position start =
+          toPosition(*chunk, llvm::SMLoc::getFromPointer(entry.start));
+      lsp::Position end =
+          toPosition(*chunk, llvm::SMLoc::getFromPointer(entry.end));
+      if (end.line != start.line || end.character <= start.character)
+        continue; // Tokens are single-line.
+      // The index may list one token twice (a symbol's name is among its
+      // uses); LSP wants each once, in order.
+      if (!data.empty() && start.line == previousLine &&
+          start.character < previousStart + data[data.size() - 3])
+        continue;
+      data.push_back(start.line - previousLine);
+      data.push_back(start.line == previousLine
+                         ? start.character - previousStart
+                         : start.character);
+      data.push_back(end.character - start.character);
+      data.push_back(type);
+      data.push_back(definition ? 1 : 0);
+      previousLine = start.line;
+      previousStart = start.character;
+    }
+  }
+  return data;
+}
+
 std::vector<MLIRDocument::FoldingRange> MLIRDocument::foldingRanges() {
   std::vector<FoldingRange> result;
   for (auto &chunk : chunks) {

@@ -121,6 +121,12 @@ public:
   };
   std::vector<FoldingRange> foldingRanges();
 
+  /// Semantic token kinds, in the order of `getSemanticTokenTypes()`.
+  static const std::vector<std::string> &getSemanticTokenTypes();
+  /// LSP's relative encoding: (delta line, delta start, length, type,
+  /// modifiers) per token; modifier bit 0 marks a definition.
+  std::vector<int> semanticTokens();
+
   /// The edits renaming what is at `position` (a value, block, block
   /// argument or symbol, with all its uses) to `newName`; an error saying
   /// why when it cannot be renamed.

@@ -187,6 +187,16 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
                      {"referencesProvider", true},
                      {"documentSymbolProvider", true},
                      {"foldingRangeProvider", true},
+                     {"semanticTokensProvider",
+                      llvm::json::Object{
+                          {"legend",
+                           llvm::json::Object{
+                               {"tokenTypes",
+                                llvm::json::Array(
+                                    MLIRDocument::getSemanticTokenTypes())},
+                               {"tokenModifiers",
+                                llvm::json::Array{"declaration"}}}},
+                          {"full", true}}},
                      {"renameProvider", true},
                      {"completionProvider",
                       llvm::json::Object{
@@ -235,6 +245,22 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
       std::optional<llvm::lsp::Hover> hover = document.hover(p);
       return hover ? own(toJSON(*hover)) : Value(nullptr);
     });
+    return;
+  }
+  if (method == "textDocument/semanticTokens/full") {
+    auto parsed = parseParams<llvm::lsp::DocumentSymbolParams>(params, method);
+    if (!parsed) {
+      transport.replyError(id, InvalidParams,
+                           llvm::toString(parsed.takeError()));
+      return;
+    }
+    postDocumentRequest(
+        id, parsed->textDocument.uri.uri().str(), [](MLIRDocument &document) {
+          llvm::json::Array data;
+          for (int value : document.semanticTokens())
+            data.push_back(value);
+          return Value(llvm::json::Object{{"data", std::move(data)}});
+        });
     return;
   }
   if (method == "textDocument/foldingRange") {

@@ -526,6 +526,46 @@ TEST(LspServer, AParseErrorKeepsTheLastGoodAnalysisServing) {
             "1:0");
 }
 
+TEST(LspServer, SemanticTokens) {
+  LspClient client(TESSERA_LSP_PATH);
+  Value init = client.call("initialize", Object{{"processId", nullptr},
+                                                {"rootUri", nullptr},
+                                                {"capabilities", Object{}}});
+  const Object *legend = init.getAsObject()
+                             ->getObject("capabilities")
+                             ->getObject("semanticTokensProvider")
+                             ->getObject("legend");
+  ASSERT_TRUE(legend);
+  std::vector<std::string> types;
+  for (const Value &type : *legend->getArray("tokenTypes"))
+    types.push_back(type.getAsString()->str());
+  client.notify("initialized", Object{});
+  open(client, kURI, kDocument);
+  Value tokens = client.call("textDocument/semanticTokens/full",
+                             Object{{"textDocument", Object{{"uri", kURI}}}});
+  ASSERT_TRUE(tokens.getAsObject()) << show(tokens);
+  const Array &data = *tokens.getAsObject()->getArray("data");
+  ASSERT_EQ(data.size() % 5, 0u);
+  std::set<std::string> decoded;
+  int64_t line = 0, start = 0;
+  for (size_t i = 0; i < data.size(); i += 5) {
+    int64_t deltaLine = *data[i].getAsInteger();
+    line += deltaLine;
+    start = deltaLine ? *data[i + 1].getAsInteger()
+                      : start + *data[i + 1].getAsInteger();
+    decoded.insert(std::to_string(line) + ":" + std::to_string(start) + ":" +
+                   std::to_string(*data[i + 2].getAsInteger()) + ":" +
+                   types[*data[i + 3].getAsInteger()] +
+                   (*data[i + 4].getAsInteger() ? ":def" : ""));
+  }
+  for (const char *expected :
+       {"0:0:9:operator", "0:10:4:function:def", "0:15:2:parameter:def",
+        "1:2:2:variable:def", "1:7:10:operator", "1:18:2:parameter",
+        "2:9:2:variable", "5:17:4:function"})
+    EXPECT_TRUE(decoded.count(expected))
+        << expected << " missing from " << show(tokens);
+}
+
 TEST(LspServer, ExitWithoutShutdownIsAnError) {
   LspClient client(TESSERA_LSP_PATH);
   initialize(client);
