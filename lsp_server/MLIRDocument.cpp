@@ -6,6 +6,7 @@
 #include "SourceText.h"
 
 #include "Pipeline/IRDiff.h"
+#include "Pipeline/InputLimits.h"
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/Diagnostics.h"
@@ -252,6 +253,19 @@ void MLIRDocument::parseChunk(DocumentChunk &chunk, StringRef chunkText) {
     return success();
   });
 
+  if (auto offset = mlir::tessera::findExcessiveNesting(chunkText)) {
+    // The parser would exhaust the stack.
+    auto [line, column] =
+        chunk.sourceMgr.getLineAndColumn(llvm::SMLoc::getFromPointer(
+            chunk.sourceMgr.getMemoryBuffer(chunk.sourceMgr.getMainFileID())
+                ->getBufferStart() +
+            *offset));
+    mlir::emitError(
+        FileLineColLoc::get(context.get(), uri.file(), line, column))
+        << "nesting deeper than " << mlir::tessera::kMaxNestingDepth
+        << " levels; not analysed";
+    return;
+  }
   ParserConfig config(context.get(), /*verifyAfterParse=*/false);
   if (failed(parseAsmSourceFile(chunk.sourceMgr, &chunk.body, config,
                                 &chunk.asmState))) {

@@ -2,6 +2,8 @@
 
 #include "Pipeline/CompileSession.h"
 
+#include "Pipeline/InputLimits.h"
+
 #include "Module/ModuleBuilder.h"
 #include "Pipeline/Pipelines.h"
 #include "Pipeline/Registration.h"
@@ -141,6 +143,25 @@ LogicalResult CompileSession::loadBuffer(llvm::StringRef text,
 
 LogicalResult CompileSession::parse(std::unique_ptr<llvm::SourceMgr> mgr) {
   sourceMgr = std::move(mgr);
+  llvm::StringRef text =
+      sourceMgr->getMemoryBuffer(sourceMgr->getMainFileID())->getBuffer();
+  if (auto offset = findExcessiveNesting(text)) {
+    mlir::emitError(FileLineColLoc::get(
+        context.get(),
+        sourceMgr->getMemoryBuffer(sourceMgr->getMainFileID())
+            ->getBufferIdentifier(),
+        sourceMgr
+            ->getLineAndColumn(
+                llvm::SMLoc::getFromPointer(text.data() + *offset))
+            .first,
+        sourceMgr
+            ->getLineAndColumn(
+                llvm::SMLoc::getFromPointer(text.data() + *offset))
+            .second))
+        << "nesting deeper than " << kMaxNestingDepth
+        << " levels; the input is refused";
+    return failure();
+  }
   // The parser's own message for an op of an unknown dialect in generic form
   // does not name the op; parse such ops as unregistered and report them here.
   context->allowUnregisteredDialects(true);

@@ -1,4 +1,5 @@
 import os
+import sys
 import lit.formats
 
 config.name = "Tessera"
@@ -11,6 +12,7 @@ config.test_exec_root = os.path.join(config.tessera_obj_root)
 config.environment["PATH"] = os.pathsep.join(
     [config.tessera_tools_dir, config.llvm_tools_dir,
      config.environment.get("PATH", os.environ.get("PATH", ""))])
+config.substitutions.append(("%python", sys.executable))
 config.substitutions.append(("%examples", os.path.join(config.tessera_src_root, "examples")))
 config.substitutions.append(("%models", os.path.join(os.path.dirname(config.tessera_src_root), "shared", "models")))
 
