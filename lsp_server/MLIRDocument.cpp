@@ -9,6 +9,8 @@
 #include "Pipeline/InputLimits.h"
 
 #include "mlir/AsmParser/AsmParser.h"
+#include "mlir/Bytecode/BytecodeWriter.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Operation.h"
@@ -19,6 +21,7 @@
 #include "mlir/Tools/lsp-server-support/SourceMgrUtils.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -708,6 +711,114 @@ std::vector<int> MLIRDocument::semanticTokens() {
     }
   }
   return data;
+}
+
+std::vector<MLIRDocument::CodeLens> MLIRDocument::codeLenses() {
+  std::vector<CodeLens> lenses;
+  for (auto &chunk : chunks) {
+    if (!chunk->parsed)
+      continue;
+    for (Operation &top : chunk->body)
+      top.walk([&](FunctionOpInterface function) {
+        // Functions of the program, not those inside executables.
+        if (function->getParentOfType<FunctionOpInterface>() ||
+            (function->getParentOp() &&
+             function->getParentOp()->getName().getStringRef() ==
+                 "builtin.module" &&
+             function->getParentOp()->getParentOp()))
+          return;
+        const auto *def = chunk->asmState.getOpDef(function);
+        if (!def)
+          return;
+        lsp::Range range = toRange(*chunk, def->loc);
+        std::string name = function.getName().str();
+        lenses.push_back(
+            {range, "Compile", "tessera.compile", {uri.uri().str()}});
+        lenses.push_back(
+            {range, "Show passes", "tessera.showPasses", {uri.uri().str()}});
+        lenses.push_back(
+            {range, "Run", "tessera.run", {uri.uri().str(), name}});
+      });
+  }
+  return lenses;
+}
+
+std::vector<std::pair<lsp::Range, std::string>>
+MLIRDocument::documentLinks(StringRef root) {
+  std::vector<std::pair<lsp::Range, std::string>> links;
+  StringRef rest = text;
+  size_t base = 0;
+  while (true) {
+    size_t object = rest.find("#hal.executable.object<{");
+    if (object == StringRef::npos)
+      break;
+    size_t pathKey = rest.find("path", object);
+    size_t end = rest.find("}>", object);
+    if (pathKey == StringRef::npos || end == StringRef::npos || pathKey > end) {
+      rest = rest.drop_front(object + 1);
+      base += object + 1;
+      continue;
+    }
+    size_t open = rest.find('"', pathKey);
+    size_t close = open == StringRef::npos ? open : rest.find('"', open + 1);
+    if (open == StringRef::npos || close == StringRef::npos || close > end) {
+      rest = rest.drop_front(object + 1);
+      base += object + 1;
+      continue;
+    }
+    StringRef path = rest.slice(open + 1, close);
+    llvm::SmallString<256> resolved(path);
+    if (!llvm::sys::path::is_absolute(path)) {
+      resolved = root.empty() ? llvm::sys::path::parent_path(uri.file()) : root;
+      llvm::sys::path::append(resolved, path);
+    }
+    auto target = lsp::URIForFile::fromFile(resolved);
+    if (target) {
+      // The range of the quoted path, in document positions.
+      size_t startOffset = base + open + 1, endOffset = base + close;
+      auto toDocumentPosition = [&](size_t offset) {
+        int line =
+            std::upper_bound(lineStarts.begin(), lineStarts.end(), offset) -
+            lineStarts.begin() - 1;
+        return lsp::Position(
+            line, byteToUtf16Column(lineText(line), offset - lineStarts[line]));
+      };
+      links.push_back({lsp::Range(toDocumentPosition(startOffset),
+                                  toDocumentPosition(endOffset)),
+                       target->uri().str()});
+    } else {
+      llvm::consumeError(target.takeError());
+    }
+    rest = rest.drop_front(close + 1);
+    base += close + 1;
+  }
+  return links;
+}
+
+llvm::Expected<std::string> MLIRDocument::toBytecode() {
+  if (chunks.size() != 1)
+    return llvm::createStringError(
+        "a file split with `// -----` has no single bytecode form");
+  DocumentChunk &chunk = *chunks.front();
+  if (!chunk.parsed || chunk.hasErrors)
+    return llvm::createStringError(
+        "the document has errors; fix them to convert it to bytecode");
+  // Bytecode holds one op: the module, or a module around the ops.
+  OwningOpRef<ModuleOp> wrapper;
+  Operation *root = nullptr;
+  if (llvm::hasSingleElement(chunk.body) && isa<ModuleOp>(chunk.body.front())) {
+    root = &chunk.body.front();
+  } else {
+    wrapper = ModuleOp::create(UnknownLoc::get(context.get()));
+    for (Operation &op : chunk.body)
+      wrapper->getBody()->push_back(op.clone());
+    root = *wrapper;
+  }
+  std::string bytes;
+  llvm::raw_string_ostream os(bytes);
+  if (failed(writeBytecodeToFile(root, os)))
+    return llvm::createStringError("the bytecode writer failed");
+  return bytes;
 }
 
 std::vector<MLIRDocument::FoldingRange> MLIRDocument::foldingRanges() {

@@ -121,6 +121,23 @@ public:
   };
   std::vector<FoldingRange> foldingRanges();
 
+  /// "Compile", "Show passes" and "Run" above each top-level function.
+  struct CodeLens {
+    lsp::Range range;
+    std::string title, command;
+    std::vector<std::string> arguments;
+  };
+  std::vector<CodeLens> codeLenses();
+
+  /// Links for `#hal.executable.object<{path = "..."}>`: the path resolved
+  /// against `root` (the workspace folder) when relative, or the document's
+  /// folder without one.
+  std::vector<std::pair<lsp::Range, std::string>>
+  documentLinks(llvm::StringRef root);
+
+  /// The document as bytecode (one chunk that parses), or why not.
+  llvm::Expected<std::string> toBytecode();
+
   /// Semantic token kinds, in the order of `getSemanticTokenTypes()`.
   static const std::vector<std::string> &getSemanticTokenTypes();
   /// LSP's relative encoding: (delta line, delta start, length, type,

@@ -2,13 +2,20 @@
 
 #include "Server.h"
 
+#include <fstream>
+
 #include "Logging.h"
 #include "MLIRDocument.h"
 
 #include "Dialects.h"
 
+#include "SourceText.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/Support/Base64.h"
 #include "llvm/Support/LSP/Protocol.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -64,6 +71,28 @@ llvm::Expected<T> parseParams(const Value &params, llvm::StringRef method) {
     return result;
   return llvm::createStringError("invalid params for " + method.str() + ": " +
                                  llvm::toString(root.getError()));
+}
+
+/// The textual form of a bytecode file.
+llvm::Expected<std::string>
+convertFromBytecode(const mlir::DialectRegistry &registry,
+                    llvm::StringRef path) {
+  mlir::MLIRContext context(registry, mlir::MLIRContext::Threading::DISABLED);
+  std::string diagnostics;
+  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
+    diagnostics += diag.str() + "\n";
+    return mlir::success();
+  });
+  mlir::ParserConfig config(&context);
+  mlir::OwningOpRef<mlir::Operation *> op =
+      mlir::parseSourceFile<mlir::Operation *>(path, config);
+  if (!op)
+    return llvm::createStringError("cannot read " + path.str() + ": " +
+                                   diagnostics);
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  op.get()->print(os);
+  return text;
 }
 
 } // namespace
@@ -164,6 +193,16 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
   log(LogLevel::Verbose, "<-- " + method.str() + "(" + idKey(id) + ")");
   if (method == "initialize") {
     initialized = true;
+    if (const llvm::json::Object *object = params.getAsObject()) {
+      if (auto root = object->getString("rootUri")) {
+        if (auto parsed = llvm::lsp::URIForFile::fromURI(*root))
+          workspaceRoot = parsed->file().str();
+        else
+          llvm::consumeError(parsed.takeError());
+      } else if (auto path = object->getString("rootPath")) {
+        workspaceRoot = path->str();
+      }
+    }
     if (const llvm::json::Object *object = params.getAsObject())
       if (const llvm::json::Object *options =
               object->getObject("initializationOptions")) {
@@ -187,6 +226,11 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
                      {"referencesProvider", true},
                      {"documentSymbolProvider", true},
                      {"foldingRangeProvider", true},
+                     {"codeLensProvider",
+                      llvm::json::Object{{"resolveProvider", false}}},
+                     {"documentLinkProvider",
+                      llvm::json::Object{{"resolveProvider", false}}},
+                     {"codeActionProvider", true},
                      {"semanticTokensProvider",
                       llvm::json::Object{
                           {"legend",
@@ -245,6 +289,181 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
       std::optional<llvm::lsp::Hover> hover = document.hover(p);
       return hover ? own(toJSON(*hover)) : Value(nullptr);
     });
+    return;
+  }
+  auto documentRequest = [&](std::function<Value(MLIRDocument &)> answer) {
+    auto parsed = parseParams<llvm::lsp::DocumentSymbolParams>(params, method);
+    if (!parsed) {
+      transport.replyError(id, InvalidParams,
+                           llvm::toString(parsed.takeError()));
+      return;
+    }
+    postDocumentRequest(id, parsed->textDocument.uri.uri().str(),
+                        std::move(answer));
+  };
+  if (method == "textDocument/codeLens") {
+    documentRequest([](MLIRDocument &document) {
+      llvm::json::Array lenses;
+      for (const auto &lens : document.codeLenses()) {
+        llvm::json::Array arguments;
+        for (const std::string &argument : lens.arguments)
+          arguments.push_back(argument);
+        lenses.push_back(llvm::json::Object{
+            {"range", own(toJSON(lens.range))},
+            {"command",
+             llvm::json::Object{{"title", lens.title},
+                                {"command", lens.command},
+                                {"arguments", std::move(arguments)}}}});
+      }
+      return Value(std::move(lenses));
+    });
+    return;
+  }
+  if (method == "textDocument/documentLink") {
+    std::string root = workspaceRoot;
+    documentRequest([root](MLIRDocument &document) {
+      llvm::json::Array links;
+      for (const auto &[range, target] : document.documentLinks(root))
+        links.push_back(llvm::json::Object{{"range", own(toJSON(range))},
+                                           {"target", target}});
+      return Value(std::move(links));
+    });
+    return;
+  }
+  if (method == "textDocument/codeAction") {
+    // The "add expected-* checks" action of upstream: one comment per
+    // diagnostic, above its line, in the form -verify-diagnostics reads.
+    const llvm::json::Object *object = params.getAsObject();
+    const llvm::json::Object *context =
+        object ? object->getObject("context") : nullptr;
+    const llvm::json::Array *diagnostics =
+        context ? context->getArray("diagnostics") : nullptr;
+    const llvm::json::Object *textDocument =
+        object ? object->getObject("textDocument") : nullptr;
+    std::optional<llvm::StringRef> uri =
+        textDocument ? textDocument->getString("uri") : std::nullopt;
+    if (!uri || !diagnostics) {
+      transport.reply(id, llvm::json::Array());
+      return;
+    }
+    std::string documentUri = uri->str();
+    std::vector<std::pair<int, std::string>> checks;
+    for (const Value &diagnostic : *diagnostics) {
+      llvm::lsp::Diagnostic parsed;
+      llvm::json::Path::Root root;
+      if (!fromJSON(diagnostic, parsed, root))
+        continue;
+      const char *kind =
+          parsed.severity == llvm::lsp::DiagnosticSeverity::Warning ? "warning"
+          : parsed.severity == llvm::lsp::DiagnosticSeverity::Information
+              ? "remark"
+              : "error";
+      checks.push_back({parsed.range.start.line, std::string("// expected-") +
+                                                     kind + " @below {{" +
+                                                     parsed.message + "}}"});
+    }
+    if (checks.empty()) {
+      transport.reply(id, llvm::json::Array());
+      return;
+    }
+    postDocumentRequest(
+        id, documentUri, [checks, documentUri](MLIRDocument &document) {
+          llvm::json::Array edits;
+          for (const auto &[line, comment] : checks) {
+            llvm::StringRef lineText = getLine(document.getText(), line);
+            std::string indent =
+                lineText
+                    .take_while([](char c) { return c == ' ' || c == '\t'; })
+                    .str();
+            llvm::lsp::Position at(line, 0);
+            edits.push_back(llvm::json::Object{
+                {"range", own(toJSON(llvm::lsp::Range(at, at)))},
+                {"newText", indent + comment + "\n"}});
+          }
+          return Value(llvm::json::Array{llvm::json::Object{
+              {"title", "Add expected-* diagnostic checks"},
+              {"kind", "quickfix"},
+              {"edit",
+               llvm::json::Object{
+                   {"changes",
+                    llvm::json::Object{{documentUri, std::move(edits)}}}}}}});
+        });
+    return;
+  }
+  if (method == "mlir/convertToBytecode") {
+    const llvm::json::Object *object = params.getAsObject();
+    std::optional<llvm::StringRef> uri =
+        object ? object->getString("uri") : std::nullopt;
+    if (!uri) {
+      transport.replyError(id, InvalidParams, "convertToBytecode needs uri");
+      return;
+    }
+    std::string key = idKey(id);
+    {
+      std::lock_guard<std::mutex> lock(requestsMutex);
+      pendingRequests.insert(key);
+    }
+    std::string documentUri = uri->str();
+    queue.expedite("analyze:" + documentUri);
+    queue.post([this, id, key, documentUri] {
+      if (finishRequest(key)) {
+        transport.replyError(id, RequestCancelled, "the request was cancelled");
+        return;
+      }
+      auto it = analyses.find(documentUri);
+      if (it == analyses.end()) {
+        transport.replyError(id, InvalidParams,
+                             "no open document with the uri " + documentUri);
+        return;
+      }
+      auto bytes = it->second->toBytecode();
+      if (!bytes) {
+        transport.replyError(id, InternalError,
+                             llvm::toString(bytes.takeError()));
+        return;
+      }
+      transport.reply(
+          id, llvm::json::Object{{"output", llvm::encodeBase64(*bytes)}});
+    });
+    return;
+  }
+  if (method == "mlir/convertFromBytecode") {
+    const llvm::json::Object *object = params.getAsObject();
+    std::optional<llvm::StringRef> uri =
+        object ? object->getString("uri") : std::nullopt;
+    auto parsedURI = uri ? llvm::lsp::URIForFile::fromURI(*uri)
+                         : llvm::Expected<llvm::lsp::URIForFile>(
+                               llvm::createStringError("no uri"));
+    if (!parsedURI) {
+      transport.replyError(id, InvalidParams,
+                           llvm::toString(parsedURI.takeError()));
+      return;
+    }
+    auto text = convertFromBytecode(registry, parsedURI->file());
+    if (!text)
+      transport.replyError(id, InternalError, llvm::toString(text.takeError()));
+    else
+      transport.reply(id, llvm::json::Object{{"output", *text}});
+    return;
+  }
+  if (method == "$/memoryUsage") {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    int64_t rss = 0, peak = 0;
+    while (std::getline(status, line)) {
+      if (line.rfind("VmRSS:", 0) == 0)
+        rss = std::stoll(line.substr(6)) * 1024;
+      if (line.rfind("VmHWM:", 0) == 0)
+        peak = std::stoll(line.substr(6)) * 1024;
+    }
+    size_t open;
+    {
+      std::lock_guard<std::mutex> lock(documentsMutex);
+      open = documents.size();
+    }
+    transport.reply(id, llvm::json::Object{{"rssBytes", rss},
+                                           {"peakRssBytes", peak},
+                                           {"openDocuments", open}});
     return;
   }
   if (method == "textDocument/semanticTokens/full") {

@@ -73,6 +73,8 @@ private:
   bool initialized = false;
   bool shutdownRequested = false;
   bool exitRequested = false;
+  /// The workspace folder (rootUri / rootPath), for links; may be empty.
+  std::string workspaceRoot;
 
   /// Texts as edited, on the I/O thread (the worker reads snapshots).
   struct DocumentText {

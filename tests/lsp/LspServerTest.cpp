@@ -2,6 +2,7 @@
 
 #include "client/LspClient.h"
 
+#include "llvm/Support/Base64.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -564,6 +565,93 @@ TEST(LspServer, SemanticTokens) {
         "2:9:2:variable", "5:17:4:function"})
     EXPECT_TRUE(decoded.count(expected))
         << expected << " missing from " << show(tokens);
+}
+
+TEST(LspServer, LensesLinksActionsBytecodeAndMemory) {
+  LspClient client(TESSERA_LSP_PATH);
+  Value init = client.call("initialize",
+                           Object{{"processId", nullptr},
+                                  {"rootUri", "file:///ws"},
+                                  {"capabilities", Object{}},
+                                  {"initializationOptions",
+                                   Object{{"pipelineDiagnostics", "off"}}}});
+  ASSERT_TRUE(init.getAsObject());
+  client.notify("initialized", Object{});
+  std::string text = std::string(kDocument) +
+                     "// #hal.executable.object<{path = \"objs/ext.o\"}>\n";
+  open(client, kURI, text);
+  Object published = diagnosticsFor(client, kURI, 1);
+
+  Value lenses = client.call("textDocument/codeLens",
+                             Object{{"textDocument", Object{{"uri", kURI}}}});
+  ASSERT_TRUE(lenses.getAsArray()) << show(lenses);
+  EXPECT_EQ(lenses.getAsArray()->size(), 9u); // 3 functions x 3
+  bool runAdd = false;
+  for (const Value &lens : *lenses.getAsArray()) {
+    const Object &command = *lens.getAsObject()->getObject("command");
+    if (command.getString("title") == "Run" &&
+        show(*command.get("arguments")) == show(Array{kURI, "add"}))
+      runAdd = rangeStart(lens) == "0:0";
+  }
+  EXPECT_TRUE(runAdd) << show(lenses);
+
+  Value links = client.call("textDocument/documentLink",
+                            Object{{"textDocument", Object{{"uri", kURI}}}});
+  ASSERT_TRUE(links.getAsArray()) << show(links);
+  ASSERT_EQ(links.getAsArray()->size(), 1u);
+  const Object &link = *(*links.getAsArray())[0].getAsObject();
+  EXPECT_EQ(link.getString("target"), "file:///ws/objs/ext.o");
+  EXPECT_EQ(rangeStart(&link), "12:35");
+
+  // The expected-* action for the verifier error on line 10.
+  Object actionParams{{"textDocument", Object{{"uri", kURI}}}};
+  Object at{{"line", 10}, {"character", 0}};
+  actionParams["range"] = Object{{"start", Object(at)}, {"end", Object(at)}};
+  Object context;
+  context["diagnostics"] = Value(Array(*published.getArray("diagnostics")));
+  actionParams["context"] = std::move(context);
+  Value actions =
+      client.call("textDocument/codeAction", std::move(actionParams));
+  ASSERT_TRUE(actions.getAsArray()) << show(actions);
+  ASSERT_EQ(actions.getAsArray()->size(), 1u);
+  std::string edit = show(actions);
+  EXPECT_NE(edit.find("  // expected-error @below {{type of return operand 0"),
+            std::string::npos)
+      << edit;
+
+  // Bytecode there and back.
+  const char *mlp = "file:///test/mlp.mlir";
+  open(client, mlp, readExample("mlp.mlir"));
+  Value bytecode = client.call("mlir/convertToBytecode", Object{{"uri", mlp}});
+  ASSERT_TRUE(bytecode.getAsObject()) << show(bytecode);
+  std::vector<char> bytes;
+  ASSERT_FALSE(static_cast<bool>(
+      llvm::decodeBase64(*bytecode.getAsObject()->getString("output"), bytes)));
+  ASSERT_GT(bytes.size(), 4u);
+  EXPECT_EQ(std::string(bytes.begin(), bytes.begin() + 4), "ML\xefR");
+  llvm::SmallString<128> path;
+  ASSERT_FALSE(llvm::sys::fs::createTemporaryFile("lsp", "mlirbc", path));
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(path, ec);
+    os.write(bytes.data(), bytes.size());
+  }
+  Value text2 = client.call("mlir/convertFromBytecode",
+                            Object{{"uri", "file://" + path.str().str()}});
+  llvm::sys::fs::remove(path);
+  ASSERT_TRUE(text2.getAsObject()) << show(text2);
+  EXPECT_NE(
+      text2.getAsObject()->getString("output")->find("func.func @predict"),
+      llvm::StringRef::npos);
+  // A split file has no single bytecode form: a clear error.
+  auto refused = client.waitForReply(
+      client.request("mlir/convertToBytecode", Object{{"uri", kURI}}));
+  ASSERT_TRUE(refused && refused->getObject("error"));
+
+  Value memory = client.call("$/memoryUsage", nullptr);
+  ASSERT_TRUE(memory.getAsObject()) << show(memory);
+  EXPECT_GT(*memory.getAsObject()->getInteger("rssBytes"), 0);
+  EXPECT_EQ(memory.getAsObject()->getInteger("openDocuments"), 2);
 }
 
 TEST(LspServer, ExitWithoutShutdownIsAnError) {
