@@ -2,6 +2,8 @@
 
 #include "PassRequests.h"
 
+#include "SourceText.h"
+
 #include "Pipeline/IRDiff.h"
 
 namespace tessera::lsp {
@@ -40,6 +42,7 @@ PassRequests::get(const std::string &uri, int64_t version,
   capture->compileTo = compileTo;
   capture->targets = targets;
   capture->input = text;
+  capture->source = text;
   mlir::tessera::CompileSession session;
   if (mlir::succeeded(session.loadBuffer(text, file))) {
     capture->input = mlir::tessera::PassCapture::printIR(session.getModule());
@@ -47,6 +50,14 @@ PassRequests::get(const std::string &uri, int64_t version,
     options.targets = targets;
     options.compileTo = *mlir::tessera::parsePhase(compileTo);
     options.captureIR = true;
+    options.afterPhase = [&](mlir::tessera::Phase phase,
+                             mlir::ModuleOp module) {
+      if (phase == mlir::tessera::Phase::Flow)
+        mlir::tessera::collectDispatches(module, capture->dispatches);
+      else if (phase == mlir::tessera::Phase::Codegen ||
+               phase == mlir::tessera::Phase::Link)
+        mlir::tessera::addExports(module, capture->dispatches);
+    };
     (void)session.compile(options);
   }
   capture->records = session.getPassRecords();
@@ -92,6 +103,35 @@ llvm::json::Value PassRequests::passesToJSON(const CapturedCompile &capture) {
                             {"compileTo", capture.compileTo},
                             {"passes", std::move(passes)},
                             {"diagnostics", std::move(diagnostics)}};
+}
+
+llvm::json::Value
+PassRequests::dispatchesToJSON(const CapturedCompile &capture) {
+  auto position = [&](const mlir::tessera::SourcePosition &at) {
+    int line = at.line > 0 ? at.line - 1 : 0;
+    return llvm::json::Object{
+        {"line", line},
+        {"character", byteToUtf16Column(getLine(capture.source, line),
+                                        at.column > 0 ? at.column - 1 : 0)}};
+  };
+  llvm::json::Array dispatches;
+  for (const mlir::tessera::DispatchInfo &dispatch : capture.dispatches) {
+    llvm::json::Array ops;
+    for (const auto &op : dispatch.ops)
+      ops.push_back(position(op));
+    llvm::json::Value workgroups = nullptr;
+    if (dispatch.workgroups)
+      workgroups = llvm::json::Array{(*dispatch.workgroups)[0],
+                                     (*dispatch.workgroups)[1],
+                                     (*dispatch.workgroups)[2]};
+    dispatches.push_back(llvm::json::Object{{"name", dispatch.name},
+                                            {"site", position(dispatch.site)},
+                                            {"ops", std::move(ops)},
+                                            {"export", dispatch.exportRef},
+                                            {"workgroups", workgroups}});
+  }
+  return llvm::json::Object{{"version", capture.version},
+                            {"dispatches", std::move(dispatches)}};
 }
 
 llvm::Expected<llvm::json::Value>

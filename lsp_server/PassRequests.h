@@ -9,6 +9,7 @@
 #define TESSERA_LSP_PASSREQUESTS_H
 
 #include "Pipeline/CompileSession.h"
+#include "Pipeline/DispatchMap.h"
 
 #include "llvm/Support/JSON.h"
 
@@ -28,6 +29,9 @@ struct CapturedCompile {
   std::vector<std::string> targets;
   std::vector<mlir::tessera::PassRecord> records;
   std::vector<mlir::tessera::Diagnostic> diagnostics;
+  std::vector<mlir::tessera::DispatchInfo> dispatches;
+  /// The document text that was compiled.
+  std::string source;
   /// The parsed input as the capture prints IR: the "before" of the first
   /// pass on the module.
   std::string input;
@@ -53,6 +57,9 @@ public:
   /// `tessera/irAfterPass` result: the IR after pass `index` and, with
   /// `diff`, the unified diff against the IR before it; an error for an
   /// index out of range.
+  /// `tessera/dispatches` result: each dispatch, its site and ops (LSP
+  /// positions), export and workgroup count.
+  static llvm::json::Value dispatchesToJSON(const CapturedCompile &capture);
   static llvm::Expected<llvm::json::Value>
   irAfterPassToJSON(const CapturedCompile &capture, int64_t index, bool diff);
 

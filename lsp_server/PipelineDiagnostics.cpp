@@ -92,21 +92,22 @@ void PipelineDiagnostics::work() {
     runningURI = job.uri;
     cancelRunning = false;
     lock.unlock();
-    std::vector<llvm::lsp::Diagnostic> diagnostics = compile(job);
+    Outcome outcome = compile(job);
     bool cancelled = cancelRunning;
     lock.lock();
     runningURI.clear();
     if (!cancelled) {
       lock.unlock();
-      onDone(job, std::move(diagnostics));
+      onDone(job, std::move(outcome));
       lock.lock();
     }
   }
 }
 
-std::vector<llvm::lsp::Diagnostic>
+PipelineDiagnostics::Outcome
 PipelineDiagnostics::compile(const PipelineJob &job) {
-  std::vector<llvm::lsp::Diagnostic> result;
+  Outcome outcome;
+  std::vector<llvm::lsp::Diagnostic> &result = outcome.diagnostics;
   auto toPosition = [&](int line, unsigned column) {
     llvm::StringRef text = getLine(job.documentText, line);
     return llvm::lsp::Position(
@@ -120,6 +121,15 @@ PipelineDiagnostics::compile(const PipelineJob &job) {
     options.compileTo = *mlir::tessera::parsePhase(job.config.compileTo);
     options.captureIR = false;
     options.cancel = &cancelRunning;
+    std::vector<mlir::tessera::DispatchInfo> dispatches;
+    options.afterPhase = [&](mlir::tessera::Phase phase,
+                             mlir::ModuleOp module) {
+      if (phase == mlir::tessera::Phase::Flow)
+        mlir::tessera::collectDispatches(module, dispatches);
+      else if (phase == mlir::tessera::Phase::Codegen ||
+               phase == mlir::tessera::Phase::Link)
+        mlir::tessera::addExports(module, dispatches);
+    };
     // A fresh session (and context) per compile: a crash leaves nothing
     // shared behind. One thread, so that the crash is caught on this one.
     auto session = std::make_unique<CompileSession>();
@@ -153,6 +163,12 @@ PipelineDiagnostics::compile(const PipelineJob &job) {
     }
     if (!compiled || session->wasCancelled())
       continue;
+    for (mlir::tessera::DispatchInfo &dispatch : dispatches) {
+      dispatch.site.line += chunk.lineOffset;
+      for (auto &op : dispatch.ops)
+        op.line += chunk.lineOffset;
+      outcome.dispatches.push_back(std::move(dispatch));
+    }
     for (const mlir::tessera::Diagnostic &diag : session->getDiagnostics()) {
       llvm::lsp::Diagnostic lspDiag;
       int line = chunk.lineOffset + (diag.line > 0 ? diag.line - 1 : 0);
@@ -187,7 +203,7 @@ PipelineDiagnostics::compile(const PipelineJob &job) {
       result.push_back(std::move(lspDiag));
     }
   }
-  return result;
+  return outcome;
 }
 
 } // namespace tessera::lsp

@@ -11,6 +11,8 @@
 #ifndef TESSERA_LSP_PIPELINEDIAGNOSTICS_H
 #define TESSERA_LSP_PIPELINEDIAGNOSTICS_H
 
+#include "Pipeline/DispatchMap.h"
+
 #include "llvm/Support/LSP/Protocol.h"
 
 #include <atomic>
@@ -58,8 +60,13 @@ struct PipelineJob {
 
 class PipelineDiagnostics {
 public:
-  using Callback = std::function<void(const PipelineJob &job,
-                                      std::vector<llvm::lsp::Diagnostic>)>;
+  /// What a compile found: its diagnostics and its dispatches (positions
+  /// in document lines, 1-based like MLIR locations).
+  struct Outcome {
+    std::vector<llvm::lsp::Diagnostic> diagnostics;
+    std::vector<mlir::tessera::DispatchInfo> dispatches;
+  };
+  using Callback = std::function<void(const PipelineJob &job, Outcome)>;
   explicit PipelineDiagnostics(Callback onDone);
   ~PipelineDiagnostics();
 
@@ -70,7 +77,7 @@ public:
 
 private:
   void work();
-  std::vector<llvm::lsp::Diagnostic> compile(const PipelineJob &job);
+  Outcome compile(const PipelineJob &job);
 
   Callback onDone;
   std::mutex mutex;

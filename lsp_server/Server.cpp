@@ -3,6 +3,7 @@
 #include "Server.h"
 
 #include <fstream>
+#include <set>
 
 #include "Logging.h"
 #include "MLIRDocument.h"
@@ -16,6 +17,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/Support/Base64.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/LSP/Protocol.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -101,12 +103,12 @@ Server::Server(Transport &transport, ServerOptions options)
     : transport(transport), options(options) {
   registerServerDialects(registry);
   pipeline = std::make_unique<PipelineDiagnostics>(
-      [this](const PipelineJob &job,
-             std::vector<llvm::lsp::Diagnostic> diagnostics) {
+      [this](const PipelineJob &job, PipelineDiagnostics::Outcome outcome) {
         // Back on the worker, which owns the published state.
         queue.post([this, uri = job.uri, version = job.version,
-                    diagnostics = std::move(diagnostics)]() mutable {
-          pipelineResults[uri] = {version, std::move(diagnostics)};
+                    outcome = std::move(outcome)]() mutable {
+          pipelineResults[uri] = {version, std::move(outcome.diagnostics),
+                                  std::move(outcome.dispatches)};
           publish(uri);
         });
       });
@@ -231,6 +233,7 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
                      {"documentLinkProvider",
                       llvm::json::Object{{"resolveProvider", false}}},
                      {"codeActionProvider", true},
+                     {"inlayHintProvider", true},
                      {"semanticTokensProvider",
                       llvm::json::Object{
                           {"legend",
@@ -251,7 +254,8 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
                       llvm::json::Object{
                           {"tesseraRequests",
                            llvm::json::Array{"tessera/passes",
-                                             "tessera/irAfterPass"}}}},
+                                             "tessera/irAfterPass",
+                                             "tessera/dispatches"}}}},
                  }}});
     return;
   }
@@ -301,6 +305,52 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
     postDocumentRequest(id, parsed->textDocument.uri.uri().str(),
                         std::move(answer));
   };
+  if (method == "textDocument/inlayHint") {
+    // From the pipeline's last compile of this very version: the dispatch
+    // each op went into and, for constant workloads, the workgroup count.
+    auto parsed = parseParams<llvm::lsp::DocumentSymbolParams>(params, method);
+    if (!parsed) {
+      transport.replyError(id, InvalidParams,
+                           llvm::toString(parsed.takeError()));
+      return;
+    }
+    std::string uri = parsed->textDocument.uri.uri().str();
+    postDocumentRequest(id, uri, [this, uri](MLIRDocument &document) {
+      llvm::json::Array hints;
+      auto result = pipelineResults.find(uri);
+      if (result == pipelineResults.end() ||
+          result->second.version != document.getVersion())
+        return Value(std::move(hints));
+      std::set<int> hinted;
+      auto hint = [&](unsigned oneBasedLine, std::string label) {
+        int line = static_cast<int>(oneBasedLine) - 1;
+        if (line < 0 || !hinted.insert(line).second)
+          return;
+        llvm::StringRef text = getLine(document.getText(), line);
+        hints.push_back(llvm::json::Object{
+            {"position",
+             llvm::json::Object{
+                 {"line", line},
+                 {"character", byteToUtf16Column(text, text.size())}}},
+            {"label", std::move(label)},
+            {"paddingLeft", true}});
+      };
+      for (const mlir::tessera::DispatchInfo &dispatch :
+           result->second.dispatches) {
+        std::string label = "dispatch " + dispatch.name;
+        if (dispatch.workgroups)
+          label += llvm::formatv(
+                       " ({0}x{1}x{2} workgroups)", (*dispatch.workgroups)[0],
+                       (*dispatch.workgroups)[1], (*dispatch.workgroups)[2])
+                       .str();
+        hint(dispatch.site.line, label);
+        for (const auto &op : dispatch.ops)
+          hint(op.line, "in " + dispatch.name);
+      }
+      return Value(std::move(hints));
+    });
+    return;
+  }
   if (method == "textDocument/codeLens") {
     documentRequest([](MLIRDocument &document) {
       llvm::json::Array lenses;
@@ -596,7 +646,8 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
                         });
     return;
   }
-  if (method == "tessera/passes" || method == "tessera/irAfterPass") {
+  if (method == "tessera/passes" || method == "tessera/irAfterPass" ||
+      method == "tessera/dispatches") {
     handlePassRequest(method, id, params);
     return;
   }
@@ -634,6 +685,7 @@ void Server::handlePassRequest(llvm::StringRef method, const Value &id,
   }
   int64_t index = object->getInteger("index").value_or(-1);
   bool diff = object->getBoolean("diff").value_or(false);
+  bool wantsDispatches = method == "tessera/dispatches";
   if (method == "tessera/irAfterPass" && !object->getInteger("index")) {
     transport.replyError(id, InvalidParams, "tessera/irAfterPass needs index");
     return;
@@ -659,7 +711,8 @@ void Server::handlePassRequest(llvm::StringRef method, const Value &id,
   bool wantsPasses = method == "tessera/passes";
   passRequests.runInBackground([this, id, key, uri = uri->str(),
                                 file = parsedURI->file().str(), text, version,
-                                pipelineConfig, index, diff, wantsPasses] {
+                                pipelineConfig, index, diff, wantsPasses,
+                                wantsDispatches] {
     auto capture =
         passRequests.get(uri, version, text, file, pipelineConfig.compileTo,
                          pipelineConfig.targets);
@@ -669,6 +722,10 @@ void Server::handlePassRequest(llvm::StringRef method, const Value &id,
     }
     if (wantsPasses) {
       transport.reply(id, PassRequests::passesToJSON(*capture));
+      return;
+    }
+    if (wantsDispatches) {
+      transport.reply(id, PassRequests::dispatchesToJSON(*capture));
       return;
     }
     auto result = PassRequests::irAfterPassToJSON(*capture, index, diff);

@@ -107,6 +107,7 @@ private:
   struct PipelineResult {
     int64_t version = -1;
     std::vector<llvm::lsp::Diagnostic> diagnostics;
+    std::vector<mlir::tessera::DispatchInfo> dispatches;
   };
   llvm::StringMap<PipelineResult> pipelineResults;
 

@@ -249,6 +249,8 @@ LogicalResult CompileSession::compile(const CompileOptions &requested,
                                        .count());
     if (failed(result))
       break;
+    if (options.afterPhase)
+      options.afterPhase(phase, *module);
   }
   if (buildModule && succeeded(result) &&
       succeeded(result = moduleBuilder->addBinaries(*module)))

@@ -2,9 +2,11 @@
 #ifndef TESSERA_PIPELINE_OPTIONS_H
 #define TESSERA_PIPELINE_OPTIONS_H
 
+#include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <atomic>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,6 +50,9 @@ struct CompileOptions {
   /// Checked between phases: once true, the compile stops (a newer edit
   /// supersedes a background compile).
   const std::atomic<bool> *cancel = nullptr;
+  /// Called with the module after each phase that succeeded, on the
+  /// compiling thread (to read what a phase made, e.g. the dispatch map).
+  std::function<void(Phase, ModuleOp)> afterPhase;
 };
 
 } // namespace mlir::tessera

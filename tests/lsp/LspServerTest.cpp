@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 
 #include <functional>
+#include <map>
 #include <set>
 
 using llvm::json::Array;
@@ -652,6 +653,49 @@ TEST(LspServer, LensesLinksActionsBytecodeAndMemory) {
   ASSERT_TRUE(memory.getAsObject()) << show(memory);
   EXPECT_GT(*memory.getAsObject()->getInteger("rssBytes"), 0);
   EXPECT_EQ(memory.getAsObject()->getInteger("openDocuments"), 2);
+}
+
+TEST(LspServer, DispatchesAndInlayHints) {
+  LspClient client(TESSERA_LSP_PATH);
+  initialize(client);
+  const char *uri = "file:///test/mlp.mlir";
+  open(client, uri, readExample("mlp.mlir"));
+  // The analysis, then the pipeline's publication of the same version.
+  diagnosticsFor(client, uri, 1);
+  diagnosticsFor(client, uri, 1);
+  Value hints = client.call(
+      "textDocument/inlayHint",
+      Object{
+          {"textDocument", Object{{"uri", uri}}},
+          {"range", Object{{"start", Object{{"line", 0}, {"character", 0}}},
+                           {"end", Object{{"line", 200}, {"character", 0}}}}}});
+  ASSERT_TRUE(hints.getAsArray()) << show(hints);
+  std::map<int64_t, std::string> labels;
+  for (const Value &hint : *hints.getAsArray())
+    labels[*hint.getAsObject()->getObject("position")->getInteger("line")] =
+        hint.getAsObject()->getString("label")->str();
+  // The root of the first dispatch (the bias + relu generic) and a matmul
+  // fused into it.
+  EXPECT_EQ(labels[17], "dispatch predict_dispatch_0 (1x1x1 workgroups)");
+  EXPECT_EQ(labels[16], "in predict_dispatch_0");
+  EXPECT_EQ(labels[59], "dispatch predict_dispatch_1 (1x1x1 workgroups)");
+
+  Value dispatches = client.call(
+      "tessera/dispatches", Object{{"textDocument", Object{{"uri", uri}}}});
+  const Object *result = dispatches.getAsObject();
+  ASSERT_TRUE(result) << show(dispatches);
+  const Array &list = *result->getArray("dispatches");
+  ASSERT_EQ(list.size(), 2u);
+  const Object &first = *list[0].getAsObject();
+  EXPECT_EQ(first.getString("name"), "predict_dispatch_0");
+  EXPECT_EQ(rangeStart(Value(
+                Object{{"range", Object{{"start", *first.get("site")}}}})),
+            "17:8");
+  EXPECT_EQ(first.getString("export"),
+            "@linked_llvm_cpu::@embedded_elf_x86_64::@predict_dispatch_0_"
+            "matmul_4x32");
+  EXPECT_EQ(show(*first.get("workgroups")), "[1,1,1]");
+  EXPECT_GE(first.getArray("ops")->size(), 3u);
 }
 
 TEST(LspServer, ExitWithoutShutdownIsAnError) {
