@@ -1,7 +1,7 @@
 //===- CompileCommand.cpp - tessera compile -------------------------------===//
 
 #include "Commands.h"
-#include "OutputFile.h"
+#include "Pipeline/OutputFile.h"
 
 #include "Pipeline/CompileSession.h"
 

@@ -7,7 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Commands.h"
-#include "OutputFile.h"
+#include "Pipeline/OutputFile.h"
 
 #include "Npy.h"
 #include "Pipeline/CompileSession.h"
@@ -202,7 +202,7 @@ int runRunCommand(int argc, char **argv) {
     npyFiles[path] += *encoded;
   }
   for (const std::string &path : npyOrder)
-    if (auto error = writeFileAtomically(path, npyFiles[path]))
+    if (auto error = mlir::tessera::writeFileAtomically(path, npyFiles[path]))
       return fail(toString(std::move(error)));
 
   if (expected.empty())

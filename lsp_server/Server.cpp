@@ -10,6 +10,8 @@
 
 #include "Dialects.h"
 
+#include "Pipeline/OutputFile.h"
+
 #include "SourceText.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -646,12 +648,131 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
                         });
     return;
   }
+  if (method == "tessera/compile") {
+    handleCompileRequest(id, params);
+    return;
+  }
   if (method == "tessera/passes" || method == "tessera/irAfterPass" ||
       method == "tessera/dispatches") {
     handlePassRequest(method, id, params);
     return;
   }
   transport.replyError(id, MethodNotFound, "no method " + method.str());
+}
+
+void Server::handleCompileRequest(const Value &id, const Value &params) {
+  const llvm::json::Object *object = params.getAsObject();
+  const llvm::json::Object *textDocument =
+      object ? object->getObject("textDocument") : nullptr;
+  std::optional<llvm::StringRef> uri =
+      textDocument ? textDocument->getString("uri") : std::nullopt;
+  std::optional<llvm::StringRef> output =
+      object ? object->getString("output") : std::nullopt;
+  if (!uri || !output) {
+    transport.replyError(id, InvalidParams,
+                         "tessera/compile needs textDocument.uri and output");
+    return;
+  }
+  auto parsedURI = llvm::lsp::URIForFile::fromURI(*uri);
+  if (!parsedURI) {
+    transport.replyError(id, InvalidParams,
+                         llvm::toString(parsedURI.takeError()));
+    return;
+  }
+  PipelineConfig pipelineConfig = configFor(parsedURI->file());
+  if (llvm::Error error = applyPipelineConfig(*object, pipelineConfig)) {
+    transport.replyError(id, InvalidParams, llvm::toString(std::move(error)));
+    return;
+  }
+  std::string text;
+  {
+    std::lock_guard<std::mutex> lock(documentsMutex);
+    auto it = documents.find(*uri);
+    if (it == documents.end()) {
+      transport.replyError(id, InvalidParams,
+                           "no open document with the uri " + uri->str());
+      return;
+    }
+    text = it->second.text;
+  }
+  // A relative output goes next to the document.
+  llvm::SmallString<256> path(*output);
+  if (!llvm::sys::path::is_absolute(path)) {
+    path = llvm::sys::path::parent_path(parsedURI->file());
+    llvm::sys::path::append(path, *output);
+  }
+  std::optional<Value> token;
+  if (const Value *given = object->get("workDoneToken"))
+    token = *given;
+  std::string key = idKey(id);
+  {
+    std::lock_guard<std::mutex> lock(requestsMutex);
+    pendingRequests.insert(key);
+  }
+  passRequests.runInBackground([this, id, key, token, text,
+                                file = parsedURI->file().str(),
+                                path = path.str().str(), pipelineConfig] {
+    auto progress = [&](llvm::json::Object value) {
+      if (token)
+        transport.notify(
+            "$/progress",
+            llvm::json::Object{{"token", *token}, {"value", std::move(value)}});
+    };
+    progress(llvm::json::Object{
+        {"kind", "begin"},
+        {"title", "Compiling " + llvm::sys::path::filename(file).str()},
+        {"percentage", 0}});
+    std::atomic<bool> cancelled{false};
+    mlir::tessera::CompileSession session;
+    mlir::tessera::CompileOptions options;
+    options.targets = pipelineConfig.targets;
+    options.buildModule = true;
+    options.captureIR = false;
+    options.cancel = &cancelled;
+    const auto &phases = mlir::tessera::getAllPhases();
+    options.afterPhase = [&](mlir::tessera::Phase phase, mlir::ModuleOp) {
+      {
+        std::lock_guard<std::mutex> lock(requestsMutex);
+        if (cancelledRequests.contains(key))
+          cancelled = true;
+      }
+      size_t done = llvm::find(phases, phase) - phases.begin() + 1;
+      progress(llvm::json::Object{
+          {"kind", "report"},
+          {"message", mlir::tessera::getPhaseName(phase).str()},
+          {"percentage", static_cast<int64_t>(done * 100 / phases.size())}});
+    };
+    bool ok = mlir::succeeded(session.loadBuffer(text, file)) &&
+              mlir::succeeded(session.compile(options));
+    if (finishRequest(key)) {
+      progress(llvm::json::Object{{"kind", "end"}, {"message", "cancelled"}});
+      transport.replyError(id, RequestCancelled, "the request was cancelled");
+      return;
+    }
+    llvm::json::Array diagnostics;
+    for (const mlir::tessera::Diagnostic &diag : session.getDiagnostics())
+      diagnostics.push_back(llvm::json::Object{{"message", diag.format()},
+                                               {"phase", diag.phase},
+                                               {"pass", diag.pass}});
+    if (ok) {
+      if (llvm::Error error = mlir::tessera::writeFileAtomically(
+              path, session.getModuleBytes())) {
+        ok = false;
+        diagnostics.push_back(
+            llvm::json::Object{{"message", llvm::toString(std::move(error))}});
+      }
+    }
+    progress(llvm::json::Object{
+        {"kind", "end"},
+        {"message", ok ? "wrote " + path : std::string("failed")}});
+    llvm::json::Object result{{"ok", ok},
+                              {"diagnostics", std::move(diagnostics)}};
+    if (ok) {
+      result["output"] = path;
+      result["bytes"] = static_cast<int64_t>(session.getModuleBytes().size());
+    }
+    transport.reply(id, std::move(result));
+  });
 }
 
 bool Server::finishRequest(const std::string &key) {

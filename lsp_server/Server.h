@@ -116,6 +116,9 @@ private:
   /// tessera/passes and tessera/irAfterPass (their own threads).
   void handlePassRequest(llvm::StringRef method, const llvm::json::Value &id,
                          const llvm::json::Value &params);
+  /// tessera/compile: writes the document's module, with $/progress.
+  void handleCompileRequest(const llvm::json::Value &id,
+                            const llvm::json::Value &params);
   /// Takes `key` out of the pending requests; true when it was cancelled.
   bool finishRequest(const std::string &key);
   PassRequests passRequests;

@@ -698,6 +698,51 @@ TEST(LspServer, DispatchesAndInlayHints) {
   EXPECT_GE(first.getArray("ops")->size(), 3u);
 }
 
+TEST(LspServer, CompileWritesTheModuleWithProgress) {
+  LspClient client(TESSERA_LSP_PATH);
+  initialize(client, Object{{"pipelineDiagnostics", "off"}});
+  const char *uri = "file:///test/mlp.mlir";
+  open(client, uri, readExample("mlp.mlir"));
+  llvm::SmallString<128> directory;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("lsp-compile", directory));
+  std::string output = (directory + "/mlp.tsm").str();
+  Value result = client.call("tessera/compile",
+                             Object{{"textDocument", Object{{"uri", uri}}},
+                                    {"output", output},
+                                    {"workDoneToken", "compile-1"}});
+  ASSERT_TRUE(result.getAsObject()) << show(result);
+  EXPECT_EQ(result.getAsObject()->getBoolean("ok"), true) << show(result);
+  auto buffer = llvm::MemoryBuffer::getFile(output);
+  ASSERT_TRUE(buffer) << output;
+  EXPECT_EQ((*buffer)->getBuffer().substr(4, 4), "TSRM");
+  EXPECT_EQ(result.getAsObject()->getInteger("bytes"),
+            static_cast<int64_t>((*buffer)->getBufferSize()));
+  // Progress: begin, a report per phase, end.
+  std::vector<std::string> kinds;
+  while (auto progress = client.waitForNotification(
+             "$/progress", nullptr, std::chrono::milliseconds(200)))
+    kinds.push_back(progress->getObject("params")
+                        ->getObject("value")
+                        ->getString("kind")
+                        ->str());
+  ASSERT_GE(kinds.size(), 3u);
+  EXPECT_EQ(kinds.front(), "begin");
+  EXPECT_EQ(kinds[1], "report");
+  EXPECT_EQ(kinds.back(), "end");
+
+  // A program the pipeline refuses: its diagnostics, no file.
+  open(client, kURI, kUnsupported);
+  std::string refusedOutput = (directory + "/refused.tsm").str();
+  Value refused = client.call("tessera/compile",
+                              Object{{"textDocument", Object{{"uri", kURI}}},
+                                     {"output", refusedOutput}});
+  ASSERT_TRUE(refused.getAsObject()) << show(refused);
+  EXPECT_EQ(refused.getAsObject()->getBoolean("ok"), false);
+  EXPECT_FALSE(refused.getAsObject()->getArray("diagnostics")->empty());
+  EXPECT_FALSE(llvm::sys::fs::exists(refusedOutput));
+  llvm::sys::fs::remove_directories(directory);
+}
+
 TEST(LspServer, ExitWithoutShutdownIsAnError) {
   LspClient client(TESSERA_LSP_PATH);
   initialize(client);

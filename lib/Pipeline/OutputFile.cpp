@@ -1,12 +1,12 @@
 //===- OutputFile.cpp - Atomic output files -------------------------------===//
 
-#include "OutputFile.h"
+#include "Pipeline/OutputFile.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
-namespace tessera::cli {
+namespace mlir::tessera {
 
 llvm::Error writeFileAtomically(llvm::StringRef path, llvm::StringRef bytes) {
   llvm::SmallString<256> temp;
@@ -36,4 +36,4 @@ llvm::Error writeFileAtomically(llvm::StringRef path, llvm::StringRef bytes) {
   return llvm::Error::success();
 }
 
-} // namespace tessera::cli
+} // namespace mlir::tessera
