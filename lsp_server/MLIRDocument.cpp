@@ -30,6 +30,24 @@ namespace tessera::lsp {
 
 namespace {
 
+/// The `@name` of a symbol in its own definition (after the op name).
+llvm::SMRange findSymbolName(const AsmParserState::OperationDefinition &def,
+                             StringRef name) {
+  StringRef scope(def.loc.End.getPointer(),
+                  def.scopeLoc.End.getPointer() - def.loc.End.getPointer());
+  std::string needle = ("@" + name).str();
+  size_t at = scope.find(needle);
+  if (at == StringRef::npos) {
+    needle = "@\"" + name.str() + "\"";
+    at = scope.find(needle);
+  }
+  if (at == StringRef::npos)
+    return {};
+  return llvm::SMRange(
+      llvm::SMLoc::getFromPointer(scope.data() + at),
+      llvm::SMLoc::getFromPointer(scope.data() + at + needle.size()));
+}
+
 lsp::DiagnosticSeverity toSeverity(DiagnosticSeverity severity) {
   switch (severity) {
   case DiagnosticSeverity::Error:
@@ -390,18 +408,7 @@ void MLIRDocument::buildIndex(DocumentChunk &chunk) {
     Target symbol;
     symbol.kind = Target::Symbol;
     symbol.op = &def;
-    StringRef scope(def.loc.End.getPointer(),
-                    def.scopeLoc.End.getPointer() - def.loc.End.getPointer());
-    std::string needle = ("@" + name.getValue()).str();
-    size_t at = scope.find(needle);
-    if (at == StringRef::npos) {
-      needle = "@\"" + name.getValue().str() + "\"";
-      at = scope.find(needle);
-    }
-    if (at != StringRef::npos)
-      symbol.symbolNameRange = llvm::SMRange(
-          llvm::SMLoc::getFromPointer(scope.data() + at),
-          llvm::SMLoc::getFromPointer(scope.data() + at + needle.size()));
+    symbol.symbolNameRange = findSymbolName(def, name.getValue());
     unsigned index = addTarget(std::move(symbol));
     addToken(chunk.targets[index].symbolNameRange, index);
     for (llvm::SMRange use : def.symbolUses)
@@ -938,10 +945,12 @@ MLIRDocument::chunkSymbols(DocumentChunk &chunk) {
         bool isScope = op->hasTrait<OpTrait::SymbolTable>();
         std::vector<lsp::DocumentSymbol> *children = &into;
         if (def && (name || isScope)) {
+          llvm::SMRange nameRange =
+              name ? findSymbolName(*def, name.getValue()) : llvm::SMRange();
           lsp::DocumentSymbol symbol(
               name ? name.getValue().str() : op->getName().getStringRef().str(),
               symbolKindOf(op), toRange(chunk, def->scopeLoc),
-              toRange(chunk, def->loc));
+              toRange(chunk, nameRange.isValid() ? nameRange : def->loc));
           symbol.detail = op->getName().getStringRef().str();
           into.push_back(std::move(symbol));
           children = &into.back().children;

@@ -9,6 +9,7 @@
 #include "MLIRDocument.h"
 
 #include "Dialects.h"
+#include "WorkspaceSymbols.h"
 
 #include "Pipeline/OutputFile.h"
 
@@ -236,6 +237,7 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
                       llvm::json::Object{{"resolveProvider", false}}},
                      {"codeActionProvider", true},
                      {"inlayHintProvider", true},
+                     {"workspaceSymbolProvider", true},
                      {"semanticTokensProvider",
                       llvm::json::Object{
                           {"legend",
@@ -307,6 +309,82 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
     postDocumentRequest(id, parsed->textDocument.uri.uri().str(),
                         std::move(answer));
   };
+  if (method == "workspace/symbol") {
+    const llvm::json::Object *object = params.getAsObject();
+    std::string query =
+        object ? object->getString("query").value_or("").str() : "";
+    std::string root = workspaceRoot;
+    std::string key = idKey(id);
+    {
+      std::lock_guard<std::mutex> lock(requestsMutex);
+      pendingRequests.insert(key);
+    }
+    // On the worker: the open documents' analyses are there.
+    queue.post([this, id, key, query, root] {
+      if (finishRequest(key)) {
+        transport.replyError(id, RequestCancelled, "the request was cancelled");
+        return;
+      }
+      llvm::json::Array symbols;
+      std::set<std::string> openFiles;
+      auto add = [&](llvm::StringRef name, int kind, const std::string &uri,
+                     const llvm::lsp::Range &range, llvm::StringRef container) {
+        if (symbols.size() >= 1000 || !fuzzyMatches(name, query))
+          return;
+        symbols.push_back(llvm::json::Object{
+            {"name", name},
+            {"kind", kind},
+            {"location",
+             llvm::json::Object{{"uri", uri}, {"range", own(toJSON(range))}}},
+            {"containerName", container}});
+      };
+      for (auto &entry : analyses) {
+        MLIRDocument &document = *entry.second;
+        openFiles.insert(document.getURI().file().str());
+        std::function<void(const std::vector<llvm::lsp::DocumentSymbol> &,
+                           llvm::StringRef)>
+            visit = [&](const std::vector<llvm::lsp::DocumentSymbol> &list,
+                        llvm::StringRef container) {
+              for (const auto &symbol : list) {
+                if (!llvm::StringRef(symbol.name).starts_with("<file-split-"))
+                  add(symbol.name, static_cast<int>(symbol.kind),
+                      entry.getKey().str(), symbol.selectionRange, container);
+                visit(symbol.children, symbol.name);
+              }
+            };
+        visit(document.documentSymbols(), "");
+      }
+      if (!root.empty())
+        for (const std::string &file : findMLIRFiles(root)) {
+          if (openFiles.count(file))
+            continue;
+          auto buffer = llvm::MemoryBuffer::getFile(file);
+          auto uri = llvm::lsp::URIForFile::fromFile(file);
+          if (!buffer || !uri) {
+            if (!uri)
+              llvm::consumeError(uri.takeError());
+            continue;
+          }
+          for (const ScannedSymbol &symbol :
+               scanSymbols((*buffer)->getBuffer())) {
+            llvm::lsp::Position at(symbol.line, symbol.character);
+            add(symbol.name,
+                symbol.opName == "func.func"
+                    ? static_cast<int>(llvm::lsp::SymbolKind::Function)
+                    : static_cast<int>(llvm::lsp::SymbolKind::Module),
+                uri->uri().str(),
+                llvm::lsp::Range(
+                    at,
+                    llvm::lsp::Position(
+                        symbol.line, symbol.character + 1 +
+                                         static_cast<int>(symbol.name.size()))),
+                symbol.opName);
+          }
+        }
+      transport.reply(id, Value(std::move(symbols)));
+    });
+    return;
+  }
   if (method == "textDocument/inlayHint") {
     // From the pipeline's last compile of this very version: the dispatch
     // each op went into and, for constant workloads, the workgroup count.

@@ -743,6 +743,56 @@ TEST(LspServer, CompileWritesTheModuleWithProgress) {
   llvm::sys::fs::remove_directories(directory);
 }
 
+TEST(LspServer, WorkspaceSymbolsFromOpenDocumentsAndTheFolder) {
+  llvm::SmallString<128> root;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("lsp-workspace", root));
+  auto write = [&](llvm::StringRef relative, llvm::StringRef text) {
+    llvm::SmallString<128> path(root);
+    llvm::sys::path::append(path, relative);
+    llvm::sys::fs::create_directories(llvm::sys::path::parent_path(path));
+    std::error_code ec;
+    llvm::raw_fd_ostream os(path, ec);
+    os << text;
+  };
+  write("models/other.mlir", "// not open\n"
+                             "func.func @remote_fn() {\n  return\n}\n"
+                             "hal.executable private @remote_ex {\n}\n");
+  write("build/skip.mlir", "func.func @skipped() {\n  return\n}\n");
+  LspClient client(TESSERA_LSP_PATH);
+  Value init = client.call("initialize",
+                           Object{{"processId", nullptr},
+                                  {"rootUri", "file://" + root.str().str()},
+                                  {"capabilities", Object{}},
+                                  {"initializationOptions",
+                                   Object{{"pipelineDiagnostics", "off"}}}});
+  ASSERT_TRUE(init.getAsObject());
+  client.notify("initialized", Object{});
+  open(client, kURI, kDocument);
+  auto query = [&](const char *text) {
+    std::map<std::string, std::string> found;
+    Value result = client.call("workspace/symbol", Object{{"query", text}});
+    if (const Array *list = result.getAsArray())
+      for (const Value &symbol : *list) {
+        const Object &object = *symbol.getAsObject();
+        found[object.getString("name")->str()] =
+            object.getObject("location")->getString("uri")->str() + "@" +
+            rangeStart(object.getObject("location"));
+      }
+    return found;
+  };
+  auto add = query("add");
+  EXPECT_EQ(add["add"], std::string(kURI) + "@0:10");
+  auto remote = query("remote");
+  EXPECT_EQ(remote.size(), 2u);
+  EXPECT_EQ(remote["remote_fn"],
+            "file://" + root.str().str() + "/models/other.mlir@1:10");
+  EXPECT_EQ(remote["remote_ex"],
+            "file://" + root.str().str() + "/models/other.mlir@4:23");
+  EXPECT_TRUE(query("skipped").empty());
+  EXPECT_EQ(query("rmtfn").count("remote_fn"), 1u);
+  llvm::sys::fs::remove_directories(root);
+}
+
 TEST(LspServer, ExitWithoutShutdownIsAnError) {
   LspClient client(TESSERA_LSP_PATH);
   initialize(client);
