@@ -15,7 +15,10 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Operation.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/IR/Threading.h"
 #include "mlir/IR/Verifier.h"
+#include "llvm/Support/ThreadPool.h"
+
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Tools/lsp-server-support/SourceMgrUtils.h"
@@ -23,12 +26,18 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
+#include <mutex>
 
 using namespace mlir;
 
 namespace tessera::lsp {
 
 namespace {
+
+llvm::ThreadPoolInterface &analysisThreadPool() {
+  static llvm::DefaultThreadPool pool(llvm::hardware_concurrency());
+  return pool;
+}
 
 /// The `@name` of a symbol in its own definition (after the op name).
 llvm::SMRange findSymbolName(const AsmParserState::OperationDefinition &def,
@@ -98,6 +107,8 @@ MLIRDocument::MLIRDocument(const DialectRegistry &registry,
     : context(std::make_unique<MLIRContext>(registry,
                                             MLIRContext::Threading::DISABLED)),
       uri(uri), text(documentText.str()), version(version) {
+  // One pool for every version's context (a context would make its own).
+  context->setThreadPool(analysisThreadPool());
   lineStarts.push_back(0);
   for (size_t i = 0; i < text.size(); ++i)
     if (text[i] == '\n')
@@ -127,6 +138,10 @@ MLIRDocument::MLIRDocument(const DialectRegistry &registry,
   finishChunk(text.size());
   if (previous)
     attachFallbacks(previous);
+  // Parallel verification reports in any order.
+  llvm::stable_sort(diagnostics, [](const auto &a, const auto &b) {
+    return a.range.start < b.range.start;
+  });
 }
 
 StringRef MLIRDocument::chunkText(const DocumentChunk &chunk) const {
@@ -250,7 +265,11 @@ void MLIRDocument::parseChunk(DocumentChunk &chunk, StringRef chunkText) {
       llvm::MemoryBuffer::getMemBufferCopy(chunkText, uri.file()),
       llvm::SMLoc());
   std::string category = "parse";
+  // Verification runs on several threads; conversions use the SourceMgr's
+  // lazily built line table.
+  std::mutex handlerMutex;
   ScopedDiagnosticHandler handler(context.get(), [&](Diagnostic &diag) {
+    std::lock_guard<std::mutex> lock(handlerMutex);
     lsp::Diagnostic lspDiag;
     lspDiag.source = "tessera";
     lspDiag.category = category;
@@ -296,8 +315,12 @@ void MLIRDocument::parseChunk(DocumentChunk &chunk, StringRef chunkText) {
   }
   chunk.parsed = true;
   category = "verify";
+  // Top-level ops verify independently: in parallel.
+  SmallVector<Operation *> topLevel;
   for (Operation &op : chunk.body)
-    (void)mlir::verify(&op);
+    topLevel.push_back(&op);
+  mlir::parallelForEach(context.get(), topLevel,
+                        [](Operation *op) { (void)mlir::verify(op); });
 }
 
 std::vector<PipelineChunk> MLIRDocument::getCleanChunks() const {
