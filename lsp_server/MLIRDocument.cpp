@@ -825,6 +825,71 @@ MLIRDocument::documentLinks(StringRef root) {
   return links;
 }
 
+llvm::Expected<std::string> MLIRDocument::format() {
+  // Comments (other than the split markers) would be lost.
+  for (size_t line = 0; line < lineStarts.size(); ++line) {
+    StringRef content = lineText(line);
+    if (content.trim().starts_with("// -----"))
+      continue;
+    bool inString = false;
+    for (size_t i = 0; i + 1 < content.size(); ++i) {
+      if (content[i] == '"' && (i == 0 || content[i - 1] != '\\'))
+        inString = !inString;
+      if (!inString && content[i] == '/' && content[i + 1] == '/')
+        return llvm::createStringError(
+            "line " + std::to_string(line + 1) +
+            " has a comment, which reprinting would lose; the document is "
+            "not formatted");
+    }
+  }
+  std::string result;
+  for (auto [index, chunk] : llvm::enumerate(chunks)) {
+    if (!chunk->parsed || chunk->hasErrors)
+      return llvm::createStringError(
+          "the document has errors; formatting reprints parsed IR");
+    if (index > 0)
+      result += "\n// -----\n\n";
+    bool explicitModule = llvm::hasSingleElement(chunk->body) &&
+                          isa<ModuleOp>(chunk->body.front());
+    // Print through a module so that aliases are hoisted once.
+    OwningOpRef<ModuleOp> wrapper;
+    ModuleOp module;
+    if (explicitModule) {
+      module = cast<ModuleOp>(chunk->body.front());
+    } else {
+      wrapper = ModuleOp::create(UnknownLoc::get(context.get()));
+      for (Operation &op : chunk->body)
+        wrapper->getBody()->push_back(op.clone());
+      module = *wrapper;
+    }
+    std::string printed;
+    llvm::raw_string_ostream os(printed);
+    module->print(os);
+    if (explicitModule) {
+      result += printed;
+      continue;
+    }
+    // Drop the implicit module's braces and its indentation.
+    StringRef rest = printed;
+    bool inBody = false;
+    while (!rest.empty()) {
+      auto [line, after] = rest.split('\n');
+      rest = after;
+      if (!inBody && line == "module {") {
+        inBody = true;
+        continue;
+      }
+      if (inBody && line == "}" && rest.trim().empty())
+        break;
+      result +=
+          (inBody ? line.drop_front(std::min<size_t>(2, line.size())) : line)
+              .str() +
+          "\n";
+    }
+  }
+  return result;
+}
+
 llvm::Expected<std::string> MLIRDocument::toBytecode() {
   if (chunks.size() != 1)
     return llvm::createStringError(

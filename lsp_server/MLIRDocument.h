@@ -135,6 +135,11 @@ public:
   std::vector<std::pair<lsp::Range, std::string>>
   documentLinks(llvm::StringRef root);
 
+  /// The document reprinted by MLIR's printer (aliases hoisted, standard
+  /// indentation), or why it cannot be: errors, or comments the printer
+  /// would drop.
+  llvm::Expected<std::string> format();
+
   /// The document as bytecode (one chunk that parses), or why not.
   llvm::Expected<std::string> toBytecode();
 

@@ -238,6 +238,7 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
                      {"codeActionProvider", true},
                      {"inlayHintProvider", true},
                      {"workspaceSymbolProvider", true},
+                     {"documentFormattingProvider", true},
                      {"semanticTokensProvider",
                       llvm::json::Object{
                           {"legend",
@@ -309,6 +310,48 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
     postDocumentRequest(id, parsed->textDocument.uri.uri().str(),
                         std::move(answer));
   };
+  if (method == "textDocument/formatting") {
+    auto parsed = parseParams<llvm::lsp::DocumentSymbolParams>(params, method);
+    if (!parsed) {
+      transport.replyError(id, InvalidParams,
+                           llvm::toString(parsed.takeError()));
+      return;
+    }
+    std::string uri = parsed->textDocument.uri.uri().str();
+    std::string key = idKey(id);
+    {
+      std::lock_guard<std::mutex> lock(requestsMutex);
+      pendingRequests.insert(key);
+    }
+    queue.expedite("analyze:" + uri);
+    queue.post([this, id, key, uri] {
+      if (finishRequest(key)) {
+        transport.replyError(id, RequestCancelled, "the request was cancelled");
+        return;
+      }
+      auto it = analyses.find(uri);
+      if (it == analyses.end()) {
+        transport.replyError(id, InvalidParams,
+                             "no open document with the uri " + uri);
+        return;
+      }
+      auto formatted = it->second->format();
+      if (!formatted) {
+        // -32803: RequestFailed, with the reason for the user.
+        transport.replyError(id, -32803, llvm::toString(formatted.takeError()));
+        return;
+      }
+      int lines = std::count(it->second->getText().begin(),
+                             it->second->getText().end(), '\n') +
+                  1;
+      llvm::lsp::Range whole(llvm::lsp::Position(0, 0),
+                             llvm::lsp::Position(lines, 0));
+      transport.reply(
+          id, llvm::json::Array{llvm::json::Object{
+                  {"range", own(toJSON(whole))}, {"newText", *formatted}}});
+    });
+    return;
+  }
   if (method == "workspace/symbol") {
     const llvm::json::Object *object = params.getAsObject();
     std::string query =

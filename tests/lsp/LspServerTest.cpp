@@ -793,6 +793,52 @@ TEST(LspServer, WorkspaceSymbolsFromOpenDocumentsAndTheFolder) {
   llvm::sys::fs::remove_directories(root);
 }
 
+TEST(LspServer, FormattingReprintsOrSaysWhyNot) {
+  LspClient client(TESSERA_LSP_PATH);
+  initialize(client, Object{{"pipelineDiagnostics", "off"}});
+  auto format = [&](const char *uri, const char *text) {
+    open(client, uri, text);
+    return client.waitForReply(client.request(
+        "textDocument/formatting",
+        Object{{"textDocument", Object{{"uri", uri}}},
+               {"options", Object{{"tabSize", 2}, {"insertSpaces", true}}}}));
+  };
+  auto newText = [](const std::optional<Object> &reply) -> std::string {
+    const Array *edits = reply ? reply->getArray("result") : nullptr;
+    if (!edits || edits->size() != 1)
+      return "<no edit>";
+    return (*edits)[0].getAsObject()->getString("newText")->str();
+  };
+  EXPECT_EQ(
+      newText(format("file:///f/a.mlir", "func.func @f(%a: i32) -> i32 {\n"
+                                         "      %0 = arith.addi %a, %a : i32\n"
+                                         " return %0 : i32 }\n")),
+      "func.func @f(%arg0: i32) -> i32 {\n"
+      "  %0 = arith.addi %arg0, %arg0 : i32\n"
+      "  return %0 : i32\n"
+      "}\n");
+  // Aliases stay hoisted, once.
+  std::string aliased = newText(format(
+      "file:///f/b.mlir", "#map = affine_map<(d0) -> (d0)>\n"
+                          "func.func @g() attributes {m = #map} { return }\n"
+                          "func.func @h() attributes {m = #map} { return }\n"));
+  EXPECT_EQ(aliased.find("#map = affine_map<(d0) -> (d0)>"), 0u) << aliased;
+  EXPECT_EQ(aliased.find("#map ="), aliased.rfind("#map ="));
+  EXPECT_NE(aliased.find("func.func @h() attributes {m = #map}"),
+            std::string::npos)
+      << aliased;
+  auto commented =
+      format("file:///f/c.mlir", "// keep me\nfunc.func @k() {\n  return\n}\n");
+  ASSERT_TRUE(commented && commented->getObject("error"));
+  EXPECT_NE(commented->getObject("error")->getString("message")->find(
+                "line 1 has a comment"),
+            llvm::StringRef::npos);
+  auto broken = format(kURI, kDocument);
+  ASSERT_TRUE(broken && broken->getObject("error"));
+  EXPECT_NE(broken->getObject("error")->getString("message")->find("errors"),
+            llvm::StringRef::npos);
+}
+
 TEST(LspServer, ExitWithoutShutdownIsAnError) {
   LspClient client(TESSERA_LSP_PATH);
   initialize(client);
