@@ -261,8 +261,13 @@ MLIRDocument::~MLIRDocument() {
 }
 
 void MLIRDocument::parseChunk(DocumentChunk &chunk, StringRef chunkText) {
+  // The last chunk ends with the document, whose std::string is
+  // null-terminated as the lexer needs: parse it in place, without a copy.
+  bool atEnd = chunkText.end() == text.data() + text.size();
   chunk.sourceMgr.AddNewSourceBuffer(
-      llvm::MemoryBuffer::getMemBufferCopy(chunkText, uri.file()),
+      atEnd ? llvm::MemoryBuffer::getMemBuffer(chunkText, uri.file(),
+                                               /*RequiresNullTerminator=*/true)
+            : llvm::MemoryBuffer::getMemBufferCopy(chunkText, uri.file()),
       llvm::SMLoc());
   std::string category = "parse";
   // Verification runs on several threads; conversions use the SourceMgr's
@@ -398,10 +403,14 @@ void MLIRDocument::buildIndex(DocumentChunk &chunk) {
     chunk.targets.push_back(std::move(target));
     return static_cast<unsigned>(chunk.targets.size() - 1);
   };
+  const char *base =
+      chunk.sourceMgr.getMemoryBuffer(chunk.sourceMgr.getMainFileID())
+          ->getBufferStart();
   auto addToken = [&](llvm::SMRange range, unsigned target) {
     if (range.isValid())
       chunk.index.push_back(
-          {range.Start.getPointer(), range.End.getPointer(), target});
+          {static_cast<uint32_t>(range.Start.getPointer() - base),
+           static_cast<uint32_t>(range.End.getPointer() - base), target});
   };
   auto addDefinition = [&](const AsmParserState::SMDefinition &definition,
                            unsigned target) {
@@ -457,16 +466,14 @@ void MLIRDocument::buildIndex(DocumentChunk &chunk) {
     Target target;
     target.kind = Target::Alias;
     target.definition = &alias.definition;
-    llvm::raw_string_ostream os(target.aliasValue);
-    os << "#" << alias.name << " = " << alias.value;
+    target.attrAlias = &alias;
     addDefinition(alias.definition, addTarget(std::move(target)));
   }
   for (const auto &alias : state.getTypeAliasDefs()) {
     Target target;
     target.kind = Target::Alias;
     target.definition = &alias.definition;
-    llvm::raw_string_ostream os(target.aliasValue);
-    os << "!" << alias.name << " = " << alias.value;
+    target.typeAlias = &alias;
     addDefinition(alias.definition, addTarget(std::move(target)));
   }
   llvm::stable_sort(chunk.index, [](const auto &a, const auto &b) {
@@ -480,19 +487,22 @@ MLIRDocument::findTarget(DocumentChunk &chunk, llvm::SMLoc loc) {
     return std::nullopt;
   if (!chunk.indexed)
     buildIndex(chunk);
-  const char *at = loc.getPointer();
+  const char *base =
+      chunk.sourceMgr.getMemoryBuffer(chunk.sourceMgr.getMainFileID())
+          ->getBufferStart();
+  uint32_t at = loc.getPointer() - base;
   // The last tokens starting at or before the cursor; tokens do not nest,
   // but a few may share a start.
-  auto it = llvm::upper_bound(chunk.index, at,
-                              [](const char *pointer, const auto &entry) {
-                                return pointer < entry.start;
-                              });
+  auto it = llvm::upper_bound(
+      chunk.index, at,
+      [](uint32_t offset, const auto &entry) { return offset < entry.start; });
   for (int steps = 0; it != chunk.index.begin() && steps < 4; ++steps) {
     --it;
     if (at < it->end) {
       Target target = chunk.targets[it->target];
-      target.range = llvm::SMRange(llvm::SMLoc::getFromPointer(it->start),
-                                   llvm::SMLoc::getFromPointer(it->end));
+      target.range =
+          llvm::SMRange(llvm::SMLoc::getFromPointer(base + it->start),
+                        llvm::SMLoc::getFromPointer(base + it->end));
       return target;
     }
   }
@@ -569,7 +579,12 @@ std::optional<lsp::Hover> MLIRDocument::hover(const lsp::Position &position) {
     break;
   }
   case Target::Alias:
-    os << "```mlir\n" << target->aliasValue << "\n```";
+    os << "```mlir\n";
+    if (target->attrAlias)
+      os << "#" << target->attrAlias->name << " = " << target->attrAlias->value;
+    else
+      os << "!" << target->typeAlias->name << " = " << target->typeAlias->value;
+    os << "\n```";
     break;
   }
   return hover;
@@ -694,7 +709,15 @@ std::vector<int> MLIRDocument::semanticTokens() {
       continue;
     if (!chunk->indexed)
       buildIndex(*chunk);
-    for (const DocumentChunk::IndexEntry &entry : chunk->index) {
+    const char *base =
+        chunk->sourceMgr.getMemoryBuffer(chunk->sourceMgr.getMainFileID())
+            ->getBufferStart();
+    for (const DocumentChunk::IndexEntry &indexEntry : chunk->index) {
+      struct {
+        const char *start, *end;
+        uint32_t target;
+      } entry{base + indexEntry.start, base + indexEntry.end,
+              indexEntry.target};
       const Target &target = chunk->targets[entry.target];
       int type;
       bool definition = false;

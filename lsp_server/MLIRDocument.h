@@ -43,7 +43,9 @@ struct ChunkTarget {
   mlir::Value value;
   mlir::Block *block = nullptr;
   unsigned argument = 0;
-  std::string aliasValue;
+  /// Alias: its definition (one of the two).
+  const mlir::AsmParserState::AttributeAliasDefinition *attrAlias = nullptr;
+  const mlir::AsmParserState::TypeAliasDefinition *typeAlias = nullptr;
 };
 
 class MLIRDocument;
@@ -76,9 +78,10 @@ struct DocumentChunk {
 
   /// Every token that names something, sorted by position, for lookups in
   /// O(log n); built on the first lookup.
+  /// Byte offsets in the chunk's buffer: 12 bytes a token.
   struct IndexEntry {
-    const char *start, *end;
-    unsigned target;
+    uint32_t start, end;
+    uint32_t target;
   };
   std::vector<IndexEntry> index;
   std::vector<ChunkTarget> targets;
