@@ -39,6 +39,13 @@ static void query(MLIRDocument &document, int line, int character) {
     llvm::consumeError(edits.takeError());
   (void)document.foldingRanges();
   (void)document.documentSymbols();
+  (void)document.semanticTokens();
+  (void)document.codeLenses();
+  (void)document.documentLinks("/fuzz");
+  if (auto formatted = document.format(); !formatted)
+    llvm::consumeError(formatted.takeError());
+  if (auto bytes = document.toBytecode(); !bytes)
+    llvm::consumeError(bytes.takeError());
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
