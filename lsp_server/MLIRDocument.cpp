@@ -3,6 +3,7 @@
 #include "MLIRDocument.h"
 
 #include "Completion.h"
+#include "OpDocs.h"
 #include "SourceText.h"
 
 #include "Pipeline/IRDiff.h"
@@ -541,6 +542,21 @@ std::optional<lsp::Hover> MLIRDocument::hover(const lsp::Position &position) {
     os << "`" << op->getName() << "`";
     if (!op->getName().isRegistered())
       os << " (unregistered)";
+    if (const OpDoc *doc = lookupOpDoc(op->getName().getStringRef())) {
+      os << ": " << doc->summary;
+      std::string operands, attributes;
+      for (const OpArgumentDoc &argument : doc->arguments)
+        (argument.isAttribute ? attributes : operands) +=
+            std::string(operands.empty() && !argument.isAttribute ||
+                                attributes.empty() && argument.isAttribute
+                            ? ""
+                            : ", ") +
+            argument.name + ": " + argument.constraint;
+      if (!operands.empty())
+        os << "\n\noperands: " << operands;
+      if (!attributes.empty())
+        os << "\n\nattributes: " << attributes;
+    }
     os << "\n\n```mlir\n" << printHeader(op) << "\n```\n";
     break;
   }
@@ -846,6 +862,68 @@ MLIRDocument::documentLinks(StringRef root) {
     base += close + 1;
   }
   return links;
+}
+
+std::optional<lsp::SignatureHelp>
+MLIRDocument::signatureHelp(const lsp::Position &position) {
+  StringRef line = lineText(position.line);
+  size_t cursor = utf16ToByteColumn(line, position.character);
+  StringRef before = line.take_front(cursor);
+  // The last `dialect.op` token before the cursor on this line.
+  size_t nameEnd = StringRef::npos, nameStart = 0;
+  for (size_t i = before.size(); i > 0; --i) {
+    size_t end = i;
+    size_t start = end;
+    while (start > 0 && (llvm::isAlnum(before[start - 1]) ||
+                         before[start - 1] == '_' || before[start - 1] == '.'))
+      --start;
+    StringRef token = before.slice(start, end);
+    if (start < end && token.contains('.') && llvm::isAlpha(token[0]) &&
+        (start == 0 || before[start - 1] == ' ' || before[start - 1] == '"') &&
+        lookupOpDoc(token)) {
+      nameStart = start;
+      nameEnd = end;
+      break;
+    }
+    i = start > 0 ? start : 1;
+  }
+  if (nameEnd == StringRef::npos)
+    return std::nullopt;
+  const OpDoc *doc = lookupOpDoc(before.slice(nameStart, nameEnd));
+  // Operands are separated by top-level commas after the op name.
+  int active = 0, depth = 0;
+  for (char c : before.drop_front(nameEnd)) {
+    if (c == '(' || c == '[' || c == '<' || c == '{')
+      ++depth;
+    else if ((c == ')' || c == ']' || c == '>' || c == '}') && depth > 0)
+      --depth;
+    else if (c == ',' && depth == 0)
+      ++active;
+    else if (c == ':' && depth == 0)
+      return std::nullopt; // In the types, past the operands.
+  }
+  lsp::SignatureInformation signature;
+  signature.label = doc->name;
+  signature.documentation = doc->summary;
+  std::string separator = " ";
+  for (const OpArgumentDoc &argument : doc->arguments) {
+    if (argument.isAttribute)
+      continue;
+    lsp::ParameterInformation parameter;
+    unsigned start = signature.label.size() + separator.size();
+    signature.label += separator + argument.name + ": " + argument.constraint;
+    parameter.labelOffsets = {start, signature.label.size()};
+    parameter.documentation = argument.constraint;
+    signature.parameters.push_back(std::move(parameter));
+    separator = ", ";
+  }
+  if (signature.parameters.empty())
+    return std::nullopt;
+  lsp::SignatureHelp help;
+  help.signatures.push_back(std::move(signature));
+  help.activeParameter =
+      std::min<int>(active, help.signatures[0].parameters.size() - 1);
+  return help;
 }
 
 llvm::Expected<std::string> MLIRDocument::format() {

@@ -143,6 +143,10 @@ public:
   /// would drop.
   llvm::Expected<std::string> format();
 
+  /// The operands of the op being written at `position` (text-based, so it
+  /// works while the line does not parse yet).
+  std::optional<lsp::SignatureHelp> signatureHelp(const lsp::Position &pos);
+
   /// The document as bytecode (one chunk that parses), or why not.
   llvm::Expected<std::string> toBytecode();
 

@@ -239,6 +239,9 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
                      {"inlayHintProvider", true},
                      {"workspaceSymbolProvider", true},
                      {"documentFormattingProvider", true},
+                     {"signatureHelpProvider",
+                      llvm::json::Object{
+                          {"triggerCharacters", llvm::json::Array{" ", ","}}}},
                      {"semanticTokensProvider",
                       llvm::json::Object{
                           {"legend",
@@ -723,6 +726,13 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
       transport.reply(
           id, llvm::json::Object{
                   {"changes", llvm::json::Object{{uri, std::move(array)}}}});
+    });
+    return;
+  }
+  if (method == "textDocument/signatureHelp") {
+    positionRequest([](MLIRDocument &document, const llvm::lsp::Position &p) {
+      std::optional<llvm::lsp::SignatureHelp> help = document.signatureHelp(p);
+      return help ? own(toJSON(*help)) : Value(nullptr);
     });
     return;
   }

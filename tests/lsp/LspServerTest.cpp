@@ -839,6 +839,47 @@ TEST(LspServer, FormattingReprintsOrSaysWhyNot) {
             llvm::StringRef::npos);
 }
 
+TEST(LspServer, SignatureHelpAndOpDocsFromODS) {
+  LspClient client(TESSERA_LSP_PATH);
+  initialize(client, Object{{"pipelineDiagnostics", "off"}});
+  // The line being typed does not parse yet.
+  open(client, kURI,
+       "func.func @f(%a: f32) -> f32 {\n"
+       "  %0 = arith.addf %a, \n"
+       "  return %a : f32\n"
+       "}\n");
+  auto help = [&](int line, int character) {
+    return client.call("textDocument/signatureHelp",
+                       position(kURI, line, character));
+  };
+  Value second = help(1, 22);
+  const Object *result = second.getAsObject();
+  ASSERT_TRUE(result) << show(second);
+  const Object &signature = *(*result->getArray("signatures"))[0].getAsObject();
+  EXPECT_EQ(signature.getString("label"),
+            "arith.addf lhs: FloatLike, rhs: FloatLike");
+  EXPECT_EQ(signature.getString("documentation"),
+            "floating point addition operation");
+  EXPECT_EQ(result->getInteger("activeParameter"), 1);
+  Value first = help(1, 19);
+  ASSERT_TRUE(first.getAsObject()) << show(first);
+  EXPECT_EQ(first.getAsObject()->getInteger("activeParameter"), 0);
+  // Nowhere near an op.
+  EXPECT_EQ(show(help(0, 3)), "null");
+
+  // Hover on an op name carries its ODS summary and arguments.
+  open(client, "file:///test/b.mlir", kDocument);
+  std::string opHover = hoverText(
+      client.call("textDocument/hover", position("file:///test/b.mlir", 1, 9)));
+  EXPECT_NE(opHover.find("floating point addition operation"),
+            std::string::npos)
+      << opHover;
+  EXPECT_NE(opHover.find("operands: lhs: FloatLike, rhs: FloatLike"),
+            std::string::npos)
+      << opHover;
+  EXPECT_NE(opHover.find("attributes: fastmath"), std::string::npos) << opHover;
+}
+
 TEST(LspServer, ExitWithoutShutdownIsAnError) {
   LspClient client(TESSERA_LSP_PATH);
   initialize(client);
