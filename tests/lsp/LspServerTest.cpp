@@ -880,6 +880,59 @@ TEST(LspServer, SignatureHelpAndOpDocsFromODS) {
   EXPECT_NE(opHover.find("attributes: fastmath"), std::string::npos) << opHover;
 }
 
+TEST(LspServer, NestedSymbolReferencesResolvePartByPart) {
+  LspClient client(TESSERA_LSP_PATH);
+  initialize(client, Object{{"pipelineDiagnostics", "off"}});
+  const char *document =
+      "hal.executable private @ex {\n" // 0
+      "  hal.executable.variant public @cpu target(<\"llvm-cpu\", "
+      "\"embedded-elf-x86_64\", {}>) {\n" // 1
+      "    hal.executable.export public @entry ordinal(0) "
+      "layout(<push_constants = 0, sets = [<0, bindings = [<0, "
+      "storage_buffer>]>]>) count(%d: !hal.device) -> (index, index, "
+      "index) {\n"                                              // 2
+      "      %c1 = arith.constant 1 : index\n"                  // 3
+      "      hal.return %c1, %c1, %c1 : index, index, index\n"  // 4
+      "    }\n"                                                 // 5
+      "    builtin.module {\n"                                  // 6
+      "      func.func @entry() {\n"                            // 7
+      "        return\n"                                        // 8
+      "      }\n"                                               // 9
+      "    }\n"                                                 // 10
+      "  }\n"                                                   // 11
+      "}\n"                                                     // 12
+      "func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {\n" // 13
+      "  %0 = flow.dispatch @ex::@cpu::@entry(%x) : (tensor<4xf32>) -> "
+      "%x\n"                          // 14
+      "  return %0 : tensor<4xf32>\n" // 15
+      "}\n";
+  open(client, kURI, document);
+  Object published = diagnosticsFor(client, kURI, 1);
+  ASSERT_TRUE(published.getArray("diagnostics")->empty())
+      << show(Value(Object(published)));
+  auto definitionAt = [&](int character) {
+    Value result =
+        client.call("textDocument/definition", position(kURI, 14, character));
+    return result.getAsArray() && !result.getAsArray()->empty()
+               ? rangeStart((*result.getAsArray())[0])
+               : show(result);
+  };
+  // "  %0 = flow.dispatch @ex::@cpu::@entry": @ex at 21, @cpu at 26,
+  // @entry at 32.
+  EXPECT_EQ(definitionAt(22), "0:23");
+  EXPECT_EQ(definitionAt(27), "1:32");
+  EXPECT_EQ(definitionAt(33), "2:33");
+  // The export's references include the dispatch site.
+  Object params = position(kURI, 2, 34);
+  params["context"] = Object{{"includeDeclaration", true}};
+  Value references = client.call("textDocument/references", std::move(params));
+  ASSERT_TRUE(references.getAsArray()) << show(references);
+  std::set<std::string> starts;
+  for (const Value &reference : *references.getAsArray())
+    starts.insert(rangeStart(reference));
+  EXPECT_TRUE(starts.count("14:32")) << show(references);
+}
+
 TEST(LspServer, ExitWithoutShutdownIsAnError) {
   LspClient client(TESSERA_LSP_PATH);
   initialize(client);
