@@ -926,6 +926,177 @@ MLIRDocument::signatureHelp(const lsp::Position &position) {
   return help;
 }
 
+std::optional<std::vector<lsp::Diagnostic>>
+MLIRDocument::diagnoseEditedFunction(const DialectRegistry &registry,
+                                     StringRef newText) const {
+  if (chunks.size() != 1 || !chunks.front()->parsed)
+    return std::nullopt;
+  // The ops are only read; Block's iteration is not const.
+  DocumentChunk &chunk = *chunks.front();
+  StringRef oldText = text;
+  if (newText.contains("// -----"))
+    return std::nullopt;
+  // The edited byte range: what the common prefix and suffix leave.
+  size_t prefix = 0, limit = std::min(oldText.size(), newText.size());
+  while (prefix < limit && oldText[prefix] == newText[prefix])
+    ++prefix;
+  size_t suffix = 0;
+  while (suffix < limit - prefix && oldText[oldText.size() - 1 - suffix] ==
+                                        newText[newText.size() - 1 - suffix])
+    ++suffix;
+  size_t oldEditEnd = oldText.size() - suffix;
+  const char *base = chunkText(chunk).data();
+  // The top-level function holding the whole edit, and the preamble (the
+  // text before the first top-level op, where aliases are defined).
+  const AsmParserState::OperationDefinition *edited = nullptr;
+  size_t preambleEnd = StringRef::npos;
+  for (Operation &op : chunk.body) {
+    const auto *def = chunk.asmState.getOpDef(&op);
+    if (!def)
+      return std::nullopt;
+    size_t start = def->scopeLoc.Start.getPointer() - base;
+    size_t end = def->scopeLoc.End.getPointer() - base;
+    preambleEnd = std::min(preambleEnd, start);
+    if (start <= prefix && oldEditEnd <= end) {
+      if (!isa<FunctionOpInterface>(op) ||
+          !op.hasTrait<OpTrait::IsIsolatedFromAbove>())
+        return std::nullopt;
+      edited = def;
+    }
+  }
+  if (!edited)
+    return std::nullopt;
+  for (const auto &alias : chunk.asmState.getAttributeAliasDefs())
+    if (static_cast<size_t>(alias.definition.loc.Start.getPointer() - base) >=
+        preambleEnd)
+      return std::nullopt;
+  for (const auto &alias : chunk.asmState.getTypeAliasDefs())
+    if (static_cast<size_t>(alias.definition.loc.Start.getPointer() - base) >=
+        preambleEnd)
+      return std::nullopt;
+  // Whole lines: the function from the start of its line (only blanks may
+  // precede it there) to the end of its last line.
+  size_t opStart = edited->scopeLoc.Start.getPointer() - base;
+  size_t lineStart = oldText.rfind('\n', opStart);
+  lineStart = lineStart == StringRef::npos ? 0 : lineStart + 1;
+  if (!oldText.slice(lineStart, opStart).trim().empty())
+    return std::nullopt;
+  size_t oldOpEnd = edited->scopeLoc.End.getPointer() - base;
+  size_t newOpEnd = oldOpEnd + newText.size() - oldText.size();
+  if (newOpEnd > newText.size() || newOpEnd < prefix)
+    return std::nullopt;
+  size_t preambleLineEnd = oldText.rfind('\n', preambleEnd);
+  StringRef preamble = preambleLineEnd == StringRef::npos
+                           ? StringRef()
+                           : oldText.take_front(preambleLineEnd + 1);
+  if (preamble.size() > lineStart)
+    return std::nullopt;
+  StringRef function = newText.slice(lineStart, newOpEnd);
+  int opLine = std::count(oldText.begin(), oldText.begin() + lineStart, '\n');
+  int oldLastLine = opLine + std::count(oldText.begin() + lineStart,
+                                        oldText.begin() + oldOpEnd, '\n');
+  int lineDelta =
+      static_cast<int>(std::count(newText.begin(), newText.end(), '\n')) -
+      static_cast<int>(std::count(oldText.begin(), oldText.end(), '\n'));
+  int preambleLines = std::count(preamble.begin(), preamble.end(), '\n');
+
+  // Parse and verify the function alone.
+  MLIRContext scratch(registry, MLIRContext::Threading::DISABLED);
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(
+                                   (preamble + function).str(), uri.file()),
+                               llvm::SMLoc());
+  std::vector<lsp::Diagnostic> result;
+  bool outsideTheFunction = false;
+  auto newLine = [&](int documentLine) {
+    StringRef rest = newText;
+    for (int i = 0; i < documentLine && !rest.empty(); ++i)
+      rest = rest.split('\n').second;
+    return rest.take_until([](char c) { return c == '\n'; });
+  };
+  auto convert = [&](Location loc) -> std::optional<lsp::Range> {
+    std::optional<lsp::Range> range;
+    loc->walk([&](Location inner) {
+      auto file = dyn_cast<FileLineColLoc>(inner);
+      if (!file || file.getFilename() != uri.file())
+        return WalkResult::advance();
+      int local = static_cast<int>(file.getLine()) - 1;
+      if (local < preambleLines) {
+        outsideTheFunction = true;
+        return WalkResult::interrupt();
+      }
+      int documentLine = opLine + local - preambleLines;
+      StringRef content = newLine(documentLine);
+      size_t column = file.getColumn() > 0 ? file.getColumn() - 1 : 0;
+      size_t end = column;
+      while (end < content.size() && !llvm::isSpace(content[end]))
+        ++end;
+      range = lsp::Range(
+          lsp::Position(documentLine, byteToUtf16Column(content, column)),
+          lsp::Position(documentLine, byteToUtf16Column(content, end)));
+      return WalkResult::interrupt();
+    });
+    return range;
+  };
+  std::string category = "parse";
+  ScopedDiagnosticHandler handler(&scratch, [&](Diagnostic &diag) {
+    lsp::Diagnostic lspDiag;
+    lspDiag.source = "tessera";
+    lspDiag.category = category;
+    lspDiag.severity = toSeverity(diag.getSeverity());
+    lspDiag.message = diag.str();
+    auto range = convert(diag.getLocation());
+    if (!range) {
+      outsideTheFunction = true;
+      return success();
+    }
+    lspDiag.range = *range;
+    std::vector<lsp::DiagnosticRelatedInformation> related;
+    for (Diagnostic &note : diag.getNotes())
+      if (auto noteRange = convert(note.getLocation()))
+        related.emplace_back(lsp::Location{uri, *noteRange}, note.str());
+    if (!related.empty())
+      lspDiag.relatedInformation = std::move(related);
+    result.push_back(std::move(lspDiag));
+    return success();
+  });
+  Block block;
+  ParserConfig config(&scratch, /*verifyAfterParse=*/false);
+  bool parsed = succeeded(parseAsmSourceFile(sourceMgr, &block, config));
+  if (parsed) {
+    // Exactly one op: the function (an edit that splits it in two, or
+    // merges it with the next, goes the long way).
+    if (!llvm::hasSingleElement(block) ||
+        !isa<FunctionOpInterface>(block.front()))
+      return std::nullopt;
+    category = "verify";
+    (void)mlir::verify(&block.front());
+  }
+  block.clear();
+  if (outsideTheFunction)
+    return std::nullopt;
+  // As in the full analysis: a parse error stops the chunk there, and
+  // nothing of it is verified.
+  if (!parsed)
+    return result;
+  // The other diagnostics, moved past the edit.
+  for (const lsp::Diagnostic &diag : diagnostics) {
+    int line = diag.range.start.line;
+    if (line >= opLine && line <= oldLastLine)
+      continue;
+    lsp::Diagnostic moved = diag;
+    if (line > oldLastLine) {
+      moved.range.start.line += lineDelta;
+      moved.range.end.line += lineDelta;
+    }
+    result.push_back(std::move(moved));
+  }
+  llvm::stable_sort(result, [](const auto &a, const auto &b) {
+    return a.range.start < b.range.start;
+  });
+  return result;
+}
+
 llvm::Expected<std::string> MLIRDocument::format() {
   // Comments (other than the split markers) would be lost.
   for (size_t line = 0; line < lineStarts.size(); ++line) {

@@ -147,6 +147,16 @@ public:
   /// works while the line does not parse yet).
   std::optional<lsp::SignatureHelp> signatureHelp(const lsp::Position &pos);
 
+  /// The diagnostics of `newText`, a later version of this document, when
+  /// the edits since lie inside one top-level function: that function is
+  /// parsed and verified alone (after the aliases it may use) and the other
+  /// diagnostics are this version's, moved by the lines the edit added.
+  /// Sound because each top-level op verifies on its own; nullopt when the
+  /// edit is anywhere else (the full analysis then follows as usual).
+  std::optional<std::vector<lsp::Diagnostic>>
+  diagnoseEditedFunction(const mlir::DialectRegistry &registry,
+                         llvm::StringRef newText) const;
+
   /// The document as bytecode (one chunk that parses), or why not.
   llvm::Expected<std::string> toBytecode();
 

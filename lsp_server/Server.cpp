@@ -1164,8 +1164,21 @@ void Server::analyze(const std::string &uri, std::string text,
     return;
   }
   auto start = std::chrono::steady_clock::now();
+  std::shared_ptr<MLIRDocument> previous = analyses.lookup(uri);
+  // An edit inside one function: its diagnostics first, from that function
+  // alone; the full analysis follows and publishes again.
+  if (previous)
+    if (auto quick = previous->diagnoseEditedFunction(registry, text)) {
+      llvm::json::Array list;
+      for (const llvm::lsp::Diagnostic &diagnostic : *quick)
+        list.push_back(own(toJSON(diagnostic)));
+      transport.notify("textDocument/publishDiagnostics",
+                       llvm::json::Object{{"uri", uri},
+                                          {"version", version},
+                                          {"diagnostics", std::move(list)}});
+    }
   auto document = std::make_shared<MLIRDocument>(registry, *parsedURI, text,
-                                                 version, analyses.lookup(uri));
+                                                 version, previous);
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - start);
   {

@@ -933,6 +933,54 @@ TEST(LspServer, NestedSymbolReferencesResolvePartByPart) {
   EXPECT_TRUE(starts.count("14:32")) << show(references);
 }
 
+std::set<std::string> diagnosticSet(const Object &params) {
+  std::set<std::string> result;
+  for (const Value &d : *params.getArray("diagnostics"))
+    result.insert(rangeStart(d) + " " +
+                  d.getAsObject()->getString("message")->str());
+  return result;
+}
+
+TEST(LspServer, AnEditInsideOneFunctionIsDiagnosedFromThatFunctionAlone) {
+  LspClient client(TESSERA_LSP_PATH);
+  initialize(client, Object{{"pipelineDiagnostics", "off"}});
+  const char *document = "func.func @a(%x: i32) -> i32 {\n"
+                         "  return %x : i32\n"
+                         "}\n"
+                         "func.func @b(%x: i32) -> i64 {\n"
+                         "  return %x : i32\n"
+                         "}\n";
+  open(client, kURI, document);
+  Object first = diagnosticsFor(client, kURI, 1);
+  ASSERT_EQ(diagnosticSet(first).size(), 1u);
+  EXPECT_EQ(diagnosticSet(first).begin()->substr(0, 4), "4:2 ");
+  // A verifier error inside @a, one line longer (it parses): @a's new
+  // error and @b's, moved down by a line, from the quick publication and
+  // from the full analysis alike.
+  client.notify("textDocument/didChange",
+                insertAt(kURI, 2, 1,
+                         "  %y = arith.addi %x, %x : i32\n"
+                         "  func.return %y : i32\n"));
+  Object quick = diagnosticsFor(client, kURI, 2);
+  Object full = diagnosticsFor(client, kURI, 2);
+  EXPECT_EQ(diagnosticSet(quick), diagnosticSet(full));
+  std::set<std::string> lines;
+  for (const std::string &entry : diagnosticSet(quick))
+    lines.insert(entry.substr(0, entry.find(' ')));
+  EXPECT_EQ(lines, (std::set<std::string>{"2:2", "6:2"}))
+      << show(Value(Object(quick)));
+
+  // A parse error in @a: the chunk stops there, so only it is reported, by
+  // both paths.
+  client.notify("textDocument/didChange",
+                insertAt(kURI, 3, 1, "  %w = arith.addi %x, %x : i64\n"));
+  Object quick3 = diagnosticsFor(client, kURI, 3);
+  Object full3 = diagnosticsFor(client, kURI, 3);
+  EXPECT_EQ(diagnosticSet(quick3), diagnosticSet(full3));
+  ASSERT_EQ(diagnosticSet(quick3).size(), 1u) << show(Value(Object(quick3)));
+  EXPECT_EQ(diagnosticSet(quick3).begin()->substr(0, 5), "1:18 ");
+}
+
 TEST(LspServer, ExitWithoutShutdownIsAnError) {
   LspClient client(TESSERA_LSP_PATH);
   initialize(client);
