@@ -15,7 +15,9 @@
 #include "llvm/Support/LSP/Protocol.h"
 
 #include <cstdint>
+#include <cstdio>
 #include <memory>
+#include <set>
 #include <string>
 
 using namespace tessera::lsp;
@@ -78,10 +80,32 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     change.text = insertion;
     if (llvm::failed(change.applyTo(contents)))
       continue; // The server ignores edits that do not fit.
+    // The quick diagnostics of an edit inside one function must be those
+    // of the full analysis (a differential check).
+    auto quick = document->diagnoseEditedFunction(registry(), contents);
     // Each version knows the one before: broken chunks answer from the
     // last good one.
     document = std::make_shared<MLIRDocument>(registry(), *uri, contents,
                                               ++version, document);
+    if (quick) {
+      auto key = [](const llvm::lsp::Diagnostic &d) {
+        return std::to_string(d.range.start.line) + ":" +
+               std::to_string(d.range.start.character) + " " + d.message;
+      };
+      std::multiset<std::string> quickSet, fullSet;
+      for (const auto &d : *quick)
+        quickSet.insert(key(d));
+      for (const auto &d : document->getDiagnostics())
+        fullSet.insert(key(d));
+      if (quickSet != fullSet) {
+        fprintf(stderr, "quick and full diagnostics differ\n");
+        for (const auto &d : quickSet)
+          fprintf(stderr, "  quick: %s\n", d.c_str());
+        for (const auto &d : fullSet)
+          fprintf(stderr, "  full:  %s\n", d.c_str());
+        __builtin_trap();
+      }
+    }
     query(*document, line, column);
     query(*document, line + 1, 0);
   }
