@@ -104,12 +104,10 @@ lsp::SymbolKind symbolKindOf(Operation *op) {
 MLIRDocument::MLIRDocument(const DialectRegistry &registry,
                            const lsp::URIForFile &uri, StringRef documentText,
                            int64_t version,
-                           std::shared_ptr<MLIRDocument> previous)
-    : context(std::make_unique<MLIRContext>(registry,
-                                            MLIRContext::Threading::DISABLED)),
+                           std::shared_ptr<MLIRDocument> previous,
+                           std::unique_ptr<MLIRContext> prepared)
+    : context(prepared ? std::move(prepared) : prepareContext(registry, {})),
       uri(uri), text(documentText.str()), version(version) {
-  // One pool for every version's context (a context would make its own).
-  context->setThreadPool(analysisThreadPool());
   lineStarts.push_back(0);
   for (size_t i = 0; i < text.size(); ++i)
     if (text[i] == '\n')
@@ -143,6 +141,25 @@ MLIRDocument::MLIRDocument(const DialectRegistry &registry,
   llvm::stable_sort(diagnostics, [](const auto &a, const auto &b) {
     return a.range.start < b.range.start;
   });
+}
+
+std::unique_ptr<MLIRContext>
+MLIRDocument::prepareContext(const DialectRegistry &registry,
+                             ArrayRef<std::string> dialects) {
+  auto context =
+      std::make_unique<MLIRContext>(registry, MLIRContext::Threading::DISABLED);
+  // One pool for every version's context (a context would make its own).
+  context->setThreadPool(analysisThreadPool());
+  for (const std::string &name : dialects)
+    (void)context->getOrLoadDialect(name);
+  return context;
+}
+
+std::vector<std::string> MLIRDocument::getLoadedDialects() const {
+  std::vector<std::string> names;
+  for (Dialect *dialect : context->getLoadedDialects())
+    names.push_back(dialect->getNamespace().str());
+  return names;
 }
 
 StringRef MLIRDocument::chunkText(const DocumentChunk &chunk) const {

@@ -94,11 +94,22 @@ public:
   /// a version are freed with it (a shared context only ever grows).
   /// `previous` is the analysis of the version before: chunks that do not
   /// parse answer from its last good version of them.
+  /// `prepared`, when given, is a context from prepareContext (its
+  /// dialects already loaded, which is most of a small file's analysis).
   MLIRDocument(const mlir::DialectRegistry &registry,
                const lsp::URIForFile &uri, llvm::StringRef text,
                int64_t version,
-               std::shared_ptr<MLIRDocument> previous = nullptr);
+               std::shared_ptr<MLIRDocument> previous = nullptr,
+               std::unique_ptr<mlir::MLIRContext> prepared = nullptr);
   ~MLIRDocument();
+
+  /// A context for a later version: the analysis thread pool set and
+  /// `dialects` loaded (prepared while the server is idle).
+  static std::unique_ptr<mlir::MLIRContext>
+  prepareContext(const mlir::DialectRegistry &registry,
+                 llvm::ArrayRef<std::string> dialects);
+  /// The dialects this version's IR loaded.
+  std::vector<std::string> getLoadedDialects() const;
 
   const lsp::URIForFile &getURI() const { return uri; }
   int64_t getVersion() const { return version; }

@@ -198,6 +198,12 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
   log(LogLevel::Verbose, "<-- " + method.str() + "(" + idKey(id) + ")");
   if (method == "initialize") {
     initialized = true;
+    // The first document's context, with the dialects Tessera's programs
+    // use, while the client is still setting up.
+    queue.post([this] {
+      prepareSpareContext({"builtin", "func", "arith", "tensor", "linalg",
+                           "math", "scf", "memref", "flow", "hal"});
+    });
     if (const llvm::json::Object *object = params.getAsObject()) {
       if (auto root = object->getString("rootUri")) {
         if (auto parsed = llvm::lsp::URIForFile::fromURI(*root))
@@ -1177,8 +1183,8 @@ void Server::analyze(const std::string &uri, std::string text,
                                           {"version", version},
                                           {"diagnostics", std::move(list)}});
     }
-  auto document = std::make_shared<MLIRDocument>(registry, *parsedURI, text,
-                                                 version, previous);
+  auto document = std::make_shared<MLIRDocument>(
+      registry, *parsedURI, text, version, previous, std::move(spareContext));
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - start);
   {
@@ -1190,8 +1196,20 @@ void Server::analyze(const std::string &uri, std::string text,
   }
   analyses[uri] = document;
   publish(uri);
+  // The next version's context, after what is urgent: loading dialects is
+  // most of a small file's analysis; a large file's needs no head start
+  // and its peak memory no extra context.
+  if (document->getText().size() < (1u << 20))
+    queue.post([this, dialects = document->getLoadedDialects()] {
+      prepareSpareContext(dialects);
+    });
   if (configFor(parsedURI->file()).trigger == PipelineConfig::Trigger::Idle)
     submitPipeline(uri);
+}
+
+void Server::prepareSpareContext(std::vector<std::string> dialects) {
+  if (!spareContext)
+    spareContext = MLIRDocument::prepareContext(registry, dialects);
 }
 
 void Server::submitPipeline(const std::string &uri) {

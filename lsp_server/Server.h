@@ -110,6 +110,10 @@ private:
     std::vector<mlir::tessera::DispatchInfo> dispatches;
   };
   llvm::StringMap<PipelineResult> pipelineResults;
+  /// A context prepared while idle for the next analysis, with the dialects
+  /// the last one used.
+  std::unique_ptr<mlir::MLIRContext> spareContext;
+  void prepareSpareContext(std::vector<std::string> dialects);
 
   std::unique_ptr<PipelineDiagnostics> pipeline;
 
