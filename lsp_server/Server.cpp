@@ -285,22 +285,22 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
     return;
   }
 
-  auto positionRequest =
-      [&](std::function<Value(MLIRDocument &, const llvm::lsp::Position &)>
-              answer) {
-        auto parsed =
-            parseParams<llvm::lsp::TextDocumentPositionParams>(params, method);
-        if (!parsed) {
-          transport.replyError(id, InvalidParams,
-                               llvm::toString(parsed.takeError()));
-          return;
-        }
-        llvm::lsp::Position position = parsed->position;
-        postDocumentRequest(id, parsed->textDocument.uri.uri().str(),
-                            [answer, position](MLIRDocument &document) {
-                              return answer(document, position);
-                            });
-      };
+  auto positionRequest = [&](std::function<llvm::Expected<Value>(
+                                 MLIRDocument &, const llvm::lsp::Position &)>
+                                 answer) {
+    auto parsed =
+        parseParams<llvm::lsp::TextDocumentPositionParams>(params, method);
+    if (!parsed) {
+      transport.replyError(id, InvalidParams,
+                           llvm::toString(parsed.takeError()));
+      return;
+    }
+    llvm::lsp::Position position = parsed->position;
+    postDocumentRequest(id, parsed->textDocument.uri.uri().str(),
+                        [answer, position](MLIRDocument &document) {
+                          return answer(document, position);
+                        });
+  };
 
   if (method == "textDocument/hover") {
     positionRequest([](MLIRDocument &document, const llvm::lsp::Position &p) {
@@ -309,55 +309,33 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
     });
     return;
   }
-  auto documentRequest = [&](std::function<Value(MLIRDocument &)> answer) {
-    auto parsed = parseParams<llvm::lsp::DocumentSymbolParams>(params, method);
-    if (!parsed) {
-      transport.replyError(id, InvalidParams,
-                           llvm::toString(parsed.takeError()));
-      return;
-    }
-    postDocumentRequest(id, parsed->textDocument.uri.uri().str(),
-                        std::move(answer));
-  };
+  auto documentRequest =
+      [&](std::function<llvm::Expected<Value>(MLIRDocument &)> answer) {
+        auto parsed =
+            parseParams<llvm::lsp::DocumentSymbolParams>(params, method);
+        if (!parsed) {
+          transport.replyError(id, InvalidParams,
+                               llvm::toString(parsed.takeError()));
+          return;
+        }
+        postDocumentRequest(id, parsed->textDocument.uri.uri().str(),
+                            std::move(answer));
+      };
   if (method == "textDocument/formatting") {
-    auto parsed = parseParams<llvm::lsp::DocumentSymbolParams>(params, method);
-    if (!parsed) {
-      transport.replyError(id, InvalidParams,
-                           llvm::toString(parsed.takeError()));
-      return;
-    }
-    std::string uri = parsed->textDocument.uri.uri().str();
-    std::string key = idKey(id);
-    {
-      std::lock_guard<std::mutex> lock(requestsMutex);
-      pendingRequests.insert(key);
-    }
-    queue.expedite("analyze:" + uri);
-    queue.post([this, id, key, uri] {
-      if (finishRequest(key)) {
-        transport.replyError(id, RequestCancelled, "the request was cancelled");
-        return;
-      }
-      auto it = analyses.find(uri);
-      if (it == analyses.end()) {
-        transport.replyError(id, InvalidParams,
-                             "no open document with the uri " + uri);
-        return;
-      }
-      auto formatted = it->second->format();
-      if (!formatted) {
-        // -32803: RequestFailed, with the reason for the user.
-        transport.replyError(id, -32803, llvm::toString(formatted.takeError()));
-        return;
-      }
-      int lines = std::count(it->second->getText().begin(),
-                             it->second->getText().end(), '\n') +
+    documentRequest([](MLIRDocument &document) -> llvm::Expected<Value> {
+      auto formatted = document.format();
+      if (!formatted)
+        // RequestFailed, with the reason for the user.
+        return llvm::make_error<llvm::lsp::LSPError>(
+            llvm::toString(formatted.takeError()),
+            llvm::lsp::ErrorCode::RequestFailed);
+      int lines = std::count(document.getText().begin(),
+                             document.getText().end(), '\n') +
                   1;
       llvm::lsp::Range whole(llvm::lsp::Position(0, 0),
                              llvm::lsp::Position(lines, 0));
-      transport.reply(
-          id, llvm::json::Array{llvm::json::Object{
-                  {"range", own(toJSON(whole))}, {"newText", *formatted}}});
+      return Value(llvm::json::Array{llvm::json::Object{
+          {"range", own(toJSON(whole))}, {"newText", *formatted}}});
     });
     return;
   }
@@ -366,17 +344,8 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
     std::string query =
         object ? object->getString("query").value_or("").str() : "";
     std::string root = workspaceRoot;
-    std::string key = idKey(id);
-    {
-      std::lock_guard<std::mutex> lock(requestsMutex);
-      pendingRequests.insert(key);
-    }
     // On the worker: the open documents' analyses are there.
-    queue.post([this, id, key, query, root] {
-      if (finishRequest(key)) {
-        transport.replyError(id, RequestCancelled, "the request was cancelled");
-        return;
-      }
+    postWorkerRequest(id, [this, query, root]() -> llvm::Expected<Value> {
       llvm::json::Array symbols;
       std::set<std::string> openFiles;
       auto add = [&](llvm::StringRef name, int kind, const std::string &uri,
@@ -433,23 +402,16 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
                 symbol.opName);
           }
         }
-      transport.reply(id, Value(std::move(symbols)));
+      return Value(std::move(symbols));
     });
     return;
   }
   if (method == "textDocument/inlayHint") {
     // From the pipeline's last compile of this very version: the dispatch
     // each op went into and, for constant workloads, the workgroup count.
-    auto parsed = parseParams<llvm::lsp::DocumentSymbolParams>(params, method);
-    if (!parsed) {
-      transport.replyError(id, InvalidParams,
-                           llvm::toString(parsed.takeError()));
-      return;
-    }
-    std::string uri = parsed->textDocument.uri.uri().str();
-    postDocumentRequest(id, uri, [this, uri](MLIRDocument &document) {
+    documentRequest([this](MLIRDocument &document) {
       llvm::json::Array hints;
-      auto result = pipelineResults.find(uri);
+      auto result = pipelineResults.find(document.getURI().uri());
       if (result == pipelineResults.end() ||
           result->second.version != document.getVersion())
         return Value(std::move(hints));
@@ -580,33 +542,14 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
       transport.replyError(id, InvalidParams, "convertToBytecode needs uri");
       return;
     }
-    std::string key = idKey(id);
-    {
-      std::lock_guard<std::mutex> lock(requestsMutex);
-      pendingRequests.insert(key);
-    }
-    std::string documentUri = uri->str();
-    queue.expedite("analyze:" + documentUri);
-    queue.post([this, id, key, documentUri] {
-      if (finishRequest(key)) {
-        transport.replyError(id, RequestCancelled, "the request was cancelled");
-        return;
-      }
-      auto it = analyses.find(documentUri);
-      if (it == analyses.end()) {
-        transport.replyError(id, InvalidParams,
-                             "no open document with the uri " + documentUri);
-        return;
-      }
-      auto bytes = it->second->toBytecode();
-      if (!bytes) {
-        transport.replyError(id, InternalError,
-                             llvm::toString(bytes.takeError()));
-        return;
-      }
-      transport.reply(
-          id, llvm::json::Object{{"output", llvm::encodeBase64(*bytes)}});
-    });
+    postDocumentRequest(
+        id, uri->str(), [](MLIRDocument &document) -> llvm::Expected<Value> {
+          auto bytes = document.toBytecode();
+          if (!bytes)
+            return bytes.takeError();
+          return Value(
+              llvm::json::Object{{"output", llvm::encodeBase64(*bytes)}});
+        });
     return;
   }
   if (method == "mlir/convertFromBytecode") {
@@ -649,40 +592,26 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
     return;
   }
   if (method == "textDocument/semanticTokens/full") {
-    auto parsed = parseParams<llvm::lsp::DocumentSymbolParams>(params, method);
-    if (!parsed) {
-      transport.replyError(id, InvalidParams,
-                           llvm::toString(parsed.takeError()));
-      return;
-    }
-    postDocumentRequest(
-        id, parsed->textDocument.uri.uri().str(), [](MLIRDocument &document) {
-          llvm::json::Array data;
-          for (int value : document.semanticTokens())
-            data.push_back(value);
-          return Value(llvm::json::Object{{"data", std::move(data)}});
-        });
+    documentRequest([](MLIRDocument &document) {
+      llvm::json::Array data;
+      for (int value : document.semanticTokens())
+        data.push_back(value);
+      return Value(llvm::json::Object{{"data", std::move(data)}});
+    });
     return;
   }
   if (method == "textDocument/foldingRange") {
-    auto parsed = parseParams<llvm::lsp::DocumentSymbolParams>(params, method);
-    if (!parsed) {
-      transport.replyError(id, InvalidParams,
-                           llvm::toString(parsed.takeError()));
-      return;
-    }
-    postDocumentRequest(
-        id, parsed->textDocument.uri.uri().str(), [](MLIRDocument &document) {
-          llvm::json::Array ranges;
-          for (const auto &range : document.foldingRanges()) {
-            llvm::json::Object object{{"startLine", range.startLine},
-                                      {"endLine", range.endLine}};
-            if (!range.kind.empty())
-              object["kind"] = range.kind;
-            ranges.push_back(std::move(object));
-          }
-          return Value(std::move(ranges));
-        });
+    documentRequest([](MLIRDocument &document) {
+      llvm::json::Array ranges;
+      for (const auto &range : document.foldingRanges()) {
+        llvm::json::Object object{{"startLine", range.startLine},
+                                  {"endLine", range.endLine}};
+        if (!range.kind.empty())
+          object["kind"] = range.kind;
+        ranges.push_back(std::move(object));
+      }
+      return Value(std::move(ranges));
+    });
     return;
   }
   if (method == "textDocument/rename") {
@@ -701,38 +630,20 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
     std::string uri = parsed->textDocument.uri.uri().str();
     llvm::lsp::Position position = parsed->position;
     std::string name = newName->str();
-    // Answered here rather than through postDocumentRequest: a refusal is
-    // an error reply.
-    std::string key = idKey(id);
-    {
-      std::lock_guard<std::mutex> lock(requestsMutex);
-      pendingRequests.insert(key);
-    }
-    queue.expedite("analyze:" + uri);
-    queue.post([this, id, uri, key, position, name] {
-      if (finishRequest(key)) {
-        transport.replyError(id, RequestCancelled, "the request was cancelled");
-        return;
-      }
-      auto it = analyses.find(uri);
-      if (it == analyses.end()) {
-        transport.replyError(id, InvalidParams,
-                             "no open document with the uri " + uri);
-        return;
-      }
-      auto edits = it->second->rename(position, name);
-      if (!edits) {
-        transport.replyError(id, InvalidParams,
-                             llvm::toString(edits.takeError()));
-        return;
-      }
-      llvm::json::Array array;
-      for (const llvm::lsp::TextEdit &edit : *edits)
-        array.push_back(own(toJSON(edit)));
-      transport.reply(
-          id, llvm::json::Object{
-                  {"changes", llvm::json::Object{{uri, std::move(array)}}}});
-    });
+    postDocumentRequest(
+        id, uri,
+        [uri, position, name](MLIRDocument &document) -> llvm::Expected<Value> {
+          auto edits = document.rename(position, name);
+          if (!edits)
+            return llvm::make_error<llvm::lsp::LSPError>(
+                llvm::toString(edits.takeError()),
+                llvm::lsp::ErrorCode::InvalidParams);
+          llvm::json::Array array;
+          for (const llvm::lsp::TextEdit &edit : *edits)
+            array.push_back(own(toJSON(edit)));
+          return Value(llvm::json::Object{
+              {"changes", llvm::json::Object{{uri, std::move(array)}}}});
+        });
     return;
   }
   if (method == "textDocument/signatureHelp") {
@@ -770,19 +681,12 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
     return;
   }
   if (method == "textDocument/documentSymbol") {
-    auto parsed = parseParams<llvm::lsp::DocumentSymbolParams>(params, method);
-    if (!parsed) {
-      transport.replyError(id, InvalidParams,
-                           llvm::toString(parsed.takeError()));
-      return;
-    }
-    postDocumentRequest(id, parsed->textDocument.uri.uri().str(),
-                        [](MLIRDocument &document) {
-                          llvm::json::Array symbols;
-                          for (auto &symbol : document.documentSymbols())
-                            symbols.push_back(own(toJSON(symbol)));
-                          return Value(std::move(symbols));
-                        });
+    documentRequest([](MLIRDocument &document) {
+      llvm::json::Array symbols;
+      for (auto &symbol : document.documentSymbols())
+        symbols.push_back(own(toJSON(symbol)));
+      return Value(std::move(symbols));
+    });
     return;
   }
   if (method == "tessera/compile") {
@@ -841,11 +745,7 @@ void Server::handleCompileRequest(const Value &id, const Value &params) {
   std::optional<Value> token;
   if (const Value *given = object->get("workDoneToken"))
     token = *given;
-  std::string key = idKey(id);
-  {
-    std::lock_guard<std::mutex> lock(requestsMutex);
-    pendingRequests.insert(key);
-  }
+  std::string key = beginRequest(id);
   passRequests.runInBackground([this, id, key, token, text,
                                 file = parsedURI->file().str(),
                                 path = path.str().str(), pipelineConfig] {
@@ -912,6 +812,13 @@ void Server::handleCompileRequest(const Value &id, const Value &params) {
   });
 }
 
+std::string Server::beginRequest(const Value &id) {
+  std::string key = idKey(id);
+  std::lock_guard<std::mutex> lock(requestsMutex);
+  pendingRequests.insert(key);
+  return key;
+}
+
 bool Server::finishRequest(const std::string &key) {
   std::lock_guard<std::mutex> lock(requestsMutex);
   pendingRequests.erase(key);
@@ -961,11 +868,7 @@ void Server::handlePassRequest(llvm::StringRef method, const Value &id,
     text = it->second.text;
     version = it->second.version;
   }
-  std::string key = idKey(id);
-  {
-    std::lock_guard<std::mutex> lock(requestsMutex);
-    pendingRequests.insert(key);
-  }
+  std::string key = beginRequest(id);
   bool wantsPasses = method == "tessera/passes";
   passRequests.runInBackground([this, id, key, uri = uri->str(),
                                 file = parsedURI->file().str(), text, version,
@@ -1248,33 +1151,49 @@ void Server::publish(const std::string &uri) {
                                       {"diagnostics", std::move(diagnostics)}});
 }
 
-void Server::postDocumentRequest(const Value &id, const std::string &uri,
-                                 std::function<Value(MLIRDocument &)> answer) {
-  std::string key = idKey(id);
-  {
-    std::lock_guard<std::mutex> lock(requestsMutex);
-    pendingRequests.insert(key);
-  }
-  queue.expedite("analyze:" + uri);
-  queue.post([this, id, uri, key, answer = std::move(answer)] {
-    bool cancelled;
-    {
-      std::lock_guard<std::mutex> lock(requestsMutex);
-      pendingRequests.erase(key);
-      cancelled = cancelledRequests.erase(key);
-    }
-    if (cancelled) {
+void Server::postWorkerRequest(const Value &id,
+                               std::function<llvm::Expected<Value>()> answer,
+                               const std::string &expediteURI) {
+  std::string key = beginRequest(id);
+  if (!expediteURI.empty())
+    queue.expedite("analyze:" + expediteURI);
+  queue.post([this, id, key, answer = std::move(answer)] {
+    if (finishRequest(key)) {
       transport.replyError(id, RequestCancelled, "the request was cancelled");
       return;
     }
-    auto it = analyses.find(uri);
-    if (it == analyses.end()) {
-      transport.replyError(id, InvalidParams,
-                           "no open document with the uri " + uri);
+    llvm::Expected<Value> result = answer();
+    if (result) {
+      transport.reply(id, std::move(*result));
       return;
     }
-    transport.reply(id, answer(*it->second));
+    int code = InternalError;
+    std::string message;
+    llvm::handleAllErrors(
+        result.takeError(),
+        [&](const llvm::lsp::LSPError &error) {
+          code = static_cast<int>(error.code);
+          message = error.message;
+        },
+        [&](const llvm::ErrorInfoBase &error) { message = error.message(); });
+    transport.replyError(id, code, message);
   });
+}
+
+void Server::postDocumentRequest(
+    const Value &id, const std::string &uri,
+    std::function<llvm::Expected<Value>(MLIRDocument &)> answer) {
+  postWorkerRequest(
+      id,
+      [this, uri, answer = std::move(answer)]() -> llvm::Expected<Value> {
+        auto it = analyses.find(uri);
+        if (it == analyses.end())
+          return llvm::make_error<llvm::lsp::LSPError>(
+              "no open document with the uri " + uri,
+              llvm::lsp::ErrorCode::InvalidParams);
+        return answer(*it->second);
+      },
+      uri);
 }
 
 } // namespace tessera::lsp

@@ -64,9 +64,16 @@ private:
 
   /// Posts a request on a document: it runs after the document's pending
   /// analysis, unless cancelled first.
+  void postDocumentRequest(
+      const llvm::json::Value &id, const std::string &uri,
+      std::function<llvm::Expected<llvm::json::Value>(MLIRDocument &)> answer);
+  /// Posts a request to the worker (its state: the analyses), answered
+  /// unless cancelled first. An error answer carries its LSP code when it
+  /// is an llvm::lsp::LSPError (InternalError otherwise).
   void
-  postDocumentRequest(const llvm::json::Value &id, const std::string &uri,
-                      std::function<llvm::json::Value(MLIRDocument &)> answer);
+  postWorkerRequest(const llvm::json::Value &id,
+                    std::function<llvm::Expected<llvm::json::Value>()> answer,
+                    const std::string &expediteURI = "");
 
   Transport &transport;
   ServerOptions options;
@@ -123,6 +130,8 @@ private:
   /// tessera/compile: writes the document's module, with $/progress.
   void handleCompileRequest(const llvm::json::Value &id,
                             const llvm::json::Value &params);
+  /// Records a request as pending (cancellable); returns its key.
+  std::string beginRequest(const llvm::json::Value &id);
   /// Takes `key` out of the pending requests; true when it was cancelled.
   bool finishRequest(const std::string &key);
   PassRequests passRequests;
