@@ -52,11 +52,7 @@ PassRequests::get(const std::string &uri, int64_t version,
     options.captureIR = true;
     options.afterPhase = [&](mlir::tessera::Phase phase,
                              mlir::ModuleOp module) {
-      if (phase == mlir::tessera::Phase::Flow)
-        mlir::tessera::collectDispatches(module, capture->dispatches);
-      else if (phase == mlir::tessera::Phase::Codegen ||
-               phase == mlir::tessera::Phase::Link)
-        mlir::tessera::addExports(module, capture->dispatches);
+      mlir::tessera::updateDispatchMap(phase, module, capture->dispatches);
     };
     (void)session.compile(options);
   }
@@ -72,20 +68,29 @@ void PassRequests::forget(const std::string &uri) {
   cache.erase(uri);
 }
 
+namespace {
+
+/// What both requests say about a pass.
+llvm::json::Object describe(const PassRecord &record) {
+  return llvm::json::Object{
+      {"index", record.index},           {"name", record.passName},
+      {"argument", record.passArgument}, {"phase", record.phase},
+      {"anchor", record.anchorOpName},   {"anchorSymbol", record.anchorSymbol},
+      {"changed", record.changed}};
+}
+
+} // namespace
+
 llvm::json::Value PassRequests::passesToJSON(const CapturedCompile &capture) {
   llvm::json::Array passes;
-  for (const PassRecord &record : capture.records)
-    passes.push_back(llvm::json::Object{{"index", record.index},
-                                        {"name", record.passName},
-                                        {"argument", record.passArgument},
-                                        {"phase", record.phase},
-                                        {"anchor", record.anchorOpName},
-                                        {"anchorSymbol", record.anchorSymbol},
-                                        {"nesting", record.nesting},
-                                        {"depth", record.depth},
-                                        {"ms", record.wallMs},
-                                        {"changed", record.changed},
-                                        {"failed", record.failed}});
+  for (const PassRecord &record : capture.records) {
+    llvm::json::Object pass = describe(record);
+    pass["nesting"] = record.nesting;
+    pass["depth"] = record.depth;
+    pass["ms"] = record.wallMs;
+    pass["failed"] = record.failed;
+    passes.push_back(std::move(pass));
+  }
   llvm::json::Array diagnostics;
   for (const mlir::tessera::Diagnostic &diag : capture.diagnostics)
     diagnostics.push_back(llvm::json::Object{
@@ -143,14 +148,8 @@ PassRequests::irAfterPassToJSON(const CapturedCompile &capture, int64_t index,
         std::to_string(capture.records.size()) + " passes)");
   const PassRecord &record = capture.records[index];
   std::string after = record.irAfter ? *record.irAfter : "";
-  llvm::json::Object result{{"index", index},
-                            {"name", record.passName},
-                            {"argument", record.passArgument},
-                            {"phase", record.phase},
-                            {"anchor", record.anchorOpName},
-                            {"anchorSymbol", record.anchorSymbol},
-                            {"changed", record.changed},
-                            {"ir", after}};
+  llvm::json::Object result = describe(record);
+  result["ir"] = after;
   if (diff) {
     // Before: the same anchor after its previous pass; the input for the
     // first pass on the module.

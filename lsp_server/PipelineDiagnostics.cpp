@@ -124,11 +124,7 @@ PipelineDiagnostics::compile(const PipelineJob &job) {
     std::vector<mlir::tessera::DispatchInfo> dispatches;
     options.afterPhase = [&](mlir::tessera::Phase phase,
                              mlir::ModuleOp module) {
-      if (phase == mlir::tessera::Phase::Flow)
-        mlir::tessera::collectDispatches(module, dispatches);
-      else if (phase == mlir::tessera::Phase::Codegen ||
-               phase == mlir::tessera::Phase::Link)
-        mlir::tessera::addExports(module, dispatches);
+      mlir::tessera::updateDispatchMap(phase, module, dispatches);
     };
     // A fresh session (and context) per compile: a crash leaves nothing
     // shared behind. One thread, so that the crash is caught on this one.

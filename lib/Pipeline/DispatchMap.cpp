@@ -119,6 +119,14 @@ void collectDispatches(ModuleOp module, std::vector<DispatchInfo> &dispatches) {
   });
 }
 
+void updateDispatchMap(Phase phase, ModuleOp module,
+                       std::vector<DispatchInfo> &dispatches) {
+  if (phase == Phase::Flow)
+    collectDispatches(module, dispatches);
+  else if (phase == Phase::Codegen || phase == Phase::Link)
+    addExports(module, dispatches);
+}
+
 void addExports(ModuleOp module, std::vector<DispatchInfo> &dispatches) {
   SymbolTableCollection symbols;
   unsigned index = 0;

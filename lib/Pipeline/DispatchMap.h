@@ -10,6 +10,8 @@
 #ifndef TESSERA_PIPELINE_DISPATCHMAP_H
 #define TESSERA_PIPELINE_DISPATCHMAP_H
 
+#include "Pipeline/Options.h"
+
 #include "mlir/IR/BuiltinOps.h"
 
 #include <array>
@@ -44,6 +46,12 @@ struct DispatchInfo {
   /// The workgroup count for a constant workload, after codegen.
   std::optional<std::array<int64_t, 3>> workgroups;
 };
+
+/// Reads the module after `phase`: collects the dispatches after flow,
+/// their exports after codegen and again after link (the final names).
+/// Meant for CompileOptions::afterPhase.
+void updateDispatchMap(Phase phase, ModuleOp module,
+                       std::vector<DispatchInfo> &dispatches);
 
 /// Fills `dispatches` from the module after the flow phase.
 void collectDispatches(ModuleOp module, std::vector<DispatchInfo> &dispatches);

@@ -128,3 +128,25 @@ TEST(PassCapture, CanSkipIRSnapshots) {
 }
 
 } // namespace
+
+TEST(PassCapture, CancelStopsBetweenPhasesAndAfterPhaseSeesEachPhase) {
+  CompileSession session;
+  ASSERT_TRUE(
+      mlir::succeeded(session.loadFile(TESSERA_EXAMPLES_DIR "/mlp.mlir")));
+  std::atomic<bool> cancel{false};
+  std::vector<Phase> seen;
+  CompileOptions options;
+  options.cancel = &cancel;
+  // Cancelled after the flow phase: nothing of hal and later runs.
+  options.afterPhase = [&](Phase phase, mlir::ModuleOp) {
+    seen.push_back(phase);
+    if (phase == Phase::Flow)
+      cancel = true;
+  };
+  EXPECT_TRUE(mlir::failed(session.compile(options)));
+  EXPECT_TRUE(session.wasCancelled());
+  EXPECT_EQ(seen,
+            (std::vector<Phase>{Phase::Input, Phase::GlobalOpt, Phase::Flow}));
+  for (const PassRecord &record : session.getPassRecords())
+    EXPECT_NE(record.phase, "hal") << record.passArgument;
+}

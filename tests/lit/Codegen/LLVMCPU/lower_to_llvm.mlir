@@ -94,3 +94,34 @@ hal.executable private @scale_dispatch_0 {
     }
   }
 }
+
+// -----
+
+// A 32-bit target (wasm32) has 4-byte pointers in the dispatch state: the
+// binding pointers sit at offset 36 and are 4 bytes apart; the push
+// constants pointer stays at 32.
+// CHECK-LABEL: hal.executable private @wasm_dispatch
+// CHECK: llvm.func @wasm_dispatch(%{{.+}}: !llvm.ptr, %[[STATE:.+]]: !llvm.ptr, %{{.+}}: !llvm.ptr) -> i32
+// CHECK-DAG: llvm.getelementptr inbounds %[[STATE]][32] : (!llvm.ptr) -> !llvm.ptr, i8
+// CHECK-DAG: llvm.getelementptr inbounds %[[STATE]][36] : (!llvm.ptr) -> !llvm.ptr, i8
+// CHECK-DAG: llvm.getelementptr inbounds %{{.+}}[4] : (!llvm.ptr) -> !llvm.ptr, i8
+// CHECK-NOT: [40]
+hal.executable private @wasm_dispatch {
+  hal.executable.variant public @wasm target(<"llvm-cpu", "wasm-wasm32", {cpu = "generic", cpu_features = "", target_triple = "wasm32-unknown-unknown"}>) {
+    hal.executable.export public @wasm_dispatch ordinal(0) layout(<push_constants = 1, sets = [<0, bindings = [<0, storage_buffer, ReadOnly>, <1, storage_buffer>]>]>) count(%device: !hal.device) -> (index, index, index) {
+      %c1 = arith.constant 1 : index
+      hal.return %c1, %c1, %c1 : index, index, index
+    }
+    builtin.module {
+      func.func @wasm_dispatch() {
+        %n = hal.interface.constant.load[0] : i32
+        %i = arith.index_castui %n : i32 to index
+        %0 = hal.interface.binding.subspan set(0) binding(0) : memref<4xf32>
+        %1 = hal.interface.binding.subspan set(0) binding(1) : memref<4xf32>
+        %v = memref.load %0[%i] : memref<4xf32>
+        memref.store %v, %1[%i] : memref<4xf32>
+        return
+      }
+    }
+  }
+}
