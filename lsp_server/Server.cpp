@@ -100,6 +100,19 @@ convertFromBytecode(const mlir::DialectRegistry &registry,
   return text;
 }
 
+/// A notification's params, or nullopt after logging why not (a
+/// notification has no reply to carry the error).
+template <typename T>
+std::optional<T> parseNotification(const Value &params,
+                                   llvm::StringRef method) {
+  auto parsed = parseParams<T>(params, method);
+  if (!parsed) {
+    log(LogLevel::Error, llvm::toString(parsed.takeError()));
+    return std::nullopt;
+  }
+  return std::move(*parsed);
+}
+
 } // namespace
 
 Server::Server(Transport &transport, ServerOptions options)
@@ -965,12 +978,10 @@ void Server::handleNotification(llvm::StringRef method, const Value &params) {
 }
 
 void Server::didOpen(const Value &params) {
-  auto parsed =
-      parseParams<llvm::lsp::DidOpenTextDocumentParams>(params, "didOpen");
-  if (!parsed) {
-    log(LogLevel::Error, llvm::toString(parsed.takeError()));
+  auto parsed = parseNotification<llvm::lsp::DidOpenTextDocumentParams>(
+      params, "didOpen");
+  if (!parsed)
     return;
-  }
   std::string uri = parsed->textDocument.uri.uri().str();
   {
     std::lock_guard<std::mutex> lock(documentsMutex);
@@ -982,12 +993,10 @@ void Server::didOpen(const Value &params) {
 }
 
 void Server::didChange(const Value &params) {
-  auto parsed =
-      parseParams<llvm::lsp::DidChangeTextDocumentParams>(params, "didChange");
-  if (!parsed) {
-    log(LogLevel::Error, llvm::toString(parsed.takeError()));
+  auto parsed = parseNotification<llvm::lsp::DidChangeTextDocumentParams>(
+      params, "didChange");
+  if (!parsed)
     return;
-  }
   std::string uri = parsed->textDocument.uri.uri().str();
   {
     std::lock_guard<std::mutex> lock(documentsMutex);
@@ -1018,12 +1027,10 @@ void Server::didChange(const Value &params) {
 }
 
 void Server::didClose(const Value &params) {
-  auto parsed =
-      parseParams<llvm::lsp::DidCloseTextDocumentParams>(params, "didClose");
-  if (!parsed) {
-    log(LogLevel::Error, llvm::toString(parsed.takeError()));
+  auto parsed = parseNotification<llvm::lsp::DidCloseTextDocumentParams>(
+      params, "didClose");
+  if (!parsed)
     return;
-  }
   std::string uri = parsed->textDocument.uri.uri().str();
   {
     std::lock_guard<std::mutex> lock(documentsMutex);
