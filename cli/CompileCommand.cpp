@@ -326,7 +326,7 @@ int runCompileCommand(int argc, char **argv) {
       return;
     llvm::errs() << headerFor(record) << "\n";
     if (record.irAfter)
-      llvm::errs() << *record.irAfter << "\n\n";
+      llvm::errs() << record.irAfter->str() << "\n\n";
   };
   bool ok = succeeded(session.compile(options, observer));
   int exitCode = reportDiagnostics(session);
@@ -355,7 +355,7 @@ int runCompileCommand(int argc, char **argv) {
           ".mlir";
       llvm::sys::path::append(path, name);
       if (auto error = writeFileAtomically(path, headerFor(record) + "\n" +
-                                                     *record.irAfter + "\n")) {
+                                                     record.irAfter->str() + "\n")) {
         llvm::errs() << "tessera compile: " << llvm::toString(std::move(error))
                      << "\n";
         return kCompileError;

@@ -41,11 +41,9 @@ PassRequests::get(const std::string &uri, int64_t version,
   capture->version = version;
   capture->compileTo = compileTo;
   capture->targets = targets;
-  capture->input = text;
   capture->source = text;
   mlir::tessera::CompileSession session;
   if (mlir::succeeded(session.loadBuffer(text, file))) {
-    capture->input = mlir::tessera::PassCapture::printIR(session.getModule());
     mlir::tessera::CompileOptions options;
     options.targets = targets;
     options.compileTo = *mlir::tessera::parsePhase(compileTo);
@@ -147,25 +145,22 @@ PassRequests::irAfterPassToJSON(const CapturedCompile &capture, int64_t index,
         "no pass " + std::to_string(index) + " (the compile captured " +
         std::to_string(capture.records.size()) + " passes)");
   const PassRecord &record = capture.records[index];
-  std::string after = record.irAfter ? *record.irAfter : "";
+  std::string after = record.irAfter ? record.irAfter->str() : "";
   llvm::json::Object result = describe(record);
   result["ir"] = after;
   if (diff) {
-    // Before: the same anchor after its previous pass; the input for the
-    // first pass on the module.
-    std::string before;
+    // The capture keeps the anchor's IR before each pass; previousIndex
+    // names the last pass that ran on the same anchor, if any.
     int64_t previousIndex = -1;
     for (int64_t i = index - 1; i >= 0; --i) {
       const PassRecord &previous = capture.records[i];
       if (previous.nesting == record.nesting &&
-          previous.anchorSymbol == record.anchorSymbol && previous.irAfter) {
-        before = *previous.irAfter;
+          previous.anchorSymbol == record.anchorSymbol) {
         previousIndex = i;
         break;
       }
     }
-    if (previousIndex < 0 && record.depth == 0)
-      before = capture.input;
+    std::string before = record.irBefore ? record.irBefore->str() : "";
     result["previousIndex"] = previousIndex;
     result["diff"] = mlir::tessera::unifiedDiff(
         before, after,

@@ -32,9 +32,6 @@ struct CapturedCompile {
   std::vector<mlir::tessera::DispatchInfo> dispatches;
   /// The document text that was compiled.
   std::string source;
-  /// The parsed input as the capture prints IR: the "before" of the first
-  /// pass on the module.
-  std::string input;
 };
 
 class PassRequests {

@@ -2,6 +2,8 @@
 
 #include "Pipeline/PassCapture.h"
 
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/Location.h"
 #include "mlir/IR/Operation.h"
 #include "mlir/IR/OperationSupport.h"
 #include "mlir/IR/SymbolTable.h"
@@ -18,13 +20,14 @@ struct PassCapture::Pending {
   Operation *op;
   std::thread::id thread;
   OperationFingerPrint before;
+  std::shared_ptr<const CapturedIR> irBefore;
   std::chrono::steady_clock::time_point start;
 };
 
 struct PassCapture::Snapshot {
   Operation *op;
   OperationFingerPrint fingerprint;
-  std::shared_ptr<const std::string> text;
+  std::shared_ptr<const CapturedIR> ir;
 };
 
 PassCapture::PassCapture(bool captureIR, Observer observer)
@@ -32,17 +35,96 @@ PassCapture::PassCapture(bool captureIR, Observer observer)
 
 PassCapture::~PassCapture() = default;
 
-std::string PassCapture::printIR(Operation *op) {
+/// Passes on sibling ops run in parallel: print the anchor alone (local
+/// scope) and without verifying (verification would wait on the thread pool
+/// this pass occupies and deadlock).
+static OpPrintingFlags getCaptureFlags() {
+  return OpPrintingFlags()
+      .elideLargeElementsAttrs(16)
+      .assumeVerified()
+      .useLocalScope();
+}
+
+std::shared_ptr<const CapturedIR> PassCapture::capture(Operation *op) {
   std::string text;
-  llvm::raw_string_ostream os(text);
-  // Passes on sibling ops run in parallel: print the anchor alone (local
-  // scope) and without verifying (verification would wait on the thread
-  // pool this pass occupies and deadlock).
-  op->print(os, OpPrintingFlags()
-                    .elideLargeElementsAttrs(16)
-                    .assumeVerified()
-                    .useLocalScope());
-  return text;
+  AsmState::LocationMap printedAt;
+  {
+    llvm::raw_string_ostream os(text);
+    AsmState state(op, getCaptureFlags(), &printedAt);
+    op->print(os, state);
+  }
+  std::vector<size_t> lineStarts = {0};
+  for (size_t i = 0; i < text.size(); ++i)
+    if (text[i] == '\n' && i + 1 < text.size())
+      lineStarts.push_back(i + 1);
+
+  auto ir = std::make_shared<CapturedIR>();
+  ir->size = text.size();
+  // The printer numbers lines from 1.
+  for (const auto &[printed, position] : printedAt) {
+    uint32_t irLine = position.first ? position.first - 1 : 0;
+    printed->getLoc()->walk([&](Location loc) {
+      if (auto file = dyn_cast<FileLineColLoc>(loc))
+        ir->sources.push_back({irLine, file.getLine(), file.getColumn()});
+      return WalkResult::advance();
+    });
+  }
+  llvm::sort(ir->sources, [](const IRSourceLine &a, const IRSourceLine &b) {
+    return std::tie(a.irLine, a.sourceLine, a.sourceColumn) <
+           std::tie(b.irLine, b.sourceLine, b.sourceColumn);
+  });
+
+  // Pieces: the header, then one per op of the anchor's body.
+  std::vector<std::pair<uint32_t, std::string>> cuts = {{0, ""}};
+  if (op->getNumRegions() == 1 && op->getRegion(0).hasOneBlock())
+    for (Operation &child : op->getRegion(0).front()) {
+      auto it = printedAt.find(&child);
+      if (it == printedAt.end() || !it->second.first)
+        continue;
+      uint32_t line = it->second.first - 1;
+      if (line <= cuts.back().first || line >= lineStarts.size())
+        continue;
+      std::string symbol;
+      if (auto name = child.getAttrOfType<StringAttr>(
+              SymbolTable::getSymbolAttrName()))
+        symbol = name.getValue().str();
+      cuts.push_back({line, std::move(symbol)});
+    }
+  std::lock_guard<std::mutex> lock(mutex);
+  for (size_t i = 0; i < cuts.size(); ++i) {
+    size_t begin = lineStarts[cuts[i].first];
+    size_t end =
+        i + 1 < cuts.size() ? lineStarts[cuts[i + 1].first] : text.size();
+    std::string_view pieceText(text.data() + begin, end - begin);
+    auto found = pool.find(pieceText);
+    std::shared_ptr<const std::string> interned;
+    if (found != pool.end()) {
+      interned = found->second;
+    } else {
+      interned = std::make_shared<const std::string>(pieceText);
+      pool.emplace(std::string_view(*interned), interned);
+    }
+    ir->pieces.push_back({interned, std::move(cuts[i].second), cuts[i].first});
+  }
+  return ir;
+}
+
+std::shared_ptr<const CapturedIR>
+PassCapture::snapshot(Operation *op, const OperationFingerPrint &print) {
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    for (auto &snapshot : snapshots)
+      if (snapshot->op == op && snapshot->fingerprint == print)
+        return snapshot->ir;
+  }
+  std::shared_ptr<const CapturedIR> ir = capture(op);
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = llvm::find_if(snapshots, [&](auto &s) { return s->op == op; });
+  if (it != snapshots.end())
+    **it = Snapshot{op, print, ir};
+  else
+    snapshots.push_back(std::make_unique<Snapshot>(Snapshot{op, print, ir}));
+  return ir;
 }
 
 void PassCapture::setPhase(std::string newPhase) {
@@ -74,8 +156,12 @@ static bool isAdaptor(Pass *pass) { return pass->getArgument().empty(); }
 void PassCapture::runBeforePass(Pass *pass, Operation *op) {
   if (isAdaptor(pass))
     return;
+  OperationFingerPrint before(op);
+  std::shared_ptr<const CapturedIR> irBefore;
+  if (captureIR)
+    irBefore = snapshot(op, before);
   auto entry = std::make_unique<Pending>(
-      Pending{pass, op, std::this_thread::get_id(), OperationFingerPrint(op),
+      Pending{pass, op, std::this_thread::get_id(), before, std::move(irBefore),
               std::chrono::steady_clock::now()});
   std::lock_guard<std::mutex> lock(mutex);
   pending.push_back(std::move(entry));
@@ -141,33 +227,16 @@ void PassCapture::finish(Pass *pass, Operation *op, bool failed) {
   record.wallMs =
       std::chrono::duration<double, std::milli>(end - started->start).count();
   record.failed = failed;
-  record.changed = failed || OperationFingerPrint(op) != started->before;
-
   OperationFingerPrint after(op);
-  std::shared_ptr<const std::string> previous;
+  record.changed = failed || after != started->before;
+
   if (captureIR) {
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      for (auto &snapshot : snapshots)
-        if (snapshot->op == op && snapshot->fingerprint == after)
-          previous = snapshot->text;
-    }
-    if (previous) {
-      record.irAfter = previous;
-    } else {
-      record.irAfter = std::make_shared<const std::string>(printIR(op));
-    }
+    record.irBefore = started->irBefore;
+    record.irAfter =
+        record.changed ? snapshot(op, after) : started->irBefore;
   }
 
   std::lock_guard<std::mutex> lock(mutex);
-  if (captureIR && !previous) {
-    auto it = llvm::find_if(snapshots, [&](auto &s) { return s->op == op; });
-    if (it != snapshots.end())
-      **it = Snapshot{op, after, record.irAfter};
-    else
-      snapshots.push_back(
-          std::make_unique<Snapshot>(Snapshot{op, after, record.irAfter}));
-  }
   record.phase = phase;
   record.index = records.size();
   records.push_back(record);

@@ -8,6 +8,8 @@
 #ifndef TESSERA_PIPELINE_PASSCAPTURE_H
 #define TESSERA_PIPELINE_PASSCAPTURE_H
 
+#include "Pipeline/CapturedIR.h"
+
 #include "mlir/Pass/PassInstrumentation.h"
 #include "llvm/ADT/DenseMap.h"
 
@@ -15,7 +17,13 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
+
+namespace mlir {
+class OperationFingerPrint;
+} // namespace mlir
 
 namespace mlir::tessera {
 
@@ -38,9 +46,10 @@ struct PassRecord {
   double wallMs = 0;
   bool changed = false;
   bool failed = false;
-  /// The anchor's IR after the pass, large constants elided. Unchanged runs
-  /// share the previous text of the same anchor, so capture stays cheap.
-  std::shared_ptr<const std::string> irAfter;
+  /// The anchor's IR before and after the pass, large constants elided.
+  /// Unchanged runs share the previous snapshot of the same anchor, and
+  /// snapshots share their unchanged pieces, so capture stays cheap.
+  std::shared_ptr<const CapturedIR> irBefore, irAfter;
 };
 
 /// A PassInstrumentation that appends PassRecords; thread-safe (nested pass
@@ -56,8 +65,6 @@ public:
   /// The argument of the pass running on this thread ("" when none), to
   /// attribute diagnostics.
   std::string getRunningPass();
-  /// How records print IR; also the "before" of the first pass.
-  static std::string printIR(Operation *op);
   std::string getPhase();
   std::vector<PassRecord> takeRecords();
 
@@ -67,6 +74,12 @@ public:
 
 private:
   void finish(Pass *pass, Operation *op, bool failed);
+  /// The snapshot of `op` with fingerprint `print`: the last one taken of the
+  /// op when it still matches, else a new print.
+  std::shared_ptr<const CapturedIR> snapshot(Operation *op,
+                                             const OperationFingerPrint &print);
+  /// Prints `op` into pieces interned in `pool`.
+  std::shared_ptr<const CapturedIR> capture(Operation *op);
 
   struct Pending;
   bool captureIR;
@@ -78,6 +91,9 @@ private:
   struct Snapshot;
   /// The last IR printed per anchor, reused while its fingerprint holds.
   std::vector<std::unique_ptr<Snapshot>> snapshots;
+  /// Every piece text printed so far, so equal pieces are one string.
+  std::unordered_map<std::string_view, std::shared_ptr<const std::string>>
+      pool;
 };
 
 } // namespace mlir::tessera

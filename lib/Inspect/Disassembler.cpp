@@ -1,0 +1,152 @@
+//===- Disassembler.cpp - Machine code of one symbol ----------------------===//
+
+#include "Inspect/Disassembler.h"
+
+#include "llvm/MC/MCAsmInfo.h"
+#include "llvm/MC/MCContext.h"
+#include "llvm/MC/MCDisassembler/MCDisassembler.h"
+#include "llvm/MC/MCInst.h"
+#include "llvm/MC/MCInstPrinter.h"
+#include "llvm/MC/MCInstrInfo.h"
+#include "llvm/MC/MCRegisterInfo.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/MCTargetOptions.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Object/ObjectFile.h"
+#include "llvm/Object/SymbolSize.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
+
+#include <memory>
+#include <mutex>
+
+using namespace llvm;
+using namespace llvm::object;
+
+namespace mlir::tessera {
+
+static void initializeDisassemblers() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    InitializeAllTargetInfos();
+    InitializeAllTargetMCs();
+    InitializeAllDisassemblers();
+  });
+}
+
+Expected<std::vector<DisassembledInstruction>>
+disassembleSymbol(StringRef bytes, StringRef symbolName, AsmSyntax syntax) {
+  initializeDisassemblers();
+  auto object = ObjectFile::createObjectFile(MemoryBufferRef(bytes, "binary"));
+  if (!object)
+    return object.takeError();
+
+  // The function: its section, offset and size.
+  std::optional<SectionRef> section;
+  uint64_t address = 0, size = 0;
+  for (const auto &[symbol, symbolSize] : computeSymbolSizes(**object)) {
+    auto name = symbol.getName();
+    if (!name) {
+      consumeError(name.takeError());
+      continue;
+    }
+    if (*name != symbolName)
+      continue;
+    auto type = symbol.getType();
+    auto symbolAddress = symbol.getAddress();
+    auto symbolSection = symbol.getSection();
+    if (!type || !symbolAddress || !symbolSection) {
+      consumeError(type.takeError());
+      consumeError(symbolAddress.takeError());
+      consumeError(symbolSection.takeError());
+      continue;
+    }
+    if (*type != SymbolRef::ST_Function ||
+        *symbolSection == (*object)->section_end())
+      continue;
+    section = **symbolSection;
+    address = *symbolAddress;
+    size = symbolSize;
+    break;
+  }
+  if (!section)
+    return createStringError("no function symbol '" + symbolName +
+                             "' in the binary");
+  Expected<StringRef> contents = section->getContents();
+  if (!contents)
+    return contents.takeError();
+  uint64_t offset = address - section->getAddress();
+  if (offset > contents->size() || size > contents->size() - offset)
+    return createStringError("symbol '" + symbolName +
+                             "' lies outside its section");
+  ArrayRef<uint8_t> code(
+      reinterpret_cast<const uint8_t *>(contents->data()) + offset, size);
+
+  Triple triple = (*object)->makeTriple();
+  std::string error;
+  const Target *target = TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return createStringError("no disassembler for " + triple.str() + ": " +
+                             error);
+  Expected<SubtargetFeatures> features = (*object)->getFeatures();
+  if (!features)
+    return features.takeError();
+  StringRef cpu = (*object)->tryGetCPUName().value_or("");
+
+  std::unique_ptr<MCRegisterInfo> registers(target->createMCRegInfo(triple));
+  MCTargetOptions mcOptions;
+  std::unique_ptr<MCAsmInfo> asmInfo(registers ? target->createMCAsmInfo(
+                                                     *registers, triple,
+                                                     mcOptions)
+                                               : nullptr);
+  std::unique_ptr<MCSubtargetInfo> subtarget(
+      target->createMCSubtargetInfo(triple, cpu, features->getString()));
+  std::unique_ptr<MCInstrInfo> instrInfo(target->createMCInstrInfo());
+  if (!registers || !asmInfo || !subtarget || !instrInfo)
+    return createStringError("incomplete MC support for " + triple.str());
+  MCContext context(triple, asmInfo.get(), registers.get(), subtarget.get());
+  std::unique_ptr<MCDisassembler> disassembler(
+      target->createMCDisassembler(*subtarget, context));
+  // x86: dialect 0 is AT&T, 1 Intel; elsewhere the target's own dialect.
+  unsigned variant = asmInfo->getAssemblerDialect();
+  if (triple.isX86())
+    variant = syntax == AsmSyntax::Intel ? 1 : 0;
+  std::unique_ptr<MCInstPrinter> printer(target->createMCInstPrinter(
+      triple, variant, *asmInfo, *instrInfo, *registers));
+  if (!disassembler || !printer)
+    return createStringError("no disassembler for " + triple.str());
+
+  std::vector<DisassembledInstruction> instructions;
+  for (uint64_t at = 0; at < code.size();) {
+    MCInst inst;
+    uint64_t length = 0;
+    DisassembledInstruction entry;
+    entry.address = address + at;
+    auto status = disassembler->getInstruction(inst, length, code.slice(at),
+                                               entry.address, nulls());
+    if (status != MCDisassembler::Success || length == 0) {
+      entry.invalid = true;
+      entry.text = "<invalid>";
+      length = std::max<uint64_t>(length, 1);
+    } else {
+      raw_string_ostream os(entry.text);
+      printer->printInst(&inst, entry.address, "", *subtarget, os);
+      StringRef trimmed = StringRef(entry.text).trim();
+      entry.text = trimmed.str();
+      // The printer separates mnemonic and operands with a tab; a table
+      // cell reads better with one space.
+      std::replace(entry.text.begin(), entry.text.end(), '\t', ' ');
+    }
+    length = std::min<uint64_t>(length, code.size() - at);
+    raw_string_ostream hex(entry.bytes);
+    for (uint64_t i = 0; i < length; ++i)
+      hex << (i ? " " : "") << format_hex_no_prefix(code[at + i], 2);
+    instructions.push_back(std::move(entry));
+    at += length;
+  }
+  return instructions;
+}
+
+} // namespace mlir::tessera
