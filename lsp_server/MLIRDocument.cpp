@@ -564,8 +564,8 @@ std::optional<lsp::Hover> MLIRDocument::hover(const lsp::Position &position) {
       std::string operands, attributes;
       for (const OpArgumentDoc &argument : doc->arguments)
         (argument.isAttribute ? attributes : operands) +=
-            std::string(operands.empty() && !argument.isAttribute ||
-                                attributes.empty() && argument.isAttribute
+            std::string((operands.empty() && !argument.isAttribute) ||
+                                (attributes.empty() && argument.isAttribute)
                             ? ""
                             : ", ") +
             argument.name + ": " + argument.constraint;

@@ -160,10 +160,12 @@ PassRequests::irAfterPassToJSON(const CapturedCompile &capture, int64_t index,
         break;
       }
     }
-    std::string before = record.irBefore ? record.irBefore->str() : "";
     result["previousIndex"] = previousIndex;
-    result["diff"] = mlir::tessera::unifiedDiff(
-        before, after,
+    std::vector<mlir::tessera::DiffLine> lines;
+    if (record.irBefore && record.irAfter)
+      lines = mlir::tessera::diffSnapshots(*record.irBefore, *record.irAfter);
+    result["diff"] = mlir::tessera::formatUnifiedDiff(
+        lines,
         previousIndex < 0 ? std::string("input")
                           : "after " + capture.records[previousIndex].passName,
         "after " + record.passName);

@@ -5,6 +5,8 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <unordered_map>
+
 namespace mlir::tessera {
 
 namespace {
@@ -41,7 +43,23 @@ std::vector<DiffLine> diffLines(llvm::StringRef before, llvm::StringRef after) {
   std::vector<int> v(2 * max + 2, 0);
   int offset = max + 1;
   bool done = max == 0;
+  // The trace costs (d + 1) * (2 * max + 2) ints: past kMaxTraceEntries a
+  // rewrite that large reads as one block removed and one added anyway.
+  constexpr size_t kMaxTraceEntries = size_t(1) << 25;
   for (int d = 0; d <= max && !done; ++d) {
+    if (static_cast<size_t>(d + 1) * v.size() > kMaxTraceEntries) {
+      std::vector<DiffLine> result;
+      for (int i = 0; i < prefix; ++i)
+        result.push_back({DiffLine::Same, i, i, a[i]});
+      for (int i = prefix; i < n - suffix; ++i)
+        result.push_back({DiffLine::Removed, i, -1, a[i]});
+      for (int i = prefix; i < m - suffix; ++i)
+        result.push_back({DiffLine::Added, -1, i, b[i]});
+      for (int i = 0; i < suffix; ++i)
+        result.push_back({DiffLine::Same, n - suffix + i, m - suffix + i,
+                          a[n - suffix + i]});
+      return result;
+    }
     for (int k = -d; k <= d; k += 2) {
       int x = (k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1]))
                   ? v[offset + k + 1]
@@ -102,10 +120,107 @@ std::vector<DiffLine> diffLines(llvm::StringRef before, llvm::StringRef after) {
   return result;
 }
 
+/// Lines of a piece that did not change, numbered from the pieces' starts.
+static void appendSame(const CapturedIR::Piece &old,
+                       const CapturedIR::Piece &now,
+                       std::vector<DiffLine> &result) {
+  std::vector<llvm::StringRef> lines = splitLines(*now.text);
+  for (size_t i = 0; i < lines.size(); ++i)
+    result.push_back({DiffLine::Same, static_cast<int>(old.firstLine + i),
+                      static_cast<int>(now.firstLine + i), lines[i]});
+}
+
+static void appendOneSided(const CapturedIR::Piece &piece, DiffLine::Kind kind,
+                           std::vector<DiffLine> &result) {
+  std::vector<llvm::StringRef> lines = splitLines(*piece.text);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    int line = piece.firstLine + i;
+    result.push_back({kind, kind == DiffLine::Removed ? line : -1,
+                      kind == DiffLine::Added ? line : -1, lines[i]});
+  }
+}
+
+std::vector<DiffLine> diffSnapshots(const CapturedIR &before,
+                                    const CapturedIR &after) {
+  // Pieces correspond by symbol (the header and unnamed ops by position
+  // among the unnamed); the longest common subsequence of those keys
+  // pairs them, then each pair that differs is diffed line by line.
+  auto keys = [](const CapturedIR &ir) {
+    std::vector<std::string> result;
+    unsigned unnamed = 0;
+    for (const CapturedIR::Piece &piece : ir.pieces)
+      result.push_back(piece.symbol.empty()
+                           ? "#" + std::to_string(unnamed++)
+                           : "@" + piece.symbol);
+    return result;
+  };
+  std::vector<std::string> a = keys(before), b = keys(after);
+  size_t n = a.size(), m = b.size();
+  // The table is (n + 1) * (m + 1); beyond a few million entries (modules
+  // of thousands of top-level ops) pieces pair greedily in order instead.
+  bool exact = (n + 1) * (m + 1) <= (size_t(1) << 22);
+  std::vector<std::vector<uint32_t>> common;
+  std::unordered_map<std::string, size_t> lastInAfter;
+  if (exact) {
+    common.assign(n + 1, std::vector<uint32_t>(m + 1, 0));
+    for (size_t i = n; i-- > 0;)
+      for (size_t j = m; j-- > 0;)
+        common[i][j] = a[i] == b[j]
+                           ? common[i + 1][j + 1] + 1
+                           : std::max(common[i + 1][j], common[i][j + 1]);
+  } else {
+    for (size_t j = 0; j < m; ++j)
+      lastInAfter[b[j]] = j;
+  }
+  // Whether to drop before's piece i rather than add after's piece j.
+  auto dropBefore = [&](size_t i, size_t j) {
+    if (j == m)
+      return true;
+    if (i == n)
+      return false;
+    if (exact)
+      return common[i + 1][j] >= common[i][j + 1];
+    auto later = lastInAfter.find(a[i]);
+    return later == lastInAfter.end() || later->second < j;
+  };
+
+  std::vector<DiffLine> result;
+  size_t i = 0, j = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && a[i] == b[j]) {
+      const CapturedIR::Piece &old = before.pieces[i], &now = after.pieces[j];
+      if (old.text == now.text || *old.text == *now.text) {
+        appendSame(old, now, result);
+      } else {
+        for (DiffLine line : diffLines(*old.text, *now.text)) {
+          if (line.oldLine >= 0)
+            line.oldLine += old.firstLine;
+          if (line.newLine >= 0)
+            line.newLine += now.firstLine;
+          result.push_back(line);
+        }
+      }
+      ++i;
+      ++j;
+    } else if (dropBefore(i, j)) {
+      appendOneSided(before.pieces[i++], DiffLine::Removed, result);
+    } else {
+      appendOneSided(after.pieces[j++], DiffLine::Added, result);
+    }
+  }
+  return result;
+}
+
 std::string unifiedDiff(llvm::StringRef before, llvm::StringRef after,
                         llvm::StringRef beforeName, llvm::StringRef afterName,
                         unsigned context) {
-  std::vector<DiffLine> lines = diffLines(before, after);
+  return formatUnifiedDiff(diffLines(before, after), beforeName, afterName,
+                           context);
+}
+
+std::string formatUnifiedDiff(const std::vector<DiffLine> &lines,
+                              llvm::StringRef beforeName,
+                              llvm::StringRef afterName, unsigned context) {
   std::string text;
   llvm::raw_string_ostream os(text);
   size_t i = 0;

@@ -7,6 +7,8 @@
 #ifndef TESSERA_PIPELINE_IRDIFF_H
 #define TESSERA_PIPELINE_IRDIFF_H
 
+#include "Pipeline/CapturedIR.h"
+
 #include "llvm/ADT/StringRef.h"
 
 #include <string>
@@ -26,11 +28,21 @@ struct DiffLine {
 /// algorithm). The lines refer into the two texts.
 std::vector<DiffLine> diffLines(llvm::StringRef before, llvm::StringRef after);
 
+/// The diff of two snapshots of one anchor: pieces of the same top-level op
+/// are diffed with each other (equal ones cost nothing), so a pass that
+/// changed one function of a large module is diffed in time proportional to
+/// that function. The lines refer into the snapshots' pieces.
+std::vector<DiffLine> diffSnapshots(const CapturedIR &before,
+                                    const CapturedIR &after);
+
 /// `diff -u` style text with `context` lines around each change; empty when
 /// the texts are equal.
 std::string unifiedDiff(llvm::StringRef before, llvm::StringRef after,
                         llvm::StringRef beforeName, llvm::StringRef afterName,
                         unsigned context = 3);
+std::string formatUnifiedDiff(const std::vector<DiffLine> &lines,
+                              llvm::StringRef beforeName,
+                              llvm::StringRef afterName, unsigned context = 3);
 
 } // namespace mlir::tessera
 

@@ -4,6 +4,7 @@
 
 #include "gtest/gtest.h"
 
+#include <algorithm>
 #include <random>
 
 using namespace mlir::tessera;
@@ -84,6 +85,72 @@ TEST(IRDiff, RandomEditsReconstructAndAreMinimalOnSmallCases) {
       changes += line.kind != DiffLine::Same;
     EXPECT_LE(changes, 2 * edits);
   }
+}
+
+CapturedIR makeSnapshot(
+    const std::vector<std::pair<std::string, std::shared_ptr<const std::string>>>
+        &pieces) {
+  CapturedIR ir;
+  uint32_t line = 0;
+  for (const auto &[symbol, text] : pieces) {
+    ir.pieces.push_back({text, symbol, line});
+    line += std::count(text->begin(), text->end(), '\n');
+    ir.size += text->size();
+  }
+  return ir;
+}
+
+std::shared_ptr<const std::string> text(const std::string &value) {
+  return std::make_shared<const std::string>(value);
+}
+
+TEST(IRDiff, SnapshotsDiffPerTopLevelOp) {
+  auto header = text("module {\n");
+  auto f = text("  func @f {\n    a\n  }\n");
+  auto g = text("  func @g {\n    b\n  }\n}\n");
+  auto g2 = text("  func @g {\n    c\n  }\n}\n");
+  auto h = text("  func @h {\n  }\n");
+  CapturedIR before = makeSnapshot({{"", header}, {"f", f}, {"g", g}});
+  CapturedIR after =
+      makeSnapshot({{"", header}, {"h", h}, {"f", f}, {"g", g2}});
+  std::vector<DiffLine> lines = diffSnapshots(before, after);
+
+  // The same as a diff of the whole texts, line for line.
+  std::string beforeText = before.str(), afterText = after.str();
+  std::vector<DiffLine> whole = diffLines(beforeText, afterText);
+  ASSERT_EQ(lines.size(), whole.size());
+  for (size_t i = 0; i < lines.size(); ++i) {
+    EXPECT_EQ(lines[i].kind, whole[i].kind) << i;
+    EXPECT_EQ(lines[i].oldLine, whole[i].oldLine) << i;
+    EXPECT_EQ(lines[i].newLine, whole[i].newLine) << i;
+    EXPECT_EQ(lines[i].text, whole[i].text) << i;
+  }
+  EXPECT_EQ(formatUnifiedDiff(lines, "a", "b"),
+            unifiedDiff(before.str(), after.str(), "a", "b"));
+
+  // Unchanged pieces are not diffed: their lines refer into the shared
+  // strings.
+  for (const DiffLine &line : lines) {
+    if (line.text == "    a") {
+      EXPECT_TRUE(line.text.data() >= f->data() &&
+                  line.text.data() < f->data() + f->size());
+    }
+  }
+}
+
+TEST(IRDiff, LargeRewritesStayBounded) {
+  // 20k lines all different: a block removed and a block added, quickly,
+  // instead of a quadratic trace.
+  std::string before, after;
+  for (int i = 0; i < 20000; ++i) {
+    before += "old" + std::to_string(i) + "\n";
+    after += "new" + std::to_string(i) + "\n";
+  }
+  std::vector<DiffLine> lines = diffLines(before, after);
+  ASSERT_EQ(lines.size(), 40000u);
+  EXPECT_EQ(lines.front().kind, DiffLine::Removed);
+  EXPECT_EQ(lines.back().kind, DiffLine::Added);
+  expectReconstructs(before, after);
 }
 
 } // namespace
