@@ -1,0 +1,73 @@
+//===- CompileController.cpp - Compiles off the UI thread -----------------===//
+
+#include "CompileController.h"
+
+#include <QMetaObject>
+#include <QPointer>
+
+namespace tessera::explorer {
+
+CompileController::CompileController(QObject *parent) : QObject(parent) {}
+
+CompileController::~CompileController() {
+  cancel();
+  for (QThread *thread : threads) {
+    thread->wait();
+    delete thread;
+  }
+}
+
+void CompileController::start(const CompileRequest &request) {
+  cancel();
+  uint64_t id = ++generation;
+  auto flag = std::make_shared<std::atomic<bool>>(false);
+  cancelFlag = flag;
+  running = true;
+  Q_EMIT started();
+  QPointer<CompileController> self(this);
+  QThread *thread = QThread::create([this, self, request, flag, id] {
+    int passes = 0;
+    auto progress = [&](const mlir::tessera::PassRecord &record) {
+      ++passes;
+      QString phase = QString::fromStdString(record.phase);
+      QString pass = QString::fromStdString(record.passName);
+      int count = passes;
+      QMetaObject::invokeMethod(
+          this,
+          [this, self, id, count, phase, pass] {
+            if (self && id == generation)
+              Q_EMIT progressed(count, phase, pass);
+          },
+          Qt::QueuedConnection);
+    };
+    auto outcome = std::make_shared<const CompileOutcome>(
+        compileForExplorer(request, flag.get(), progress));
+    QMetaObject::invokeMethod(
+        this,
+        [this, self, id, outcome] {
+          if (!self || id != generation)
+            return;
+          running = false;
+          Q_EMIT finished(outcome);
+        },
+        Qt::QueuedConnection);
+  });
+  threads.push_back(thread);
+  thread->start();
+  // Reap threads that are done.
+  for (auto it = threads.begin(); it != threads.end();) {
+    if ((*it)->isFinished()) {
+      delete *it;
+      it = threads.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void CompileController::cancel() {
+  if (cancelFlag)
+    cancelFlag->store(true);
+}
+
+} // namespace tessera::explorer

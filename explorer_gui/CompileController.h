@@ -1,0 +1,49 @@
+//===- CompileController.h - Compiles off the UI thread ---------*- C++ -*-===//
+//
+// Runs compileForExplorer on a worker thread and posts its progress and
+// outcome back to the UI thread. A new compile or cancel() stops the
+// running one at its next phase boundary; only the newest compile's
+// outcome is reported.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSERA_EXPLORER_COMPILECONTROLLER_H
+#define TESSERA_EXPLORER_COMPILECONTROLLER_H
+
+#include "ExplorerCompile.h"
+
+#include <QObject>
+#include <QString>
+#include <QThread>
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+namespace tessera::explorer {
+
+class CompileController : public QObject {
+  Q_OBJECT
+public:
+  explicit CompileController(QObject *parent = nullptr);
+  ~CompileController() override;
+
+  void start(const CompileRequest &request);
+  void cancel();
+  bool isRunning() const { return running; }
+
+Q_SIGNALS:
+  void started();
+  /// A pass finished: how many so far, its phase and name.
+  void progressed(int passes, const QString &phase, const QString &pass);
+  void finished(std::shared_ptr<const CompileOutcome> outcome);
+
+private:
+  uint64_t generation = 0;
+  bool running = false;
+  std::shared_ptr<std::atomic<bool>> cancelFlag;
+  std::vector<QThread *> threads;
+};
+
+} // namespace tessera::explorer
+
+#endif // TESSERA_EXPLORER_COMPILECONTROLLER_H

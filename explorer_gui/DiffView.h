@@ -1,0 +1,47 @@
+//===- DiffView.h - The IR before and after a pass --------------*- C++ -*-===//
+//
+// A line diff shown unified (one view, -/+ rows) or side by side (two views
+// with aligned rows and one scroll position).
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSERA_EXPLORER_DIFFVIEW_H
+#define TESSERA_EXPLORER_DIFFVIEW_H
+
+#include "Pipeline/IRDiff.h"
+
+#include <QWidget>
+
+class QLabel;
+class QStackedWidget;
+
+namespace tessera::explorer {
+
+class IRView;
+
+class DiffView : public QWidget {
+  Q_OBJECT
+public:
+  explicit DiffView(QWidget *parent = nullptr);
+
+  /// Shows `lines` (which must stay valid until the next call).
+  void setDiff(const std::vector<mlir::tessera::DiffLine> &lines,
+               const QString &beforeName, const QString &afterName);
+  void setSideBySide(bool sideBySide);
+  bool isSideBySide() const;
+
+  IRView *unifiedView() const { return unified; }
+  IRView *leftView() const { return left; }
+  IRView *rightView() const { return right; }
+  int addedLines() const { return added; }
+  int removedLines() const { return removed; }
+
+private:
+  QLabel *summary;
+  QStackedWidget *stack;
+  IRView *unified, *left, *right;
+  int added = 0, removed = 0;
+};
+
+} // namespace tessera::explorer
+
+#endif // TESSERA_EXPLORER_DIFFVIEW_H

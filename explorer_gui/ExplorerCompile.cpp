@@ -1,0 +1,66 @@
+//===- ExplorerCompile.cpp - One compile as the explorer shows it ---------===//
+
+#include "ExplorerCompile.h"
+
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <chrono>
+
+using namespace mlir::tessera;
+
+namespace tessera::explorer {
+
+CompileOutcome
+compileForExplorer(const CompileRequest &request,
+                   const std::atomic<bool> *cancel,
+                   std::function<void(const PassRecord &)> progress) {
+  auto start = std::chrono::steady_clock::now();
+  CompileOutcome outcome;
+  outcome.request = request;
+  CompileSession session;
+  bool loaded = false;
+  if (auto buffer = llvm::MemoryBuffer::getFile(request.file)) {
+    outcome.source = (*buffer)->getBuffer().str();
+    loaded = mlir::succeeded(session.loadBuffer(outcome.source, request.file));
+  } else {
+    // Reports why the file cannot be read.
+    loaded = mlir::succeeded(session.loadFile(request.file));
+  }
+  if (loaded) {
+    CompileOptions options;
+    options.targets = request.targets;
+    if (auto phase = parsePhase(request.compileTo))
+      options.compileTo = *phase;
+    options.targetTriple = request.targetTriple;
+    options.optLevel = request.optLevel;
+    options.linkExecutables = request.linkExecutables;
+    options.captureIR = true;
+    options.keepArtifacts = true;
+    options.cancel = cancel;
+    // Exports and layouts are read before serialization replaces the
+    // variants with binaries.
+    options.afterPhase = [&](Phase phase, mlir::ModuleOp module) {
+      updateDispatchMap(phase, module, outcome.dispatches);
+      if (phase == Phase::HAL || phase == Phase::Codegen ||
+          phase == Phase::Link)
+        outcome.executables = summarizeExecutables(module);
+      if (phase == Phase::Serialize)
+        addBinaries(module, outcome.executables);
+    };
+    outcome.succeeded =
+        mlir::succeeded(session.compile(options, std::move(progress)));
+    outcome.cancelled = session.wasCancelled();
+  }
+  outcome.records = session.getPassRecords();
+  outcome.diagnostics = session.getDiagnostics();
+  for (const Artifact &artifact : session.getArtifacts())
+    if (artifact.kind == "ll")
+      outcome.llvmIR.push_back(
+          {artifact.executable, artifact.variant, artifact.bytes});
+  outcome.wallMs = std::chrono::duration<double, std::milli>(
+                       std::chrono::steady_clock::now() - start)
+                       .count();
+  return outcome;
+}
+
+} // namespace tessera::explorer

@@ -1,0 +1,711 @@
+//===- MainWindow.cpp - The explorer's window -----------------------------===//
+
+#include "MainWindow.h"
+
+#include "DiagnosticsList.h"
+#include "DiffView.h"
+#include "ExecutablesView.h"
+#include "IRView.h"
+#include "PassFilterModel.h"
+#include "PassTreeModel.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFileSystemWatcher>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QKeySequence>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTimer>
+#include <QToolBar>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <set>
+
+using namespace mlir::tessera;
+
+namespace tessera::explorer {
+
+namespace {
+constexpr int kMaxRecent = 8;
+
+/// Whether a nested record's anchor is (inside) top-level op `@symbol`.
+bool nestingNames(const PassRecord &record, const QString &symbol) {
+  QString nesting = QString::fromStdString(record.nesting);
+  QString marker = " @" + symbol;
+  return nesting.contains(marker + "/") || nesting.endsWith(marker);
+}
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent) {
+  setWindowTitle("Tessera Explorer");
+  setAcceptDrops(true);
+  resize(1500, 900);
+  controller = new CompileController(this);
+  watcher = new QFileSystemWatcher(this);
+  recompileTimer = new QTimer(this);
+  recompileTimer->setSingleShot(true);
+  recompileTimer->setInterval(300);
+
+  // Passes (left dock).
+  auto *passPanel = new QWidget(this);
+  auto *passLayout = new QVBoxLayout(passPanel);
+  passLayout->setContentsMargins(4, 4, 4, 4);
+  passFilterLine = new QLineEdit(passPanel);
+  passFilterLine->setObjectName("passFilter");
+  passFilterLine->setPlaceholderText("Filter passes by name");
+  passFilterLine->setClearButtonEnabled(true);
+  hideUnchanged = new QCheckBox("Hide unchanged passes", passPanel);
+  hideUnchanged->setObjectName("hideUnchanged");
+  passes = new PassTreeModel(this);
+  filter = new PassFilterModel(this);
+  filter->setSourceModel(passes);
+  passView = new QTreeView(passPanel);
+  passView->setObjectName("passTree");
+  passView->setModel(filter);
+  passView->setUniformRowHeights(true);
+  passView->header()->setStretchLastSection(false);
+  passView->header()->setSectionResizeMode(PassTreeModel::PassColumn,
+                                           QHeaderView::Stretch);
+  passView->header()->setSectionResizeMode(PassTreeModel::TimeColumn,
+                                           QHeaderView::ResizeToContents);
+  passView->header()->setSectionResizeMode(PassTreeModel::ChangedColumn,
+                                           QHeaderView::ResizeToContents);
+  passLayout->addWidget(passFilterLine);
+  passLayout->addWidget(hideUnchanged);
+  passLayout->addWidget(passView, 1);
+  auto *passDock = new QDockWidget("Passes", this);
+  passDock->setObjectName("passDock");
+  passDock->setWidget(passPanel);
+  passDock->setFeatures(QDockWidget::DockWidgetMovable |
+                        QDockWidget::DockWidgetFloatable);
+  addDockWidget(Qt::LeftDockWidgetArea, passDock);
+
+  // Source | views.
+  auto *split = new QSplitter(Qt::Horizontal, this);
+  auto *sourcePanel = new QWidget(split);
+  auto *sourceLayout = new QVBoxLayout(sourcePanel);
+  sourceLayout->setContentsMargins(0, 0, 0, 0);
+  auto *sourceTitle = new QLabel("Source", sourcePanel);
+  sourceTitle->setObjectName("sourceTitle");
+  sourceTitle->setContentsMargins(4, 2, 4, 2);
+  source = new IRView(sourcePanel);
+  source->setObjectName("sourceView");
+  sourceLayout->addWidget(sourceTitle);
+  sourceLayout->addWidget(source, 1);
+  split->addWidget(sourcePanel);
+
+  auto *viewPanel = new QWidget(split);
+  auto *viewLayout = new QVBoxLayout(viewPanel);
+  viewLayout->setContentsMargins(0, 0, 0, 0);
+  auto *bar = new QHBoxLayout();
+  bar->setContentsMargins(4, 2, 4, 2);
+  bar->addWidget(new QLabel("Show:", viewPanel));
+  restrictCombo = new QComboBox(viewPanel);
+  restrictCombo->setObjectName("restrictTo");
+  restrictCombo->setMinimumContentsLength(24);
+  restrictCombo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  bar->addWidget(restrictCombo);
+  sideBySide = new QCheckBox("Side by side", viewPanel);
+  sideBySide->setObjectName("sideBySide");
+  bar->addWidget(sideBySide);
+  bar->addStretch(1);
+  searchLine = new QLineEdit(viewPanel);
+  searchLine->setObjectName("searchIR");
+  searchLine->setPlaceholderText("Search IR (Enter, Shift+Enter)");
+  searchLine->setClearButtonEnabled(true);
+  searchLine->setMinimumWidth(240);
+  bar->addWidget(searchLine);
+  viewLayout->addLayout(bar);
+  irHeader = new QLabel(viewPanel);
+  irHeader->setObjectName("irHeader");
+  irHeader->setContentsMargins(4, 0, 4, 2);
+  irHeader->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  viewLayout->addWidget(irHeader);
+  tabs = new QTabWidget(viewPanel);
+  tabs->setObjectName("views");
+  ir = new IRView(tabs);
+  ir->setObjectName("irView");
+  tabs->addTab(ir, "IR after pass");
+  diff = new DiffView(tabs);
+  diff->setObjectName("diffView");
+  tabs->addTab(diff, "Diff with previous");
+  executables = new ExecutablesView(tabs);
+  executables->setObjectName("executablesView");
+  tabs->addTab(executables, "Executables");
+  viewLayout->addWidget(tabs, 1);
+  split->addWidget(viewPanel);
+  split->setStretchFactor(0, 2);
+  split->setStretchFactor(1, 3);
+  setCentralWidget(split);
+
+  // Diagnostics (bottom dock).
+  diagnostics = new DiagnosticsList(this);
+  auto *diagnosticsDock = new QDockWidget("Diagnostics", this);
+  diagnosticsDock->setObjectName("diagnosticsDock");
+  diagnosticsDock->setWidget(diagnostics);
+  diagnosticsDock->setFeatures(QDockWidget::DockWidgetMovable |
+                               QDockWidget::DockWidgetFloatable);
+  addDockWidget(Qt::BottomDockWidgetArea, diagnosticsDock);
+  resizeDocks({passDock}, {380}, Qt::Horizontal);
+  resizeDocks({diagnosticsDock}, {130}, Qt::Vertical);
+
+  statusText = new QLabel(this);
+  statusText->setObjectName("status");
+  progress = new QProgressBar(this);
+  progress->setMaximumWidth(160);
+  progress->setRange(0, 0);
+  progress->hide();
+  statusBar()->addWidget(statusText, 1);
+  statusBar()->addPermanentWidget(progress);
+
+  buildActions();
+
+  connect(controller, &CompileController::started, this, [this] {
+    progress->show();
+    compileAction->setEnabled(false);
+    cancelAction->setEnabled(true);
+    statusText->setText("Compiling " + QFileInfo(file).fileName() + "…");
+  });
+  connect(controller, &CompileController::progressed, this,
+          [this](int count, const QString &phase, const QString &pass) {
+            statusText->setText(QStringLiteral("Compiling %1: %2 / %3 (%4 "
+                                               "passes)")
+                                    .arg(QFileInfo(file).fileName(), phase,
+                                         pass)
+                                    .arg(count));
+          });
+  connect(controller, &CompileController::finished, this,
+          &MainWindow::showOutcome);
+  connect(passView->selectionModel(), &QItemSelectionModel::currentChanged,
+          this, [this](const QModelIndex &current) {
+            int record =
+                current.data(PassTreeModel::RecordIndexRole).toInt();
+            if (current.isValid() && record >= 0 && record != currentRecord)
+              selectPass(record);
+          });
+  connect(hideUnchanged, &QCheckBox::toggled, this, [this](bool hide) {
+    filter->setHideUnchanged(hide);
+    passView->expandAll();
+  });
+  connect(passFilterLine, &QLineEdit::textChanged, this,
+          [this](const QString &text) {
+            filter->setNameFilter(text);
+            passView->expandAll();
+          });
+  connect(restrictCombo, &QComboBox::currentIndexChanged, this, [this] {
+    QString symbol = restrictCombo->currentData().toString();
+    if (symbol != restrictSymbol)
+      restrictTo(symbol);
+  });
+  connect(sideBySide, &QCheckBox::toggled, diff, &DiffView::setSideBySide);
+  connect(tabs, &QTabWidget::currentChanged, this, [this] {
+    if (tabs->currentWidget() == diff && diffStale)
+      showCurrentDiff();
+  });
+  connect(searchLine, &QLineEdit::returnPressed, this, [this] {
+    findInIR(QApplication::keyboardModifiers() & Qt::ShiftModifier);
+  });
+  connect(ir, &QPlainTextEdit::cursorPositionChanged, this,
+          &MainWindow::linkIRToSource);
+  connect(source, &QPlainTextEdit::cursorPositionChanged, this,
+          &MainWindow::linkSourceToIR);
+  connect(diagnostics, &DiagnosticsList::locationActivated, this,
+          [this](const QString &, int line, int column) {
+            source->goToLine(line - 1, column - 1);
+            source->setFocus();
+          });
+  connect(executables, &ExecutablesView::exportSelected, this,
+          [this](const QString &ref) {
+            if (!latest)
+              return;
+            std::vector<int> lines;
+            for (const DispatchInfo &dispatch : latest->dispatches)
+              if (QString::fromStdString(dispatch.exportRef) == ref)
+                for (const SourcePosition &op : dispatch.ops)
+                  lines.push_back(op.line - 1);
+            source->setLinkedLines(lines);
+          });
+  connect(watcher, &QFileSystemWatcher::fileChanged, this,
+          [this](const QString &path) {
+            // Editors replace files on save: watch the new one.
+            if (!watcher->files().contains(path) && QFileInfo::exists(path))
+              watcher->addPath(path);
+            if (watch->isChecked())
+              recompileTimer->start();
+          });
+  connect(recompileTimer, &QTimer::timeout, this, &MainWindow::compile);
+  updateRecentMenu();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildActions() {
+  QMenu *fileMenu = menuBar()->addMenu("&File");
+  QAction *open = fileMenu->addAction("&Open…", this, [this] {
+    QString chosen = QFileDialog::getOpenFileName(
+        this, "Open MLIR file", QFileInfo(file).absolutePath(),
+        "MLIR (*.mlir);;All files (*)");
+    if (!chosen.isEmpty())
+      openFile(chosen);
+  });
+  open->setShortcut(QKeySequence::Open);
+  recentMenu = fileMenu->addMenu("Open &Recent");
+  fileMenu->addSeparator();
+  fileMenu->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
+
+  QMenu *compileMenu = menuBar()->addMenu("&Compile");
+  compileAction =
+      compileMenu->addAction("&Compile", QKeySequence(Qt::Key_F5), this,
+                             &MainWindow::compile);
+  cancelAction = compileMenu->addAction(
+      "C&ancel", QKeySequence(Qt::Key_Escape), controller,
+      &CompileController::cancel);
+  cancelAction->setEnabled(false);
+
+  QMenu *goMenu = menuBar()->addMenu("&Go");
+  goMenu->addAction("&Next pass", QKeySequence(Qt::Key_F8), this,
+                    [this] { stepPass(+1); });
+  goMenu->addAction("&Previous pass", QKeySequence(Qt::SHIFT | Qt::Key_F8),
+                    this, [this] { stepPass(-1); });
+  goMenu->addAction("Next pass that &changed the selection",
+                    QKeySequence(Qt::CTRL | Qt::Key_F8), this,
+                    [this] { nextPassChangingSelection(); });
+  goMenu->addAction("&Find in IR", QKeySequence::Find, this, [this] {
+    searchLine->setFocus();
+    searchLine->selectAll();
+  });
+
+  QToolBar *toolbar = addToolBar("Compile");
+  toolbar->setObjectName("compileToolbar");
+  toolbar->addAction(open);
+  toolbar->addSeparator();
+  toolbar->addWidget(new QLabel(" Target ", toolbar));
+  targetCombo = new QComboBox(toolbar);
+  targetCombo->setObjectName("target");
+  targetCombo->addItems({"llvm-cpu"});
+  toolbar->addWidget(targetCombo);
+  toolbar->addWidget(new QLabel(" Triple ", toolbar));
+  tripleCombo = new QComboBox(toolbar);
+  tripleCombo->setObjectName("triple");
+  tripleCombo->setEditable(true);
+  tripleCombo->addItems({"host", "x86_64-unknown-linux-gnu",
+                         "aarch64-unknown-linux-gnu", "x86_64-pc-windows-msvc",
+                         "arm64-apple-macosx13.0", "wasm32-unknown-unknown"});
+  toolbar->addWidget(tripleCombo);
+  toolbar->addWidget(new QLabel(" Up to ", toolbar));
+  phaseCombo = new QComboBox(toolbar);
+  phaseCombo->setObjectName("compileTo");
+  for (Phase phase : getAllPhases())
+    phaseCombo->addItem(QString::fromStdString(getPhaseName(phase).str()));
+  phaseCombo->setCurrentText("serialize");
+  toolbar->addWidget(phaseCombo);
+  linkExecutables = new QCheckBox("Link executables", toolbar);
+  linkExecutables->setObjectName("linkExecutables");
+  linkExecutables->setChecked(true);
+  toolbar->addWidget(linkExecutables);
+  toolbar->addSeparator();
+  toolbar->addAction(compileAction);
+  toolbar->addAction(cancelAction);
+  watch = new QCheckBox("Recompile on change", toolbar);
+  watch->setObjectName("watch");
+  watch->setChecked(true);
+  toolbar->addWidget(watch);
+}
+
+void MainWindow::setRequestTemplate(const CompileRequest &templ) {
+  request = templ;
+  if (!templ.targets.empty())
+    targetCombo->setCurrentText(QString::fromStdString(templ.targets.front()));
+  tripleCombo->setCurrentText(QString::fromStdString(templ.targetTriple));
+  phaseCombo->setCurrentText(QString::fromStdString(templ.compileTo));
+  linkExecutables->setChecked(templ.linkExecutables);
+}
+
+CompileRequest MainWindow::currentRequest() const {
+  CompileRequest result = request;
+  result.file = file.toStdString();
+  result.targets = {targetCombo->currentText().toStdString()};
+  result.targetTriple = tripleCombo->currentText().trimmed().toStdString();
+  result.compileTo = phaseCombo->currentText().toStdString();
+  result.linkExecutables = linkExecutables->isChecked();
+  return result;
+}
+
+void MainWindow::openFile(const QString &path) {
+  if (!watcher->files().isEmpty())
+    watcher->removePaths(watcher->files());
+  file = QFileInfo(path).absoluteFilePath();
+  setWindowTitle(QFileInfo(file).fileName() + " — Tessera Explorer");
+  QFile input(file);
+  if (input.open(QIODevice::ReadOnly))
+    source->setText(QString::fromUtf8(input.readAll()));
+  else
+    source->setText(QString());
+  if (QFileInfo::exists(file))
+    watcher->addPath(file);
+  rememberRecent(file);
+  compile();
+}
+
+void MainWindow::compile() {
+  if (file.isEmpty())
+    return;
+  controller->start(currentRequest());
+}
+
+void MainWindow::showOutcome(std::shared_ptr<const CompileOutcome> next) {
+  progress->hide();
+  compileAction->setEnabled(true);
+  cancelAction->setEnabled(false);
+  // Keep the place: the same pass (by position) and restriction.
+  int previousRecord = currentRecord;
+  QString previousRestriction = restrictSymbol;
+  latest = std::move(next);
+  currentRecord = -1;
+  currentDiff.clear();
+  source->setText(QString::fromStdString(latest->source));
+  passes->setRecords(&latest->records);
+  passView->expandAll();
+  diagnostics->setDiagnostics(latest->diagnostics);
+  executables->setOutcome(latest);
+
+  // Functions and executables to restrict to, in order of appearance.
+  restrictCombo->blockSignals(true);
+  restrictCombo->clear();
+  restrictCombo->addItem("whole anchor", QString());
+  std::set<std::string> seen;
+  for (const PassRecord &record : latest->records) {
+    if (record.depth != 0 || !record.irAfter)
+      continue;
+    for (const auto *snapshot : {record.irBefore.get(), record.irAfter.get()})
+      if (snapshot)
+        for (const CapturedIR::Piece &piece : snapshot->pieces)
+          if (!piece.symbol.empty() && seen.insert(piece.symbol).second)
+            restrictCombo->addItem("@" + QString::fromStdString(piece.symbol),
+                                   QString::fromStdString(piece.symbol));
+  }
+  int restored = restrictCombo->findData(previousRestriction);
+  restrictCombo->setCurrentIndex(restored < 0 ? 0 : restored);
+  restrictSymbol = restrictCombo->currentData().toString();
+  restrictCombo->blockSignals(false);
+
+  int errors = 0;
+  for (const Diagnostic &diag : latest->diagnostics)
+    errors += diag.severity == Diagnostic::Severity::Error;
+  statusText->setText(
+      QStringLiteral("%1: %2 in %3 ms, %4 passes, %5 dispatches, %6 "
+                     "executables%7")
+          .arg(QFileInfo(file).fileName(),
+               latest->cancelled   ? QStringLiteral("cancelled")
+               : latest->succeeded ? QStringLiteral("compiled")
+                                   : QStringLiteral("failed"))
+          .arg(latest->wallMs, 0, 'f', 0)
+          .arg(latest->records.size())
+          .arg(latest->dispatches.size())
+          .arg(latest->executables.size())
+          .arg(errors ? QStringLiteral(", %1 error(s)").arg(errors)
+                      : QString()));
+
+  if (!latest->records.empty()) {
+    int record = previousRecord >= 0 &&
+                         previousRecord < int(latest->records.size())
+                     ? previousRecord
+                     : 0;
+    selectPass(record);
+  } else {
+    ir->setText(QString());
+    irHeader->setText(errors ? "No passes ran: see the diagnostics."
+                             : QString());
+    diff->setDiff({}, "", "");
+  }
+  Q_EMIT compileShown();
+}
+
+bool MainWindow::selectPass(int index) {
+  if (!latest || index < 0 || index >= int(latest->records.size()))
+    return false;
+  currentRecord = index;
+  QModelIndex proxy = filter->mapFromSource(passes->indexOfRecord(index));
+  if (proxy.isValid() && passView->currentIndex() != proxy) {
+    passView->setCurrentIndex(proxy);
+    passView->scrollTo(proxy);
+  }
+  showCurrentIR();
+  diffStale = true;
+  if (tabs->currentWidget() == diff)
+    showCurrentDiff();
+  return true;
+}
+
+void MainWindow::restrictTo(const QString &symbol) {
+  restrictSymbol = symbol;
+  int item = restrictCombo->findData(symbol);
+  if (item >= 0 && restrictCombo->currentIndex() != item) {
+    restrictCombo->blockSignals(true);
+    restrictCombo->setCurrentIndex(item);
+    restrictCombo->blockSignals(false);
+  }
+  showCurrentIR();
+  diffStale = true;
+  if (tabs->currentWidget() == diff)
+    showCurrentDiff();
+}
+
+void MainWindow::showCurrentIR() {
+  if (!latest || currentRecord < 0)
+    return;
+  const PassRecord &record = latest->records[currentRecord];
+  irLineOffset = 0;
+  QString text;
+  if (!record.irAfter) {
+    text = "// no IR captured";
+  } else if (restrictSymbol.isEmpty()) {
+    text = QString::fromStdString(record.irAfter->str());
+  } else if (record.depth == 0) {
+    const CapturedIR::Piece *piece =
+        record.irAfter->findPiece(restrictSymbol.toStdString());
+    if (piece) {
+      text = QString::fromStdString(*piece->text);
+      irLineOffset = piece->firstLine;
+    } else {
+      text = QStringLiteral("// @%1 does not exist after this pass")
+                 .arg(restrictSymbol);
+    }
+  } else if (nestingNames(record, restrictSymbol)) {
+    text = QString::fromStdString(record.irAfter->str());
+  } else {
+    text = QStringLiteral("// this pass ran on %1, not in @%2")
+               .arg(QString::fromStdString(record.nesting), restrictSymbol);
+  }
+  if (text.endsWith('\n'))
+    text.chop(1);
+  ir->setText(text);
+  irHeader->setText(
+      QStringLiteral("<b>#%1 %2</b> on <code>%3</code> — %4 ms, %5")
+          .arg(record.index + 1)
+          .arg(QString::fromStdString(record.passName).toHtmlEscaped(),
+               QString::fromStdString(record.nesting).toHtmlEscaped())
+          .arg(record.wallMs, 0, 'f', 2)
+          .arg(record.failed    ? QStringLiteral("<b>failed</b>")
+               : record.changed ? QStringLiteral("changed the IR")
+                                : QStringLiteral("no change")));
+  linkSourceToIR();
+}
+
+void MainWindow::showCurrentDiff() {
+  diffStale = false;
+  currentDiff.clear();
+  if (!latest || currentRecord < 0) {
+    diff->setDiff(currentDiff, "", "");
+    return;
+  }
+  const PassRecord &record = latest->records[currentRecord];
+  QString afterName = "after " + QString::fromStdString(record.passName);
+  if (!record.irBefore || !record.irAfter) {
+    diff->setDiff(currentDiff, "before", afterName);
+    return;
+  }
+  if (restrictSymbol.isEmpty()) {
+    currentDiff = diffSnapshots(*record.irBefore, *record.irAfter);
+  } else if (record.depth == 0) {
+    std::string symbol = restrictSymbol.toStdString();
+    const CapturedIR::Piece *before = record.irBefore->findPiece(symbol);
+    const CapturedIR::Piece *after = record.irAfter->findPiece(symbol);
+    static const std::string empty;
+    currentDiff = diffLines(before ? *before->text : empty,
+                            after ? *after->text : empty);
+  } else if (nestingNames(record, restrictSymbol)) {
+    currentDiff = diffSnapshots(*record.irBefore, *record.irAfter);
+  }
+  diff->setDiff(currentDiff, "before", afterName);
+}
+
+std::vector<int> MainWindow::visiblePassOrder() const {
+  std::vector<int> order;
+  // Depth-first in display order.
+  std::function<void(const QModelIndex &)> visit = [&](const QModelIndex &at) {
+    for (int row = 0; row < filter->rowCount(at); ++row) {
+      QModelIndex child = filter->index(row, 0, at);
+      int record = child.data(PassTreeModel::RecordIndexRole).toInt();
+      if (record >= 0)
+        order.push_back(record);
+      visit(child);
+    }
+  };
+  visit(QModelIndex());
+  return order;
+}
+
+void MainWindow::stepPass(int direction) {
+  std::vector<int> order = visiblePassOrder();
+  if (order.empty())
+    return;
+  auto at = std::find(order.begin(), order.end(), currentRecord);
+  int position = at == order.end() ? -1 : int(at - order.begin());
+  int next = std::clamp(position + direction, 0, int(order.size()) - 1);
+  selectPass(order[next]);
+}
+
+bool MainWindow::nextPassChangingSelection() {
+  if (!latest)
+    return false;
+  std::vector<int> order = visiblePassOrder();
+  auto at = std::find(order.begin(), order.end(), currentRecord);
+  if (at == order.end())
+    at = order.begin();
+  else
+    ++at;
+  std::string symbol = restrictSymbol.toStdString();
+  for (; at != order.end(); ++at) {
+    const PassRecord &record = latest->records[*at];
+    bool changed;
+    if (symbol.empty())
+      changed = record.changed;
+    else if (record.depth == 0)
+      changed = record.irBefore && record.irAfter &&
+                CapturedIR::pieceChanged(*record.irBefore, *record.irAfter,
+                                         symbol);
+    else
+      changed = record.changed && nestingNames(record, restrictSymbol);
+    if (changed)
+      return selectPass(*at);
+  }
+  statusText->setText("No later pass changed " +
+                      (symbol.empty() ? QStringLiteral("the IR")
+                                      : "@" + restrictSymbol));
+  return false;
+}
+
+void MainWindow::linkIRToSource() {
+  if (!latest || currentRecord < 0)
+    return;
+  const PassRecord &record = latest->records[currentRecord];
+  if (!record.irAfter)
+    return;
+  const std::vector<IRSourceLine> &sources = record.irAfter->sources;
+  uint32_t line = ir->selectedLines().first + irLineOffset;
+  // The op printed on this line, or the nearest op above (a line inside a
+  // region or a multi-line op belongs to it).
+  auto after = std::upper_bound(
+      sources.begin(), sources.end(), line,
+      [](uint32_t value, const IRSourceLine &entry) {
+        return value < entry.irLine;
+      });
+  std::vector<int> lines;
+  if (after != sources.begin()) {
+    uint32_t opLine = std::prev(after)->irLine;
+    for (auto it = std::prev(after);; --it) {
+      if (it->irLine != opLine)
+        break;
+      if (it->sourceLine > 0)
+        lines.push_back(it->sourceLine - 1);
+      if (it == sources.begin())
+        break;
+    }
+  }
+  source->setLinkedLines(lines);
+}
+
+void MainWindow::linkSourceToIR() {
+  if (!latest || currentRecord < 0)
+    return;
+  const PassRecord &record = latest->records[currentRecord];
+  if (!record.irAfter)
+    return;
+  auto [first, last] = source->selectedLines();
+  int shown = ir->blockCount();
+  std::vector<int> lines;
+  for (const IRSourceLine &entry : record.irAfter->sources) {
+    int sourceLine = int(entry.sourceLine) - 1;
+    int irLine = int(entry.irLine) - irLineOffset;
+    if (sourceLine >= first && sourceLine <= last && irLine >= 0 &&
+        irLine < shown)
+      lines.push_back(irLine);
+  }
+  ir->setLinkedLines(lines);
+}
+
+void MainWindow::findInIR(bool backwards) {
+  QString needle = searchLine->text();
+  if (needle.isEmpty())
+    return;
+  QPlainTextEdit *view = tabs->currentWidget() == diff
+                             ? static_cast<QPlainTextEdit *>(
+                                   diff->isSideBySide() ? diff->rightView()
+                                                        : diff->unifiedView())
+                             : ir;
+  QTextDocument::FindFlags flags;
+  if (backwards)
+    flags |= QTextDocument::FindBackward;
+  if (!view->find(needle, flags)) {
+    // Wrap around.
+    QTextCursor cursor = view->textCursor();
+    cursor.movePosition(backwards ? QTextCursor::End : QTextCursor::Start);
+    view->setTextCursor(cursor);
+    if (!view->find(needle, flags))
+      statusText->setText("Not found: " + needle);
+  }
+}
+
+void MainWindow::showView(const QString &name) {
+  if (name == "diff")
+    tabs->setCurrentWidget(diff);
+  else if (name == "executables")
+    tabs->setCurrentWidget(executables);
+  else
+    tabs->setCurrentWidget(ir);
+}
+
+void MainWindow::rememberRecent(const QString &path) {
+  QSettings settings("Tessera", "Explorer");
+  QStringList recent = settings.value("recentFiles").toStringList();
+  recent.removeAll(path);
+  recent.prepend(path);
+  while (recent.size() > kMaxRecent)
+    recent.removeLast();
+  settings.setValue("recentFiles", recent);
+  updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu() {
+  recentMenu->clear();
+  QSettings settings("Tessera", "Explorer");
+  for (const QString &path : settings.value("recentFiles").toStringList())
+    recentMenu->addAction(path, this, [this, path] { openFile(path); });
+  recentMenu->setEnabled(!recentMenu->isEmpty());
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event) {
+  if (event->mimeData()->hasUrls())
+    event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event) {
+  for (const QUrl &url : event->mimeData()->urls())
+    if (url.isLocalFile()) {
+      openFile(url.toLocalFile());
+      event->acceptProposedAction();
+      return;
+    }
+}
+
+} // namespace tessera::explorer

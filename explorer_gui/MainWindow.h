@@ -1,0 +1,129 @@
+//===- MainWindow.h - The explorer's window ---------------------*- C++ -*-===//
+//
+// Ties the views together: the source, the pass tree, the IR after the
+// chosen pass and its diff, the executables, the diagnostics; compiles
+// through CompileController (never on the UI thread) and keeps the views
+// linked (IR line <-> source lines, export -> source ops).
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSERA_EXPLORER_MAINWINDOW_H
+#define TESSERA_EXPLORER_MAINWINDOW_H
+
+#include "CompileController.h"
+#include "Pipeline/IRDiff.h"
+
+#include <QMainWindow>
+
+#include <memory>
+
+class QAction;
+class QCheckBox;
+class QComboBox;
+class QFileSystemWatcher;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QTabWidget;
+class QTimer;
+class QTreeView;
+
+namespace tessera::explorer {
+
+class DiagnosticsList;
+class DiffView;
+class ExecutablesView;
+class IRView;
+class PassFilterModel;
+class PassTreeModel;
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+public:
+  explicit MainWindow(QWidget *parent = nullptr);
+  ~MainWindow() override;
+
+  /// Opens `file` and compiles it.
+  void openFile(const QString &file);
+  void compile();
+  void setRequestTemplate(const CompileRequest &request);
+  CompileRequest currentRequest() const;
+
+  /// The tab to show: "passes" (IR), "diff", "executables".
+  void showView(const QString &name);
+  /// Selects pass record `index` (shows its IR and diff).
+  bool selectPass(int index);
+  int currentPass() const { return currentRecord; }
+  /// Restricts the IR views to top-level op `@symbol` ("" for everything).
+  void restrictTo(const QString &symbol);
+  void stepPass(int direction);
+  /// Selects the next pass after the current one that changed the
+  /// restricted function or executable; false when there is none.
+  bool nextPassChangingSelection();
+
+  std::shared_ptr<const CompileOutcome> outcome() const { return latest; }
+  PassTreeModel *passModel() const { return passes; }
+  PassFilterModel *passFilter() const { return filter; }
+  QTreeView *passTree() const { return passView; }
+  IRView *irView() const { return ir; }
+  IRView *sourceView() const { return source; }
+  DiffView *diffView() const { return diff; }
+  ExecutablesView *executablesView() const { return executables; }
+  DiagnosticsList *diagnosticsList() const { return diagnostics; }
+  QComboBox *restrictBox() const { return restrictCombo; }
+  QCheckBox *hideUnchangedBox() const { return hideUnchanged; }
+  QLineEdit *passFilterEdit() const { return passFilterLine; }
+
+Q_SIGNALS:
+  /// A compile's outcome is shown.
+  void compileShown();
+
+protected:
+  void dragEnterEvent(QDragEnterEvent *event) override;
+  void dropEvent(QDropEvent *event) override;
+
+private:
+  void buildActions();
+  void showOutcome(std::shared_ptr<const CompileOutcome> outcome);
+  void showCurrentIR();
+  void showCurrentDiff();
+  void linkIRToSource();
+  void linkSourceToIR();
+  void findInIR(bool backwards);
+  void rememberRecent(const QString &file);
+  void updateRecentMenu();
+  std::vector<int> visiblePassOrder() const;
+
+  CompileController *controller;
+  CompileRequest request;
+  QString file;
+  std::shared_ptr<const CompileOutcome> latest;
+  int currentRecord = -1;
+  QString restrictSymbol;
+  /// The displayed IR's first line in the whole snapshot (restricted views
+  /// show one piece).
+  int irLineOffset = 0;
+  bool diffStale = true;
+  std::vector<mlir::tessera::DiffLine> currentDiff;
+
+  PassTreeModel *passes;
+  PassFilterModel *filter;
+  QTreeView *passView;
+  QLineEdit *passFilterLine, *searchLine;
+  QCheckBox *hideUnchanged, *sideBySide, *watch, *linkExecutables;
+  QComboBox *restrictCombo, *targetCombo, *tripleCombo, *phaseCombo;
+  QTabWidget *tabs;
+  IRView *ir, *source;
+  QLabel *irHeader, *statusText;
+  DiffView *diff;
+  ExecutablesView *executables;
+  DiagnosticsList *diagnostics;
+  QProgressBar *progress;
+  QAction *compileAction, *cancelAction;
+  QMenu *recentMenu;
+  QFileSystemWatcher *watcher;
+  QTimer *recompileTimer;
+};
+
+} // namespace tessera::explorer
+
+#endif // TESSERA_EXPLORER_MAINWINDOW_H

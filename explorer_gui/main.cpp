@@ -1,0 +1,132 @@
+//===- main.cpp - tessera-explorer ----------------------------------------===//
+//
+// tessera-explorer [FILE] [--target=B] [--target-triple=T] [--compile-to=P]
+//                  [--link-executables=false]
+//                  [--screenshot=PNG [--view=passes|diff|executables]
+//                   [--pass=N|NAME] [--restrict=SYMBOL] [--export=NAME]]
+//
+//===----------------------------------------------------------------------===//
+
+#include "ExecutablesView.h"
+#include "MainWindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QFileInfo>
+#include <QTimer>
+
+#include <cstdio>
+
+using namespace tessera::explorer;
+
+/// The first pass whose argument starts with `name`, or a 1-based number.
+static int findPass(const CompileOutcome &outcome, const QString &name) {
+  bool isNumber = false;
+  int number = name.toInt(&isNumber);
+  if (isNumber)
+    return number - 1;
+  for (const auto &record : outcome.records)
+    if (QString::fromStdString(record.passArgument).startsWith(name) &&
+        (record.changed || name.isEmpty()))
+      return record.index;
+  return -1;
+}
+
+int main(int argc, char **argv) {
+  QApplication app(argc, argv);
+  QApplication::setApplicationName("tessera-explorer");
+  QApplication::setOrganizationName("Tessera");
+
+  QCommandLineParser parser;
+  parser.setApplicationDescription(
+      "Steps through the passes of a Tessera compile and inspects its "
+      "executables.");
+  parser.addHelpOption();
+  parser.addPositionalArgument("file", "The .mlir file to open.");
+  QCommandLineOption target("target", "Target backend.", "backend",
+                            "llvm-cpu");
+  QCommandLineOption triple("target-triple", "llvm-cpu target triple.",
+                            "triple", "host");
+  QCommandLineOption compileTo("compile-to", "Last phase to run.", "phase",
+                               "serialize");
+  QCommandLineOption link("link-executables",
+                          "Link the executables of a target (true/false).",
+                          "bool", "true");
+  QCommandLineOption screenshot(
+      "screenshot", "Load, compile, save the window as PNG and exit.", "png");
+  QCommandLineOption view("view", "passes, diff or executables.", "view",
+                          "passes");
+  QCommandLineOption pass("pass",
+                          "Pass to show: 1-based number, or the first pass "
+                          "whose argument starts with NAME and that changed "
+                          "the IR.",
+                          "pass");
+  QCommandLineOption restrict("restrict", "Show only top-level op @SYMBOL.",
+                              "symbol");
+  QCommandLineOption exportName("export", "Export to select (executables).",
+                                "name");
+  QCommandLineOption size("size", "Window size for screenshots (WxH).",
+                          "size", "1500x900");
+  for (const auto &option : {target, triple, compileTo, link, screenshot,
+                             view, pass, restrict, exportName, size})
+    parser.addOption(option);
+  parser.process(app);
+
+  CompileRequest request;
+  request.targets = {parser.value(target).toStdString()};
+  request.targetTriple = parser.value(triple).toStdString();
+  request.compileTo = parser.value(compileTo).toStdString();
+  request.linkExecutables = parser.value(link) != "false";
+
+  MainWindow window;
+  window.setRequestTemplate(request);
+  QStringList files = parser.positionalArguments();
+
+  if (parser.isSet(screenshot)) {
+    if (files.isEmpty()) {
+      std::fprintf(stderr, "tessera-explorer: --screenshot needs a file\n");
+      return 2;
+    }
+    QStringList dims = parser.value(size).split('x');
+    if (dims.size() == 2)
+      window.resize(dims[0].toInt(), dims[1].toInt());
+    QString output = parser.value(screenshot);
+    QObject::connect(&window, &MainWindow::compileShown, &window, [&] {
+      window.showView(parser.value(view));
+      if (parser.isSet(restrict))
+        window.restrictTo(parser.value(restrict));
+      if (parser.isSet(pass)) {
+        int index = findPass(*window.outcome(), parser.value(pass));
+        if (!window.selectPass(index)) {
+          std::fprintf(stderr, "tessera-explorer: no pass '%s'\n",
+                       qPrintable(parser.value(pass)));
+          QApplication::exit(2);
+          return;
+        }
+      }
+      if (parser.value(view) == "executables") {
+        if (!parser.isSet(exportName))
+          window.executablesView()->selectFirstExport();
+        else if (!window.executablesView()->selectExport(
+                     "@" + parser.value(exportName))) {
+          std::fprintf(stderr, "tessera-explorer: no export '%s'\n",
+                       qPrintable(parser.value(exportName)));
+          QApplication::exit(2);
+          return;
+        }
+      }
+      // Let layouts and the lazy highlighter settle, then grab.
+      QTimer::singleShot(200, &window, [&] {
+        bool saved = window.grab().save(output);
+        if (!saved)
+          std::fprintf(stderr, "tessera-explorer: cannot write '%s'\n",
+                       qPrintable(output));
+        QApplication::exit(saved ? (window.outcome()->succeeded ? 0 : 1) : 2);
+      });
+    });
+  }
+  window.show();
+  if (!files.isEmpty())
+    window.openFile(files.front());
+  return app.exec();
+}
