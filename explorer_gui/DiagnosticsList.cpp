@@ -36,9 +36,9 @@ QTreeWidgetItem *makeItem(const Diagnostic &diag) {
   QString origin = QString::fromStdString(diag.phase);
   if (!diag.pass.empty())
     origin += " / " + QString::fromStdString(diag.pass);
-  auto *item = new QTreeWidgetItem({severityName(diag.severity), location,
-                                    QString::fromStdString(diag.message),
-                                    origin});
+  auto *item =
+      new QTreeWidgetItem({severityName(diag.severity), location,
+                           QString::fromStdString(diag.message), origin});
   item->setData(0, FileRole, QString::fromStdString(diag.file));
   item->setData(0, LineRole, diag.line);
   item->setData(0, ColumnRole, diag.column);

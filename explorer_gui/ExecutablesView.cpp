@@ -27,9 +27,7 @@ namespace tessera::explorer {
 namespace {
 enum ItemRole { ExecutableRole = Qt::UserRole + 1, VariantRole, ExportRole };
 
-QString hex(uint64_t value) {
-  return QStringLiteral("0x%1").arg(value, 0, 16);
-}
+QString hex(uint64_t value) { return QStringLiteral("0x%1").arg(value, 0, 16); }
 
 QTableWidget *makeTable(const QStringList &headers, QWidget *parent) {
   auto *table = new QTableWidget(0, headers.size(), parent);
@@ -62,8 +60,7 @@ ExecutablesView::ExecutablesView(QWidget *parent) : QWidget(parent) {
   executables->setHeaderLabels({"Executable / variant / export", "Ordinal"});
   executables->header()->setStretchLastSection(false);
   executables->header()->setSectionResizeMode(0, QHeaderView::Stretch);
-  executables->header()->setSectionResizeMode(1,
-                                              QHeaderView::ResizeToContents);
+  executables->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
   split->addWidget(executables);
 
   auto *right = new QWidget(split);
@@ -90,8 +87,8 @@ ExecutablesView::ExecutablesView(QWidget *parent) : QWidget(parent) {
   headerText->setObjectName("binaryHeader");
   sectionTable = makeTable({"Section", "Address", "Size", "Kind"}, binaryPage);
   sectionTable->setObjectName("sections");
-  symbolTable = makeTable({"Symbol", "Address", "Size", "Kind", "Section"},
-                          binaryPage);
+  symbolTable =
+      makeTable({"Symbol", "Address", "Size", "Kind", "Section"}, binaryPage);
   symbolTable->setObjectName("symbols");
   binaryPage->addWidget(headerText);
   binaryPage->addWidget(sectionTable);
@@ -138,9 +135,9 @@ void ExecutablesView::setOutcome(std::shared_ptr<const CompileOutcome> next) {
     executableItem->setData(0, ExecutableRole, int(e));
     for (size_t v = 0; v < executable.variants.size(); ++v) {
       const VariantSummary &variant = executable.variants[v];
-      QString label = QStringLiteral("@%1  %2")
-                          .arg(QString::fromStdString(variant.name),
-                               QString::fromStdString(variant.format));
+      QString label =
+          QStringLiteral("@%1  %2").arg(QString::fromStdString(variant.name),
+                                        QString::fromStdString(variant.format));
       if (!variant.condition.empty())
         label += "  (conditional)";
       auto *variantItem = new QTreeWidgetItem(executableItem, {label});
@@ -221,7 +218,8 @@ void ExecutablesView::showItem(QTreeWidgetItem *item) {
     text += QStringLiteral("export @%1  ordinal %2\n")
                 .arg(QString::fromStdString(exportOp.name))
                 .arg(exportOp.ordinal);
-    text += QStringLiteral("  push constants: %1\n").arg(exportOp.pushConstants);
+    text +=
+        QStringLiteral("  push constants: %1\n").arg(exportOp.pushConstants);
     for (const std::string &binding : exportOp.bindings)
       text += "  " + QString::fromStdString(binding) + "\n";
     if (!exportName.isEmpty())
@@ -263,8 +261,7 @@ void ExecutablesView::showBinary(const VariantSummary &variant,
         QStringLiteral("%1 bytes of %2, not an object file LLVM reads: %3")
             .arg(variant.binary.size())
             .arg(QString::fromStdString(variant.binaryFormat),
-                 QString::fromStdString(
-                     llvm::toString(summary.takeError()))));
+                 QString::fromStdString(llvm::toString(summary.takeError()))));
     return;
   }
   headerText->setPlainText(
@@ -276,22 +273,19 @@ void ExecutablesView::showBinary(const VariantSummary &variant,
   sectionTable->setRowCount(summary->sections.size());
   for (size_t i = 0; i < summary->sections.size(); ++i) {
     const ObjectSection &section = summary->sections[i];
-    sectionTable->setItem(i, 0,
-                          new QTableWidgetItem(
-                              QString::fromStdString(section.name)));
+    sectionTable->setItem(
+        i, 0, new QTableWidgetItem(QString::fromStdString(section.name)));
     sectionTable->setItem(i, 1, new QTableWidgetItem(hex(section.address)));
     sectionTable->setItem(i, 2,
                           new QTableWidgetItem(QString::number(section.size)));
-    sectionTable->setItem(i, 3,
-                          new QTableWidgetItem(
-                              QString::fromStdString(section.kind)));
+    sectionTable->setItem(
+        i, 3, new QTableWidgetItem(QString::fromStdString(section.kind)));
   }
   symbolTable->setRowCount(summary->symbols.size());
   for (size_t i = 0; i < summary->symbols.size(); ++i) {
     const ObjectSymbol &symbol = summary->symbols[i];
-    symbolTable->setItem(i, 0,
-                         new QTableWidgetItem(
-                             QString::fromStdString(symbol.name)));
+    symbolTable->setItem(
+        i, 0, new QTableWidgetItem(QString::fromStdString(symbol.name)));
     symbolTable->setItem(i, 1, new QTableWidgetItem(hex(symbol.address)));
     symbolTable->setItem(i, 2,
                          new QTableWidgetItem(QString::number(symbol.size)));
@@ -299,9 +293,8 @@ void ExecutablesView::showBinary(const VariantSummary &variant,
         i, 3,
         new QTableWidgetItem(QString::fromStdString(symbol.kind) +
                              (symbol.global ? " (global)" : "")));
-    symbolTable->setItem(i, 4,
-                         new QTableWidgetItem(
-                             QString::fromStdString(symbol.section)));
+    symbolTable->setItem(
+        i, 4, new QTableWidgetItem(QString::fromStdString(symbol.section)));
   }
   sectionTable->resizeColumnsToContents();
   symbolTable->resizeColumnsToContents();

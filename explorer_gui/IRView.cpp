@@ -176,8 +176,7 @@ void IRView::highlightVisibleLines() {
   int first = -1, last = -1;
   // One screen past the bottom too, so scrolling shows formatted lines.
   for (int seen = 0; block.isValid() && seen < 2; block = block.next()) {
-    if (blockBoundingGeometry(block).translated(contentOffset()).top() >
-        bottom)
+    if (blockBoundingGeometry(block).translated(contentOffset()).top() > bottom)
       ++seen;
     if (block.userState() == kHighlighted)
       continue;
@@ -228,7 +227,7 @@ void IRView::paintGutter(QPaintEvent *event) {
     if (box.top() > event->rect().bottom())
       break;
     int number = block.blockNumber();
-    int label = numbers.empty() ? number + 1
+    int label = numbers.empty()                             ? number + 1
                 : number < static_cast<int>(numbers.size()) ? numbers[number]
                                                             : -1;
     if (label >= 0 && box.bottom() >= event->rect().top())

@@ -12,10 +12,9 @@ static bool isIdentifierChar(QChar c) {
 
 static bool isBuiltinType(const QString &word) {
   static const QSet<QString> types = {
-      "tensor",  "memref", "vector", "index", "none", "complex", "tuple",
-      "f16",     "bf16",   "f32",    "f64",   "f80",  "f128",    "i1",
-      "i8",      "i16",    "i32",    "i64",   "ui8",  "ui32",    "si32",
-      "!llvm.ptr"};
+      "tensor", "memref", "vector", "index", "none", "complex",  "tuple", "f16",
+      "bf16",   "f32",    "f64",    "f80",   "f128", "i1",       "i8",    "i16",
+      "i32",    "i64",    "ui8",    "ui32",  "si32", "!llvm.ptr"};
   if (types.contains(word))
     return true;
   // iN / uiN / siN of any width.
@@ -32,13 +31,18 @@ static bool isBuiltinType(const QString &word) {
 
 static bool isKeyword(const QString &word) {
   static const QSet<QString> keywords = {
-      "func",     "module",  "ins",      "outs",        "attributes",
-      "to",       "into",    "step",     "iter_args",   "dense",
-      "affine_map", "true",  "false",    "loc",         "public",
-      "private",  "nested",  "ordinal",  "layout",      "count",
-      "target",   "objects", "workgroups", "return",    "unit",
-      "array",    "in",      "restrict", "writable",    "shared_outs",
-      "dense_resource", "unknown", "set", "binding"};
+      "func",           "module",     "ins",
+      "outs",           "attributes", "to",
+      "into",           "step",       "iter_args",
+      "dense",          "affine_map", "true",
+      "false",          "loc",        "public",
+      "private",        "nested",     "ordinal",
+      "layout",         "count",      "target",
+      "objects",        "workgroups", "return",
+      "unit",           "array",      "in",
+      "restrict",       "writable",   "shared_outs",
+      "dense_resource", "unknown",    "set",
+      "binding"};
   return keywords.contains(word);
 }
 

@@ -122,7 +122,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent) {
   restrictCombo = new QComboBox(viewPanel);
   restrictCombo->setObjectName("restrictTo");
   restrictCombo->setMinimumContentsLength(24);
-  restrictCombo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  restrictCombo->setSizeAdjustPolicy(
+      QComboBox::AdjustToMinimumContentsLengthWithIcon);
   bar->addWidget(restrictCombo);
   sideBySide = new QCheckBox("Side by side", viewPanel);
   sideBySide->setObjectName("sideBySide");
@@ -155,6 +156,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent) {
   split->addWidget(viewPanel);
   split->setStretchFactor(0, 2);
   split->setStretchFactor(1, 3);
+  split->setSizes({440, 660});
   setCentralWidget(split);
 
   // Diagnostics (bottom dock).
@@ -187,18 +189,17 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent) {
   });
   connect(controller, &CompileController::progressed, this,
           [this](int count, const QString &phase, const QString &pass) {
-            statusText->setText(QStringLiteral("Compiling %1: %2 / %3 (%4 "
-                                               "passes)")
-                                    .arg(QFileInfo(file).fileName(), phase,
-                                         pass)
-                                    .arg(count));
+            statusText->setText(
+                QStringLiteral("Compiling %1: %2 / %3 (%4 "
+                               "passes)")
+                    .arg(QFileInfo(file).fileName(), phase, pass)
+                    .arg(count));
           });
   connect(controller, &CompileController::finished, this,
           &MainWindow::showOutcome);
   connect(passView->selectionModel(), &QItemSelectionModel::currentChanged,
           this, [this](const QModelIndex &current) {
-            int record =
-                current.data(PassTreeModel::RecordIndexRole).toInt();
+            int record = current.data(PassTreeModel::RecordIndexRole).toInt();
             if (current.isValid() && record >= 0 && record != currentRecord)
               selectPass(record);
           });
@@ -273,12 +274,10 @@ void MainWindow::buildActions() {
   fileMenu->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
 
   QMenu *compileMenu = menuBar()->addMenu("&Compile");
-  compileAction =
-      compileMenu->addAction("&Compile", QKeySequence(Qt::Key_F5), this,
-                             &MainWindow::compile);
-  cancelAction = compileMenu->addAction(
-      "C&ancel", QKeySequence(Qt::Key_Escape), controller,
-      &CompileController::cancel);
+  compileAction = compileMenu->addAction("&Compile", QKeySequence(Qt::Key_F5),
+                                         this, &MainWindow::compile);
+  cancelAction = compileMenu->addAction("C&ancel", QKeySequence(Qt::Key_Escape),
+                                        controller, &CompileController::cancel);
   cancelAction->setEnabled(false);
 
   QMenu *goMenu = menuBar()->addMenu("&Go");
@@ -426,10 +425,10 @@ void MainWindow::showOutcome(std::shared_ptr<const CompileOutcome> next) {
                       : QString()));
 
   if (!latest->records.empty()) {
-    int record = previousRecord >= 0 &&
-                         previousRecord < int(latest->records.size())
-                     ? previousRecord
-                     : 0;
+    int record =
+        previousRecord >= 0 && previousRecord < int(latest->records.size())
+            ? previousRecord
+            : 0;
     selectPass(record);
   } else {
     ir->setText(QString());
@@ -531,8 +530,8 @@ void MainWindow::showCurrentDiff() {
     const CapturedIR::Piece *before = record.irBefore->findPiece(symbol);
     const CapturedIR::Piece *after = record.irAfter->findPiece(symbol);
     static const std::string empty;
-    currentDiff = diffLines(before ? *before->text : empty,
-                            after ? *after->text : empty);
+    currentDiff =
+        diffLines(before ? *before->text : empty, after ? *after->text : empty);
   } else if (nestingNames(record, restrictSymbol)) {
     currentDiff = diffSnapshots(*record.irBefore, *record.irAfter);
   }
@@ -581,17 +580,17 @@ bool MainWindow::nextPassChangingSelection() {
     if (symbol.empty())
       changed = record.changed;
     else if (record.depth == 0)
-      changed = record.irBefore && record.irAfter &&
-                CapturedIR::pieceChanged(*record.irBefore, *record.irAfter,
-                                         symbol);
+      changed =
+          record.irBefore && record.irAfter &&
+          CapturedIR::pieceChanged(*record.irBefore, *record.irAfter, symbol);
     else
       changed = record.changed && nestingNames(record, restrictSymbol);
     if (changed)
       return selectPass(*at);
   }
-  statusText->setText("No later pass changed " +
-                      (symbol.empty() ? QStringLiteral("the IR")
-                                      : "@" + restrictSymbol));
+  statusText->setText("No later pass changed " + (symbol.empty()
+                                                      ? QStringLiteral("the IR")
+                                                      : "@" + restrictSymbol));
   return false;
 }
 
@@ -605,11 +604,10 @@ void MainWindow::linkIRToSource() {
   uint32_t line = ir->selectedLines().first + irLineOffset;
   // The op printed on this line, or the nearest op above (a line inside a
   // region or a multi-line op belongs to it).
-  auto after = std::upper_bound(
-      sources.begin(), sources.end(), line,
-      [](uint32_t value, const IRSourceLine &entry) {
-        return value < entry.irLine;
-      });
+  auto after = std::upper_bound(sources.begin(), sources.end(), line,
+                                [](uint32_t value, const IRSourceLine &entry) {
+                                  return value < entry.irLine;
+                                });
   std::vector<int> lines;
   if (after != sources.begin()) {
     uint32_t opLine = std::prev(after)->irLine;
@@ -648,11 +646,11 @@ void MainWindow::findInIR(bool backwards) {
   QString needle = searchLine->text();
   if (needle.isEmpty())
     return;
-  QPlainTextEdit *view = tabs->currentWidget() == diff
-                             ? static_cast<QPlainTextEdit *>(
-                                   diff->isSideBySide() ? diff->rightView()
-                                                        : diff->unifiedView())
-                             : ir;
+  QPlainTextEdit *view =
+      tabs->currentWidget() == diff
+          ? static_cast<QPlainTextEdit *>(
+                diff->isSideBySide() ? diff->rightView() : diff->unifiedView())
+          : ir;
   QTextDocument::FindFlags flags;
   if (backwards)
     flags |= QTextDocument::FindBackward;

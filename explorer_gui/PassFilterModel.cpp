@@ -31,10 +31,12 @@ bool PassFilterModel::filterAcceptsRow(int row,
   if (hideUnchanged && !index.data(PassTreeModel::ChangedRole).toBool())
     return false;
   return name.isEmpty() ||
-         index.data(Qt::DisplayRole).toString().contains(name,
-                                                         Qt::CaseInsensitive) ||
-         index.data(Qt::ToolTipRole).toString().contains(name,
-                                                         Qt::CaseInsensitive);
+         index.data(Qt::DisplayRole)
+             .toString()
+             .contains(name, Qt::CaseInsensitive) ||
+         index.data(Qt::ToolTipRole)
+             .toString()
+             .contains(name, Qt::CaseInsensitive);
 }
 
 } // namespace tessera::explorer

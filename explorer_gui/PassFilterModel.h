@@ -1,4 +1,5 @@
-//===- PassFilterModel.h - Hide unchanged passes, filter by name -*- C++ -*-===//
+//===- PassFilterModel.h - Hide unchanged passes, filter by name -*- C++
+//-*-===//
 #ifndef TESSERA_EXPLORER_PASSFILTERMODEL_H
 #define TESSERA_EXPLORER_PASSFILTERMODEL_H
 

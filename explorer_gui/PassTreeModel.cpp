@@ -93,8 +93,8 @@ QModelIndex PassTreeModel::indexOfRecord(int recordIndex) const {
 QModelIndex PassTreeModel::index(int row, int column,
                                  const QModelIndex &parent) const {
   Node *node = nodeOf(parent);
-  if (row < 0 || row >= static_cast<int>(node->children.size()) ||
-      column < 0 || column >= ColumnCount)
+  if (row < 0 || row >= static_cast<int>(node->children.size()) || column < 0 ||
+      column >= ColumnCount)
     return {};
   return createIndex(row, column, node->children[row].get());
 }

@@ -43,8 +43,7 @@ int main(int argc, char **argv) {
       "executables.");
   parser.addHelpOption();
   parser.addPositionalArgument("file", "The .mlir file to open.");
-  QCommandLineOption target("target", "Target backend.", "backend",
-                            "llvm-cpu");
+  QCommandLineOption target("target", "Target backend.", "backend", "llvm-cpu");
   QCommandLineOption triple("target-triple", "llvm-cpu target triple.",
                             "triple", "host");
   QCommandLineOption compileTo("compile-to", "Last phase to run.", "phase",
@@ -65,10 +64,10 @@ int main(int argc, char **argv) {
                               "symbol");
   QCommandLineOption exportName("export", "Export to select (executables).",
                                 "name");
-  QCommandLineOption size("size", "Window size for screenshots (WxH).",
-                          "size", "1500x900");
-  for (const auto &option : {target, triple, compileTo, link, screenshot,
-                             view, pass, restrict, exportName, size})
+  QCommandLineOption size("size", "Window size for screenshots (WxH).", "size",
+                          "1500x900");
+  for (const auto &option : {target, triple, compileTo, link, screenshot, view,
+                             pass, restrict, exportName, size})
     parser.addOption(option);
   parser.process(app);
 

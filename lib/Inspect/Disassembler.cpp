@@ -97,10 +97,9 @@ disassembleSymbol(StringRef bytes, StringRef symbolName, AsmSyntax syntax) {
 
   std::unique_ptr<MCRegisterInfo> registers(target->createMCRegInfo(triple));
   MCTargetOptions mcOptions;
-  std::unique_ptr<MCAsmInfo> asmInfo(registers ? target->createMCAsmInfo(
-                                                     *registers, triple,
-                                                     mcOptions)
-                                               : nullptr);
+  std::unique_ptr<MCAsmInfo> asmInfo(
+      registers ? target->createMCAsmInfo(*registers, triple, mcOptions)
+                : nullptr);
   std::unique_ptr<MCSubtargetInfo> subtarget(
       target->createMCSubtargetInfo(triple, cpu, features->getString()));
   std::unique_ptr<MCInstrInfo> instrInfo(target->createMCInstrInfo());

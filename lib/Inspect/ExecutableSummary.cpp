@@ -32,10 +32,10 @@ static ExportSummary summarizeExport(hal::ExecutableExportOp exportOp) {
   summary.pushConstants = layout.getPushConstants();
   for (hal::DescriptorSetLayoutAttr set : layout.getSets())
     for (hal::DescriptorSetBindingAttr binding : set.getBindings())
-      summary.bindings.push_back(
-          "set " + std::to_string(set.getOrdinal()) + " binding " +
-          std::to_string(binding.getOrdinal()) + " " +
-          binding.getType().getValue().str());
+      summary.bindings.push_back("set " + std::to_string(set.getOrdinal()) +
+                                 " binding " +
+                                 std::to_string(binding.getOrdinal()) + " " +
+                                 binding.getType().getValue().str());
   summary.text = printOp(exportOp);
   return summary;
 }
@@ -61,8 +61,7 @@ std::vector<ExecutableSummary> summarizeExecutables(ModuleOp module) {
   return executables;
 }
 
-void addBinaries(ModuleOp module,
-                 std::vector<ExecutableSummary> &executables) {
+void addBinaries(ModuleOp module, std::vector<ExecutableSummary> &executables) {
   for (auto executable : module.getOps<hal::ExecutableOp>()) {
     auto summary = llvm::find_if(executables, [&](const ExecutableSummary &s) {
       return s.name == executable.getSymName();
@@ -70,9 +69,10 @@ void addBinaries(ModuleOp module,
     if (summary == executables.end())
       continue;
     for (auto binary : executable.getOps<hal::ExecutableBinaryOp>()) {
-      auto variant = llvm::find_if(
-          summary->variants,
-          [&](const VariantSummary &v) { return v.name == binary.getSymName(); });
+      auto variant =
+          llvm::find_if(summary->variants, [&](const VariantSummary &v) {
+            return v.name == binary.getSymName();
+          });
       if (variant == summary->variants.end())
         continue;
       variant->binaryFormat = binary.getFormat().str();

@@ -1,4 +1,5 @@
-//===- ExecutableSummary.h - The executables of a compiled module -*- C++ -*-===//
+//===- ExecutableSummary.h - The executables of a compiled module -*- C++
+//-*-===//
 //
 // Executables, their variants and exports as the pipeline leaves them after
 // linking, and the binaries serialization makes of them; read through

@@ -76,8 +76,8 @@ Expected<ObjectFileSummary> summarizeObjectFile(StringRef bytes) {
       consumeError(name.takeError());
     entry.address = section.getAddress();
     entry.size = section.getSize();
-    entry.kind = section.isText()  ? "text"
-                 : section.isBSS() ? "bss"
+    entry.kind = section.isText()   ? "text"
+                 : section.isBSS()  ? "bss"
                  : section.isData() ? "data"
                                     : "other";
     summary.sections.push_back(std::move(entry));

@@ -19,8 +19,7 @@ const CapturedIR::Piece *CapturedIR::findPiece(llvm::StringRef symbol) const {
   return nullptr;
 }
 
-bool CapturedIR::pieceChanged(const CapturedIR &before,
-                              const CapturedIR &after,
+bool CapturedIR::pieceChanged(const CapturedIR &before, const CapturedIR &after,
                               llvm::StringRef symbol) {
   const Piece *old = before.findPiece(symbol);
   const Piece *now = after.findPiece(symbol);

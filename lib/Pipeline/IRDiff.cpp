@@ -149,9 +149,8 @@ std::vector<DiffLine> diffSnapshots(const CapturedIR &before,
     std::vector<std::string> result;
     unsigned unnamed = 0;
     for (const CapturedIR::Piece &piece : ir.pieces)
-      result.push_back(piece.symbol.empty()
-                           ? "#" + std::to_string(unnamed++)
-                           : "@" + piece.symbol);
+      result.push_back(piece.symbol.empty() ? "#" + std::to_string(unnamed++)
+                                            : "@" + piece.symbol);
     return result;
   };
   std::vector<std::string> a = keys(before), b = keys(after);

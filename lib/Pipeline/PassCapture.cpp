@@ -85,8 +85,8 @@ std::shared_ptr<const CapturedIR> PassCapture::capture(Operation *op) {
       if (line <= cuts.back().first || line >= lineStarts.size())
         continue;
       std::string symbol;
-      if (auto name = child.getAttrOfType<StringAttr>(
-              SymbolTable::getSymbolAttrName()))
+      if (auto name =
+              child.getAttrOfType<StringAttr>(SymbolTable::getSymbolAttrName()))
         symbol = name.getValue().str();
       cuts.push_back({line, std::move(symbol)});
     }
@@ -232,8 +232,7 @@ void PassCapture::finish(Pass *pass, Operation *op, bool failed) {
 
   if (captureIR) {
     record.irBefore = started->irBefore;
-    record.irAfter =
-        record.changed ? snapshot(op, after) : started->irBefore;
+    record.irAfter = record.changed ? snapshot(op, after) : started->irBefore;
   }
 
   std::lock_guard<std::mutex> lock(mutex);

@@ -92,8 +92,7 @@ private:
   /// The last IR printed per anchor, reused while its fingerprint holds.
   std::vector<std::unique_ptr<Snapshot>> snapshots;
   /// Every piece text printed so far, so equal pieces are one string.
-  std::unordered_map<std::string_view, std::shared_ptr<const std::string>>
-      pool;
+  std::unordered_map<std::string_view, std::shared_ptr<const std::string>> pool;
 };
 
 } // namespace mlir::tessera

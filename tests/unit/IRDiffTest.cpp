@@ -88,8 +88,8 @@ TEST(IRDiff, RandomEditsReconstructAndAreMinimalOnSmallCases) {
 }
 
 CapturedIR makeSnapshot(
-    const std::vector<std::pair<std::string, std::shared_ptr<const std::string>>>
-        &pieces) {
+    const std::vector<
+        std::pair<std::string, std::shared_ptr<const std::string>>> &pieces) {
   CapturedIR ir;
   uint32_t line = 0;
   for (const auto &[symbol, text] : pieces) {

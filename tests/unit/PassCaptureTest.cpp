@@ -210,11 +210,10 @@ TEST(PassCapture, PrintedOpsPointAtTheirSource) {
     }
   }
   EXPECT_TRUE(found);
-  EXPECT_TRUE(std::is_sorted(
-      input.sources.begin(), input.sources.end(),
-      [](const IRSourceLine &a, const IRSourceLine &b) {
-        return a.irLine < b.irLine;
-      }));
+  EXPECT_TRUE(std::is_sorted(input.sources.begin(), input.sources.end(),
+                             [](const IRSourceLine &a, const IRSourceLine &b) {
+                               return a.irLine < b.irLine;
+                             }));
 }
 
 TEST(PassCapture, StopsAtTheRequestedPhase) {

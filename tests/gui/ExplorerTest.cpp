@@ -1,0 +1,349 @@
+//===- ExplorerTest.cpp - The explorer's real widgets under QTest ---------===//
+//
+// Runs under QT_QPA_PLATFORM=offscreen: opens examples, waits for the
+// compile on the worker thread, and drives the window as a user would.
+//
+//===----------------------------------------------------------------------===//
+
+#include "DiagnosticsList.h"
+#include "DiffView.h"
+#include "ExecutablesView.h"
+#include "IRView.h"
+#include "MainWindow.h"
+#include "PassFilterModel.h"
+#include "PassTreeModel.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTextBlock>
+#include <QTreeView>
+#include <QTreeWidget>
+
+using namespace tessera::explorer;
+using mlir::tessera::PassRecord;
+
+namespace {
+
+int countLeaves(QAbstractItemModel *model, const QModelIndex &parent = {}) {
+  int count = 0;
+  for (int row = 0; row < model->rowCount(parent); ++row) {
+    QModelIndex child = model->index(row, 0, parent);
+    if (child.data(PassTreeModel::RecordIndexRole).toInt() >= 0)
+      ++count;
+    count += countLeaves(model, child);
+  }
+  return count;
+}
+
+QModelIndex findRow(QAbstractItemModel *model, const QString &text,
+                    const QModelIndex &parent = {}) {
+  for (int row = 0; row < model->rowCount(parent); ++row) {
+    QModelIndex child = model->index(row, 0, parent);
+    if (child.data().toString() == text)
+      return child;
+    if (QModelIndex found = findRow(model, text, child); found.isValid())
+      return found;
+  }
+  return {};
+}
+
+int firstRecord(const CompileOutcome &outcome, const std::string &argument) {
+  for (const PassRecord &record : outcome.records)
+    if (record.passArgument.rfind(argument, 0) == 0)
+      return record.index;
+  return -1;
+}
+
+} // namespace
+
+class ExplorerTest : public QObject {
+  Q_OBJECT
+
+  /// Opens `file` in `window` and waits until its compile is shown.
+  bool openAndWait(MainWindow &window, const QString &file) {
+    QSignalSpy shown(&window, &MainWindow::compileShown);
+    window.openFile(file);
+    return shown.wait(120000);
+  }
+
+private Q_SLOTS:
+  void passTreeFollowsThePipeline() {
+    MainWindow window;
+    window.show();
+    QVERIFY(openAndWait(window, TESSERA_EXAMPLES_DIR "/mlp.mlir"));
+    auto outcome = window.outcome();
+    QVERIFY(outcome->succeeded);
+    QVERIFY(outcome->records.size() > 20);
+
+    // One row per captured pass, grouped under the phases in order.
+    PassTreeModel *model = window.passModel();
+    QCOMPARE(countLeaves(model), int(outcome->records.size()));
+    QStringList phases;
+    for (int row = 0; row < model->rowCount(); ++row)
+      phases << model->index(row, 0).data().toString();
+    QCOMPARE(phases, QStringList({"input", "global-opt", "flow", "hal",
+                                  "codegen", "link", "serialize"}));
+    // Codegen is nested per executable and variant, as the pass manager
+    // ran it.
+    QModelIndex codegen = model->index(4, 0);
+    QCOMPARE(model->rowCount(codegen), 2);
+    QVERIFY(model->index(0, 0, codegen)
+                .data()
+                .toString()
+                .startsWith("hal.executable @predict_dispatch_"));
+
+    // Changed markers match the records.
+    int form = firstRecord(*outcome, "tessera-flow-form-dispatches");
+    int verify = firstRecord(*outcome, "tessera-verify-input-legality");
+    QModelIndex formRow = model->indexOfRecord(form);
+    QVERIFY(formRow.data().toString().contains("FormDispatches"));
+    QCOMPARE(
+        formRow.siblingAtColumn(PassTreeModel::ChangedColumn).data().toString(),
+        QString("●"));
+    QCOMPARE(model->indexOfRecord(verify)
+                 .siblingAtColumn(PassTreeModel::ChangedColumn)
+                 .data()
+                 .toString(),
+             QString());
+
+    // Hide unchanged: exactly the changed passes remain.
+    int changed = 0;
+    for (const PassRecord &record : outcome->records)
+      changed += record.changed;
+    window.hideUnchangedBox()->setChecked(true);
+    QCOMPARE(countLeaves(window.passFilter()), changed);
+    QVERIFY(changed < int(outcome->records.size()));
+    window.hideUnchangedBox()->setChecked(false);
+
+    // Filter by name.
+    QTest::keyClicks(window.passFilterEdit(), "Canonicalizer");
+    int canonicalizers = 0;
+    for (const PassRecord &record : outcome->records)
+      canonicalizers += record.passName == "Canonicalizer";
+    QCOMPARE(countLeaves(window.passFilter()), canonicalizers);
+    window.passFilterEdit()->clear();
+    QCOMPARE(countLeaves(window.passFilter()), int(outcome->records.size()));
+  }
+
+  void steppingShowsIRAndDiff() {
+    MainWindow window;
+    window.show();
+    QVERIFY(openAndWait(window, TESSERA_EXAMPLES_DIR "/mlp.mlir"));
+    auto outcome = window.outcome();
+    int form = firstRecord(*outcome, "tessera-flow-form-dispatches");
+    QVERIFY(form > 0);
+
+    // Clicking the pass in the tree shows the IR after it.
+    QModelIndex row = window.passFilter()->mapFromSource(
+        window.passModel()->indexOfRecord(form));
+    window.passTree()->setCurrentIndex(row);
+    QCOMPARE(window.currentPass(), form);
+    QString text = window.irView()->toPlainText();
+    QVERIFY(text.contains("flow.executable private @predict_dispatch_0"));
+    QVERIFY(text.contains("flow.dispatch @predict_dispatch_0"));
+    // What is on screen is highlighted.
+    QVERIFY(window.irView()->isHighlighted(0));
+
+    // The diff against the IR before it: dispatch regions appear, the
+    // linalg ops leave the function.
+    window.showView("diff");
+    DiffView *diff = window.diffView();
+    QVERIFY(diff->addedLines() > 0);
+    QVERIFY(diff->removedLines() > 0);
+    QStringList lines = diff->unifiedView()->toPlainText().split('\n');
+    const auto &marks = diff->unifiedView()->getLineMarks();
+    QCOMPARE(int(marks.size()), lines.size());
+    int addedExecutable = -1, removedMatmul = -1;
+    for (int i = 0; i < lines.size(); ++i) {
+      if (lines[i].startsWith("+ ") &&
+          lines[i].contains("flow.executable private @predict_dispatch_0"))
+        addedExecutable = i;
+      if (lines[i].startsWith("- ") && lines[i].contains("linalg.matmul"))
+        removedMatmul = i;
+    }
+    QVERIFY(addedExecutable >= 0 && removedMatmul >= 0);
+    QCOMPARE(marks[addedExecutable], uint8_t(IRView::AddedMark));
+    QCOMPARE(marks[removedMatmul], uint8_t(IRView::RemovedMark));
+    // Side by side aligns both sides row for row.
+    window.findChild<QCheckBox *>("sideBySide")->setChecked(true);
+    QVERIFY(diff->isSideBySide());
+    QCOMPARE(diff->leftView()->blockCount(), diff->rightView()->blockCount());
+
+    // Keyboard stepping: F8 and Shift+F8.
+    window.showView("passes");
+    QTest::keyClick(&window, Qt::Key_F8);
+    QCOMPARE(window.currentPass(), form + 1);
+    QTest::keyClick(&window, Qt::Key_F8, Qt::ShiftModifier);
+    QCOMPARE(window.currentPass(), form);
+
+    // An unchanged pass diffs to nothing.
+    int verify = firstRecord(*outcome, "tessera-verify-input-legality");
+    window.selectPass(verify);
+    window.showView("diff");
+    QCOMPARE(diff->addedLines() + diff->removedLines(), 0);
+  }
+
+  void restrictingToAFunction() {
+    MainWindow window;
+    window.show();
+    QVERIFY(openAndWait(window, TESSERA_EXAMPLES_DIR "/mlp.mlir"));
+    auto outcome = window.outcome();
+    int form = firstRecord(*outcome, "tessera-flow-form-dispatches");
+    window.selectPass(form);
+
+    QComboBox *restrict = window.restrictBox();
+    int item = restrict->findData(QString("predict_dispatch_1"));
+    QVERIFY(item > 0);
+    restrict->setCurrentIndex(item);
+    QString text = window.irView()->toPlainText();
+    QVERIFY(text.trimmed().startsWith(
+        "flow.executable private @predict_dispatch_1"));
+    QVERIFY(!text.contains("@predict_dispatch_0"));
+    QVERIFY(!text.contains("func.func @predict("));
+
+    // From the first pass, "next pass that changed @predict" stops at each
+    // pass that changed the function, never at one that did not.
+    window.restrictTo("predict");
+    window.selectPass(0);
+    std::vector<int> visited;
+    while (window.nextPassChangingSelection())
+      visited.push_back(window.currentPass());
+    QVERIFY(!visited.empty());
+    for (int index : visited) {
+      const PassRecord &record = outcome->records[index];
+      QCOMPARE(record.depth, 0u);
+      QVERIFY(mlir::tessera::CapturedIR::pieceChanged(
+          *record.irBefore, *record.irAfter, "predict"));
+    }
+    QVERIFY(std::find(visited.begin(), visited.end(), form) != visited.end());
+  }
+
+  void executablesShowDisassembly() {
+    MainWindow window;
+    window.show();
+    QVERIFY(openAndWait(window, TESSERA_EXAMPLES_DIR "/mlp.mlir"));
+    window.showView("executables");
+    ExecutablesView *view = window.executablesView();
+    QTreeWidget *tree = view->tree();
+    QCOMPARE(tree->topLevelItemCount(), 1);
+    QCOMPARE(tree->topLevelItem(0)->text(0), QString("@linked_llvm_cpu"));
+    QTreeWidgetItem *variant = tree->topLevelItem(0)->child(0);
+    QCOMPARE(variant->childCount(), 2);
+    QTreeWidgetItem *exportItem = variant->child(1);
+    QCOMPARE(exportItem->text(1), QString("1"));
+    QString exportName = exportItem->text(0).mid(1);
+    QVERIFY(exportName.startsWith("predict_dispatch_1"));
+
+    QSignalSpy selected(view, &ExecutablesView::exportSelected);
+    tree->setCurrentItem(exportItem);
+    QCOMPARE(selected.count(), 1);
+    // The disassembly names the export's symbol and shows instructions.
+    QString disassembly = view->disassembly()->toPlainText();
+    QVERIFY(disassembly.startsWith(exportName + ":"));
+    QVERIFY(disassembly.contains("ret"));
+    QVERIFY(disassembly.count('\n') > 20);
+    QVERIFY(disassembly.contains("%r")); // AT&T registers
+    view->setIntelSyntax(true);
+    QString intel = view->disassembly()->toPlainText();
+    QVERIFY(intel != disassembly);
+    QVERIFY(!intel.contains("%r"));
+    // Export details: ordinal, bindings, count region.
+    QString details = view->details()->toPlainText();
+    QVERIFY(details.contains("ordinal 1"));
+    QVERIFY(details.contains("set 0 binding 0 storage_buffer"));
+    QVERIFY(details.contains("hal.return"));
+    // The binary's symbols include the export.
+    bool listed = false;
+    for (int row = 0; row < view->symbols()->rowCount(); ++row)
+      listed |= view->symbols()->item(row, 0)->text() == exportName;
+    QVERIFY(listed);
+    // Its source ops are marked in the source view.
+    const auto &marks = window.sourceView()->getLineMarks();
+    int linked =
+        std::count(marks.begin(), marks.end(), uint8_t(IRView::LinkedMark));
+    QVERIFY(linked > 0);
+  }
+
+  void unlinkedBuildListsOneExecutablePerDispatch() {
+    MainWindow window;
+    CompileRequest request;
+    request.linkExecutables = false;
+    window.setRequestTemplate(request);
+    window.show();
+    QVERIFY(openAndWait(window, TESSERA_EXAMPLES_DIR "/mlp.mlir"));
+    QCOMPARE(window.executablesView()->tree()->topLevelItemCount(), 2);
+  }
+
+  void sourceAndIRAreLinked() {
+    MainWindow window;
+    window.show();
+    QVERIFY(openAndWait(window, TESSERA_EXAMPLES_DIR "/mlp.mlir"));
+    auto outcome = window.outcome();
+    window.selectPass(firstRecord(*outcome, "tessera-flow-form-dispatches"));
+    // Put the IR cursor on the dispatched matmul: the source marks line 17
+    // (examples/mlp.mlir's first linalg.matmul).
+    IRView *ir = window.irView();
+    QString text = ir->toPlainText();
+    int matmulLine = text.left(text.indexOf("linalg.matmul")).count('\n');
+    ir->goToLine(matmulLine);
+    const auto &sourceMarks = window.sourceView()->getLineMarks();
+    QVERIFY(int(sourceMarks.size()) > 16);
+    QCOMPARE(sourceMarks[16], uint8_t(IRView::LinkedMark));
+
+    // Selecting that source line marks the IR ops made from it.
+    window.sourceView()->goToLine(16);
+    const auto &irMarks = ir->getLineMarks();
+    QVERIFY(int(irMarks.size()) > matmulLine);
+    QCOMPARE(irMarks[matmulLine], uint8_t(IRView::LinkedMark));
+  }
+
+  void compileErrorsAreListedAndJumpToTheSource() {
+    QTemporaryDir dir;
+    QString path = dir.filePath("broken.mlir");
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("func.func @f(%a: tensor<4xf32>) -> tensor<4xf32> {\n"
+               "  %0 = arith.addf %a, %a : tensor<4xf32>\n"
+               "  return %1 : tensor<4xf32>\n"
+               "}\n");
+    file.close();
+    MainWindow window;
+    window.show();
+    QVERIFY(openAndWait(window, path));
+    QVERIFY(!window.outcome()->succeeded);
+    DiagnosticsList *list = window.diagnosticsList();
+    QVERIFY(list->topLevelItemCount() >= 1);
+    QTreeWidgetItem *item = list->topLevelItem(0);
+    QCOMPARE(item->text(0), QString("error"));
+    QCOMPARE(item->text(1), QString("broken.mlir:3:10"));
+    QVERIFY(item->text(2).contains("undeclared SSA value"));
+    // Clicking it moves the source cursor there.
+    QRect rect = list->visualItemRect(item);
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, rect.center());
+    QTextCursor cursor = window.sourceView()->textCursor();
+    QCOMPARE(cursor.blockNumber(), 2);
+    QCOMPARE(cursor.positionInBlock(), 9);
+
+    // Fixing the file recompiles it (watch) and clears the error.
+    QSignalSpy shown(&window, &MainWindow::compileShown);
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write("func.func @f(%a: tensor<4xf32>) -> tensor<4xf32> {\n"
+               "  %0 = arith.addf %a, %a : tensor<4xf32>\n"
+               "  return %0 : tensor<4xf32>\n"
+               "}\n");
+    file.close();
+    QVERIFY(shown.wait(120000));
+    QVERIFY(window.outcome()->succeeded);
+    QCOMPARE(list->topLevelItemCount(), 0);
+  }
+};
+
+QTEST_MAIN(ExplorerTest)
+#include "ExplorerTest.moc"
