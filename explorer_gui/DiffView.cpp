@@ -57,14 +57,16 @@ void DiffView::setDiff(const std::vector<DiffLine> &lines,
                        const QString &beforeName, const QString &afterName) {
   added = removed = 0;
   // Unified: every row once, prefixed.
-  QString text;
+  std::string text;
   std::vector<uint8_t> marks;
   std::vector<int> numbers;
   // Side by side: removals and additions of one hunk share rows.
-  QString leftText, rightText;
+  std::string leftText, rightText;
   std::vector<uint8_t> leftMarks, rightMarks;
   std::vector<int> leftNumbers, rightNumbers;
-  auto addRow = [](QString &out, const QString &line) {
+  auto addRow = [](std::string &out, llvm::StringRef prefix,
+                   llvm::StringRef line) {
+    out += prefix;
     out += line;
     out += '\n';
   };
@@ -73,12 +75,11 @@ void DiffView::setDiff(const std::vector<DiffLine> &lines,
   while (i < lines.size()) {
     const DiffLine &line = lines[i];
     if (line.kind == DiffLine::Same) {
-      QString content = QString::fromUtf8(line.text.data(), line.text.size());
-      addRow(text, "  " + content);
+      addRow(text, "  ", line.text);
       marks.push_back(IRView::NoMark);
       numbers.push_back(line.newLine + 1);
-      addRow(leftText, content);
-      addRow(rightText, content);
+      addRow(leftText, "", line.text);
+      addRow(rightText, "", line.text);
       leftMarks.push_back(IRView::NoMark);
       rightMarks.push_back(IRView::NoMark);
       leftNumbers.push_back(line.oldLine + 1);
@@ -91,14 +92,12 @@ void DiffView::setDiff(const std::vector<DiffLine> &lines,
     for (; i < lines.size() && lines[i].kind != DiffLine::Same; ++i)
       (lines[i].kind == DiffLine::Removed ? gone : come).push_back(&lines[i]);
     for (const DiffLine *removedLine : gone) {
-      addRow(text, "- " + QString::fromUtf8(removedLine->text.data(),
-                                            removedLine->text.size()));
+      addRow(text, "- ", removedLine->text);
       marks.push_back(IRView::RemovedMark);
       numbers.push_back(removedLine->oldLine + 1);
     }
     for (const DiffLine *addedLine : come) {
-      addRow(text, "+ " + QString::fromUtf8(addedLine->text.data(),
-                                            addedLine->text.size()));
+      addRow(text, "+ ", addedLine->text);
       marks.push_back(IRView::AddedMark);
       numbers.push_back(addedLine->newLine + 1);
     }
@@ -107,33 +106,28 @@ void DiffView::setDiff(const std::vector<DiffLine> &lines,
     size_t rows = std::max(gone.size(), come.size());
     for (size_t row = 0; row < rows; ++row) {
       if (row < gone.size()) {
-        addRow(leftText, QString::fromUtf8(gone[row]->text.data(),
-                                           gone[row]->text.size()));
+        addRow(leftText, "", gone[row]->text);
         leftMarks.push_back(IRView::RemovedMark);
         leftNumbers.push_back(gone[row]->oldLine + 1);
       } else {
-        addRow(leftText, QString());
+        addRow(leftText, "", "");
         leftMarks.push_back(IRView::FillerMark);
         leftNumbers.push_back(-1);
       }
       if (row < come.size()) {
-        addRow(rightText, QString::fromUtf8(come[row]->text.data(),
-                                            come[row]->text.size()));
+        addRow(rightText, "", come[row]->text);
         rightMarks.push_back(IRView::AddedMark);
         rightNumbers.push_back(come[row]->newLine + 1);
       } else {
-        addRow(rightText, QString());
+        addRow(rightText, "", "");
         rightMarks.push_back(IRView::FillerMark);
         rightNumbers.push_back(-1);
       }
     }
   }
-  if (text.endsWith('\n'))
-    text.chop(1);
-  if (leftText.endsWith('\n'))
-    leftText.chop(1);
-  if (rightText.endsWith('\n'))
-    rightText.chop(1);
+  for (std::string *side : {&text, &leftText, &rightText})
+    if (!side->empty() && side->back() == '\n')
+      side->pop_back();
 
   summary->setText(
       added + removed == 0
@@ -143,13 +137,13 @@ void DiffView::setDiff(const std::vector<DiffLine> &lines,
                 .arg(beforeName.toHtmlEscaped(), afterName.toHtmlEscaped())
                 .arg(added)
                 .arg(removed));
-  unified->setText(text);
+  unified->setText(std::move(text));
   unified->setLineMarks(std::move(marks));
   unified->setLineNumbers(std::move(numbers));
-  left->setText(leftText);
+  left->setText(std::move(leftText));
   left->setLineMarks(std::move(leftMarks));
   left->setLineNumbers(std::move(leftNumbers));
-  right->setText(rightText);
+  right->setText(std::move(rightText));
   right->setLineMarks(std::move(rightMarks));
   right->setLineNumbers(std::move(rightNumbers));
   // Start at the first change.

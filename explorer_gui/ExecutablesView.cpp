@@ -125,7 +125,7 @@ void ExecutablesView::setOutcome(std::shared_ptr<const CompileOutcome> next) {
   headerText->clear();
   sectionTable->setRowCount(0);
   symbolTable->setRowCount(0);
-  llvmIRText->setText("");
+  llvmIRText->setText(std::string());
   if (!outcome)
     return;
   for (size_t e = 0; e < outcome->executables.size(); ++e) {

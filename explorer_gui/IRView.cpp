@@ -1,74 +1,46 @@
-//===- IRView.cpp - A read-only IR text view that stays fast --------------===//
+//===- IRView.cpp - A read-only text view for very large IR ---------------===//
 
 #include "IRView.h"
 
 #include "MLIRSyntax.h"
 
+#include <QApplication>
+#include <QClipboard>
 #include <QFontDatabase>
+#include <QKeyEvent>
+#include <QMouseEvent>
 #include <QPainter>
 #include <QScrollBar>
-#include <QTextBlock>
-#include <QTextLayout>
+
+#include <algorithm>
 
 namespace tessera::explorer {
 
 namespace {
 
-/// The gutter is a child widget that paints through its IRView.
-class Gutter : public QWidget {
-public:
-  explicit Gutter(IRView *view) : QWidget(view), view(view) {}
-  QSize sizeHint() const override { return {view->gutterWidth(), 0}; }
-
-protected:
-  void paintEvent(QPaintEvent *event) override { view->paintGutter(event); }
-
-private:
-  IRView *view;
-};
-
-/// A user state on blocks the highlighter has formatted.
-constexpr int kHighlighted = 1;
-
-QTextCharFormat formatFor(TokenClass kind) {
-  QTextCharFormat format;
+QColor colorFor(TokenClass kind) {
   switch (kind) {
   case TokenClass::Comment:
-    format.setForeground(QColor(0x6a, 0x73, 0x7d));
-    format.setFontItalic(true);
-    break;
+    return QColor(0x6a, 0x73, 0x7d);
   case TokenClass::String:
-    format.setForeground(QColor(0x03, 0x2f, 0x62));
-    break;
+    return QColor(0x03, 0x2f, 0x62);
   case TokenClass::Value:
-    format.setForeground(QColor(0x00, 0x5c, 0xc5));
-    break;
+  case TokenClass::Number:
+    return QColor(0x00, 0x5c, 0xc5);
   case TokenClass::Block:
-    format.setForeground(QColor(0x6f, 0x42, 0xc1));
-    break;
   case TokenClass::Symbol:
-    format.setForeground(QColor(0x6f, 0x42, 0xc1));
-    format.setFontWeight(QFont::DemiBold);
-    break;
+    return QColor(0x6f, 0x42, 0xc1);
   case TokenClass::AttributeAlias:
   case TokenClass::TypeAlias:
-    format.setForeground(QColor(0x95, 0x38, 0x00));
-    break;
+    return QColor(0x95, 0x38, 0x00);
   case TokenClass::OpName:
-    format.setForeground(QColor(0xd7, 0x3a, 0x49));
-    format.setFontWeight(QFont::DemiBold);
-    break;
+    return QColor(0xd7, 0x3a, 0x49);
   case TokenClass::Type:
-    format.setForeground(QColor(0x22, 0x86, 0x3a));
-    break;
+    return QColor(0x22, 0x86, 0x3a);
   case TokenClass::Keyword:
-    format.setForeground(QColor(0x73, 0x3c, 0x8c));
-    break;
-  case TokenClass::Number:
-    format.setForeground(QColor(0x00, 0x5c, 0xc5));
-    break;
+    return QColor(0x73, 0x3c, 0x8c);
   }
-  return format;
+  return Qt::black;
 }
 
 QColor colorFor(uint8_t mark) {
@@ -86,30 +58,49 @@ QColor colorFor(uint8_t mark) {
   }
 }
 
+/// Tabs shown as two spaces: columns stay one character wide.
+QString displayed(QString line) { return line.replace('\t', "  "); }
+
 } // namespace
 
-IRView::IRView(QWidget *parent) : QPlainTextEdit(parent) {
-  setReadOnly(true);
-  setLineWrapMode(QPlainTextEdit::NoWrap);
+IRView::IRView(QWidget *parent) : QAbstractScrollArea(parent) {
   setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-  setTextInteractionFlags(Qt::TextSelectableByMouse |
-                          Qt::TextSelectableByKeyboard);
-  // The cursor stays visible in a read-only view: it is how a line is
-  // chosen for the source link.
-  setCursorWidth(2);
-  gutter = new Gutter(this);
-  connect(this, &QPlainTextEdit::blockCountChanged, this,
-          [this] { setViewportMargins(gutterWidth(), 0, 0, 0); });
-  connect(this, &QPlainTextEdit::updateRequest, this, &IRView::updateGutter);
-  setViewportMargins(gutterWidth(), 0, 0, 0);
+  setFocusPolicy(Qt::StrongFocus);
+  viewport()->setCursor(Qt::IBeamCursor);
+  viewport()->setBackgroundRole(QPalette::Base);
+  viewport()->setAutoFillBackground(true);
+  charWidth = std::max(1, fontMetrics().horizontalAdvance(QLatin1Char('M')));
+  setText(std::string());
 }
 
-void IRView::setText(const QString &text) {
+void IRView::setText(std::string newText) {
+  text = std::move(newText);
+  lineStarts.clear();
+  lineStarts.push_back(0);
+  longestLine = 0;
+  size_t start = 0;
+  for (size_t i = 0; i < text.size(); ++i)
+    if (text[i] == '\n') {
+      longestLine = std::max(longestLine, i - start);
+      start = i + 1;
+      lineStarts.push_back(start);
+    }
+  longestLine = std::max(longestLine, text.size() - start);
   marks.clear();
   numbers.clear();
-  setPlainText(text);
-  setViewportMargins(gutterWidth(), 0, 0, 0);
-  highlightVisibleLines();
+  cursor = column = anchor = 0;
+  updateScrollBars();
+  verticalScrollBar()->setValue(0);
+  horizontalScrollBar()->setValue(0);
+  viewport()->update();
+}
+
+QString IRView::lineText(int line) const {
+  if (line < 0 || line >= lineCount())
+    return {};
+  size_t begin = lineStarts[line];
+  size_t end = line + 1 < lineCount() ? lineStarts[line + 1] - 1 : text.size();
+  return QString::fromUtf8(text.data() + begin, end - begin);
 }
 
 void IRView::setLineMarks(std::vector<uint8_t> newMarks) {
@@ -119,12 +110,12 @@ void IRView::setLineMarks(std::vector<uint8_t> newMarks) {
 
 void IRView::setLineNumbers(std::vector<int> newNumbers) {
   numbers = std::move(newNumbers);
-  setViewportMargins(gutterWidth(), 0, 0, 0);
-  gutter->update();
+  updateScrollBars();
+  viewport()->update();
 }
 
 void IRView::setLinkedLines(const std::vector<int> &lines) {
-  std::vector<uint8_t> updated(std::max<size_t>(marks.size(), blockCount()),
+  std::vector<uint8_t> updated(std::max<size_t>(marks.size(), lineCount()),
                                NoMark);
   for (size_t i = 0; i < marks.size(); ++i)
     if (marks[i] != LinkedMark)
@@ -134,128 +125,238 @@ void IRView::setLinkedLines(const std::vector<int> &lines) {
         updated[line] == NoMark)
       updated[line] = LinkedMark;
   setLineMarks(std::move(updated));
-  if (!lines.empty()) {
-    int first = *std::min_element(lines.begin(), lines.end());
-    QTextBlock block = document()->findBlockByNumber(first);
-    if (block.isValid()) {
-      // Scroll without moving the cursor (the user's selection stays).
-      int top = verticalScrollBar()->value();
-      int visible = viewport()->height() / fontMetrics().height();
-      if (first < top || first >= top + visible)
-        verticalScrollBar()->setValue(std::max(0, first - visible / 3));
-    }
-  }
+  if (!lines.empty())
+    ensureVisible(*std::min_element(lines.begin(), lines.end()),
+                  /*center=*/false);
 }
 
 std::pair<int, int> IRView::selectedLines() const {
-  QTextCursor cursor = textCursor();
-  int begin = document()->findBlock(cursor.selectionStart()).blockNumber();
-  int end = document()->findBlock(cursor.selectionEnd()).blockNumber();
-  return {begin, end};
+  return {std::min(anchor, cursor), std::max(anchor, cursor)};
 }
 
-void IRView::goToLine(int line, int column) {
-  QTextBlock block = document()->findBlockByNumber(line);
-  if (!block.isValid())
-    return;
-  QTextCursor cursor(block);
-  cursor.movePosition(QTextCursor::Right, QTextCursor::MoveAnchor,
-                      std::min(column, block.length() - 1));
-  setTextCursor(cursor);
-  centerCursor();
-}
-
-bool IRView::isHighlighted(int line) const {
-  QTextBlock block = document()->findBlockByNumber(line);
-  return block.isValid() && block.userState() == kHighlighted;
-}
-
-void IRView::highlightVisibleLines() {
-  QTextBlock block = firstVisibleBlock();
-  int bottom = viewport()->height();
-  int first = -1, last = -1;
-  // One screen past the bottom too, so scrolling shows formatted lines.
-  for (int seen = 0; block.isValid() && seen < 2; block = block.next()) {
-    if (blockBoundingGeometry(block).translated(contentOffset()).top() > bottom)
-      ++seen;
-    if (block.userState() == kHighlighted)
-      continue;
-    QList<QTextLayout::FormatRange> ranges;
-    for (const SyntaxToken &token : lexMLIRLine(block.text()))
-      ranges.push_back({token.start, token.length, formatFor(token.kind)});
-    block.layout()->setFormats(ranges);
-    block.setUserState(kHighlighted);
-    if (first < 0)
-      first = block.position();
-    last = block.position() + block.length();
-  }
-  if (first >= 0)
-    document()->markContentsDirty(first, last - first);
-}
+int IRView::lineHeight() const { return fontMetrics().lineSpacing(); }
 
 int IRView::gutterWidth() const {
-  int largest = blockCount();
+  int largest = lineCount();
   for (int number : numbers)
     largest = std::max(largest, number);
   int digits = QString::number(std::max(1, largest)).size();
-  return 10 + fontMetrics().horizontalAdvance(QLatin1Char('9')) * digits;
+  return 12 + charWidth * digits;
 }
 
-void IRView::updateGutter(const QRect &rect, int dy) {
-  if (dy)
-    gutter->scroll(0, dy);
-  else
-    gutter->update(0, rect.y(), gutter->width(), rect.height());
-  highlightVisibleLines();
+int IRView::firstVisibleLine() const { return verticalScrollBar()->value(); }
+
+int IRView::lineAt(int y) const {
+  return std::clamp(firstVisibleLine() + y / lineHeight(), 0, lineCount() - 1);
+}
+
+void IRView::scrollToLine(int line) { verticalScrollBar()->setValue(line); }
+
+void IRView::ensureVisible(int line, bool center) {
+  int visible = std::max(1, viewport()->height() / lineHeight());
+  int first = firstVisibleLine();
+  if (center)
+    scrollToLine(std::max(0, line - visible / 2));
+  else if (line < first || line >= first + visible)
+    scrollToLine(std::max(0, line - visible / 3));
+}
+
+void IRView::updateScrollBars() {
+  int visible = std::max(1, viewport()->height() / lineHeight());
+  verticalScrollBar()->setRange(0, std::max(0, lineCount() - visible));
+  verticalScrollBar()->setPageStep(visible);
+  verticalScrollBar()->setSingleStep(1);
+  int textWidth = viewport()->width() - gutterWidth();
+  horizontalScrollBar()->setRange(
+      0, std::max(0, int(longestLine + 2) * charWidth - textWidth));
+  horizontalScrollBar()->setPageStep(std::max(1, textWidth));
+  horizontalScrollBar()->setSingleStep(charWidth * 4);
 }
 
 void IRView::resizeEvent(QResizeEvent *event) {
-  QPlainTextEdit::resizeEvent(event);
-  QRect area = contentsRect();
-  gutter->setGeometry(area.left(), area.top(), gutterWidth(), area.height());
+  QAbstractScrollArea::resizeEvent(event);
+  updateScrollBars();
 }
 
-void IRView::paintGutter(QPaintEvent *event) {
-  QPainter painter(gutter);
-  painter.fillRect(event->rect(), QColor(0xf6, 0xf8, 0xfa));
-  painter.setPen(QColor(0x95, 0x9d, 0xa5));
-  painter.setFont(font());
-  QTextBlock block = firstVisibleBlock();
-  QPointF offset = contentOffset();
-  while (block.isValid()) {
-    QRectF box = blockBoundingGeometry(block).translated(offset);
-    if (box.top() > event->rect().bottom())
-      break;
-    int number = block.blockNumber();
-    int label = numbers.empty()                             ? number + 1
-                : number < static_cast<int>(numbers.size()) ? numbers[number]
-                                                            : -1;
-    if (label >= 0 && box.bottom() >= event->rect().top())
-      painter.drawText(QRectF(0, box.top(), gutter->width() - 5, box.height()),
-                       Qt::AlignRight | Qt::AlignVCenter,
-                       QString::number(label));
-    block = block.next();
+void IRView::moveCursor(int line, int newColumn, bool extend) {
+  line = std::clamp(line, 0, lineCount() - 1);
+  newColumn = std::max(0, newColumn);
+  if (line == cursor && newColumn == column && (extend || anchor == cursor))
+    return;
+  cursor = line;
+  column = newColumn;
+  if (!extend)
+    anchor = line;
+  viewport()->update();
+  Q_EMIT cursorPositionChanged();
+}
+
+void IRView::goToLine(int line, int newColumn) {
+  if (line < 0 || line >= lineCount())
+    return;
+  moveCursor(line, newColumn, /*extend=*/false);
+  ensureVisible(line, /*center=*/true);
+}
+
+bool IRView::find(const QString &needle, bool backwards) {
+  if (needle.isEmpty() || text.empty())
+    return false;
+  std::string pattern = needle.toStdString();
+  int count = lineCount();
+  for (int step = 1; step <= count; ++step) {
+    int line =
+        ((backwards ? cursor - step : cursor + step) % count + count) % count;
+    size_t begin = lineStarts[line];
+    size_t end = line + 1 < count ? lineStarts[line + 1] : text.size();
+    size_t at = text.find(pattern, begin);
+    if (at != std::string::npos && at + pattern.size() <= end) {
+      goToLine(line, QString::fromUtf8(text.data() + begin, at - begin).size());
+      return true;
+    }
   }
+  return false;
+}
+
+void IRView::mousePressEvent(QMouseEvent *event) {
+  if (event->button() != Qt::LeftButton)
+    return;
+  int x =
+      event->position().x() - gutterWidth() + horizontalScrollBar()->value();
+  moveCursor(lineAt(event->position().y()), std::max(0, x / charWidth),
+             event->modifiers() & Qt::ShiftModifier);
+}
+
+void IRView::mouseMoveEvent(QMouseEvent *event) {
+  if (!(event->buttons() & Qt::LeftButton))
+    return;
+  int x =
+      event->position().x() - gutterWidth() + horizontalScrollBar()->value();
+  moveCursor(lineAt(event->position().y()), std::max(0, x / charWidth),
+             /*extend=*/true);
+  ensureVisible(cursor, /*center=*/false);
+}
+
+void IRView::keyPressEvent(QKeyEvent *event) {
+  bool extend = event->modifiers() & Qt::ShiftModifier;
+  int page = std::max(1, viewport()->height() / lineHeight() - 1);
+  int line = cursor;
+  switch (event->key()) {
+  case Qt::Key_Up:
+    line -= 1;
+    break;
+  case Qt::Key_Down:
+    line += 1;
+    break;
+  case Qt::Key_PageUp:
+    line -= page;
+    break;
+  case Qt::Key_PageDown:
+    line += page;
+    break;
+  case Qt::Key_Home:
+    if (event->modifiers() & Qt::ControlModifier)
+      line = 0;
+    break;
+  case Qt::Key_End:
+    if (event->modifiers() & Qt::ControlModifier)
+      line = lineCount() - 1;
+    break;
+  default:
+    if (event->matches(QKeySequence::Copy)) {
+      auto [first, last] = selectedLines();
+      QStringList lines;
+      for (int i = first; i <= last; ++i)
+        lines << lineText(i);
+      QApplication::clipboard()->setText(lines.join('\n'));
+      return;
+    }
+    if (event->matches(QKeySequence::SelectAll)) {
+      anchor = 0;
+      moveCursor(lineCount() - 1, 0, /*extend=*/true);
+      return;
+    }
+    QAbstractScrollArea::keyPressEvent(event);
+    return;
+  }
+  moveCursor(line, column, extend);
+  ensureVisible(cursor, /*center=*/false);
 }
 
 void IRView::paintEvent(QPaintEvent *event) {
-  if (!marks.empty()) {
-    QPainter painter(viewport());
-    QTextBlock block = firstVisibleBlock();
-    QPointF offset = contentOffset();
-    int width = viewport()->width();
-    while (block.isValid()) {
-      QRectF box = blockBoundingGeometry(block).translated(offset);
-      if (box.top() > event->rect().bottom())
-        break;
-      int number = block.blockNumber();
-      if (number < static_cast<int>(marks.size()) && marks[number] != NoMark)
-        painter.fillRect(QRectF(0, box.top(), width, box.height()),
-                         colorFor(marks[number]));
-      block = block.next();
+  QPainter painter(viewport());
+  painter.setFont(font());
+  const int height = lineHeight();
+  const int ascent = fontMetrics().ascent();
+  const int gutter = gutterWidth();
+  const int width = viewport()->width();
+  const int scrollX = horizontalScrollBar()->value();
+  const int first = firstVisibleLine();
+  const int rows = viewport()->height() / height + 2;
+  auto [selectionFirst, selectionLast] = selectedLines();
+  bool selecting = selectionFirst != selectionLast;
+
+  painter.setClipRect(gutter, 0, width - gutter, viewport()->height());
+  for (int row = 0; row < rows; ++row) {
+    int line = first + row;
+    if (line >= lineCount())
+      break;
+    int y = row * height;
+    if (line < static_cast<int>(marks.size()) && marks[line] != NoMark)
+      painter.fillRect(gutter, y, width - gutter, height,
+                       colorFor(marks[line]));
+    if (selecting && line >= selectionFirst && line <= selectionLast)
+      painter.fillRect(gutter, y, width - gutter, height,
+                       QColor(0x1f, 0x6f, 0xeb, 0x30));
+    if (line == cursor) {
+      painter.setPen(QColor(0x1f, 0x6f, 0xeb, hasFocus() ? 0xa0 : 0x50));
+      painter.drawRect(gutter, y, width - gutter - 1, height - 1);
+    }
+    QString content = displayed(lineText(line));
+    int x0 = gutter + 4 - scrollX;
+    // Only what fits on screen is shaped.
+    int firstChar = std::max(0, (scrollX - 4) / charWidth);
+    int lastChar = firstChar + (width - gutter) / charWidth + 2;
+    std::vector<SyntaxToken> tokens = lexMLIRLine(content);
+    int at = firstChar;
+    auto draw = [&](int from, int to, const QColor &color) {
+      from = std::max(from, firstChar);
+      to = std::min(to, std::min<int>(lastChar, content.size()));
+      if (from >= to)
+        return;
+      painter.setPen(color);
+      painter.drawText(x0 + from * charWidth, y + ascent,
+                       content.mid(from, to - from));
+    };
+    for (const SyntaxToken &token : tokens) {
+      draw(at, token.start, Qt::black);
+      draw(token.start, token.start + token.length, colorFor(token.kind));
+      at = std::max(at, token.start + token.length);
+    }
+    draw(at, content.size(), Qt::black);
+    if (line == cursor && hasFocus()) {
+      painter.fillRect(x0 + column * charWidth, y, 2, height,
+                       QColor(0x1f, 0x6f, 0xeb));
     }
   }
-  QPlainTextEdit::paintEvent(event);
+
+  // The gutter, over the text's left edge.
+  painter.setClipping(false);
+  painter.fillRect(0, 0, gutter, viewport()->height(),
+                   QColor(0xf6, 0xf8, 0xfa));
+  painter.setPen(QColor(0x95, 0x9d, 0xa5));
+  for (int row = 0; row < rows; ++row) {
+    int line = first + row;
+    if (line >= lineCount())
+      break;
+    int label = numbers.empty()                           ? line + 1
+                : line < static_cast<int>(numbers.size()) ? numbers[line]
+                                                          : -1;
+    if (label >= 0)
+      painter.drawText(QRect(0, row * height, gutter - 6, height),
+                       Qt::AlignRight | Qt::AlignVCenter,
+                       QString::number(label));
+  }
+  (void)event;
 }
 
 } // namespace tessera::explorer

@@ -1,22 +1,25 @@
-//===- IRView.h - A read-only IR text view that stays fast ------*- C++ -*-===//
+//===- IRView.h - A read-only text view for very large IR -------*- C++ -*-===//
 //
-// QPlainTextEdit with MLIR highlighting applied only to the lines on screen
-// (a 20k-line module is shown without formatting all of it), per-line
-// background marks (diff additions and removals, source-linked ops), and a
-// line-number gutter that can show other numbers (a diff's old/new lines).
+// Shows text by lines from one UTF-8 buffer and paints only the lines on
+// screen, highlighting them as it paints: switching to a 100k-line module
+// costs one scan for line starts, not a text document. Per-line background
+// marks (diff additions and removals, source-linked ops), a gutter whose
+// numbers can be replaced (a diff's old/new lines), a line cursor with
+// selection, keyboard navigation, find and copy.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TESSERA_EXPLORER_IRVIEW_H
 #define TESSERA_EXPLORER_IRVIEW_H
 
-#include <QPlainTextEdit>
+#include <QAbstractScrollArea>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace tessera::explorer {
 
-class IRView : public QPlainTextEdit {
+class IRView : public QAbstractScrollArea {
   Q_OBJECT
 public:
   enum LineMark : uint8_t {
@@ -31,35 +34,60 @@ public:
 
   explicit IRView(QWidget *parent = nullptr);
 
-  /// Replaces the text; marks and custom line numbers are cleared.
-  void setText(const QString &text);
+  /// Replaces the text; marks, custom line numbers and the cursor reset.
+  void setText(std::string text);
+  void setText(const QString &text) { setText(text.toStdString()); }
+  QString toPlainText() const { return QString::fromStdString(text); }
+  int lineCount() const { return lineStarts.size(); }
+  QString lineText(int line) const;
+
   void setLineMarks(std::vector<uint8_t> marks);
   const std::vector<uint8_t> &getLineMarks() const { return marks; }
   /// Line-number labels per line (-1 shows none); empty: 1, 2, 3, ...
   void setLineNumbers(std::vector<int> numbers);
-  /// Marks `lines` (0-based) as linked and scrolls the first into view.
+  /// Marks `lines` (0-based) as linked and scrolls the first into view
+  /// without moving the cursor.
   void setLinkedLines(const std::vector<int> &lines);
-  /// The 0-based lines of the cursor's selection (or its line).
+
+  /// The cursor (0-based line and column, in characters).
+  int cursorLine() const { return cursor; }
+  int cursorColumn() const { return column; }
+  /// The first and last line of the selection (the cursor's line alone
+  /// without one).
   std::pair<int, int> selectedLines() const;
   void goToLine(int line, int column = 0);
-  /// Whether the line has been formatted by the highlighter (it has been on
-  /// screen).
-  bool isHighlighted(int line) const;
+  /// Selects the next (or previous) line containing `needle` after the
+  /// cursor, wrapping around; false when no line has it.
+  bool find(const QString &needle, bool backwards = false);
+  /// Scrolls so that `line` is the first one shown.
+  void scrollToLine(int line);
+  int firstVisibleLine() const;
 
-  int gutterWidth() const;
-  void paintGutter(QPaintEvent *event);
+Q_SIGNALS:
+  void cursorPositionChanged();
 
 protected:
   void paintEvent(QPaintEvent *event) override;
   void resizeEvent(QResizeEvent *event) override;
+  void mousePressEvent(QMouseEvent *event) override;
+  void mouseMoveEvent(QMouseEvent *event) override;
+  void keyPressEvent(QKeyEvent *event) override;
 
 private:
-  void highlightVisibleLines();
-  void updateGutter(const QRect &rect, int dy);
+  void moveCursor(int line, int column, bool extend);
+  void updateScrollBars();
+  int gutterWidth() const;
+  int lineHeight() const;
+  int lineAt(int y) const;
+  void ensureVisible(int line, bool center);
 
-  QWidget *gutter;
+  std::string text;
+  std::vector<uint32_t> lineStarts;
+  size_t longestLine = 0;
   std::vector<uint8_t> marks;
   std::vector<int> numbers;
+  int cursor = 0, column = 0, anchor = 0;
+  int charWidth = 8;
 };
 
 } // namespace tessera::explorer

@@ -225,9 +225,9 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent) {
   connect(searchLine, &QLineEdit::returnPressed, this, [this] {
     findInIR(QApplication::keyboardModifiers() & Qt::ShiftModifier);
   });
-  connect(ir, &QPlainTextEdit::cursorPositionChanged, this,
+  connect(ir, &IRView::cursorPositionChanged, this,
           &MainWindow::linkIRToSource);
-  connect(source, &QPlainTextEdit::cursorPositionChanged, this,
+  connect(source, &IRView::cursorPositionChanged, this,
           &MainWindow::linkSourceToIR);
   connect(diagnostics, &DiagnosticsList::locationActivated, this,
           [this](const QString &, int line, int column) {
@@ -381,7 +381,7 @@ void MainWindow::showOutcome(std::shared_ptr<const CompileOutcome> next) {
   latest = std::move(next);
   currentRecord = -1;
   currentDiff.clear();
-  source->setText(QString::fromStdString(latest->source));
+  source->setText(latest->source);
   passes->setRecords(&latest->records);
   passView->expandAll();
   diagnostics->setDiagnostics(latest->diagnostics);
@@ -474,30 +474,30 @@ void MainWindow::showCurrentIR() {
     return;
   const PassRecord &record = latest->records[currentRecord];
   irLineOffset = 0;
-  QString text;
+  std::string text;
   if (!record.irAfter) {
     text = "// no IR captured";
   } else if (restrictSymbol.isEmpty()) {
-    text = QString::fromStdString(record.irAfter->str());
+    text = record.irAfter->str();
   } else if (record.depth == 0) {
     const CapturedIR::Piece *piece =
         record.irAfter->findPiece(restrictSymbol.toStdString());
     if (piece) {
-      text = QString::fromStdString(*piece->text);
+      text = *piece->text;
       irLineOffset = piece->firstLine;
     } else {
-      text = QStringLiteral("// @%1 does not exist after this pass")
-                 .arg(restrictSymbol);
+      text = "// @" + restrictSymbol.toStdString() +
+             " does not exist after this pass";
     }
   } else if (nestingNames(record, restrictSymbol)) {
-    text = QString::fromStdString(record.irAfter->str());
+    text = record.irAfter->str();
   } else {
-    text = QStringLiteral("// this pass ran on %1, not in @%2")
-               .arg(QString::fromStdString(record.nesting), restrictSymbol);
+    text = "// this pass ran on " + record.nesting + ", not in @" +
+           restrictSymbol.toStdString();
   }
-  if (text.endsWith('\n'))
-    text.chop(1);
-  ir->setText(text);
+  if (!text.empty() && text.back() == '\n')
+    text.pop_back();
+  ir->setText(std::move(text));
   irHeader->setText(
       QStringLiteral("<b>#%1 %2</b> on <code>%3</code> — %4 ms, %5")
           .arg(record.index + 1)
@@ -630,7 +630,7 @@ void MainWindow::linkSourceToIR() {
   if (!record.irAfter)
     return;
   auto [first, last] = source->selectedLines();
-  int shown = ir->blockCount();
+  int shown = ir->lineCount();
   std::vector<int> lines;
   for (const IRSourceLine &entry : record.irAfter->sources) {
     int sourceLine = int(entry.sourceLine) - 1;
@@ -646,22 +646,11 @@ void MainWindow::findInIR(bool backwards) {
   QString needle = searchLine->text();
   if (needle.isEmpty())
     return;
-  QPlainTextEdit *view =
-      tabs->currentWidget() == diff
-          ? static_cast<QPlainTextEdit *>(
-                diff->isSideBySide() ? diff->rightView() : diff->unifiedView())
-          : ir;
-  QTextDocument::FindFlags flags;
-  if (backwards)
-    flags |= QTextDocument::FindBackward;
-  if (!view->find(needle, flags)) {
-    // Wrap around.
-    QTextCursor cursor = view->textCursor();
-    cursor.movePosition(backwards ? QTextCursor::End : QTextCursor::Start);
-    view->setTextCursor(cursor);
-    if (!view->find(needle, flags))
-      statusText->setText("Not found: " + needle);
-  }
+  IRView *view = tabs->currentWidget() != diff ? ir
+                 : diff->isSideBySide()        ? diff->rightView()
+                                               : diff->unifiedView();
+  if (!view->find(needle, backwards))
+    statusText->setText("Not found: " + needle);
 }
 
 void MainWindow::showView(const QString &name) {

@@ -105,11 +105,12 @@ Expected<ObjectFileSummary> summarizeObjectFile(StringRef bytes) {
     entry.global = *flags & SymbolRef::SF_Global;
     if (!(*flags & SymbolRef::SF_Undefined)) {
       if (auto section = symbol.getSection()) {
-        if (*section != (*object)->section_end())
+        if (*section != (*object)->section_end()) {
           if (auto sectionName = (*section)->getName())
             entry.section = sectionName->str();
           else
             consumeError(sectionName.takeError());
+        }
       } else {
         consumeError(section.takeError());
       }

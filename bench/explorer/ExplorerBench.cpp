@@ -1,0 +1,274 @@
+//===- ExplorerBench.cpp - Pass switching and diffs on a large program ----===//
+//
+// tessera-explorer-bench [--lines=20000] [--switches=200]
+//
+// Generates a program of about --lines lines (functions of elementwise
+// tensor ops, one dispatch each), opens it in the real explorer window
+// (offscreen) and times, in one run:
+//   - switching pass: selectPass + a synchronous repaint of the IR view,
+//     against a reference that shows the same text in a QPlainTextEdit
+//     highlighted by a QSyntaxHighlighter (the plain Qt way);
+//   - switching pass in the diff view (diff + both views), against GNU
+//     `diff -u` of the same two texts;
+//   - the memory of the IR snapshots, against storing each snapshot's text.
+//
+//===----------------------------------------------------------------------===//
+
+#include "DiffView.h"
+#include "IRView.h"
+#include "MLIRSyntax.h"
+#include "MainWindow.h"
+
+#include <QApplication>
+#include <QEventLoop>
+#include <QFile>
+#include <QPlainTextEdit>
+#include <QProcess>
+#include <QSyntaxHighlighter>
+#include <QTemporaryDir>
+#include <QTimer>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <random>
+#include <set>
+
+using namespace tessera::explorer;
+using mlir::tessera::CapturedIR;
+using mlir::tessera::PassRecord;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double millisecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start)
+      .count();
+}
+
+struct Stats {
+  double median = 0, p95 = 0, max = 0;
+};
+
+Stats summarize(std::vector<double> samples) {
+  Stats stats;
+  if (samples.empty())
+    return stats;
+  std::sort(samples.begin(), samples.end());
+  stats.median = samples[samples.size() / 2];
+  stats.p95 = samples[std::min(samples.size() - 1, samples.size() * 95 / 100)];
+  stats.max = samples.back();
+  return stats;
+}
+
+std::string generateProgram(int lines) {
+  static const char *ops[] = {"arith.addf", "arith.mulf", "arith.subf",
+                              "arith.maximumf"};
+  const int perFunction = 396;
+  int functions = std::max(1, lines / (perFunction + 3));
+  std::string text;
+  for (int f = 0; f < functions; ++f) {
+    text += "func.func @layer_" + std::to_string(f) +
+            "(%x: tensor<256xf32>, %y: tensor<256xf32>) -> tensor<256xf32> "
+            "{\n";
+    std::string previous = "%x";
+    for (int i = 0; i < perFunction; ++i) {
+      std::string value = "%v" + std::to_string(i);
+      text += "  " + value + " = " + ops[(i + f) % 4] + " " + previous +
+              (i % 3 ? ", %y" : ", %x") + " : tensor<256xf32>\n";
+      previous = value;
+    }
+    text += "  return " + previous + " : tensor<256xf32>\n}\n";
+  }
+  return text;
+}
+
+/// The reference highlighter: Qt's QSyntaxHighlighter, which formats the
+/// whole document whenever it is set.
+class ReferenceHighlighter : public QSyntaxHighlighter {
+public:
+  using QSyntaxHighlighter::QSyntaxHighlighter;
+
+protected:
+  void highlightBlock(const QString &text) override {
+    for (const SyntaxToken &token : lexMLIRLine(text)) {
+      QTextCharFormat format;
+      format.setForeground(QColor::fromHsv(int(token.kind) * 30, 200, 160));
+      setFormat(token.start, token.length, format);
+    }
+  }
+};
+
+bool waitForCompile(MainWindow &window) {
+  QEventLoop loop;
+  QObject::connect(&window, &MainWindow::compileShown, &loop,
+                   &QEventLoop::quit);
+  QTimer::singleShot(600000, &loop, &QEventLoop::quit);
+  loop.exec();
+  return window.outcome() != nullptr;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+  QApplication app(argc, argv);
+  int lines = 20000, switches = 200;
+  for (int i = 1; i < argc; ++i) {
+    QString arg = argv[i];
+    if (arg.startsWith("--lines="))
+      lines = arg.mid(8).toInt();
+    else if (arg.startsWith("--switches="))
+      switches = arg.mid(11).toInt();
+  }
+  QTemporaryDir dir;
+  QString path = dir.filePath("program.mlir");
+  {
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+      return 2;
+    file.write(QByteArray::fromStdString(generateProgram(lines)));
+  }
+
+  MainWindow window;
+  window.resize(1500, 900);
+  window.show();
+  auto compileStart = Clock::now();
+  window.openFile(path);
+  if (!waitForCompile(window) || !window.outcome()->succeeded) {
+    std::fprintf(stderr, "explorer-bench: the compile failed\n");
+    return 1;
+  }
+  double compileMs = millisecondsSince(compileStart);
+  auto outcome = window.outcome();
+  const auto &records = outcome->records;
+
+  // Which passes to switch to: every module-level pass (their IR is the
+  // whole program) and a random sample of the nested ones.
+  std::vector<int> moduleLevel, nested;
+  for (const PassRecord &record : records)
+    (record.depth == 0 ? moduleLevel : nested).push_back(record.index);
+  std::mt19937 random(42);
+  std::shuffle(nested.begin(), nested.end(), random);
+  std::vector<int> order = moduleLevel;
+  for (int index : nested)
+    if (int(order.size()) < switches)
+      order.push_back(index);
+  std::shuffle(order.begin(), order.end(), random);
+
+  // Switching pass in the IR view.
+  window.showView("passes");
+  std::vector<double> switchModule, switchNested;
+  for (int index : order) {
+    auto start = Clock::now();
+    window.selectPass(index);
+    window.irView()->viewport()->repaint();
+    (records[index].depth == 0 ? switchModule : switchNested)
+        .push_back(millisecondsSince(start));
+  }
+  // Reference: the same module-level texts in a QPlainTextEdit with a
+  // QSyntaxHighlighter.
+  QPlainTextEdit reference;
+  reference.setReadOnly(true);
+  reference.setLineWrapMode(QPlainTextEdit::NoWrap);
+  reference.resize(window.irView()->size());
+  reference.show();
+  ReferenceHighlighter highlighter(reference.document());
+  std::vector<double> referenceSwitch;
+  size_t largestText = 0;
+  for (int index : moduleLevel) {
+    std::string text = records[index].irAfter->str();
+    largestText = std::max(largestText, text.size());
+    auto start = Clock::now();
+    reference.setPlainText(QString::fromStdString(text));
+    reference.viewport()->repaint();
+    referenceSwitch.push_back(millisecondsSince(start));
+  }
+
+  // Switching pass in the diff view, on the passes that changed the IR.
+  window.showView("diff");
+  std::vector<double> diffModule, diffNested, gnuDiff;
+  int diffedLines = 0;
+  for (int index : order) {
+    if (!records[index].changed)
+      continue;
+    auto start = Clock::now();
+    window.selectPass(index);
+    window.diffView()->unifiedView()->viewport()->repaint();
+    (records[index].depth == 0 ? diffModule : diffNested)
+        .push_back(millisecondsSince(start));
+    if (records[index].depth != 0)
+      continue;
+    diffedLines = std::max(diffedLines, window.diffView()->addedLines() +
+                                            window.diffView()->removedLines());
+    // Reference: GNU diff on the same texts (files written beforehand).
+    QString before = dir.filePath("before.mlir"),
+            after = dir.filePath("after.mlir");
+    QFile beforeFile(before), afterFile(after);
+    if (!beforeFile.open(QIODevice::WriteOnly) ||
+        !afterFile.open(QIODevice::WriteOnly))
+      return 2;
+    beforeFile.write(QByteArray::fromStdString(records[index].irBefore->str()));
+    afterFile.write(QByteArray::fromStdString(records[index].irAfter->str()));
+    beforeFile.close();
+    afterFile.close();
+    auto diffStart = Clock::now();
+    QProcess process;
+    process.setStandardOutputFile(QProcess::nullDevice());
+    process.start("diff", {"-u", before, after});
+    process.waitForFinished(-1);
+    gnuDiff.push_back(millisecondsSince(diffStart));
+  }
+
+  // Memory of the snapshots: distinct piece strings vs one text per
+  // snapshot.
+  std::set<const std::string *> pieces;
+  size_t pieceBytes = 0, naiveBytes = 0;
+  std::set<const CapturedIR *> snapshots;
+  for (const PassRecord &record : records)
+    for (const CapturedIR *ir : {record.irBefore.get(), record.irAfter.get()})
+      if (ir && snapshots.insert(ir).second) {
+        naiveBytes += ir->size;
+        for (const CapturedIR::Piece &piece : ir->pieces)
+          if (pieces.insert(piece.text.get()).second)
+            pieceBytes += piece.text->size();
+      }
+  // What storing every record's after-text would cost (no sharing at all).
+  size_t perRecordBytes = 0;
+  for (const PassRecord &record : records)
+    perRecordBytes += record.irAfter ? record.irAfter->size : 0;
+
+  Stats ours = summarize(switchModule), oursNested = summarize(switchNested),
+        ref = summarize(referenceSwitch), diffStats = summarize(diffModule),
+        diffNestedStats = summarize(diffNested), gnu = summarize(gnuDiff);
+  std::printf("program: %d lines, %zu passes captured (%zu on the module), "
+              "largest IR %zu KiB, compile + load %.0f ms\n",
+              lines, records.size(), moduleLevel.size(), largestText / 1024,
+              compileMs);
+  std::printf("\n| measure | median ms | p95 ms | max ms | reference median "
+              "ms | ratio (median) |\n|---|---|---|---|---|---|\n");
+  std::printf("| switch pass, module-level IR (%zu) | %.1f | %.1f | %.1f | "
+              "%.1f (QPlainTextEdit + QSyntaxHighlighter) | %.2f |\n",
+              switchModule.size(), ours.median, ours.p95, ours.max, ref.median,
+              ours.median / ref.median);
+  std::printf("| switch pass, nested IR (%zu) | %.1f | %.1f | %.1f | | |\n",
+              switchNested.size(), oursNested.median, oursNested.p95,
+              oursNested.max);
+  std::printf("| switch pass in diff view, module-level (%zu) | %.1f | %.1f | "
+              "%.1f | %.1f (GNU diff -u) | %.2f |\n",
+              diffModule.size(), diffStats.median, diffStats.p95, diffStats.max,
+              gnu.median, diffStats.median / gnu.median);
+  std::printf("| switch pass in diff view, nested (%zu) | %.1f | %.1f | %.1f "
+              "| | |\n",
+              diffNested.size(), diffNestedStats.median, diffNestedStats.p95,
+              diffNestedStats.max);
+  std::printf("\nsnapshot memory: %.1f MiB in shared pieces vs %.1f MiB as "
+              "one text per snapshot (%.2f×) and %.1f MiB as one text per "
+              "pass (%.2f×); largest module-level diff %d lines\n",
+              pieceBytes / 1048576.0, naiveBytes / 1048576.0,
+              double(pieceBytes) / naiveBytes, perRecordBytes / 1048576.0,
+              double(pieceBytes) / perRecordBytes, diffedLines);
+  return 0;
+}
