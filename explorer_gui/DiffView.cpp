@@ -49,86 +49,20 @@ DiffView::DiffView(QWidget *parent) : QWidget(parent) {
 
 void DiffView::setSideBySide(bool sideBySide) {
   stack->setCurrentIndex(sideBySide ? 1 : 0);
+  if (!(sideBySide ? sideBySideBuilt : unifiedBuilt))
+    build(sideBySide);
 }
 
 bool DiffView::isSideBySide() const { return stack->currentIndex() == 1; }
 
-void DiffView::setDiff(const std::vector<DiffLine> &lines,
+void DiffView::setDiff(const std::vector<DiffLine> &newLines,
                        const QString &beforeName, const QString &afterName) {
+  lines = newLines;
   added = removed = 0;
-  // Unified: every row once, prefixed.
-  std::string text;
-  std::vector<uint8_t> marks;
-  std::vector<int> numbers;
-  // Side by side: removals and additions of one hunk share rows.
-  std::string leftText, rightText;
-  std::vector<uint8_t> leftMarks, rightMarks;
-  std::vector<int> leftNumbers, rightNumbers;
-  auto addRow = [](std::string &out, llvm::StringRef prefix,
-                   llvm::StringRef line) {
-    out += prefix;
-    out += line;
-    out += '\n';
-  };
-
-  size_t i = 0;
-  while (i < lines.size()) {
-    const DiffLine &line = lines[i];
-    if (line.kind == DiffLine::Same) {
-      addRow(text, "  ", line.text);
-      marks.push_back(IRView::NoMark);
-      numbers.push_back(line.newLine + 1);
-      addRow(leftText, "", line.text);
-      addRow(rightText, "", line.text);
-      leftMarks.push_back(IRView::NoMark);
-      rightMarks.push_back(IRView::NoMark);
-      leftNumbers.push_back(line.oldLine + 1);
-      rightNumbers.push_back(line.newLine + 1);
-      ++i;
-      continue;
-    }
-    // A run of changes: removals and additions in any order.
-    std::vector<const DiffLine *> gone, come;
-    for (; i < lines.size() && lines[i].kind != DiffLine::Same; ++i)
-      (lines[i].kind == DiffLine::Removed ? gone : come).push_back(&lines[i]);
-    for (const DiffLine *removedLine : gone) {
-      addRow(text, "- ", removedLine->text);
-      marks.push_back(IRView::RemovedMark);
-      numbers.push_back(removedLine->oldLine + 1);
-    }
-    for (const DiffLine *addedLine : come) {
-      addRow(text, "+ ", addedLine->text);
-      marks.push_back(IRView::AddedMark);
-      numbers.push_back(addedLine->newLine + 1);
-    }
-    removed += gone.size();
-    added += come.size();
-    size_t rows = std::max(gone.size(), come.size());
-    for (size_t row = 0; row < rows; ++row) {
-      if (row < gone.size()) {
-        addRow(leftText, "", gone[row]->text);
-        leftMarks.push_back(IRView::RemovedMark);
-        leftNumbers.push_back(gone[row]->oldLine + 1);
-      } else {
-        addRow(leftText, "", "");
-        leftMarks.push_back(IRView::FillerMark);
-        leftNumbers.push_back(-1);
-      }
-      if (row < come.size()) {
-        addRow(rightText, "", come[row]->text);
-        rightMarks.push_back(IRView::AddedMark);
-        rightNumbers.push_back(come[row]->newLine + 1);
-      } else {
-        addRow(rightText, "", "");
-        rightMarks.push_back(IRView::FillerMark);
-        rightNumbers.push_back(-1);
-      }
-    }
+  for (const DiffLine &line : lines) {
+    added += line.kind == DiffLine::Added;
+    removed += line.kind == DiffLine::Removed;
   }
-  for (std::string *side : {&text, &leftText, &rightText})
-    if (!side->empty() && side->back() == '\n')
-      side->pop_back();
-
   summary->setText(
       added + removed == 0
           ? QStringLiteral("%1 → %2: no change").arg(beforeName, afterName)
@@ -137,26 +71,98 @@ void DiffView::setDiff(const std::vector<DiffLine> &lines,
                 .arg(beforeName.toHtmlEscaped(), afterName.toHtmlEscaped())
                 .arg(added)
                 .arg(removed));
-  unified->setText(std::move(text));
-  unified->setLineMarks(std::move(marks));
-  unified->setLineNumbers(std::move(numbers));
-  left->setText(std::move(leftText));
-  left->setLineMarks(std::move(leftMarks));
-  left->setLineNumbers(std::move(leftNumbers));
-  right->setText(std::move(rightText));
-  right->setLineMarks(std::move(rightMarks));
-  right->setLineNumbers(std::move(rightNumbers));
-  // Start at the first change.
-  for (size_t row = 0; row < unified->getLineMarks().size(); ++row)
-    if (unified->getLineMarks()[row] != IRView::NoMark) {
-      unified->goToLine(row);
-      break;
+  unifiedBuilt = sideBySideBuilt = false;
+  build(isSideBySide());
+}
+
+void DiffView::build(bool sideBySide) {
+  (sideBySide ? sideBySideBuilt : unifiedBuilt) = true;
+  // Unified: every row once, prefixed. Side by side: the removals and
+  // additions of one run share rows; the shorter side gets fillers.
+  std::string text, leftText, rightText;
+  std::vector<uint8_t> marks, leftMarks, rightMarks;
+  std::vector<int> numbers, leftNumbers, rightNumbers;
+  auto addRow = [](std::string &out, llvm::StringRef prefix,
+                   llvm::StringRef line) {
+    out += prefix;
+    out += line;
+    out += '\n';
+  };
+  auto addSide = [&](std::string &out, std::vector<uint8_t> &sideMarks,
+                     std::vector<int> &sideNumbers, const DiffLine *line,
+                     uint8_t mark, int number) {
+    addRow(out, "", line ? line->text : llvm::StringRef());
+    sideMarks.push_back(line ? mark : uint8_t(IRView::FillerMark));
+    sideNumbers.push_back(line ? number : -1);
+  };
+
+  size_t i = 0;
+  while (i < lines.size()) {
+    const DiffLine &line = lines[i];
+    if (line.kind == DiffLine::Same) {
+      if (sideBySide) {
+        addSide(leftText, leftMarks, leftNumbers, &line, IRView::NoMark,
+                line.oldLine + 1);
+        addSide(rightText, rightMarks, rightNumbers, &line, IRView::NoMark,
+                line.newLine + 1);
+      } else {
+        addRow(text, "  ", line.text);
+        marks.push_back(IRView::NoMark);
+        numbers.push_back(line.newLine + 1);
+      }
+      ++i;
+      continue;
     }
-  for (size_t row = 0; row < left->getLineMarks().size(); ++row)
-    if (left->getLineMarks()[row] != IRView::NoMark) {
-      left->goToLine(row);
-      break;
+    std::vector<const DiffLine *> gone, come;
+    for (; i < lines.size() && lines[i].kind != DiffLine::Same; ++i)
+      (lines[i].kind == DiffLine::Removed ? gone : come).push_back(&lines[i]);
+    if (!sideBySide) {
+      for (const DiffLine *removedLine : gone) {
+        addRow(text, "- ", removedLine->text);
+        marks.push_back(IRView::RemovedMark);
+        numbers.push_back(removedLine->oldLine + 1);
+      }
+      for (const DiffLine *addedLine : come) {
+        addRow(text, "+ ", addedLine->text);
+        marks.push_back(IRView::AddedMark);
+        numbers.push_back(addedLine->newLine + 1);
+      }
+      continue;
     }
+    for (size_t row = 0; row < std::max(gone.size(), come.size()); ++row) {
+      const DiffLine *old = row < gone.size() ? gone[row] : nullptr;
+      const DiffLine *now = row < come.size() ? come[row] : nullptr;
+      addSide(leftText, leftMarks, leftNumbers, old, IRView::RemovedMark,
+              old ? old->oldLine + 1 : -1);
+      addSide(rightText, rightMarks, rightNumbers, now, IRView::AddedMark,
+              now ? now->newLine + 1 : -1);
+    }
+  }
+  for (std::string *side : {&text, &leftText, &rightText})
+    if (!side->empty() && side->back() == '\n')
+      side->pop_back();
+
+  // Each view starts at the first change.
+  auto fill = [](IRView *view, std::string body, std::vector<uint8_t> viewMarks,
+                 std::vector<int> viewNumbers) {
+    auto first =
+        std::find_if(viewMarks.begin(), viewMarks.end(),
+                     [](uint8_t mark) { return mark != IRView::NoMark; });
+    int firstChange = first == viewMarks.end() ? -1 : first - viewMarks.begin();
+    view->setText(std::move(body));
+    view->setLineMarks(std::move(viewMarks));
+    view->setLineNumbers(std::move(viewNumbers));
+    if (firstChange >= 0)
+      view->goToLine(firstChange);
+  };
+  if (sideBySide) {
+    fill(left, std::move(leftText), std::move(leftMarks),
+         std::move(leftNumbers));
+    fill(right, std::move(rightText), std::move(rightMarks),
+         std::move(rightNumbers));
+  } else {
+    fill(unified, std::move(text), std::move(marks), std::move(numbers));
+  }
 }
 
 } // namespace tessera::explorer

@@ -36,6 +36,12 @@ public:
   int removedLines() const { return removed; }
 
 private:
+  /// Fills the view of the current mode from `lines` (the other mode is
+  /// built when it is shown).
+  void build(bool sideBySide);
+
+  std::vector<mlir::tessera::DiffLine> lines;
+  bool unifiedBuilt = false, sideBySideBuilt = false;
   QLabel *summary;
   QStackedWidget *stack;
   IRView *unified, *left, *right;

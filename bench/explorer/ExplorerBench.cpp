@@ -189,7 +189,7 @@ int main(int argc, char **argv) {
 
   // Switching pass in the diff view, on the passes that changed the IR.
   window.showView("diff");
-  std::vector<double> diffModule, diffNested, gnuDiff;
+  std::vector<double> diffModule, diffNested, gnuDiff, diffCompute;
   int diffedLines = 0;
   for (int index : order) {
     if (!records[index].changed)
@@ -201,6 +201,10 @@ int main(int argc, char **argv) {
         .push_back(millisecondsSince(start));
     if (records[index].depth != 0)
       continue;
+    auto computeStart = Clock::now();
+    auto computed = mlir::tessera::diffSnapshots(*records[index].irBefore,
+                                                 *records[index].irAfter);
+    diffCompute.push_back(millisecondsSince(computeStart));
     diffedLines = std::max(diffedLines, window.diffView()->addedLines() +
                                             window.diffView()->removedLines());
     // Reference: GNU diff on the same texts (files written beforehand).
@@ -242,7 +246,8 @@ int main(int argc, char **argv) {
 
   Stats ours = summarize(switchModule), oursNested = summarize(switchNested),
         ref = summarize(referenceSwitch), diffStats = summarize(diffModule),
-        diffNestedStats = summarize(diffNested), gnu = summarize(gnuDiff);
+        diffNestedStats = summarize(diffNested), gnu = summarize(gnuDiff),
+        compute = summarize(diffCompute);
   std::printf("program: %d lines, %zu passes captured (%zu on the module), "
               "largest IR %zu KiB, compile + load %.0f ms\n",
               lines, records.size(), moduleLevel.size(), largestText / 1024,
@@ -260,6 +265,9 @@ int main(int argc, char **argv) {
               "%.1f | %.1f (GNU diff -u) | %.2f |\n",
               diffModule.size(), diffStats.median, diffStats.p95, diffStats.max,
               gnu.median, diffStats.median / gnu.median);
+  std::printf("| of which the line diff, module-level (%zu) | %.1f | %.1f | "
+              "%.1f | | |\n",
+              diffCompute.size(), compute.median, compute.p95, compute.max);
   std::printf("| switch pass in diff view, nested (%zu) | %.1f | %.1f | %.1f "
               "| | |\n",
               diffNested.size(), diffNestedStats.median, diffNestedStats.p95,

@@ -2,9 +2,11 @@
 
 #include "Pipeline/IRDiff.h"
 
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <unordered_map>
 
 namespace mlir::tessera {
@@ -23,49 +25,33 @@ std::vector<llvm::StringRef> splitLines(llvm::StringRef text) {
 
 } // namespace
 
-std::vector<DiffLine> diffLines(llvm::StringRef before, llvm::StringRef after) {
-  std::vector<llvm::StringRef> a = splitLines(before), b = splitLines(after);
-  int n = a.size(), m = b.size();
-  // Common prefix and suffix first: passes usually change little.
-  int prefix = 0;
-  while (prefix < n && prefix < m && a[prefix] == b[prefix])
-    ++prefix;
-  int suffix = 0;
-  while (suffix < n - prefix && suffix < m - prefix &&
-         a[n - 1 - suffix] == b[m - 1 - suffix])
-    ++suffix;
-  int an = n - prefix - suffix, bm = m - prefix - suffix;
-
-  // Myers: v[k] = furthest x on diagonal k; keep each round's v to trace
-  // the path back.
+/// The index pairs (i, j), a[i] == b[j], of a longest common subsequence in
+/// order (Myers' algorithm). Empty when the trace would exceed a bound: a
+/// rewrite that large reads as one block removed and one added anyway.
+static std::vector<std::pair<int, int>>
+commonLines(const std::vector<llvm::StringRef> &a,
+            const std::vector<llvm::StringRef> &b) {
+  int an = a.size(), bm = b.size();
   int max = an + bm;
+  std::vector<std::pair<int, int>> matches;
+  if (max == 0)
+    return matches;
+  // v[k] = furthest x on diagonal k; each round's v is kept to trace the
+  // path back, at (d + 1) * (2 * max + 2) ints.
+  constexpr size_t kMaxTraceEntries = size_t(1) << 25;
   std::vector<std::vector<int>> trace;
   std::vector<int> v(2 * max + 2, 0);
   int offset = max + 1;
-  bool done = max == 0;
-  // The trace costs (d + 1) * (2 * max + 2) ints: past kMaxTraceEntries a
-  // rewrite that large reads as one block removed and one added anyway.
-  constexpr size_t kMaxTraceEntries = size_t(1) << 25;
+  bool done = false;
   for (int d = 0; d <= max && !done; ++d) {
-    if (static_cast<size_t>(d + 1) * v.size() > kMaxTraceEntries) {
-      std::vector<DiffLine> result;
-      for (int i = 0; i < prefix; ++i)
-        result.push_back({DiffLine::Same, i, i, a[i]});
-      for (int i = prefix; i < n - suffix; ++i)
-        result.push_back({DiffLine::Removed, i, -1, a[i]});
-      for (int i = prefix; i < m - suffix; ++i)
-        result.push_back({DiffLine::Added, -1, i, b[i]});
-      for (int i = 0; i < suffix; ++i)
-        result.push_back({DiffLine::Same, n - suffix + i, m - suffix + i,
-                          a[n - suffix + i]});
-      return result;
-    }
+    if (static_cast<size_t>(d + 1) * v.size() > kMaxTraceEntries)
+      return matches;
     for (int k = -d; k <= d; k += 2) {
       int x = (k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1]))
                   ? v[offset + k + 1]
                   : v[offset + k - 1] + 1;
       int y = x - k;
-      while (x < an && y < bm && a[prefix + x] == b[prefix + y]) {
+      while (x < an && y < bm && a[x] == b[y]) {
         ++x;
         ++y;
       }
@@ -77,9 +63,6 @@ std::vector<DiffLine> diffLines(llvm::StringRef before, llvm::StringRef after) {
     }
     trace.push_back(v);
   }
-
-  // Walk back from (an, bm) to (0, 0).
-  std::vector<DiffLine> middle;
   int x = an, y = bm;
   for (int d = static_cast<int>(trace.size()) - 1; d > 0; --d) {
     const std::vector<int> &previous = trace[d - 1];
@@ -90,33 +73,68 @@ std::vector<DiffLine> diffLines(llvm::StringRef before, llvm::StringRef after) {
                         : k - 1;
     int previousX = previous[offset + previousK];
     int previousY = previousX - previousK;
-    while (x > previousX && y > previousY) {
-      --x;
-      --y;
-      middle.push_back({DiffLine::Same, prefix + x, prefix + y, a[prefix + x]});
-    }
-    if (x == previousX)
-      middle.push_back(
-          {DiffLine::Added, -1, prefix + previousY, b[prefix + previousY]});
-    else
-      middle.push_back(
-          {DiffLine::Removed, prefix + previousX, -1, a[prefix + previousX]});
+    while (x > previousX && y > previousY)
+      matches.push_back({--x, --y});
     x = previousX;
     y = previousY;
   }
-  while (x > 0 && y > 0) {
-    --x;
-    --y;
-    middle.push_back({DiffLine::Same, prefix + x, prefix + y, a[prefix + x]});
-  }
+  while (x > 0 && y > 0)
+    matches.push_back({--x, --y});
+  std::reverse(matches.begin(), matches.end());
+  return matches;
+}
+
+std::vector<DiffLine> diffLines(llvm::StringRef before, llvm::StringRef after) {
+  std::vector<llvm::StringRef> a = splitLines(before), b = splitLines(after);
+  int n = a.size(), m = b.size();
+  // Common prefix and suffix first: passes usually change little.
+  int prefix = 0;
+  while (prefix < n && prefix < m && a[prefix] == b[prefix])
+    ++prefix;
+  int suffix = 0;
+  while (suffix < n - prefix && suffix < m - prefix &&
+         a[n - 1 - suffix] == b[m - 1 - suffix])
+    ++suffix;
+
+  // A line that occurs nowhere on the other side cannot be common: the
+  // search runs without such lines (as GNU diff does), which keeps large
+  // rewrites fast and the result minimal.
+  llvm::DenseSet<llvm::StringRef> inA, inB;
+  for (int i = prefix; i < n - suffix; ++i)
+    inA.insert(a[i]);
+  for (int j = prefix; j < m - suffix; ++j)
+    inB.insert(b[j]);
+  std::vector<int> keptA, keptB;
+  std::vector<llvm::StringRef> filteredA, filteredB;
+  for (int i = prefix; i < n - suffix; ++i)
+    if (inB.contains(a[i])) {
+      keptA.push_back(i);
+      filteredA.push_back(a[i]);
+    }
+  for (int j = prefix; j < m - suffix; ++j)
+    if (inA.contains(b[j])) {
+      keptB.push_back(j);
+      filteredB.push_back(b[j]);
+    }
 
   std::vector<DiffLine> result;
   for (int i = 0; i < prefix; ++i)
     result.push_back({DiffLine::Same, i, i, a[i]});
-  result.insert(result.end(), middle.rbegin(), middle.rend());
-  for (int i = 0; i < suffix; ++i)
+  int i = prefix, j = prefix;
+  auto emitChangesUpTo = [&](int endA, int endB) {
+    for (; i < endA; ++i)
+      result.push_back({DiffLine::Removed, i, -1, a[i]});
+    for (; j < endB; ++j)
+      result.push_back({DiffLine::Added, -1, j, b[j]});
+  };
+  for (auto [x, y] : commonLines(filteredA, filteredB)) {
+    emitChangesUpTo(keptA[x], keptB[y]);
+    result.push_back({DiffLine::Same, i++, j++, a[keptA[x]]});
+  }
+  emitChangesUpTo(n - suffix, m - suffix);
+  for (int k = 0; k < suffix; ++k)
     result.push_back(
-        {DiffLine::Same, n - suffix + i, m - suffix + i, a[n - suffix + i]});
+        {DiffLine::Same, n - suffix + k, m - suffix + k, a[n - suffix + k]});
   return result;
 }
 
