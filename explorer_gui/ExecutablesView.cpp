@@ -103,7 +103,8 @@ ExecutablesView::ExecutablesView(QWidget *parent) : QWidget(parent) {
   rightLayout->addWidget(pages, 1);
   split->addWidget(right);
   split->setStretchFactor(0, 1);
-  split->setStretchFactor(1, 3);
+  split->setStretchFactor(1, 2);
+  split->setSizes({380, 620});
 
   connect(executables, &QTreeWidget::currentItemChanged, this,
           [this](QTreeWidgetItem *item) { showItem(item); });
@@ -318,12 +319,18 @@ void ExecutablesView::showDisassembly() {
         QString::fromStdString(llvm::toString(instructions.takeError())));
     return;
   }
+  // Encodings past 8 bytes are cut so that the instructions stay in view.
+  constexpr int kBytesWidth = 23;
   QString text = currentExport + ":\n";
-  for (const DisassembledInstruction &inst : *instructions)
+  for (const DisassembledInstruction &inst : *instructions) {
+    QString bytes = QString::fromStdString(inst.bytes);
+    if (bytes.size() > kBytesWidth)
+      bytes = bytes.left(kBytesWidth - 1) + "…";
     text += QStringLiteral("%1:  %2  %3\n")
                 .arg(inst.address, 8, 16, QLatin1Char('0'))
-                .arg(QString::fromStdString(inst.bytes), -30)
+                .arg(bytes, -kBytesWidth)
                 .arg(QString::fromStdString(inst.text));
+  }
   disassemblyText->setPlainText(text);
 }
 

@@ -11,6 +11,8 @@
 #include "MainWindow.h"
 
 #include <QApplication>
+#include <QPlainTextEdit>
+#include <QTabWidget>
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QTimer>
@@ -104,6 +106,8 @@ int main(int argc, char **argv) {
         }
       }
       if (parser.value(view) == "executables") {
+        window.executablesView()->tabs()->setCurrentWidget(
+            window.executablesView()->disassembly());
         if (!parser.isSet(exportName))
           window.executablesView()->selectFirstExport();
         else if (!window.executablesView()->selectExport(
