@@ -271,31 +271,27 @@ void ExecutablesView::showBinary(const VariantSummary &variant,
                QString::fromStdString(summary->triple),
                QString::fromStdString(summary->fileType))
           .arg(summary->fileSize));
+  auto setRow = [](QTableWidget *table, int row, const QStringList &cells) {
+    for (int column = 0; column < cells.size(); ++column)
+      table->setItem(row, column, new QTableWidgetItem(cells[column]));
+  };
   sectionTable->setRowCount(summary->sections.size());
   for (size_t i = 0; i < summary->sections.size(); ++i) {
     const ObjectSection &section = summary->sections[i];
-    sectionTable->setItem(
-        i, 0, new QTableWidgetItem(QString::fromStdString(section.name)));
-    sectionTable->setItem(i, 1, new QTableWidgetItem(hex(section.address)));
-    sectionTable->setItem(i, 2,
-                          new QTableWidgetItem(QString::number(section.size)));
-    sectionTable->setItem(
-        i, 3, new QTableWidgetItem(QString::fromStdString(section.kind)));
+    setRow(sectionTable, i,
+           {QString::fromStdString(section.name), hex(section.address),
+            QString::number(section.size),
+            QString::fromStdString(section.kind)});
   }
   symbolTable->setRowCount(summary->symbols.size());
   for (size_t i = 0; i < summary->symbols.size(); ++i) {
     const ObjectSymbol &symbol = summary->symbols[i];
-    symbolTable->setItem(
-        i, 0, new QTableWidgetItem(QString::fromStdString(symbol.name)));
-    symbolTable->setItem(i, 1, new QTableWidgetItem(hex(symbol.address)));
-    symbolTable->setItem(i, 2,
-                         new QTableWidgetItem(QString::number(symbol.size)));
-    symbolTable->setItem(
-        i, 3,
-        new QTableWidgetItem(QString::fromStdString(symbol.kind) +
-                             (symbol.global ? " (global)" : "")));
-    symbolTable->setItem(
-        i, 4, new QTableWidgetItem(QString::fromStdString(symbol.section)));
+    setRow(symbolTable, i,
+           {QString::fromStdString(symbol.name), hex(symbol.address),
+            QString::number(symbol.size),
+            QString::fromStdString(symbol.kind) +
+                (symbol.global ? " (global)" : ""),
+            QString::fromStdString(symbol.section)});
   }
   sectionTable->resizeColumnsToContents();
   symbolTable->resizeColumnsToContents();

@@ -448,11 +448,16 @@ bool MainWindow::selectPass(int index) {
     passView->setCurrentIndex(proxy);
     passView->scrollTo(proxy);
   }
+  refreshViews();
+  return true;
+}
+
+void MainWindow::refreshViews() {
   showCurrentIR();
+  // The diff is computed when its tab is shown.
   diffStale = true;
   if (tabs->currentWidget() == diff)
     showCurrentDiff();
-  return true;
 }
 
 void MainWindow::restrictTo(const QString &symbol) {
@@ -463,10 +468,7 @@ void MainWindow::restrictTo(const QString &symbol) {
     restrictCombo->setCurrentIndex(item);
     restrictCombo->blockSignals(false);
   }
-  showCurrentIR();
-  diffStale = true;
-  if (tabs->currentWidget() == diff)
-    showCurrentDiff();
+  refreshViews();
 }
 
 void MainWindow::showCurrentIR() {

@@ -84,6 +84,8 @@ protected:
 private:
   void buildActions();
   void showOutcome(std::shared_ptr<const CompileOutcome> outcome);
+  /// Shows the current pass and restriction in the IR and diff views.
+  void refreshViews();
   void showCurrentIR();
   void showCurrentDiff();
   void linkIRToSource();

@@ -11,10 +11,10 @@
 #include "MainWindow.h"
 
 #include <QApplication>
-#include <QPlainTextEdit>
-#include <QTabWidget>
 #include <QCommandLineParser>
 #include <QFileInfo>
+#include <QPlainTextEdit>
+#include <QTabWidget>
 #include <QTimer>
 
 #include <cstdio>
