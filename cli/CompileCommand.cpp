@@ -354,8 +354,8 @@ int runCompileCommand(int argc, char **argv) {
                                        : "_" + sanitize(record.anchorSymbol)) +
           ".mlir";
       llvm::sys::path::append(path, name);
-      if (auto error = writeFileAtomically(path, headerFor(record) + "\n" +
-                                                     record.irAfter->str() + "\n")) {
+      if (auto error = writeFileAtomically(
+              path, headerFor(record) + "\n" + record.irAfter->str() + "\n")) {
         llvm::errs() << "tessera compile: " << llvm::toString(std::move(error))
                      << "\n";
         return kCompileError;
