@@ -2,6 +2,8 @@
 
 #include "Inspect/Disassembler.h"
 
+#include "Inspect/ObjectFileSummary.h"
+
 #include "llvm/MC/MCAsmInfo.h"
 #include "llvm/MC/MCContext.h"
 #include "llvm/MC/MCDisassembler/MCDisassembler.h"
@@ -13,7 +15,6 @@
 #include "llvm/MC/MCTargetOptions.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Object/ObjectFile.h"
-#include "llvm/Object/SymbolSize.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/TargetSelect.h"
@@ -43,37 +44,34 @@ disassembleSymbol(StringRef bytes, StringRef symbolName, AsmSyntax syntax) {
   if (!object)
     return object.takeError();
 
-  // The function: its section, offset and size.
+  // The function as the summary lists it (symbol table, or the export
+  // table of a DLL), then its section.
+  auto summary = summarizeObjectFile(bytes);
+  if (!summary)
+    return summary.takeError();
+  auto symbol = llvm::find_if(summary->symbols, [&](const ObjectSymbol &s) {
+    return s.name == symbolName && s.kind == "function" && !s.section.empty();
+  });
+  if (symbol == summary->symbols.end())
+    return createStringError("no function symbol '" + symbolName +
+                             "' in the binary");
+  uint64_t address = symbol->address, size = symbol->size;
   std::optional<SectionRef> section;
-  uint64_t address = 0, size = 0;
-  for (const auto &[symbol, symbolSize] : computeSymbolSizes(**object)) {
-    auto name = symbol.getName();
+  for (const SectionRef &candidate : (*object)->sections()) {
+    Expected<StringRef> name = candidate.getName();
     if (!name) {
       consumeError(name.takeError());
       continue;
     }
-    if (*name != symbolName)
-      continue;
-    auto type = symbol.getType();
-    auto symbolAddress = symbol.getAddress();
-    auto symbolSection = symbol.getSection();
-    if (!type || !symbolAddress || !symbolSection) {
-      consumeError(type.takeError());
-      consumeError(symbolAddress.takeError());
-      consumeError(symbolSection.takeError());
-      continue;
+    if (*name == symbol->section && address >= candidate.getAddress() &&
+        address < candidate.getAddress() + candidate.getSize()) {
+      section = candidate;
+      break;
     }
-    if (*type != SymbolRef::ST_Function ||
-        *symbolSection == (*object)->section_end())
-      continue;
-    section = **symbolSection;
-    address = *symbolAddress;
-    size = symbolSize;
-    break;
   }
   if (!section)
-    return createStringError("no function symbol '" + symbolName +
-                             "' in the binary");
+    return createStringError("symbol '" + symbolName +
+                             "' lies outside its section");
   Expected<StringRef> contents = section->getContents();
   if (!contents)
     return contents.takeError();

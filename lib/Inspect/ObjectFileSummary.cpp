@@ -117,6 +117,40 @@ Expected<ObjectFileSummary> summarizeObjectFile(StringRef bytes) {
     }
     summary.symbols.push_back(std::move(entry));
   }
+  // A linked DLL keeps no symbol table: its entry points are the exports.
+  if (const auto *coff = dyn_cast<COFFObjectFile>(&**object)) {
+    std::vector<ObjectSymbol> exports;
+    for (const ExportDirectoryEntryRef &entry : coff->export_directories()) {
+      StringRef name;
+      uint32_t rva = 0;
+      if (Error error = entry.getSymbolName(name))
+        consumeError(std::move(error));
+      else if (Error error = entry.getExportRVA(rva))
+        consumeError(std::move(error));
+      else if (!name.empty())
+        exports.push_back({name.str(), coff->getImageBase() + rva, 0,
+                           "function", /*global=*/true, ""});
+    }
+    llvm::sort(exports, [](const ObjectSymbol &a, const ObjectSymbol &b) {
+      return a.address < b.address;
+    });
+    // Each export runs to the next one or to the end of its section.
+    for (size_t i = 0; i < exports.size(); ++i)
+      for (const ObjectSection &section : summary.sections)
+        if (exports[i].address >= section.address &&
+            exports[i].address < section.address + section.size) {
+          exports[i].section = section.name;
+          uint64_t end = section.address + section.size;
+          if (i + 1 < exports.size())
+            end = std::min(end, exports[i + 1].address);
+          exports[i].size = end - exports[i].address;
+        }
+    for (ObjectSymbol &exported : exports)
+      if (llvm::none_of(summary.symbols, [&](const ObjectSymbol &symbol) {
+            return symbol.name == exported.name;
+          }))
+        summary.symbols.push_back(std::move(exported));
+  }
   std::stable_sort(summary.symbols.begin(), summary.symbols.end(),
                    [](const ObjectSymbol &a, const ObjectSymbol &b) {
                      bool aDefined = !a.section.empty();
