@@ -223,6 +223,37 @@ private Q_SLOTS:
     QVERIFY(std::find(visited.begin(), visited.end(), form) != visited.end());
   }
 
+  void searchFindsTextInTheIR() {
+    MainWindow window;
+    window.show();
+    QVERIFY(openAndWait(window, TESSERA_EXAMPLES_DIR "/mlp.mlir"));
+    window.selectPass(
+        firstRecord(*window.outcome(), "tessera-flow-form-dispatches"));
+    auto *search = window.findChild<QLineEdit *>("searchIR");
+    QTest::keyClicks(search, "flow.dispatch @predict_dispatch_1");
+    QTest::keyClick(search, Qt::Key_Return);
+    IRView *ir = window.irView();
+    QVERIFY(ir->lineText(ir->cursorLine())
+                .contains("flow.dispatch @predict_dispatch_1"));
+    QVERIFY(ir->cursorColumn() > 0);
+    // Enter again wraps around to the same, only, match.
+    int line = ir->cursorLine();
+    QTest::keyClick(search, Qt::Key_Return);
+    QCOMPARE(ir->cursorLine(), line);
+    QVERIFY(!ir->find("no such text anywhere"));
+  }
+
+  void aMissingFileIsADiagnostic() {
+    MainWindow window;
+    window.show();
+    QVERIFY(openAndWait(window, "/nonexistent/missing.mlir"));
+    QVERIFY(!window.outcome()->succeeded);
+    QCOMPARE(window.diagnosticsList()->topLevelItemCount(), 1);
+    QVERIFY(window.diagnosticsList()->topLevelItem(0)->text(2).contains(
+        "cannot open input file"));
+    QCOMPARE(window.passModel()->rowCount(), 0);
+  }
+
   void executablesShowDisassembly() {
     MainWindow window;
     window.show();
