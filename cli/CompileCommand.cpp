@@ -4,6 +4,7 @@
 #include "Pipeline/OutputFile.h"
 
 #include "Pipeline/CompileSession.h"
+#include "Pipeline/DispatchGraph.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -96,6 +97,12 @@ struct CompileFlags {
       cl::desc("Also write every executable's LLVM IR, bitcode, objects, "
                "linked library and debug file (PDB) to DIR"),
       cl::value_desc("DIR"), cl::cat(category)};
+  cl::opt<std::string> dispatchGraph{
+      "dispatch-graph",
+      cl::desc("Write the program's graph of dispatches (nodes: the source "
+               "ops fused into each; edges: the tensors between them) to "
+               "FILE as Graphviz DOT"),
+      cl::value_desc("FILE"), cl::cat(category)};
   cl::opt<bool> keepTemps{
       "keep-temps",
       cl::desc("Like --dump-executables, into a new temporary directory "
@@ -106,7 +113,7 @@ struct CompileFlags {
 /// The parsed flags as plain values.
 struct CompileRequest {
   std::string input, output, compileTo, triple, cpu, cpuFeatures, dumpDir,
-      dumpExecutables;
+      dumpExecutables, dispatchGraph;
   std::vector<std::string> targets;
   EmitKind emit;
   unsigned optLevel;
@@ -133,6 +140,7 @@ CompileRequest snapshot(const CompileFlags &flags) {
   r.timing = flags.timing;
   r.linkExecutables = flags.linkExecutables;
   r.dumpExecutables = flags.dumpExecutables;
+  r.dispatchGraph = flags.dispatchGraph;
   r.keepTemps = flags.keepTemps;
   return r;
 }
@@ -316,6 +324,20 @@ int runCompileCommand(int argc, char **argv) {
   options.captureIR = request.printAfterAll || request.printAfterChange ||
                       !request.dumpDir.empty();
 
+  if (!request.dispatchGraph.empty() && options.compileTo < Phase::Flow) {
+    llvm::errs() << "tessera compile: --dispatch-graph needs "
+                    "--compile-to=flow or later\n";
+    return kUsageError;
+  }
+  DispatchMap dispatchMap;
+  std::optional<DispatchGraph> graph;
+  if (!request.dispatchGraph.empty())
+    options.afterPhase = [&](Phase phase, mlir::ModuleOp module) {
+      dispatchMap.update(phase, module);
+      if (phase == Phase::Flow)
+        graph = buildDispatchGraph(module);
+    };
+
   CompileSession session;
   if (failed(session.loadFile(request.input)))
     return reportDiagnostics(session), kCompileError;
@@ -378,6 +400,16 @@ int runCompileCommand(int argc, char **argv) {
   }
   if (exitCode != kSuccess)
     return exitCode;
+  if (graph) {
+    std::string dot;
+    llvm::raw_string_ostream os(dot);
+    printDispatchGraphDot(*graph, dispatchMap.getDispatches(), os);
+    if (auto error = writeFileAtomically(request.dispatchGraph, dot)) {
+      llvm::errs() << "tessera compile: " << llvm::toString(std::move(error))
+                   << "\n";
+      return kCompileError;
+    }
+  }
 
   if (emitsModule) {
     if (auto error =

@@ -18,6 +18,7 @@ compileForExplorer(const CompileRequest &request,
   CompileOutcome outcome;
   outcome.request = request;
   CompileSession session;
+  DispatchMap dispatchMap;
   bool loaded = false;
   if (auto buffer = llvm::MemoryBuffer::getFile(request.file)) {
     outcome.source = (*buffer)->getBuffer().str();
@@ -40,7 +41,9 @@ compileForExplorer(const CompileRequest &request,
     // Exports and layouts are read before serialization replaces the
     // variants with binaries.
     options.afterPhase = [&](Phase phase, mlir::ModuleOp module) {
-      updateDispatchMap(phase, module, outcome.dispatches);
+      dispatchMap.update(phase, module);
+      if (phase == Phase::Flow)
+        outcome.graph = buildDispatchGraph(module);
       if (phase == Phase::HAL || phase == Phase::Codegen ||
           phase == Phase::Link)
         outcome.executables = summarizeExecutables(module);
@@ -51,6 +54,7 @@ compileForExplorer(const CompileRequest &request,
         mlir::succeeded(session.compile(options, std::move(progress)));
     outcome.cancelled = session.wasCancelled();
   }
+  outcome.dispatches = dispatchMap.takeDispatches();
   outcome.records = session.getPassRecords();
   outcome.diagnostics = session.getDiagnostics();
   for (const Artifact &artifact : session.getArtifacts())

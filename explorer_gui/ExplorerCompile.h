@@ -12,6 +12,7 @@
 
 #include "Inspect/ExecutableSummary.h"
 #include "Pipeline/CompileSession.h"
+#include "Pipeline/DispatchGraph.h"
 #include "Pipeline/DispatchMap.h"
 
 #include <atomic>
@@ -45,6 +46,8 @@ struct CompileOutcome {
   std::vector<mlir::tessera::PassRecord> records;
   std::vector<mlir::tessera::Diagnostic> diagnostics;
   std::vector<mlir::tessera::DispatchInfo> dispatches;
+  /// How the dispatches pass data to each other (after the flow phase).
+  mlir::tessera::DispatchGraph graph;
   std::vector<mlir::tessera::ExecutableSummary> executables;
   std::vector<KeptLLVMIR> llvmIR;
 };

@@ -48,11 +48,13 @@ PassRequests::get(const std::string &uri, int64_t version,
     options.targets = targets;
     options.compileTo = *mlir::tessera::parsePhase(compileTo);
     options.captureIR = true;
+    mlir::tessera::DispatchMap dispatchMap;
     options.afterPhase = [&](mlir::tessera::Phase phase,
                              mlir::ModuleOp module) {
-      mlir::tessera::updateDispatchMap(phase, module, capture->dispatches);
+      dispatchMap.update(phase, module);
     };
     (void)session.compile(options);
+    capture->dispatches = dispatchMap.takeDispatches();
   }
   capture->records = session.getPassRecords();
   capture->diagnostics = session.getDiagnostics();

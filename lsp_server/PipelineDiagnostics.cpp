@@ -121,10 +121,10 @@ PipelineDiagnostics::compile(const PipelineJob &job) {
     options.compileTo = *mlir::tessera::parsePhase(job.config.compileTo);
     options.captureIR = false;
     options.cancel = &cancelRunning;
-    std::vector<mlir::tessera::DispatchInfo> dispatches;
+    mlir::tessera::DispatchMap dispatchMap;
     options.afterPhase = [&](mlir::tessera::Phase phase,
                              mlir::ModuleOp module) {
-      mlir::tessera::updateDispatchMap(phase, module, dispatches);
+      dispatchMap.update(phase, module);
     };
     // A fresh session (and context) per compile: a crash leaves nothing
     // shared behind. One thread, so that the crash is caught on this one.
@@ -159,7 +159,7 @@ PipelineDiagnostics::compile(const PipelineJob &job) {
     }
     if (!compiled || session->wasCancelled())
       continue;
-    for (mlir::tessera::DispatchInfo &dispatch : dispatches) {
+    for (mlir::tessera::DispatchInfo &dispatch : dispatchMap.takeDispatches()) {
       dispatch.site.line += chunk.lineOffset;
       for (auto &op : dispatch.ops)
         op.line += chunk.lineOffset;

@@ -9,23 +9,41 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 
-#include <set>
+#include <map>
 
 namespace mlir::tessera {
 
 namespace {
 
+std::optional<SourcePosition> toPosition(Location loc) {
+  if (auto file = dyn_cast<FileLineColLoc>(loc))
+    return SourcePosition{file.getFilename().str(), file.getLine(),
+                          file.getColumn()};
+  return std::nullopt;
+}
+
 std::optional<SourcePosition> positionOf(Location loc) {
   std::optional<SourcePosition> result;
   loc->walk([&](Location inner) {
-    if (auto file = dyn_cast<FileLineColLoc>(inner)) {
-      result = SourcePosition{file.getFilename().str(), file.getLine(),
-                              file.getColumn()};
-      return WalkResult::interrupt();
-    }
-    return WalkResult::advance();
+    result = toPosition(inner);
+    return result ? WalkResult::interrupt() : WalkResult::advance();
   });
   return result;
+}
+
+/// Every file position in `loc` (a fused location has several).
+void forEachPosition(Location loc,
+                     llvm::function_ref<void(const SourcePosition &)> fn) {
+  loc->walk([&](Location inner) {
+    if (auto position = toPosition(inner))
+      fn(*position);
+    return WalkResult::advance();
+  });
+}
+
+bool readsTensor(Operation *op) {
+  return llvm::any_of(op->getOperandTypes(),
+                      [](Type type) { return isa<ShapedType>(type); });
 }
 
 /// Evaluates a count region whose body is index arithmetic on constants.
@@ -90,7 +108,38 @@ evaluateCount(hal::ExecutableExportOp exportOp, ArrayRef<int64_t> workload) {
 
 } // namespace
 
-void collectDispatches(ModuleOp module, std::vector<DispatchInfo> &dispatches) {
+void DispatchMap::update(Phase phase, ModuleOp module) {
+  if (phase == Phase::Input)
+    indexSourceOps(module);
+  else if (phase == Phase::Flow)
+    collectDispatches(module);
+  else if (phase == Phase::Codegen || phase == Phase::Link)
+    addExports(module);
+}
+
+void DispatchMap::indexSourceOps(ModuleOp module) {
+  sourceOps.clear();
+  module.walk([&](FunctionOpInterface function) {
+    if (function.isExternal())
+      return;
+    for (Operation &op : function.getFunctionBody().getOps()) {
+      if (op.hasTrait<OpTrait::IsTerminator>())
+        continue;
+      std::optional<SourcePosition> position = positionOf(op.getLoc());
+      if (!position)
+        continue;
+      SourceOp source{*position, op.getName().getStringRef().str(),
+                      readsTensor(&op)};
+      op.walk([&](Operation *inner) {
+        forEachPosition(inner->getLoc(), [&](const SourcePosition &at) {
+          sourceOps.emplace(at, source);
+        });
+      });
+    }
+  });
+}
+
+void DispatchMap::collectDispatches(ModuleOp module) {
   dispatches.clear();
   SymbolTable symbols(module);
   module.walk([&](flow::DispatchOp dispatch) {
@@ -102,32 +151,39 @@ void collectDispatches(ModuleOp module, std::vector<DispatchInfo> &dispatches) {
     if (auto site = positionOf(dispatch.getLoc()))
       info.site = *site;
     if (Operation *executable = symbols.lookup(info.name)) {
-      std::set<SourcePosition> seen;
+      // Each position inside leads to the source op it came from. Others
+      // (fused locations name block arguments too) are not ops of the
+      // input; without an index of the input, ops stand for themselves.
+      std::map<SourcePosition, SourceOp> found;
       executable->walk([&](Operation *op) {
         // The ops of the computation, not the outlining scaffolding.
         if (isa<FunctionOpInterface, ModuleOp, flow::ExecutableOp>(op) ||
             op->hasTrait<OpTrait::IsTerminator>() ||
             op->getName().getStringRef() == "flow.executable.export")
           return;
-        if (auto position = positionOf(op->getLoc()))
-          if (seen.insert(*position).second)
-            info.ops.push_back(*position);
+        forEachPosition(op->getLoc(), [&](const SourcePosition &at) {
+          auto source = sourceOps.find(at);
+          if (source != sourceOps.end())
+            found.emplace(source->second.position, source->second);
+          else if (sourceOps.empty())
+            found.emplace(
+                at, SourceOp{at, op->getName().getStringRef().str(),
+                             isa<FunctionOpInterface>(op->getParentOp()) &&
+                                 readsTensor(op)});
+        });
       });
-      llvm::sort(info.ops);
+      for (auto &[position, source] : found) {
+        if (source.compute)
+          info.computeOps.push_back(info.ops.size());
+        info.ops.push_back(position);
+        info.opNames.push_back(std::move(source.name));
+      }
     }
     dispatches.push_back(std::move(info));
   });
 }
 
-void updateDispatchMap(Phase phase, ModuleOp module,
-                       std::vector<DispatchInfo> &dispatches) {
-  if (phase == Phase::Flow)
-    collectDispatches(module, dispatches);
-  else if (phase == Phase::Codegen || phase == Phase::Link)
-    addExports(module, dispatches);
-}
-
-void addExports(ModuleOp module, std::vector<DispatchInfo> &dispatches) {
+void DispatchMap::addExports(ModuleOp module) {
   SymbolTableCollection symbols;
   unsigned index = 0;
   module.walk([&](flow::DispatchOp dispatch) {
