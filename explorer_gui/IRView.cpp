@@ -114,7 +114,7 @@ void IRView::setLineNumbers(std::vector<int> newNumbers) {
   viewport()->update();
 }
 
-void IRView::setLinkedLines(const std::vector<int> &lines) {
+void IRView::setLinkedLines(const std::vector<int> &lines, int focus) {
   std::vector<uint8_t> updated(std::max<size_t>(marks.size(), lineCount()),
                                NoMark);
   for (size_t i = 0; i < marks.size(); ++i)
@@ -125,7 +125,9 @@ void IRView::setLinkedLines(const std::vector<int> &lines) {
         updated[line] == NoMark)
       updated[line] = LinkedMark;
   setLineMarks(std::move(updated));
-  if (!lines.empty())
+  if (focus >= 0)
+    ensureVisible(focus, /*center=*/false);
+  else if (!lines.empty())
     ensureVisible(*std::min_element(lines.begin(), lines.end()),
                   /*center=*/false);
 }

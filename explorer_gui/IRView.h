@@ -45,9 +45,9 @@ public:
   const std::vector<uint8_t> &getLineMarks() const { return marks; }
   /// Line-number labels per line (-1 shows none); empty: 1, 2, 3, ...
   void setLineNumbers(std::vector<int> numbers);
-  /// Marks `lines` (0-based) as linked and scrolls the first into view
-  /// without moving the cursor.
-  void setLinkedLines(const std::vector<int> &lines);
+  /// Marks `lines` (0-based) as linked and scrolls `focus` (by default
+  /// the first of them) into view without moving the cursor.
+  void setLinkedLines(const std::vector<int> &lines, int focus = -1);
 
   /// The cursor (0-based line and column, in characters).
   int cursorLine() const { return cursor; }

@@ -4,6 +4,7 @@
 
 #include "DiagnosticsList.h"
 #include "DiffView.h"
+#include "DispatchGraphView.h"
 #include "ExecutablesView.h"
 #include "IRView.h"
 #include "PassFilterModel.h"
@@ -152,6 +153,9 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent) {
   executables = new ExecutablesView(tabs);
   executables->setObjectName("executablesView");
   tabs->addTab(executables, "Executables");
+  graph = new DispatchGraphView(tabs);
+  graph->setObjectName("dispatchGraph");
+  tabs->addTab(graph, "Dispatch graph");
   viewLayout->addWidget(tabs, 1);
   split->addWidget(viewPanel);
   split->setStretchFactor(0, 2);
@@ -238,13 +242,17 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent) {
           [this](const QString &ref) {
             if (!latest)
               return;
-            std::vector<int> lines;
-            for (const DispatchInfo &dispatch : latest->dispatches)
-              if (QString::fromStdString(dispatch.exportRef) == ref)
-                for (const SourcePosition &op : dispatch.ops)
-                  lines.push_back(op.line - 1);
-            source->setLinkedLines(lines);
+            for (const auto &[index, dispatch] :
+                 llvm::enumerate(latest->dispatches))
+              if (QString::fromStdString(dispatch.exportRef) == ref) {
+                linkDispatchToSource(dispatch);
+                graph->selectDispatch(index);
+              }
           });
+  connect(graph, &DispatchGraphView::dispatchSelected, this,
+          &MainWindow::showDispatch);
+  connect(graph, &DispatchGraphView::dispatchActivated, this,
+          [this](int) { showView("passes"); });
   connect(watcher, &QFileSystemWatcher::fileChanged, this,
           [this](const QString &path) {
             // Editors replace files on save: watch the new one.
@@ -386,6 +394,7 @@ void MainWindow::showOutcome(std::shared_ptr<const CompileOutcome> next) {
   passView->expandAll();
   diagnostics->setDiagnostics(latest->diagnostics);
   executables->setOutcome(latest);
+  graph->setOutcome(latest);
 
   // Functions and executables to restrict to, in order of appearance.
   restrictCombo->blockSignals(true);
@@ -596,6 +605,53 @@ bool MainWindow::nextPassChangingSelection() {
   return false;
 }
 
+void MainWindow::showDispatch(int index) {
+  if (!latest || index < 0 || index >= int(latest->dispatches.size()))
+    return;
+  const DispatchInfo &dispatch = latest->dispatches[index];
+  graph->selectDispatch(index);
+  QString ref = QString::fromStdString(dispatch.exportRef);
+  // The export's selection highlights the source ops; without exports
+  // (an early --compile-to) do it here.
+  if (ref.isEmpty() || !executables->selectExport(ref))
+    linkDispatchToSource(dispatch);
+  // Its own executable, or after linking the one holding its export: at
+  // the current pass, or else the last top-level pass that has its own
+  // (the executable's source, as IREE dumps it).
+  std::vector<std::string> symbols{dispatch.name};
+  if (!ref.isEmpty())
+    symbols.push_back(ref.section("::", 0, 0).mid(1).toStdString());
+  auto has = [&](int record, const std::string &symbol) {
+    const PassRecord &at = latest->records[record];
+    return at.depth == 0 && at.irAfter && at.irAfter->findPiece(symbol);
+  };
+  int record = -1;
+  std::string symbol;
+  for (const std::string &candidate : symbols)
+    if (record < 0 && currentRecord >= 0 && has(currentRecord, candidate))
+      record = currentRecord, symbol = candidate;
+  for (const std::string &candidate : symbols)
+    for (int r = int(latest->records.size()) - 1; record < 0 && r >= 0; --r)
+      if (has(r, candidate))
+        record = r, symbol = candidate;
+  if (record < 0)
+    return;
+  restrictTo(QString::fromStdString(symbol));
+  if (record != currentRecord)
+    selectPass(record);
+}
+
+void MainWindow::linkDispatchToSource(const DispatchInfo &dispatch) {
+  std::vector<int> lines;
+  for (const SourcePosition &op : dispatch.ops)
+    lines.push_back(op.line - 1);
+  // Show the computation, not the constants feeding it.
+  int focus = dispatch.computeOps.empty()
+                  ? -1
+                  : int(dispatch.ops[dispatch.computeOps.front()].line) - 1;
+  source->setLinkedLines(lines, focus);
+}
+
 void MainWindow::linkIRToSource() {
   if (!latest || currentRecord < 0)
     return;
@@ -660,6 +716,8 @@ void MainWindow::showView(const QString &name) {
     tabs->setCurrentWidget(diff);
   else if (name == "executables")
     tabs->setCurrentWidget(executables);
+  else if (name == "graph")
+    tabs->setCurrentWidget(graph);
   else
     tabs->setCurrentWidget(ir);
 }

@@ -31,6 +31,7 @@ namespace tessera::explorer {
 
 class DiagnosticsList;
 class DiffView;
+class DispatchGraphView;
 class ExecutablesView;
 class IRView;
 class PassFilterModel;
@@ -48,7 +49,7 @@ public:
   void setRequestTemplate(const CompileRequest &request);
   CompileRequest currentRequest() const;
 
-  /// The tab to show: "passes" (IR), "diff", "executables".
+  /// The tab to show: "passes" (IR), "diff", "executables", "graph".
   void showView(const QString &name);
   /// Selects pass record `index` (shows its IR and diff).
   bool selectPass(int index);
@@ -56,6 +57,10 @@ public:
   /// Restricts the IR views to top-level op `@symbol` ("" for everything).
   void restrictTo(const QString &symbol);
   void stepPass(int direction);
+  /// Shows dispatch `index` everywhere: its export in the executables
+  /// view, its source ops, its executable's IR (at the current pass, or
+  /// the last one that has it), its node in the graph.
+  void showDispatch(int index);
   /// Selects the next pass after the current one that changed the
   /// restricted function or executable; false when there is none.
   bool nextPassChangingSelection();
@@ -68,6 +73,7 @@ public:
   IRView *sourceView() const { return source; }
   DiffView *diffView() const { return diff; }
   ExecutablesView *executablesView() const { return executables; }
+  DispatchGraphView *graphView() const { return graph; }
   DiagnosticsList *diagnosticsList() const { return diagnostics; }
   QComboBox *restrictBox() const { return restrictCombo; }
   QCheckBox *hideUnchangedBox() const { return hideUnchanged; }
@@ -89,6 +95,8 @@ private:
   void showCurrentIR();
   void showCurrentDiff();
   void linkIRToSource();
+  /// Highlights the source ops of `dispatch`.
+  void linkDispatchToSource(const mlir::tessera::DispatchInfo &dispatch);
   void linkSourceToIR();
   void findInIR(bool backwards);
   void rememberRecent(const QString &file);
@@ -118,6 +126,7 @@ private:
   QLabel *irHeader, *statusText;
   DiffView *diff;
   ExecutablesView *executables;
+  DispatchGraphView *graph;
   DiagnosticsList *diagnostics;
   QProgressBar *progress;
   QAction *compileAction, *cancelAction;

@@ -2,11 +2,13 @@
 //
 // tessera-explorer [FILE] [--target=B] [--target-triple=T] [--compile-to=P]
 //                  [--link-executables=false]
-//                  [--screenshot=PNG [--view=passes|diff|executables]
-//                   [--pass=N|NAME] [--restrict=SYMBOL] [--export=NAME]]
+//                  [--screenshot=PNG [--view=passes|diff|executables|graph]
+//                   [--pass=N|NAME] [--restrict=SYMBOL] [--export=NAME]
+//                   [--dispatch=N|NAME]]
 //
 //===----------------------------------------------------------------------===//
 
+#include "DispatchGraphView.h"
 #include "ExecutablesView.h"
 #include "MainWindow.h"
 
@@ -34,6 +36,20 @@ static int findPass(const CompileOutcome &outcome, const QString &name) {
   return -1;
 }
 
+/// A 0-based dispatch index, or the first dispatch whose name or export
+/// contains `name`.
+static int findDispatch(const CompileOutcome &outcome, const QString &name) {
+  bool isNumber = false;
+  int number = name.toInt(&isNumber);
+  if (isNumber)
+    return number >= 0 && number < int(outcome.dispatches.size()) ? number : -1;
+  for (size_t i = 0; i < outcome.dispatches.size(); ++i)
+    if (QString::fromStdString(outcome.dispatches[i].name).contains(name) ||
+        QString::fromStdString(outcome.dispatches[i].exportRef).contains(name))
+      return i;
+  return -1;
+}
+
 int main(int argc, char **argv) {
   QApplication app(argc, argv);
   QApplication::setApplicationName("tessera-explorer");
@@ -55,7 +71,7 @@ int main(int argc, char **argv) {
                           "bool", "true");
   QCommandLineOption screenshot(
       "screenshot", "Load, compile, save the window as PNG and exit.", "png");
-  QCommandLineOption view("view", "passes, diff or executables.", "view",
+  QCommandLineOption view("view", "passes, diff, executables or graph.", "view",
                           "passes");
   QCommandLineOption pass("pass",
                           "Pass to show: 1-based number, or the first pass "
@@ -66,10 +82,15 @@ int main(int argc, char **argv) {
                               "symbol");
   QCommandLineOption exportName("export", "Export to select (executables).",
                                 "name");
+  QCommandLineOption dispatch(
+      "dispatch",
+      "Dispatch to select everywhere: 0-based index, or the first whose "
+      "name or export contains NAME.",
+      "dispatch");
   QCommandLineOption size("size", "Window size for screenshots (WxH).", "size",
                           "1500x900");
   for (const auto &option : {target, triple, compileTo, link, screenshot, view,
-                             pass, restrict, exportName, size})
+                             pass, restrict, exportName, dispatch, size})
     parser.addOption(option);
   parser.process(app);
 
@@ -104,6 +125,16 @@ int main(int argc, char **argv) {
           QApplication::exit(2);
           return;
         }
+      }
+      if (parser.isSet(dispatch)) {
+        int index = findDispatch(*window.outcome(), parser.value(dispatch));
+        if (index < 0) {
+          std::fprintf(stderr, "tessera-explorer: no dispatch '%s'\n",
+                       qPrintable(parser.value(dispatch)));
+          QApplication::exit(2);
+          return;
+        }
+        window.showDispatch(index);
       }
       if (parser.value(view) == "executables") {
         window.executablesView()->tabs()->setCurrentWidget(

@@ -7,7 +7,10 @@
 
 #include "DiagnosticsList.h"
 #include "DiffView.h"
+#include "DispatchGraphItems.h"
+#include "DispatchGraphView.h"
 #include "ExecutablesView.h"
+#include "GraphLayout.h"
 #include "IRView.h"
 #include "MainWindow.h"
 #include "PassFilterModel.h"
@@ -15,6 +18,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QGraphicsView>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
@@ -25,6 +29,8 @@
 #include <QTextBlock>
 #include <QTreeView>
 #include <QTreeWidget>
+
+#include <random>
 
 using namespace tessera::explorer;
 using mlir::tessera::PassRecord;
@@ -59,6 +65,64 @@ int firstRecord(const CompileOutcome &outcome, const std::string &argument) {
     if (record.passArgument.rfind(argument, 0) == 0)
       return record.index;
   return -1;
+}
+
+/// A program of `count` matmuls, each reading the previous result and,
+/// every third one, also a result from further back (a residual path):
+/// matmuls do not fuse with each other, so each is its own dispatch.
+QString residualChain(int count) {
+  QString text = "func.func @chain(%x: tensor<8x8xf32>, %w: "
+                 "tensor<8x8xf32>) -> tensor<8x8xf32> {\n"
+                 "  %zero = arith.constant 0.0 : f32\n"
+                 "  %e = tensor.empty() : tensor<8x8xf32>\n"
+                 "  %f = linalg.fill ins(%zero : f32) outs(%e : "
+                 "tensor<8x8xf32>) -> tensor<8x8xf32>\n"
+                 "  %v0 = linalg.matmul ins(%x, %w : tensor<8x8xf32>, "
+                 "tensor<8x8xf32>) outs(%f : tensor<8x8xf32>) -> "
+                 "tensor<8x8xf32>\n";
+  for (int i = 1; i < count; ++i) {
+    QString other =
+        i % 3 == 0 ? QStringLiteral("%v%1").arg(i - 3) : QStringLiteral("%w");
+    text += QStringLiteral("  %v%1 = linalg.matmul ins(%v%2, %3 : "
+                           "tensor<8x8xf32>, tensor<8x8xf32>) outs(%f : "
+                           "tensor<8x8xf32>) -> tensor<8x8xf32>\n")
+                .arg(i)
+                .arg(i - 1)
+                .arg(other);
+  }
+  text += QStringLiteral("  return %v%1 : tensor<8x8xf32>\n}\n").arg(count - 1);
+  return text;
+}
+
+/// No two nodes of a layer overlap, and every edge runs downwards from
+/// its source's bottom to its target's top.
+void checkLayout(const GraphLayout &layout,
+                 const std::vector<LayoutSize> &sizes,
+                 const std::vector<LayoutEdge> &edges) {
+  for (size_t a = 0; a < sizes.size(); ++a)
+    for (size_t b = a + 1; b < sizes.size(); ++b) {
+      if (layout.layers[a] != layout.layers[b])
+        continue;
+      double apart = std::abs(layout.centers[a].x - layout.centers[b].x);
+      QVERIFY2(
+          apart + 1e-6 >= (sizes[a].width + sizes[b].width) / 2,
+          qPrintable(QStringLiteral("nodes %1 and %2 overlap").arg(a).arg(b)));
+    }
+  for (size_t e = 0; e < edges.size(); ++e) {
+    const auto &route = layout.routes[e];
+    unsigned from = edges[e].from, to = edges[e].to;
+    QVERIFY(route.size() >= 2);
+    QCOMPARE(route.front().x, layout.centers[from].x);
+    QCOMPARE(route.front().y, layout.centers[from].y + sizes[from].height / 2);
+    QCOMPARE(route.back().x, layout.centers[to].x);
+    QCOMPARE(route.back().y, layout.centers[to].y - sizes[to].height / 2);
+    QVERIFY(layout.layers[to] > layout.layers[from]);
+    for (size_t i = 1; i < route.size(); ++i)
+      QVERIFY(route[i].y >= route[i - 1].y);
+    // One point pair per layer crossed in between.
+    QCOMPARE(route.size(),
+             size_t(2 + 2 * (layout.layers[to] - layout.layers[from] - 1)));
+  }
 }
 
 } // namespace
@@ -331,6 +395,158 @@ private Q_SLOTS:
     const auto &irMarks = ir->getLineMarks();
     QVERIFY(int(irMarks.size()) > matmulLine);
     QCOMPARE(irMarks[matmulLine], uint8_t(IRView::LinkedMark));
+  }
+
+  void layeredLayoutOfSmallGraphs() {
+    // A chain comes out straight, one node per layer.
+    std::vector<LayoutSize> sizes(4, {100, 40});
+    std::vector<LayoutEdge> chain{{0, 1}, {1, 2}, {2, 3}};
+    GraphLayout layout = layoutLayered(sizes, chain);
+    checkLayout(layout, sizes, chain);
+    for (unsigned v = 0; v < 4; ++v) {
+      QCOMPARE(layout.layers[v], v);
+      QCOMPARE(layout.centers[v].x, layout.centers[0].x);
+    }
+    // A skip edge routes around the node it passes, through a dummy.
+    std::vector<LayoutEdge> skip{{0, 1}, {1, 2}, {0, 2}};
+    layout = layoutLayered({sizes[0], sizes[1], sizes[2]}, skip);
+    checkLayout(layout, {sizes[0], sizes[1], sizes[2]}, skip);
+    QCOMPARE(layout.routes[2].size(), size_t(4));
+    QVERIFY(std::abs(layout.routes[2][1].x - layout.centers[1].x) >= 50);
+    // Two crossed pairs get untangled.
+    std::vector<LayoutEdge> crossed{{0, 3}, {1, 2}, {0, 2}};
+    layout = layoutLayered(sizes, crossed);
+    checkLayout(layout, sizes, crossed);
+    QCOMPARE(layout.crossings, 0u);
+    // A source sits just above its first reader.
+    std::vector<LayoutEdge> late{{0, 1}, {1, 2}, {3, 2}};
+    layout = layoutLayered(sizes, late);
+    QCOMPARE(layout.layers[3], 1u);
+    // A cycle (never in a dispatch graph) still lays out, and ends.
+    std::vector<LayoutEdge> cycle{{0, 1}, {1, 2}, {2, 0}};
+    layout = layoutLayered({sizes[0], sizes[1], sizes[2]}, cycle);
+    QCOMPARE(layout.routes.size(), size_t(3));
+    QCOMPARE(layoutLayered({}, {}).centers.size(), size_t(0));
+  }
+
+  void layeredLayoutOfAFewHundredNodes() {
+    // A random DAG shaped like a network: mostly a chain, with skips.
+    std::mt19937 random(7);
+    const unsigned count = 400;
+    std::vector<LayoutSize> sizes;
+    std::vector<LayoutEdge> edges;
+    for (unsigned v = 0; v < count; ++v) {
+      sizes.push_back({80.0 + random() % 200, 30.0 + random() % 80});
+      if (v > 0)
+        edges.push_back({v - 1, v});
+      if (v > 4 && random() % 4 == 0)
+        edges.push_back({unsigned(v - 2 - random() % 3), v});
+    }
+    GraphLayout layout = layoutLayered(sizes, edges);
+    checkLayout(layout, sizes, edges);
+    QVERIFY(layout.width > 0 && layout.height > 0);
+    // Readable: the main chain stays near one column (the layout is not
+    // wider than a few nodes side by side).
+    QVERIFY2(layout.width < 6 * 300, qPrintable(QString::number(layout.width)));
+  }
+
+  void dispatchGraphSelectsExportIRAndSource() {
+    MainWindow window;
+    window.show();
+    QVERIFY(openAndWait(window, TESSERA_EXAMPLES_DIR "/mlp.mlir"));
+    window.showView("graph");
+    DispatchGraphView *graph = window.graphView();
+    auto outcome = window.outcome();
+    // input, two dispatches, result; three tensors between them.
+    QCOMPARE(graph->nodeItems().size(), size_t(4));
+    QCOMPARE(graph->edgeItems().size(), size_t(3));
+    QCOMPARE(outcome->dispatches.size(), size_t(2));
+    int node = outcome->graph.nodeOfDispatch(0);
+    QVERIFY(node >= 0);
+    GraphNodeItem *item = graph->nodeItems()[node];
+    QVERIFY(item->titleText().startsWith("predict_dispatch_0_matmul"));
+    QVERIFY(item->lineTexts().contains("linalg.matmul  mlp.mlir:17"));
+    QVERIFY(item->lineTexts().contains("linalg.generic  mlp.mlir:18"));
+    QVERIFY(item->lineTexts().last().contains("workgroups"));
+    QStringList labels;
+    for (GraphEdgeItem *edge : graph->edgeItems())
+      labels << edge->labelText();
+    QVERIFY2(labels.contains("4x32xf32 · 512 B"), qPrintable(labels.join('|')));
+
+    // Click the first dispatch: its export, IR and source ops follow.
+    graph->view()->centerOn(item);
+    QPoint at = graph->view()->mapFromScene(item->scenePos());
+    QSignalSpy chosen(graph, &DispatchGraphView::dispatchSelected);
+    QTest::mouseClick(graph->view()->viewport(), Qt::LeftButton, {}, at);
+    QCOMPARE(chosen.count(), 1);
+    QCOMPARE(chosen.front().front().toInt(), 0);
+    QCOMPARE(graph->selectedDispatch(), 0);
+    QTreeWidgetItem *current = window.executablesView()->tree()->currentItem();
+    QVERIFY(current);
+    QVERIFY(QString::fromStdString(outcome->dispatches[0].exportRef)
+                .endsWith(current->text(0)));
+    QCOMPARE(window.restrictBox()->currentData().toString(),
+             QString("predict_dispatch_0"));
+    QVERIFY(window.irView()->toPlainText().contains("predict_dispatch_0"));
+    QVERIFY(!window.irView()->toPlainText().contains("predict_dispatch_1"));
+    const auto &marks = window.sourceView()->getLineMarks();
+    QCOMPARE(marks[16], uint8_t(IRView::LinkedMark)); // linalg.matmul
+    QCOMPARE(marks[28], uint8_t(IRView::NoMark));     // the second matmul
+    // Its edges are highlighted, the others not.
+    for (GraphEdgeItem *edge : graph->edgeItems())
+      QCOMPARE(edge->isHighlighted(), edge->source() == unsigned(node) ||
+                                          edge->target() == unsigned(node));
+
+    // Choosing the other export in the executables view selects its node.
+    window.executablesView()->selectExport(
+        QString::fromStdString(outcome->dispatches[1].exportRef));
+    QCOMPARE(graph->selectedDispatch(), 1);
+    // Find by op name, and a double click asks for the IR.
+    QVERIFY(graph->find("linalg.matmul"));
+    QVERIFY(!graph->find("no.such_op"));
+    QSignalSpy activated(graph, &DispatchGraphView::dispatchActivated);
+    QTest::mouseDClick(graph->view()->viewport(), Qt::LeftButton, {}, at);
+    QCOMPARE(activated.count(), 1);
+    QCOMPARE(window.findChild<QTabWidget *>("views")->currentWidget(),
+             static_cast<QWidget *>(window.irView()));
+  }
+
+  void dispatchGraphOfManyDispatches() {
+    QTemporaryDir dir;
+    QString path = dir.filePath("chain.mlir");
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(residualChain(200).toUtf8());
+    file.close();
+    MainWindow window;
+    CompileRequest request;
+    request.compileTo = "flow";
+    window.setRequestTemplate(request);
+    window.show();
+    QVERIFY(openAndWait(window, path));
+    auto outcome = window.outcome();
+    QCOMPARE(outcome->dispatches.size(), size_t(200));
+    DispatchGraphView *graph = window.graphView();
+    // 200 dispatches, the input pair and the result; every matmul reads
+    // its predecessor, every third also a result from three back.
+    QCOMPARE(graph->nodeItems().size(), size_t(203));
+    QCOMPARE(graph->edgeItems().size(), outcome->graph.edges.size());
+    checkLayout(graph->layout(), graph->laidOutSizes(), graph->laidOutEdges());
+    // %w is read by 134 matmuls: each reader but the first gets a copy of
+    // the input above it instead of a long edge from the top.
+    QCOMPARE(graph->laidOutSizes().size(), size_t(203 + 133));
+    for (const LayoutEdge &edge : graph->laidOutEdges())
+      QVERIFY(graph->layout().layers[edge.to] -
+                  graph->layout().layers[edge.from] <=
+              3);
+    // Selecting a late dispatch scrolls to it.
+    window.showView("graph");
+    QVERIFY(graph->selectDispatch(190));
+    QRectF visible = graph->view()
+                         ->mapToScene(graph->view()->viewport()->rect())
+                         .boundingRect();
+    int node = outcome->graph.nodeOfDispatch(190);
+    QVERIFY(visible.contains(graph->nodeItems()[node]->scenePos()));
   }
 
   void compileErrorsAreListedAndJumpToTheSource() {
