@@ -645,8 +645,10 @@ void MainWindow::linkDispatchToSource(const DispatchInfo &dispatch) {
   std::vector<int> lines;
   for (const SourcePosition &op : dispatch.ops)
     lines.push_back(op.line - 1);
-  // Show the computation, not the constants feeding it.
-  int focus = dispatch.computeOps.empty()
+  // Show the op the dispatch was formed around, not the constants
+  // feeding it.
+  int focus = dispatch.site.line > 0 ? int(dispatch.site.line) - 1
+              : dispatch.computeOps.empty()
                   ? -1
                   : int(dispatch.ops[dispatch.computeOps.front()].line) - 1;
   source->setLinkedLines(lines, focus);

@@ -151,9 +151,13 @@ void DispatchMap::collectDispatches(ModuleOp module) {
     if (auto site = positionOf(dispatch.getLoc()))
       info.site = *site;
     if (Operation *executable = symbols.lookup(info.name)) {
-      // Each position inside leads to the source op it came from. Others
-      // (fused locations name block arguments too) are not ops of the
-      // input; without an index of the input, ops stand for themselves.
+      // Each op leads to the source op it came from by its location's
+      // first position: a fused op names the op it replaced first, then
+      // ops merged into it by folding and deduplication, which may lie
+      // anywhere in the program. Fused producers are found by the ops of
+      // their bodies, which keep their own locations. Positions that are
+      // not of an input op are left out; without an index of the input,
+      // ops stand for themselves.
       std::map<SourcePosition, SourceOp> found;
       executable->walk([&](Operation *op) {
         // The ops of the computation, not the outlining scaffolding.
@@ -161,16 +165,17 @@ void DispatchMap::collectDispatches(ModuleOp module) {
             op->hasTrait<OpTrait::IsTerminator>() ||
             op->getName().getStringRef() == "flow.executable.export")
           return;
-        forEachPosition(op->getLoc(), [&](const SourcePosition &at) {
-          auto source = sourceOps.find(at);
-          if (source != sourceOps.end())
-            found.emplace(source->second.position, source->second);
-          else if (sourceOps.empty())
-            found.emplace(
-                at, SourceOp{at, op->getName().getStringRef().str(),
-                             isa<FunctionOpInterface>(op->getParentOp()) &&
-                                 readsTensor(op)});
-        });
+        std::optional<SourcePosition> at = positionOf(op->getLoc());
+        if (!at)
+          return;
+        auto source = sourceOps.find(*at);
+        if (source != sourceOps.end())
+          found.emplace(source->second.position, source->second);
+        else if (sourceOps.empty())
+          found.emplace(*at,
+                        SourceOp{*at, op->getName().getStringRef().str(),
+                                 isa<FunctionOpInterface>(op->getParentOp()) &&
+                                     readsTensor(op)});
       });
       for (auto &[position, source] : found) {
         if (source.compute)
