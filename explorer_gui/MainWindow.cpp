@@ -2,6 +2,7 @@
 
 #include "MainWindow.h"
 
+#include "CompareView.h"
 #include "DiagnosticsList.h"
 #include "DiffView.h"
 #include "DispatchGraphView.h"
@@ -156,6 +157,9 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent) {
   graph = new DispatchGraphView(tabs);
   graph->setObjectName("dispatchGraph");
   tabs->addTab(graph, "Dispatch graph");
+  compare = new CompareView(tabs);
+  compare->setObjectName("compareView");
+  tabs->addTab(compare, "Compare");
   viewLayout->addWidget(tabs, 1);
   split->addWidget(viewPanel);
   split->setStretchFactor(0, 2);
@@ -251,6 +255,10 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent) {
           });
   connect(graph, &DispatchGraphView::dispatchSelected, this,
           &MainWindow::showDispatch);
+  connect(compare, &CompareView::rightRecordSelected, this, [this](int record) {
+    if (record >= 0 && record != currentRecord)
+      selectPass(record);
+  });
   connect(graph, &DispatchGraphView::dispatchActivated, this,
           [this](int) { showView("passes"); });
   connect(watcher, &QFileSystemWatcher::fileChanged, this,
@@ -287,6 +295,10 @@ void MainWindow::buildActions() {
   cancelAction = compileMenu->addAction("C&ancel", QKeySequence(Qt::Key_Escape),
                                         controller, &CompileController::cancel);
   cancelAction->setEnabled(false);
+  compileMenu->addSeparator();
+  compileMenu->addAction("&Pin for comparison",
+                         QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P), this,
+                         &MainWindow::pinForComparison);
 
   QMenu *goMenu = menuBar()->addMenu("&Go");
   goMenu->addAction("&Next pass", QKeySequence(Qt::Key_F8), this,
@@ -296,6 +308,11 @@ void MainWindow::buildActions() {
   goMenu->addAction("Next pass that &changed the selection",
                     QKeySequence(Qt::CTRL | Qt::Key_F8), this,
                     [this] { nextPassChangingSelection(); });
+  goMenu->addAction("Next &difference from the pinned compile",
+                    QKeySequence(Qt::ALT | Qt::Key_F8), this, [this] {
+                      showView("compare");
+                      compare->selectNextDifference(false);
+                    });
   goMenu->addAction("&Find in IR", QKeySequence::Find, this, [this] {
     searchLine->setFocus();
     searchLine->selectAll();
@@ -325,6 +342,11 @@ void MainWindow::buildActions() {
     phaseCombo->addItem(QString::fromStdString(getPhaseName(phase).str()));
   phaseCombo->setCurrentText("serialize");
   toolbar->addWidget(phaseCombo);
+  optCombo = new QComboBox(toolbar);
+  optCombo->setObjectName("optLevel");
+  optCombo->addItems({"-O0", "-O1", "-O2", "-O3"});
+  optCombo->setCurrentIndex(2);
+  toolbar->addWidget(optCombo);
   linkExecutables = new QCheckBox("Link executables", toolbar);
   linkExecutables->setObjectName("linkExecutables");
   linkExecutables->setChecked(true);
@@ -345,6 +367,7 @@ void MainWindow::setRequestTemplate(const CompileRequest &templ) {
   tripleCombo->setCurrentText(QString::fromStdString(templ.targetTriple));
   phaseCombo->setCurrentText(QString::fromStdString(templ.compileTo));
   linkExecutables->setChecked(templ.linkExecutables);
+  optCombo->setCurrentIndex(std::min(templ.optLevel, 3u));
 }
 
 CompileRequest MainWindow::currentRequest() const {
@@ -354,6 +377,7 @@ CompileRequest MainWindow::currentRequest() const {
   result.targetTriple = tripleCombo->currentText().trimmed().toStdString();
   result.compileTo = phaseCombo->currentText().toStdString();
   result.linkExecutables = linkExecutables->isChecked();
+  result.optLevel = optCombo->currentIndex();
   return result;
 }
 
@@ -395,6 +419,8 @@ void MainWindow::showOutcome(std::shared_ptr<const CompileOutcome> next) {
   diagnostics->setDiagnostics(latest->diagnostics);
   executables->setOutcome(latest);
   graph->setOutcome(latest);
+  if (compare->hasLeft())
+    compare->setRight(latest);
 
   // Functions and executables to restrict to, in order of appearance.
   restrictCombo->blockSignals(true);
@@ -414,6 +440,7 @@ void MainWindow::showOutcome(std::shared_ptr<const CompileOutcome> next) {
   int restored = restrictCombo->findData(previousRestriction);
   restrictCombo->setCurrentIndex(restored < 0 ? 0 : restored);
   restrictSymbol = restrictCombo->currentData().toString();
+  compare->restrictTo(restrictSymbol);
   restrictCombo->blockSignals(false);
 
   int errors = 0;
@@ -452,6 +479,7 @@ bool MainWindow::selectPass(int index) {
   if (!latest || index < 0 || index >= int(latest->records.size()))
     return false;
   currentRecord = index;
+  compare->selectRightRecord(index);
   QModelIndex proxy = filter->mapFromSource(passes->indexOfRecord(index));
   if (proxy.isValid() && passView->currentIndex() != proxy) {
     passView->setCurrentIndex(proxy);
@@ -477,6 +505,7 @@ void MainWindow::restrictTo(const QString &symbol) {
     restrictCombo->setCurrentIndex(item);
     restrictCombo->blockSignals(false);
   }
+  compare->restrictTo(symbol);
   refreshViews();
 }
 
@@ -605,6 +634,17 @@ bool MainWindow::nextPassChangingSelection() {
   return false;
 }
 
+void MainWindow::pinForComparison() {
+  if (!latest)
+    return;
+  compare->setLeft(latest);
+  compare->setRight(latest);
+  showView("compare");
+  statusText->setText("Pinned " + QFileInfo(file).fileName() +
+                      ": change options or edit the file and compile to "
+                      "compare against it.");
+}
+
 void MainWindow::showDispatch(int index) {
   if (!latest || index < 0 || index >= int(latest->dispatches.size()))
     return;
@@ -720,6 +760,8 @@ void MainWindow::showView(const QString &name) {
     tabs->setCurrentWidget(executables);
   else if (name == "graph")
     tabs->setCurrentWidget(graph);
+  else if (name == "compare")
+    tabs->setCurrentWidget(compare);
   else
     tabs->setCurrentWidget(ir);
 }

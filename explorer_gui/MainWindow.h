@@ -29,6 +29,7 @@ class QTreeView;
 
 namespace tessera::explorer {
 
+class CompareView;
 class DiagnosticsList;
 class DiffView;
 class DispatchGraphView;
@@ -49,7 +50,8 @@ public:
   void setRequestTemplate(const CompileRequest &request);
   CompileRequest currentRequest() const;
 
-  /// The tab to show: "passes" (IR), "diff", "executables", "graph".
+  /// The tab to show: "passes" (IR), "diff", "executables", "graph",
+  /// "compare".
   void showView(const QString &name);
   /// Selects pass record `index` (shows its IR and diff).
   bool selectPass(int index);
@@ -57,6 +59,9 @@ public:
   /// Restricts the IR views to top-level op `@symbol` ("" for everything).
   void restrictTo(const QString &symbol);
   void stepPass(int direction);
+  /// Keeps the compile shown as the left side of the comparison; the
+  /// compiles that follow (other options, an edited file) are the right.
+  void pinForComparison();
   /// Shows dispatch `index` everywhere: its export in the executables
   /// view, its source ops, its executable's IR (at the current pass, or
   /// the last one that has it), its node in the graph.
@@ -74,6 +79,7 @@ public:
   DiffView *diffView() const { return diff; }
   ExecutablesView *executablesView() const { return executables; }
   DispatchGraphView *graphView() const { return graph; }
+  CompareView *compareView() const { return compare; }
   DiagnosticsList *diagnosticsList() const { return diagnostics; }
   QComboBox *restrictBox() const { return restrictCombo; }
   QCheckBox *hideUnchangedBox() const { return hideUnchanged; }
@@ -120,13 +126,14 @@ private:
   QTreeView *passView;
   QLineEdit *passFilterLine, *searchLine;
   QCheckBox *hideUnchanged, *sideBySide, *watch, *linkExecutables;
-  QComboBox *restrictCombo, *targetCombo, *tripleCombo, *phaseCombo;
+  QComboBox *restrictCombo, *targetCombo, *tripleCombo, *phaseCombo, *optCombo;
   QTabWidget *tabs;
   IRView *ir, *source;
   QLabel *irHeader, *statusText;
   DiffView *diff;
   ExecutablesView *executables;
   DispatchGraphView *graph;
+  CompareView *compare;
   DiagnosticsList *diagnostics;
   QProgressBar *progress;
   QAction *compileAction, *cancelAction;

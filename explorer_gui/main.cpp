@@ -4,10 +4,12 @@
 //                  [--link-executables=false]
 //                  [--screenshot=PNG [--view=passes|diff|executables|graph]
 //                   [--pass=N|NAME] [--restrict=SYMBOL] [--export=NAME]
-//                   [--dispatch=N|NAME]]
+//                   [--dispatch=N|NAME]
+//                   [--compare=KEY=VALUE,... (triple, link, opt, to)]]
 //
 //===----------------------------------------------------------------------===//
 
+#include "CompareView.h"
 #include "DispatchGraphView.h"
 #include "ExecutablesView.h"
 #include "MainWindow.h"
@@ -87,10 +89,16 @@ int main(int argc, char **argv) {
       "Dispatch to select everywhere: 0-based index, or the first whose "
       "name or export contains NAME.",
       "dispatch");
+  QCommandLineOption compareWith(
+      "compare",
+      "Compile, pin it, compile again with these changes and compare: "
+      "triple=T,link=false,opt=N,to=PHASE (screenshots).",
+      "changes");
   QCommandLineOption size("size", "Window size for screenshots (WxH).", "size",
                           "1500x900");
-  for (const auto &option : {target, triple, compileTo, link, screenshot, view,
-                             pass, restrict, exportName, dispatch, size})
+  for (const auto &option :
+       {target, triple, compileTo, link, screenshot, view, pass, restrict,
+        exportName, dispatch, compareWith, size})
     parser.addOption(option);
   parser.process(app);
 
@@ -113,7 +121,36 @@ int main(int argc, char **argv) {
     if (dims.size() == 2)
       window.resize(dims[0].toInt(), dims[1].toInt());
     QString output = parser.value(screenshot);
+    // With --compare, the first compile is pinned and the second shown.
+    bool comparing = parser.isSet(compareWith);
     QObject::connect(&window, &MainWindow::compileShown, &window, [&] {
+      if (comparing) {
+        comparing = false;
+        CompileRequest changed = request;
+        for (const QString &change : parser.value(compareWith).split(',')) {
+          QString key = change.section('=', 0, 0),
+                  value = change.section('=', 1);
+          if (key == "triple")
+            changed.targetTriple = value.toStdString();
+          else if (key == "link")
+            changed.linkExecutables = value != "false";
+          else if (key == "opt")
+            changed.optLevel = value.toUInt();
+          else if (key == "to")
+            changed.compileTo = value.toStdString();
+          else {
+            std::fprintf(stderr,
+                         "tessera-explorer: unknown --compare key '%s'\n",
+                         qPrintable(key));
+            QApplication::exit(2);
+            return;
+          }
+        }
+        window.pinForComparison();
+        window.setRequestTemplate(changed);
+        window.compile();
+        return;
+      }
       window.showView(parser.value(view));
       if (parser.isSet(restrict))
         window.restrictTo(parser.value(restrict));
@@ -136,6 +173,8 @@ int main(int argc, char **argv) {
         }
         window.showDispatch(index);
       }
+      if (parser.value(view) == "compare" && !parser.isSet(pass))
+        window.compareView()->selectNextDifference(true);
       if (parser.value(view) == "executables") {
         window.executablesView()->tabs()->setCurrentWidget(
             window.executablesView()->disassembly());

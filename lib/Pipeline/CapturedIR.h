@@ -51,6 +51,9 @@ struct CapturedIR {
   /// exists in only one).
   static bool pieceChanged(const CapturedIR &before, const CapturedIR &after,
                            llvm::StringRef symbol);
+  /// Whether the two snapshots print the same text (also across compiles,
+  /// which intern separately), however their pieces split it.
+  static bool sameText(const CapturedIR &a, const CapturedIR &b);
 };
 
 } // namespace mlir::tessera

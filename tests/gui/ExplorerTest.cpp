@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "CompareView.h"
 #include "DiagnosticsList.h"
 #include "DiffView.h"
 #include "DispatchGraphItems.h"
@@ -13,12 +14,14 @@
 #include "GraphLayout.h"
 #include "IRView.h"
 #include "MainWindow.h"
+#include "PassAlignment.h"
 #include "PassFilterModel.h"
 #include "PassTreeModel.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QGraphicsView>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
@@ -547,6 +550,114 @@ private Q_SLOTS:
                          .boundingRect();
     int node = outcome->graph.nodeOfDispatch(190);
     QVERIFY(visible.contains(graph->nodeItems()[node]->scenePos()));
+  }
+
+  void alignedPassesOfTwoCompiles() {
+    CompileRequest request;
+    request.file = TESSERA_EXAMPLES_DIR "/mlp.mlir";
+    CompileOutcome a = compileForExplorer(request);
+    CompileOutcome b = compileForExplorer(request);
+    QVERIFY(a.succeeded && b.succeeded);
+    // The same compile twice: every pass paired, the same IR after each.
+    std::vector<AlignedPass> same = alignPasses(a.records, b.records);
+    QCOMPARE(same.size(), a.records.size());
+    for (const AlignedPass &row : same) {
+      QVERIFY(row.left >= 0 && row.right >= 0);
+      QCOMPARE(passAlignmentKey(a.records[row.left]),
+               passAlignmentKey(b.records[row.right]));
+      QVERIFY(!row.irDiffers);
+    }
+    // Unlinked: linking and serializing the linked executable ran on the
+    // left only, serializing each dispatch's on the right only; up to
+    // there the nested codegen passes pair up (though they ran in any
+    // order) and print the same IR.
+    request.linkExecutables = false;
+    CompileOutcome unlinked = compileForExplorer(request);
+    std::vector<AlignedPass> rows = alignPasses(a.records, unlinked.records);
+    QStringList leftOnly, rightOnly;
+    for (const AlignedPass &row : rows) {
+      if (row.right < 0)
+        leftOnly << QString::fromStdString(a.records[row.left].passName + " " +
+                                           a.records[row.left].anchorSymbol);
+      else if (row.left < 0)
+        rightOnly << QString::fromStdString(
+            unlinked.records[row.right].passName + " " +
+            unlinked.records[row.right].anchorSymbol);
+      else
+        QVERIFY(!row.irDiffers);
+    }
+    QCOMPARE(leftOnly,
+             QStringList({"LinkExecutablesPass ",
+                          "SerializeExecutablesPass linked_llvm_cpu"}));
+    QCOMPARE(rightOnly,
+             QStringList({"SerializeExecutablesPass predict_dispatch_0",
+                          "SerializeExecutablesPass predict_dispatch_1"}));
+  }
+
+  void compareAnotherTargetAndAnEdit() {
+    QTemporaryDir dir;
+    QString path = dir.filePath("mlp.mlir");
+    QVERIFY(QFile::copy(TESSERA_EXAMPLES_DIR "/mlp.mlir", path));
+    MainWindow window;
+    window.show();
+    QVERIFY(openAndWait(window, path));
+    window.pinForComparison();
+    CompareView *compare = window.compareView();
+    QVERIFY(compare->hasLeft());
+    QCOMPARE(window.findChild<QTabWidget *>("views")->currentWidget(),
+             static_cast<QWidget *>(compare));
+    // Pinned against itself: nothing differs.
+    QVERIFY(!compare->selectNextDifference(true));
+
+    // Another triple: the headers say so, the first difference is where
+    // the target is materialized, and its diff shows the changed lines.
+    CompileRequest aarch64 = window.currentRequest();
+    aarch64.targetTriple = "aarch64-unknown-linux-gnu";
+    window.setRequestTemplate(aarch64);
+    QSignalSpy shown(&window, &MainWindow::compileShown);
+    window.compile();
+    QVERIFY(shown.wait(120000));
+    QVERIFY(compare->rightHeader()->text().contains(
+        "<b>aarch64-unknown-linux-gnu</b>"));
+    QVERIFY(compare->leftHeader()->text().contains("<b>host</b>"));
+    QVERIFY(compare->selectNextDifference(true));
+    const AlignedPass &first = compare->rows()[compare->currentRow()];
+    auto right = window.outcome();
+    QCOMPARE(QString::fromStdString(right->records[first.right].passName),
+             QString("MaterializeInterfacesPass"));
+    QVERIFY(compare->diffView()->addedLines() > 0);
+    QVERIFY(compare->diffView()->removedLines() > 0);
+    QVERIFY(
+        compare->diffView()->rightView()->toPlainText().contains("aarch64"));
+    // The row's pass is the window's pass, and the other way round.
+    QCOMPARE(window.currentPass(), first.right);
+    window.selectPass(first.right + 1);
+    QCOMPARE(compare->rows()[compare->currentRow()].right, first.right + 1);
+    // Stepping through differences moves on, and ends.
+    int steps = 0;
+    while (compare->selectNextDifference(false))
+      QVERIFY(++steps < 1000);
+    QVERIFY(steps > 0);
+
+    // Before and after an edit: pin, change the file, recompile on save.
+    window.setRequestTemplate(window.currentRequest());
+    window.pinForComparison();
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QByteArray text = file.readAll();
+    file.close();
+    text.replace("%r = arith.maximumf %s, %zero : f32",
+                 "%r = arith.minimumf %s, %zero : f32");
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(text);
+    file.close();
+    QVERIFY(shown.wait(120000));
+    QVERIFY(compare->rightHeader()->text().contains("source edited"));
+    QVERIFY(compare->selectNextDifference(true));
+    QVERIFY(compare->diffView()->rightView()->toPlainText().contains(
+        "arith.minimumf"));
+    QVERIFY(compare->diffView()->leftView()->toPlainText().contains(
+        "arith.maximumf"));
   }
 
   void compileErrorsAreListedAndJumpToTheSource() {

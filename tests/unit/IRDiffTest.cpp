@@ -138,6 +138,26 @@ TEST(IRDiff, SnapshotsDiffPerTopLevelOp) {
   }
 }
 
+TEST(IRDiff, SameTextAcrossDifferentPieces) {
+  // Two compiles intern separately and may split the text differently.
+  CapturedIR a = makeSnapshot({{"", text("module {\n")},
+                               {"f", text("  func @f {\n  }\n")},
+                               {"", text("}\n")}});
+  CapturedIR b = makeSnapshot(
+      {{"", text("module {\n  func")}, {"f", text(" @f {\n  }\n}\n")}});
+  EXPECT_TRUE(CapturedIR::sameText(a, b));
+  EXPECT_TRUE(CapturedIR::sameText(b, a));
+  EXPECT_TRUE(CapturedIR::sameText(a, a));
+  CapturedIR c = makeSnapshot({{"", text("module {\n")},
+                               {"f", text("  func @g {\n  }\n")},
+                               {"", text("}\n")}});
+  EXPECT_FALSE(CapturedIR::sameText(a, c));
+  CapturedIR shorter = makeSnapshot({{"", text("module {\n}\n")}});
+  EXPECT_FALSE(CapturedIR::sameText(a, shorter));
+  CapturedIR empty = makeSnapshot({});
+  EXPECT_TRUE(CapturedIR::sameText(empty, makeSnapshot({{"", text("")}})));
+}
+
 TEST(IRDiff, LargeRewritesStayBounded) {
   // 20k lines all different: a block removed and a block added, quickly,
   // instead of a quadratic trace.
