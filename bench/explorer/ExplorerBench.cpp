@@ -1,6 +1,6 @@
 //===- ExplorerBench.cpp - Pass switching and diffs on a large program ----===//
 //
-// tessera-explorer-bench [--lines=20000] [--switches=200]
+// tessera-explorer-bench [--lines=20000] [--switches=200] [--dispatches=300]
 //
 // Generates a program of about --lines lines (functions of elementwise
 // tensor ops, one dispatch each), opens it in the real explorer window
@@ -10,18 +10,27 @@
 //     highlighted by a QSyntaxHighlighter (the plain Qt way);
 //   - switching pass in the diff view (diff + both views), against GNU
 //     `diff -u` of the same two texts;
-//   - the memory of the IR snapshots, against storing each snapshot's text.
+//   - the memory of the IR snapshots, against storing each snapshot's text;
+//   - comparing with the same program compiled for another triple: pairing
+//     the pass lists, and switching rows whose module-level IR differs,
+//     against GNU `diff -u` of the two texts;
+//   - the dispatch graph of a generated chain of --dispatches matmuls with
+//     residual edges: layout and drawing, against the compile to flow.
 //
 //===----------------------------------------------------------------------===//
 
+#include "CompareView.h"
 #include "DiffView.h"
+#include "DispatchGraphView.h"
 #include "IRView.h"
 #include "MLIRSyntax.h"
 #include "MainWindow.h"
+#include "PassAlignment.h"
 
 #include <QApplication>
 #include <QEventLoop>
 #include <QFile>
+#include <QGraphicsView>
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QSyntaxHighlighter>
@@ -84,6 +93,48 @@ std::string generateProgram(int lines) {
   return text;
 }
 
+/// `count` matmuls, each reading the previous result and every third also
+/// the result three back: each is its own dispatch.
+std::string generateResidualChain(int count) {
+  std::string type = "tensor<16x16xf32>";
+  std::string text = "func.func @chain(%x: " + type + ", %w: " + type +
+                     ") -> " + type + " {\n  %zero = arith.constant 0.0 : " +
+                     "f32\n  %e = tensor.empty() : " + type +
+                     "\n  %f = linalg.fill ins(%zero : f32) outs(%e : " + type +
+                     ") -> " + type + "\n";
+  for (int i = 0; i < count; ++i) {
+    std::string in = i == 0 ? "%x" : "%v" + std::to_string(i - 1);
+    std::string other =
+        i >= 3 && i % 3 == 0 ? "%v" + std::to_string(i - 3) : std::string("%w");
+    text += "  %v" + std::to_string(i) + " = linalg.matmul ins(" + in + ", " +
+            other + " : " + type + ", " + type + ") outs(%f : " + type +
+            ") -> " + type + "\n";
+  }
+  return text + "  return %v" + std::to_string(count - 1) + " : " + type +
+         "\n}\n";
+}
+
+/// Times GNU diff -u of two texts (files written beforehand).
+double timeGnuDiff(const QTemporaryDir &dir, const std::string &a,
+                   const std::string &b) {
+  QString before = dir.filePath("before.mlir"),
+          after = dir.filePath("after.mlir");
+  QFile beforeFile(before), afterFile(after);
+  if (!beforeFile.open(QIODevice::WriteOnly) ||
+      !afterFile.open(QIODevice::WriteOnly))
+    return -1;
+  beforeFile.write(QByteArray::fromStdString(a));
+  afterFile.write(QByteArray::fromStdString(b));
+  beforeFile.close();
+  afterFile.close();
+  auto start = Clock::now();
+  QProcess process;
+  process.setStandardOutputFile(QProcess::nullDevice());
+  process.start("diff", {"-u", before, after});
+  process.waitForFinished(-1);
+  return millisecondsSince(start);
+}
+
 /// The reference highlighter: Qt's QSyntaxHighlighter, which formats the
 /// whole document whenever it is set.
 class ReferenceHighlighter : public QSyntaxHighlighter {
@@ -115,13 +166,15 @@ int main(int argc, char **argv) {
   if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
     qputenv("QT_QPA_PLATFORM", "offscreen");
   QApplication app(argc, argv);
-  int lines = 20000, switches = 200;
+  int lines = 20000, switches = 200, dispatchCount = 300;
   for (int i = 1; i < argc; ++i) {
     QString arg = argv[i];
     if (arg.startsWith("--lines="))
       lines = arg.mid(8).toInt();
     else if (arg.startsWith("--switches="))
       switches = arg.mid(11).toInt();
+    else if (arg.startsWith("--dispatches="))
+      dispatchCount = arg.mid(13).toInt();
   }
   QTemporaryDir dir;
   QString path = dir.filePath("program.mlir");
@@ -207,23 +260,9 @@ int main(int argc, char **argv) {
     diffCompute.push_back(millisecondsSince(computeStart));
     diffedLines = std::max(diffedLines, window.diffView()->addedLines() +
                                             window.diffView()->removedLines());
-    // Reference: GNU diff on the same texts (files written beforehand).
-    QString before = dir.filePath("before.mlir"),
-            after = dir.filePath("after.mlir");
-    QFile beforeFile(before), afterFile(after);
-    if (!beforeFile.open(QIODevice::WriteOnly) ||
-        !afterFile.open(QIODevice::WriteOnly))
-      return 2;
-    beforeFile.write(QByteArray::fromStdString(records[index].irBefore->str()));
-    afterFile.write(QByteArray::fromStdString(records[index].irAfter->str()));
-    beforeFile.close();
-    afterFile.close();
-    auto diffStart = Clock::now();
-    QProcess process;
-    process.setStandardOutputFile(QProcess::nullDevice());
-    process.start("diff", {"-u", before, after});
-    process.waitForFinished(-1);
-    gnuDiff.push_back(millisecondsSince(diffStart));
+    // Reference: GNU diff on the same texts.
+    gnuDiff.push_back(timeGnuDiff(dir, records[index].irBefore->str(),
+                                  records[index].irAfter->str()));
   }
 
   // Memory of the snapshots: distinct piece strings vs one text per
@@ -243,6 +282,80 @@ int main(int argc, char **argv) {
   size_t perRecordBytes = 0;
   for (const PassRecord &record : records)
     perRecordBytes += record.irAfter ? record.irAfter->size : 0;
+
+  // Compare with the program compiled for another triple: every
+  // executable's codegen differs.
+  window.pinForComparison();
+  auto pinned = outcome;
+  CompileRequest other = window.currentRequest();
+  other.targetTriple = "aarch64-unknown-linux-gnu";
+  window.setRequestTemplate(other);
+  window.compile();
+  if (!waitForCompile(window) || !window.outcome()->succeeded) {
+    std::fprintf(stderr, "explorer-bench: the aarch64 compile failed\n");
+    return 1;
+  }
+  auto second = window.outcome();
+  CompareView *compare = window.compareView();
+  auto alignStart = Clock::now();
+  compare->setRight(second);
+  double alignMs = millisecondsSince(alignStart);
+  window.showView("compare");
+  std::vector<double> compareSwitch, compareGnu;
+  size_t differing = 0;
+  for (size_t row = 0; row < compare->rows().size(); ++row) {
+    const AlignedPass &pair = compare->rows()[row];
+    differing += pair.irDiffers;
+    if (!pair.irDiffers || pinned->records[pair.left].depth != 0)
+      continue;
+    auto start = Clock::now();
+    compare->selectRightRecord(pair.right);
+    compare->diffView()->rightView()->viewport()->repaint();
+    compareSwitch.push_back(millisecondsSince(start));
+    compareGnu.push_back(
+        timeGnuDiff(dir, pinned->records[pair.left].irAfter->str(),
+                    second->records[pair.right].irAfter->str()));
+  }
+
+  // The dispatch graph of a long residual chain.
+  QString chainPath = dir.filePath("chain.mlir");
+  {
+    QFile file(chainPath);
+    if (!file.open(QIODevice::WriteOnly))
+      return 2;
+    file.write(QByteArray::fromStdString(generateResidualChain(dispatchCount)));
+  }
+  MainWindow graphWindow;
+  graphWindow.resize(1500, 900);
+  CompileRequest toFlow;
+  toFlow.compileTo = "flow";
+  graphWindow.setRequestTemplate(toFlow);
+  graphWindow.show();
+  auto flowStart = Clock::now();
+  graphWindow.openFile(chainPath);
+  if (!waitForCompile(graphWindow) || !graphWindow.outcome()->succeeded) {
+    std::fprintf(stderr, "explorer-bench: the chain compile failed\n");
+    return 1;
+  }
+  double flowMs = millisecondsSince(flowStart);
+  graphWindow.showView("graph");
+  DispatchGraphView *graph = graphWindow.graphView();
+  auto layoutStart = Clock::now();
+  GraphLayout layout =
+      layoutLayered(graph->laidOutSizes(), graph->laidOutEdges());
+  double layoutMs = millisecondsSince(layoutStart);
+  auto graphStart = Clock::now();
+  graph->setOutcome(graphWindow.outcome());
+  graph->fitToWindow();
+  graph->view()->viewport()->repaint();
+  double graphMs = millisecondsSince(graphStart);
+  std::vector<double> graphSelect;
+  for (int i = 0; i < 50; ++i) {
+    auto start = Clock::now();
+    graphWindow.showDispatch((i * 37) % dispatchCount);
+    graph->view()->viewport()->repaint();
+    graphSelect.push_back(millisecondsSince(start));
+  }
 
   Stats ours = summarize(switchModule), oursNested = summarize(switchNested),
         ref = summarize(referenceSwitch), diffStats = summarize(diffModule),
@@ -278,5 +391,29 @@ int main(int argc, char **argv) {
               pieceBytes / 1048576.0, naiveBytes / 1048576.0,
               double(pieceBytes) / naiveBytes, perRecordBytes / 1048576.0,
               double(pieceBytes) / perRecordBytes, diffedLines);
+  Stats compareStats = summarize(compareSwitch),
+        compareRef = summarize(compareGnu), select = summarize(graphSelect);
+  std::printf("\ncompare with the aarch64 compile: %zu aligned rows, %zu "
+              "differ; pairing and marking them %.1f ms\n",
+              compare->rows().size(), differing, alignMs);
+  std::printf("| switch row, module-level IR differs (%zu) | %.1f | %.1f | "
+              "%.1f | %.1f (GNU diff -u) | %.2f |\n",
+              compareSwitch.size(), compareStats.median, compareStats.p95,
+              compareStats.max, compareRef.median,
+              compareStats.median / compareRef.median);
+  std::printf("\ndispatch graph: %zu dispatches, %zu nodes laid out, %zu "
+              "edges, %zu layers, %u crossings: layout %.1f ms, layout + "
+              "items + fit + paint %.1f ms, against the compile to flow "
+              "%.0f ms (%.3f×); selecting a dispatch everywhere median "
+              "%.1f ms, max %.1f ms\n",
+              graphWindow.outcome()->dispatches.size(),
+              graph->laidOutSizes().size(), graph->laidOutEdges().size(),
+              layout.layers.empty()
+                  ? size_t(0)
+                  : size_t(*std::max_element(layout.layers.begin(),
+                                             layout.layers.end()) +
+                           1),
+              layout.crossings, layoutMs, graphMs, flowMs, graphMs / flowMs,
+              select.median, select.max);
   return 0;
 }
