@@ -114,19 +114,19 @@ std::string generateResidualChain(int count) {
          "\n}\n";
 }
 
+bool writeFile(const QString &path, const std::string &text) {
+  QFile file(path);
+  return file.open(QIODevice::WriteOnly) &&
+         file.write(QByteArray::fromStdString(text)) == qint64(text.size());
+}
+
 /// Times GNU diff -u of two texts (files written beforehand).
 double timeGnuDiff(const QTemporaryDir &dir, const std::string &a,
                    const std::string &b) {
   QString before = dir.filePath("before.mlir"),
           after = dir.filePath("after.mlir");
-  QFile beforeFile(before), afterFile(after);
-  if (!beforeFile.open(QIODevice::WriteOnly) ||
-      !afterFile.open(QIODevice::WriteOnly))
+  if (!writeFile(before, a) || !writeFile(after, b))
     return -1;
-  beforeFile.write(QByteArray::fromStdString(a));
-  afterFile.write(QByteArray::fromStdString(b));
-  beforeFile.close();
-  afterFile.close();
   auto start = Clock::now();
   QProcess process;
   process.setStandardOutputFile(QProcess::nullDevice());
@@ -178,12 +178,8 @@ int main(int argc, char **argv) {
   }
   QTemporaryDir dir;
   QString path = dir.filePath("program.mlir");
-  {
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-      return 2;
-    file.write(QByteArray::fromStdString(generateProgram(lines)));
-  }
+  if (!writeFile(path, generateProgram(lines)))
+    return 2;
 
   MainWindow window;
   window.resize(1500, 900);
@@ -319,12 +315,8 @@ int main(int argc, char **argv) {
 
   // The dispatch graph of a long residual chain.
   QString chainPath = dir.filePath("chain.mlir");
-  {
-    QFile file(chainPath);
-    if (!file.open(QIODevice::WriteOnly))
-      return 2;
-    file.write(QByteArray::fromStdString(generateResidualChain(dispatchCount)));
-  }
+  if (!writeFile(chainPath, generateResidualChain(dispatchCount)))
+    return 2;
   MainWindow graphWindow;
   graphWindow.resize(1500, 900);
   CompileRequest toFlow;
