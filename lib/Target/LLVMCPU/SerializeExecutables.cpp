@@ -8,6 +8,7 @@
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/Analysis/TargetLibraryInfo.h"
 #include "llvm/Bitcode/BitcodeWriter.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
@@ -38,6 +39,15 @@ void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine,
   tuning.LoopVectorization = true;
   tuning.SLPVectorization = true;
   llvm::PassBuilder pb(&machine, tuning);
+  // The library links no C library: only the memset/memcpy/memmove that
+  // emitMemoryBuiltins defines may be formed from loops, not Darwin's
+  // memset_pattern* or bzero.
+  llvm::TargetLibraryInfoImpl libraryInfo(machine.getTargetTriple());
+  for (llvm::LibFunc unavailable :
+       {llvm::LibFunc_memset_pattern4, llvm::LibFunc_memset_pattern8,
+        llvm::LibFunc_memset_pattern16, llvm::LibFunc_bzero})
+    libraryInfo.setUnavailable(unavailable);
+  fam.registerPass([&] { return llvm::TargetLibraryAnalysis(libraryInfo); });
   pb.registerModuleAnalyses(mam);
   pb.registerCGSCCAnalyses(cgam);
   pb.registerFunctionAnalyses(fam);
