@@ -96,6 +96,9 @@ CompileSession::CompileSession() {
   registerAllDialects(registry);
   context = std::make_unique<MLIRContext>(registry);
   context->loadAllAvailableDialects();
+  // An error on a large op would print all of it in generic form; the
+  // location says where it is.
+  context->printOpOnDiagnostic(false);
   context->getDiagEngine().registerHandler(
       [this](mlir::Diagnostic &diag) { report(diag); });
 }
