@@ -16,6 +16,7 @@
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Object/ObjectFile.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/LEB128.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/TargetParser/SubtargetFeature.h"
@@ -37,6 +38,46 @@ static void initializeDisassemblers() {
   });
 }
 
+/// Decodes a WebAssembly function's body size and local declarations into
+/// `text` (".local 2 x i32, 1 x f32"); returns the bytes they take, 0 when
+/// they do not decode.
+uint64_t decodeWasmPrelude(ArrayRef<uint8_t> code, std::string &text) {
+  uint64_t at = 0;
+  auto leb = [&](uint64_t &value) {
+    unsigned length = 0;
+    const char *error = nullptr;
+    value = decodeULEB128(code.data() + at, &length, code.data() + code.size(),
+                          &error);
+    at += length;
+    return error == nullptr && length > 0;
+  };
+  uint64_t bodySize = 0, entries = 0;
+  if (!leb(bodySize) || !leb(entries))
+    return 0;
+  raw_string_ostream os(text);
+  os << ".local";
+  for (uint64_t i = 0; i < entries; ++i) {
+    uint64_t count = 0;
+    if (!leb(count) || at >= code.size())
+      return 0;
+    uint8_t type = code[at++];
+    const char *name = type == 0x7f   ? "i32"
+                       : type == 0x7e ? "i64"
+                       : type == 0x7d ? "f32"
+                       : type == 0x7c ? "f64"
+                       : type == 0x7b ? "v128"
+                       : type == 0x70 ? "funcref"
+                       : type == 0x6f ? "externref"
+                                      : nullptr;
+    if (!name)
+      return 0;
+    os << (i ? ", " : " ") << count << " x " << name;
+  }
+  if (entries == 0)
+    os << " (none)";
+  return at;
+}
+
 Expected<std::vector<DisassembledInstruction>>
 disassembleSymbol(StringRef bytes, StringRef symbolName, AsmSyntax syntax) {
   initializeDisassemblers();
@@ -49,8 +90,12 @@ disassembleSymbol(StringRef bytes, StringRef symbolName, AsmSyntax syntax) {
   auto summary = summarizeObjectFile(bytes);
   if (!summary)
     return summary.takeError();
+  // Mach-O (and 32-bit Windows) symbols carry a leading underscore.
   auto symbol = llvm::find_if(summary->symbols, [&](const ObjectSymbol &s) {
-    return s.name == symbolName && s.kind == "function" && !s.section.empty();
+    StringRef name = s.name;
+    return (name == symbolName ||
+            (name.consume_front("_") && name == symbolName)) &&
+           s.kind == "function" && !s.section.empty();
   });
   if (symbol == summary->symbols.end())
     return createStringError("no function symbol '" + symbolName +
@@ -116,7 +161,24 @@ disassembleSymbol(StringRef bytes, StringRef symbolName, AsmSyntax syntax) {
     return createStringError("no disassembler for " + triple.str());
 
   std::vector<DisassembledInstruction> instructions;
-  for (uint64_t at = 0; at < code.size();) {
+  uint64_t at = 0;
+  // A WebAssembly function starts with its size and locals, not code.
+  // (The MC disassembler's onSymbolStart decodes them but prints to
+  // stdout.)
+  if (triple.isWasm()) {
+    DisassembledInstruction entry;
+    entry.address = address;
+    uint64_t preludeSize = decodeWasmPrelude(code, entry.text);
+    if (preludeSize == 0)
+      return createStringError("symbol '" + symbolName +
+                               "' does not start like a WebAssembly function");
+    raw_string_ostream hex(entry.bytes);
+    for (uint64_t i = 0; i < preludeSize; ++i)
+      hex << (i ? " " : "") << format_hex_no_prefix(code[i], 2);
+    instructions.push_back(std::move(entry));
+    at = preludeSize;
+  }
+  for (; at < code.size();) {
     MCInst inst;
     uint64_t length = 0;
     DisassembledInstruction entry;

@@ -36,6 +36,9 @@ std::vector<ExecutableSummary> compileFor(const std::string &triple) {
 struct Platform {
   std::string triple, format, fileType;
   bool disassembles;
+  /// What the first line of an export's disassembly starts with (a
+  /// decoded prelude), if anything in particular.
+  std::string firstLine = "";
 };
 
 class InspectTest : public ::testing::TestWithParam<Platform> {};
@@ -69,7 +72,9 @@ TEST_P(InspectTest, SummarizesAndDisassemblesTheLinkedLibrary) {
   ASSERT_TRUE(bool(instructions)) << llvm::toString(instructions.takeError());
   ASSERT_GT(instructions->size(), 10u);
   for (const DisassembledInstruction &inst : *instructions)
-    EXPECT_FALSE(inst.invalid) << inst.address;
+    EXPECT_FALSE(inst.invalid) << inst.address << " " << inst.text;
+  EXPECT_EQ(instructions->front().text.rfind(platform.firstLine, 0), 0u)
+      << instructions->front().text;
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -79,7 +84,14 @@ INSTANTIATE_TEST_SUITE_P(
                       Platform{"aarch64-unknown-linux-gnu",
                                "elf64-littleaarch64", "shared library", true},
                       Platform{"x86_64-pc-windows-msvc", "COFF-x86-64",
-                               "shared library", true}));
+                               "shared library", true},
+                      // With an OS version (memset_pattern16 territory);
+                      // symbols carry an underscore.
+                      Platform{"arm64-apple-macosx13.0", "Mach-O arm64",
+                               "shared library", true},
+                      // Each function starts with its locals.
+                      Platform{"wasm32-unknown-unknown", "WASM",
+                               "wasm module", true, ".local "}));
 
 TEST(Inspect, BadInputIsAnError) {
   auto summary = summarizeObjectFile("not an object file");
