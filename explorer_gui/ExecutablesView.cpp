@@ -317,15 +317,18 @@ void ExecutablesView::showDisassembly() {
   }
   // Encodings past 8 bytes are cut so that the instructions stay in view.
   constexpr int kBytesWidth = 23;
+  // SPIR-V has no encodings to show.
+  bool showBytes = llvm::any_of(
+      *instructions, [](const auto &inst) { return !inst.bytes.empty(); });
   QString text = currentExport + ":\n";
   for (const DisassembledInstruction &inst : *instructions) {
     QString bytes = QString::fromStdString(inst.bytes);
     if (bytes.size() > kBytesWidth)
       bytes = bytes.left(kBytesWidth - 1) + "…";
-    text += QStringLiteral("%1:  %2  %3\n")
-                .arg(inst.address, 8, 16, QLatin1Char('0'))
-                .arg(bytes, -kBytesWidth)
-                .arg(QString::fromStdString(inst.text));
+    text += QStringLiteral("%1:  ").arg(inst.address, 8, 16, QLatin1Char('0'));
+    if (showBytes)
+      text += QStringLiteral("%1  ").arg(bytes, -kBytesWidth);
+    text += QString::fromStdString(inst.text) + "\n";
   }
   disassemblyText->setPlainText(text);
 }

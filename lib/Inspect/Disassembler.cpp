@@ -3,6 +3,7 @@
 #include "Inspect/Disassembler.h"
 
 #include "Inspect/ObjectFileSummary.h"
+#include "Inspect/SpirvModule.h"
 
 #include "llvm/MC/MCAsmInfo.h"
 #include "llvm/MC/MCContext.h"
@@ -80,6 +81,8 @@ uint64_t decodeWasmPrelude(ArrayRef<uint8_t> code, std::string &text) {
 
 Expected<std::vector<DisassembledInstruction>>
 disassembleSymbol(StringRef bytes, StringRef symbolName, AsmSyntax syntax) {
+  if (isSpirvModule(bytes))
+    return disassembleSpirvEntryPoint(bytes, symbolName);
   initializeDisassemblers();
   auto object = ObjectFile::createObjectFile(MemoryBufferRef(bytes, "binary"));
   if (!object)

@@ -2,6 +2,8 @@
 
 #include "Inspect/ObjectFileSummary.h"
 
+#include "Inspect/SpirvModule.h"
+
 #include "llvm/BinaryFormat/COFF.h"
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/BinaryFormat/MachO.h"
@@ -59,6 +61,8 @@ static std::string describeSymbolKind(SymbolRef::Type type) {
 }
 
 Expected<ObjectFileSummary> summarizeObjectFile(StringRef bytes) {
+  if (isSpirvModule(bytes))
+    return summarizeSpirvModule(bytes);
   auto object = ObjectFile::createObjectFile(MemoryBufferRef(bytes, "binary"));
   if (!object)
     return object.takeError();

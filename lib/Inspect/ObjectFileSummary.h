@@ -1,7 +1,8 @@
 //===- ObjectFileSummary.h - What a compiled library contains --*- C++ -*-===//
 //
 // The header, sections and symbols of an executable binary (ELF, COFF,
-// Mach-O, wasm), read with LLVM's Object library. The explorer's executables
+// Mach-O, wasm), read with LLVM's Object library; SPIR-V modules by
+// SpirvModule. The explorer's executables
 // view and `tessera inspect` show the same summary.
 //
 //===----------------------------------------------------------------------===//

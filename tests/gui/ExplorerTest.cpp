@@ -33,6 +33,8 @@
 #include <QTreeView>
 #include <QTreeWidget>
 
+#include "spirv-tools/libspirv.hpp"
+
 #include <random>
 
 using namespace tessera::explorer;
@@ -365,6 +367,56 @@ private Q_SLOTS:
     int linked =
         std::count(marks.begin(), marks.end(), uint8_t(IRView::LinkedMark));
     QVERIFY(linked > 0);
+  }
+
+  void executablesShowSpirvDisassembly() {
+    // A Vulkan variant as the SPIR-V target will produce it: the binary is
+    // a SPIR-V module whose entry point is the export.
+    spvtools::SpirvTools tools(SPV_ENV_VULKAN_1_1);
+    std::vector<uint32_t> words;
+    QVERIFY(tools.Assemble(R"(
+               OpCapability Shader
+               OpMemoryModel Logical GLSL450
+               OpEntryPoint GLCompute %main "fill_ones"
+               OpExecutionMode %main LocalSize 32 1 1
+               OpName %main "main"
+       %void = OpTypeVoid
+         %fn = OpTypeFunction %void
+       %main = OpFunction %void None %fn
+      %entry = OpLabel
+               OpReturn
+               OpFunctionEnd
+)",
+                           &words));
+    auto outcome = std::make_shared<CompileOutcome>();
+    mlir::tessera::ExecutableSummary executable;
+    executable.name = "@shader";
+    mlir::tessera::VariantSummary variant;
+    variant.name = "@vulkan_spirv_fb";
+    variant.format = "vulkan-spirv-fb";
+    variant.binary.assign(reinterpret_cast<const char *>(words.data()),
+                          words.size() * 4);
+    mlir::tessera::ExportSummary exported;
+    exported.name = "fill_ones";
+    variant.exports.push_back(exported);
+    executable.variants.push_back(variant);
+    outcome->executables.push_back(executable);
+
+    ExecutablesView view;
+    view.setOutcome(outcome);
+    view.selectFirstExport();
+    view.tabs()->setCurrentWidget(view.disassembly());
+    QString text = view.disassembly()->toPlainText();
+    QVERIFY2(text.contains("OpEntryPoint GLCompute %main \"fill_ones\""),
+             qPrintable(text));
+    QVERIFY(text.contains("OpExecutionMode %main LocalSize 32 1 1"));
+    QVERIFY(text.contains("%main = OpFunction %void None"));
+    QVERIFY(text.contains("OpFunctionEnd"));
+    // The symbol table lists the entry point.
+    bool listed = false;
+    for (int row = 0; row < view.symbols()->rowCount(); ++row)
+      listed |= view.symbols()->item(row, 0)->text() == "fill_ones";
+    QVERIFY(listed);
   }
 
   void unlinkedBuildListsOneExecutablePerDispatch() {
