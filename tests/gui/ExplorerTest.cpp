@@ -23,7 +23,11 @@
 #include <QGraphicsView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMimeData>
 #include <QPlainTextEdit>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTableWidget>
@@ -710,6 +714,52 @@ private Q_SLOTS:
         "arith.minimumf"));
     QVERIFY(compare->diffView()->leftView()->toPlainText().contains(
         "arith.maximumf"));
+  }
+
+  void droppedAndRecentFilesOpen() {
+    // Settings in a scratch folder, not the user's.
+    QTemporaryDir settingsDir;
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope,
+                       settingsDir.path());
+    QSettings("Tessera", "Explorer").clear();
+    QString path =
+        QFileInfo(TESSERA_EXAMPLES_DIR "/softmax.mlir").absoluteFilePath();
+    {
+      MainWindow window;
+      window.show();
+      QMimeData mime;
+      mime.setUrls({QUrl::fromLocalFile(path)});
+      QDragEnterEvent enter(QPoint(20, 20), Qt::CopyAction, &mime,
+                            Qt::LeftButton, Qt::NoModifier);
+      QApplication::sendEvent(&window, &enter);
+      QVERIFY(enter.isAccepted());
+      QSignalSpy shown(&window, &MainWindow::compileShown);
+      QDropEvent drop(QPointF(20, 20), Qt::CopyAction, &mime, Qt::LeftButton,
+                      Qt::NoModifier);
+      QApplication::sendEvent(&window, &drop);
+      QVERIFY(shown.wait(120000));
+      QVERIFY(window.windowTitle().startsWith("softmax.mlir"));
+      QVERIFY(window.outcome()->succeeded);
+    }
+    QCOMPARE(
+        QSettings("Tessera", "Explorer").value("recentFiles").toStringList(),
+        QStringList{path});
+    // A new window lists it under File > Open Recent, and opens it.
+    MainWindow window;
+    window.show();
+    QAction *recent = nullptr;
+    for (QAction *menu : window.menuBar()->actions())
+      if (menu->menu())
+        for (QAction *action : menu->menu()->actions())
+          if (action->menu() && action->text() == "Open &Recent" &&
+              !action->menu()->actions().isEmpty())
+            recent = action->menu()->actions().front();
+    QVERIFY(recent);
+    QCOMPARE(recent->text(), path);
+    QSignalSpy shown(&window, &MainWindow::compileShown);
+    recent->trigger();
+    QVERIFY(shown.wait(120000));
+    QVERIFY(window.windowTitle().startsWith("softmax.mlir"));
   }
 
   void compileErrorsAreListedAndJumpToTheSource() {
