@@ -352,6 +352,7 @@ private Q_SLOTS:
     QVERIFY(disassembly.contains("ret"));
     QVERIFY(disassembly.count('\n') > 20);
     QVERIFY(disassembly.contains("%r")); // AT&T registers
+    QVERIFY(view->findChild<QComboBox *>()->isEnabled());
     view->setIntelSyntax(true);
     QString intel = view->disassembly()->toPlainText();
     QVERIFY(intel != disassembly);
@@ -416,6 +417,8 @@ private Q_SLOTS:
     QVERIFY(text.contains("OpExecutionMode %main LocalSize 32 1 1"));
     QVERIFY(text.contains("%main = OpFunction %void None"));
     QVERIFY(text.contains("OpFunctionEnd"));
+    // No AT&T/Intel choice outside x86.
+    QVERIFY(!view.findChild<QComboBox *>()->isEnabled());
     // The symbol table lists the entry point.
     bool listed = false;
     for (int row = 0; row < view.symbols()->rowCount(); ++row)
