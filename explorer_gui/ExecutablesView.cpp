@@ -268,7 +268,7 @@ void ExecutablesView::showBinary(const VariantSummary &variant,
   // Only x86 has two assembly syntaxes.
   QString arch = QString::fromStdString(summary->triple).section('-', 0, 0);
   syntax->setEnabled(arch == "x86_64" ||
-                     arch.startsWith("i") && arch.endsWith("86"));
+                     (arch.startsWith("i") && arch.endsWith("86")));
   headerText->setPlainText(
       QStringLiteral("format  %1\ntriple  %2\ntype    %3\nsize    %4 bytes")
           .arg(QString::fromStdString(summary->format),
