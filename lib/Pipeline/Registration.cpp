@@ -5,6 +5,7 @@
 #include "Codegen/LLVMCPU/Passes.h"
 #include "Dialect/Flow/Transforms/Passes.h"
 #include "Dialect/HAL/Transforms/Passes.h"
+#include "Dialect/HALLoader/IR/HALLoaderOps.h"
 #include "Target/LLVMCPU/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
@@ -46,7 +47,8 @@
 namespace mlir::tessera {
 
 void registerAllDialects(DialectRegistry &registry) {
-  registry.insert<flow::FlowDialect, hal::HALDialect>();
+  registry.insert<flow::FlowDialect, hal::HALDialect,
+                  hal_loader::HALLoaderDialect>();
   registry.insert<affine::AffineDialect, arith::ArithDialect,
                   bufferization::BufferizationDialect, cf::ControlFlowDialect,
                   func::FuncDialect, index::IndexDialect, LLVM::LLVMDialect,

@@ -878,6 +878,25 @@ TEST(LspServer, SignatureHelpAndOpDocsFromODS) {
             std::string::npos)
       << opHover;
   EXPECT_NE(opHover.find("attributes: fastmath"), std::string::npos) << opHover;
+
+  // Our dialects' ops too: hal_loader's summary and arguments.
+  open(client, "file:///test/c.mlir",
+       "func.func @q() -> i1 {\n"
+       "  %ok = hal_loader.executable.query_support "
+       "format(\"embedded-elf-x86_64\") : i1\n"
+       "  return %ok : i1\n"
+       "}\n");
+  Object published = diagnosticsFor(client, "file:///test/c.mlir", 1);
+  EXPECT_EQ(published.getArray("diagnostics")->size(), 0u);
+  std::string loaderHover = hoverText(client.call(
+      "textDocument/hover", position("file:///test/c.mlir", 1, 12)));
+  EXPECT_NE(
+      loaderHover.find("Whether the loader supports an executable format"),
+      std::string::npos)
+      << loaderHover;
+  EXPECT_NE(loaderHover.find("attributes: executable_format"),
+            std::string::npos)
+      << loaderHover;
 }
 
 TEST(LspServer, NestedSymbolReferencesResolvePartByPart) {

@@ -43,6 +43,10 @@ def HAL_Executable : HAL_Type<"Executable", "executable"> {
   let summary = "A loaded executable";
 }
 
+def HAL_Buffer : HAL_Type<"Buffer", "buffer"> {
+  let summary = "A host-local byte buffer (inline execution binds these)";
+}
+
 //===----------------------------------------------------------------------===//
 // Attributes
 //===----------------------------------------------------------------------===//

@@ -163,5 +163,12 @@ LogicalResult InterfaceWorkgroupCountOp::verify() {
   return verifyDimension(*this, getDimension());
 }
 
+OpFoldResult BufferLengthOp::fold(FoldAdaptor) {
+  // The length of a subspan is the length it was made with.
+  if (auto subspan = getBuffer().getDefiningOp<BufferSubspanOp>())
+    return subspan.getLength();
+  return {};
+}
+
 #define GET_OP_CLASSES
 #include "Dialect/HAL/IR/HALOps.cpp.inc"

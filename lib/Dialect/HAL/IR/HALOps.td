@@ -120,6 +120,34 @@ def HAL_ReturnOp : HAL_Op<"return", [Pure, ReturnLike, Terminator]> {
 }
 
 //===----------------------------------------------------------------------===//
+// Host-local buffers
+//===----------------------------------------------------------------------===//
+
+def HAL_BufferSubspanOp : HAL_Op<"buffer.subspan", [Pure]> {
+  let summary = "A byte range of a host-local buffer, as a buffer";
+  let description = [{
+    ```mlir
+    %view = hal.buffer.subspan %buffer[%offset, %length] : !hal.buffer
+    ```
+    Dispatches binding a subspan bind its source buffer at the summed
+    offset (the hal_loader dispatch canonicalizers fold it).
+  }];
+  let arguments = (ins HAL_Buffer:$source, Index:$offset, Index:$length);
+  let results = (outs HAL_Buffer:$result);
+  let assemblyFormat = [{
+    $source `[` $offset `,` $length `]` attr-dict `:` type($result)
+  }];
+}
+
+def HAL_BufferLengthOp : HAL_Op<"buffer.length", [Pure]> {
+  let summary = "The length in bytes of a host-local buffer";
+  let arguments = (ins HAL_Buffer:$buffer);
+  let results = (outs Index:$result);
+  let assemblyFormat = "$buffer attr-dict `:` type($buffer)";
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // Dispatch interface (inside executable variants)
 //===----------------------------------------------------------------------===//
 
