@@ -6,6 +6,7 @@
 #include "Dialect/Flow/Transforms/Passes.h"
 #include "Dialect/HAL/Transforms/Passes.h"
 #include "Dialect/HALLoader/IR/HALLoaderOps.h"
+#include "Dialect/HALLoader/Transforms/Passes.h"
 #include "Target/LLVMCPU/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
@@ -80,6 +81,7 @@ void registerAllDialects(DialectRegistry &registry) {
 void registerAllPasses() {
   flow::registerFlowPasses();
   hal::registerHALPasses();
+  hal_loader::registerHALLoaderPasses();
   llvmcpu::registerLLVMCPUPasses();
   target::registerTargetLLVMCPUPasses();
   // Upstream passes the pipeline uses, for testing pieces alone.
