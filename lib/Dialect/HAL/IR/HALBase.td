@@ -115,6 +115,13 @@ def HAL_PipelineLayoutAttr : HAL_Attr<"PipelineLayout", "pipeline.layout"> {
   }];
 }
 
+def HAL_InterfaceBindingAttr
+    : HAL_Attr<"InterfaceBinding", "interface.binding"> {
+  let summary = "Which set and binding an operand is bound to: `<0, 1>`";
+  let parameters = (ins "int64_t":$set, "int64_t":$binding);
+  let assemblyFormat = "`<` $set `,` $binding `>`";
+}
+
 def HAL_LoweringConfigAttr : HAL_Attr<"LoweringConfig", "lowering_config"> {
   let summary = "Codegen decisions for a dispatch's root op";
   let description = [{

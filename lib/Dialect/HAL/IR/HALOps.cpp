@@ -56,11 +56,16 @@ ModuleOp ExecutableVariantOp::getInnerModule() {
 }
 
 LogicalResult ExecutableVariantOp::verify() {
-  unsigned moduleCount = 0;
+  unsigned moduleCount = 0, conditionCount = 0;
   llvm::DenseMap<int64_t, ExecutableExportOp> ordinals;
   for (Operation &op : getBlock()) {
     if (isa<ModuleOp>(op)) {
       ++moduleCount;
+      continue;
+    }
+    if (isa<ExecutableConditionOp>(op)) {
+      if (++conditionCount > 1)
+        return op.emitOpError() << "is the second condition of the variant";
       continue;
     }
     auto exportOp = dyn_cast<ExecutableExportOp>(op);
@@ -161,6 +166,224 @@ LogicalResult InterfaceWorkgroupIDOp::verify() {
 
 LogicalResult InterfaceWorkgroupCountOp::verify() {
   return verifyDimension(*this, getDimension());
+}
+
+//===----------------------------------------------------------------------===//
+// hal.executable.condition
+//===----------------------------------------------------------------------===//
+
+/// `(%device: !hal.device) -> i1 { ... }`: a region taking the device and
+/// returning one i1 (conditions of variants and of extern objects).
+static ParseResult parseConditionRegion(OpAsmParser &parser, Region &region) {
+  SmallVector<OpAsmParser::Argument> arguments;
+  Type resultType;
+  if (parser.parseArgumentList(arguments, AsmParser::Delimiter::Paren,
+                               /*allowType=*/true) ||
+      parser.parseArrow() || parser.parseType(resultType) ||
+      parser.parseRegion(region, arguments))
+    return failure();
+  return success();
+}
+
+static void printConditionRegion(OpAsmPrinter &p, Region &region) {
+  p << "(";
+  llvm::interleaveComma(region.getArguments(), p, [&](BlockArgument argument) {
+    p.printRegionArgument(argument);
+  });
+  p << ") -> i1 ";
+  p.printRegion(region, /*printEntryBlockArgs=*/false);
+}
+
+/// One !hal.device argument, hal.return of one i1.
+static LogicalResult verifyConditionRegion(Operation *op, Region &region) {
+  if (region.empty())
+    return op->emitOpError() << "needs a condition region";
+  Block &entry = region.front();
+  if (entry.getNumArguments() != 1 ||
+      !isa<DeviceType>(entry.getArgument(0).getType()))
+    return op->emitOpError() << "condition must take one !hal.device argument";
+  for (Block &block : region)
+    if (auto ret = dyn_cast<ReturnOp>(block.getTerminator()))
+      if (ret.getNumOperands() != 1 ||
+          !ret.getOperand(0).getType().isInteger(1))
+        return ret.emitOpError() << "of a condition must return one i1";
+  return success();
+}
+
+ParseResult ExecutableConditionOp::parse(OpAsmParser &parser,
+                                         OperationState &state) {
+  Region *body = state.addRegion();
+  if (parseConditionRegion(parser, *body) ||
+      parser.parseOptionalAttrDict(state.attributes))
+    return failure();
+  return success();
+}
+
+void ExecutableConditionOp::print(OpAsmPrinter &p) {
+  printConditionRegion(p, getBody());
+  p.printOptionalAttrDict((*this)->getAttrs());
+}
+
+LogicalResult ExecutableConditionOp::verify() {
+  return verifyConditionRegion(*this, getBody());
+}
+
+//===----------------------------------------------------------------------===//
+// hal.device.query
+//===----------------------------------------------------------------------===//
+
+/// `"category" :: "key"`.
+static ParseResult parseQueryKey(OpAsmParser &parser, StringAttr &category,
+                                 StringAttr &key) {
+  // Strings, not attributes: `"category" : ...` would read as a typed one.
+  std::string categoryText, keyText;
+  if (parser.parseString(&categoryText) || parser.parseColon() ||
+      parser.parseColon() || parser.parseString(&keyText))
+    return failure();
+  category = parser.getBuilder().getStringAttr(categoryText);
+  key = parser.getBuilder().getStringAttr(keyText);
+  return success();
+}
+
+static void printQueryKey(OpAsmPrinter &p, Operation *, StringAttr category,
+                          StringAttr key) {
+  p.printAttribute(category);
+  p << " :: ";
+  p.printAttribute(key);
+}
+
+LogicalResult DeviceQueryOp::verify() {
+  if (getCategory().empty() || getKey().empty())
+    return emitOpError() << "needs a category and a key";
+  if (auto value = getDefaultValueAttr())
+    if (value.getType() != getValue().getType())
+      return emitOpError() << "default value of type " << value.getType()
+                           << " for a result of type " << getValue().getType();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// hal.dispatch.extern
+//===----------------------------------------------------------------------===//
+
+/// `{ #target (if(...) -> i1 {...})? ordinal(N) = [objects], ... }`.
+static ParseResult
+parseTargetConditionObjects(OpAsmParser &parser, ArrayAttr &targets,
+                            ArrayAttr &ordinals, ArrayAttr &objects,
+                            SmallVectorImpl<std::unique_ptr<Region>> &regions) {
+  SmallVector<Attribute> targetList, ordinalList, objectList;
+  auto parseOne = [&]() -> ParseResult {
+    ExecutableTargetAttr target;
+    if (parser.parseAttribute(target))
+      return failure();
+    auto region = std::make_unique<Region>();
+    if (succeeded(parser.parseOptionalKeyword("if")) &&
+        parseConditionRegion(parser, *region))
+      return failure();
+    int64_t ordinal = 0;
+    ArrayAttr targetObjects;
+    if (parser.parseKeyword("ordinal") || parser.parseLParen() ||
+        parser.parseInteger(ordinal) || parser.parseRParen() ||
+        parser.parseEqual() || parser.parseAttribute(targetObjects))
+      return failure();
+    targetList.push_back(target);
+    ordinalList.push_back(parser.getBuilder().getIndexAttr(ordinal));
+    objectList.push_back(targetObjects);
+    regions.push_back(std::move(region));
+    return success();
+  };
+  if (parser.parseCommaSeparatedList(AsmParser::Delimiter::Braces, parseOne))
+    return failure();
+  Builder &builder = parser.getBuilder();
+  targets = builder.getArrayAttr(targetList);
+  ordinals = builder.getArrayAttr(ordinalList);
+  objects = builder.getArrayAttr(objectList);
+  return success();
+}
+
+static void printTargetConditionObjects(OpAsmPrinter &p, Operation *,
+                                        ArrayAttr targets, ArrayAttr ordinals,
+                                        ArrayAttr objects,
+                                        MutableArrayRef<Region> regions) {
+  p << "{";
+  p.increaseIndent();
+  for (unsigned i = 0; i < targets.size(); ++i) {
+    p.printNewline();
+    p.printAttribute(targets[i]);
+    if (i < regions.size() && !regions[i].empty()) {
+      p << " if";
+      printConditionRegion(p, regions[i]);
+    }
+    p << " ordinal(" << cast<IntegerAttr>(ordinals[i]).getInt() << ") = ";
+    p.printAttribute(objects[i]);
+    if (i + 1 < targets.size())
+      p << ",";
+  }
+  p.decreaseIndent();
+  p.printNewline();
+  p << "}";
+}
+
+std::optional<unsigned> DispatchExternOp::getTiedOperandIndex(unsigned index) {
+  auto ties = getTiedOperandsAttr();
+  if (!ties || index >= ties.size() || ties[index] < 0)
+    return std::nullopt;
+  return static_cast<unsigned>(ties[index]);
+}
+
+LogicalResult DispatchExternOp::verify() {
+  if (getExportName().empty())
+    return emitOpError() << "needs the name of the external export";
+  if (failed(verifyDynamicDims(*this, getArguments().getTypes(),
+                               getArgumentDims(), "argument")) ||
+      failed(verifyDynamicDims(*this, getResultTypes(), getResultDims(),
+                               "result")))
+    return failure();
+  if (auto ties = getTiedOperandsAttr()) {
+    if (ties.size() != getNumResults())
+      return emitOpError() << "tied_operands must have one entry per result";
+    for (auto [index, tie] : llvm::enumerate(ties.asArrayRef()))
+      if (tie >= static_cast<int64_t>(getArguments().size()) ||
+          (tie >= 0 &&
+           getArguments()[tie].getType() != getResult(index).getType()))
+        return emitOpError() << "result " << index
+                             << " is tied to an operand of another type";
+  }
+  if (getTargets().empty())
+    return emitOpError() << "needs objects for at least one target";
+  if (getTargetOrdinals().size() != getTargets().size() ||
+      getTargetObjects().size() != getTargets().size() ||
+      getTargetRegions().size() != getTargets().size())
+    return emitOpError() << "needs an ordinal, objects and a (possibly "
+                            "empty) condition per target";
+  for (auto [index, objects] : llvm::enumerate(getTargetObjects())) {
+    auto list = dyn_cast<ArrayAttr>(objects);
+    if (!list || list.empty() ||
+        !llvm::all_of(list, llvm::IsaPred<ExecutableObjectAttr>))
+      return emitOpError() << "target " << index
+                           << " needs a non-empty list of "
+                              "#hal.executable.object";
+  }
+  for (Region &region : getTargetRegions())
+    if (!region.empty() && failed(verifyConditionRegion(*this, region)))
+      return failure();
+  // The count region maps the workload to a grid.
+  Region &count = getWorkgroupCount();
+  if (count.empty())
+    return emitOpError() << "needs a count region";
+  Block &entry = count.front();
+  if (entry.getNumArguments() != getWorkload().size() + 1 ||
+      !isa<DeviceType>(entry.getArgument(0).getType()))
+    return emitOpError() << "count region must take the device and the "
+                         << getWorkload().size() << " workload values";
+  // Bindings: at most one per binding of the layout.
+  if (auto bindings = getBindingsAttr()) {
+    if (bindings.size() > getLayout().getBindingCount())
+      return emitOpError() << "has " << bindings.size()
+                           << " bindings but the layout declares "
+                           << getLayout().getBindingCount();
+  }
+  return success();
 }
 
 OpFoldResult BufferLengthOp::fold(FoldAdaptor) {

@@ -113,6 +113,121 @@ def HAL_ExecutableBinaryOp : HAL_Op<"executable.binary", [
   let hasVerifier = 1;
 }
 
+def HAL_ExecutableConditionOp : HAL_Op<"executable.condition", [
+    IsolatedFromAbove, HasParent<"ExecutableVariantOp">]> {
+  let summary = "Whether a variant can run on the device, decided at load";
+  let description = [{
+    The runtime evaluates the region against the device when it loads the
+    executable; the first variant whose condition holds (or that has none)
+    is the one used.
+
+    ```mlir
+    hal.executable.condition(%device: !hal.device) -> i1 {
+      %ok, %has = hal.device.query<%device : !hal.device>
+          key("cpu.features" :: "avx512f") : i1, i1
+      hal.return %has : i1
+    }
+    ```
+  }];
+  let regions = (region AnyRegion:$body);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+}
+
+def HAL_DeviceQueryOp : HAL_Op<"device.query", [Pure]> {
+  let summary = "Asks the device for a value by category and key";
+  let description = [{
+    `%ok` tells whether the device knows the key; `%value` is its value, or
+    the default (zero without one) when it does not.
+
+    ```mlir
+    %ok, %value = hal.device.query<%device : !hal.device>
+        key("cpu.features" :: "avx2") : i1, i1
+    %ok2, %size = hal.device.query<%device : !hal.device>
+        key("vulkan" :: "subgroup_size") : i1, i32 = 32 : i32
+    ```
+  }];
+  let arguments = (ins HAL_Device:$device, StrAttr:$category, StrAttr:$key,
+                       OptionalAttr<TypedAttrInterface>:$default_value);
+  let results = (outs I1:$ok,
+                      AnyTypeOf<[AnySignlessInteger, AnyFloat, Index]>:$value);
+  let assemblyFormat = [{
+    `<` $device `:` type($device) `>`
+    `key` `(` custom<QueryKey>($category, $key) `)`
+    `:` type($ok) `,` type($value)
+    (`=` $default_value^)?
+    attr-dict
+  }];
+  let hasVerifier = 1;
+}
+
+def HAL_DispatchExternOp : HAL_Op<"dispatch.extern", [
+    AttrSizedOperandSegments, IsolatedFromAbove]> {
+  let summary = "Dispatches a function defined outside the program";
+  let description = [{
+    Runs export `name` of hand-written objects (one set per target, each
+    optionally guarded by a condition on the device) over the workgroup
+    grid the count region computes from the workload. The layout must
+    match the external definition; bindings default to one per tensor
+    operand in order.
+
+    ```mlir
+    %r = hal.dispatch.extern "scale"[%n](%x, %n) : (tensor<?xf32>{%n}, index)
+        -> tensor<?xf32>{%n}
+      count(%device: !hal.device, %w: index) -> (index, index, index) {
+        %c1 = arith.constant 1 : index
+        hal.return %w, %c1, %c1 : index, index, index
+      }
+      layout(#hal.pipeline.layout<push_constants = 1, sets = [<0, bindings = [
+          <0, storage_buffer, ReadOnly>, <1, storage_buffer>]>]>)
+      objects({
+        #hal.executable.target<"llvm-cpu", "embedded-elf-x86_64"> if(%device: !hal.device) -> i1 {
+          %ok, %avx = hal.device.query<%device : !hal.device>
+              key("cpu.features" :: "avx512f") : i1, i1
+          hal.return %avx : i1
+        } ordinal(0) = [#hal.executable.object<{path = "scale_avx512.o"}>],
+        #hal.executable.target<"llvm-cpu", "embedded-elf-x86_64"> ordinal(0) =
+            [#hal.executable.object<{path = "scale.o"}>]
+      })
+    ```
+  }];
+  let arguments = (ins StrAttr:$export_name,
+                       Variadic<Index>:$workload,
+                       Variadic<AnyType>:$arguments,
+                       Variadic<Index>:$argument_dims,
+                       Variadic<Index>:$result_dims,
+                       HAL_PipelineLayoutAttr:$layout,
+                       OptionalAttr<TypedArrayAttrBase<HAL_InterfaceBindingAttr,
+                           "interface bindings">>:$bindings,
+                       TypedArrayAttrBase<HAL_ExecutableTargetAttr,
+                           "targets">:$targets,
+                       TypedArrayAttrBase<IndexAttr, "ordinals">:$target_ordinals,
+                       ArrayAttr:$target_objects,
+                       OptionalAttr<DenseI64ArrayAttr>:$tied_operands);
+  let results = (outs Variadic<AnyType>:$results);
+  let regions = (region AnyRegion:$workgroup_count,
+                        VariadicRegion<AnyRegion>:$target_regions);
+  let assemblyFormat = [{
+    $export_name (`[` $workload^ `]`)? ``
+    `(` $arguments `)` `:`
+    custom<ShapedFunctionType>(ref($arguments), type($arguments),
+                               $argument_dims, type($results), $result_dims,
+                               $tied_operands)
+    custom<HALCountRegion>($workgroup_count)
+    `layout` `(` $layout `)`
+    (`bindings` `(` $bindings^ `)`)?
+    `objects` `(` custom<TargetConditionObjects>($targets, $target_ordinals,
+                                                $target_objects,
+                                                $target_regions) `)`
+    attr-dict-with-keyword
+  }];
+  let extraClassDeclaration = [{
+    /// Index of the operand tied to result `index`, if any.
+    std::optional<unsigned> getTiedOperandIndex(unsigned index);
+  }];
+  let hasVerifier = 1;
+}
+
 def HAL_ReturnOp : HAL_Op<"return", [Pure, ReturnLike, Terminator]> {
   let summary = "Returns values from a hal region";
   let arguments = (ins Variadic<AnyType>:$operands);

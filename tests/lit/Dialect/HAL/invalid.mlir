@@ -81,3 +81,97 @@ func.func @f() {
   %0 = hal.interface.workgroup.count[4] : index
   return
 }
+
+// -----
+
+func.func @query_without_key(%device: !hal.device) -> i1 {
+  // expected-error @+1 {{'hal.device.query' op needs a category and a key}}
+  %ok, %v = hal.device.query<%device : !hal.device> key("" :: "x") : i1, i32
+  return %ok : i1
+}
+
+// -----
+
+func.func @query_default_type(%device: !hal.device) -> i32 {
+  // expected-error @+1 {{'hal.device.query' op default value of type 'i64' for a result of type 'i32'}}
+  %ok, %v = hal.device.query<%device : !hal.device> key("a" :: "b") : i1, i32 = 4 : i64
+  return %v : i32
+}
+
+// -----
+
+hal.executable private @two_conditions {
+  hal.executable.variant public @v target(<"llvm-cpu", "embedded-elf-x86_64", {}>) objects([#hal.executable.object<{path = "a.o"}>]) {
+    hal.executable.condition(%device: !hal.device) -> i1 {
+      %true = arith.constant true
+      hal.return %true : i1
+    }
+    // expected-error @+1 {{'hal.executable.condition' op is the second condition of the variant}}
+    hal.executable.condition(%device: !hal.device) -> i1 {
+      %true = arith.constant true
+      hal.return %true : i1
+    }
+  }
+}
+
+// -----
+
+hal.executable private @bad_condition {
+  hal.executable.variant public @v target(<"llvm-cpu", "embedded-elf-x86_64", {}>) objects([#hal.executable.object<{path = "a.o"}>]) {
+    hal.executable.condition(%device: !hal.device) -> i1 {
+      %c = arith.constant 1 : i32
+      // expected-error @+1 {{'hal.return' op of a condition must return one i1}}
+      hal.return %c : i32
+    }
+  }
+}
+
+// -----
+
+func.func @extern_without_objects(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %c1 = arith.constant 1 : index
+  // expected-error @+1 {{'hal.dispatch.extern' op target 0 needs a non-empty list of #hal.executable.object}}
+  %r = hal.dispatch.extern "f"[%c1](%a) : (tensor<4xf32>) -> tensor<4xf32>
+    count(%device: !hal.device, %w: index) -> (index, index, index) {
+      hal.return %w, %w, %w : index, index, index
+    }
+    layout(#hal.pipeline.layout<push_constants = 0, sets = [<0, bindings = [<0, storage_buffer, ReadOnly>, <1, storage_buffer>]>]>)
+    objects({
+      #hal.executable.target<"llvm-cpu", "embedded-elf-x86_64", {}> ordinal(0) = []
+    })
+  return %r : tensor<4xf32>
+}
+
+// -----
+
+func.func @extern_count_arity(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %c1 = arith.constant 1 : index
+  // expected-error @+1 {{'hal.dispatch.extern' op count region must take the device and the 1 workload values}}
+  %r = hal.dispatch.extern "f"[%c1](%a) : (tensor<4xf32>) -> tensor<4xf32>
+    count(%device: !hal.device) -> (index, index, index) {
+      %c = arith.constant 1 : index
+      hal.return %c, %c, %c : index, index, index
+    }
+    layout(#hal.pipeline.layout<push_constants = 0, sets = [<0, bindings = [<0, storage_buffer, ReadOnly>, <1, storage_buffer>]>]>)
+    objects({
+      #hal.executable.target<"llvm-cpu", "embedded-elf-x86_64", {}> ordinal(0) = [#hal.executable.object<{path = "f.o"}>]
+    })
+  return %r : tensor<4xf32>
+}
+
+// -----
+
+func.func @extern_too_many_bindings(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %c1 = arith.constant 1 : index
+  // expected-error @+1 {{'hal.dispatch.extern' op has 3 bindings but the layout declares 2}}
+  %r = hal.dispatch.extern "f"[%c1](%a) : (tensor<4xf32>) -> tensor<4xf32>
+    count(%device: !hal.device, %w: index) -> (index, index, index) {
+      hal.return %w, %w, %w : index, index, index
+    }
+    layout(#hal.pipeline.layout<push_constants = 0, sets = [<0, bindings = [<0, storage_buffer, ReadOnly>, <1, storage_buffer>]>]>)
+    bindings([#hal.interface.binding<0, 0>, #hal.interface.binding<0, 1>, #hal.interface.binding<0, 2>])
+    objects({
+      #hal.executable.target<"llvm-cpu", "embedded-elf-x86_64", {}> ordinal(0) = [#hal.executable.object<{path = "f.o"}>]
+    })
+  return %r : tensor<4xf32>
+}
