@@ -3,6 +3,7 @@
 #define TESSERA_DIALECT_FLOW_TRANSFORMS_PASSES_H
 
 #include "Dialect/Flow/IR/FlowOps.h"
+#include "Dialect/HAL/IR/HALOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"

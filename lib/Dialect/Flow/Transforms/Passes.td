@@ -44,4 +44,21 @@ def FormDispatchesPass : Pass<"tessera-flow-form-dispatches", "mlir::ModuleOp"> 
                            "mlir::arith::ArithDialect"];
 }
 
+def OutlineDispatchExternsPass
+    : Pass<"tessera-flow-outline-dispatch-externs", "mlir::ModuleOp"> {
+  let summary = "Turns hal.dispatch.extern ops into executables and dispatches";
+  let description = [{
+    Each `hal.dispatch.extern` becomes a `hal.executable`
+    (`@<function>_extern_dispatch_<n>`) with one variant per target of its
+    objects (named after the target's format; a repeated format gets a
+    `_<k>` suffix), the target's condition as a `hal.executable.condition`,
+    and an export with the given name, ordinal, layout and count region.
+    The op is replaced by a `flow.dispatch` naming every variant's export in
+    order, with its interface bindings (one per tensor operand, then one
+    per untied tensor result, in set 0, unless given).
+  }];
+  let dependentDialects = ["mlir::tessera::flow::FlowDialect",
+                           "mlir::tessera::hal::HALDialect"];
+}
+
 #endif // TESSERA_DIALECT_FLOW_TRANSFORMS_PASSES
