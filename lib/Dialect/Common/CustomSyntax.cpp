@@ -202,4 +202,35 @@ LogicalResult verifyDynamicDims(Operation *op, TypeRange types, ValueRange dims,
   return success();
 }
 
+std::optional<unsigned> getTiedOperandIndex(DenseI64ArrayAttr ties,
+                                            unsigned index) {
+  if (!ties || index >= ties.size() || ties[index] < 0)
+    return std::nullopt;
+  return static_cast<unsigned>(ties[index]);
+}
+
+LogicalResult verifyShapedCall(Operation *op, ValueRange arguments,
+                               ValueRange argumentDims, TypeRange resultTypes,
+                               ValueRange resultDims, DenseI64ArrayAttr ties) {
+  if (failed(verifyDynamicDims(op, arguments.getTypes(), argumentDims,
+                               "argument")) ||
+      failed(verifyDynamicDims(op, resultTypes, resultDims, "result")))
+    return failure();
+  if (!ties)
+    return success();
+  if (ties.size() != resultTypes.size())
+    return op->emitOpError() << "tied_operands must have one entry per result";
+  for (auto [index, tie] : llvm::enumerate(ties.asArrayRef())) {
+    if (tie < 0)
+      continue;
+    if (tie >= static_cast<int64_t>(arguments.size()))
+      return op->emitOpError() << "result " << index
+                               << " is tied to out-of-range operand " << tie;
+    if (arguments[tie].getType() != resultTypes[index])
+      return op->emitOpError()
+             << "result " << index << " must have the type of its tied operand";
+  }
+  return success();
+}
+
 } // namespace mlir::tessera

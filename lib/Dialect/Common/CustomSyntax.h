@@ -46,6 +46,16 @@ LogicalResult verifyDynamicDims(Operation *op, TypeRange types, ValueRange dims,
 /// Number of dynamic dimensions of `type` (0 for non-shaped types).
 unsigned getDynamicDimCount(Type type);
 
+/// The operand tied to result `index` by `ties` (-1: none), if any.
+std::optional<unsigned> getTiedOperandIndex(DenseI64ArrayAttr ties,
+                                            unsigned index);
+
+/// Verifies a dispatch-like op's operands and results: one dim value per
+/// dynamic dimension, and results tied to in-range operands of their type.
+LogicalResult verifyShapedCall(Operation *op, ValueRange arguments,
+                               ValueRange argumentDims, TypeRange resultTypes,
+                               ValueRange resultDims, DenseI64ArrayAttr ties);
+
 } // namespace mlir::tessera
 
 #endif // TESSERA_DIALECT_COMMON_CUSTOMSYNTAX_H

@@ -139,10 +139,7 @@ SmallVector<SymbolRefAttr> DispatchOp::getEntryPointRefs() {
 }
 
 std::optional<unsigned> DispatchOp::getTiedOperandIndex(unsigned index) {
-  auto ties = getTiedOperandsAttr();
-  if (!ties || index >= ties.size() || ties[index] < 0)
-    return std::nullopt;
-  return static_cast<unsigned>(ties[index]);
+  return tessera::getTiedOperandIndex(getTiedOperandsAttr(), index);
 }
 
 static ValueRange dynamicDimsOf(TypeRange types, ValueRange dims,
@@ -167,26 +164,9 @@ LogicalResult DispatchOp::verify() {
   for (Attribute attr : getEntryPoints())
     if (!isa<SymbolRefAttr>(attr))
       return emitOpError() << "entry points must be symbol references";
-  if (failed(verifyDynamicDims(*this, getArguments().getTypes(),
-                               getArgumentDims(), "argument")) ||
-      failed(verifyDynamicDims(*this, getResultTypes(), getResultDims(),
-                               "result")))
-    return failure();
-  if (auto ties = getTiedOperandsAttr()) {
-    if (ties.size() != getNumResults())
-      return emitOpError() << "tied_operands must have one entry per result";
-    for (auto [index, tie] : llvm::enumerate(ties.asArrayRef())) {
-      if (tie < 0)
-        continue;
-      if (tie >= static_cast<int64_t>(getArguments().size()))
-        return emitOpError() << "result " << index
-                             << " is tied to out-of-range operand " << tie;
-      if (getArguments()[tie].getType() != getResult(index).getType())
-        return emitOpError() << "result " << index
-                             << " must have the type of its tied operand";
-    }
-  }
-  return success();
+  return verifyShapedCall(*this, getArguments(), getArgumentDims(),
+                          getResultTypes(), getResultDims(),
+                          getTiedOperandsAttr());
 }
 
 LogicalResult DispatchOp::verifySymbolUses(SymbolTableCollection &symbolTable) {

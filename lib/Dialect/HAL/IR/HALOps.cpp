@@ -325,30 +325,16 @@ static void printTargetConditionObjects(OpAsmPrinter &p, Operation *,
 }
 
 std::optional<unsigned> DispatchExternOp::getTiedOperandIndex(unsigned index) {
-  auto ties = getTiedOperandsAttr();
-  if (!ties || index >= ties.size() || ties[index] < 0)
-    return std::nullopt;
-  return static_cast<unsigned>(ties[index]);
+  return tessera::getTiedOperandIndex(getTiedOperandsAttr(), index);
 }
 
 LogicalResult DispatchExternOp::verify() {
   if (getExportName().empty())
     return emitOpError() << "needs the name of the external export";
-  if (failed(verifyDynamicDims(*this, getArguments().getTypes(),
-                               getArgumentDims(), "argument")) ||
-      failed(verifyDynamicDims(*this, getResultTypes(), getResultDims(),
-                               "result")))
+  if (failed(verifyShapedCall(*this, getArguments(), getArgumentDims(),
+                              getResultTypes(), getResultDims(),
+                              getTiedOperandsAttr())))
     return failure();
-  if (auto ties = getTiedOperandsAttr()) {
-    if (ties.size() != getNumResults())
-      return emitOpError() << "tied_operands must have one entry per result";
-    for (auto [index, tie] : llvm::enumerate(ties.asArrayRef()))
-      if (tie >= static_cast<int64_t>(getArguments().size()) ||
-          (tie >= 0 &&
-           getArguments()[tie].getType() != getResult(index).getType()))
-        return emitOpError() << "result " << index
-                             << " is tied to an operand of another type";
-  }
   if (getTargets().empty())
     return emitOpError() << "needs objects for at least one target";
   if (getTargetOrdinals().size() != getTargets().size() ||
