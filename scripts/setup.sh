@@ -11,7 +11,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libflatbuffers-dev flatbuffers-compiler
   libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers glslang-tools
-  spirv-tools
+  spirv-tools clang
   libopenblas-dev xvfb xauth nodejs npm
 )
 

@@ -28,6 +28,7 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
     pm.addPass(createCSEPass());
     break;
   case Phase::Flow:
+    pm.addPass(flow::createOutlineDispatchExternsPass());
     pm.addPass(flow::createInsertShapeChecksPass());
     // Dims of linalg results become dims of their inputs, so that the checks
     // do not hold producers back from fusion; trivially true checks fold.

@@ -19,3 +19,17 @@ config.substitutions.append(("%models", os.path.join(os.path.dirname(config.tess
 # The shared ResNet-50 model sits next to the repository when available.
 if os.path.exists(os.path.join(os.path.dirname(config.tessera_src_root), "shared", "models", "resnet50-linalg.mlir")):
     config.available_features.add("resnet50")
+
+# A C compiler for the hand-written kernels of extern dispatches, and the
+# executable ABI header they include.
+import shutil
+clang = shutil.which("clang", path=config.environment["PATH"])
+if clang:
+    config.available_features.add("clang")
+    config.substitutions.append(
+        ("%clang_kernel", clang + " -O2 -fPIC -ffreestanding -fno-builtin -c -I" +
+         os.path.join(config.tessera_src_root, "runtime", "include")))
+
+import platform
+if platform.machine() in ("x86_64", "AMD64"):
+    config.available_features.add("x86_64")

@@ -93,8 +93,11 @@ struct SerializeExecutablesPass
 
   LogicalResult serialize(hal::ExecutableOp executable,
                           hal::ExecutableVariantOp variant) {
+    // Without a module the exports come from the variant's objects alone
+    // (hal.dispatch.extern): the library is their link plus the query
+    // table, which declares them.
     ModuleOp innerModule = variant.getInnerModule();
-    if (!innerModule)
+    if (!innerModule && !variant.getObjects())
       return variant.emitOpError() << "has no module to serialize";
     hal::ExecutableTargetAttr targetAttr = variant.getTarget();
     target::LLVMCPUTarget target = target::resolveLLVMCPUTarget(
@@ -106,8 +109,11 @@ struct SerializeExecutablesPass
       return variant.emitOpError() << llvm::toString(machine.takeError());
 
     llvm::LLVMContext llvmContext;
-    std::unique_ptr<llvm::Module> module = translateModuleToLLVMIR(
-        innerModule, llvmContext, executable.getSymName());
+    std::unique_ptr<llvm::Module> module =
+        innerModule ? translateModuleToLLVMIR(innerModule, llvmContext,
+                                              executable.getSymName())
+                    : std::make_unique<llvm::Module>(executable.getSymName(),
+                                                     llvmContext);
     if (!module)
       return variant.emitOpError() << "cannot be translated to LLVM IR";
     llvm::Triple triple(target.triple);
@@ -132,7 +138,16 @@ struct SerializeExecutablesPass
         return exportOp.emitOpError()
                << "ordinals must be dense from 0 to serialize";
       llvm::Function *function = module->getFunction(exportOp.getSymName());
-      if (!function || function->isDeclaration())
+      if (!innerModule && !function) {
+        // int export(const environment*, const dispatch_state*,
+        //            const workgroup_state*), defined by an object.
+        auto *pointer = llvm::PointerType::get(llvmContext, 0);
+        function = llvm::Function::Create(
+            llvm::FunctionType::get(llvm::Type::getInt32Ty(llvmContext),
+                                    {pointer, pointer, pointer}, false),
+            llvm::GlobalValue::ExternalLinkage, exportOp.getSymName(), *module);
+      }
+      if (!function || (innerModule && function->isDeclaration()))
         return exportOp.emitOpError()
                << "has no definition in the translated module";
       function->setLinkage(llvm::GlobalValue::ExternalLinkage);

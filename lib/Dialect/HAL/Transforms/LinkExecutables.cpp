@@ -200,6 +200,11 @@ void LinkExecutablesPass::runOnOperation() {
       StringRef backend = variant.getTarget().getBackend().getValue();
       if (!llvm::is_contained(linkedBackends, backend))
         continue;
+      // Hand-written (object-only) variants and conditional ones stay in
+      // their executable: the runtime chooses among them at load.
+      if (!variant.getInnerModule() ||
+          !variant.getBlock().getOps<hal::ExecutableConditionOp>().empty())
+        continue;
       auto &group = groups[variant.getTarget()];
       if (group.empty())
         ++configurationsPerBackend[backend];
