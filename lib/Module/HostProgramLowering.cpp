@@ -361,6 +361,25 @@ LogicalResult HostLowering::lower(Operation *op) {
       .Case([&](linalg::FillOp fill) { return lowerFill(fill); })
       .Case([&](flow::DispatchOp dispatch) { return lowerDispatch(dispatch); })
       .Case([&](func::ReturnOp ret) { return lowerReturn(ret); })
+      .Case([&](hal::DeviceQueryOp query) -> LogicalResult {
+        // Asked of the device the program runs on (conditions and count
+        // regions of extern dispatches).
+        uint32_t ok = newScalar(), value = newScalar();
+        int64_t fallback = 0;
+        if (auto attr =
+                dyn_cast_or_null<IntegerAttr>(query.getDefaultValueAttr()))
+          fallback = attr.getValue().getSExtValue();
+        else if (query.getDefaultValueAttr())
+          return query.emitError()
+                 << "only integer defaults are supported on the host";
+        emit(schema::CreateDeviceQuery(
+                 fbb, ok, value, fbb.CreateString(query.getCategory().str()),
+                 fbb.CreateString(query.getKey().str()), fallback),
+             schema::Op::DeviceQuery);
+        scalars[query.getOk()] = ok;
+        scalars[query.getValue()] = value;
+        return success();
+      })
       .Case([&](cf::AssertOp assertOp) -> LogicalResult {
         auto condition = scalar(assertOp.getArg());
         if (failed(condition))
@@ -562,22 +581,86 @@ LogicalResult HostLowering::lowerFill(linalg::FillOp op) {
 }
 
 LogicalResult HostLowering::lowerDispatch(flow::DispatchOp op) {
-  // One entry point per target; the CPU runtime runs the first.
-  SmallVector<SymbolRefAttr> refs = op.getEntryPointRefs();
-  hal::ExecutableExportOp exportOp;
-  for (SymbolRefAttr ref : refs) {
-    exportOp =
-        SymbolTable::lookupNearestSymbolFrom<hal::ExecutableExportOp>(op, ref);
-    if (exportOp)
-      break;
-  }
-  if (!exportOp)
+  // One entry point per variant. Without conditions the CPU runtime runs
+  // the first; with them, the first whose condition holds on the device.
+  SmallVector<hal::ExecutableExportOp> exports;
+  for (SymbolRefAttr ref : op.getEntryPointRefs())
+    if (auto found =
+            SymbolTable::lookupNearestSymbolFrom<hal::ExecutableExportOp>(op,
+                                                                          ref))
+      exports.push_back(found);
+  if (exports.empty())
     return op.emitError() << "dispatch does not refer to a hal export (run "
                              "the hal phase before building a module)";
-  auto variant = exportOp->getParentOfType<hal::ExecutableVariantOp>();
-  auto executable = variant->getParentOfType<hal::ExecutableOp>();
-  uint32_t executableIndex =
-      module.getExecutableIndex(executable.getSymName(), variant.getSymName());
+  auto conditionOf = [](hal::ExecutableExportOp exportOp) {
+    auto variant = exportOp->getParentOfType<hal::ExecutableVariantOp>();
+    auto conditions = variant.getBlock().getOps<hal::ExecutableConditionOp>();
+    return conditions.empty() ? hal::ExecutableConditionOp()
+                              : *conditions.begin();
+  };
+  if (!conditionOf(exports.front()))
+    exports.resize(1);
+  hal::ExecutableExportOp exportOp = exports.front();
+  auto indexOf = [&](hal::ExecutableExportOp candidate) {
+    auto variant = candidate->getParentOfType<hal::ExecutableVariantOp>();
+    auto executable = variant->getParentOfType<hal::ExecutableOp>();
+    return module.getExecutableIndex(executable.getSymName(),
+                                     variant.getSymName());
+  };
+  uint32_t executableIndex = indexOf(exportOp);
+  // candidate = the first variant whose condition holds, else none.
+  std::vector<uint32_t> candidates;
+  std::optional<uint32_t> candidateRegister;
+  if (exports.size() > 1 || conditionOf(exportOp)) {
+    currentLoc = op.getLoc();
+    SmallVector<uint32_t> holds;
+    std::string names;
+    for (hal::ExecutableExportOp candidate : exports) {
+      candidates.push_back(indexOf(candidate));
+      auto variant = candidate->getParentOfType<hal::ExecutableVariantOp>();
+      names += (names.empty() ? "@" : ", @") + variant.getSymName().str();
+      hal::ExecutableConditionOp condition = conditionOf(candidate);
+      if (!condition) {
+        holds.push_back(constant(1));
+        continue;
+      }
+      if (!llvm::hasSingleElement(condition.getBody()))
+        return condition.emitError()
+               << "conditions with control flow cannot run on the host";
+      for (Operation &conditionOp : condition.getBody().front()) {
+        if (auto ret = dyn_cast<hal::ReturnOp>(conditionOp)) {
+          auto reg = scalar(ret.getOperand(0));
+          if (failed(reg))
+            return failure();
+          holds.push_back(*reg);
+          continue;
+        }
+        if (failed(lower(&conditionOp)))
+          return failure();
+      }
+    }
+    uint32_t none = constant(candidates.size());
+    uint32_t chosen = none;
+    for (unsigned i = candidates.size(); i-- > 0;) {
+      uint32_t reg = newScalar();
+      emit(schema::CreateSelect(fbb, reg, holds[i], constant(i), chosen),
+           schema::Op::Select);
+      chosen = reg;
+    }
+    uint32_t found = newScalar();
+    emit(
+        schema::CreateArith(fbb, schema::ArithKind::CmpNe, found, chosen, none),
+        schema::Op::Arith);
+    auto executable = exportOp->getParentOfType<hal::ExecutableOp>();
+    emit(
+        schema::CreateAssert(
+            fbb, found,
+            fbb.CreateString("no variant of @" + executable.getSymName().str() +
+                             " can run on this device: the conditions of " +
+                             names + " do not hold")),
+        schema::Op::Assert);
+    candidateRegister = chosen;
+  }
 
   // Workgroup count: the export's count region, run on the host.
   Block &countBlock = exportOp.getWorkgroupCount().front();
@@ -687,7 +770,9 @@ LogicalResult HostLowering::lowerDispatch(flow::DispatchOp op) {
                                                   workgroupCount.end())),
            fbb.CreateVector(std::vector<uint32_t>(pushConstants.begin(),
                                                   pushConstants.end())),
-           fbb.CreateVectorOfStructs(bindings.data(), bindings.size())),
+           fbb.CreateVectorOfStructs(bindings.data(), bindings.size()),
+           candidates.empty() ? 0 : fbb.CreateVector(candidates),
+           candidateRegister.value_or(0)),
        schema::Op::Dispatch);
   return success();
 }

@@ -8,6 +8,8 @@
 
 #include "Interpreter.h"
 
+#include "tessera/runtime/DeviceQuery.h"
+
 #include "CpuExecutable.h"
 #include "tessera/schema/module_generated.h"
 
@@ -181,6 +183,14 @@ StatusOr<std::vector<Tensor>> Interpreter::run() {
         return fail(op->message()->str());
       break;
     }
+    case schema::Op::DeviceQuery: {
+      auto op = inst->op_as_DeviceQuery();
+      DeviceQueryAnswer answer = queryCpuDevice(op->category()->string_view(),
+                                                op->key()->string_view());
+      scalars[op->ok()] = answer.ok ? 1 : 0;
+      scalars[op->value()] = answer.ok ? answer.value : op->default_value();
+      break;
+    }
     case schema::Op::Return:
       return results(*inst->op_as_Return());
     case schema::Op::NONE:
@@ -315,13 +325,23 @@ Status Interpreter::checkRange(const BufferRegister &reg, int64_t offset,
 }
 
 Status Interpreter::dispatch(const schema::Dispatch &op) {
+  // A run-time choice among variants: the candidate register says which.
+  uint32_t executableIndex = op.executable();
+  if (op.candidates() && op.candidates()->size()) {
+    int64_t candidate = scalars[op.candidate()];
+    if (candidate < 0 ||
+        candidate >= static_cast<int64_t>(op.candidates()->size()))
+      return fail("dispatch: candidate " + std::to_string(candidate) +
+                  " out of range");
+    executableIndex = op.candidates()->Get(candidate);
+  }
   const schema::Executable *info =
-      module.schema().executables()->Get(op.executable());
+      module.schema().executables()->Get(executableIndex);
   const schema::ExportInfo *exportInfo = info->exports()->Get(op.ordinal());
   std::string name = exportInfo->name()->str();
 
   DispatchRecord record;
-  record.executable = op.executable();
+  record.executable = executableIndex;
   record.ordinal = op.ordinal();
   record.exportName = name;
   for (unsigned d = 0; d < 3; ++d) {
@@ -365,7 +385,7 @@ Status Interpreter::dispatch(const schema::Dispatch &op) {
   state.binding_lengths = bindingLengths.data();
 
   tessera_dispatch_fn_v0_t function =
-      module.executable(op.executable()).exportFunction(op.ordinal());
+      module.executable(executableIndex).exportFunction(op.ordinal());
   tessera_executable_environment_v0_t environment = {nullptr};
   tessera_workgroup_state_v0_t workgroup = {};
   auto start = std::chrono::steady_clock::now();

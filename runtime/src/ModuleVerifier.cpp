@@ -243,20 +243,40 @@ Status FunctionVerifier::verifyInstruction(unsigned i,
   }
   case schema::Op::Dispatch: {
     auto op = inst.op_as_Dispatch();
-    if (!module.executables() ||
-        op->executable() >= module.executables()->size())
-      return fail(i, "executable " + std::to_string(op->executable()) +
-                         " out of range");
-    const schema::Executable *executable =
-        module.executables()->Get(op->executable());
-    unsigned exportCount =
-        executable->exports() ? executable->exports()->size() : 0;
-    if (op->ordinal() >= exportCount)
-      return fail(i, "export ordinal " + std::to_string(op->ordinal()) +
-                         " out of range for executable '" +
-                         executable->name()->str() + "' (" +
-                         std::to_string(exportCount) + " exports)");
-    const schema::ExportInfo *info = executable->exports()->Get(op->ordinal());
+    // The static executable, or every candidate of a run-time choice: each
+    // must have the export with this interface.
+    std::vector<uint32_t> executables;
+    if (op->candidates() && op->candidates()->size()) {
+      CHECK(scalarIn(op->candidate(), "dispatch candidate"));
+      executables.assign(op->candidates()->begin(), op->candidates()->end());
+    } else {
+      executables.push_back(op->executable());
+    }
+    const schema::ExportInfo *info = nullptr;
+    for (uint32_t index : executables) {
+      if (!module.executables() || index >= module.executables()->size())
+        return fail(i, "executable " + std::to_string(index) + " out of range");
+      const schema::Executable *executable = module.executables()->Get(index);
+      unsigned exportCount =
+          executable->exports() ? executable->exports()->size() : 0;
+      if (op->ordinal() >= exportCount)
+        return fail(i, "export ordinal " + std::to_string(op->ordinal()) +
+                           " out of range for executable '" +
+                           executable->name()->str() + "' (" +
+                           std::to_string(exportCount) + " exports)");
+      const schema::ExportInfo *candidate =
+          executable->exports()->Get(op->ordinal());
+      if (info &&
+          (candidate->push_constant_count() != info->push_constant_count() ||
+           (candidate->binding_read_only()
+                ? candidate->binding_read_only()->size()
+                : 0) != (info->binding_read_only()
+                             ? info->binding_read_only()->size()
+                             : 0)))
+        return fail(i, "the candidates of a dispatch of '" +
+                           info->name()->str() + "' have different interfaces");
+      info = candidate;
+    }
     if (!op->workgroup_count() || op->workgroup_count()->size() != 3)
       return fail(i, "dispatch needs 3 workgroup counts");
     for (uint32_t reg : *op->workgroup_count())
@@ -289,6 +309,11 @@ Status FunctionVerifier::verifyInstruction(unsigned i,
   }
   case schema::Op::Assert:
     return scalarIn(inst.op_as_Assert()->condition(), "assert");
+  case schema::Op::DeviceQuery: {
+    auto op = inst.op_as_DeviceQuery();
+    CHECK(scalarOut(op->ok()));
+    return scalarOut(op->value());
+  }
   case schema::Op::Return: {
     auto op = inst.op_as_Return();
     unsigned outputCount = fn.outputs() ? fn.outputs()->size() : 0;

@@ -1,0 +1,15 @@
+/* A hand-written kernel for hal.dispatch.extern: doubles binding 0 plus 1000 into
+ * binding 1, all in one workgroup. */
+#include "tessera/executable_library.h"
+int double_it(const tessera_executable_environment_v0_t *environment,
+              const tessera_dispatch_state_v0_t *state,
+              const tessera_workgroup_state_v0_t *workgroup) {
+  (void)environment;
+  (void)workgroup;
+  const float *in = (const float *)state->binding_ptrs[0];
+  float *out = (float *)state->binding_ptrs[1];
+  size_t count = state->binding_lengths[1] / sizeof(float);
+  for (size_t i = 0; i < count; ++i)
+    out[i] = 2.0f * in[i] + 1000.0f;
+  return 0;
+}
