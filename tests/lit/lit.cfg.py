@@ -33,3 +33,9 @@ if clang:
 import platform
 if platform.machine() in ("x86_64", "AMD64"):
     config.available_features.add("x86_64")
+
+# examples/extern, built by CMake when clang is around.
+extern_example = os.path.join(config.tessera_build_root, "examples", "extern")
+if os.path.exists(os.path.join(extern_example, "scale_generic.o")):
+    config.available_features.add("extern-example")
+    config.substitutions.append(("%extern_example", extern_example))
