@@ -52,6 +52,8 @@ std::vector<ExecutableSummary> summarizeExecutables(ModuleOp module) {
       entry.backend = target.getBackend().getValue().str();
       entry.format = target.getFormat().getValue().str();
       entry.target = print(target);
+      for (auto condition : variant.getOps<hal::ExecutableConditionOp>())
+        entry.condition = printOp(condition);
       for (auto exportOp : variant.getOps<hal::ExecutableExportOp>())
         entry.exports.push_back(summarizeExport(exportOp));
       summary.variants.push_back(std::move(entry));

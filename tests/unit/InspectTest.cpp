@@ -5,6 +5,10 @@
 #include "Inspect/ExecutableSummary.h"
 #include "Inspect/ObjectFileSummary.h"
 #include "Pipeline/CompileSession.h"
+#include "Pipeline/Registration.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
 
 #include "gtest/gtest.h"
 
@@ -90,8 +94,40 @@ INSTANTIATE_TEST_SUITE_P(
                       Platform{"arm64-apple-macosx13.0", "Mach-O arm64",
                                "shared library", true},
                       // Each function starts with its locals.
-                      Platform{"wasm32-unknown-unknown", "WASM",
-                               "wasm module", true, ".local "}));
+                      Platform{"wasm32-unknown-unknown", "WASM", "wasm module",
+                               true, ".local "}));
+
+TEST(Inspect, VariantConditionsAreSummarized) {
+  mlir::DialectRegistry registry;
+  registerAllDialects(registry);
+  mlir::MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  auto module = mlir::parseSourceString<mlir::ModuleOp>(
+      R"mlir(
+hal.executable private @ex {
+  hal.executable.variant public @avx512 target(<"llvm-cpu", "embedded-elf-x86_64", {}>) objects([#hal.executable.object<{path = "k.o"}>]) {
+    hal.executable.condition(%device: !hal.device) -> i1 {
+      %ok, %has = hal.device.query<%device : !hal.device> key("cpu.features" :: "avx512f") : i1, i1
+      hal.return %has : i1
+    }
+    hal.executable.export public @k ordinal(0) layout(#hal.pipeline.layout<push_constants = 0, sets = [<0, bindings = [<0, storage_buffer>]>]>)
+  }
+  hal.executable.variant public @generic target(<"llvm-cpu", "embedded-elf-x86_64", {}>) objects([#hal.executable.object<{path = "k.o"}>]) {
+    hal.executable.export public @k ordinal(0) layout(#hal.pipeline.layout<push_constants = 0, sets = [<0, bindings = [<0, storage_buffer>]>]>)
+  }
+}
+)mlir",
+      &context);
+  ASSERT_TRUE(module);
+  std::vector<ExecutableSummary> executables = summarizeExecutables(*module);
+  ASSERT_EQ(executables.size(), 1u);
+  ASSERT_EQ(executables[0].variants.size(), 2u);
+  EXPECT_NE(executables[0].variants[0].condition.find(
+                "key(\"cpu.features\" :: \"avx512f\")"),
+            std::string::npos)
+      << executables[0].variants[0].condition;
+  EXPECT_TRUE(executables[0].variants[1].condition.empty());
+}
 
 TEST(Inspect, BadInputIsAnError) {
   auto summary = summarizeObjectFile("not an object file");
