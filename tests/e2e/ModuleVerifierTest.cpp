@@ -10,6 +10,10 @@
 
 #include "tessera/schema/module_generated.h"
 
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+#include <cstdlib>
 #include <functional>
 #include <random>
 
@@ -223,6 +227,117 @@ TEST_F(ModuleVerifier, FlippedBytesNeverCrash) {
   }
   EXPECT_GT(trials, 1000u);
   EXPECT_GT(refused, 0u);
+}
+
+/// A dispatch whose variant is chosen on the device: a kernel built with
+/// -DMARK=1000 under a condition that holds here, then the plain one.
+class ConditionalVariants : public ::testing::Test {
+protected:
+  void SetUp() override {
+#if !defined(__x86_64__) || !defined(TESSERA_CLANG)
+    GTEST_SKIP() << "needs clang and an x86_64 host to build the kernels";
+#else
+    llvm::SmallString<128> dir;
+    ASSERT_FALSE(
+        llvm::sys::fs::createUniqueDirectory("tessera-conditional", dir));
+    directory = dir.str().str();
+    for (auto [name, mark] :
+         {std::pair<const char *, int>{"plain", 0}, {"marked", 1000}}) {
+      std::string command =
+          std::string(TESSERA_CLANG) +
+          " -O2 -fPIC -ffreestanding -fno-builtin -c -I" TESSERA_RUNTIME_INCLUDE
+          " -DMARK=" +
+          std::to_string(mark) + " " TESSERA_EXTERN_KERNEL " -o " + directory +
+          "/" + name + ".o";
+      ASSERT_EQ(std::system(command.c_str()), 0) << command;
+    }
+    auto target = [](const char *condition, const std::string &object) {
+      return std::string("#hal.executable.target<\"llvm-cpu\", "
+                         "\"embedded-elf-x86_64\", {target_triple = "
+                         "\"x86_64-unknown-linux-gnu\"}> ") +
+             condition + " ordinal(0) = [#hal.executable.object<{path = \"" +
+             object + "\"}>]";
+    };
+    std::string program =
+        "func.func @f(%a: tensor<8xf32>) -> tensor<8xf32> {\n"
+        "  %c8 = arith.constant 8 : index\n"
+        "  %r = hal.dispatch.extern \"double_it\"[%c8](%a) : (tensor<8xf32>) "
+        "-> tensor<8xf32>\n"
+        "    count(%d: !hal.device, %w: index) -> (index, index, index) {\n"
+        "      %c1 = arith.constant 1 : index\n"
+        "      hal.return %c1, %c1, %c1 : index, index, index\n"
+        "    }\n"
+        "    layout(#hal.pipeline.layout<push_constants = 0, sets = [<0, "
+        "bindings = [<0, storage_buffer, ReadOnly>, <1, storage_buffer>]>]>)\n"
+        "    objects({\n" +
+        target("if(%d: !hal.device) -> i1 {\n"
+               "  %ok, %x86 = hal.device.query<%d : !hal.device> "
+               "key(\"cpu.arch\" :: \"x86_64\") : i1, i1\n"
+               "  hal.return %x86 : i1\n}",
+               directory + "/marked.o") +
+        ",\n" + target("", directory + "/plain.o") +
+        "\n    })\n"
+        "  return %r : tensor<8xf32>\n"
+        "}\n";
+    std::string module = test::compileToModule(program);
+    ASSERT_FALSE(module.empty());
+    bytes.assign(module.begin(), module.end());
+#endif
+  }
+  void TearDown() override {
+    if (!directory.empty())
+      llvm::sys::fs::remove_directories(directory);
+  }
+  schema::Dispatch *dispatch() {
+    auto *fn = schema::GetMutableModule(bytes.data())
+                   ->mutable_functions()
+                   ->GetMutableObject(0);
+    for (unsigned i = 0; i < fn->instructions()->size(); ++i) {
+      auto *inst = fn->mutable_instructions()->GetMutableObject(i);
+      if (inst->op_type() == schema::Op::Dispatch)
+        return static_cast<schema::Dispatch *>(inst->mutable_op());
+    }
+    return nullptr;
+  }
+  std::string loadError() {
+    auto module = rt::Module::loadBytes(bytes.data(), bytes.size(), "m.tsm");
+    return module.ok() ? "" : module.status().message();
+  }
+
+  std::string directory;
+  std::vector<uint8_t> bytes;
+};
+
+TEST_F(ConditionalVariants, TheHoldingConditionChoosesTheVariant) {
+  auto module = rt::Module::loadBytes(bytes.data(), bytes.size());
+  ASSERT_TRUE(module.ok()) << module.status().message();
+  auto a = rt::Tensor::allocate(rt::ElementType::F32, {8});
+  for (int i = 0; i < 8; ++i)
+    a->mutableData<float>()[i] = i;
+  rt::Session session(*module);
+  auto results = session.call("f", {*a});
+  ASSERT_TRUE(results.ok()) << results.status().message();
+  // The marked kernel: 2x + 1000.
+  EXPECT_FLOAT_EQ((*results)[0].data<float>()[3], 1006);
+  ASSERT_TRUE(dispatch());
+  ASSERT_TRUE(dispatch()->candidates());
+  EXPECT_EQ(dispatch()->candidates()->size(), 2u);
+}
+
+TEST_F(ConditionalVariants, CandidateOutOfRange) {
+  ASSERT_TRUE(dispatch());
+  dispatch()->mutable_candidates()->Mutate(1, 42);
+  EXPECT_NE(loadError().find("executable 42 out of range"), std::string::npos)
+      << loadError();
+}
+
+TEST_F(ConditionalVariants, CandidateRegisterOutOfRange) {
+  ASSERT_TRUE(dispatch());
+  ASSERT_TRUE(dispatch()->mutate_candidate(100000));
+  EXPECT_NE(loadError().find("dispatch candidate reads scalar register "
+                             "100000 out of range"),
+            std::string::npos)
+      << loadError();
 }
 
 } // namespace
