@@ -42,8 +42,14 @@ struct CompileFlags {
   cl::opt<std::string> compileTo{
       "compile-to",
       cl::desc("Last phase to run: input, global-opt, flow, hal, codegen, "
-               "link, serialize"),
-      cl::init("serialize"), cl::cat(category)};
+               "link, host, serialize, loader"),
+      cl::init("loader"), cl::cat(category)};
+  cl::opt<std::string> executionModel{
+      "execution-model",
+      cl::desc("How the host runs dispatches: inline-dynamic (executables "
+               "loaded with the module, dispatches run synchronously on "
+               "host buffers; the default and only model so far)"),
+      cl::init("inline-dynamic"), cl::cat(category)};
   cl::opt<EmitKind> emit{
       "emit",
       cl::desc("What to write (default: module when -o ends in .tsm, "
@@ -113,7 +119,7 @@ struct CompileFlags {
 /// The parsed flags as plain values.
 struct CompileRequest {
   std::string input, output, compileTo, triple, cpu, cpuFeatures, dumpDir,
-      dumpExecutables, dispatchGraph;
+      dumpExecutables, dispatchGraph, executionModel;
   std::vector<std::string> targets;
   EmitKind emit;
   unsigned optLevel;
@@ -125,6 +131,7 @@ CompileRequest snapshot(const CompileFlags &flags) {
   r.input = flags.input;
   r.output = flags.output;
   r.compileTo = flags.compileTo;
+  r.executionModel = flags.executionModel;
   r.triple = flags.triple;
   r.cpu = flags.cpu;
   r.cpuFeatures = flags.cpuFeatures;
@@ -271,6 +278,12 @@ int runCompileCommand(int argc, char **argv) {
     return kUsageError;
   }
   options.compileTo = *phase;
+  if (!isKnownExecutionModel(request.executionModel)) {
+    llvm::errs() << "tessera compile: unknown execution model '"
+                 << request.executionModel << "' (available: inline-dynamic)\n";
+    return kUsageError;
+  }
+  options.executionModel = request.executionModel;
   if (!request.targets.empty())
     options.targets.assign(request.targets.begin(), request.targets.end());
   options.targetTriple = request.triple;
@@ -284,10 +297,13 @@ int runCompileCommand(int argc, char **argv) {
   options.linkExecutables = request.linkExecutables;
   bool emitsModule = request.emit == EmitKind::Module;
   bool emitsBinaries = request.emit != EmitKind::MLIR && !emitsModule;
-  if ((emitsBinaries || emitsModule) && options.compileTo != Phase::Serialize) {
-    llvm::errs()
-        << "tessera compile: --emit=module/llvm-ir/llvm-bc/obj/shared-lib "
-           "needs --compile-to=serialize\n";
+  if (emitsModule && options.compileTo != Phase::Loader) {
+    llvm::errs() << "tessera compile: --emit=module needs --compile-to=loader\n";
+    return kUsageError;
+  }
+  if (emitsBinaries && options.compileTo < Phase::Serialize) {
+    llvm::errs() << "tessera compile: --emit=llvm-ir/llvm-bc/obj/shared-lib "
+                    "needs --compile-to=serialize or later\n";
     return kUsageError;
   }
   if (emitsModule && request.output == "-") {
@@ -312,9 +328,9 @@ int runCompileCommand(int argc, char **argv) {
     }
     executablesDir = temp.str().str();
   }
-  if (!executablesDir.empty() && options.compileTo != Phase::Serialize) {
+  if (!executablesDir.empty() && options.compileTo < Phase::Serialize) {
     llvm::errs() << "tessera compile: --dump-executables/--keep-temps need "
-                    "--compile-to=serialize\n";
+                    "--compile-to=serialize or later\n";
     return kUsageError;
   }
   options.keepArtifacts = emitsBinaries || !executablesDir.empty();

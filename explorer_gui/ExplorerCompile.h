@@ -25,7 +25,7 @@ namespace tessera::explorer {
 struct CompileRequest {
   std::string file;
   std::vector<std::string> targets = {"llvm-cpu"};
-  std::string compileTo = "serialize";
+  std::string compileTo = "loader";
   std::string targetTriple = "host";
   unsigned optLevel = 2;
   bool linkExecutables = true;

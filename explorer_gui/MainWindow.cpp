@@ -340,7 +340,7 @@ void MainWindow::buildActions() {
   phaseCombo->setObjectName("compileTo");
   for (Phase phase : getAllPhases())
     phaseCombo->addItem(QString::fromStdString(getPhaseName(phase).str()));
-  phaseCombo->setCurrentText("serialize");
+  phaseCombo->setCurrentText("loader");
   toolbar->addWidget(phaseCombo);
   optCombo = new QComboBox(toolbar);
   optCombo->setObjectName("optLevel");

@@ -67,7 +67,7 @@ int main(int argc, char **argv) {
   QCommandLineOption triple("target-triple", "llvm-cpu target triple.",
                             "triple", "host");
   QCommandLineOption compileTo("compile-to", "Last phase to run.", "phase",
-                               "serialize");
+                               "loader");
   QCommandLineOption link("link-executables",
                           "Link the executables of a target (true/false).",
                           "bool", "true");

@@ -32,7 +32,7 @@ struct PipelineConfig {
   enum class Trigger { Idle, Save, Off };
   Trigger trigger = Trigger::Idle;
   std::vector<std::string> targets = {"llvm-cpu"};
-  std::string compileTo = "serialize";
+  std::string compileTo = "loader";
 };
 
 /// Reads the keys of `object` it knows ("pipelineDiagnostics": "idle" |

@@ -1,11 +1,18 @@
 //===- HostProgramLowering.cpp - Host functions to host programs ----------===//
 //
-// The host function after the hal phase is straight-line code over tensors:
-// constants, index arithmetic, tensor.empty/dim, reshapes and flow.dispatch
-// of hal exports. Each tensor becomes a buffer register plus one scalar
-// register per dimension; each dispatch computes its workgroup count by
-// running the export's count region on the host, and passes push constants
-// and bindings in the order hal::planInterface fixed for the export.
+// The host function after the loader phase is straight-line code over
+// tensors and host buffers: constants, index arithmetic, tensor.empty/dim,
+// reshapes, hal.tensor.export/import, buffer allocations and copies, and
+// hal_loader dispatches of the executable a global holds. Each tensor
+// becomes a buffer register plus one scalar register per dimension; a
+// !hal.executable value is a scalar register holding the index of the
+// loaded executable.
+//
+// Global initializers may branch (one try per binary). The host program has
+// no branches: blocks are visited in topological order, each with a
+// predicate register (whether control reaches it), block arguments become
+// selects over the incoming edges, and the ops with effects (loads, fails,
+// asserts) run under their block's predicate.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,14 +20,16 @@
 
 #include "Dialect/Flow/IR/FlowOps.h"
 #include "Dialect/HAL/IR/HALOps.h"
-#include "Dialect/HAL/Transforms/InterfacePlan.h"
+#include "Dialect/HALLoader/IR/HALLoaderOps.h"
 #include "tessera/schema/module_generated.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/RegionGraphTraits.h"
 #include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/PostOrderIterator.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <map>
@@ -85,11 +94,12 @@ struct TensorValue {
 
 class HostLowering {
 public:
-  HostLowering(func::FuncOp func, ModuleBuilder &module,
-               flatbuffers::FlatBufferBuilder &fbb)
-      : func(func), module(module), fbb(fbb) {}
+  HostLowering(ModuleBuilder &module, flatbuffers::FlatBufferBuilder &fbb)
+      : module(module), fbb(fbb) {}
 
-  FailureOr<uint32_t> run();
+  FailureOr<uint32_t> run(func::FuncOp func);
+  FailureOr<uint32_t>
+  runInitializer(ArrayRef<hal_loader::ExecutableGlobalOp> globals);
 
 private:
   // --- Emission ------------------------------------------------------------
@@ -154,7 +164,25 @@ private:
     return reg;
   }
 
+  /// Whether control reaches the op being lowered (1 outside initializers).
+  uint32_t reached() { return predicate.value_or(constant(1)); }
+  uint32_t isZero(uint32_t reg) { return arith(Kind::CmpEq, reg, constant(0)); }
+  uint32_t select(uint32_t condition, uint32_t a, uint32_t b) {
+    uint32_t reg = newScalar();
+    emit(schema::CreateSelect(fbb, reg, condition, a, b), schema::Op::Select);
+    return reg;
+  }
+
   // --- Values --------------------------------------------------------------
+  FailureOr<uint32_t> buffer(Value value) {
+    auto it = buffers.find(value);
+    if (it != buffers.end())
+      return it->second;
+    Operation *def = value.getDefiningOp();
+    return emitError(def ? def->getLoc() : value.getLoc())
+           << "host buffer has no register (subspans must fold into the "
+              "dispatch that binds them)";
+  }
   FailureOr<uint32_t> scalar(Value value) {
     auto it = scalars.find(value);
     if (it != scalars.end())
@@ -195,11 +223,17 @@ private:
   LogicalResult lowerReshape(Operation *op, Value source, Value result,
                              SmallVector<uint32_t> dims);
   LogicalResult lowerFill(linalg::FillOp op);
-  LogicalResult lowerDispatch(flow::DispatchOp op);
+  LogicalResult lowerDispatch(hal_loader::ExecutableDispatchOp op);
   LogicalResult lowerReturn(func::ReturnOp op);
+  LogicalResult lowerGlobal(hal_loader::ExecutableGlobalOp global,
+                            uint32_t index);
+  LogicalResult branchTo(Block *target, uint32_t edge, ValueRange operands,
+                         Location loc);
   FailureOr<Offset<schema::TensorType>> typeOf(Type type, Location loc);
+  uint32_t finish(StringRef name,
+                  const std::vector<Offset<schema::TensorType>> &inputTypes,
+                  const std::vector<Offset<schema::TensorType>> &outputTypes);
 
-  func::FuncOp func;
   ModuleBuilder &module;
   flatbuffers::FlatBufferBuilder &fbb;
   Location currentLoc = UnknownLoc();
@@ -210,6 +244,17 @@ private:
   std::map<int64_t, uint32_t> constants;
   DenseMap<Value, uint32_t> scalars;
   DenseMap<Value, TensorValue> tensors;
+  DenseMap<Value, uint32_t> buffers;
+  /// Module executables a !hal.executable value may hold.
+  DenseMap<Value, std::vector<uint32_t>> executables;
+  /// Binary constants of an initializer: the module executable they are.
+  DenseMap<Value, uint32_t> binaries;
+  // Initializer lowering: the reaching predicate of each block, of the op
+  // being lowered, and the global's executable so far.
+  DenseMap<Block *, uint32_t> blockPredicates;
+  std::optional<uint32_t> predicate;
+  std::optional<uint32_t> loadedExecutable;
+  StringRef globalName;
 };
 
 FailureOr<Offset<schema::TensorType>> HostLowering::typeOf(Type type,
@@ -234,7 +279,7 @@ FailureOr<Offset<schema::TensorType>> HostLowering::typeOf(Type type,
                                   isScalar);
 }
 
-FailureOr<uint32_t> HostLowering::run() {
+FailureOr<uint32_t> HostLowering::run(func::FuncOp func) {
   currentLoc = func.getLoc();
   std::vector<Offset<schema::TensorType>> inputTypes, outputTypes;
   for (auto [index, arg] : llvm::enumerate(func.getArguments())) {
@@ -276,15 +321,83 @@ FailureOr<uint32_t> HostLowering::run() {
     if (failed(lower(&op)))
       return failure();
   }
+  return finish(func.getSymName(), inputTypes, outputTypes);
+}
+
+uint32_t HostLowering::finish(
+    StringRef name, const std::vector<Offset<schema::TensorType>> &inputTypes,
+    const std::vector<Offset<schema::TensorType>> &outputTypes) {
   std::vector<Offset<flatbuffers::String>> locationStrings;
   for (const std::string &text : locations)
     locationStrings.push_back(fbb.CreateString(text));
   auto fn = schema::CreateFunction(
-      fbb, fbb.CreateString(func.getSymName().str()),
-      fbb.CreateVector(inputTypes), fbb.CreateVector(outputTypes), scalarCount,
-      bufferCount, fbb.CreateVector(instructions),
-      fbb.CreateVector(locationStrings));
+      fbb, fbb.CreateString(name.str()), fbb.CreateVector(inputTypes),
+      fbb.CreateVector(outputTypes), scalarCount, bufferCount,
+      fbb.CreateVector(instructions), fbb.CreateVector(locationStrings));
   return fn.o;
+}
+
+FailureOr<uint32_t> HostLowering::runInitializer(
+    ArrayRef<hal_loader::ExecutableGlobalOp> globals) {
+  for (auto [index, global] : llvm::enumerate(globals))
+    if (failed(lowerGlobal(global, index)))
+      return failure();
+  predicate.reset();
+  emit(schema::CreateReturn(fbb, fbb.CreateVector(
+                                     std::vector<Offset<schema::ResultRef>>())),
+       schema::Op::Return);
+  return finish("<initializer>", {}, {});
+}
+
+LogicalResult HostLowering::lowerGlobal(hal_loader::ExecutableGlobalOp global,
+                                        uint32_t index) {
+  globalName = global.getSymName();
+  currentLoc = global.getLoc();
+  Region &region = global.getInitializer();
+  blockPredicates.clear();
+  blockPredicates[&region.front()] = constant(1);
+  loadedExecutable.reset();
+  // Reverse post-order: every predecessor before its successors (the
+  // verifier refused loops).
+  llvm::ReversePostOrderTraversal<Block *> order(&region.front());
+  for (Block *block : order) {
+    predicate = blockPredicates.lookup(block);
+    for (Operation &op : *block) {
+      currentLoc = op.getLoc();
+      if (failed(lower(&op)))
+        return failure();
+    }
+  }
+  predicate.reset();
+  currentLoc = global.getLoc();
+  emit(schema::CreateStoreGlobal(fbb, index,
+                                 loadedExecutable.value_or(constant(-1))),
+       schema::Op::StoreGlobal);
+  return success();
+}
+
+LogicalResult HostLowering::branchTo(Block *target, uint32_t edge,
+                                     ValueRange operands, Location loc) {
+  auto [it, first] = blockPredicates.try_emplace(target, edge);
+  if (!first)
+    it->second = arith(Kind::Or, it->second, edge);
+  for (auto [argument, operand] : llvm::zip(target->getArguments(), operands)) {
+    auto reg = scalar(operand);
+    if (failed(reg))
+      return emitError(loc) << "only scalars and executables can flow "
+                               "between initializer blocks";
+    // Exactly one edge into a reached block is taken: select along it.
+    auto known = scalars.find(argument);
+    scalars[argument] = known == scalars.end()
+                            ? *reg
+                            : select(edge, *reg, known->second);
+    if (auto candidates = executables.find(operand);
+        candidates != executables.end()) {
+      std::vector<uint32_t> copy = candidates->second;
+      llvm::append_range(executables[argument], copy);
+    }
+  }
+  return success();
 }
 
 LogicalResult HostLowering::lower(Operation *op) {
@@ -359,7 +472,150 @@ LogicalResult HostLowering::lower(Operation *op) {
         return lowerReshape(op, cast.getSource(), cast.getResult(), dims);
       })
       .Case([&](linalg::FillOp fill) { return lowerFill(fill); })
-      .Case([&](flow::DispatchOp dispatch) { return lowerDispatch(dispatch); })
+      .Case([&](flow::DispatchOp dispatch) {
+        return dispatch.emitError()
+               << "flow.dispatch cannot run on the host: the host phase "
+                  "makes it a hal_loader dispatch";
+      })
+      .Case([&](hal_loader::ExecutableDispatchSymbolOp dispatch) {
+        return dispatch.emitError()
+               << "dispatch by symbol: resolve export ordinals first";
+      })
+      .Case([&](hal_loader::ExecutableDispatchOp dispatch) {
+        return lowerDispatch(dispatch);
+      })
+      .Case([&](hal::DeviceLocalOp) {
+        // Queries go to the device the program runs on: no register.
+        return success();
+      })
+      .Case([&](hal::TensorExportOp exportOp) -> LogicalResult {
+        auto source = tensor(exportOp.getSource());
+        if (failed(source))
+          return failure();
+        buffers[exportOp.getResult()] = (*source)->buffer;
+        return success();
+      })
+      .Case([&](hal::TensorImportOp importOp) -> LogicalResult {
+        auto source = buffer(importOp.getSource());
+        auto type = cast<RankedTensorType>(importOp.getType());
+        auto dims = dimsOf(type, importOp.getResultDims());
+        if (failed(source) || failed(dims))
+          return failure();
+        TensorValue value;
+        value.buffer = *source;
+        value.dims = *dims;
+        tensors[importOp.getResult()] = std::move(value);
+        return success();
+      })
+      .Case([&](hal::BufferAllocateOp allocate) -> LogicalResult {
+        auto size = scalar(allocate.getSize());
+        if (failed(size))
+          return failure();
+        buffers[allocate.getResult()] = alloc(*size);
+        return success();
+      })
+      .Case([&](hal::BufferCopyOp copy) -> LogicalResult {
+        auto source = buffer(copy.getSource());
+        auto target = buffer(copy.getTarget());
+        auto sourceOffset = scalar(copy.getSourceOffset());
+        auto targetOffset = scalar(copy.getTargetOffset());
+        auto length = scalar(copy.getLength());
+        if (failed(source) || failed(target) || failed(sourceOffset) ||
+            failed(targetOffset) || failed(length))
+          return failure();
+        emit(schema::CreateCopy(fbb, *source, *sourceOffset, *target,
+                                *targetOffset, *length),
+             schema::Op::Copy);
+        return success();
+      })
+      .Case([&](hal::BufferConstantOp constantOp) -> LogicalResult {
+        // Executable binaries are stored as the module's executables.
+        if (globalName.empty())
+          return constantOp.emitError()
+                 << "buffer constants run on the host only as executable "
+                    "binaries in an initializer";
+        auto data = dyn_cast<DenseIntOrFPElementsAttr>(constantOp.getValue());
+        if (!data || !data.getElementType().isInteger(8))
+          return constantOp.emitError()
+                 << "binary data must be dense 8-bit elements";
+        FailureOr<uint32_t> index = module.getExecutableIndex(
+            globalName, constantOp.getName(), constantOp);
+        if (failed(index))
+          return failure();
+        module.setBinaryData(*index, data.getRawData());
+        binaries[constantOp.getResult()] = *index;
+        return success();
+      })
+      .Case([&](hal_loader::ExecutableQuerySupportOp query) {
+        uint32_t reg = newScalar();
+        emit(schema::CreateQuerySupport(
+                 fbb, reg, fbb.CreateString(query.getExecutableFormat().str())),
+             schema::Op::QuerySupport);
+        scalars[query.getSupported()] = reg;
+        return success();
+      })
+      .Case([&](hal_loader::ExecutableLoadOp load) -> LogicalResult {
+        auto binary = binaries.find(load.getData());
+        if (binary == binaries.end())
+          return load.emitError()
+                 << "loads data that is not a binary of this executable";
+        if (!load.getConstants().empty())
+          return load.emitError()
+                 << "executable specialization constants are not supported";
+        uint32_t reg = newScalar();
+        emit(schema::CreateLoadExecutable(fbb, reg, binary->second, reached()),
+             schema::Op::LoadExecutable);
+        scalars[load.getResult()] = reg;
+        executables[load.getResult()] = {binary->second};
+        return success();
+      })
+      .Case([&](hal_loader::ExecutableLookupOp lookup) -> LogicalResult {
+        int64_t global = module.getGlobalIndex(lookup.getExecutable());
+        if (global < 0)
+          return lookup.emitError()
+                 << "@" << lookup.getExecutable()
+                 << " is not a materialized executable (run the loader "
+                    "phase)";
+        uint32_t reg = newScalar();
+        emit(schema::CreateLoadGlobal(fbb, reg, global),
+             schema::Op::LoadGlobal);
+        scalars[lookup.getResult()] = reg;
+        executables[lookup.getResult()] =
+            module.getGlobalCandidates(lookup.getExecutable());
+        return success();
+      })
+      .Case([&](cf::BranchOp branch) {
+        return branchTo(branch.getDest(), reached(), branch.getDestOperands(),
+                        branch.getLoc());
+      })
+      .Case([&](cf::CondBranchOp branch) -> LogicalResult {
+        auto condition = scalar(branch.getCondition());
+        if (failed(condition))
+          return failure();
+        uint32_t here = reached();
+        uint32_t taken = arith(Kind::And, here, *condition);
+        uint32_t notTaken = arith(Kind::And, here, isZero(*condition));
+        if (failed(branchTo(branch.getTrueDest(), taken,
+                            branch.getTrueDestOperands(), branch.getLoc())))
+          return failure();
+        return branchTo(branch.getFalseDest(), notTaken,
+                        branch.getFalseDestOperands(), branch.getLoc());
+      })
+      .Case([&](hal_loader::ReturnOp ret) -> LogicalResult {
+        auto value = scalar(ret.getExecutable());
+        if (failed(value))
+          return failure();
+        loadedExecutable = loadedExecutable
+                               ? select(reached(), *value, *loadedExecutable)
+                               : *value;
+        return success();
+      })
+      .Case([&](hal_loader::FailOp fail) {
+        emit(schema::CreateAssert(fbb, isZero(reached()),
+                                  fbb.CreateString(fail.getMessage().str())),
+             schema::Op::Assert);
+        return success();
+      })
       .Case([&](func::ReturnOp ret) { return lowerReturn(ret); })
       .Case([&](hal::DeviceQueryOp query) -> LogicalResult {
         // Asked of the device the program runs on (conditions and count
@@ -384,6 +640,8 @@ LogicalResult HostLowering::lower(Operation *op) {
         auto condition = scalar(assertOp.getArg());
         if (failed(condition))
           return failure();
+        if (predicate)
+          condition = arith(Kind::Or, *condition, isZero(*predicate));
         emit(schema::CreateAssert(fbb, *condition,
                                   fbb.CreateString(assertOp.getMsg().str())),
              schema::Op::Assert);
@@ -542,6 +800,11 @@ LogicalResult HostLowering::lowerScalarOp(Operation *op) {
             scalars[op->getResult(0)] = normalize(operands[0], resultType);
             return success();
           })
+      .Case([&](arith::BitcastOp) {
+        // Floats are held as their bits already.
+        scalars[op->getResult(0)] = normalize(operands[0], resultType);
+        return success();
+      })
       .Case<arith::IndexCastUIOp, arith::ExtUIOp>([&](Operation *) {
         Type from = op->getOperand(0).getType();
         scalars[op->getResult(0)] =
@@ -580,199 +843,47 @@ LogicalResult HostLowering::lowerFill(linalg::FillOp op) {
   return success();
 }
 
-LogicalResult HostLowering::lowerDispatch(flow::DispatchOp op) {
-  // One entry point per variant. Without conditions the CPU runtime runs
-  // the first; with them, the first whose condition holds on the device.
-  SmallVector<hal::ExecutableExportOp> exports;
-  for (SymbolRefAttr ref : op.getEntryPointRefs())
-    if (auto found =
-            SymbolTable::lookupNearestSymbolFrom<hal::ExecutableExportOp>(op,
-                                                                          ref))
-      exports.push_back(found);
-  if (exports.empty())
-    return op.emitError() << "dispatch does not refer to a hal export (run "
-                             "the hal phase before building a module)";
-  auto conditionOf = [](hal::ExecutableExportOp exportOp) {
-    auto variant = exportOp->getParentOfType<hal::ExecutableVariantOp>();
-    auto conditions = variant.getBlock().getOps<hal::ExecutableConditionOp>();
-    return conditions.empty() ? hal::ExecutableConditionOp()
-                              : *conditions.begin();
-  };
-  if (!conditionOf(exports.front()))
-    exports.resize(1);
-  hal::ExecutableExportOp exportOp = exports.front();
-  auto indexOf = [&](hal::ExecutableExportOp candidate) {
-    auto variant = candidate->getParentOfType<hal::ExecutableVariantOp>();
-    auto executable = variant->getParentOfType<hal::ExecutableOp>();
-    return module.getExecutableIndex(executable.getSymName(),
-                                     variant.getSymName());
-  };
-  uint32_t executableIndex = indexOf(exportOp);
-  // candidate = the first variant whose condition holds, else none.
-  std::vector<uint32_t> candidates;
-  std::optional<uint32_t> candidateRegister;
-  if (exports.size() > 1 || conditionOf(exportOp)) {
-    currentLoc = op.getLoc();
-    SmallVector<uint32_t> holds;
-    std::string names;
-    for (hal::ExecutableExportOp candidate : exports) {
-      candidates.push_back(indexOf(candidate));
-      auto variant = candidate->getParentOfType<hal::ExecutableVariantOp>();
-      names += (names.empty() ? "@" : ", @") + variant.getSymName().str();
-      hal::ExecutableConditionOp condition = conditionOf(candidate);
-      if (!condition) {
-        holds.push_back(constant(1));
-        continue;
-      }
-      if (!llvm::hasSingleElement(condition.getBody()))
-        return condition.emitError()
-               << "conditions with control flow cannot run on the host";
-      for (Operation &conditionOp : condition.getBody().front()) {
-        if (auto ret = dyn_cast<hal::ReturnOp>(conditionOp)) {
-          auto reg = scalar(ret.getOperand(0));
-          if (failed(reg))
-            return failure();
-          holds.push_back(*reg);
-          continue;
-        }
-        if (failed(lower(&conditionOp)))
-          return failure();
-      }
-    }
-    uint32_t none = constant(candidates.size());
-    uint32_t chosen = none;
-    for (unsigned i = candidates.size(); i-- > 0;) {
-      uint32_t reg = newScalar();
-      emit(schema::CreateSelect(fbb, reg, holds[i], constant(i), chosen),
-           schema::Op::Select);
-      chosen = reg;
-    }
-    uint32_t found = newScalar();
-    emit(
-        schema::CreateArith(fbb, schema::ArithKind::CmpNe, found, chosen, none),
-        schema::Op::Arith);
-    auto executable = exportOp->getParentOfType<hal::ExecutableOp>();
-    emit(
-        schema::CreateAssert(
-            fbb, found,
-            fbb.CreateString("no variant of @" + executable.getSymName().str() +
-                             " can run on this device: the conditions of " +
-                             names + " do not hold")),
-        schema::Op::Assert);
-    candidateRegister = chosen;
-  }
-
-  // Workgroup count: the export's count region, run on the host.
-  Block &countBlock = exportOp.getWorkgroupCount().front();
-  if (countBlock.getNumArguments() != op.getWorkload().size() + 1)
-    return op.emitError() << "dispatch passes " << op.getWorkload().size()
-                          << " workload values, the export's count region "
-                             "takes "
-                          << countBlock.getNumArguments() - 1;
-  for (auto [arg, workload] :
-       llvm::zip(countBlock.getArguments().drop_front(), op.getWorkload())) {
-    auto reg = scalar(workload);
+LogicalResult
+HostLowering::lowerDispatch(hal_loader::ExecutableDispatchOp op) {
+  auto executable = scalar(op.getExecutable());
+  auto candidates = executables.find(op.getExecutable());
+  if (failed(executable) || candidates == executables.end())
+    return op.emitError() << "dispatches an executable that is not a "
+                             "lookup of a materialized executable";
+  SmallVector<uint32_t> workgroups, pushConstants;
+  for (Value value : {op.getWorkgroupX(), op.getWorkgroupY(),
+                      op.getWorkgroupZ()}) {
+    auto reg = scalar(value);
     if (failed(reg))
       return failure();
-    scalars[arg] = *reg;
+    workgroups.push_back(*reg);
   }
-  SmallVector<uint32_t> workgroupCount;
-  for (Operation &countOp : countBlock) {
-    if (auto ret = dyn_cast<hal::ReturnOp>(countOp)) {
-      for (Value v : ret.getOperands()) {
-        auto reg = scalar(v);
-        if (failed(reg))
-          return failure();
-        workgroupCount.push_back(*reg);
-      }
-      continue;
-    }
-    if (failed(lower(&countOp)))
+  for (Value value : op.getPushConstants()) {
+    auto reg = scalar(value);
+    if (failed(reg))
       return failure();
+    pushConstants.push_back(*reg);
   }
-  if (workgroupCount.size() != 3)
-    return exportOp.emitError() << "count region must return 3 values";
-
-  // Operands, in the order MaterializeInterfaces laid them out.
-  SmallVector<int64_t> ties(op.getNumResults(), -1);
-  for (unsigned r = 0; r < op.getNumResults(); ++r)
-    if (auto tie = op.getTiedOperandIndex(r))
-      ties[r] = *tie;
-  auto functionType = FunctionType::get(
-      op.getContext(), op.getArguments().getTypes(), op.getResultTypes());
-  hal::InterfacePlan plan = hal::planInterface(functionType, ties);
-  hal::PipelineLayoutAttr layout = exportOp.getLayout();
-  if (plan.pushConstants != layout.getPushConstants() ||
-      plan.bindingReadOnly.size() != layout.getBindingCount())
-    return op.emitError() << "dispatch operands do not match the layout of "
-                          << exportOp.getSymName();
-
-  SmallVector<uint32_t> pushConstants(plan.pushConstants, 0);
-  SmallVector<schema::BindingRef> bindings(plan.bindingReadOnly.size());
-  unsigned argumentDim = 0;
-  for (auto [index, argument] : llvm::enumerate(op.getArguments())) {
-    if (plan.argumentConstant[index] >= 0) {
-      auto reg = scalar(argument);
-      if (failed(reg))
-        return failure();
-      pushConstants[plan.argumentConstant[index]] = *reg;
-      continue;
-    }
-    auto value = tensor(argument);
-    if (failed(value))
+  std::vector<schema::BindingRef> bindings;
+  for (auto [bufferValue, offsetValue, lengthValue] :
+       llvm::zip(op.getBindingBuffers(), op.getBindingOffsets(),
+                 op.getBindingLengths())) {
+    auto reg = buffer(bufferValue);
+    auto offset = scalar(offsetValue);
+    auto length = scalar(lengthValue);
+    if (failed(reg) || failed(offset) || failed(length))
       return failure();
-    auto type = cast<RankedTensorType>(argument.getType());
-    bindings[plan.argumentBinding[index]] = schema::BindingRef(
-        (*value)->buffer, constant(0), byteSize(**value, type));
-    for (int64_t ordinal : plan.argumentDimConstants[index]) {
-      auto reg = scalar(op.getArgumentDims()[argumentDim++]);
-      if (failed(reg))
-        return failure();
-      pushConstants[ordinal] = *reg;
-    }
+    bindings.emplace_back(*reg, *offset, *length);
   }
-  unsigned resultDim = 0;
-  for (auto [index, result] : llvm::enumerate(op.getResults())) {
-    auto type = cast<RankedTensorType>(result.getType());
-    unsigned dynamicCount = type.getNumDynamicDims();
-    auto dims = dimsOf(type, op.getResultDims().slice(resultDim, dynamicCount));
-    if (failed(dims))
-      return failure();
-    for (unsigned k = 0; k < dynamicCount; ++k) {
-      auto reg = scalar(op.getResultDims()[resultDim + k]);
-      pushConstants[plan.resultDimConstants[index][k]] = *reg;
-    }
-    resultDim += dynamicCount;
-    TensorValue value;
-    value.dims = *dims;
-    uint32_t size = byteSize(value, type);
-    value.buffer = alloc(size);
-    if (ties[index] >= 0) {
-      // In place on a copy: the operand may be read again later, or be a
-      // constant or an input.
-      auto operand = tensor(op.getArguments()[ties[index]]);
-      if (failed(operand))
-        return failure();
-      uint32_t zero = constant(0);
-      emit(schema::CreateCopy(fbb, (*operand)->buffer, zero, value.buffer, zero,
-                              size),
-           schema::Op::Copy);
-    }
-    bindings[plan.resultBinding[index]] =
-        schema::BindingRef(value.buffer, constant(0), size);
-    tensors[result] = std::move(value);
-  }
-
   currentLoc = op.getLoc();
   emit(schema::CreateDispatch(
-           fbb, executableIndex, exportOp.getOrdinal().getZExtValue(),
-           fbb.CreateVector(std::vector<uint32_t>(workgroupCount.begin(),
-                                                  workgroupCount.end())),
+           fbb, *executable, fbb.CreateVector(candidates->second),
+           op.getEntryPoint().getZExtValue(),
+           fbb.CreateVector(
+               std::vector<uint32_t>(workgroups.begin(), workgroups.end())),
            fbb.CreateVector(std::vector<uint32_t>(pushConstants.begin(),
                                                   pushConstants.end())),
-           fbb.CreateVectorOfStructs(bindings.data(), bindings.size()),
-           candidates.empty() ? 0 : fbb.CreateVector(candidates),
-           candidateRegister.value_or(0)),
+           fbb.CreateVectorOfStructs(bindings.data(), bindings.size())),
        schema::Op::Dispatch);
   return success();
 }
@@ -798,7 +909,13 @@ LogicalResult HostLowering::lowerReturn(func::ReturnOp op) {
 
 FailureOr<uint32_t> lowerHostFunction(func::FuncOp func, ModuleBuilder &module,
                                       flatbuffers::FlatBufferBuilder &fbb) {
-  return HostLowering(func, module, fbb).run();
+  return HostLowering(module, fbb).run(func);
+}
+
+FailureOr<uint32_t>
+lowerInitializer(ArrayRef<hal_loader::ExecutableGlobalOp> globals,
+                 ModuleBuilder &module, flatbuffers::FlatBufferBuilder &fbb) {
+  return HostLowering(module, fbb).runInitializer(globals);
 }
 
 } // namespace mlir::tessera::module

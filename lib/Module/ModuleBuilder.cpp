@@ -3,6 +3,7 @@
 #include "Module/ModuleBuilder.h"
 
 #include "Dialect/HAL/IR/HALOps.h"
+#include "Dialect/HALLoader/IR/HALLoaderOps.h"
 #include "Module/HostProgramLowering.h"
 #include "tessera/runtime/Hash.h"
 #include "tessera/runtime/Module.h"
@@ -48,6 +49,8 @@ struct ModuleBuilder::Impl {
   std::string name;
   flatbuffers::FlatBufferBuilder fbb{1 << 20};
   std::vector<flatbuffers::Offset<schema::Function>> functions;
+  flatbuffers::Offset<schema::Function> initializer;
+  std::map<std::string, uint32_t> globalIndex;
   std::vector<ExecutableEntry> executables;
   std::map<std::pair<std::string, std::string>, uint32_t> executableIndex;
   std::vector<ConstantEntry> constants;
@@ -63,8 +66,7 @@ ModuleBuilder::ModuleBuilder(StringRef name) : impl(std::make_unique<Impl>()) {
 
 ModuleBuilder::~ModuleBuilder() = default;
 
-LogicalResult ModuleBuilder::addHostPrograms(ModuleOp module) {
-  // Export tables first: the host lowering refers to them by index.
+LogicalResult ModuleBuilder::addExecutables(ModuleOp module) {
   for (auto executable : module.getOps<hal::ExecutableOp>()) {
     for (auto variant : executable.getOps<hal::ExecutableVariantOp>()) {
       ExecutableEntry entry;
@@ -99,7 +101,28 @@ LogicalResult ModuleBuilder::addHostPrograms(ModuleOp module) {
       impl->executables.push_back(std::move(entry));
     }
   }
+  return success();
+}
+
+LogicalResult ModuleBuilder::addHostPrograms(ModuleOp module) {
+  for (auto executable : module.getOps<hal::ExecutableOp>())
+    return executable.emitError()
+           << "executable @" << executable.getSymName()
+           << " was not materialized (the loader phase makes it a "
+              "hal_loader.executable.global)";
+  SmallVector<hal_loader::ExecutableGlobalOp> globals;
+  for (auto global : module.getOps<hal_loader::ExecutableGlobalOp>()) {
+    impl->globalIndex[global.getSymName().str()] = globals.size();
+    globals.push_back(global);
+  }
   bool failed = false;
+  if (!globals.empty()) {
+    FailureOr<uint32_t> offset = lowerInitializer(globals, *this, impl->fbb);
+    if (mlir::failed(offset))
+      failed = true;
+    else
+      impl->initializer = flatbuffers::Offset<schema::Function>(*offset);
+  }
   for (auto func : module.getOps<func::FuncOp>()) {
     if (func.isExternal() || !func.isPublic())
       continue;
@@ -110,26 +133,15 @@ LogicalResult ModuleBuilder::addHostPrograms(ModuleOp module) {
     }
     impl->functions.push_back(flatbuffers::Offset<schema::Function>(*offset));
   }
-  if (!failed && impl->functions.empty())
+  if (failed)
+    return failure();
+  if (impl->functions.empty())
     return module.emitError() << "the module has no public function to run";
-  return failure(failed);
-}
-
-LogicalResult ModuleBuilder::addBinaries(ModuleOp module) {
-  for (ExecutableEntry &entry : impl->executables) {
-    auto executable = module.lookupSymbol<hal::ExecutableOp>(entry.executable);
-    hal::ExecutableBinaryOp binary;
-    if (executable)
-      binary = executable.lookupSymbol<hal::ExecutableBinaryOp>(entry.variant);
-    if (!binary)
+  for (const ExecutableEntry &entry : impl->executables)
+    if (entry.data.empty())
       return module.emitError()
-             << "no binary for @" << entry.executable << "::@" << entry.variant
-             << " (serialization did not produce it)";
-    auto data = dyn_cast<DenseIntOrFPElementsAttr>(binary.getData());
-    if (!data || data.getElementType().getIntOrFloatBitWidth() != 8)
-      return binary.emitError() << "binary data must be dense 8-bit elements";
-    entry.data = data.getRawData();
-  }
+             << "no binary for @" << entry.executable << "::@"
+             << entry.variant << " (serialization did not produce it)";
   return success();
 }
 
@@ -169,9 +181,31 @@ FailureOr<uint32_t> ModuleBuilder::getOrAddConstant(ElementsAttr attr,
   return index;
 }
 
-uint32_t ModuleBuilder::getExecutableIndex(StringRef executable,
-                                           StringRef variant) {
-  return impl->executableIndex.at({executable.str(), variant.str()});
+FailureOr<uint32_t> ModuleBuilder::getExecutableIndex(StringRef executable,
+                                                      StringRef variant,
+                                                      Operation *user) {
+  auto it = impl->executableIndex.find({executable.str(), variant.str()});
+  if (it == impl->executableIndex.end())
+    return user->emitError() << "no export table for @" << executable
+                             << "::@" << variant;
+  return it->second;
+}
+
+void ModuleBuilder::setBinaryData(uint32_t executable, ArrayRef<char> data) {
+  impl->executables[executable].data = data;
+}
+
+int64_t ModuleBuilder::getGlobalIndex(StringRef name) {
+  auto it = impl->globalIndex.find(name.str());
+  return it == impl->globalIndex.end() ? -1 : int64_t(it->second);
+}
+
+std::vector<uint32_t> ModuleBuilder::getGlobalCandidates(StringRef name) {
+  std::vector<uint32_t> candidates;
+  for (auto [index, entry] : llvm::enumerate(impl->executables))
+    if (entry.executable == name)
+      candidates.push_back(index);
+  return candidates;
 }
 
 std::string ModuleBuilder::finish() {
@@ -206,13 +240,14 @@ std::string ModuleBuilder::finish() {
         rt::fnv1a64(reinterpret_cast<const uint8_t *>(entry.data.data()),
                     entry.data.size());
     executables.push_back(schema::CreateExecutable(
-        fbb, fbb.CreateString(entry.executable + "_" + entry.variant),
+        fbb, fbb.CreateString(entry.executable + "::" + entry.variant),
         fbb.CreateString(entry.format), data, hash, fbb.CreateVector(exports)));
   }
   auto root = schema::CreateModule(
       fbb, rt::kModuleVersion, fbb.CreateString(impl->name),
-      fbb.CreateVector(impl->functions), fbb.CreateVector(executables),
-      constants, rodata);
+      fbb.CreateVector(impl->functions), impl->initializer,
+      impl->globalIndex.size(), fbb.CreateVector(executables), constants,
+      rodata);
   schema::FinishModuleBuffer(fbb, root);
   return std::string(reinterpret_cast<const char *>(fbb.GetBufferPointer()),
                      fbb.GetSize());

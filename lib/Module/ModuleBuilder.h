@@ -1,8 +1,9 @@
 //===- ModuleBuilder.h - Writes a Tessera module ----------------*- C++ -*-===//
 //
 // Builds the module file (runtime/schemas/module.fbs) around serialization:
-// host programs and export tables are taken from the IR before it (count
-// regions and layouts still exist), binaries after it.
+// export tables are taken from the IR before it (layouts still exist); host
+// programs, the initializer and the binaries at the end, once executables
+// are hal_loader globals and host functions dispatch on buffers.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TESSERA_MODULE_MODULEBUILDER_H
@@ -26,13 +27,14 @@ public:
   explicit ModuleBuilder(StringRef name);
   ~ModuleBuilder();
 
-  /// Before serialization: the host program of every public function, and
-  /// the export table of every executable variant. Errors are emitted as
-  /// diagnostics at the offending op.
-  LogicalResult addHostPrograms(ModuleOp module);
+  /// Before serialization: the export table of every executable variant.
+  /// Errors are emitted as diagnostics at the offending op.
+  LogicalResult addExecutables(ModuleOp module);
 
-  /// After serialization: the binary of every variant the programs use.
-  LogicalResult addBinaries(ModuleOp module);
+  /// After the loader phase: the initializer (every
+  /// hal_loader.executable.global, with the binaries it may load) and the
+  /// host program of every public function.
+  LogicalResult addHostPrograms(ModuleOp module);
 
   /// The module's bytes.
   std::string finish();
@@ -40,8 +42,16 @@ public:
   // --- For the host lowering ---------------------------------------------
   /// Index of the module constant holding `attr`'s bytes (stored once).
   FailureOr<uint32_t> getOrAddConstant(ElementsAttr attr, Operation *user);
-  /// Index of the module executable for `@executable::@variant`.
-  uint32_t getExecutableIndex(StringRef executable, StringRef variant);
+  /// Index of the module executable for `@executable::@variant`, or
+  /// failure (diagnosed at `user`) when no such variant was recorded.
+  FailureOr<uint32_t> getExecutableIndex(StringRef executable,
+                                         StringRef variant, Operation *user);
+  /// Records the bytes of a binary the initializer may load.
+  void setBinaryData(uint32_t executable, ArrayRef<char> data);
+  /// Index of the module global of executable `name`, or -1.
+  int64_t getGlobalIndex(StringRef name);
+  /// The module executables the global of `name` may hold.
+  std::vector<uint32_t> getGlobalCandidates(StringRef name);
 
   struct Impl;
 

@@ -193,6 +193,10 @@ LogicalResult CompileSession::compile(const CompileOptions &requested,
   if (!module)
     return failure();
   CompileOptions options = requested;
+  if (!isKnownExecutionModel(options.executionModel))
+    return emitError(module->getLoc())
+           << "unknown execution model '" << options.executionModel
+           << "' (available: inline-dynamic)";
   target::LLVMCPUTarget resolved = target::resolveLLVMCPUTarget(
       options.targetTriple, options.cpu, options.cpuFeatures);
   options.targetTriple = resolved.triple;
@@ -220,8 +224,7 @@ LogicalResult CompileSession::compile(const CompileOptions &requested,
   pm.addInstrumentation(std::move(capture));
 
   moduleBytes.clear();
-  bool buildModule =
-      options.buildModule && options.compileTo == Phase::Serialize;
+  bool buildModule = options.buildModule && options.compileTo == Phase::Loader;
   std::optional<module::ModuleBuilder> moduleBuilder;
   if (buildModule)
     moduleBuilder.emplace(llvm::sys::path::stem(
@@ -237,10 +240,10 @@ LogicalResult CompileSession::compile(const CompileOptions &requested,
       result = failure();
       break;
     }
-    // Host programs need the export count regions and layouts, which
-    // serialization replaces by binaries.
+    // Export tables need the layouts, which serialization replaces by
+    // binaries.
     if (buildModule && phase == Phase::Serialize &&
-        failed(result = moduleBuilder->addHostPrograms(*module)))
+        failed(result = moduleBuilder->addExecutables(*module)))
       break;
     pm.clear();
     buildPhasePipeline(pm, phase, options, sink);
@@ -256,7 +259,7 @@ LogicalResult CompileSession::compile(const CompileOptions &requested,
       options.afterPhase(phase, *module);
   }
   if (buildModule && succeeded(result) &&
-      succeeded(result = moduleBuilder->addBinaries(*module)))
+      succeeded(result = moduleBuilder->addHostPrograms(*module)))
     moduleBytes = moduleBuilder->finish();
   records = capturePtr->takeRecords();
   activeCapture = nullptr;

@@ -5,7 +5,8 @@
 namespace mlir::tessera {
 
 static const char *const kPhaseNames[] = {
-    "input", "global-opt", "flow", "hal", "codegen", "link", "serialize"};
+    "input", "global-opt", "flow",      "hal",
+    "codegen", "link",    "host", "serialize", "loader"};
 
 llvm::StringRef getPhaseName(Phase phase) {
   return kPhaseNames[static_cast<int>(phase)];
@@ -20,9 +21,14 @@ std::optional<Phase> parsePhase(llvm::StringRef name) {
 
 const std::vector<Phase> &getAllPhases() {
   static const std::vector<Phase> phases = {
-      Phase::Input,   Phase::GlobalOpt, Phase::Flow,     Phase::HAL,
-      Phase::Codegen, Phase::Link,      Phase::Serialize};
+      Phase::Input, Phase::GlobalOpt, Phase::Flow,      Phase::HAL,
+      Phase::Codegen, Phase::Link,  Phase::Host, Phase::Serialize,
+      Phase::Loader};
   return phases;
+}
+
+bool isKnownExecutionModel(llvm::StringRef model) {
+  return model == "inline-dynamic";
 }
 
 } // namespace mlir::tessera

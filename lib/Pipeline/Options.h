@@ -14,18 +14,36 @@
 namespace mlir::tessera {
 
 /// The pipeline's phases, in order. Compilation can stop after any of them.
-enum class Phase { Input, GlobalOpt, Flow, HAL, Codegen, Link, Serialize };
+/// Host and Loader are the inline-dynamic execution model: host functions
+/// dispatch through hal_loader on host buffers (host), and serialized
+/// executables become globals their initializer loads (loader).
+enum class Phase {
+  Input,
+  GlobalOpt,
+  Flow,
+  HAL,
+  Codegen,
+  Link,
+  Host,
+  Serialize,
+  Loader
+};
 
 llvm::StringRef getPhaseName(Phase phase);
 std::optional<Phase> parsePhase(llvm::StringRef name);
 /// All phases in order, for listings.
 const std::vector<Phase> &getAllPhases();
+/// "inline-dynamic": the host program loads executables when the module is
+/// loaded and runs dispatches synchronously on host-local buffers.
+bool isKnownExecutionModel(llvm::StringRef model);
 
 struct CompileOptions {
   /// Target backends ("llvm-cpu").
   std::vector<std::string> targets = {"llvm-cpu"};
   /// Last phase to run.
-  Phase compileTo = Phase::Serialize;
+  Phase compileTo = Phase::Loader;
+  /// How the host runs dispatches (see isKnownExecutionModel).
+  std::string executionModel = "inline-dynamic";
   /// llvm-cpu target: "host" resolves to this machine.
   std::string targetTriple = "host";
   std::string cpu = "host";
@@ -45,7 +63,7 @@ struct CompileOptions {
   /// every dispatch keeps its own binary.
   bool linkExecutables = true;
   /// Build the runnable module file (host programs + binaries); needs
-  /// compileTo = serialize.
+  /// compileTo = loader.
   bool buildModule = false;
   /// Checked between phases: once true, the compile stops (a newer edit
   /// supersedes a background compile).

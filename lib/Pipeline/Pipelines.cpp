@@ -5,7 +5,9 @@
 #include "Codegen/LLVMCPU/Passes.h"
 #include "Dialect/Flow/Transforms/Passes.h"
 #include "Dialect/HAL/Transforms/Passes.h"
+#include "Dialect/HALLoader/Transforms/Passes.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
@@ -56,9 +58,18 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
     if (options.linkExecutables)
       pm.addPass(hal::createLinkExecutablesPass());
     break;
+  case Phase::Host:
+    pm.addPass(hal_loader::createConvertToHALLoaderPass());
+    pm.addPass(hal_loader::createResolveExportOrdinalsPass());
+    pm.nest<func::FuncOp>().addPass(createCanonicalizerPass());
+    pm.nest<func::FuncOp>().addPass(createCSEPass());
+    break;
   case Phase::Serialize:
     pm.nest<hal::ExecutableOp>().addPass(target::createSerializeExecutablesPass(
         options.optLevel, sink, options.debugInfo));
+    break;
+  case Phase::Loader:
+    pm.addPass(hal_loader::createMaterializeExecutablesPass());
     break;
   }
 }

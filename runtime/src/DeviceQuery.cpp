@@ -76,4 +76,46 @@ std::vector<std::string_view> knownCpuFeatures() {
   return names;
 }
 
+StatusOr<CpuDevice>
+CpuDevice::create(const std::vector<std::string> &featureOverrides) {
+  CpuDevice device;
+  std::vector<std::string_view> known = knownCpuFeatures();
+  for (const std::string &text : featureOverrides) {
+    if (text.size() < 2 || (text[0] != '+' && text[0] != '-'))
+      return Status::error("device feature override '" + text +
+                           "' must be +name or -name");
+    std::string name = text.substr(1);
+    bool isKnown = false;
+    for (std::string_view feature : known)
+      isKnown |= feature == name;
+    if (!isKnown) {
+      std::string list;
+      for (std::string_view feature : known)
+        list += (list.empty() ? "" : " ") + std::string(feature);
+      return Status::error("unknown CPU feature '" + name +
+                           "' in override '" + text + "' (known: " + list +
+                           ")");
+    }
+    device.overrides.emplace_back(name, text[0] == '+');
+  }
+  return device;
+}
+
+DeviceQueryAnswer CpuDevice::query(std::string_view category,
+                                   std::string_view key) const {
+  if (category == "cpu.features")
+    // The last override of a feature wins.
+    for (auto it = overrides.rbegin(); it != overrides.rend(); ++it)
+      if (it->first == key)
+        return {true, it->second ? 1 : 0};
+  return queryCpuDevice(category, key);
+}
+
+std::string CpuDevice::describeOverrides() const {
+  std::string text;
+  for (const auto &[name, enabled] : overrides)
+    text += (text.empty() ? "" : ",") + std::string(enabled ? "+" : "-") + name;
+  return text;
+}
+
 } // namespace tessera::rt

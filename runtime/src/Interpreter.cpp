@@ -30,10 +30,13 @@ struct BufferRegister {
 
 class Interpreter {
 public:
+  /// `initializing` is the module while its initializer runs (the only
+  /// program that loads executables and stores globals).
   Interpreter(const Module &module, const schema::Function &fn,
               const std::vector<Tensor> &inputs,
-              const DispatchObserver &observer)
-      : module(module), fn(fn), inputs(inputs), observer(observer),
+              const DispatchObserver &observer, Module *initializing = nullptr)
+      : module(module), initializing(initializing), fn(fn), inputs(inputs),
+        observer(observer),
         scalars(fn.scalar_register_count(), 0),
         buffers(fn.buffer_register_count()) {}
 
@@ -54,6 +57,7 @@ private:
   StatusOr<std::vector<Tensor>> results(const schema::Return &op);
 
   const Module &module;
+  Module *initializing;
   const schema::Function &fn;
   const std::vector<Tensor> &inputs;
   const DispatchObserver &observer;
@@ -185,10 +189,39 @@ StatusOr<std::vector<Tensor>> Interpreter::run() {
     }
     case schema::Op::DeviceQuery: {
       auto op = inst->op_as_DeviceQuery();
-      DeviceQueryAnswer answer = queryCpuDevice(op->category()->string_view(),
-                                                op->key()->string_view());
+      DeviceQueryAnswer answer = module.device().query(
+          op->category()->string_view(), op->key()->string_view());
       scalars[op->ok()] = answer.ok ? 1 : 0;
       scalars[op->value()] = answer.ok ? answer.value : op->default_value();
+      break;
+    }
+    case schema::Op::QuerySupport: {
+      auto op = inst->op_as_QuerySupport();
+      scalars[op->dst()] =
+          CpuExecutable::supportsFormat(op->format()->str()) ? 1 : 0;
+      break;
+    }
+    case schema::Op::LoadExecutable: {
+      auto op = inst->op_as_LoadExecutable();
+      if (scalars[op->predicate()]) {
+        if (!initializing)
+          return fail("executables are loaded by the module initializer");
+        if (Status s = initializing->loadExecutable(op->executable()); !s)
+          return fail(s.message());
+      }
+      scalars[op->dst()] = op->executable();
+      break;
+    }
+    case schema::Op::StoreGlobal: {
+      auto op = inst->op_as_StoreGlobal();
+      if (!initializing)
+        return fail("globals are stored by the module initializer");
+      initializing->setGlobal(op->global(), scalars[op->value()]);
+      break;
+    }
+    case schema::Op::LoadGlobal: {
+      auto op = inst->op_as_LoadGlobal();
+      scalars[op->dst()] = module.global(op->global());
       break;
     }
     case schema::Op::Return:
@@ -325,16 +358,21 @@ Status Interpreter::checkRange(const BufferRegister &reg, int64_t offset,
 }
 
 Status Interpreter::dispatch(const schema::Dispatch &op) {
-  // A run-time choice among variants: the candidate register says which.
-  uint32_t executableIndex = op.executable();
-  if (op.candidates() && op.candidates()->size()) {
-    int64_t candidate = scalars[op.candidate()];
-    if (candidate < 0 ||
-        candidate >= static_cast<int64_t>(op.candidates()->size()))
-      return fail("dispatch: candidate " + std::to_string(candidate) +
-                  " out of range");
-    executableIndex = op.candidates()->Get(candidate);
-  }
+  // The executable the initializer loaded, one of those the module was
+  // verified with.
+  int64_t loaded = scalars[op.executable()];
+  bool isCandidate = false;
+  for (uint32_t candidate : *op.candidates())
+    isCandidate |= candidate == loaded;
+  if (!isCandidate)
+    return fail("dispatch: executable " + std::to_string(loaded) +
+                " is not one the dispatch was verified with");
+  uint32_t executableIndex = static_cast<uint32_t>(loaded);
+  const CpuExecutable *executable = module.executable(executableIndex);
+  if (!executable)
+    return fail("dispatch: executable '" +
+                module.schema().executables()->Get(executableIndex)->name()->str() +
+                "' was not loaded");
   const schema::Executable *info =
       module.schema().executables()->Get(executableIndex);
   const schema::ExportInfo *exportInfo = info->exports()->Get(op.ordinal());
@@ -384,8 +422,7 @@ Status Interpreter::dispatch(const schema::Dispatch &op) {
   state.binding_ptrs = bindingPtrs.data();
   state.binding_lengths = bindingLengths.data();
 
-  tessera_dispatch_fn_v0_t function =
-      module.executable(executableIndex).exportFunction(op.ordinal());
+  tessera_dispatch_fn_v0_t function = executable->exportFunction(op.ordinal());
   tessera_executable_environment_v0_t environment = {nullptr};
   tessera_workgroup_state_v0_t workgroup = {};
   auto start = std::chrono::steady_clock::now();
@@ -447,6 +484,14 @@ StatusOr<std::vector<Tensor>> interpret(const Module &module, unsigned index,
                                         const DispatchObserver &observer) {
   const schema::Function *fn = module.schema().functions()->Get(index);
   return Interpreter(module, *fn, inputs, observer).run();
+}
+
+Status runInitializer(Module &module) {
+  const schema::Function *fn = module.schema().initializer();
+  static const std::vector<Tensor> noInputs;
+  static const DispatchObserver noObserver;
+  auto results = Interpreter(module, *fn, noInputs, noObserver, &module).run();
+  return results ? Status() : results.status();
 }
 
 } // namespace tessera::rt

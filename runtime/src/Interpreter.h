@@ -12,6 +12,9 @@ StatusOr<std::vector<Tensor>> interpret(const Module &module, unsigned index,
                                         const std::vector<Tensor> &inputs,
                                         const DispatchObserver &observer);
 
+/// Runs the module's initializer (at load, before any call).
+Status runInitializer(Module &module);
+
 } // namespace tessera::rt
 
 #endif // TESSERA_RUNTIME_INTERPRETER_H

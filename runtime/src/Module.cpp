@@ -3,6 +3,7 @@
 #include "tessera/runtime/Module.h"
 
 #include "CpuExecutable.h"
+#include "Interpreter.h"
 #include "tessera/schema/module_generated.h"
 
 #include <cerrno>
@@ -44,7 +45,8 @@ std::string FunctionSignature::str() const {
   return text;
 }
 
-StatusOr<std::shared_ptr<Module>> Module::loadFile(const std::string &path) {
+StatusOr<std::shared_ptr<Module>> Module::loadFile(const std::string &path,
+                                                   const LoadOptions &options) {
   FILE *file = std::fopen(path.c_str(), "rb");
   if (!file)
     return Status::error(path +
@@ -69,15 +71,17 @@ StatusOr<std::shared_ptr<Module>> Module::loadFile(const std::string &path) {
   std::shared_ptr<Module> module(new Module());
   module->sourceName = path;
   module->bytes = std::move(*buffer);
+  module->loadOptions = options;
   if (Status s = verifyModule(module->bytes->data(), module->bytes->size()); !s)
     return Status::error(path + ": " + s.message());
-  if (Status s = module->loadExecutables(); !s)
+  if (Status s = module->initialize(); !s)
     return Status::error(path + ": " + s.message());
   return module;
 }
 
 StatusOr<std::shared_ptr<Module>>
-Module::loadBytes(const void *data, size_t size, std::string name) {
+Module::loadBytes(const void *data, size_t size, std::string name,
+                  const LoadOptions &options) {
   // Copied: the module needs 64-byte aligned bytes it owns.
   auto buffer = Buffer::allocate(size);
   if (!buffer)
@@ -86,16 +90,17 @@ Module::loadBytes(const void *data, size_t size, std::string name) {
   std::shared_ptr<Module> module(new Module());
   module->sourceName = std::move(name);
   module->bytes = std::move(*buffer);
+  module->loadOptions = options;
   if (Status s = verifyModule(module->bytes->data(), size); !s)
     return Status::error(module->sourceName + ": " + s.message());
-  if (Status s = module->loadExecutables(); !s)
+  if (Status s = module->initialize(); !s)
     return Status::error(module->sourceName + ": " + s.message());
   return module;
 }
 
 Module::~Module() = default;
 
-Status Module::loadExecutables() {
+Status Module::initialize() {
   const schema::Module &fb = schema();
   for (const schema::Function *fn : *fb.functions()) {
     FunctionSignature signature;
@@ -108,19 +113,33 @@ Status Module::loadExecutables() {
         signature.outputs.push_back(toTensorType(type));
     signatures.push_back(std::move(signature));
   }
-  if (!fb.executables())
+  executables.resize(fb.executables() ? fb.executables()->size() : 0);
+  globals.assign(fb.global_count(), -1);
+  if (!fb.initializer())
     return Status();
-  for (const schema::Executable *executable : *fb.executables()) {
-    std::vector<std::string> exportNames;
-    for (const schema::ExportInfo *info : *executable->exports())
-      exportNames.push_back(info->name()->str());
-    auto loaded = CpuExecutable::load(
-        executable->name()->str(), executable->format()->str(),
-        executable->data()->data(), executable->data()->size(), exportNames);
-    if (!loaded)
-      return loaded.status();
-    executables.push_back(std::move(*loaded));
-  }
+  std::string overrides = device().describeOverrides();
+  if (!overrides.empty())
+    log("device: cpu with feature overrides " + overrides);
+  return runInitializer(*this);
+}
+
+Status Module::loadExecutable(unsigned index) {
+  if (executables[index])
+    return Status();
+  const schema::Executable *executable = schema().executables()->Get(index);
+  std::vector<std::string> exportNames;
+  for (const schema::ExportInfo *info : *executable->exports())
+    exportNames.push_back(info->name()->str());
+  auto loaded = CpuExecutable::load(
+      executable->name()->str(), executable->format()->str(),
+      executable->data()->data(), executable->data()->size(), exportNames);
+  if (!loaded)
+    return loaded.status();
+  executables[index] = std::move(*loaded);
+  log("loaded executable '" + executable->name()->str() + "' (" +
+      executable->format()->str() + ", " +
+      std::to_string(executable->data()->size()) + " bytes, " +
+      std::to_string(exportNames.size()) + " exports)");
   return Status();
 }
 
@@ -135,8 +154,8 @@ const schema::Module &Module::schema() const {
   return *schema::GetModule(bytes->data());
 }
 
-CpuExecutable &Module::executable(unsigned index) const {
-  return *executables[index];
+const CpuExecutable *Module::executable(unsigned index) const {
+  return executables[index].get();
 }
 
 std::shared_ptr<Buffer> Module::constant(unsigned index) const {

@@ -243,15 +243,13 @@ Status FunctionVerifier::verifyInstruction(unsigned i,
   }
   case schema::Op::Dispatch: {
     auto op = inst.op_as_Dispatch();
-    // The static executable, or every candidate of a run-time choice: each
-    // must have the export with this interface.
-    std::vector<uint32_t> executables;
-    if (op->candidates() && op->candidates()->size()) {
-      CHECK(scalarIn(op->candidate(), "dispatch candidate"));
-      executables.assign(op->candidates()->begin(), op->candidates()->end());
-    } else {
-      executables.push_back(op->executable());
-    }
+    // Every executable the register may name must have the export with
+    // this interface.
+    CHECK(scalarIn(op->executable(), "dispatch executable"));
+    if (op->candidates()->size() == 0)
+      return fail(i, "dispatch has no candidate executables");
+    std::vector<uint32_t> executables(op->candidates()->begin(),
+                                      op->candidates()->end());
     const schema::ExportInfo *info = nullptr;
     for (uint32_t index : executables) {
       if (!module.executables() || index >= module.executables()->size())
@@ -306,6 +304,31 @@ Status FunctionVerifier::verifyInstruction(unsigned i,
         CHECK(scalarIn(binding->length(), "dispatch binding length"));
       }
     return Status();
+  }
+  case schema::Op::QuerySupport:
+    return scalarOut(inst.op_as_QuerySupport()->dst());
+  case schema::Op::LoadExecutable: {
+    auto op = inst.op_as_LoadExecutable();
+    if (!module.executables() ||
+        op->executable() >= module.executables()->size())
+      return fail(i, "executable " + std::to_string(op->executable()) +
+                         " out of range");
+    CHECK(scalarIn(op->predicate(), "load predicate"));
+    return scalarOut(op->dst());
+  }
+  case schema::Op::StoreGlobal: {
+    auto op = inst.op_as_StoreGlobal();
+    if (op->global() >= module.global_count())
+      return fail(i, "global " + std::to_string(op->global()) +
+                         " out of range");
+    return scalarIn(op->value(), "global store");
+  }
+  case schema::Op::LoadGlobal: {
+    auto op = inst.op_as_LoadGlobal();
+    if (op->global() >= module.global_count())
+      return fail(i, "global " + std::to_string(op->global()) +
+                         " out of range");
+    return scalarOut(op->dst());
   }
   case schema::Op::Assert:
     return scalarIn(inst.op_as_Assert()->condition(), "assert");
@@ -408,6 +431,16 @@ Status verifyModule(const uint8_t *data, size_t size) {
                                "' has too many push constants or bindings");
     }
 
+  if (module->global_count() > kMaxRegisters)
+    return Status::error("the module has too many globals");
+  if (const schema::Function *initializer = module->initializer()) {
+    if ((initializer->inputs() && initializer->inputs()->size()) ||
+        (initializer->outputs() && initializer->outputs()->size()))
+      return Status::error("the module initializer takes inputs or returns "
+                           "results");
+    if (Status s = FunctionVerifier(*module, *initializer, 0).verify(); !s)
+      return s;
+  }
   if (!module->functions() || module->functions()->size() == 0)
     return Status::error("the module has no functions");
   std::unordered_set<std::string> names;

@@ -102,7 +102,7 @@ TEST_F(ModuleVerifier, WrongVersion) {
   std::vector<uint8_t> data = copy();
   ASSERT_TRUE(mutableModule(data)->mutate_version(99));
   EXPECT_EQ(loadError(data), "m.tsm: unsupported module version 99 (this "
-                             "runtime reads version 1)");
+                             "runtime reads version 2)");
 }
 
 TEST_F(ModuleVerifier, ExportOrdinalOutOfRange) {
@@ -120,10 +120,80 @@ TEST_F(ModuleVerifier, MissingExecutable) {
   std::vector<uint8_t> data = copy();
   schema::Dispatch *dispatch = firstDispatch(data);
   ASSERT_TRUE(dispatch);
-  ASSERT_TRUE(dispatch->mutate_executable(42));
+  dispatch->mutable_candidates()->Mutate(0, 42);
   EXPECT_NE(loadError(data).find("executable 42 out of range"),
             std::string::npos)
       << loadError(data);
+}
+
+TEST_F(ModuleVerifier, ExecutableRegisterOutOfRange) {
+  std::vector<uint8_t> data = copy();
+  schema::Dispatch *dispatch = firstDispatch(data);
+  ASSERT_TRUE(dispatch);
+  ASSERT_TRUE(dispatch->mutate_executable(100000));
+  EXPECT_NE(loadError(data).find("dispatch executable reads scalar register "
+                                 "100000 out of range"),
+            std::string::npos)
+      << loadError(data);
+}
+
+/// The initializer's instruction of `type`, or null.
+template <typename T>
+T *initializerOp(std::vector<uint8_t> &data, schema::Op type) {
+  auto *fn = schema::GetMutableModule(data.data())->mutable_initializer();
+  if (!fn)
+    return nullptr;
+  for (unsigned i = 0; i < fn->instructions()->size(); ++i) {
+    auto *inst = fn->mutable_instructions()->GetMutableObject(i);
+    if (inst->op_type() == type)
+      return static_cast<T *>(inst->mutable_op());
+  }
+  return nullptr;
+}
+
+TEST_F(ModuleVerifier, InitializerLoadsAMissingExecutable) {
+  std::vector<uint8_t> data = copy();
+  auto *load = initializerOp<schema::LoadExecutable>(
+      data, schema::Op::LoadExecutable);
+  ASSERT_TRUE(load);
+  ASSERT_TRUE(load->mutate_executable(9));
+  EXPECT_NE(loadError(data).find("function '<initializer>', instruction"),
+            std::string::npos)
+      << loadError(data);
+  EXPECT_NE(loadError(data).find("executable 9 out of range"),
+            std::string::npos)
+      << loadError(data);
+}
+
+TEST_F(ModuleVerifier, GlobalOutOfRange) {
+  std::vector<uint8_t> data = copy();
+  auto *store =
+      initializerOp<schema::StoreGlobal>(data, schema::Op::StoreGlobal);
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->mutate_global(3));
+  EXPECT_NE(loadError(data).find("global 3 out of range"), std::string::npos)
+      << loadError(data);
+}
+
+TEST_F(ModuleVerifier, InitializerThatLoadsNothingFailsAtTheDispatch) {
+  // The global stays -1: the dispatch refuses it with its location.
+  std::vector<uint8_t> data = copy();
+  auto *store =
+      initializerOp<schema::StoreGlobal>(data, schema::Op::StoreGlobal);
+  ASSERT_TRUE(store);
+  // Store register 0 instead: the initializer's first constant, 1, which
+  // names no executable of the dispatch.
+  ASSERT_TRUE(store->mutate_value(0));
+  auto module = rt::Module::loadBytes(data.data(), data.size(), "m.tsm");
+  ASSERT_TRUE(module.ok()) << module.status().message();
+  auto x = rt::Tensor::allocate(rt::ElementType::F32, {2, 4});
+  rt::Session session(*module);
+  auto results = session.call("predict", {*x});
+  ASSERT_FALSE(results.ok());
+  EXPECT_NE(results.status().message().find(
+                "is not one the dispatch was verified with"),
+            std::string::npos)
+      << results.status().message();
 }
 
 TEST_F(ModuleVerifier, BufferIndexOutOfRange) {
@@ -273,7 +343,10 @@ protected:
         target("if(%d: !hal.device) -> i1 {\n"
                "  %ok, %x86 = hal.device.query<%d : !hal.device> "
                "key(\"cpu.arch\" :: \"x86_64\") : i1, i1\n"
-               "  hal.return %x86 : i1\n}",
+               "  %known, %sse2 = hal.device.query<%d : !hal.device> "
+               "key(\"cpu.features\" :: \"sse2\") : i1, i1\n"
+               "  %both = arith.andi %x86, %sse2 : i1\n"
+               "  hal.return %both : i1\n}",
                directory + "/marked.o") +
         ",\n" + target("", directory + "/plain.o") +
         "\n    })\n"
@@ -331,13 +404,38 @@ TEST_F(ConditionalVariants, CandidateOutOfRange) {
       << loadError();
 }
 
-TEST_F(ConditionalVariants, CandidateRegisterOutOfRange) {
-  ASSERT_TRUE(dispatch());
-  ASSERT_TRUE(dispatch()->mutate_candidate(100000));
-  EXPECT_NE(loadError().find("dispatch candidate reads scalar register "
-                             "100000 out of range"),
+TEST_F(ConditionalVariants, AFeatureOverrideChoosesTheOtherVariant) {
+  // The condition asks cpu.features sse2 (see the program): forced off, the
+  // generic kernel runs, and the log says which binary was loaded.
+  auto device = rt::CpuDevice::create({"-sse2"});
+  ASSERT_TRUE(device.ok()) << device.status().message();
+  rt::LoadOptions options;
+  options.device = *device;
+  std::string log;
+  options.log = [&](const std::string &line) { log += line + "\n"; };
+  auto module =
+      rt::Module::loadBytes(bytes.data(), bytes.size(), "m.tsm", options);
+  ASSERT_TRUE(module.ok()) << module.status().message();
+  EXPECT_NE(log.find("feature overrides -sse2"), std::string::npos) << log;
+  EXPECT_NE(log.find("loaded executable 'f_extern_dispatch_0::"
+                     "embedded_elf_x86_64_1'"),
             std::string::npos)
-      << loadError();
+      << log;
+  auto a = rt::Tensor::allocate(rt::ElementType::F32, {8});
+  for (int i = 0; i < 8; ++i)
+    a->mutableData<float>()[i] = i;
+  rt::Session session(*module);
+  auto results = session.call("f", {*a});
+  ASSERT_TRUE(results.ok()) << results.status().message();
+  EXPECT_FLOAT_EQ((*results)[0].data<float>()[3], 6);
+}
+
+TEST_F(ConditionalVariants, UnknownFeatureOverridesAreRefused) {
+  auto device = rt::CpuDevice::create({"-avx9000"});
+  ASSERT_FALSE(device.ok());
+  EXPECT_NE(device.status().message().find("unknown CPU feature 'avx9000'"),
+            std::string::npos);
+  EXPECT_FALSE(rt::CpuDevice::create({"avx2"}).ok());
 }
 
 } // namespace

@@ -223,10 +223,13 @@ struct SerializeExecutablesPass
     auto data = DenseElementsAttr::getFromRawBuffer(
         bytesType,
         ArrayRef<char>(library->bytes.data(), library->bytes.size()));
-    hal::ExecutableBinaryOp::create(
+    auto binary = hal::ExecutableBinaryOp::create(
         builder, variant.getLoc(), variant.getSymVisibilityAttr(),
         variant.getSymNameAttr(), targetAttr.getFormat(), data,
         builder.getStringAttr((*linker)->getMimeType()));
+    // The condition stays with the binary: it is checked before loading.
+    for (auto condition : variant.getOps<hal::ExecutableConditionOp>())
+      binary.getCondition().takeBody(condition.getBody());
     variant.erase();
     return success();
   }

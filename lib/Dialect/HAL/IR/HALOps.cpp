@@ -128,7 +128,12 @@ LogicalResult ExecutableExportOp::verify() {
 // hal.executable.binary
 //===----------------------------------------------------------------------===//
 
+static LogicalResult verifyConditionRegion(Operation *op, Region &region);
+
 LogicalResult ExecutableBinaryOp::verify() {
+  if (!getCondition().empty() &&
+      failed(verifyConditionRegion(*this, getCondition())))
+    return failure();
   auto type = dyn_cast<ShapedType>(getData().getType());
   if (!type || !type.getElementType().isInteger(8) || type.getRank() != 1)
     return emitOpError() << "data must be a 1-D i8 elements attribute";
@@ -208,6 +213,22 @@ static LogicalResult verifyConditionRegion(Operation *op, Region &region) {
           !ret.getOperand(0).getType().isInteger(1))
         return ret.emitOpError() << "of a condition must return one i1";
   return success();
+}
+
+/// custom<OptionalCondition>: nothing, or `if` and a condition region.
+static ParseResult parseOptionalCondition(OpAsmParser &parser,
+                                          Region &region) {
+  if (failed(parser.parseOptionalKeyword("if")))
+    return success();
+  return parseConditionRegion(parser, region);
+}
+
+static void printOptionalCondition(OpAsmPrinter &p, Operation *,
+                                   Region &region) {
+  if (region.empty())
+    return;
+  p << "if";
+  printConditionRegion(p, region);
 }
 
 ParseResult ExecutableConditionOp::parse(OpAsmParser &parser,
@@ -373,10 +394,42 @@ LogicalResult DispatchExternOp::verify() {
 }
 
 OpFoldResult BufferLengthOp::fold(FoldAdaptor) {
-  // The length of a subspan is the length it was made with.
+  // The length of a subspan or an allocation is the length it was made with.
   if (auto subspan = getBuffer().getDefiningOp<BufferSubspanOp>())
     return subspan.getLength();
+  if (auto allocation = getBuffer().getDefiningOp<BufferAllocateOp>())
+    return allocation.getSize();
   return {};
+}
+
+//===----------------------------------------------------------------------===//
+// hal.tensor.export / hal.tensor.import
+//===----------------------------------------------------------------------===//
+
+static LogicalResult verifyTensorDims(Operation *op, Type type,
+                                      ValueRange dims) {
+  auto tensorType = cast<RankedTensorType>(type);
+  if (dims.size() != static_cast<size_t>(tensorType.getNumDynamicDims()))
+    return op->emitOpError()
+           << "expects " << tensorType.getNumDynamicDims()
+           << " dynamic dimension values for " << type << " but got "
+           << dims.size();
+  return success();
+}
+
+LogicalResult TensorExportOp::verify() {
+  return verifyTensorDims(*this, getSource().getType(), getSourceDims());
+}
+
+OpFoldResult TensorExportOp::fold(FoldAdaptor) {
+  // A tensor made from a buffer is stored in that buffer.
+  if (auto imported = getSource().getDefiningOp<TensorImportOp>())
+    return imported.getSource();
+  return {};
+}
+
+LogicalResult TensorImportOp::verify() {
+  return verifyTensorDims(*this, getResult().getType(), getResultDims());
 }
 
 #define GET_OP_CLASSES

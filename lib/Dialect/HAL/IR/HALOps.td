@@ -93,7 +93,7 @@ def HAL_ExecutableExportOp : HAL_Op<"executable.export", [
 }
 
 def HAL_ExecutableBinaryOp : HAL_Op<"executable.binary", [
-    Symbol, HasParent<"ExecutableOp">]> {
+    IsolatedFromAbove, Symbol, HasParent<"ExecutableOp">]> {
   let summary = "A serialized executable for one binary format";
   let description = [{
     ```mlir
@@ -101,14 +101,19 @@ def HAL_ExecutableBinaryOp : HAL_Op<"executable.binary", [
       data = dense<...> : vector<1234xi8>, format = "embedded-elf-x86_64",
       mime_type = "application/x-elf"}
     ```
+    A binary serialized from a variant with a `hal.executable.condition`
+    keeps it (`if(%device: !hal.device) -> i1 { ... }` after the name):
+    whoever loads the binary checks it first.
   }];
   let arguments = (ins OptionalAttr<StrAttr>:$sym_visibility,
                        SymbolNameAttr:$sym_name,
                        StrAttr:$format,
                        ElementsAttr:$data,
                        OptionalAttr<StrAttr>:$mime_type);
+  let regions = (region AnyRegion:$condition);
   let assemblyFormat = [{
-    custom<SymbolVisibility>($sym_visibility) $sym_name attr-dict-with-keyword
+    custom<SymbolVisibility>($sym_visibility) $sym_name
+    custom<OptionalCondition>($condition) attr-dict-with-keyword
   }];
   let hasVerifier = 1;
 }
@@ -132,6 +137,20 @@ def HAL_ExecutableConditionOp : HAL_Op<"executable.condition", [
   let regions = (region AnyRegion:$body);
   let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
+}
+
+def HAL_DeviceLocalOp : HAL_Op<"device.local", [Pure]> {
+  let summary = "The device the host program runs on, inline";
+  let description = [{
+    With inline execution the host program and its dispatches run on the
+    same local device; count regions and conditions ask it their queries.
+
+    ```mlir
+    %device = hal.device.local : !hal.device
+    ```
+  }];
+  let results = (outs HAL_Device:$result);
+  let assemblyFormat = "attr-dict `:` type($result)";
 }
 
 def HAL_DeviceQueryOp : HAL_Op<"device.query", [Pure]> {
@@ -254,12 +273,99 @@ def HAL_BufferSubspanOp : HAL_Op<"buffer.subspan", [Pure]> {
   }];
 }
 
+def HAL_BufferAllocateOp : HAL_Op<"buffer.allocate", [
+    MemoryEffects<[MemAlloc]>]> {
+  let summary = "A new zero-filled host-local buffer";
+  let description = [{
+    ```mlir
+    %buffer = hal.buffer.allocate size(%bytes) : !hal.buffer
+    ```
+  }];
+  let arguments = (ins Index:$size);
+  let results = (outs HAL_Buffer:$result);
+  let assemblyFormat = "`size` `(` $size `)` attr-dict `:` type($result)";
+}
+
+def HAL_BufferConstantOp : HAL_Op<"buffer.constant", [Pure]> {
+  let summary = "A read-only host-local buffer holding constant bytes";
+  let description = [{
+    ```mlir
+    %binary = hal.buffer.constant "embedded_elf_x86_64"
+        {alignment = 64 : index, mime_type = "application/x-elf"}
+        : !hal.buffer = dense<...> : vector<1234xi8>
+    ```
+  }];
+  let arguments = (ins StrAttr:$name, ElementsAttr:$value,
+                       OptionalAttr<IndexAttr>:$alignment,
+                       OptionalAttr<StrAttr>:$mime_type);
+  let results = (outs HAL_Buffer:$result);
+  let assemblyFormat = [{
+    $name attr-dict `:` type($result) `=` $value
+  }];
+}
+
+def HAL_BufferCopyOp : HAL_Op<"buffer.copy"> {
+  let summary = "Copies bytes between host-local buffers";
+  let description = [{
+    ```mlir
+    hal.buffer.copy source(%a)[%c0] target(%b)[%c0] length(%bytes)
+    ```
+  }];
+  let arguments = (ins HAL_Buffer:$source, Index:$source_offset,
+                       HAL_Buffer:$target, Index:$target_offset,
+                       Index:$length);
+  let assemblyFormat = [{
+    `source` `(` $source `)` `[` $source_offset `]`
+    `target` `(` $target `)` `[` $target_offset `]`
+    `length` `(` $length `)` attr-dict
+  }];
+}
+
 def HAL_BufferLengthOp : HAL_Op<"buffer.length", [Pure]> {
   let summary = "The length in bytes of a host-local buffer";
   let arguments = (ins HAL_Buffer:$buffer);
   let results = (outs Index:$result);
   let assemblyFormat = "$buffer attr-dict `:` type($buffer)";
   let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Tensors at the host's buffer boundary
+//===----------------------------------------------------------------------===//
+
+def HAL_TensorExportOp : HAL_Op<"tensor.export", [Pure]> {
+  let summary = "The storage of a host tensor, as a host-local buffer";
+  let description = [{
+    Dense row-major bytes; a dispatch binds them.
+
+    ```mlir
+    %buffer = hal.tensor.export %t : tensor<?x4xf32>{%d0} -> !hal.buffer
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$source, Variadic<Index>:$source_dims);
+  let results = (outs HAL_Buffer:$result);
+  let assemblyFormat = [{
+    $source `:` type($source) (`{` $source_dims^ `}`)? `->` type($result)
+    attr-dict
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def HAL_TensorImportOp : HAL_Op<"tensor.import", [Pure]> {
+  let summary = "A host tensor whose storage is a host-local buffer";
+  let description = [{
+    ```mlir
+    %t = hal.tensor.import %buffer : !hal.buffer -> tensor<?x4xf32>{%d0}
+    ```
+  }];
+  let arguments = (ins HAL_Buffer:$source, Variadic<Index>:$result_dims);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $source `:` type($source) `->` type($result) (`{` $result_dims^ `}`)?
+    attr-dict
+  }];
+  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//

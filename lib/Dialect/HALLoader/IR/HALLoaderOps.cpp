@@ -2,6 +2,8 @@
 
 #include "Dialect/HALLoader/IR/HALLoaderOps.h"
 
+#include "Dialect/Common/CustomSyntax.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -102,9 +104,33 @@ LogicalResult
 ExecutableLookupOp::verifySymbolUses(SymbolTableCollection &symbols) {
   Operation *found =
       symbols.lookupNearestSymbolFrom(*this, getExecutableAttr());
-  if (!isa_and_nonnull<hal::ExecutableOp>(found))
-    return emitOpError("'")
-           << getExecutable() << "' does not name a hal.executable";
+  if (!isa_and_nonnull<hal::ExecutableOp, ExecutableGlobalOp>(found))
+    return emitOpError("'") << getExecutable()
+                            << "' does not name a hal.executable or a "
+                               "hal_loader.executable.global";
+  return success();
+}
+
+LogicalResult ExecutableGlobalOp::verify() {
+  Region &initializer = getInitializer();
+  if (initializer.front().getNumArguments() != 0)
+    return emitOpError("initializer takes no arguments");
+  // Straight paths only: a loop would make loading depend on how often it
+  // runs (and the host program has no loops).
+  DenseMap<Block *, int> state; // 1: on the current path, 2: done
+  std::function<bool(Block *)> hasCycle = [&](Block *block) {
+    int &mark = state[block];
+    if (mark)
+      return mark == 1;
+    mark = 1;
+    for (Block *successor : block->getSuccessors())
+      if (hasCycle(successor))
+        return true;
+    state[block] = 2;
+    return false;
+  };
+  if (hasCycle(&initializer.front()))
+    return emitOpError("initializer must not loop");
   return success();
 }
 

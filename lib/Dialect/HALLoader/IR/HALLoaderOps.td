@@ -11,6 +11,7 @@
 include "Dialect/HAL/IR/HALBase.td"
 include "mlir/IR/OpAsmInterface.td"
 include "mlir/IR/SymbolInterfaces.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
 def HALLoader_Dialect : Dialect {
@@ -86,6 +87,56 @@ def HALLoader_ExecutableLookupOp
   let assemblyFormat = [{
     `executable` `(` $executable `)` `:` type($result) attr-dict-with-keyword
   }];
+}
+
+def HALLoader_ExecutableGlobalOp : HALLoader_Op<"executable.global", [
+    IsolatedFromAbove, Symbol]> {
+  let summary = "An executable loaded once, by its initializer";
+  let description = [{
+    What `hal.executable` becomes once materialized: the initializer picks
+    a binary the runtime supports (and whose condition holds on the device),
+    loads it and returns it; `hal_loader.fail` ends a path on which nothing
+    can be loaded. The runtime runs it when the module is loaded;
+    `hal_loader.executable.lookup` reads the result.
+
+    ```mlir
+    hal_loader.executable.global private @ex initializer {
+      %ok = hal_loader.executable.query_support format("embedded-elf-x86_64") : i1
+      cf.cond_br %ok, ^load, ^fail
+    ^load:
+      %data = hal.buffer.constant "embedded_elf_x86_64" : !hal.buffer = dense<...>
+      %exe = hal_loader.executable.load format("embedded-elf-x86_64") data(%data) : !hal.executable
+      hal_loader.return %exe : !hal.executable
+    ^fail:
+      hal_loader.fail "no binary of @ex can be loaded"
+    }
+    ```
+  }];
+  let arguments = (ins OptionalAttr<StrAttr>:$sym_visibility,
+                       SymbolNameAttr:$sym_name);
+  let regions = (region MinSizedRegion<1>:$initializer);
+  let assemblyFormat = [{
+    custom<SymbolVisibility>($sym_visibility) $sym_name `initializer`
+    $initializer attr-dict-with-keyword
+  }];
+  let hasVerifier = 1;
+}
+
+def HALLoader_ReturnOp : HALLoader_Op<"return", [
+    Pure, ReturnLike, Terminator, HasParent<"ExecutableGlobalOp">]> {
+  let summary = "Ends an initializer with the executable it loaded";
+  let arguments = (ins HAL_Executable:$executable);
+  let assemblyFormat = "$executable `:` type($executable) attr-dict";
+}
+
+def HALLoader_FailOp : HALLoader_Op<"fail", [
+    Terminator, HasParent<"ExecutableGlobalOp">]> {
+  let summary = "Ends an initializer path on which nothing can be loaded";
+  let description = [{
+    Loading the module fails with `message`.
+  }];
+  let arguments = (ins StrAttr:$message);
+  let assemblyFormat = "$message attr-dict";
 }
 
 class HALLoader_DispatchBase<string mnemonic, list<Trait> traits = []>

@@ -12,8 +12,12 @@
 #ifndef TESSERA_RUNTIME_DEVICEQUERY_H
 #define TESSERA_RUNTIME_DEVICEQUERY_H
 
+#include "tessera/runtime/Status.h"
+
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace tessera::rt {
@@ -30,6 +34,25 @@ DeviceQueryAnswer queryCpuDevice(std::string_view category,
 
 /// The "cpu.features" keys this runtime can answer on this architecture.
 std::vector<std::string_view> knownCpuFeatures();
+
+/// The local CPU as modules see it: its answers to queries, with
+/// "cpu.features" keys forced on or off ("+avx2", "-avx512f") to run a
+/// module as a machine with (or without) them would.
+class CpuDevice {
+public:
+  CpuDevice() = default;
+  /// Fails on an override that is not "+name" or "-name" of a known feature.
+  static StatusOr<CpuDevice>
+  create(const std::vector<std::string> &featureOverrides);
+
+  DeviceQueryAnswer query(std::string_view category,
+                          std::string_view key) const;
+  /// "-avx512f,+avx2", or empty.
+  std::string describeOverrides() const;
+
+private:
+  std::vector<std::pair<std::string, bool>> overrides;
+};
 
 } // namespace tessera::rt
 

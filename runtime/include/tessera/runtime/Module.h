@@ -2,9 +2,11 @@
 #ifndef TESSERA_RUNTIME_MODULE_H
 #define TESSERA_RUNTIME_MODULE_H
 
+#include "tessera/runtime/DeviceQuery.h"
 #include "tessera/runtime/Status.h"
 #include "tessera/runtime/Tensor.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -17,7 +19,7 @@ struct Module;
 namespace tessera::rt {
 
 /// The module format version this runtime reads (runtime/schemas/module.fbs).
-constexpr uint32_t kModuleVersion = 1;
+constexpr uint32_t kModuleVersion = 2;
 
 class CpuExecutable;
 
@@ -32,13 +34,24 @@ struct FunctionSignature {
 /// size and ordinal. The message names what is wrong and where.
 Status verifyModule(const uint8_t *data, size_t size);
 
+struct LoadOptions {
+  /// The device the initializer asks (variant conditions).
+  CpuDevice device;
+  /// Told what loading does: each executable loaded, and why.
+  std::function<void(const std::string &)> log;
+};
+
 /// Module bytes (64-byte aligned, owned) plus the executables loaded from
 /// them. Immutable once loaded; sessions share it.
 class Module {
 public:
-  static StatusOr<std::shared_ptr<Module>> loadFile(const std::string &path);
+  /// Verifies the module, then runs its initializer, which loads the
+  /// executables it picks for `options.device`.
   static StatusOr<std::shared_ptr<Module>>
-  loadBytes(const void *data, size_t size, std::string name = "<memory>");
+  loadFile(const std::string &path, const LoadOptions &options = {});
+  static StatusOr<std::shared_ptr<Module>>
+  loadBytes(const void *data, size_t size, std::string name = "<memory>",
+            const LoadOptions &options = {});
   ~Module();
 
   const std::string &name() const { return sourceName; }
@@ -48,18 +61,30 @@ public:
 
   // For the interpreter.
   const schema::Module &schema() const;
-  CpuExecutable &executable(unsigned index) const;
+  /// Null until the initializer loaded it.
+  const CpuExecutable *executable(unsigned index) const;
+  /// Loads executables[index] (once); for LoadExecutable.
+  Status loadExecutable(unsigned index);
+  int64_t global(unsigned index) const { return globals[index]; }
+  void setGlobal(unsigned index, int64_t value) { globals[index] = value; }
+  const CpuDevice &device() const { return loadOptions.device; }
+  void log(const std::string &message) const {
+    if (loadOptions.log)
+      loadOptions.log(message);
+  }
   /// A read-only buffer viewing constant `index`; keeps the module alive.
   std::shared_ptr<Buffer> constant(unsigned index) const;
 
 private:
   Module() = default;
-  Status loadExecutables();
+  Status initialize();
 
   std::string sourceName;
   std::shared_ptr<Buffer> bytes;
   std::vector<FunctionSignature> signatures;
   std::vector<std::unique_ptr<CpuExecutable>> executables;
+  std::vector<int64_t> globals;
+  LoadOptions loadOptions;
 };
 
 } // namespace tessera::rt

@@ -52,8 +52,9 @@ public:
   /// `device`: "cpu" (also "local-sync"). Anything else is refused by name.
   static StatusOr<Runtime> create(const std::string &device = "cpu");
 
-  StatusOr<std::shared_ptr<Module>> loadModule(const std::string &path) const {
-    return Module::loadFile(path);
+  StatusOr<std::shared_ptr<Module>>
+  loadModule(const std::string &path, const LoadOptions &options = {}) const {
+    return Module::loadFile(path, options);
   }
   Session createSession(std::shared_ptr<Module> module) const {
     return Session(std::move(module));

@@ -1,0 +1,261 @@
+//===- ConvertToHALLoader.cpp - flow.dispatch to hal_loader dispatches ----===//
+//
+// Inline-dynamic execution: each flow.dispatch of a host function becomes a
+// lookup of its executable's loaded form and a synchronous dispatch on
+// host-local buffers. Tensor operands bind their storage
+// (hal.tensor.export); each result gets a new zero-filled buffer (a tied
+// result starts as a copy of its operand, which may be read again later)
+// that becomes a tensor again after the dispatch (hal.tensor.import). The
+// export's count region is inlined and folds with the workload; operands
+// reach bindings and push constants in the order hal::planInterface fixed
+// for the export.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Dialect/Flow/IR/FlowOps.h"
+#include "Dialect/HAL/Transforms/InterfacePlan.h"
+#include "Dialect/HALLoader/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/SymbolTable.h"
+
+namespace mlir::tessera::hal_loader {
+
+#define GEN_PASS_DEF_CONVERTTOHALLOADERPASS
+#include "Dialect/HALLoader/Transforms/Passes.h.inc"
+
+namespace {
+
+/// Bytes per element in host buffers (i1 takes a byte, index 8).
+int64_t storageBytes(Type type) {
+  if (type.isIndex())
+    return 8;
+  return std::max<int64_t>(1, type.getIntOrFloatBitWidth() / 8);
+}
+
+/// The byte size of a dense row-major tensor of `type`.
+Value byteSize(OpBuilder &builder, Location loc, RankedTensorType type,
+               ValueRange dynamicDims) {
+  int64_t staticProduct = storageBytes(type.getElementType());
+  for (int64_t dim : type.getShape())
+    if (!ShapedType::isDynamic(dim))
+      staticProduct *= dim;
+  Value size = arith::ConstantIndexOp::create(builder, loc, staticProduct);
+  for (Value dim : dynamicDims)
+    size = arith::MulIOp::create(builder, loc, size, dim);
+  return size;
+}
+
+/// A scalar operand as the 32 bits its push constant carries (the export
+/// reads it back the same way, see MaterializeInterfaces).
+FailureOr<Value> toPushConstant(OpBuilder &builder, Location loc,
+                                Value value) {
+  Type type = value.getType();
+  Type i32 = builder.getI32Type();
+  if (type.isInteger(32))
+    return value;
+  if (type.isIndex())
+    return Value(arith::IndexCastUIOp::create(builder, loc, i32, value));
+  if (type.isF32())
+    return Value(arith::BitcastOp::create(builder, loc, i32, value));
+  if (type.isSignlessInteger() && type.getIntOrFloatBitWidth() < 32)
+    return Value(arith::ExtUIOp::create(builder, loc, i32, value));
+  return failure();
+}
+
+class DispatchConversion {
+public:
+  DispatchConversion(SymbolTableCollection &symbols) : symbols(symbols) {}
+
+  LogicalResult convert(flow::DispatchOp op);
+
+private:
+  FailureOr<hal::ExecutableExportOp> resolveExport(flow::DispatchOp op);
+
+  SymbolTableCollection &symbols;
+};
+
+FailureOr<hal::ExecutableExportOp>
+DispatchConversion::resolveExport(flow::DispatchOp op) {
+  SmallVector<hal::ExecutableExportOp> exports;
+  for (SymbolRefAttr ref : op.getEntryPointRefs()) {
+    auto exportOp = dyn_cast_or_null<hal::ExecutableExportOp>(
+        symbols.lookupNearestSymbolFrom(op, ref));
+    if (!exportOp)
+      return op.emitOpError("entry point ")
+             << ref << " does not name a hal.executable.export (run the hal "
+                       "phase first)";
+    exports.push_back(exportOp);
+  }
+  if (exports.empty())
+    return op.emitOpError("has no entry point");
+  // The executable's loaded form is one of its variants, chosen when the
+  // module is loaded: every variant must offer the export the same way.
+  hal::ExecutableExportOp first = exports.front();
+  auto executable = first->getParentOfType<hal::ExecutableOp>();
+  for (hal::ExecutableExportOp other : ArrayRef(exports).drop_front()) {
+    if (other->getParentOfType<hal::ExecutableOp>() != executable)
+      return op.emitOpError("entry points in several executables (@")
+             << executable.getSymName() << ", @"
+             << other->getParentOfType<hal::ExecutableOp>().getSymName()
+             << ") cannot be dispatched inline";
+    if (other.getOrdinal() != first.getOrdinal() ||
+        other.getLayout() != first.getLayout())
+      return op.emitOpError("variants of @")
+             << executable.getSymName() << " give the export different "
+             << (other.getOrdinal() != first.getOrdinal() ? "ordinals ("
+                                                          : "layouts (")
+             << first.getOrdinal().getZExtValue() << " and "
+             << other.getOrdinal().getZExtValue()
+             << "); the variant is chosen at load, so they must agree";
+  }
+  return first;
+}
+
+LogicalResult DispatchConversion::convert(flow::DispatchOp op) {
+  FailureOr<hal::ExecutableExportOp> exportOp = resolveExport(op);
+  if (failed(exportOp))
+    return failure();
+  auto variant = (*exportOp)->getParentOfType<hal::ExecutableVariantOp>();
+  auto executable = variant->getParentOfType<hal::ExecutableOp>();
+  Location loc = op.getLoc();
+  OpBuilder builder(op);
+  MLIRContext *ctx = op.getContext();
+
+  Value loaded = ExecutableLookupOp::create(
+      builder, loc, hal::ExecutableType::get(ctx),
+      FlatSymbolRefAttr::get(executable.getSymNameAttr()));
+
+  // Workgroup count: the export's count region, inlined.
+  Region &countRegion = exportOp->getWorkgroupCount();
+  if (countRegion.empty() || !countRegion.hasOneBlock())
+    return exportOp->emitOpError("needs a single-block count region");
+  Block &countBlock = countRegion.front();
+  if (countBlock.getNumArguments() != op.getWorkload().size() + 1)
+    return op.emitOpError("passes ")
+           << op.getWorkload().size() << " workload values but the count "
+           << "region of @" << exportOp->getSymName() << " takes "
+           << countBlock.getNumArguments() - 1;
+  IRMapping mapping;
+  mapping.map(countBlock.getArgument(0),
+              hal::DeviceLocalOp::create(builder, loc,
+                                         hal::DeviceType::get(ctx)));
+  for (auto [arg, workload] :
+       llvm::zip(countBlock.getArguments().drop_front(), op.getWorkload()))
+    mapping.map(arg, workload);
+  SmallVector<Value> workgroups;
+  for (Operation &countOp : countBlock) {
+    if (auto ret = dyn_cast<hal::ReturnOp>(countOp)) {
+      for (Value v : ret.getOperands())
+        workgroups.push_back(mapping.lookupOrDefault(v));
+      continue;
+    }
+    builder.clone(countOp, mapping);
+  }
+  if (workgroups.size() != 3)
+    return exportOp->emitOpError("count region must return 3 values, not ")
+           << workgroups.size();
+
+  SmallVector<int64_t> ties(op.getNumResults(), -1);
+  for (unsigned r = 0; r < op.getNumResults(); ++r)
+    if (auto tie = op.getTiedOperandIndex(r))
+      ties[r] = *tie;
+  hal::InterfacePlan plan = hal::planInterface(
+      FunctionType::get(ctx, op.getArguments().getTypes(),
+                        op.getResultTypes()),
+      ties);
+  hal::PipelineLayoutAttr layout = exportOp->getLayout();
+  if (plan.pushConstants != layout.getPushConstants() ||
+      static_cast<int64_t>(plan.bindingReadOnly.size()) !=
+          layout.getBindingCount())
+    return op.emitOpError("operands do not match the layout of @")
+           << exportOp->getSymName();
+
+  SmallVector<Value> pushConstants(plan.pushConstants);
+  SmallVector<Value> buffers(plan.bindingReadOnly.size()),
+      lengths(plan.bindingReadOnly.size());
+  auto setConstant = [&](int64_t ordinal, Value value) -> LogicalResult {
+    FailureOr<Value> bits = toPushConstant(builder, loc, value);
+    if (failed(bits))
+      return op.emitOpError("cannot pass a value of type ")
+             << value.getType() << " as a push constant";
+    pushConstants[ordinal] = *bits;
+    return success();
+  };
+
+  SmallVector<Value> operandBuffers(op.getArguments().size());
+  SmallVector<Value> operandSizes(op.getArguments().size());
+  for (auto [index, argument] : llvm::enumerate(op.getArguments())) {
+    if (plan.argumentConstant[index] >= 0) {
+      if (failed(setConstant(plan.argumentConstant[index], argument)))
+        return failure();
+      continue;
+    }
+    auto type = cast<RankedTensorType>(argument.getType());
+    ValueRange dims = op.getArgumentDynamicDims(index);
+    operandBuffers[index] = hal::TensorExportOp::create(
+        builder, loc, hal::BufferType::get(ctx), argument, dims);
+    operandSizes[index] = byteSize(builder, loc, type, dims);
+    buffers[plan.argumentBinding[index]] = operandBuffers[index];
+    lengths[plan.argumentBinding[index]] = operandSizes[index];
+    for (auto [ordinal, dim] : llvm::zip(plan.argumentDimConstants[index], dims))
+      if (failed(setConstant(ordinal, dim)))
+        return failure();
+  }
+
+  SmallVector<Value> resultBuffers;
+  Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
+  for (auto [index, result] : llvm::enumerate(op.getResults())) {
+    auto type = cast<RankedTensorType>(result.getType());
+    ValueRange dims = op.getResultDynamicDims(index);
+    for (auto [ordinal, dim] : llvm::zip(plan.resultDimConstants[index], dims))
+      if (failed(setConstant(ordinal, dim)))
+        return failure();
+    Value size = byteSize(builder, loc, type, dims);
+    Value buffer = hal::BufferAllocateOp::create(
+        builder, loc, hal::BufferType::get(ctx), size);
+    if (ties[index] >= 0)
+      hal::BufferCopyOp::create(builder, loc, operandBuffers[ties[index]],
+                                zero, buffer, zero, size);
+    buffers[plan.resultBinding[index]] = buffer;
+    lengths[plan.resultBinding[index]] = size;
+    resultBuffers.push_back(buffer);
+  }
+
+  SymbolRefAttr target = SymbolRefAttr::get(
+      executable.getSymNameAttr(),
+      {FlatSymbolRefAttr::get(variant.getSymNameAttr()),
+       FlatSymbolRefAttr::get(exportOp->getSymNameAttr())});
+  SmallVector<Value> offsets(buffers.size(), zero);
+  ExecutableDispatchSymbolOp::create(
+      builder, loc, loaded, target, workgroups[0], workgroups[1],
+      workgroups[2], pushConstants, buffers, offsets, lengths);
+
+  for (auto [index, result] : llvm::enumerate(op.getResults()))
+    result.replaceAllUsesWith(hal::TensorImportOp::create(
+        builder, loc, result.getType(), resultBuffers[index],
+        op.getResultDynamicDims(index)));
+  op.erase();
+  return success();
+}
+
+struct ConvertToHALLoaderPass
+    : public impl::ConvertToHALLoaderPassBase<ConvertToHALLoaderPass> {
+  void runOnOperation() override {
+    SymbolTableCollection symbols;
+    DispatchConversion conversion(symbols);
+    SmallVector<flow::DispatchOp> dispatches;
+    for (auto func : getOperation().getOps<func::FuncOp>())
+      func.walk([&](flow::DispatchOp op) { dispatches.push_back(op); });
+    bool failed = false;
+    for (flow::DispatchOp op : dispatches)
+      failed |= mlir::failed(conversion.convert(op));
+    if (failed)
+      signalPassFailure();
+  }
+};
+
+} // namespace
+
+} // namespace mlir::tessera::hal_loader
