@@ -47,6 +47,8 @@ bool CpuExecutable::supportsFormat(const std::string &format) {
   return format == kHostFormat;
 }
 
+const char *CpuExecutable::hostFormat() { return kHostFormat; }
+
 StatusOr<std::unique_ptr<CpuExecutable>>
 CpuExecutable::load(const std::string &name, const std::string &format,
                     const uint8_t *data, size_t size,

@@ -31,6 +31,8 @@ public:
 
   /// Whether this runtime can load executables of `format`.
   static bool supportsFormat(const std::string &format);
+  /// The one format it loads ("embedded-elf-x86_64").
+  static const char *hostFormat();
 
 private:
   CpuExecutable() = default;

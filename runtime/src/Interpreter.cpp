@@ -44,7 +44,8 @@ public:
 
 private:
   Status fail(const std::string &message) const {
-    std::string where = "function '" + fn.name()->str() + "'";
+    std::string where = initializing ? std::string("module initializer")
+                                     : "function '" + fn.name()->str() + "'";
     const schema::Instruction *inst = fn.instructions()->Get(current);
     if (inst->location() >= 0)
       where = fn.locations()->Get(inst->location())->str() + ": " + where;

@@ -120,7 +120,12 @@ Status Module::initialize() {
   std::string overrides = device().describeOverrides();
   if (!overrides.empty())
     log("device: cpu with feature overrides " + overrides);
-  return runInitializer(*this);
+  if (Status s = runInitializer(*this); !s)
+    return Status::error(s.message() + " (this runtime loads '" +
+                         CpuExecutable::hostFormat() + "'" +
+                         (overrides.empty() ? "" : "; features " + overrides) +
+                         ")");
+  return Status();
 }
 
 Status Module::loadExecutable(unsigned index) {
