@@ -17,6 +17,7 @@
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -63,6 +64,17 @@ struct RunFlags {
       cl::cat(category)};
   cl::opt<std::string> device{"device", cl::desc("Device: cpu"),
                               cl::init("cpu"), cl::cat(category)};
+  cl::list<std::string> featureOverrides{
+      "device-feature-override",
+      cl::desc("Answer cpu.features queries as if the CPU had (+name) or "
+               "lacked (-name) a feature, e.g. -avx512f: variant conditions "
+               "then choose as on such a machine"),
+      cl::CommaSeparated, cl::cat(category)};
+  cl::opt<bool> verbose{
+      "verbose",
+      cl::desc("Log to stderr what loading chose (executables, variants) "
+               "and every dispatch"),
+      cl::init(false), cl::cat(category)};
 };
 
 int fail(const std::string &message) {
@@ -114,6 +126,18 @@ int runRunCommand(int argc, char **argv) {
   if (!runtime)
     return errs() << "tessera run: " << runtime.status().message() << "\n",
            kUsageError;
+  auto device = rt::CpuDevice::create(std::vector<std::string>(
+      flags.featureOverrides.begin(), flags.featureOverrides.end()));
+  if (!device)
+    return errs() << "tessera run: " << device.status().message() << "\n",
+           kUsageError;
+  rt::LoadOptions loadOptions;
+  loadOptions.device = *device;
+  bool verbose = flags.verbose;
+  if (verbose)
+    loadOptions.log = [](const std::string &line) {
+      errs() << "[load] " << line << "\n";
+    };
 
   rt::StatusOr<std::shared_ptr<rt::Module>> module =
       rt::Status::error("no module");
@@ -121,9 +145,10 @@ int runRunCommand(int argc, char **argv) {
     auto bytes = compileProgram(modulePath);
     if (!bytes)
       return errs() << bytes.status().message(), kCompileError;
-    module = rt::Module::loadBytes(bytes->data(), bytes->size(), modulePath);
+    module = rt::Module::loadBytes(bytes->data(), bytes->size(), modulePath,
+                                   loadOptions);
   } else {
-    module = runtime->loadModule(modulePath);
+    module = runtime->loadModule(modulePath, loadOptions);
   }
   if (!module)
     return fail(module.status().message());
@@ -168,6 +193,14 @@ int runRunCommand(int argc, char **argv) {
   }
 
   rt::Session session = runtime->createSession(*module);
+  if (verbose)
+    session.setDispatchObserver([&](const rt::DispatchRecord &record) {
+      errs() << "[dispatch] " << (*module)->executableName(record.executable)
+             << " export " << record.ordinal << " '" << record.exportName
+             << "' workgroups " << record.workgroupCount[0] << "x"
+             << record.workgroupCount[1] << "x" << record.workgroupCount[2]
+             << " " << llvm::format("%.1f", record.microseconds) << " us\n";
+    });
   auto results = session.call(functionName, values);
   if (!results)
     return fail(results.status().message());

@@ -159,6 +159,10 @@ const schema::Module &Module::schema() const {
   return *schema::GetModule(bytes->data());
 }
 
+std::string Module::executableName(unsigned index) const {
+  return schema().executables()->Get(index)->name()->str();
+}
+
 const CpuExecutable *Module::executable(unsigned index) const {
   return executables[index].get();
 }

@@ -61,6 +61,8 @@ public:
 
   // For the interpreter.
   const schema::Module &schema() const;
+  /// "executable::variant" of module executable `index`.
+  std::string executableName(unsigned index) const;
   /// Null until the initializer loaded it.
   const CpuExecutable *executable(unsigned index) const;
   /// Loads executables[index] (once); for LoadExecutable.
