@@ -298,7 +298,8 @@ int runCompileCommand(int argc, char **argv) {
   bool emitsModule = request.emit == EmitKind::Module;
   bool emitsBinaries = request.emit != EmitKind::MLIR && !emitsModule;
   if (emitsModule && options.compileTo != Phase::Loader) {
-    llvm::errs() << "tessera compile: --emit=module needs --compile-to=loader\n";
+    llvm::errs()
+        << "tessera compile: --emit=module needs --compile-to=loader\n";
     return kUsageError;
   }
   if (emitsBinaries && options.compileTo < Phase::Serialize) {

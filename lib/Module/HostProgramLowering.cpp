@@ -337,14 +337,14 @@ uint32_t HostLowering::finish(
   return fn.o;
 }
 
-FailureOr<uint32_t> HostLowering::runInitializer(
-    ArrayRef<hal_loader::ExecutableGlobalOp> globals) {
+FailureOr<uint32_t>
+HostLowering::runInitializer(ArrayRef<hal_loader::ExecutableGlobalOp> globals) {
   for (auto [index, global] : llvm::enumerate(globals))
     if (failed(lowerGlobal(global, index)))
       return failure();
   predicate.reset();
-  emit(schema::CreateReturn(fbb, fbb.CreateVector(
-                                     std::vector<Offset<schema::ResultRef>>())),
+  emit(schema::CreateReturn(
+           fbb, fbb.CreateVector(std::vector<Offset<schema::ResultRef>>())),
        schema::Op::Return);
   return finish("<initializer>", {}, {});
 }
@@ -388,9 +388,8 @@ LogicalResult HostLowering::branchTo(Block *target, uint32_t edge,
                                "between initializer blocks";
     // Exactly one edge into a reached block is taken: select along it.
     auto known = scalars.find(argument);
-    scalars[argument] = known == scalars.end()
-                            ? *reg
-                            : select(edge, *reg, known->second);
+    scalars[argument] =
+        known == scalars.end() ? *reg : select(edge, *reg, known->second);
     if (auto candidates = executables.find(operand);
         candidates != executables.end()) {
       std::vector<uint32_t> copy = candidates->second;
@@ -843,16 +842,15 @@ LogicalResult HostLowering::lowerFill(linalg::FillOp op) {
   return success();
 }
 
-LogicalResult
-HostLowering::lowerDispatch(hal_loader::ExecutableDispatchOp op) {
+LogicalResult HostLowering::lowerDispatch(hal_loader::ExecutableDispatchOp op) {
   auto executable = scalar(op.getExecutable());
   auto candidates = executables.find(op.getExecutable());
   if (failed(executable) || candidates == executables.end())
     return op.emitError() << "dispatches an executable that is not a "
                              "lookup of a materialized executable";
   SmallVector<uint32_t> workgroups, pushConstants;
-  for (Value value : {op.getWorkgroupX(), op.getWorkgroupY(),
-                      op.getWorkgroupZ()}) {
+  for (Value value :
+       {op.getWorkgroupX(), op.getWorkgroupY(), op.getWorkgroupZ()}) {
     auto reg = scalar(value);
     if (failed(reg))
       return failure();

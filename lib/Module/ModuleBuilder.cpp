@@ -140,8 +140,8 @@ LogicalResult ModuleBuilder::addHostPrograms(ModuleOp module) {
   for (const ExecutableEntry &entry : impl->executables)
     if (entry.data.empty())
       return module.emitError()
-             << "no binary for @" << entry.executable << "::@"
-             << entry.variant << " (serialization did not produce it)";
+             << "no binary for @" << entry.executable << "::@" << entry.variant
+             << " (serialization did not produce it)";
   return success();
 }
 
@@ -186,8 +186,8 @@ FailureOr<uint32_t> ModuleBuilder::getExecutableIndex(StringRef executable,
                                                       Operation *user) {
   auto it = impl->executableIndex.find({executable.str(), variant.str()});
   if (it == impl->executableIndex.end())
-    return user->emitError() << "no export table for @" << executable
-                             << "::@" << variant;
+    return user->emitError()
+           << "no export table for @" << executable << "::@" << variant;
   return it->second;
 }
 

@@ -4,9 +4,9 @@
 
 namespace mlir::tessera {
 
-static const char *const kPhaseNames[] = {
-    "input", "global-opt", "flow",      "hal",
-    "codegen", "link",    "host", "serialize", "loader"};
+static const char *const kPhaseNames[] = {"input", "global-opt", "flow",
+                                          "hal",   "codegen",    "link",
+                                          "host",  "serialize",  "loader"};
 
 llvm::StringRef getPhaseName(Phase phase) {
   return kPhaseNames[static_cast<int>(phase)];
@@ -21,9 +21,9 @@ std::optional<Phase> parsePhase(llvm::StringRef name) {
 
 const std::vector<Phase> &getAllPhases() {
   static const std::vector<Phase> phases = {
-      Phase::Input, Phase::GlobalOpt, Phase::Flow,      Phase::HAL,
-      Phase::Codegen, Phase::Link,  Phase::Host, Phase::Serialize,
-      Phase::Loader};
+      Phase::Input, Phase::GlobalOpt, Phase::Flow,
+      Phase::HAL,   Phase::Codegen,   Phase::Link,
+      Phase::Host,  Phase::Serialize, Phase::Loader};
   return phases;
 }
 

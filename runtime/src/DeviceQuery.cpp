@@ -92,9 +92,8 @@ CpuDevice::create(const std::vector<std::string> &featureOverrides) {
       std::string list;
       for (std::string_view feature : known)
         list += (list.empty() ? "" : " ") + std::string(feature);
-      return Status::error("unknown CPU feature '" + name +
-                           "' in override '" + text + "' (known: " + list +
-                           ")");
+      return Status::error("unknown CPU feature '" + name + "' in override '" +
+                           text + "' (known: " + list + ")");
     }
     device.overrides.emplace_back(name, text[0] == '+');
   }

@@ -36,8 +36,7 @@ public:
               const std::vector<Tensor> &inputs,
               const DispatchObserver &observer, Module *initializing = nullptr)
       : module(module), initializing(initializing), fn(fn), inputs(inputs),
-        observer(observer),
-        scalars(fn.scalar_register_count(), 0),
+        observer(observer), scalars(fn.scalar_register_count(), 0),
         buffers(fn.buffer_register_count()) {}
 
   StatusOr<std::vector<Tensor>> run();
@@ -371,9 +370,10 @@ Status Interpreter::dispatch(const schema::Dispatch &op) {
   uint32_t executableIndex = static_cast<uint32_t>(loaded);
   const CpuExecutable *executable = module.executable(executableIndex);
   if (!executable)
-    return fail("dispatch: executable '" +
-                module.schema().executables()->Get(executableIndex)->name()->str() +
-                "' was not loaded");
+    return fail(
+        "dispatch: executable '" +
+        module.schema().executables()->Get(executableIndex)->name()->str() +
+        "' was not loaded");
   const schema::Executable *info =
       module.schema().executables()->Get(executableIndex);
   const schema::ExportInfo *exportInfo = info->exports()->Get(op.ordinal());

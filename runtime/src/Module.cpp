@@ -121,10 +121,9 @@ Status Module::initialize() {
   if (!overrides.empty())
     log("device: cpu with feature overrides " + overrides);
   if (Status s = runInitializer(*this); !s)
-    return Status::error(s.message() + " (this runtime loads '" +
-                         CpuExecutable::hostFormat() + "'" +
-                         (overrides.empty() ? "" : "; features " + overrides) +
-                         ")");
+    return Status::error(
+        s.message() + " (this runtime loads '" + CpuExecutable::hostFormat() +
+        "'" + (overrides.empty() ? "" : "; features " + overrides) + ")");
   return Status();
 }
 

@@ -319,15 +319,15 @@ Status FunctionVerifier::verifyInstruction(unsigned i,
   case schema::Op::StoreGlobal: {
     auto op = inst.op_as_StoreGlobal();
     if (op->global() >= module.global_count())
-      return fail(i, "global " + std::to_string(op->global()) +
-                         " out of range");
+      return fail(i,
+                  "global " + std::to_string(op->global()) + " out of range");
     return scalarIn(op->value(), "global store");
   }
   case schema::Op::LoadGlobal: {
     auto op = inst.op_as_LoadGlobal();
     if (op->global() >= module.global_count())
-      return fail(i, "global " + std::to_string(op->global()) +
-                         " out of range");
+      return fail(i,
+                  "global " + std::to_string(op->global()) + " out of range");
     return scalarOut(op->dst());
   }
   case schema::Op::Assert:

@@ -153,8 +153,8 @@ T *initializerOp(std::vector<uint8_t> &data, schema::Op type) {
 
 TEST_F(ModuleVerifier, InitializerLoadsAMissingExecutable) {
   std::vector<uint8_t> data = copy();
-  auto *load = initializerOp<schema::LoadExecutable>(
-      data, schema::Op::LoadExecutable);
+  auto *load =
+      initializerOp<schema::LoadExecutable>(data, schema::Op::LoadExecutable);
   ASSERT_TRUE(load);
   ASSERT_TRUE(load->mutate_executable(9));
   EXPECT_NE(loadError(data).find("function '<initializer>', instruction"),

@@ -392,10 +392,9 @@ TEST(LspServer, PassesAndTheIRAfterEachWithDiffs) {
     if (record.getString("argument") == "tessera-flow-form-dispatches")
       formIndex = *record.getInteger("index");
   }
-  EXPECT_EQ(phases,
-            (std::set<std::string>{"input", "global-opt", "flow", "hal",
-                                   "codegen", "link", "host", "serialize",
-                                   "loader"}));
+  EXPECT_EQ(phases, (std::set<std::string>{"input", "global-opt", "flow", "hal",
+                                           "codegen", "link", "host",
+                                           "serialize", "loader"}));
   ASSERT_GE(formIndex, 0);
 
   Value after = client.call("tessera/irAfterPass",

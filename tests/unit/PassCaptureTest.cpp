@@ -38,9 +38,9 @@ TEST(PassCapture, RecordsEveryPassInPhaseOrder) {
   ASSERT_FALSE(records.empty());
 
   // Phases appear in pipeline order and indices are dense.
-  std::vector<std::string> phaseOrder = {
-      "input", "global-opt", "flow",      "hal",
-      "codegen", "link",    "host", "serialize", "loader"};
+  std::vector<std::string> phaseOrder = {"input", "global-opt", "flow",
+                                         "hal",   "codegen",    "link",
+                                         "host",  "serialize",  "loader"};
   size_t phasePosition = 0;
   for (size_t i = 0; i < records.size(); ++i) {
     EXPECT_EQ(records[i].index, i);

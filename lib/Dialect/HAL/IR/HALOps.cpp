@@ -216,8 +216,7 @@ static LogicalResult verifyConditionRegion(Operation *op, Region &region) {
 }
 
 /// custom<OptionalCondition>: nothing, or `if` and a condition region.
-static ParseResult parseOptionalCondition(OpAsmParser &parser,
-                                          Region &region) {
+static ParseResult parseOptionalCondition(OpAsmParser &parser, Region &region) {
   if (failed(parser.parseOptionalKeyword("if")))
     return success();
   return parseConditionRegion(parser, region);
@@ -410,10 +409,9 @@ static LogicalResult verifyTensorDims(Operation *op, Type type,
                                       ValueRange dims) {
   auto tensorType = cast<RankedTensorType>(type);
   if (dims.size() != static_cast<size_t>(tensorType.getNumDynamicDims()))
-    return op->emitOpError()
-           << "expects " << tensorType.getNumDynamicDims()
-           << " dynamic dimension values for " << type << " but got "
-           << dims.size();
+    return op->emitOpError() << "expects " << tensorType.getNumDynamicDims()
+                             << " dynamic dimension values for " << type
+                             << " but got " << dims.size();
   return success();
 }
 

@@ -315,8 +315,8 @@ def HAL_BufferCopyOp : HAL_Op<"buffer.copy"> {
                        HAL_Buffer:$target, Index:$target_offset,
                        Index:$length);
   let assemblyFormat = [{
-    `source` `(` $source `)` `[` $source_offset `]`
-    `target` `(` $target `)` `[` $target_offset `]`
+    `source` `(` $source `)` `` `[` $source_offset `]`
+    `target` `(` $target `)` `` `[` $target_offset `]`
     `length` `(` $length `)` attr-dict
   }];
 }

@@ -49,8 +49,7 @@ Value byteSize(OpBuilder &builder, Location loc, RankedTensorType type,
 
 /// A scalar operand as the 32 bits its push constant carries (the export
 /// reads it back the same way, see MaterializeInterfaces).
-FailureOr<Value> toPushConstant(OpBuilder &builder, Location loc,
-                                Value value) {
+FailureOr<Value> toPushConstant(OpBuilder &builder, Location loc, Value value) {
   Type type = value.getType();
   Type i32 = builder.getI32Type();
   if (type.isInteger(32))
@@ -84,8 +83,9 @@ DispatchConversion::resolveExport(flow::DispatchOp op) {
         symbols.lookupNearestSymbolFrom(op, ref));
     if (!exportOp)
       return op.emitOpError("entry point ")
-             << ref << " does not name a hal.executable.export (run the hal "
-                       "phase first)";
+             << ref
+             << " does not name a hal.executable.export (run the hal "
+                "phase first)";
     exports.push_back(exportOp);
   }
   if (exports.empty())
@@ -138,9 +138,9 @@ LogicalResult DispatchConversion::convert(flow::DispatchOp op) {
            << "region of @" << exportOp->getSymName() << " takes "
            << countBlock.getNumArguments() - 1;
   IRMapping mapping;
-  mapping.map(countBlock.getArgument(0),
-              hal::DeviceLocalOp::create(builder, loc,
-                                         hal::DeviceType::get(ctx)));
+  mapping.map(
+      countBlock.getArgument(0),
+      hal::DeviceLocalOp::create(builder, loc, hal::DeviceType::get(ctx)));
   for (auto [arg, workload] :
        llvm::zip(countBlock.getArguments().drop_front(), op.getWorkload()))
     mapping.map(arg, workload);
@@ -162,8 +162,7 @@ LogicalResult DispatchConversion::convert(flow::DispatchOp op) {
     if (auto tie = op.getTiedOperandIndex(r))
       ties[r] = *tie;
   hal::InterfacePlan plan = hal::planInterface(
-      FunctionType::get(ctx, op.getArguments().getTypes(),
-                        op.getResultTypes()),
+      FunctionType::get(ctx, op.getArguments().getTypes(), op.getResultTypes()),
       ties);
   hal::PipelineLayoutAttr layout = exportOp->getLayout();
   if (plan.pushConstants != layout.getPushConstants() ||
@@ -199,7 +198,8 @@ LogicalResult DispatchConversion::convert(flow::DispatchOp op) {
     operandSizes[index] = byteSize(builder, loc, type, dims);
     buffers[plan.argumentBinding[index]] = operandBuffers[index];
     lengths[plan.argumentBinding[index]] = operandSizes[index];
-    for (auto [ordinal, dim] : llvm::zip(plan.argumentDimConstants[index], dims))
+    for (auto [ordinal, dim] :
+         llvm::zip(plan.argumentDimConstants[index], dims))
       if (failed(setConstant(ordinal, dim)))
         return failure();
   }
@@ -216,21 +216,21 @@ LogicalResult DispatchConversion::convert(flow::DispatchOp op) {
     Value buffer = hal::BufferAllocateOp::create(
         builder, loc, hal::BufferType::get(ctx), size);
     if (ties[index] >= 0)
-      hal::BufferCopyOp::create(builder, loc, operandBuffers[ties[index]],
-                                zero, buffer, zero, size);
+      hal::BufferCopyOp::create(builder, loc, operandBuffers[ties[index]], zero,
+                                buffer, zero, size);
     buffers[plan.resultBinding[index]] = buffer;
     lengths[plan.resultBinding[index]] = size;
     resultBuffers.push_back(buffer);
   }
 
-  SymbolRefAttr target = SymbolRefAttr::get(
-      executable.getSymNameAttr(),
-      {FlatSymbolRefAttr::get(variant.getSymNameAttr()),
-       FlatSymbolRefAttr::get(exportOp->getSymNameAttr())});
+  SymbolRefAttr target =
+      SymbolRefAttr::get(executable.getSymNameAttr(),
+                         {FlatSymbolRefAttr::get(variant.getSymNameAttr()),
+                          FlatSymbolRefAttr::get(exportOp->getSymNameAttr())});
   SmallVector<Value> offsets(buffers.size(), zero);
   ExecutableDispatchSymbolOp::create(
-      builder, loc, loaded, target, workgroups[0], workgroups[1],
-      workgroups[2], pushConstants, buffers, offsets, lengths);
+      builder, loc, loaded, target, workgroups[0], workgroups[1], workgroups[2],
+      pushConstants, buffers, offsets, lengths);
 
   for (auto [index, result] : llvm::enumerate(op.getResults()))
     result.replaceAllUsesWith(hal::TensorImportOp::create(

@@ -26,8 +26,8 @@ namespace mlir::tessera::hal_loader {
 namespace {
 
 /// Emits the binary's condition at the end of `block` and returns its i1.
-FailureOr<Value> emitCondition(OpBuilder &builder, hal::ExecutableBinaryOp binary,
-                               Value device) {
+FailureOr<Value> emitCondition(OpBuilder &builder,
+                               hal::ExecutableBinaryOp binary, Value device) {
   Region &condition = binary.getCondition();
   if (!condition.hasOneBlock())
     return binary.emitOpError("condition must be a single block to be "
@@ -61,17 +61,17 @@ LogicalResult materialize(hal::ExecutableOp executable) {
     loadBlocks.push_back(builder.createBlock(&initializer, initializer.end()));
   }
   Block *failBlock = builder.createBlock(&initializer, initializer.end());
-  std::string message =
-      ("no binary of @" + executable.getSymName() + " can be loaded on this "
-                                                    "device")
-          .str();
+  std::string message = ("no binary of @" + executable.getSymName() +
+                         " can be loaded on this "
+                         "device")
+                            .str();
   if (binaries.empty())
     message += ": it has none";
   for (auto [index, binary] : llvm::enumerate(binaries))
-    message += (index ? ", @" : ": @") + binary.getSymName().str() + " (" +
-               binary.getFormat().str() +
-               (binary.getCondition().empty() ? "" : ", if its condition holds") +
-               ")";
+    message +=
+        (index ? ", @" : ": @") + binary.getSymName().str() + " (" +
+        binary.getFormat().str() +
+        (binary.getCondition().empty() ? "" : ", if its condition holds") + ")";
   FailOp::create(builder, loc, builder.getStringAttr(message));
 
   for (auto [index, binary] : llvm::enumerate(binaries)) {
@@ -87,7 +87,8 @@ LogicalResult materialize(hal::ExecutableOp executable) {
         return failure();
       usable = arith::AndIOp::create(builder, binaryLoc, usable, *holds);
     }
-    Block *next = index + 1 < binaries.size() ? tryBlocks[index + 1] : failBlock;
+    Block *next =
+        index + 1 < binaries.size() ? tryBlocks[index + 1] : failBlock;
     cf::CondBranchOp::create(builder, binaryLoc, usable, loadBlocks[index],
                              ValueRange(), next, ValueRange());
 
@@ -107,8 +108,8 @@ LogicalResult materialize(hal::ExecutableOp executable) {
 struct MaterializeExecutablesPass
     : public impl::MaterializeExecutablesPassBase<MaterializeExecutablesPass> {
   void runOnOperation() override {
-    for (auto executable : llvm::make_early_inc_range(
-             getOperation().getOps<hal::ExecutableOp>()))
+    for (auto executable :
+         llvm::make_early_inc_range(getOperation().getOps<hal::ExecutableOp>()))
       if (failed(materialize(executable)))
         return signalPassFailure();
   }

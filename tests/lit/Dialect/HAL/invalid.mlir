@@ -175,3 +175,21 @@ func.func @extern_too_many_bindings(%a: tensor<4xf32>) -> tensor<4xf32> {
     })
   return %r : tensor<4xf32>
 }
+
+// -----
+
+func.func @export_dims(%t: tensor<?x4xf32>) -> !hal.buffer {
+  // expected-error @+1 {{'hal.tensor.export' op expects 1 dynamic dimension values for 'tensor<?x4xf32>' but got 0}}
+  %b = hal.tensor.export %t : tensor<?x4xf32> -> !hal.buffer
+  return %b : !hal.buffer
+}
+
+// -----
+
+hal.executable private @ex {
+  // expected-error @+1 {{'hal.executable.binary' op condition must take one !hal.device argument}}
+  hal.executable.binary public @b if(%x: index) -> i1 {
+    %t = arith.constant true
+    hal.return %t : i1
+  } attributes {data = dense<1> : vector<4xi8>, format = "embedded-elf-x86_64"}
+}

@@ -40,3 +40,20 @@ func.func @fold_subspans_into_bindings(%exe: !hal.executable, %buf: !hal.buffer,
   // CHECK: return %[[SUB_LENGTH]]
   return %length : index
 }
+
+// -----
+
+// A tensor imported from a buffer is exported as that buffer; the length
+// of an allocation is its size.
+// CHECK-LABEL: @export_of_import
+// CHECK-SAME: (%[[BYTES:.+]]: index)
+func.func @export_of_import(%bytes: index) -> (!hal.buffer, index) {
+  // CHECK: %[[NEW:.+]] = hal.buffer.allocate size(%[[BYTES]])
+  %new = hal.buffer.allocate size(%bytes) : !hal.buffer
+  %t = hal.tensor.import %new : !hal.buffer -> tensor<16xf32>
+  %again = hal.tensor.export %t : tensor<16xf32> -> !hal.buffer
+  %length = hal.buffer.length %again : !hal.buffer
+  // CHECK-NOT: hal.tensor
+  // CHECK: return %[[NEW]], %[[BYTES]]
+  return %again, %length : !hal.buffer, index
+}

@@ -90,3 +90,30 @@ func.func @bad_binding_syntax(%exe: !hal.executable, %b: !hal.buffer, %x: index)
   hal_loader.executable.dispatch executable(%exe : !hal.executable)[0] workgroups([%x, %x, %x]) bindings([(%b : !hal.buffer)[%x]])
   return
 }
+
+// -----
+
+// expected-error @+1 {{'hal_loader.executable.global' op initializer must not loop}}
+hal_loader.executable.global private @loops initializer {
+  %ok = hal_loader.executable.query_support format("embedded-elf-x86_64") : i1
+  cf.br ^retry
+^retry:
+  cf.cond_br %ok, ^fail, ^retry
+^fail:
+  hal_loader.fail "never"
+}
+
+// -----
+
+// expected-error @+1 {{'hal_loader.executable.global' op initializer takes no arguments}}
+hal_loader.executable.global private @args initializer {
+^bb0(%x: i1):
+  hal_loader.fail "never"
+}
+
+// -----
+
+func.func @return_outside(%exe: !hal.executable) {
+  // expected-error @+1 {{'hal_loader.return' op expects parent op 'hal_loader.executable.global'}}
+  hal_loader.return %exe : !hal.executable
+}

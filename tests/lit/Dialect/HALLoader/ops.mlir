@@ -43,3 +43,44 @@ func.func @dispatch_forms(%buf: !hal.buffer, %x: index, %off: index, %len: index
   %n = hal.buffer.length %view : !hal.buffer
   return
 }
+
+// -----
+
+// A materialized executable: its initializer tries a binary and fails
+// when the runtime cannot load it.
+// CHECK-LABEL: hal_loader.executable.global private @ex initializer {
+// CHECK-NEXT:   %[[OK:.+]] = hal_loader.executable.query_support format("embedded-elf-x86_64") : i1
+// CHECK-NEXT:   cf.cond_br %[[OK]], ^bb1, ^bb2
+// CHECK-NEXT: ^bb1:
+// CHECK-NEXT:   %[[DATA:.+]] = hal.buffer.constant "binary" {alignment = 64 : index} : !hal.buffer = dense<1> : vector<4xi8>
+// CHECK-NEXT:   %[[EXE:.+]] = hal_loader.executable.load format("embedded-elf-x86_64") data(%[[DATA]]) : !hal.executable
+// CHECK-NEXT:   hal_loader.return %[[EXE]] : !hal.executable
+// CHECK-NEXT: ^bb2:
+// CHECK-NEXT:   hal_loader.fail "nothing to load"
+// CHECK-NEXT: }
+hal_loader.executable.global private @ex initializer {
+  %ok = hal_loader.executable.query_support format("embedded-elf-x86_64") : i1
+  cf.cond_br %ok, ^load, ^fail
+^load:
+  %data = hal.buffer.constant "binary" {alignment = 64 : index} : !hal.buffer = dense<1> : vector<4xi8>
+  %exe = hal_loader.executable.load format("embedded-elf-x86_64") data(%data) : !hal.executable
+  hal_loader.return %exe : !hal.executable
+^fail:
+  hal_loader.fail "nothing to load"
+}
+
+// CHECK-LABEL: func.func @host_buffers
+func.func @host_buffers(%t: tensor<?x4xf32>, %n: index, %bytes: index) -> tensor<?x4xf32> {
+  // CHECK: %[[B:.+]] = hal.tensor.export %{{.+}} : tensor<?x4xf32>{%{{.+}}} -> !hal.buffer
+  %b = hal.tensor.export %t : tensor<?x4xf32>{%n} -> !hal.buffer
+  // CHECK: %[[NEW:.+]] = hal.buffer.allocate size(%{{.+}}) : !hal.buffer
+  %new = hal.buffer.allocate size(%bytes) : !hal.buffer
+  // CHECK: hal.buffer.copy source(%[[B]])[%{{.+}}] target(%[[NEW]])[%{{.+}}] length(%{{.+}})
+  %c0 = arith.constant 0 : index
+  hal.buffer.copy source(%b)[%c0] target(%new)[%c0] length(%bytes)
+  // CHECK: hal.device.local : !hal.device
+  %device = hal.device.local : !hal.device
+  // CHECK: hal.tensor.import %[[NEW]] : !hal.buffer -> tensor<?x4xf32>{%{{.+}}}
+  %r = hal.tensor.import %new : !hal.buffer -> tensor<?x4xf32>{%n}
+  return %r : tensor<?x4xf32>
+}

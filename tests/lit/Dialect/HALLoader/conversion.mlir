@@ -1,0 +1,104 @@
+// RUN: tessera-opt --split-input-file --tessera-hal-loader-conversion %s | FileCheck %s
+
+// A dispatch with every kind of operand: a tensor with a dynamic dim, an
+// index and an f32 scalar (push constants, in the order the interface plan
+// gives: scalars, then operand dims, then result dims), and a new result.
+#layout = #hal.pipeline.layout<push_constants = 4, sets = [<0, bindings = [<0, storage_buffer, ReadOnly>, <1, storage_buffer>]>]>
+hal.executable private @ex {
+  hal.executable.variant public @cpu target(<"llvm-cpu", "embedded-elf-x86_64", {}>) {
+    hal.executable.export public @entry ordinal(2) layout(#layout) count(%device: !hal.device, %w: index) -> (index, index, index) {
+      %c1 = arith.constant 1 : index
+      %c4 = arith.constant 4 : index
+      %groups = arith.ceildivui %w, %c4 : index
+      hal.return %groups, %c1, %c1 : index, index, index
+    }
+  }
+}
+
+// CHECK-LABEL: func.func @dispatch
+// CHECK-SAME: (%[[X:.+]]: tensor<?x4xf32>, %[[N:.+]]: index, %[[K:.+]]: f32)
+func.func @dispatch(%x: tensor<?x4xf32>, %n: index, %k: f32) -> tensor<?x8xf32> {
+  // CHECK: %[[EXE:.+]] = hal_loader.executable.lookup executable(@ex) : !hal.executable
+  // The count region, inlined on the workload:
+  // CHECK: %[[DEVICE:.+]] = hal.device.local : !hal.device
+  // CHECK: %[[GROUPS:.+]] = arith.ceildivui %[[N]], %{{.+}} : index
+  // Push constants carry 32 bits each:
+  // CHECK: %[[N32:.+]] = arith.index_castui %[[N]] : index to i32
+  // CHECK: %[[K32:.+]] = arith.bitcast %[[K]] : f32 to i32
+  // The operand's storage, 16 bytes per row:
+  // CHECK: %[[XBUF:.+]] = hal.tensor.export %[[X]] : tensor<?x4xf32>{%[[N]]} -> !hal.buffer
+  // CHECK: %[[XSIZE:.+]] = arith.muli %{{.+}}, %[[N]] : index
+  // CHECK: %[[XDIM:.+]] = arith.index_castui %[[N]] : index to i32
+  // The result: a new buffer, 32 bytes per row.
+  // CHECK: %[[RDIM:.+]] = arith.index_castui %[[N]] : index to i32
+  // CHECK: %[[RSIZE:.+]] = arith.muli %{{.+}}, %[[N]] : index
+  // CHECK: %[[RBUF:.+]] = hal.buffer.allocate size(%[[RSIZE]]) : !hal.buffer
+  //      CHECK: hal_loader.executable.dispatch.symbol executable(%[[EXE]] : !hal.executable)
+  // CHECK-SAME:   target(@ex::@cpu::@entry)
+  // CHECK-SAME:   workgroups([%[[GROUPS]], %c1, %c1])
+  // CHECK-SAME:   constants([%[[N32]], %[[K32]], %[[XDIM]], %[[RDIM]]])
+  // CHECK-SAME:   bindings([
+  // CHECK-NEXT:     (%[[XBUF]] : !hal.buffer)[%{{.+}}, %[[XSIZE]]],
+  // CHECK-NEXT:     (%[[RBUF]] : !hal.buffer)[%{{.+}}, %[[RSIZE]]]
+  // CHECK-NEXT:   ])
+  // CHECK: %[[R:.+]] = hal.tensor.import %[[RBUF]] : !hal.buffer -> tensor<?x8xf32>{%[[N]]}
+  %r = flow.dispatch @ex::@cpu::@entry[%n](%n, %k, %x) : (index, f32, tensor<?x4xf32>{%n}) -> tensor<?x8xf32>{%n}
+  // CHECK: return %[[R]]
+  return %r : tensor<?x8xf32>
+}
+
+// -----
+
+// A tied result starts as a copy of its operand (which may be read again)
+// and reuses the operand's binding.
+#layout = #hal.pipeline.layout<push_constants = 0, sets = [<0, bindings = [<0, storage_buffer>]>]>
+hal.executable private @ex {
+  hal.executable.variant public @cpu target(<"llvm-cpu", "embedded-elf-x86_64", {}>) {
+    hal.executable.export public @inplace ordinal(0) layout(#layout) count(%device: !hal.device) -> (index, index, index) {
+      %c1 = arith.constant 1 : index
+      hal.return %c1, %c1, %c1 : index, index, index
+    }
+  }
+}
+
+// CHECK-LABEL: func.func @tied
+func.func @tied(%x: tensor<16xf32>) -> (tensor<16xf32>, tensor<16xf32>) {
+  // CHECK: %[[XBUF:.+]] = hal.tensor.export %{{.+}} : tensor<16xf32> -> !hal.buffer
+  // CHECK: %[[COPY:.+]] = hal.buffer.allocate size(%[[SIZE:.+]]) : !hal.buffer
+  // CHECK: hal.buffer.copy source(%[[XBUF]])[%[[ZERO:.+]]] target(%[[COPY]])[%[[ZERO]]] length(%[[SIZE]])
+  // CHECK: hal_loader.executable.dispatch.symbol {{.+}} bindings([
+  // CHECK-NEXT: (%[[COPY]] : !hal.buffer)
+  // CHECK: hal.tensor.import %[[COPY]] : !hal.buffer -> tensor<16xf32>
+  %r = flow.dispatch @ex::@cpu::@inplace(%x) : (tensor<16xf32>) -> %x
+  return %x, %r : tensor<16xf32>, tensor<16xf32>
+}
+
+// -----
+
+// Variants chosen at load must offer the export the same way.
+#layout = #hal.pipeline.layout<push_constants = 0, sets = [<0, bindings = [<0, storage_buffer>]>]>
+hal.executable private @ex {
+  hal.executable.variant public @a target(<"llvm-cpu", "embedded-elf-x86_64", {}>) {
+    hal.executable.export public @f ordinal(0) layout(#layout) count(%device: !hal.device) -> (index, index, index) {
+      %c1 = arith.constant 1 : index
+      hal.return %c1, %c1, %c1 : index, index, index
+    }
+  }
+  hal.executable.variant public @b target(<"llvm-cpu", "embedded-elf-x86_64", {}>) {
+    hal.executable.export public @g ordinal(1) layout(#layout) count(%device: !hal.device) -> (index, index, index) {
+      %c1 = arith.constant 1 : index
+      hal.return %c1, %c1, %c1 : index, index, index
+    }
+    hal.executable.export public @f ordinal(0) layout(#layout) count(%device: !hal.device) -> (index, index, index) {
+      %c1 = arith.constant 1 : index
+      hal.return %c1, %c1, %c1 : index, index, index
+    }
+  }
+}
+
+// CHECK-LABEL: func.func @variants
+func.func @variants(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // CHECK: hal_loader.executable.dispatch.symbol {{.+}} target(@ex::@a::@f)
+  %r = flow.dispatch {@ex::@a::@f, @ex::@b::@f}(%x) : (tensor<4xf32>) -> %x
+  return %r : tensor<4xf32>
+}
