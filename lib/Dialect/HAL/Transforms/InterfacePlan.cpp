@@ -4,6 +4,8 @@
 
 #include "Dialect/Common/CustomSyntax.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
 namespace mlir::tessera::hal {
 
 InterfacePlan planInterface(FunctionType type, ArrayRef<int64_t> ties) {
@@ -40,6 +42,34 @@ InterfacePlan planInterface(FunctionType type, ArrayRef<int64_t> ties) {
   for (Type result : type.getResults())
     plan.resultDimConstants.push_back(assignDims(result));
   return plan;
+}
+
+FailureOr<Value> packPushConstant(OpBuilder &builder, Location loc,
+                                  Value value) {
+  Type type = value.getType();
+  Type i32 = builder.getI32Type();
+  if (type.isInteger(32))
+    return value;
+  if (type.isIndex())
+    return Value(arith::IndexCastUIOp::create(builder, loc, i32, value));
+  if (type.isF32())
+    return Value(arith::BitcastOp::create(builder, loc, i32, value));
+  if (type.isSignlessInteger() && type.getIntOrFloatBitWidth() < 32)
+    return Value(arith::ExtUIOp::create(builder, loc, i32, value));
+  return failure();
+}
+
+FailureOr<Value> unpackPushConstant(OpBuilder &builder, Location loc, Type type,
+                                    Value bits) {
+  if (type.isInteger(32))
+    return bits;
+  if (type.isIndex())
+    return Value(arith::IndexCastUIOp::create(builder, loc, type, bits));
+  if (type.isF32())
+    return Value(arith::BitcastOp::create(builder, loc, type, bits));
+  if (type.isSignlessInteger() && type.getIntOrFloatBitWidth() < 32)
+    return Value(arith::TruncIOp::create(builder, loc, type, bits));
+  return failure();
 }
 
 } // namespace mlir::tessera::hal

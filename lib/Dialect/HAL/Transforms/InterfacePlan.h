@@ -10,6 +10,7 @@
 #ifndef TESSERA_DIALECT_HAL_TRANSFORMS_INTERFACEPLAN_H
 #define TESSERA_DIALECT_HAL_TRANSFORMS_INTERFACEPLAN_H
 
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/SmallVector.h"
 
@@ -33,6 +34,14 @@ struct InterfacePlan {
 
 /// `ties[i]` is the operand index result i is tied to, or -1.
 InterfacePlan planInterface(FunctionType type, ArrayRef<int64_t> ties);
+
+/// A scalar operand travels as one 32-bit push constant: i32 as is, index
+/// and narrower integers zero-extended (truncated back by the export), f32
+/// as its bits. The host packs it, the export unpacks it; other types fail.
+FailureOr<Value> packPushConstant(OpBuilder &builder, Location loc,
+                                  Value value);
+FailureOr<Value> unpackPushConstant(OpBuilder &builder, Location loc, Type type,
+                                    Value bits);
 
 } // namespace mlir::tessera::hal
 

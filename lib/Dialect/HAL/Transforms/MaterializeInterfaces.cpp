@@ -80,15 +80,7 @@ FailureOr<Value> loadScalar(OpBuilder &builder, Location loc, Type type,
                             int64_t ordinal) {
   Value raw = hal::InterfaceConstantLoadOp::create(
       builder, loc, builder.getI32Type(), builder.getIndexAttr(ordinal));
-  if (type.isInteger(32))
-    return raw;
-  if (type.isIndex())
-    return Value(arith::IndexCastUIOp::create(builder, loc, type, raw));
-  if (type.isF32())
-    return Value(arith::BitcastOp::create(builder, loc, type, raw));
-  if (type.isSignlessInteger() && type.getIntOrFloatBitWidth() < 32)
-    return Value(arith::TruncIOp::create(builder, loc, type, raw));
-  return failure();
+  return hal::unpackPushConstant(builder, loc, type, raw);
 }
 
 /// Replaces `func` (tensor arguments and results) by an argument-less

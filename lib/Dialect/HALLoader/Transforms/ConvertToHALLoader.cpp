@@ -47,22 +47,6 @@ Value byteSize(OpBuilder &builder, Location loc, RankedTensorType type,
   return size;
 }
 
-/// A scalar operand as the 32 bits its push constant carries (the export
-/// reads it back the same way, see MaterializeInterfaces).
-FailureOr<Value> toPushConstant(OpBuilder &builder, Location loc, Value value) {
-  Type type = value.getType();
-  Type i32 = builder.getI32Type();
-  if (type.isInteger(32))
-    return value;
-  if (type.isIndex())
-    return Value(arith::IndexCastUIOp::create(builder, loc, i32, value));
-  if (type.isF32())
-    return Value(arith::BitcastOp::create(builder, loc, i32, value));
-  if (type.isSignlessInteger() && type.getIntOrFloatBitWidth() < 32)
-    return Value(arith::ExtUIOp::create(builder, loc, i32, value));
-  return failure();
-}
-
 class DispatchConversion {
 public:
   DispatchConversion(SymbolTableCollection &symbols) : symbols(symbols) {}
@@ -175,7 +159,7 @@ LogicalResult DispatchConversion::convert(flow::DispatchOp op) {
   SmallVector<Value> buffers(plan.bindingReadOnly.size()),
       lengths(plan.bindingReadOnly.size());
   auto setConstant = [&](int64_t ordinal, Value value) -> LogicalResult {
-    FailureOr<Value> bits = toPushConstant(builder, loc, value);
+    FailureOr<Value> bits = hal::packPushConstant(builder, loc, value);
     if (failed(bits))
       return op.emitOpError("cannot pass a value of type ")
              << value.getType() << " as a push constant";
