@@ -48,10 +48,14 @@ test(
     const vsix = path.join(out, "tessera-mlir.vsix");
     try {
       const vsce = require.resolve("@vscode/vsce/vsce");
-      cp.execFileSync(process.execPath, [vsce, "package", "-o", vsix], {
-        cwd: extensionRoot,
-        stdio: "pipe",
-      });
+      cp.execFileSync(
+        process.execPath,
+        [vsce, "package", "--no-rewrite-relative-links", "--allow-missing-repository", "-o", vsix],
+        {
+          cwd: extensionRoot,
+          stdio: "pipe",
+        },
+      );
       const files = readZip(fs.readFileSync(vsix));
       for (const file of [
         "extension.vsixmanifest",
@@ -61,6 +65,7 @@ test(
         "extension/syntaxes/mlir.tmLanguage.json",
         "extension/syntaxes/mlir.markdown.tmLanguage.json",
         "extension/language-configuration.json",
+        "extension/media/highlighting.png",
         "extension/node_modules/vscode-languageclient/package.json",
       ])
         assert.ok(files.has(file), `${file} missing from the .vsix`);
