@@ -14,6 +14,7 @@
 #include "TensorCompare.h"
 #include "TensorText.h"
 #include "tessera/runtime/Session.h"
+#include "tessera/runtime/VulkanDevice.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -62,8 +63,13 @@ struct RunFlags {
       "output_max_element_count",
       cl::desc("Print at most this many elements per result"), cl::init(1024),
       cl::cat(category)};
-  cl::opt<std::string> device{"device", cl::desc("Device: cpu"),
+  cl::opt<std::string> device{"device",
+                              cl::desc("Device: cpu, vulkan or vulkan://N"),
                               cl::init("cpu"), cl::cat(category)};
+  cl::opt<bool> listDevices{
+      "list-devices",
+      cl::desc("List the devices this runtime can use and exit"),
+      cl::init(false), cl::cat(category)};
   cl::list<std::string> featureOverrides{
       "device-feature-override",
       cl::desc("Answer cpu.features queries as if the CPU had (+name) or "
@@ -107,6 +113,32 @@ int runRunCommand(int argc, char **argv) {
   cl::HideUnrelatedOptions(flags.category);
   if (!cl::ParseCommandLineOptions(argc, argv, "tessera run\n", &errs()))
     return kUsageError;
+  if (flags.listDevices) {
+    outs() << "cpu: local CPU (inline execution)\n";
+    auto vulkanDevices = rt::vulkan::Device::enumerate();
+    if (!vulkanDevices) {
+      outs() << "vulkan: none (" << vulkanDevices.status().message() << ")\n";
+      return 0;
+    }
+    for (const rt::vulkan::DeviceInfo &info : *vulkanDevices)
+      outs() << "vulkan://" << info.index << ": " << info.name << " ("
+             << info.type << ", Vulkan " << info.apiVersion << ", subgroup "
+             << info.subgroupSize << ")\n";
+    return 0;
+  }
+  if (StringRef(flags.device).starts_with("vulkan")) {
+    auto index = rt::vulkan::parseDeviceName(flags.device);
+    if (!index)
+      return fail(index.status().message());
+    auto vulkanDevice = rt::vulkan::Device::create({*index, false});
+    if (!vulkanDevice)
+      return fail(vulkanDevice.status().message() + "; --device=cpu runs on "
+                                                    "the CPU");
+    return fail("vulkan: " + (*vulkanDevice)->info().name +
+                " is available, but modules have no vulkan-spirv executables "
+                "yet (SPIR-V code generation is not implemented); use "
+                "--device=cpu");
+  }
   // Not cl::Required: lld re-parses the process's options when it links
   // (for .mlir inputs), and a required positional would fail there.
   if (flags.module.empty()) {

@@ -247,9 +247,11 @@ Status createInstance(Device::State &state, bool validation) {
   info.ppEnabledLayerNames = layers.data();
   info.enabledExtensionCount = extensions.size();
   info.ppEnabledExtensionNames = extensions.data();
-  if (Status s = check(loader.vkCreateInstance(&info, nullptr, &state.instance),
-                       "vkCreateInstance");
-      !s)
+  VkResult created = loader.vkCreateInstance(&info, nullptr, &state.instance);
+  if (created == VK_ERROR_INCOMPATIBLE_DRIVER)
+    return Status::error("vulkan: no Vulkan driver is installed "
+                         "(vkCreateInstance: VK_ERROR_INCOMPATIBLE_DRIVER)");
+  if (Status s = check(created, "vkCreateInstance"); !s)
     return s;
 #define TESSERA_VK_LOAD_INSTANCE(name)                                         \
   state.name = state.instanceFunction<PFN_##name>(#name);                      \
