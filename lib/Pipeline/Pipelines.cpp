@@ -6,6 +6,7 @@
 #include "Dialect/Flow/Transforms/Passes.h"
 #include "Dialect/HAL/Transforms/Passes.h"
 #include "Dialect/HALLoader/Transforms/Passes.h"
+#include "Target/VulkanSPIRV/SerializeSPIRV.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
@@ -64,10 +65,13 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
     pm.nest<func::FuncOp>().addPass(createCanonicalizerPass());
     pm.nest<func::FuncOp>().addPass(createCSEPass());
     break;
-  case Phase::Serialize:
-    pm.nest<hal::ExecutableOp>().addPass(target::createSerializeExecutablesPass(
+  case Phase::Serialize: {
+    OpPassManager &executablePM = pm.nest<hal::ExecutableOp>();
+    executablePM.addPass(target::createSerializeSPIRVExecutablesPass());
+    executablePM.addPass(target::createSerializeExecutablesPass(
         options.optLevel, sink, options.debugInfo));
     break;
+  }
   case Phase::Loader:
     pm.addPass(hal_loader::createMaterializeExecutablesPass());
     break;

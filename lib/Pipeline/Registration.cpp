@@ -8,6 +8,7 @@
 #include "Dialect/HALLoader/IR/HALLoaderOps.h"
 #include "Dialect/HALLoader/Transforms/Passes.h"
 #include "Target/LLVMCPU/Passes.h"
+#include "Target/VulkanSPIRV/SerializeSPIRV.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -84,6 +85,7 @@ void registerAllPasses() {
   hal_loader::registerHALLoaderPasses();
   llvmcpu::registerLLVMCPUPasses();
   target::registerTargetLLVMCPUPasses();
+  target::registerSerializeSPIRVExecutablesPass();
   // Upstream passes the pipeline uses, for testing pieces alone.
   registerTransformsPasses();
   registerConversionPasses();

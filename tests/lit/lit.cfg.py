@@ -35,6 +35,12 @@ if platform.machine() in ("x86_64", "AMD64"):
     config.available_features.add("x86_64")
 
 # examples/extern, built by CMake when clang is around.
+extern_vulkan_example = os.path.join(config.tessera_build_root, "examples", "extern_vulkan")
+if os.path.exists(os.path.join(extern_vulkan_example, "scale.spv")):
+    config.available_features.add("extern-vulkan-example")
+    config.substitutions.append(("%extern_vulkan_example", extern_vulkan_example))
+if shutil.which("glslangValidator"):
+    config.available_features.add("glslang")
 extern_example = os.path.join(config.tessera_build_root, "examples", "extern")
 if os.path.exists(os.path.join(extern_example, "scale_generic.o")):
     config.available_features.add("extern-example")

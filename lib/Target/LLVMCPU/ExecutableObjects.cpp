@@ -2,82 +2,19 @@
 
 #include "Target/LLVMCPU/ExecutableObjects.h"
 
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/Path.h"
+#include "Target/ExecutableObjectFiles.h"
 
 namespace mlir::tessera::target {
-
-namespace {
-
-/// The directory of the source file `loc` points into, if any.
-std::string sourceDirectory(Location loc) {
-  std::string directory;
-  loc->walk([&](Location inner) {
-    if (auto file = dyn_cast<FileLineColLoc>(inner)) {
-      directory = llvm::sys::path::parent_path(file.getFilename()).str();
-      return WalkResult::interrupt();
-    }
-    return WalkResult::advance();
-  });
-  return directory;
-}
-
-} // namespace
 
 FailureOr<std::vector<LinkInput>>
 loadExecutableObjects(hal::ExecutableVariantOp variant,
                       const LinkerTool &linker) {
+  auto files = readExecutableObjects(variant);
+  if (failed(files))
+    return failure();
   std::vector<LinkInput> inputs;
-  if (!variant.getObjects())
-    return inputs;
-  for (Attribute attr : variant.getObjectsAttr()) {
-    auto object = dyn_cast<hal::ExecutableObjectAttr>(attr);
-    if (!object)
-      return variant.emitOpError()
-             << "objects must be #hal.executable.object, got " << attr;
-    LinkInput input;
-    if (DenseIntElementsAttr data = object.getData()) {
-      input.name =
-          object.getPath() ? object.getPath().str() : "<inline object data>";
-      auto raw = data.getRawData();
-      input.bytes.assign(raw.begin(), raw.end());
-    } else {
-      StringRef path = object.getPath().getValue();
-      SmallVector<std::string> candidates;
-      if (llvm::sys::path::is_absolute(path)) {
-        candidates.push_back(path.str());
-      } else {
-        std::string directory = sourceDirectory(variant.getLoc());
-        if (!directory.empty()) {
-          SmallString<256> besideSource(directory);
-          llvm::sys::path::append(besideSource, path);
-          candidates.push_back(besideSource.str().str());
-        }
-        candidates.push_back(path.str());
-      }
-      auto found = llvm::find_if(candidates, [](const std::string &candidate) {
-        return llvm::sys::fs::is_regular_file(candidate);
-      });
-      if (found == candidates.end()) {
-        InFlightDiagnostic diag = variant.emitOpError()
-                                  << "executable object '" << path
-                                  << "' not found (looked for ";
-        llvm::interleave(
-            candidates, [&](const std::string &c) { diag << "'" << c << "'"; },
-            [&] { diag << ", "; });
-        return diag << ")";
-      }
-      auto buffer =
-          llvm::MemoryBuffer::getFile(*found, /*IsText=*/false,
-                                      /*RequiresNullTerminator=*/false);
-      if (!buffer)
-        return variant.emitOpError()
-               << "cannot read executable object '" << *found
-               << "': " << buffer.getError().message();
-      input.name = *found;
-      input.bytes = (*buffer)->getBuffer().str();
-    }
+  for (ObjectFile &file : *files) {
+    LinkInput input{std::move(file.name), std::move(file.bytes)};
     if (llvm::Error error = linker.checkObject(input))
       return variant.emitOpError() << llvm::toString(std::move(error));
     inputs.push_back(std::move(input));

@@ -226,7 +226,7 @@ static void printOptionalCondition(OpAsmPrinter &p, Operation *,
                                    Region &region) {
   if (region.empty())
     return;
-  p << "if";
+  p << " if";
   printConditionRegion(p, region);
 }
 

@@ -112,7 +112,7 @@ def HAL_ExecutableBinaryOp : HAL_Op<"executable.binary", [
                        OptionalAttr<StrAttr>:$mime_type);
   let regions = (region AnyRegion:$condition);
   let assemblyFormat = [{
-    custom<SymbolVisibility>($sym_visibility) $sym_name
+    custom<SymbolVisibility>($sym_visibility) $sym_name ``
     custom<OptionalCondition>($condition) attr-dict-with-keyword
   }];
   let hasVerifier = 1;
