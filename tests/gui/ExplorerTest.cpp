@@ -658,9 +658,12 @@ private Q_SLOTS:
     }
     QCOMPARE(leftOnly,
              QStringList({"LinkExecutablesPass ",
+                          "SerializeSPIRVExecutablesPass linked_llvm_cpu",
                           "SerializeExecutablesPass linked_llvm_cpu"}));
     QCOMPARE(rightOnly,
-             QStringList({"SerializeExecutablesPass predict_dispatch_0",
+             QStringList({"SerializeSPIRVExecutablesPass predict_dispatch_0",
+                          "SerializeExecutablesPass predict_dispatch_0",
+                          "SerializeSPIRVExecutablesPass predict_dispatch_1",
                           "SerializeExecutablesPass predict_dispatch_1"}));
   }
 

@@ -91,6 +91,7 @@ struct SerializeSPIRVExecutablesPass
     : public PassWrapper<SerializeSPIRVExecutablesPass,
                          OperationPass<hal::ExecutableOp>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(SerializeSPIRVExecutablesPass)
+  StringRef getName() const override { return "SerializeSPIRVExecutablesPass"; }
   StringRef getArgument() const override {
     return "tessera-vulkan-serialize-spirv";
   }
