@@ -14,6 +14,7 @@
 #include "TensorCompare.h"
 #include "TensorText.h"
 #include "tessera/runtime/Session.h"
+#include "tessera/runtime/VulkanAccelerator.h"
 #include "tessera/runtime/VulkanDevice.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -66,6 +67,11 @@ struct RunFlags {
   cl::opt<std::string> device{"device",
                               cl::desc("Device: cpu, vulkan or vulkan://N"),
                               cl::init("cpu"), cl::cat(category)};
+  cl::opt<bool> vulkanValidation{
+      "vulkan-validation",
+      cl::desc("With --device=vulkan: enable the Khronos validation layer and "
+               "fail the run if it reports anything"),
+      cl::init(false), cl::cat(category)};
   cl::opt<bool> listDevices{
       "list-devices",
       cl::desc("List the devices this runtime can use and exit"),
@@ -126,19 +132,6 @@ int runRunCommand(int argc, char **argv) {
              << info.subgroupSize << ")\n";
     return 0;
   }
-  if (StringRef(flags.device).starts_with("vulkan")) {
-    auto index = rt::vulkan::parseDeviceName(flags.device);
-    if (!index)
-      return fail(index.status().message());
-    auto vulkanDevice = rt::vulkan::Device::create({*index, false});
-    if (!vulkanDevice)
-      return fail(vulkanDevice.status().message() + "; --device=cpu runs on "
-                                                    "the CPU");
-    return fail("vulkan: " + (*vulkanDevice)->info().name +
-                " is available, but modules have no vulkan-spirv executables "
-                "yet (SPIR-V code generation is not implemented); use "
-                "--device=cpu");
-  }
   // Not cl::Required: lld re-parses the process's options when it links
   // (for .mlir inputs), and a required positional would fail there.
   if (flags.module.empty()) {
@@ -165,6 +158,21 @@ int runRunCommand(int argc, char **argv) {
            kUsageError;
   rt::LoadOptions loadOptions;
   loadOptions.device = *device;
+  std::shared_ptr<rt::vulkan::Device> vulkan;
+  if (StringRef(flags.device).starts_with("vulkan")) {
+    // Executables with a Vulkan binary run there; the others on the CPU.
+    auto index = rt::vulkan::parseDeviceName(flags.device);
+    if (!index)
+      return fail(index.status().message());
+    auto vulkanDevice =
+        rt::vulkan::Device::create({*index, flags.vulkanValidation});
+    if (!vulkanDevice)
+      return fail(vulkanDevice.status().message() +
+                  "; --device=cpu runs on the CPU");
+    std::shared_ptr<rt::vulkan::Device> shared = std::move(*vulkanDevice);
+    vulkan = shared;
+    loadOptions.accelerator = rt::vulkan::makeAccelerator(shared);
+  }
   bool verbose = flags.verbose;
   if (verbose)
     loadOptions.log = [](const std::string &line) {
@@ -236,6 +244,13 @@ int runRunCommand(int argc, char **argv) {
   auto results = session.call(functionName, values);
   if (!results)
     return fail(results.status().message());
+
+  if (vulkan && !vulkan->validationMessages().empty()) {
+    for (const std::string &message : vulkan->validationMessages())
+      errs() << "vulkan validation: " << message << "\n";
+    return fail(std::to_string(vulkan->validationMessages().size()) +
+                " Vulkan validation messages");
+  }
 
   // Results: printed, or gathered per .npy file and written at the end.
   outs() << "EXEC @" << functionName << "\n";

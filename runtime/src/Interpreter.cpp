@@ -189,16 +189,15 @@ StatusOr<std::vector<Tensor>> Interpreter::run() {
     }
     case schema::Op::DeviceQuery: {
       auto op = inst->op_as_DeviceQuery();
-      DeviceQueryAnswer answer = module.device().query(
-          op->category()->string_view(), op->key()->string_view());
+      DeviceQueryAnswer answer =
+          module.query(op->category()->string_view(), op->key()->string_view());
       scalars[op->ok()] = answer.ok ? 1 : 0;
       scalars[op->value()] = answer.ok ? answer.value : op->default_value();
       break;
     }
     case schema::Op::QuerySupport: {
       auto op = inst->op_as_QuerySupport();
-      scalars[op->dst()] =
-          CpuExecutable::supportsFormat(op->format()->str()) ? 1 : 0;
+      scalars[op->dst()] = module.supportsFormat(op->format()->str()) ? 1 : 0;
       break;
     }
     case schema::Op::LoadExecutable: {
@@ -369,7 +368,9 @@ Status Interpreter::dispatch(const schema::Dispatch &op) {
                 " is not one the dispatch was verified with");
   uint32_t executableIndex = static_cast<uint32_t>(loaded);
   const CpuExecutable *executable = module.executable(executableIndex);
-  if (!executable)
+  AcceleratorExecutable *accelerated =
+      module.acceleratorExecutable(executableIndex);
+  if (!executable && !accelerated)
     return fail(
         "dispatch: executable '" +
         module.schema().executables()->Get(executableIndex)->name()->str() +
@@ -411,6 +412,30 @@ Status Interpreter::dispatch(const schema::Dispatch &op) {
       bindingPtrs.push_back(reg.buffer->data() + offset);
       bindingLengths.push_back(static_cast<size_t>(length));
     }
+
+  if (accelerated) {
+    std::vector<DispatchBinding> deviceBindings;
+    for (unsigned b = 0; b < bindingPtrs.size(); ++b)
+      deviceBindings.push_back({static_cast<uint8_t *>(bindingPtrs[b]),
+                                bindingLengths[b],
+                                bool(exportInfo->binding_read_only()->Get(b))});
+    double deviceMicroseconds = -1;
+    auto start = std::chrono::steady_clock::now();
+    if (Status s = accelerated->dispatch(op.ordinal(), record.workgroupCount,
+                                         pushConstants, deviceBindings,
+                                         deviceMicroseconds);
+        !s)
+      return fail("dispatch of '" + name + "': " + s.message());
+    if (observer) {
+      record.microseconds = deviceMicroseconds >= 0
+                                ? deviceMicroseconds
+                                : std::chrono::duration<double, std::micro>(
+                                      std::chrono::steady_clock::now() - start)
+                                      .count();
+      observer(record);
+    }
+    return Status();
+  }
 
   tessera_dispatch_state_v0_t state = {};
   state.workgroup_size[0] = state.workgroup_size[1] = state.workgroup_size[2] =

@@ -114,12 +114,15 @@ Status Module::initialize() {
     signatures.push_back(std::move(signature));
   }
   executables.resize(fb.executables() ? fb.executables()->size() : 0);
+  accelerated.resize(executables.size());
   globals.assign(fb.global_count(), -1);
   if (!fb.initializer())
     return Status();
   std::string overrides = device().describeOverrides();
   if (!overrides.empty())
     log("device: cpu with feature overrides " + overrides);
+  if (loadOptions.accelerator)
+    log("device: " + loadOptions.accelerator->describe() + " beside the cpu");
   if (Status s = runInitializer(*this); !s)
     return Status::error(
         s.message() + " (this runtime loads '" + CpuExecutable::hostFormat() +
@@ -128,12 +131,36 @@ Status Module::initialize() {
 }
 
 Status Module::loadExecutable(unsigned index) {
-  if (executables[index])
+  if (executables[index] || accelerated[index])
     return Status();
   const schema::Executable *executable = schema().executables()->Get(index);
   std::vector<std::string> exportNames;
   for (const schema::ExportInfo *info : *executable->exports())
     exportNames.push_back(info->name()->str());
+  std::string format = executable->format()->str();
+  if (!CpuExecutable::supportsFormat(format) && loadOptions.accelerator &&
+      loadOptions.accelerator->supportsFormat(format)) {
+    std::vector<ExportSignature> exports;
+    for (const schema::ExportInfo *info : *executable->exports()) {
+      ExportSignature signature{
+          info->name()->str(), info->push_constant_count(), {}};
+      if (info->binding_read_only())
+        for (bool readOnly : *info->binding_read_only())
+          signature.bindingReadOnly.push_back(readOnly);
+      exports.push_back(std::move(signature));
+    }
+    auto loaded = loadOptions.accelerator->load(
+        executable->name()->str(), executable->data()->data(),
+        executable->data()->size(), exports);
+    if (!loaded)
+      return loaded.status();
+    accelerated[index] = std::move(*loaded);
+    log("loaded executable '" + executable->name()->str() + "' (" + format +
+        ", " + std::to_string(executable->data()->size()) + " bytes, " +
+        std::to_string(exports.size()) + " exports) on " +
+        loadOptions.accelerator->describe());
+    return Status();
+  }
   auto loaded = CpuExecutable::load(
       executable->name()->str(), executable->format()->str(),
       executable->data()->data(), executable->data()->size(), exportNames);
@@ -164,6 +191,24 @@ std::string Module::executableName(unsigned index) const {
 
 const CpuExecutable *Module::executable(unsigned index) const {
   return executables[index].get();
+}
+
+AcceleratorExecutable *Module::acceleratorExecutable(unsigned index) const {
+  return accelerated[index].get();
+}
+
+bool Module::supportsFormat(const std::string &format) const {
+  return CpuExecutable::supportsFormat(format) ||
+         (loadOptions.accelerator &&
+          loadOptions.accelerator->supportsFormat(format));
+}
+
+DeviceQueryAnswer Module::query(std::string_view category,
+                                std::string_view key) const {
+  DeviceQueryAnswer answer = loadOptions.device.query(category, key);
+  if (!answer.ok && loadOptions.accelerator)
+    answer = loadOptions.accelerator->query(category, key);
+  return answer;
 }
 
 std::shared_ptr<Buffer> Module::constant(unsigned index) const {

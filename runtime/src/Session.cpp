@@ -7,10 +7,14 @@
 namespace tessera::rt {
 
 StatusOr<Runtime> Runtime::create(const std::string &device) {
-  if (device != "cpu" && device != "local-sync")
-    return Status::error("unknown device '" + device + "' (available: cpu)");
+  // Vulkan devices are opened by the caller (runtime/vulkan) and handed to
+  // module loading as an accelerator; the CPU runs everything else.
+  bool isVulkan = device == "vulkan" || device.rfind("vulkan://", 0) == 0;
+  if (device != "cpu" && device != "local-sync" && !isVulkan)
+    return Status::error("unknown device '" + device +
+                         "' (available: cpu, vulkan, vulkan://N)");
   Runtime runtime;
-  runtime.deviceName = "cpu";
+  runtime.deviceName = isVulkan ? device : "cpu";
   return runtime;
 }
 

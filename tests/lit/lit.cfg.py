@@ -39,6 +39,17 @@ extern_vulkan_example = os.path.join(config.tessera_build_root, "examples", "ext
 if os.path.exists(os.path.join(extern_vulkan_example, "scale.spv")):
     config.available_features.add("extern-vulkan-example")
     config.substitutions.append(("%extern_vulkan_example", extern_vulkan_example))
+# A Vulkan device (lavapipe in CI): tests needing one are UNSUPPORTED
+# (listed as such) where there is none.
+import subprocess
+try:
+    devices = subprocess.run(
+        [os.path.join(config.tessera_tools_dir, "tessera"), "run", "--list-devices"],
+        capture_output=True, text=True, timeout=60).stdout
+    if "vulkan://" in devices:
+        config.available_features.add("vulkan")
+except (OSError, subprocess.SubprocessError):
+    pass
 if shutil.which("glslangValidator"):
     config.available_features.add("glslang")
 extern_example = os.path.join(config.tessera_build_root, "examples", "extern")

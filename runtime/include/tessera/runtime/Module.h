@@ -2,6 +2,7 @@
 #ifndef TESSERA_RUNTIME_MODULE_H
 #define TESSERA_RUNTIME_MODULE_H
 
+#include "tessera/runtime/Accelerator.h"
 #include "tessera/runtime/DeviceQuery.h"
 #include "tessera/runtime/Status.h"
 #include "tessera/runtime/Tensor.h"
@@ -39,6 +40,9 @@ struct LoadOptions {
   CpuDevice device;
   /// Told what loading does: each executable loaded, and why.
   std::function<void(const std::string &)> log;
+  /// A device beside the CPU (Vulkan): its formats load on it, its
+  /// queries are answered where the CPU knows no answer.
+  std::shared_ptr<Accelerator> accelerator;
 };
 
 /// Module bytes (64-byte aligned, owned) plus the executables loaded from
@@ -63,8 +67,15 @@ public:
   const schema::Module &schema() const;
   /// "executable::variant" of module executable `index`.
   std::string executableName(unsigned index) const;
-  /// Null until the initializer loaded it.
+  /// Null until the initializer loaded it (on the CPU).
   const CpuExecutable *executable(unsigned index) const;
+  /// Null unless the initializer loaded it on the accelerator.
+  AcceleratorExecutable *acceleratorExecutable(unsigned index) const;
+  /// Whether the CPU or the accelerator loads `format`.
+  bool supportsFormat(const std::string &format) const;
+  /// The CPU's answer, else the accelerator's.
+  DeviceQueryAnswer query(std::string_view category,
+                          std::string_view key) const;
   /// Loads executables[index] (once); for LoadExecutable.
   Status loadExecutable(unsigned index);
   int64_t global(unsigned index) const { return globals[index]; }
@@ -85,6 +96,7 @@ private:
   std::shared_ptr<Buffer> bytes;
   std::vector<FunctionSignature> signatures;
   std::vector<std::unique_ptr<CpuExecutable>> executables;
+  std::vector<std::unique_ptr<AcceleratorExecutable>> accelerated;
   std::vector<int64_t> globals;
   LoadOptions loadOptions;
 };
