@@ -572,22 +572,27 @@ Buffer::~Buffer() {
     s.vkFreeMemory(s.device, reinterpret_cast<VkDeviceMemory>(memory), nullptr);
 }
 
-Status Buffer::upload(const void *data, size_t length, size_t offset) {
+/// A transfer of `length` bytes at `offset` must stay inside the buffer.
+static Status checkTransfer(const char *what, size_t length, size_t offset,
+                            size_t bytes) {
   if (offset > bytes || length > bytes - offset)
-    return Status::error("vulkan: upload of " + std::to_string(length) +
-                         " bytes at " + std::to_string(offset) +
-                         " overflows a " + std::to_string(bytes) +
-                         "-byte buffer");
+    return Status::error(std::string("vulkan: ") + what + " of " +
+                         std::to_string(length) + " bytes at " +
+                         std::to_string(offset) + " overflows a " +
+                         std::to_string(bytes) + "-byte buffer");
+  return Status();
+}
+
+Status Buffer::upload(const void *data, size_t length, size_t offset) {
+  if (Status s = checkTransfer("upload", length, offset, bytes); !s)
+    return s;
   std::memcpy(static_cast<char *>(mapped) + offset, data, length);
   return Status();
 }
 
 Status Buffer::download(void *data, size_t length, size_t offset) const {
-  if (offset > bytes || length > bytes - offset)
-    return Status::error("vulkan: download of " + std::to_string(length) +
-                         " bytes at " + std::to_string(offset) +
-                         " overflows a " + std::to_string(bytes) +
-                         "-byte buffer");
+  if (Status s = checkTransfer("download", length, offset, bytes); !s)
+    return s;
   std::memcpy(data, static_cast<const char *>(mapped) + offset, length);
   return Status();
 }
