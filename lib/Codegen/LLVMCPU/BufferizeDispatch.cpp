@@ -57,6 +57,17 @@ struct BufferizeDispatchPass
         copy.erase();
     });
 
+    // A tile computed in its binding is then "copied" onto itself: the same
+    // subview of the same buffer on both sides. Nothing to copy.
+    module.walk([&](linalg::CopyOp copy) {
+      auto source = copy.getInputs()[0].getDefiningOp<memref::SubViewOp>();
+      auto target = copy.getOutputs()[0].getDefiningOp<memref::SubViewOp>();
+      if (source && target &&
+          OperationEquivalence::isEquivalentTo(
+              source, target, OperationEquivalence::Flags::IgnoreLocations))
+        copy.erase();
+    });
+
     // A stack allocation inside a loop would grow the stack per iteration.
     WalkResult result = module.walk([&](memref::AllocaOp alloca) {
       if (!alloca->getParentOfType<LoopLikeOpInterface>())

@@ -156,7 +156,10 @@ void writeTilesIntoBindings(RewriterBase &rewriter, func::FuncOp func) {
     auto insert = store.getSource().getDefiningOp<tensor::InsertSliceOp>();
     if (!insert)
       return;
-    rewriter.setInsertionPoint(insert);
+    // Defined beside the binding, so that it dominates the tile's
+    // computation: empty-tensor elimination can then compute the tile in
+    // the binding itself instead of a temporary copied over at the end.
+    rewriter.setInsertionPointAfterValue(store.getDest());
     Value dest = bufferization::ToTensorOp::create(
         rewriter, store.getLoc(), insert.getDestType(), store.getDest(),
         /*restrict=*/true, /*writable=*/true);

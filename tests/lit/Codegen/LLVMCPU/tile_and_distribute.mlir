@@ -18,12 +18,13 @@
 // CHECK-DAG: %[[WY:.+]] = hal.interface.workgroup.id[1] : index
 // CHECK-DAG: %[[ROW:.+]] = arith.muli %[[WY]], %{{.+}} : index
 // CHECK-DAG: %[[COL:.+]] = arith.muli %[[WX]], %{{.+}} : index
+// The destination is defined beside its binding, before the tile's ops.
+// CHECK-DAG: %[[DEST:.+]] = bufferization.to_tensor %{{.+}} restrict writable : memref<128x512xf32>
 // CHECK: tensor.extract_slice %{{.+}}[%[[ROW]], 0] [32, 256] [1, 1]
 // CHECK: tensor.extract_slice %{{.+}}[0, %[[COL]]] [256, 64] [1, 1]
 // CHECK: %[[FILL:.+]] = linalg.fill {{.+}} -> tensor<32x64xf32>
 // CHECK: %[[MM:.+]] = linalg.matmul {{.+}} outs(%[[FILL]] : tensor<32x64xf32>)
 // CHECK: %[[BIAS:.+]] = linalg.generic {{.+}} ins(%[[MM]], %{{.+}} : tensor<32x64xf32>, tensor<64xf32>)
-// CHECK: %[[DEST:.+]] = bufferization.to_tensor %{{.+}} restrict writable : memref<128x512xf32>
 // CHECK: tensor.insert_slice %[[BIAS]] into %[[DEST]][%[[ROW]], %[[COL]]] [32, 64] [1, 1]
 // CHECK-NOT: scf.forall
 #map = affine_map<(d0, d1) -> (d0, d1)>
