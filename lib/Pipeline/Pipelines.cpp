@@ -3,6 +3,7 @@
 #include "Pipeline/Pipelines.h"
 
 #include "Codegen/LLVMCPU/Passes.h"
+#include "Codegen/SPIRV/Passes.h"
 #include "Dialect/Flow/Transforms/Passes.h"
 #include "Dialect/HAL/Transforms/Passes.h"
 #include "Dialect/HALLoader/Transforms/Passes.h"
@@ -15,6 +16,38 @@
 #include "mlir/Transforms/Passes.h"
 
 namespace mlir::tessera {
+
+namespace {
+
+/// With several target backends, each variant runs its backend's codegen
+/// pipeline (a dynamic pipeline: the pass capture records its passes).
+struct CodegenVariantPass
+    : public PassWrapper<CodegenVariantPass,
+                         OperationPass<hal::ExecutableVariantOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(CodegenVariantPass)
+  CodegenVariantPass() {
+    llvmcpu::buildLLVMCPUCodegenPipeline(llvmcpuPM);
+    spirv_codegen::buildSPIRVCodegenPipeline(spirvPM);
+  }
+  CodegenVariantPass(const CodegenVariantPass &) : CodegenVariantPass() {}
+  StringRef getName() const override { return "CodegenVariantPass"; }
+  StringRef getArgument() const override { return "tessera-codegen-variant"; }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    llvmcpuPM.getDependentDialects(registry);
+    spirvPM.getDependentDialects(registry);
+  }
+  void runOnOperation() override {
+    hal::ExecutableVariantOp variant = getOperation();
+    StringRef backend = variant.getTarget().getBackend().getValue();
+    OpPassManager &pm = backend == "vulkan-spirv" ? spirvPM : llvmcpuPM;
+    if (failed(runPipeline(pm, variant)))
+      signalPassFailure();
+  }
+  OpPassManager llvmcpuPM{hal::ExecutableVariantOp::getOperationName()};
+  OpPassManager spirvPM{hal::ExecutableVariantOp::getOperationName()};
+};
+
+} // namespace
 
 void buildPhasePipeline(OpPassManager &pm, Phase phase,
                         const CompileOptions &options,
@@ -51,10 +84,15 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
     pm.addPass(hal::createMaterializeInterfacesPass(halOptions));
     break;
   }
-  case Phase::Codegen:
-    llvmcpu::buildLLVMCPUCodegenPipeline(
-        pm.nest<hal::ExecutableOp>().nest<hal::ExecutableVariantOp>());
+  case Phase::Codegen: {
+    OpPassManager &variantPM =
+        pm.nest<hal::ExecutableOp>().nest<hal::ExecutableVariantOp>();
+    if (llvm::is_contained(options.targets, "vulkan-spirv"))
+      variantPM.addPass(std::make_unique<CodegenVariantPass>());
+    else
+      llvmcpu::buildLLVMCPUCodegenPipeline(variantPM);
     break;
+  }
   case Phase::Link:
     if (options.linkExecutables)
       pm.addPass(hal::createLinkExecutablesPass());

@@ -6,7 +6,9 @@
 #include "Inspect/SpirvModule.h"
 #include "Target/ExecutableObjectFiles.h"
 
+#include "mlir/Dialect/SPIRV/IR/SPIRVOps.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/Target/SPIRV/Serialization.h"
 #include "spirv-tools/libspirv.hpp"
 
 namespace mlir::tessera::target {
@@ -55,24 +57,43 @@ LogicalResult validate(hal::ExecutableVariantOp variant, const ObjectFile &file,
   return success();
 }
 
-LogicalResult serialize(hal::ExecutableVariantOp variant) {
+/// The variant's SPIR-V: its compiled spirv.module, else its one object.
+FailureOr<ObjectFile> spirvOf(hal::ExecutableVariantOp variant) {
   ModuleOp inner = variant.getInnerModule();
-  if (inner && !inner.getBody()->empty())
-    return variant.emitOpError()
-           << "has code to compile for vulkan-spirv, which is not "
-              "implemented yet: only extern SPIR-V objects "
-              "(hal.dispatch.extern) run on Vulkan so far";
+  if (inner && !inner.getBody()->empty()) {
+    auto modules = llvm::to_vector(inner.getOps<spirv::ModuleOp>());
+    if (modules.size() != 1)
+      return variant.emitOpError()
+             << "needs one spirv.module after code generation, has "
+             << modules.size();
+    SmallVector<uint32_t> words;
+    if (failed(spirv::serialize(modules.front(), words)))
+      return variant.emitOpError() << "cannot serialize its spirv.module";
+    ObjectFile file;
+    file.name = "<compiled " + variant.getSymName().str() + ">";
+    file.bytes.assign(reinterpret_cast<const char *>(words.data()),
+                      words.size() * 4);
+    return file;
+  }
   auto files = readExecutableObjects(variant);
   if (failed(files))
     return failure();
   if (files->size() != 1)
     return variant.emitOpError()
            << "needs exactly one SPIR-V object, has " << files->size();
+  return std::move(files->front());
+}
+
+LogicalResult serialize(hal::ExecutableVariantOp variant) {
+  FailureOr<ObjectFile> file = spirvOf(variant);
+  if (failed(file))
+    return failure();
+  auto files = std::vector<ObjectFile>{std::move(*file)};
   auto exports = llvm::to_vector(variant.getOps<hal::ExecutableExportOp>());
-  if (failed(validate(variant, files->front(), exports)))
+  if (failed(validate(variant, files.front(), exports)))
     return failure();
   OpBuilder builder(variant);
-  const std::string &bytes = files->front().bytes;
+  const std::string &bytes = files.front().bytes;
   auto type = VectorType::get({static_cast<int64_t>(bytes.size())},
                               builder.getIntegerType(8));
   auto data = DenseElementsAttr::getFromRawBuffer(

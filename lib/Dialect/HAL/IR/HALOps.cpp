@@ -89,6 +89,12 @@ LogicalResult ExecutableVariantOp::verify() {
     if (getObjects())
       continue;
     Operation *impl = module.lookupSymbol(exportOp.getSymNameAttr());
+    // Targets that wrap their code in a module of their own (spirv.module)
+    // implement exports one level down.
+    for (Operation &nested : module.getBody()->getOperations())
+      if (!impl && nested.hasTrait<OpTrait::SymbolTable>())
+        impl = mlir::SymbolTable::lookupSymbolIn(&nested,
+                                                 exportOp.getSymNameAttr());
     if (!impl)
       return exportOp.emitOpError()
              << "has no implementation @" << exportOp.getSymName()

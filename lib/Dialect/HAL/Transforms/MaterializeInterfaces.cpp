@@ -174,9 +174,17 @@ struct MaterializeInterfacesPass
     if (names.empty())
       names.push_back("llvm-cpu");
     for (const std::string &name : names) {
+      Builder b(ctx);
+      if (name == "vulkan-spirv") {
+        // The SPIR-V target environment defaults at conversion.
+        result.push_back(hal::ExecutableTargetAttr::get(
+            ctx, b.getStringAttr(name), b.getStringAttr("vulkan-spirv-fb"),
+            b.getDictionaryAttr({})));
+        continue;
+      }
       if (name != "llvm-cpu") {
-        getOperation().emitError()
-            << "unknown target backend '" << name << "' (available: llvm-cpu)";
+        getOperation().emitError() << "unknown target backend '" << name
+                                   << "' (available: llvm-cpu, vulkan-spirv)";
         return failure();
       }
       std::string format = hal::getLLVMCPUFormat(targetTriple);
@@ -187,7 +195,6 @@ struct MaterializeInterfacesPass
                "macOS, iOS; wasm32)";
         return failure();
       }
-      Builder b(ctx);
       auto config = b.getDictionaryAttr({
           b.getNamedAttr("target_triple", b.getStringAttr(targetTriple)),
           b.getNamedAttr("cpu", b.getStringAttr(targetCpu)),

@@ -1,0 +1,217 @@
+//===- ConvertToSPIRV.cpp - A variant's module to SPIR-V ------------------===//
+//
+// The dispatch functions (loops over 1-D bindings, per-invocation allocas)
+// move into a spirv.module and convert with upstream's patterns plus ours
+// for the hal interface: a binding is a StorageBuffer global at (set,
+// binding), push constants one PushConstant block of i32, workgroup ids
+// and counts and the invocation id the builtins. Entry points (named like
+// the exports, 64x1x1 invocations) and the module's version, capabilities
+// and extensions are then derived by upstream's SPIR-V passes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Codegen/SPIRV/Passes.h"
+
+#include "Dialect/HAL/IR/HALOps.h"
+
+#include "mlir/Conversion/ArithToSPIRV/ArithToSPIRV.h"
+#include "mlir/Conversion/ControlFlowToSPIRV/ControlFlowToSPIRV.h"
+#include "mlir/Conversion/FuncToSPIRV/FuncToSPIRV.h"
+#include "mlir/Conversion/IndexToSPIRV/IndexToSPIRV.h"
+#include "mlir/Conversion/MathToSPIRV/MathToSPIRV.h"
+#include "mlir/Conversion/MemRefToSPIRV/MemRefToSPIRV.h"
+#include "mlir/Conversion/SCFToSPIRV/SCFToSPIRV.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SPIRV/IR/SPIRVDialect.h"
+#include "mlir/Dialect/SPIRV/IR/SPIRVOps.h"
+#include "mlir/Dialect/SPIRV/IR/TargetAndABI.h"
+#include "mlir/Dialect/SPIRV/Transforms/Passes.h"
+#include "mlir/Dialect/SPIRV/Transforms/SPIRVConversion.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace mlir::tessera::spirv_codegen {
+
+namespace {
+
+struct BindingToGlobal
+    : public OpConversionPattern<hal::InterfaceBindingSubspanOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(hal::InterfaceBindingSubspanOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Type pointer = getTypeConverter()->convertType(op.getType());
+    if (!pointer)
+      return rewriter.notifyMatchFailure(op, "memref type not convertible");
+    auto module = op->getParentOfType<spirv::ModuleOp>();
+    unsigned set = op.getSet().getZExtValue();
+    unsigned binding = op.getBinding().getZExtValue();
+    std::string name = "__resource_var_" + std::to_string(set) + "_" +
+                       std::to_string(binding) + "__";
+    auto global = module.lookupSymbol<spirv::GlobalVariableOp>(name);
+    if (!global) {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(module.getBody());
+      global = spirv::GlobalVariableOp::create(rewriter, op.getLoc(), pointer,
+                                               name, set, binding);
+    }
+    rewriter.replaceOpWithNewOp<spirv::AddressOfOp>(op, global);
+    return success();
+  }
+};
+
+struct ConstantLoadToPushConstant
+    : public OpConversionPattern<hal::InterfaceConstantLoadOp> {
+  ConstantLoadToPushConstant(const TypeConverter &converter, MLIRContext *ctx,
+                             const llvm::StringMap<unsigned> &counts)
+      : OpConversionPattern(converter, ctx), counts(counts) {}
+  LogicalResult
+  matchAndRewrite(hal::InterfaceConstantLoadOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto function = op->getParentOfType<FunctionOpInterface>();
+    unsigned count = counts.lookup(function.getName());
+    unsigned ordinal = op.getOrdinal().getZExtValue();
+    if (ordinal >= count)
+      return op.emitOpError("push constant ")
+             << ordinal << " is beyond the layout's " << count;
+    Value value = spirv::getPushConstantValue(op, count, ordinal,
+                                              rewriter.getI32Type(), rewriter);
+    if (!value)
+      return failure();
+    rewriter.replaceOp(op, value);
+    return success();
+  }
+  const llvm::StringMap<unsigned> &counts;
+};
+
+template <typename Op, spirv::BuiltIn builtin>
+struct BuiltinComponent : public OpConversionPattern<Op> {
+  using OpConversionPattern<Op>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(Op op, typename Op::Adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    int32_t component;
+    if constexpr (std::is_same_v<Op, gpu::ThreadIdOp>)
+      component = static_cast<int32_t>(op.getDimension());
+    else
+      component = static_cast<int32_t>(op.getDimension().getZExtValue());
+    Value vector = spirv::getBuiltinVariableValue(
+        op, builtin, rewriter.getI32Type(), rewriter);
+    rewriter.replaceOpWithNewOp<spirv::CompositeExtractOp>(
+        op, rewriter.getI32Type(), vector,
+        rewriter.getI32ArrayAttr({component}));
+    return success();
+  }
+};
+
+struct ConvertToSPIRVPass
+    : public PassWrapper<ConvertToSPIRVPass,
+                         OperationPass<hal::ExecutableVariantOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ConvertToSPIRVPass)
+  StringRef getName() const override { return "ConvertToSPIRVPass"; }
+  StringRef getArgument() const override {
+    return "tessera-spirv-convert-to-spirv";
+  }
+  StringRef getDescription() const override {
+    return "The variant's dispatch functions to a spirv.module";
+  }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<spirv::SPIRVDialect, gpu::GPUDialect>();
+  }
+
+  void runOnOperation() override {
+    hal::ExecutableVariantOp variant = getOperation();
+    ModuleOp inner = variant.getInnerModule();
+    if (!inner)
+      return;
+    MLIRContext *ctx = &getContext();
+    auto functions = llvm::to_vector(inner.getOps<func::FuncOp>());
+    if (functions.empty())
+      return;
+
+    // Temporaries are per invocation; everything else is a binding.
+    auto privateSpace =
+        gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Private);
+    inner.walk([&](memref::AllocaOp alloca) {
+      MemRefType type = alloca.getType();
+      alloca.getResult().setType(
+          MemRefType::get(type.getShape(), type.getElementType(),
+                          type.getLayout(), privateSpace));
+    });
+    spirv::MemorySpaceToStorageClassMap memorySpaceMap =
+        spirv::mapMemorySpaceToVulkanStorageClass;
+    spirv::MemorySpaceToStorageClassConverter storageConverter(memorySpaceMap);
+    spirv::convertMemRefTypesAndAttrs(inner, storageConverter);
+
+    llvm::StringMap<unsigned> pushConstantCounts;
+    for (auto exportOp : variant.getOps<hal::ExecutableExportOp>())
+      pushConstantCounts[exportOp.getSymName()] =
+          exportOp.getLayout().getPushConstants();
+
+    OpBuilder builder = OpBuilder::atBlockEnd(inner.getBody());
+    auto spirvModule = spirv::ModuleOp::create(builder, inner.getLoc(),
+                                               spirv::AddressingModel::Logical,
+                                               spirv::MemoryModel::GLSL450);
+    // Vulkan 1.1's SPIR-V (1.3) with storage buffers, unless the variant's
+    // configuration names another environment.
+    spirv::TargetEnvAttr targetEnv = spirv::TargetEnvAttr::get(
+        spirv::VerCapExtAttr::get(
+            spirv::Version::V_1_3, {spirv::Capability::Shader},
+            {spirv::Extension::SPV_KHR_storage_buffer_storage_class}, ctx),
+        spirv::getDefaultResourceLimits(ctx), spirv::ClientAPI::Vulkan);
+    if (auto config = variant.getTarget().getConfiguration())
+      if (auto env =
+              config.getAs<spirv::TargetEnvAttr>(spirv::getTargetEnvAttrName()))
+        targetEnv = env;
+    spirvModule->setAttr(spirv::getTargetEnvAttrName(), targetEnv);
+    Block *body = spirvModule.getBody();
+    for (func::FuncOp function : functions) {
+      function->moveBefore(body, body->end());
+      function->setAttr(
+          spirv::getEntryPointABIAttrName(),
+          spirv::getEntryPointABIAttr(ctx, {int32_t(kWorkgroupSize), 1, 1}));
+    }
+
+    std::unique_ptr<ConversionTarget> target =
+        SPIRVConversionTarget::get(targetEnv);
+    SPIRVConversionOptions options;
+    SPIRVTypeConverter typeConverter(targetEnv, options);
+    RewritePatternSet patterns(ctx);
+    ScfToSPIRVContext scfContext;
+    arith::populateArithToSPIRVPatterns(typeConverter, patterns);
+    populateMathToSPIRVPatterns(typeConverter, patterns);
+    populateMemRefToSPIRVPatterns(typeConverter, patterns);
+    populateSCFToSPIRVPatterns(typeConverter, scfContext, patterns);
+    populateFuncToSPIRVPatterns(typeConverter, patterns);
+    populateBuiltinFuncToSPIRVPatterns(typeConverter, patterns);
+    index::populateIndexToSPIRVPatterns(typeConverter, patterns);
+    cf::populateControlFlowToSPIRVPatterns(typeConverter, patterns);
+    patterns.add<BindingToGlobal>(typeConverter, ctx);
+    patterns.add<ConstantLoadToPushConstant>(typeConverter, ctx,
+                                             pushConstantCounts);
+    patterns.add<
+        BuiltinComponent<hal::InterfaceWorkgroupIDOp,
+                         spirv::BuiltIn::WorkgroupId>,
+        BuiltinComponent<hal::InterfaceWorkgroupCountOp,
+                         spirv::BuiltIn::NumWorkgroups>,
+        BuiltinComponent<gpu::ThreadIdOp, spirv::BuiltIn::LocalInvocationId>>(
+        typeConverter, ctx);
+    if (failed(applyFullConversion(spirvModule, *target, std::move(patterns))))
+      return signalPassFailure();
+
+    OpPassManager pm(spirv::ModuleOp::getOperationName());
+    pm.addPass(spirv::createSPIRVLowerABIAttributesPass());
+    pm.addPass(spirv::createSPIRVUpdateVCEPass());
+    if (failed(runPipeline(pm, spirvModule)))
+      return signalPassFailure();
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Pass> createConvertToSPIRVPass() {
+  return std::make_unique<ConvertToSPIRVPass>();
+}
+
+} // namespace mlir::tessera::spirv_codegen

@@ -1,0 +1,93 @@
+//===- DistributeToInvocations.cpp - Tile loops over invocations ----------===//
+//
+// After linalg -> parallel loops, each op of a workgroup's tile is an
+// scf.parallel (reductions are scf.for inside it). Its innermost dimension
+// is strided over the workgroup's invocations, the others run in order in
+// every invocation. Each op maps the same innermost tile dimension to the
+// same invocation, so per-invocation temporaries stay consistent between
+// the ops of one tile.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Codegen/SPIRV/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/IRMapping.h"
+
+namespace mlir::tessera::spirv_codegen {
+
+namespace {
+
+LogicalResult distribute(scf::ParallelOp parallel) {
+  if (!parallel.getInitVals().empty())
+    return parallel.emitOpError("with reductions cannot be distributed");
+  OpBuilder builder(parallel);
+  Location loc = parallel.getLoc();
+  Value thread = gpu::ThreadIdOp::create(builder, loc, gpu::Dimension::x);
+  Value size = arith::ConstantIndexOp::create(builder, loc, kWorkgroupSize);
+  IRMapping mapping;
+  unsigned rank = parallel.getNumLoops();
+  for (unsigned d = 0; d < rank; ++d) {
+    Value lower = parallel.getLowerBound()[d];
+    Value upper = parallel.getUpperBound()[d];
+    Value step = parallel.getStep()[d];
+    if (d + 1 == rank) {
+      // lower + thread * step, by size * step.
+      lower = arith::AddIOp::create(
+          builder, loc, lower,
+          arith::MulIOp::create(builder, loc, thread, step));
+      step = arith::MulIOp::create(builder, loc, step, size);
+    }
+    auto loop = scf::ForOp::create(builder, loc, lower, upper, step);
+    mapping.map(parallel.getInductionVars()[d], loop.getInductionVar());
+    builder.setInsertionPointToStart(loop.getBody());
+  }
+  for (Operation &op : parallel.getBody()->without_terminator())
+    builder.clone(op, mapping);
+  parallel.erase();
+  return success();
+}
+
+struct DistributeToInvocationsPass
+    : public PassWrapper<DistributeToInvocationsPass,
+                         OperationPass<func::FuncOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(DistributeToInvocationsPass)
+  StringRef getName() const override { return "DistributeToInvocationsPass"; }
+  StringRef getArgument() const override {
+    return "tessera-spirv-distribute-to-invocations";
+  }
+  StringRef getDescription() const override {
+    return "Spreads each tile loop's innermost dimension over invocations";
+  }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<gpu::GPUDialect, scf::SCFDialect, arith::ArithDialect>();
+  }
+  void runOnOperation() override {
+    SmallVector<scf::ParallelOp> outermost;
+    getOperation().walk([&](scf::ParallelOp op) {
+      if (!op->getParentOfType<scf::ParallelOp>())
+        outermost.push_back(op);
+    });
+    for (scf::ParallelOp op : outermost)
+      if (failed(distribute(op)))
+        return signalPassFailure();
+    // Nested parallel loops (rare) run in order inside their invocation.
+    SmallVector<scf::ParallelOp> nested;
+    getOperation().walk([&](scf::ParallelOp op) { nested.push_back(op); });
+    if (!nested.empty()) {
+      nested.front().emitOpError("nested parallel loops are not supported");
+      return signalPassFailure();
+    }
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Pass> createDistributeToInvocationsPass() {
+  return std::make_unique<DistributeToInvocationsPass>();
+}
+
+} // namespace mlir::tessera::spirv_codegen

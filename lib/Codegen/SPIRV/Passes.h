@@ -1,0 +1,36 @@
+//===- Passes.h - vulkan-spirv code generation -----------------*- C++ -*-===//
+//
+// A dispatch tiled to workgroups (as for llvm-cpu) runs with 64
+// invocations per workgroup: the innermost parallel loop of each tile op is
+// spread over the invocations, temporaries are per invocation (Function
+// storage), bindings become storage buffers and push constants a block.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSERA_CODEGEN_SPIRV_PASSES_H
+#define TESSERA_CODEGEN_SPIRV_PASSES_H
+
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassManager.h"
+
+namespace mlir::tessera::spirv_codegen {
+
+/// Invocations per workgroup.
+constexpr int64_t kWorkgroupSize = 64;
+
+/// scf.parallel -> scf.for loops, the innermost one strided over
+/// gpu.thread_id x (on func.func).
+std::unique_ptr<Pass> createDistributeToInvocationsPass();
+/// Every binding as a 1-D memref, loads and stores linearized (on
+/// func.func).
+std::unique_ptr<Pass> createFlattenBindingsPass();
+/// The variant's module to a spirv.module (on hal.executable.variant).
+std::unique_ptr<Pass> createConvertToSPIRVPass();
+
+/// The pipeline, nested on hal.executable.variant ops.
+void buildSPIRVCodegenPipeline(OpPassManager &variantPassManager);
+
+void registerSPIRVCodegenPasses();
+
+} // namespace mlir::tessera::spirv_codegen
+
+#endif // TESSERA_CODEGEN_SPIRV_PASSES_H

@@ -1,0 +1,52 @@
+//===- Pipeline.cpp - The vulkan-spirv codegen pipeline -------------------===//
+//
+// Tiling to workgroups, lowering configuration and bufferization are the
+// llvm-cpu ones (a workgroup's tile computes in its output binding; the
+// few temporaries become per-invocation variables); then loops are spread
+// over the invocations and lowered to SPIR-V.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Codegen/SPIRV/Passes.h"
+
+#include "Codegen/LLVMCPU/Passes.h"
+
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Transforms/Passes.h"
+
+namespace mlir::tessera::spirv_codegen {
+
+void buildSPIRVCodegenPipeline(OpPassManager &variantPM) {
+  variantPM.nest<ModuleOp>().addPass(llvmcpu::createSelectLoweringConfigPass());
+  variantPM.addPass(llvmcpu::createTileAndDistributeToWorkgroupsPass());
+  {
+    OpPassManager &pm = variantPM.nest<ModuleOp>();
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+    pm.addPass(llvmcpu::createBufferizeDispatchPass());
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createConvertLinalgToParallelLoopsPass());
+    pm.nest<func::FuncOp>().addPass(createDistributeToInvocationsPass());
+    pm.addPass(memref::createFoldMemRefAliasOpsPass());
+    pm.addPass(createLowerAffinePass());
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+    pm.nest<func::FuncOp>().addPass(createFlattenBindingsPass());
+  }
+  variantPM.addPass(createConvertToSPIRVPass());
+}
+
+void registerSPIRVCodegenPasses() {
+  PassRegistration<Pass>([] { return createDistributeToInvocationsPass(); });
+  PassRegistration<Pass>([] { return createFlattenBindingsPass(); });
+  PassRegistration<Pass>([] { return createConvertToSPIRVPass(); });
+  PassPipelineRegistration<>(
+      "tessera-spirv-codegen",
+      "The whole vulkan-spirv codegen of a variant (on hal.executable.variant)",
+      [](OpPassManager &pm) { buildSPIRVCodegenPipeline(pm); });
+}
+
+} // namespace mlir::tessera::spirv_codegen
