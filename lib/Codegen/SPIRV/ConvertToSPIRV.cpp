@@ -130,9 +130,36 @@ struct ConvertToSPIRVPass
     if (functions.empty())
       return;
 
+    // Temporaries are per invocation: they must be small and static (a
+    // tile's row of a reduction, a matmul accumulator). Larger ones need
+    // workgroup memory and a tiling that shares them, which this backend
+    // does not do yet: refused rather than run out of private memory.
+    constexpr int64_t kPrivateBytesLimit = 16 * 1024;
+    int64_t privateBytes = 0;
+    WalkResult sized = inner.walk([&](memref::AllocaOp alloca) {
+      MemRefType type = alloca.getType();
+      if (!type.hasStaticShape() || !type.getElementType().isIntOrFloat()) {
+        alloca.emitOpError("needs a per-invocation temporary of type ")
+            << type << ", which vulkan-spirv code generation cannot place";
+        return WalkResult::interrupt();
+      }
+      privateBytes += type.getNumElements() *
+                      std::max<int64_t>(1, type.getElementTypeBitWidth() / 8);
+      if (privateBytes > kPrivateBytesLimit) {
+        alloca.emitOpError("brings the per-invocation temporaries to ")
+            << privateBytes << " bytes (limit " << kPrivateBytesLimit
+            << "): vulkan-spirv code generation does not tile this "
+               "dispatch small enough yet";
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    if (sized.wasInterrupted())
+      return signalPassFailure();
+
     // Temporaries are per invocation; everything else is a binding.
     auto privateSpace =
-        gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Private);
+        spirv::StorageClassAttr::get(ctx, spirv::StorageClass::Function);
     inner.walk([&](memref::AllocaOp alloca) {
       MemRefType type = alloca.getType();
       alloca.getResult().setType(

@@ -21,6 +21,49 @@ namespace mlir::tessera::spirv_codegen {
 
 namespace {
 
+/// Whether every tile op spreads the same dimension: same loop count and
+/// the same bounds of the innermost loop. Then an invocation only ever reads
+/// the temporaries' elements it wrote itself.
+bool consistent(ArrayRef<scf::ParallelOp> loops) {
+  for (scf::ParallelOp loop : loops) {
+    scf::ParallelOp first = loops.front();
+    unsigned rank = first.getNumLoops();
+    if (loop.getNumLoops() != rank ||
+        loop.getLowerBound()[rank - 1] != first.getLowerBound()[rank - 1] ||
+        loop.getUpperBound()[rank - 1] != first.getUpperBound()[rank - 1] ||
+        loop.getStep()[rank - 1] != first.getStep()[rank - 1])
+      return false;
+  }
+  return true;
+}
+
+/// The loop nest in order, in invocation 0 only (tiles whose ops spread
+/// different dimensions, e.g. a row reduction then the row's elements).
+LogicalResult runInFirstInvocation(scf::ParallelOp parallel) {
+  if (!parallel.getInitVals().empty())
+    return parallel.emitOpError("with reductions cannot be distributed");
+  OpBuilder builder(parallel);
+  Location loc = parallel.getLoc();
+  Value thread = gpu::ThreadIdOp::create(builder, loc, gpu::Dimension::x);
+  Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
+  Value first = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::eq,
+                                      thread, zero);
+  auto guard = scf::IfOp::create(builder, loc, first, /*withElse=*/false);
+  builder.setInsertionPointToStart(&guard.getThenRegion().front());
+  IRMapping mapping;
+  for (unsigned d = 0; d < parallel.getNumLoops(); ++d) {
+    auto loop =
+        scf::ForOp::create(builder, loc, parallel.getLowerBound()[d],
+                           parallel.getUpperBound()[d], parallel.getStep()[d]);
+    mapping.map(parallel.getInductionVars()[d], loop.getInductionVar());
+    builder.setInsertionPointToStart(loop.getBody());
+  }
+  for (Operation &op : parallel.getBody()->without_terminator())
+    builder.clone(op, mapping);
+  parallel.erase();
+  return success();
+}
+
 LogicalResult distribute(scf::ParallelOp parallel) {
   if (!parallel.getInitVals().empty())
     return parallel.emitOpError("with reductions cannot be distributed");
@@ -71,8 +114,9 @@ struct DistributeToInvocationsPass
       if (!op->getParentOfType<scf::ParallelOp>())
         outermost.push_back(op);
     });
+    bool spread = outermost.empty() || consistent(outermost);
     for (scf::ParallelOp op : outermost)
-      if (failed(distribute(op)))
+      if (failed(spread ? distribute(op) : runInFirstInvocation(op)))
         return signalPassFailure();
     // Nested parallel loops (rare) run in order inside their invocation.
     SmallVector<scf::ParallelOp> nested;
