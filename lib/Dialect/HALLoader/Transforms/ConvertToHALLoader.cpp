@@ -83,7 +83,9 @@ DispatchConversion::resolveExport(flow::DispatchOp op) {
       return op.emitOpError("entry points in several executables (@")
              << executable.getSymName() << ", @"
              << other->getParentOfType<hal::ExecutableOp>().getSymName()
-             << ") cannot be dispatched inline";
+             << ") cannot be dispatched inline (linking put the targets' "
+                "variants apart; with several targets compile with "
+                "--link-executables=false)";
     if (other.getOrdinal() != first.getOrdinal() ||
         other.getLayout() != first.getLayout())
       return op.emitOpError("variants of @")
