@@ -37,54 +37,39 @@ bool consistent(ArrayRef<scf::ParallelOp> loops) {
   return true;
 }
 
-/// The loop nest in order, in invocation 0 only (tiles whose ops spread
-/// different dimensions, e.g. a row reduction then the row's elements).
-LogicalResult runInFirstInvocation(scf::ParallelOp parallel) {
+/// Replaces `parallel` by scf.for loops in the same order. With `spread`,
+/// the innermost loop starts at this invocation's offset and strides over
+/// the workgroup; without, the nest runs in invocation 0 only (for tiles
+/// whose ops spread different dimensions, e.g. a row reduction then the
+/// row's elements).
+LogicalResult lowerToLoops(scf::ParallelOp parallel, bool spread) {
   if (!parallel.getInitVals().empty())
     return parallel.emitOpError("with reductions cannot be distributed");
   OpBuilder builder(parallel);
   Location loc = parallel.getLoc();
   Value thread = gpu::ThreadIdOp::create(builder, loc, gpu::Dimension::x);
-  Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
-  Value first = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::eq,
-                                      thread, zero);
-  auto guard = scf::IfOp::create(builder, loc, first, /*withElse=*/false);
-  builder.setInsertionPointToStart(&guard.getThenRegion().front());
-  IRMapping mapping;
-  for (unsigned d = 0; d < parallel.getNumLoops(); ++d) {
-    auto loop =
-        scf::ForOp::create(builder, loc, parallel.getLowerBound()[d],
-                           parallel.getUpperBound()[d], parallel.getStep()[d]);
-    mapping.map(parallel.getInductionVars()[d], loop.getInductionVar());
-    builder.setInsertionPointToStart(loop.getBody());
+  if (!spread) {
+    Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
+    Value first = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::eq,
+                                        thread, zero);
+    auto guard = scf::IfOp::create(builder, loc, first, /*withElse=*/false);
+    builder.setInsertionPointToStart(&guard.getThenRegion().front());
   }
-  for (Operation &op : parallel.getBody()->without_terminator())
-    builder.clone(op, mapping);
-  parallel.erase();
-  return success();
-}
-
-LogicalResult distribute(scf::ParallelOp parallel) {
-  if (!parallel.getInitVals().empty())
-    return parallel.emitOpError("with reductions cannot be distributed");
-  OpBuilder builder(parallel);
-  Location loc = parallel.getLoc();
-  Value thread = gpu::ThreadIdOp::create(builder, loc, gpu::Dimension::x);
-  Value size = arith::ConstantIndexOp::create(builder, loc, kWorkgroupSize);
   IRMapping mapping;
   unsigned rank = parallel.getNumLoops();
   for (unsigned d = 0; d < rank; ++d) {
     Value lower = parallel.getLowerBound()[d];
-    Value upper = parallel.getUpperBound()[d];
     Value step = parallel.getStep()[d];
-    if (d + 1 == rank) {
-      // lower + thread * step, by size * step.
+    if (spread && d + 1 == rank) {
+      // lower + thread * step, by workgroup size * step.
+      Value size = arith::ConstantIndexOp::create(builder, loc, kWorkgroupSize);
       lower = arith::AddIOp::create(
           builder, loc, lower,
           arith::MulIOp::create(builder, loc, thread, step));
       step = arith::MulIOp::create(builder, loc, step, size);
     }
-    auto loop = scf::ForOp::create(builder, loc, lower, upper, step);
+    auto loop = scf::ForOp::create(builder, loc, lower,
+                                   parallel.getUpperBound()[d], step);
     mapping.map(parallel.getInductionVars()[d], loop.getInductionVar());
     builder.setInsertionPointToStart(loop.getBody());
   }
@@ -116,7 +101,7 @@ struct DistributeToInvocationsPass
     });
     bool spread = outermost.empty() || consistent(outermost);
     for (scf::ParallelOp op : outermost)
-      if (failed(spread ? distribute(op) : runInFirstInvocation(op)))
+      if (failed(lowerToLoops(op, spread)))
         return signalPassFailure();
     // Nested parallel loops (rare) run in order inside their invocation.
     SmallVector<scf::ParallelOp> nested;
