@@ -134,7 +134,6 @@ struct ConvertToSPIRVPass
     // tile's row of a reduction, a matmul accumulator). Larger ones need
     // workgroup memory and a tiling that shares them, which this backend
     // does not do yet: refused rather than run out of private memory.
-    constexpr int64_t kPrivateBytesLimit = 16 * 1024;
     int64_t privateBytes = 0;
     WalkResult sized = inner.walk([&](memref::AllocaOp alloca) {
       MemRefType type = alloca.getType();

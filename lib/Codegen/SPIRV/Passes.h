@@ -16,6 +16,12 @@ namespace mlir::tessera::spirv_codegen {
 
 /// Invocations per workgroup.
 constexpr int64_t kWorkgroupSize = 64;
+/// Bytes of temporaries one invocation may hold (Function storage).
+constexpr int64_t kPrivateBytesLimit = 16 * 1024;
+
+/// Halves workgroup tile sizes until a tile's temporaries fit
+/// kPrivateBytesLimit (on builtin.module, after the lowering config).
+std::unique_ptr<Pass> createFitTilesInPrivateMemoryPass();
 
 /// scf.parallel -> scf.for loops, the innermost one strided over
 /// gpu.thread_id x (on func.func).

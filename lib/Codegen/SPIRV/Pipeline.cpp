@@ -21,6 +21,7 @@ namespace mlir::tessera::spirv_codegen {
 
 void buildSPIRVCodegenPipeline(OpPassManager &variantPM) {
   variantPM.nest<ModuleOp>().addPass(llvmcpu::createSelectLoweringConfigPass());
+  variantPM.nest<ModuleOp>().addPass(createFitTilesInPrivateMemoryPass());
   variantPM.addPass(llvmcpu::createTileAndDistributeToWorkgroupsPass());
   {
     OpPassManager &pm = variantPM.nest<ModuleOp>();
@@ -42,6 +43,7 @@ void buildSPIRVCodegenPipeline(OpPassManager &variantPM) {
 void registerSPIRVCodegenPasses() {
   PassRegistration<Pass>([] { return createDistributeToInvocationsPass(); });
   PassRegistration<Pass>([] { return createFlattenBindingsPass(); });
+  PassRegistration<Pass>([] { return createFitTilesInPrivateMemoryPass(); });
   PassRegistration<Pass>([] { return createConvertToSPIRVPass(); });
   PassPipelineRegistration<>(
       "tessera-spirv-codegen",
