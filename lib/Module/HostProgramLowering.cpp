@@ -20,6 +20,7 @@
 
 #include "Dialect/Flow/IR/FlowOps.h"
 #include "Dialect/HAL/IR/HALOps.h"
+#include "Dialect/HAL/Transforms/InterfacePlan.h"
 #include "Dialect/HALLoader/IR/HALLoaderOps.h"
 #include "tessera/schema/module_generated.h"
 
@@ -63,13 +64,6 @@ std::optional<schema::ElementType> toElementType(Type type) {
   if (type.isSignlessInteger(1))
     return schema::ElementType::I1;
   return std::nullopt;
-}
-
-/// Bytes per element in buffers (i1 takes a byte, index 8).
-int64_t storageBytes(Type type) {
-  if (type.isIndex())
-    return 8;
-  return std::max<int64_t>(1, type.getIntOrFloatBitWidth() / 8);
 }
 
 std::string locationText(Location loc) {
@@ -152,7 +146,7 @@ private:
   uint32_t byteSize(TensorValue &tensor, RankedTensorType type) {
     if (tensor.byteSize)
       return *tensor.byteSize;
-    uint32_t size = constant(storageBytes(type.getElementType()));
+    uint32_t size = constant(hal::getStorageBytes(type.getElementType()));
     for (uint32_t dim : tensor.dims)
       size = arith(Kind::Mul, size, dim);
     tensor.byteSize = size;
@@ -688,7 +682,7 @@ LogicalResult HostLowering::lowerConstant(arith::ConstantOp op) {
       APInt bits = dense.getElementType().isIntOrIndex()
                        ? dense.getSplatValue<APInt>()
                        : dense.getSplatValue<APFloat>().bitcastToAPInt();
-      int64_t width = storageBytes(tensorType.getElementType());
+      int64_t width = hal::getStorageBytes(tensorType.getElementType());
       value.buffer = alloc(byteSize(value, tensorType));
       emit(schema::CreateFill(fbb, value.buffer, constant(0),
                               byteSize(value, tensorType),
@@ -836,7 +830,7 @@ LogicalResult HostLowering::lowerFill(linalg::FillOp op) {
   emit(schema::CreateFill(fbb, result.buffer, constant(0),
                           byteSize(result, type),
                           bits.zextOrTrunc(64).getZExtValue(),
-                          storageBytes(type.getElementType())),
+                          hal::getStorageBytes(type.getElementType())),
        schema::Op::Fill);
   tensors[op.getResult(0)] = std::move(result);
   return success();

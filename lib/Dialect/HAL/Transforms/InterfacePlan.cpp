@@ -44,6 +44,12 @@ InterfacePlan planInterface(FunctionType type, ArrayRef<int64_t> ties) {
   return plan;
 }
 
+int64_t getStorageBytes(Type elementType) {
+  if (elementType.isIndex())
+    return 8;
+  return std::max<int64_t>(1, elementType.getIntOrFloatBitWidth() / 8);
+}
+
 FailureOr<Value> packPushConstant(OpBuilder &builder, Location loc,
                                   Value value) {
   Type type = value.getType();

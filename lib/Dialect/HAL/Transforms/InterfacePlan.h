@@ -35,6 +35,10 @@ struct InterfacePlan {
 /// `ties[i]` is the operand index result i is tied to, or -1.
 InterfacePlan planInterface(FunctionType type, ArrayRef<int64_t> ties);
 
+/// Bytes per element of a tensor in a host buffer and in bindings: dense,
+/// i1 as a byte, index as 8.
+int64_t getStorageBytes(Type elementType);
+
 /// A scalar operand travels as one 32-bit push constant: i32 as is, index
 /// and narrower integers zero-extended (truncated back by the export), f32
 /// as its bits. The host packs it, the export unpacks it; other types fail.

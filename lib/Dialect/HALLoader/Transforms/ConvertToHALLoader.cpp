@@ -27,17 +27,10 @@ namespace mlir::tessera::hal_loader {
 
 namespace {
 
-/// Bytes per element in host buffers (i1 takes a byte, index 8).
-int64_t storageBytes(Type type) {
-  if (type.isIndex())
-    return 8;
-  return std::max<int64_t>(1, type.getIntOrFloatBitWidth() / 8);
-}
-
 /// The byte size of a dense row-major tensor of `type`.
 Value byteSize(OpBuilder &builder, Location loc, RankedTensorType type,
                ValueRange dynamicDims) {
-  int64_t staticProduct = storageBytes(type.getElementType());
+  int64_t staticProduct = hal::getStorageBytes(type.getElementType());
   for (int64_t dim : type.getShape())
     if (!ShapedType::isDynamic(dim))
       staticProduct *= dim;
