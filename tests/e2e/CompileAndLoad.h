@@ -15,10 +15,12 @@ namespace tessera::test {
 
 /// Compiles `source` (MLIR text) into module bytes; fails the test on
 /// diagnostics.
-inline std::string compileToModule(const std::string &source,
-                                   bool linkExecutables = true) {
+inline std::string
+compileToModule(const std::string &source, bool linkExecutables = true,
+                std::vector<std::string> targets = {"llvm-cpu"}) {
   mlir::tessera::CompileSession session;
   mlir::tessera::CompileOptions options;
+  options.targets = std::move(targets);
   options.captureIR = false;
   options.buildModule = true;
   options.linkExecutables = linkExecutables;
@@ -28,16 +30,6 @@ inline std::string compileToModule(const std::string &source,
     ADD_FAILURE() << diagnostic.format();
   EXPECT_TRUE(ok);
   return session.getModuleBytes();
-}
-
-inline std::shared_ptr<rt::Module> compileAndLoad(const std::string &source,
-                                                  bool linkExecutables = true) {
-  std::string bytes = compileToModule(source, linkExecutables);
-  if (bytes.empty())
-    return nullptr;
-  auto module = rt::Module::loadBytes(bytes.data(), bytes.size());
-  EXPECT_TRUE(module.ok()) << module.status().message();
-  return module.ok() ? *module : nullptr;
 }
 
 /// Uniform values in [-1, 1) from a fixed seed.

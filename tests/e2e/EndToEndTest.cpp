@@ -3,12 +3,16 @@
 // Each test compiles a program with the real compiler, loads the module in
 // the real runtime, calls it and compares with a reference computed here
 // with plain loops (in double). f32 results must agree within
-// kTolerance * max(1, |reference|).
+// kTolerance * max(1, |reference|). Every program runs twice: compiled for
+// llvm-cpu on the CPU, and for vulkan-spirv on the first Vulkan device with
+// the validation layer on (a test fails on any validation message; without
+// a device the Vulkan runs skip, saying why).
 //
 //===----------------------------------------------------------------------===//
 
 #include "CompileAndLoad.h"
 
+#include "tessera/runtime/VulkanAccelerator.h"
 #include "tessera/schema/module_generated.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -20,13 +24,78 @@
 #include <iterator>
 
 using namespace tessera;
-using tessera::test::compileAndLoad;
 using tessera::test::compileToModule;
 using tessera::test::randomTensor;
 
 namespace {
 
 constexpr double kTolerance = 1e-4;
+
+struct Backend {
+  const char *name;
+  const char *target;
+  bool vulkan;
+};
+
+void PrintTo(const Backend &backend, std::ostream *os) { *os << backend.name; }
+
+/// One validating Vulkan device for the whole suite (creating one per test
+/// costs more than most tests); null with `why` saying why.
+std::shared_ptr<rt::vulkan::Device> sharedVulkanDevice(std::string &why) {
+  static std::string reason;
+  static std::shared_ptr<rt::vulkan::Device> device = [] {
+    auto created = rt::vulkan::Device::create({-1, /*validation=*/true});
+    if (!created) {
+      reason = created.status().message();
+      return std::shared_ptr<rt::vulkan::Device>();
+    }
+    return std::shared_ptr<rt::vulkan::Device>(std::move(*created));
+  }();
+  why = reason;
+  return device;
+}
+
+class EndToEnd : public testing::TestWithParam<Backend> {
+protected:
+  void SetUp() override {
+    if (!GetParam().vulkan)
+      return;
+    std::string why;
+    vulkan = sharedVulkanDevice(why);
+    if (!vulkan)
+      GTEST_SKIP() << "no Vulkan device: " << why;
+    messagesBefore = vulkan->validationMessages().size();
+  }
+  void TearDown() override {
+    if (!vulkan)
+      return;
+    const auto &messages = vulkan->validationMessages();
+    for (size_t i = messagesBefore; i < messages.size(); ++i)
+      ADD_FAILURE() << "vulkan validation: " << messages[i];
+  }
+
+  std::string compile(const std::string &source, bool link = true) {
+    return compileToModule(source, link, {GetParam().target});
+  }
+  std::shared_ptr<rt::Module> load(const std::string &bytes) {
+    if (bytes.empty())
+      return nullptr;
+    rt::LoadOptions options;
+    if (vulkan)
+      options.accelerator = rt::vulkan::makeAccelerator(vulkan);
+    auto module =
+        rt::Module::loadBytes(bytes.data(), bytes.size(), "<memory>", options);
+    EXPECT_TRUE(module.ok()) << module.status().message();
+    return module.ok() ? *module : nullptr;
+  }
+  std::shared_ptr<rt::Module> compileAndLoad(const std::string &source,
+                                             bool link = true) {
+    return load(compile(source, link));
+  }
+
+  std::shared_ptr<rt::vulkan::Device> vulkan;
+  size_t messagesBefore = 0;
+};
 
 std::vector<rt::Tensor> call(const std::shared_ptr<rt::Module> &module,
                              const std::string &function,
@@ -54,7 +123,7 @@ void expectClose(const rt::Tensor &actual, const std::vector<int64_t> &shape,
   }
 }
 
-TEST(EndToEnd, ElementwiseWithBroadcast) {
+TEST_P(EndToEnd, ElementwiseWithBroadcast) {
   auto module = compileAndLoad(R"mlir(
 #id = affine_map<(i, j) -> (i, j)>
 #row = affine_map<(i, j) -> (j)>
@@ -92,7 +161,7 @@ double matmulReference(const rt::Tensor &a, const rt::Tensor &b, int64_t i,
   return sum;
 }
 
-TEST(EndToEnd, MatmulStatic) {
+TEST_P(EndToEnd, MatmulStatic) {
   auto module = compileAndLoad(R"mlir(
 func.func @matmul(%a: tensor<70x33xf32>, %b: tensor<33x150xf32>) -> tensor<70x150xf32> {
   %zero = arith.constant 0.0 : f32
@@ -111,7 +180,7 @@ func.func @matmul(%a: tensor<70x33xf32>, %b: tensor<33x150xf32>) -> tensor<70x15
   });
 }
 
-TEST(EndToEnd, MatmulDynamicM) {
+TEST_P(EndToEnd, MatmulDynamicM) {
   auto module = compileAndLoad(R"mlir(
 func.func @matmul(%a: tensor<?x48xf32>, %b: tensor<48x40xf32>) -> tensor<?x40xf32> {
   %c0 = arith.constant 0 : index
@@ -136,7 +205,7 @@ func.func @matmul(%a: tensor<?x48xf32>, %b: tensor<48x40xf32>) -> tensor<?x40xf3
   }
 }
 
-TEST(EndToEnd, MatmulBiasRelu) {
+TEST_P(EndToEnd, MatmulBiasRelu) {
   auto module = compileAndLoad(R"mlir(
 func.func @dense(%x: tensor<16x64xf32>, %w: tensor<64x96xf32>, %bias: tensor<96xf32>) -> tensor<16x96xf32> {
   %zero = arith.constant 0.0 : f32
@@ -164,7 +233,7 @@ func.func @dense(%x: tensor<16x64xf32>, %w: tensor<64x96xf32>, %bias: tensor<96x
   });
 }
 
-TEST(EndToEnd, SumAndMaxReductions) {
+TEST_P(EndToEnd, SumAndMaxReductions) {
   auto module = compileAndLoad(R"mlir(
 func.func @reduce(%x: tensor<24x130xf32>) -> (tensor<24xf32>, tensor<130xf32>) {
   %zero = arith.constant 0.0 : f32
@@ -207,7 +276,7 @@ func.func @reduce(%x: tensor<24x130xf32>) -> (tensor<24xf32>, tensor<130xf32>) {
   });
 }
 
-TEST(EndToEnd, Softmax) {
+TEST_P(EndToEnd, Softmax) {
   std::ifstream file(std::string(TESSERA_EXAMPLES_DIR) + "/softmax.mlir");
   std::string source((std::istreambuf_iterator<char>(file)),
                      std::istreambuf_iterator<char>());
@@ -236,7 +305,7 @@ TEST(EndToEnd, Softmax) {
   });
 }
 
-TEST(EndToEnd, Conv2DNhwcHwcf) {
+TEST_P(EndToEnd, Conv2DNhwcHwcf) {
   auto module = compileAndLoad(R"mlir(
 func.func @conv(%x: tensor<2x11x13x5xf32>, %w: tensor<3x3x5x7xf32>) -> tensor<2x9x11x7xf32> {
   %zero = arith.constant 0.0 : f32
@@ -265,7 +334,7 @@ func.func @conv(%x: tensor<2x11x13x5xf32>, %w: tensor<3x3x5x7xf32>) -> tensor<2x
   });
 }
 
-TEST(EndToEnd, Transpose) {
+TEST_P(EndToEnd, Transpose) {
   auto module = compileAndLoad(R"mlir(
 func.func @transpose(%x: tensor<3x70x20xf32>) -> tensor<20x3x70xf32> {
   %e = tensor.empty() : tensor<20x3x70xf32>
@@ -293,7 +362,7 @@ std::string denseLiteral(const rt::Tensor &t) {
   return text + "]>";
 }
 
-TEST(EndToEnd, MlpWithConstants) {
+TEST_P(EndToEnd, MlpWithConstants) {
   // Weights are module constants: stored once, viewed by the dispatches.
   rt::Tensor w1 = randomTensor({12, 20}, 16), b1 = randomTensor({20}, 17),
              w2 = randomTensor({20, 6}, 18);
@@ -345,7 +414,7 @@ func.func @mlp(%x: tensor<5x12xf32>) -> tensor<5x6xf32> {
   });
 }
 
-TEST(EndToEnd, MlpExample) {
+TEST_P(EndToEnd, MlpExample) {
   // The bundled example, its weights read from the file by the MLIR parser.
   std::string path = std::string(TESSERA_EXAMPLES_DIR) + "/mlp.mlir";
   mlir::tessera::CompileSession parsed;
@@ -401,25 +470,22 @@ size_t executableCount(const std::string &bytes) {
   return ::tessera::schema::GetModule(bytes.data())->executables()->size();
 }
 
-TEST(EndToEnd, LinkedAndUnlinkedMlpAgree) {
+TEST_P(EndToEnd, LinkedAndUnlinkedMlpAgree) {
   std::string source = readExample("mlp.mlir");
-  std::string linkedBytes = compileToModule(source, /*linkExecutables=*/true);
-  std::string unlinkedBytes =
-      compileToModule(source, /*linkExecutables=*/false);
+  std::string linkedBytes = compile(source, /*link=*/true);
+  std::string unlinkedBytes = compile(source, /*link=*/false);
   ASSERT_FALSE(linkedBytes.empty());
   ASSERT_FALSE(unlinkedBytes.empty());
   // Two dispatches: one library linked, one per dispatch otherwise.
   EXPECT_EQ(executableCount(linkedBytes), 1u);
   EXPECT_EQ(executableCount(unlinkedBytes), 2u);
 
-  auto linked = rt::Module::loadBytes(linkedBytes.data(), linkedBytes.size());
-  auto unlinked =
-      rt::Module::loadBytes(unlinkedBytes.data(), unlinkedBytes.size());
-  ASSERT_TRUE(linked.ok()) << linked.status().message();
-  ASSERT_TRUE(unlinked.ok()) << unlinked.status().message();
+  auto linked = load(linkedBytes);
+  auto unlinked = load(unlinkedBytes);
+  ASSERT_TRUE(linked && unlinked);
   rt::Tensor x = randomTensor({4, 16}, 7);
-  auto linkedResults = call(*linked, "predict", {x});
-  auto unlinkedResults = call(*unlinked, "predict", {x});
+  auto linkedResults = call(linked, "predict", {x});
+  auto unlinkedResults = call(unlinked, "predict", {x});
   ASSERT_EQ(linkedResults.size(), 1u);
   ASSERT_EQ(unlinkedResults.size(), 1u);
   const rt::Tensor &expected = unlinkedResults[0];
@@ -427,15 +493,15 @@ TEST(EndToEnd, LinkedAndUnlinkedMlpAgree) {
               [&](int64_t i) { return expected.data<float>()[i]; });
 }
 
-TEST(EndToEnd, CompilingTwiceGivesTheSameBytes) {
+TEST_P(EndToEnd, CompilingTwiceGivesTheSameBytes) {
   std::string source = readExample("mlp.mlir");
-  std::string first = compileToModule(source);
+  std::string first = compile(source);
   ASSERT_FALSE(first.empty());
-  EXPECT_TRUE(first == compileToModule(source))
+  EXPECT_TRUE(first == compile(source))
       << "two compiles of mlp.mlir gave different module bytes";
 }
 
-TEST(EndToEnd, InputsAreCheckedAgainstTheSignature) {
+TEST_P(EndToEnd, InputsAreCheckedAgainstTheSignature) {
   auto module = compileAndLoad(R"mlir(
 func.func @id(%a: tensor<4x?xf32>) -> tensor<4x?xf32> {
   %c1 = arith.constant 1 : index
@@ -473,5 +539,13 @@ func.func @id(%a: tensor<4x?xf32>) -> tensor<4x?xf32> {
   ASSERT_TRUE(ok.ok()) << ok.status().message();
   EXPECT_EQ((*ok)[0].shape(), (std::vector<int64_t>{4, 9}));
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, EndToEnd,
+                         testing::Values(Backend{"cpu", "llvm-cpu", false},
+                                         Backend{"vulkan", "vulkan-spirv",
+                                                 true}),
+                         [](const testing::TestParamInfo<Backend> &info) {
+                           return std::string(info.param.name);
+                         });
 
 } // namespace

@@ -23,6 +23,7 @@
 #include "mlir/Conversion/SCFToSPIRV/SCFToSPIRV.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SPIRV/IR/SPIRVDialect.h"
 #include "mlir/Dialect/SPIRV/IR/SPIRVOps.h"
@@ -199,6 +200,17 @@ struct ConvertToSPIRVPass
           spirv::getEntryPointABIAttr(ctx, {int32_t(kWorkgroupSize), 1, 1}));
     }
 
+    // Math functions as the CPU computes them (the same polynomials in the
+    // same IEEE operations), not as the driver's GLSL.std.450 built-ins
+    // approximate them: a program prints the same results on both devices.
+    {
+      RewritePatternSet approximations(ctx);
+      populateMathPolynomialApproximationPatterns(approximations);
+      math::populateExpansionPatterns(approximations);
+      if (failed(applyPatternsGreedily(spirvModule, std::move(approximations))))
+        return signalPassFailure();
+    }
+
     std::unique_ptr<ConversionTarget> target =
         SPIRVConversionTarget::get(targetEnv);
     SPIRVConversionOptions options;
@@ -225,6 +237,13 @@ struct ConvertToSPIRVPass
         typeConverter, ctx);
     if (failed(applyFullConversion(spirvModule, *target, std::move(patterns))))
       return signalPassFailure();
+
+    // The CPU rounds every multiply and add (no fp-contract); a driver may
+    // fuse them into fma unless told not to.
+    spirvModule.walk([&](Operation *op) {
+      if (isa<spirv::FMulOp, spirv::FAddOp, spirv::FSubOp>(op))
+        op->setAttr("no_contraction", UnitAttr::get(ctx));
+    });
 
     OpPassManager pm(spirv::ModuleOp::getOperationName());
     pm.addPass(spirv::createSPIRVLowerABIAttributesPass());

@@ -23,6 +23,9 @@ constexpr int64_t kPrivateBytesLimit = 16 * 1024;
 /// kPrivateBytesLimit (on builtin.module, after the lowering config).
 std::unique_ptr<Pass> createFitTilesInPrivateMemoryPass();
 
+/// Dynamically sized temporaries (edge tiles) at their static upper bound,
+/// viewed at their actual size (on func.func).
+std::unique_ptr<Pass> createBoundTemporariesPass();
 /// scf.parallel -> scf.for loops, the innermost one strided over
 /// gpu.thread_id x (on func.func).
 std::unique_ptr<Pass> createDistributeToInvocationsPass();

@@ -29,6 +29,7 @@ void buildSPIRVCodegenPipeline(OpPassManager &variantPM) {
     pm.addPass(createCSEPass());
     pm.addPass(llvmcpu::createBufferizeDispatchPass());
     pm.addPass(createCanonicalizerPass());
+    pm.nest<func::FuncOp>().addPass(createBoundTemporariesPass());
     pm.addPass(createConvertLinalgToParallelLoopsPass());
     pm.nest<func::FuncOp>().addPass(createDistributeToInvocationsPass());
     pm.addPass(memref::createFoldMemRefAliasOpsPass());
@@ -43,6 +44,7 @@ void buildSPIRVCodegenPipeline(OpPassManager &variantPM) {
 void registerSPIRVCodegenPasses() {
   PassRegistration<Pass>([] { return createDistributeToInvocationsPass(); });
   PassRegistration<Pass>([] { return createFlattenBindingsPass(); });
+  PassRegistration<Pass>([] { return createBoundTemporariesPass(); });
   PassRegistration<Pass>([] { return createFitTilesInPrivateMemoryPass(); });
   PassRegistration<Pass>([] { return createConvertToSPIRVPass(); });
   PassPipelineRegistration<>(
