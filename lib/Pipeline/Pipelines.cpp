@@ -94,8 +94,13 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
     break;
   }
   case Phase::Link:
-    if (options.linkExecutables)
-      pm.addPass(hal::createLinkExecutablesPass());
+    if (options.linkExecutables) {
+      hal::LinkExecutablesPassOptions linkOptions;
+      linkOptions.backends.assign(options.targets.begin(),
+                                  options.targets.end());
+      pm.addPass(hal::createLinkExecutablesPass(linkOptions));
+      pm.addPass(target::createLinkSPIRVModulesPass());
+    }
     break;
   case Phase::Host:
     pm.addPass(hal_loader::createConvertToHALLoaderPass());

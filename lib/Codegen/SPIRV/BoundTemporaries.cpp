@@ -14,11 +14,58 @@
 #include "mlir/Dialect/Arith/IR/ValueBoundsOpInterfaceImpl.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Interfaces/ValueBoundsOpInterface.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace mlir::tessera::spirv_codegen {
 
 namespace {
+
+/// `value`'s layout changed: the subviews of it and the scf.if results it
+/// is yielded as follow (in place), other users take any layout.
+LogicalResult propagateLayout(Value value) {
+  for (OpOperand &use : value.getUses()) {
+    Operation *user = use.getOwner();
+    if (auto subview = dyn_cast<memref::SubViewOp>(user)) {
+      auto type = memref::SubViewOp::inferRankReducedResultType(
+          subview.getType().getShape(), subview.getSourceType(),
+          subview.getMixedOffsets(), subview.getMixedSizes(),
+          subview.getMixedStrides());
+      if (type == subview.getType())
+        continue;
+      subview.getResult().setType(cast<MemRefType>(type));
+      if (failed(propagateLayout(subview)))
+        return failure();
+      continue;
+    }
+    if (auto yield = dyn_cast<scf::YieldOp>(user)) {
+      // Both branches yield a bounded temporary of the same type once the
+      // other one is bounded too; the if's result then takes it.
+      auto ifOp = dyn_cast<scf::IfOp>(yield->getParentOp());
+      if (!ifOp)
+        return user->emitOpError() << "yields a temporary that vulkan-spirv "
+                                      "must give a static size";
+      unsigned index = use.getOperandNumber();
+      bool agree = llvm::all_of(ifOp->getRegions(), [&](Region &region) {
+        auto other = cast<scf::YieldOp>(region.front().getTerminator());
+        return other.getOperand(index).getType() == value.getType();
+      });
+      Value result = ifOp.getResult(index);
+      if (!agree || result.getType() == value.getType())
+        continue;
+      result.setType(value.getType());
+      if (failed(propagateLayout(result)))
+        return failure();
+      continue;
+    }
+    if (isa<ViewLikeOpInterface>(user))
+      return user->emitOpError()
+             << "views a temporary that vulkan-spirv must give a static "
+                "size; only subviews can follow it";
+  }
+  return success();
+}
 
 LogicalResult bound(memref::AllocaOp alloca) {
   MemRefType type = alloca.getType();
@@ -55,7 +102,41 @@ LogicalResult bound(memref::AllocaOp alloca) {
                                         sizes, strides);
   alloca.replaceAllUsesWith(view.getResult());
   alloca.erase();
+  if (failed(propagateLayout(view)))
+    return failure();
   return success();
+}
+
+/// An scf.if whose branches each yield a temporary of their own (a padded
+/// tile: zeros, or zeros and a copy) needs one temporary, allocated before
+/// the if: SPIR-V cannot pass pointers to Function variables between
+/// blocks.
+void hoistYieldedTemporaries(scf::IfOp ifOp) {
+  if (!ifOp.elseBlock())
+    return;
+  for (unsigned i = 0; i < ifOp.getNumResults(); ++i) {
+    SmallVector<memref::AllocaOp> allocas;
+    for (Region &region : ifOp->getRegions()) {
+      auto yield = cast<scf::YieldOp>(region.front().getTerminator());
+      auto alloca = yield.getOperand(i).getDefiningOp<memref::AllocaOp>();
+      if (!alloca || alloca->getParentRegion() != &region)
+        break;
+      allocas.push_back(alloca);
+    }
+    if (allocas.size() != 2)
+      continue;
+    memref::AllocaOp first = allocas.front(), second = allocas.back();
+    bool sizesDominate = llvm::all_of(first.getDynamicSizes(), [&](Value v) {
+      return !ifOp->isAncestor(v.getParentBlock()->getParentOp());
+    });
+    if (first.getType() != second.getType() ||
+        first.getDynamicSizes() != second.getDynamicSizes() || !sizesDominate)
+      continue;
+    first->moveBefore(ifOp);
+    second.replaceAllUsesWith(first.getResult());
+    second.erase();
+    ifOp.getResult(i).replaceAllUsesWith(first.getResult());
+  }
 }
 
 struct BoundTemporariesPass
@@ -74,6 +155,7 @@ struct BoundTemporariesPass
     arith::registerValueBoundsOpInterfaceExternalModels(registry);
   }
   void runOnOperation() override {
+    getOperation().walk([](scf::IfOp ifOp) { hoistYieldedTemporaries(ifOp); });
     SmallVector<memref::AllocaOp> dynamic;
     getOperation().walk([&](memref::AllocaOp alloca) {
       if (!alloca.getType().hasStaticShape())

@@ -136,6 +136,7 @@ std::unique_ptr<Pass> createSerializeSPIRVExecutablesPass() {
 
 void registerSerializeSPIRVExecutablesPass() {
   PassRegistration<SerializeSPIRVExecutablesPass>();
+  PassRegistration<Pass>([] { return createLinkSPIRVModulesPass(); });
 }
 
 } // namespace mlir::tessera::target

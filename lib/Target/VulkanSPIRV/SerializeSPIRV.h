@@ -10,11 +10,15 @@ namespace mlir::tessera::target {
 
 /// On a hal.executable: each `vulkan-spirv` variant becomes a
 /// `hal.executable.binary` of format "vulkan-spirv-fb" holding one SPIR-V
-/// module. Only variants made of an extern SPIR-V object are supported so
-/// far (no SPIR-V code generation yet): the object must be a SPIR-V module
-/// valid for Vulkan 1.2 (SPIRV-Tools' validator) with a GLCompute entry
-/// point per export, named like it.
+/// module: its compiled spirv.module, or its one extern SPIR-V object. The
+/// module must be valid for Vulkan 1.2 (SPIRV-Tools' validator) with a
+/// GLCompute entry point per export, named like it.
 std::unique_ptr<Pass> createSerializeSPIRVExecutablesPass();
+
+/// On the program: merges the spirv.modules that linking put into one
+/// vulkan-spirv variant into one (shared equivalent symbols, renamed
+/// clashes).
+std::unique_ptr<Pass> createLinkSPIRVModulesPass();
 
 void registerSerializeSPIRVExecutablesPass();
 

@@ -47,41 +47,50 @@ std::string uniqueName(StringRef base, ArrayRef<SymbolTable *> tables) {
   }
 }
 
+/// The function implementing `name` in a variant's module: a function of
+/// the module, or one nested in a symbol table of it (spirv.module).
+Operation *lookupExportFunction(ModuleOp module, StringRef name) {
+  if (Operation *function = SymbolTable::lookupSymbolIn(module, name))
+    return function;
+  for (Operation &op : module.getBody()->getOperations())
+    if (op.hasTrait<OpTrait::SymbolTable>())
+      if (Operation *function = SymbolTable::lookupSymbolIn(&op, name))
+        return function;
+  return nullptr;
+}
+
+/// A symbol op with a name (spirv.module's is optional).
+bool isNamedSymbol(Operation *op) {
+  return isa<SymbolOpInterface>(op) &&
+         op->getAttrOfType<StringAttr>(SymbolTable::getSymbolAttrName());
+}
+
 struct LinkExecutablesPass
     : public hal::impl::LinkExecutablesPassBase<LinkExecutablesPass> {
   using LinkExecutablesPassBase::LinkExecutablesPassBase;
   void runOnOperation() override;
 
-  /// Links `variants` (one target configuration) into a new executable;
-  /// records the new reference of each old `@ex::@variant::@export`.
+  /// Links `variants` (one target configuration) into a new variant of
+  /// `linked`; records the new reference of each old
+  /// `@ex::@variant::@export`.
   LogicalResult link(ArrayRef<hal::ExecutableVariantOp> variants,
-                     StringRef linkedName,
+                     hal::ExecutableOp linked,
                      DenseMap<Attribute, Attribute> &refMap);
 };
 
 LogicalResult
 LinkExecutablesPass::link(ArrayRef<hal::ExecutableVariantOp> variants,
-                          StringRef linkedName,
+                          hal::ExecutableOp linked,
                           DenseMap<Attribute, Attribute> &refMap) {
-  ModuleOp module = getOperation();
   MLIRContext *ctx = &getContext();
   hal::ExecutableVariantOp first = variants.front();
-  auto firstExecutable = first->getParentOfType<hal::ExecutableOp>();
-  Location loc = firstExecutable.getLoc();
-  // Already linked: nothing to merge (keeps the pass idempotent).
-  if (variants.size() == 1 && firstExecutable.getSymName() == linkedName &&
-      llvm::hasSingleElement(
-          firstExecutable.getOps<hal::ExecutableVariantOp>()))
-    return success();
-
-  SymbolTable moduleSymbols(module);
-  OpBuilder builder(firstExecutable);
-  auto linked = hal::ExecutableOp::create(
-      builder, loc, uniqueName(linkedName, {&moduleSymbols}));
-  linked.setPrivate();
+  Location loc = first.getLoc();
+  OpBuilder builder(linked);
+  SymbolTable executableSymbols(linked);
   OpBuilder exeBuilder = OpBuilder::atBlockEnd(&linked.getBlock());
   auto variant = hal::ExecutableVariantOp::create(
-      exeBuilder, loc, first.getSymName(), first.getTarget());
+      exeBuilder, loc, uniqueName(first.getSymName(), {&executableSymbols}),
+      first.getTarget());
   if (first.getObjects())
     variant.setObjectsAttr(first.getObjectsAttr());
   OpBuilder variantBuilder = OpBuilder::atBlockEnd(&variant.getBlock());
@@ -107,7 +116,8 @@ LinkExecutablesPass::link(ArrayRef<hal::ExecutableVariantOp> variants,
     // function itself since renaming may change its name.
     SmallVector<std::pair<hal::ExecutableExportOp, Operation *>> exports;
     for (auto exportOp : source.getBlock().getOps<hal::ExecutableExportOp>()) {
-      Operation *function = sourceSymbols.lookup(exportOp.getSymName());
+      Operation *function =
+          lookupExportFunction(sourceModule, exportOp.getSymName());
       if (!function)
         return exportOp.emitError()
                << "export @" << exportOp.getSymName()
@@ -117,10 +127,11 @@ LinkExecutablesPass::link(ArrayRef<hal::ExecutableVariantOp> variants,
       auto existing =
           variantSymbols.lookup<hal::ExecutableExportOp>(exportOp.getSymName());
       if (existing && !isEquivalent(existing, exportOp) &&
-          failed(sourceSymbols.rename(
-              function,
-              uniqueName(exportOp.getSymName(),
-                         {&linkedSymbols, &sourceSymbols, &variantSymbols}))))
+          failed(
+              SymbolTable(function->getParentOp())
+                  .rename(function, uniqueName(exportOp.getSymName(),
+                                               {&linkedSymbols, &sourceSymbols,
+                                                &variantSymbols}))))
         return exportOp.emitError() << "cannot rename the export to link it";
       exports.push_back({exportOp, function});
     }
@@ -132,6 +143,8 @@ LinkExecutablesPass::link(ArrayRef<hal::ExecutableVariantOp> variants,
     for (bool changed = true; changed;) {
       changed = false;
       for (auto symbol : sourceModule.getOps<SymbolOpInterface>()) {
+        if (!isNamedSymbol(symbol))
+          continue;
         Operation *existing = linkedSymbols.lookup(symbol.getName());
         if (!existing || isEquivalent(existing, symbol))
           continue;
@@ -168,7 +181,7 @@ LinkExecutablesPass::link(ArrayRef<hal::ExecutableVariantOp> variants,
 
     for (Operation &op :
          llvm::make_early_inc_range(sourceModule.getBody()->getOperations())) {
-      auto symbol = dyn_cast<SymbolOpInterface>(&op);
+      auto symbol = isNamedSymbol(&op) ? cast<SymbolOpInterface>(&op) : nullptr;
       if (symbol && linkedSymbols.lookup(symbol.getName())) {
         op.erase(); // Identical to the linked definition.
         continue;
@@ -194,7 +207,7 @@ void LinkExecutablesPass::runOnOperation() {
   if (linkedBackends.empty())
     linkedBackends.push_back("llvm-cpu");
   llvm::MapVector<Attribute, SmallVector<hal::ExecutableVariantOp>> groups;
-  llvm::StringMap<unsigned> configurationsPerBackend;
+  llvm::SetVector<StringRef> groupBackends;
   for (auto executable : module.getOps<hal::ExecutableOp>())
     for (auto variant : executable.getOps<hal::ExecutableVariantOp>()) {
       StringRef backend = variant.getTarget().getBackend().getValue();
@@ -205,26 +218,46 @@ void LinkExecutablesPass::runOnOperation() {
       if (!variant.getInnerModule() ||
           !variant.getBlock().getOps<hal::ExecutableConditionOp>().empty())
         continue;
-      auto &group = groups[variant.getTarget()];
-      if (group.empty())
-        ++configurationsPerBackend[backend];
-      group.push_back(variant);
+      groups[variant.getTarget()].push_back(variant);
+      groupBackends.insert(backend);
     }
+  if (groups.empty())
+    return;
 
+  // One executable holds every configuration's variant, so that a dispatch
+  // compiled for several targets names one executable and the runtime picks
+  // the variant it can load: @linked_llvm_cpu, or @linked for several
+  // backends.
+  std::string name = groupBackends.size() == 1
+                         ? "linked_" + groupBackends.front().str()
+                         : std::string("linked");
+  std::replace_if(
+      name.begin(), name.end(), [](char c) { return !isalnum(c); }, '_');
+  // Already linked: nothing to merge (keeps the pass idempotent).
+  auto firstExecutable =
+      groups.front().second.front()->getParentOfType<hal::ExecutableOp>();
+  bool alreadyLinked =
+      firstExecutable.getSymName() == name &&
+      llvm::all_of(groups,
+                   [&](auto &group) {
+                     return group.second.size() == 1 &&
+                            group.second.front()->getParentOp() ==
+                                firstExecutable;
+                   }) &&
+      llvm::range_size(firstExecutable.getOps<hal::ExecutableVariantOp>()) ==
+          groups.size();
+  if (alreadyLinked)
+    return;
+
+  SymbolTable moduleSymbols(module);
+  OpBuilder builder(firstExecutable);
+  auto linked = hal::ExecutableOp::create(builder, firstExecutable.getLoc(),
+                                          uniqueName(name, {&moduleSymbols}));
+  linked.setPrivate();
   DenseMap<Attribute, Attribute> refMap;
-  for (auto &[attr, variants] : groups) {
-    // @linked_llvm_cpu; with several configurations of one backend, the
-    // format tells them apart (@linked_llvm_cpu_embedded_elf_aarch64).
-    auto target = cast<hal::ExecutableTargetAttr>(attr);
-    StringRef backend = target.getBackend().getValue();
-    std::string name = "linked_" + backend.str();
-    if (configurationsPerBackend[backend] > 1)
-      name += "_" + target.getFormat().getValue().str();
-    std::replace_if(
-        name.begin(), name.end(), [](char c) { return !isalnum(c); }, '_');
-    if (failed(link(variants, name, refMap)))
+  for (auto &[attr, variants] : groups)
+    if (failed(link(variants, linked, refMap)))
       return signalPassFailure();
-  }
 
   MLIRContext *ctx = &getContext();
   WalkResult result = module.walk([&](flow::DispatchOp dispatch) {

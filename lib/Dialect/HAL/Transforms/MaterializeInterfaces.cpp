@@ -203,6 +203,11 @@ struct MaterializeInterfacesPass
       result.push_back(hal::ExecutableTargetAttr::get(
           ctx, b.getStringAttr(name), b.getStringAttr(format), config));
     }
+    // Variants are tried in order at load: a device beside the CPU (Vulkan)
+    // runs a dispatch when the runtime has one, the CPU otherwise.
+    std::stable_partition(result.begin(), result.end(), [](auto target) {
+      return target.getBackend().getValue() != "llvm-cpu";
+    });
     return result;
   }
 

@@ -76,9 +76,9 @@ DispatchConversion::resolveExport(flow::DispatchOp op) {
       return op.emitOpError("entry points in several executables (@")
              << executable.getSymName() << ", @"
              << other->getParentOfType<hal::ExecutableOp>().getSymName()
-             << ") cannot be dispatched inline (linking put the targets' "
-                "variants apart; with several targets compile with "
-                "--link-executables=false)";
+             << ") cannot be dispatched inline: the runtime loads one "
+                "variant per executable (a conditional or object-only "
+                "variant stays in its executable when the others link)";
     if (other.getOrdinal() != first.getOrdinal() ||
         other.getLayout() != first.getLayout())
       return op.emitOpError("variants of @")

@@ -194,17 +194,18 @@ func.func @caller(%x: tensor<4xf32>) -> tensor<4xf32> {
 // -----
 
 // Identical exports (same layout, same function) are shared: one ordinal.
-// Two configurations of one backend give two linked executables named by
-// their format.
+// Two configurations of one backend give two variants of one linked
+// executable (the runtime loads the one it can), with the same ordinals.
 
-// CHECK-LABEL: hal.executable private @linked_llvm_cpu_embedded_elf_x86_64 {
+// CHECK-LABEL: hal.executable private @linked_llvm_cpu {
+// CHECK-NEXT: hal.executable.variant public @x86
 // CHECK: hal.executable.export public @same ordinal(0)
 // CHECK-NOT: hal.executable.export
-// CHECK-LABEL: hal.executable private @linked_llvm_cpu_embedded_elf_aarch64 {
+// CHECK: hal.executable.variant public @arm
 // CHECK: hal.executable.export public @same ordinal(0)
 // CHECK-LABEL: func.func @caller
-// CHECK-NEXT: flow.dispatch {@linked_llvm_cpu_embedded_elf_x86_64::@x86::@same, @linked_llvm_cpu_embedded_elf_aarch64::@arm::@same}(
-// CHECK-NEXT: flow.dispatch @linked_llvm_cpu_embedded_elf_x86_64::@x86::@same(
+// CHECK-NEXT: flow.dispatch {@linked_llvm_cpu::@x86::@same, @linked_llvm_cpu::@arm::@same}(
+// CHECK-NEXT: flow.dispatch @linked_llvm_cpu::@x86::@same(
 
 #x86 = #hal.executable.target<"llvm-cpu", "embedded-elf-x86_64", {target_triple = "x86_64-unknown-linux-gnu"}>
 #arm = #hal.executable.target<"llvm-cpu", "embedded-elf-aarch64", {target_triple = "aarch64-unknown-linux-gnu"}>
