@@ -54,6 +54,9 @@ private:
   Status checkRange(const BufferRegister &reg, int64_t offset, int64_t length,
                     const char *what) const;
   Status dispatch(const schema::Dispatch &op);
+  /// Runs the accelerator dispatches recorded so far; before the host (or
+  /// a CPU dispatch) touches buffers, and at the return.
+  Status flushBatch();
   StatusOr<std::vector<Tensor>> results(const schema::Return &op);
 
   const Module &module;
@@ -64,6 +67,8 @@ private:
   std::vector<int64_t> scalars;
   std::vector<BufferRegister> buffers;
   unsigned current = 0;
+  std::unique_ptr<AcceleratorBatch> batch;
+  std::vector<DispatchRecord> batchRecords;
 };
 
 StatusOr<std::vector<Tensor>> Interpreter::run() {
@@ -140,6 +145,8 @@ StatusOr<std::vector<Tensor>> Interpreter::run() {
       break;
     }
     case schema::Op::Fill: {
+      if (Status s = flushBatch(); !s)
+        return s;
       auto op = inst->op_as_Fill();
       const BufferRegister &target = buffers[op->buffer()];
       int64_t offset = scalars[op->offset()], length = scalars[op->length()];
@@ -158,6 +165,8 @@ StatusOr<std::vector<Tensor>> Interpreter::run() {
       break;
     }
     case schema::Op::Copy: {
+      if (Status s = flushBatch(); !s)
+        return s;
       auto op = inst->op_as_Copy();
       const BufferRegister &source = buffers[op->source()];
       const BufferRegister &target = buffers[op->target()];
@@ -224,6 +233,8 @@ StatusOr<std::vector<Tensor>> Interpreter::run() {
       break;
     }
     case schema::Op::Return:
+      if (Status s = flushBatch(); !s)
+        return s;
       return results(*inst->op_as_Return());
     case schema::Op::NONE:
       return fail("unknown instruction");
@@ -356,6 +367,29 @@ Status Interpreter::checkRange(const BufferRegister &reg, int64_t offset,
   return Status();
 }
 
+Status Interpreter::flushBatch() {
+  if (!batch || batch->pending() == 0)
+    return Status();
+  auto start = std::chrono::steady_clock::now();
+  auto times = batch->flush();
+  double wall = std::chrono::duration<double, std::micro>(
+                    std::chrono::steady_clock::now() - start)
+                    .count();
+  std::vector<DispatchRecord> records = std::move(batchRecords);
+  batchRecords.clear();
+  if (!times)
+    return fail("running " + std::to_string(records.size()) +
+                " dispatches on the device: " + times.status().message());
+  if (observer)
+    for (size_t i = 0; i < records.size(); ++i) {
+      // Without device timers, the submission's time is shared out.
+      double device = i < times->size() ? (*times)[i] : -1;
+      records[i].microseconds = device >= 0 ? device : wall / records.size();
+      observer(records[i]);
+    }
+  return Status();
+}
+
 Status Interpreter::dispatch(const schema::Dispatch &op) {
   // The executable the initializer loaded, one of those the module was
   // verified with.
@@ -415,27 +449,25 @@ Status Interpreter::dispatch(const schema::Dispatch &op) {
 
   if (accelerated) {
     std::vector<DispatchBinding> deviceBindings;
-    for (unsigned b = 0; b < bindingPtrs.size(); ++b)
-      deviceBindings.push_back({static_cast<uint8_t *>(bindingPtrs[b]),
-                                bindingLengths[b],
-                                bool(exportInfo->binding_read_only()->Get(b))});
-    double deviceMicroseconds = -1;
-    auto start = std::chrono::steady_clock::now();
-    if (Status s = accelerated->dispatch(op.ordinal(), record.workgroupCount,
-                                         pushConstants, deviceBindings,
-                                         deviceMicroseconds);
+    for (unsigned b = 0; b < bindingPtrs.size(); ++b) {
+      const BufferRegister &reg = buffers[op.bindings()->Get(b)->buffer()];
+      deviceBindings.push_back(
+          {reg.buffer->data(), reg.buffer->size(),
+           static_cast<size_t>(scalars[op.bindings()->Get(b)->offset()]),
+           bindingLengths[b], bool(exportInfo->binding_read_only()->Get(b))});
+    }
+    if (!batch)
+      batch = module.accelerator()->beginBatch();
+    if (Status s =
+            batch->record(*accelerated, op.ordinal(), record.workgroupCount,
+                          pushConstants, deviceBindings);
         !s)
       return fail("dispatch of '" + name + "': " + s.message());
-    if (observer) {
-      record.microseconds = deviceMicroseconds >= 0
-                                ? deviceMicroseconds
-                                : std::chrono::duration<double, std::micro>(
-                                      std::chrono::steady_clock::now() - start)
-                                      .count();
-      observer(record);
-    }
+    batchRecords.push_back(std::move(record));
     return Status();
   }
+  if (Status s = flushBatch(); !s)
+    return s;
 
   tessera_dispatch_state_v0_t state = {};
   state.workgroup_size[0] = state.workgroup_size[1] = state.workgroup_size[2] =

@@ -2,7 +2,9 @@
 
 #include "tessera/runtime/VulkanAccelerator.h"
 
+#include <algorithm>
 #include <cstring>
+#include <map>
 
 namespace tessera::rt::vulkan {
 
@@ -12,44 +14,86 @@ constexpr std::string_view kFormat = "vulkan-spirv-fb";
 
 class VulkanExecutable : public AcceleratorExecutable {
 public:
-  VulkanExecutable(std::shared_ptr<Device> device, std::string name)
-      : device(std::move(device)), name(std::move(name)) {}
+  explicit VulkanExecutable(std::string name) : name(std::move(name)) {}
+  std::string name;
+  std::vector<std::unique_ptr<Kernel>> kernels;
+};
 
-  Status dispatch(unsigned ordinal, std::array<uint32_t, 3> workgroups,
-                  const std::vector<uint32_t> &pushConstants,
-                  const std::vector<DispatchBinding> &bindings,
-                  double &deviceMicroseconds) override {
-    if (ordinal >= kernels.size())
+/// Host buffers get a device copy on first use in the batch (uploaded
+/// whole) and are downloaded at the flush if a dispatch wrote them.
+class VulkanBatch : public AcceleratorBatch {
+public:
+  explicit VulkanBatch(std::shared_ptr<Device> device)
+      : device(std::move(device)) {}
+
+  Status record(const AcceleratorExecutable &loaded, unsigned ordinal,
+                std::array<uint32_t, 3> workgroups,
+                const std::vector<uint32_t> &pushConstants,
+                const std::vector<DispatchBinding> &bindings) override {
+    // Only this accelerator loads executables of its format.
+    const auto &executable = static_cast<const VulkanExecutable &>(loaded);
+    if (ordinal >= executable.kernels.size())
       return Status::error("export " + std::to_string(ordinal) +
-                           " out of range for '" + name + "'");
-    std::vector<std::unique_ptr<Buffer>> buffers;
-    std::vector<const Buffer *> bound;
+                           " out of range for '" + executable.name + "'");
+    DispatchCommand command;
+    command.kernel = executable.kernels[ordinal].get();
+    command.pushConstants = pushConstants;
+    command.workgroups = workgroups;
     for (const DispatchBinding &binding : bindings) {
-      auto buffer = device->allocate(binding.length);
-      if (!buffer)
-        return buffer.status();
-      if (Status s = (*buffer)->upload(binding.data, binding.length); !s)
-        return s;
-      bound.push_back(buffer->get());
-      buffers.push_back(std::move(*buffer));
+      auto copy = deviceCopy(binding);
+      if (!copy)
+        return copy.status();
+      (*copy)->written |= !binding.readOnly;
+      command.bindings.push_back(
+          {(*copy)->buffer.get(), binding.offset, binding.length});
     }
-    auto time =
-        device->dispatch(*kernels[ordinal], bound, pushConstants, workgroups);
-    if (!time)
-      return time.status();
-    deviceMicroseconds = *time;
-    for (size_t b = 0; b < bindings.size(); ++b)
-      if (!bindings[b].readOnly)
-        if (Status s =
-                buffers[b]->download(bindings[b].data, bindings[b].length);
-            !s)
-          return s;
+    commands.push_back(std::move(command));
     return Status();
   }
 
+  size_t pending() const override { return commands.size(); }
+
+  StatusOr<std::vector<double>> flush() override {
+    auto times = device->submit(commands);
+    commands.clear();
+    if (times)
+      for (auto &[host, copy] : copies)
+        if (copy.written)
+          if (Status s = copy.buffer->download(host, copy.hostSize); !s)
+            times = s;
+    copies.clear();
+    return times;
+  }
+
+private:
+  struct DeviceCopy {
+    std::unique_ptr<Buffer> buffer;
+    size_t hostSize = 0;
+    bool written = false;
+  };
+
+  StatusOr<DeviceCopy *> deviceCopy(const DispatchBinding &binding) {
+    auto found = copies.find(binding.buffer);
+    if (found != copies.end()) {
+      if (found->second.hostSize != binding.bufferSize)
+        return Status::error("a host buffer changed size within a batch");
+      return &found->second;
+    }
+    // Vulkan has no empty buffers.
+    auto buffer = device->allocate(std::max<size_t>(binding.bufferSize, 4));
+    if (!buffer)
+      return buffer.status();
+    if (Status s = (*buffer)->upload(binding.buffer, binding.bufferSize); !s)
+      return s;
+    DeviceCopy &copy = copies[binding.buffer];
+    copy.buffer = std::move(*buffer);
+    copy.hostSize = binding.bufferSize;
+    return &copy;
+  }
+
   std::shared_ptr<Device> device;
-  std::string name;
-  std::vector<std::unique_ptr<Kernel>> kernels;
+  std::vector<DispatchCommand> commands;
+  std::map<uint8_t *, DeviceCopy> copies;
 };
 
 class VulkanAccelerator : public Accelerator {
@@ -77,7 +121,7 @@ public:
                            "of 4)");
     std::vector<uint32_t> words(size / 4);
     std::memcpy(words.data(), data, size);
-    auto executable = std::make_unique<VulkanExecutable>(device, name);
+    auto executable = std::make_unique<VulkanExecutable>(name);
     for (const ExportSignature &signature : exports) {
       auto kernel = device->createKernel(words, signature.name,
                                          signature.bindingReadOnly.size(),
@@ -88,6 +132,9 @@ public:
       executable->kernels.push_back(std::move(*kernel));
     }
     return std::unique_ptr<AcceleratorExecutable>(std::move(executable));
+  }
+  std::unique_ptr<AcceleratorBatch> beginBatch() override {
+    return std::make_unique<VulkanBatch>(device);
   }
 
 private:

@@ -193,6 +193,7 @@ struct Device::State {
   VkCommandBuffer commandBuffer = VK_NULL_HANDLE;
   VkDescriptorPool descriptorPool = VK_NULL_HANDLE;
   VkQueryPool queryPool = VK_NULL_HANDLE;
+  size_t setCapacity = 0, descriptorCapacity = 0, queryCapacity = 0;
   VkFence fence = VK_NULL_HANDLE;
   std::mutex messagesMutex;
   std::vector<std::string> messages;
@@ -312,6 +313,8 @@ DeviceInfo describe(Device::State &state, VkPhysicalDevice physical,
   }
   info.maxPushConstantsSize = p.limits.maxPushConstantsSize;
   info.maxStorageBufferRange = p.limits.maxStorageBufferRange;
+  info.minStorageBufferOffsetAlignment =
+      p.limits.minStorageBufferOffsetAlignment;
   info.timestampPeriod = p.limits.timestampPeriod;
   return info;
 }
@@ -429,30 +432,10 @@ StatusOr<std::unique_ptr<Device>> Device::create(const DeviceOptions &options) {
                        "vkAllocateCommandBuffers");
       !s)
     return s;
-  // Descriptor sets live for one dispatch: the pool is reset after each.
-  VkDescriptorPoolSize poolSize = {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 64};
-  VkDescriptorPoolCreateInfo descriptorInfo = {
-      VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
-  descriptorInfo.maxSets = 1;
-  descriptorInfo.poolSizeCount = 1;
-  descriptorInfo.pPoolSizes = &poolSize;
-  if (Status s =
-          check(state.vkCreateDescriptorPool(state.device, &descriptorInfo,
-                                             nullptr, &state.descriptorPool),
-                "vkCreateDescriptorPool");
-      !s)
+  // Descriptor sets and timestamp queries live for one submission: the
+  // pools are reset by each and grow with the largest.
+  if (Status s = device->reservePools(1, 64); !s)
     return s;
-  if (timestamps) {
-    VkQueryPoolCreateInfo queryInfo = {
-        VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
-    queryInfo.queryType = VK_QUERY_TYPE_TIMESTAMP;
-    queryInfo.queryCount = 2;
-    if (Status s = check(state.vkCreateQueryPool(state.device, &queryInfo,
-                                                 nullptr, &state.queryPool),
-                         "vkCreateQueryPool");
-        !s)
-      return s;
-  }
   VkFenceCreateInfo fenceInfo = {VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
   if (Status s = check(
           state.vkCreateFence(state.device, &fenceInfo, nullptr, &state.fence),
@@ -711,50 +694,142 @@ StatusOr<double> Device::dispatch(const Kernel &kernel,
                                   const std::vector<const Buffer *> &bindings,
                                   const std::vector<uint32_t> &pushConstants,
                                   std::array<uint32_t, 3> workgroups) {
-  State &s = *state;
-  if (bindings.size() != kernel.bindings)
+  DispatchCommand command;
+  command.kernel = &kernel;
+  for (const Buffer *buffer : bindings)
+    command.bindings.push_back({buffer, 0, 0});
+  command.pushConstants = pushConstants;
+  command.workgroups = workgroups;
+  auto times = submit({command});
+  if (!times)
+    return times.status();
+  return times->front();
+}
+
+Status Device::checkCommand(const DispatchCommand &command) const {
+  const Kernel &kernel = *command.kernel;
+  if (command.bindings.size() != kernel.bindings)
     return Status::error("vulkan: dispatch of '" + kernel.entry + "' binds " +
-                         std::to_string(bindings.size()) +
+                         std::to_string(command.bindings.size()) +
                          " buffers, the kernel has " +
                          std::to_string(kernel.bindings));
-  if (pushConstants.size() * 4 != kernel.pushBytes)
+  if (command.pushConstants.size() * 4 != kernel.pushBytes)
     return Status::error("vulkan: dispatch of '" + kernel.entry + "' passes " +
-                         std::to_string(pushConstants.size() * 4) +
+                         std::to_string(command.pushConstants.size() * 4) +
                          " push constant bytes, the kernel takes " +
                          std::to_string(kernel.pushBytes));
   for (int d = 0; d < 3; ++d)
-    if (workgroups[d] > deviceInfo.maxWorkgroupCount[d])
+    if (command.workgroups[d] > deviceInfo.maxWorkgroupCount[d])
       return Status::error(
           "vulkan: dispatch of '" + kernel.entry + "': workgroup count " +
-          std::to_string(workgroups[d]) + " exceeds the " + "device limit " +
+          std::to_string(command.workgroups[d]) + " exceeds the device limit " +
           std::to_string(deviceInfo.maxWorkgroupCount[d]));
+  for (const BufferRange &range : command.bindings) {
+    size_t size = range.buffer->size();
+    if (range.offset % deviceInfo.minStorageBufferOffsetAlignment != 0 ||
+        range.offset > size || range.length > size - range.offset)
+      return Status::error(
+          "vulkan: dispatch of '" + kernel.entry + "' binds bytes [" +
+          std::to_string(range.offset) + ", +" + std::to_string(range.length) +
+          ") of a " + std::to_string(size) +
+          "-byte buffer (offsets are multiples of " +
+          std::to_string(deviceInfo.minStorageBufferOffsetAlignment) + ")");
+  }
+  return Status();
+}
 
-  s.vkResetDescriptorPool(s.device, s.descriptorPool, 0);
-  VkDescriptorSetLayout setLayout =
-      reinterpret_cast<VkDescriptorSetLayout>(kernel.setLayout);
-  VkDescriptorSetAllocateInfo setInfo = {
-      VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
-  setInfo.descriptorPool = s.descriptorPool;
-  setInfo.descriptorSetCount = 1;
-  setInfo.pSetLayouts = &setLayout;
-  VkDescriptorSet set = VK_NULL_HANDLE;
-  if (Status st = check(s.vkAllocateDescriptorSets(s.device, &setInfo, &set),
-                        "vkAllocateDescriptorSets");
+Status Device::reservePools(size_t sets, size_t descriptors) {
+  State &s = *state;
+  if (sets > s.setCapacity || descriptors > s.descriptorCapacity) {
+    // Grown by doubling, kept for later submissions.
+    s.setCapacity = std::max<size_t>(sets, 2 * s.setCapacity);
+    s.descriptorCapacity =
+        std::max<size_t>(descriptors, 2 * s.descriptorCapacity);
+    if (s.descriptorPool)
+      s.vkDestroyDescriptorPool(s.device, s.descriptorPool, nullptr);
+    s.descriptorPool = VK_NULL_HANDLE;
+    VkDescriptorPoolSize poolSize = {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+                                     uint32_t(s.descriptorCapacity)};
+    VkDescriptorPoolCreateInfo info = {
+        VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+    info.maxSets = uint32_t(s.setCapacity);
+    info.poolSizeCount = 1;
+    info.pPoolSizes = &poolSize;
+    if (Status st = check(s.vkCreateDescriptorPool(s.device, &info, nullptr,
+                                                   &s.descriptorPool),
+                          "vkCreateDescriptorPool");
+        !st)
+      return st;
+  }
+  if (deviceInfo.timestampPeriod > 0 && 2 * sets > s.queryCapacity) {
+    s.queryCapacity = std::max<size_t>(2 * sets, 2 * s.queryCapacity);
+    if (s.queryPool)
+      s.vkDestroyQueryPool(s.device, s.queryPool, nullptr);
+    s.queryPool = VK_NULL_HANDLE;
+    VkQueryPoolCreateInfo info = {VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
+    info.queryType = VK_QUERY_TYPE_TIMESTAMP;
+    info.queryCount = uint32_t(s.queryCapacity);
+    if (Status st =
+            check(s.vkCreateQueryPool(s.device, &info, nullptr, &s.queryPool),
+                  "vkCreateQueryPool");
+        !st)
+      return st;
+  }
+  return Status();
+}
+
+StatusOr<std::vector<double>>
+Device::submit(const std::vector<DispatchCommand> &commands) {
+  State &s = *state;
+  std::vector<double> times(commands.size(), -1.0);
+  if (commands.empty())
+    return times;
+  size_t descriptors = 0;
+  for (const DispatchCommand &command : commands) {
+    if (Status st = checkCommand(command); !st)
+      return st;
+    descriptors += command.bindings.size();
+  }
+  if (Status st =
+          reservePools(commands.size(), std::max<size_t>(descriptors, 1));
       !st)
     return st;
-  std::vector<VkDescriptorBufferInfo> infos(bindings.size());
-  std::vector<VkWriteDescriptorSet> writes(bindings.size());
-  for (size_t b = 0; b < bindings.size(); ++b) {
-    infos[b] = {reinterpret_cast<VkBuffer>(bindings[b]->buffer), 0,
-                VK_WHOLE_SIZE};
-    writes[b] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
-    writes[b].dstSet = set;
-    writes[b].dstBinding = b;
-    writes[b].descriptorCount = 1;
-    writes[b].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
-    writes[b].pBufferInfo = &infos[b];
+
+  // One descriptor set per dispatch, all from the pool reset here.
+  s.vkResetDescriptorPool(s.device, s.descriptorPool, 0);
+  std::vector<VkDescriptorSet> sets(commands.size(), VK_NULL_HANDLE);
+  for (size_t i = 0; i < commands.size(); ++i) {
+    const DispatchCommand &command = commands[i];
+    VkDescriptorSetLayout setLayout =
+        reinterpret_cast<VkDescriptorSetLayout>(command.kernel->setLayout);
+    VkDescriptorSetAllocateInfo setInfo = {
+        VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+    setInfo.descriptorPool = s.descriptorPool;
+    setInfo.descriptorSetCount = 1;
+    setInfo.pSetLayouts = &setLayout;
+    if (Status st =
+            check(s.vkAllocateDescriptorSets(s.device, &setInfo, &sets[i]),
+                  "vkAllocateDescriptorSets");
+        !st)
+      return st;
+    size_t count = command.bindings.size();
+    std::vector<VkDescriptorBufferInfo> infos(count);
+    std::vector<VkWriteDescriptorSet> writes(count);
+    for (size_t b = 0; b < count; ++b) {
+      const BufferRange &range = command.bindings[b];
+      infos[b] = {reinterpret_cast<VkBuffer>(range.buffer->buffer),
+                  range.offset,
+                  range.length ? VkDeviceSize(range.length) : VK_WHOLE_SIZE};
+      writes[b] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+      writes[b].dstSet = sets[i];
+      writes[b].dstBinding = b;
+      writes[b].descriptorCount = 1;
+      writes[b].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+      writes[b].pBufferInfo = &infos[b];
+    }
+    s.vkUpdateDescriptorSets(s.device, writes.size(), writes.data(), 0,
+                             nullptr);
   }
-  s.vkUpdateDescriptorSets(s.device, writes.size(), writes.data(), 0, nullptr);
 
   VkCommandBuffer cb = s.commandBuffer;
   s.vkResetCommandBuffer(cb, 0);
@@ -765,33 +840,41 @@ StatusOr<double> Device::dispatch(const Kernel &kernel,
           check(s.vkBeginCommandBuffer(cb, &begin), "vkBeginCommandBuffer");
       !st)
     return st;
-  if (s.queryPool) {
-    s.vkCmdResetQueryPool(cb, s.queryPool, 0, 2);
-    s.vkCmdWriteTimestamp(cb, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, s.queryPool,
-                          0);
-  }
-  s.vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE,
-                      reinterpret_cast<VkPipeline>(kernel.pipeline));
-  s.vkCmdBindDescriptorSets(
-      cb, VK_PIPELINE_BIND_POINT_COMPUTE,
-      reinterpret_cast<VkPipelineLayout>(kernel.pipelineLayout), 0, 1, &set, 0,
-      nullptr);
-  if (kernel.pushBytes)
-    s.vkCmdPushConstants(
-        cb, reinterpret_cast<VkPipelineLayout>(kernel.pipelineLayout),
-        VK_SHADER_STAGE_COMPUTE_BIT, 0, kernel.pushBytes, pushConstants.data());
-  s.vkCmdDispatch(cb, workgroups[0], workgroups[1], workgroups[2]);
-  // The shader's writes become visible to the host's reads.
-  VkMemoryBarrier barrier = {VK_STRUCTURE_TYPE_MEMORY_BARRIER};
-  barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
-  barrier.dstAccessMask = VK_ACCESS_HOST_READ_BIT | VK_ACCESS_SHADER_READ_BIT;
-  s.vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-                         VK_PIPELINE_STAGE_HOST_BIT |
-                             VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-                         0, 1, &barrier, 0, nullptr, 0, nullptr);
+  uint32_t queries = uint32_t(2 * commands.size());
   if (s.queryPool)
-    s.vkCmdWriteTimestamp(cb, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, s.queryPool,
-                          1);
+    s.vkCmdResetQueryPool(cb, s.queryPool, 0, queries);
+  for (size_t i = 0; i < commands.size(); ++i) {
+    const DispatchCommand &command = commands[i];
+    const Kernel &kernel = *command.kernel;
+    VkPipelineLayout layout =
+        reinterpret_cast<VkPipelineLayout>(kernel.pipelineLayout);
+    if (s.queryPool)
+      s.vkCmdWriteTimestamp(cb, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, s.queryPool,
+                            uint32_t(2 * i));
+    s.vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE,
+                        reinterpret_cast<VkPipeline>(kernel.pipeline));
+    s.vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, layout, 0, 1,
+                              &sets[i], 0, nullptr);
+    if (kernel.pushBytes)
+      s.vkCmdPushConstants(cb, layout, VK_SHADER_STAGE_COMPUTE_BIT, 0,
+                           kernel.pushBytes, command.pushConstants.data());
+    s.vkCmdDispatch(cb, command.workgroups[0], command.workgroups[1],
+                    command.workgroups[2]);
+    // The next dispatch sees this one's writes; after the last, the host.
+    bool last = i + 1 == commands.size();
+    VkMemoryBarrier barrier = {VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+    barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
+    barrier.dstAccessMask =
+        last ? VK_ACCESS_HOST_READ_BIT
+             : VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT;
+    s.vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                           last ? VK_PIPELINE_STAGE_HOST_BIT
+                                : VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                           0, 1, &barrier, 0, nullptr, 0, nullptr);
+    if (s.queryPool)
+      s.vkCmdWriteTimestamp(cb, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT,
+                            s.queryPool, uint32_t(2 * i + 1));
+  }
   if (Status st = check(s.vkEndCommandBuffer(cb), "vkEndCommandBuffer"); !st)
     return st;
 
@@ -803,23 +886,28 @@ StatusOr<double> Device::dispatch(const Kernel &kernel,
           check(s.vkQueueSubmit(s.queue, 1, &submit, s.fence), "vkQueueSubmit");
       !st)
     return st;
-  // A minute is far beyond any dispatch here; a hang becomes an error.
+  ++submissions;
+  // A minute is far beyond any submission here; a hang becomes an error.
   if (Status st = check(
           s.vkWaitForFences(s.device, 1, &s.fence, VK_TRUE, 60'000'000'000ull),
-          "waiting for the dispatch");
+          "waiting for the dispatches");
       !st)
     return st;
   if (!s.queryPool)
-    return -1.0;
-  uint64_t ticks[2] = {0, 0};
+    return times;
+  std::vector<uint64_t> ticks(queries, 0);
   if (Status st = check(s.vkGetQueryPoolResults(
-                            s.device, s.queryPool, 0, 2, sizeof(ticks), ticks,
+                            s.device, s.queryPool, 0, queries,
+                            ticks.size() * sizeof(uint64_t), ticks.data(),
                             sizeof(uint64_t),
                             VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT),
                         "vkGetQueryPoolResults");
       !st)
     return st;
-  return double(ticks[1] - ticks[0]) * deviceInfo.timestampPeriod / 1000.0;
+  for (size_t i = 0; i < commands.size(); ++i)
+    times[i] = double(ticks[2 * i + 1] - ticks[2 * i]) *
+               deviceInfo.timestampPeriod / 1000.0;
+  return times;
 }
 
 } // namespace tessera::rt::vulkan

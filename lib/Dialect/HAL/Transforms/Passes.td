@@ -39,14 +39,18 @@ def LinkExecutablesPass
   let summary = "Links the variants of each target into one executable";
   let description = [{
     All variants with the same `#hal.executable.target` move into one
-    private `hal.executable @linked_<backend>` (one variant, named like the
-    sources): exports get dense ordinals in order of appearance, the inner
-    modules are merged (identical symbols shared, different ones with the
-    same name renamed, never dropped), dispatch sites are rewritten and
-    executables left without variants are removed. Variants of other
-    configurations are linked separately, and backends not listed in
-    `backends` (default: llvm-cpu) are left as they are. Layouts are
-    attributes: equivalent ones are shared by construction.
+    variant (named like the sources) of a private `hal.executable
+    @linked_<backend>` (`@linked` when several backends link): exports get
+    dense ordinals in order of appearance, the inner modules are merged
+    (identical symbols shared, different ones with the same name renamed,
+    never dropped; functions nested in a symbol table such as spirv.module
+    are found), dispatch sites are rewritten and executables left without
+    variants are removed. Each other configuration becomes another variant
+    of the same executable, with the same ordinals, so that a dispatch
+    names one executable and the runtime loads the variant it can.
+    Backends not listed in `backends` (default: llvm-cpu) are left as they
+    are. Layouts are attributes: equivalent ones are shared by
+    construction.
   }];
   let options = [
     ListOption<"backends", "backends", "std::string",

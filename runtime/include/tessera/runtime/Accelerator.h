@@ -2,8 +2,9 @@
 //
 // What the module loader needs from a device other than the CPU (Vulkan):
 // which executable formats it loads, its answers to hal.device.query, and
-// dispatching a loaded executable's export on host buffers. The runtime
-// core knows only this interface; runtime/vulkan implements it.
+// running loaded executables' exports on host buffers, a call's dispatches
+// batched into one submission. The runtime core knows only this interface;
+// runtime/vulkan implements it.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TESSERA_RUNTIME_ACCELERATOR_H
@@ -29,23 +30,40 @@ struct ExportSignature {
   std::vector<bool> bindingReadOnly;
 };
 
-/// A byte range of a host buffer bound to a dispatch.
+/// A byte range of a host buffer bound to a dispatch. The whole buffer
+/// (`buffer`, `bufferSize`) identifies it: bindings of one buffer in a
+/// batch share its device copy.
 struct DispatchBinding {
-  uint8_t *data = nullptr;
-  size_t length = 0;
+  uint8_t *buffer = nullptr;
+  size_t bufferSize = 0;
+  size_t offset = 0, length = 0;
   bool readOnly = false;
 };
 
+/// A loaded executable; its exports run through an AcceleratorBatch of the
+/// accelerator that loaded it.
 class AcceleratorExecutable {
 public:
   virtual ~AcceleratorExecutable() = default;
-  /// Runs export `ordinal` over `workgroups`, synchronously: writable
-  /// bindings hold the results when it returns. `deviceMicroseconds` gets
-  /// the device's own time, or -1.
-  virtual Status dispatch(unsigned ordinal, std::array<uint32_t, 3> workgroups,
-                          const std::vector<uint32_t> &pushConstants,
-                          const std::vector<DispatchBinding> &bindings,
-                          double &deviceMicroseconds) = 0;
+};
+
+/// The dispatches of one call, recorded in order and run together: a host
+/// buffer goes to the device once and stays there between dispatches, and
+/// comes back once, at the flush. The host must not touch a recorded
+/// buffer before flushing.
+class AcceleratorBatch {
+public:
+  virtual ~AcceleratorBatch() = default;
+  virtual Status record(const AcceleratorExecutable &executable,
+                        unsigned ordinal, std::array<uint32_t, 3> workgroups,
+                        const std::vector<uint32_t> &pushConstants,
+                        const std::vector<DispatchBinding> &bindings) = 0;
+  /// Dispatches recorded since the last flush.
+  virtual size_t pending() const = 0;
+  /// Runs them (one submission) and waits: written host buffers hold the
+  /// results. Returns each dispatch's device time in microseconds, or -1
+  /// where the device has no timer.
+  virtual StatusOr<std::vector<double>> flush() = 0;
 };
 
 class Accelerator {
@@ -59,6 +77,7 @@ public:
   virtual StatusOr<std::unique_ptr<AcceleratorExecutable>>
   load(const std::string &name, const uint8_t *data, size_t size,
        const std::vector<ExportSignature> &exports) = 0;
+  virtual std::unique_ptr<AcceleratorBatch> beginBatch() = 0;
 };
 
 } // namespace tessera::rt

@@ -69,6 +69,8 @@ public:
   std::string executableName(unsigned index) const;
   /// Null until the initializer loaded it (on the CPU).
   const CpuExecutable *executable(unsigned index) const;
+  /// The device beside the CPU, or null.
+  Accelerator *accelerator() const { return loadOptions.accelerator.get(); }
   /// Null unless the initializer loaded it on the accelerator.
   AcceleratorExecutable *acceleratorExecutable(unsigned index) const;
   /// Whether the CPU or the accelerator loads `format`.

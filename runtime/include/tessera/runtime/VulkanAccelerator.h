@@ -2,8 +2,9 @@
 //
 // The Vulkan device as a module loader's accelerator: "vulkan-spirv-fb"
 // binaries (one SPIR-V module, an entry point per export) load as compute
-// pipelines; a dispatch copies its bindings into device buffers, runs, and
-// copies the writable ones back (host buffers stay the program's memory).
+// pipelines. A call's dispatches are one submission: each host buffer they
+// bind is copied to the device once, stays there between dispatches, and
+// comes back once if written (host buffers stay the program's memory).
 //
 //===----------------------------------------------------------------------===//
 #ifndef TESSERA_RUNTIME_VULKANACCELERATOR_H

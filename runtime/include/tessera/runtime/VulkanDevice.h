@@ -46,6 +46,8 @@ struct DeviceInfo {
   std::array<uint32_t, 3> maxWorkgroupCount = {0, 0, 0};
   uint32_t maxPushConstantsSize = 0;
   uint32_t maxStorageBufferRange = 0;
+  /// Binding offsets into a buffer must be multiples of this.
+  uint64_t minStorageBufferOffsetAlignment = 1;
   /// Nanoseconds per timestamp tick; 0 when the compute queue has none.
   double timestampPeriod = 0;
 };
@@ -90,6 +92,20 @@ private:
   uint64_t module = 0, setLayout = 0, pipelineLayout = 0, pipeline = 0;
 };
 
+/// Part of a buffer bound to a dispatch; length 0: from offset to the end.
+struct BufferRange {
+  const Buffer *buffer = nullptr;
+  size_t offset = 0, length = 0;
+};
+
+/// One dispatch of a submission.
+struct DispatchCommand {
+  const Kernel *kernel = nullptr;
+  std::vector<BufferRange> bindings;
+  std::vector<uint32_t> pushConstants;
+  std::array<uint32_t, 3> workgroups = {1, 1, 1};
+};
+
 class Device {
 public:
   ~Device();
@@ -111,8 +127,15 @@ public:
   StatusOr<std::unique_ptr<Kernel>>
   createKernel(const std::vector<uint32_t> &spirv, const std::string &entry,
                unsigned bindingCount, unsigned pushConstantBytes);
-  /// Records the dispatch (with a barrier after it), submits it and waits.
-  /// Returns its device time in microseconds, or -1 without timestamps.
+  /// Records `commands` in order into one command buffer, a barrier between
+  /// each (a dispatch sees the writes of those before it) and one before
+  /// the host reads, submits it once and waits. Returns each dispatch's
+  /// device time in microseconds, or -1s without timestamps.
+  StatusOr<std::vector<double>>
+  submit(const std::vector<DispatchCommand> &commands);
+  /// Queue submissions so far.
+  uint64_t submissionCount() const { return submissions; }
+  /// One dispatch of whole buffers (submit of one command).
   StatusOr<double> dispatch(const Kernel &kernel,
                             const std::vector<const Buffer *> &bindings,
                             const std::vector<uint32_t> &pushConstants,
@@ -127,8 +150,12 @@ private:
   friend class Buffer;
   friend class Kernel;
   Device() = default;
+  Status checkCommand(const DispatchCommand &command) const;
+  /// Pools for `sets` descriptor sets of `descriptors` buffers in all.
+  Status reservePools(size_t sets, size_t descriptors);
   std::unique_ptr<State> state;
   DeviceInfo deviceInfo;
+  uint64_t submissions = 0;
 };
 
 } // namespace tessera::rt::vulkan
