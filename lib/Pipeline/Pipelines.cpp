@@ -99,7 +99,8 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
       linkOptions.backends.assign(options.targets.begin(),
                                   options.targets.end());
       pm.addPass(hal::createLinkExecutablesPass(linkOptions));
-      pm.addPass(target::createLinkSPIRVModulesPass());
+      if (llvm::is_contained(options.targets, "vulkan-spirv"))
+        pm.addPass(target::createLinkSPIRVModulesPass());
     }
     break;
   case Phase::Host:

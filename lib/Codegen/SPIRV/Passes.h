@@ -19,6 +19,9 @@ constexpr int64_t kWorkgroupSize = 64;
 /// Bytes of temporaries one invocation may hold (Function storage).
 constexpr int64_t kPrivateBytesLimit = 16 * 1024;
 
+/// Splat constant inputs of linalg ops read as a scalar in the body (on
+/// func.func, before tiling).
+std::unique_ptr<Pass> createInlineSplatConstantsPass();
 /// Halves workgroup tile sizes until a tile's temporaries fit
 /// kPrivateBytesLimit (on builtin.module, after the lowering config).
 std::unique_ptr<Pass> createFitTilesInPrivateMemoryPass();

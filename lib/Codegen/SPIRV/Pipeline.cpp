@@ -20,6 +20,8 @@
 namespace mlir::tessera::spirv_codegen {
 
 void buildSPIRVCodegenPipeline(OpPassManager &variantPM) {
+  variantPM.nest<ModuleOp>().nest<func::FuncOp>().addPass(
+      createInlineSplatConstantsPass());
   variantPM.nest<ModuleOp>().addPass(llvmcpu::createSelectLoweringConfigPass());
   variantPM.nest<ModuleOp>().addPass(createFitTilesInPrivateMemoryPass());
   variantPM.addPass(llvmcpu::createTileAndDistributeToWorkgroupsPass());
@@ -45,6 +47,7 @@ void registerSPIRVCodegenPasses() {
   PassRegistration<Pass>([] { return createDistributeToInvocationsPass(); });
   PassRegistration<Pass>([] { return createFlattenBindingsPass(); });
   PassRegistration<Pass>([] { return createBoundTemporariesPass(); });
+  PassRegistration<Pass>([] { return createInlineSplatConstantsPass(); });
   PassRegistration<Pass>([] { return createFitTilesInPrivateMemoryPass(); });
   PassRegistration<Pass>([] { return createConvertToSPIRVPass(); });
   PassPipelineRegistration<>(
