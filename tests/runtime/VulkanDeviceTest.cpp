@@ -111,6 +111,58 @@ TEST_F(VulkanDevice, RunsAComputeShader) {
   EXPECT_FLOAT_EQ(output[7], -input[7]);
 }
 
+TEST_F(VulkanDevice, SubmitsDependentDispatchesOnce) {
+  // y = 2x, then x[half..] = y[half..] + 1 through a binding range: the
+  // second dispatch reads the first's writes (the barrier between them).
+  constexpr uint32_t n = 256, half = 128;
+  auto x = device->allocate(n * 4);
+  auto y = device->allocate(n * 4);
+  ASSERT_TRUE(x.ok() && y.ok());
+  std::vector<float> input(n);
+  for (uint32_t i = 0; i < n; ++i)
+    input[i] = float(i);
+  ASSERT_TRUE((*x)->upload(input.data(), n * 4).ok());
+  auto kernel = device->createKernel(readShader(), "main", 2, 12);
+  ASSERT_TRUE(kernel.ok()) << kernel.status().message();
+  size_t offset = half * 4;
+  ASSERT_EQ(offset % device->info().minStorageBufferOffsetAlignment, 0u);
+  vulkan::DispatchCommand first{kernel->get(),
+                                {{x->get(), 0, 0}, {y->get(), 0, 0}},
+                                {bits(2.0f), bits(0.0f), n},
+                                {n / 64, 1, 1}};
+  vulkan::DispatchCommand second{
+      kernel->get(),
+      {{y->get(), offset, half * 4}, {x->get(), offset, half * 4}},
+      {bits(1.0f), bits(1.0f), half},
+      {half / 64, 1, 1}};
+  uint64_t before = device->submissionCount();
+  auto times = device->submit({first, second});
+  ASSERT_TRUE(times.ok()) << times.status().message();
+  EXPECT_EQ(times->size(), 2u);
+  EXPECT_EQ(device->submissionCount(), before + 1);
+  std::vector<float> output(n);
+  ASSERT_TRUE((*x)->download(output.data(), n * 4).ok());
+  for (uint32_t i = 0; i < n; ++i)
+    ASSERT_FLOAT_EQ(output[i], i < half ? input[i] : 2.0f * input[i] + 1.0f)
+        << "at " << i;
+
+  // A binding offset the device cannot address is refused, saying why.
+  vulkan::DispatchCommand unaligned = second;
+  unaligned.bindings[0].offset = 2;
+  unaligned.bindings[0].length = 4;
+  auto refused = device->submit({unaligned});
+  if (device->info().minStorageBufferOffsetAlignment > 2) {
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.status().message().find("offsets are multiples of"),
+              std::string::npos);
+  }
+  vulkan::DispatchCommand outside = second;
+  outside.bindings[0].length = n * 4;
+  auto beyond = device->submit({outside});
+  ASSERT_FALSE(beyond.ok());
+  EXPECT_NE(beyond.status().message().find("-byte buffer"), std::string::npos);
+}
+
 TEST_F(VulkanDevice, RefusesBadKernelsAndDispatches) {
   auto notSpirv = device->createKernel({1, 2, 3, 4, 5, 6}, "main", 2, 12);
   ASSERT_FALSE(notSpirv.ok());
