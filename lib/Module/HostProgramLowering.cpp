@@ -577,6 +577,23 @@ LogicalResult HostLowering::lower(Operation *op) {
             module.getGlobalCandidates(lookup.getExecutable());
         return success();
       })
+      .Case([&](hal_loader::ExecutableIsVariantOp is) -> LogicalResult {
+        auto lookup =
+            is.getExecutable().getDefiningOp<hal_loader::ExecutableLookupOp>();
+        if (!lookup)
+          return is.emitError() << "needs the executable of a "
+                                   "hal_loader.executable.lookup";
+        auto loaded = scalar(is.getExecutable());
+        if (failed(loaded))
+          return failure();
+        FailureOr<uint32_t> index = module.getExecutableIndex(
+            lookup.getExecutable(), is.getVariant(), is);
+        if (failed(index))
+          return failure();
+        scalars[is.getResult()] =
+            arith(Kind::CmpEq, *loaded, constant(int64_t(*index)));
+        return success();
+      })
       .Case([&](cf::BranchOp branch) {
         return branchTo(branch.getDest(), reached(), branch.getDestOperands(),
                         branch.getLoc());

@@ -106,6 +106,24 @@ struct BuiltinComponent : public OpConversionPattern<Op> {
   }
 };
 
+/// A barrier between the ops of a tile: every invocation's writes to
+/// workgroup memory and to the bindings (an output tile read back by the
+/// next op) are visible to the workgroup after it. Upstream's lowering
+/// orders workgroup memory only.
+struct BarrierToControlBarrier : public OpConversionPattern<gpu::BarrierOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(gpu::BarrierOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<spirv::ControlBarrierOp>(
+        op, spirv::Scope::Workgroup, spirv::Scope::Workgroup,
+        spirv::MemorySemantics::AcquireRelease |
+            spirv::MemorySemantics::WorkgroupMemory |
+            spirv::MemorySemantics::UniformMemory);
+    return success();
+  }
+};
+
 struct ConvertToSPIRVPass
     : public PassWrapper<ConvertToSPIRVPass,
                          OperationPass<hal::ExecutableVariantOp>> {
@@ -131,23 +149,32 @@ struct ConvertToSPIRVPass
     if (functions.empty())
       return;
 
-    // Temporaries are per invocation: they must be small and static (a
-    // tile's row of a reduction, a matmul accumulator). Larger ones need
-    // workgroup memory and a tiling that shares them, which this backend
-    // does not do yet: refused rather than run out of private memory.
-    int64_t privateBytes = 0;
-    WalkResult sized = inner.walk([&](memref::AllocaOp alloca) {
-      MemRefType type = alloca.getType();
+    // Temporaries are per invocation (allocas) or shared by the workgroup
+    // (allocs in workgroup memory): they must be static and fit the
+    // device's guaranteed minimums. Larger ones need a tiling that shares
+    // them, which this backend does not do yet: refused rather than run
+    // out of memory on the device.
+    int64_t privateBytes = 0, sharedBytes = 0;
+    WalkResult sized = inner.walk([&](Operation *op) {
+      if (!isa<memref::AllocaOp, memref::AllocOp>(op))
+        return WalkResult::advance();
+      bool shared = isa<memref::AllocOp>(op);
+      auto type = cast<MemRefType>(op->getResult(0).getType());
       if (!type.hasStaticShape() || !type.getElementType().isIntOrFloat()) {
-        alloca.emitOpError("needs a per-invocation temporary of type ")
-            << type << ", which vulkan-spirv code generation cannot place";
+        op->emitOpError("needs a ")
+            << (shared ? "workgroup" : "per-invocation")
+            << " temporary of type " << type
+            << ", which vulkan-spirv code generation cannot place";
         return WalkResult::interrupt();
       }
-      privateBytes += type.getNumElements() *
-                      std::max<int64_t>(1, type.getElementTypeBitWidth() / 8);
-      if (privateBytes > kPrivateBytesLimit) {
-        alloca.emitOpError("brings the per-invocation temporaries to ")
-            << privateBytes << " bytes (limit " << kPrivateBytesLimit
+      int64_t &bytes = shared ? sharedBytes : privateBytes;
+      int64_t limit = shared ? kSharedBytesLimit : kPrivateBytesLimit;
+      bytes += type.getNumElements() *
+               std::max<int64_t>(1, type.getElementTypeBitWidth() / 8);
+      if (bytes > limit) {
+        op->emitOpError("brings the ")
+            << (shared ? "workgroup" : "per-invocation") << " temporaries to "
+            << bytes << " bytes (limit " << limit
             << "): vulkan-spirv code generation does not tile this "
                "dispatch small enough yet";
         return WalkResult::interrupt();
@@ -157,7 +184,8 @@ struct ConvertToSPIRVPass
     if (sized.wasInterrupted())
       return signalPassFailure();
 
-    // Temporaries are per invocation; everything else is a binding.
+    // Allocas are per invocation; allocs are in workgroup memory already;
+    // everything else is a binding.
     auto privateSpace =
         spirv::StorageClassAttr::get(ctx, spirv::StorageClass::Function);
     inner.walk([&](memref::AllocaOp alloca) {
@@ -167,7 +195,12 @@ struct ConvertToSPIRVPass
                           type.getLayout(), privateSpace));
     });
     spirv::MemorySpaceToStorageClassMap memorySpaceMap =
-        spirv::mapMemorySpaceToVulkanStorageClass;
+        [](Attribute space) -> std::optional<spirv::StorageClass> {
+      auto gpuSpace = dyn_cast_or_null<gpu::AddressSpaceAttr>(space);
+      if (gpuSpace && gpuSpace.getValue() == gpu::AddressSpace::Workgroup)
+        return spirv::StorageClass::Workgroup;
+      return spirv::mapMemorySpaceToVulkanStorageClass(space);
+    };
     spirv::MemorySpaceToStorageClassConverter storageConverter(memorySpaceMap);
     spirv::convertMemRefTypesAndAttrs(inner, storageConverter);
 
@@ -225,7 +258,7 @@ struct ConvertToSPIRVPass
     populateBuiltinFuncToSPIRVPatterns(typeConverter, patterns);
     index::populateIndexToSPIRVPatterns(typeConverter, patterns);
     cf::populateControlFlowToSPIRVPatterns(typeConverter, patterns);
-    patterns.add<BindingToGlobal>(typeConverter, ctx);
+    patterns.add<BindingToGlobal, BarrierToControlBarrier>(typeConverter, ctx);
     patterns.add<ConstantLoadToPushConstant>(typeConverter, ctx,
                                              pushConstantCounts);
     patterns.add<

@@ -3,7 +3,9 @@
 // A dispatch tiled to workgroups (as for llvm-cpu) runs with 64
 // invocations per workgroup: the innermost parallel loop of each tile op is
 // spread over the invocations, temporaries are per invocation (Function
-// storage), bindings become storage buffers and push constants a block.
+// storage) or, when the ops spread different dimensions, shared by the
+// workgroup (Workgroup storage, barriers between the ops); bindings become
+// storage buffers and push constants a block.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TESSERA_CODEGEN_SPIRV_PASSES_H
@@ -18,6 +20,9 @@ namespace mlir::tessera::spirv_codegen {
 constexpr int64_t kWorkgroupSize = 64;
 /// Bytes of temporaries one invocation may hold (Function storage).
 constexpr int64_t kPrivateBytesLimit = 16 * 1024;
+/// Bytes of temporaries a workgroup may share (Workgroup storage): Vulkan's
+/// guaranteed maxComputeSharedMemorySize.
+constexpr int64_t kSharedBytesLimit = 16 * 1024;
 
 /// Splat constant inputs of linalg ops read as a scalar in the body (on
 /// func.func, before tiling).
@@ -30,8 +35,11 @@ std::unique_ptr<Pass> createFitTilesInPrivateMemoryPass();
 /// viewed at their actual size (on func.func).
 std::unique_ptr<Pass> createBoundTemporariesPass();
 /// scf.parallel -> scf.for loops, the innermost one strided over
-/// gpu.thread_id x (on func.func).
+/// gpu.thread_id x; temporaries to workgroup memory and barriers between
+/// the ops where invocations read each other's results (on func.func).
 std::unique_ptr<Pass> createDistributeToInvocationsPass();
+/// Innermost loops with a static trip count unrolled by 4 (on func.func).
+std::unique_ptr<Pass> createUnrollInnerLoopsPass();
 /// Every binding as a 1-D memref, loads and stores linearized (on
 /// func.func).
 std::unique_ptr<Pass> createFlattenBindingsPass();

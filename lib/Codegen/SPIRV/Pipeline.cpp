@@ -38,6 +38,7 @@ void buildSPIRVCodegenPipeline(OpPassManager &variantPM) {
     pm.addPass(createLowerAffinePass());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
+    pm.nest<func::FuncOp>().addPass(createUnrollInnerLoopsPass());
     pm.nest<func::FuncOp>().addPass(createFlattenBindingsPass());
   }
   variantPM.addPass(createConvertToSPIRVPass());
@@ -46,6 +47,7 @@ void buildSPIRVCodegenPipeline(OpPassManager &variantPM) {
 void registerSPIRVCodegenPasses() {
   PassRegistration<Pass>([] { return createDistributeToInvocationsPass(); });
   PassRegistration<Pass>([] { return createFlattenBindingsPass(); });
+  PassRegistration<Pass>([] { return createUnrollInnerLoopsPass(); });
   PassRegistration<Pass>([] { return createBoundTemporariesPass(); });
   PassRegistration<Pass>([] { return createInlineSplatConstantsPass(); });
   PassRegistration<Pass>([] { return createFitTilesInPrivateMemoryPass(); });

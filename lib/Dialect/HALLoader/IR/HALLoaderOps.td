@@ -89,6 +89,27 @@ def HALLoader_ExecutableLookupOp
   }];
 }
 
+def HALLoader_ExecutableIsVariantOp
+    : HALLoader_Op<"executable.is_variant", [Pure]> {
+  let summary = "Whether a loaded executable is the binary of one variant";
+  let description = [{
+    The loader picks one variant of an executable when the module loads;
+    what depends on the variant (the workgroup count of an export tiled
+    differently per target) selects on this.
+
+    ```mlir
+    %exe = hal_loader.executable.lookup executable(@linked) : !hal.executable
+    %is = hal_loader.executable.is_variant %exe variant("vulkan_spirv_fb") : i1
+    ```
+  }];
+  let arguments = (ins HAL_Executable:$executable, StrAttr:$variant);
+  let results = (outs I1:$result);
+  let assemblyFormat = [{
+    $executable `variant` `(` $variant `)` `:` type($result)
+    attr-dict-with-keyword
+  }];
+}
+
 def HALLoader_ExecutableGlobalOp : HALLoader_Op<"executable.global", [
     IsolatedFromAbove, Symbol]> {
   let summary = "An executable loaded once, by its initializer";

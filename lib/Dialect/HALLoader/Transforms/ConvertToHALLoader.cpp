@@ -47,13 +47,16 @@ public:
   LogicalResult convert(flow::DispatchOp op);
 
 private:
-  FailureOr<hal::ExecutableExportOp> resolveExport(flow::DispatchOp op);
+  /// The export in each variant the dispatch names, the first variant's
+  /// first; all at the same ordinal with the same layout.
+  FailureOr<SmallVector<hal::ExecutableExportOp>>
+  resolveExports(flow::DispatchOp op);
 
   SymbolTableCollection &symbols;
 };
 
-FailureOr<hal::ExecutableExportOp>
-DispatchConversion::resolveExport(flow::DispatchOp op) {
+FailureOr<SmallVector<hal::ExecutableExportOp>>
+DispatchConversion::resolveExports(flow::DispatchOp op) {
   SmallVector<hal::ExecutableExportOp> exports;
   for (SymbolRefAttr ref : op.getEntryPointRefs()) {
     auto exportOp = dyn_cast_or_null<hal::ExecutableExportOp>(
@@ -89,39 +92,30 @@ DispatchConversion::resolveExport(flow::DispatchOp op) {
              << other.getOrdinal().getZExtValue()
              << "); the variant is chosen at load, so they must agree";
   }
-  return first;
+  return exports;
 }
 
-LogicalResult DispatchConversion::convert(flow::DispatchOp op) {
-  FailureOr<hal::ExecutableExportOp> exportOp = resolveExport(op);
-  if (failed(exportOp))
-    return failure();
-  auto variant = (*exportOp)->getParentOfType<hal::ExecutableVariantOp>();
-  auto executable = variant->getParentOfType<hal::ExecutableOp>();
-  Location loc = op.getLoc();
-  OpBuilder builder(op);
-  MLIRContext *ctx = op.getContext();
-
-  Value loaded = ExecutableLookupOp::create(
-      builder, loc, hal::ExecutableType::get(ctx),
-      FlatSymbolRefAttr::get(executable.getSymNameAttr()));
-
-  // Workgroup count: the export's count region, inlined.
-  Region &countRegion = exportOp->getWorkgroupCount();
+/// The workgroup count of `exportOp` for `dispatch`: its count region,
+/// inlined at the builder.
+FailureOr<SmallVector<Value>>
+inlineWorkgroupCount(OpBuilder &builder, flow::DispatchOp dispatch,
+                     hal::ExecutableExportOp exportOp) {
+  Region &countRegion = exportOp.getWorkgroupCount();
   if (countRegion.empty() || !countRegion.hasOneBlock())
-    return exportOp->emitOpError("needs a single-block count region");
+    return exportOp.emitOpError("needs a single-block count region");
   Block &countBlock = countRegion.front();
-  if (countBlock.getNumArguments() != op.getWorkload().size() + 1)
-    return op.emitOpError("passes ")
-           << op.getWorkload().size() << " workload values but the count "
-           << "region of @" << exportOp->getSymName() << " takes "
+  if (countBlock.getNumArguments() != dispatch.getWorkload().size() + 1)
+    return dispatch.emitOpError("passes ")
+           << dispatch.getWorkload().size() << " workload values but the count "
+           << "region of @" << exportOp.getSymName() << " takes "
            << countBlock.getNumArguments() - 1;
+  Location loc = dispatch.getLoc();
   IRMapping mapping;
-  mapping.map(
-      countBlock.getArgument(0),
-      hal::DeviceLocalOp::create(builder, loc, hal::DeviceType::get(ctx)));
-  for (auto [arg, workload] :
-       llvm::zip(countBlock.getArguments().drop_front(), op.getWorkload()))
+  mapping.map(countBlock.getArgument(0),
+              hal::DeviceLocalOp::create(
+                  builder, loc, hal::DeviceType::get(builder.getContext())));
+  for (auto [arg, workload] : llvm::zip(countBlock.getArguments().drop_front(),
+                                        dispatch.getWorkload()))
     mapping.map(arg, workload);
   SmallVector<Value> workgroups;
   for (Operation &countOp : countBlock) {
@@ -133,8 +127,48 @@ LogicalResult DispatchConversion::convert(flow::DispatchOp op) {
     builder.clone(countOp, mapping);
   }
   if (workgroups.size() != 3)
-    return exportOp->emitOpError("count region must return 3 values, not ")
+    return exportOp.emitOpError("count region must return 3 values, not ")
            << workgroups.size();
+  return workgroups;
+}
+
+LogicalResult DispatchConversion::convert(flow::DispatchOp op) {
+  FailureOr<SmallVector<hal::ExecutableExportOp>> exports = resolveExports(op);
+  if (failed(exports))
+    return failure();
+  hal::ExecutableExportOp *exportOp = &exports->front();
+  auto variant = (*exportOp)->getParentOfType<hal::ExecutableVariantOp>();
+  auto executable = variant->getParentOfType<hal::ExecutableOp>();
+  Location loc = op.getLoc();
+  OpBuilder builder(op);
+  MLIRContext *ctx = op.getContext();
+
+  Value loaded = ExecutableLookupOp::create(
+      builder, loc, hal::ExecutableType::get(ctx),
+      FlatSymbolRefAttr::get(executable.getSymNameAttr()));
+
+  // Workgroup count: the export's count region, inlined. Variants tiled
+  // differently (a GPU's tiles beside a CPU's) count differently: the
+  // count of the variant the loader picked is selected at run time.
+  FailureOr<SmallVector<Value>> workgroups =
+      inlineWorkgroupCount(builder, op, *exportOp);
+  if (failed(workgroups))
+    return failure();
+  for (hal::ExecutableExportOp other : ArrayRef(*exports).drop_front()) {
+    if (OperationEquivalence::isRegionEquivalentTo(
+            &other.getWorkgroupCount(), &exportOp->getWorkgroupCount(),
+            OperationEquivalence::IgnoreLocations))
+      continue;
+    FailureOr<SmallVector<Value>> counts =
+        inlineWorkgroupCount(builder, op, other);
+    if (failed(counts))
+      return failure();
+    Value isOther = ExecutableIsVariantOp::create(
+        builder, loc, builder.getI1Type(), loaded,
+        other->getParentOfType<hal::ExecutableVariantOp>().getSymName());
+    for (auto [count, otherCount] : llvm::zip(*workgroups, *counts))
+      count = arith::SelectOp::create(builder, loc, isOther, otherCount, count);
+  }
 
   SmallVector<int64_t> ties(op.getNumResults(), -1);
   for (unsigned r = 0; r < op.getNumResults(); ++r)
@@ -208,8 +242,8 @@ LogicalResult DispatchConversion::convert(flow::DispatchOp op) {
                           FlatSymbolRefAttr::get(exportOp->getSymNameAttr())});
   SmallVector<Value> offsets(buffers.size(), zero);
   ExecutableDispatchSymbolOp::create(
-      builder, loc, loaded, target, workgroups[0], workgroups[1], workgroups[2],
-      pushConstants, buffers, offsets, lengths);
+      builder, loc, loaded, target, (*workgroups)[0], (*workgroups)[1],
+      (*workgroups)[2], pushConstants, buffers, offsets, lengths);
 
   for (auto [index, result] : llvm::enumerate(op.getResults()))
     result.replaceAllUsesWith(hal::TensorImportOp::create(

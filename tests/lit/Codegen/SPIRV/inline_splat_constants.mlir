@@ -29,12 +29,19 @@ func.func @elementwise(%a: tensor<4x8xf32>) -> tensor<4x8xf32> {
 // -----
 
 // A matmul with a splat right-hand side is generalized and reads the
-// scalar; a convolution's splat filter stays, since its window dimensions
-// have no other extent.
+// scalar. A convolution's window dimensions have no extent but the
+// filter's: an unread empty 3x3 tensor keeps them, the body reads the
+// scalar.
 
 // CHECK-LABEL: func.func @named
+// CHECK-DAG: %[[ONE:.+]] = arith.constant 1.0
 // CHECK: linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%{{.+}} : tensor<4x16xf32>)
-// CHECK: linalg.conv_2d_nhwc_hwcf
+// CHECK: %[[WINDOW:.+]] = tensor.empty() : tensor<3x3xf32>
+// CHECK: linalg.generic {indexing_maps = [#{{.+}}, #{{.+}}, #{{.+}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%{{.+}}, %[[WINDOW]] : tensor<1x8x8x3xf32>, tensor<3x3xf32>)
+// CHECK-NEXT: ^bb0(%[[IN:.+]]: f32, %{{.+}}: f32, %[[OUT:.+]]: f32):
+// CHECK-NEXT: %[[PRODUCT:.+]] = arith.mulf %[[IN]], %[[ONE]]
+// CHECK-NEXT: arith.addf %[[OUT]], %[[PRODUCT]]
+// CHECK-NOT: linalg.conv
 func.func @named(%a: tensor<4x16xf32>, %x: tensor<1x8x8x3xf32>, %acc: tensor<4x8xf32>, %out: tensor<1x6x6x4xf32>) -> (tensor<4x8xf32>, tensor<1x6x6x4xf32>) {
   %one = arith.constant 1.0 : f32
   %eb = tensor.empty() : tensor<16x8xf32>

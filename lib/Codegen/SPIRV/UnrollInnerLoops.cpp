@@ -1,0 +1,61 @@
+//===- UnrollInnerLoops.cpp - Fewer back edges per invocation -------------===//
+//
+// A tile's innermost loops (a reduction over a convolution's window and
+// channels, a matmul's K) run thousands of iterations in every invocation.
+// Unrolled by a small factor they give the driver independent work to
+// schedule and take fewer back edges: lavapipe, the CI's device, silently
+// stops a loop after 65535 back edges per invocation in total.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Codegen/SPIRV/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
+
+namespace mlir::tessera::spirv_codegen {
+
+namespace {
+
+/// Iterations of one unrolled body.
+constexpr uint64_t kUnrollFactor = 4;
+
+struct UnrollInnerLoopsPass
+    : public PassWrapper<UnrollInnerLoopsPass, OperationPass<func::FuncOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(UnrollInnerLoopsPass)
+  StringRef getName() const override { return "UnrollInnerLoopsPass"; }
+  StringRef getArgument() const override {
+    return "tessera-spirv-unroll-inner-loops";
+  }
+  StringRef getDescription() const override {
+    return "Unrolls innermost loops with a static trip count by 4";
+  }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<arith::ArithDialect, scf::SCFDialect>();
+  }
+  void runOnOperation() override {
+    SmallVector<scf::ForOp> innermost;
+    getOperation().walk([&](scf::ForOp loop) {
+      bool hasInnerLoop = false;
+      loop.getBody()->walk([&](scf::ForOp) { hasInnerLoop = true; });
+      std::optional<APInt> trips = loop.getStaticTripCount();
+      if (!hasInnerLoop && trips && trips->getZExtValue() >= kUnrollFactor)
+        innermost.push_back(loop);
+    });
+    for (scf::ForOp loop : innermost)
+      if (failed(loopUnrollByFactor(loop, kUnrollFactor))) {
+        loop.emitOpError("could not be unrolled");
+        return signalPassFailure();
+      }
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Pass> createUnrollInnerLoopsPass() {
+  return std::make_unique<UnrollInnerLoopsPass>();
+}
+
+} // namespace mlir::tessera::spirv_codegen
