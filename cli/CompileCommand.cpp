@@ -76,6 +76,13 @@ struct CompileFlags {
   cl::opt<std::string> cpuFeatures{"cpu-features",
                                    cl::desc("llvm-cpu CPU features"),
                                    cl::init("host"), cl::cat(category)};
+  cl::opt<std::string> vulkanDeviceType{
+      "vulkan-device-type",
+      cl::desc("Kind of Vulkan device vulkan-spirv code is tuned for: "
+               "discrete-gpu, integrated-gpu, cpu (lavapipe, "
+               "SwiftShader: no workgroup-memory staging), unknown (tuned "
+               "as for a GPU)"),
+      cl::init("unknown"), cl::cat(category)};
   cl::opt<bool> linkExecutables{
       "link-executables",
       cl::desc("Link the executables of each target into one library "
@@ -118,8 +125,8 @@ struct CompileFlags {
 
 /// The parsed flags as plain values.
 struct CompileRequest {
-  std::string input, output, compileTo, triple, cpu, cpuFeatures, dumpDir,
-      dumpExecutables, dispatchGraph, executionModel;
+  std::string input, output, compileTo, triple, cpu, cpuFeatures,
+      vulkanDeviceType, dumpDir, dumpExecutables, dispatchGraph, executionModel;
   std::vector<std::string> targets;
   EmitKind emit;
   unsigned optLevel;
@@ -135,6 +142,7 @@ CompileRequest snapshot(const CompileFlags &flags) {
   r.triple = flags.triple;
   r.cpu = flags.cpu;
   r.cpuFeatures = flags.cpuFeatures;
+  r.vulkanDeviceType = flags.vulkanDeviceType;
   r.dumpDir = flags.dumpDir;
   r.targets.assign(flags.targets.begin(), flags.targets.end());
   r.emit = flags.emit;
@@ -289,6 +297,7 @@ int runCompileCommand(int argc, char **argv) {
   options.targetTriple = request.triple;
   options.cpu = request.cpu;
   options.cpuFeatures = request.cpuFeatures;
+  options.vulkanDeviceType = request.vulkanDeviceType;
   if (request.optLevel > 3) {
     llvm::errs() << "tessera compile: --opt-level must be 0-3\n";
     return kUsageError;

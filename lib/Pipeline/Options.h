@@ -48,6 +48,9 @@ struct CompileOptions {
   std::string targetTriple = "host";
   std::string cpu = "host";
   std::string cpuFeatures = "host";
+  /// vulkan-spirv target: the kind of device code generation tunes for
+  /// (discrete-gpu, integrated-gpu, cpu, unknown).
+  std::string vulkanDeviceType = "unknown";
   /// LLVM optimization level for serialization (0-3).
   unsigned optLevel = 2;
   /// Record the IR after every pass (the pass capture).

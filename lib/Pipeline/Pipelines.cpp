@@ -81,6 +81,7 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
     halOptions.targetTriple = options.targetTriple;
     halOptions.targetCpu = options.cpu;
     halOptions.targetCpuFeatures = options.cpuFeatures;
+    halOptions.vulkanDeviceType = options.vulkanDeviceType;
     pm.addPass(hal::createMaterializeInterfacesPass(halOptions));
     break;
   }

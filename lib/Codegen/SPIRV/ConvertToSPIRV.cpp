@@ -213,17 +213,7 @@ struct ConvertToSPIRVPass
     auto spirvModule = spirv::ModuleOp::create(builder, inner.getLoc(),
                                                spirv::AddressingModel::Logical,
                                                spirv::MemoryModel::GLSL450);
-    // Vulkan 1.1's SPIR-V (1.3) with storage buffers, unless the variant's
-    // configuration names another environment.
-    spirv::TargetEnvAttr targetEnv = spirv::TargetEnvAttr::get(
-        spirv::VerCapExtAttr::get(
-            spirv::Version::V_1_3, {spirv::Capability::Shader},
-            {spirv::Extension::SPV_KHR_storage_buffer_storage_class}, ctx),
-        spirv::getDefaultResourceLimits(ctx), spirv::ClientAPI::Vulkan);
-    if (auto config = variant.getTarget().getConfiguration())
-      if (auto env =
-              config.getAs<spirv::TargetEnvAttr>(spirv::getTargetEnvAttrName()))
-        targetEnv = env;
+    spirv::TargetEnvAttr targetEnv = getTargetEnvironment(variant);
     spirvModule->setAttr(spirv::getTargetEnvAttrName(), targetEnv);
     Block *body = spirvModule.getBody();
     for (func::FuncOp function : functions) {

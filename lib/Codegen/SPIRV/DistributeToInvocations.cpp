@@ -19,6 +19,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/SetVector.h"
 
 namespace mlir::tessera::spirv_codegen {
 
@@ -48,9 +49,39 @@ MemRefType inWorkgroupMemory(MemRefType type) {
       type.getContext(), gpu::AddressSpace::Workgroup));
 }
 
+/// `temporary` and the values viewing it: subviews and the like, and the
+/// results of the scf.if choosing an edge tile's view.
+SmallVector<Value> viewsOf(Value temporary) {
+  SmallVector<Value> views = {temporary};
+  for (unsigned next = 0; next < views.size(); ++next)
+    for (OpOperand &use : views[next].getUses()) {
+      Operation *user = use.getOwner();
+      if (isa<ViewLikeOpInterface>(user))
+        llvm::append_range(views, user->getResults());
+      else if (isa<scf::YieldOp>(user))
+        views.push_back(user->getParentOp()->getResult(use.getOperandNumber()));
+    }
+  return views;
+}
+
+/// Whether the tile ops reading or writing `alloca` spread the same
+/// dimension: then every invocation only reads the elements it wrote, and
+/// the temporary can stay private.
+bool usedConsistently(memref::AllocaOp alloca) {
+  llvm::SetVector<scf::ParallelOp> users;
+  for (Value view : viewsOf(alloca.getResult()))
+    for (Operation *user : view.getUsers()) {
+      scf::ParallelOp nest = user->getParentOfType<scf::ParallelOp>();
+      while (nest && nest->getParentOfType<scf::ParallelOp>())
+        nest = nest->getParentOfType<scf::ParallelOp>();
+      if (nest)
+        users.insert(nest);
+    }
+  return consistent(users.getArrayRef());
+}
+
 /// Moves the temporary `alloca` to workgroup memory: one copy shared by
-/// the workgroup's invocations. The views of it (subviews, the results of
-/// the scf.if choosing an edge tile's view) follow.
+/// the workgroup's invocations. Its views follow.
 void shareTemporary(memref::AllocaOp alloca) {
   OpBuilder builder(alloca);
   auto alloc = memref::AllocOp::create(
@@ -59,25 +90,10 @@ void shareTemporary(memref::AllocaOp alloca) {
       alloca.getAlignmentAttr());
   alloca.getResult().replaceAllUsesWith(alloc.getResult());
   alloca.erase();
-  SmallVector<Value> views = {alloc.getResult()};
-  auto retype = [&](Value view) {
-    auto type = dyn_cast<MemRefType>(view.getType());
-    if (!type || type.getMemorySpace())
-      return;
-    view.setType(inWorkgroupMemory(type));
-    views.push_back(view);
-  };
-  while (!views.empty()) {
-    Value view = views.pop_back_val();
-    for (OpOperand &use : view.getUses()) {
-      Operation *user = use.getOwner();
-      if (isa<ViewLikeOpInterface>(user))
-        for (Value result : user->getResults())
-          retype(result);
-      else if (isa<scf::YieldOp>(user))
-        retype(user->getParentOp()->getResult(use.getOperandNumber()));
-    }
-  }
+  for (Value view : viewsOf(alloc.getResult()))
+    if (auto type = dyn_cast<MemRefType>(view.getType());
+        type && !type.getMemorySpace())
+      view.setType(inWorkgroupMemory(type));
 }
 
 /// Replaces `parallel` by scf.for loops in the same order; the innermost
@@ -135,14 +151,20 @@ struct DistributeToInvocationsPass
     });
     if (!consistent(outermost)) {
       SmallVector<memref::AllocaOp> temporaries;
-      getOperation().walk(
-          [&](memref::AllocaOp alloca) { temporaries.push_back(alloca); });
+      getOperation().walk([&](memref::AllocaOp alloca) {
+        if (!usedConsistently(alloca))
+          temporaries.push_back(alloca);
+      });
       for (memref::AllocaOp alloca : temporaries)
         shareTemporary(alloca);
-      // What one op wrote (temporaries, the output tile) is complete before
-      // the next reads it. The ops run under workgroup-uniform control
-      // flow (conditions on workgroup ids only), as barriers require.
-      for (scf::ParallelOp op : ArrayRef(outermost).drop_back()) {
+      // What one op wrote (shared temporaries, the output tile) is complete
+      // before another reads it or writes over it: a barrier after each op
+      // that another runs after, the next iteration's included. The ops run
+      // under workgroup-uniform control flow (loop bounds and conditions on
+      // workgroup ids only), as barriers require.
+      for (scf::ParallelOp op : outermost) {
+        if (op == outermost.back() && !op->getParentOfType<scf::ForOp>())
+          continue;
         OpBuilder builder(op->getContext());
         builder.setInsertionPointAfter(op);
         gpu::BarrierOp::create(builder, op.getLoc());

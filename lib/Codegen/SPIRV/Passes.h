@@ -11,6 +11,9 @@
 #ifndef TESSERA_CODEGEN_SPIRV_PASSES_H
 #define TESSERA_CODEGEN_SPIRV_PASSES_H
 
+#include "Dialect/HAL/IR/HALOps.h"
+
+#include "mlir/Dialect/SPIRV/IR/SPIRVAttributes.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassManager.h"
 
@@ -34,6 +37,10 @@ std::unique_ptr<Pass> createFitTilesInPrivateMemoryPass();
 /// Dynamically sized temporaries (edge tiles) at their static upper bound,
 /// viewed at their actual size (on func.func).
 std::unique_ptr<Pass> createBoundTemporariesPass();
+/// A matmul tile's LHS staged in workgroup memory, 32 reduction elements
+/// at a time, where the tile has several columns and it fits (on
+/// func.func, on buffers).
+std::unique_ptr<Pass> createPromoteMatmulOperandsPass();
 /// scf.parallel -> scf.for loops, the innermost one strided over
 /// gpu.thread_id x; temporaries to workgroup memory and barriers between
 /// the ops where invocations read each other's results (on func.func).
@@ -45,6 +52,14 @@ std::unique_ptr<Pass> createUnrollInnerLoopsPass();
 std::unique_ptr<Pass> createFlattenBindingsPass();
 /// The variant's module to a spirv.module (on hal.executable.variant).
 std::unique_ptr<Pass> createConvertToSPIRVPass();
+
+/// The SPIR-V environment `variant` targets: its configuration's
+/// `spirv.target_env`, or the default one.
+spirv::TargetEnvAttr getTargetEnvironment(hal::ExecutableVariantOp variant);
+
+/// Whether `variant` is tuned for a Vulkan implementation on the CPU
+/// (configuration `device_type = "cpu"`: lavapipe, SwiftShader).
+bool targetsCPUDevice(hal::ExecutableVariantOp variant);
 
 /// The pipeline, nested on hal.executable.variant ops.
 void buildSPIRVCodegenPipeline(OpPassManager &variantPassManager);

@@ -10,6 +10,7 @@
 #include "Codegen/SPIRV/Passes.h"
 
 #include "Codegen/LLVMCPU/Passes.h"
+#include "mlir/Dialect/SPIRV/IR/TargetAndABI.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -18,6 +19,27 @@
 #include "mlir/Transforms/Passes.h"
 
 namespace mlir::tessera::spirv_codegen {
+
+spirv::TargetEnvAttr getTargetEnvironment(hal::ExecutableVariantOp variant) {
+  if (DictionaryAttr config = variant.getTarget().getConfiguration())
+    if (auto env =
+            config.getAs<spirv::TargetEnvAttr>(spirv::getTargetEnvAttrName()))
+      return env;
+  // Vulkan 1.1's SPIR-V (1.3) with storage buffers and the guaranteed
+  // minimum limits.
+  MLIRContext *ctx = variant.getContext();
+  return spirv::TargetEnvAttr::get(
+      spirv::VerCapExtAttr::get(
+          spirv::Version::V_1_3, {spirv::Capability::Shader},
+          {spirv::Extension::SPV_KHR_storage_buffer_storage_class}, ctx),
+      spirv::getDefaultResourceLimits(ctx), spirv::ClientAPI::Vulkan);
+}
+
+bool targetsCPUDevice(hal::ExecutableVariantOp variant) {
+  DictionaryAttr config = variant.getTarget().getConfiguration();
+  auto deviceType = config ? config.getAs<StringAttr>("device_type") : nullptr;
+  return deviceType && deviceType.getValue() == "cpu";
+}
 
 void buildSPIRVCodegenPipeline(OpPassManager &variantPM) {
   variantPM.nest<ModuleOp>().nest<func::FuncOp>().addPass(
@@ -32,6 +54,7 @@ void buildSPIRVCodegenPipeline(OpPassManager &variantPM) {
     pm.addPass(llvmcpu::createBufferizeDispatchPass());
     pm.addPass(createCanonicalizerPass());
     pm.nest<func::FuncOp>().addPass(createBoundTemporariesPass());
+    pm.nest<func::FuncOp>().addPass(createPromoteMatmulOperandsPass());
     pm.addPass(createConvertLinalgToParallelLoopsPass());
     pm.nest<func::FuncOp>().addPass(createDistributeToInvocationsPass());
     pm.addPass(memref::createFoldMemRefAliasOpsPass());
@@ -48,6 +71,7 @@ void registerSPIRVCodegenPasses() {
   PassRegistration<Pass>([] { return createDistributeToInvocationsPass(); });
   PassRegistration<Pass>([] { return createFlattenBindingsPass(); });
   PassRegistration<Pass>([] { return createUnrollInnerLoopsPass(); });
+  PassRegistration<Pass>([] { return createPromoteMatmulOperandsPass(); });
   PassRegistration<Pass>([] { return createBoundTemporariesPass(); });
   PassRegistration<Pass>([] { return createInlineSplatConstantsPass(); });
   PassRegistration<Pass>([] { return createFitTilesInPrivateMemoryPass(); });

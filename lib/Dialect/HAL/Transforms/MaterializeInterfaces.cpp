@@ -167,6 +167,21 @@ struct MaterializeInterfacesPass
           MaterializeInterfacesPass> {
   using Base::Base;
 
+  FailureOr<DictionaryAttr> buildVulkanConfiguration() {
+    Builder b(&getContext());
+    if (vulkanDeviceType == "unknown")
+      return b.getDictionaryAttr({});
+    if (!llvm::is_contained({"discrete-gpu", "integrated-gpu", "cpu"},
+                            vulkanDeviceType)) {
+      getOperation().emitError()
+          << "unknown Vulkan device type '" << vulkanDeviceType
+          << "' (available: discrete-gpu, integrated-gpu, cpu, unknown)";
+      return failure();
+    }
+    return b.getDictionaryAttr(
+        b.getNamedAttr("device_type", b.getStringAttr(vulkanDeviceType)));
+  }
+
   FailureOr<SmallVector<hal::ExecutableTargetAttr>> buildTargets() {
     MLIRContext *ctx = &getContext();
     SmallVector<hal::ExecutableTargetAttr> result;
@@ -176,10 +191,14 @@ struct MaterializeInterfacesPass
     for (const std::string &name : names) {
       Builder b(ctx);
       if (name == "vulkan-spirv") {
-        // The SPIR-V target environment defaults at conversion.
+        // The SPIR-V target environment defaults at conversion; a named
+        // kind of device is recorded (code generation tunes for it).
+        FailureOr<DictionaryAttr> config = buildVulkanConfiguration();
+        if (failed(config))
+          return failure();
         result.push_back(hal::ExecutableTargetAttr::get(
             ctx, b.getStringAttr(name), b.getStringAttr("vulkan-spirv-fb"),
-            b.getDictionaryAttr({})));
+            *config));
         continue;
       }
       if (name != "llvm-cpu") {

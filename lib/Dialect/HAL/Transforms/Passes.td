@@ -27,6 +27,10 @@ def MaterializeInterfacesPass
            "CPU name of llvm-cpu variants">,
     Option<"targetCpuFeatures", "cpu-features", "std::string", "\"\"",
            "CPU features of llvm-cpu variants (+avx2,...)">,
+    Option<"vulkanDeviceType", "vulkan-device-type", "std::string",
+           "\"unknown\"",
+           "Kind of Vulkan device vulkan-spirv variants are tuned for "
+           "(discrete-gpu, integrated-gpu, cpu, unknown)">,
   ];
   let dependentDialects = [
     "mlir::tessera::hal::HALDialect", "mlir::arith::ArithDialect",
