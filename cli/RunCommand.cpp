@@ -11,6 +11,7 @@
 
 #include "Npy.h"
 #include "Pipeline/CompileSession.h"
+#include "Profile.h"
 #include "TensorCompare.h"
 #include "TensorText.h"
 #include "tessera/runtime/Session.h"
@@ -82,6 +83,20 @@ struct RunFlags {
                "lacked (-name) a feature, e.g. -avx512f: variant conditions "
                "then choose as on such a machine"),
       cl::CommaSeparated, cl::cat(category)};
+  cl::opt<int> repetitions{
+      "repetitions",
+      cl::desc("Call the function N times (results of the last); with "
+               "--profile, every call is profiled"),
+      cl::init(1), cl::cat(category)};
+  cl::opt<std::string> profile{
+      "profile",
+      cl::desc("Write a Chrome trace-event JSON of every call and dispatch "
+               "(opens in Perfetto) to FILE and print the dispatch table "
+               "to stderr"),
+      cl::value_desc("FILE"), cl::cat(category)};
+  cl::opt<std::string> profileCsv{
+      "profile-csv", cl::desc("Write the dispatch table as CSV to FILE"),
+      cl::value_desc("FILE"), cl::cat(category)};
   cl::opt<bool> verbose{
       "verbose",
       cl::desc("Log to stderr what loading chose (executables, variants) "
@@ -241,9 +256,40 @@ int runRunCommand(int argc, char **argv) {
              << record.workgroupCount[1] << "x" << record.workgroupCount[2]
              << " " << llvm::format("%.1f", record.microseconds) << " us\n";
     });
-  auto results = session.call(functionName, values);
-  if (!results)
-    return fail(results.status().message());
+  if (flags.repetitions < 1)
+    return fail("--repetitions must be at least 1");
+  auto profiled = rt::tooling::profileCalls(session, functionName, values,
+                                            flags.repetitions);
+  if (!profiled)
+    return fail(profiled.status().message());
+  auto results = &profiled->results;
+  if (!flags.profile.empty() || !flags.profileCsv.empty()) {
+    std::vector<rt::tooling::DispatchSummary> table =
+        rt::tooling::summarizeDispatches(*profiled);
+    double callsTotal = 0;
+    for (const rt::tooling::ProfiledCall &call : profiled->calls)
+      callsTotal += call.microseconds;
+    errs() << llvm::format("%d calls of @%s, %.1f us per call\n",
+                           int(profiled->calls.size()), functionName.c_str(),
+                           callsTotal / profiled->calls.size());
+    errs() << llvm::format("%-48s %-8s %6s %12s %10s %10s %7s\n", "export",
+                           "device", "count", "total us", "mean us", "min us",
+                           "share");
+    for (const rt::tooling::DispatchSummary &row : table)
+      errs() << llvm::format("%-48s %-8s %6d %12.1f %10.1f %10.1f %6.1f%%\n",
+                             row.exportName.c_str(), row.device.c_str(),
+                             row.count, row.totalMicroseconds,
+                             row.meanMicroseconds, row.minMicroseconds,
+                             100 * row.share);
+    if (!flags.profile.empty())
+      if (auto error = mlir::tessera::writeFileAtomically(
+              flags.profile, rt::tooling::toChromeTrace(*profiled)))
+        return fail(flags.profile + ": " + llvm::toString(std::move(error)));
+    if (!flags.profileCsv.empty())
+      if (auto error = mlir::tessera::writeFileAtomically(
+              flags.profileCsv, rt::tooling::toCsv(table)))
+        return fail(flags.profileCsv + ": " + llvm::toString(std::move(error)));
+  }
 
   if (vulkan && !vulkan->validationMessages().empty()) {
     for (const std::string &message : vulkan->validationMessages())

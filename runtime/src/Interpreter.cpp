@@ -37,7 +37,8 @@ public:
               const DispatchObserver &observer, Module *initializing = nullptr)
       : module(module), initializing(initializing), fn(fn), inputs(inputs),
         observer(observer), scalars(fn.scalar_register_count(), 0),
-        buffers(fn.buffer_register_count()) {}
+        buffers(fn.buffer_register_count()),
+        callStart(std::chrono::steady_clock::now()) {}
 
   StatusOr<std::vector<Tensor>> run();
 
@@ -67,6 +68,10 @@ private:
   std::vector<int64_t> scalars;
   std::vector<BufferRegister> buffers;
   unsigned current = 0;
+  std::chrono::steady_clock::time_point callStart;
+  double sinceCallStart(std::chrono::steady_clock::time_point time) const {
+    return std::chrono::duration<double, std::micro>(time - callStart).count();
+  }
   std::unique_ptr<AcceleratorBatch> batch;
   std::vector<DispatchRecord> batchRecords;
 };
@@ -380,13 +385,17 @@ Status Interpreter::flushBatch() {
   if (!times)
     return fail("running " + std::to_string(records.size()) +
                 " dispatches on the device: " + times.status().message());
-  if (observer)
+  if (observer) {
+    double next = sinceCallStart(start);
     for (size_t i = 0; i < records.size(); ++i) {
       // Without device timers, the submission's time is shared out.
       double device = i < times->size() ? (*times)[i] : -1;
       records[i].microseconds = device >= 0 ? device : wall / records.size();
+      records[i].startMicroseconds = next;
+      next += records[i].microseconds;
       observer(records[i]);
     }
+  }
   return Status();
 }
 
@@ -445,6 +454,7 @@ Status Interpreter::dispatch(const schema::Dispatch &op) {
                     std::to_string(b) + ", which is a read-only buffer");
       bindingPtrs.push_back(reg.buffer->data() + offset);
       bindingLengths.push_back(static_cast<size_t>(length));
+      record.bytes += static_cast<uint64_t>(length);
     }
 
   if (accelerated) {
@@ -458,6 +468,8 @@ Status Interpreter::dispatch(const schema::Dispatch &op) {
     }
     if (!batch)
       batch = module.accelerator()->beginBatch();
+    std::string device = module.accelerator()->describe();
+    record.device = device.substr(0, device.find(' '));
     if (Status s =
             batch->record(*accelerated, op.ordinal(), record.workgroupCount,
                           pushConstants, deviceBindings);
@@ -497,6 +509,7 @@ Status Interpreter::dispatch(const schema::Dispatch &op) {
                       std::to_string(z) + ")");
       }
   if (observer) {
+    record.startMicroseconds = sinceCallStart(start);
     record.microseconds = std::chrono::duration<double, std::micro>(
                               std::chrono::steady_clock::now() - start)
                               .count();

@@ -62,7 +62,7 @@ StatusOr<std::vector<Tensor>> Session::call(std::string_view function,
       return Status::error("input " + std::to_string(i) +
                            " has no data for its shape");
   }
-  return interpret(*loadedModule, index, inputs, dispatchObserver);
+  return interpret(*loadedModule, index, inputs, observer);
 }
 
 } // namespace tessera::rt

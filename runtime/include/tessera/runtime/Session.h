@@ -19,7 +19,15 @@ struct DispatchRecord {
   unsigned ordinal = 0;
   std::string exportName;
   std::array<uint32_t, 3> workgroupCount = {0, 0, 0};
+  /// Where it ran: "cpu", or the accelerator's device name ("vulkan").
+  std::string device = "cpu";
+  /// When it started, from the start of the call, and how long it took. A
+  /// batch's dispatches start one after the other from the submission
+  /// (the device times each, not when it began).
+  double startMicroseconds = 0;
   double microseconds = 0;
+  /// Bytes of its bindings (read and written).
+  uint64_t bytes = 0;
 };
 
 using DispatchObserver = std::function<void(const DispatchRecord &)>;
@@ -36,14 +44,15 @@ public:
   StatusOr<std::vector<Tensor>> call(std::string_view function,
                                      const std::vector<Tensor> &inputs);
 
-  void setDispatchObserver(DispatchObserver observer) {
-    dispatchObserver = std::move(observer);
+  void setDispatchObserver(DispatchObserver newObserver) {
+    observer = std::move(newObserver);
   }
+  const DispatchObserver &dispatchObserver() const { return observer; }
   const Module &module() const { return *loadedModule; }
 
 private:
   std::shared_ptr<Module> loadedModule;
-  DispatchObserver dispatchObserver;
+  DispatchObserver observer;
 };
 
 /// Entry point of the runtime API: device selection and module loading.

@@ -1,0 +1,171 @@
+//===- Profile.cpp - Timed repetitions of a call --------------------------===//
+
+#include "Profile.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <map>
+
+namespace tessera::rt::tooling {
+
+StatusOr<Profile> profileCalls(Session &session, const std::string &function,
+                               const std::vector<Tensor> &inputs,
+                               int repetitions) {
+  Profile profile;
+  profile.function = function;
+  std::vector<DispatchRecord> dispatches;
+  DispatchObserver previous = session.dispatchObserver();
+  session.setDispatchObserver(
+      [&](const DispatchRecord &record) { dispatches.push_back(record); });
+  auto first = std::chrono::steady_clock::now();
+  for (int r = 0; r < std::max(1, repetitions); ++r) {
+    dispatches.clear();
+    auto start = std::chrono::steady_clock::now();
+    auto results = session.call(function, inputs);
+    auto end = std::chrono::steady_clock::now();
+    if (!results) {
+      session.setDispatchObserver(previous);
+      return results.status();
+    }
+    ProfiledCall call;
+    call.startMicroseconds =
+        std::chrono::duration<double, std::micro>(start - first).count();
+    call.microseconds =
+        std::chrono::duration<double, std::micro>(end - start).count();
+    call.dispatches = std::move(dispatches);
+    profile.calls.push_back(std::move(call));
+    profile.results = std::move(*results);
+  }
+  session.setDispatchObserver(previous);
+  return profile;
+}
+
+std::vector<DispatchSummary> summarizeDispatches(const Profile &profile) {
+  std::vector<DispatchSummary> rows;
+  std::map<std::string, size_t> rowOf;
+  double callsTotal = 0;
+  for (const ProfiledCall &call : profile.calls) {
+    callsTotal += call.microseconds;
+    for (const DispatchRecord &dispatch : call.dispatches) {
+      auto [it, inserted] = rowOf.try_emplace(dispatch.exportName, rows.size());
+      if (inserted) {
+        rows.push_back({});
+        rows.back().exportName = dispatch.exportName;
+        rows.back().device = dispatch.device;
+        rows.back().minMicroseconds = dispatch.microseconds;
+      }
+      DispatchSummary &row = rows[it->second];
+      row.count += 1;
+      row.totalMicroseconds += dispatch.microseconds;
+      row.minMicroseconds =
+          std::min(row.minMicroseconds, dispatch.microseconds);
+      row.maxMicroseconds =
+          std::max(row.maxMicroseconds, dispatch.microseconds);
+      row.bytes = dispatch.bytes;
+    }
+  }
+  for (DispatchSummary &row : rows) {
+    row.meanMicroseconds = row.totalMicroseconds / row.count;
+    row.share = callsTotal > 0 ? row.totalMicroseconds / callsTotal : 0;
+  }
+  return rows;
+}
+
+namespace {
+
+/// `text` as a JSON string literal.
+std::string quoted(const std::string &text) {
+  std::string out = "\"";
+  for (char c : text) {
+    switch (c) {
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    default:
+      if (static_cast<unsigned char>(c) < 0x20) {
+        char escaped[8];
+        std::snprintf(escaped, sizeof(escaped), "\\u%04x", c);
+        out += escaped;
+      } else {
+        out += c;
+      }
+    }
+  }
+  return out + "\"";
+}
+
+std::string number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.3f", value);
+  return text;
+}
+
+} // namespace
+
+std::string toChromeTrace(const Profile &profile) {
+  // Lanes: the host (the calls), then one per device dispatches ran on.
+  std::map<std::string, int> lanes;
+  for (const ProfiledCall &call : profile.calls)
+    for (const DispatchRecord &dispatch : call.dispatches)
+      lanes.try_emplace(dispatch.device, 0);
+  int next = 1;
+  for (auto &[device, lane] : lanes)
+    lane = next++;
+
+  std::string out = "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n";
+  auto metadata = [&](int lane, const std::string &name) {
+    out += "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":" +
+           std::to_string(lane) + ",\"args\":{\"name\":" + quoted(name) +
+           "}},\n";
+  };
+  metadata(0, "host: @" + profile.function);
+  for (const auto &[device, lane] : lanes)
+    metadata(lane, device == "cpu" ? "cpu (inline)" : device + " queue 0");
+  for (size_t r = 0; r < profile.calls.size(); ++r) {
+    const ProfiledCall &call = profile.calls[r];
+    out += "{\"name\":" + quoted("@" + profile.function) +
+           ",\"cat\":\"call\",\"ph\":\"X\",\"pid\":1,\"tid\":0,\"ts\":" +
+           number(call.startMicroseconds) +
+           ",\"dur\":" + number(call.microseconds) +
+           ",\"args\":{\"repetition\":" + std::to_string(r) + "}},\n";
+    for (const DispatchRecord &dispatch : call.dispatches)
+      out += "{\"name\":" + quoted(dispatch.exportName) +
+             ",\"cat\":\"dispatch\",\"ph\":\"X\",\"pid\":1,\"tid\":" +
+             std::to_string(lanes[dispatch.device]) + ",\"ts\":" +
+             number(call.startMicroseconds + dispatch.startMicroseconds) +
+             ",\"dur\":" + number(dispatch.microseconds) +
+             ",\"args\":{\"repetition\":" + std::to_string(r) +
+             ",\"executable\":" + std::to_string(dispatch.executable) +
+             ",\"ordinal\":" + std::to_string(dispatch.ordinal) +
+             ",\"workgroups\":[" + std::to_string(dispatch.workgroupCount[0]) +
+             "," + std::to_string(dispatch.workgroupCount[1]) + "," +
+             std::to_string(dispatch.workgroupCount[2]) +
+             "],\"bytes\":" + std::to_string(dispatch.bytes) +
+             ",\"device\":" + quoted(dispatch.device) + "}},\n";
+  }
+  // Trailing commas are not JSON: drop the last one.
+  if (out.size() >= 2 && out[out.size() - 2] == ',')
+    out.erase(out.size() - 2, 1);
+  return out + "]}\n";
+}
+
+std::string toCsv(const std::vector<DispatchSummary> &summaries) {
+  std::string out = "export,device,count,total_us,mean_us,min_us,max_us,"
+                    "share,bytes\n";
+  for (const DispatchSummary &row : summaries)
+    out += row.exportName + "," + row.device + "," + std::to_string(row.count) +
+           "," + number(row.totalMicroseconds) + "," +
+           number(row.meanMicroseconds) + "," + number(row.minMicroseconds) +
+           "," + number(row.maxMicroseconds) + "," + number(row.share) + "," +
+           std::to_string(row.bytes) + "\n";
+  return out;
+}
+
+} // namespace tessera::rt::tooling

@@ -1,0 +1,67 @@
+//===- Profile.h - Timed repetitions of a call ------------------*- C++ -*-===//
+//
+// The runtime's profiling data as tools use it: a function called N times,
+// every dispatch of every call recorded (export, workgroups, device, start,
+// duration, bytes). `tessera run --profile` and the explorer's profile view
+// both make theirs here, and write the same Chrome trace-event JSON (opens
+// in Perfetto / chrome://tracing) and dispatch table CSV.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSERA_TOOLING_PROFILE_H
+#define TESSERA_TOOLING_PROFILE_H
+
+#include "tessera/runtime/Session.h"
+#include "tessera/runtime/Status.h"
+
+#include <string>
+#include <vector>
+
+namespace tessera::rt::tooling {
+
+struct ProfiledCall {
+  /// From the start of the first call.
+  double startMicroseconds = 0;
+  double microseconds = 0;
+  std::vector<DispatchRecord> dispatches;
+};
+
+struct Profile {
+  std::string function;
+  std::vector<ProfiledCall> calls;
+  /// The last call's results.
+  std::vector<Tensor> results;
+};
+
+/// Calls `function` `repetitions` times (at least once) on `session`,
+/// recording every dispatch. The session's own dispatch observer is
+/// replaced meanwhile and restored after.
+StatusOr<Profile> profileCalls(Session &session, const std::string &function,
+                               const std::vector<Tensor> &inputs,
+                               int repetitions);
+
+/// One row of the dispatch table: an export's dispatches over all calls.
+struct DispatchSummary {
+  std::string exportName;
+  std::string device;
+  int count = 0;
+  double totalMicroseconds = 0, meanMicroseconds = 0, minMicroseconds = 0,
+         maxMicroseconds = 0;
+  /// Of the calls' total time.
+  double share = 0;
+  uint64_t bytes = 0;
+};
+
+/// By export, in order of first appearance.
+std::vector<DispatchSummary> summarizeDispatches(const Profile &profile);
+
+/// Chrome trace-event JSON: per call an event on the host lane, per
+/// dispatch one on its device's lane, named by export, with the
+/// repetition, workgroup count and bytes as arguments.
+std::string toChromeTrace(const Profile &profile);
+
+/// The dispatch table as CSV (a header row, then one row per export).
+std::string toCsv(const std::vector<DispatchSummary> &summaries);
+
+} // namespace tessera::rt::tooling
+
+#endif // TESSERA_TOOLING_PROFILE_H
