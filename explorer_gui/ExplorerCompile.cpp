@@ -38,6 +38,8 @@ compileForExplorer(const CompileRequest &request,
     options.captureIR = true;
     options.keepArtifacts = true;
     options.cancel = cancel;
+    // A complete compile is also a runnable module (the run view's).
+    options.buildModule = options.compileTo == Phase::Loader;
     // Exports and layouts are read before serialization replaces the
     // variants with binaries.
     options.afterPhase = [&](Phase phase, mlir::ModuleOp module) {
@@ -54,6 +56,8 @@ compileForExplorer(const CompileRequest &request,
         mlir::succeeded(session.compile(options, std::move(progress)));
     outcome.cancelled = session.wasCancelled();
   }
+  if (outcome.succeeded)
+    outcome.moduleBytes = session.getModuleBytes();
   outcome.dispatches = dispatchMap.takeDispatches();
   outcome.records = session.getPassRecords();
   outcome.diagnostics = session.getDiagnostics();

@@ -50,6 +50,8 @@ struct CompileOutcome {
   mlir::tessera::DispatchGraph graph;
   std::vector<mlir::tessera::ExecutableSummary> executables;
   std::vector<KeptLLVMIR> llvmIR;
+  /// The runnable module (a complete compile only; empty otherwise).
+  std::string moduleBytes;
 };
 
 /// Compiles `request.file` with the pass capture on. `progress` sees each

@@ -10,6 +10,7 @@
 #include "IRView.h"
 #include "PassFilterModel.h"
 #include "PassTreeModel.h"
+#include "RunView.h"
 
 #include <QAction>
 #include <QApplication>
@@ -160,6 +161,23 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent) {
   compare = new CompareView(tabs);
   compare->setObjectName("compareView");
   tabs->addTab(compare, "Compare");
+  runner = new RunView(tabs);
+  runner->setObjectName("runView");
+  tabs->addTab(runner, "Run / profile");
+  // A dispatch picked in a profile shows its export and source ops.
+  connect(runner, &RunView::exportActivated, this,
+          [this](const QString &exportName) {
+            if (!latest)
+              return;
+            for (size_t i = 0; i < latest->dispatches.size(); ++i) {
+              QString ref =
+                  QString::fromStdString(latest->dispatches[i].exportRef);
+              if (ref.endsWith("::@" + exportName)) {
+                showDispatch(i);
+                return;
+              }
+            }
+          });
   viewLayout->addWidget(tabs, 1);
   split->addWidget(viewPanel);
   split->setStretchFactor(0, 2);
@@ -419,6 +437,9 @@ void MainWindow::showOutcome(std::shared_ptr<const CompileOutcome> next) {
   diagnostics->setDiagnostics(latest->diagnostics);
   executables->setOutcome(latest);
   graph->setOutcome(latest);
+  runner->setModule(
+      latest->moduleBytes,
+      QFileInfo(QString::fromStdString(latest->request.file)).fileName());
   if (compare->hasLeft())
     compare->setRight(latest);
 
@@ -762,6 +783,8 @@ void MainWindow::showView(const QString &name) {
     tabs->setCurrentWidget(graph);
   else if (name == "compare")
     tabs->setCurrentWidget(compare);
+  else if (name == "run")
+    tabs->setCurrentWidget(runner);
   else
     tabs->setCurrentWidget(ir);
 }

@@ -37,6 +37,7 @@ class ExecutablesView;
 class IRView;
 class PassFilterModel;
 class PassTreeModel;
+class RunView;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -51,7 +52,7 @@ public:
   CompileRequest currentRequest() const;
 
   /// The tab to show: "passes" (IR), "diff", "executables", "graph",
-  /// "compare".
+  /// "compare", "run".
   void showView(const QString &name);
   /// Selects pass record `index` (shows its IR and diff).
   bool selectPass(int index);
@@ -80,6 +81,7 @@ public:
   ExecutablesView *executablesView() const { return executables; }
   DispatchGraphView *graphView() const { return graph; }
   CompareView *compareView() const { return compare; }
+  RunView *runView() const { return runner; }
   DiagnosticsList *diagnosticsList() const { return diagnostics; }
   QComboBox *restrictBox() const { return restrictCombo; }
   QCheckBox *hideUnchangedBox() const { return hideUnchanged; }
@@ -134,6 +136,7 @@ private:
   ExecutablesView *executables;
   DispatchGraphView *graph;
   CompareView *compare;
+  RunView *runner;
   DiagnosticsList *diagnostics;
   QProgressBar *progress;
   QAction *compileAction, *cancelAction;

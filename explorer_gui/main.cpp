@@ -2,7 +2,7 @@
 //
 // tessera-explorer [FILE] [--target=B] [--target-triple=T] [--compile-to=P]
 //                  [--link-executables=false]
-//                  [--screenshot=PNG [--view=passes|diff|executables|graph]
+//                  [--screenshot=PNG [--view=passes|diff|executables|graph|run]
 //                   [--pass=N|NAME] [--restrict=SYMBOL] [--export=NAME]
 //                   [--dispatch=N|NAME]
 //                   [--compare=KEY=VALUE,... (triple, link, opt, to)]]
@@ -13,6 +13,7 @@
 #include "DispatchGraphView.h"
 #include "ExecutablesView.h"
 #include "MainWindow.h"
+#include "RunView.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -189,13 +190,23 @@ int main(int argc, char **argv) {
         }
       }
       // Let layouts and the lazy highlighter settle, then grab.
-      QTimer::singleShot(200, &window, [&] {
-        bool saved = window.grab().save(output);
-        if (!saved)
-          std::fprintf(stderr, "tessera-explorer: cannot write '%s'\n",
-                       qPrintable(output));
-        QApplication::exit(saved ? (window.outcome()->succeeded ? 0 : 1) : 2);
-      });
+      auto grabAndExit = [&] {
+        QTimer::singleShot(200, &window, [&] {
+          bool saved = window.grab().save(output);
+          if (!saved)
+            std::fprintf(stderr, "tessera-explorer: cannot write '%s'\n",
+                         qPrintable(output));
+          QApplication::exit(saved ? (window.outcome()->succeeded ? 0 : 1) : 2);
+        });
+      };
+      if (parser.value(view) == "run") {
+        // The profile of a run (random inputs, 10 repetitions, the CPU).
+        QObject::connect(window.runView(), &RunView::finished, &window,
+                         grabAndExit);
+        window.runView()->run();
+        return;
+      }
+      grabAndExit();
     });
   }
   window.show();

@@ -1,0 +1,536 @@
+//===- RunView.cpp - Running and profiling the compiled module ------------===//
+
+#include "RunView.h"
+
+#include "Npy.h"
+#include "TimelineView.h"
+#include "tessera/runtime/Module.h"
+#include "tessera/runtime/VulkanAccelerator.h"
+#include "tessera/runtime/VulkanDevice.h"
+
+#include <QBarCategoryAxis>
+#include <QBarSeries>
+#include <QBarSet>
+#include <QChart>
+#include <QChartView>
+#include <QComboBox>
+#include <QFile>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QStandardItemModel>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTableWidget>
+#include <QVBoxLayout>
+#include <QValueAxis>
+#include <QtConcurrent/QtConcurrentRun>
+
+using tessera::rt::Tensor;
+namespace tooling = tessera::rt::tooling;
+
+namespace tessera::explorer {
+
+namespace {
+
+/// The Vulkan devices, found once per process (enumerating loads the
+/// driver).
+const std::vector<rt::vulkan::DeviceInfo> &vulkanDevices() {
+  static const std::vector<rt::vulkan::DeviceInfo> devices = [] {
+    auto found = rt::vulkan::Device::enumerate();
+    return found ? *found : std::vector<rt::vulkan::DeviceInfo>{};
+  }();
+  return devices;
+}
+
+rt::StatusOr<std::shared_ptr<rt::Module>> loadOn(const std::string &bytes,
+                                                 const std::string &name,
+                                                 const std::string &device) {
+  rt::LoadOptions options;
+  if (device != "cpu") {
+    auto index = rt::vulkan::parseDeviceName(device);
+    if (!index)
+      return index.status();
+    auto created = rt::vulkan::Device::create({*index, false});
+    if (!created)
+      return created.status();
+    options.accelerator = rt::vulkan::makeAccelerator(
+        std::shared_ptr<rt::vulkan::Device>(std::move(*created)));
+  }
+  return rt::Module::loadBytes(bytes.data(), bytes.size(), name, options);
+}
+
+struct RunRequest {
+  std::shared_ptr<const std::string> module;
+  std::string name, function, device, compareWith;
+  tooling::InputKind kind;
+  uint64_t seed;
+  int repetitions;
+};
+
+std::shared_ptr<RunOutcome> execute(const RunRequest &request) {
+  auto outcome = std::make_shared<RunOutcome>();
+  outcome->device = request.device;
+  auto module = loadOn(*request.module, request.name, request.device);
+  if (!module) {
+    outcome->error = module.status().message();
+    return outcome;
+  }
+  const rt::FunctionSignature *signature =
+      (*module)->findFunction(request.function);
+  if (!signature) {
+    outcome->error = "no function '" + request.function + "' in the module";
+    return outcome;
+  }
+  for (const rt::TensorType &type : signature->inputs) {
+    auto input = tooling::generateInput(type, request.kind, request.seed);
+    if (!input) {
+      outcome->error = input.status().message();
+      return outcome;
+    }
+    outcome->inputs.push_back(std::move(*input));
+  }
+  rt::Session session(*module);
+  auto profile = tooling::profileCalls(session, request.function,
+                                       outcome->inputs, request.repetitions);
+  if (!profile) {
+    outcome->error = profile.status().message();
+    return outcome;
+  }
+  outcome->profile = std::move(*profile);
+  if (!request.compareWith.empty()) {
+    auto other = loadOn(*request.module, request.name, request.compareWith);
+    if (!other) {
+      outcome->error = request.compareWith + ": " + other.status().message();
+      return outcome;
+    }
+    rt::Session otherSession(*other);
+    auto results = otherSession.call(request.function, outcome->inputs);
+    if (!results) {
+      outcome->error = request.compareWith + ": " + results.status().message();
+      return outcome;
+    }
+    outcome->otherDevice = request.compareWith;
+    outcome->otherResults = std::move(*results);
+    for (size_t r = 0; r < outcome->otherResults.size(); ++r) {
+      auto difference = tooling::measureDifference(
+          outcome->otherResults[r], outcome->profile.results[r], 1e-5);
+      outcome->differences.push_back(difference ? *difference
+                                                : tooling::TensorDifference{});
+    }
+  }
+  outcome->succeeded = true;
+  return outcome;
+}
+
+QStandardItem *numberItem(double value, int precision = 1) {
+  auto *item = new QStandardItem;
+  // A number (not text), so the column sorts numerically.
+  item->setData(QString::number(value, 'f', precision).toDouble(),
+                Qt::DisplayRole);
+  item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+  return item;
+}
+
+} // namespace
+
+RunView::RunView(QWidget *parent) : QWidget(parent) {
+  functions = new QComboBox;
+  inputKinds = new QComboBox;
+  for (auto kind : {tooling::InputKind::Zeros, tooling::InputKind::Ones,
+                    tooling::InputKind::Iota, tooling::InputKind::Random})
+    inputKinds->addItem(tooling::inputKindName(kind), int(kind));
+  inputKinds->setCurrentIndex(3);
+  seed = new QSpinBox;
+  seed->setRange(0, 1 << 30);
+  seed->setPrefix("seed ");
+  devices = new QComboBox;
+  devices->addItem("CPU (inline)", "cpu");
+  for (const rt::vulkan::DeviceInfo &info : vulkanDevices())
+    devices->addItem(
+        QString("Vulkan: %1").arg(QString::fromStdString(info.name)),
+        QString("vulkan://%1").arg(info.index));
+  repetitions = new QSpinBox;
+  repetitions->setRange(1, 10000);
+  repetitions->setValue(10);
+  repetitions->setSuffix(" runs");
+  runButton = new QPushButton("Run");
+  compareButton = new QPushButton("Compare devices");
+  compareButton->setToolTip("Run on the chosen device and on the other one "
+                            "(CPU or the first Vulkan device) with the same "
+                            "inputs, and compare the results");
+  auto *exportTraceButton = new QPushButton("Trace…");
+  auto *exportTableButton = new QPushButton("CSV…");
+  auto *saveButton = new QPushButton("Save .npy…");
+  status = new QLabel("Compile to the loader phase to run.");
+
+  auto *controls = new QHBoxLayout;
+  for (QWidget *w : std::initializer_list<QWidget *>{
+           new QLabel("Function"), functions, new QLabel("Inputs"), inputKinds,
+           seed, new QLabel("Device"), devices, repetitions, runButton,
+           compareButton})
+    controls->addWidget(w);
+  controls->addStretch();
+  controls->addWidget(saveButton);
+  controls->addWidget(exportTraceButton);
+  controls->addWidget(exportTableButton);
+
+  // Results.
+  resultChoice = new QComboBox;
+  stats = new QLabel;
+  comparison = new QLabel;
+  comparison->setWordWrap(true);
+  output = new QTableWidget;
+  output->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  auto *results = new QWidget;
+  auto *resultsLayout = new QVBoxLayout(results);
+  auto *resultBar = new QHBoxLayout;
+  resultBar->addWidget(resultChoice);
+  resultBar->addWidget(stats, 1);
+  resultsLayout->addLayout(resultBar);
+  resultsLayout->addWidget(comparison);
+  resultsLayout->addWidget(output, 1);
+
+  // Profile.
+  timelineView = new TimelineView;
+  tableModel = new QStandardItemModel(this);
+  table = new QTableView;
+  table->setModel(tableModel);
+  table->setSortingEnabled(true);
+  table->setSelectionBehavior(QAbstractItemView::SelectRows);
+  table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  table->horizontalHeader()->setStretchLastSection(true);
+  chart = new QChartView;
+  chart->setMinimumHeight(180);
+  auto *profileSplit = new QSplitter(Qt::Vertical);
+  profileSplit->addWidget(timelineView);
+  auto *lower = new QSplitter(Qt::Horizontal);
+  lower->addWidget(table);
+  lower->addWidget(chart);
+  profileSplit->addWidget(lower);
+
+  auto *tabs = new QTabWidget;
+  tabs->addTab(profileSplit, "Profile");
+  tabs->addTab(results, "Results");
+  auto *layout = new QVBoxLayout(this);
+  layout->addLayout(controls);
+  layout->addWidget(status);
+  layout->addWidget(tabs, 1);
+
+  watcher = new QFutureWatcher<std::shared_ptr<RunOutcome>>(this);
+  connect(watcher, &QFutureWatcherBase::finished, this,
+          [this] { show(watcher->result()); });
+  connect(runButton, &QPushButton::clicked, this, [this] { run(); });
+  connect(compareButton, &QPushButton::clicked, this, [this] {
+    QString chosen = devices->currentData().toString();
+    QString other = chosen == "cpu" && devices->count() > 1
+                        ? devices->itemData(1).toString()
+                        : QString("cpu");
+    run(other);
+  });
+  connect(resultChoice, &QComboBox::currentIndexChanged, this,
+          &RunView::showResult);
+  connect(timelineView, &TimelineView::exportClicked, this,
+          &RunView::exportActivated);
+  connect(table, &QTableView::clicked, this, [this](const QModelIndex &index) {
+    Q_EMIT exportActivated(
+        tableModel->item(index.row(), 0)->data(Qt::DisplayRole).toString());
+  });
+  connect(exportTraceButton, &QPushButton::clicked, this, [this] {
+    QString error;
+    if (!exportTrace("trace.json", &error))
+      status->setText(error);
+    else
+      status->setText("Wrote trace.json (open it in Perfetto)");
+  });
+  connect(exportTableButton, &QPushButton::clicked, this, [this] {
+    QString error;
+    status->setText(
+        exportTable("dispatches.csv", &error) ? "Wrote dispatches.csv" : error);
+  });
+  connect(saveButton, &QPushButton::clicked, this, [this] {
+    QString error;
+    status->setText(saveResults("results.npy", &error) ? "Wrote results.npy"
+                                                       : error);
+  });
+  setModule({}, {});
+}
+
+RunView::~RunView() { watcher->waitForFinished(); }
+
+void RunView::setModule(std::string bytes, const QString &name) {
+  QString previous = functions->currentText();
+  functions->clear();
+  module = bytes.empty()
+               ? nullptr
+               : std::make_shared<const std::string>(std::move(bytes));
+  moduleName = name;
+  bool runnable = false;
+  if (module) {
+    auto loaded = loadOn(*module, name.toStdString(), "cpu");
+    if (loaded) {
+      for (const rt::FunctionSignature &signature : (*loaded)->functions())
+        functions->addItem(QString::fromStdString(signature.name),
+                           QString::fromStdString(signature.str()));
+      runnable = functions->count() > 0;
+      status->setText(
+          QString("%1: %2 functions").arg(name).arg(functions->count()));
+    } else {
+      status->setText("Cannot load the module: " +
+                      QString::fromStdString(loaded.status().message()));
+    }
+  } else {
+    status->setText("Compile to the loader phase to run.");
+  }
+  if (int index = functions->findText(previous); index >= 0)
+    functions->setCurrentIndex(index);
+  runButton->setEnabled(runnable);
+  compareButton->setEnabled(runnable && devices->count() > 1);
+}
+
+bool RunView::isRunning() const { return watcher->isRunning(); }
+
+void RunView::run(const QString &compareWith) {
+  if (!module || functions->count() == 0 || isRunning())
+    return;
+  RunRequest request;
+  request.module = module;
+  request.name = moduleName.toStdString();
+  request.function = functions->currentText().toStdString();
+  request.device = devices->currentData().toString().toStdString();
+  request.compareWith = compareWith.toStdString();
+  request.kind =
+      static_cast<tooling::InputKind>(inputKinds->currentData().toInt());
+  request.seed = seed->value();
+  request.repetitions = repetitions->value();
+  status->setText(QString("Running @%1 on %2…")
+                      .arg(functions->currentText(), devices->currentText()));
+  runButton->setEnabled(false);
+  compareButton->setEnabled(false);
+  watcher->setFuture(QtConcurrent::run([request] { return execute(request); }));
+}
+
+void RunView::show(std::shared_ptr<const RunOutcome> outcome) {
+  latest = outcome;
+  runButton->setEnabled(true);
+  compareButton->setEnabled(devices->count() > 1);
+  if (!outcome->succeeded) {
+    status->setText("Run failed: " + QString::fromStdString(outcome->error));
+    Q_EMIT finished(false);
+    return;
+  }
+  const tooling::Profile &profile = outcome->profile;
+  double total = 0;
+  for (const tooling::ProfiledCall &call : profile.calls)
+    total += call.microseconds;
+  status->setText(QString("@%1 on %2: %3 calls, %4 us per call")
+                      .arg(QString::fromStdString(profile.function),
+                           QString::fromStdString(outcome->device))
+                      .arg(profile.calls.size())
+                      .arg(total / profile.calls.size(), 0, 'f', 1));
+
+  // Timeline: the host's calls, then a lane per device.
+  QStringList lanes = {"host @" + QString::fromStdString(profile.function)};
+  std::vector<TimelineView::Item> items;
+  for (size_t r = 0; r < profile.calls.size(); ++r) {
+    const tooling::ProfiledCall &call = profile.calls[r];
+    items.push_back({0, call.startMicroseconds, call.microseconds,
+                     QString("call %1").arg(r),
+                     QString("@%1, repetition %2: %3 us")
+                         .arg(QString::fromStdString(profile.function))
+                         .arg(r)
+                         .arg(call.microseconds, 0, 'f', 1),
+                     QString()});
+    for (const rt::DispatchRecord &dispatch : call.dispatches) {
+      QString device = QString::fromStdString(dispatch.device);
+      int lane = lanes.indexOf(device);
+      if (lane < 0) {
+        lanes.append(device);
+        lane = lanes.size() - 1;
+      }
+      QString name = QString::fromStdString(dispatch.exportName);
+      items.push_back(
+          {lane, call.startMicroseconds + dispatch.startMicroseconds,
+           dispatch.microseconds, name,
+           QString("%1\nrepetition %2, workgroups %3x%4x%5\n%6 us, %7 bytes "
+                   "bound (%8 GB/s)")
+               .arg(name)
+               .arg(r)
+               .arg(dispatch.workgroupCount[0])
+               .arg(dispatch.workgroupCount[1])
+               .arg(dispatch.workgroupCount[2])
+               .arg(dispatch.microseconds, 0, 'f', 1)
+               .arg(dispatch.bytes)
+               .arg(dispatch.microseconds > 0
+                        ? dispatch.bytes / dispatch.microseconds / 1e3
+                        : 0.0,
+                    0, 'f', 2),
+           name});
+    }
+  }
+  timelineView->setTimeline(lanes, std::move(items));
+
+  // Table and chart.
+  std::vector<tooling::DispatchSummary> rows =
+      tooling::summarizeDispatches(profile);
+  tableModel->clear();
+  tableModel->setHorizontalHeaderLabels({"Export", "Device", "Count",
+                                         "Total (us)", "Mean (us)", "Min (us)",
+                                         "Share (%)"});
+  auto *series = new QBarSeries;
+  auto *means = new QBarSet("mean us");
+  QStringList categories;
+  double largest = 0;
+  for (const tooling::DispatchSummary &row : rows) {
+    QString name = QString::fromStdString(row.exportName);
+    tableModel->appendRow(
+        {new QStandardItem(name),
+         new QStandardItem(QString::fromStdString(row.device)),
+         numberItem(row.count, 0), numberItem(row.totalMicroseconds),
+         numberItem(row.meanMicroseconds), numberItem(row.minMicroseconds),
+         numberItem(100 * row.share)});
+    *means << row.meanMicroseconds;
+    largest = std::max(largest, row.meanMicroseconds);
+    // The dispatch's number and op: "3_matmul_4x32".
+    int at = name.indexOf("dispatch_");
+    categories << (at >= 0 ? name.mid(at + 9) : name);
+  }
+  table->resizeColumnsToContents();
+  series->append(means);
+  auto *newChart = new QChart;
+  newChart->addSeries(series);
+  newChart->setTitle("Mean time per dispatch (us)");
+  newChart->legend()->hide();
+  auto *axisX = new QBarCategoryAxis;
+  axisX->append(categories);
+  axisX->setLabelsAngle(-45);
+  newChart->addAxis(axisX, Qt::AlignBottom);
+  series->attachAxis(axisX);
+  auto *axisY = new QValueAxis;
+  axisY->setRange(0, largest > 0 ? largest * 1.1 : 1);
+  newChart->addAxis(axisY, Qt::AlignLeft);
+  series->attachAxis(axisY);
+  QChart *old = chart->chart();
+  chart->setChart(newChart);
+  delete old;
+
+  // Results.
+  resultChoice->blockSignals(true);
+  resultChoice->clear();
+  for (size_t r = 0; r < profile.results.size(); ++r)
+    resultChoice->addItem(QString("result %1: %2")
+                              .arg(r)
+                              .arg(QString::fromStdString(
+                                  profile.results[r].tensorType().str())));
+  resultChoice->blockSignals(false);
+  QStringList compared;
+  for (size_t r = 0; r < outcome->differences.size(); ++r) {
+    const tooling::TensorDifference &d = outcome->differences[r];
+    QString line = QString("result %1 on %2 vs %3: max abs error %4, max rel "
+                           "error %5")
+                       .arg(r)
+                       .arg(QString::fromStdString(outcome->otherDevice),
+                            QString::fromStdString(outcome->device))
+                       .arg(d.maxAbsolute, 0, 'g', 3)
+                       .arg(d.maxRelative, 0, 'g', 3);
+    if (d.firstMismatch >= 0)
+      line +=
+          QString(", first mismatch at element %1 (%2 vs %3)")
+              .arg(d.firstMismatch)
+              .arg(outcome->otherResults[r].elementAsDouble(d.firstMismatch))
+              .arg(profile.results[r].elementAsDouble(d.firstMismatch));
+    else
+      line += ", all within 1e-5";
+    compared << line;
+  }
+  comparison->setText(compared.join("\n"));
+  comparison->setVisible(!compared.isEmpty());
+  showResult(0);
+  Q_EMIT finished(true);
+}
+
+void RunView::showResult(int index) {
+  output->clear();
+  stats->clear();
+  if (!latest || index < 0 ||
+      index >= static_cast<int>(latest->profile.results.size()))
+    return;
+  const Tensor &tensor = latest->profile.results[index];
+  const std::vector<int64_t> &shape = tensor.shape();
+  // Rows x columns of the table: a vector is one row; higher ranks show
+  // their first matrix (leading indices 0).
+  int64_t columns = shape.empty() ? 1 : shape.back();
+  int64_t rows = shape.size() >= 2 ? shape[shape.size() - 2] : 1;
+  constexpr int64_t kMaxRows = 512, kMaxColumns = 256;
+  output->setRowCount(std::min(rows, kMaxRows));
+  output->setColumnCount(std::min(columns, kMaxColumns));
+  for (int64_t r = 0; r < std::min(rows, kMaxRows); ++r)
+    for (int64_t c = 0; c < std::min(columns, kMaxColumns); ++c)
+      output->setItem(r, c,
+                      new QTableWidgetItem(QString::number(
+                          tensor.elementAsDouble(r * columns + c), 'g', 8)));
+  tooling::TensorStats s = tooling::computeStats(tensor);
+  QString shown = shape.size() > 2 ? " (showing [0, …, 0, :, :])" : "";
+  stats->setText(QString("min %1  max %2  mean %3  NaN %4  Inf %5%6")
+                     .arg(s.min, 0, 'g', 6)
+                     .arg(s.max, 0, 'g', 6)
+                     .arg(s.mean, 0, 'g', 6)
+                     .arg(s.nanCount)
+                     .arg(s.infCount)
+                     .arg(shown));
+}
+
+namespace {
+bool writeAtomically(const QString &path, const std::string &bytes,
+                     QString *error) {
+  QSaveFile file(path);
+  if (!file.open(QIODevice::WriteOnly) ||
+      file.write(bytes.data(), bytes.size()) != qint64(bytes.size()) ||
+      !file.commit()) {
+    *error = path + ": " + file.errorString();
+    return false;
+  }
+  return true;
+}
+} // namespace
+
+bool RunView::exportTrace(const QString &path, QString *error) const {
+  if (!latest || !latest->succeeded) {
+    *error = "Nothing has run yet";
+    return false;
+  }
+  return writeAtomically(path, tooling::toChromeTrace(latest->profile), error);
+}
+
+bool RunView::exportTable(const QString &path, QString *error) const {
+  if (!latest || !latest->succeeded) {
+    *error = "Nothing has run yet";
+    return false;
+  }
+  return writeAtomically(
+      path, tooling::toCsv(tooling::summarizeDispatches(latest->profile)),
+      error);
+}
+
+bool RunView::saveResults(const QString &path, QString *error) const {
+  if (!latest || !latest->succeeded) {
+    *error = "Nothing has run yet";
+    return false;
+  }
+  std::string bytes;
+  for (const Tensor &result : latest->profile.results) {
+    auto encoded = rt::tooling::encodeNpy(result);
+    if (!encoded) {
+      *error = QString::fromStdString(encoded.status().message());
+      return false;
+    }
+    bytes += *encoded;
+  }
+  return writeAtomically(path, bytes, error);
+}
+
+} // namespace tessera::explorer

@@ -1,0 +1,114 @@
+//===- RunView.h - Running and profiling the compiled module ----*- C++ -*-===//
+//
+// Runs a function of the compile's module on the CPU or a Vulkan device,
+// on a worker thread: inputs made up (zeros, ones, iota, seeded random),
+// the results as tables with their statistics, saved to .npy; N profiled
+// repetitions as a timeline, a sortable dispatch table and a chart of
+// per-dispatch times, exported as Chrome trace JSON or CSV; the results of
+// two devices compared. The runtime and its profiling API (tooling/Profile)
+// do the work, as for `tessera run --profile`.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSERA_EXPLORER_RUNVIEW_H
+#define TESSERA_EXPLORER_RUNVIEW_H
+
+#include "InputGenerator.h"
+#include "Profile.h"
+
+#include <QFutureWatcher>
+#include <QWidget>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+class QChartView;
+class QComboBox;
+class QLabel;
+class QPushButton;
+class QSpinBox;
+class QStandardItemModel;
+class QTableView;
+class QTableWidget;
+
+namespace tessera::explorer {
+
+class TimelineView;
+
+/// One run as the view shows it.
+struct RunOutcome {
+  bool succeeded = false;
+  std::string error;
+  /// "cpu" or "vulkan://N".
+  std::string device;
+  std::vector<tessera::rt::Tensor> inputs;
+  tessera::rt::tooling::Profile profile;
+  /// With a comparison: the other device and how its results differ.
+  std::string otherDevice;
+  std::vector<tessera::rt::Tensor> otherResults;
+  std::vector<tessera::rt::tooling::TensorDifference> differences;
+};
+
+class RunView : public QWidget {
+  Q_OBJECT
+public:
+  explicit RunView(QWidget *parent = nullptr);
+  ~RunView() override;
+
+  /// The module to run: a complete compile's bytes (empty: nothing to run).
+  void setModule(std::string bytes, const QString &name);
+
+  QComboBox *functionBox() const { return functions; }
+  QComboBox *inputKindBox() const { return inputKinds; }
+  QComboBox *deviceBox() const { return devices; }
+  QSpinBox *seedBox() const { return seed; }
+  QSpinBox *repetitionsBox() const { return repetitions; }
+  QComboBox *resultBox() const { return resultChoice; }
+  QTableWidget *outputTable() const { return output; }
+  QLabel *statsLabel() const { return stats; }
+  QLabel *statusLabel() const { return status; }
+  TimelineView *timeline() const { return timelineView; }
+  QTableView *dispatchTable() const { return table; }
+  QStandardItemModel *dispatchModel() const { return tableModel; }
+  QChartView *chartView() const { return chart; }
+
+  /// Starts a run with the chosen function, inputs, device and
+  /// repetitions (on a worker thread); `finished` tells when it is shown.
+  /// With `compareWith`, the same inputs also run there once.
+  void run(const QString &compareWith = QString());
+  bool isRunning() const;
+  std::shared_ptr<const RunOutcome> outcome() const { return latest; }
+
+  bool exportTrace(const QString &path, QString *error) const;
+  bool exportTable(const QString &path, QString *error) const;
+  /// The results as .npy (several arrays appended in one file).
+  bool saveResults(const QString &path, QString *error) const;
+
+Q_SIGNALS:
+  void finished(bool succeeded);
+  /// A dispatch was picked (timeline or table): its export.
+  void exportActivated(const QString &exportName);
+
+private:
+  void show(std::shared_ptr<const RunOutcome> outcome);
+  void showResult(int index);
+
+  std::shared_ptr<const std::string> module;
+  QString moduleName;
+  std::shared_ptr<const RunOutcome> latest;
+  QFutureWatcher<std::shared_ptr<RunOutcome>> *watcher;
+
+  QComboBox *functions, *inputKinds, *devices, *resultChoice;
+  QSpinBox *seed, *repetitions;
+  QPushButton *runButton, *compareButton;
+  QLabel *status, *stats, *comparison;
+  QTableWidget *output;
+  TimelineView *timelineView;
+  QStandardItemModel *tableModel;
+  QTableView *table;
+  QChartView *chart;
+};
+
+} // namespace tessera::explorer
+
+#endif // TESSERA_EXPLORER_RUNVIEW_H
