@@ -28,15 +28,52 @@ struct BufferRegister {
   bool readOnly = false;
 };
 
+/// Runs every workgroup of export `ordinal` inline, one after the other.
+Status runOnCpu(const CpuExecutable &executable, unsigned ordinal,
+                const std::array<uint32_t, 3> &workgroupCount,
+                std::vector<uint32_t> &pushConstants,
+                std::vector<void *> &bindingPtrs,
+                std::vector<size_t> &bindingLengths) {
+  tessera_dispatch_state_v0_t state = {};
+  state.workgroup_size[0] = state.workgroup_size[1] = state.workgroup_size[2] =
+      1;
+  state.push_constant_count = pushConstants.size();
+  for (unsigned d = 0; d < 3; ++d)
+    state.workgroup_count[d] = workgroupCount[d];
+  state.binding_count = bindingPtrs.size();
+  state.push_constants = pushConstants.data();
+  state.binding_ptrs = bindingPtrs.data();
+  state.binding_lengths = bindingLengths.data();
+  tessera_dispatch_fn_v0_t function = executable.exportFunction(ordinal);
+  tessera_executable_environment_v0_t environment = {nullptr};
+  tessera_workgroup_state_v0_t workgroup = {};
+  for (uint32_t z = 0; z < state.workgroup_count[2]; ++z)
+    for (uint32_t y = 0; y < state.workgroup_count[1]; ++y)
+      for (uint32_t x = 0; x < state.workgroup_count[0]; ++x) {
+        workgroup.workgroup_id[0] = x;
+        workgroup.workgroup_id[1] = y;
+        workgroup.workgroup_id[2] = z;
+        if (int code = function(&environment, &state, &workgroup))
+          return Status::error("failed with code " + std::to_string(code) +
+                               " in workgroup (" + std::to_string(x) + ", " +
+                               std::to_string(y) + ", " + std::to_string(z) +
+                               ")");
+      }
+  return Status();
+}
+
 class Interpreter {
 public:
   /// `initializing` is the module while its initializer runs (the only
   /// program that loads executables and stores globals).
   Interpreter(const Module &module, const schema::Function &fn,
               const std::vector<Tensor> &inputs,
-              const DispatchObserver &observer, Module *initializing = nullptr)
+              const DispatchObserver &observer,
+              const DispatchCaptureObserver &capture = nullptr,
+              Module *initializing = nullptr)
       : module(module), initializing(initializing), fn(fn), inputs(inputs),
-        observer(observer), scalars(fn.scalar_register_count(), 0),
+        observer(observer), capture(capture),
+        scalars(fn.scalar_register_count(), 0),
         buffers(fn.buffer_register_count()),
         callStart(std::chrono::steady_clock::now()) {}
 
@@ -65,6 +102,7 @@ private:
   const schema::Function &fn;
   const std::vector<Tensor> &inputs;
   const DispatchObserver &observer;
+  const DispatchCaptureObserver &capture;
   std::vector<int64_t> scalars;
   std::vector<BufferRegister> buffers;
   unsigned current = 0;
@@ -73,6 +111,21 @@ private:
     return std::chrono::duration<double, std::micro>(time - callStart).count();
   }
   std::unique_ptr<AcceleratorBatch> batch;
+  /// "vulkan://0": the accelerator's name in profiles.
+  std::string batchDevice() const {
+    std::string device = module.accelerator()->describe();
+    return device.substr(0, device.find(' '));
+  }
+  void finishCapture(DispatchCapture &captured,
+                     const std::vector<void *> &bindingPtrs,
+                     const std::vector<size_t> &bindingLengths) {
+    for (unsigned b = 0; b < captured.bindings.size(); ++b)
+      if (!captured.bindings[b].readOnly) {
+        const uint8_t *bytes = static_cast<const uint8_t *>(bindingPtrs[b]);
+        captured.bindings[b].after.assign(bytes, bytes + bindingLengths[b]);
+      }
+    capture(std::move(captured));
+  }
   std::vector<DispatchRecord> batchRecords;
 };
 
@@ -457,6 +510,24 @@ Status Interpreter::dispatch(const schema::Dispatch &op) {
       record.bytes += static_cast<uint64_t>(length);
     }
 
+  // A capture copies the bindings before the dispatch (an accelerator's
+  // pending work first, so that the host holds its inputs) and after it.
+  std::optional<DispatchCapture> capturing;
+  if (capture) {
+    if (Status s = flushBatch(); !s)
+      return s;
+    capturing.emplace();
+    capturing->record = record;
+    capturing->pushConstants = pushConstants;
+    for (unsigned b = 0; b < bindingPtrs.size(); ++b) {
+      DispatchCapture::Binding binding;
+      const uint8_t *bytes = static_cast<const uint8_t *>(bindingPtrs[b]);
+      binding.before.assign(bytes, bytes + bindingLengths[b]);
+      binding.readOnly = exportInfo->binding_read_only()->Get(b);
+      capturing->bindings.push_back(std::move(binding));
+    }
+  }
+
   if (accelerated) {
     std::vector<DispatchBinding> deviceBindings;
     for (unsigned b = 0; b < bindingPtrs.size(); ++b) {
@@ -468,46 +539,31 @@ Status Interpreter::dispatch(const schema::Dispatch &op) {
     }
     if (!batch)
       batch = module.accelerator()->beginBatch();
-    std::string device = module.accelerator()->describe();
-    record.device = device.substr(0, device.find(' '));
+    record.device = batchDevice();
     if (Status s =
             batch->record(*accelerated, op.ordinal(), record.workgroupCount,
                           pushConstants, deviceBindings);
         !s)
       return fail("dispatch of '" + name + "': " + s.message());
     batchRecords.push_back(std::move(record));
+    if (capturing) {
+      if (Status s = flushBatch(); !s)
+        return s;
+      capturing->record.device = batchDevice();
+      finishCapture(*capturing, bindingPtrs, bindingLengths);
+    }
     return Status();
   }
   if (Status s = flushBatch(); !s)
     return s;
 
-  tessera_dispatch_state_v0_t state = {};
-  state.workgroup_size[0] = state.workgroup_size[1] = state.workgroup_size[2] =
-      1;
-  state.push_constant_count = pushConstants.size();
-  for (unsigned d = 0; d < 3; ++d)
-    state.workgroup_count[d] = record.workgroupCount[d];
-  state.binding_count = bindingPtrs.size();
-  state.push_constants = pushConstants.data();
-  state.binding_ptrs = bindingPtrs.data();
-  state.binding_lengths = bindingLengths.data();
-
-  tessera_dispatch_fn_v0_t function = executable->exportFunction(op.ordinal());
-  tessera_executable_environment_v0_t environment = {nullptr};
-  tessera_workgroup_state_v0_t workgroup = {};
   auto start = std::chrono::steady_clock::now();
-  for (uint32_t z = 0; z < state.workgroup_count[2]; ++z)
-    for (uint32_t y = 0; y < state.workgroup_count[1]; ++y)
-      for (uint32_t x = 0; x < state.workgroup_count[0]; ++x) {
-        workgroup.workgroup_id[0] = x;
-        workgroup.workgroup_id[1] = y;
-        workgroup.workgroup_id[2] = z;
-        if (int code = function(&environment, &state, &workgroup))
-          return fail("dispatch of '" + name + "' failed with code " +
-                      std::to_string(code) + " in workgroup (" +
-                      std::to_string(x) + ", " + std::to_string(y) + ", " +
-                      std::to_string(z) + ")");
-      }
+  if (Status s = runOnCpu(*executable, op.ordinal(), record.workgroupCount,
+                          pushConstants, bindingPtrs, bindingLengths);
+      !s)
+    return fail("dispatch of '" + name + "' " + s.message());
+  if (capturing)
+    finishCapture(*capturing, bindingPtrs, bindingLengths);
   if (observer) {
     record.startMicroseconds = sinceCallStart(start);
     record.microseconds = std::chrono::duration<double, std::micro>(
@@ -550,19 +606,99 @@ StatusOr<std::vector<Tensor>> Interpreter::results(const schema::Return &op) {
 
 } // namespace
 
-StatusOr<std::vector<Tensor>> interpret(const Module &module, unsigned index,
-                                        const std::vector<Tensor> &inputs,
-                                        const DispatchObserver &observer) {
+StatusOr<std::vector<Tensor>>
+interpret(const Module &module, unsigned index,
+          const std::vector<Tensor> &inputs, const DispatchObserver &observer,
+          const DispatchCaptureObserver &capture) {
   const schema::Function *fn = module.schema().functions()->Get(index);
-  return Interpreter(module, *fn, inputs, observer).run();
+  return Interpreter(module, *fn, inputs, observer, capture).run();
 }
 
 Status runInitializer(Module &module) {
   const schema::Function *fn = module.schema().initializer();
   static const std::vector<Tensor> noInputs;
   static const DispatchObserver noObserver;
-  auto results = Interpreter(module, *fn, noInputs, noObserver, &module).run();
+  auto results =
+      Interpreter(module, *fn, noInputs, noObserver, nullptr, &module).run();
   return results ? Status() : results.status();
+}
+
+StatusOr<DispatchReplay>
+replay(const Module &module, const DispatchCapture &dispatch, int repetitions) {
+  const DispatchRecord &record = dispatch.record;
+  auto executables = module.schema().executables();
+  if (record.executable >= executables->size())
+    return Status::error("replay: the module has no executable " +
+                         std::to_string(record.executable));
+  const schema::Executable *info = executables->Get(record.executable);
+  const CpuExecutable *executable = module.executable(record.executable);
+  AcceleratorExecutable *accelerated =
+      module.acceleratorExecutable(record.executable);
+  if (!executable && !accelerated)
+    return Status::error("replay: executable '" + info->name()->str() +
+                         "' was not loaded");
+  if (record.ordinal >= info->exports()->size() ||
+      info->exports()->Get(record.ordinal)->binding_read_only()->size() !=
+          dispatch.bindings.size())
+    return Status::error("replay: the capture does not match export " +
+                         std::to_string(record.ordinal) + " of '" +
+                         info->name()->str() + "'");
+  DispatchReplay result;
+  std::vector<std::shared_ptr<Buffer>> buffers;
+  for (int r = 0; r < std::max(1, repetitions); ++r) {
+    // Fresh inputs every time: a dispatch may read what it writes.
+    buffers.clear();
+    std::vector<void *> pointers;
+    std::vector<size_t> lengths;
+    for (const DispatchCapture::Binding &binding : dispatch.bindings) {
+      auto buffer =
+          Buffer::allocate(std::max<size_t>(1, binding.before.size()));
+      if (!buffer)
+        return buffer.status();
+      std::copy(binding.before.begin(), binding.before.end(),
+                (*buffer)->data());
+      pointers.push_back((*buffer)->data());
+      lengths.push_back(binding.before.size());
+      buffers.push_back(std::move(*buffer));
+    }
+    std::vector<uint32_t> pushConstants = dispatch.pushConstants;
+    auto start = std::chrono::steady_clock::now();
+    double microseconds = -1;
+    if (accelerated) {
+      std::vector<DispatchBinding> deviceBindings;
+      for (size_t b = 0; b < buffers.size(); ++b)
+        deviceBindings.push_back({buffers[b]->data(), buffers[b]->size(), 0,
+                                  lengths[b], dispatch.bindings[b].readOnly});
+      std::unique_ptr<AcceleratorBatch> batch =
+          module.accelerator()->beginBatch();
+      if (Status s =
+              batch->record(*accelerated, record.ordinal, record.workgroupCount,
+                            pushConstants, deviceBindings);
+          !s)
+        return Status::error("replay: " + s.message());
+      auto times = batch->flush();
+      if (!times)
+        return Status::error("replay: " + times.status().message());
+      if (!times->empty())
+        microseconds = times->front();
+    } else if (Status s =
+                   runOnCpu(*executable, record.ordinal, record.workgroupCount,
+                            pushConstants, pointers, lengths);
+               !s) {
+      return Status::error("replay of '" + record.exportName + "' " +
+                           s.message());
+    }
+    if (microseconds < 0)
+      microseconds = std::chrono::duration<double, std::micro>(
+                         std::chrono::steady_clock::now() - start)
+                         .count();
+    result.microseconds.push_back(microseconds);
+  }
+  for (size_t b = 0; b < buffers.size(); ++b)
+    result.bindings.emplace_back(buffers[b]->data(),
+                                 buffers[b]->data() +
+                                     dispatch.bindings[b].before.size());
+  return result;
 }
 
 } // namespace tessera::rt

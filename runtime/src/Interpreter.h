@@ -8,9 +8,14 @@ namespace tessera::rt {
 
 /// Runs function `index` of a verified module on inputs already checked
 /// against its signature.
-StatusOr<std::vector<Tensor>> interpret(const Module &module, unsigned index,
-                                        const std::vector<Tensor> &inputs,
-                                        const DispatchObserver &observer);
+StatusOr<std::vector<Tensor>>
+interpret(const Module &module, unsigned index,
+          const std::vector<Tensor> &inputs, const DispatchObserver &observer,
+          const DispatchCaptureObserver &capture = nullptr);
+
+/// Runs a captured dispatch alone (Session::replayDispatch).
+StatusOr<DispatchReplay>
+replay(const Module &module, const DispatchCapture &dispatch, int repetitions);
 
 /// Runs the module's initializer (at load, before any call).
 Status runInitializer(Module &module);

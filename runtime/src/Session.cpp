@@ -62,7 +62,13 @@ StatusOr<std::vector<Tensor>> Session::call(std::string_view function,
       return Status::error("input " + std::to_string(i) +
                            " has no data for its shape");
   }
-  return interpret(*loadedModule, index, inputs, observer);
+  return interpret(*loadedModule, index, inputs, observer, capture);
+}
+
+StatusOr<DispatchReplay>
+Session::replayDispatch(const DispatchCapture &dispatch,
+                        int repetitions) const {
+  return replay(*loadedModule, dispatch, repetitions);
 }
 
 } // namespace tessera::rt

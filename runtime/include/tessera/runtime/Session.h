@@ -32,6 +32,29 @@ struct DispatchRecord {
 
 using DispatchObserver = std::function<void(const DispatchRecord &)>;
 
+/// A dispatch with copies of what it was given and what it wrote: enough to
+/// run it again alone (replayDispatch) and check it writes the same.
+struct DispatchCapture {
+  DispatchRecord record;
+  std::vector<uint32_t> pushConstants;
+  struct Binding {
+    /// The binding's bytes before the dispatch, and after it (written
+    /// bindings only; empty for read-only ones).
+    std::vector<uint8_t> before, after;
+    bool readOnly = true;
+  };
+  std::vector<Binding> bindings;
+};
+using DispatchCaptureObserver = std::function<void(DispatchCapture &&)>;
+
+/// One dispatch run alone on captured bindings.
+struct DispatchReplay {
+  /// Every binding after the last repetition.
+  std::vector<std::vector<uint8_t>> bindings;
+  /// Microseconds per repetition.
+  std::vector<double> microseconds;
+};
+
 /// Runs the functions of one module on the CPU, inline on the calling thread:
 /// every dispatch runs its workgroups one after the other.
 class Session {
@@ -48,11 +71,22 @@ public:
     observer = std::move(newObserver);
   }
   const DispatchObserver &dispatchObserver() const { return observer; }
+  /// While set, every dispatch of a call is captured (its bindings copied
+  /// before and after it; accelerator dispatches then run one submission
+  /// each, so that the host sees their inputs).
+  void setDispatchCapture(DispatchCaptureObserver newCapture) {
+    capture = std::move(newCapture);
+  }
+  /// Runs the captured dispatch alone, `repetitions` times, each on fresh
+  /// copies of its captured inputs, on the executable this module loaded.
+  StatusOr<DispatchReplay> replayDispatch(const DispatchCapture &dispatch,
+                                          int repetitions = 1) const;
   const Module &module() const { return *loadedModule; }
 
 private:
   std::shared_ptr<Module> loadedModule;
   DispatchObserver observer;
+  DispatchCaptureObserver capture;
 };
 
 /// Entry point of the runtime API: device selection and module loading.
