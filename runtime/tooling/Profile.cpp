@@ -16,8 +16,11 @@ StatusOr<Profile> profileCalls(Session &session, const std::string &function,
   profile.function = function;
   std::vector<DispatchRecord> dispatches;
   DispatchObserver previous = session.dispatchObserver();
-  session.setDispatchObserver(
-      [&](const DispatchRecord &record) { dispatches.push_back(record); });
+  session.setDispatchObserver([&](const DispatchRecord &record) {
+    dispatches.push_back(record);
+    if (previous)
+      previous(record);
+  });
   auto first = std::chrono::steady_clock::now();
   for (int r = 0; r < std::max(1, repetitions); ++r) {
     dispatches.clear();

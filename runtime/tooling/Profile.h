@@ -33,8 +33,8 @@ struct Profile {
 };
 
 /// Calls `function` `repetitions` times (at least once) on `session`,
-/// recording every dispatch. The session's own dispatch observer is
-/// replaced meanwhile and restored after.
+/// recording every dispatch (the session's own dispatch observer still
+/// sees each).
 StatusOr<Profile> profileCalls(Session &session, const std::string &function,
                                const std::vector<Tensor> &inputs,
                                int repetitions);
