@@ -343,7 +343,7 @@ void MainWindow::buildActions() {
   toolbar->addWidget(new QLabel(" Target ", toolbar));
   targetCombo = new QComboBox(toolbar);
   targetCombo->setObjectName("target");
-  targetCombo->addItems({"llvm-cpu"});
+  targetCombo->addItems({"llvm-cpu", "vulkan-spirv", "llvm-cpu,vulkan-spirv"});
   toolbar->addWidget(targetCombo);
   toolbar->addWidget(new QLabel(" Triple ", toolbar));
   tripleCombo = new QComboBox(toolbar);
@@ -380,8 +380,12 @@ void MainWindow::buildActions() {
 
 void MainWindow::setRequestTemplate(const CompileRequest &templ) {
   request = templ;
-  if (!templ.targets.empty())
-    targetCombo->setCurrentText(QString::fromStdString(templ.targets.front()));
+  if (!templ.targets.empty()) {
+    QStringList targets;
+    for (const std::string &target : templ.targets)
+      targets << QString::fromStdString(target);
+    targetCombo->setCurrentText(targets.join(','));
+  }
   tripleCombo->setCurrentText(QString::fromStdString(templ.targetTriple));
   phaseCombo->setCurrentText(QString::fromStdString(templ.compileTo));
   linkExecutables->setChecked(templ.linkExecutables);
@@ -391,7 +395,9 @@ void MainWindow::setRequestTemplate(const CompileRequest &templ) {
 CompileRequest MainWindow::currentRequest() const {
   CompileRequest result = request;
   result.file = file.toStdString();
-  result.targets = {targetCombo->currentText().toStdString()};
+  result.targets.clear();
+  for (const QString &target : targetCombo->currentText().split(','))
+    result.targets.push_back(target.trimmed().toStdString());
   result.targetTriple = tripleCombo->currentText().trimmed().toStdString();
   result.compileTo = phaseCombo->currentText().toStdString();
   result.linkExecutables = linkExecutables->isChecked();

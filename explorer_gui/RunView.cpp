@@ -13,6 +13,7 @@
 #include <QBarSet>
 #include <QChart>
 #include <QChartView>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFile>
 #include <QHBoxLayout>
@@ -70,6 +71,7 @@ struct RunRequest {
   tooling::InputKind kind;
   uint64_t seed;
   int repetitions;
+  bool capture;
 };
 
 std::shared_ptr<RunOutcome> execute(const RunRequest &request) {
@@ -102,6 +104,20 @@ std::shared_ptr<RunOutcome> execute(const RunRequest &request) {
     return outcome;
   }
   outcome->profile = std::move(*profile);
+  if (request.capture) {
+    // One more call, captured (apart from the profiled ones: capturing
+    // copies every binding and runs accelerator dispatches one by one).
+    session.setDispatchCapture([&](rt::DispatchCapture &&capture) {
+      outcome->captures.push_back(std::move(capture));
+    });
+    auto captured = session.call(request.function, outcome->inputs);
+    session.setDispatchCapture(nullptr);
+    if (!captured) {
+      outcome->error = captured.status().message();
+      return outcome;
+    }
+    outcome->loaded = *module;
+  }
   if (!request.compareWith.empty()) {
     auto other = loadOn(*request.module, request.name, request.compareWith);
     if (!other) {
@@ -163,6 +179,15 @@ RunView::RunView(QWidget *parent) : QWidget(parent) {
   compareButton->setToolTip("Run on the chosen device and on the other one "
                             "(CPU or the first Vulkan device) with the same "
                             "inputs, and compare the results");
+  captureDispatches = new QCheckBox("Capture dispatches");
+  captureDispatches->setToolTip(
+      "Also run the function once more copying every dispatch's bindings, "
+      "so that one dispatch can be run again alone on its inputs");
+  replayButton = new QPushButton("Re-run dispatch alone");
+  replayButton->setToolTip("Run the dispatch selected in the table alone "
+                           "on its captured inputs, the chosen number of "
+                           "times");
+  replayButton->setEnabled(false);
   auto *exportTraceButton = new QPushButton("Trace…");
   auto *exportTableButton = new QPushButton("CSV…");
   auto *saveButton = new QPushButton("Save .npy…");
@@ -172,7 +197,7 @@ RunView::RunView(QWidget *parent) : QWidget(parent) {
   for (QWidget *w : std::initializer_list<QWidget *>{
            new QLabel("Function"), functions, new QLabel("Inputs"), inputKinds,
            seed, new QLabel("Device"), devices, repetitions, runButton,
-           compareButton})
+           compareButton, captureDispatches, replayButton})
     controls->addWidget(w);
   controls->addStretch();
   controls->addWidget(saveButton);
@@ -221,6 +246,34 @@ RunView::RunView(QWidget *parent) : QWidget(parent) {
   layout->addWidget(status);
   layout->addWidget(tabs, 1);
 
+  replayWatcher = new QFutureWatcher<std::shared_ptr<ReplayOutcome>>(this);
+  connect(replayWatcher, &QFutureWatcherBase::finished, this, [this] {
+    latestReplay = replayWatcher->result();
+    const ReplayOutcome &r = *latestReplay;
+    if (!r.succeeded) {
+      status->setText("Re-run failed: " + QString::fromStdString(r.error));
+    } else {
+      double best = *std::min_element(r.replay.microseconds.begin(),
+                                      r.replay.microseconds.end());
+      double sum = 0;
+      for (double us : r.replay.microseconds)
+        sum += us;
+      status->setText(
+          QString("%1 alone: %2 runs, mean %3 us, min %4 us; output %5 the "
+                  "full run's")
+              .arg(QString::fromStdString(r.exportName))
+              .arg(r.replay.microseconds.size())
+              .arg(sum / r.replay.microseconds.size(), 0, 'f', 1)
+              .arg(best, 0, 'f', 1)
+              .arg(r.matchesCall ? "identical to" : "DIFFERENT from"));
+    }
+    Q_EMIT replayFinished(r.succeeded);
+  });
+  connect(replayButton, &QPushButton::clicked, this, [this] {
+    QModelIndex current = table->currentIndex();
+    if (current.isValid())
+      replay(tableModel->item(current.row(), 0)->text());
+  });
   watcher = new QFutureWatcher<std::shared_ptr<RunOutcome>>(this);
   connect(watcher, &QFutureWatcherBase::finished, this,
           [this] { show(watcher->result()); });
@@ -260,7 +313,45 @@ RunView::RunView(QWidget *parent) : QWidget(parent) {
   setModule({}, {});
 }
 
-RunView::~RunView() { watcher->waitForFinished(); }
+RunView::~RunView() {
+  watcher->waitForFinished();
+  replayWatcher->waitForFinished();
+}
+
+bool RunView::replay(const QString &exportName) {
+  if (!latest || !latest->loaded || replayWatcher->isRunning())
+    return false;
+  std::string name = exportName.toStdString();
+  auto found = std::find_if(latest->captures.begin(), latest->captures.end(),
+                            [&](const rt::DispatchCapture &capture) {
+                              return capture.record.exportName == name;
+                            });
+  if (found == latest->captures.end())
+    return false;
+  std::shared_ptr<const RunOutcome> run = latest;
+  const rt::DispatchCapture *capture = &*found;
+  int count = repetitions->value();
+  status->setText(QString("Running %1 alone…").arg(exportName));
+  replayWatcher->setFuture(QtConcurrent::run([run, capture, count] {
+    auto outcome = std::make_shared<ReplayOutcome>();
+    outcome->exportName = capture->record.exportName;
+    rt::Session session(run->loaded);
+    auto replayed = session.replayDispatch(*capture, count);
+    if (!replayed) {
+      outcome->error = replayed.status().message();
+      return outcome;
+    }
+    outcome->replay = std::move(*replayed);
+    outcome->matchesCall = true;
+    for (size_t b = 0; b < capture->bindings.size(); ++b)
+      if (!capture->bindings[b].readOnly &&
+          outcome->replay.bindings[b] != capture->bindings[b].after)
+        outcome->matchesCall = false;
+    outcome->succeeded = true;
+    return outcome;
+  }));
+  return true;
+}
 
 void RunView::setModule(std::string bytes, const QString &name) {
   QString previous = functions->currentText();
@@ -271,9 +362,9 @@ void RunView::setModule(std::string bytes, const QString &name) {
   moduleName = name;
   bool runnable = false;
   if (module) {
-    auto loaded = loadOn(*module, name.toStdString(), "cpu");
+    auto loaded = rt::Module::readSignatures(module->data(), module->size());
     if (loaded) {
-      for (const rt::FunctionSignature &signature : (*loaded)->functions())
+      for (const rt::FunctionSignature &signature : *loaded)
         functions->addItem(QString::fromStdString(signature.name),
                            QString::fromStdString(signature.str()));
       runnable = functions->count() > 0;
@@ -307,6 +398,7 @@ void RunView::run(const QString &compareWith) {
       static_cast<tooling::InputKind>(inputKinds->currentData().toInt());
   request.seed = seed->value();
   request.repetitions = repetitions->value();
+  request.capture = captureDispatches->isChecked();
   status->setText(QString("Running @%1 on %2…")
                       .arg(functions->currentText(), devices->currentText()));
   runButton->setEnabled(false);
@@ -318,6 +410,7 @@ void RunView::show(std::shared_ptr<const RunOutcome> outcome) {
   latest = outcome;
   runButton->setEnabled(true);
   compareButton->setEnabled(devices->count() > 1);
+  replayButton->setEnabled(outcome->succeeded && outcome->loaded);
   if (!outcome->succeeded) {
     status->setText("Run failed: " + QString::fromStdString(outcome->error));
     Q_EMIT finished(false);

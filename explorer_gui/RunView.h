@@ -23,6 +23,7 @@
 #include <string>
 
 class QChartView;
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QPushButton;
@@ -47,6 +48,20 @@ struct RunOutcome {
   std::string otherDevice;
   std::vector<tessera::rt::Tensor> otherResults;
   std::vector<tessera::rt::tooling::TensorDifference> differences;
+  /// With capture on: every dispatch of one more call, its bindings before
+  /// and after, and the module they ran in (to run them again alone).
+  std::vector<tessera::rt::DispatchCapture> captures;
+  std::shared_ptr<tessera::rt::Module> loaded;
+};
+
+/// One dispatch run alone on its captured inputs.
+struct ReplayOutcome {
+  bool succeeded = false;
+  std::string error;
+  std::string exportName;
+  tessera::rt::DispatchReplay replay;
+  /// Whether every binding it wrote equals what the full call wrote.
+  bool matchesCall = false;
 };
 
 class RunView : public QWidget {
@@ -78,6 +93,14 @@ public:
   void run(const QString &compareWith = QString());
   bool isRunning() const;
   std::shared_ptr<const RunOutcome> outcome() const { return latest; }
+  QCheckBox *captureBox() const { return captureDispatches; }
+  /// Runs the captured dispatch of `exportName` alone, the chosen number of
+  /// repetitions, on a worker thread; `replayFinished` tells when done.
+  /// False when the last run captured no such dispatch.
+  bool replay(const QString &exportName);
+  std::shared_ptr<const ReplayOutcome> replayOutcome() const {
+    return latestReplay;
+  }
 
   bool exportTrace(const QString &path, QString *error) const;
   bool exportTable(const QString &path, QString *error) const;
@@ -86,6 +109,7 @@ public:
 
 Q_SIGNALS:
   void finished(bool succeeded);
+  void replayFinished(bool succeeded);
   /// A dispatch was picked (timeline or table): its export.
   void exportActivated(const QString &exportName);
 
@@ -96,7 +120,11 @@ private:
   std::shared_ptr<const std::string> module;
   QString moduleName;
   std::shared_ptr<const RunOutcome> latest;
+  std::shared_ptr<const ReplayOutcome> latestReplay;
   QFutureWatcher<std::shared_ptr<RunOutcome>> *watcher;
+  QFutureWatcher<std::shared_ptr<ReplayOutcome>> *replayWatcher;
+  QCheckBox *captureDispatches;
+  QPushButton *replayButton;
 
   QComboBox *functions, *inputKinds, *devices, *resultChoice;
   QSpinBox *seed, *repetitions;

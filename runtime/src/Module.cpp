@@ -100,8 +100,9 @@ Module::loadBytes(const void *data, size_t size, std::string name,
 
 Module::~Module() = default;
 
-Status Module::initialize() {
-  const schema::Module &fb = schema();
+namespace {
+std::vector<FunctionSignature> signaturesOf(const schema::Module &fb) {
+  std::vector<FunctionSignature> signatures;
   for (const schema::Function *fn : *fb.functions()) {
     FunctionSignature signature;
     signature.name = fn->name()->str();
@@ -113,6 +114,24 @@ Status Module::initialize() {
         signature.outputs.push_back(toTensorType(type));
     signatures.push_back(std::move(signature));
   }
+  return signatures;
+}
+} // namespace
+
+StatusOr<std::vector<FunctionSignature>>
+Module::readSignatures(const void *data, size_t size) {
+  auto buffer = Buffer::allocate(size);
+  if (!buffer)
+    return buffer.status();
+  std::memcpy((*buffer)->data(), data, size);
+  if (Status s = verifyModule((*buffer)->data(), size); !s)
+    return s;
+  return signaturesOf(*schema::GetModule((*buffer)->data()));
+}
+
+Status Module::initialize() {
+  const schema::Module &fb = schema();
+  signatures = signaturesOf(fb);
   executables.resize(fb.executables() ? fb.executables()->size() : 0);
   accelerated.resize(executables.size());
   globals.assign(fb.global_count(), -1);

@@ -57,6 +57,10 @@ public:
   loadBytes(const void *data, size_t size, std::string name = "<memory>",
             const LoadOptions &options = {});
   ~Module();
+  /// The functions of verified module bytes, without loading anything (a
+  /// module whose executables only a device can load still lists them).
+  static StatusOr<std::vector<FunctionSignature>>
+  readSignatures(const void *data, size_t size);
 
   const std::string &name() const { return sourceName; }
   const std::vector<FunctionSignature> &functions() const { return signatures; }
@@ -97,10 +101,12 @@ private:
   std::string sourceName;
   std::shared_ptr<Buffer> bytes;
   std::vector<FunctionSignature> signatures;
+  /// Before the executables: destroyed after them (an accelerator's
+  /// executables need its device until they are gone).
+  LoadOptions loadOptions;
   std::vector<std::unique_ptr<CpuExecutable>> executables;
   std::vector<std::unique_ptr<AcceleratorExecutable>> accelerated;
   std::vector<int64_t> globals;
-  LoadOptions loadOptions;
 };
 
 } // namespace tessera::rt
