@@ -3,6 +3,7 @@
 #include "RunView.h"
 
 #include "Npy.h"
+#include "TensorText.h"
 #include "TimelineView.h"
 #include "tessera/runtime/Module.h"
 #include "tessera/runtime/VulkanAccelerator.h"
@@ -19,6 +20,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QSaveFile>
 #include <QSpinBox>
@@ -72,7 +74,27 @@ struct RunRequest {
   uint64_t seed;
   int repetitions;
   bool capture;
+  /// Inputs in IREE syntax or @file.npy, one per input, ';' between; empty:
+  /// generated.
+  std::string typed;
 };
+
+std::vector<std::string> splitInputs(const std::string &text) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(';', start);
+    if (end == std::string::npos)
+      end = text.size();
+    std::string part = text.substr(start, end - start);
+    part.erase(0, part.find_first_not_of(" \t"));
+    part.erase(part.find_last_not_of(" \t") + 1);
+    if (!part.empty())
+      parts.push_back(part);
+    start = end + 1;
+  }
+  return parts;
+}
 
 std::shared_ptr<RunOutcome> execute(const RunRequest &request) {
   auto outcome = std::make_shared<RunOutcome>();
@@ -88,10 +110,23 @@ std::shared_ptr<RunOutcome> execute(const RunRequest &request) {
     outcome->error = "no function '" + request.function + "' in the module";
     return outcome;
   }
-  for (const rt::TensorType &type : signature->inputs) {
-    auto input = tooling::generateInput(type, request.kind, request.seed);
+  std::vector<std::string> typed = splitInputs(request.typed);
+  if (!typed.empty() && typed.size() != signature->inputs.size()) {
+    outcome->error = "@" + request.function + " takes " +
+                     std::to_string(signature->inputs.size()) + " inputs, " +
+                     std::to_string(typed.size()) +
+                     " typed; its signature is " + signature->str();
+    return outcome;
+  }
+  tooling::TensorParser parser;
+  for (size_t i = 0; i < signature->inputs.size(); ++i) {
+    const rt::TensorType &type = signature->inputs[i];
+    auto input = typed.empty()
+                     ? tooling::generateInput(type, request.kind, request.seed)
+                     : parser.parse(typed[i], &type);
     if (!input) {
-      outcome->error = input.status().message();
+      outcome->error =
+          "input " + std::to_string(i) + ": " + input.status().message();
       return outcome;
     }
     outcome->inputs.push_back(std::move(*input));
@@ -179,6 +214,10 @@ RunView::RunView(QWidget *parent) : QWidget(parent) {
   compareButton->setToolTip("Run on the chosen device and on the other one "
                             "(CPU or the first Vulkan device) with the same "
                             "inputs, and compare the results");
+  typedInputs = new QLineEdit;
+  typedInputs->setPlaceholderText(
+      "or type inputs: 4x16xf32=1 ; @x.npy  (IREE syntax, ';' between)");
+  typedInputs->setClearButtonEnabled(true);
   captureDispatches = new QCheckBox("Capture dispatches");
   captureDispatches->setToolTip(
       "Also run the function once more copying every dispatch's bindings, "
@@ -215,6 +254,14 @@ RunView::RunView(QWidget *parent) : QWidget(parent) {
   auto *resultsLayout = new QVBoxLayout(results);
   auto *resultBar = new QHBoxLayout;
   resultBar->addWidget(resultChoice);
+  slice = new QSpinBox;
+  slice->setPrefix("matrix ");
+  slice->setToolTip("Higher ranks: which matrix of the last two dimensions "
+                    "(the leading indices, row-major)");
+  slice->setVisible(false);
+  connect(slice, &QSpinBox::valueChanged, this,
+          [this] { showResult(resultChoice->currentIndex()); });
+  resultBar->addWidget(slice);
   resultBar->addWidget(stats, 1);
   resultsLayout->addLayout(resultBar);
   resultsLayout->addWidget(comparison);
@@ -238,11 +285,22 @@ RunView::RunView(QWidget *parent) : QWidget(parent) {
   lower->addWidget(chart);
   profileSplit->addWidget(lower);
 
+  baselineButton = new QPushButton("Keep as baseline");
+  baselineButton->setToolTip("Keep this run: the dispatch table of the runs "
+                             "that follow (after an edit, on another "
+                             "device) compares with it");
+  baselineButton->setEnabled(false);
+  auto *second = new QHBoxLayout;
+  second->addWidget(typedInputs, 1);
+  second->addWidget(baselineButton);
+  connect(baselineButton, &QPushButton::clicked, this,
+          [this] { keepAsBaseline(); });
   auto *tabs = new QTabWidget;
   tabs->addTab(profileSplit, "Profile");
   tabs->addTab(results, "Results");
   auto *layout = new QVBoxLayout(this);
   layout->addLayout(controls);
+  layout->addLayout(second);
   layout->addWidget(status);
   layout->addWidget(tabs, 1);
 
@@ -385,6 +443,15 @@ void RunView::setModule(std::string bytes, const QString &name) {
 
 bool RunView::isRunning() const { return watcher->isRunning(); }
 
+void RunView::keepAsBaseline() {
+  if (!latest || !latest->succeeded)
+    return;
+  baseline = latest;
+  // Shown again against itself; not a new run.
+  QSignalBlocker quiet(this);
+  show(latest);
+}
+
 void RunView::run(const QString &compareWith) {
   if (!module || functions->count() == 0 || isRunning())
     return;
@@ -399,6 +466,7 @@ void RunView::run(const QString &compareWith) {
   request.seed = seed->value();
   request.repetitions = repetitions->value();
   request.capture = captureDispatches->isChecked();
+  request.typed = typedInputs->text().toStdString();
   status->setText(QString("Running @%1 on %2…")
                       .arg(functions->currentText(), devices->currentText()));
   runButton->setEnabled(false);
@@ -411,6 +479,7 @@ void RunView::show(std::shared_ptr<const RunOutcome> outcome) {
   runButton->setEnabled(true);
   compareButton->setEnabled(devices->count() > 1);
   replayButton->setEnabled(outcome->succeeded && outcome->loaded);
+  baselineButton->setEnabled(outcome->succeeded);
   if (!outcome->succeeded) {
     status->setText("Run failed: " + QString::fromStdString(outcome->error));
     Q_EMIT finished(false);
@@ -471,21 +540,42 @@ void RunView::show(std::shared_ptr<const RunOutcome> outcome) {
   std::vector<tooling::DispatchSummary> rows =
       tooling::summarizeDispatches(profile);
   tableModel->clear();
-  tableModel->setHorizontalHeaderLabels({"Export", "Device", "Count",
-                                         "Total (us)", "Mean (us)", "Min (us)",
-                                         "Share (%)"});
+  QStringList headers = {"Export",    "Device",   "Count",    "Total (us)",
+                         "Mean (us)", "Min (us)", "Share (%)"};
+  // Against the kept run: its mean per export and the change.
+  std::map<std::string, double> baselineMeans;
+  if (baseline) {
+    for (const tooling::DispatchSummary &row :
+         tooling::summarizeDispatches(baseline->profile))
+      baselineMeans[row.exportName] = row.meanMicroseconds;
+    headers << "Baseline mean (us)"
+            << "Change (%)";
+  }
+  tableModel->setHorizontalHeaderLabels(headers);
   auto *series = new QBarSeries;
   auto *means = new QBarSet("mean us");
   QStringList categories;
   double largest = 0;
   for (const tooling::DispatchSummary &row : rows) {
     QString name = QString::fromStdString(row.exportName);
-    tableModel->appendRow(
-        {new QStandardItem(name),
-         new QStandardItem(QString::fromStdString(row.device)),
-         numberItem(row.count, 0), numberItem(row.totalMicroseconds),
-         numberItem(row.meanMicroseconds), numberItem(row.minMicroseconds),
-         numberItem(100 * row.share)});
+    QList<QStandardItem *> cells = {
+        new QStandardItem(name),
+        new QStandardItem(QString::fromStdString(row.device)),
+        numberItem(row.count, 0),
+        numberItem(row.totalMicroseconds),
+        numberItem(row.meanMicroseconds),
+        numberItem(row.minMicroseconds),
+        numberItem(100 * row.share)};
+    if (baseline) {
+      auto kept = baselineMeans.find(row.exportName);
+      if (kept != baselineMeans.end() && kept->second > 0) {
+        cells << numberItem(kept->second)
+              << numberItem(100 * (row.meanMicroseconds / kept->second - 1));
+      } else {
+        cells << new QStandardItem("—") << new QStandardItem("new");
+      }
+    }
+    tableModel->appendRow(cells);
     *means << row.meanMicroseconds;
     largest = std::max(largest, row.meanMicroseconds);
     // The dispatch's number and op: "3_matmul_4x32".
@@ -555,26 +645,35 @@ void RunView::showResult(int index) {
   const Tensor &tensor = latest->profile.results[index];
   const std::vector<int64_t> &shape = tensor.shape();
   // Rows x columns of the table: a vector is one row; higher ranks show
-  // their first matrix (leading indices 0).
+  // one matrix of their last two dimensions at a time.
   int64_t columns = shape.empty() ? 1 : shape.back();
   int64_t rows = shape.size() >= 2 ? shape[shape.size() - 2] : 1;
+  int64_t matrices = 1;
+  for (size_t d = 0; d + 2 < shape.size(); ++d)
+    matrices *= shape[d];
+  slice->setVisible(shape.size() > 2);
+  {
+    QSignalBlocker quiet(slice);
+    slice->setRange(0, std::max<int64_t>(0, matrices - 1));
+    slice->setSuffix(QString(" of %1").arg(matrices));
+  }
+  int64_t first = slice->value() * rows * columns;
   constexpr int64_t kMaxRows = 512, kMaxColumns = 256;
   output->setRowCount(std::min(rows, kMaxRows));
   output->setColumnCount(std::min(columns, kMaxColumns));
   for (int64_t r = 0; r < std::min(rows, kMaxRows); ++r)
     for (int64_t c = 0; c < std::min(columns, kMaxColumns); ++c)
-      output->setItem(r, c,
-                      new QTableWidgetItem(QString::number(
-                          tensor.elementAsDouble(r * columns + c), 'g', 8)));
+      output->setItem(
+          r, c,
+          new QTableWidgetItem(QString::number(
+              tensor.elementAsDouble(first + r * columns + c), 'g', 8)));
   tooling::TensorStats s = tooling::computeStats(tensor);
-  QString shown = shape.size() > 2 ? " (showing [0, …, 0, :, :])" : "";
-  stats->setText(QString("min %1  max %2  mean %3  NaN %4  Inf %5%6")
+  stats->setText(QString("min %1  max %2  mean %3  NaN %4  Inf %5")
                      .arg(s.min, 0, 'g', 6)
                      .arg(s.max, 0, 'g', 6)
                      .arg(s.mean, 0, 'g', 6)
                      .arg(s.nanCount)
-                     .arg(s.infCount)
-                     .arg(shown));
+                     .arg(s.infCount));
 }
 
 namespace {

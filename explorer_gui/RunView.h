@@ -26,6 +26,7 @@ class QChartView;
 class QCheckBox;
 class QComboBox;
 class QLabel;
+class QLineEdit;
 class QPushButton;
 class QSpinBox;
 class QStandardItemModel;
@@ -79,6 +80,8 @@ public:
   QSpinBox *seedBox() const { return seed; }
   QSpinBox *repetitionsBox() const { return repetitions; }
   QComboBox *resultBox() const { return resultChoice; }
+  /// Which matrix of a result of rank > 2 the table shows.
+  QSpinBox *sliceBox() const { return slice; }
   QTableWidget *outputTable() const { return output; }
   QLabel *statsLabel() const { return stats; }
   QLabel *statusLabel() const { return status; }
@@ -94,6 +97,13 @@ public:
   bool isRunning() const;
   std::shared_ptr<const RunOutcome> outcome() const { return latest; }
   QCheckBox *captureBox() const { return captureDispatches; }
+  /// Inputs typed in IREE syntax or as @file.npy, ';' between (empty:
+  /// generated).
+  QLineEdit *typedInputsEdit() const { return typedInputs; }
+  /// Keeps the last run: the table then shows each export's mean time in
+  /// it and the change.
+  void keepAsBaseline();
+  std::shared_ptr<const RunOutcome> baselineRun() const { return baseline; }
   /// Runs the captured dispatch of `exportName` alone, the chosen number of
   /// repetitions, on a worker thread; `replayFinished` tells when done.
   /// False when the last run captured no such dispatch.
@@ -121,13 +131,16 @@ private:
   QString moduleName;
   std::shared_ptr<const RunOutcome> latest;
   std::shared_ptr<const ReplayOutcome> latestReplay;
+  std::shared_ptr<const RunOutcome> baseline;
+  QLineEdit *typedInputs;
+  QPushButton *baselineButton;
   QFutureWatcher<std::shared_ptr<RunOutcome>> *watcher;
   QFutureWatcher<std::shared_ptr<ReplayOutcome>> *replayWatcher;
   QCheckBox *captureDispatches;
   QPushButton *replayButton;
 
   QComboBox *functions, *inputKinds, *devices, *resultChoice;
-  QSpinBox *seed, *repetitions;
+  QSpinBox *seed, *repetitions, *slice;
   QPushButton *runButton, *compareButton;
   QLabel *status, *stats, *comparison;
   QTableWidget *output;

@@ -26,6 +26,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QLineEdit>
 #include <QSet>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -193,6 +194,45 @@ private Q_SLOTS:
     QCOMPARE(view->replayOutcome()->replay.microseconds.size(), size_t(3));
     QVERIFY(view->statusLabel()->text().contains("identical to the full run"));
     QVERIFY(!view->replay("no_such_export"));
+
+    // Kept as a baseline, the next run's table shows the change per export.
+    view->keepAsBaseline();
+    view->captureBox()->setChecked(false);
+    // Typed inputs win over generated ones (zeros here): ones typed give
+    // the ones result.
+    view->inputKindBox()->setCurrentIndex(
+        view->inputKindBox()->findText("zeros"));
+    view->typedInputsEdit()->setText("4x16xf32=1");
+    QVERIFY(runAndWait(view));
+    QCOMPARE(table->item(3, 9)->text(),
+             QString::number(expected[0].elementAsDouble(39), 'g', 8));
+    QCOMPARE(model->columnCount(), 9);
+    QCOMPARE(model->horizontalHeaderItem(8)->text(), QString("Change (%)"));
+    QVERIFY(model->item(0, 7)->data(Qt::DisplayRole).toDouble() > 0);
+    // A wrong number of typed inputs fails the run with the reason.
+    view->typedInputsEdit()->setText("4x16xf32=1; 3.0");
+    QVERIFY(!runAndWait(view));
+    QVERIFY(view->statusLabel()->text().contains("takes 1 inputs, 2 typed"));
+  }
+
+  void showsOneMatrixOfHigherRanksAtATime() {
+    MainWindow window;
+    QVERIFY(openAndWait(window, TESSERA_EXAMPLES_DIR "/conv.mlir"));
+    RunView *view = window.runView();
+    view->inputKindBox()->setCurrentIndex(
+        view->inputKindBox()->findText("iota"));
+    chooseDevice(view, "cpu");
+    view->repetitionsBox()->setValue(1);
+    QVERIFY(runAndWait(view));
+    const rt::Tensor &result = view->outcome()->profile.results[0];
+    QCOMPARE(result.shape(), std::vector<int64_t>({1, 32, 32, 32}));
+    QVERIFY(!view->sliceBox()->isHidden());
+    QCOMPARE(view->sliceBox()->maximum(), 31);
+    QCOMPARE(view->outputTable()->rowCount(), 32);
+    view->sliceBox()->setValue(5);
+    QCOMPARE(
+        view->outputTable()->item(2, 3)->text(),
+        QString::number(result.elementAsDouble(5 * 1024 + 2 * 32 + 3), 'g', 8));
   }
 
   void runsOnVulkanLikeOnTheCpu() {
