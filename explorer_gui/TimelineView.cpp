@@ -90,9 +90,11 @@ void TimelineView::paintEvent(QPaintEvent *) {
     if (x > width())
       break;
     painter.drawLine(QPointF(x, kRulerHeight - 5), QPointF(x, height()));
-    painter.drawText(QPointF(x + 2, kRulerHeight - 7),
-                     t >= 1000 ? QString::number(t / 1000, 'g', 4) + " ms"
-                               : QString::number(t, 'g', 4) + " us");
+    // The unit of the step, so that labels stay short.
+    QString label = step >= 1e6   ? QString::number(t / 1e6, 'g', 6) + " s"
+                    : step >= 1e3 ? QString::number(t / 1e3, 'g', 6) + " ms"
+                                  : QString::number(t, 'g', 6) + " us";
+    painter.drawText(QPointF(x + 2, kRulerHeight - 7), label);
   }
   // Lanes.
   for (int lane = 0; lane < laneNames.size(); ++lane) {

@@ -74,8 +74,9 @@ int main(int argc, char **argv) {
                           "bool", "true");
   QCommandLineOption screenshot(
       "screenshot", "Load, compile, save the window as PNG and exit.", "png");
-  QCommandLineOption view("view", "passes, diff, executables or graph.", "view",
-                          "passes");
+  QCommandLineOption view("view",
+                          "passes, diff, executables, graph, compare or run.",
+                          "view", "passes");
   QCommandLineOption pass("pass",
                           "Pass to show: 1-based number, or the first pass "
                           "whose argument starts with NAME and that changed "
