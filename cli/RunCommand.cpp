@@ -83,6 +83,12 @@ struct RunFlags {
                "lacked (-name) a feature, e.g. -avx512f: variant conditions "
                "then choose as on such a machine"),
       cl::CommaSeparated, cl::cat(category)};
+  cl::opt<int> taskWorkers{
+      "task-workers",
+      cl::desc("CPU dispatches split their workgroups over N workers "
+               "(default: the cores this process may use); 0 runs them "
+               "inline on the calling thread"),
+      cl::init(-1), cl::cat(category)};
   cl::opt<int> repetitions{
       "repetitions",
       cl::desc("Call the function N times (results of the last); with "
@@ -248,6 +254,12 @@ int runRunCommand(int argc, char **argv) {
   }
 
   rt::Session session = runtime->createSession(*module);
+  int workers = flags.taskWorkers < 0 ? int(rt::TaskExecutor::availableCores())
+                                      : flags.taskWorkers;
+  if (workers > 1024)
+    return fail("--task-workers must be at most 1024");
+  if (workers > 1)
+    session.setTaskExecutor(std::make_shared<rt::TaskExecutor>(workers));
   if (verbose)
     session.setDispatchObserver([&](const rt::DispatchRecord &record) {
       errs() << "[dispatch] " << (*module)->executableName(record.executable)

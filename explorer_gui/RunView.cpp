@@ -50,11 +50,16 @@ const std::vector<rt::vulkan::DeviceInfo> &vulkanDevices() {
   return devices;
 }
 
+/// "cpu:N": the CPU with N task workers.
+unsigned cpuWorkers(const std::string &device) {
+  return device.rfind("cpu:", 0) == 0 ? std::stoul(device.substr(4)) : 0;
+}
+
 rt::StatusOr<std::shared_ptr<rt::Module>> loadOn(const std::string &bytes,
                                                  const std::string &name,
                                                  const std::string &device) {
   rt::LoadOptions options;
-  if (device != "cpu") {
+  if (device != "cpu" && !cpuWorkers(device)) {
     auto index = rt::vulkan::parseDeviceName(device);
     if (!index)
       return index.status();
@@ -132,6 +137,8 @@ std::shared_ptr<RunOutcome> execute(const RunRequest &request) {
     outcome->inputs.push_back(std::move(*input));
   }
   rt::Session session(*module);
+  if (unsigned workers = cpuWorkers(request.device))
+    session.setTaskExecutor(std::make_shared<rt::TaskExecutor>(workers));
   auto profile = tooling::profileCalls(session, request.function,
                                        outcome->inputs, request.repetitions);
   if (!profile) {
@@ -201,6 +208,9 @@ RunView::RunView(QWidget *parent) : QWidget(parent) {
   seed->setPrefix("seed ");
   devices = new QComboBox;
   devices->addItem("CPU (inline)", "cpu");
+  if (unsigned cores = rt::TaskExecutor::availableCores(); cores > 1)
+    devices->addItem(QString("CPU (%1 task workers)").arg(cores),
+                     QString("cpu:%1").arg(cores));
   for (const rt::vulkan::DeviceInfo &info : vulkanDevices())
     devices->addItem(
         QString("Vulkan: %1").arg(QString::fromStdString(info.name)),
@@ -338,9 +348,15 @@ RunView::RunView(QWidget *parent) : QWidget(parent) {
   connect(runButton, &QPushButton::clicked, this, [this] { run(); });
   connect(compareButton, &QPushButton::clicked, this, [this] {
     QString chosen = devices->currentData().toString();
-    QString other = chosen == "cpu" && devices->count() > 1
-                        ? devices->itemData(1).toString()
-                        : QString("cpu");
+    // The other device: the first Vulkan one from a CPU, the CPU from
+    // Vulkan.
+    QString other = "cpu";
+    if (chosen.startsWith("cpu"))
+      for (int i = 0; i < devices->count(); ++i)
+        if (devices->itemData(i).toString().startsWith("vulkan://")) {
+          other = devices->itemData(i).toString();
+          break;
+        }
     run(other);
   });
   connect(resultChoice, &QComboBox::currentIndexChanged, this,
@@ -438,10 +454,12 @@ void RunView::setModule(std::string bytes, const QString &name) {
   if (int index = functions->findText(previous); index >= 0)
     functions->setCurrentIndex(index);
   runButton->setEnabled(runnable);
-  compareButton->setEnabled(runnable && devices->count() > 1);
+  compareButton->setEnabled(runnable && hasVulkan());
 }
 
 bool RunView::isRunning() const { return watcher->isRunning(); }
+
+bool RunView::hasVulkan() const { return !vulkanDevices().empty(); }
 
 void RunView::keepAsBaseline() {
   if (!latest || !latest->succeeded)
@@ -477,7 +495,7 @@ void RunView::run(const QString &compareWith) {
 void RunView::show(std::shared_ptr<const RunOutcome> outcome) {
   latest = outcome;
   runButton->setEnabled(true);
-  compareButton->setEnabled(devices->count() > 1);
+  compareButton->setEnabled(hasVulkan());
   replayButton->setEnabled(outcome->succeeded && outcome->loaded);
   baselineButton->setEnabled(outcome->succeeded);
   if (!outcome->succeeded) {
@@ -515,6 +533,26 @@ void RunView::show(std::shared_ptr<const RunOutcome> outcome) {
         lane = lanes.size() - 1;
       }
       QString name = QString::fromStdString(dispatch.exportName);
+      // Each task worker's share on its own lane.
+      for (size_t w = 0; w < dispatch.workers.size(); ++w) {
+        const rt::DispatchRecord::WorkerShare &share = dispatch.workers[w];
+        if (share.workgroups == 0)
+          continue;
+        QString workerLane = QString("%1 worker %2").arg(device).arg(w);
+        int at = lanes.indexOf(workerLane);
+        if (at < 0) {
+          lanes.append(workerLane);
+          at = lanes.size() - 1;
+        }
+        items.push_back({at, call.startMicroseconds + share.startMicroseconds,
+                         share.microseconds, name,
+                         QString("%1\nworker %2: %3 workgroups, %4 us")
+                             .arg(name)
+                             .arg(w)
+                             .arg(share.workgroups)
+                             .arg(share.microseconds, 0, 'f', 1),
+                         name});
+      }
       items.push_back(
           {lane, call.startMicroseconds + dispatch.startMicroseconds,
            dispatch.microseconds, name,

@@ -95,6 +95,8 @@ public:
   /// With `compareWith`, the same inputs also run there once.
   void run(const QString &compareWith = QString());
   bool isRunning() const;
+  /// Whether a Vulkan device is listed (comparing devices needs one).
+  bool hasVulkan() const;
   std::shared_ptr<const RunOutcome> outcome() const { return latest; }
   QCheckBox *captureBox() const { return captureDispatches; }
   /// Inputs typed in IREE syntax or as @file.npy, ';' between (empty:

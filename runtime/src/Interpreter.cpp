@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstring>
 #include <limits>
+#include <mutex>
 
 namespace tessera::rt {
 
@@ -33,7 +34,10 @@ Status runOnCpu(const CpuExecutable &executable, unsigned ordinal,
                 const std::array<uint32_t, 3> &workgroupCount,
                 std::vector<uint32_t> &pushConstants,
                 std::vector<void *> &bindingPtrs,
-                std::vector<size_t> &bindingLengths) {
+                std::vector<size_t> &bindingLengths,
+                TaskExecutor *executor = nullptr,
+                std::vector<DispatchRecord::WorkerShare> *workers = nullptr,
+                std::chrono::steady_clock::time_point origin = {}) {
   tessera_dispatch_state_v0_t state = {};
   state.workgroup_size[0] = state.workgroup_size[1] = state.workgroup_size[2] =
       1;
@@ -46,6 +50,48 @@ Status runOnCpu(const CpuExecutable &executable, unsigned ordinal,
   state.binding_lengths = bindingLengths.data();
   tessera_dispatch_fn_v0_t function = executable.exportFunction(ordinal);
   tessera_executable_environment_v0_t environment = {nullptr};
+  uint64_t total = uint64_t(state.workgroup_count[0]) *
+                   state.workgroup_count[1] * state.workgroup_count[2];
+  if (executor && executor->workerCount() > 1 && total > 1) {
+    // Workgroups in row-major order (x fastest), a few chunks per worker
+    // so that uneven ones even out.
+    uint64_t grain =
+        std::max<uint64_t>(1, total / (uint64_t(executor->workerCount()) * 4));
+    std::mutex failureMutex;
+    std::string failure;
+    std::vector<TaskExecutor::WorkerSpan> spans;
+    bool ok = executor->parallelFor(
+        total, grain,
+        [&](uint64_t begin, uint64_t end, unsigned) {
+          tessera_workgroup_state_v0_t workgroup = {};
+          uint64_t plane =
+              uint64_t(state.workgroup_count[0]) * state.workgroup_count[1];
+          for (uint64_t i = begin; i < end; ++i) {
+            uint32_t x = i % state.workgroup_count[0];
+            uint32_t y =
+                (i / state.workgroup_count[0]) % state.workgroup_count[1];
+            uint32_t z = i / plane;
+            workgroup.workgroup_id[0] = x;
+            workgroup.workgroup_id[1] = y;
+            workgroup.workgroup_id[2] = z;
+            if (int code = function(&environment, &state, &workgroup)) {
+              std::lock_guard<std::mutex> lock(failureMutex);
+              if (failure.empty())
+                failure = "failed with code " + std::to_string(code) +
+                          " in workgroup (" + std::to_string(x) + ", " +
+                          std::to_string(y) + ", " + std::to_string(z) + ")";
+              return false;
+            }
+          }
+          return true;
+        },
+        workers ? &spans : nullptr, origin);
+    if (workers)
+      for (const TaskExecutor::WorkerSpan &span : spans)
+        workers->push_back(
+            {span.startMicroseconds, span.microseconds, span.items});
+    return ok ? Status() : Status::error(failure);
+  }
   tessera_workgroup_state_v0_t workgroup = {};
   for (uint32_t z = 0; z < state.workgroup_count[2]; ++z)
     for (uint32_t y = 0; y < state.workgroup_count[1]; ++y)
@@ -70,9 +116,9 @@ public:
               const std::vector<Tensor> &inputs,
               const DispatchObserver &observer,
               const DispatchCaptureObserver &capture = nullptr,
-              Module *initializing = nullptr)
+              TaskExecutor *executor = nullptr, Module *initializing = nullptr)
       : module(module), initializing(initializing), fn(fn), inputs(inputs),
-        observer(observer), capture(capture),
+        observer(observer), capture(capture), executor(executor),
         scalars(fn.scalar_register_count(), 0),
         buffers(fn.buffer_register_count()),
         callStart(std::chrono::steady_clock::now()) {}
@@ -103,6 +149,7 @@ private:
   const std::vector<Tensor> &inputs;
   const DispatchObserver &observer;
   const DispatchCaptureObserver &capture;
+  TaskExecutor *executor;
   std::vector<int64_t> scalars;
   std::vector<BufferRegister> buffers;
   unsigned current = 0;
@@ -559,7 +606,8 @@ Status Interpreter::dispatch(const schema::Dispatch &op) {
 
   auto start = std::chrono::steady_clock::now();
   if (Status s = runOnCpu(*executable, op.ordinal(), record.workgroupCount,
-                          pushConstants, bindingPtrs, bindingLengths);
+                          pushConstants, bindingPtrs, bindingLengths, executor,
+                          observer ? &record.workers : nullptr, callStart);
       !s)
     return fail("dispatch of '" + name + "' " + s.message());
   if (capturing)
@@ -606,12 +654,13 @@ StatusOr<std::vector<Tensor>> Interpreter::results(const schema::Return &op) {
 
 } // namespace
 
-StatusOr<std::vector<Tensor>>
-interpret(const Module &module, unsigned index,
-          const std::vector<Tensor> &inputs, const DispatchObserver &observer,
-          const DispatchCaptureObserver &capture) {
+StatusOr<std::vector<Tensor>> interpret(const Module &module, unsigned index,
+                                        const std::vector<Tensor> &inputs,
+                                        const DispatchObserver &observer,
+                                        const DispatchCaptureObserver &capture,
+                                        TaskExecutor *executor) {
   const schema::Function *fn = module.schema().functions()->Get(index);
-  return Interpreter(module, *fn, inputs, observer, capture).run();
+  return Interpreter(module, *fn, inputs, observer, capture, executor).run();
 }
 
 Status runInitializer(Module &module) {
@@ -619,12 +668,14 @@ Status runInitializer(Module &module) {
   static const std::vector<Tensor> noInputs;
   static const DispatchObserver noObserver;
   auto results =
-      Interpreter(module, *fn, noInputs, noObserver, nullptr, &module).run();
+      Interpreter(module, *fn, noInputs, noObserver, nullptr, nullptr, &module)
+          .run();
   return results ? Status() : results.status();
 }
 
-StatusOr<DispatchReplay>
-replay(const Module &module, const DispatchCapture &dispatch, int repetitions) {
+StatusOr<DispatchReplay> replay(const Module &module,
+                                const DispatchCapture &dispatch,
+                                int repetitions, TaskExecutor *executor) {
   const DispatchRecord &record = dispatch.record;
   auto executables = module.schema().executables();
   if (record.executable >= executables->size())
@@ -683,7 +734,7 @@ replay(const Module &module, const DispatchCapture &dispatch, int repetitions) {
         microseconds = times->front();
     } else if (Status s =
                    runOnCpu(*executable, record.ordinal, record.workgroupCount,
-                            pushConstants, pointers, lengths);
+                            pushConstants, pointers, lengths, executor);
                !s) {
       return Status::error("replay of '" + record.exportName + "' " +
                            s.message());

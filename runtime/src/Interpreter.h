@@ -11,11 +11,14 @@ namespace tessera::rt {
 StatusOr<std::vector<Tensor>>
 interpret(const Module &module, unsigned index,
           const std::vector<Tensor> &inputs, const DispatchObserver &observer,
-          const DispatchCaptureObserver &capture = nullptr);
+          const DispatchCaptureObserver &capture = nullptr,
+          TaskExecutor *executor = nullptr);
 
 /// Runs a captured dispatch alone (Session::replayDispatch).
-StatusOr<DispatchReplay>
-replay(const Module &module, const DispatchCapture &dispatch, int repetitions);
+StatusOr<DispatchReplay> replay(const Module &module,
+                                const DispatchCapture &dispatch,
+                                int repetitions,
+                                TaskExecutor *executor = nullptr);
 
 /// Runs the module's initializer (at load, before any call).
 Status runInitializer(Module &module);

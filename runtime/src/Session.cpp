@@ -62,13 +62,14 @@ StatusOr<std::vector<Tensor>> Session::call(std::string_view function,
       return Status::error("input " + std::to_string(i) +
                            " has no data for its shape");
   }
-  return interpret(*loadedModule, index, inputs, observer, capture);
+  return interpret(*loadedModule, index, inputs, observer, capture,
+                   executor.get());
 }
 
 StatusOr<DispatchReplay>
 Session::replayDispatch(const DispatchCapture &dispatch,
                         int repetitions) const {
-  return replay(*loadedModule, dispatch, repetitions);
+  return replay(*loadedModule, dispatch, repetitions, executor.get());
 }
 
 } // namespace tessera::rt

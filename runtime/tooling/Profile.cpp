@@ -114,10 +114,17 @@ std::string number(double value) {
 
 std::string toChromeTrace(const Profile &profile) {
   // Lanes: the host (the calls), then one per device dispatches ran on.
+  // A threaded CPU's workers get a lane each too ("cpu worker 1").
+  auto workerLane = [](const DispatchRecord &dispatch, size_t worker) {
+    return dispatch.device + " worker " + std::to_string(worker);
+  };
   std::map<std::string, int> lanes;
   for (const ProfiledCall &call : profile.calls)
-    for (const DispatchRecord &dispatch : call.dispatches)
+    for (const DispatchRecord &dispatch : call.dispatches) {
       lanes.try_emplace(dispatch.device, 0);
+      for (size_t w = 0; w < dispatch.workers.size(); ++w)
+        lanes.try_emplace(workerLane(dispatch, w), 0);
+    }
   int next = 1;
   for (auto &[device, lane] : lanes)
     lane = next++;
@@ -130,7 +137,9 @@ std::string toChromeTrace(const Profile &profile) {
   };
   metadata(0, "host: @" + profile.function);
   for (const auto &[device, lane] : lanes)
-    metadata(lane, device == "cpu" ? "cpu (inline)" : device + " queue 0");
+    metadata(lane, device.find(" worker ") != std::string::npos ? device
+                   : device == "cpu"                            ? "cpu"
+                                     : device + " queue 0");
   for (size_t r = 0; r < profile.calls.size(); ++r) {
     const ProfiledCall &call = profile.calls[r];
     out += "{\"name\":" + quoted("@" + profile.function) +
@@ -138,7 +147,7 @@ std::string toChromeTrace(const Profile &profile) {
            number(call.startMicroseconds) +
            ",\"dur\":" + number(call.microseconds) +
            ",\"args\":{\"repetition\":" + std::to_string(r) + "}},\n";
-    for (const DispatchRecord &dispatch : call.dispatches)
+    for (const DispatchRecord &dispatch : call.dispatches) {
       out += "{\"name\":" + quoted(dispatch.exportName) +
              ",\"cat\":\"dispatch\",\"ph\":\"X\",\"pid\":1,\"tid\":" +
              std::to_string(lanes[dispatch.device]) + ",\"ts\":" +
@@ -152,6 +161,20 @@ std::string toChromeTrace(const Profile &profile) {
              std::to_string(dispatch.workgroupCount[2]) +
              "],\"bytes\":" + std::to_string(dispatch.bytes) +
              ",\"device\":" + quoted(dispatch.device) + "}},\n";
+      for (size_t w = 0; w < dispatch.workers.size(); ++w) {
+        const DispatchRecord::WorkerShare &share = dispatch.workers[w];
+        if (share.workgroups == 0)
+          continue;
+        out += "{\"name\":" + quoted(dispatch.exportName) +
+               ",\"cat\":\"worker\",\"ph\":\"X\",\"pid\":1,\"tid\":" +
+               std::to_string(lanes[workerLane(dispatch, w)]) + ",\"ts\":" +
+               number(call.startMicroseconds + share.startMicroseconds) +
+               ",\"dur\":" + number(share.microseconds) +
+               ",\"args\":{\"repetition\":" + std::to_string(r) +
+               ",\"worker\":" + std::to_string(w) +
+               ",\"workgroups\":" + std::to_string(share.workgroups) + "}},\n";
+      }
+    }
   }
   // Trailing commas are not JSON: drop the last one.
   if (out.size() >= 2 && out[out.size() - 2] == ',')

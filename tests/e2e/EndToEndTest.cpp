@@ -3,10 +3,11 @@
 // Each test compiles a program with the real compiler, loads the module in
 // the real runtime, calls it and compares with a reference computed here
 // with plain loops (in double). f32 results must agree within
-// kTolerance * max(1, |reference|). Every program runs twice: compiled for
-// llvm-cpu on the CPU, and for vulkan-spirv on the first Vulkan device with
-// the validation layer on (a test fails on any validation message; without
-// a device the Vulkan runs skip, saying why).
+// kTolerance * max(1, |reference|). Every program runs three times:
+// compiled for llvm-cpu on the CPU inline and split over 3 task workers,
+// and for vulkan-spirv on the first Vulkan device with the validation layer
+// on (a test fails on any validation message; without a device the Vulkan
+// runs skip, saying why).
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,7 +37,12 @@ struct Backend {
   const char *name;
   const char *target;
   bool vulkan;
+  /// CPU dispatches over this many task workers (0: inline).
+  unsigned workers = 0;
 };
+
+/// The executor of the running test's backend (threaded CPU), or null.
+std::shared_ptr<rt::TaskExecutor> currentExecutor;
 
 void PrintTo(const Backend &backend, std::ostream *os) { *os << backend.name; }
 
@@ -59,6 +65,10 @@ std::shared_ptr<rt::vulkan::Device> sharedVulkanDevice(std::string &why) {
 class EndToEnd : public testing::TestWithParam<Backend> {
 protected:
   void SetUp() override {
+    currentExecutor =
+        GetParam().workers > 1
+            ? std::make_shared<rt::TaskExecutor>(GetParam().workers)
+            : nullptr;
     if (!GetParam().vulkan)
       return;
     std::string why;
@@ -102,6 +112,7 @@ std::vector<rt::Tensor> call(const std::shared_ptr<rt::Module> &module,
                              const std::string &function,
                              const std::vector<rt::Tensor> &inputs) {
   rt::Session session(module);
+  session.setTaskExecutor(currentExecutor);
   auto results = session.call(function, inputs);
   EXPECT_TRUE(results.ok()) << results.status().message();
   return results.ok() ? *results : std::vector<rt::Tensor>{};
@@ -479,6 +490,7 @@ TEST_P(EndToEnd, CapturedDispatchesReplayAlone) {
   std::vector<rt::Tensor> plain = call(module, "predict", {x});
 
   rt::Session session(module);
+  session.setTaskExecutor(currentExecutor);
   std::vector<rt::DispatchCapture> captures;
   session.setDispatchCapture(
       [&](rt::DispatchCapture &&capture) { captures.push_back(capture); });
@@ -516,6 +528,48 @@ TEST_P(EndToEnd, CapturedDispatchesReplayAlone) {
   ASSERT_FALSE(refused);
   EXPECT_NE(refused.status().message().find("does not match export"),
             std::string::npos);
+}
+
+// Threaded, a dispatch's workgroups are shared by the workers, each
+// running some, all of them run once; inline, nobody shares.
+TEST_P(EndToEnd, WorkgroupsSplitOverTaskWorkers) {
+  if (GetParam().vulkan)
+    GTEST_SKIP() << "CPU task workers only";
+  auto module = compileAndLoad(R"mlir(
+    func.func @add(%a: tensor<512x256xf32>, %b: tensor<512x256xf32>) -> tensor<512x256xf32> {
+      %e = tensor.empty() : tensor<512x256xf32>
+      %r = linalg.add ins(%a, %b : tensor<512x256xf32>, tensor<512x256xf32>) outs(%e : tensor<512x256xf32>) -> tensor<512x256xf32>
+      return %r : tensor<512x256xf32>
+    })mlir");
+  ASSERT_TRUE(module);
+  rt::Tensor a = randomTensor({512, 256}, 3), b = randomTensor({512, 256}, 4);
+  rt::Session session(module);
+  session.setTaskExecutor(currentExecutor);
+  std::vector<rt::DispatchRecord> records;
+  session.setDispatchObserver(
+      [&](const rt::DispatchRecord &record) { records.push_back(record); });
+  for (int repetition = 0; repetition < 20; ++repetition) {
+    records.clear();
+    auto results = session.call("add", {a, b});
+    ASSERT_TRUE(results) << results.status().message();
+    expectClose((*results)[0], {512, 256}, [&](int64_t i) {
+      return double(a.data<float>()[i]) + b.data<float>()[i];
+    });
+    ASSERT_EQ(records.size(), 1u);
+    const rt::DispatchRecord &record = records[0];
+    uint64_t total = uint64_t(record.workgroupCount[0]) *
+                     record.workgroupCount[1] * record.workgroupCount[2];
+    ASSERT_GT(total, 3u);
+    if (GetParam().workers <= 1) {
+      EXPECT_TRUE(record.workers.empty());
+      continue;
+    }
+    ASSERT_EQ(record.workers.size(), GetParam().workers);
+    uint64_t run = 0;
+    for (const rt::DispatchRecord::WorkerShare &share : record.workers)
+      run += share.workgroups;
+    EXPECT_EQ(run, total);
+  }
 }
 
 std::string readExample(const std::string &name) {
@@ -598,12 +652,13 @@ func.func @id(%a: tensor<4x?xf32>) -> tensor<4x?xf32> {
   EXPECT_EQ((*ok)[0].shape(), (std::vector<int64_t>{4, 9}));
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, EndToEnd,
-                         testing::Values(Backend{"cpu", "llvm-cpu", false},
-                                         Backend{"vulkan", "vulkan-spirv",
-                                                 true}),
-                         [](const testing::TestParamInfo<Backend> &info) {
-                           return std::string(info.param.name);
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Backends, EndToEnd,
+    testing::Values(Backend{"cpu", "llvm-cpu", false},
+                    Backend{"cpu_threaded", "llvm-cpu", false, 3},
+                    Backend{"vulkan", "vulkan-spirv", true}),
+    [](const testing::TestParamInfo<Backend> &info) {
+      return std::string(info.param.name);
+    });
 
 } // namespace

@@ -3,6 +3,7 @@
 #define TESSERA_RUNTIME_SESSION_H
 
 #include "tessera/runtime/Module.h"
+#include "tessera/runtime/TaskExecutor.h"
 
 #include <array>
 #include <functional>
@@ -28,6 +29,13 @@ struct DispatchRecord {
   double microseconds = 0;
   /// Bytes of its bindings (read and written).
   uint64_t bytes = 0;
+  /// With a task executor: each worker's share (start from the call's
+  /// start, time, workgroups run); empty when it ran inline.
+  struct WorkerShare {
+    double startMicroseconds = 0, microseconds = 0;
+    uint64_t workgroups = 0;
+  };
+  std::vector<WorkerShare> workers;
 };
 
 using DispatchObserver = std::function<void(const DispatchRecord &)>;
@@ -77,6 +85,11 @@ public:
   void setDispatchCapture(DispatchCaptureObserver newCapture) {
     capture = std::move(newCapture);
   }
+  /// CPU dispatches split their workgroups over `executor`'s workers
+  /// (threaded execution); null (the default): inline on the caller.
+  void setTaskExecutor(std::shared_ptr<TaskExecutor> newExecutor) {
+    executor = std::move(newExecutor);
+  }
   /// Runs the captured dispatch alone, `repetitions` times, each on fresh
   /// copies of its captured inputs, on the executable this module loaded.
   StatusOr<DispatchReplay> replayDispatch(const DispatchCapture &dispatch,
@@ -87,6 +100,7 @@ private:
   std::shared_ptr<Module> loadedModule;
   DispatchObserver observer;
   DispatchCaptureObserver capture;
+  std::shared_ptr<TaskExecutor> executor;
 };
 
 /// Entry point of the runtime API: device selection and module loading.

@@ -1,0 +1,79 @@
+//===- TaskExecutor.h - Workers for a dispatch's workgroups -----*- C++ -*-===//
+//
+// The CPU's threaded execution: a pool of worker threads over which a
+// dispatch's workgroups are split. The calling thread works too (worker 0),
+// so N workers are N-1 threads; chunks of workgroups are handed out from
+// one atomic counter, so fast workers take more. Without an executor (or
+// with one worker) dispatches run inline on the calling thread.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSERA_RUNTIME_TASKEXECUTOR_H
+#define TESSERA_RUNTIME_TASKEXECUTOR_H
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace tessera::rt {
+
+class TaskExecutor {
+public:
+  /// A worker's share of one parallelFor: when it started and how long it
+  /// worked, in microseconds from `origin`, and how many items it ran.
+  struct WorkerSpan {
+    double startMicroseconds = 0, microseconds = 0;
+    uint64_t items = 0;
+  };
+
+  /// `workers` >= 1 (the caller included).
+  explicit TaskExecutor(unsigned workers);
+  ~TaskExecutor();
+  TaskExecutor(const TaskExecutor &) = delete;
+  TaskExecutor &operator=(const TaskExecutor &) = delete;
+
+  unsigned workerCount() const { return threads.size() + 1; }
+  /// The CPUs this process may run on.
+  static unsigned availableCores();
+
+  /// Runs `body(begin, end, worker)` over [0, count) in chunks of `grain`,
+  /// on every worker, and returns when all are done. A body returning false
+  /// stops further chunks from being handed out. With `spans`, each
+  /// worker's share is recorded (times from `origin`).
+  bool
+  parallelFor(uint64_t count, uint64_t grain,
+              const std::function<bool(uint64_t, uint64_t, unsigned)> &body,
+              std::vector<WorkerSpan> *spans = nullptr,
+              std::chrono::steady_clock::time_point origin = {});
+
+private:
+  void workerLoop(unsigned worker);
+  void work(unsigned worker);
+
+  std::vector<std::thread> threads;
+  std::mutex mutex;
+  std::condition_variable wake, done;
+  /// Bumped per job: a worker runs each job once. Atomic so that workers
+  /// can spin on it for a moment before sleeping (a dispatch that follows
+  /// another then starts without a wake-up).
+  std::atomic<uint64_t> generation{0};
+  std::atomic<unsigned> busy{0};
+  std::atomic<bool> stopping{false};
+
+  // The current job.
+  const std::function<bool(uint64_t, uint64_t, unsigned)> *body = nullptr;
+  uint64_t count = 0, grain = 1;
+  std::atomic<uint64_t> next{0};
+  std::atomic<bool> failed{false};
+  std::vector<WorkerSpan> *spans = nullptr;
+  std::chrono::steady_clock::time_point origin;
+};
+
+} // namespace tessera::rt
+
+#endif // TESSERA_RUNTIME_TASKEXECUTOR_H

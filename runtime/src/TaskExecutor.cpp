@@ -1,0 +1,135 @@
+//===- TaskExecutor.cpp - Workers for a dispatch's workgroups -------------===//
+
+#include "tessera/runtime/TaskExecutor.h"
+
+#include <sched.h>
+
+namespace tessera::rt {
+
+TaskExecutor::TaskExecutor(unsigned workers) {
+  for (unsigned w = 1; w < std::max(1u, workers); ++w)
+    threads.emplace_back([this, w] { workerLoop(w); });
+}
+
+TaskExecutor::~TaskExecutor() {
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    stopping.store(true, std::memory_order_release);
+  }
+  wake.notify_all();
+  for (std::thread &thread : threads)
+    thread.join();
+}
+
+unsigned TaskExecutor::availableCores() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0)
+    return std::max(1, CPU_COUNT(&set));
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+void TaskExecutor::work(unsigned worker) {
+  auto start = std::chrono::steady_clock::now();
+  uint64_t items = 0;
+  while (!failed.load(std::memory_order_relaxed)) {
+    uint64_t begin = next.fetch_add(grain, std::memory_order_relaxed);
+    if (begin >= count)
+      break;
+    uint64_t end = std::min(count, begin + grain);
+    if (!(*body)(begin, end, worker))
+      failed.store(true, std::memory_order_relaxed);
+    items += end - begin;
+  }
+  if (spans) {
+    auto stop = std::chrono::steady_clock::now();
+    (*spans)[worker] = {
+        std::chrono::duration<double, std::micro>(start - origin).count(),
+        std::chrono::duration<double, std::micro>(stop - start).count(), items};
+  }
+}
+
+namespace {
+/// How long a waiting side spins before it blocks: about a dispatch's
+/// worth, so that back-to-back dispatches skip the sleep and wake-up.
+constexpr auto kSpin = std::chrono::microseconds(50);
+
+/// Spins until `ready()` or kSpin passes; whether it became ready.
+template <typename Ready> bool spinUntil(Ready ready) {
+  auto until = std::chrono::steady_clock::now() + kSpin;
+  do {
+    for (int i = 0; i < 64; ++i) {
+      if (ready())
+        return true;
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    }
+  } while (std::chrono::steady_clock::now() < until);
+  return ready();
+}
+} // namespace
+
+void TaskExecutor::workerLoop(unsigned worker) {
+  uint64_t seen = 0;
+  while (true) {
+    auto jobOrStop = [&] {
+      return stopping.load(std::memory_order_acquire) ||
+             generation.load(std::memory_order_acquire) != seen;
+    };
+    if (!spinUntil(jobOrStop)) {
+      std::unique_lock<std::mutex> lock(mutex);
+      wake.wait(lock, jobOrStop);
+    }
+    if (stopping.load(std::memory_order_acquire))
+      return;
+    seen = generation.load(std::memory_order_acquire);
+    work(worker);
+    if (busy.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      std::lock_guard<std::mutex> lock(mutex);
+      done.notify_one();
+    }
+  }
+}
+
+bool TaskExecutor::parallelFor(
+    uint64_t itemCount, uint64_t chunk,
+    const std::function<bool(uint64_t, uint64_t, unsigned)> &fn,
+    std::vector<WorkerSpan> *workerSpans,
+    std::chrono::steady_clock::time_point start) {
+  if (workerSpans)
+    workerSpans->assign(workerCount(), {});
+  // Too little to share: the caller alone, no wake-ups.
+  if (threads.empty() || itemCount <= chunk) {
+    body = &fn;
+    count = itemCount;
+    grain = std::max<uint64_t>(1, chunk);
+    next.store(0);
+    failed.store(false);
+    spans = workerSpans;
+    origin = start;
+    work(0);
+    return !failed.load();
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    body = &fn;
+    count = itemCount;
+    grain = std::max<uint64_t>(1, chunk);
+    next.store(0);
+    failed.store(false);
+    spans = workerSpans;
+    origin = start;
+    busy.store(threads.size(), std::memory_order_release);
+    generation.fetch_add(1, std::memory_order_acq_rel);
+  }
+  wake.notify_all();
+  work(0);
+  auto finished = [&] { return busy.load(std::memory_order_acquire) == 0; };
+  if (!spinUntil(finished)) {
+    std::unique_lock<std::mutex> lock(mutex);
+    done.wait(lock, finished);
+  }
+  return !failed.load();
+}
+
+} // namespace tessera::rt

@@ -1,0 +1,84 @@
+//===- TaskExecutorTest.cpp - The CPU's worker pool -----------------------===//
+
+#include "tessera/runtime/TaskExecutor.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <random>
+#include <set>
+
+namespace rt = tessera::rt;
+
+namespace {
+
+// Every item runs exactly once, whatever the count and chunk size, job
+// after job on the same pool.
+TEST(TaskExecutor, RunsEveryItemOnce) {
+  rt::TaskExecutor executor(4);
+  EXPECT_EQ(executor.workerCount(), 4u);
+  std::mt19937 random(7);
+  for (int job = 0; job < 500; ++job) {
+    uint64_t count = random() % 300, grain = 1 + random() % 17;
+    std::vector<std::atomic<int>> runs(count);
+    std::vector<rt::TaskExecutor::WorkerSpan> spans;
+    std::set<unsigned> workers;
+    std::mutex mutex;
+    ASSERT_TRUE(executor.parallelFor(
+        count, grain,
+        [&](uint64_t begin, uint64_t end, unsigned worker) {
+          EXPECT_LE(end - begin, grain);
+          for (uint64_t i = begin; i < end; ++i)
+            runs[i].fetch_add(1);
+          std::lock_guard<std::mutex> lock(mutex);
+          workers.insert(worker);
+          return true;
+        },
+        &spans, std::chrono::steady_clock::now()));
+    uint64_t items = 0;
+    for (const auto &span : spans)
+      items += span.items;
+    ASSERT_EQ(items, count);
+    for (uint64_t i = 0; i < count; ++i)
+      ASSERT_EQ(runs[i].load(), 1) << "item " << i << " of " << count;
+    for (unsigned worker : workers)
+      EXPECT_LT(worker, 4u);
+  }
+}
+
+// A body that fails stops further chunks and the call says so.
+TEST(TaskExecutor, StopsAfterAFailure) {
+  rt::TaskExecutor executor(3);
+  std::atomic<uint64_t> chunks{0};
+  bool ok =
+      executor.parallelFor(100000, 1, [&](uint64_t begin, uint64_t, unsigned) {
+        chunks.fetch_add(1);
+        return begin != 10;
+      });
+  EXPECT_FALSE(ok);
+  EXPECT_LT(chunks.load(), 100000u);
+  // The pool is still usable.
+  std::atomic<uint64_t> sum{0};
+  EXPECT_TRUE(
+      executor.parallelFor(1000, 8, [&](uint64_t b, uint64_t e, unsigned) {
+        for (uint64_t i = b; i < e; ++i)
+          sum += i;
+        return true;
+      }));
+  EXPECT_EQ(sum.load(), 999u * 1000 / 2);
+}
+
+// One worker is the caller alone.
+TEST(TaskExecutor, OneWorkerIsTheCaller) {
+  rt::TaskExecutor executor(1);
+  EXPECT_EQ(executor.workerCount(), 1u);
+  std::thread::id caller = std::this_thread::get_id();
+  EXPECT_TRUE(executor.parallelFor(10, 2, [&](uint64_t, uint64_t, unsigned w) {
+    EXPECT_EQ(w, 0u);
+    EXPECT_EQ(std::this_thread::get_id(), caller);
+    return true;
+  }));
+  EXPECT_GE(rt::TaskExecutor::availableCores(), 1u);
+}
+
+} // namespace
