@@ -11,6 +11,9 @@ enum ExitCode { kSuccess = 0, kCompileError = 1, kUsageError = 2 };
 
 int runCompileCommand(int argc, char **argv);
 int runRunCommand(int argc, char **argv);
+/// `tessera bench`: `tessera run`'s loading and inputs, then warm-up calls
+/// and timed repetitions reported (and as JSON) instead of the results.
+int runBenchCommand(int argc, char **argv);
 
 } // namespace tessera::cli
 

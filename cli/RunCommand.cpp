@@ -25,6 +25,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <map>
+#include <optional>
 
 using namespace llvm;
 using namespace tessera;
@@ -135,10 +136,41 @@ rt::StatusOr<std::string> compileProgram(const std::string &path) {
 
 } // namespace
 
+/// What `tessera bench` adds to `tessera run`'s flags.
+struct BenchFlags {
+  explicit BenchFlags(cl::OptionCategory &category)
+      : warmup("warmup", cl::desc("Untimed calls before the repetitions"),
+               cl::init(3), cl::cat(category)),
+        json("json",
+             cl::desc("Write the report as JSON to FILE ('-': stdout, "
+                      "instead of the table)"),
+             cl::value_desc("FILE"), cl::cat(category)) {}
+  cl::opt<int> warmup;
+  cl::opt<std::string> json;
+};
+
+namespace {
+int runOrBench(int argc, char **argv, bool bench);
+} // namespace
+
 int runRunCommand(int argc, char **argv) {
+  return runOrBench(argc, argv, false);
+}
+int runBenchCommand(int argc, char **argv) {
+  return runOrBench(argc, argv, true);
+}
+
+namespace {
+int runOrBench(int argc, char **argv, bool bench) {
   RunFlags flags;
+  std::optional<BenchFlags> benchFlags;
+  if (bench) {
+    benchFlags.emplace(flags.category);
+    flags.repetitions.setInitialValue(10);
+  }
   cl::HideUnrelatedOptions(flags.category);
-  if (!cl::ParseCommandLineOptions(argc, argv, "tessera run\n", &errs()))
+  if (!cl::ParseCommandLineOptions(
+          argc, argv, bench ? "tessera bench\n" : "tessera run\n", &errs()))
     return kUsageError;
   if (flags.listDevices) {
     outs() << "cpu: local CPU (inline execution)\n";
@@ -270,6 +302,13 @@ int runRunCommand(int argc, char **argv) {
     });
   if (flags.repetitions < 1)
     return fail("--repetitions must be at least 1");
+  if (bench) {
+    if (benchFlags->warmup < 0)
+      return fail("--warmup must be at least 0");
+    for (int w = 0; w < benchFlags->warmup; ++w)
+      if (auto warm = session.call(functionName, values); !warm)
+        return fail(warm.status().message());
+  }
   auto profiled = rt::tooling::profileCalls(session, functionName, values,
                                             flags.repetitions);
   if (!profiled)
@@ -308,6 +347,50 @@ int runRunCommand(int argc, char **argv) {
       errs() << "vulkan validation: " << message << "\n";
     return fail(std::to_string(vulkan->validationMessages().size()) +
                 " Vulkan validation messages");
+  }
+
+  if (bench) {
+    uint64_t bytes = 0;
+    for (const rt::Tensor &value : values)
+      bytes += value.byteSize();
+    for (const rt::Tensor &result : *results)
+      bytes += result.byteSize();
+    rt::tooling::CallStatistics stats = rt::tooling::callStatistics(*profiled);
+    std::string device = flags.device;
+    if (device == "cpu")
+      device = workers > 1 ? "cpu (" + std::to_string(workers) + " workers)"
+                           : "cpu (inline)";
+    std::string json =
+        rt::tooling::toBenchJson({{"module", modulePath},
+                                  {"function", functionName},
+                                  {"device", device}},
+                                 *profiled, benchFlags->warmup, bytes);
+    if (benchFlags->json == "-") {
+      outs() << json;
+    } else {
+      outs() << llvm::format(
+          "@%s on %s: %d repetitions after %d warm-up calls\n"
+          "  min %.1f us  median %.1f us  max %.1f us  (%.2f GB/s of inputs "
+          "and results at the median)\n",
+          functionName.c_str(), device.c_str(), int(profiled->calls.size()),
+          int(benchFlags->warmup), stats.minMicroseconds,
+          stats.medianMicroseconds, stats.maxMicroseconds,
+          stats.medianMicroseconds > 0 ? bytes / stats.medianMicroseconds / 1e3
+                                       : 0.0);
+      for (const rt::tooling::DispatchSummary &row :
+           rt::tooling::summarizeDispatches(*profiled))
+        outs() << llvm::format(
+            "  %-48s mean %10.1f us  min %10.1f us  %5.1f%%\n",
+            row.exportName.c_str(), row.meanMicroseconds, row.minMicroseconds,
+            100 * row.share);
+      if (!benchFlags->json.empty())
+        if (auto error =
+                mlir::tessera::writeFileAtomically(benchFlags->json, json))
+          return fail(benchFlags->json + ": " +
+                      llvm::toString(std::move(error)));
+    }
+    if (expected.empty())
+      return kSuccess;
   }
 
   // Results: printed, or gathered per .npy file and written at the end.
@@ -368,5 +451,7 @@ int runRunCommand(int argc, char **argv) {
          << " results match the expected outputs\n";
   return kSuccess;
 }
+
+} // namespace
 
 } // namespace tessera::cli

@@ -11,7 +11,9 @@ static void printUsage(llvm::raw_ostream &os) {
         "commands:\n"
         "  compile   compile an .mlir program (see tessera compile --help)\n"
         "  run       run a function of a compiled module (see tessera run "
-        "--help)\n";
+        "--help)\n"
+        "  bench     time a function: warm-up, repetitions, min/median/max, "
+        "dispatch table, JSON (see tessera bench --help)\n";
 }
 
 int main(int argc, char **argv) {
@@ -29,6 +31,8 @@ int main(int argc, char **argv) {
     return tessera::cli::runCompileCommand(argc - 1, argv + 1);
   if (command == "run")
     return tessera::cli::runRunCommand(argc - 1, argv + 1);
+  if (command == "bench")
+    return tessera::cli::runBenchCommand(argc - 1, argv + 1);
   llvm::errs() << "tessera: unknown command '" << command << "'\n";
   printUsage(llvm::errs());
   return tessera::cli::kUsageError;

@@ -194,4 +194,62 @@ std::string toCsv(const std::vector<DispatchSummary> &summaries) {
   return out;
 }
 
+CallStatistics callStatistics(const Profile &profile) {
+  std::vector<double> times;
+  for (const ProfiledCall &call : profile.calls)
+    times.push_back(call.microseconds);
+  CallStatistics stats;
+  if (times.empty())
+    return stats;
+  std::sort(times.begin(), times.end());
+  stats.minMicroseconds = times.front();
+  stats.maxMicroseconds = times.back();
+  size_t middle = times.size() / 2;
+  stats.medianMicroseconds = times.size() % 2
+                                 ? times[middle]
+                                 : (times[middle - 1] + times[middle]) / 2;
+  double sum = 0;
+  for (double t : times)
+    sum += t;
+  stats.meanMicroseconds = sum / times.size();
+  return stats;
+}
+
+std::string
+toBenchJson(const std::vector<std::pair<std::string, std::string>> &context,
+            const Profile &profile, int warmup, uint64_t bytesPerCall) {
+  CallStatistics stats = callStatistics(profile);
+  std::string out = "{\n";
+  for (const auto &[key, value] : context)
+    out += "  " + quoted(key) + ": " + quoted(value) + ",\n";
+  out += "  \"warmup\": " + std::to_string(warmup) + ",\n";
+  out += "  \"repetitions\": " + std::to_string(profile.calls.size()) + ",\n";
+  out += "  \"call_us\": {\"min\": " + number(stats.minMicroseconds) +
+         ", \"median\": " + number(stats.medianMicroseconds) +
+         ", \"max\": " + number(stats.maxMicroseconds) +
+         ", \"mean\": " + number(stats.meanMicroseconds) + "},\n";
+  out += "  \"bytes_per_call\": " + std::to_string(bytesPerCall) + ",\n";
+  out += "  \"gb_per_s\": " +
+         number(stats.medianMicroseconds > 0
+                    ? bytesPerCall / stats.medianMicroseconds / 1e3
+                    : 0) +
+         ",\n";
+  out += "  \"dispatches\": [";
+  std::vector<DispatchSummary> rows = summarizeDispatches(profile);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const DispatchSummary &row = rows[i];
+    out += std::string(i ? "," : "") +
+           "\n    {\"export\": " + quoted(row.exportName) +
+           ", \"device\": " + quoted(row.device) +
+           ", \"count\": " + std::to_string(row.count) +
+           ", \"total_us\": " + number(row.totalMicroseconds) +
+           ", \"mean_us\": " + number(row.meanMicroseconds) +
+           ", \"min_us\": " + number(row.minMicroseconds) +
+           ", \"share\": " + number(row.share) +
+           ", \"bytes\": " + std::to_string(row.bytes) + "}";
+  }
+  out += rows.empty() ? "]\n}\n" : "\n  ]\n}\n";
+  return out;
+}
+
 } // namespace tessera::rt::tooling

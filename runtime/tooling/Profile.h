@@ -62,6 +62,21 @@ std::string toChromeTrace(const Profile &profile);
 /// The dispatch table as CSV (a header row, then one row per export).
 std::string toCsv(const std::vector<DispatchSummary> &summaries);
 
+/// The calls' times: min, median, max and mean microseconds.
+struct CallStatistics {
+  double minMicroseconds = 0, medianMicroseconds = 0, maxMicroseconds = 0,
+         meanMicroseconds = 0;
+};
+CallStatistics callStatistics(const Profile &profile);
+
+/// `tessera bench`'s report as JSON: what ran (`context`: string fields
+/// such as module, function, device), the calls' statistics, bytes moved
+/// per call (inputs + results) and GB/s at the median, and the dispatch
+/// table.
+std::string
+toBenchJson(const std::vector<std::pair<std::string, std::string>> &context,
+            const Profile &profile, int warmup, uint64_t bytesPerCall);
+
 } // namespace tessera::rt::tooling
 
 #endif // TESSERA_TOOLING_PROFILE_H
