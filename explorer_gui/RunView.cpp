@@ -536,14 +536,15 @@ void RunView::show(std::shared_ptr<const RunOutcome> outcome) {
       // Each task worker's share on its own lane.
       for (size_t w = 0; w < dispatch.workers.size(); ++w) {
         const rt::DispatchRecord::WorkerShare &share = dispatch.workers[w];
-        if (share.workgroups == 0)
-          continue;
+        // Every worker has a lane, an idle one too (as in the trace).
         QString workerLane = QString("%1 worker %2").arg(device).arg(w);
         int at = lanes.indexOf(workerLane);
         if (at < 0) {
           lanes.append(workerLane);
           at = lanes.size() - 1;
         }
+        if (share.workgroups == 0)
+          continue;
         items.push_back({at, call.startMicroseconds + share.startMicroseconds,
                          share.microseconds, name,
                          QString("%1\nworker %2: %3 workgroups, %4 us")
