@@ -2,6 +2,10 @@
 
 #include "Commands.h"
 
+#if defined(__linux__)
+#include <malloc.h>
+#endif
+
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
@@ -18,6 +22,13 @@ static void printUsage(llvm::raw_ostream &os) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+#if defined(__GLIBC__)
+  // Calls allocate and free their buffers each time; glibc would give the
+  // heap's top back to the kernel after every call and fault it in again
+  // (~40 us per call measured on a 64x64 add). Keep it.
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+#endif
   if (argc < 2) {
     printUsage(llvm::errs());
     return tessera::cli::kUsageError;

@@ -51,7 +51,7 @@ void TaskExecutor::work(unsigned worker) {
 namespace {
 /// How long a waiting side spins before it blocks: about a dispatch's
 /// worth, so that back-to-back dispatches skip the sleep and wake-up.
-constexpr auto kSpin = std::chrono::microseconds(50);
+constexpr auto kSpin = std::chrono::microseconds(200);
 
 /// Spins until `ready()` or kSpin passes; whether it became ready.
 template <typename Ready> bool spinUntil(Ready ready) {
