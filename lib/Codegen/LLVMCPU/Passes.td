@@ -47,6 +47,21 @@ def BufferizeDispatchPass
     "mlir::linalg::LinalgDialect"];
 }
 
+def HoistContractionReductionsPass
+    : Pass<"tessera-llvmcpu-hoist-contraction-reductions", "mlir::ModuleOp"> {
+  let summary = "Puts a contraction's reduction loops outside its output's "
+                "innermost dimension";
+  let description = [{
+    A matmul tile lowered as written (i, j, k) reads its right-hand side
+    down a column in the innermost loop and carries one accumulator: the
+    loop neither vectorizes nor uses the cache. Generalized and interchanged
+    to (i, k, j), its innermost loop runs along a row of the output and of
+    the right-hand side, and vectorizes. Each output element still adds its
+    products in the same k order, so results are bit for bit the same.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
 def LowerToLLVMPass
     : Pass<"tessera-llvmcpu-lower-to-llvm",
            "mlir::tessera::hal::ExecutableVariantOp"> {
