@@ -111,8 +111,11 @@ struct RunFlags {
       cl::init(false), cl::cat(category)};
 };
 
+/// "tessera run" or "tessera bench", for messages.
+const char *commandName = "tessera run";
+
 int fail(const std::string &message) {
-  errs() << "tessera run: error: " << message << "\n";
+  errs() << commandName << ": error: " << message << "\n";
   return kCompileError;
 }
 
@@ -162,6 +165,7 @@ int runBenchCommand(int argc, char **argv) {
 
 namespace {
 int runOrBench(int argc, char **argv, bool bench) {
+  commandName = bench ? "tessera bench" : "tessera run";
   RunFlags flags;
   std::optional<BenchFlags> benchFlags;
   if (bench) {
@@ -188,7 +192,8 @@ int runOrBench(int argc, char **argv, bool bench) {
   // Not cl::Required: lld re-parses the process's options when it links
   // (for .mlir inputs), and a required positional would fail there.
   if (flags.module.empty()) {
-    errs() << "tessera run: no module given (tessera run MODULE.tsm|"
+    errs() << commandName << ": no module given (" << commandName
+           << " MODULE.tsm|"
               "PROGRAM.mlir [options]; see --help)\n";
     return kUsageError;
   }
@@ -202,12 +207,12 @@ int runOrBench(int argc, char **argv, bool bench) {
 
   auto runtime = rt::Runtime::create(flags.device);
   if (!runtime)
-    return errs() << "tessera run: " << runtime.status().message() << "\n",
+    return errs() << commandName << ": " << runtime.status().message() << "\n",
            kUsageError;
   auto device = rt::CpuDevice::create(std::vector<std::string>(
       flags.featureOverrides.begin(), flags.featureOverrides.end()));
   if (!device)
-    return errs() << "tessera run: " << device.status().message() << "\n",
+    return errs() << commandName << ": " << device.status().message() << "\n",
            kUsageError;
   rt::LoadOptions loadOptions;
   loadOptions.device = *device;
@@ -406,7 +411,7 @@ int runOrBench(int argc, char **argv, bool bench) {
       continue;
     }
     if (target.size() < 2 || (target[0] != '@' && target[0] != '+'))
-      return errs() << "tessera run: --output='" << target
+      return errs() << commandName << ": --output='" << target
                     << "': expected -, @file.npy or +file.npy\n",
              kUsageError;
     std::string path = target.substr(1);
