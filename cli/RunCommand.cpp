@@ -291,6 +291,8 @@ int runOrBench(int argc, char **argv, bool bench) {
   }
 
   rt::Session session = runtime->createSession(*module);
+  if (flags.taskWorkers.getNumOccurrences() && flags.taskWorkers < 0)
+    return fail("--task-workers must be 0 (inline) or more");
   int workers = flags.taskWorkers < 0 ? int(rt::TaskExecutor::availableCores())
                                       : flags.taskWorkers;
   if (workers > 1024)

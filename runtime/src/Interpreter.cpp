@@ -159,10 +159,15 @@ private:
   }
   std::unique_ptr<AcceleratorBatch> batch;
   /// "vulkan://0": the accelerator's name in profiles.
-  std::string batchDevice() const {
-    std::string device = module.accelerator()->describe();
-    return device.substr(0, device.find(' '));
+  /// Read once per call: it is every accelerator dispatch's record.
+  const std::string &batchDevice() {
+    if (acceleratorName.empty()) {
+      std::string device = module.accelerator()->describe();
+      acceleratorName = device.substr(0, device.find(' '));
+    }
+    return acceleratorName;
   }
+  std::string acceleratorName;
   void finishCapture(DispatchCapture &captured,
                      const std::vector<void *> &bindingPtrs,
                      const std::vector<size_t> &bindingLengths) {

@@ -98,8 +98,7 @@ bool TaskExecutor::parallelFor(
     std::chrono::steady_clock::time_point start) {
   if (workerSpans)
     workerSpans->assign(workerCount(), {});
-  // Too little to share: the caller alone, no wake-ups.
-  if (threads.empty() || itemCount <= chunk) {
+  auto setJob = [&] {
     body = &fn;
     count = itemCount;
     grain = std::max<uint64_t>(1, chunk);
@@ -107,18 +106,17 @@ bool TaskExecutor::parallelFor(
     failed.store(false);
     spans = workerSpans;
     origin = start;
+  };
+  // Too little to share: the caller alone, no wake-ups.
+  if (threads.empty() || itemCount <= chunk) {
+    setJob();
     work(0);
     return !failed.load();
   }
   {
+    // Under the lock: a worker about to sleep sees the new generation.
     std::lock_guard<std::mutex> lock(mutex);
-    body = &fn;
-    count = itemCount;
-    grain = std::max<uint64_t>(1, chunk);
-    next.store(0);
-    failed.store(false);
-    spans = workerSpans;
-    origin = start;
+    setJob();
     busy.store(threads.size(), std::memory_order_release);
     generation.fetch_add(1, std::memory_order_acq_rel);
   }

@@ -572,6 +572,27 @@ TEST_P(EndToEnd, WorkgroupsSplitOverTaskWorkers) {
   }
 }
 
+// A module only a Vulkan device can load still lists its functions (what
+// the explorer's run view offers before choosing a device); loading it on
+// the CPU alone says why it cannot.
+TEST(ModuleSignatures, ReadWithoutLoading) {
+  std::string bytes = compileToModule(R"mlir(
+    func.func @double(%a: tensor<8xf32>) -> tensor<8xf32> {
+      %r = arith.addf %a, %a : tensor<8xf32>
+      return %r : tensor<8xf32>
+    })mlir",
+                                      /*link=*/true, {"vulkan-spirv"});
+  ASSERT_FALSE(bytes.empty());
+  auto signatures = rt::Module::readSignatures(bytes.data(), bytes.size());
+  ASSERT_TRUE(signatures) << signatures.status().message();
+  ASSERT_EQ(signatures->size(), 1u);
+  EXPECT_EQ((*signatures)[0].name, "double");
+  EXPECT_EQ((*signatures)[0].str(), "(tensor<8xf32>) -> tensor<8xf32>");
+  EXPECT_FALSE(rt::Module::loadBytes(bytes.data(), bytes.size()));
+  std::string damaged = bytes.substr(0, bytes.size() / 2);
+  EXPECT_FALSE(rt::Module::readSignatures(damaged.data(), damaged.size()));
+}
+
 std::string readExample(const std::string &name) {
   std::ifstream file(std::string(TESSERA_EXAMPLES_DIR) + "/" + name);
   return std::string((std::istreambuf_iterator<char>(file)),
