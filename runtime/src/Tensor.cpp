@@ -15,16 +15,24 @@ StatusOr<std::shared_ptr<Buffer>> Buffer::allocate(size_t size) {
       (size + kBufferAlignment - 1) / kBufferAlignment * kBufferAlignment;
   if (rounded < size)
     return Status::error("buffer size " + std::to_string(size) + " overflows");
-  void *memory = std::aligned_alloc(kBufferAlignment,
-                                    rounded ? rounded : kBufferAlignment);
+  // malloc plus manual alignment rather than aligned_alloc: glibc's aligned
+  // path asks for more than the chunk an equal buffer just freed, so calls
+  // allocating the same sizes every time would never reuse their memory
+  // and fault in fresh pages instead.
+  void *memory = rounded + kBufferAlignment < rounded
+                     ? nullptr
+                     : std::malloc(rounded + kBufferAlignment);
   if (!memory)
     return Status::error("out of memory allocating " + std::to_string(size) +
                          " bytes");
-  std::memset(memory, 0, rounded);
+  auto address = reinterpret_cast<uintptr_t>(memory);
+  auto *aligned = reinterpret_cast<uint8_t *>(
+      (address + kBufferAlignment - 1) / kBufferAlignment * kBufferAlignment);
+  std::memset(aligned, 0, rounded);
   std::shared_ptr<Buffer> buffer(new Buffer());
-  buffer->bytes = static_cast<uint8_t *>(memory);
+  buffer->bytes = aligned;
   buffer->length = size;
-  buffer->owned = true;
+  buffer->allocation = memory;
   return buffer;
 }
 
@@ -39,8 +47,7 @@ std::shared_ptr<Buffer> Buffer::wrap(const void *data, size_t size,
 }
 
 Buffer::~Buffer() {
-  if (owned)
-    std::free(bytes);
+  std::free(allocation);
 }
 
 std::string TensorType::str() const {

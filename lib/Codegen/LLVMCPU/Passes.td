@@ -62,6 +62,31 @@ def HoistContractionReductionsPass
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def VectorizeContractionsPass
+    : Pass<"tessera-llvmcpu-vectorize-contractions", "mlir::ModuleOp"> {
+  let summary = "Register-tiles contractions into vector outer products";
+  let description = [{
+    Rewrites every f32 multiply-accumulate contraction on buffers whose
+    output's innermost loop runs contiguously along the output and one
+    input (B), and whose next output loop indexes only the other input (A)
+    -- matmuls and NHWC/HWCF convolutions -- into register tiles of 8 rows
+    by 2 vectors of columns: per reduction step, vector loads of B,
+    broadcasts of A and vector FMAs into accumulators kept in registers.
+    Panels of B that depend on the reductions and columns only are first
+    packed into a contiguous stack buffer reused by every row tile.
+    Columns past the last full vector stay the original op on that slice.
+    The vector width comes from the variant's CPU features (16 lanes with
+    AVX-512, 8 with AVX, else 4), or `vector-width` outside a variant.
+  }];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", "16",
+           "f32 lanes per vector when no target variant encloses the op">
+  ];
+  let dependentDialects = [
+    "mlir::vector::VectorDialect", "mlir::scf::SCFDialect",
+    "mlir::affine::AffineDialect", "mlir::memref::MemRefDialect"];
+}
+
 def LowerToLLVMPass
     : Pass<"tessera-llvmcpu-lower-to-llvm",
            "mlir::tessera::hal::ExecutableVariantOp"> {

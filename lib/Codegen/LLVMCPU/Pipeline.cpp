@@ -20,6 +20,7 @@ void buildLLVMCPUCodegenPipeline(OpPassManager &variantPM) {
     pm.addPass(createCSEPass());
     pm.addPass(createBufferizeDispatchPass());
     pm.addPass(createCanonicalizerPass());
+    pm.addPass(createVectorizeContractionsPass());
     pm.addPass(createHoistContractionReductionsPass());
     pm.addPass(createConvertLinalgToLoopsPass());
     pm.addPass(memref::createExpandStridedMetadataPass());

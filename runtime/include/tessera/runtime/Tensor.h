@@ -31,7 +31,7 @@ private:
   Buffer() = default;
   uint8_t *bytes = nullptr;
   size_t length = 0;
-  bool owned = false;
+  void *allocation = nullptr; // what to free; null when borrowed
   bool readOnly = false;
   std::shared_ptr<const void> owner;
 };

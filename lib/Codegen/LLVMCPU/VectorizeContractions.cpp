@@ -1,0 +1,472 @@
+//===- VectorizeContractions.cpp - Register-tiled outer-product kernels ---===//
+//
+// On buffers, before linalg becomes loops. A contraction
+//   C[..., r, j] += A[f(r, k...)] * B[g(k...), j]
+// whose output's innermost loop j runs contiguously along C and B, and whose
+// next output loop r indexes A only (a matmul: r = i; an NHWC convolution:
+// r = the output column, A's column being r * stride + kw) is rewritten to
+// register tiles of MR x NR outputs. Each step of the reductions loads NR
+// elements of B as vectors, broadcasts MR scalars of A, and issues
+// MR * NR / width vector FMAs into accumulators that stay in registers for
+// the whole reduction; C is read and written once per tile.
+//
+// When B depends on the reductions and j only (a matmul's right-hand side, a
+// convolution's filter), each NR-column panel of B is first copied into a
+// contiguous stack buffer, reused by every row tile: rows of a large B lie
+// pages apart, which defeats the caches and the TLB.
+//
+// Each output element still sums its products in reduction order, but with
+// fused multiply-adds: results differ from separate multiply and add in the
+// last bits.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Codegen/LLVMCPU/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "llvm/TargetParser/Host.h"
+
+namespace mlir::tessera::llvmcpu {
+#define GEN_PASS_DEF_VECTORIZECONTRACTIONSPASS
+#include "Codegen/LLVMCPU/Passes.h.inc"
+} // namespace mlir::tessera::llvmcpu
+
+using namespace mlir;
+using namespace mlir::tessera;
+
+namespace {
+
+/// Rows of a full register tile; row remainders run one row at a time.
+constexpr int64_t kTileRows = 8;
+/// Vectors per row of a full register tile.
+constexpr int64_t kTileVectors = 2;
+/// Largest packed panel of B, in bytes (it lives on the stack).
+constexpr int64_t kMaxPackBytes = 512 * 1024;
+
+/// How the loops of a contraction map onto the register tile.
+struct ContractionLoops {
+  unsigned row = 0, col = 0;
+  SmallVector<unsigned> outer;      // other parallel loops
+  SmallVector<unsigned> reductions; // in loop order
+  OpOperand *lhs = nullptr;         // broadcast, indexed by `row`
+  OpOperand *rhs = nullptr;         // loaded as vectors along `col`
+};
+
+bool isMulAddBody(linalg::LinalgOp op) {
+  Block *block = op.getBlock();
+  if (block->getNumArguments() != 3 || block->getOperations().size() != 3)
+    return false;
+  auto yield = dyn_cast<linalg::YieldOp>(block->getTerminator());
+  if (!yield || yield.getNumOperands() != 1)
+    return false;
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
+  if (!add)
+    return false;
+  Value acc = block->getArgument(2);
+  Value product = add.getLhs() == acc ? add.getRhs() : add.getLhs();
+  if (add.getLhs() != acc && add.getRhs() != acc)
+    return false;
+  auto mul = product.getDefiningOp<arith::MulFOp>();
+  if (!mul)
+    return false;
+  Value a = block->getArgument(0), b = block->getArgument(1);
+  return (mul.getLhs() == a && mul.getRhs() == b) ||
+         (mul.getLhs() == b && mul.getRhs() == a);
+}
+
+bool hasUnitInnerStride(Value value) {
+  auto type = cast<MemRefType>(value.getType());
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(type.getStridesAndOffset(strides, offset)))
+    return false;
+  return !strides.empty() && strides.back() == 1;
+}
+
+std::optional<ContractionLoops> analyze(linalg::LinalgOp op) {
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1 || op.hasIndexSemantics() ||
+      op.getNumReductionLoops() == 0 || !isMulAddBody(op))
+    return std::nullopt;
+  for (Value operand : op->getOperands()) {
+    auto type = dyn_cast<MemRefType>(operand.getType());
+    if (!type || !type.getElementType().isF32())
+      return std::nullopt;
+  }
+  OpOperand *init = op.getDpsInitOperand(0);
+  AffineMap output = op.getMatchingIndexingMap(init);
+  if (output.getNumResults() < 2 || !output.isProjectedPermutation())
+    return std::nullopt;
+  ContractionLoops loops;
+  loops.col = cast<AffineDimExpr>(output.getResults().back()).getPosition();
+  loops.row =
+      cast<AffineDimExpr>(output.getResults()[output.getNumResults() - 2])
+          .getPosition();
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(input);
+    if (!map.isFunctionOfDim(loops.col))
+      loops.lhs = input;
+    else if (map.getNumResults() > 0 &&
+             map.getResults().back() ==
+                 getAffineDimExpr(loops.col, op.getContext()) &&
+             !map.dropResult(map.getNumResults() - 1)
+                  .isFunctionOfDim(loops.col))
+      loops.rhs = input;
+  }
+  if (!loops.lhs || !loops.rhs ||
+      op.getMatchingIndexingMap(loops.rhs).isFunctionOfDim(loops.row) ||
+      !hasUnitInnerStride(loops.rhs->get()) || !hasUnitInnerStride(init->get()))
+    return std::nullopt;
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  for (unsigned loop = 0; loop < op.getNumLoops(); ++loop) {
+    if (iterators[loop] == utils::IteratorType::reduction)
+      loops.reductions.push_back(loop);
+    else if (loop != loops.row && loop != loops.col)
+      loops.outer.push_back(loop);
+  }
+  return loops;
+}
+
+/// The vector width in f32 lanes for the variant's target: 16 with
+/// AVX-512, 8 with AVX, 4 otherwise.
+int64_t vectorWidthFor(Operation *op, int64_t fallback) {
+  auto variant = op->getParentOfType<hal::ExecutableVariantOp>();
+  if (!variant)
+    return fallback;
+  hal::ExecutableTargetAttr target = variant.getTarget();
+  StringRef features = target.getConfigString("cpu_features");
+  std::string host;
+  if (features == "host") {
+    for (auto &feature : llvm::sys::getHostCPUFeatures())
+      if (feature.second)
+        host += "+" + feature.first().str() + ",";
+    features = host;
+  }
+  if (features.contains("+avx512f"))
+    return 16;
+  if (features.contains("+avx"))
+    return 8;
+  return 4;
+}
+
+/// Emits the register-tiled loops replacing one contraction.
+class ContractionEmitter {
+public:
+  ContractionEmitter(linalg::LinalgOp op, const ContractionLoops &loops,
+                     int64_t width)
+      : op(op), loops(loops), width(width), b(op), loc(op.getLoc()) {}
+
+  void emit() {
+    for (Range range : op.createLoopRanges(b, loc))
+      sizes.push_back(getValueOrCreateConstantIndexOp(b, loc, range.size));
+    Value n = sizes[loops.col];
+    int64_t panel = kTileVectors * width;
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value fullPanels = roundDown(n, panel);
+    Value fullVectors = roundDown(n, width);
+    Value pack = createPackBuffer(panel);
+
+    // Full panels of columns, then single vectors, then the leftover
+    // columns as the original op on the last slice.
+    buildFor(zero, fullPanels, panel, [&](Value col) {
+      if (pack)
+        packPanel(pack, col, kTileVectors);
+      emitRowTiles(col, kTileVectors, pack);
+    });
+    buildFor(fullPanels, fullVectors, width,
+             [&](Value col) { emitRowTiles(col, 1, Value()); });
+    std::optional<int64_t> staticN = getConstantIntValue(n);
+    if (!staticN || *staticN % width != 0)
+      emitColumnTail(fullVectors);
+    op->erase();
+  }
+
+private:
+  Value roundDown(Value value, int64_t multiple) {
+    AffineExpr s0 = getAffineSymbolExpr(0, b.getContext());
+    return getValueOrCreateConstantIndexOp(
+        b, loc,
+        affine::makeComposedFoldedAffineApply(
+            b, loc, (s0.floorDiv(multiple)) * multiple, {OpFoldResult(value)}));
+  }
+
+  void buildFor(Value lb, Value ub, int64_t step,
+                function_ref<void(Value)> body) {
+    Value stepValue = arith::ConstantIndexOp::create(b, loc, step);
+    auto loop = scf::ForOp::create(b, loc, lb, ub, stepValue);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(loop.getBody()->getTerminator());
+    body(loop.getInductionVar());
+  }
+
+  /// Nested loops over `dims` (from 0 to their size), calling `body` with
+  /// the induction variables in `dims` order.
+  void buildNest(ArrayRef<unsigned> dims,
+                 function_ref<void(ArrayRef<Value>)> body) {
+    SmallVector<Value> lbs, ubs, steps;
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value one = arith::ConstantIndexOp::create(b, loc, 1);
+    for (unsigned dim : dims) {
+      lbs.push_back(zero);
+      ubs.push_back(sizes[dim]);
+      steps.push_back(one);
+    }
+    scf::buildLoopNest(b, loc, lbs, ubs, steps,
+                       [&](OpBuilder &nested, Location, ValueRange ivs) {
+                         OpBuilder::InsertionGuard guard(b);
+                         b.setInsertionPoint(nested.getInsertionBlock(),
+                                             nested.getInsertionPoint());
+                         body(SmallVector<Value>(ivs));
+                       });
+  }
+
+  /// The indices of `operand` at the loop values `ivs`.
+  SmallVector<Value> indices(OpOperand *operand, ArrayRef<Value> ivs) {
+    AffineMap map = op.getMatchingIndexingMap(operand);
+    SmallVector<OpFoldResult> operands(ivs.begin(), ivs.end());
+    SmallVector<Value> result;
+    for (AffineExpr expr : map.getResults())
+      result.push_back(getValueOrCreateConstantIndexOp(
+          b, loc,
+          affine::makeComposedFoldedAffineApply(
+              b, loc, AffineMap::get(map.getNumDims(), 0, expr), operands)));
+    return result;
+  }
+
+  Value add(Value value, int64_t constant) {
+    if (constant == 0)
+      return value;
+    Value c = arith::ConstantIndexOp::create(b, loc, constant);
+    return arith::AddIOp::create(b, loc, value, c);
+  }
+
+  VectorType vectorType() { return VectorType::get({width}, b.getF32Type()); }
+
+  /// A stack buffer for one panel of B over all reductions, when B depends
+  /// on the reductions and the columns only, and the panel fits.
+  Value createPackBuffer(int64_t panel) {
+    AffineMap rhsMap = op.getMatchingIndexingMap(loops.rhs);
+    for (unsigned loop = 0; loop < op.getNumLoops(); ++loop)
+      if (rhsMap.isFunctionOfDim(loop) && loop != loops.col &&
+          !llvm::is_contained(loops.reductions, loop))
+        return Value();
+    int64_t depth = 1;
+    for (unsigned loop : loops.reductions) {
+      std::optional<int64_t> size = getConstantIntValue(sizes[loop]);
+      if (!size)
+        return Value();
+      depth *= *size;
+    }
+    if (depth * panel * 4 > kMaxPackBytes)
+      return Value();
+    // Worth a copy only when several row tiles reuse it.
+    int64_t reuse = 1;
+    for (unsigned loop : loops.outer)
+      reuse *= getConstantIntValue(sizes[loop]).value_or(kTileRows);
+    reuse *= getConstantIntValue(sizes[loops.row]).value_or(kTileRows * 2);
+    if (reuse < 2 * kTileRows)
+      return Value();
+    // At the function's entry: a stack allocation inside a loop would grow
+    // the stack per iteration.
+    auto func = op->getParentOfType<func::FuncOp>();
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&func.getBody().front());
+    auto type = MemRefType::get({depth, panel}, b.getF32Type());
+    return memref::AllocaOp::create(b, loc, type, b.getI64IntegerAttr(64));
+  }
+
+  /// The row of the packed panel for reduction values `ivs`.
+  Value packRow(ArrayRef<Value> reductionIvs) {
+    AffineExpr expr = getAffineConstantExpr(0, b.getContext());
+    SmallVector<OpFoldResult> operands;
+    for (auto [index, loop] : llvm::enumerate(loops.reductions)) {
+      int64_t size = *getConstantIntValue(sizes[loop]);
+      expr = expr * size + getAffineDimExpr(index, b.getContext());
+      operands.push_back(reductionIvs[index]);
+    }
+    return getValueOrCreateConstantIndexOp(
+        b, loc,
+        affine::makeComposedFoldedAffineApply(
+            b, loc, AffineMap::get(operands.size(), 0, expr), operands));
+  }
+
+  /// All loop values with the reductions' and `fixed`'s filled in.
+  SmallVector<Value> loopValues(ArrayRef<Value> reductionIvs,
+                                ArrayRef<std::pair<unsigned, Value>> fixed) {
+    SmallVector<Value> ivs(op.getNumLoops());
+    for (auto [loop, iv] : llvm::zip(loops.reductions, reductionIvs))
+      ivs[loop] = iv;
+    for (auto [loop, iv] : fixed)
+      ivs[loop] = iv;
+    return ivs;
+  }
+
+  void packPanel(Value pack, Value col, int64_t vectors) {
+    buildNest(loops.reductions, [&](ArrayRef<Value> reductionIvs) {
+      Value row = packRow(reductionIvs);
+      for (int64_t v = 0; v < vectors; ++v) {
+        SmallVector<Value> ivs =
+            loopValues(reductionIvs, {{loops.col, add(col, v * width)}});
+        Value value = vector::LoadOp::create(b, loc, vectorType(),
+                                             loops.rhs->get(),
+                                             indices(loops.rhs, ivs));
+        Value packCol = arith::ConstantIndexOp::create(b, loc, v * width);
+        vector::StoreOp::create(b, loc, value, pack, ValueRange{row, packCol});
+      }
+    });
+  }
+
+  /// Every row tile of the output for one panel of columns, inside the
+  /// outer loops: full tiles of kTileRows, then single rows.
+  void emitRowTiles(Value col, int64_t vectors, Value pack) {
+    buildNest(loops.outer, [&](ArrayRef<Value> outerIvs) {
+      Value rows = sizes[loops.row];
+      Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+      Value fullRows = roundDown(rows, kTileRows);
+      buildFor(zero, fullRows, kTileRows, [&](Value row) {
+        emitTile(outerIvs, row, kTileRows, col, vectors, pack);
+      });
+      buildFor(fullRows, rows, 1, [&](Value row) {
+        emitTile(outerIvs, row, 1, col, vectors, pack);
+      });
+    });
+  }
+
+  /// One register tile: rows [row, row + rows) x `vectors` vectors of
+  /// columns from `col`, accumulated over every reduction.
+  void emitTile(ArrayRef<Value> outerIvs, Value row, int64_t rows, Value col,
+                int64_t vectors, Value pack) {
+    OpOperand *init = op.getDpsInitOperand(0);
+    Value output = init->get();
+    auto fixedFor = [&](int64_t r, int64_t v) {
+      SmallVector<std::pair<unsigned, Value>> fixed;
+      for (auto [loop, iv] : llvm::zip(loops.outer, outerIvs))
+        fixed.push_back({loop, iv});
+      fixed.push_back({loops.row, add(row, r)});
+      fixed.push_back({loops.col, add(col, v * width)});
+      return fixed;
+    };
+    SmallVector<Value> accumulators;
+    SmallVector<SmallVector<Value>> outputIndices;
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t v = 0; v < vectors; ++v) {
+        outputIndices.push_back(indices(init, loopValues({}, fixedFor(r, v))));
+        accumulators.push_back(vector::LoadOp::create(
+            b, loc, vectorType(), output, outputIndices.back()));
+      }
+
+    SmallVector<Value> lbs, ubs, steps;
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value one = arith::ConstantIndexOp::create(b, loc, 1);
+    for (unsigned loop : loops.reductions) {
+      lbs.push_back(zero);
+      ubs.push_back(sizes[loop]);
+      steps.push_back(one);
+    }
+    scf::LoopNest nest = scf::buildLoopNest(
+        b, loc, lbs, ubs, steps, accumulators,
+        [&](OpBuilder &nested, Location, ValueRange ivs,
+            ValueRange iterArgs) -> scf::ValueVector {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(nested.getInsertionBlock(),
+                              nested.getInsertionPoint());
+          SmallVector<Value> reductionIvs(ivs);
+          SmallVector<Value> rhs;
+          Value packedRow = pack ? packRow(reductionIvs) : Value();
+          for (int64_t v = 0; v < vectors; ++v) {
+            if (pack) {
+              Value packCol = arith::ConstantIndexOp::create(b, loc, v * width);
+              rhs.push_back(vector::LoadOp::create(
+                  b, loc, vectorType(), pack, ValueRange{packedRow, packCol}));
+              continue;
+            }
+            SmallVector<Value> ivsAt = loopValues(
+                reductionIvs, {{loops.col, add(col, v * width)}});
+            rhs.push_back(vector::LoadOp::create(b, loc, vectorType(),
+                                                 loops.rhs->get(),
+                                                 indices(loops.rhs, ivsAt)));
+          }
+          scf::ValueVector results;
+          for (int64_t r = 0; r < rows; ++r) {
+            SmallVector<std::pair<unsigned, Value>> fixed;
+            for (auto [loop, iv] : llvm::zip(loops.outer, outerIvs))
+              fixed.push_back({loop, iv});
+            fixed.push_back({loops.row, add(row, r)});
+            Value scalar = memref::LoadOp::create(
+                b, loc, loops.lhs->get(),
+                indices(loops.lhs, loopValues(reductionIvs, fixed)));
+            Value broadcast =
+                vector::BroadcastOp::create(b, loc, vectorType(), scalar);
+            for (int64_t v = 0; v < vectors; ++v)
+              results.push_back(vector::FMAOp::create(
+                  b, loc, broadcast, rhs[v], iterArgs[r * vectors + v]));
+          }
+          return results;
+        });
+    for (auto [value, where] : llvm::zip(nest.results, outputIndices))
+      vector::StoreOp::create(b, loc, value, output, where);
+  }
+
+  /// The columns past the last full vector: the original op on that slice
+  /// of B and C (A does not depend on the columns).
+  void emitColumnTail(Value start) {
+    auto slice = [&](Value source) -> Value {
+      auto type = cast<MemRefType>(source.getType());
+      int64_t rank = type.getRank();
+      SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
+      SmallVector<OpFoldResult> sizesOf =
+          memref::getMixedSizes(b, loc, source);
+      SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
+      offsets.back() = start;
+      AffineExpr d0 = getAffineDimExpr(0, b.getContext());
+      AffineExpr d1 = getAffineDimExpr(1, b.getContext());
+      sizesOf.back() = affine::makeComposedFoldedAffineApply(
+          b, loc, d0 - d1, {sizesOf.back(), OpFoldResult(start)});
+      return memref::SubViewOp::create(b, loc, source, offsets, sizesOf,
+                                       strides);
+    };
+    Value rhs = slice(loops.rhs->get());
+    Value init = slice(op.getDpsInitOperand(0)->get());
+    Operation *tail = b.clone(*op);
+    tail->setOperand(loops.rhs->getOperandNumber(), rhs);
+    tail->setOperand(op.getDpsInitOperand(0)->getOperandNumber(), init);
+  }
+
+  linalg::LinalgOp op;
+  const ContractionLoops &loops;
+  int64_t width;
+  OpBuilder b;
+  Location loc;
+  SmallVector<Value> sizes;
+};
+
+struct VectorizeContractionsPass
+    : public tessera::llvmcpu::impl::VectorizeContractionsPassBase<
+          VectorizeContractionsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    SmallVector<std::pair<linalg::LinalgOp, ContractionLoops>> work;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (std::optional<ContractionLoops> loops = analyze(op))
+        work.push_back({op, *loops});
+    });
+    for (auto &[op, loops] : work) {
+      int64_t width = vectorWidthFor(op, vectorWidth);
+      // Too narrow to fill one vector: the scalar path is as good.
+      std::optional<int64_t> cols =
+          op.getStaticLoopRanges()[loops.col] == ShapedType::kDynamic
+              ? std::nullopt
+              : std::optional<int64_t>(op.getStaticLoopRanges()[loops.col]);
+      if (cols && *cols < width)
+        continue;
+      ContractionEmitter(op, loops, width).emit();
+    }
+  }
+};
+
+} // namespace
