@@ -46,9 +46,7 @@ std::shared_ptr<Buffer> Buffer::wrap(const void *data, size_t size,
   return buffer;
 }
 
-Buffer::~Buffer() {
-  std::free(allocation);
-}
+Buffer::~Buffer() { std::free(allocation); }
 
 std::string TensorType::str() const {
   std::string text;

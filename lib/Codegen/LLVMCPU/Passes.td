@@ -9,11 +9,22 @@ def SelectLoweringConfigPass
   let summary = "Chooses workgroup tile sizes for each dispatch's root op";
   let description = [{
     Marks the root op of every dispatch function (the op whose result is
-    stored to a binding) with `#hal.lowering_config<workgroup = [...]>`:
-    64 for the innermost parallel loop, 32 for the next, 1 for outer ones,
-    0 for reductions and for parallel loops along which a fused reduction
-    would be recomputed.
+    stored to a binding) with `#hal.lowering_config<workgroup = [...]>`,
+    by op class. A register-tiled contraction (a matmul or convolution the
+    llvm-cpu backend turns into vector outer products), as root or as the
+    producer of an elementwise root: 64 output columns and up to 512 rows
+    (the output's second-innermost dimension, then outer ones). Anything
+    else: about 16384 elements of the parallel loops, innermost first.
+    Both are split (outer loops first) until the dispatch has 16
+    workgroups where its shape allows. Reductions, and parallel loops along
+    which a fused reduction would be recomputed, get 0 (untiled).
+    With `op-class-tiles=false`: 64 for the innermost parallel loop, 32 for
+    the next, 1 for outer ones (the SPIR-V backend's start point).
   }];
+  let options = [
+    Option<"opClassTiles", "op-class-tiles", "bool", "true",
+           "Choose tiles by op class for the CPU (else 64 / 32 / 1)">
+  ];
   let dependentDialects = ["mlir::tessera::hal::HALDialect"];
 }
 

@@ -1,5 +1,14 @@
 //===- SelectLoweringConfig.cpp - Workgroup tile sizes per dispatch -------===//
+//
+// Tile sizes by op class, in the spirit of a kernel-dispatch table:
+// register-tiled contractions (matmuls, convolutions; see
+// OuterProductContraction.h) get tall tiles that reuse each packed panel of
+// B; everything else gets tiles of a fixed element count. Both are then
+// split until the dispatch has enough workgroups for the task workers.
+//
+//===----------------------------------------------------------------------===//
 
+#include "Codegen/LLVMCPU/OuterProductContraction.h"
 #include "Codegen/LLVMCPU/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -47,9 +56,147 @@ SmallVector<bool> findTileableLoops(TilingInterface root) {
   return tileable;
 }
 
+/// Loop extents, a large guess for dynamic ones.
+constexpr int64_t kUnknownExtent = 1 << 20;
+/// Fewest workgroups a dispatch is cut into when its shape allows, so that
+/// every task worker gets several.
+constexpr int64_t kMinWorkgroups = 16;
+/// Elements of the parallel iteration space per workgroup, for ops that are
+/// not register-tiled: large enough to amortize a workgroup's start, small
+/// enough that fused temporaries stay in cache.
+constexpr int64_t kElementsPerWorkgroup = 16384;
+/// Rows (output rows of a matmul, output pixels of a convolution) per
+/// workgroup of a register-tiled contraction: each packed panel of B is
+/// reused by all of them.
+constexpr int64_t kContractionRows = 512;
+/// Columns per workgroup of a register-tiled contraction.
+constexpr int64_t kContractionColumns = 64;
+
+int64_t countWorkgroups(ArrayRef<int64_t> tiles, ArrayRef<int64_t> extents) {
+  int64_t count = 1;
+  for (auto [tile, extent] : llvm::zip(tiles, extents))
+    if (tile > 0)
+      count *= llvm::divideCeil(extent, tile);
+  return count;
+}
+
+/// The first 64 / 32 / 1 per parallel loop, innermost first: the plain
+/// choice, kept for the SPIR-V backend (which then fits tiles to a
+/// workgroup's private memory).
+SmallVector<int64_t> basicTiles(ArrayRef<bool> tileable,
+                                ArrayRef<int64_t> extents) {
+  SmallVector<int64_t> tiles(tileable.size(), 0);
+  int64_t preferred[] = {64, 32};
+  unsigned assigned = 0;
+  for (int loop = tileable.size() - 1; loop >= 0; --loop) {
+    if (!tileable[loop])
+      continue;
+    int64_t tile = assigned < 2 ? preferred[assigned] : 1;
+    ++assigned;
+    tiles[loop] = std::min(tile, std::max<int64_t>(extents[loop], 1));
+  }
+  return tiles;
+}
+
+/// Elementwise ops, reductions and everything not register-tiled: about
+/// kElementsPerWorkgroup elements (untiled parallel loops count whole),
+/// filled innermost first, then split until there are kMinWorkgroups.
+SmallVector<int64_t> elementwiseTiles(TilingInterface root,
+                                      ArrayRef<bool> tileable,
+                                      ArrayRef<int64_t> extents) {
+  SmallVector<utils::IteratorType> iterators = root.getLoopIteratorTypes();
+  int64_t budget = kElementsPerWorkgroup;
+  for (unsigned loop = 0; loop < tileable.size(); ++loop)
+    if (!tileable[loop] && iterators[loop] == utils::IteratorType::parallel)
+      budget /= std::max<int64_t>(extents[loop], 1);
+  budget = std::max<int64_t>(budget, 1);
+  SmallVector<int64_t> tiles(tileable.size(), 0);
+  for (int loop = tileable.size() - 1; loop >= 0; --loop) {
+    if (!tileable[loop])
+      continue;
+    tiles[loop] =
+        std::clamp<int64_t>(budget, 1, std::max<int64_t>(extents[loop], 1));
+    budget = std::max<int64_t>(budget / tiles[loop], 1);
+  }
+  // Split the outermost tiles first; the innermost keeps at least 64
+  // elements (whole vectors).
+  while (countWorkgroups(tiles, extents) < kMinWorkgroups) {
+    int innermost = -1;
+    for (int loop = tileable.size() - 1; loop >= 0 && innermost < 0; --loop)
+      if (tileable[loop])
+        innermost = loop;
+    int victim = -1;
+    for (int loop = 0; loop < static_cast<int>(tiles.size()) && victim < 0;
+         ++loop)
+      if (tiles[loop] > 1 && (loop != innermost || tiles[loop] > 64))
+        victim = loop;
+    if (victim < 0)
+      break;
+    tiles[victim] = llvm::divideCeil(tiles[victim], 2);
+  }
+  return tiles;
+}
+
+/// A register-tiled contraction (llvmcpu::matchOuterProductContraction)
+/// in `func` whose output is the root's (the root itself, or an
+/// elementwise op applied to its result).
+std::optional<std::pair<linalg::LinalgOp, llvmcpu::OuterProductLoops>>
+findRegisterTiledContraction(func::FuncOp func, Operation *root) {
+  std::optional<std::pair<linalg::LinalgOp, llvmcpu::OuterProductLoops>> found;
+  func.walk([&](linalg::LinalgOp op) {
+    if (found || !op.hasPureTensorSemantics())
+      return;
+    auto loops = llvmcpu::matchOuterProductContraction(op);
+    if (!loops)
+      return;
+    if (op.getOperation() != root &&
+        !llvm::is_contained(root->getOperands(), op->getResult(0)))
+      return;
+    if (op->getResult(0).getType() != root->getResult(0).getType())
+      return;
+    found = {op, *loops};
+  });
+  return found;
+}
+
+/// Tiles of a register-tiled contraction, per dimension of its output:
+/// kContractionColumns columns; kContractionRows rows gathered from the
+/// row loop then the outer loops (a convolution's output rows); then split
+/// until there are kMinWorkgroups, keeping whole register tiles (8 rows,
+/// 32 columns).
+SmallVector<int64_t> contractionTiles(ArrayRef<int64_t> outputExtents) {
+  unsigned rank = outputExtents.size();
+  SmallVector<int64_t> tiles(rank, 1);
+  tiles[rank - 1] = std::min(kContractionColumns, outputExtents[rank - 1]);
+  int64_t rows = kContractionRows;
+  for (int dim = rank - 2; dim >= 0; --dim) {
+    tiles[dim] = std::clamp<int64_t>(rows, 1, outputExtents[dim]);
+    rows = std::max<int64_t>(rows / tiles[dim], 1);
+  }
+  while (countWorkgroups(tiles, outputExtents) < kMinWorkgroups) {
+    int victim = -1;
+    for (int dim = 0; dim < static_cast<int>(rank) - 2 && victim < 0; ++dim)
+      if (tiles[dim] > 1)
+        victim = dim;
+    if (victim < 0 && tiles[rank - 2] > 8)
+      victim = rank - 2;
+    if (victim < 0 && tiles[rank - 1] > 32)
+      victim = rank - 1;
+    if (victim < 0)
+      break;
+    int64_t granule = victim == static_cast<int>(rank) - 2   ? 8
+                      : victim == static_cast<int>(rank) - 1 ? 32
+                                                             : 1;
+    tiles[victim] = llvm::alignTo(llvm::divideCeil(tiles[victim], 2), granule);
+  }
+  return tiles;
+}
+
 struct SelectLoweringConfigPass
     : public tessera::llvmcpu::impl::SelectLoweringConfigPassBase<
           SelectLoweringConfigPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     getOperation().walk([&](func::FuncOp func) {
       auto root = dyn_cast_or_null<TilingInterface>(llvmcpu::findRootOp(func));
@@ -57,22 +204,44 @@ struct SelectLoweringConfigPass
         return;
       SmallVector<bool> tileable = findTileableLoops(root);
       OpBuilder builder(root);
-      SmallVector<Range> ranges = root.getIterationDomain(builder);
-      SmallVector<int64_t> tiles(tileable.size(), 0);
-      int64_t preferred[] = {64, 32};
-      unsigned assigned = 0;
-      for (int loop = tileable.size() - 1; loop >= 0; --loop) {
-        if (!tileable[loop])
-          continue;
-        int64_t tile = assigned < 2 ? preferred[assigned] : 1;
-        ++assigned;
-        if (auto size = getConstantIntValue(ranges[loop].size))
-          tile = std::min(tile, std::max<int64_t>(*size, 1));
-        tiles[loop] = tile;
-      }
+      SmallVector<int64_t> extents;
+      for (Range range : root.getIterationDomain(builder))
+        extents.push_back(
+            getConstantIntValue(range.size).value_or(kUnknownExtent));
+      SmallVector<int64_t> tiles;
+      if (!opClassTiles)
+        tiles = basicTiles(tileable, extents);
+      else if (auto contraction = findRegisterTiledContraction(func, root))
+        tiles = tilesFromContraction(*contraction, root, tileable);
+      else
+        tiles = elementwiseTiles(root, tileable, extents);
       root->setAttr("lowering_config",
                     hal::LoweringConfigAttr::get(&getContext(), tiles));
     });
+  }
+
+  /// The contraction's output tiles on the root's loops (through the
+  /// root's output map); loops the root cannot tile stay whole.
+  SmallVector<int64_t> tilesFromContraction(
+      const std::pair<linalg::LinalgOp, llvmcpu::OuterProductLoops> &found,
+      TilingInterface root, ArrayRef<bool> tileable) {
+    auto outputType = cast<ShapedType>(root->getResult(0).getType());
+    SmallVector<int64_t> outputExtents;
+    for (int64_t size : outputType.getShape())
+      outputExtents.push_back(ShapedType::isDynamic(size) ? kUnknownExtent
+                                                          : size);
+    SmallVector<int64_t> outputTiles = contractionTiles(outputExtents);
+    SmallVector<int64_t> tiles(tileable.size(), 0);
+    auto linalgRoot = dyn_cast<linalg::LinalgOp>(root.getOperation());
+    if (!linalgRoot)
+      return tiles;
+    AffineMap map = linalgRoot.getIndexingMapMatchingResult(
+        cast<OpResult>(root->getResult(0)));
+    for (auto [dim, expr] : llvm::enumerate(map.getResults()))
+      if (auto loop = dyn_cast<AffineDimExpr>(expr))
+        if (tileable[loop.getPosition()])
+          tiles[loop.getPosition()] = outputTiles[dim];
+    return tiles;
   }
 };
 

@@ -21,6 +21,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Codegen/LLVMCPU/OuterProductContraction.h"
 #include "Codegen/LLVMCPU/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -47,90 +48,6 @@ constexpr int64_t kTileVectors = 2;
 /// Largest packed panel of B, in bytes (it lives on the stack).
 constexpr int64_t kMaxPackBytes = 512 * 1024;
 
-/// How the loops of a contraction map onto the register tile.
-struct ContractionLoops {
-  unsigned row = 0, col = 0;
-  SmallVector<unsigned> outer;      // other parallel loops
-  SmallVector<unsigned> reductions; // in loop order
-  OpOperand *lhs = nullptr;         // broadcast, indexed by `row`
-  OpOperand *rhs = nullptr;         // loaded as vectors along `col`
-};
-
-bool isMulAddBody(linalg::LinalgOp op) {
-  Block *block = op.getBlock();
-  if (block->getNumArguments() != 3 || block->getOperations().size() != 3)
-    return false;
-  auto yield = dyn_cast<linalg::YieldOp>(block->getTerminator());
-  if (!yield || yield.getNumOperands() != 1)
-    return false;
-  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
-  if (!add)
-    return false;
-  Value acc = block->getArgument(2);
-  Value product = add.getLhs() == acc ? add.getRhs() : add.getLhs();
-  if (add.getLhs() != acc && add.getRhs() != acc)
-    return false;
-  auto mul = product.getDefiningOp<arith::MulFOp>();
-  if (!mul)
-    return false;
-  Value a = block->getArgument(0), b = block->getArgument(1);
-  return (mul.getLhs() == a && mul.getRhs() == b) ||
-         (mul.getLhs() == b && mul.getRhs() == a);
-}
-
-bool hasUnitInnerStride(Value value) {
-  auto type = cast<MemRefType>(value.getType());
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  if (failed(type.getStridesAndOffset(strides, offset)))
-    return false;
-  return !strides.empty() && strides.back() == 1;
-}
-
-std::optional<ContractionLoops> analyze(linalg::LinalgOp op) {
-  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
-      op.getNumDpsInits() != 1 || op.hasIndexSemantics() ||
-      op.getNumReductionLoops() == 0 || !isMulAddBody(op))
-    return std::nullopt;
-  for (Value operand : op->getOperands()) {
-    auto type = dyn_cast<MemRefType>(operand.getType());
-    if (!type || !type.getElementType().isF32())
-      return std::nullopt;
-  }
-  OpOperand *init = op.getDpsInitOperand(0);
-  AffineMap output = op.getMatchingIndexingMap(init);
-  if (output.getNumResults() < 2 || !output.isProjectedPermutation())
-    return std::nullopt;
-  ContractionLoops loops;
-  loops.col = cast<AffineDimExpr>(output.getResults().back()).getPosition();
-  loops.row =
-      cast<AffineDimExpr>(output.getResults()[output.getNumResults() - 2])
-          .getPosition();
-  for (OpOperand *input : op.getDpsInputOperands()) {
-    AffineMap map = op.getMatchingIndexingMap(input);
-    if (!map.isFunctionOfDim(loops.col))
-      loops.lhs = input;
-    else if (map.getNumResults() > 0 &&
-             map.getResults().back() ==
-                 getAffineDimExpr(loops.col, op.getContext()) &&
-             !map.dropResult(map.getNumResults() - 1)
-                  .isFunctionOfDim(loops.col))
-      loops.rhs = input;
-  }
-  if (!loops.lhs || !loops.rhs ||
-      op.getMatchingIndexingMap(loops.rhs).isFunctionOfDim(loops.row) ||
-      !hasUnitInnerStride(loops.rhs->get()) || !hasUnitInnerStride(init->get()))
-    return std::nullopt;
-  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
-  for (unsigned loop = 0; loop < op.getNumLoops(); ++loop) {
-    if (iterators[loop] == utils::IteratorType::reduction)
-      loops.reductions.push_back(loop);
-    else if (loop != loops.row && loop != loops.col)
-      loops.outer.push_back(loop);
-  }
-  return loops;
-}
-
 /// The vector width in f32 lanes for the variant's target: 16 with
 /// AVX-512, 8 with AVX, 4 otherwise.
 int64_t vectorWidthFor(Operation *op, int64_t fallback) {
@@ -156,8 +73,8 @@ int64_t vectorWidthFor(Operation *op, int64_t fallback) {
 /// Emits the register-tiled loops replacing one contraction.
 class ContractionEmitter {
 public:
-  ContractionEmitter(linalg::LinalgOp op, const ContractionLoops &loops,
-                     int64_t width)
+  ContractionEmitter(linalg::LinalgOp op,
+                     const llvmcpu::OuterProductLoops &loops, int64_t width)
       : op(op), loops(loops), width(width), b(op), loc(op.getLoc()) {}
 
   void emit() {
@@ -311,9 +228,8 @@ private:
       for (int64_t v = 0; v < vectors; ++v) {
         SmallVector<Value> ivs =
             loopValues(reductionIvs, {{loops.col, add(col, v * width)}});
-        Value value = vector::LoadOp::create(b, loc, vectorType(),
-                                             loops.rhs->get(),
-                                             indices(loops.rhs, ivs));
+        Value value = vector::LoadOp::create(
+            b, loc, vectorType(), loops.rhs->get(), indices(loops.rhs, ivs));
         Value packCol = arith::ConstantIndexOp::create(b, loc, v * width);
         vector::StoreOp::create(b, loc, value, pack, ValueRange{row, packCol});
       }
@@ -384,8 +300,8 @@ private:
                   b, loc, vectorType(), pack, ValueRange{packedRow, packCol}));
               continue;
             }
-            SmallVector<Value> ivsAt = loopValues(
-                reductionIvs, {{loops.col, add(col, v * width)}});
+            SmallVector<Value> ivsAt =
+                loopValues(reductionIvs, {{loops.col, add(col, v * width)}});
             rhs.push_back(vector::LoadOp::create(b, loc, vectorType(),
                                                  loops.rhs->get(),
                                                  indices(loops.rhs, ivsAt)));
@@ -418,8 +334,7 @@ private:
       auto type = cast<MemRefType>(source.getType());
       int64_t rank = type.getRank();
       SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
-      SmallVector<OpFoldResult> sizesOf =
-          memref::getMixedSizes(b, loc, source);
+      SmallVector<OpFoldResult> sizesOf = memref::getMixedSizes(b, loc, source);
       SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
       offsets.back() = start;
       AffineExpr d0 = getAffineDimExpr(0, b.getContext());
@@ -437,7 +352,7 @@ private:
   }
 
   linalg::LinalgOp op;
-  const ContractionLoops &loops;
+  const llvmcpu::OuterProductLoops &loops;
   int64_t width;
   OpBuilder b;
   Location loc;
@@ -450,9 +365,12 @@ struct VectorizeContractionsPass
   using Base::Base;
 
   void runOnOperation() override {
-    SmallVector<std::pair<linalg::LinalgOp, ContractionLoops>> work;
+    SmallVector<std::pair<linalg::LinalgOp, llvmcpu::OuterProductLoops>> work;
     getOperation().walk([&](linalg::LinalgOp op) {
-      if (std::optional<ContractionLoops> loops = analyze(op))
+      if (!op.hasPureBufferSemantics())
+        return;
+      if (std::optional<llvmcpu::OuterProductLoops> loops =
+              llvmcpu::matchOuterProductContraction(op))
         work.push_back({op, *loops});
     });
     for (auto &[op, loops] : work) {

@@ -44,7 +44,12 @@ bool targetsCPUDevice(hal::ExecutableVariantOp variant) {
 void buildSPIRVCodegenPipeline(OpPassManager &variantPM) {
   variantPM.nest<ModuleOp>().nest<func::FuncOp>().addPass(
       createInlineSplatConstantsPass());
-  variantPM.nest<ModuleOp>().addPass(llvmcpu::createSelectLoweringConfigPass());
+  {
+    llvmcpu::SelectLoweringConfigPassOptions options;
+    options.opClassTiles = false;
+    variantPM.nest<ModuleOp>().addPass(
+        llvmcpu::createSelectLoweringConfigPass(options));
+  }
   variantPM.nest<ModuleOp>().addPass(createFitTilesInPrivateMemoryPass());
   variantPM.addPass(llvmcpu::createTileAndDistributeToWorkgroupsPass());
   {

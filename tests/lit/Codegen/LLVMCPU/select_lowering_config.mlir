@@ -1,12 +1,19 @@
 // RUN: tessera-opt --tessera-flow-form-dispatches --tessera-hal-materialize-interfaces=triple=x86_64-unknown-linux-gnu --tessera-llvmcpu-select-lowering-config --split-input-file %s | FileCheck %s
+// RUN: tessera-opt --tessera-flow-form-dispatches --tessera-hal-materialize-interfaces=triple=x86_64-unknown-linux-gnu --tessera-llvmcpu-select-lowering-config=op-class-tiles=false --split-input-file %s | FileCheck %s --check-prefix=BASIC
 
-// Matmul + bias: the root is the bias add (the op stored to the binding);
-// 32 rows by 64 columns per workgroup.
+// Tiles by op class. With op-class-tiles=false (the SPIR-V backend's start
+// point) every dispatch gets 64 innermost, 32 next, 1 outer.
+
+// Matmul + bias: the root is the bias add (the op stored to the binding),
+// tiled as the matmul it consumes: 64 columns, and up to 512 rows split
+// until there are 16 workgroups (128 -> 64 rows).
 // CHECK-LABEL: func.func @mm_bias_dispatch_0_matmul_128x512()
 // CHECK: linalg.matmul
 // CHECK-NOT: lowering_config
 // CHECK: linalg.generic
-// CHECK-SAME: lowering_config = #hal.lowering_config<workgroup = [32, 64]>
+// CHECK-SAME: lowering_config = #hal.lowering_config<workgroup = [64, 64]>
+// BASIC-LABEL: func.func @mm_bias_dispatch_0_matmul_128x512()
+// BASIC: lowering_config = #hal.lowering_config<workgroup = [32, 64]>
 func.func @mm_bias(%a: tensor<128x256xf32>, %b: tensor<256x512xf32>, %bias: tensor<512xf32>) -> tensor<128x512xf32> {
   %cst = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<128x512xf32>
@@ -23,8 +30,8 @@ func.func @mm_bias(%a: tensor<128x256xf32>, %b: tensor<256x512xf32>, %bias: tens
 
 // -----
 
-// A row reduction: the reduced loop is not tiled (0), the row loop takes
-// the innermost parallel tile.
+// A row reduction: the reduced loop is not tiled (0); the row loop is the
+// innermost parallel one and keeps at least 64.
 // CHECK-LABEL: func.func @row_sum_dispatch_0_reduction_64()
 // CHECK: linalg.generic
 // CHECK-SAME: lowering_config = #hal.lowering_config<workgroup = [64, 0]>
@@ -46,11 +53,55 @@ func.func @row_sum(%x: tensor<64x1000xf32>) -> tensor<64xf32> {
 // Rank 3: outer loops take 1, then 32, then 64.
 // CHECK-LABEL: func.func @batch_matmul_dispatch_0_batch_matmul_8x64x128()
 // CHECK: linalg.batch_matmul
-// CHECK-SAME: lowering_config = #hal.lowering_config<workgroup = [1, 32, 64, 0]>
+// CHECK-SAME: lowering_config = #hal.lowering_config<workgroup = [1, 64, 64, 0]>
 func.func @batch_matmul(%a: tensor<8x64x32xf32>, %b: tensor<8x32x128xf32>) -> tensor<8x64x128xf32> {
   %cst = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<8x64x128xf32>
   %f = linalg.fill ins(%cst : f32) outs(%e : tensor<8x64x128xf32>) -> tensor<8x64x128xf32>
   %m = linalg.batch_matmul ins(%a, %b : tensor<8x64x32xf32>, tensor<8x32x128xf32>) outs(%f : tensor<8x64x128xf32>) -> tensor<8x64x128xf32>
   return %m : tensor<8x64x128xf32>
+}
+
+// -----
+
+// A convolution: 64 output channels, the 28 output columns and 18 of the
+// 28 rows (about 512 pixels); the rows are then halved (18, 9, 5, 3) until
+// there are 16 workgroups (10 row tiles x 2 channel tiles).
+// CHECK-LABEL: func.func @conv_dispatch_0_conv_2d_nhwc_hwcf_1x28x28x128()
+// CHECK: linalg.conv_2d_nhwc_hwcf
+// CHECK-SAME: lowering_config = #hal.lowering_config<workgroup = [1, 3, 28, 64, 0, 0, 0]>
+func.func @conv(%x: tensor<1x30x30x64xf32>, %w: tensor<3x3x64x128xf32>) -> tensor<1x28x28x128xf32> {
+  %cst = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x28x28x128xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<1x28x28x128xf32>) -> tensor<1x28x28x128xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x30x30x64xf32>, tensor<3x3x64x128xf32>) outs(%f : tensor<1x28x28x128xf32>) -> tensor<1x28x28x128xf32>
+  return %c : tensor<1x28x28x128xf32>
+}
+
+// -----
+
+// Elementwise: 16384 elements per workgroup, innermost first (a whole row
+// of 4096, then 4 rows).
+// CHECK-LABEL: func.func @add_dispatch_0_add_1024x4096()
+// CHECK: linalg.add
+// CHECK-SAME: lowering_config = #hal.lowering_config<workgroup = [4, 4096]>
+// BASIC-LABEL: func.func @add_dispatch_0_add_1024x4096()
+// BASIC: linalg.add
+// BASIC-SAME: lowering_config = #hal.lowering_config<workgroup = [32, 64]>
+func.func @add(%a: tensor<1024x4096xf32>, %b: tensor<1024x4096xf32>) -> tensor<1024x4096xf32> {
+  %e = tensor.empty() : tensor<1024x4096xf32>
+  %r = linalg.add ins(%a, %b : tensor<1024x4096xf32>, tensor<1024x4096xf32>) outs(%e : tensor<1024x4096xf32>) -> tensor<1024x4096xf32>
+  return %r : tensor<1024x4096xf32>
+}
+
+// -----
+
+// A small elementwise op is split to 16 workgroups, keeping 64 innermost.
+// CHECK-LABEL: func.func @small_dispatch_0_exp_8x256()
+// CHECK: linalg.exp
+// CHECK-SAME: lowering_config = #hal.lowering_config<workgroup = [1, 128]>
+func.func @small(%a: tensor<8x256xf32>) -> tensor<8x256xf32> {
+  %e = tensor.empty() : tensor<8x256xf32>
+  %r = linalg.exp ins(%a : tensor<8x256xf32>) outs(%e : tensor<8x256xf32>) -> tensor<8x256xf32>
+  return %r : tensor<8x256xf32>
 }

@@ -1,0 +1,37 @@
+//===- OuterProductContraction.h - Contractions as outer products -*- C++
+//-*-===//
+//
+// The class of contractions the llvm-cpu backend register-tiles:
+//   C[..., r, j] += A[f(..., r, k...)] * B[g(k...), j]
+// in f32, where j (the output's innermost loop) runs along the innermost
+// dimension of C and of B and nowhere else, and r (the output's next loop)
+// indexes A but not B. Matmuls, batch matmuls and NHWC x HWCF convolutions
+// are of this form (a convolution's r is the output column).
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSERA_CODEGEN_LLVMCPU_OUTERPRODUCTCONTRACTION_H
+#define TESSERA_CODEGEN_LLVMCPU_OUTERPRODUCTCONTRACTION_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+
+#include <optional>
+
+namespace mlir::tessera::llvmcpu {
+
+/// How the loops of a contraction map onto a register tile.
+struct OuterProductLoops {
+  unsigned row = 0, col = 0;
+  SmallVector<unsigned> outer;      // other parallel loops, in loop order
+  SmallVector<unsigned> reductions; // in loop order
+  OpOperand *lhs = nullptr;         // broadcast, indexed by `row`
+  OpOperand *rhs = nullptr;         // loaded as vectors along `col`
+};
+
+/// The loops of `op` when it is such a contraction, on tensors or on
+/// buffers (whose B and C must then be contiguous along j).
+std::optional<OuterProductLoops>
+matchOuterProductContraction(linalg::LinalgOp op);
+
+} // namespace mlir::tessera::llvmcpu
+
+#endif // TESSERA_CODEGEN_LLVMCPU_OUTERPRODUCTCONTRACTION_H

@@ -1,0 +1,89 @@
+// RUN: tessera-opt --split-input-file --tessera-llvmcpu-vectorize-contractions --canonicalize --cse %s | FileCheck %s
+// RUN: tessera-opt --split-input-file --tessera-llvmcpu-vectorize-contractions=vector-width=8 %s | FileCheck %s --check-prefix=AVX2
+
+// A matmul tile: each 32-column panel of B is packed into a stack buffer
+// (allocated at the function's entry), then every tile of 8 rows x 2
+// vectors keeps its 16 accumulators in registers over all of K: per step,
+// two vector loads of the packed panel, 8 broadcasts of A, 16 FMAs. C is
+// read and written once per tile; no linalg op is left.
+// CHECK-LABEL: func.func @matmul
+// CHECK-DAG: %[[C0:.+]] = arith.constant 0 : index
+// CHECK: %[[PACK:.+]] = memref.alloca() {alignment = 64 : i64} : memref<128x32xf32>
+// CHECK: scf.for %[[J:.+]] = %{{.+}} to %{{.+}} step %c32
+// CHECK:   scf.for %[[K:.+]] = %{{.+}} to %c128 step %c1
+// CHECK:     %[[B0:.+]] = vector.load %arg1[%[[K]], %[[J]]] : memref<128x64xf32>, vector<16xf32>
+// CHECK:     vector.store %[[B0]], %[[PACK]][%[[K]], %[[C0]]]
+// CHECK:   scf.for %[[I:.+]] = %{{.+}} to %c32 step %c8
+// CHECK-COUNT-16: vector.load %arg2
+// CHECK:     %{{.+}}:16 = scf.for %[[KK:.+]] = %{{.+}} to %c128 step %c1 iter_args(
+// CHECK:       vector.load %[[PACK]][%[[KK]], %[[C0]]]
+// CHECK:       vector.load %[[PACK]][%[[KK]], %c16]
+// CHECK:       %[[A:.+]] = memref.load %arg0[%[[I]], %[[KK]]]
+// CHECK:       %[[BA:.+]] = vector.broadcast %[[A]] : f32 to vector<16xf32>
+// CHECK:       vector.fma %[[BA]], %{{.+}}, %{{.+}} : vector<16xf32>
+// CHECK-COUNT-15: vector.fma
+// CHECK:       scf.yield
+// CHECK-COUNT-16: vector.store %{{.+}}, %arg2
+// CHECK-NOT: linalg.
+// AVX2-LABEL: func.func @matmul
+// AVX2: memref.alloca() {alignment = 64 : i64} : memref<128x16xf32>
+// AVX2: vector.fma {{.+}} : vector<8xf32>
+func.func @matmul(%a: memref<32x128xf32>, %b: memref<128x64xf32>, %c: memref<32x64xf32>) {
+  linalg.matmul ins(%a, %b : memref<32x128xf32>, memref<128x64xf32>) outs(%c : memref<32x64xf32>)
+  return
+}
+
+// -----
+
+// 3 rows x 40 columns: too few rows to pay for packing; one panel of 32
+// columns one row at a time, and the last 8 columns (less than a vector)
+// stay a matmul on that slice of B and C.
+// CHECK-LABEL: func.func @tail
+// CHECK-NOT: memref.alloca
+// CHECK: scf.for %{{.+}} = %{{.+}} to %c3 step %c1
+// CHECK:   %{{.+}}:2 = scf.for
+// CHECK-COUNT-2: vector.fma
+// CHECK: %[[BT:.+]] = memref.subview %arg1[0, 32] [16, 8] [1, 1]
+// CHECK: %[[CT:.+]] = memref.subview %arg2[0, 32] [3, 8] [1, 1]
+// CHECK: linalg.matmul ins(%arg0, %[[BT]] : {{.+}}) outs(%[[CT]] : {{.+}})
+func.func @tail(%a: memref<3x16xf32>, %b: memref<16x40xf32>, %c: memref<3x40xf32>) {
+  linalg.matmul ins(%a, %b : memref<3x16xf32>, memref<16x40xf32>) outs(%c : memref<3x40xf32>)
+  return
+}
+
+// -----
+
+// An NHWC x HWCF convolution: rows are output columns (A's column is
+// ow + kw), the filter's panel is packed over (kh, kw, c) = 72 rows, and
+// the three reduction loops carry the 16 accumulators.
+// CHECK-LABEL: func.func @conv
+// CHECK: memref.alloca() {alignment = 64 : i64} : memref<72x32xf32>
+// CHECK: %{{.+}}:16 = scf.for %[[KH:.+]] = %{{.+}} to %c3
+// CHECK:   %{{.+}}:16 = scf.for %[[KW:.+]] = %{{.+}} to %c3
+// CHECK:     %{{.+}}:16 = scf.for %[[C:.+]] = %{{.+}} to %c8
+// CHECK:       memref.load %arg0[%{{.+}}, %{{.+}}, %{{.+}}, %[[C]]] : memref<1x10x10x8xf32>
+// CHECK-COUNT-16: vector.fma
+// CHECK-NOT: linalg.conv
+func.func @conv(%x: memref<1x10x10x8xf32>, %w: memref<3x3x8x32xf32>, %y: memref<1x8x8x32xf32>) {
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x10x10x8xf32>, memref<3x3x8x32xf32>) outs(%y : memref<1x8x8x32xf32>)
+  return
+}
+
+// -----
+
+// Not of the form: a matrix-vector product (no second output dimension),
+// integers, B read across its rows (transposed), fewer columns than a
+// vector.
+// CHECK-LABEL: func.func @untouched
+// CHECK-NEXT: linalg.matvec
+// CHECK-NEXT: linalg.matmul ins(%{{.+}}, %{{.+}} : memref<4x8xi32>, memref<8x32xi32>)
+// CHECK-NEXT: linalg.matmul indexing_maps
+// CHECK-NEXT: linalg.matmul ins(%{{.+}}, %{{.+}} : memref<4x8xf32>, memref<8x4xf32>)
+// CHECK-NEXT: return
+func.func @untouched(%m: memref<16x8xf32>, %v: memref<8xf32>, %y: memref<16xf32>, %ai: memref<4x8xi32>, %bi: memref<8x32xi32>, %ci: memref<4x32xi32>, %a: memref<4x8xf32>, %bt: memref<32x8xf32>, %c: memref<4x32xf32>, %narrow: memref<8x4xf32>, %cn: memref<4x4xf32>) {
+  linalg.matvec ins(%m, %v : memref<16x8xf32>, memref<8xf32>) outs(%y : memref<16xf32>)
+  linalg.matmul ins(%ai, %bi : memref<4x8xi32>, memref<8x32xi32>) outs(%ci : memref<4x32xi32>)
+  linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>] ins(%a, %bt : memref<4x8xf32>, memref<32x8xf32>) outs(%c : memref<4x32xf32>)
+  linalg.matmul ins(%a, %narrow : memref<4x8xf32>, memref<8x4xf32>) outs(%cn : memref<4x4xf32>)
+  return
+}
