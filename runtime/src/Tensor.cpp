@@ -15,20 +15,19 @@ StatusOr<std::shared_ptr<Buffer>> Buffer::allocate(size_t size) {
       (size + kBufferAlignment - 1) / kBufferAlignment * kBufferAlignment;
   if (rounded < size)
     return Status::error("buffer size " + std::to_string(size) + " overflows");
-  // malloc plus manual alignment rather than aligned_alloc: glibc's aligned
+  // calloc plus manual alignment rather than aligned_alloc: glibc's aligned
   // path asks for more than the chunk an equal buffer just freed, so calls
   // allocating the same sizes every time would never reuse their memory
-  // and fault in fresh pages instead.
+  // and fault in fresh pages instead. calloc skips zeroing fresh mappings.
   void *memory = rounded + kBufferAlignment < rounded
                      ? nullptr
-                     : std::malloc(rounded + kBufferAlignment);
+                     : std::calloc(1, rounded + kBufferAlignment);
   if (!memory)
     return Status::error("out of memory allocating " + std::to_string(size) +
                          " bytes");
   auto address = reinterpret_cast<uintptr_t>(memory);
   auto *aligned = reinterpret_cast<uint8_t *>(
       (address + kBufferAlignment - 1) / kBufferAlignment * kBufferAlignment);
-  std::memset(aligned, 0, rounded);
   std::shared_ptr<Buffer> buffer(new Buffer());
   buffer->bytes = aligned;
   buffer->length = size;
