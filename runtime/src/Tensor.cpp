@@ -2,6 +2,8 @@
 
 #include "tessera/runtime/Tensor.h"
 
+#include "HostAllocator.h"
+
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -15,23 +17,15 @@ StatusOr<std::shared_ptr<Buffer>> Buffer::allocate(size_t size) {
       (size + kBufferAlignment - 1) / kBufferAlignment * kBufferAlignment;
   if (rounded < size)
     return Status::error("buffer size " + std::to_string(size) + " overflows");
-  // calloc plus manual alignment rather than aligned_alloc: glibc's aligned
-  // path asks for more than the chunk an equal buffer just freed, so calls
-  // allocating the same sizes every time would never reuse their memory
-  // and fault in fresh pages instead. calloc skips zeroing fresh mappings.
-  void *memory = rounded + kBufferAlignment < rounded
-                     ? nullptr
-                     : std::calloc(1, rounded + kBufferAlignment);
-  if (!memory)
+  HostBlock block = acquireHostMemory(rounded, kBufferAlignment);
+  if (!block.data)
     return Status::error("out of memory allocating " + std::to_string(size) +
                          " bytes");
-  auto address = reinterpret_cast<uintptr_t>(memory);
-  auto *aligned = reinterpret_cast<uint8_t *>(
-      (address + kBufferAlignment - 1) / kBufferAlignment * kBufferAlignment);
   std::shared_ptr<Buffer> buffer(new Buffer());
-  buffer->bytes = aligned;
+  buffer->bytes = block.data;
   buffer->length = size;
-  buffer->allocation = memory;
+  buffer->allocation = block.base;
+  buffer->allocationSize = block.size;
   return buffer;
 }
 
@@ -45,7 +39,7 @@ std::shared_ptr<Buffer> Buffer::wrap(const void *data, size_t size,
   return buffer;
 }
 
-Buffer::~Buffer() { std::free(allocation); }
+Buffer::~Buffer() { releaseHostMemory({allocation, allocationSize, bytes}); }
 
 std::string TensorType::str() const {
   std::string text;

@@ -31,7 +31,8 @@ private:
   Buffer() = default;
   uint8_t *bytes = nullptr;
   size_t length = 0;
-  void *allocation = nullptr; // what to free; null when borrowed
+  void *allocation = nullptr; // what to release; null when borrowed
+  size_t allocationSize = 0;
   bool readOnly = false;
   std::shared_ptr<const void> owner;
 };

@@ -1,0 +1,86 @@
+//===- HostAllocator.cpp - Zeroed, aligned host memory, cached ------------===//
+
+#include "HostAllocator.h"
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <mutex>
+
+namespace tessera::rt {
+
+namespace {
+
+/// Blocks below this come from malloc's own free lists quickly enough.
+constexpr size_t kSmallestCached = 1 << 20;
+/// Most memory kept for reuse at once.
+constexpr size_t kCacheLimit = 512u << 20;
+
+struct Cache {
+  std::mutex mutex;
+  std::multimap<size_t, void *> blocks; // by size
+  size_t bytes = 0;
+};
+
+Cache &cache() {
+  // Never destroyed: buffers may be released during static destruction.
+  static Cache *instance = new Cache();
+  return *instance;
+}
+
+} // namespace
+
+HostBlock acquireHostMemory(size_t bytes, size_t alignment) {
+  HostBlock block;
+  block.size = bytes + alignment;
+  if (block.size < bytes)
+    return {};
+  if (block.size >= kSmallestCached) {
+    Cache &c = cache();
+    std::lock_guard<std::mutex> lock(c.mutex);
+    auto it = c.blocks.find(block.size);
+    if (it != c.blocks.end()) {
+      block.base = it->second;
+      c.blocks.erase(it);
+      c.bytes -= block.size;
+    }
+  }
+  if (block.base)
+    std::memset(block.base, 0, block.size);
+  else
+    block.base = std::calloc(1, block.size); // fresh mappings come zeroed
+  if (!block.base)
+    return {};
+  auto address = reinterpret_cast<uintptr_t>(block.base);
+  block.data =
+      reinterpret_cast<uint8_t *>((address + alignment - 1) & ~(alignment - 1));
+  return block;
+}
+
+void releaseHostMemory(const HostBlock &block) {
+  if (!block.base)
+    return;
+  if (block.size >= kSmallestCached && block.size <= kCacheLimit) {
+    Cache &c = cache();
+    std::lock_guard<std::mutex> lock(c.mutex);
+    while (c.bytes + block.size > kCacheLimit && !c.blocks.empty()) {
+      auto largest = std::prev(c.blocks.end());
+      c.bytes -= largest->first;
+      std::free(largest->second);
+      c.blocks.erase(largest);
+    }
+    c.blocks.emplace(block.size, block.base);
+    c.bytes += block.size;
+    return;
+  }
+  std::free(block.base);
+}
+
+size_t cachedHostBytes() {
+  Cache &c = cache();
+  std::lock_guard<std::mutex> lock(c.mutex);
+  return c.bytes;
+}
+
+} // namespace tessera::rt

@@ -1,0 +1,85 @@
+//===- HostAllocatorTest.cpp - Cached host blocks -------------------------===//
+
+#include "../../runtime/src/HostAllocator.h"
+#include "tessera/runtime/Tensor.h"
+
+#include "gtest/gtest.h"
+
+#include <cstring>
+
+using namespace tessera::rt;
+
+namespace {
+
+bool allZero(const uint8_t *data, size_t size) {
+  for (size_t i = 0; i < size; ++i)
+    if (data[i] != 0)
+      return false;
+  return true;
+}
+
+TEST(HostAllocator, LargeBlocksAreReusedZeroed) {
+  size_t bytes = 3 << 20;
+  HostBlock first = acquireHostMemory(bytes, 64);
+  ASSERT_NE(first.data, nullptr);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(first.data) % 64, 0u);
+  EXPECT_LE(first.data + bytes,
+            static_cast<uint8_t *>(first.base) + first.size);
+  std::memset(first.data, 0xab, bytes);
+  size_t cachedBefore = cachedHostBytes();
+  releaseHostMemory(first);
+  EXPECT_EQ(cachedHostBytes(), cachedBefore + first.size);
+
+  // The next equal request gets the same block back, cleared.
+  HostBlock second = acquireHostMemory(bytes, 64);
+  EXPECT_EQ(second.base, first.base);
+  EXPECT_EQ(cachedHostBytes(), cachedBefore);
+  EXPECT_TRUE(allZero(second.data, bytes));
+  releaseHostMemory(second);
+}
+
+TEST(HostAllocator, SmallBlocksAreNotKept) {
+  size_t cachedBefore = cachedHostBytes();
+  HostBlock block = acquireHostMemory(4096, 64);
+  ASSERT_NE(block.data, nullptr);
+  EXPECT_TRUE(allZero(block.data, 4096));
+  releaseHostMemory(block);
+  EXPECT_EQ(cachedHostBytes(), cachedBefore);
+}
+
+TEST(HostAllocator, CacheStaysBounded) {
+  // 40 blocks of 16 MiB are more than the cache keeps (512 MiB).
+  std::vector<HostBlock> blocks;
+  for (int i = 0; i < 40; ++i) {
+    blocks.push_back(acquireHostMemory((16u << 20) + 64 * i, 64));
+    ASSERT_NE(blocks.back().data, nullptr);
+  }
+  for (const HostBlock &block : blocks)
+    releaseHostMemory(block);
+  EXPECT_LE(cachedHostBytes(), 512u << 20);
+  EXPECT_GT(cachedHostBytes(), 0u);
+}
+
+TEST(HostAllocator, OverflowingRequestFails) {
+  EXPECT_EQ(acquireHostMemory(SIZE_MAX - 8, 64).data, nullptr);
+  EXPECT_FALSE(Buffer::allocate(SIZE_MAX - 8).ok());
+}
+
+TEST(HostAllocator, BuffersOfRepeatedCallsShareMemory) {
+  const uint8_t *first;
+  size_t cachedBefore = cachedHostBytes();
+  {
+    auto buffer = Buffer::allocate(8 << 20);
+    ASSERT_TRUE(buffer.ok());
+    first = (*buffer)->data();
+    std::memset((*buffer)->data(), 1, (*buffer)->size());
+  }
+  // Destroying the buffer kept its block.
+  EXPECT_GE(cachedHostBytes(), cachedBefore + (8 << 20));
+  auto again = Buffer::allocate(8 << 20);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ((*again)->data(), first);
+  EXPECT_TRUE(allZero((*again)->data(), (*again)->size()));
+}
+
+} // namespace
