@@ -12,7 +12,7 @@ PACKAGES=(
   libflatbuffers-dev flatbuffers-compiler
   libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers glslang-tools
   spirv-tools clang
-  libopenblas-dev xvfb xauth nodejs npm
+  libopenblas-dev pkg-config xvfb xauth nodejs npm
 )
 
 missing=()
