@@ -98,6 +98,20 @@ def VectorizeContractionsPass
     "mlir::affine::AffineDialect", "mlir::memref::MemRefDialect"];
 }
 
+def ReassociateReductionsPass
+    : Pass<"tessera-llvmcpu-reassociate-reductions", "mlir::ModuleOp"> {
+  let summary = "Lets float sums of linalg reductions be reassociated";
+  let description = [{
+    Marks the addf combiner of every linalg.generic reduction (the add
+    whose operand is the output's block argument) `fastmath<reassoc>`, so
+    that LLVM's loop vectorizer may keep vector partial sums. Results change
+    in the last bits (another summation order), as with any vectorized
+    reduction. Max/min combiners are exact in any order and stay as they
+    are.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect"];
+}
+
 def LowerToLLVMPass
     : Pass<"tessera-llvmcpu-lower-to-llvm",
            "mlir::tessera::hal::ExecutableVariantOp"> {

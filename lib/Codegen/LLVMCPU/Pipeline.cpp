@@ -22,6 +22,7 @@ void buildLLVMCPUCodegenPipeline(OpPassManager &variantPM) {
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createVectorizeContractionsPass());
     pm.addPass(createHoistContractionReductionsPass());
+    pm.addPass(createReassociateReductionsPass());
     pm.addPass(createConvertLinalgToLoopsPass());
     pm.addPass(memref::createExpandStridedMetadataPass());
     pm.addPass(createLowerAffinePass());
