@@ -20,6 +20,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "InputGenerator.h"
 #include "Pipeline/CompileSession.h"
 #include "tessera/runtime/Session.h"
 #include "tessera/runtime/TaskExecutor.h"
@@ -101,15 +102,14 @@ std::shared_ptr<rt::Module> compile(const std::string &source,
   return *module;
 }
 
+/// Seeded uniform values, as `tessera run --input=...` would generate.
 rt::Tensor randomTensor(std::vector<int64_t> shape, unsigned seed) {
-  auto tensor = rt::Tensor::allocate(rt::ElementType::F32, std::move(shape));
+  rt::TensorType type;
+  type.shape = std::move(shape);
+  auto tensor =
+      rt::tooling::generateInput(type, rt::tooling::InputKind::Random, seed);
   if (!tensor)
     die(tensor.status().message());
-  std::mt19937 generator(seed);
-  std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
-  float *data = tensor->mutableData<float>();
-  for (int64_t i = 0; i < tensor->elementCount(); ++i)
-    data[i] = uniform(generator);
   return std::move(*tensor);
 }
 
