@@ -650,9 +650,14 @@ int main(int argc, char **argv) {
   bool blasChild = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg.rfind("--repetitions=", 0) == 0)
-      options.repetitions = std::max(1, std::atoi(arg.c_str() + 14));
-    else if (arg == "--quick")
+    if (arg.rfind("--repetitions=", 0) == 0) {
+      char *end = nullptr;
+      long value = std::strtol(arg.c_str() + 14, &end, 10);
+      if (*end != '\0' || value < 1 || value > 100000)
+        die("--repetitions must be a number from 1 to 100000, not '" +
+            arg.substr(14) + "'");
+      options.repetitions = static_cast<int>(value);
+    } else if (arg == "--quick")
       options.quick = true;
     else if (arg.rfind("--results=", 0) == 0)
       options.results = arg.substr(10);

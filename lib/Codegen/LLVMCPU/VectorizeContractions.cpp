@@ -120,10 +120,10 @@ private:
     body(loop.getInductionVar());
   }
 
-  /// Nested loops over `dims` (from 0 to their size), calling `body` with
-  /// the induction variables in `dims` order.
-  void buildNest(ArrayRef<unsigned> dims,
-                 function_ref<void(ArrayRef<Value>)> body) {
+  /// Lower bounds, upper bounds and steps of loops over `dims`, each from 0
+  /// to its size.
+  std::tuple<SmallVector<Value>, SmallVector<Value>, SmallVector<Value>>
+  boundsOf(ArrayRef<unsigned> dims) {
     SmallVector<Value> lbs, ubs, steps;
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
     Value one = arith::ConstantIndexOp::create(b, loc, 1);
@@ -132,6 +132,14 @@ private:
       ubs.push_back(sizes[dim]);
       steps.push_back(one);
     }
+    return {lbs, ubs, steps};
+  }
+
+  /// Nested loops over `dims` (from 0 to their size), calling `body` with
+  /// the induction variables in `dims` order.
+  void buildNest(ArrayRef<unsigned> dims,
+                 function_ref<void(ArrayRef<Value>)> body) {
+    auto [lbs, ubs, steps] = boundsOf(dims);
     scf::buildLoopNest(b, loc, lbs, ubs, steps,
                        [&](OpBuilder &nested, Location, ValueRange ivs) {
                          OpBuilder::InsertionGuard guard(b);
@@ -174,12 +182,12 @@ private:
     int64_t depth = 1;
     for (unsigned loop : loops.reductions) {
       std::optional<int64_t> size = getConstantIntValue(sizes[loop]);
-      if (!size)
+      // Checked per factor, so that huge extents cannot overflow.
+      if (!size || *size <= 0 || *size > kMaxPackBytes ||
+          depth * *size * panel * 4 > kMaxPackBytes)
         return Value();
       depth *= *size;
     }
-    if (depth * panel * 4 > kMaxPackBytes)
-      return Value();
     // Worth a copy only when several row tiles reuse it.
     int64_t reuse = 1;
     for (unsigned loop : loops.outer)
@@ -258,12 +266,14 @@ private:
                 int64_t vectors, Value pack) {
     OpOperand *init = op.getDpsInitOperand(0);
     Value output = init->get();
-    auto fixedFor = [&](int64_t r, int64_t v) {
+    // The outer loops' values and row `r`; column vector `v` when given.
+    auto fixedFor = [&](int64_t r, std::optional<int64_t> v) {
       SmallVector<std::pair<unsigned, Value>> fixed;
       for (auto [loop, iv] : llvm::zip(loops.outer, outerIvs))
         fixed.push_back({loop, iv});
       fixed.push_back({loops.row, add(row, r)});
-      fixed.push_back({loops.col, add(col, v * width)});
+      if (v)
+        fixed.push_back({loops.col, add(col, *v * width)});
       return fixed;
     };
     SmallVector<Value> accumulators;
@@ -275,14 +285,7 @@ private:
             b, loc, vectorType(), output, outputIndices.back()));
       }
 
-    SmallVector<Value> lbs, ubs, steps;
-    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-    Value one = arith::ConstantIndexOp::create(b, loc, 1);
-    for (unsigned loop : loops.reductions) {
-      lbs.push_back(zero);
-      ubs.push_back(sizes[loop]);
-      steps.push_back(one);
-    }
+    auto [lbs, ubs, steps] = boundsOf(loops.reductions);
     scf::LoopNest nest = scf::buildLoopNest(
         b, loc, lbs, ubs, steps, accumulators,
         [&](OpBuilder &nested, Location, ValueRange ivs,
@@ -308,13 +311,10 @@ private:
           }
           scf::ValueVector results;
           for (int64_t r = 0; r < rows; ++r) {
-            SmallVector<std::pair<unsigned, Value>> fixed;
-            for (auto [loop, iv] : llvm::zip(loops.outer, outerIvs))
-              fixed.push_back({loop, iv});
-            fixed.push_back({loops.row, add(row, r)});
             Value scalar = memref::LoadOp::create(
                 b, loc, loops.lhs->get(),
-                indices(loops.lhs, loopValues(reductionIvs, fixed)));
+                indices(loops.lhs,
+                        loopValues(reductionIvs, fixedFor(r, std::nullopt))));
             Value broadcast =
                 vector::BroadcastOp::create(b, loc, vectorType(), scalar);
             for (int64_t v = 0; v < vectors; ++v)
@@ -373,14 +373,12 @@ struct VectorizeContractionsPass
               llvmcpu::matchOuterProductContraction(op))
         work.push_back({op, *loops});
     });
+    // One variant's module: one target, one width.
+    int64_t width = vectorWidthFor(getOperation(), vectorWidth);
     for (auto &[op, loops] : work) {
-      int64_t width = vectorWidthFor(op, vectorWidth);
       // Too narrow to fill one vector: the scalar path is as good.
-      std::optional<int64_t> cols =
-          op.getStaticLoopRanges()[loops.col] == ShapedType::kDynamic
-              ? std::nullopt
-              : std::optional<int64_t>(op.getStaticLoopRanges()[loops.col]);
-      if (cols && *cols < width)
+      int64_t cols = op.getStaticLoopRanges()[loops.col];
+      if (!ShapedType::isDynamic(cols) && cols < width)
         continue;
       ContractionEmitter(op, loops, width).emit();
     }
