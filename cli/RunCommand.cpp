@@ -384,12 +384,22 @@ int runOrBench(int argc, char **argv, bool bench) {
           stats.medianMicroseconds, stats.maxMicroseconds,
           stats.medianMicroseconds > 0 ? bytes / stats.medianMicroseconds / 1e3
                                        : 0.0);
+      if (uint64_t flops = rt::tooling::flopsPerCall(*profiled);
+          flops && stats.medianMicroseconds > 0)
+        outs() << llvm::format("  %.3g GFLOP per call, %.1f GFLOP/s at the "
+                               "median\n",
+                               flops / 1e9,
+                               flops / stats.medianMicroseconds / 1e3);
       for (const rt::tooling::DispatchSummary &row :
-           rt::tooling::summarizeDispatches(*profiled))
-        outs() << llvm::format(
-            "  %-48s mean %10.1f us  min %10.1f us  %5.1f%%\n",
-            row.exportName.c_str(), row.meanMicroseconds, row.minMicroseconds,
-            100 * row.share);
+           rt::tooling::summarizeDispatches(*profiled)) {
+        outs() << llvm::format("  %-48s mean %10.1f us  min %10.1f us  %5.1f%%",
+                               row.exportName.c_str(), row.meanMicroseconds,
+                               row.minMicroseconds, 100 * row.share);
+        if (row.flops && row.meanMicroseconds > 0)
+          outs() << llvm::format("  %7.1f GFLOP/s",
+                                 row.flops / row.meanMicroseconds / 1e3);
+        outs() << "\n";
+      }
       if (!benchFlags->json.empty())
         if (auto error =
                 mlir::tessera::writeFileAtomically(benchFlags->json, json))

@@ -527,9 +527,11 @@ void RunView::show(std::shared_ptr<const RunOutcome> outcome) {
                      QString()});
     for (const rt::DispatchRecord &dispatch : call.dispatches) {
       QString device = QString::fromStdString(dispatch.device);
-      int lane = lanes.indexOf(device);
+      QString dispatchLane =
+          QString::fromStdString(tooling::dispatchLane(dispatch));
+      int lane = lanes.indexOf(dispatchLane);
       if (lane < 0) {
-        lanes.append(device);
+        lanes.append(dispatchLane);
         lane = lanes.size() - 1;
       }
       QString name = QString::fromStdString(dispatch.exportName);
@@ -558,7 +560,7 @@ void RunView::show(std::shared_ptr<const RunOutcome> outcome) {
           {lane, call.startMicroseconds + dispatch.startMicroseconds,
            dispatch.microseconds, name,
            QString("%1\nrepetition %2, workgroups %3x%4x%5\n%6 us, %7 bytes "
-                   "bound (%8 GB/s)")
+                   "bound (%8 GB/s)%9")
                .arg(name)
                .arg(r)
                .arg(dispatch.workgroupCount[0])
@@ -569,7 +571,12 @@ void RunView::show(std::shared_ptr<const RunOutcome> outcome) {
                .arg(dispatch.microseconds > 0
                         ? dispatch.bytes / dispatch.microseconds / 1e3
                         : 0.0,
-                    0, 'f', 2),
+                    0, 'f', 2)
+               .arg(dispatch.flops && dispatch.microseconds > 0
+                        ? QString(", %1 GFLOP/s")
+                              .arg(dispatch.flops / dispatch.microseconds / 1e3,
+                                   0, 'f', 1)
+                        : QString()),
            name});
     }
   }
@@ -579,8 +586,8 @@ void RunView::show(std::shared_ptr<const RunOutcome> outcome) {
   std::vector<tooling::DispatchSummary> rows =
       tooling::summarizeDispatches(profile);
   tableModel->clear();
-  QStringList headers = {"Export",    "Device",   "Count",    "Total (us)",
-                         "Mean (us)", "Min (us)", "Share (%)"};
+  QStringList headers = {"Export",    "Device",   "Count",     "Total (us)",
+                         "Mean (us)", "Min (us)", "Share (%)", "GFLOP/s"};
   // Against the kept run: its mean per export and the change.
   std::map<std::string, double> baselineMeans;
   if (baseline) {
@@ -600,11 +607,13 @@ void RunView::show(std::shared_ptr<const RunOutcome> outcome) {
     QList<QStandardItem *> cells = {
         new QStandardItem(name),
         new QStandardItem(QString::fromStdString(row.device)),
-        numberItem(row.count, 0),
-        numberItem(row.totalMicroseconds),
-        numberItem(row.meanMicroseconds),
-        numberItem(row.minMicroseconds),
-        numberItem(100 * row.share)};
+        numberItem(row.count, 0), numberItem(row.totalMicroseconds),
+        numberItem(row.meanMicroseconds), numberItem(row.minMicroseconds),
+        numberItem(100 * row.share),
+        // Unknown where the compiler could not count (dynamic shapes).
+        row.flops &&row.meanMicroseconds > 0
+            ? numberItem(row.flops / row.meanMicroseconds / 1e3)
+            : new QStandardItem("—")};
     if (baseline) {
       auto kept = baselineMeans.find(row.exportName);
       if (kept != baselineMeans.end() && kept->second > 0) {

@@ -27,6 +27,7 @@ struct ExportEntry {
   std::string name;
   uint32_t pushConstants = 0;
   std::vector<uint8_t> bindingReadOnly;
+  uint64_t flops = 0;
 };
 
 struct ExecutableEntry {
@@ -84,6 +85,8 @@ LogicalResult ModuleBuilder::addExecutables(ModuleOp module) {
         info.name = exportOp.getSymName().str();
         hal::PipelineLayoutAttr layout = exportOp.getLayout();
         info.pushConstants = layout.getPushConstants();
+        if (std::optional<int64_t> flops = exportOp.getFlopCount())
+          info.flops = static_cast<uint64_t>(std::max<int64_t>(0, *flops));
         for (auto set : layout.getSets()) {
           if (set.getOrdinal() != 0)
             return exportOp.emitError() << "only descriptor set 0 is supported";
@@ -232,7 +235,7 @@ std::string ModuleBuilder::finish() {
     for (const ExportEntry &info : entry.exports)
       exports.push_back(schema::CreateExportInfo(
           fbb, fbb.CreateString(info.name), info.pushConstants,
-          fbb.CreateVector(info.bindingReadOnly)));
+          fbb.CreateVector(info.bindingReadOnly), info.flops));
     auto data =
         fbb.CreateVector(reinterpret_cast<const uint8_t *>(entry.data.data()),
                          entry.data.size());

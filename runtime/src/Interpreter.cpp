@@ -9,8 +9,10 @@
 #include "Interpreter.h"
 
 #include "tessera/runtime/DeviceQuery.h"
+#include "tessera/runtime/TaskExecutor.h"
 
 #include "CpuExecutable.h"
+#include "DispatchWave.h"
 #include "tessera/schema/module_generated.h"
 
 #include <chrono>
@@ -29,85 +31,6 @@ struct BufferRegister {
   bool readOnly = false;
 };
 
-/// Runs every workgroup of export `ordinal` inline, one after the other.
-Status runOnCpu(const CpuExecutable &executable, unsigned ordinal,
-                const std::array<uint32_t, 3> &workgroupCount,
-                std::vector<uint32_t> &pushConstants,
-                std::vector<void *> &bindingPtrs,
-                std::vector<size_t> &bindingLengths,
-                TaskExecutor *executor = nullptr,
-                std::vector<DispatchRecord::WorkerShare> *workers = nullptr,
-                std::chrono::steady_clock::time_point origin = {}) {
-  tessera_dispatch_state_v0_t state = {};
-  state.workgroup_size[0] = state.workgroup_size[1] = state.workgroup_size[2] =
-      1;
-  state.push_constant_count = pushConstants.size();
-  for (unsigned d = 0; d < 3; ++d)
-    state.workgroup_count[d] = workgroupCount[d];
-  state.binding_count = bindingPtrs.size();
-  state.push_constants = pushConstants.data();
-  state.binding_ptrs = bindingPtrs.data();
-  state.binding_lengths = bindingLengths.data();
-  tessera_dispatch_fn_v0_t function = executable.exportFunction(ordinal);
-  tessera_executable_environment_v0_t environment = {nullptr};
-  uint64_t total = uint64_t(state.workgroup_count[0]) *
-                   state.workgroup_count[1] * state.workgroup_count[2];
-  if (executor && executor->workerCount() > 1 && total > 1) {
-    // Workgroups in row-major order (x fastest), a few chunks per worker
-    // so that uneven ones even out.
-    uint64_t grain =
-        std::max<uint64_t>(1, total / (uint64_t(executor->workerCount()) * 4));
-    std::mutex failureMutex;
-    std::string failure;
-    std::vector<TaskExecutor::WorkerSpan> spans;
-    bool ok = executor->parallelFor(
-        total, grain,
-        [&](uint64_t begin, uint64_t end, unsigned) {
-          tessera_workgroup_state_v0_t workgroup = {};
-          uint64_t plane =
-              uint64_t(state.workgroup_count[0]) * state.workgroup_count[1];
-          for (uint64_t i = begin; i < end; ++i) {
-            uint32_t x = i % state.workgroup_count[0];
-            uint32_t y =
-                (i / state.workgroup_count[0]) % state.workgroup_count[1];
-            uint32_t z = i / plane;
-            workgroup.workgroup_id[0] = x;
-            workgroup.workgroup_id[1] = y;
-            workgroup.workgroup_id[2] = z;
-            if (int code = function(&environment, &state, &workgroup)) {
-              std::lock_guard<std::mutex> lock(failureMutex);
-              if (failure.empty())
-                failure = "failed with code " + std::to_string(code) +
-                          " in workgroup (" + std::to_string(x) + ", " +
-                          std::to_string(y) + ", " + std::to_string(z) + ")";
-              return false;
-            }
-          }
-          return true;
-        },
-        workers ? &spans : nullptr, origin);
-    if (workers)
-      for (const TaskExecutor::WorkerSpan &span : spans)
-        workers->push_back(
-            {span.startMicroseconds, span.microseconds, span.items});
-    return ok ? Status() : Status::error(failure);
-  }
-  tessera_workgroup_state_v0_t workgroup = {};
-  for (uint32_t z = 0; z < state.workgroup_count[2]; ++z)
-    for (uint32_t y = 0; y < state.workgroup_count[1]; ++y)
-      for (uint32_t x = 0; x < state.workgroup_count[0]; ++x) {
-        workgroup.workgroup_id[0] = x;
-        workgroup.workgroup_id[1] = y;
-        workgroup.workgroup_id[2] = z;
-        if (int code = function(&environment, &state, &workgroup))
-          return Status::error("failed with code " + std::to_string(code) +
-                               " in workgroup (" + std::to_string(x) + ", " +
-                               std::to_string(y) + ", " + std::to_string(z) +
-                               ")");
-      }
-  return Status();
-}
-
 class Interpreter {
 public:
   /// `initializing` is the module while its initializer runs (the only
@@ -116,10 +39,11 @@ public:
               const std::vector<Tensor> &inputs,
               const DispatchObserver &observer,
               const DispatchCaptureObserver &capture = nullptr,
-              TaskExecutor *executor = nullptr, Module *initializing = nullptr)
+              TaskExecutor *executor = nullptr, Module *initializing = nullptr,
+              bool concurrent = true)
       : module(module), initializing(initializing), fn(fn), inputs(inputs),
         observer(observer), capture(capture), executor(executor),
-        scalars(fn.scalar_register_count(), 0),
+        concurrent(concurrent), scalars(fn.scalar_register_count(), 0),
         buffers(fn.buffer_register_count()),
         callStart(std::chrono::steady_clock::now()) {}
 
@@ -141,6 +65,20 @@ private:
   /// Runs the accelerator dispatches recorded so far; before the host (or
   /// a CPU dispatch) touches buffers, and at the return.
   Status flushBatch();
+  /// Runs the wave of independent CPU dispatches collected so far.
+  Status flushWave();
+  /// Both: before the host reads or writes buffers.
+  Status flushPending() {
+    if (Status s = flushWave(); !s)
+      return s;
+    return flushBatch();
+  }
+  /// Whether CPU dispatches are collected into waves: when asked, with
+  /// several workers and no capture (a capture copies each dispatch's bindings
+  /// right before and after it runs).
+  bool collectsWaves() const {
+    return concurrent && executor && executor->workerCount() > 1 && !capture;
+  }
   StatusOr<std::vector<Tensor>> results(const schema::Return &op);
 
   const Module &module;
@@ -150,6 +88,7 @@ private:
   const DispatchObserver &observer;
   const DispatchCaptureObserver &capture;
   TaskExecutor *executor;
+  bool concurrent;
   std::vector<int64_t> scalars;
   std::vector<BufferRegister> buffers;
   unsigned current = 0;
@@ -179,6 +118,7 @@ private:
     capture(std::move(captured));
   }
   std::vector<DispatchRecord> batchRecords;
+  DispatchWave wave;
 };
 
 StatusOr<std::vector<Tensor>> Interpreter::run() {
@@ -255,7 +195,7 @@ StatusOr<std::vector<Tensor>> Interpreter::run() {
       break;
     }
     case schema::Op::Fill: {
-      if (Status s = flushBatch(); !s)
+      if (Status s = flushPending(); !s)
         return s;
       auto op = inst->op_as_Fill();
       const BufferRegister &target = buffers[op->buffer()];
@@ -275,7 +215,7 @@ StatusOr<std::vector<Tensor>> Interpreter::run() {
       break;
     }
     case schema::Op::Copy: {
-      if (Status s = flushBatch(); !s)
+      if (Status s = flushPending(); !s)
         return s;
       auto op = inst->op_as_Copy();
       const BufferRegister &source = buffers[op->source()];
@@ -302,8 +242,12 @@ StatusOr<std::vector<Tensor>> Interpreter::run() {
       break;
     case schema::Op::Assert: {
       auto op = inst->op_as_Assert();
-      if (!scalars[op->condition()])
+      if (!scalars[op->condition()]) {
+        // A dispatch before the assert that fails reports first.
+        if (Status s = flushPending(); !s)
+          return s;
         return fail(op->message()->str());
+      }
       break;
     }
     case schema::Op::DeviceQuery: {
@@ -343,7 +287,7 @@ StatusOr<std::vector<Tensor>> Interpreter::run() {
       break;
     }
     case schema::Op::Return:
-      if (Status s = flushBatch(); !s)
+      if (Status s = flushPending(); !s)
         return s;
       return results(*inst->op_as_Return());
     case schema::Op::NONE:
@@ -504,6 +448,22 @@ Status Interpreter::flushBatch() {
   return Status();
 }
 
+Status Interpreter::flushWave() {
+  if (wave.empty())
+    return Status();
+  std::vector<DispatchRecord> records;
+  std::optional<DispatchWave::Failure> failure =
+      wave.run(*executor, bool(observer), callStart, records);
+  if (failure) {
+    current = failure->instruction;
+    return fail("dispatch of '" + failure->exportName + "' " +
+                failure->message);
+  }
+  for (const DispatchRecord &record : records)
+    observer(record);
+  return Status();
+}
+
 Status Interpreter::dispatch(const schema::Dispatch &op) {
   // The executable the initializer loaded, one of those the module was
   // verified with.
@@ -532,6 +492,7 @@ Status Interpreter::dispatch(const schema::Dispatch &op) {
   record.executable = executableIndex;
   record.ordinal = op.ordinal();
   record.exportName = name;
+  record.flops = exportInfo->flop_count();
   for (unsigned d = 0; d < 3; ++d) {
     int64_t count = scalars[op.workgroup_count()->Get(d)];
     if (count < 0 || count > std::numeric_limits<uint32_t>::max())
@@ -589,6 +550,9 @@ Status Interpreter::dispatch(const schema::Dispatch &op) {
            static_cast<size_t>(scalars[op.bindings()->Get(b)->offset()]),
            bindingLengths[b], bool(exportInfo->binding_read_only()->Get(b))});
     }
+    // The device reads host memory: pending CPU work first.
+    if (Status s = flushWave(); !s)
+      return s;
     if (!batch)
       batch = module.accelerator()->beginBatch();
     record.device = batchDevice();
@@ -609,14 +573,31 @@ Status Interpreter::dispatch(const schema::Dispatch &op) {
   if (Status s = flushBatch(); !s)
     return s;
 
+  CpuDispatch cpuDispatch{executable->exportFunction(op.ordinal()),
+                          record.workgroupCount, std::move(pushConstants),
+                          std::move(bindingPtrs), std::move(bindingLengths)};
+  if (collectsWaves()) {
+    DispatchWave::Entry entry{std::move(cpuDispatch), {}, {}, record, current};
+    for (unsigned b = 0; b < entry.dispatch.bindingPtrs.size(); ++b) {
+      entry.bindingWritten.push_back(!exportInfo->binding_read_only()->Get(b));
+      entry.keepAlive.push_back(
+          buffers[op.bindings()->Get(b)->buffer()].buffer);
+    }
+    if (wave.conflictsWith(entry))
+      if (Status s = flushWave(); !s)
+        return s;
+    wave.add(std::move(entry));
+    return Status();
+  }
+
   auto start = std::chrono::steady_clock::now();
-  if (Status s = runOnCpu(*executable, op.ordinal(), record.workgroupCount,
-                          pushConstants, bindingPtrs, bindingLengths, executor,
+  if (Status s = runOnCpu(cpuDispatch, executor,
                           observer ? &record.workers : nullptr, callStart);
       !s)
     return fail("dispatch of '" + name + "' " + s.message());
   if (capturing)
-    finishCapture(*capturing, bindingPtrs, bindingLengths);
+    finishCapture(*capturing, cpuDispatch.bindingPtrs,
+                  cpuDispatch.bindingLengths);
   if (observer) {
     record.startMicroseconds = sinceCallStart(start);
     record.microseconds = std::chrono::duration<double, std::micro>(
@@ -663,9 +644,12 @@ StatusOr<std::vector<Tensor>> interpret(const Module &module, unsigned index,
                                         const std::vector<Tensor> &inputs,
                                         const DispatchObserver &observer,
                                         const DispatchCaptureObserver &capture,
-                                        TaskExecutor *executor) {
+                                        TaskExecutor *executor,
+                                        bool concurrent) {
   const schema::Function *fn = module.schema().functions()->Get(index);
-  return Interpreter(module, *fn, inputs, observer, capture, executor).run();
+  return Interpreter(module, *fn, inputs, observer, capture, executor, nullptr,
+                     concurrent)
+      .run();
 }
 
 Status runInitializer(Module &module) {
@@ -737,12 +721,13 @@ StatusOr<DispatchReplay> replay(const Module &module,
         return Status::error("replay: " + times.status().message());
       if (!times->empty())
         microseconds = times->front();
-    } else if (Status s =
-                   runOnCpu(*executable, record.ordinal, record.workgroupCount,
-                            pushConstants, pointers, lengths, executor);
-               !s) {
-      return Status::error("replay of '" + record.exportName + "' " +
-                           s.message());
+    } else {
+      CpuDispatch cpuDispatch{executable->exportFunction(record.ordinal),
+                              record.workgroupCount, pushConstants, pointers,
+                              lengths};
+      if (Status s = runOnCpu(cpuDispatch, executor); !s)
+        return Status::error("replay of '" + record.exportName + "' " +
+                             s.message());
     }
     if (microseconds < 0)
       microseconds = std::chrono::duration<double, std::micro>(

@@ -7,12 +7,13 @@
 namespace tessera::rt {
 
 /// Runs function `index` of a verified module on inputs already checked
-/// against its signature.
+/// against its signature. With `concurrent` and an executor, independent
+/// CPU dispatches run together (DispatchWave).
 StatusOr<std::vector<Tensor>>
 interpret(const Module &module, unsigned index,
           const std::vector<Tensor> &inputs, const DispatchObserver &observer,
           const DispatchCaptureObserver &capture = nullptr,
-          TaskExecutor *executor = nullptr);
+          TaskExecutor *executor = nullptr, bool concurrent = true);
 
 /// Runs a captured dispatch alone (Session::replayDispatch).
 StatusOr<DispatchReplay> replay(const Module &module,

@@ -63,7 +63,7 @@ StatusOr<std::vector<Tensor>> Session::call(std::string_view function,
                            " has no data for its shape");
   }
   return interpret(*loadedModule, index, inputs, observer, capture,
-                   executor.get());
+                   executor.get(), concurrent);
 }
 
 StatusOr<DispatchReplay>

@@ -69,6 +69,7 @@ std::vector<DispatchSummary> summarizeDispatches(const Profile &profile) {
       row.maxMicroseconds =
           std::max(row.maxMicroseconds, dispatch.microseconds);
       row.bytes = dispatch.bytes;
+      row.flops = dispatch.flops;
     }
   }
   for (DispatchSummary &row : rows) {
@@ -115,6 +116,21 @@ std::string number(double value) {
 
 } // namespace
 
+uint64_t flopsPerCall(const Profile &profile) {
+  uint64_t flops = 0;
+  if (!profile.calls.empty())
+    for (const DispatchRecord &dispatch : profile.calls.front().dispatches)
+      flops += dispatch.flops;
+  return flops;
+}
+
+std::string dispatchLane(const DispatchRecord &dispatch) {
+  if (dispatch.concurrentSlot == 0)
+    return dispatch.device;
+  return dispatch.device + " concurrent " +
+         std::to_string(dispatch.concurrentSlot);
+}
+
 std::string toChromeTrace(const Profile &profile) {
   // Lanes: the host (the calls), then one per device dispatches ran on.
   // A threaded CPU's workers get a lane each too ("cpu worker 1").
@@ -124,7 +140,7 @@ std::string toChromeTrace(const Profile &profile) {
   std::map<std::string, int> lanes;
   for (const ProfiledCall &call : profile.calls)
     for (const DispatchRecord &dispatch : call.dispatches) {
-      lanes.try_emplace(dispatch.device, 0);
+      lanes.try_emplace(dispatchLane(dispatch), 0);
       for (size_t w = 0; w < dispatch.workers.size(); ++w)
         lanes.try_emplace(workerLane(dispatch, w), 0);
     }
@@ -140,9 +156,7 @@ std::string toChromeTrace(const Profile &profile) {
   };
   metadata(0, "host: @" + profile.function);
   for (const auto &[device, lane] : lanes)
-    metadata(lane, device.find(" worker ") != std::string::npos ? device
-                   : device == "cpu"                            ? "cpu"
-                                     : device + " queue 0");
+    metadata(lane, device.rfind("cpu", 0) == 0 ? device : device + " queue 0");
   for (size_t r = 0; r < profile.calls.size(); ++r) {
     const ProfiledCall &call = profile.calls[r];
     out += "{\"name\":" + quoted("@" + profile.function) +
@@ -153,7 +167,7 @@ std::string toChromeTrace(const Profile &profile) {
     for (const DispatchRecord &dispatch : call.dispatches) {
       out += "{\"name\":" + quoted(dispatch.exportName) +
              ",\"cat\":\"dispatch\",\"ph\":\"X\",\"pid\":1,\"tid\":" +
-             std::to_string(lanes[dispatch.device]) + ",\"ts\":" +
+             std::to_string(lanes[dispatchLane(dispatch)]) + ",\"ts\":" +
              number(call.startMicroseconds + dispatch.startMicroseconds) +
              ",\"dur\":" + number(dispatch.microseconds) +
              ",\"args\":{\"repetition\":" + std::to_string(r) +
@@ -163,6 +177,7 @@ std::string toChromeTrace(const Profile &profile) {
              "," + std::to_string(dispatch.workgroupCount[1]) + "," +
              std::to_string(dispatch.workgroupCount[2]) +
              "],\"bytes\":" + std::to_string(dispatch.bytes) +
+             ",\"flops\":" + std::to_string(dispatch.flops) +
              ",\"device\":" + quoted(dispatch.device) + "}},\n";
       for (size_t w = 0; w < dispatch.workers.size(); ++w) {
         const DispatchRecord::WorkerShare &share = dispatch.workers[w];
@@ -187,13 +202,13 @@ std::string toChromeTrace(const Profile &profile) {
 
 std::string toCsv(const std::vector<DispatchSummary> &summaries) {
   std::string out = "export,device,count,total_us,mean_us,min_us,max_us,"
-                    "share,bytes\n";
+                    "share,bytes,flops\n";
   for (const DispatchSummary &row : summaries)
     out += row.exportName + "," + row.device + "," + std::to_string(row.count) +
            "," + number(row.totalMicroseconds) + "," +
            number(row.meanMicroseconds) + "," + number(row.minMicroseconds) +
            "," + number(row.maxMicroseconds) + "," + number(row.share) + "," +
-           std::to_string(row.bytes) + "\n";
+           std::to_string(row.bytes) + "," + std::to_string(row.flops) + "\n";
   return out;
 }
 
@@ -237,19 +252,31 @@ toBenchJson(const std::vector<std::pair<std::string, std::string>> &context,
                     ? bytesPerCall / stats.medianMicroseconds / 1e3
                     : 0) +
          ",\n";
+  uint64_t flops = flopsPerCall(profile);
+  out += "  \"flops_per_call\": " + std::to_string(flops) + ",\n";
+  out += "  \"gflop_per_s\": " +
+         number(stats.medianMicroseconds > 0
+                    ? flops / stats.medianMicroseconds / 1e3
+                    : 0) +
+         ",\n";
   out += "  \"dispatches\": [";
   std::vector<DispatchSummary> rows = summarizeDispatches(profile);
   for (size_t i = 0; i < rows.size(); ++i) {
     const DispatchSummary &row = rows[i];
-    out += std::string(i ? "," : "") +
-           "\n    {\"export\": " + quoted(row.exportName) +
-           ", \"device\": " + quoted(row.device) +
-           ", \"count\": " + std::to_string(row.count) +
-           ", \"total_us\": " + number(row.totalMicroseconds) +
-           ", \"mean_us\": " + number(row.meanMicroseconds) +
-           ", \"min_us\": " + number(row.minMicroseconds) +
-           ", \"share\": " + number(row.share) +
-           ", \"bytes\": " + std::to_string(row.bytes) + "}";
+    out +=
+        std::string(i ? "," : "") +
+        "\n    {\"export\": " + quoted(row.exportName) +
+        ", \"device\": " + quoted(row.device) +
+        ", \"count\": " + std::to_string(row.count) +
+        ", \"total_us\": " + number(row.totalMicroseconds) +
+        ", \"mean_us\": " + number(row.meanMicroseconds) +
+        ", \"min_us\": " + number(row.minMicroseconds) +
+        ", \"share\": " + number(row.share) +
+        ", \"bytes\": " + std::to_string(row.bytes) +
+        ", \"flops\": " + std::to_string(row.flops) + ", \"gflop_per_s\": " +
+        number(row.meanMicroseconds > 0 ? row.flops / row.meanMicroseconds / 1e3
+                                        : 0) +
+        "}";
   }
   out += rows.empty() ? "]\n}\n" : "\n  ]\n}\n";
   return out;

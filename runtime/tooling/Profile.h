@@ -49,10 +49,21 @@ struct DispatchSummary {
   /// Of the calls' total time.
   double share = 0;
   uint64_t bytes = 0;
+  /// Of one dispatch; 0 when the compiler did not know.
+  uint64_t flops = 0;
 };
 
 /// By export, in order of first appearance.
 std::vector<DispatchSummary> summarizeDispatches(const Profile &profile);
+
+/// Floating-point operations of one call: the known counts of the first
+/// call's dispatches (0 when none is known).
+uint64_t flopsPerCall(const Profile &profile);
+
+/// The timeline lane of a dispatch: its device, and for CPU dispatches that
+/// ran at the same time as earlier ones, a lane of their own beside it
+/// ("cpu concurrent 1").
+std::string dispatchLane(const DispatchRecord &dispatch);
 
 /// Chrome trace-event JSON: per call an event on the host lane, per
 /// dispatch one on its device's lane, named by export, with the
@@ -71,8 +82,8 @@ CallStatistics callStatistics(const Profile &profile);
 
 /// `tessera bench`'s report as JSON: what ran (`context`: string fields
 /// such as module, function, device), the calls' statistics, bytes moved
-/// per call (inputs + results) and GB/s at the median, and the dispatch
-/// table.
+/// per call (inputs + results) and GB/s at the median, flops per call and
+/// GFLOP/s at the median (where known), and the dispatch table.
 std::string
 toBenchJson(const std::vector<std::pair<std::string, std::string>> &context,
             const Profile &profile, int warmup, uint64_t bytesPerCall);

@@ -206,8 +206,11 @@ private Q_SLOTS:
     QVERIFY(runAndWait(view));
     QCOMPARE(table->item(3, 9)->text(),
              QString::number(expected[0].elementAsDouble(39), 'g', 8));
-    QCOMPARE(model->columnCount(), 9);
-    QCOMPARE(model->horizontalHeaderItem(8)->text(), QString("Change (%)"));
+    QCOMPARE(model->columnCount(), 10);
+    QCOMPARE(model->horizontalHeaderItem(9)->text(), QString("Change (%)"));
+    QVERIFY(model->item(0, 8)->data(Qt::DisplayRole).toDouble() > 0);
+    // The matmul's GFLOP/s, from the flop count its export carries.
+    QCOMPARE(model->horizontalHeaderItem(7)->text(), QString("GFLOP/s"));
     QVERIFY(model->item(0, 7)->data(Qt::DisplayRole).toDouble() > 0);
     // A wrong number of typed inputs fails the run with the reason.
     view->typedInputsEdit()->setText("4x16xf32=1; 3.0");

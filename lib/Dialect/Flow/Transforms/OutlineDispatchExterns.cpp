@@ -91,7 +91,8 @@ struct OutlineDispatchExternsPass
       auto exportOp = hal::ExecutableExportOp::create(
           body, loc, /*sym_visibility=*/StringAttr(),
           builder.getStringAttr(op.getExportName()),
-          cast<IntegerAttr>(op.getTargetOrdinals()[i]), op.getLayout());
+          cast<IntegerAttr>(op.getTargetOrdinals()[i]), op.getLayout(),
+          /*flop_count=*/IntegerAttr());
       IRMapping mapping;
       op.getWorkgroupCount().cloneInto(&exportOp.getWorkgroupCount(), mapping);
       entryPoints.push_back(SymbolRefAttr::get(

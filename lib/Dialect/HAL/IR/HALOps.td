@@ -76,11 +76,15 @@ def HAL_ExecutableExportOp : HAL_Op<"executable.export", [
     }
     ```
     The `count` region computes the XYZ workgroup grid from the workload.
+    `flop_count`, when present, is the floating-point operations of one
+    dispatch of the export (known for static shapes): profilers report
+    GFLOP/s from it.
   }];
   let arguments = (ins OptionalAttr<StrAttr>:$sym_visibility,
                        SymbolNameAttr:$sym_name,
                        IndexAttr:$ordinal,
-                       HAL_PipelineLayoutAttr:$layout);
+                       HAL_PipelineLayoutAttr:$layout,
+                       OptionalAttr<I64Attr>:$flop_count);
   let regions = (region AnyRegion:$workgroup_count);
   let assemblyFormat = [{
     custom<SymbolVisibility>($sym_visibility) $sym_name

@@ -2,6 +2,7 @@
 
 #include "Dialect/HAL/Transforms/Passes.h"
 
+#include "Dialect/HAL/Transforms/FlopCount.h"
 #include "Dialect/HAL/Transforms/InterfacePlan.h"
 
 #include "Dialect/Common/CustomSyntax.h"
@@ -295,12 +296,16 @@ struct MaterializeInterfacesPass
         auto halExport = hal::ExecutableExportOp::create(
             exportBuilder, exportOp.getLoc(), StringAttr(),
             exportOp.getSymNameAttr(), exportBuilder.getIndexAttr(ordinal++),
-            buildLayout(ctx, plan));
+            buildLayout(ctx, plan), /*flop_count=*/IntegerAttr());
         {
           OpBuilder::InsertionGuard guard(exportBuilder);
           buildDefaultCountRegion(exportBuilder, exportOp.getLoc(),
                                   halExport.getWorkgroupCount(), workloadCount);
         }
+        if (std::optional<uint64_t> flops = hal::countFlops(func))
+          halExport.setFlopCountAttr(exportBuilder.getI64IntegerAttr(
+              static_cast<int64_t>(std::min<uint64_t>(
+                  *flops, std::numeric_limits<int64_t>::max()))));
         if (failed(rewriteToInterface(func, plan)))
           return failure();
         newRefs[exportOp.getSymName()].push_back(SymbolRefAttr::get(

@@ -36,6 +36,12 @@ struct DispatchRecord {
     uint64_t workgroups = 0;
   };
   std::vector<WorkerShare> workers;
+  /// Its place among CPU dispatches that ran at the same time (a wave of
+  /// independent dispatches): 0 when it ran alone or first.
+  unsigned concurrentSlot = 0;
+  /// Floating-point operations of the whole dispatch, when the compiler
+  /// knew them (static shapes); 0 otherwise.
+  uint64_t flops = 0;
 };
 
 using DispatchObserver = std::function<void(const DispatchRecord &)>;
@@ -90,6 +96,11 @@ public:
   void setTaskExecutor(std::shared_ptr<TaskExecutor> newExecutor) {
     executor = std::move(newExecutor);
   }
+  /// With a task executor, consecutive CPU dispatches that do not touch
+  /// each other's data run at the same time (the default). Off, each
+  /// dispatch waits for the one before: for measuring, or to rule out a
+  /// race while debugging.
+  void setConcurrentDispatches(bool enabled) { concurrent = enabled; }
   /// Runs the captured dispatch alone, `repetitions` times, each on fresh
   /// copies of its captured inputs, on the executable this module loaded.
   StatusOr<DispatchReplay> replayDispatch(const DispatchCapture &dispatch,
@@ -101,6 +112,7 @@ private:
   DispatchObserver observer;
   DispatchCaptureObserver capture;
   std::shared_ptr<TaskExecutor> executor;
+  bool concurrent = true;
 };
 
 /// Entry point of the runtime API: device selection and module loading.

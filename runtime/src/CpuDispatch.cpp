@@ -1,0 +1,82 @@
+//===- CpuDispatch.cpp - One dispatch of a CPU executable -----------------===//
+
+#include "CpuDispatch.h"
+
+#include "tessera/runtime/TaskExecutor.h"
+
+#include <mutex>
+
+namespace tessera::rt {
+
+tessera_dispatch_state_v0_t CpuDispatch::state() {
+  tessera_dispatch_state_v0_t state = {};
+  state.workgroup_size[0] = state.workgroup_size[1] = state.workgroup_size[2] =
+      1;
+  for (unsigned d = 0; d < 3; ++d)
+    state.workgroup_count[d] = workgroupCount[d];
+  state.push_constant_count = pushConstants.size();
+  state.push_constants = pushConstants.data();
+  state.binding_count = bindingPtrs.size();
+  state.binding_ptrs = bindingPtrs.data();
+  state.binding_lengths = bindingLengths.data();
+  return state;
+}
+
+bool CpuDispatch::runWorkgroups(const tessera_dispatch_state_v0_t &state,
+                                uint64_t begin, uint64_t end,
+                                std::string &failure) const {
+  tessera_executable_environment_v0_t environment = {nullptr};
+  tessera_workgroup_state_v0_t workgroup = {};
+  uint64_t plane = uint64_t(workgroupCount[0]) * workgroupCount[1];
+  for (uint64_t i = begin; i < end; ++i) {
+    uint32_t x = i % workgroupCount[0];
+    uint32_t y = (i / workgroupCount[0]) % workgroupCount[1];
+    uint32_t z = i / plane;
+    workgroup.workgroup_id[0] = x;
+    workgroup.workgroup_id[1] = y;
+    workgroup.workgroup_id[2] = z;
+    if (int code = function(&environment, &state, &workgroup)) {
+      failure = "failed with code " + std::to_string(code) + " in workgroup (" +
+                std::to_string(x) + ", " + std::to_string(y) + ", " +
+                std::to_string(z) + ")";
+      return false;
+    }
+  }
+  return true;
+}
+
+Status runOnCpu(CpuDispatch &dispatch, TaskExecutor *executor,
+                std::vector<DispatchRecord::WorkerShare> *workers,
+                std::chrono::steady_clock::time_point origin) {
+  tessera_dispatch_state_v0_t state = dispatch.state();
+  uint64_t total = dispatch.workgroupTotal();
+  std::string failure;
+  if (!executor || executor->workerCount() <= 1 || total <= 1)
+    return dispatch.runWorkgroups(state, 0, total, failure)
+               ? Status()
+               : Status::error(failure);
+  // A few chunks per worker, so that uneven ones even out.
+  uint64_t grain =
+      std::max<uint64_t>(1, total / (uint64_t(executor->workerCount()) * 4));
+  std::mutex failureMutex;
+  std::vector<TaskExecutor::WorkerSpan> spans;
+  bool ok = executor->parallelFor(
+      total, grain,
+      [&](uint64_t begin, uint64_t end, unsigned) {
+        std::string message;
+        if (dispatch.runWorkgroups(state, begin, end, message))
+          return true;
+        std::lock_guard<std::mutex> lock(failureMutex);
+        if (failure.empty())
+          failure = std::move(message);
+        return false;
+      },
+      workers ? &spans : nullptr, origin);
+  if (workers)
+    for (const TaskExecutor::WorkerSpan &span : spans)
+      workers->push_back(
+          {span.startMicroseconds, span.microseconds, span.items});
+  return ok ? Status() : Status::error(failure);
+}
+
+} // namespace tessera::rt

@@ -1,0 +1,46 @@
+//===- CpuDispatch.h - One dispatch of a CPU executable ----------*- C++
+//-*-===//
+#ifndef TESSERA_RUNTIME_CPUDISPATCH_H
+#define TESSERA_RUNTIME_CPUDISPATCH_H
+
+#include "tessera/executable_library.h"
+#include "tessera/runtime/Session.h"
+#include "tessera/runtime/Status.h"
+
+#include <array>
+#include <chrono>
+#include <vector>
+
+namespace tessera::rt {
+
+class TaskExecutor;
+
+/// A CPU dispatch with its arguments: what the export function receives.
+struct CpuDispatch {
+  tessera_dispatch_fn_v0_t function = nullptr;
+  std::array<uint32_t, 3> workgroupCount = {0, 0, 0};
+  std::vector<uint32_t> pushConstants;
+  std::vector<void *> bindingPtrs;
+  std::vector<size_t> bindingLengths;
+
+  uint64_t workgroupTotal() const {
+    return uint64_t(workgroupCount[0]) * workgroupCount[1] * workgroupCount[2];
+  }
+  /// The state every workgroup of this dispatch reads (points into *this).
+  tessera_dispatch_state_v0_t state();
+  /// Runs workgroups [begin, end) in row-major order (x fastest); on a
+  /// failure, says which workgroup and why in `failure`.
+  bool runWorkgroups(const tessera_dispatch_state_v0_t &state, uint64_t begin,
+                     uint64_t end, std::string &failure) const;
+};
+
+/// Runs every workgroup of `dispatch`: split over the executor's workers
+/// when it has more than one, inline otherwise. With `workers`, each
+/// worker's share is recorded (times from `origin`).
+Status runOnCpu(CpuDispatch &dispatch, TaskExecutor *executor = nullptr,
+                std::vector<DispatchRecord::WorkerShare> *workers = nullptr,
+                std::chrono::steady_clock::time_point origin = {});
+
+} // namespace tessera::rt
+
+#endif // TESSERA_RUNTIME_CPUDISPATCH_H

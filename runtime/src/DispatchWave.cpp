@@ -1,0 +1,144 @@
+//===- DispatchWave.cpp - CPU dispatches that run together ----------------===//
+
+#include "DispatchWave.h"
+
+#include "tessera/runtime/TaskExecutor.h"
+
+#include <limits>
+#include <mutex>
+
+namespace tessera::rt {
+
+namespace {
+
+bool overlaps(const void *a, size_t aLength, const void *b, size_t bLength) {
+  auto aBegin = reinterpret_cast<uintptr_t>(a);
+  auto bBegin = reinterpret_cast<uintptr_t>(b);
+  return aLength && bLength && aBegin < bBegin + bLength &&
+         bBegin < aBegin + aLength;
+}
+
+} // namespace
+
+bool DispatchWave::conflictsWith(const Entry &entry) const {
+  const CpuDispatch &next = entry.dispatch;
+  for (const Entry &pending : entries) {
+    const CpuDispatch &earlier = pending.dispatch;
+    for (size_t a = 0; a < next.bindingPtrs.size(); ++a)
+      for (size_t b = 0; b < earlier.bindingPtrs.size(); ++b)
+        if ((entry.bindingWritten[a] || pending.bindingWritten[b]) &&
+            overlaps(next.bindingPtrs[a], next.bindingLengths[a],
+                     earlier.bindingPtrs[b], earlier.bindingLengths[b]))
+          return true;
+  }
+  return false;
+}
+
+std::optional<DispatchWave::Failure>
+DispatchWave::run(TaskExecutor &executor, bool timed,
+                  std::chrono::steady_clock::time_point origin,
+                  std::vector<DispatchRecord> &records) {
+  using Clock = std::chrono::steady_clock;
+  auto since = [&](Clock::time_point time) {
+    return std::chrono::duration<double, std::micro>(time - origin).count();
+  };
+  std::vector<Entry> wave = std::move(entries);
+  entries.clear();
+  std::optional<Failure> failure;
+
+  // Alone (a chain of dependent dispatches): no chunk table to build.
+  if (wave.size() == 1) {
+    Entry &only = wave.front();
+    Clock::time_point start = Clock::now();
+    if (Status s = runOnCpu(only.dispatch, &executor,
+                            timed ? &only.record.workers : nullptr, origin);
+        !s)
+      return Failure{only.instruction, only.record.exportName, s.message()};
+    if (timed) {
+      only.record.startMicroseconds = since(start);
+      only.record.microseconds = since(Clock::now()) - since(start);
+      records.push_back(std::move(only.record));
+    }
+    return std::nullopt;
+  }
+
+  // Each dispatch's workgroups in a few chunks per worker; the workers take
+  // chunks in program order, so the first dispatches finish first.
+  struct Chunk {
+    unsigned entry;
+    uint64_t begin, end;
+  };
+  std::vector<Chunk> chunks;
+  std::vector<tessera_dispatch_state_v0_t> states;
+  unsigned workers = executor.workerCount();
+  for (unsigned e = 0; e < wave.size(); ++e) {
+    states.push_back(wave[e].dispatch.state());
+    uint64_t total = wave[e].dispatch.workgroupTotal();
+    uint64_t grain = std::max<uint64_t>(1, total / (uint64_t(workers) * 4));
+    for (uint64_t begin = 0; begin < total; begin += grain)
+      chunks.push_back({e, begin, std::min(total, begin + grain)});
+  }
+
+  // Per dispatch and worker: first start, last end, workgroups. A worker
+  // writes only its own slots.
+  struct Share {
+    double start = std::numeric_limits<double>::max(), end = 0;
+    uint64_t workgroups = 0;
+  };
+  std::vector<Share> shares(timed ? wave.size() * workers : 0);
+  std::mutex failureMutex;
+  executor.parallelFor(
+      chunks.size(), 1, [&](uint64_t begin, uint64_t end, unsigned worker) {
+        for (uint64_t c = begin; c < end; ++c) {
+          const Chunk &chunk = chunks[c];
+          Clock::time_point start;
+          if (timed)
+            start = Clock::now();
+          std::string message;
+          bool ok = wave[chunk.entry].dispatch.runWorkgroups(
+              states[chunk.entry], chunk.begin, chunk.end, message);
+          if (timed) {
+            Share &share = shares[chunk.entry * workers + worker];
+            share.start = std::min(share.start, since(start));
+            share.end = since(Clock::now());
+            share.workgroups += chunk.end - chunk.begin;
+          }
+          if (!ok) {
+            std::lock_guard<std::mutex> lock(failureMutex);
+            const Entry &failed = wave[chunk.entry];
+            if (!failure || failure->instruction > failed.instruction)
+              failure = Failure{failed.instruction, failed.record.exportName,
+                                std::move(message)};
+            return false;
+          }
+        }
+        return true;
+      });
+  if (failure || !timed)
+    return failure;
+
+  for (unsigned e = 0; e < wave.size(); ++e) {
+    DispatchRecord &record = wave[e].record;
+    double start = std::numeric_limits<double>::max(), end = 0;
+    for (unsigned w = 0; w < workers; ++w) {
+      const Share &share = shares[e * workers + w];
+      if (share.workgroups == 0) {
+        record.workers.push_back({});
+        continue;
+      }
+      start = std::min(start, share.start);
+      end = std::max(end, share.end);
+      record.workers.push_back(
+          {share.start, share.end - share.start, share.workgroups});
+    }
+    if (end == 0) // No workgroups at all.
+      start = end = since(Clock::now());
+    record.startMicroseconds = start;
+    record.microseconds = end - start;
+    record.concurrentSlot = e;
+    records.push_back(std::move(record));
+  }
+  return failure;
+}
+
+} // namespace tessera::rt
