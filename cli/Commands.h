@@ -14,6 +14,9 @@ int runRunCommand(int argc, char **argv);
 /// `tessera bench`: `tessera run`'s loading and inputs, then warm-up calls
 /// and timed repetitions reported (and as JSON) instead of the results.
 int runBenchCommand(int argc, char **argv);
+/// `tessera inspect MODULE [--json]`: a module's functions, executables,
+/// exports and constants, without loading it.
+int runInspectCommand(int argc, char **argv);
 
 } // namespace tessera::cli
 

@@ -1,10 +1,12 @@
 //===- CompileCommand.cpp - tessera compile -------------------------------===//
 
+#include "BatchCompile.h"
 #include "Commands.h"
 #include "Pipeline/OutputFile.h"
 
 #include "Pipeline/CompileSession.h"
 #include "Pipeline/DispatchGraph.h"
+#include "tessera/runtime/TaskExecutor.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -12,6 +14,7 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <map>
@@ -29,8 +32,10 @@ struct CompileFlags {
   cl::OptionCategory category{"tessera compile options"};
   // Not cl::Required: lld re-parses the process's options when it links,
   // and a required positional would fail there.
-  cl::opt<std::string> input{cl::Positional, cl::desc("<input.mlir>"),
-                             cl::cat(category)};
+  cl::list<std::string> inputs{
+      cl::Positional,
+      cl::desc("<input.mlir | directory | 'glob*.mlir'>..."),
+      cl::cat(category)};
   cl::opt<std::string> output{
       "o",
       cl::desc("Output file (--emit=mlir|module; '-' for stdout) or "
@@ -116,6 +121,37 @@ struct CompileFlags {
                "ops fused into each; edges: the tensors between them) to "
                "FILE as Graphviz DOT"),
       cl::value_desc("FILE"), cl::cat(category)};
+  cl::opt<unsigned> jobs{
+      "j",
+      cl::desc("Compile N inputs at a time (default: the cores available)"),
+      cl::value_desc("N"), cl::init(0), cl::Prefix, cl::cat(category)};
+  cl::opt<std::string> outputDir{
+      "output-dir",
+      cl::desc("Batch: write each input's output here (NAME.tsm, or "
+               "NAME.out.mlir with --emit=mlir), keeping the paths below a "
+               "directory or glob argument; default: beside each input"),
+      cl::value_desc("DIR"), cl::cat(category)};
+  cl::opt<bool> quiet{"quiet",
+                      cl::desc("Batch: print only the failures' diagnostics"),
+                      cl::cat(category)};
+  cl::opt<bool> verbose{
+      "verbose",
+      cl::desc("Batch: a line per input with its phase times, and the "
+               "warnings of inputs that compiled"),
+      cl::cat(category)};
+  cl::opt<std::string> report{
+      "report",
+      cl::desc("Write a report of every input (status, diagnostics, phase "
+               "times, dispatch and executable counts, sizes) to FILE"),
+      cl::value_desc("FILE"), cl::cat(category)};
+  cl::opt<std::string> reportFormat{
+      "report-format", cl::desc("json (default) or junit (for CI systems)"),
+      cl::init("json"), cl::cat(category)};
+  cl::opt<std::string> depfile{
+      "depfile",
+      cl::desc("Write a Makefile rule to FILE: the output depends on the "
+               "source and every executable object file it links"),
+      cl::value_desc("FILE"), cl::cat(category)};
   cl::opt<bool> keepTemps{
       "keep-temps",
       cl::desc("Like --dump-executables, into a new temporary directory "
@@ -127,7 +163,10 @@ struct CompileFlags {
 struct CompileRequest {
   std::string input, output, compileTo, triple, cpu, cpuFeatures,
       vulkanDeviceType, dumpDir, dumpExecutables, dispatchGraph, executionModel;
-  std::vector<std::string> targets;
+  std::vector<std::string> inputs, targets;
+  std::string outputDir, report, reportFormat, depfile;
+  unsigned jobs = 0;
+  bool quiet = false, verbose = false, emitGiven = false;
   EmitKind emit;
   unsigned optLevel;
   bool printAfterAll, printAfterChange, timing, linkExecutables, keepTemps;
@@ -135,7 +174,16 @@ struct CompileRequest {
 
 CompileRequest snapshot(const CompileFlags &flags) {
   CompileRequest r;
-  r.input = flags.input;
+  r.inputs.assign(flags.inputs.begin(), flags.inputs.end());
+  r.input = r.inputs.empty() ? "" : r.inputs.front();
+  r.outputDir = flags.outputDir;
+  r.report = flags.report;
+  r.reportFormat = flags.reportFormat;
+  r.depfile = flags.depfile;
+  r.jobs = flags.jobs;
+  r.quiet = flags.quiet;
+  r.verbose = flags.verbose;
+  r.emitGiven = flags.emit.getNumOccurrences() > 0;
   r.output = flags.output;
   r.compileTo = flags.compileTo;
   r.executionModel = flags.executionModel;
@@ -277,6 +325,16 @@ int runCompileCommand(int argc, char **argv) {
                     "INPUT.mlir [options]; see --help)\n";
     return kUsageError;
   }
+  if (request.reportFormat != "json" && request.reportFormat != "junit") {
+    llvm::errs() << "tessera compile: --report-format must be json or "
+                    "junit\n";
+    return kUsageError;
+  }
+  if (request.quiet && request.verbose) {
+    llvm::errs() << "tessera compile: --quiet and --verbose exclude each "
+                    "other\n";
+    return kUsageError;
+  }
 
   CompileOptions options;
   auto phase = parsePhase(request.compileTo);
@@ -355,6 +413,61 @@ int runCompileCommand(int argc, char **argv) {
                     "--compile-to=flow or later\n";
     return kUsageError;
   }
+  // Many inputs, a directory or a pattern, an output directory or a
+  // report: the batch driver.
+  bool batch = request.inputs.size() > 1 || !request.outputDir.empty() ||
+               !request.report.empty() ||
+               llvm::sys::fs::is_directory(request.input) ||
+               (!llvm::sys::fs::exists(request.input) &&
+                llvm::StringRef(request.input).find_first_of("*?[") !=
+                    llvm::StringRef::npos);
+  if (batch) {
+    const char *single = nullptr;
+    if (flags.output.getNumOccurrences())
+      single = "-o (use --output-dir)";
+    else if (request.printAfterAll || request.printAfterChange)
+      single = "--print-ir-after-*";
+    else if (!request.dumpDir.empty())
+      single = "--dump-ir-dir";
+    else if (!executablesDir.empty())
+      single = "--dump-executables/--keep-temps";
+    else if (!request.dispatchGraph.empty())
+      single = "--dispatch-graph";
+    else if (request.timing)
+      single = "--timing (--verbose prints phase times)";
+    else if (emitsBinaries)
+      single = "--emit=llvm-ir/llvm-bc/obj/shared-lib";
+    if (single) {
+      llvm::errs() << "tessera compile: " << single
+                   << " takes a single input\n";
+      return kUsageError;
+    }
+    BatchRequest batchRequest;
+    batchRequest.inputs = request.inputs;
+    batchRequest.outputDir = request.outputDir;
+    batchRequest.jobs =
+        request.jobs ? request.jobs : rt::TaskExecutor::availableCores();
+    batchRequest.emitIR = request.emitGiven && request.emit == EmitKind::MLIR;
+    if (!batchRequest.emitIR && options.compileTo != Phase::Loader) {
+      llvm::errs() << "tessera compile: a batch writes modules, which need "
+                      "--compile-to=loader (or --emit=mlir)\n";
+      return kUsageError;
+    }
+    batchRequest.quiet = request.quiet;
+    batchRequest.verbose = request.verbose;
+    batchRequest.progressBar = !request.verbose &&
+                               llvm::sys::Process::StandardErrIsDisplayed();
+    batchRequest.report = request.report;
+    batchRequest.reportFormat = request.reportFormat;
+    batchRequest.depfile = request.depfile;
+    options.captureIR = false;
+    return runBatchCompile(batchRequest, options);
+  }
+  if (!request.depfile.empty() && request.output == "-") {
+    llvm::errs() << "tessera compile: --depfile needs -o FILE\n";
+    return kUsageError;
+  }
+
   DispatchMap dispatchMap;
   std::optional<DispatchGraph> graph;
   if (!request.dispatchGraph.empty())
@@ -437,6 +550,22 @@ int runCompileCommand(int argc, char **argv) {
     }
   }
 
+  // After the output: a build tool sees the depfile of a finished output.
+  auto writeDepfile = [&]() -> int {
+    if (request.depfile.empty())
+      return kSuccess;
+    std::vector<std::string> dependencies = {request.input};
+    for (const std::string &object : session.getObjectFiles())
+      dependencies.push_back(object);
+    if (auto error = writeFileAtomically(
+            request.depfile, depfileRule(request.output, dependencies))) {
+      llvm::errs() << "tessera compile: " << llvm::toString(std::move(error))
+                   << "\n";
+      return kCompileError;
+    }
+    return kSuccess;
+  };
+
   if (emitsModule) {
     if (auto error =
             writeFileAtomically(request.output, session.getModuleBytes())) {
@@ -444,7 +573,7 @@ int runCompileCommand(int argc, char **argv) {
                    << "\n";
       return kCompileError;
     }
-    return kSuccess;
+    return writeDepfile();
   }
   if (!emitsBinaries) {
     std::string text;
@@ -459,7 +588,7 @@ int runCompileCommand(int argc, char **argv) {
                    << "\n";
       return kCompileError;
     }
-    return kSuccess;
+    return writeDepfile();
   }
 
   std::vector<llvm::StringRef> kinds = artifactKinds(request.emit);
@@ -476,7 +605,7 @@ int runCompileCommand(int argc, char **argv) {
                  << "\n";
     return kCompileError;
   }
-  return kSuccess;
+  return writeDepfile();
 }
 
 } // namespace tessera::cli

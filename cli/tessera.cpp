@@ -13,11 +13,14 @@
 static void printUsage(llvm::raw_ostream &os) {
   os << "usage: tessera <command> [options]\n\n"
         "commands:\n"
-        "  compile   compile an .mlir program (see tessera compile --help)\n"
+        "  compile   compile .mlir programs: one, or many in parallel with "
+        "reports (see tessera compile --help)\n"
         "  run       run a function of a compiled module (see tessera run "
         "--help)\n"
         "  bench     time a function: warm-up, repetitions, min/median/max, "
-        "dispatch table, JSON (see tessera bench --help)\n";
+        "dispatch table, JSON (see tessera bench --help)\n"
+        "  inspect   what a module holds: functions, executables, exports, "
+        "constants (see tessera inspect --help)\n";
 }
 
 int main(int argc, char **argv) {
@@ -47,6 +50,8 @@ int main(int argc, char **argv) {
     return tessera::cli::runRunCommand(argc - 1, argv + 1);
   if (command == "bench")
     return tessera::cli::runBenchCommand(argc - 1, argv + 1);
+  if (command == "inspect")
+    return tessera::cli::runInspectCommand(argc - 1, argv + 1);
   llvm::errs() << "tessera: unknown command '" << command << "'\n";
   printUsage(llvm::errs());
   return tessera::cli::kUsageError;

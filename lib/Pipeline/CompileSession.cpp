@@ -7,6 +7,7 @@
 #include "Module/ModuleBuilder.h"
 #include "Pipeline/Pipelines.h"
 #include "Pipeline/Registration.h"
+#include "Target/ExecutableObjectFiles.h"
 #include "Target/LLVMCPU/TargetOptions.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -14,6 +15,7 @@
 #include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
@@ -220,6 +222,21 @@ LogicalResult CompileSession::compile(const CompileOptions &requested,
                                                });
   PassCapture *capturePtr = capture.get();
   activeCapture = capturePtr;
+  context->disableMultithreading(!options.multithreaded);
+  // Cancelling skips every pass still to run (a phase's pipeline then
+  // finishes at once), instead of waiting for the phase to end.
+  if (options.cancel)
+    context->registerActionHandler(
+        [cancel = options.cancel](function_ref<void()> transform,
+                                  const tracing::Action &action) {
+          if (isa<PassExecutionAction>(action) && cancel->load())
+            return;
+          transform();
+        });
+  auto unregister = llvm::make_scope_exit([&] {
+    if (options.cancel)
+      context->registerActionHandler(nullptr);
+  });
   PassManager pm(context.get(), ModuleOp::getOperationName());
   pm.addInstrumentation(std::move(capture));
 
@@ -232,6 +249,7 @@ LogicalResult CompileSession::compile(const CompileOptions &requested,
 
   LogicalResult result = success();
   cancelled = false;
+  objectFiles.clear();
   for (Phase phase : getAllPhases()) {
     if (static_cast<int>(phase) > static_cast<int>(options.compileTo))
       break;
@@ -255,8 +273,18 @@ LogicalResult CompileSession::compile(const CompileOptions &requested,
                                        .count());
     if (failed(result))
       break;
+    if (options.cancel && options.cancel->load())
+      continue; // Stopped at the loop's top, before anything reads it.
+    if (phase == Phase::Flow)
+      objectFiles = target::listExecutableObjectFiles(*module);
     if (options.afterPhase)
       options.afterPhase(phase, *module);
+  }
+  // Passes skipped by a cancel leave a module that is not what the phases
+  // make: never build from it.
+  if (options.cancel && options.cancel->load() && succeeded(result)) {
+    cancelled = true;
+    result = failure();
   }
   if (buildModule && succeeded(result) &&
       succeeded(result = moduleBuilder->addHostPrograms(*module)))

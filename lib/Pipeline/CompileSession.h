@@ -82,6 +82,12 @@ public:
   /// Whether the last compile stopped because `CompileOptions::cancel` was
   /// set.
   bool wasCancelled() const { return cancelled; }
+  /// The executable object files the program links (extern dispatches'
+  /// `objects`), as found on disk; known once the flow phase ran. With the
+  /// source, what the output depends on (depfiles).
+  const std::vector<std::string> &getObjectFiles() const {
+    return objectFiles;
+  }
 
 private:
   LogicalResult parse(std::unique_ptr<llvm::SourceMgr> sourceMgr);
@@ -95,6 +101,7 @@ private:
   std::vector<Artifact> artifacts;
   std::string moduleBytes;
   bool cancelled = false;
+  std::vector<std::string> objectFiles;
   std::vector<std::pair<Phase, double>> phaseTimes;
   /// The capture of the running compile, to attribute diagnostics.
   PassCapture *activeCapture = nullptr;

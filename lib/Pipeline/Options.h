@@ -68,9 +68,13 @@ struct CompileOptions {
   /// Build the runnable module file (host programs + binaries); needs
   /// compileTo = loader.
   bool buildModule = false;
-  /// Checked between phases: once true, the compile stops (a newer edit
-  /// supersedes a background compile).
+  /// Checked before every pass: once true, the remaining passes are
+  /// skipped and the compile fails as cancelled (a newer edit supersedes a
+  /// background compile; Ctrl-C stops a batch).
   const std::atomic<bool> *cancel = nullptr;
+  /// Passes over many functions or executables use the context's threads.
+  /// Off when the caller already compiles several inputs at once.
+  bool multithreaded = true;
   /// Called with the module after each phase that succeeded, on the
   /// compiling thread (to read what a phase made, e.g. the dispatch map).
   std::function<void(Phase, ModuleOp)> afterPhase;

@@ -2,7 +2,9 @@
 
 #include "Pipeline/OutputFile.h"
 
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -16,6 +18,9 @@ llvm::Error writeFileAtomically(llvm::StringRef path, llvm::StringRef bytes) {
   if (std::error_code ec = llvm::sys::fs::createUniqueFile(model, fd, temp))
     return llvm::createStringError(ec, "cannot create a file next to '" +
                                            path.str() + "': " + ec.message());
+  // Ctrl-C or a crash before the rename removes the half-written file.
+  llvm::sys::RemoveFileOnSignal(temp);
+  auto done = llvm::make_scope_exit([&] { llvm::sys::DontRemoveFileOnSignal(temp); });
   {
     llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
     os << bytes;

@@ -23,7 +23,52 @@ std::string sourceDirectory(Location loc) {
   return directory;
 }
 
+/// Where a relative `path` is looked for: beside the variant's source
+/// file, then in the working directory.
+SmallVector<std::string> candidatePaths(hal::ExecutableVariantOp variant,
+                                        StringRef path) {
+  SmallVector<std::string> candidates;
+  if (llvm::sys::path::is_absolute(path)) {
+    candidates.push_back(path.str());
+    return candidates;
+  }
+  std::string directory = sourceDirectory(variant.getLoc());
+  if (!directory.empty()) {
+    SmallString<256> besideSource(directory);
+    llvm::sys::path::append(besideSource, path);
+    candidates.push_back(besideSource.str().str());
+  }
+  candidates.push_back(path.str());
+  return candidates;
+}
+
+const std::string *findFile(ArrayRef<std::string> candidates) {
+  auto found = llvm::find_if(candidates, [](const std::string &candidate) {
+    return llvm::sys::fs::is_regular_file(candidate);
+  });
+  return found == candidates.end() ? nullptr : &*found;
+}
+
 } // namespace
+
+std::vector<std::string> listExecutableObjectFiles(ModuleOp module) {
+  std::vector<std::string> files;
+  module.walk([&](hal::ExecutableVariantOp variant) {
+    if (!variant.getObjects())
+      return;
+    for (Attribute attr : variant.getObjectsAttr()) {
+      auto object = dyn_cast<hal::ExecutableObjectAttr>(attr);
+      if (!object || object.getData() || !object.getPath())
+        continue;
+      SmallVector<std::string> candidates =
+          candidatePaths(variant, object.getPath().getValue());
+      if (const std::string *found = findFile(candidates))
+        if (!llvm::is_contained(files, *found))
+          files.push_back(*found);
+    }
+  });
+  return files;
+}
 
 FailureOr<std::vector<ObjectFile>>
 readExecutableObjects(hal::ExecutableVariantOp variant) {
@@ -43,22 +88,9 @@ readExecutableObjects(hal::ExecutableVariantOp variant) {
       input.bytes.assign(raw.begin(), raw.end());
     } else {
       StringRef path = object.getPath().getValue();
-      SmallVector<std::string> candidates;
-      if (llvm::sys::path::is_absolute(path)) {
-        candidates.push_back(path.str());
-      } else {
-        std::string directory = sourceDirectory(variant.getLoc());
-        if (!directory.empty()) {
-          SmallString<256> besideSource(directory);
-          llvm::sys::path::append(besideSource, path);
-          candidates.push_back(besideSource.str().str());
-        }
-        candidates.push_back(path.str());
-      }
-      auto found = llvm::find_if(candidates, [](const std::string &candidate) {
-        return llvm::sys::fs::is_regular_file(candidate);
-      });
-      if (found == candidates.end()) {
+      SmallVector<std::string> candidates = candidatePaths(variant, path);
+      const std::string *found = findFile(candidates);
+      if (!found) {
         InFlightDiagnostic diag = variant.emitOpError()
                                   << "executable object '" << path
                                   << "' not found (looked for ";

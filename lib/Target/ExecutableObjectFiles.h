@@ -23,6 +23,11 @@ struct ObjectFile {
 FailureOr<std::vector<ObjectFile>>
 readExecutableObjects(hal::ExecutableVariantOp variant);
 
+/// The files the variants of `module` name by path, as
+/// readExecutableObjects finds them (missing ones left out), each once, in
+/// order of appearance.
+std::vector<std::string> listExecutableObjectFiles(ModuleOp module);
+
 } // namespace mlir::tessera::target
 
 #endif // TESSERA_TARGET_EXECUTABLEOBJECTFILES_H

@@ -1,6 +1,7 @@
 //===- Profile.cpp - Timed repetitions of a call --------------------------===//
 
 #include "Profile.h"
+#include "JsonText.h"
 
 #include <algorithm>
 #include <chrono>
@@ -79,43 +80,6 @@ std::vector<DispatchSummary> summarizeDispatches(const Profile &profile) {
   return rows;
 }
 
-namespace {
-
-/// `text` as a JSON string literal.
-std::string quoted(const std::string &text) {
-  std::string out = "\"";
-  for (char c : text) {
-    switch (c) {
-    case '"':
-      out += "\\\"";
-      break;
-    case '\\':
-      out += "\\\\";
-      break;
-    case '\n':
-      out += "\\n";
-      break;
-    default:
-      if (static_cast<unsigned char>(c) < 0x20) {
-        char escaped[8];
-        std::snprintf(escaped, sizeof(escaped), "\\u%04x", c);
-        out += escaped;
-      } else {
-        out += c;
-      }
-    }
-  }
-  return out + "\"";
-}
-
-std::string number(double value) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.3f", value);
-  return text;
-}
-
-} // namespace
-
 uint64_t flopsPerCall(const Profile &profile) {
   uint64_t flops = 0;
   if (!profile.calls.empty())
@@ -151,7 +115,7 @@ std::string toChromeTrace(const Profile &profile) {
   std::string out = "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n";
   auto metadata = [&](int lane, const std::string &name) {
     out += "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":" +
-           std::to_string(lane) + ",\"args\":{\"name\":" + quoted(name) +
+           std::to_string(lane) + ",\"args\":{\"name\":" + jsonQuoted(name) +
            "}},\n";
   };
   metadata(0, "host: @" + profile.function);
@@ -159,17 +123,17 @@ std::string toChromeTrace(const Profile &profile) {
     metadata(lane, device.rfind("cpu", 0) == 0 ? device : device + " queue 0");
   for (size_t r = 0; r < profile.calls.size(); ++r) {
     const ProfiledCall &call = profile.calls[r];
-    out += "{\"name\":" + quoted("@" + profile.function) +
+    out += "{\"name\":" + jsonQuoted("@" + profile.function) +
            ",\"cat\":\"call\",\"ph\":\"X\",\"pid\":1,\"tid\":0,\"ts\":" +
-           number(call.startMicroseconds) +
-           ",\"dur\":" + number(call.microseconds) +
+           jsonNumber(call.startMicroseconds) +
+           ",\"dur\":" + jsonNumber(call.microseconds) +
            ",\"args\":{\"repetition\":" + std::to_string(r) + "}},\n";
     for (const DispatchRecord &dispatch : call.dispatches) {
-      out += "{\"name\":" + quoted(dispatch.exportName) +
+      out += "{\"name\":" + jsonQuoted(dispatch.exportName) +
              ",\"cat\":\"dispatch\",\"ph\":\"X\",\"pid\":1,\"tid\":" +
              std::to_string(lanes[dispatchLane(dispatch)]) + ",\"ts\":" +
-             number(call.startMicroseconds + dispatch.startMicroseconds) +
-             ",\"dur\":" + number(dispatch.microseconds) +
+             jsonNumber(call.startMicroseconds + dispatch.startMicroseconds) +
+             ",\"dur\":" + jsonNumber(dispatch.microseconds) +
              ",\"args\":{\"repetition\":" + std::to_string(r) +
              ",\"executable\":" + std::to_string(dispatch.executable) +
              ",\"ordinal\":" + std::to_string(dispatch.ordinal) +
@@ -178,16 +142,16 @@ std::string toChromeTrace(const Profile &profile) {
              std::to_string(dispatch.workgroupCount[2]) +
              "],\"bytes\":" + std::to_string(dispatch.bytes) +
              ",\"flops\":" + std::to_string(dispatch.flops) +
-             ",\"device\":" + quoted(dispatch.device) + "}},\n";
+             ",\"device\":" + jsonQuoted(dispatch.device) + "}},\n";
       for (size_t w = 0; w < dispatch.workers.size(); ++w) {
         const DispatchRecord::WorkerShare &share = dispatch.workers[w];
         if (share.workgroups == 0)
           continue;
-        out += "{\"name\":" + quoted(dispatch.exportName) +
+        out += "{\"name\":" + jsonQuoted(dispatch.exportName) +
                ",\"cat\":\"worker\",\"ph\":\"X\",\"pid\":1,\"tid\":" +
                std::to_string(lanes[workerLane(dispatch, w)]) + ",\"ts\":" +
-               number(call.startMicroseconds + share.startMicroseconds) +
-               ",\"dur\":" + number(share.microseconds) +
+               jsonNumber(call.startMicroseconds + share.startMicroseconds) +
+               ",\"dur\":" + jsonNumber(share.microseconds) +
                ",\"args\":{\"repetition\":" + std::to_string(r) +
                ",\"worker\":" + std::to_string(w) +
                ",\"workgroups\":" + std::to_string(share.workgroups) + "}},\n";
@@ -205,9 +169,9 @@ std::string toCsv(const std::vector<DispatchSummary> &summaries) {
                     "share,bytes,flops\n";
   for (const DispatchSummary &row : summaries)
     out += row.exportName + "," + row.device + "," + std::to_string(row.count) +
-           "," + number(row.totalMicroseconds) + "," +
-           number(row.meanMicroseconds) + "," + number(row.minMicroseconds) +
-           "," + number(row.maxMicroseconds) + "," + number(row.share) + "," +
+           "," + jsonNumber(row.totalMicroseconds) + "," +
+           jsonNumber(row.meanMicroseconds) + "," + jsonNumber(row.minMicroseconds) +
+           "," + jsonNumber(row.maxMicroseconds) + "," + jsonNumber(row.share) + "," +
            std::to_string(row.bytes) + "," + std::to_string(row.flops) + "\n";
   return out;
 }
@@ -239,23 +203,23 @@ toBenchJson(const std::vector<std::pair<std::string, std::string>> &context,
   CallStatistics stats = callStatistics(profile);
   std::string out = "{\n";
   for (const auto &[key, value] : context)
-    out += "  " + quoted(key) + ": " + quoted(value) + ",\n";
+    out += "  " + jsonQuoted(key) + ": " + jsonQuoted(value) + ",\n";
   out += "  \"warmup\": " + std::to_string(warmup) + ",\n";
   out += "  \"repetitions\": " + std::to_string(profile.calls.size()) + ",\n";
-  out += "  \"call_us\": {\"min\": " + number(stats.minMicroseconds) +
-         ", \"median\": " + number(stats.medianMicroseconds) +
-         ", \"max\": " + number(stats.maxMicroseconds) +
-         ", \"mean\": " + number(stats.meanMicroseconds) + "},\n";
+  out += "  \"call_us\": {\"min\": " + jsonNumber(stats.minMicroseconds) +
+         ", \"median\": " + jsonNumber(stats.medianMicroseconds) +
+         ", \"max\": " + jsonNumber(stats.maxMicroseconds) +
+         ", \"mean\": " + jsonNumber(stats.meanMicroseconds) + "},\n";
   out += "  \"bytes_per_call\": " + std::to_string(bytesPerCall) + ",\n";
   out += "  \"gb_per_s\": " +
-         number(stats.medianMicroseconds > 0
+         jsonNumber(stats.medianMicroseconds > 0
                     ? bytesPerCall / stats.medianMicroseconds / 1e3
                     : 0) +
          ",\n";
   uint64_t flops = flopsPerCall(profile);
   out += "  \"flops_per_call\": " + std::to_string(flops) + ",\n";
   out += "  \"gflop_per_s\": " +
-         number(stats.medianMicroseconds > 0
+         jsonNumber(stats.medianMicroseconds > 0
                     ? flops / stats.medianMicroseconds / 1e3
                     : 0) +
          ",\n";
@@ -265,16 +229,16 @@ toBenchJson(const std::vector<std::pair<std::string, std::string>> &context,
     const DispatchSummary &row = rows[i];
     out +=
         std::string(i ? "," : "") +
-        "\n    {\"export\": " + quoted(row.exportName) +
-        ", \"device\": " + quoted(row.device) +
+        "\n    {\"export\": " + jsonQuoted(row.exportName) +
+        ", \"device\": " + jsonQuoted(row.device) +
         ", \"count\": " + std::to_string(row.count) +
-        ", \"total_us\": " + number(row.totalMicroseconds) +
-        ", \"mean_us\": " + number(row.meanMicroseconds) +
-        ", \"min_us\": " + number(row.minMicroseconds) +
-        ", \"share\": " + number(row.share) +
+        ", \"total_us\": " + jsonNumber(row.totalMicroseconds) +
+        ", \"mean_us\": " + jsonNumber(row.meanMicroseconds) +
+        ", \"min_us\": " + jsonNumber(row.minMicroseconds) +
+        ", \"share\": " + jsonNumber(row.share) +
         ", \"bytes\": " + std::to_string(row.bytes) +
         ", \"flops\": " + std::to_string(row.flops) + ", \"gflop_per_s\": " +
-        number(row.meanMicroseconds > 0 ? row.flops / row.meanMicroseconds / 1e3
+        jsonNumber(row.meanMicroseconds > 0 ? row.flops / row.meanMicroseconds / 1e3
                                         : 0) +
         "}";
   }

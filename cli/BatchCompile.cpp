@@ -1,0 +1,676 @@
+//===- BatchCompile.cpp - tessera compile over many inputs ----------------===//
+
+#include "BatchCompile.h"
+#include "Commands.h"
+
+#include "ModuleInfo.h"
+#include "Pipeline/CompileSession.h"
+#include "Pipeline/OutputFile.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/GlobPattern.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/Signals.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+using namespace mlir::tessera;
+namespace fs = llvm::sys::fs;
+namespace path = llvm::sys::path;
+
+namespace tessera::cli {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+/// Set by Ctrl-C (LLVM's interrupt function, on the signal): workers take no
+/// new input and running compiles skip their remaining passes.
+std::atomic<bool> interrupted{false};
+
+void onInterrupt() {
+  interrupted.store(true);
+  const char message[] = "\ntessera compile: interrupted; stopping\n";
+  (void)!::write(2, message, sizeof(message) - 1);
+}
+
+/// One input to compile and where its output goes; `problem` set when it
+/// cannot be compiled at all (missing file, pattern matching nothing,
+/// output taken by another input).
+struct PlannedInput {
+  std::string input, output, problem;
+};
+
+enum class Status { Succeeded, Failed, Cancelled };
+
+struct InputResult {
+  PlannedInput planned;
+  Status status = Status::Failed;
+  std::vector<Diagnostic> diagnostics;
+  std::vector<std::pair<std::string, double>> phaseMs;
+  double totalMs = 0;
+  unsigned dispatches = 0, executables = 0;
+  uint64_t outputBytes = 0, executableBytes = 0, constantBytes = 0;
+  std::vector<std::string> dependencies;
+  unsigned errors() const {
+    unsigned count = 0;
+    for (const Diagnostic &d : diagnostics)
+      count += d.severity == Diagnostic::Severity::Error;
+    return count;
+  }
+};
+
+bool isGlob(llvm::StringRef text) {
+  return text.find_first_of("*?[") != llvm::StringRef::npos;
+}
+
+std::string outputName(llvm::StringRef relative, bool emitIR) {
+  llvm::SmallString<256> name(relative);
+  path::replace_extension(name, emitIR ? ".out.mlir" : ".tsm");
+  return name.str().str();
+}
+
+/// Where `relative` (a path below an argument) lands.
+std::string outputPath(const BatchRequest &request, llvm::StringRef input,
+                       llvm::StringRef relative) {
+  llvm::SmallString<256> out(request.outputDir);
+  if (request.outputDir.empty())
+    out = path::parent_path(input);
+  path::append(out, outputName(relative, request.emitIR));
+  return path::remove_leading_dotslash(out).str();
+}
+
+/// The .mlir files below `directory`, sorted.
+std::vector<std::string> mlirFilesBelow(llvm::StringRef directory,
+                                        std::string &error) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(directory, ec), end;
+       it != end && !ec; it.increment(ec))
+    if (path::extension(it->path()) == ".mlir" &&
+        fs::is_regular_file(it->path()))
+      files.push_back(it->path());
+  if (ec)
+    error = "cannot list '" + directory.str() + "': " + ec.message();
+  llvm::sort(files);
+  return files;
+}
+
+/// Files matching `pattern` (`*`, `?`, `[...]` within one path component;
+/// `**` across components), sorted, with the directory the match started
+/// from.
+std::vector<std::string> globMatches(llvm::StringRef pattern,
+                                     std::string &root, std::string &error) {
+  size_t meta = pattern.find_first_of("*?[");
+  size_t slash = pattern.substr(0, meta).rfind('/');
+  root = slash == llvm::StringRef::npos ? "." : pattern.substr(0, slash).str();
+  if (root.empty())
+    root = "/";
+  auto glob = llvm::GlobPattern::create(pattern);
+  if (!glob) {
+    error = llvm::toString(glob.takeError());
+    return {};
+  }
+  bool anyDepth = pattern.contains("**");
+  size_t depth = pattern.count('/');
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(root, ec), end; it != end && !ec;
+       it.increment(ec)) {
+    std::string candidate = it->path();
+    // Matched as written: "./x" only when the pattern says so.
+    if (slash == llvm::StringRef::npos)
+      candidate = path::remove_leading_dotslash(candidate).str();
+    if (!anyDepth && llvm::StringRef(candidate).count('/') != depth)
+      continue;
+    if (glob->match(candidate) && fs::is_regular_file(it->path()))
+      files.push_back(candidate);
+  }
+  if (ec)
+    error = "cannot list '" + root + "': " + ec.message();
+  llvm::sort(files);
+  return files;
+}
+
+/// Every argument expanded, each input once, outputs checked for clashes.
+std::vector<PlannedInput> planInputs(const BatchRequest &request) {
+  std::vector<PlannedInput> planned;
+  std::set<std::string> seen;
+  auto add = [&](const std::string &input, llvm::StringRef relative) {
+    llvm::SmallString<256> real;
+    if (fs::real_path(input, real))
+      real = input;
+    if (!seen.insert(real.str().str()).second)
+      return;
+    planned.push_back({input, outputPath(request, input, relative), ""});
+  };
+  for (const std::string &argument : request.inputs) {
+    std::string error;
+    if (fs::is_directory(argument)) {
+      std::vector<std::string> files = mlirFilesBelow(argument, error);
+      for (const std::string &file : files) {
+        llvm::SmallString<256> relative(file);
+        path::replace_path_prefix(relative, argument, "");
+        add(file, path::relative_path(relative.str().ltrim('/')));
+      }
+      if (files.empty() && error.empty())
+        error = "directory '" + argument + "' has no .mlir files";
+    } else if (fs::exists(argument)) {
+      add(argument, path::filename(argument));
+    } else if (isGlob(argument)) {
+      std::string root;
+      std::vector<std::string> files = globMatches(argument, root, error);
+      for (const std::string &file : files) {
+        llvm::SmallString<256> relative(file);
+        if (root != ".")
+          path::replace_path_prefix(relative, root, "");
+        add(file, llvm::StringRef(relative).ltrim('/'));
+      }
+      if (files.empty() && error.empty())
+        error = "pattern '" + argument + "' matches no file";
+    } else {
+      error = "no such file or directory";
+    }
+    if (!error.empty())
+      planned.push_back({argument, "", error});
+  }
+  // Two inputs writing one output would race; the later one fails.
+  std::map<std::string, std::string> owner;
+  for (PlannedInput &input : planned) {
+    if (!input.problem.empty())
+      continue;
+    auto [it, inserted] = owner.try_emplace(input.output, input.input);
+    if (!inserted)
+      input.problem = "its output '" + input.output + "' is also the output of '" +
+                      it->second + "' (give the files distinct names)";
+    else if (fs::equivalent(input.input, input.output))
+      input.problem = "its output would overwrite it";
+  }
+  return planned;
+}
+
+/// Compiles one planned input on the calling thread.
+InputResult compileInput(const PlannedInput &planned,
+                         const BatchRequest &request,
+                         const CompileOptions &base) {
+  InputResult result;
+  result.planned = planned;
+  auto start = Clock::now();
+  auto finish = [&](Status status) {
+    result.status = status;
+    result.totalMs = secondsSince(start) * 1e3;
+    return result;
+  };
+  if (!planned.problem.empty()) {
+    Diagnostic diag;
+    diag.file = planned.input;
+    diag.message = planned.problem;
+    result.diagnostics.push_back(diag);
+    return finish(Status::Failed);
+  }
+  if (interrupted.load())
+    return finish(Status::Cancelled);
+
+  CompileSession session;
+  CompileOptions options = base;
+  options.cancel = &interrupted;
+  options.multithreaded = request.jobs <= 1;
+  options.buildModule = !request.emitIR;
+  options.captureIR = false;
+  bool ok = succeeded(session.loadFile(planned.input)) &&
+            succeeded(session.compile(options));
+  result.diagnostics = session.getDiagnostics();
+  for (auto &[phase, ms] : session.getPhaseTimes())
+    result.phaseMs.emplace_back(getPhaseName(phase).str(), ms);
+  if (session.wasCancelled() || interrupted.load())
+    return finish(Status::Cancelled);
+  if (!ok || session.hasErrors()) {
+    if (result.errors() == 0) {
+      Diagnostic diag;
+      diag.file = planned.input;
+      diag.message = "compilation failed";
+      result.diagnostics.push_back(diag);
+    }
+    return finish(Status::Failed);
+  }
+
+  std::string bytes;
+  if (request.emitIR) {
+    llvm::raw_string_ostream os(bytes);
+    session.getModule()->print(os);
+    session.getModule()->walk([&](mlir::Operation *op) {
+      llvm::StringRef name = op->getName().getStringRef();
+      result.dispatches +=
+          name == "flow.dispatch" || name == "hal_loader.executable.dispatch";
+      result.executables +=
+          name == "flow.executable" || name == "hal.executable";
+    });
+  } else {
+    bytes = session.getModuleBytes();
+    auto described = rt::tooling::describeModule(bytes.data(), bytes.size());
+    if (!described) {
+      Diagnostic diag;
+      diag.file = planned.input;
+      diag.message = "the module built does not verify: " +
+                     described.status().message();
+      result.diagnostics.push_back(diag);
+      return finish(Status::Failed);
+    }
+    result.dispatches = described->dispatchCount();
+    result.executables = described->executables.size();
+    result.executableBytes = described->executableBytes();
+    result.constantBytes = described->constantTotalBytes;
+  }
+  llvm::StringRef directory = path::parent_path(planned.output);
+  std::error_code ec;
+  if (!directory.empty())
+    ec = fs::create_directories(directory);
+  llvm::Error error =
+      ec ? llvm::createStringError(ec, "cannot create '" + directory.str() +
+                                           "': " + ec.message())
+         : writeFileAtomically(planned.output, bytes);
+  if (error) {
+    Diagnostic diag;
+    diag.file = planned.input;
+    diag.message = llvm::toString(std::move(error));
+    result.diagnostics.push_back(diag);
+    return finish(interrupted.load() ? Status::Cancelled : Status::Failed);
+  }
+  result.outputBytes = bytes.size();
+  result.dependencies.push_back(planned.input);
+  for (const std::string &object : session.getObjectFiles())
+    result.dependencies.push_back(object);
+  return finish(Status::Succeeded);
+}
+
+const char *severityName(Diagnostic::Severity severity) {
+  switch (severity) {
+  case Diagnostic::Severity::Error:
+    return "error";
+  case Diagnostic::Severity::Warning:
+    return "warning";
+  case Diagnostic::Severity::Note:
+    return "note";
+  case Diagnostic::Severity::Remark:
+    return "remark";
+  }
+  return "error";
+}
+
+const char *statusName(Status status) {
+  switch (status) {
+  case Status::Succeeded:
+    return "succeeded";
+  case Status::Failed:
+    return "failed";
+  case Status::Cancelled:
+    return "cancelled";
+  }
+  return "failed";
+}
+
+/// What the user sees while the batch runs: a bar redrawn on stderr, or a
+/// line per finished input on stdout; diagnostics on stderr.
+class Progress {
+public:
+  Progress(const BatchRequest &request, size_t total)
+      : request(request), total(total), start(Clock::now()) {}
+
+  void started(const std::string &input) {
+    std::lock_guard<std::mutex> lock(mutex);
+    running.insert(input);
+    draw();
+  }
+  void finished(const InputResult &result) {
+    std::lock_guard<std::mutex> lock(mutex);
+    running.erase(result.planned.input);
+    ++done;
+    clearBar();
+    bool failed = result.status == Status::Failed;
+    if (!request.quiet && !request.progressBar &&
+        (result.status != Status::Cancelled || request.verbose)) {
+      llvm::outs() << llvm::format("[%zu/%zu] ", done, total)
+                   << (failed ? "FAILED " : result.status == Status::Cancelled
+                                                ? "cancelled "
+                                                : "ok ")
+                   << result.planned.input;
+      if (result.status == Status::Succeeded)
+        llvm::outs() << " -> " << result.planned.output;
+      llvm::outs() << llvm::format(" (%.2f s)", result.totalMs / 1e3);
+      if (failed)
+        llvm::outs() << ", " << result.errors() << " error"
+                     << (result.errors() == 1 ? "" : "s");
+      llvm::outs() << "\n";
+      if (request.verbose && !result.phaseMs.empty()) {
+        llvm::outs() << "   ";
+        for (auto &[phase, ms] : result.phaseMs)
+          llvm::outs() << llvm::format(" %s %.0f ms", phase.c_str(), ms);
+        llvm::outs() << "\n";
+      }
+      llvm::outs().flush();
+    }
+    // Errors always; warnings and notes with --verbose.
+    for (const Diagnostic &diag : result.diagnostics)
+      if (failed || request.verbose)
+        llvm::errs() << diag.format() << "\n";
+    draw();
+  }
+  /// Redraws the bar (elapsed time and ETA move between events).
+  void tick() {
+    std::lock_guard<std::mutex> lock(mutex);
+    draw();
+  }
+  void close() {
+    std::lock_guard<std::mutex> lock(mutex);
+    clearBar();
+  }
+
+private:
+  void clearBar() {
+    if (request.progressBar && drawn) {
+      llvm::errs() << "\r\x1b[K";
+      llvm::errs().flush();
+      drawn = false;
+    }
+  }
+  void draw() {
+    if (!request.progressBar || request.quiet)
+      return;
+    double elapsed = secondsSince(start);
+    std::string line =
+        llvm::formatv("[{0}/{1}] ", done, total).str();
+    constexpr int kWidth = 24;
+    int filled = total ? int(kWidth * done / total) : kWidth;
+    line += std::string(filled, '#') + std::string(kWidth - filled, '.');
+    line += llvm::formatv(" {0,3}%  {1:f1}s", total ? 100 * done / total : 100,
+                          elapsed)
+                .str();
+    if (done > 0 && done < total)
+      line += llvm::formatv("  ETA {0:f0}s",
+                            elapsed / done * (total - done))
+                  .str();
+    if (!running.empty())
+      line += "  " + *running.begin();
+    struct winsize size = {};
+    unsigned columns =
+        ioctl(2, TIOCGWINSZ, &size) == 0 && size.ws_col ? size.ws_col : 80;
+    if (line.size() >= columns)
+      line.resize(columns - 1);
+    llvm::errs() << "\r\x1b[K" << line;
+    llvm::errs().flush();
+    drawn = true;
+  }
+
+  const BatchRequest &request;
+  size_t total, done = 0;
+  Clock::time_point start;
+  std::mutex mutex;
+  std::set<std::string> running;
+  bool drawn = false;
+};
+
+std::string jsonReport(const std::vector<InputResult> &results,
+                       const BatchRequest &request, double seconds) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  llvm::json::OStream json(os, 2);
+  unsigned failed = 0, cancelled = 0;
+  for (const InputResult &result : results) {
+    failed += result.status == Status::Failed;
+    cancelled += result.status == Status::Cancelled;
+  }
+  // Times in milliseconds to the microsecond, not to 17 digits.
+  auto milliseconds = [&](llvm::StringRef key, double value) {
+    json.attributeBegin(key);
+    json.rawValue(llvm::formatv("{0:f3}", value).str());
+    json.attributeEnd();
+  };
+  json.object([&] {
+    json.attribute("tool", "tessera compile");
+    json.attribute("jobs", request.jobs);
+    milliseconds("total_ms", seconds * 1e3);
+    json.attributeObject("summary", [&] {
+      json.attribute("inputs", int64_t(results.size()));
+      json.attribute("succeeded",
+                     int64_t(results.size() - failed - cancelled));
+      json.attribute("failed", failed);
+      json.attribute("cancelled", cancelled);
+    });
+    json.attributeArray("inputs", [&] {
+      for (const InputResult &result : results)
+        json.object([&] {
+          json.attribute("input", result.planned.input);
+          json.attribute("output", result.status == Status::Succeeded
+                                       ? llvm::json::Value(result.planned.output)
+                                       : llvm::json::Value(nullptr));
+          json.attribute("status", statusName(result.status));
+          json.attributeArray("diagnostics", [&] {
+            for (const Diagnostic &diag : result.diagnostics)
+              json.object([&] {
+                json.attribute("file", diag.file);
+                json.attribute("line", diag.line);
+                json.attribute("column", diag.column);
+                json.attribute("severity", severityName(diag.severity));
+                json.attribute("message", diag.message);
+                json.attribute("phase", diag.phase);
+                json.attribute("pass", diag.pass);
+              });
+          });
+          json.attributeObject("phase_ms", [&] {
+            for (auto &[phase, ms] : result.phaseMs)
+              milliseconds(phase, ms);
+          });
+          milliseconds("total_ms", result.totalMs);
+          json.attribute("dispatches", result.dispatches);
+          json.attribute("executables", result.executables);
+          json.attributeObject("sizes", [&] {
+            json.attribute("output_bytes", int64_t(result.outputBytes));
+            json.attribute("executable_bytes", int64_t(result.executableBytes));
+            json.attribute("constant_bytes", int64_t(result.constantBytes));
+          });
+        });
+    });
+  });
+  os << "\n";
+  return text;
+}
+
+std::string xmlEscaped(llvm::StringRef text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    default:
+      // XML 1.0 has no other control characters than tab and newlines.
+      if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' &&
+          c != '\r')
+        out += ' ';
+      else
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string junitReport(const std::vector<InputResult> &results,
+                        double seconds) {
+  unsigned failed = 0, cancelled = 0;
+  for (const InputResult &result : results) {
+    failed += result.status == Status::Failed;
+    cancelled += result.status == Status::Cancelled;
+  }
+  std::string counts = llvm::formatv("tests=\"{0}\" failures=\"{1}\" "
+                                     "errors=\"0\" skipped=\"{2}\" "
+                                     "time=\"{3:f3}\"",
+                                     results.size(), failed, cancelled, seconds)
+                           .str();
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                    "<testsuites name=\"tessera compile\" " +
+                    counts + ">\n  <testsuite name=\"tessera compile\" " +
+                    counts + ">\n";
+  for (const InputResult &result : results) {
+    out += "    <testcase classname=\"tessera.compile\" name=\"" +
+           xmlEscaped(result.planned.input) + "\" file=\"" +
+           xmlEscaped(result.planned.input) +
+           llvm::formatv("\" time=\"{0:f3}\"", result.totalMs / 1e3).str();
+    if (result.status == Status::Succeeded) {
+      out += "/>\n";
+      continue;
+    }
+    out += ">\n";
+    if (result.status == Status::Cancelled) {
+      out += "      <skipped message=\"interrupted\"/>\n";
+    } else {
+      std::string first, all;
+      for (const Diagnostic &diag : result.diagnostics) {
+        if (first.empty() && diag.severity == Diagnostic::Severity::Error)
+          first = diag.format();
+        all += diag.format() + "\n";
+      }
+      out += "      <failure type=\"error\" message=\"" + xmlEscaped(first) +
+             "\">" + xmlEscaped(all) + "</failure>\n";
+    }
+    out += "    </testcase>\n";
+  }
+  return out + "  </testsuite>\n</testsuites>\n";
+}
+
+} // namespace
+
+std::string depfileRule(const std::string &target,
+                        const std::vector<std::string> &dependencies) {
+  auto escape = [](llvm::StringRef file) {
+    std::string out;
+    for (char c : file) {
+      if (c == ' ' || c == '#' || c == '\\')
+        out += '\\';
+      if (c == '$')
+        out += '$';
+      out += c;
+    }
+    return out;
+  };
+  std::string rule = escape(target) + ":";
+  for (const std::string &dependency : dependencies)
+    rule += " \\\n  " + escape(dependency);
+  return rule + "\n";
+}
+
+int runBatchCompile(const BatchRequest &request, const CompileOptions &options) {
+  auto start = Clock::now();
+  std::vector<PlannedInput> planned = planInputs(request);
+  std::vector<InputResult> results(planned.size());
+  Progress progress(request, planned.size());
+
+  interrupted.store(false);
+  llvm::sys::SetInterruptFunction(onInterrupt);
+  std::atomic<size_t> next{0};
+  std::atomic<unsigned> running{0};
+  std::mutex doneMutex;
+  std::condition_variable doneChanged;
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < planned.size();) {
+      progress.started(planned[i].input);
+      results[i] = compileInput(planned[i], request, options);
+      progress.finished(results[i]);
+    }
+    std::lock_guard<std::mutex> lock(doneMutex);
+    --running;
+    doneChanged.notify_all();
+  };
+  unsigned jobs = std::max(
+      1u, std::min<unsigned>(request.jobs, std::max<size_t>(1, planned.size())));
+  std::vector<std::thread> threads;
+  running = jobs;
+  for (unsigned j = 0; j < jobs; ++j)
+    threads.emplace_back(work);
+  {
+    // The bar's clock moves while inputs compile.
+    std::unique_lock<std::mutex> lock(doneMutex);
+    while (!doneChanged.wait_for(lock, std::chrono::milliseconds(250),
+                                 [&] { return running == 0; }))
+      progress.tick();
+  }
+  for (std::thread &thread : threads)
+    thread.join();
+  progress.close();
+  llvm::sys::SetInterruptFunction(nullptr);
+  double seconds = secondsSince(start);
+
+  unsigned failed = 0, cancelled = 0;
+  for (const InputResult &result : results) {
+    failed += result.status == Status::Failed;
+    cancelled += result.status == Status::Cancelled;
+  }
+  int exitCode = interrupted.load() ? 130 : failed ? kCompileError : kSuccess;
+
+  auto write = [&](const std::string &file, const std::string &text) {
+    if (llvm::Error error = writeFileAtomically(file, text)) {
+      llvm::errs() << "tessera compile: " << llvm::toString(std::move(error))
+                   << "\n";
+      if (exitCode == kSuccess)
+        exitCode = kCompileError;
+    }
+  };
+  if (!request.report.empty())
+    write(request.report, request.reportFormat == "junit"
+                              ? junitReport(results, seconds)
+                              : jsonReport(results, request, seconds));
+  if (!request.depfile.empty()) {
+    std::string rules;
+    for (const InputResult &result : results)
+      if (result.status == Status::Succeeded)
+        rules += depfileRule(result.planned.output, result.dependencies);
+    write(request.depfile, rules);
+  }
+
+  size_t succeeded = results.size() - failed - cancelled;
+  if (!request.quiet || failed) {
+    llvm::outs() << llvm::formatv(
+        "compiled {0} of {1} inputs in {2:f2} s ({3:f1} files/s, {4} "
+        "job{5})",
+        succeeded, results.size(), seconds,
+        seconds > 0 ? succeeded / seconds : 0.0, jobs, jobs == 1 ? "" : "s");
+    if (failed)
+      llvm::outs() << "; " << failed << " failed";
+    if (cancelled)
+      llvm::outs() << "; " << cancelled << " cancelled by the interrupt";
+    llvm::outs() << "\n";
+    for (const InputResult &result : results)
+      if (result.status == Status::Failed)
+        llvm::outs() << "  failed: " << result.planned.input << "\n";
+    llvm::outs().flush();
+  }
+  return exitCode;
+}
+
+} // namespace tessera::cli

@@ -1,0 +1,54 @@
+//===- InspectCommand.cpp - tessera inspect -------------------------------===//
+//
+// What a module file holds, without loading it: functions and signatures,
+// executables with formats, exports, binding layouts and sizes, constants.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Commands.h"
+
+#include "ModuleInfo.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace cl = llvm::cl;
+
+namespace tessera::cli {
+
+int runInspectCommand(int argc, char **argv) {
+  cl::OptionCategory category("tessera inspect options");
+  cl::opt<std::string> input(cl::Positional, cl::desc("<module.tsm>"),
+                             cl::cat(category));
+  cl::opt<bool> json("json", cl::desc("Print the description as JSON"),
+                     cl::cat(category));
+  cl::HideUnrelatedOptions(category);
+  if (!cl::ParseCommandLineOptions(argc, argv, "tessera inspect\n",
+                                   &llvm::errs()))
+    return kUsageError;
+  if (input.empty()) {
+    llvm::errs() << "tessera inspect: no module (tessera inspect "
+                    "MODULE.tsm [--json])\n";
+    return kUsageError;
+  }
+  auto buffer = llvm::MemoryBuffer::getFile(input, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    llvm::errs() << input << ": error: cannot read: "
+                 << buffer.getError().message() << "\n";
+    return kCompileError;
+  }
+  auto described = rt::tooling::describeModule((*buffer)->getBufferStart(),
+                                               (*buffer)->getBufferSize());
+  if (!described) {
+    llvm::errs() << input << ": error: " << described.status().message()
+                 << "\n";
+    return kCompileError;
+  }
+  llvm::outs() << (json ? rt::tooling::toJson(*described)
+                        : rt::tooling::toText(*described));
+  return kSuccess;
+}
+
+} // namespace tessera::cli
