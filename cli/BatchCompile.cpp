@@ -407,8 +407,12 @@ private:
       line += llvm::formatv("  ETA {0:f0}s",
                             elapsed / done * (total - done))
                   .str();
-    if (!running.empty())
-      line += "  " + *running.begin();
+    // The file name: the bar must fit one line.
+    if (!running.empty()) {
+      line += "  " + path::filename(*running.begin()).str();
+      if (running.size() > 1)
+        line += " (+" + std::to_string(running.size() - 1) + ")";
+    }
     struct winsize size = {};
     unsigned columns =
         ioctl(2, TIOCGWINSZ, &size) == 0 && size.ws_col ? size.ws_col : 80;

@@ -27,7 +27,10 @@ namespace mlir::tessera {
 
 std::string Diagnostic::format() const {
   std::string text;
-  if (!file.empty())
+  // A whole-file problem (missing, unreadable) has no line.
+  if (!file.empty() && line == 0)
+    text = file + ": ";
+  else if (!file.empty())
     text =
         file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": ";
   switch (severity) {

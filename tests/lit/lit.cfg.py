@@ -13,6 +13,7 @@ config.environment["PATH"] = os.pathsep.join(
     [config.tessera_tools_dir, config.llvm_tools_dir,
      config.environment.get("PATH", os.environ.get("PATH", ""))])
 config.substitutions.append(("%python", sys.executable))
+config.substitutions.append(("%tessera", os.path.join(config.tessera_tools_dir, "tessera")))
 config.substitutions.append(("%examples", os.path.join(config.tessera_src_root, "examples")))
 config.substitutions.append(("%models", os.path.join(os.path.dirname(config.tessera_src_root), "shared", "models")))
 
