@@ -583,9 +583,15 @@ std::string depfileRule(const std::string &target,
     }
     return out;
   };
+  // Dependencies absolute: a build tool running the compile elsewhere
+  // (another working directory) still finds them.
   std::string rule = escape(target) + ":";
-  for (const std::string &dependency : dependencies)
-    rule += " \\\n  " + escape(dependency);
+  for (const std::string &dependency : dependencies) {
+    llvm::SmallString<256> absolute(dependency);
+    fs::make_absolute(absolute);
+    path::remove_dots(absolute, /*remove_dot_dot=*/true);
+    rule += " \\\n  " + escape(absolute);
+  }
   return rule + "\n";
 }
 

@@ -41,7 +41,8 @@ struct BatchRequest {
 int runBatchCompile(const BatchRequest &request,
                     const mlir::tessera::CompileOptions &options);
 
-/// One Makefile rule: `target: dependencies...`, spaces and `$` escaped.
+/// One Makefile rule: `target: dependencies...` (made absolute), spaces
+/// and `$` escaped.
 std::string depfileRule(const std::string &target,
                         const std::vector<std::string> &dependencies);
 
