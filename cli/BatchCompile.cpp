@@ -117,8 +117,8 @@ std::vector<std::string> mlirFilesBelow(llvm::StringRef directory,
 /// Files matching `pattern` (`*`, `?`, `[...]` within one path component;
 /// `**` across components), sorted, with the directory the match started
 /// from.
-std::vector<std::string> globMatches(llvm::StringRef pattern,
-                                     std::string &root, std::string &error) {
+std::vector<std::string> globMatches(llvm::StringRef pattern, std::string &root,
+                                     std::string &error) {
   size_t meta = pattern.find_first_of("*?[");
   size_t slash = pattern.substr(0, meta).rfind('/');
   root = slash == llvm::StringRef::npos ? "." : pattern.substr(0, slash).str();
@@ -199,8 +199,9 @@ std::vector<PlannedInput> planInputs(const BatchRequest &request) {
       continue;
     auto [it, inserted] = owner.try_emplace(input.output, input.input);
     if (!inserted)
-      input.problem = "its output '" + input.output + "' is also the output of '" +
-                      it->second + "' (give the files distinct names)";
+      input.problem = "its output '" + input.output +
+                      "' is also the output of '" + it->second +
+                      "' (give the files distinct names)";
     else if (fs::equivalent(input.input, input.output))
       input.problem = "its output would overwrite it";
   }
@@ -269,8 +270,8 @@ InputResult compileInput(const PlannedInput &planned,
     if (!described) {
       Diagnostic diag;
       diag.file = planned.input;
-      diag.message = "the module built does not verify: " +
-                     described.status().message();
+      diag.message =
+          "the module built does not verify: " + described.status().message();
       result.diagnostics.push_back(diag);
       return finish(Status::Failed);
     }
@@ -348,9 +349,9 @@ public:
     if (!request.quiet && !request.progressBar &&
         (result.status != Status::Cancelled || request.verbose)) {
       llvm::outs() << llvm::format("[%zu/%zu] ", done, total)
-                   << (failed ? "FAILED " : result.status == Status::Cancelled
-                                                ? "cancelled "
-                                                : "ok ")
+                   << (failed                               ? "FAILED "
+                       : result.status == Status::Cancelled ? "cancelled "
+                                                            : "ok ")
                    << result.planned.input;
       if (result.status == Status::Succeeded)
         llvm::outs() << " -> " << result.planned.output;
@@ -395,8 +396,7 @@ private:
     if (!request.progressBar || request.quiet)
       return;
     double elapsed = secondsSince(start);
-    std::string line =
-        llvm::formatv("[{0}/{1}] ", done, total).str();
+    std::string line = llvm::formatv("[{0}/{1}] ", done, total).str();
     constexpr int kWidth = 24;
     int filled = total ? int(kWidth * done / total) : kWidth;
     line += std::string(filled, '#') + std::string(kWidth - filled, '.');
@@ -404,9 +404,8 @@ private:
                           elapsed)
                 .str();
     if (done > 0 && done < total)
-      line += llvm::formatv("  ETA {0:f0}s",
-                            elapsed / done * (total - done))
-                  .str();
+      line +=
+          llvm::formatv("  ETA {0:f0}s", elapsed / done * (total - done)).str();
     // The file name: the bar must fit one line.
     if (!running.empty()) {
       line += "  " + path::filename(*running.begin()).str();
@@ -453,8 +452,7 @@ std::string jsonReport(const std::vector<InputResult> &results,
     milliseconds("total_ms", seconds * 1e3);
     json.attributeObject("summary", [&] {
       json.attribute("inputs", int64_t(results.size()));
-      json.attribute("succeeded",
-                     int64_t(results.size() - failed - cancelled));
+      json.attribute("succeeded", int64_t(results.size() - failed - cancelled));
       json.attribute("failed", failed);
       json.attribute("cancelled", cancelled);
     });
@@ -462,9 +460,10 @@ std::string jsonReport(const std::vector<InputResult> &results,
       for (const InputResult &result : results)
         json.object([&] {
           json.attribute("input", result.planned.input);
-          json.attribute("output", result.status == Status::Succeeded
-                                       ? llvm::json::Value(result.planned.output)
-                                       : llvm::json::Value(nullptr));
+          json.attribute("output",
+                         result.status == Status::Succeeded
+                             ? llvm::json::Value(result.planned.output)
+                             : llvm::json::Value(nullptr));
           json.attribute("status", statusName(result.status));
           json.attributeArray("diagnostics", [&] {
             for (const Diagnostic &diag : result.diagnostics)
@@ -595,7 +594,8 @@ std::string depfileRule(const std::string &target,
   return rule + "\n";
 }
 
-int runBatchCompile(const BatchRequest &request, const CompileOptions &options) {
+int runBatchCompile(const BatchRequest &request,
+                    const CompileOptions &options) {
   auto start = Clock::now();
   std::vector<PlannedInput> planned = planInputs(request);
   std::vector<InputResult> results(planned.size());
@@ -617,8 +617,9 @@ int runBatchCompile(const BatchRequest &request, const CompileOptions &options) 
     --running;
     doneChanged.notify_all();
   };
-  unsigned jobs = std::max(
-      1u, std::min<unsigned>(request.jobs, std::max<size_t>(1, planned.size())));
+  unsigned jobs =
+      std::max(1u, std::min<unsigned>(request.jobs,
+                                      std::max<size_t>(1, planned.size())));
   std::vector<std::thread> threads;
   running = jobs;
   for (unsigned j = 0; j < jobs; ++j)
@@ -669,7 +670,9 @@ int runBatchCompile(const BatchRequest &request, const CompileOptions &options) 
         "compiled {0} of {1} inputs in {2:f2} s ({3:f1} files/s, {4} "
         "job{5})",
         succeeded, results.size(), seconds,
-        seconds > 0 ? succeeded / seconds : 0.0, jobs, jobs == 1 ? "" : "s");
+        // Failed inputs took their time too.
+        seconds > 0 ? (succeeded + failed) / seconds : 0.0, jobs,
+        jobs == 1 ? "" : "s");
     if (failed)
       llvm::outs() << "; " << failed << " failed";
     if (cancelled)

@@ -33,8 +33,7 @@ struct CompileFlags {
   // Not cl::Required: lld re-parses the process's options when it links,
   // and a required positional would fail there.
   cl::list<std::string> inputs{
-      cl::Positional,
-      cl::desc("<input.mlir | directory | 'glob*.mlir'>..."),
+      cl::Positional, cl::desc("<input.mlir | directory | 'glob*.mlir'>..."),
       cl::cat(category)};
   cl::opt<std::string> output{
       "o",
@@ -124,7 +123,10 @@ struct CompileFlags {
   cl::opt<unsigned> jobs{
       "j",
       cl::desc("Compile N inputs at a time (default: the cores available)"),
-      cl::value_desc("N"), cl::init(0), cl::Prefix, cl::cat(category)};
+      cl::value_desc("N"),
+      cl::init(0),
+      cl::Prefix,
+      cl::cat(category)};
   cl::opt<std::string> outputDir{
       "output-dir",
       cl::desc("Batch: write each input's output here (NAME.tsm, or "
@@ -455,8 +457,8 @@ int runCompileCommand(int argc, char **argv) {
     }
     batchRequest.quiet = request.quiet;
     batchRequest.verbose = request.verbose;
-    batchRequest.progressBar = !request.verbose &&
-                               llvm::sys::Process::StandardErrIsDisplayed();
+    batchRequest.progressBar =
+        !request.verbose && llvm::sys::Process::StandardErrIsDisplayed();
     batchRequest.report = request.report;
     batchRequest.reportFormat = request.reportFormat;
     batchRequest.depfile = request.depfile;

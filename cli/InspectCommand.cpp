@@ -35,8 +35,9 @@ int runInspectCommand(int argc, char **argv) {
   auto buffer = llvm::MemoryBuffer::getFile(input, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);
   if (!buffer) {
-    llvm::errs() << input << ": error: cannot read: "
-                 << buffer.getError().message() << "\n";
+    llvm::errs() << input
+                 << ": error: cannot read: " << buffer.getError().message()
+                 << "\n";
     return kCompileError;
   }
   auto described = rt::tooling::describeModule((*buffer)->getBufferStart(),

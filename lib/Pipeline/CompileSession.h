@@ -85,9 +85,7 @@ public:
   /// The executable object files the program links (extern dispatches'
   /// `objects`), as found on disk; known once the flow phase ran. With the
   /// source, what the output depends on (depfiles).
-  const std::vector<std::string> &getObjectFiles() const {
-    return objectFiles;
-  }
+  const std::vector<std::string> &getObjectFiles() const { return objectFiles; }
 
 private:
   LogicalResult parse(std::unique_ptr<llvm::SourceMgr> sourceMgr);

@@ -4,8 +4,8 @@
 
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/Signals.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace mlir::tessera {
@@ -20,7 +20,8 @@ llvm::Error writeFileAtomically(llvm::StringRef path, llvm::StringRef bytes) {
                                            path.str() + "': " + ec.message());
   // Ctrl-C or a crash before the rename removes the half-written file.
   llvm::sys::RemoveFileOnSignal(temp);
-  auto done = llvm::make_scope_exit([&] { llvm::sys::DontRemoveFileOnSignal(temp); });
+  auto done =
+      llvm::make_scope_exit([&] { llvm::sys::DontRemoveFileOnSignal(temp); });
   {
     llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
     os << bytes;

@@ -110,8 +110,7 @@ std::string toText(const ModuleDescription &module) {
     out += "  @" + function.signature.name + function.signature.str() + "\n" +
            "      " + std::to_string(function.dispatches) + " dispatches, " +
            std::to_string(function.instructions) + " host instructions\n";
-  out +=
-      "\nexecutables (" + std::to_string(module.executables.size()) + "):\n";
+  out += "\nexecutables (" + std::to_string(module.executables.size()) + "):\n";
   for (const ExecutableDescription &executable : module.executables) {
     out += "  " + executable.name + "  " + executable.format + ", " +
            std::to_string(executable.bytes) + " bytes, hash " +
@@ -126,8 +125,8 @@ std::string toText(const ModuleDescription &module) {
       out += "\n";
     }
   }
-  out += "\nconstants (" + std::to_string(module.constantBytes.size()) +
-         ", " + std::to_string(module.constantTotalBytes) + " bytes):";
+  out += "\nconstants (" + std::to_string(module.constantBytes.size()) + ", " +
+         std::to_string(module.constantTotalBytes) + " bytes):";
   for (size_t c = 0; c < module.constantBytes.size(); ++c)
     out += (c % 8 ? " " : "\n  ") + std::to_string(c) + ":" +
            std::to_string(module.constantBytes[c]);
@@ -141,16 +140,16 @@ std::string toJson(const ModuleDescription &module) {
                     ",\n  \"functions\": [";
   for (size_t f = 0; f < module.functions.size(); ++f) {
     const FunctionDescription &function = module.functions[f];
-    out += std::string(f ? "," : "") + "\n    {\"name\": " +
-           jsonQuoted(function.signature.name) + ", \"inputs\": [";
+    out += std::string(f ? "," : "") +
+           "\n    {\"name\": " + jsonQuoted(function.signature.name) +
+           ", \"inputs\": [";
     for (size_t i = 0; i < function.signature.inputs.size(); ++i)
       out += (i ? ", " : "") + jsonQuoted(function.signature.inputs[i].str());
     out += "], \"outputs\": [";
     for (size_t i = 0; i < function.signature.outputs.size(); ++i)
       out += (i ? ", " : "") + jsonQuoted(function.signature.outputs[i].str());
     out += "], \"dispatches\": " + std::to_string(function.dispatches) +
-           ", \"instructions\": " + std::to_string(function.instructions) +
-           "}";
+           ", \"instructions\": " + std::to_string(function.instructions) + "}";
   }
   out += "\n  ],\n  \"executables\": [";
   for (size_t x = 0; x < module.executables.size(); ++x) {

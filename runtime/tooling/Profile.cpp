@@ -170,8 +170,9 @@ std::string toCsv(const std::vector<DispatchSummary> &summaries) {
   for (const DispatchSummary &row : summaries)
     out += row.exportName + "," + row.device + "," + std::to_string(row.count) +
            "," + jsonNumber(row.totalMicroseconds) + "," +
-           jsonNumber(row.meanMicroseconds) + "," + jsonNumber(row.minMicroseconds) +
-           "," + jsonNumber(row.maxMicroseconds) + "," + jsonNumber(row.share) + "," +
+           jsonNumber(row.meanMicroseconds) + "," +
+           jsonNumber(row.minMicroseconds) + "," +
+           jsonNumber(row.maxMicroseconds) + "," + jsonNumber(row.share) + "," +
            std::to_string(row.bytes) + "," + std::to_string(row.flops) + "\n";
   return out;
 }
@@ -213,34 +214,34 @@ toBenchJson(const std::vector<std::pair<std::string, std::string>> &context,
   out += "  \"bytes_per_call\": " + std::to_string(bytesPerCall) + ",\n";
   out += "  \"gb_per_s\": " +
          jsonNumber(stats.medianMicroseconds > 0
-                    ? bytesPerCall / stats.medianMicroseconds / 1e3
-                    : 0) +
+                        ? bytesPerCall / stats.medianMicroseconds / 1e3
+                        : 0) +
          ",\n";
   uint64_t flops = flopsPerCall(profile);
   out += "  \"flops_per_call\": " + std::to_string(flops) + ",\n";
   out += "  \"gflop_per_s\": " +
          jsonNumber(stats.medianMicroseconds > 0
-                    ? flops / stats.medianMicroseconds / 1e3
-                    : 0) +
+                        ? flops / stats.medianMicroseconds / 1e3
+                        : 0) +
          ",\n";
   out += "  \"dispatches\": [";
   std::vector<DispatchSummary> rows = summarizeDispatches(profile);
   for (size_t i = 0; i < rows.size(); ++i) {
     const DispatchSummary &row = rows[i];
-    out +=
-        std::string(i ? "," : "") +
-        "\n    {\"export\": " + jsonQuoted(row.exportName) +
-        ", \"device\": " + jsonQuoted(row.device) +
-        ", \"count\": " + std::to_string(row.count) +
-        ", \"total_us\": " + jsonNumber(row.totalMicroseconds) +
-        ", \"mean_us\": " + jsonNumber(row.meanMicroseconds) +
-        ", \"min_us\": " + jsonNumber(row.minMicroseconds) +
-        ", \"share\": " + jsonNumber(row.share) +
-        ", \"bytes\": " + std::to_string(row.bytes) +
-        ", \"flops\": " + std::to_string(row.flops) + ", \"gflop_per_s\": " +
-        jsonNumber(row.meanMicroseconds > 0 ? row.flops / row.meanMicroseconds / 1e3
-                                        : 0) +
-        "}";
+    out += std::string(i ? "," : "") +
+           "\n    {\"export\": " + jsonQuoted(row.exportName) +
+           ", \"device\": " + jsonQuoted(row.device) +
+           ", \"count\": " + std::to_string(row.count) +
+           ", \"total_us\": " + jsonNumber(row.totalMicroseconds) +
+           ", \"mean_us\": " + jsonNumber(row.meanMicroseconds) +
+           ", \"min_us\": " + jsonNumber(row.minMicroseconds) +
+           ", \"share\": " + jsonNumber(row.share) +
+           ", \"bytes\": " + std::to_string(row.bytes) +
+           ", \"flops\": " + std::to_string(row.flops) + ", \"gflop_per_s\": " +
+           jsonNumber(row.meanMicroseconds > 0
+                          ? row.flops / row.meanMicroseconds / 1e3
+                          : 0) +
+           "}";
   }
   out += rows.empty() ? "]\n}\n" : "\n  ]\n}\n";
   return out;
