@@ -302,20 +302,6 @@ InputResult compileInput(const PlannedInput &planned,
   return finish(Status::Succeeded);
 }
 
-const char *severityName(Diagnostic::Severity severity) {
-  switch (severity) {
-  case Diagnostic::Severity::Error:
-    return "error";
-  case Diagnostic::Severity::Warning:
-    return "warning";
-  case Diagnostic::Severity::Note:
-    return "note";
-  case Diagnostic::Severity::Remark:
-    return "remark";
-  }
-  return "error";
-}
-
 const char *statusName(Status status) {
   switch (status) {
   case Status::Succeeded:
@@ -471,7 +457,8 @@ std::string jsonReport(const std::vector<InputResult> &results,
                 json.attribute("file", diag.file);
                 json.attribute("line", diag.line);
                 json.attribute("column", diag.column);
-                json.attribute("severity", severityName(diag.severity));
+                json.attribute("severity",
+                               Diagnostic::severityName(diag.severity));
                 json.attribute("message", diag.message);
                 json.attribute("phase", diag.phase);
                 json.attribute("pass", diag.pass);

@@ -11,20 +11,6 @@ namespace tessera::explorer {
 namespace {
 enum Role { LineRole = Qt::UserRole + 1, ColumnRole, FileRole };
 
-QString severityName(Diagnostic::Severity severity) {
-  switch (severity) {
-  case Diagnostic::Severity::Error:
-    return "error";
-  case Diagnostic::Severity::Warning:
-    return "warning";
-  case Diagnostic::Severity::Note:
-    return "note";
-  case Diagnostic::Severity::Remark:
-    return "remark";
-  }
-  return {};
-}
-
 QTreeWidgetItem *makeItem(const Diagnostic &diag) {
   QString location =
       diag.file.empty()
@@ -36,9 +22,9 @@ QTreeWidgetItem *makeItem(const Diagnostic &diag) {
   QString origin = QString::fromStdString(diag.phase);
   if (!diag.pass.empty())
     origin += " / " + QString::fromStdString(diag.pass);
-  auto *item =
-      new QTreeWidgetItem({severityName(diag.severity), location,
-                           QString::fromStdString(diag.message), origin});
+  auto *item = new QTreeWidgetItem(
+      {QString(Diagnostic::severityName(diag.severity)), location,
+       QString::fromStdString(diag.message), origin});
   item->setData(0, FileRole, QString::fromStdString(diag.file));
   item->setData(0, LineRole, diag.line);
   item->setData(0, ColumnRole, diag.column);

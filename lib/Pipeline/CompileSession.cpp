@@ -25,6 +25,20 @@
 
 namespace mlir::tessera {
 
+const char *Diagnostic::severityName(Severity severity) {
+  switch (severity) {
+  case Severity::Error:
+    return "error";
+  case Severity::Warning:
+    return "warning";
+  case Severity::Note:
+    return "note";
+  case Severity::Remark:
+    return "remark";
+  }
+  return "error";
+}
+
 std::string Diagnostic::format() const {
   std::string text;
   // A whole-file problem (missing, unreadable) has no line.
@@ -33,20 +47,7 @@ std::string Diagnostic::format() const {
   else if (!file.empty())
     text =
         file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": ";
-  switch (severity) {
-  case Severity::Error:
-    text += "error: ";
-    break;
-  case Severity::Warning:
-    text += "warning: ";
-    break;
-  case Severity::Note:
-    text += "note: ";
-    break;
-  case Severity::Remark:
-    text += "remark: ";
-    break;
-  }
+  text += std::string(severityName(severity)) + ": ";
   text += message;
   for (const Diagnostic &note : notes)
     text += "\n" + note.format();

@@ -41,6 +41,8 @@ struct Diagnostic {
 
   /// `file:line:col: error: message`, the format every tool prints.
   std::string format() const;
+  /// "error", "warning", "note" or "remark".
+  static const char *severityName(Severity severity);
 };
 
 /// An intermediate or final file of serialization.
