@@ -92,8 +92,10 @@ std::string outputName(llvm::StringRef relative, bool emitIR) {
 std::string outputPath(const BatchRequest &request, llvm::StringRef input,
                        llvm::StringRef relative) {
   llvm::SmallString<256> out(request.outputDir);
-  if (request.outputDir.empty())
+  if (request.outputDir.empty()) {
     out = path::parent_path(input);
+    relative = path::filename(relative);
+  }
   path::append(out, outputName(relative, request.emitIR));
   return path::remove_leading_dotslash(out).str();
 }
@@ -103,7 +105,10 @@ std::vector<std::string> mlirFilesBelow(llvm::StringRef directory,
                                         std::string &error) {
   std::vector<std::string> files;
   std::error_code ec;
-  for (fs::recursive_directory_iterator it(directory, ec), end;
+  // Directory links are not followed: a link to a parent would never end.
+  for (fs::recursive_directory_iterator it(directory, ec,
+                                           /*follow_symlinks=*/false),
+       end;
        it != end && !ec; it.increment(ec))
     if (path::extension(it->path()) == ".mlir" &&
         fs::is_regular_file(it->path()))
@@ -131,10 +136,17 @@ std::vector<std::string> globMatches(llvm::StringRef pattern, std::string &root,
   }
   bool anyDepth = pattern.contains("**");
   size_t depth = pattern.count('/');
+  // How many directories below the root a match lies: the walk goes no
+  // deeper (a pattern in "." must not walk a whole build tree).
+  size_t below =
+      pattern.substr(slash == llvm::StringRef::npos ? 0 : slash + 1).count('/');
   std::vector<std::string> files;
   std::error_code ec;
-  for (fs::recursive_directory_iterator it(root, ec), end; it != end && !ec;
-       it.increment(ec)) {
+  for (fs::recursive_directory_iterator it(root, ec, /*follow_symlinks=*/false),
+       end;
+       it != end && !ec; it.increment(ec)) {
+    if (!anyDepth && size_t(it.level()) >= below)
+      it.no_push();
     std::string candidate = it->path();
     // Matched as written: "./x" only when the pattern says so.
     if (slash == llvm::StringRef::npos)
