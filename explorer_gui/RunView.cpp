@@ -194,6 +194,13 @@ QStandardItem *numberItem(double value, int precision = 1) {
   return item;
 }
 
+/// A number nobody knows, aligned with the numbers of its column.
+QStandardItem *unknownItem() {
+  auto *item = new QStandardItem("—");
+  item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+  return item;
+}
+
 } // namespace
 
 RunView::RunView(QWidget *parent) : QWidget(parent) {
@@ -613,14 +620,14 @@ void RunView::show(std::shared_ptr<const RunOutcome> outcome) {
         // Unknown where the compiler could not count (dynamic shapes).
         row.flops &&row.meanMicroseconds > 0
             ? numberItem(row.flops / row.meanMicroseconds / 1e3)
-            : new QStandardItem("—")};
+            : unknownItem()};
     if (baseline) {
       auto kept = baselineMeans.find(row.exportName);
       if (kept != baselineMeans.end() && kept->second > 0) {
         cells << numberItem(kept->second)
               << numberItem(100 * (row.meanMicroseconds / kept->second - 1));
       } else {
-        cells << new QStandardItem("—") << new QStandardItem("new");
+        cells << unknownItem() << new QStandardItem("new");
       }
     }
     tableModel->appendRow(cells);
