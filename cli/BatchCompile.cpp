@@ -110,7 +110,10 @@ std::vector<std::string> mlirFilesBelow(llvm::StringRef directory,
                                            /*follow_symlinks=*/false),
        end;
        it != end && !ec; it.increment(ec))
+    // NAME.out.mlir is what --emit=mlir writes, not a program to compile
+    // (an output directory may sit below the inputs).
     if (path::extension(it->path()) == ".mlir" &&
+        !llvm::StringRef(it->path()).ends_with(".out.mlir") &&
         fs::is_regular_file(it->path()))
       files.push_back(it->path());
   if (ec)
