@@ -40,9 +40,11 @@ struct CompileFlags {
       cl::desc("Output file (--emit=mlir|module; '-' for stdout) or "
                "directory (other --emit kinds)"),
       cl::value_desc("path"), cl::init("-"), cl::cat(category)};
-  cl::list<std::string> targets{"target",
-                                cl::desc("Target backends (llvm-cpu)"),
-                                cl::CommaSeparated, cl::cat(category)};
+  cl::list<std::string> targets{
+      "target",
+      cl::desc("Target backends, comma-separated: llvm-cpu "
+               "(default), vulkan-spirv"),
+      cl::CommaSeparated, cl::cat(category)};
   cl::opt<std::string> compileTo{
       "compile-to",
       cl::desc("Last phase to run: input, global-opt, flow, hal, codegen, "
