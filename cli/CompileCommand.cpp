@@ -389,26 +389,16 @@ int runCompileCommand(int argc, char **argv) {
            "-o DIR\n";
     return kUsageError;
   }
-  std::string executablesDir = request.dumpExecutables;
-  if (request.keepTemps && executablesDir.empty()) {
-    llvm::SmallString<128> temp;
-    if (std::error_code ec =
-            llvm::sys::fs::createUniqueDirectory("tessera-executables", temp)) {
-      llvm::errs() << "tessera compile: cannot create a temporary directory: "
-                   << ec.message() << "\n";
-      return kCompileError;
-    }
-    executablesDir = temp.str().str();
-  }
-  if (!executablesDir.empty() && options.compileTo < Phase::Serialize) {
+  bool dumpsExecutables = request.keepTemps || !request.dumpExecutables.empty();
+  if (dumpsExecutables && options.compileTo < Phase::Serialize) {
     llvm::errs() << "tessera compile: --dump-executables/--keep-temps need "
                     "--compile-to=serialize or later\n";
     return kUsageError;
   }
-  options.keepArtifacts = emitsBinaries || !executablesDir.empty();
+  options.keepArtifacts = emitsBinaries || dumpsExecutables;
   // Debug files (PDBs) are for inspection; without them the libraries are
   // reproducible.
-  options.debugInfo = !executablesDir.empty();
+  options.debugInfo = dumpsExecutables;
   options.captureIR = request.printAfterAll || request.printAfterChange ||
                       !request.dumpDir.empty();
 
@@ -433,7 +423,7 @@ int runCompileCommand(int argc, char **argv) {
       single = "--print-ir-after-*";
     else if (!request.dumpDir.empty())
       single = "--dump-ir-dir";
-    else if (!executablesDir.empty())
+    else if (dumpsExecutables)
       single = "--dump-executables/--keep-temps";
     else if (!request.dispatchGraph.empty())
       single = "--dispatch-graph";
@@ -470,6 +460,18 @@ int runCompileCommand(int argc, char **argv) {
   if (!request.depfile.empty() && request.output == "-") {
     llvm::errs() << "tessera compile: --depfile needs -o FILE\n";
     return kUsageError;
+  }
+  // Made once every usage check passed: a refused command leaves nothing.
+  std::string executablesDir = request.dumpExecutables;
+  if (request.keepTemps && executablesDir.empty()) {
+    llvm::SmallString<128> temp;
+    if (std::error_code ec =
+            llvm::sys::fs::createUniqueDirectory("tessera-executables", temp)) {
+      llvm::errs() << "tessera compile: cannot create a temporary directory: "
+                   << ec.message() << "\n";
+      return kCompileError;
+    }
+    executablesDir = temp.str().str();
   }
 
   DispatchMap dispatchMap;

@@ -650,6 +650,19 @@ func.func @chain(%x: tensor<64x48xf32>, %w1: tensor<48x32xf32>, %w2: tensor<32x4
     EXPECT_GE(records[1].startMicroseconds,
               records[0].startMicroseconds + records[0].microseconds);
   }
+
+  // Turned off, independent dispatches run one after the other too.
+  session.setConcurrentDispatches(false);
+  records.clear();
+  auto results = session.call("branches", {x, w1, w2});
+  ASSERT_TRUE(results) << results.status().message();
+  expectClose((*results)[1], {64, 32}, [&](int64_t k) {
+    return matmulReference(x, w2, k / 32, k % 32);
+  });
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[1].concurrentSlot, 0u);
+  EXPECT_GE(records[1].startMicroseconds,
+            records[0].startMicroseconds + records[0].microseconds);
 }
 
 // A module only a Vulkan device can load still lists its functions (what

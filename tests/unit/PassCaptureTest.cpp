@@ -260,3 +260,36 @@ TEST(PassCapture, CancelStopsBetweenPhasesAndAfterPhaseSeesEachPhase) {
   for (const PassRecord &record : session.getPassRecords())
     EXPECT_NE(record.phase, "hal") << record.passArgument;
 }
+
+// A cancel in the middle of a phase skips that phase's remaining passes:
+// the phase never completes (no afterPhase for it), nothing later runs,
+// and no module is built from the half-lowered IR.
+TEST(PassCapture, CancelSkipsTheRestOfTheRunningPhase) {
+  CompileSession session;
+  ASSERT_TRUE(
+      mlir::succeeded(session.loadFile(TESSERA_EXAMPLES_DIR "/mlp.mlir")));
+  std::atomic<bool> cancel{false};
+  std::vector<Phase> seen;
+  CompileOptions options;
+  options.cancel = &cancel;
+  options.buildModule = true;
+  options.afterPhase = [&](Phase phase, mlir::ModuleOp) {
+    seen.push_back(phase);
+  };
+  // Passes after the cancel do not run: none of them changes the IR.
+  unsigned changedAfterCancel = 0;
+  auto observer = [&](const PassRecord &record) {
+    if (cancel && record.changed)
+      ++changedAfterCancel;
+    if (record.phase == "codegen")
+      cancel = true;
+  };
+  EXPECT_TRUE(mlir::failed(session.compile(options, observer)));
+  EXPECT_TRUE(session.wasCancelled());
+  EXPECT_EQ(seen, (std::vector<Phase>{Phase::Input, Phase::GlobalOpt,
+                                      Phase::Flow, Phase::HAL}));
+  EXPECT_TRUE(session.getModuleBytes().empty());
+  EXPECT_EQ(changedAfterCancel, 0u);
+  for (const PassRecord &record : session.getPassRecords())
+    EXPECT_NE(record.phase, "link") << record.passArgument;
+}
