@@ -149,9 +149,14 @@ private:
                        });
   }
 
-  /// The indices of `operand` at the loop values `ivs`.
+  /// The indices of `operand` at the loop values `ivs`, which must give
+  /// every loop the operand's map uses.
   SmallVector<Value> indices(OpOperand *operand, ArrayRef<Value> ivs) {
     AffineMap map = op.getMatchingIndexingMap(operand);
+    for (unsigned loop = 0; loop < map.getNumDims(); ++loop)
+      if (map.isFunctionOfDim(loop) && !ivs[loop])
+        llvm::report_fatal_error("VectorizeContractions: an index of an "
+                                 "operand depends on a loop with no value");
     SmallVector<OpFoldResult> operands(ivs.begin(), ivs.end());
     SmallVector<Value> result;
     for (AffineExpr expr : map.getResults())
@@ -303,8 +308,12 @@ private:
                   b, loc, vectorType(), pack, ValueRange{packedRow, packCol}));
               continue;
             }
-            SmallVector<Value> ivsAt =
-                loopValues(reductionIvs, {{loops.col, add(col, v * width)}});
+            // B may depend on the outer loops too (a batch matmul's batch).
+            SmallVector<std::pair<unsigned, Value>> fixed;
+            for (auto [loop, iv] : llvm::zip(loops.outer, outerIvs))
+              fixed.push_back({loop, iv});
+            fixed.push_back({loops.col, add(col, v * width)});
+            SmallVector<Value> ivsAt = loopValues(reductionIvs, fixed);
             rhs.push_back(vector::LoadOp::create(b, loc, vectorType(),
                                                  loops.rhs->get(),
                                                  indices(loops.rhs, ivsAt)));

@@ -96,20 +96,23 @@ void shareTemporary(memref::AllocaOp alloca) {
       view.setType(inWorkgroupMemory(type));
 }
 
-/// Replaces `parallel` by scf.for loops in the same order; the innermost
-/// loop starts at this invocation's offset and strides over the workgroup.
-LogicalResult lowerToLoops(scf::ParallelOp parallel) {
+/// Replaces `parallel` by scf.for loops in the same order; with
+/// `distribute`, the innermost loop starts at this invocation's offset and
+/// strides over the workgroup.
+LogicalResult lowerToLoops(scf::ParallelOp parallel, bool distribute = true) {
   if (!parallel.getInitVals().empty())
     return parallel.emitOpError("with reductions cannot be distributed");
   OpBuilder builder(parallel);
   Location loc = parallel.getLoc();
-  Value thread = gpu::ThreadIdOp::create(builder, loc, gpu::Dimension::x);
+  Value thread = distribute ? gpu::ThreadIdOp::create(builder, loc,
+                                                      gpu::Dimension::x)
+                            : Value();
   IRMapping mapping;
   unsigned rank = parallel.getNumLoops();
   for (unsigned d = 0; d < rank; ++d) {
     Value lower = parallel.getLowerBound()[d];
     Value step = parallel.getStep()[d];
-    if (d + 1 == rank) {
+    if (distribute && d + 1 == rank) {
       // lower + thread * step, by workgroup size * step.
       Value size = arith::ConstantIndexOp::create(builder, loc, kWorkgroupSize);
       lower = arith::AddIOp::create(
@@ -173,13 +176,13 @@ struct DistributeToInvocationsPass
     for (scf::ParallelOp op : outermost)
       if (failed(lowerToLoops(op)))
         return signalPassFailure();
-    // Nested parallel loops (rare) run in order inside their invocation.
+    // Nested parallel loops (ParallelLoopsOutermost leaves none from
+    // linalg) run in order inside their invocation.
     SmallVector<scf::ParallelOp> nested;
     getOperation().walk([&](scf::ParallelOp op) { nested.push_back(op); });
-    if (!nested.empty()) {
-      nested.front().emitOpError("nested parallel loops are not supported");
-      return signalPassFailure();
-    }
+    for (scf::ParallelOp op : nested)
+      if (failed(lowerToLoops(op, /*distribute=*/false)))
+        return signalPassFailure();
   }
 };
 

@@ -41,6 +41,10 @@ std::unique_ptr<Pass> createBoundTemporariesPass();
 /// at a time, where the tile has several columns and it fits (on
 /// func.func, on buffers).
 std::unique_ptr<Pass> createPromoteMatmulOperandsPass();
+/// Linalg ops with a parallel loop after a reduction interchanged so that
+/// their parallel loops are outermost (on func.func, before linalg ->
+/// parallel loops).
+std::unique_ptr<Pass> createParallelLoopsOutermostPass();
 /// scf.parallel -> scf.for loops, the innermost one strided over
 /// gpu.thread_id x; temporaries to workgroup memory and barriers between
 /// the ops where invocations read each other's results (on func.func).

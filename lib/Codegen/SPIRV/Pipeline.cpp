@@ -60,6 +60,7 @@ void buildSPIRVCodegenPipeline(OpPassManager &variantPM) {
     pm.addPass(createCanonicalizerPass());
     pm.nest<func::FuncOp>().addPass(createBoundTemporariesPass());
     pm.nest<func::FuncOp>().addPass(createPromoteMatmulOperandsPass());
+    pm.nest<func::FuncOp>().addPass(createParallelLoopsOutermostPass());
     pm.addPass(createConvertLinalgToParallelLoopsPass());
     pm.nest<func::FuncOp>().addPass(createDistributeToInvocationsPass());
     pm.addPass(memref::createFoldMemRefAliasOpsPass());
@@ -75,6 +76,7 @@ void buildSPIRVCodegenPipeline(OpPassManager &variantPM) {
 void registerSPIRVCodegenPasses() {
   PassRegistration<Pass>([] { return createDistributeToInvocationsPass(); });
   PassRegistration<Pass>([] { return createFlattenBindingsPass(); });
+  PassRegistration<Pass>([] { return createParallelLoopsOutermostPass(); });
   PassRegistration<Pass>([] { return createUnrollInnerLoopsPass(); });
   PassRegistration<Pass>([] { return createPromoteMatmulOperandsPass(); });
   PassRegistration<Pass>([] { return createBoundTemporariesPass(); });

@@ -15,6 +15,10 @@ using namespace mlir;
 
 namespace {
 
+/// Memrefs are buffers: linalg on them is legal MLIR, but Tessera compiles
+/// linalg on tensors (it forms dispatches from tensor dataflow).
+bool isBufferType(Type type) { return isa<BaseMemRefType>(type); }
+
 bool isInDialect(Operation *op, ArrayRef<StringRef> dialects) {
   StringRef ns = op->getName().getDialectNamespace();
   return llvm::is_contained(dialects, ns);
@@ -37,9 +41,38 @@ struct VerifyInputLegalityPass
         reject(&top, "at module level");
         continue;
       }
+      auto func = cast<func::FuncOp>(top);
+      for (auto [index, type] : llvm::enumerate(func.getArgumentTypes()))
+        if (isBufferType(type)) {
+          Location loc = func.isExternal() ? func.getLoc()
+                                           : func.getArgument(index).getLoc();
+          emitError(loc) << "argument #" << index << " of @" << func.getName()
+                         << " is a memref (" << type
+                         << "); tessera compiles functions on tensors: pass a "
+                            "tensor instead";
+          failed = true;
+        }
+      for (auto [index, type] : llvm::enumerate(func.getResultTypes()))
+        if (isBufferType(type)) {
+          func.emitError() << "result #" << index << " of @" << func.getName()
+                           << " is a memref (" << type
+                           << "); tessera compiles functions on tensors: "
+                              "return a tensor instead";
+          failed = true;
+        }
       top.walk<WalkOrder::PreOrder>([&](Operation *op) -> WalkResult {
         if (op == &top)
           return WalkResult::advance();
+        // Ops on buffers (linalg on memrefs, memref values anywhere).
+        if (llvm::any_of(op->getOperandTypes(), isBufferType) ||
+            llvm::any_of(op->getResultTypes(), isBufferType)) {
+          op->emitError() << "'" << op->getName()
+                          << "' operates on memrefs; tessera compiles linalg "
+                             "on tensors: use tensor operands (linalg ops "
+                             "return their results as tensors)";
+          failed = true;
+          return WalkResult::skip();
+        }
         // Linalg payloads: scalar arith/math only.
         if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
           for (Operation &inner : linalgOp.getBlock()->getOperations())

@@ -22,3 +22,24 @@ func.func @payload(%a: tensor<4xf32>) -> tensor<4xf32> {
   } -> tensor<4xf32>
   return %r : tensor<4xf32>
 }
+
+// -----
+
+// Linalg on buffers is legal MLIR, but not what tessera compiles: refused at
+// the arguments and at the op, never a crash in dispatch formation.
+// expected-error @+2 {{argument #0 of @copy is a memref ('memref<4xf32>'); tessera compiles functions on tensors}}
+// expected-error @+1 {{argument #1 of @copy is a memref ('memref<4xf32>'); tessera compiles functions on tensors}}
+func.func @copy(%x: memref<4xf32>, %y: memref<4xf32>) {
+  // expected-error @+1 {{'linalg.copy' operates on memrefs; tessera compiles linalg on tensors}}
+  linalg.copy ins(%x : memref<4xf32>) outs(%y : memref<4xf32>)
+  return
+}
+
+// -----
+
+// expected-error @+1 {{result #0 of @make is a memref ('memref<4xf32>')}}
+func.func @make() -> memref<4xf32> {
+  // expected-error @+1 {{'memref.alloc' operates on memrefs}}
+  %m = memref.alloc() : memref<4xf32>
+  return %m : memref<4xf32>
+}

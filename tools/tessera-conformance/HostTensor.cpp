@@ -1,0 +1,198 @@
+//===- HostTensor.cpp - Tensors the runners exchange ----------------------===//
+
+#include "HostTensor.h"
+
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <sstream>
+
+namespace tessera::conformance {
+
+namespace {
+
+float halfToFloat(uint16_t h) {
+  uint32_t sign = uint32_t(h & 0x8000) << 16;
+  uint32_t exponent = (h >> 10) & 0x1f, mantissa = h & 0x3ff;
+  uint32_t bits;
+  if (exponent == 0) {
+    if (mantissa == 0) {
+      bits = sign;
+    } else {
+      // Subnormal: normalize.
+      exponent = 127 - 15 + 1;
+      while (!(mantissa & 0x400)) {
+        mantissa <<= 1;
+        --exponent;
+      }
+      bits = sign | (exponent << 23) | ((mantissa & 0x3ff) << 13);
+    }
+  } else if (exponent == 31) {
+    bits = sign | 0x7f800000 | (mantissa << 13);
+  } else {
+    bits = sign | ((exponent + 127 - 15) << 23) | (mantissa << 13);
+  }
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+
+/// Round to nearest even; the inputs here are normal numbers in [-1, 1).
+uint16_t floatToHalf(float f) {
+  uint32_t bits;
+  std::memcpy(&bits, &f, 4);
+  uint16_t sign = (bits >> 16) & 0x8000;
+  int32_t exponent = int32_t((bits >> 23) & 0xff) - 127 + 15;
+  uint32_t mantissa = bits & 0x7fffff;
+  if (exponent <= 0)
+    return sign; // tiny: zero
+  if (exponent >= 31)
+    return sign | 0x7c00;
+  uint32_t half = (exponent << 10) | (mantissa >> 13);
+  uint32_t rest = mantissa & 0x1fff;
+  if (rest > 0x1000 || (rest == 0x1000 && (half & 1)))
+    ++half;
+  return sign | half;
+}
+
+} // namespace
+
+int64_t HostTensor::elementCount() const {
+  int64_t n = 1;
+  for (int64_t d : spec.shape)
+    n *= d;
+  return n;
+}
+
+double HostTensor::at(int64_t index) const {
+  const uint8_t *p = bytes.data() + index * elementBytes(spec.element);
+  switch (spec.element) {
+  case Element::F32: {
+    float f;
+    std::memcpy(&f, p, 4);
+    return f;
+  }
+  case Element::F16: {
+    uint16_t h;
+    std::memcpy(&h, p, 2);
+    return halfToFloat(h);
+  }
+  case Element::I32: {
+    int32_t i;
+    std::memcpy(&i, p, 4);
+    return i;
+  }
+  case Element::I8:
+    return int8_t(*p);
+  }
+  return 0;
+}
+
+HostTensor HostTensor::zeros(const TensorSpec &spec) {
+  HostTensor tensor;
+  tensor.spec = spec;
+  tensor.bytes.assign(tensor.elementCount() * elementBytes(spec.element), 0);
+  return tensor;
+}
+
+std::vector<HostTensor> makeInputs(const Program &program, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<HostTensor> inputs;
+  for (const TensorSpec &spec : program.inputs) {
+    HostTensor tensor = HostTensor::zeros(spec);
+    int64_t n = tensor.elementCount();
+    std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
+    for (int64_t i = 0; i < n; ++i) {
+      uint8_t *p = tensor.bytes.data() + i * elementBytes(spec.element);
+      switch (spec.element) {
+      case Element::F32: {
+        float f = uniform(rng);
+        std::memcpy(p, &f, 4);
+        break;
+      }
+      case Element::F16: {
+        uint16_t h = floatToHalf(uniform(rng));
+        std::memcpy(p, &h, 2);
+        break;
+      }
+      case Element::I32: {
+        int32_t v = int32_t(rng() % 17) - 8;
+        std::memcpy(p, &v, 4);
+        break;
+      }
+      case Element::I8:
+        *p = uint8_t(int8_t(int(rng() % 9) - 4));
+        break;
+      }
+    }
+    inputs.push_back(std::move(tensor));
+  }
+  return inputs;
+}
+
+std::string shapeText(const std::vector<int64_t> &shape) {
+  std::string out;
+  for (size_t i = 0; i < shape.size(); ++i)
+    out += (i ? "x" : "") + std::to_string(shape[i]);
+  return out.empty() ? "scalar" : out;
+}
+
+std::string compareResults(const HostTensor &expected,
+                           const HostTensor &actual) {
+  if (expected.spec.shape != actual.spec.shape ||
+      expected.bytes.size() != actual.bytes.size())
+    return "shape " + shapeText(actual.spec.shape) + ", expected " +
+           shapeText(expected.spec.shape);
+  int64_t n = expected.elementCount();
+  if (!isFloat(expected.spec.element)) {
+    for (int64_t i = 0; i < n; ++i)
+      if (expected.at(i) != actual.at(i)) {
+        std::ostringstream out;
+        out << "element " << i << ": " << actual.at(i) << ", expected "
+            << expected.at(i) << " (exact)";
+        return out.str();
+      }
+    return "";
+  }
+  // Rounding differs in the order of sums and in the math functions'
+  // approximations: the tolerance grows with the precision of the type and
+  // the number of terms each element accumulates, relative to the
+  // element's magnitude and to the tensor's typical magnitude (sums that
+  // cancel).
+  double epsilon = expected.spec.element == Element::F16 ? 9.77e-4 : 1.19e-7;
+  double accumulation = std::max(1.0, expected.spec.accumulation);
+  double relative = epsilon * (64 + 8 * std::sqrt(accumulation) +
+                               0.5 * accumulation);
+  double sumSquares = 0;
+  int64_t finite = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    double e = expected.at(i);
+    if (std::isfinite(e)) {
+      sumSquares += e * e;
+      ++finite;
+    }
+  }
+  double scale = std::max(1.0, finite ? std::sqrt(sumSquares / finite) : 1.0);
+  for (int64_t i = 0; i < n; ++i) {
+    double e = expected.at(i), a = actual.at(i);
+    if (std::isnan(e) && std::isnan(a))
+      continue;
+    if (std::isinf(e) && a == e)
+      continue;
+    // f16 results past the largest finite value round to inf on one side.
+    if (expected.spec.element == Element::F16 && std::fabs(e) > 6.0e4 &&
+        std::fabs(a) > 6.0e4 && (e > 0) == (a > 0))
+      continue;
+    double tolerance = relative * (std::fabs(e) + scale);
+    if (!(std::fabs(e - a) <= tolerance)) {
+      std::ostringstream out;
+      out.precision(9);
+      out << "element " << i << ": " << a << ", expected " << e
+          << " (tolerance " << tolerance << ")";
+      return out.str();
+    }
+  }
+  return "";
+}
+
+} // namespace tessera::conformance
