@@ -15,7 +15,10 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "llvm/ExecutionEngine/Orc/Mangling.h"
 #include "llvm/Support/TargetSelect.h"
+
+#include <cmath>
 #include "llvm/Support/raw_ostream.h"
 
 namespace tessera::conformance {
@@ -29,6 +32,11 @@ static const char kReferencePipeline[] =
     "buffer-deallocation-pipeline, convert-linalg-to-loops, "
     "expand-strided-metadata, lower-affine, convert-math-to-libm, "
     "convert-scf-to-cf, convert-to-llvm, reconcile-unrealized-casts";
+
+extern "C" {
+static float referenceRsqrtf(float x) { return 1.0f / std::sqrt(x); }
+static double referenceRsqrt(double x) { return 1.0 / std::sqrt(x); }
+}
 
 struct ReferenceRunner::State {
   mlir::MLIRContext context;
@@ -82,11 +90,23 @@ std::string ReferenceRunner::run(const Program &program,
   options.transformer = transformer;
   options.enableGDBNotificationListener = false;
   options.enablePerfNotificationListener = false;
+  // memrefCopy (memref.copy of strided views) and the f16 conversions.
+  llvm::SmallVector<llvm::StringRef> libraries = {TESSERA_MLIR_C_RUNNER_UTILS};
+  options.sharedLibPaths = libraries;
   auto engine = mlir::ExecutionEngine::create(*module, options);
   if (!engine) {
     std::string message = llvm::toString(engine.takeError());
     return "reference: JIT failed: " + message + ": " + diagnostics;
   }
+  // libm has no rsqrtf, which convert-math-to-libm calls.
+  (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap symbols;
+    symbols[interner("rsqrtf")] = {llvm::orc::ExecutorAddr::fromPtr(&referenceRsqrtf),
+                                   llvm::JITSymbolFlags::Exported};
+    symbols[interner("rsqrt")] = {llvm::orc::ExecutorAddr::fromPtr(&referenceRsqrt),
+                                  llvm::JITSymbolFlags::Exported};
+    return symbols;
+  });
 
   // Every memref argument (inputs, then the results as out-parameters)
   // expands to allocated, aligned, offset, sizes..., strides...; the packed

@@ -65,8 +65,10 @@ SmallVector<Value> viewsOf(Value temporary) {
 }
 
 /// Whether the tile ops reading or writing `alloca` spread the same
-/// dimension: then every invocation only reads the elements it wrote, and
-/// the temporary can stay private.
+/// dimension and every access's last index is that distributed loop: then
+/// every invocation only reads the elements it wrote, and the temporary can
+/// stay private. (Equal bounds alone are not enough: a reduction may read
+/// a temporary along its own loop, whose extent happens to match.)
 bool usedConsistently(memref::AllocaOp alloca) {
   llvm::SetVector<scf::ParallelOp> users;
   for (Value view : viewsOf(alloca.getResult()))
@@ -74,10 +76,31 @@ bool usedConsistently(memref::AllocaOp alloca) {
       scf::ParallelOp nest = user->getParentOfType<scf::ParallelOp>();
       while (nest && nest->getParentOfType<scf::ParallelOp>())
         nest = nest->getParentOfType<scf::ParallelOp>();
-      if (nest)
-        users.insert(nest);
+      if (!nest)
+        continue;
+      users.insert(nest);
+      if (!isa<memref::LoadOp, memref::StoreOp>(user))
+        continue;
+      ValueRange indices = isa<memref::LoadOp>(user)
+                               ? cast<memref::LoadOp>(user).getIndices()
+                               : cast<memref::StoreOp>(user).getIndices();
+      Value distributed = nest.getInductionVars().back();
+      if (indices.empty() || indices.back() != distributed)
+        return false;
     }
   return consistent(users.getArrayRef());
+}
+
+/// Whether the function already holds workgroup memory (a promoted
+/// operand): every invocation reads what the others wrote there.
+bool hasWorkgroupMemory(func::FuncOp func) {
+  bool found = false;
+  func.walk([&](memref::AllocOp alloc) {
+    if (auto space = dyn_cast_or_null<gpu::AddressSpaceAttr>(
+            alloc.getType().getMemorySpace()))
+      found |= space.getValue() == gpu::AddressSpace::Workgroup;
+  });
+  return found;
 }
 
 /// Moves the temporary `alloca` to workgroup memory: one copy shared by
@@ -152,12 +175,13 @@ struct DistributeToInvocationsPass
       if (!op->getParentOfType<scf::ParallelOp>())
         outermost.push_back(op);
     });
-    if (!consistent(outermost)) {
-      SmallVector<memref::AllocaOp> temporaries;
-      getOperation().walk([&](memref::AllocaOp alloca) {
-        if (!usedConsistently(alloca))
-          temporaries.push_back(alloca);
-      });
+    SmallVector<memref::AllocaOp> temporaries;
+    getOperation().walk([&](memref::AllocaOp alloca) {
+      if (!consistent(outermost) || !usedConsistently(alloca))
+        temporaries.push_back(alloca);
+    });
+    if (!consistent(outermost) || !temporaries.empty() ||
+        hasWorkgroupMemory(getOperation())) {
       for (memref::AllocaOp alloca : temporaries)
         shareTemporary(alloca);
       // What one op wrote (shared temporaries, the output tile) is complete

@@ -27,6 +27,9 @@ constexpr int64_t kPrivateBytesLimit = 16 * 1024;
 /// guaranteed maxComputeSharedMemorySize.
 constexpr int64_t kSharedBytesLimit = 16 * 1024;
 
+/// Refuses, at the source op, dispatches over tensors of element types the
+/// kernels cannot store (anything but f32 and i32) (on builtin.module).
+std::unique_ptr<Pass> createCheckElementTypesPass();
 /// Splat constant inputs of linalg ops read as a scalar in the body (on
 /// func.func, before tiling).
 std::unique_ptr<Pass> createInlineSplatConstantsPass();

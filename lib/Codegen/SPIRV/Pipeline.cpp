@@ -42,6 +42,7 @@ bool targetsCPUDevice(hal::ExecutableVariantOp variant) {
 }
 
 void buildSPIRVCodegenPipeline(OpPassManager &variantPM) {
+  variantPM.nest<ModuleOp>().addPass(createCheckElementTypesPass());
   variantPM.nest<ModuleOp>().nest<func::FuncOp>().addPass(
       createInlineSplatConstantsPass());
   {
@@ -76,6 +77,7 @@ void buildSPIRVCodegenPipeline(OpPassManager &variantPM) {
 void registerSPIRVCodegenPasses() {
   PassRegistration<Pass>([] { return createDistributeToInvocationsPass(); });
   PassRegistration<Pass>([] { return createFlattenBindingsPass(); });
+  PassRegistration<Pass>([] { return createCheckElementTypesPass(); });
   PassRegistration<Pass>([] { return createParallelLoopsOutermostPass(); });
   PassRegistration<Pass>([] { return createUnrollInnerLoopsPass(); });
   PassRegistration<Pass>([] { return createPromoteMatmulOperandsPass(); });
