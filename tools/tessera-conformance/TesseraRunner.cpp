@@ -35,6 +35,11 @@ bool isUserLevelRefusal(const std::string &diagnostic) {
   static const std::regex located(R"(^[^:]*:[1-9][0-9]*:[0-9]+: error: )");
   if (!std::regex_search(diagnostic, located))
     return false;
+  // "'linalg.generic' op ..." is an op verifier speaking: an op the
+  // compiler built is invalid.
+  static const std::regex verifier(R"(error: '[a-z_0-9.]+' op )");
+  if (std::regex_search(diagnostic, verifier))
+    return false;
   static const char *internal[] = {"'scf.",    "'memref.", "'vector.",
                                    "'spirv.",  "'llvm.",   "'affine.",
                                    "'gpu.",    "'hal.",    "'hal_loader.",

@@ -38,8 +38,10 @@ struct CheckElementTypesPass
   void runOnOperation() override {
     bool failed = false;
     getOperation().walk([&](Operation *op) {
-      // Empties only name a shape; the op computing into them is refused.
+      // Empties only name a shape, and ops in a linalg body belong to it:
+      // the op computing is refused.
       if (isa<tensor::EmptyOp>(op) ||
+          isa_and_nonnull<linalg::LinalgOp>(op->getParentOp()) ||
           (!isa<linalg::LinalgOp>(op) &&
            op->getName().getDialectNamespace() != "tensor"))
         return;

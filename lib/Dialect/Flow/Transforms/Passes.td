@@ -14,6 +14,24 @@ def VerifyInputLegalityPass
   }];
 }
 
+def ConvertTensorSlicesToLinalgPass
+    : Pass<"tessera-flow-convert-tensor-slices-to-linalg", "mlir::ModuleOp"> {
+  let summary = "Turns tensor.extract_slice, insert_slice and concat into "
+                "linalg.generic ops that dispatches can hold";
+  let description = [{
+    The host program only moves buffers, so data movement inside a tensor
+    must be a dispatch. `tensor.extract_slice` with static offsets and
+    strides becomes a copy whose input map is `d * stride + offset` (tiling
+    reads only the slice); with dynamic ones, and `tensor.insert_slice` and
+    `tensor.concat`, become a `linalg.generic` over the result that reads
+    each element with `tensor.extract` at an index computed from
+    `linalg.index` (clamped into range, the value chosen by `arith.select`).
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 def InsertShapeChecksPass
     : Pass<"tessera-flow-insert-shape-checks", "mlir::ModuleOp"> {
   let summary = "Checks at run time that dynamic dims of linalg operands agree";
