@@ -333,6 +333,22 @@ private Q_SLOTS:
     QCOMPARE(window.passModel()->rowCount(), 0);
   }
 
+  // Legal MLIR the compiler does not take (linalg on memrefs): a located
+  // diagnostic, no crash (it used to take the window down).
+  void memrefInputIsALocatedDiagnostic() {
+    MainWindow window;
+    window.show();
+    QVERIFY(openAndWait(window, TESSERA_LIT_DIR
+                        "/tessera/Inputs/memref/copy.mlir"));
+    QVERIFY(!window.outcome()->succeeded);
+    bool found = false;
+    for (int i = 0; i < window.diagnosticsList()->topLevelItemCount(); ++i)
+      found |= window.diagnosticsList()->topLevelItem(i)->text(2).contains(
+          "'linalg.copy' operates on memrefs");
+    QVERIFY(found);
+    QVERIFY(window.isVisible());
+  }
+
   void executablesShowDisassembly() {
     MainWindow window;
     window.show();

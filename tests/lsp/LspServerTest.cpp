@@ -317,6 +317,38 @@ TEST(LspServer, PipelineErrorsShowAtTheirSourceWhenEditsSettle) {
             llvm::StringRef::npos);
 }
 
+// Linalg on memrefs is legal MLIR; the pipeline refuses it at the op (it
+// used to crash dispatch formation: "the compiler crashed" at 0:0).
+TEST(LspServer, MemrefLinalgIsRefusedAtTheOp) {
+  LspClient client(TESSERA_LSP_PATH);
+  initialize(client);
+  open(client, kURI,
+       "func.func @copy(%x: memref<4xf32>, %y: memref<4xf32>) {\n"
+       "  linalg.copy ins(%x : memref<4xf32>) outs(%y : memref<4xf32>)\n"
+       "  return\n"
+       "}\n");
+  auto withPipeline = client.waitForNotification(
+      "textDocument/publishDiagnostics", [](const Object &message) {
+        return !message.getObject("params")->getArray("diagnostics")->empty();
+      });
+  ASSERT_TRUE(withPipeline);
+  const Object &params = *withPipeline->getObject("params");
+  bool opError = false;
+  for (const Value &value : *params.getArray("diagnostics")) {
+    const Object &diagnostic = *value.getAsObject();
+    EXPECT_EQ(diagnostic.getString("message")->find("crashed"),
+              llvm::StringRef::npos)
+        << show(Value(Object(params)));
+    if (diagnostic.getString("message")->contains(
+            "'linalg.copy' operates on memrefs")) {
+      opError = true;
+      EXPECT_EQ(rangeStart(&diagnostic), "1:2");
+    }
+  }
+  EXPECT_TRUE(opError) << show(Value(Object(params)));
+  EXPECT_EQ(show(client.call("shutdown", nullptr)), "null");
+}
+
 TEST(LspServer, PipelineOnSaveWaitsForTheSave) {
   LspClient client(TESSERA_LSP_PATH);
   initialize(client, Object{{"pipelineDiagnostics", "save"}});

@@ -87,3 +87,24 @@ func.func @untouched(%m: memref<16x8xf32>, %v: memref<8xf32>, %y: memref<16xf32>
   linalg.matmul ins(%a, %narrow : memref<4x8xf32>, memref<8x4xf32>) outs(%cn : memref<4x4xf32>)
   return
 }
+
+// -----
+
+// A batch matmul: B depends on the batch loop, so it is not packed, and every
+// load of B is at the running batch (it used to read batch 0 for every batch).
+// CHECK-LABEL: func.func @batch_matmul_reads_b_per_batch
+// CHECK-NOT: memref.alloca
+// CHECK: scf.for %[[BATCH:.+]] = %c0 to %c3 step %c1
+// CHECK:   scf.for %[[I:.+]] = %c0 to %c16 step %c8
+// CHECK:     scf.for %[[K:.+]] = %c0 to %c8 step %c1 iter_args(
+// CHECK:       vector.load %arg1[%[[BATCH]], %[[K]], %c0] : memref<3x8x32xf32>, vector<16xf32>
+// CHECK:       vector.load %arg1[%[[BATCH]], %[[K]], %c16] : memref<3x8x32xf32>, vector<16xf32>
+// CHECK:       memref.load %arg0[%[[BATCH]], %[[I]], %[[K]]]
+// The leftover row (16) too.
+// CHECK:   scf.for %[[K2:.+]] = %c0 to %c8 step %c1 iter_args(
+// CHECK:     vector.load %arg1[%[[BATCH]], %[[K2]], %c0]
+// CHECK:     memref.load %arg0[%[[BATCH]], %c16, %[[K2]]]
+func.func @batch_matmul_reads_b_per_batch(%a: memref<3x17x8xf32>, %b: memref<3x8x32xf32>, %c: memref<3x17x32xf32>) {
+  linalg.batch_matmul ins(%a, %b : memref<3x17x8xf32>, memref<3x8x32xf32>) outs(%c : memref<3x17x32xf32>)
+  return
+}
