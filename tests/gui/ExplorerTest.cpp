@@ -338,8 +338,8 @@ private Q_SLOTS:
   void memrefInputIsALocatedDiagnostic() {
     MainWindow window;
     window.show();
-    QVERIFY(openAndWait(window, TESSERA_LIT_DIR
-                        "/tessera/Inputs/memref/copy.mlir"));
+    QVERIFY(openAndWait(window,
+                        TESSERA_LIT_DIR "/tessera/Inputs/memref/copy.mlir"));
     QVERIFY(!window.outcome()->succeeded);
     bool found = false;
     for (int i = 0; i < window.diagnosticsList()->topLevelItemCount(); ++i)

@@ -26,9 +26,9 @@
 #include <fstream>
 #include <map>
 #include <optional>
-#include <thread>
 #include <poll.h>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
 using namespace llvm;
@@ -51,8 +51,11 @@ cl::opt<std::string>
                cl::desc("Devices, comma-separated: cpu (inline and with task "
                         "workers), cpu-inline, cpu-threaded, vulkan"),
                cl::init("cpu"), cl::cat(category));
-cl::opt<unsigned> jobsFlag("jobs", cl::desc("Worker processes (default: cores)"),
+cl::opt<unsigned> jobsFlag("jobs",
+                           cl::desc("Worker processes (default: cores)"),
                            cl::init(0), cl::cat(category));
+cl::alias jobsAlias("j", cl::desc("Alias for --jobs"), cl::aliasopt(jobsFlag),
+                    cl::cat(category));
 cl::opt<bool> minimizeFlag(
     "minimize",
     cl::desc("Shrink each failing program (drop steps, shrink sizes) and "
@@ -72,6 +75,12 @@ cl::opt<bool> noValidation("no-vulkan-validation",
 cl::opt<unsigned> timeoutFlag("timeout",
                               cl::desc("Seconds one program may take"),
                               cl::init(300), cl::cat(category));
+cl::opt<std::string> writePrograms(
+    "write-programs",
+    cl::desc("Write the programs into DIR (program-INDEX.mlir, each a "
+             "--program file) without running them: for other tools "
+             "(tessera-lsp --check, the explorer) to take the same inputs"),
+    cl::value_desc("DIR"), cl::cat(category));
 cl::opt<bool> printPrograms("print-programs",
                             cl::desc("Print every program, not only failures"),
                             cl::cat(category));
@@ -121,8 +130,7 @@ Verdict check(const Program &program, uint64_t seed, ReferenceRunner &reference,
         return {Verdict::Fail, "mismatch on " + where,
                 "result #" + std::to_string(i) + " (" +
                     shapeText(expected[i].spec.shape) + "x" +
-                    elementName(expected[i].spec.element) +
-                    "): " + difference};
+                    elementName(expected[i].spec.element) + "): " + difference};
     }
   }
   return verdict;
@@ -146,8 +154,8 @@ void writeAll(int fd, const std::string &data) {
 std::string encode(uint64_t index, const Verdict &verdict) {
   return "R " + std::to_string(index) + " " + std::to_string(verdict.kind) +
          " " + std::to_string(verdict.failureClass.size()) + " " +
-         std::to_string(verdict.message.size()) + "\n" +
-         verdict.failureClass + verdict.message;
+         std::to_string(verdict.message.size()) + "\n" + verdict.failureClass +
+         verdict.message;
 }
 
 /// Runs `work(index)` for each index in a child process, writing "B index"
@@ -208,8 +216,8 @@ std::map<uint64_t, Verdict> runAll(const std::vector<uint64_t> &indices,
     std::string buffer;
     int64_t current = -1;
   };
-  std::vector<Worker> workers(std::max(1u, std::min<unsigned>(
-                                               jobs, indices.size())));
+  std::vector<Worker> workers(
+      std::max(1u, std::min<unsigned>(jobs, indices.size())));
   for (size_t i = 0; i < indices.size(); ++i)
     workers[i % workers.size()].pending.push_back(indices[i]);
   for (Worker &worker : workers)
@@ -354,8 +362,8 @@ std::optional<Program> readProgramFile(const std::string &path,
                    "results=...' line";
     return std::nullopt;
   }
-  StringRef spec = text.substr(line + 16).take_until(
-      [](char c) { return c == '\n'; });
+  StringRef spec =
+      text.substr(line + 16).take_until([](char c) { return c == '\n'; });
   Element element = Element::F32;
   SmallVector<StringRef> fields;
   spec.split(fields, ' ', -1, false);
@@ -380,8 +388,7 @@ std::optional<Program> readProgramFile(const std::string &path,
   for (StringRef field : fields) {
     auto [key, value] = field.split('=');
     if (key == "element") {
-      for (Element e :
-           {Element::F32, Element::F16, Element::I32, Element::I8})
+      for (Element e : {Element::F32, Element::F16, Element::I32, Element::I8})
         if (value == elementName(e))
           element = e;
     } else if (key == "inputs") {
@@ -505,8 +512,8 @@ int main(int argc, char **argv) {
     });
     const Verdict &verdict = verdicts[0];
     if (verdict.kind == Verdict::Fail)
-      outs() << "FAIL " << programFlag << ": " << verdict.failureClass
-             << ": " << verdict.message << "\n";
+      outs() << "FAIL " << programFlag << ": " << verdict.failureClass << ": "
+             << verdict.message << "\n";
     if (verdict.kind == Verdict::Refused)
       outs() << "refused: " << verdict.message << "\n";
     outs() << (verdict.kind == Verdict::Fail ? 0 : 1) << " passed, "
@@ -534,6 +541,34 @@ int main(int argc, char **argv) {
     }
   }
 
+  if (!writePrograms.empty()) {
+    if (std::error_code error = sys::fs::create_directories(writePrograms)) {
+      errs() << "tessera-conformance: " << writePrograms << ": "
+             << error.message() << "\n";
+      return 2;
+    }
+    uint64_t first = onlyFlag >= 0 ? uint64_t(onlyFlag) : 0;
+    uint64_t count = onlyFlag >= 0 ? 1 : uint64_t(countFlag);
+    for (uint64_t index = first; index < first + count; ++index) {
+      ProgramSpec spec;
+      spec.seed = programSeed(seedFlag, index);
+      Program program = generateProgram(spec);
+      std::string path =
+          writePrograms + "/program-" + std::to_string(index) + ".mlir";
+      std::ofstream out(path);
+      out << "// tessera-conformance --seed=" << seedFlag << " --only=" << index
+          << "\n"
+          << specLine(program) << "\n\n"
+          << program.text;
+      if (!out) {
+        errs() << "tessera-conformance: cannot write " << path << "\n";
+        return 2;
+      }
+    }
+    outs() << count << " programs written to " << writePrograms << "\n";
+    return 0;
+  }
+
   std::vector<uint64_t> indices;
   if (onlyFlag >= 0)
     indices.push_back(onlyFlag);
@@ -551,17 +586,17 @@ int main(int argc, char **argv) {
         spec.seed = programSeed(seed, index);
         Program program = generateProgram(spec);
         if (printPrograms) {
-          std::string text = "// program " + std::to_string(index) + "\n" +
-                             program.text;
+          std::string text =
+              "// program " + std::to_string(index) + "\n" + program.text;
           fputs(text.c_str(), stdout);
           fflush(stdout);
         }
         return check(program, inputSeed(spec.seed), reference, tessera);
       },
       /*progress=*/indices.size() >= 200);
-  double seconds = std::chrono::duration<double>(
-                       std::chrono::steady_clock::now() - started)
-                       .count();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+          .count();
 
   unsigned passed = 0, failed = 0, refused = 0;
   std::map<std::string, unsigned> classes;

@@ -161,8 +161,8 @@ std::string compareResults(const HostTensor &expected,
   // cancel).
   double epsilon = expected.spec.element == Element::F16 ? 9.77e-4 : 1.19e-7;
   double accumulation = std::max(1.0, expected.spec.accumulation);
-  double relative = epsilon * (64 + 8 * std::sqrt(accumulation) +
-                               0.5 * accumulation);
+  double relative =
+      epsilon * (64 + 8 * std::sqrt(accumulation) + 0.5 * accumulation);
   double sumSquares = 0;
   int64_t finite = 0;
   for (int64_t i = 0; i < n; ++i) {

@@ -96,7 +96,8 @@ public:
   Program run() {
     std::mt19937_64 programRng(mix(spec.seed));
     element = pickElement(programRng);
-    bool dynamicInputs = std::uniform_int_distribution<int>(0, 9)(programRng) < 3;
+    bool dynamicInputs =
+        std::uniform_int_distribution<int>(0, 9)(programRng) < 3;
     unsigned steps = stepCount(spec.seed);
     current = newArgument(randomShape(programRng, 1 + programRng() % 4),
                           dynamicInputs, programRng);
@@ -128,7 +129,7 @@ private:
   }
 
   int64_t randomSize(std::mt19937_64 &rng) {
-    static const int64_t sizes[] = {1,  2,  3,  4,  5,  7,  8,  9,  12,
+    static const int64_t sizes[] = {1,  2,  3,  4,  5,  7,  8,  9, 12,
                                     16, 17, 24, 31, 32, 33, 48, 64};
     return shrunk(sizes[rng() % (sizeof(sizes) / sizeof(sizes[0]))]);
   }
@@ -262,8 +263,7 @@ private:
         std::string index = indexConstant(dim.sourceDim);
         std::string size = fresh();
         body << "  " << size << " = tensor.dim " << values[dim.source].name
-             << ", " << index << " : "
-             << type(values[dim.source]) << "\n";
+             << ", " << index << " : " << type(values[dim.source]) << "\n";
         sizes.push_back(size);
       }
     }
@@ -328,9 +328,9 @@ private:
       std::vector<Dim> dims = {staticDim(1)};
       std::string init = empty(dims);
       std::string name = fresh();
-      body << "  " << name << " = linalg.broadcast ins("
-           << values[value].name << " : " << type(values[value]) << ") outs("
-           << init << " : " << typeOf(dims) << ") dimensions = [0]\n";
+      body << "  " << name << " = linalg.broadcast ins(" << values[value].name
+           << " : " << type(values[value]) << ") outs(" << init << " : "
+           << typeOf(dims) << ") dimensions = [0]\n";
       values[value].consumed = true;
       value = addValue(name, dims, values[value].accumulation);
       if (rank == 1)
@@ -407,9 +407,9 @@ private:
         what = "rsqrt";
         std::string one = line("arith.constant 1.0 : " + t);
         std::string a = line("math.absf " + x + " : " + t);
-        return line("math.rsqrt " + line("arith.addf " + a + ", " + one +
-                                         " : " + t) +
-                    " : " + t);
+        return line("math.rsqrt " +
+                    line("arith.addf " + a + ", " + one + " : " + t) + " : " +
+                    t);
       }
       case 4: {
         what = "log";
@@ -444,16 +444,16 @@ private:
       }
       case 8: {
         what = "sqrt";
-        return line("math.sqrt " + line("math.absf " + x + " : " + t) +
-                    " : " + t);
+        return line("math.sqrt " + line("math.absf " + x + " : " + t) + " : " +
+                    t);
       }
       case 9: {
         what = "clamp";
         std::string lo = line("arith.constant -0.5 : " + t);
         std::string hi = line("arith.constant 0.75 : " + t);
         return line("arith.minimumf " +
-                    line("arith.maximumf " + x + ", " + lo + " : " + t) +
-                    ", " + hi + " : " + t);
+                    line("arith.maximumf " + x + ", " + lo + " : " + t) + ", " +
+                    hi + " : " + t);
       }
       case 10:
         what = "negf";
@@ -485,8 +485,8 @@ private:
     case 3: {
       what = "abs";
       std::string zero = line("arith.constant 0 : " + t);
-      std::string negative = line("arith.cmpi slt, " + x + ", " + zero +
-                                  " : " + t);
+      std::string negative =
+          line("arith.cmpi slt, " + x + ", " + zero + " : " + t);
       std::string negated = line("arith.subi " + zero + ", " + x + " : " + t);
       return line("arith.select " + negative + ", " + negated + ", " + x +
                   " : " + t);
@@ -554,14 +554,16 @@ private:
 
   std::string add(const std::string &a, const std::string &b) {
     std::string name = fresh();
-    body << "    " << name << " = arith." << (isFloat(element) ? "addf" : "addi")
-         << " " << a << ", " << b << " : " << scalar() << "\n";
+    body << "    " << name << " = arith."
+         << (isFloat(element) ? "addf" : "addi") << " " << a << ", " << b
+         << " : " << scalar() << "\n";
     return name;
   }
   std::string mul(const std::string &a, const std::string &b) {
     std::string name = fresh();
-    body << "    " << name << " = arith." << (isFloat(element) ? "mulf" : "muli")
-         << " " << a << ", " << b << " : " << scalar() << "\n";
+    body << "    " << name << " = arith."
+         << (isFloat(element) ? "mulf" : "muli") << " " << a << ", " << b
+         << " : " << scalar() << "\n";
     return name;
   }
 
@@ -651,9 +653,10 @@ private:
   }
 
   /// A linalg.generic over the identity maps of `inputs` (same shape).
-  int elementwiseGeneric(const std::vector<int> &inputs,
-                         const std::function<std::string(
-                             const std::vector<std::string> &)> &payload) {
+  int elementwiseGeneric(
+      const std::vector<int> &inputs,
+      const std::function<std::string(const std::vector<std::string> &)>
+          &payload) {
     int first = inputs.front();
     std::vector<Dim> dims = dimsOf(first);
     std::string init = empty(dims);
@@ -708,8 +711,8 @@ private:
       use(input);
       return addValue(name, dims, values[input].accumulation);
     }
-    int result = elementwiseGeneric(
-        {input}, [&](const std::vector<std::string> &args) {
+    int result =
+        elementwiseGeneric({input}, [&](const std::vector<std::string> &args) {
           return unaryBody(rng, args[0], what);
         });
     what = "elementwise " + what;
@@ -753,8 +756,8 @@ private:
     std::string name = fresh();
     std::string mapA = mapText(rank, identity), mapB = mapText(rank, kept);
     body << "  " << name << " = linalg.generic {indexing_maps = ["
-         << (swap ? mapB : mapA) << ", " << (swap ? mapA : mapB) << ", "
-         << mapA << "], iterator_types = [";
+         << (swap ? mapB : mapA) << ", " << (swap ? mapA : mapB) << ", " << mapA
+         << "], iterator_types = [";
     for (unsigned i = 0; i < rank; ++i)
       body << (i ? ", " : "") << "\"parallel\"";
     std::string first = swap ? values[other].name : v.name;
@@ -763,15 +766,14 @@ private:
     std::string secondType = swap ? type(v) : type(values[other]);
     body << "]} ins(" << first << ", " << second << " : " << firstType << ", "
          << secondType << ") outs(" << init << " : " << typeOf(dims)
-         << ") {\n  ^bb0(%a" << counter << ": " << scalar() << ", %b"
-         << counter << ": " << scalar() << ", %o" << counter << ": "
-         << scalar() << "):\n";
+         << ") {\n  ^bb0(%a" << counter << ": " << scalar() << ", %b" << counter
+         << ": " << scalar() << ", %o" << counter << ": " << scalar() << "):\n";
     std::string a = "%a" + std::to_string(counter),
                 b = "%b" + std::to_string(counter);
     counter++;
     std::string out = binaryBody(rng, a, b, op);
-    what = (kept.size() == v.shape.size() ? "binary " : "broadcast binary ") +
-           op;
+    what =
+        (kept.size() == v.shape.size() ? "binary " : "broadcast binary ") + op;
     body << "    linalg.yield " << out << " : " << scalar() << "\n  } -> "
          << typeOf(dims) << "\n";
     use(input);
@@ -794,10 +796,10 @@ private:
     // transposed (N x K).
     int role = rng() % 4;
     bool inputIsA = role < 2, transposed = role % 2;
-    int64_t k = inputIsA ? v.shape[transposed ? 0 : 1]
-                         : v.shape[transposed ? 1 : 0];
-    int64_t kept = inputIsA ? v.shape[transposed ? 1 : 0]
-                            : v.shape[transposed ? 0 : 1];
+    int64_t k =
+        inputIsA ? v.shape[transposed ? 0 : 1] : v.shape[transposed ? 1 : 0];
+    int64_t kept =
+        inputIsA ? v.shape[transposed ? 1 : 0] : v.shape[transposed ? 0 : 1];
     if (k > kMaxReduction) {
       input = toRank(staticOf(input), 1);
       return elementwise(rng, input, what);
@@ -818,8 +820,7 @@ private:
     int a = inputIsA ? input : otherValue, b = inputIsA ? otherValue : input;
     bool aTransposed = inputIsA ? transposed : otherTransposed;
     bool bTransposed = inputIsA ? otherTransposed : transposed;
-    Dim m = inputIsA ? dimOf(input, transposed ? 1 : 0)
-                     : staticDim(other);
+    Dim m = inputIsA ? dimOf(input, transposed ? 1 : 0) : staticDim(other);
     Dim n = inputIsA ? staticDim(other) : dimOf(input, transposed ? 0 : 1);
     std::vector<Dim> dims = {m, n};
     std::string init = filled(dims, zero());
@@ -852,7 +853,8 @@ private:
       input = toRank(staticOf(input), 1);
       return elementwise(rng, input, what);
     }
-    int64_t n = boundedSize(rng, kMaxElements / std::max<int64_t>(1, batch * m));
+    int64_t n =
+        boundedSize(rng, kMaxElements / std::max<int64_t>(1, batch * m));
     int other = staticArgument({batch, k, n});
     std::vector<Dim> dims;
     if (!reduceBatch)
@@ -868,8 +870,7 @@ private:
          << ") -> " << typeOf(dims) << "\n";
     what = reduceBatch ? "batch_reduce_matmul" : "batch_matmul";
     use(input);
-    return addValue(name, dims,
-                    v.accumulation * k * (reduceBatch ? batch : 1));
+    return addValue(name, dims, v.accumulation * k * (reduceBatch ? batch : 1));
   }
 
   /// Window size, stride and dilation that fit `extent`; the output extent.
@@ -893,9 +894,9 @@ private:
 
   std::string windowAttrs(const Window &h, const Window &w) {
     return "{dilations = dense<[" + std::to_string(h.dilation) + ", " +
-           std::to_string(w.dilation) + "]> : tensor<2xi64>, strides = dense<[" +
-           std::to_string(h.stride) + ", " + std::to_string(w.stride) +
-           "]> : tensor<2xi64>}";
+           std::to_string(w.dilation) +
+           "]> : tensor<2xi64>, strides = dense<[" + std::to_string(h.stride) +
+           ", " + std::to_string(w.stride) + "]> : tensor<2xi64>}";
   }
 
   int conv(std::mt19937_64 &rng, int input, std::string &what) {
@@ -915,17 +916,17 @@ private:
     int filter = nchw ? staticArgument({f, c, h.size, w.size})
                       : staticArgument({h.size, w.size, c, f});
     std::vector<Dim> dims =
-        nchw ? std::vector<Dim>{staticDim(n), staticDim(f),
-                                staticDim(h.output), staticDim(w.output)}
+        nchw ? std::vector<Dim>{staticDim(n), staticDim(f), staticDim(h.output),
+                                staticDim(w.output)}
              : std::vector<Dim>{staticDim(n), staticDim(h.output),
                                 staticDim(w.output), staticDim(f)};
     std::string init = filled(dims, zero());
     std::string name = fresh();
     std::string op = nchw ? "conv_2d_nchw_fchw" : "conv_2d_nhwc_hwcf";
     body << "  " << name << " = linalg." << op << " " << windowAttrs(h, w)
-         << " ins(" << v.name << ", " << values[filter].name << " : "
-         << type(v) << ", " << type(values[filter]) << ") outs(" << init
-         << " : " << typeOf(dims) << ") -> " << typeOf(dims) << "\n";
+         << " ins(" << v.name << ", " << values[filter].name << " : " << type(v)
+         << ", " << type(values[filter]) << ") outs(" << init << " : "
+         << typeOf(dims) << ") -> " << typeOf(dims) << "\n";
     what = op + " " + std::to_string(h.size) + "x" + std::to_string(w.size) +
            " s" + std::to_string(h.stride) + std::to_string(w.stride) + " d" +
            std::to_string(h.dilation) + std::to_string(w.dilation);
@@ -961,8 +962,8 @@ private:
                              staticDim(w.output), staticDim(v.shape[3])};
     std::string init = filled(dims, max ? lowest() : zero());
     std::string windowName = fresh();
-    body << "  " << windowName << " = tensor.empty() : tensor<" << h.size
-         << "x" << w.size << "x" << scalar() << ">\n";
+    body << "  " << windowName << " = tensor.empty() : tensor<" << h.size << "x"
+         << w.size << "x" << scalar() << ">\n";
     std::string name = fresh();
     std::string op = max ? "pooling_nhwc_max" : "pooling_nhwc_sum";
     body << "  " << name << " = linalg." << op << " " << windowAttrs(h, w)
@@ -972,8 +973,7 @@ private:
          << typeOf(dims) << "\n";
     what = op;
     use(input);
-    return addValue(name, dims,
-                    v.accumulation * (max ? 1 : h.size * w.size));
+    return addValue(name, dims, v.accumulation * (max ? 1 : h.size * w.size));
   }
 
   int transpose(std::mt19937_64 &rng, int input, std::string &what) {
@@ -1001,8 +1001,8 @@ private:
       input = toRank(input, 3);
     const Value v = values[input];
     int64_t position = rng() % (v.rank() + 1);
-    int64_t size = boundedSize(
-        rng, kMaxElements / std::max<int64_t>(1, v.elements()));
+    int64_t size =
+        boundedSize(rng, kMaxElements / std::max<int64_t>(1, v.elements()));
     std::vector<Dim> dims = dimsOf(input);
     dims.insert(dims.begin() + position, staticDim(size));
     std::string init = empty(dims);
@@ -1040,17 +1040,16 @@ private:
     std::string name = fresh();
     std::string t = scalar();
     unsigned id = counter++;
-    std::string op =
-        max ? (isFloat(element) ? "maximumf" : "maxsi")
-            : (isFloat(element) ? "addf" : "addi");
+    std::string op = max ? (isFloat(element) ? "maximumf" : "maxsi")
+                         : (isFloat(element) ? "addf" : "addi");
     body << "  " << name << " = linalg.reduce ins(" << v.name << " : "
          << type(v) << ") outs(" << init << " : " << typeOf(dims)
-         << ") dimensions = [" << joinInts(reduced) << "]\n    (%rin"
-         << id << ": " << t << ", %racc" << id << ": " << t << ") {\n";
+         << ") dimensions = [" << joinInts(reduced) << "]\n    (%rin" << id
+         << ": " << t << ", %racc" << id << ": " << t << ") {\n";
     std::string result = fresh();
-    body << "    " << result << " = arith." << op << " %rin" << id
-         << ", %racc" << id << " : " << t << "\n    linalg.yield "
-         << result << " : " << t << "\n  }\n";
+    body << "    " << result << " = arith." << op << " %rin" << id << ", %racc"
+         << id << " : " << t << "\n    linalg.yield " << result << " : " << t
+         << "\n  }\n";
     what = "reduce " + op + " [" + joinInts(reduced) + "]";
     use(input);
     return addValue(name, dims, v.accumulation * (max ? 1 : length));
@@ -1085,8 +1084,8 @@ private:
       loopDim[order[i]] = dimOf(input, i);
     }
     if (extra) {
-      int64_t size = boundedSize(
-          rng, kMaxElements / std::max<int64_t>(1, v.elements()));
+      int64_t size =
+          boundedSize(rng, kMaxElements / std::max<int64_t>(1, v.elements()));
       loopSize[order[rank]] = size;
       loopDim[order[rank]] = staticDim(size);
     }
@@ -1112,8 +1111,8 @@ private:
         shape.push_back(loopSize[l]);
       other = staticArgument(shape);
     }
-    bool isReduction = length > 1 || std::count(reduction.begin(),
-                                                reduction.end(), true) > 0;
+    bool isReduction =
+        length > 1 || std::count(reduction.begin(), reduction.end(), true) > 0;
     std::string init = isReduction ? filled(dims, zero()) : empty(dims);
     std::vector<unsigned> inputMap;
     for (unsigned i = 0; i < rank; ++i)
@@ -1126,8 +1125,8 @@ private:
     body << mapText(loops, outputLoops) << "], iterator_types = [";
     std::string iterators;
     for (unsigned l = 0; l < loops; ++l) {
-      body << (l ? ", " : "") << (reduction[l] ? "\"reduction\""
-                                               : "\"parallel\"");
+      body << (l ? ", " : "")
+           << (reduction[l] ? "\"reduction\"" : "\"parallel\"");
       iterators += reduction[l] ? 'r' : 'p';
     }
     body << "]} ins(" << v.name;
@@ -1137,8 +1136,8 @@ private:
     if (other >= 0)
       body << ", " << type(values[other]);
     int id = counter++;
-    body << ") outs(" << init << " : " << typeOf(dims) << ") {\n  ^bb0(%x"
-         << id << ": " << scalar();
+    body << ") outs(" << init << " : " << typeOf(dims) << ") {\n  ^bb0(%x" << id
+         << ": " << scalar();
     if (other >= 0)
       body << ", %y" << id << ": " << scalar();
     body << ", %acc" << id << ": " << scalar() << "):\n";
@@ -1230,7 +1229,8 @@ private:
     int64_t total = 1;
     for (int64_t size : v.shape) {
       int64_t grow = total * (size + 3) <= kMaxElements ? rng() % 4 : 0;
-      int64_t stride = (grow >= size - 1 && size > 1 && chance(rng, 30)) ? 2 : 1;
+      int64_t stride =
+          (grow >= size - 1 && size > 1 && chance(rng, 30)) ? 2 : 1;
       int64_t span = (size - 1) * stride + 1;
       int64_t dest = std::max(span, size + grow);
       offsets.push_back(rng() % (dest - span + 1));
@@ -1243,8 +1243,8 @@ private:
     std::string name = fresh();
     body << "  " << name << " = tensor.insert_slice " << v.name << " into "
          << values[dest].name << "[" << joinInts(offsets) << "] ["
-         << joinInts(v.shape) << "] [" << joinInts(strides) << "] : "
-         << type(v) << " into " << typeOf(dims) << "\n";
+         << joinInts(v.shape) << "] [" << joinInts(strides) << "] : " << type(v)
+         << " into " << typeOf(dims) << "\n";
     what = "tensor.insert_slice";
     use(input);
     return addValue(name, dims, v.accumulation);
@@ -1336,9 +1336,9 @@ private:
     for (const Dim &dim : dims)
       shape.push_back(dim.size);
     std::string name = fresh();
-    body << "  " << name << " = tensor.expand_shape " << v.name << " "
-         << groups << " output_shape [" << joinInts(shape) << "] : "
-         << type(v) << " into " << typeOf(dims) << "\n";
+    body << "  " << name << " = tensor.expand_shape " << v.name << " " << groups
+         << " output_shape [" << joinInts(shape) << "] : " << type(v)
+         << " into " << typeOf(dims) << "\n";
     what = "tensor.expand_shape";
     use(input);
     return addValue(name, dims, v.accumulation);
@@ -1384,8 +1384,8 @@ private:
     text << " : ";
     for (size_t i = 0; i < results.size(); ++i) {
       text << (i ? ", " : "") << type(values[results[i]]);
-      program.results.push_back({values[results[i]].shape, element,
-                                 values[results[i]].accumulation});
+      program.results.push_back(
+          {values[results[i]].shape, element, values[results[i]].accumulation});
     }
     text << "\n}\n";
     program.text = text.str();

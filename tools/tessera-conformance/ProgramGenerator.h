@@ -44,8 +44,8 @@ struct ProgramSpec {
 };
 
 struct Program {
-  std::string text;          // the MLIR module
-  std::string function;      // its entry function
+  std::string text;     // the MLIR module
+  std::string function; // its entry function
   std::vector<TensorSpec> inputs, results;
   std::vector<std::string> steps; // each step's op, for reports
 };

@@ -18,8 +18,8 @@
 #include "llvm/ExecutionEngine/Orc/Mangling.h"
 #include "llvm/Support/TargetSelect.h"
 
-#include <cmath>
 #include "llvm/Support/raw_ostream.h"
+#include <cmath>
 
 namespace tessera::conformance {
 
@@ -101,10 +101,12 @@ std::string ReferenceRunner::run(const Program &program,
   // libm has no rsqrtf, which convert-math-to-libm calls.
   (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
     llvm::orc::SymbolMap symbols;
-    symbols[interner("rsqrtf")] = {llvm::orc::ExecutorAddr::fromPtr(&referenceRsqrtf),
-                                   llvm::JITSymbolFlags::Exported};
-    symbols[interner("rsqrt")] = {llvm::orc::ExecutorAddr::fromPtr(&referenceRsqrt),
-                                  llvm::JITSymbolFlags::Exported};
+    symbols[interner("rsqrtf")] = {
+        llvm::orc::ExecutorAddr::fromPtr(&referenceRsqrtf),
+        llvm::JITSymbolFlags::Exported};
+    symbols[interner("rsqrt")] = {
+        llvm::orc::ExecutorAddr::fromPtr(&referenceRsqrt),
+        llvm::JITSymbolFlags::Exported};
     return symbols;
   });
 

@@ -40,11 +40,19 @@ bool isUserLevelRefusal(const std::string &diagnostic) {
   static const std::regex verifier(R"(error: '[a-z_0-9.]+' op )");
   if (std::regex_search(diagnostic, verifier))
     return false;
-  static const char *internal[] = {"'scf.",    "'memref.", "'vector.",
-                                   "'spirv.",  "'llvm.",   "'affine.",
-                                   "'gpu.",    "'hal.",    "'hal_loader.",
-                                   "'flow.",   "'bufferization.",
-                                   "'cf.",     "failed to legalize",
+  static const char *internal[] = {"'scf.",
+                                   "'memref.",
+                                   "'vector.",
+                                   "'spirv.",
+                                   "'llvm.",
+                                   "'affine.",
+                                   "'gpu.",
+                                   "'hal.",
+                                   "'hal_loader.",
+                                   "'flow.",
+                                   "'bufferization.",
+                                   "'cf.",
+                                   "failed to legalize",
                                    "failed to materialize"};
   for (const char *marker : internal)
     if (diagnostic.find(marker) != std::string::npos)
@@ -182,12 +190,11 @@ RunOutcome TesseraRunner::run(const Program &program,
   }
   std::vector<rt::Tensor> arguments;
   for (const HostTensor &input : inputs) {
-    auto tensor = rt::Tensor::allocate(runtimeType(input.spec.element),
-                                       input.spec.shape);
+    auto tensor =
+        rt::Tensor::allocate(runtimeType(input.spec.element), input.spec.shape);
     if (!tensor)
       return fail(tensor.status().message());
-    std::memcpy(tensor->mutableBytes(), input.bytes.data(),
-                input.bytes.size());
+    std::memcpy(tensor->mutableBytes(), input.bytes.data(), input.bytes.size());
     arguments.push_back(std::move(*tensor));
   }
   auto results = call.call(program.function, arguments);
@@ -197,12 +204,12 @@ RunOutcome TesseraRunner::run(const Program &program,
       state->vulkan->validationMessages().size() != validationBefore) {
     std::string messages;
     const auto &all = state->vulkan->validationMessages();
-    for (size_t i = validationBefore; i < all.size() && i < validationBefore + 3;
-         ++i)
+    for (size_t i = validationBefore;
+         i < all.size() && i < validationBefore + 3; ++i)
       messages += "\n  " + all[i];
-    return fail("Vulkan validation: " +
-                std::to_string(all.size() - validationBefore) + " messages" +
-                messages);
+    return fail(
+        "Vulkan validation: " + std::to_string(all.size() - validationBefore) +
+        " messages" + messages);
   }
   if (results->size() != program.results.size())
     return fail(std::to_string(results->size()) + " results, expected " +

@@ -20,8 +20,12 @@ const char *deviceKindName(DeviceKind kind);
 
 /// What one run gave.
 struct RunOutcome {
-  enum class Kind { Ok, Refused, CompileFailure, RuntimeFailure } kind =
-      Kind::Ok;
+  enum class Kind {
+    Ok,
+    Refused,
+    CompileFailure,
+    RuntimeFailure
+  } kind = Kind::Ok;
   std::string message;
   std::vector<HostTensor> results;
 };

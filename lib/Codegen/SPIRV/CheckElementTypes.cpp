@@ -45,8 +45,8 @@ struct CheckElementTypesPass
           (!isa<linalg::LinalgOp>(op) &&
            op->getName().getDialectNamespace() != "tensor"))
         return;
-      for (Type type : llvm::concat<Type>(op->getOperandTypes(),
-                                          op->getResultTypes())) {
+      for (Type type :
+           llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes())) {
         auto shaped = dyn_cast<ShapedType>(type);
         if (!shaped || isSupportedElement(shaped.getElementType()))
           continue;

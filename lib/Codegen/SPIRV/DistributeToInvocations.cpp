@@ -127,9 +127,9 @@ LogicalResult lowerToLoops(scf::ParallelOp parallel, bool distribute = true) {
     return parallel.emitOpError("with reductions cannot be distributed");
   OpBuilder builder(parallel);
   Location loc = parallel.getLoc();
-  Value thread = distribute ? gpu::ThreadIdOp::create(builder, loc,
-                                                      gpu::Dimension::x)
-                            : Value();
+  Value thread = distribute
+                     ? gpu::ThreadIdOp::create(builder, loc, gpu::Dimension::x)
+                     : Value();
   IRMapping mapping;
   unsigned rank = parallel.getNumLoops();
   for (unsigned d = 0; d < rank; ++d) {

@@ -14,9 +14,9 @@
 
 #include "Dialect/Flow/Transforms/Passes.h"
 
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -181,9 +181,9 @@ Value convertDynamicExtract(OpBuilder &b, tensor::ExtractSliceOp op) {
             at.push_back(offsets[d]);
             continue;
           }
-          at.push_back(arith::AddIOp::create(
-              nested, nestedLoc, offsets[d],
-              math.mul(indices[loop++], strides[d])));
+          at.push_back(
+              arith::AddIOp::create(nested, nestedLoc, offsets[d],
+                                    math.mul(indices[loop++], strides[d])));
         }
         return tensor::ExtractOp::create(nested, nestedLoc, source, at);
       });
@@ -268,8 +268,8 @@ Value convertConcat(OpBuilder &b, tensor::ConcatOp op) {
             result = element;
             continue;
           }
-          Value past = math.cmp(arith::CmpIPredicate::sge, relative,
-                                math.constant(0));
+          Value past =
+              math.cmp(arith::CmpIPredicate::sge, relative, math.constant(0));
           result =
               arith::SelectOp::create(nested, nestedLoc, past, element, result);
         }

@@ -65,8 +65,9 @@ struct VerifyInputLegalityPass
           return WalkResult::advance();
         // Ops on buffers (linalg on memrefs, memref values anywhere); a
         // return of one is reported at the function.
-        if (!isa<func::ReturnOp>(op) && (llvm::any_of(op->getOperandTypes(), isBufferType) ||
-            llvm::any_of(op->getResultTypes(), isBufferType))) {
+        if (!isa<func::ReturnOp>(op) &&
+            (llvm::any_of(op->getOperandTypes(), isBufferType) ||
+             llvm::any_of(op->getResultTypes(), isBufferType))) {
           op->emitError() << "'" << op->getName()
                           << "' operates on memrefs; tessera compiles linalg "
                              "on tensors: use tensor operands (linalg ops "
