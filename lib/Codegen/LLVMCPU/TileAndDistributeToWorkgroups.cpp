@@ -112,9 +112,15 @@ void distributeForall(RewriterBase &rewriter, scf::ForallOp forall) {
         iterationIds[loop] = linear;
         break;
       }
+      // (extent + step - 1) / step: kernels have no lowering for
+      // arith.ceildivui (only the host program's count region does).
       Value extent = arith::SubIOp::create(rewriter, loc, ubs[loop], lbs[loop]);
+      Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+      Value roundedUp = arith::AddIOp::create(
+          rewriter, loc, extent,
+          arith::SubIOp::create(rewriter, loc, steps[loop], one));
       Value count =
-          arith::CeilDivUIOp::create(rewriter, loc, extent, steps[loop]);
+          arith::DivUIOp::create(rewriter, loc, roundedUp, steps[loop]);
       iterationIds[loop] = arith::RemUIOp::create(rewriter, loc, linear, count);
       linear = arith::DivUIOp::create(rewriter, loc, linear, count);
     }

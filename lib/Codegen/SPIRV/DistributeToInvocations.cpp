@@ -91,6 +91,58 @@ bool usedConsistently(memref::AllocaOp alloca) {
   return consistent(users.getArrayRef());
 }
 
+/// The buffer `value` views (through subviews and the like).
+Value rootOf(Value value) {
+  while (auto view = value.getDefiningOp<ViewLikeOpInterface>())
+    value = view.getViewSource();
+  return value;
+}
+
+/// Whether every buffer some op writes is only touched, by every op, at the
+/// elements of its invocation: through one view, with the op's distributed
+/// loop as the last index. Equal loop bounds alone do not say so: a fill
+/// spreading an output's last dimension and a contraction spreading its
+/// first one touch the same elements from different invocations.
+bool accessesPartitioned(func::FuncOp func) {
+  struct Access {
+    Value memref;
+    bool partitioned;
+  };
+  DenseMap<Value, SmallVector<Access>> accesses;
+  DenseSet<Value> written;
+  bool outsideNests = false;
+  func.walk([&](Operation *op) {
+    Value memref;
+    ValueRange indices;
+    if (auto load = dyn_cast<memref::LoadOp>(op)) {
+      memref = load.getMemRef();
+      indices = load.getIndices();
+    } else if (auto store = dyn_cast<memref::StoreOp>(op)) {
+      memref = store.getMemRef();
+      indices = store.getIndices();
+      written.insert(rootOf(memref));
+    } else {
+      return;
+    }
+    scf::ParallelOp nest = op->getParentOfType<scf::ParallelOp>();
+    while (nest && nest->getParentOfType<scf::ParallelOp>())
+      nest = nest->getParentOfType<scf::ParallelOp>();
+    bool partitioned = nest && !indices.empty() &&
+                       indices.back() == nest.getInductionVars().back();
+    outsideNests |= !nest && isa<memref::StoreOp>(op);
+    accesses[rootOf(memref)].push_back({memref, partitioned});
+  });
+  if (outsideNests)
+    return false;
+  for (Value root : written) {
+    const SmallVector<Access> &list = accesses[root];
+    for (const Access &access : list)
+      if (!access.partitioned || access.memref != list.front().memref)
+        return false;
+  }
+  return true;
+}
+
 /// Whether the function already holds workgroup memory (a promoted
 /// operand): every invocation reads what the others wrote there.
 bool hasWorkgroupMemory(func::FuncOp func) {
@@ -175,12 +227,14 @@ struct DistributeToInvocationsPass
       if (!op->getParentOfType<scf::ParallelOp>())
         outermost.push_back(op);
     });
+    bool partitioned =
+        consistent(outermost) && accessesPartitioned(getOperation());
     SmallVector<memref::AllocaOp> temporaries;
     getOperation().walk([&](memref::AllocaOp alloca) {
-      if (!consistent(outermost) || !usedConsistently(alloca))
+      if (!usedConsistently(alloca))
         temporaries.push_back(alloca);
     });
-    if (!consistent(outermost) || !temporaries.empty() ||
+    if (!partitioned || !temporaries.empty() ||
         hasWorkgroupMemory(getOperation())) {
       for (memref::AllocaOp alloca : temporaries)
         shareTemporary(alloca);

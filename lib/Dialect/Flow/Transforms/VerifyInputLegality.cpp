@@ -66,6 +66,7 @@ struct VerifyInputLegalityPass
         // Ops on buffers (linalg on memrefs, memref values anywhere); a
         // return of one is reported at the function.
         if (!isa<func::ReturnOp>(op) &&
+            isInDialect(op, {"func", "arith", "math", "tensor", "linalg"}) &&
             (llvm::any_of(op->getOperandTypes(), isBufferType) ||
              llvm::any_of(op->getResultTypes(), isBufferType))) {
           op->emitError() << "'" << op->getName()
