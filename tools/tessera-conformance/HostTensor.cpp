@@ -137,6 +137,20 @@ std::string shapeText(const std::vector<int64_t> &shape) {
   return out.empty() ? "scalar" : out;
 }
 
+/// "[i, j, k]" of row-major element `index` in `shape`.
+static std::string indexText(const std::vector<int64_t> &shape,
+                             int64_t index) {
+  std::vector<int64_t> at(shape.size());
+  for (int64_t d = int64_t(shape.size()) - 1; d >= 0; --d) {
+    at[d] = shape[d] ? index % shape[d] : 0;
+    index = shape[d] ? index / shape[d] : 0;
+  }
+  std::string out = "[";
+  for (size_t d = 0; d < at.size(); ++d)
+    out += (d ? ", " : "") + std::to_string(at[d]);
+  return out + "]";
+}
+
 std::string compareResults(const HostTensor &expected,
                            const HostTensor &actual) {
   if (expected.spec.shape != actual.spec.shape ||
@@ -148,8 +162,8 @@ std::string compareResults(const HostTensor &expected,
     for (int64_t i = 0; i < n; ++i)
       if (expected.at(i) != actual.at(i)) {
         std::ostringstream out;
-        out << "element " << i << ": " << actual.at(i) << ", expected "
-            << expected.at(i) << " (exact)";
+        out << "element " << indexText(expected.spec.shape, i) << ": "
+            << actual.at(i) << ", expected " << expected.at(i) << " (exact)";
         return out.str();
       }
     return "";
@@ -187,8 +201,8 @@ std::string compareResults(const HostTensor &expected,
     if (!(std::fabs(e - a) <= tolerance)) {
       std::ostringstream out;
       out.precision(9);
-      out << "element " << i << ": " << a << ", expected " << e
-          << " (tolerance " << tolerance << ")";
+      out << "element " << indexText(expected.spec.shape, i) << ": " << a
+          << ", expected " << e << " (tolerance " << tolerance << ")";
       return out.str();
     }
   }
