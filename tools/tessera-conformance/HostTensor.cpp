@@ -138,8 +138,7 @@ std::string shapeText(const std::vector<int64_t> &shape) {
 }
 
 /// "[i, j, k]" of row-major element `index` in `shape`.
-static std::string indexText(const std::vector<int64_t> &shape,
-                             int64_t index) {
+static std::string indexText(const std::vector<int64_t> &shape, int64_t index) {
   std::vector<int64_t> at(shape.size());
   for (int64_t d = int64_t(shape.size()) - 1; d >= 0; --d) {
     at[d] = shape[d] ? index % shape[d] : 0;

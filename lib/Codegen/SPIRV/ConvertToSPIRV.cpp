@@ -161,10 +161,12 @@ struct ConvertToSPIRVPass
       bool shared = isa<memref::AllocOp>(op);
       auto type = cast<MemRefType>(op->getResult(0).getType());
       if (!type.hasStaticShape() || !type.getElementType().isIntOrFloat()) {
-        op->emitOpError("needs a ")
+        // At the source op that needs it, in the user's terms.
+        op->emitError("this op needs a ")
             << (shared ? "workgroup" : "per-invocation")
             << " temporary of type " << type
-            << ", which vulkan-spirv code generation cannot place";
+            << ", which vulkan-spirv code generation cannot place; compile "
+               "it for llvm-cpu";
         return WalkResult::interrupt();
       }
       int64_t &bytes = shared ? sharedBytes : privateBytes;
@@ -172,11 +174,12 @@ struct ConvertToSPIRVPass
       bytes += type.getNumElements() *
                std::max<int64_t>(1, type.getElementTypeBitWidth() / 8);
       if (bytes > limit) {
-        op->emitOpError("brings the ")
-            << (shared ? "workgroup" : "per-invocation") << " temporaries to "
-            << bytes << " bytes (limit " << limit
-            << "): vulkan-spirv code generation does not tile this "
-               "dispatch small enough yet";
+        op->emitError("the dispatch of this op needs ")
+            << bytes << " bytes of "
+            << (shared ? "workgroup" : "per-invocation")
+            << " temporaries (limit " << limit
+            << "): vulkan-spirv code generation does not tile it small "
+               "enough yet; compile it for llvm-cpu";
         return WalkResult::interrupt();
       }
       return WalkResult::advance();

@@ -63,6 +63,16 @@ bool worthPromoting(linalg::LinalgOp op, int64_t freeBytes) {
     return false;
   // Rows of the LHS: its dimensions other than the reduction's, static.
   AffineMap lhsMap = op.getMatchingIndexingMap(op.getDpsInputOperands()[0]);
+  // The invocations share the LHS only when it does not vary along the
+  // output's innermost (distributed) loop, as a matmul's A does not along
+  // N; an elementwise product summed over rows gains nothing, and staging
+  // it gave wrong sums on lavapipe (tests/lit/conformance).
+  AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  if (outMap.getNumResults() == 0)
+    return false;
+  auto column = dyn_cast<AffineDimExpr>(outMap.getResults().back());
+  if (!column || lhsMap.isFunctionOfDim(column.getPosition()))
+    return false;
   int64_t rowElements = 1;
   for (auto [position, result] : llvm::enumerate(lhsMap.getResults())) {
     if (result == getAffineDimExpr(reductions.front(), op.getContext()))
