@@ -54,8 +54,9 @@ cl::opt<std::string>
 cl::opt<unsigned> jobsFlag("jobs",
                            cl::desc("Worker processes (default: cores)"),
                            cl::init(0), cl::cat(category));
-cl::alias jobsAlias("j", cl::desc("Alias for --jobs"), cl::aliasopt(jobsFlag),
-                    cl::cat(category));
+cl::opt<unsigned> jobsShort("j", cl::desc("Same as --jobs (-j2, -j 2)"),
+                            cl::value_desc("N"), cl::init(0), cl::Prefix,
+                            cl::cat(category));
 cl::opt<bool> minimizeFlag(
     "minimize",
     cl::desc("Shrink each failing program (drop steps, shrink sizes) and "
@@ -495,8 +496,10 @@ int main(int argc, char **argv) {
     errs() << "tessera-conformance: --device names no device\n";
     return 2;
   }
-  unsigned jobs = jobsFlag ? unsigned(jobsFlag)
-                           : std::max(1u, std::thread::hardware_concurrency());
+  unsigned jobs = jobsShort ? unsigned(jobsShort)
+                  : jobsFlag
+                      ? unsigned(jobsFlag)
+                      : std::max(1u, std::thread::hardware_concurrency());
 
   if (!programFlag.empty()) {
     std::string error;

@@ -2,60 +2,14 @@
 
 #include "HostTensor.h"
 
+#include "tessera/runtime/Tensor.h"
+
 #include <cmath>
 #include <cstring>
 #include <random>
 #include <sstream>
 
 namespace tessera::conformance {
-
-namespace {
-
-float halfToFloat(uint16_t h) {
-  uint32_t sign = uint32_t(h & 0x8000) << 16;
-  uint32_t exponent = (h >> 10) & 0x1f, mantissa = h & 0x3ff;
-  uint32_t bits;
-  if (exponent == 0) {
-    if (mantissa == 0) {
-      bits = sign;
-    } else {
-      // Subnormal: normalize.
-      exponent = 127 - 15 + 1;
-      while (!(mantissa & 0x400)) {
-        mantissa <<= 1;
-        --exponent;
-      }
-      bits = sign | (exponent << 23) | ((mantissa & 0x3ff) << 13);
-    }
-  } else if (exponent == 31) {
-    bits = sign | 0x7f800000 | (mantissa << 13);
-  } else {
-    bits = sign | ((exponent + 127 - 15) << 23) | (mantissa << 13);
-  }
-  float f;
-  std::memcpy(&f, &bits, 4);
-  return f;
-}
-
-/// Round to nearest even; the inputs here are normal numbers in [-1, 1).
-uint16_t floatToHalf(float f) {
-  uint32_t bits;
-  std::memcpy(&bits, &f, 4);
-  uint16_t sign = (bits >> 16) & 0x8000;
-  int32_t exponent = int32_t((bits >> 23) & 0xff) - 127 + 15;
-  uint32_t mantissa = bits & 0x7fffff;
-  if (exponent <= 0)
-    return sign; // tiny: zero
-  if (exponent >= 31)
-    return sign | 0x7c00;
-  uint32_t half = (exponent << 10) | (mantissa >> 13);
-  uint32_t rest = mantissa & 0x1fff;
-  if (rest > 0x1000 || (rest == 0x1000 && (half & 1)))
-    ++half;
-  return sign | half;
-}
-
-} // namespace
 
 int64_t HostTensor::elementCount() const {
   int64_t n = 1;
@@ -75,7 +29,7 @@ double HostTensor::at(int64_t index) const {
   case Element::F16: {
     uint16_t h;
     std::memcpy(&h, p, 2);
-    return halfToFloat(h);
+    return rt::halfToFloat(h);
   }
   case Element::I32: {
     int32_t i;
@@ -111,7 +65,7 @@ std::vector<HostTensor> makeInputs(const Program &program, uint64_t seed) {
         break;
       }
       case Element::F16: {
-        uint16_t h = floatToHalf(uniform(rng));
+        uint16_t h = rt::floatToHalf(uniform(rng));
         std::memcpy(p, &h, 2);
         break;
       }

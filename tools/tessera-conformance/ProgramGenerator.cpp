@@ -168,6 +168,13 @@ private:
 
   std::string fresh() { return "%v" + std::to_string(counter++); }
 
+  /// `%vN = rhs` in a region body; returns %vN.
+  std::string bodyLine(const std::string &rhs) {
+    std::string name = fresh();
+    body << "    " << name << " = " << rhs << "\n";
+    return name;
+  }
+
   std::string indexConstant(int64_t value) {
     auto it = indexConstants.find(value);
     if (it != indexConstants.end())
@@ -387,114 +394,114 @@ private:
   std::string unaryBody(std::mt19937_64 &rng, const std::string &x,
                         std::string &what) {
     std::string t = scalar();
-    auto line = [&](const std::string &rhs) {
-      std::string name = fresh();
-      body << "    " << name << " = " << rhs << "\n";
-      return name;
-    };
     if (isFloat(element)) {
       switch (rng() % 12) {
       case 0:
         what = "exp";
-        return line("math.exp " + x + " : " + t);
+        return bodyLine("math.exp " + x + " : " + t);
       case 1:
         what = "tanh";
-        return line("math.tanh " + x + " : " + t);
+        return bodyLine("math.tanh " + x + " : " + t);
       case 2:
         what = "erf";
-        return line("math.erf " + x + " : " + t);
+        return bodyLine("math.erf " + x + " : " + t);
       case 3: {
         what = "rsqrt";
-        std::string one = line("arith.constant 1.0 : " + t);
-        std::string a = line("math.absf " + x + " : " + t);
-        return line("math.rsqrt " +
-                    line("arith.addf " + a + ", " + one + " : " + t) + " : " +
-                    t);
+        std::string one = bodyLine("arith.constant 1.0 : " + t);
+        std::string a = bodyLine("math.absf " + x + " : " + t);
+        return bodyLine("math.rsqrt " +
+                        bodyLine("arith.addf " + a + ", " + one + " : " + t) +
+                        " : " + t);
       }
       case 4: {
         what = "log";
-        std::string one = line("arith.constant 1.0 : " + t);
-        std::string a = line("math.absf " + x + " : " + t);
-        return line("math.log " +
-                    line("arith.addf " + a + ", " + one + " : " + t) + " : " +
-                    t);
+        std::string one = bodyLine("arith.constant 1.0 : " + t);
+        std::string a = bodyLine("math.absf " + x + " : " + t);
+        return bodyLine("math.log " +
+                        bodyLine("arith.addf " + a + ", " + one + " : " + t) +
+                        " : " + t);
       }
       case 5: {
         what = "powf";
-        std::string half = line("arith.constant 0.5 : " + t);
-        std::string e = line("arith.constant 1.5 : " + t);
-        std::string a = line("math.absf " + x + " : " + t);
-        std::string base = line("arith.addf " + a + ", " + half + " : " + t);
-        return line("math.powf " + base + ", " + e + " : " + t);
+        std::string half = bodyLine("arith.constant 0.5 : " + t);
+        std::string e = bodyLine("arith.constant 1.5 : " + t);
+        std::string a = bodyLine("math.absf " + x + " : " + t);
+        std::string base =
+            bodyLine("arith.addf " + a + ", " + half + " : " + t);
+        return bodyLine("math.powf " + base + ", " + e + " : " + t);
       }
       case 6: {
         what = "relu";
-        std::string zero = line("arith.constant 0.0 : " + t);
-        return line("arith.maximumf " + x + ", " + zero + " : " + t);
+        std::string zero = bodyLine("arith.constant 0.0 : " + t);
+        return bodyLine("arith.maximumf " + x + ", " + zero + " : " + t);
       }
       case 7: {
         what = "leaky-relu";
-        std::string zero = line("arith.constant 0.0 : " + t);
-        std::string slope = line("arith.constant 0.125 : " + t);
+        std::string zero = bodyLine("arith.constant 0.0 : " + t);
+        std::string slope = bodyLine("arith.constant 0.125 : " + t);
         std::string positive =
-            line("arith.cmpf ogt, " + x + ", " + zero + " : " + t);
-        std::string scaled = line("arith.mulf " + x + ", " + slope + " : " + t);
-        return line("arith.select " + positive + ", " + x + ", " + scaled +
-                    " : " + t);
+            bodyLine("arith.cmpf ogt, " + x + ", " + zero + " : " + t);
+        std::string scaled =
+            bodyLine("arith.mulf " + x + ", " + slope + " : " + t);
+        return bodyLine("arith.select " + positive + ", " + x + ", " + scaled +
+                        " : " + t);
       }
       case 8: {
         what = "sqrt";
-        return line("math.sqrt " + line("math.absf " + x + " : " + t) + " : " +
-                    t);
+        return bodyLine("math.sqrt " + bodyLine("math.absf " + x + " : " + t) +
+                        " : " + t);
       }
       case 9: {
         what = "clamp";
-        std::string lo = line("arith.constant -0.5 : " + t);
-        std::string hi = line("arith.constant 0.75 : " + t);
-        return line("arith.minimumf " +
-                    line("arith.maximumf " + x + ", " + lo + " : " + t) + ", " +
-                    hi + " : " + t);
+        std::string lo = bodyLine("arith.constant -0.5 : " + t);
+        std::string hi = bodyLine("arith.constant 0.75 : " + t);
+        return bodyLine(
+            "arith.minimumf " +
+            bodyLine("arith.maximumf " + x + ", " + lo + " : " + t) + ", " +
+            hi + " : " + t);
       }
       case 10:
         what = "negf";
-        return line("arith.negf " + x + " : " + t);
+        return bodyLine("arith.negf " + x + " : " + t);
       default: {
         what = "floor";
-        std::string k = line("arith.constant 4.0 : " + t);
-        return line("math.floor " +
-                    line("arith.mulf " + x + ", " + k + " : " + t) + " : " + t);
+        std::string k = bodyLine("arith.constant 4.0 : " + t);
+        return bodyLine("math.floor " +
+                        bodyLine("arith.mulf " + x + ", " + k + " : " + t) +
+                        " : " + t);
       }
       }
     }
     switch (rng() % 5) {
     case 0: {
       what = "addi";
-      return line("arith.addi " + x + ", " + line("arith.constant 3 : " + t) +
-                  " : " + t);
+      return bodyLine("arith.addi " + x + ", " +
+                      bodyLine("arith.constant 3 : " + t) + " : " + t);
     }
     case 1: {
       what = "muli";
-      return line("arith.muli " + x + ", " + line("arith.constant -3 : " + t) +
-                  " : " + t);
+      return bodyLine("arith.muli " + x + ", " +
+                      bodyLine("arith.constant -3 : " + t) + " : " + t);
     }
     case 2: {
       what = "maxsi";
-      return line("arith.maxsi " + x + ", " + line("arith.constant -2 : " + t) +
-                  " : " + t);
+      return bodyLine("arith.maxsi " + x + ", " +
+                      bodyLine("arith.constant -2 : " + t) + " : " + t);
     }
     case 3: {
       what = "abs";
-      std::string zero = line("arith.constant 0 : " + t);
+      std::string zero = bodyLine("arith.constant 0 : " + t);
       std::string negative =
-          line("arith.cmpi slt, " + x + ", " + zero + " : " + t);
-      std::string negated = line("arith.subi " + zero + ", " + x + " : " + t);
-      return line("arith.select " + negative + ", " + negated + ", " + x +
-                  " : " + t);
+          bodyLine("arith.cmpi slt, " + x + ", " + zero + " : " + t);
+      std::string negated =
+          bodyLine("arith.subi " + zero + ", " + x + " : " + t);
+      return bodyLine("arith.select " + negative + ", " + negated + ", " + x +
+                      " : " + t);
     }
     default: {
       what = "minsi";
-      return line("arith.minsi " + x + ", " + line("arith.constant 5 : " + t) +
-                  " : " + t);
+      return bodyLine("arith.minsi " + x + ", " +
+                      bodyLine("arith.constant 5 : " + t) + " : " + t);
     }
     }
   }
@@ -502,52 +509,50 @@ private:
   std::string binaryBody(std::mt19937_64 &rng, const std::string &a,
                          const std::string &b, std::string &what) {
     std::string t = scalar();
-    auto line = [&](const std::string &rhs) {
-      std::string name = fresh();
-      body << "    " << name << " = " << rhs << "\n";
-      return name;
-    };
     if (isFloat(element)) {
       switch (rng() % 6) {
       case 0:
         what = "addf";
-        return line("arith.addf " + a + ", " + b + " : " + t);
+        return bodyLine("arith.addf " + a + ", " + b + " : " + t);
       case 1:
         what = "subf";
-        return line("arith.subf " + a + ", " + b + " : " + t);
+        return bodyLine("arith.subf " + a + ", " + b + " : " + t);
       case 2:
         what = "mulf";
-        return line("arith.mulf " + a + ", " + b + " : " + t);
+        return bodyLine("arith.mulf " + a + ", " + b + " : " + t);
       case 3:
         what = "maximumf";
-        return line("arith.maximumf " + a + ", " + b + " : " + t);
+        return bodyLine("arith.maximumf " + a + ", " + b + " : " + t);
       case 4:
         what = "minimumf";
-        return line("arith.minimumf " + a + ", " + b + " : " + t);
+        return bodyLine("arith.minimumf " + a + ", " + b + " : " + t);
       default: {
         what = "cmpf+select";
-        std::string less = line("arith.cmpf olt, " + a + ", " + b + " : " + t);
-        return line("arith.select " + less + ", " + a + ", " + b + " : " + t);
+        std::string less =
+            bodyLine("arith.cmpf olt, " + a + ", " + b + " : " + t);
+        return bodyLine("arith.select " + less + ", " + a + ", " + b + " : " +
+                        t);
       }
       }
     }
     switch (rng() % 5) {
     case 0:
       what = "addi";
-      return line("arith.addi " + a + ", " + b + " : " + t);
+      return bodyLine("arith.addi " + a + ", " + b + " : " + t);
     case 1:
       what = "subi";
-      return line("arith.subi " + a + ", " + b + " : " + t);
+      return bodyLine("arith.subi " + a + ", " + b + " : " + t);
     case 2:
       what = "muli";
-      return line("arith.muli " + a + ", " + b + " : " + t);
+      return bodyLine("arith.muli " + a + ", " + b + " : " + t);
     case 3:
       what = "maxsi";
-      return line("arith.maxsi " + a + ", " + b + " : " + t);
+      return bodyLine("arith.maxsi " + a + ", " + b + " : " + t);
     default: {
       what = "cmpi+select";
-      std::string less = line("arith.cmpi slt, " + a + ", " + b + " : " + t);
-      return line("arith.select " + less + ", " + b + ", " + a + " : " + t);
+      std::string less =
+          bodyLine("arith.cmpi slt, " + a + ", " + b + " : " + t);
+      return bodyLine("arith.select " + less + ", " + b + ", " + a + " : " + t);
     }
     }
   }

@@ -99,6 +99,16 @@ struct IndexMath {
   }
 };
 
+/// The sizes of `op`'s result: its sizes without the dropped unit dims.
+SmallVector<OpFoldResult> sliceSizes(tensor::ExtractSliceOp op) {
+  llvm::SmallBitVector dropped = op.getDroppedDims();
+  SmallVector<OpFoldResult> sizes;
+  for (auto [index, size] : llvm::enumerate(op.getMixedSizes()))
+    if (!dropped.test(index))
+      sizes.push_back(size);
+  return sizes;
+}
+
 /// Whether `op` is a copy with input map d * stride + offset: static
 /// offsets and strides, and no dimension read as a plain `d` while the
 /// slice is shorter than the source (linalg would take that loop's extent
@@ -123,10 +133,7 @@ Value convertStaticExtract(OpBuilder &b, tensor::ExtractSliceOp op) {
   Location loc = op.getLoc();
   RankedTensorType resultType = op.getResultType();
   llvm::SmallBitVector dropped = op.getDroppedDims();
-  SmallVector<OpFoldResult> resultSizes;
-  for (auto [index, size] : llvm::enumerate(op.getMixedSizes()))
-    if (!dropped.test(index))
-      resultSizes.push_back(size);
+  SmallVector<OpFoldResult> resultSizes = sliceSizes(op);
   Value init = emptyOf(b, loc, resultType, resultSizes);
   unsigned rank = resultType.getRank();
   SmallVector<AffineExpr> sourceExprs;
@@ -158,10 +165,7 @@ Value convertDynamicExtract(OpBuilder &b, tensor::ExtractSliceOp op) {
   Location loc = op.getLoc();
   RankedTensorType resultType = op.getResultType();
   llvm::SmallBitVector dropped = op.getDroppedDims();
-  SmallVector<OpFoldResult> resultSizes;
-  for (auto [index, size] : llvm::enumerate(op.getMixedSizes()))
-    if (!dropped.test(index))
-      resultSizes.push_back(size);
+  SmallVector<OpFoldResult> resultSizes = sliceSizes(op);
   SmallVector<Value> offsets, strides;
   for (OpFoldResult offset : op.getMixedOffsets())
     offsets.push_back(getValueOrCreateConstantIndexOp(b, loc, offset));
