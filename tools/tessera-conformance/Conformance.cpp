@@ -82,6 +82,11 @@ cl::opt<std::string> writePrograms(
              "--program file) without running them: for other tools "
              "(tessera-lsp --check, the explorer) to take the same inputs"),
     cl::value_desc("DIR"), cl::cat(category));
+cl::opt<double> perturbFlag(
+    "perturb-results",
+    cl::desc("Add this to the first element of every result Tessera "
+             "returns (f32 only), to check that the comparison catches it"),
+    cl::init(0), cl::Hidden, cl::cat(category));
 cl::opt<bool> printPrograms("print-programs",
                             cl::desc("Print every program, not only failures"),
                             cl::cat(category));
@@ -126,7 +131,15 @@ Verdict check(const Program &program, uint64_t seed, ReferenceRunner &reference,
       break;
     }
     for (size_t i = 0; i < expected.size(); ++i) {
-      std::string difference = compareResults(expected[i], outcome.results[i]);
+      HostTensor &result = outcome.results[i];
+      if (perturbFlag != 0 && result.spec.element == Element::F32 &&
+          result.bytes.size() >= 4) {
+        float first;
+        std::memcpy(&first, result.bytes.data(), 4);
+        first += float(perturbFlag);
+        std::memcpy(result.bytes.data(), &first, 4);
+      }
+      std::string difference = compareResults(expected[i], result);
       if (!difference.empty())
         return {Verdict::Fail, "mismatch on " + where,
                 "result #" + std::to_string(i) + " (" +
