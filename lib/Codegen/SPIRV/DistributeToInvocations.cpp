@@ -64,6 +64,30 @@ SmallVector<Value> viewsOf(Value temporary) {
   return views;
 }
 
+/// The outermost scf.parallel around `op` (the one spread over the
+/// invocations), or null.
+scf::ParallelOp outermostNest(Operation *op) {
+  scf::ParallelOp nest = op->getParentOfType<scf::ParallelOp>();
+  while (nest && nest->getParentOfType<scf::ParallelOp>())
+    nest = nest->getParentOfType<scf::ParallelOp>();
+  return nest;
+}
+
+/// The indices of a memref.load or memref.store.
+ValueRange accessIndices(Operation *access) {
+  if (auto load = dyn_cast<memref::LoadOp>(access))
+    return load.getIndices();
+  return cast<memref::StoreOp>(access).getIndices();
+}
+
+/// Whether the load or store `access` indexes its last dimension with
+/// `nest`'s distributed (innermost) loop.
+bool atDistributedIndex(Operation *access, scf::ParallelOp nest) {
+  ValueRange indices = accessIndices(access);
+  return nest && !indices.empty() &&
+         indices.back() == nest.getInductionVars().back();
+}
+
 /// Whether the tile ops reading or writing `alloca` spread the same
 /// dimension and every access's last index is that distributed loop: then
 /// every invocation only reads the elements it wrote, and the temporary can
@@ -73,19 +97,12 @@ bool usedConsistently(memref::AllocaOp alloca) {
   llvm::SetVector<scf::ParallelOp> users;
   for (Value view : viewsOf(alloca.getResult()))
     for (Operation *user : view.getUsers()) {
-      scf::ParallelOp nest = user->getParentOfType<scf::ParallelOp>();
-      while (nest && nest->getParentOfType<scf::ParallelOp>())
-        nest = nest->getParentOfType<scf::ParallelOp>();
+      scf::ParallelOp nest = outermostNest(user);
       if (!nest)
         continue;
       users.insert(nest);
-      if (!isa<memref::LoadOp, memref::StoreOp>(user))
-        continue;
-      ValueRange indices = isa<memref::LoadOp>(user)
-                               ? cast<memref::LoadOp>(user).getIndices()
-                               : cast<memref::StoreOp>(user).getIndices();
-      Value distributed = nest.getInductionVars().back();
-      if (indices.empty() || indices.back() != distributed)
+      if (isa<memref::LoadOp, memref::StoreOp>(user) &&
+          !atDistributedIndex(user, nest))
         return false;
     }
   return consistent(users.getArrayRef());
@@ -112,25 +129,17 @@ bool accessesPartitioned(func::FuncOp func) {
   DenseSet<Value> written;
   bool outsideNests = false;
   func.walk([&](Operation *op) {
-    Value memref;
-    ValueRange indices;
-    if (auto load = dyn_cast<memref::LoadOp>(op)) {
-      memref = load.getMemRef();
-      indices = load.getIndices();
-    } else if (auto store = dyn_cast<memref::StoreOp>(op)) {
-      memref = store.getMemRef();
-      indices = store.getIndices();
-      written.insert(rootOf(memref));
-    } else {
+    if (!isa<memref::LoadOp, memref::StoreOp>(op))
       return;
+    Value memref = isa<memref::LoadOp>(op)
+                       ? cast<memref::LoadOp>(op).getMemRef()
+                       : cast<memref::StoreOp>(op).getMemRef();
+    scf::ParallelOp nest = outermostNest(op);
+    if (isa<memref::StoreOp>(op)) {
+      written.insert(rootOf(memref));
+      outsideNests |= !nest;
     }
-    scf::ParallelOp nest = op->getParentOfType<scf::ParallelOp>();
-    while (nest && nest->getParentOfType<scf::ParallelOp>())
-      nest = nest->getParentOfType<scf::ParallelOp>();
-    bool partitioned = nest && !indices.empty() &&
-                       indices.back() == nest.getInductionVars().back();
-    outsideNests |= !nest && isa<memref::StoreOp>(op);
-    accesses[rootOf(memref)].push_back({memref, partitioned});
+    accesses[rootOf(memref)].push_back({memref, atDistributedIndex(op, nest)});
   });
   if (outsideNests)
     return false;
