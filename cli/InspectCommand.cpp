@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Commands.h"
+#include "Pipeline/InputFile.h"
 
 #include "ModuleInfo.h"
 
@@ -32,12 +33,9 @@ int runInspectCommand(int argc, char **argv) {
                     "MODULE.tsm [--json])\n";
     return kUsageError;
   }
-  auto buffer = llvm::MemoryBuffer::getFile(input, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
+  auto buffer = mlir::tessera::readInputFile(input);
   if (!buffer) {
-    llvm::errs() << input
-                 << ": error: cannot read: " << buffer.getError().message()
-                 << "\n";
+    llvm::errs() << "error: " << llvm::toString(buffer.takeError()) << "\n";
     return kCompileError;
   }
   auto described = rt::tooling::describeModule((*buffer)->getBufferStart(),

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Commands.h"
+#include "Pipeline/InputFile.h"
 #include "Pipeline/OutputFile.h"
 
 #include "Npy.h"
@@ -412,6 +413,12 @@ int runOrBench(int argc, char **argv, bool bench) {
 
   // Results: printed, or gathered per .npy file and written at the end.
   outs() << "EXEC @" << functionName << "\n";
+  if (outputs.size() > results->size())
+    return errs() << commandName << ": " << outputs.size()
+                  << " --output flags, but @" << functionName << " returns "
+                  << results->size() << " result"
+                  << (results->size() == 1 ? "" : "s") << "\n",
+           kUsageError;
   std::map<std::string, std::string> npyFiles;
   std::vector<std::string> npyOrder;
   for (size_t r = 0; r < results->size(); ++r) {
@@ -433,9 +440,18 @@ int runOrBench(int argc, char **argv, bool bench) {
     if (!npyFiles.count(path)) {
       npyOrder.push_back(path);
       npyFiles[path] = "";
-      if (target[0] == '+') // Append to what the file already holds.
-        if (auto existing = MemoryBuffer::getFile(path, /*IsText=*/false))
-          npyFiles[path] = (*existing)->getBuffer().str();
+      if (target[0] == '+' && llvm::sys::fs::exists(path)) {
+        // Append to the arrays the file already holds.
+        auto existing = mlir::tessera::readInputFile(path);
+        if (!existing)
+          return fail(toString(existing.takeError()));
+        llvm::StringRef bytes = (*existing)->getBuffer();
+        if (!bytes.empty() && !bytes.starts_with("\x93NUMPY"))
+          return fail(path + ": --output='" + target +
+                      "' appends arrays to a .npy file, but this file is "
+                      "not one");
+        npyFiles[path] = bytes.str();
+      }
     }
     npyFiles[path] += *encoded;
   }

@@ -1,6 +1,7 @@
 //===- ExplorerCompile.cpp - One compile as the explorer shows it ---------===//
 
 #include "ExplorerCompile.h"
+#include "Pipeline/InputFile.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 
@@ -20,10 +21,11 @@ compileForExplorer(const CompileRequest &request,
   CompileSession session;
   DispatchMap dispatchMap;
   bool loaded = false;
-  if (auto buffer = llvm::MemoryBuffer::getFile(request.file)) {
+  if (auto buffer = readInputFile(request.file)) {
     outcome.source = (*buffer)->getBuffer().str();
     loaded = mlir::succeeded(session.loadBuffer(outcome.source, request.file));
   } else {
+    llvm::consumeError(buffer.takeError());
     // Reports why the file cannot be read.
     loaded = mlir::succeeded(session.loadFile(request.file));
   }

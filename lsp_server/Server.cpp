@@ -9,6 +9,7 @@
 #include "MLIRDocument.h"
 
 #include "Dialects.h"
+#include "Pipeline/InputFile.h"
 #include "WorkspaceSymbols.h"
 
 #include "Pipeline/OutputFile.h"
@@ -88,9 +89,14 @@ convertFromBytecode(const mlir::DialectRegistry &registry,
     diagnostics += diag.str() + "\n";
     return mlir::success();
   });
+  auto buffer = mlir::tessera::readInputFile(path);
+  if (!buffer)
+    return buffer.takeError();
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
   mlir::ParserConfig config(&context);
   mlir::OwningOpRef<mlir::Operation *> op =
-      mlir::parseSourceFile<mlir::Operation *>(path, config);
+      mlir::parseSourceFile<mlir::Operation *>(sourceMgr, config);
   if (!op)
     return llvm::createStringError("cannot read " + path.str() + ": " +
                                    diagnostics);
@@ -146,7 +152,7 @@ PipelineConfig Server::configFor(llvm::StringRef file) {
   while (!directory.empty()) {
     llvm::SmallString<256> candidate(directory);
     llvm::sys::path::append(candidate, "tessera.json");
-    if (auto buffer = llvm::MemoryBuffer::getFile(candidate)) {
+    if (auto buffer = mlir::tessera::readInputFile(candidate)) {
       auto parsed = llvm::json::parse((*buffer)->getBuffer());
       const llvm::json::Object *object =
           parsed ? parsed->getAsObject() : nullptr;
@@ -392,9 +398,11 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
         for (const std::string &file : findMLIRFiles(root)) {
           if (openFiles.count(file))
             continue;
-          auto buffer = llvm::MemoryBuffer::getFile(file);
+          auto buffer = mlir::tessera::readInputFile(file);
           auto uri = llvm::lsp::URIForFile::fromFile(file);
           if (!buffer || !uri) {
+            if (!buffer)
+              llvm::consumeError(buffer.takeError());
             if (!uri)
               llvm::consumeError(uri.takeError());
             continue;

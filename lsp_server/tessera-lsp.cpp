@@ -10,6 +10,7 @@
 #include "Server.h"
 
 #include "Dialects.h"
+#include "Pipeline/InputFile.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -27,10 +28,10 @@ namespace cl = llvm::cl;
 namespace {
 
 int check(const std::string &path) {
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+  auto buffer = mlir::tessera::readInputFile(path);
   if (!buffer) {
-    llvm::errs() << "tessera-lsp: cannot read " << path << ": "
-                 << buffer.getError().message() << "\n";
+    llvm::errs() << "tessera-lsp: error: " << llvm::toString(buffer.takeError())
+                 << "\n";
     return 2;
   }
   llvm::SmallString<256> absolute(path);

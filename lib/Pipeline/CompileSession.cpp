@@ -2,6 +2,7 @@
 
 #include "Pipeline/CompileSession.h"
 
+#include "Pipeline/InputFile.h"
 #include "Pipeline/InputLimits.h"
 
 #include "Module/ModuleBuilder.h"
@@ -127,13 +128,16 @@ bool CompileSession::hasErrors() const {
 }
 
 LogicalResult CompileSession::loadFile(llvm::StringRef path) {
-  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/true);
+  auto buffer = readInputFile(path, /*allowStdin=*/true);
   if (!buffer) {
     Diagnostic diag;
     diag.file = path.str();
     diag.line = 1;
     diag.column = 1;
-    diag.message = "cannot open input file: " + buffer.getError().message();
+    std::string message = llvm::toString(buffer.takeError());
+    llvm::StringRef reason(message);
+    reason.consume_front(path.str() + ": ");
+    diag.message = "cannot read the input: " + reason.str();
     diagnostics.push_back(diag);
     return failure();
   }

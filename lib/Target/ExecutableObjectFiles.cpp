@@ -2,6 +2,8 @@
 
 #include "Target/ExecutableObjectFiles.h"
 
+#include "tessera/runtime/FileRead.h"
+
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -99,15 +101,12 @@ readExecutableObjects(hal::ExecutableVariantOp variant) {
             [&] { diag << ", "; });
         return diag << ")";
       }
-      auto buffer =
-          llvm::MemoryBuffer::getFile(*found, /*IsText=*/false,
-                                      /*RequiresNullTerminator=*/false);
-      if (!buffer)
+      auto bytes = ::tessera::rt::readRegularFile(*found);
+      if (!bytes)
         return variant.emitOpError()
-               << "cannot read executable object '" << *found
-               << "': " << buffer.getError().message();
+               << "cannot read executable object: " << bytes.status().message();
       input.name = *found;
-      input.bytes = (*buffer)->getBuffer().str();
+      input.bytes = std::move(*bytes);
     }
     inputs.push_back(std::move(input));
   }

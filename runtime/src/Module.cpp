@@ -2,6 +2,8 @@
 
 #include "tessera/runtime/Module.h"
 
+#include "tessera/runtime/FileRead.h"
+
 #include "CpuExecutable.h"
 #include "Interpreter.h"
 #include "tessera/schema/module_generated.h"
@@ -47,26 +49,14 @@ std::string FunctionSignature::str() const {
 
 StatusOr<std::shared_ptr<Module>> Module::loadFile(const std::string &path,
                                                    const LoadOptions &options) {
-  FILE *file = std::fopen(path.c_str(), "rb");
+  auto file = RegularFile::open(path);
   if (!file)
-    return Status::error(path +
-                         ": cannot open module: " + std::strerror(errno));
-  std::fseek(file, 0, SEEK_END);
-  long size = std::ftell(file);
-  std::fseek(file, 0, SEEK_SET);
-  if (size < 0) {
-    std::fclose(file);
-    return Status::error(path + ": cannot read module");
-  }
-  auto buffer = Buffer::allocate(size);
-  if (!buffer) {
-    std::fclose(file);
+    return Status::error("cannot load module " + file.status().message());
+  auto buffer = Buffer::allocate(file->size());
+  if (!buffer)
     return Status::error(path + ": " + buffer.status().message());
-  }
-  size_t read = std::fread((*buffer)->data(), 1, size, file);
-  std::fclose(file);
-  if (read != static_cast<size_t>(size))
-    return Status::error(path + ": cannot read module");
+  if (Status s = file->readAll((*buffer)->data()); !s)
+    return s;
 
   std::shared_ptr<Module> module(new Module());
   module->sourceName = path;

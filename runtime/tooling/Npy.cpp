@@ -2,6 +2,8 @@
 
 #include "Npy.h"
 
+#include "tessera/runtime/FileRead.h"
+
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -53,11 +55,14 @@ std::string dictValue(const std::string &header, const std::string &key) {
 } // namespace
 
 StatusOr<NpyArray> readNpy(const std::string &path, size_t offset) {
+  // Refuses devices, pipes, directories and files over the input limit.
+  auto regular = RegularFile::open(path);
+  if (!regular)
+    return regular.status();
+  size_t fileSize = regular->size();
   std::ifstream file(path, std::ios::binary);
   if (!file)
     return Status::error(path + ": cannot open .npy file");
-  file.seekg(0, std::ios::end);
-  size_t fileSize = file.tellg();
   if (offset >= fileSize)
     return Status::error(path + ": no array at byte " + std::to_string(offset) +
                          " (the file has " + std::to_string(fileSize) +
