@@ -3,6 +3,7 @@
 #include "RunView.h"
 
 #include "Npy.h"
+#include "Pipeline/OutputFile.h"
 #include "TensorText.h"
 #include "TimelineView.h"
 #include "tessera/runtime/Module.h"
@@ -22,7 +23,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStandardItemModel>
@@ -732,13 +732,13 @@ void RunView::showResult(int index) {
 }
 
 namespace {
+/// The one output helper every tool uses (devices, FIFOs and symlinks
+/// included).
 bool writeAtomically(const QString &path, const std::string &bytes,
                      QString *error) {
-  QSaveFile file(path);
-  if (!file.open(QIODevice::WriteOnly) ||
-      file.write(bytes.data(), bytes.size()) != qint64(bytes.size()) ||
-      !file.commit()) {
-    *error = path + ": " + file.errorString();
+  if (llvm::Error failure =
+          mlir::tessera::writeFileAtomically(path.toStdString(), bytes)) {
+    *error = QString::fromStdString(llvm::toString(std::move(failure)));
     return false;
   }
   return true;
