@@ -137,7 +137,7 @@ LogicalResult CompileSession::loadFile(llvm::StringRef path) {
     std::string message = llvm::toString(buffer.takeError());
     llvm::StringRef reason(message);
     reason.consume_front(path.str() + ": ");
-    diag.message = "cannot read the input: " + reason.str();
+    diag.message = "cannot read input file: " + reason.str();
     diagnostics.push_back(diag);
     return failure();
   }

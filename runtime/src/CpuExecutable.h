@@ -12,12 +12,15 @@
 
 namespace tessera::rt {
 
+class ElfImage;
+
 /// A CPU executable (an ELF shared object following executable_library.h)
-/// loaded from the module's bytes through an anonymous memory file.
+/// mapped from the module's bytes by the runtime's own loader (ElfImage):
+/// none of its code runs until a dispatch calls an export.
 class CpuExecutable {
 public:
-  /// Checks the ELF header against this machine, loads the library, queries
-  /// its export table and checks it lists `expectedExports` in order.
+  /// Checks and maps the library, reads its export table and checks it lists
+  /// `expectedExports` in order.
   static StatusOr<std::unique_ptr<CpuExecutable>>
   load(const std::string &name, const std::string &format, const uint8_t *data,
        size_t size, const std::vector<std::string> &expectedExports);
@@ -37,8 +40,7 @@ public:
 private:
   CpuExecutable() = default;
   std::string executableName;
-  void *handle = nullptr;
-  int fd = -1;
+  std::unique_ptr<ElfImage> image;
   const tessera_executable_library_v0_t *library = nullptr;
 };
 

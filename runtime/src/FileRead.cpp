@@ -39,12 +39,12 @@ StatusOr<RegularFile> RegularFile::open(const std::string &path,
   // O_NONBLOCK: opening a FIFO must not wait for a writer.
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0)
-    return Status::error(path + ": cannot open: " + std::strerror(errno));
+    return Status::error(path + ": " + std::strerror(errno));
   struct stat info;
   if (fstat(fd, &info) != 0) {
     int error = errno;
     ::close(fd);
-    return Status::error(path + ": cannot open: " + std::strerror(error));
+    return Status::error(path + ": " + std::strerror(error));
   }
   if (!S_ISREG(info.st_mode)) {
     ::close(fd);

@@ -388,7 +388,8 @@ Status verifyModule(const uint8_t *data, size_t size) {
   if (module->version() != kModuleVersion)
     return Status::error(
         "unsupported module version " + std::to_string(module->version()) +
-        " (this runtime reads version " + std::to_string(kModuleVersion) + ")");
+        " (this runtime reads version " + std::to_string(kModuleVersion) +
+        "; compile the module again with this tessera)");
 
   size_t rodataSize = module->rodata() ? module->rodata()->size() : 0;
   if (rodataSize != 0 &&

@@ -102,7 +102,8 @@ TEST_F(ModuleVerifier, WrongVersion) {
   std::vector<uint8_t> data = copy();
   ASSERT_TRUE(mutableModule(data)->mutate_version(99));
   EXPECT_EQ(loadError(data), "m.tsm: unsupported module version 99 (this "
-                             "runtime reads version 2)");
+                             "runtime reads version 3; compile the module "
+                             "again with this tessera)");
 }
 
 TEST_F(ModuleVerifier, ExportOrdinalOutOfRange) {

@@ -329,7 +329,7 @@ private Q_SLOTS:
     QVERIFY(!window.outcome()->succeeded);
     QCOMPARE(window.diagnosticsList()->topLevelItemCount(), 1);
     QVERIFY(window.diagnosticsList()->topLevelItem(0)->text(2).contains(
-        "cannot open input file"));
+        "cannot read input file"));
     QCOMPARE(window.passModel()->rowCount(), 0);
   }
 

@@ -44,13 +44,18 @@ llvm::Function *emitLibraryQuery(llvm::Module &module, StringRef libraryName,
       llvm::StructType::get(ctx, {i32, i32, ptrType, ptrType, ptrType});
   static_assert(offsetof(tessera_executable_library_v0_t, name) == 8,
                 "library header layout");
-  auto *library = privateConstant(
-      llvm::ConstantStruct::get(
-          libraryType, {b.getInt32(TESSERA_EXECUTABLE_LIBRARY_VERSION_0),
-                        b.getInt32(exports.size()),
-                        cString(libraryName, "__tessera_library_name"),
-                        functionTable, nameTable}),
-      "__tessera_library");
+  // Exported as data too: the runtime reads the table without running any
+  // of the library's code.
+  auto *libraryValue = llvm::ConstantStruct::get(
+      libraryType, {b.getInt32(TESSERA_EXECUTABLE_LIBRARY_VERSION_0),
+                    b.getInt32(exports.size()),
+                    cString(libraryName, "__tessera_library_name"),
+                    functionTable, nameTable});
+  auto *library =
+      new llvm::GlobalVariable(module, libraryType, /*isConstant=*/true,
+                               llvm::GlobalValue::ExternalLinkage, libraryValue,
+                               TESSERA_EXECUTABLE_LIBRARY_V0_NAME);
+  library->setVisibility(llvm::GlobalValue::DefaultVisibility);
 
   auto *queryType = llvm::FunctionType::get(ptrType, {i32, ptrType}, false);
   auto *query =

@@ -1,10 +1,11 @@
 /*===- executable_library.h - ABI of compiled CPU executables ------------===*
  *
  * A CPU executable is a shared library (ELF for now) with no dependencies,
- * not even libc. It exports one function per dispatch entry point, under the
- * export's name, and one query function that describes them all. The
- * compiler (lib/Codegen/LLVMCPU, lib/Target/LLVMCPU) produces this ABI; the
- * runtime consumes it. Plain C so that both sides, and hand-written
+ * not even libc, no constructors and no imports. It exports one function per
+ * dispatch entry point, under the export's name, the table that describes
+ * them all (tessera_executable_library_v0, data) and a query function that
+ * returns it. The compiler (lib/Codegen/LLVMCPU, lib/Target/LLVMCPU)
+ * produces this ABI; the runtime consumes it. Plain C so that both sides, and hand-written
  * executables, can include it.
  *
  *===----------------------------------------------------------------------===*/
@@ -20,6 +21,9 @@ extern "C" {
 
 #define TESSERA_EXECUTABLE_LIBRARY_VERSION_0 0u
 #define TESSERA_EXECUTABLE_LIBRARY_QUERY_NAME "tessera_executable_library_query"
+/* The library table of version 0, exported as data: the runtime reads it
+ * without running any code of the library. */
+#define TESSERA_EXECUTABLE_LIBRARY_V0_NAME "tessera_executable_library_v0"
 
 /* Reserved for imports the runtime provides (none yet); may be NULL. */
 typedef struct tessera_executable_environment_v0_t {

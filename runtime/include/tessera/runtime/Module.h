@@ -20,7 +20,7 @@ struct Module;
 namespace tessera::rt {
 
 /// The module format version this runtime reads (runtime/schemas/module.fbs).
-constexpr uint32_t kModuleVersion = 2;
+constexpr uint32_t kModuleVersion = 3;
 
 class CpuExecutable;
 
