@@ -6,6 +6,7 @@
 #include "ModuleInfo.h"
 #include "Pipeline/CompileSession.h"
 #include "Pipeline/OutputFile.h"
+#include "tessera/runtime/ModuleSignature.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -281,6 +282,17 @@ InputResult compileInput(const PlannedInput &planned,
     });
   } else {
     bytes = session.getModuleBytes();
+    if (!request.signKey.empty()) {
+      auto signedBytes = rt::signModule(bytes, request.signKey);
+      if (!signedBytes) {
+        Diagnostic diag;
+        diag.file = request.signKey;
+        diag.message = "--sign-key: " + signedBytes.status().message();
+        result.diagnostics.push_back(diag);
+        return finish(Status::Failed);
+      }
+      bytes = std::move(*signedBytes);
+    }
     auto described = rt::tooling::describeModule(bytes.data(), bytes.size());
     if (!described) {
       Diagnostic diag;

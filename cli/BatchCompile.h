@@ -34,6 +34,8 @@ struct BatchRequest {
   /// "json" or "junit".
   std::string reportFormat = "json";
   std::string depfile;
+  /// Signs every module with this secret key (ModuleSignature.h).
+  std::string signKey;
 };
 
 /// Compiles every input with `options` (cancel and multithreading are set

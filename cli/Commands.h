@@ -17,6 +17,8 @@ int runBenchCommand(int argc, char **argv);
 /// `tessera inspect MODULE [--json]`: a module's functions, executables,
 /// exports and constants, without loading it.
 int runInspectCommand(int argc, char **argv);
+/// `tessera keygen NAME`: an Ed25519 key pair for signed modules.
+int runKeygenCommand(int argc, char **argv);
 
 } // namespace tessera::cli
 

@@ -3,6 +3,7 @@
 #include "BatchCompile.h"
 #include "Commands.h"
 #include "Pipeline/OutputFile.h"
+#include "tessera/runtime/ModuleSignature.h"
 
 #include "Pipeline/CompileSession.h"
 #include "Pipeline/DispatchGraph.h"
@@ -156,6 +157,12 @@ struct CompileFlags {
       cl::desc("Write a Makefile rule to FILE: the output depends on the "
                "source and every executable object file it links"),
       cl::value_desc("FILE"), cl::cat(category)};
+  cl::opt<std::string> signKey{
+      "sign-key",
+      cl::desc("Sign the module with this Ed25519 secret key (`tessera "
+               "keygen NAME` writes NAME.key); `tessera run --trusted-keys` "
+               "then refuses modules that are unsigned or altered"),
+      cl::value_desc("FILE"), cl::cat(category)};
   cl::opt<bool> keepTemps{
       "keep-temps",
       cl::desc("Like --dump-executables, into a new temporary directory "
@@ -168,7 +175,7 @@ struct CompileRequest {
   std::string input, output, compileTo, triple, cpu, cpuFeatures,
       vulkanDeviceType, dumpDir, dumpExecutables, dispatchGraph, executionModel;
   std::vector<std::string> inputs, targets;
-  std::string outputDir, report, reportFormat, depfile;
+  std::string outputDir, report, reportFormat, depfile, signKey;
   unsigned jobs = 0;
   bool quiet = false, verbose = false, emitGiven = false;
   EmitKind emit;
@@ -184,6 +191,7 @@ CompileRequest snapshot(const CompileFlags &flags) {
   r.report = flags.report;
   r.reportFormat = flags.reportFormat;
   r.depfile = flags.depfile;
+  r.signKey = flags.signKey;
   r.jobs = flags.jobs;
   r.quiet = flags.quiet;
   r.verbose = flags.verbose;
@@ -415,6 +423,13 @@ int runCompileCommand(int argc, char **argv) {
                (!llvm::sys::fs::exists(request.input) &&
                 llvm::StringRef(request.input).find_first_of("*?[") !=
                     llvm::StringRef::npos);
+  if (!request.signKey.empty() &&
+      (batch ? request.emitGiven && request.emit == EmitKind::MLIR
+             : !emitsModule)) {
+    llvm::errs() << "tessera compile: --sign-key signs modules; it needs "
+                    "--emit=module (-o FILE.tsm)\n";
+    return kUsageError;
+  }
   if (batch) {
     const char *single = nullptr;
     if (flags.output.getNumOccurrences())
@@ -454,6 +469,7 @@ int runCompileCommand(int argc, char **argv) {
     batchRequest.report = request.report;
     batchRequest.reportFormat = request.reportFormat;
     batchRequest.depfile = request.depfile;
+    batchRequest.signKey = request.signKey;
     options.captureIR = false;
     return runBatchCompile(batchRequest, options);
   }
@@ -573,8 +589,17 @@ int runCompileCommand(int argc, char **argv) {
   };
 
   if (emitsModule) {
-    if (auto error =
-            writeFileAtomically(request.output, session.getModuleBytes())) {
+    std::string bytes = session.getModuleBytes();
+    if (!request.signKey.empty()) {
+      auto signedBytes = rt::signModule(bytes, request.signKey);
+      if (!signedBytes) {
+        llvm::errs() << "tessera compile: --sign-key: "
+                     << signedBytes.status().message() << "\n";
+        return kCompileError;
+      }
+      bytes = std::move(*signedBytes);
+    }
+    if (auto error = writeFileAtomically(request.output, bytes)) {
       llvm::errs() << "tessera compile: " << llvm::toString(std::move(error))
                    << "\n";
       return kCompileError;

@@ -105,6 +105,12 @@ struct RunFlags {
   cl::opt<std::string> profileCsv{
       "profile-csv", cl::desc("Write the dispatch table as CSV to FILE"),
       cl::value_desc("FILE"), cl::cat(category)};
+  cl::opt<std::string> trustedKeys{
+      "trusted-keys",
+      cl::desc("Load only modules signed (compile --sign-key) by a key "
+               "listed in FILE (`tessera keygen NAME` writes NAME.pub); an "
+               "unsigned or altered module is refused before it is read"),
+      cl::value_desc("FILE"), cl::cat(category)};
   cl::opt<bool> verbose{
       "verbose",
       cl::desc("Log to stderr what loading chose (executables, variants) "
@@ -237,6 +243,13 @@ int runOrBench(int argc, char **argv, bool bench) {
     loadOptions.log = [](const std::string &line) {
       errs() << "[load] " << line << "\n";
     };
+
+  if (!flags.trustedKeys.empty()) {
+    auto keys = rt::readTrustedKeys(flags.trustedKeys);
+    if (!keys)
+      return fail("--trusted-keys: " + keys.status().message());
+    loadOptions.trustedKeys = std::move(*keys);
+  }
 
   rt::StatusOr<std::shared_ptr<rt::Module>> module =
       rt::Status::error("no module");

@@ -20,7 +20,9 @@ static void printUsage(llvm::raw_ostream &os) {
         "  bench     time a function: warm-up, repetitions, min/median/max, "
         "dispatch table, JSON (see tessera bench --help)\n"
         "  inspect   what a module holds: functions, executables, exports, "
-        "constants (see tessera inspect --help)\n";
+        "constants (see tessera inspect --help)\n"
+        "  keygen    a key pair to sign modules with (compile --sign-key) "
+        "and to check them by (run --trusted-keys)\n";
 }
 
 int main(int argc, char **argv) {
@@ -52,6 +54,8 @@ int main(int argc, char **argv) {
     return tessera::cli::runBenchCommand(argc - 1, argv + 1);
   if (command == "inspect")
     return tessera::cli::runInspectCommand(argc - 1, argv + 1);
+  if (command == "keygen")
+    return tessera::cli::runKeygenCommand(argc - 1, argv + 1);
   llvm::errs() << "tessera: unknown command '" << command << "'\n";
   printUsage(llvm::errs());
   return tessera::cli::kUsageError;

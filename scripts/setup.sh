@@ -9,7 +9,7 @@ PACKAGES=(
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools liblld-22-dev lld-22
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libflatbuffers-dev flatbuffers-compiler
+  libflatbuffers-dev flatbuffers-compiler libsodium-dev
   libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers glslang-tools
   spirv-tools clang
   libopenblas-dev pkg-config xvfb xauth nodejs npm

@@ -3,6 +3,7 @@
 #include "tessera/runtime/Module.h"
 
 #include "tessera/runtime/FileRead.h"
+#include "tessera/runtime/ModuleSignature.h"
 
 #include "CpuExecutable.h"
 #include "Interpreter.h"
@@ -58,15 +59,7 @@ StatusOr<std::shared_ptr<Module>> Module::loadFile(const std::string &path,
   if (Status s = file->readAll((*buffer)->data()); !s)
     return s;
 
-  std::shared_ptr<Module> module(new Module());
-  module->sourceName = path;
-  module->bytes = std::move(*buffer);
-  module->loadOptions = options;
-  if (Status s = verifyModule(module->bytes->data(), module->bytes->size()); !s)
-    return Status::error(path + ": " + s.message());
-  if (Status s = module->initialize(); !s)
-    return Status::error(path + ": " + s.message());
-  return module;
+  return loadOwned(std::move(*buffer), path, options);
 }
 
 StatusOr<std::shared_ptr<Module>>
@@ -77,11 +70,23 @@ Module::loadBytes(const void *data, size_t size, std::string name,
   if (!buffer)
     return buffer.status();
   std::memcpy((*buffer)->data(), data, size);
+  return loadOwned(std::move(*buffer), std::move(name), options);
+}
+
+StatusOr<std::shared_ptr<Module>>
+Module::loadOwned(std::shared_ptr<Buffer> bytes, std::string name,
+                  const LoadOptions &options) {
+  // The signature first: nothing of an untrusted module is even parsed.
+  if (!options.trustedKeys.empty())
+    if (Status s = verifyModuleSignature(bytes->data(), bytes->size(),
+                                         options.trustedKeys);
+        !s)
+      return Status::error(name + ": " + s.message());
   std::shared_ptr<Module> module(new Module());
   module->sourceName = std::move(name);
-  module->bytes = std::move(*buffer);
+  module->bytes = std::move(bytes);
   module->loadOptions = options;
-  if (Status s = verifyModule(module->bytes->data(), size); !s)
+  if (Status s = verifyModule(module->bytes->data(), module->bytes->size()); !s)
     return Status::error(module->sourceName + ": " + s.message());
   if (Status s = module->initialize(); !s)
     return Status::error(module->sourceName + ": " + s.message());

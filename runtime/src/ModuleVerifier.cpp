@@ -9,6 +9,7 @@
 
 #include "tessera/runtime/Hash.h"
 #include "tessera/runtime/Module.h"
+#include "tessera/runtime/ModuleSignature.h"
 #include "tessera/schema/module_generated.h"
 
 #include <string>
@@ -370,6 +371,8 @@ Status FunctionVerifier::verifyInstruction(unsigned i,
 } // namespace
 
 Status verifyModule(const uint8_t *data, size_t size) {
+  // A signature trailer is not part of the FlatBuffer.
+  size = unsignedModuleSize(data, size);
   if (size < 8)
     return Status::error("not a Tessera module: " + std::to_string(size) +
                          " bytes is too short");

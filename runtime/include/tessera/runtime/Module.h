@@ -4,6 +4,7 @@
 
 #include "tessera/runtime/Accelerator.h"
 #include "tessera/runtime/DeviceQuery.h"
+#include "tessera/runtime/ModuleSignature.h"
 #include "tessera/runtime/Status.h"
 #include "tessera/runtime/Tensor.h"
 
@@ -43,6 +44,9 @@ struct LoadOptions {
   /// A device beside the CPU (Vulkan): its formats load on it, its
   /// queries are answered where the CPU knows no answer.
   std::shared_ptr<Accelerator> accelerator;
+  /// When not empty, only modules signed by one of these keys load
+  /// (ModuleSignature.h); the others are refused before they are parsed.
+  std::vector<PublicKey> trustedKeys;
 };
 
 /// Module bytes (64-byte aligned, owned) plus the executables loaded from
@@ -96,6 +100,9 @@ public:
 
 private:
   Module() = default;
+  static StatusOr<std::shared_ptr<Module>>
+  loadOwned(std::shared_ptr<Buffer> bytes, std::string name,
+            const LoadOptions &options);
   Status initialize();
 
   std::string sourceName;
