@@ -31,6 +31,38 @@ Cache &cache() {
 
 } // namespace
 
+#ifdef TESSERA_GUARDED_HOST_MEMORY
+// For fuzzing: every block ends at an inaccessible page, so a kernel that
+// writes or reads past its buffer (kernels are not instrumented) faults at
+// once instead of corrupting memory silently.
+} // namespace tessera::rt
+#include <sys/mman.h>
+#include <unistd.h>
+namespace tessera::rt {
+
+HostBlock acquireHostMemory(size_t bytes, size_t alignment) {
+  size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  size_t rounded = (bytes + alignment - 1) & ~(alignment - 1);
+  size_t pages = (rounded + page - 1) & ~(page - 1);
+  HostBlock block;
+  block.size = pages + page;
+  void *base = mmap(nullptr, block.size, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (base == MAP_FAILED)
+    return {};
+  mprotect(static_cast<uint8_t *>(base) + pages, page, PROT_NONE);
+  block.base = base;
+  block.data = static_cast<uint8_t *>(base) + (pages - rounded);
+  return block;
+}
+
+void releaseHostMemory(const HostBlock &block) {
+  if (block.base)
+    munmap(block.base, block.size);
+}
+
+size_t cachedHostBytes() { return 0; }
+#else
 HostBlock acquireHostMemory(size_t bytes, size_t alignment) {
   HostBlock block;
   block.size = bytes + alignment;
@@ -82,5 +114,7 @@ size_t cachedHostBytes() {
   std::lock_guard<std::mutex> lock(c.mutex);
   return c.bytes;
 }
+
+#endif // TESSERA_GUARDED_HOST_MEMORY
 
 } // namespace tessera::rt
