@@ -36,9 +36,18 @@ bool CpuDispatch::runWorkgroups(const tessera_dispatch_state_v0_t &state,
     workgroup.workgroup_id[1] = y;
     workgroup.workgroup_id[2] = z;
     if (int code = function(&environment, &state, &workgroup)) {
-      failure = "failed with code " + std::to_string(code) + " in workgroup (" +
-                std::to_string(x) + ", " + std::to_string(y) + ", " +
-                std::to_string(z) + ")";
+      std::string where = "workgroup (" + std::to_string(x) + ", " +
+                          std::to_string(y) + ", " + std::to_string(z) + ")";
+      if (code == TESSERA_DISPATCH_ERROR_BINDING_TOO_SMALL)
+        failure = "refused to run " + where +
+                  ": a binding holds fewer bytes than the data the kernel "
+                  "indexes (the module's sizes are inconsistent)";
+      else if (code == TESSERA_DISPATCH_ERROR_WORKGROUP_OUTSIDE_GRID)
+        failure = "refused to run " + where +
+                  ": it is outside the kernel's grid (the module's workgroup "
+                  "count is too large)";
+      else
+        failure = "failed with code " + std::to_string(code) + " in " + where;
       return false;
     }
   }

@@ -399,6 +399,11 @@ StatusOr<std::unique_ptr<Device>> Device::create(const DeviceOptions &options) {
   VkDeviceCreateInfo deviceInfo = {VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
   deviceInfo.queueCreateInfoCount = 1;
   deviceInfo.pQueueCreateInfos = &queueInfo;
+  // Every implementation supports it: out-of-range accesses of a shader
+  // (a damaged module's sizes) stay inside the buffer they address.
+  VkPhysicalDeviceFeatures features = {};
+  features.robustBufferAccess = VK_TRUE;
+  deviceInfo.pEnabledFeatures = &features;
   if (Status s = check(state.vkCreateDevice(state.physical, &deviceInfo,
                                             nullptr, &state.device),
                        "vkCreateDevice");

@@ -63,12 +63,68 @@ struct ABILayout {
   int64_t pointerBytes = 8;
   int64_t pushConstantsOffset() const { return 32; }
   int64_t bindingPointersOffset() const { return 32 + pointerBytes; }
+  int64_t bindingLengthsOffset() const { return 32 + 2 * pointerBytes; }
 };
 static_assert(offsetof(tessera_dispatch_state_v0_t, push_constants) == 32,
               "dispatch state layout");
 static_assert(sizeof(void *) != 8 ||
-                  offsetof(tessera_dispatch_state_v0_t, binding_ptrs) == 40,
+                  (offsetof(tessera_dispatch_state_v0_t, binding_ptrs) == 40 &&
+                   offsetof(tessera_dispatch_state_v0_t, binding_lengths) ==
+                       48),
               "dispatch state layout");
+
+/// Bytes of one element of a binding's memref; 0 when not known here.
+int64_t elementBytes(Type type) {
+  if (auto vector = dyn_cast<VectorType>(type))
+    return vector.getNumElements() * elementBytes(vector.getElementType());
+  if (type.isIntOrFloat())
+    return std::max<int64_t>(1, (type.getIntOrFloatBitWidth() + 7) / 8);
+  return 0;
+}
+
+/// Asserts that the binding behind `subspan` holds all of `sizes` (row-major
+/// i64 dims): the kernel indexes that much, whatever the host program (an
+/// untrusted module) bound.
+void assertBindingHoldsView(OpBuilder &b, Location loc,
+                            hal::InterfaceBindingSubspanOp subspan,
+                            ArrayRef<Value> sizes, Value dispatchState,
+                            const ABILayout &layout) {
+  MLIRContext *ctx = b.getContext();
+  int64_t bytes = elementBytes(subspan.getType().getElementType());
+  if (bytes == 0)
+    return;
+  auto ptrType = LLVM::LLVMPointerType::get(ctx);
+  auto i1 = b.getI1Type();
+  auto i64 = b.getI64Type();
+  Value lengths =
+      loadAt(b, loc, ptrType, dispatchState, layout.bindingLengthsOffset());
+  Value length;
+  if (layout.pointerBytes == 8) {
+    length =
+        loadAt(b, loc, i64, lengths, 8 * subspan.getBinding().getSExtValue());
+  } else {
+    length =
+        LLVM::ZExtOp::create(b, loc, i64,
+                             loadAt(b, loc, b.getI32Type(), lengths,
+                                    4 * subspan.getBinding().getSExtValue()));
+  }
+  auto productType = LLVM::LLVMStructType::getLiteral(ctx, {i64, i1});
+  Value required = LLVM::ConstantOp::create(b, loc, i64, bytes);
+  Value overflow = LLVM::ConstantOp::create(b, loc, i1, 0);
+  for (Value size : sizes) {
+    Value product =
+        LLVM::UMulWithOverflowOp::create(b, loc, productType, required, size);
+    required = LLVM::ExtractValueOp::create(b, loc, product, 0);
+    overflow = LLVM::OrOp::create(
+        b, loc, overflow, LLVM::ExtractValueOp::create(b, loc, product, 1));
+  }
+  Value fits =
+      LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::ule, required, length);
+  Value noOverflow = LLVM::XOrOp::create(
+      b, loc, overflow, LLVM::ConstantOp::create(b, loc, i1, 1));
+  Value ok = LLVM::AndOp::create(b, loc, fits, noOverflow);
+  cf::AssertOp::create(b, loc, ok, llvmcpu::kBindingTooSmallMessage);
+}
 
 LogicalResult expandInterfaceOps(func::FuncOp func,
                                  const LLVMTypeConverter &converter,
@@ -134,6 +190,7 @@ LogicalResult expandInterfaceOps(func::FuncOp func,
         else
           sizes.push_back(LLVM::ConstantOp::create(b, loc, i64, size));
       }
+      assertBindingHoldsView(b, loc, subspan, sizes, abi.dispatchState, layout);
       Value stride = LLVM::ConstantOp::create(b, loc, i64, 1);
       for (int64_t dim = memrefType.getRank() - 1; dim >= 0; --dim) {
         desc.setSize(b, loc, dim, sizes[dim]);
@@ -165,6 +222,38 @@ void rewriteToABISignature(func::FuncOp func) {
     Value zero = arith::ConstantIntOp::create(b, ret.getLoc(), i32, 0);
     ret->setOperands(zero);
   });
+}
+
+/// The kernel's own checks (`cf.assert`) become early returns of the
+/// matching TESSERA_DISPATCH_ERROR_* code: an executable has no abort().
+LogicalResult lowerKernelChecks(func::FuncOp func) {
+  SmallVector<cf::AssertOp> asserts;
+  func.walk([&](cf::AssertOp op) { asserts.push_back(op); });
+  llvm::SmallDenseMap<int, Block *> failBlocks;
+  for (cf::AssertOp check : asserts) {
+    if (check->getParentRegion() != &func.getBody())
+      return check.emitOpError()
+             << "a kernel check must be in the function's own blocks";
+    int code = 1;
+    if (check.getMsg() == llvmcpu::kBindingTooSmallMessage)
+      code = TESSERA_DISPATCH_ERROR_BINDING_TOO_SMALL;
+    else if (check.getMsg() == llvmcpu::kWorkgroupOutsideGridMessage)
+      code = TESSERA_DISPATCH_ERROR_WORKGROUP_OUTSIDE_GRID;
+    Block *&fail = failBlocks[code];
+    if (!fail) {
+      fail = new Block();
+      func.getBody().push_back(fail);
+      OpBuilder b = OpBuilder::atBlockEnd(fail);
+      Value value =
+          arith::ConstantIntOp::create(b, check.getLoc(), b.getI32Type(), code);
+      func::ReturnOp::create(b, check.getLoc(), value);
+    }
+    Block *rest = check->getBlock()->splitBlock(check->getNextNode());
+    OpBuilder b(check);
+    cf::CondBranchOp::create(b, check.getLoc(), check.getArg(), rest, fail);
+    check.erase();
+  }
+  return success();
 }
 
 struct LowerToLLVMPass
@@ -199,7 +288,8 @@ struct LowerToLLVMPass
         return signalPassFailure();
       }
       rewriteToABISignature(func);
-      if (failed(expandInterfaceOps(func, converter, layout)))
+      if (failed(expandInterfaceOps(func, converter, layout)) ||
+          failed(lowerKernelChecks(func)))
         return signalPassFailure();
     }
 

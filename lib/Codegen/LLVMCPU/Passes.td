@@ -39,10 +39,22 @@ def TileAndDistributeToWorkgroupsPass
     workgroup (`hal.interface.workgroup.id`). The export's count region is
     rewritten to the matching grid: ceildiv(workload, tile) per tiled loop,
     x innermost, z the product of the outer ones.
+
+    With `guard-workgroup-ids`, each workgroup first asserts (`cf.assert`)
+    that its tile lies inside the iteration space: the host program's
+    workgroup count comes from an untrusted module, and a workgroup past the
+    grid would otherwise compute a tile outside the bindings. The LLVM
+    lowering turns the assert into an error return.
   }];
+  let options = [
+    Option<"guardWorkgroupIds", "guard-workgroup-ids", "bool", "true",
+           "Assert that the running workgroup's tile is inside the "
+           "iteration space">
+  ];
   let dependentDialects = [
     "mlir::scf::SCFDialect", "mlir::tensor::TensorDialect",
-    "mlir::arith::ArithDialect", "mlir::affine::AffineDialect"];
+    "mlir::arith::ArithDialect", "mlir::affine::AffineDialect",
+    "mlir::cf::ControlFlowDialect"];
 }
 
 def BufferizeDispatchPass

@@ -88,7 +88,8 @@ LogicalResult rewriteCountRegion(hal::ExecutableExportOp exportOp,
 /// Replaces `forall` by the body of the iteration the running workgroup
 /// owns. Loops map to workgroup ids innermost-first: x, y, then z
 /// delinearized over the outer loops.
-void distributeForall(RewriterBase &rewriter, scf::ForallOp forall) {
+void distributeForall(RewriterBase &rewriter, scf::ForallOp forall,
+                      bool guardWorkgroupIds) {
   Location loc = forall.getLoc();
   rewriter.setInsertionPoint(forall);
   unsigned numLoops = forall.getRank();
@@ -126,12 +127,25 @@ void distributeForall(RewriterBase &rewriter, scf::ForallOp forall) {
     }
   }
   SmallVector<Value> replacements;
+  Value inside;
   for (unsigned loop = 0; loop < numLoops; ++loop) {
     Value offset =
         arith::MulIOp::create(rewriter, loc, iterationIds[loop], steps[loop]);
     replacements.push_back(
         arith::AddIOp::create(rewriter, loc, lbs[loop], offset));
+    if (!guardWorkgroupIds)
+      continue;
+    Value below =
+        arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult,
+                              replacements.back(), ubs[loop]);
+    inside =
+        inside ? arith::AndIOp::create(rewriter, loc, inside, below) : below;
   }
+  // A workgroup count larger than the grid (a damaged or crafted module)
+  // must not compute tiles outside the bindings.
+  if (inside)
+    cf::AssertOp::create(rewriter, loc, inside,
+                         llvmcpu::kWorkgroupOutsideGridMessage);
   // Shared outputs become the loop's inits; the caller rewires them.
   replacements.append(forall.getOutputs().begin(), forall.getOutputs().end());
 
@@ -177,6 +191,8 @@ void writeTilesIntoBindings(RewriterBase &rewriter, func::FuncOp func) {
 struct TileAndDistributeToWorkgroupsPass
     : public tessera::llvmcpu::impl::TileAndDistributeToWorkgroupsPassBase<
           TileAndDistributeToWorkgroupsPass> {
+  using TileAndDistributeToWorkgroupsPassBase::
+      TileAndDistributeToWorkgroupsPassBase;
   void runOnOperation() override {
     hal::ExecutableVariantOp variant = getOperation();
     ModuleOp module = variant.getInnerModule();
@@ -226,7 +242,7 @@ struct TileAndDistributeToWorkgroupsPass
         rewriter.replaceAllUsesWith(value, replacement);
     for (LoopLikeOpInterface loop : result->loops)
       if (auto forall = dyn_cast<scf::ForallOp>(loop.getOperation()))
-        distributeForall(rewriter, forall);
+        distributeForall(rewriter, forall, guardWorkgroupIds);
     writeTilesIntoBindings(rewriter, func);
     // Slices of empties become tile-sized empties, which bufferization can
     // then place directly in the result binding.

@@ -5,8 +5,8 @@
  * dispatch entry point, under the export's name, the table that describes
  * them all (tessera_executable_library_v0, data) and a query function that
  * returns it. The compiler (lib/Codegen/LLVMCPU, lib/Target/LLVMCPU)
- * produces this ABI; the runtime consumes it. Plain C so that both sides, and hand-written
- * executables, can include it.
+ * produces this ABI; the runtime consumes it. Plain C so that both sides, and
+ *hand-written executables, can include it.
  *
  *===----------------------------------------------------------------------===*/
 #ifndef TESSERA_EXECUTABLE_LIBRARY_H
@@ -48,6 +48,12 @@ typedef struct tessera_workgroup_state_v0_t {
   void *local_memory;       /* offset 16 */
   uint32_t local_memory_size;
 } tessera_workgroup_state_v0_t;
+
+/* What a dispatch function returns when its own checks refuse to run: the
+ * host program gave it a binding smaller than the data it indexes, or a
+ * workgroup outside its grid (a damaged or crafted module). */
+#define TESSERA_DISPATCH_ERROR_BINDING_TOO_SMALL 2
+#define TESSERA_DISPATCH_ERROR_WORKGROUP_OUTSIDE_GRID 3
 
 /* Runs one workgroup; returns 0 on success. */
 typedef int (*tessera_dispatch_fn_v0_t)(
