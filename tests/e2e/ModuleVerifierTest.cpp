@@ -440,3 +440,109 @@ TEST_F(ConditionalVariants, UnknownFeatureOverridesAreRefused) {
 }
 
 } // namespace
+
+//===----------------------------------------------------------------------===//
+// Host-program constants changed in range: the module still verifies, so
+// the kernels' own checks (binding sizes, workgroup grid) must refuse.
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// The ConstantScalar instructions of @predict, by destination register.
+std::vector<tessera::schema::ConstantScalar *>
+constantsWriting(std::vector<uint8_t> &data, uint32_t reg) {
+  std::vector<tessera::schema::ConstantScalar *> found;
+  auto *fn = tessera::schema::GetMutableModule(data.data())
+                 ->mutable_functions()
+                 ->GetMutableObject(0);
+  for (unsigned i = 0; i < fn->instructions()->size(); ++i) {
+    auto *inst = fn->mutable_instructions()->GetMutableObject(i);
+    if (inst->op_type() != tessera::schema::Op::ConstantScalar)
+      continue;
+    auto *constant =
+        static_cast<tessera::schema::ConstantScalar *>(inst->mutable_op());
+    if (constant->dst() == reg)
+      found.push_back(constant);
+  }
+  return found;
+}
+
+/// Runs @predict of `data`; the call's error, or "" when it ran.
+std::string callError(const std::vector<uint8_t> &data) {
+  auto module = rt::Module::loadBytes(data.data(), data.size(), "m.tsm");
+  if (!module.ok())
+    return module.status().message();
+  auto x = rt::Tensor::allocate(rt::ElementType::F32, {2, 4});
+  rt::Session session(*module);
+  auto results = session.call("predict", {*x});
+  return results.ok() ? "" : results.status().message();
+}
+
+} // namespace
+
+TEST_F(ModuleVerifier, AShrunkAllocationIsRefusedByTheKernel) {
+  std::vector<uint8_t> data = copy();
+  auto *fn = mutableModule(data)->mutable_functions()->GetMutableObject(0);
+  uint32_t sizeRegister = ~0u;
+  for (unsigned i = 0; i < fn->instructions()->size(); ++i)
+    if (auto *alloc = fn->instructions()->Get(i)->op_as_Alloc())
+      sizeRegister = alloc->size();
+  ASSERT_NE(sizeRegister, ~0u);
+  auto constants = constantsWriting(data, sizeRegister);
+  ASSERT_FALSE(constants.empty());
+  ASSERT_TRUE(constants[0]->mutate_value(constants[0]->value() / 2));
+  std::string error = callError(data);
+  EXPECT_NE(error.find("a binding holds fewer bytes than the data the kernel "
+                       "indexes"),
+            std::string::npos)
+      << error;
+  // Located at the dispatch's source line.
+  EXPECT_EQ(error.rfind("test.mlir:7:8: function 'predict': dispatch of", 0),
+            0u)
+      << error;
+}
+
+TEST_F(ModuleVerifier, AWorkgroupCountPastTheGridIsRefusedByTheKernel) {
+  std::vector<uint8_t> data = copy();
+  schema::Dispatch *dispatch = firstDispatch(data);
+  ASSERT_TRUE(dispatch);
+  bool changed = false;
+  for (uint32_t reg : *dispatch->workgroup_count())
+    for (auto *constant : constantsWriting(data, reg))
+      changed |= constant->mutate_value(100000);
+  ASSERT_TRUE(changed);
+  std::string error = callError(data);
+  EXPECT_NE(error.find("outside the kernel's grid"), std::string::npos)
+      << error;
+}
+
+// Every constant of the host program, changed the ways a damaged or crafted
+// module changes it: each call ends in a result or an error, never a signal.
+TEST_F(ModuleVerifier, EveryConstantChangedInRangeEndsCleanly) {
+  std::vector<uint8_t> original = copy();
+  auto *fn = mutableModule(original)->mutable_functions()->GetMutableObject(0);
+  unsigned constantCount = 0, refused = 0;
+  for (unsigned i = 0; i < fn->instructions()->size(); ++i) {
+    if (fn->instructions()->Get(i)->op_type() != schema::Op::ConstantScalar)
+      continue;
+    for (int change = 0; change < 6; ++change) {
+      std::vector<uint8_t> data = original;
+      auto *constant =
+          static_cast<schema::ConstantScalar *>(mutableModule(data)
+                                                    ->mutable_functions()
+                                                    ->GetMutableObject(0)
+                                                    ->mutable_instructions()
+                                                    ->GetMutableObject(i)
+                                                    ->mutable_op());
+      int64_t value = constant->value();
+      const int64_t changes[] = {value / 2, value - 1, value + 1,
+                                 value * 2, -value,    100000};
+      if (value == 0 || !constant->mutate_value(changes[change]))
+        continue;
+      ++constantCount;
+      refused += !callError(data).empty();
+    }
+  }
+  EXPECT_GT(constantCount, 20u);
+  EXPECT_GT(refused, 0u);
+}
