@@ -87,9 +87,17 @@ CompiledDispatch compileSingleDispatch(const std::string &example,
   return result;
 }
 
-/// dlopens the library bytes and runs every workgroup of export 0.
-void runDispatch(const CompiledDispatch &dispatch, std::vector<void *> bindings,
+/// dlopens the library bytes and runs every workgroup of export 0 over
+/// `buffers` (the bindings, whole).
+void runDispatch(const CompiledDispatch &dispatch,
+                 std::vector<std::vector<float> *> buffers,
                  std::vector<uint32_t> pushConstants) {
+  std::vector<void *> bindings;
+  std::vector<size_t> lengths;
+  for (std::vector<float> *buffer : buffers) {
+    bindings.push_back(buffer->data());
+    lengths.push_back(buffer->size() * sizeof(float));
+  }
   char path[] = "/tmp/tessera-unit-XXXXXX.so";
   int fd = mkstemps(path, 3);
   ASSERT_GE(fd, 0);
@@ -120,6 +128,7 @@ void runDispatch(const CompiledDispatch &dispatch, std::vector<void *> bindings,
   state.push_constants = pushConstants.data();
   state.binding_count = bindings.size();
   state.binding_ptrs = bindings.data();
+  state.binding_lengths = lengths.data();
   for (uint32_t z = 0; z < dispatch.grid[2]; ++z)
     for (uint32_t y = 0; y < dispatch.grid[1]; ++y)
       for (uint32_t x = 0; x < dispatch.grid[0]; ++x) {
@@ -149,7 +158,7 @@ TEST(CompileSession, MatmulLibraryComputesTheProduct) {
       << "the matmul is distributed over several workgroups";
   std::vector<float> a = randomVector(m * k, 1), b = randomVector(k * n, 2);
   std::vector<float> c(m * n, NAN);
-  runDispatch(dispatch, {a.data(), b.data(), c.data()}, {});
+  runDispatch(dispatch, {&a, &b, &c}, {});
   for (int64_t i = 0; i < m; i += 17)
     for (int64_t j = 0; j < n; ++j) {
       double expected = 0;
@@ -166,7 +175,7 @@ TEST(CompileSession, DynamicElementwiseReadsItsSizeFromPushConstants) {
   std::vector<float> a = randomVector(size, 3), b = randomVector(size, 4);
   std::vector<float> y(size + 16, NAN);
   // Push constants: the dynamic dims of a, b and the result.
-  runDispatch(dispatch, {a.data(), b.data(), y.data()},
+  runDispatch(dispatch, {&a, &b, &y},
               {uint32_t(size), uint32_t(size), uint32_t(size)});
   for (int64_t i = 0; i < size; ++i)
     ASSERT_FLOAT_EQ(y[i], std::max(a[i] * b[i] + a[i], 0.0f)) << i;
@@ -180,7 +189,7 @@ TEST(CompileSession, SoftmaxRowsSumToOne) {
   for (float &v : x)
     v *= 8.0f;
   std::vector<float> y(64 * 1000, NAN);
-  runDispatch(dispatch, {x.data(), y.data()}, {});
+  runDispatch(dispatch, {&x, &y}, {});
   for (int row = 0; row < 64; ++row) {
     double max = -INFINITY, sum = 0;
     for (int j = 0; j < 1000; ++j)

@@ -100,14 +100,21 @@ hal.executable private @scale_dispatch_0 {
 // -----
 
 // A 32-bit target (wasm32) has 4-byte pointers in the dispatch state: the
-// binding pointers sit at offset 36 and are 4 bytes apart; the push
-// constants pointer stays at 32.
+// binding pointers sit at offset 36 and are 4 bytes apart, the binding
+// lengths (checked against each view) at 40; the push constants pointer
+// stays at 32.
 // CHECK-LABEL: hal.executable private @wasm_dispatch
 // CHECK: llvm.func @wasm_dispatch(%{{.+}}: !llvm.ptr, %[[STATE:.+]]: !llvm.ptr, %{{.+}}: !llvm.ptr) -> i32
 // CHECK-DAG: llvm.getelementptr inbounds %[[STATE]][32] : (!llvm.ptr) -> !llvm.ptr, i8
 // CHECK-DAG: llvm.getelementptr inbounds %[[STATE]][36] : (!llvm.ptr) -> !llvm.ptr, i8
 // CHECK-DAG: llvm.getelementptr inbounds %{{.+}}[4] : (!llvm.ptr) -> !llvm.ptr, i8
-// CHECK-NOT: [40]
+// CHECK-DAG: llvm.getelementptr inbounds %[[STATE]][40] : (!llvm.ptr) -> !llvm.ptr, i8
+// A binding smaller than its view returns TESSERA_DISPATCH_ERROR_BINDING_TOO_SMALL.
+// CHECK-DAG: "llvm.intr.umul.with.overflow"
+// CHECK-DAG: llvm.icmp "ule"
+// CHECK-DAG: llvm.cond_br
+// CHECK-DAG: llvm.mlir.constant(2 : i32) : i32
+// CHECK-NOT: %[[STATE]][48]
 hal.executable private @wasm_dispatch {
   hal.executable.variant public @wasm target(<"llvm-cpu", "wasm-wasm32", {cpu = "generic", cpu_features = "", target_triple = "wasm32-unknown-unknown"}>) {
     hal.executable.export public @wasm_dispatch ordinal(0) layout(<push_constants = 1, sets = [<0, bindings = [<0, storage_buffer, ReadOnly>, <1, storage_buffer>]>]>) count(%device: !hal.device) -> (index, index, index) {
