@@ -76,6 +76,13 @@ size_t unsignedModuleSize(const uint8_t *data, size_t size) {
   return size;
 }
 
+std::string moduleSigner(const uint8_t *data, size_t size) {
+  size_t signedSize = unsignedModuleSize(data, size);
+  if (signedSize == size || initSodium().ok() == false)
+    return "";
+  return toHex(data + signedSize + 8, 32);
+}
+
 Status generateSigningKey(const std::string &prefix) {
   if (Status s = initSodium(); !s)
     return s;

@@ -3,6 +3,7 @@
 #include "ModuleInfo.h"
 #include "JsonText.h"
 
+#include "tessera/runtime/ModuleSignature.h"
 #include "tessera/schema/module_generated.h"
 
 #include <cstdio>
@@ -39,6 +40,7 @@ StatusOr<ModuleDescription> describeModule(const void *data, size_t size) {
   module.name = fb.name() ? fb.name()->str() : "";
   module.version = fb.version();
   module.bytes = size;
+  module.signer = moduleSigner(static_cast<const uint8_t *>(data), size);
   for (unsigned f = 0; f < signatures->size(); ++f) {
     FunctionDescription function;
     function.signature = (*signatures)[f];
@@ -105,6 +107,9 @@ std::string toText(const ModuleDescription &module) {
   std::string out = "module '" + module.name + "' (format version " +
                     std::to_string(module.version) + ", " +
                     std::to_string(module.bytes) + " bytes)\n";
+  if (!module.signer.empty())
+    out += "signed by Ed25519 key " + module.signer +
+           " (run --trusted-keys checks it)\n";
   out += "\nfunctions (" + std::to_string(module.functions.size()) + "):\n";
   for (const FunctionDescription &function : module.functions)
     out += "  @" + function.signature.name + function.signature.str() + "\n" +
@@ -137,6 +142,9 @@ std::string toJson(const ModuleDescription &module) {
   std::string out = "{\n  \"name\": " + jsonQuoted(module.name) +
                     ",\n  \"version\": " + std::to_string(module.version) +
                     ",\n  \"bytes\": " + std::to_string(module.bytes) +
+                    ",\n  \"signer\": " +
+                    (module.signer.empty() ? std::string("null")
+                                           : jsonQuoted(module.signer)) +
                     ",\n  \"functions\": [";
   for (size_t f = 0; f < module.functions.size(); ++f) {
     const FunctionDescription &function = module.functions[f];

@@ -44,6 +44,8 @@ struct ModuleDescription {
   std::string name;
   uint32_t version = 0;
   uint64_t bytes = 0;
+  /// The signer's public key (hex) when the module is signed; not verified.
+  std::string signer;
   std::vector<FunctionDescription> functions;
   std::vector<ExecutableDescription> executables;
   /// Each constant's size in bytes, in order.

@@ -33,6 +33,10 @@ constexpr size_t kSignatureTrailerSize = 8 + 32 + 64;
 /// has none).
 size_t unsignedModuleSize(const uint8_t *data, size_t size);
 
+/// The hex public key of the module's signature trailer, "" when it has
+/// none (not verified: verifyModuleSignature does that).
+std::string moduleSigner(const uint8_t *data, size_t size);
+
 /// Writes a new key pair: `prefix`.key (secret, mode 0600) and `prefix`.pub.
 Status generateSigningKey(const std::string &prefix);
 
