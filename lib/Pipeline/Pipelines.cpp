@@ -60,6 +60,9 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
     pm.addPass(flow::createConvertTensorSlicesToLinalgPass());
     pm.addPass(createConvertElementwiseToLinalgPass());
     pm.addPass(createCanonicalizerPass());
+    // Upstream's fusion copies the growing body at every pairwise step
+    // (quadratic along a chain): the same fused ops first, in one sweep.
+    pm.addPass(flow::createFuseElementwiseChainsPass());
     pm.addPass(createLinalgElementwiseOpFusionPass());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());

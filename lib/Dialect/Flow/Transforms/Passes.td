@@ -32,6 +32,31 @@ def ConvertTensorSlicesToLinalgPass
                            "mlir::arith::ArithDialect"];
 }
 
+def FuseElementwiseChainsPass
+    : Pass<"tessera-flow-fuse-elementwise-chains", "mlir::ModuleOp"> {
+  let summary = "Fuses trees of single-use elementwise linalg.generic ops "
+                "into one generic in a linear sweep";
+  let description = [{
+    Builds, in one bottom-up sweep per block, the ops that upstream
+    `linalg-fuse-elementwise-ops` would build by fusing single-use,
+    all-parallel generic producers into their consumers one pair at a time
+    (which copies the growing body at every step: quadratic along a chain).
+    Inits the payload does not read first become `tensor.empty` (as
+    upstream's RemoveOutsDependency does), so a producer that is also its
+    consumer's init has one use. Each group is a root generic (all loops parallel, its inits giving every
+    loop's extent) and the producers fused into it, transitively; the fused
+    op's inputs are the leaves in pairwise-fusion order (a value read again
+    with the same map once), its maps composed into the root's loops, its
+    body every member's body cloned once. Roots with reductions, fills,
+    splat constants, reshapes and multi-result producers are left to the
+    upstream pass that runs next.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::affine::AffineDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 def InsertShapeChecksPass
     : Pass<"tessera-flow-insert-shape-checks", "mlir::ModuleOp"> {
   let summary = "Checks at run time that dynamic dims of linalg operands agree";
