@@ -60,10 +60,11 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
     pm.addPass(flow::createConvertTensorSlicesToLinalgPass());
     pm.addPass(createConvertElementwiseToLinalgPass());
     pm.addPass(createCanonicalizerPass());
-    // Upstream's fusion copies the growing body at every pairwise step
-    // (quadratic along a chain): the same fused ops first, in one sweep.
+    // Upstream's linalg-fuse-elementwise-ops copies the growing body at every
+    // pairwise step (quadratic along a chain): the same fusion groups built
+    // in one sweep, then upstream's patterns; fused bodies bounded (LLVM's
+    // time is quadratic in a loop body's length).
     pm.addPass(flow::createFuseElementwiseChainsPass());
-    pm.addPass(createLinalgElementwiseOpFusionPass());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
     break;

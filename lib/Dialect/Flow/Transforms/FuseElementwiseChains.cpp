@@ -36,7 +36,10 @@
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 
@@ -61,6 +64,11 @@ bool isFusableProducer(linalg::GenericOp producer) {
     return false;
   AffineMap resultMap = producer.getMatchingIndexingMap(init);
   return resultMap.isPermutation() && resultMap.getNumSymbols() == 0;
+}
+
+/// The ops of a generic's body, its terminator aside.
+uint64_t bodyOps(linalg::GenericOp op) {
+  return op.getRegion().front().getOperations().size() - 1;
 }
 
 /// A root can take producers when all its loops are parallel and its inits
@@ -103,9 +111,11 @@ struct Group {
 /// is an input of a member and the uses its members read share one map in
 /// the root's loops (upstream fuses such a producer once the fused consumer
 /// has merged those operands into one and dropped the unread ones).
-/// Iterative, chains are deep.
-void collectMembers(Group &group) {
+/// A producer that would take the fused body past `maxBodyOps` ops (when
+/// not 0) stays out. Iterative, chains are deep.
+void collectMembers(Group &group, unsigned maxBodyOps) {
   linalg::GenericOp root = group.root;
+  uint64_t groupBodyOps = bodyOps(root);
   group.toLoops[root] =
       AffineMap::getMultiDimIdentityMap(root.getNumLoops(), root.getContext());
   struct Uses {
@@ -148,6 +158,10 @@ void collectMembers(Group &group) {
       // Every use must be an input of a member: counted once each.
       if (u.seen != u.total)
         continue;
+      uint64_t more = bodyOps(producer);
+      if (maxBodyOps && groupBodyOps + more > maxBodyOps)
+        continue;
+      groupBodyOps += more;
       AffineMap resultMap =
           producer.getMatchingIndexingMap(producer.getDpsInitOperand(0));
       AffineMap inRoot = u.readMap ? u.readMap : u.anyMap;
@@ -328,6 +342,8 @@ void removeOutsDependency(OpBuilder &b, linalg::GenericOp op) {
 struct FuseElementwiseChainsPass
     : public tessera::flow::impl::FuseElementwiseChainsPassBase<
           FuseElementwiseChainsPass> {
+  using FuseElementwiseChainsPassBase::FuseElementwiseChainsPassBase;
+
   void runOnOperation() override {
     SmallVector<Block *> blocks;
     getOperation()->walk([&](linalg::GenericOp op) {
@@ -339,6 +355,40 @@ struct FuseElementwiseChainsPass
     for (Block *block : blocks)
       if (done.insert(block).second && failed(fuseInBlock(*block)))
         return signalPassFailure();
+    if (pairwise)
+      runPairwiseFusion();
+  }
+
+  /// What upstream's LinalgElementwiseOpFusionPass runs, its control (a
+  /// producer with one use) bounded by `maxBodyOps`. After the sweep above
+  /// its fusion pattern finds only what the sweep leaves (reductions, ...).
+  void runPairwiseFusion() {
+    MLIRContext *context = &getContext();
+    unsigned bound = maxBodyOps;
+    linalg::ControlFusionFn control = [bound](OpOperand *fusedOperand) {
+      Operation *producer = fusedOperand->get().getDefiningOp();
+      if (!producer || !producer->hasOneUse())
+        return false;
+      if (!bound)
+        return true;
+      auto producerOp = dyn_cast<linalg::GenericOp>(producer);
+      auto consumerOp = dyn_cast<linalg::GenericOp>(fusedOperand->getOwner());
+      return !producerOp || !consumerOp ||
+             bodyOps(producerOp) + bodyOps(consumerOp) <= bound;
+    };
+    RewritePatternSet patterns(context);
+    linalg::populateElementwiseOpsFusionPatterns(patterns, control);
+    linalg::populateFoldReshapeOpsByExpansionPatterns(patterns, control);
+    tensor::populateBubbleUpExpandShapePatterns(patterns);
+    affine::AffineApplyOp::getCanonicalizationPatterns(patterns, context);
+    linalg::GenericOp::getCanonicalizationPatterns(patterns, context);
+    tensor::ExpandShapeOp::getCanonicalizationPatterns(patterns, context);
+    tensor::CollapseShapeOp::getCanonicalizationPatterns(patterns, context);
+    context->getLoadedDialect<linalg::LinalgDialect>()
+        ->getCanonicalizationPatterns(patterns);
+    linalg::populateConstantFoldLinalgOperations(patterns, control);
+    (void)applyPatternsGreedily(getOperation(), std::move(patterns),
+                                GreedyRewriteConfig().setUseTopDownTraversal());
   }
 
   LogicalResult fuseInBlock(Block &block) {
@@ -356,7 +406,7 @@ struct FuseElementwiseChainsPass
         continue;
       Group group;
       group.root = root;
-      collectMembers(group);
+      collectMembers(group, maxBodyOps);
       if (group.toLoops.size() < 2)
         continue;
       orderGroup(group);

@@ -47,10 +47,23 @@ def FuseElementwiseChainsPass
     loop's extent) and the producers fused into it, transitively; the fused
     op's inputs are the leaves in pairwise-fusion order (a value read again
     with the same map once), its maps composed into the root's loops, its
-    body every member's body cloned once. Roots with reductions, fills,
-    splat constants, reshapes and multi-result producers are left to the
-    upstream pass that runs next.
+    body every member's body cloned once. A producer does not join a group
+    whose body would grow past `max-body-ops` operations: LLVM's loop
+    vectorizer and machine schedulers take time quadratic in a loop body's
+    length, so an unbounded chain becomes several dispatches of at most that
+    many ops (the values are the same: no contraction or reassociation
+    crosses ops). Then, unless `pairwise=false`, upstream's elementwise
+    fusion patterns (as `linalg-fuse-elementwise-ops` runs them: roots with
+    reductions, fills, splat constants, reshapes, multi-result producers)
+    with the same bound; each of their steps copies at most that many ops.
   }];
+  let options = [
+    Option<"maxBodyOps", "max-body-ops", "unsigned", /*default=*/"1024",
+           "Fuse no further once a generic's body has this many ops (0: no "
+           "bound)">,
+    Option<"pairwise", "pairwise", "bool", /*default=*/"true",
+           "Then run upstream's pairwise elementwise fusion patterns">,
+  ];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::affine::AffineDialect",
                            "mlir::tensor::TensorDialect",
@@ -73,11 +86,18 @@ def InsertShapeChecksPass
 }
 
 def FormDispatchesPass : Pass<"tessera-flow-form-dispatches", "mlir::ModuleOp"> {
+  let options = [
+    Option<"maxBodyOps", "max-body-ops", "unsigned", /*default=*/"1024",
+           "A producer joins no dispatch whose linalg bodies would exceed "
+           "this many ops (0: no bound)">,
+  ];
   let summary = "Groups linalg ops into dispatches and outlines them";
   let description = [{
     Each root op (the last linalg op of a chain, or a tensor.pad) becomes one
     dispatch together with the producers used only by it: tensor.empty,
-    fills, elementwise ops and reductions feeding an elementwise consumer.
+    fills, elementwise ops and reductions feeding an elementwise consumer,
+    while the linalg bodies of the dispatch stay within `max-body-ops` ops
+    (a kernel's compile time grows faster than its length).
     Splat and scalar constants are cloned in. Each dispatch is outlined into
     a `flow.executable` with one export and replaced by a `flow.dispatch`
     whose workload is the root's result shape.
