@@ -1,9 +1,15 @@
-// RUN: tessera-opt --tessera-flow-fuse-elementwise-chains %s | FileCheck %s
-// Then upstream's pairwise fusion finds nothing left to fuse: the same IR as
-// upstream's fusion alone.
-// RUN: tessera-opt --tessera-flow-fuse-elementwise-chains --linalg-fuse-elementwise-ops --canonicalize --cse %s > %t.ours
+// The sweep alone:
+// RUN: tessera-opt --tessera-flow-fuse-elementwise-chains=pairwise=false %s | FileCheck %s
+// With upstream's pairwise patterns after it (the default), or with
+// upstream's pass after the sweep: the same IR as upstream's fusion alone.
+// RUN: tessera-opt --tessera-flow-fuse-elementwise-chains --canonicalize --cse %s > %t.ours
+// RUN: tessera-opt --tessera-flow-fuse-elementwise-chains=pairwise=false --linalg-fuse-elementwise-ops --canonicalize --cse %s > %t.sweep
 // RUN: tessera-opt --linalg-fuse-elementwise-ops --canonicalize --cse %s > %t.upstream
 // RUN: diff %t.ours %t.upstream
+// RUN: diff %t.sweep %t.upstream
+// Bodies bounded: at most 2 ops, the chain of 4 becomes two generics (the
+// pairwise patterns respect the bound too).
+// RUN: tessera-opt --tessera-flow-fuse-elementwise-chains=max-body-ops=2 %s | FileCheck %s --check-prefix=BOUND
 
 #id = affine_map<(d0) -> (d0)>
 #id2 = affine_map<(d0, d1) -> (d0, d1)>
@@ -23,6 +29,21 @@
 // CHECK-NEXT: %[[X3:.+]] = arith.negf %[[X2]]
 // CHECK-NEXT: linalg.yield %[[X3]]
 // CHECK-NOT: linalg.generic
+// BOUND-LABEL: func.func @chain
+// BOUND: %[[FIRST:.+]] = linalg.generic
+// BOUND-SAME: ins(%arg0, %arg1 : tensor<64xf32>, tensor<64xf32>)
+// BOUND-NEXT: ^bb0
+// BOUND-NEXT: arith.addf
+// BOUND-NEXT: math.exp
+// BOUND-NEXT: linalg.yield
+// BOUND: linalg.generic
+// BOUND-SAME: ins(%[[FIRST]], %arg1 : tensor<64xf32>, tensor<64xf32>)
+// BOUND-NEXT: ^bb0
+// BOUND-NEXT: arith.mulf
+// BOUND-NEXT: arith.negf
+// BOUND-NEXT: linalg.yield
+// BOUND-NOT: linalg.generic
+// BOUND-LABEL: func.func @tree
 func.func @chain(%a: tensor<64xf32>, %b: tensor<64xf32>) -> tensor<64xf32> {
   %0 = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel"]} ins(%a, %b : tensor<64xf32>, tensor<64xf32>) outs(%a : tensor<64xf32>) {
   ^bb0(%x: f32, %y: f32, %o: f32):
