@@ -3,7 +3,7 @@
 // Roots are found walking each function backwards; every root pulls in the
 // producers that only it uses (empties, fills, elementwise ops, and
 // reductions feeding an elementwise consumer), as long as the group's linalg
-// bodies stay within max-body-ops ops. The group is outlined into a
+// bodies cost at most max-body-cost. The group is outlined into a
 // flow.executable and replaced by a flow.dispatch.
 //
 //===----------------------------------------------------------------------===//
@@ -78,20 +78,14 @@ bool isFusableInto(Operation *producer, Operation *consumer,
          consumerLinalg.getNumLoops() == consumerLinalg.getNumParallelLoops();
 }
 
-/// The ops of a linalg op's body (its terminator aside), 0 for other ops.
-unsigned bodyOps(Operation *op) {
-  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
-  if (!linalgOp || op->getNumRegions() == 0 || op->getRegion(0).empty())
-    return 0;
-  return op->getRegion(0).front().getOperations().size() - 1;
-}
+uint64_t bodyOps(Operation *op) { return flow::getBodyCost(op); }
 
 /// Grows the group of `root` until no producer can join. Clonable producers
 /// join without being claimed, so other groups can clone them too. A
 /// producer whose body would take the group's linalg bodies past
-/// `maxBodyOps` ops (when not 0) stays out: it roots its own dispatch.
+/// `maxBodyCost` ops (when not 0) stays out: it roots its own dispatch.
 Group collectGroup(Operation *root, DenseSet<Operation *> &assigned,
-                   unsigned maxBodyOps) {
+                   unsigned maxBodyCost) {
   Group group;
   group.insert(root);
   uint64_t groupBodyOps = bodyOps(root);
@@ -110,7 +104,7 @@ Group collectGroup(Operation *root, DenseSet<Operation *> &assigned,
           continue;
         if (!isClonableProducer(producer)) {
           uint64_t more = bodyOps(producer);
-          if (maxBodyOps && more && groupBodyOps + more > maxBodyOps)
+          if (maxBodyCost && more && groupBodyOps + more > maxBodyCost)
             continue;
           groupBodyOps += more;
         }
@@ -213,7 +207,7 @@ struct FormDispatchesPass
             return assigned.contains(user) || isClonableProducer(user);
           }))
         continue;
-      groups.push_back(collectGroup(&op, assigned, maxBodyOps));
+      groups.push_back(collectGroup(&op, assigned, maxBodyCost));
     }
     // Number dispatches in program order.
     std::reverse(groups.begin(), groups.end());

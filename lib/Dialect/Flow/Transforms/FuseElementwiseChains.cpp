@@ -66,9 +66,8 @@ bool isFusableProducer(linalg::GenericOp producer) {
   return resultMap.isPermutation() && resultMap.getNumSymbols() == 0;
 }
 
-/// The ops of a generic's body, its terminator aside.
 uint64_t bodyOps(linalg::GenericOp op) {
-  return op.getRegion().front().getOperations().size() - 1;
+  return tessera::flow::getBodyCost(op);
 }
 
 /// A root can take producers when all its loops are parallel and its inits
@@ -111,9 +110,9 @@ struct Group {
 /// is an input of a member and the uses its members read share one map in
 /// the root's loops (upstream fuses such a producer once the fused consumer
 /// has merged those operands into one and dropped the unread ones).
-/// A producer that would take the fused body past `maxBodyOps` ops (when
+/// A producer that would take the fused body past `maxBodyCost` ops (when
 /// not 0) stays out. Iterative, chains are deep.
-void collectMembers(Group &group, unsigned maxBodyOps) {
+void collectMembers(Group &group, unsigned maxBodyCost) {
   linalg::GenericOp root = group.root;
   uint64_t groupBodyOps = bodyOps(root);
   group.toLoops[root] =
@@ -159,7 +158,7 @@ void collectMembers(Group &group, unsigned maxBodyOps) {
       if (u.seen != u.total)
         continue;
       uint64_t more = bodyOps(producer);
-      if (maxBodyOps && groupBodyOps + more > maxBodyOps)
+      if (maxBodyCost && groupBodyOps + more > maxBodyCost)
         continue;
       groupBodyOps += more;
       AffineMap resultMap =
@@ -339,6 +338,22 @@ void removeOutsDependency(OpBuilder &b, linalg::GenericOp op) {
   }
 }
 
+} // namespace
+
+uint64_t tessera::flow::getBodyCost(Operation *op) {
+  if (!isa<linalg::LinalgOp>(op) || op->getNumRegions() == 0 ||
+      op->getRegion(0).empty())
+    return 0;
+  uint64_t cost = 0;
+  for (Operation &inner : op->getRegion(0).front().without_terminator())
+    cost += inner.getDialect() && inner.getDialect()->getNamespace() == "math"
+                ? 16
+                : 1;
+  return cost;
+}
+
+namespace {
+
 struct FuseElementwiseChainsPass
     : public tessera::flow::impl::FuseElementwiseChainsPassBase<
           FuseElementwiseChainsPass> {
@@ -360,11 +375,11 @@ struct FuseElementwiseChainsPass
   }
 
   /// What upstream's LinalgElementwiseOpFusionPass runs, its control (a
-  /// producer with one use) bounded by `maxBodyOps`. After the sweep above
+  /// producer with one use) bounded by `maxBodyCost`. After the sweep above
   /// its fusion pattern finds only what the sweep leaves (reductions, ...).
   void runPairwiseFusion() {
     MLIRContext *context = &getContext();
-    unsigned bound = maxBodyOps;
+    unsigned bound = maxBodyCost;
     linalg::ControlFusionFn control = [bound](OpOperand *fusedOperand) {
       Operation *producer = fusedOperand->get().getDefiningOp();
       if (!producer || !producer->hasOneUse())
@@ -406,7 +421,7 @@ struct FuseElementwiseChainsPass
         continue;
       Group group;
       group.root = root;
-      collectMembers(group, maxBodyOps);
+      collectMembers(group, maxBodyCost);
       if (group.toLoops.size() < 2)
         continue;
       orderGroup(group);

@@ -48,19 +48,20 @@ def FuseElementwiseChainsPass
     op's inputs are the leaves in pairwise-fusion order (a value read again
     with the same map once), its maps composed into the root's loops, its
     body every member's body cloned once. A producer does not join a group
-    whose body would grow past `max-body-ops` operations: LLVM's loop
+    whose body would cost more than `max-body-cost` (see getBodyCost: about
+    its LLVM instructions, a math function 16, other ops 1): LLVM's loop
     vectorizer and machine schedulers take time quadratic in a loop body's
     length, so an unbounded chain becomes several dispatches of at most that
-    many ops (the values are the same: no contraction or reassociation
+    cost (the values are the same: no contraction or reassociation
     crosses ops). Then, unless `pairwise=false`, upstream's elementwise
     fusion patterns (as `linalg-fuse-elementwise-ops` runs them: roots with
     reductions, fills, splat constants, reshapes, multi-result producers)
     with the same bound; each of their steps copies at most that many ops.
   }];
   let options = [
-    Option<"maxBodyOps", "max-body-ops", "unsigned", /*default=*/"1024",
-           "Fuse no further once a generic's body has this many ops (0: no "
-           "bound)">,
+    Option<"maxBodyCost", "max-body-cost", "unsigned", /*default=*/"1024",
+           "Fuse no further once a generic's body would cost more (math "
+           "functions 16, other ops 1; 0: no bound)">,
     Option<"pairwise", "pairwise", "bool", /*default=*/"true",
            "Then run upstream's pairwise elementwise fusion patterns">,
   ];
@@ -87,16 +88,16 @@ def InsertShapeChecksPass
 
 def FormDispatchesPass : Pass<"tessera-flow-form-dispatches", "mlir::ModuleOp"> {
   let options = [
-    Option<"maxBodyOps", "max-body-ops", "unsigned", /*default=*/"1024",
-           "A producer joins no dispatch whose linalg bodies would exceed "
-           "this many ops (0: no bound)">,
+    Option<"maxBodyCost", "max-body-cost", "unsigned", /*default=*/"1024",
+           "A producer joins no dispatch whose linalg bodies would cost "
+           "more (math functions 16, other ops 1; 0: no bound)">,
   ];
   let summary = "Groups linalg ops into dispatches and outlines them";
   let description = [{
     Each root op (the last linalg op of a chain, or a tensor.pad) becomes one
     dispatch together with the producers used only by it: tensor.empty,
     fills, elementwise ops and reductions feeding an elementwise consumer,
-    while the linalg bodies of the dispatch stay within `max-body-ops` ops
+    while the linalg bodies of the dispatch cost at most `max-body-cost`
     (a kernel's compile time grows faster than its length).
     Splat and scalar constants are cloned in. Each dispatch is outlined into
     a `flow.executable` with one export and replaced by a `flow.dispatch`

@@ -1,8 +1,9 @@
 // RUN: tessera-opt --tessera-flow-form-dispatches %s | FileCheck %s --check-prefix=ONE
-// RUN: tessera-opt --tessera-flow-form-dispatches=max-body-ops=3 %s | FileCheck %s --check-prefix=TWO
+// RUN: tessera-opt --tessera-flow-form-dispatches=max-body-cost=3 %s | FileCheck %s --check-prefix=TWO
 
-// Two elementwise ops of two body ops each: one dispatch by default; with at
-// most 3 body ops per dispatch the producer roots its own.
+// Two elementwise ops, bodies costing 17 (math.exp: 16) and 2: one dispatch
+// by default; with a cost of at most 3 per dispatch the producer roots its
+// own.
 #id = affine_map<(d0) -> (d0)>
 // ONE-COUNT-1: flow.executable private
 // ONE-NOT: flow.executable private
