@@ -10,25 +10,29 @@
 // upstream's RemoveOutsDependency, an init that its payload does not read
 // becomes a tensor.empty (elementwise-to-linalg passes the first operand as
 // init: without this no producer has a single use). Then, walking each
-// block bottom-up, a linalg.generic not yet taken is the root of a group;
-// the group grows, depth first, through the producers upstream would fuse:
-// a generic in the same block whose only use is an input of a member, with
-// pure tensor semantics, all loops parallel, one result whose map is a
-// permutation and a payload that does not read its init. Every producer has
-// one use, so a group is a tree. The fused op is built once: its inputs are
-// the leaves in the order pairwise fusion gives them (each fused operand
-// replaced by its producer's inputs), an input repeated with the same map
-// becomes one operand (as the canonicalizer would), its maps are the leaves'
-// maps composed into the root's loops, its inits and iterators are the
-// root's, and its body is each member's body cloned once, producers before
-// their consumers. Roots with reduction loops are left alone: upstream fuses
-// them (a reduction's elementwise producers arrive here already fused into
-// one op, so that is one step). Whatever else upstream does (fills, splat
-// constants, reshapes, multi-result producers) the upstream pass that runs
-// next still does.
+// block bottom-up, a linalg.generic not yet taken (all loops parallel, its
+// inits giving every loop's extent) is the root of a group; the group
+// grows, depth first, through the producers upstream would fuse: a
+// single-result generic in the same block, pure tensor semantics, all loops
+// parallel, its result map a permutation, its init unread, whose uses are
+// all inputs of members, read with one map in the root's loops (upstream
+// fuses such a producer once its consumers' operands are merged). The fused
+// op is built once: its inputs are the leaves in the order pairwise fusion
+// gives them (each fused operand replaced by its producer's inputs), an
+// input repeated with the same map becomes one operand (as the canonicalizer
+// would), its maps are the leaves' maps composed into the root's loops, its
+// inits and iterators are the root's, and its body is each member's body
+// cloned once, producers before their consumers. A producer that would take
+// the body's cost (getBodyCost: a math function 16, other ops 1) past
+// max-body-cost stays out and roots a group of its own: LLVM's time is
+// quadratic in a loop body's length. Then upstream's elementwise fusion
+// patterns run, their control bounded the same way, for what the sweep
+// leaves (reductions as consumers, fills, splat constants, reshapes,
+// multi-result producers); each of their steps copies a bounded body.
 //
 // Only the placement of ops changes, not the arithmetic: results are
-// bitwise those of pairwise fusion.
+// bitwise those of pairwise fusion (a split stores and reloads f32 values;
+// nothing contracts or reassociates across ops).
 //
 //===----------------------------------------------------------------------===//
 
