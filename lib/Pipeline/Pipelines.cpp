@@ -60,7 +60,11 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
     pm.addPass(flow::createConvertTensorSlicesToLinalgPass());
     pm.addPass(createConvertElementwiseToLinalgPass());
     pm.addPass(createCanonicalizerPass());
-    pm.addPass(createLinalgElementwiseOpFusionPass());
+    // Upstream's linalg-fuse-elementwise-ops copies the growing body at every
+    // pairwise step (quadratic along a chain): the same fusion groups built
+    // in one sweep, then upstream's patterns; fused bodies bounded (LLVM's
+    // time is quadratic in a loop body's length).
+    pm.addPass(flow::createFuseElementwiseChainsPass());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
     break;

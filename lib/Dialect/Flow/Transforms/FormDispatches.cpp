@@ -2,7 +2,8 @@
 //
 // Roots are found walking each function backwards; every root pulls in the
 // producers that only it uses (empties, fills, elementwise ops, and
-// reductions feeding an elementwise consumer). The group is outlined into a
+// reductions feeding an elementwise consumer), as long as the group's linalg
+// bodies cost at most max-body-cost. The group is outlined into a
 // flow.executable and replaced by a flow.dispatch.
 //
 //===----------------------------------------------------------------------===//
@@ -77,11 +78,17 @@ bool isFusableInto(Operation *producer, Operation *consumer,
          consumerLinalg.getNumLoops() == consumerLinalg.getNumParallelLoops();
 }
 
+uint64_t bodyOps(Operation *op) { return flow::getBodyCost(op); }
+
 /// Grows the group of `root` until no producer can join. Clonable producers
-/// join without being claimed, so other groups can clone them too.
-Group collectGroup(Operation *root, DenseSet<Operation *> &assigned) {
+/// join without being claimed, so other groups can clone them too. A
+/// producer whose body would take the group's linalg bodies past
+/// `maxBodyCost` ops (when not 0) stays out: it roots its own dispatch.
+Group collectGroup(Operation *root, DenseSet<Operation *> &assigned,
+                   unsigned maxBodyCost) {
   Group group;
   group.insert(root);
+  uint64_t groupBodyOps = bodyOps(root);
   bool changed = true;
   while (changed) {
     changed = false;
@@ -95,6 +102,12 @@ Group collectGroup(Operation *root, DenseSet<Operation *> &assigned) {
           continue;
         if (!isFusableInto(producer, consumer, group))
           continue;
+        if (!isClonableProducer(producer)) {
+          uint64_t more = bodyOps(producer);
+          if (maxBodyCost && more && groupBodyOps + more > maxBodyCost)
+            continue;
+          groupBodyOps += more;
+        }
         group.insert(producer);
         changed = true;
       }
@@ -170,6 +183,7 @@ FailureOr<SmallVector<Value>> getDynamicDims(OpBuilder &builder, Value value,
 
 struct FormDispatchesPass
     : public tessera::flow::impl::FormDispatchesPassBase<FormDispatchesPass> {
+  using FormDispatchesPassBase::FormDispatchesPassBase;
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SmallVector<func::FuncOp> funcs(module.getOps<func::FuncOp>());
@@ -193,7 +207,7 @@ struct FormDispatchesPass
             return assigned.contains(user) || isClonableProducer(user);
           }))
         continue;
-      groups.push_back(collectGroup(&op, assigned));
+      groups.push_back(collectGroup(&op, assigned, maxBodyCost));
     }
     // Number dispatches in program order.
     std::reverse(groups.begin(), groups.end());

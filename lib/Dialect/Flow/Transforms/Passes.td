@@ -32,6 +32,45 @@ def ConvertTensorSlicesToLinalgPass
                            "mlir::arith::ArithDialect"];
 }
 
+def FuseElementwiseChainsPass
+    : Pass<"tessera-flow-fuse-elementwise-chains", "mlir::ModuleOp"> {
+  let summary = "Fuses trees of single-use elementwise linalg.generic ops "
+                "into one generic in a linear sweep";
+  let description = [{
+    Builds, in one bottom-up sweep per block, the ops that upstream
+    `linalg-fuse-elementwise-ops` would build by fusing single-use,
+    all-parallel generic producers into their consumers one pair at a time
+    (which copies the growing body at every step: quadratic along a chain).
+    Inits the payload does not read first become `tensor.empty` (as
+    upstream's RemoveOutsDependency does), so a producer that is also its
+    consumer's init has one use. Each group is a root generic (all loops parallel, its inits giving every
+    loop's extent) and the producers fused into it, transitively; the fused
+    op's inputs are the leaves in pairwise-fusion order (a value read again
+    with the same map once), its maps composed into the root's loops, its
+    body every member's body cloned once. A producer does not join a group
+    whose body would cost more than `max-body-cost` (see getBodyCost: about
+    its LLVM instructions, a math function 16, other ops 1): LLVM's loop
+    vectorizer and machine schedulers take time quadratic in a loop body's
+    length, so an unbounded chain becomes several dispatches of at most that
+    cost (the values are the same: no contraction or reassociation
+    crosses ops). Then, unless `pairwise=false`, upstream's elementwise
+    fusion patterns (as `linalg-fuse-elementwise-ops` runs them: roots with
+    reductions, fills, splat constants, reshapes, multi-result producers)
+    with the same bound; each of their steps copies at most that many ops.
+  }];
+  let options = [
+    Option<"maxBodyCost", "max-body-cost", "unsigned", /*default=*/"1024",
+           "Fuse no further once a generic's body would cost more (math "
+           "functions 16, other ops 1; 0: no bound)">,
+    Option<"pairwise", "pairwise", "bool", /*default=*/"true",
+           "Then run upstream's pairwise elementwise fusion patterns">,
+  ];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::affine::AffineDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 def InsertShapeChecksPass
     : Pass<"tessera-flow-insert-shape-checks", "mlir::ModuleOp"> {
   let summary = "Checks at run time that dynamic dims of linalg operands agree";
@@ -48,11 +87,18 @@ def InsertShapeChecksPass
 }
 
 def FormDispatchesPass : Pass<"tessera-flow-form-dispatches", "mlir::ModuleOp"> {
+  let options = [
+    Option<"maxBodyCost", "max-body-cost", "unsigned", /*default=*/"1024",
+           "A producer joins no dispatch whose linalg bodies would cost "
+           "more (math functions 16, other ops 1; 0: no bound)">,
+  ];
   let summary = "Groups linalg ops into dispatches and outlines them";
   let description = [{
     Each root op (the last linalg op of a chain, or a tensor.pad) becomes one
     dispatch together with the producers used only by it: tensor.empty,
-    fills, elementwise ops and reductions feeding an elementwise consumer.
+    fills, elementwise ops and reductions feeding an elementwise consumer,
+    while the linalg bodies of the dispatch cost at most `max-body-cost`
+    (a kernel's compile time grows faster than its length).
     Splat and scalar constants are cloned in. Each dispatch is outlined into
     a `flow.executable` with one export and replaced by a `flow.dispatch`
     whose workload is the root's result shape.
