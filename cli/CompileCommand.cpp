@@ -454,6 +454,7 @@ int runCompileCommand(int argc, char **argv) {
     batchRequest.report = request.report;
     batchRequest.reportFormat = request.reportFormat;
     batchRequest.depfile = request.depfile;
+    batchRequest.arguments.assign(argv + 1, argv + argc);
     options.captureIR = false;
     return runBatchCompile(batchRequest, options);
   }

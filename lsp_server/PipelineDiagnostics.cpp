@@ -5,6 +5,7 @@
 #include "SourceText.h"
 
 #include "Pipeline/CompileSession.h"
+#include "Pipeline/LargeStack.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CrashRecoveryContext.h"
@@ -48,7 +49,8 @@ llvm::Error applyPipelineConfig(const llvm::json::Object &object,
 }
 
 PipelineDiagnostics::PipelineDiagnostics(Callback onDone)
-    : onDone(std::move(onDone)), worker([this] { work(); }) {
+    : onDone(std::move(onDone)),
+      worker(mlir::tessera::startLargeStackThread([this] { work(); })) {
   llvm::CrashRecoveryContext::Enable();
 }
 

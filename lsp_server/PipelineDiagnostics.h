@@ -14,6 +14,7 @@
 #include "Pipeline/DispatchMap.h"
 
 #include "llvm/Support/LSP/Protocol.h"
+#include "llvm/Support/thread.h"
 
 #include <atomic>
 #include <condition_variable>
@@ -86,7 +87,8 @@ private:
   std::string runningURI;
   std::atomic<bool> cancelRunning{false};
   bool stopping = false;
-  std::thread worker;
+  /// A large stack (LargeStack.h): parsing and compiling run on it.
+  llvm::thread worker;
 };
 
 } // namespace tessera::lsp

@@ -9,7 +9,9 @@
 #include "MLIRDocument.h"
 
 #include "Dialects.h"
+#include "Pipeline/CompileSession.h"
 #include "Pipeline/InputFile.h"
+#include "Pipeline/LargeStack.h"
 #include "WorkspaceSymbols.h"
 
 #include "Pipeline/OutputFile.h"
@@ -79,30 +81,20 @@ llvm::Expected<T> parseParams(const Value &params, llvm::StringRef method) {
                                  llvm::toString(root.getError()));
 }
 
-/// The textual form of a bytecode file.
-llvm::Expected<std::string>
-convertFromBytecode(const mlir::DialectRegistry &registry,
-                    llvm::StringRef path) {
-  mlir::MLIRContext context(registry, mlir::MLIRContext::Threading::DISABLED);
-  std::string diagnostics;
-  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
-    diagnostics += diag.str() + "\n";
-    return mlir::success();
-  });
-  auto buffer = mlir::tessera::readInputFile(path);
-  if (!buffer)
-    return buffer.takeError();
-  llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
-  mlir::ParserConfig config(&context);
-  mlir::OwningOpRef<mlir::Operation *> op =
-      mlir::parseSourceFile<mlir::Operation *>(sourceMgr, config);
-  if (!op)
+/// The textual form of a bytecode file, read as the compiler reads it (on
+/// a large stack, deep input refused).
+llvm::Expected<std::string> convertFromBytecode(llvm::StringRef path) {
+  mlir::tessera::CompileSession session;
+  if (mlir::failed(session.loadFile(path))) {
+    std::string diagnostics;
+    for (const mlir::tessera::Diagnostic &diag : session.getDiagnostics())
+      diagnostics += diag.format() + "\n";
     return llvm::createStringError("cannot read " + path.str() + ": " +
                                    diagnostics);
+  }
   std::string text;
   llvm::raw_string_ostream os(text);
-  op.get()->print(os);
+  mlir::tessera::runOnLargeStack([&] { session.getModule()->print(os); });
   return text;
 }
 
@@ -585,7 +577,7 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
                            llvm::toString(parsedURI.takeError()));
       return;
     }
-    auto text = convertFromBytecode(registry, parsedURI->file());
+    auto text = convertFromBytecode(parsedURI->file());
     if (!text)
       transport.replyError(id, InternalError, llvm::toString(text.takeError()));
     else
