@@ -6,6 +6,7 @@
 #include "ModuleInfo.h"
 #include "Pipeline/ChildProcess.h"
 #include "Pipeline/CompileSession.h"
+#include "Pipeline/CrashMessage.h"
 #include "Pipeline/OutputFile.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -14,7 +15,6 @@
 #include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/PrettyStackTrace.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
@@ -474,11 +474,7 @@ InputResult compileInputIsolated(const PlannedInput &planned,
     // Ctrl-C reaches the child too: it cancels quietly, the batch says so.
     llvm::sys::SetInterruptFunction([] { interrupted.store(true); });
     // What LLVM prints under the stack trace when the compile crashes.
-    static std::string message;
-    message = "This is a Tessera bug. The batch goes on without this input; "
-              "reproduce the crash alone with:\n  " +
-              command + "\n";
-    llvm::setBugReportMsg(message.c_str());
+    setCrashMessage(command);
     return serialize(compileInput(planned, request, base));
   });
   InputResult result;

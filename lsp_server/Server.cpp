@@ -117,6 +117,7 @@ Server::Server(Transport &transport, ServerOptions options)
     : transport(transport), options(options) {
   registerServerDialects(registry);
   pipeline = std::make_unique<PipelineDiagnostics>(
+      options.pipelineWorker,
       [this](const PipelineJob &job, PipelineDiagnostics::Outcome outcome) {
         // Back on the worker, which owns the published state.
         queue.post([this, uri = job.uri, version = job.version,

@@ -35,6 +35,10 @@ struct ServerOptions {
   /// Bounds of the adaptive delay between an edit and its analysis.
   std::chrono::milliseconds minDebounce{50};
   std::chrono::milliseconds maxDebounce{500};
+  /// The program pipeline compiles run in (`PROGRAM --pipeline-worker`),
+  /// so that a compiler crash ends that process only; empty: in the server,
+  /// under a CrashRecoveryContext.
+  std::string pipelineWorker;
 };
 
 class Server {

@@ -207,9 +207,14 @@ CompileSession::parseOnLargeStack(std::unique_ptr<llvm::SourceMgr> mgr) {
     return failure();
   if (bytecode) {
     if (Operation *deep = findExcessiveNesting(module.get())) {
-      (void)refuse(deep->getLoc(), "nesting deeper than " +
-                                       std::to_string(kMaxNestingDepth) +
-                                       " levels");
+      // At the op's position when the bytecode kept one, else the file's.
+      Location where = FusedLoc::get(
+          context.get(),
+          {deep->getLoc(),
+           FileLineColLoc::get(context.get(), buffer->getBufferIdentifier(), 0,
+                               0)});
+      (void)refuse(where, "nesting deeper than " +
+                              std::to_string(kMaxNestingDepth) + " levels");
       eraseWithoutRecursion(module.release());
       return failure();
     }
