@@ -72,7 +72,7 @@ TEST(InputLimits, NestingIsCountedAsBefore) {
   EXPECT_FALSE(findExcessiveNesting(std::string(512, '[')));
   // `->`, `>=` and brackets in strings and comments are no brackets.
   EXPECT_FALSE(
-      findExcessiveNesting(repeat("(d0 >= 0 -> \"((((\" //(((\n", 600)));
+      findExcessiveNesting(repeat("(d0 >= 0) -> \"((((\" //(((\n", 600)));
   auto deep = findInputLimitViolation(repeat("tuple<", 600));
   ASSERT_TRUE(deep);
   EXPECT_EQ(deep->message, "nesting deeper than 512 levels");
