@@ -8,6 +8,7 @@
 
 #include "Pipeline/IRDiff.h"
 #include "Pipeline/InputLimits.h"
+#include "Pipeline/TestCrashPass.h"
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Bytecode/BytecodeWriter.h"
@@ -336,6 +337,8 @@ void MLIRDocument::parseChunk(DocumentChunk &chunk, StringRef chunkText) {
     return;
   }
   chunk.parsed = true;
+  for (Operation &op : chunk.body)
+    mlir::tessera::crashIfMarkedForTests(&op, "tessera.test_crash_analysis");
   category = "verify";
   // Top-level ops verify independently: in parallel.
   SmallVector<Operation *> topLevel;

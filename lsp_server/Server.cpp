@@ -23,6 +23,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/Support/Base64.h"
+#include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/LSP/Protocol.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -1082,20 +1083,43 @@ void Server::analyze(const std::string &uri, std::string text,
   }
   auto start = std::chrono::steady_clock::now();
   std::shared_ptr<MLIRDocument> previous = analyses.lookup(uri);
-  // An edit inside one function: its diagnostics first, from that function
-  // alone; the full analysis follows and publishes again.
-  if (previous)
-    if (auto quick = previous->diagnoseEditedFunction(registry, text)) {
-      llvm::json::Array list;
-      for (const llvm::lsp::Diagnostic &diagnostic : *quick)
-        list.push_back(own(toJSON(diagnostic)));
-      transport.notify("textDocument/publishDiagnostics",
-                       llvm::json::Object{{"uri", uri},
-                                          {"version", version},
-                                          {"diagnostics", std::move(list)}});
-    }
-  auto document = std::make_shared<MLIRDocument>(
-      registry, *parsedURI, text, version, previous, std::move(spareContext));
+  std::shared_ptr<MLIRDocument> document;
+  // A crash in the analysis (a bug; it runs in the server, which must hold
+  // what it found) costs this version: what the crashed analysis held is
+  // leaked, the last good analysis keeps serving.
+  llvm::CrashRecoveryContext recovery;
+  bool survived = recovery.RunSafely([&] {
+    // An edit inside one function: its diagnostics first, from that
+    // function alone; the full analysis follows and publishes again.
+    if (previous)
+      if (auto quick = previous->diagnoseEditedFunction(registry, text)) {
+        llvm::json::Array list;
+        for (const llvm::lsp::Diagnostic &diagnostic : *quick)
+          list.push_back(own(toJSON(diagnostic)));
+        transport.notify("textDocument/publishDiagnostics",
+                         llvm::json::Object{{"uri", uri},
+                                            {"version", version},
+                                            {"diagnostics", std::move(list)}});
+      }
+    document = std::make_shared<MLIRDocument>(
+        registry, *parsedURI, text, version, previous, std::move(spareContext));
+  });
+  if (!survived) {
+    log(LogLevel::Error, "the analysis of " + uri + " version " +
+                             std::to_string(version) + " crashed");
+    llvm::lsp::Diagnostic crash;
+    crash.severity = llvm::lsp::DiagnosticSeverity::Error;
+    crash.source = "tessera";
+    crash.category = "analysis";
+    crash.message = "the analysis crashed, a Tessera bug; the server goes on "
+                    "(`tessera-lsp --check FILE` reproduces it)";
+    transport.notify(
+        "textDocument/publishDiagnostics",
+        llvm::json::Object{{"uri", uri},
+                           {"version", version},
+                           {"diagnostics", llvm::json::Array{toJSON(crash)}}});
+    return;
+  }
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - start);
   {

@@ -12,6 +12,12 @@ namespace mlir::tessera {
 
 namespace {
 
+/// A segmentation fault, as a bug would make.
+[[noreturn]] void crash() {
+  std::raise(SIGSEGV);
+  std::abort();
+}
+
 struct TestCrashPass
     : public PassWrapper<TestCrashPass, OperationPass<ModuleOp>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(TestCrashPass)
@@ -20,11 +26,8 @@ struct TestCrashPass
     return "Crashes on a module marked tessera.test_crash (tests only)";
   }
   void runOnOperation() override {
-    if (!getOperation()->hasAttr("tessera.test_crash"))
-      return;
-    // A segmentation fault, as a bug in a pass would make.
-    std::raise(SIGSEGV);
-    std::abort();
+    if (getOperation()->hasAttr("tessera.test_crash"))
+      crash();
   }
 };
 
@@ -37,6 +40,11 @@ bool isTestCrashPassEnabled() {
 
 std::unique_ptr<Pass> createTestCrashPass() {
   return std::make_unique<TestCrashPass>();
+}
+
+void crashIfMarkedForTests(Operation *op, llvm::StringRef marker) {
+  if (op->hasAttr(marker) && isTestCrashPassEnabled())
+    crash();
 }
 
 } // namespace mlir::tessera

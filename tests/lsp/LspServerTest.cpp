@@ -1080,8 +1080,9 @@ TEST(LspServer, DeepInputIsRefusedAndTheServerGoesOn) {
 }
 
 // A crash in a pipeline compile (the hidden test pass, on a module marked
-// tessera.test_crash) is that version's diagnostic; the server answers and
-// compiles on.
+// tessera.test_crash) or in an analysis (an op marked
+// tessera.test_crash_analysis) is that version's diagnostic; the server
+// answers and compiles on.
 TEST(LspServer, ACompilerCrashIsReportedAndTheServerGoesOn) {
   setenv("TESSERA_TEST_CRASH_PASS", "1", 1);
   LspClient client(TESSERA_LSP_PATH, {}, /*quiet=*/true);
@@ -1124,6 +1125,23 @@ TEST(LspServer, ACompilerCrashIsReportedAndTheServerGoesOn) {
                findCategory(*params, "input: tessera-verify-input-legality");
       });
   EXPECT_TRUE(withPipeline);
+
+  // A crash in the analysis itself (in the server): that version's
+  // diagnostic says so, and the server answers on.
+  const char *analysisCrash = "file:///test/analysis_crash.mlir";
+  open(client, analysisCrash,
+       "func.func @g() attributes {tessera.test_crash_analysis} {\n"
+       "  return\n"
+       "}\n");
+  Object published = diagnosticsFor(client, analysisCrash, 1);
+  ASSERT_TRUE(findCategory(published, "analysis"))
+      << show(Value(Object(published)));
+  EXPECT_TRUE(findCategory(published, "analysis")
+                  ->getString("message")
+                  ->starts_with("the analysis crashed"));
+  EXPECT_NE(hoverText(client.call("textDocument/hover", position(crash, 2, 12)))
+                .find("tensor<4xf32>"),
+            std::string::npos);
   EXPECT_EQ(show(client.call("shutdown", nullptr)), "null");
   client.notify("exit", nullptr);
   EXPECT_EQ(client.waitForExit(), 0);
