@@ -792,7 +792,9 @@ int runBatchCompile(const BatchRequest &request,
   std::mutex doneMutex;
   std::condition_variable doneChanged;
   // More than one input: each compiles in a process of its own, so that a
-  // crash costs that input only (a fork per input: ~1 ms each).
+  // crash costs that input only (~25 ms per input: what each child sets up
+  // again; a warm-up compile here first would leave threads whose locks
+  // the children inherit held).
   bool isolate = planned.size() > 1;
   auto work = [&] {
     for (size_t i; (i = next.fetch_add(1)) < planned.size();) {
