@@ -5,6 +5,7 @@
 #include "mlir/IR/Operation.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
 
 namespace mlir::tessera {
 
@@ -32,6 +33,15 @@ std::optional<Excess> scan(llvm::StringRef text, unsigned nestingLimit,
   // Per open bracket: the operator count its expression started from.
   llvm::SmallVector<unsigned, 64> base = {0};
   unsigned operators = 0;
+  // An attribute or type alias is as deep as its value: a use of it nests
+  // that much deeper (aliases defined from aliases build values as deep as
+  // the chain, which the printer and walks recurse through).
+  llvm::StringMap<unsigned> aliasDepth;
+  std::optional<std::string> defining;
+  unsigned definedDepth = 0;
+  auto isAliasChar = [](char c) {
+    return llvm::isAlnum(c) || c == '_' || c == '$' || c == '.';
+  };
   auto isWord = [&](size_t i, llvm::StringRef word) {
     return text.substr(i).starts_with(word) &&
            (i == 0 || !isIdentifierChar(text[i - 1])) &&
@@ -41,6 +51,37 @@ std::optional<Excess> scan(llvm::StringRef text, unsigned nestingLimit,
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     char next = i + 1 < text.size() ? text[i + 1] : '\0';
+    if (c == '\n' && defining && base.size() == 1) {
+      aliasDepth[*defining] = definedDepth;
+      defining.reset();
+    }
+    if ((c == '#' || c == '!') && (llvm::isAlpha(next) || next == '_')) {
+      size_t end = i + 1;
+      while (end < text.size() && isAliasChar(text[end]))
+        ++end;
+      llvm::StringRef name = text.slice(i, end);
+      size_t after = text.find_first_not_of(" \t", end);
+      // `#name = ...` first on a line at the top level defines it.
+      size_t lineStart = i;
+      while (lineStart > 0 &&
+             (text[lineStart - 1] == ' ' || text[lineStart - 1] == '\t'))
+        --lineStart;
+      bool definition = base.size() == 1 && !defining &&
+                        (lineStart == 0 || text[lineStart - 1] == '\n') &&
+                        after != llvm::StringRef::npos && text[after] == '=' &&
+                        (after + 1 == text.size() || text[after + 1] != '=');
+      if (definition) {
+        defining = name.str();
+        definedDepth = 0;
+      } else if (auto it = aliasDepth.find(name); it != aliasDepth.end()) {
+        unsigned depth = base.size() - 1 + it->second;
+        if (depth > nestingLimit)
+          return Excess{i, Limit::Nesting};
+        definedDepth = std::max(definedDepth, depth);
+      }
+      i = end - 1;
+      continue;
+    }
     if (c == '"') {
       // Skip the string, escapes included.
       for (++i; i < text.size() && text[i] != '"'; ++i)
@@ -86,11 +127,13 @@ std::optional<Excess> scan(llvm::StringRef text, unsigned nestingLimit,
       if (base.size() > nestingLimit)
         return Excess{i, Limit::Nesting};
       base.push_back(operators);
+      definedDepth = std::max<unsigned>(definedDepth, base.size() - 1);
       continue;
     case '{':
       if (base.size() > nestingLimit)
         return Excess{i, Limit::Nesting};
       base.push_back(0);
+      definedDepth = std::max<unsigned>(definedDepth, base.size() - 1);
       operators = 0;
       continue;
     case ')':

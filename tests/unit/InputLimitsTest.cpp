@@ -78,6 +78,31 @@ TEST(InputLimits, NestingIsCountedAsBefore) {
   EXPECT_EQ(deep->message, "nesting deeper than 512 levels");
 }
 
+TEST(InputLimits, AliasChainsNestAsDeepAsTheirValues) {
+  // Each alias one level deeper than the last: the value of #a999 is 1000
+  // arrays deep though no line nests.
+  std::string chain = "#a0 = [1]\n";
+  for (int i = 1; i < 1000; ++i)
+    chain +=
+        "#a" + std::to_string(i) + " = [#a" + std::to_string(i - 1) + "]\n";
+  auto deep = findInputLimitViolation(chain);
+  ASSERT_TRUE(deep);
+  EXPECT_EQ(deep->message, "nesting deeper than 512 levels");
+  // #aK is K + 1 arrays deep: refused at the use of #a511 in the
+  // definition of #a512 (513 levels).
+  EXPECT_EQ(chain.substr(deep->offset, 6), "#a511]");
+  // Many aliases used side by side are not deep.
+  std::string wide;
+  for (int i = 0; i < 2000; ++i)
+    wide += "#m" + std::to_string(i) + " = affine_map<(d0) -> (d0 + " +
+            std::to_string(i) + ")>\n";
+  wide += "func.func @f() attributes {maps = [";
+  for (int i = 0; i < 2000; ++i)
+    wide += "#m" + std::to_string(i) + ", ";
+  wide += "#m0]} {\n  return\n}\n";
+  EXPECT_FALSE(findInputLimitViolation(wide));
+}
+
 /// `depth` modules, one inside the other, built without recursion.
 OwningOpRef<ModuleOp> nestedModules(MLIRContext &context, unsigned depth) {
   OpBuilder builder(&context);

@@ -1,7 +1,8 @@
 """Writes inputs beyond the compiler's limits: generate.py KIND FILE [N].
 
 minus: an affine map of N unary minus (10,000); sum: an affine map of N
-terms (200,000); bytecode: N nested `module {}` as MLIR bytecode (20,000),
+terms (200,000); aliases: N attribute aliases, each an array of the last
+(100,000); bytecode: N nested `module {}` as MLIR bytecode (20,000),
 which no text parser could read back: the IR section is written here,
 every level alike, around the other sections of a 3-deep file that
 mlir-opt wrote (below, in hex).
@@ -78,6 +79,12 @@ elif kind == "sum":
     data = ("#map = affine_map<(d0) -> (" +
             " + ".join(["d0"] * (n or 200000)) + ")>\n"
             "func.func @f() {\n  return\n}\n").encode()
+elif kind == "aliases":
+    count = n or 100000
+    lines = ["#a0 = [1]"] + ["#a%d = [#a%d]" % (i, i - 1)
+                             for i in range(1, count)]
+    data = ("\n".join(lines) + "\nfunc.func @f() attributes {x = #a%d} {\n"
+            "  return\n}\n" % (count - 1)).encode()
 elif kind == "bytecode":
     header, parts = sections(TEMPLATE)
     data = header
