@@ -3,6 +3,8 @@
 #include "Pipeline/InputLimits.h"
 
 #include "mlir/IR/Operation.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
@@ -221,11 +223,88 @@ findBytecodeLimitViolation(llvm::StringRef bytes) {
   return std::nullopt;
 }
 
+namespace {
+
+/// How deep attributes and types nest (an array of arrays...), each
+/// computed once, without recursion.
+class AttributeDepths {
+public:
+  /// The depth of `root`, or more than `limit` as soon as that is certain.
+  unsigned get(const void *root, bool isAttribute, unsigned limit) {
+    if (auto it = depths.find(root); it != depths.end())
+      return it->second;
+    // Post-order: a node is done once every child is.
+    llvm::SmallVector<std::pair<const void *, bool>> stack = {
+        {root, isAttribute}};
+    llvm::DenseSet<const void *> expanded;
+    while (!stack.empty()) {
+      auto [node, attribute] = stack.back();
+      if (depths.count(node)) {
+        stack.pop_back();
+        continue;
+      }
+      unsigned deepest = 0;
+      bool pending = false;
+      auto visit = [&](const void *child, bool childIsAttribute) {
+        auto it = depths.find(child);
+        if (it != depths.end()) {
+          deepest = std::max(deepest, it->second);
+        } else if (!expanded.contains(node)) {
+          stack.push_back({child, childIsAttribute});
+          pending = true;
+        }
+      };
+      auto walk = [&](auto element) {
+        element.walkImmediateSubElements(
+            [&](Attribute a) { visit(a.getAsOpaquePointer(), true); },
+            [&](Type t) { visit(t.getAsOpaquePointer(), false); });
+      };
+      if (attribute)
+        walk(Attribute::getFromOpaquePointer(node));
+      else
+        walk(Type::getFromOpaquePointer(node));
+      expanded.insert(node);
+      if (pending)
+        continue;
+      stack.pop_back();
+      depths[node] = deepest + 1;
+      if (deepest + 1 > limit)
+        return deepest + 1;
+    }
+    return depths[root];
+  }
+
+private:
+  llvm::DenseMap<const void *, unsigned> depths;
+};
+
+} // namespace
+
 Operation *findExcessiveNesting(Operation *root, unsigned limit) {
+  AttributeDepths attributeDepths;
   llvm::SmallVector<std::pair<Operation *, unsigned>> worklist = {{root, 0}};
   while (!worklist.empty()) {
     auto [op, depth] = worklist.pop_back_val();
     if (depth > limit)
+      return op;
+    // Printing or walking the op goes as deep as its attributes and types.
+    unsigned deepest = 0;
+    auto check = [&](const void *element, bool isAttribute) {
+      if (element)
+        deepest = std::max(
+            deepest, attributeDepths.get(element, isAttribute, limit + 1));
+    };
+    check(op->getRawDictionaryAttrs().getAsOpaquePointer(), true);
+    if (Attribute properties = op->getPropertiesAsAttribute())
+      check(properties.getAsOpaquePointer(), true);
+    for (Type type : op->getResultTypes())
+      check(type.getAsOpaquePointer(), false);
+    for (Region &region : op->getRegions())
+      for (Block &block : region)
+        for (Type type : block.getArgumentTypes())
+          check(type.getAsOpaquePointer(), false);
+    // A flat attribute (depth 1) adds no level.
+    if (depth + (deepest ? deepest - 1 : 0) > limit)
       return op;
     for (Region &region : op->getRegions())
       for (Block &block : region)

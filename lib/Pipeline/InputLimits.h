@@ -58,8 +58,10 @@ bool isBytecode(llvm::StringRef bytes);
 std::optional<InputLimitViolation>
 findBytecodeLimitViolation(llvm::StringRef bytes);
 
-/// The first op nested more than `limit` ops below `root`, found without
-/// recursion (for IR read from bytecode, before it is walked or verified).
+/// The first op nested more than `limit` ops below `root`, counting the
+/// depth of its attributes and types too (an array of arrays...), found
+/// without recursion (for IR read from bytecode, before it is walked,
+/// verified or printed).
 Operation *findExcessiveNesting(Operation *root,
                                 unsigned limit = kMaxNestingDepth);
 

@@ -152,6 +152,30 @@ TEST(InputLimits, DeepBytecodeIsRefusedWithALocatedError) {
             "is refused");
 }
 
+// Bytecode stores nested attributes without recursion in the file; the
+// printer would recurse through all 20,000 levels.
+TEST(InputLimits, DeepAttributesInBytecodeAreRefused) {
+  std::string bytes;
+  {
+    MLIRContext context;
+    Attribute deep = IntegerAttr::get(IntegerType::get(&context, 32), 1);
+    for (int i = 0; i < 20000; ++i)
+      deep = ArrayAttr::get(&context, {deep});
+    OwningOpRef<ModuleOp> module =
+        ModuleOp::create(FileLineColLoc::get(&context, "attrs.mlir", 2, 1));
+    (*module)->setAttr("deep", deep);
+    llvm::raw_string_ostream os(bytes);
+    runOnLargeStack(
+        [&] { ASSERT_TRUE(succeeded(writeBytecodeToFile(*module, os))); });
+  }
+  CompileSession session;
+  EXPECT_TRUE(failed(session.loadBuffer(bytes, "attrs.mlirbc")));
+  ASSERT_EQ(session.getDiagnostics().size(), 1u);
+  EXPECT_EQ(session.getDiagnostics()[0].format(),
+            "attrs.mlir:2:1: error: nesting deeper than 512 levels; the input "
+            "is refused");
+}
+
 TEST(LargeStack, RunsOnALargeStackAndInlineThere) {
   EXPECT_FALSE(isOnLargeStack());
   bool inner = false, nested = false;
