@@ -454,12 +454,12 @@ std::string reproducer(const BatchRequest &request, llvm::StringRef input) {
       text += c == '\'' ? std::string("'\\''") : std::string(1, c);
     return text + "'";
   };
-  for (const std::string &argument : request.arguments)
-    if (llvm::is_contained(request.inputs, argument) &&
-        !llvm::StringRef(argument).starts_with("-"))
-      continue;
-    else
+  for (const std::string &argument : request.arguments) {
+    bool isInput = llvm::is_contained(request.inputs, argument) &&
+                   !llvm::StringRef(argument).starts_with("-");
+    if (!isInput)
       command += " " + quoted(argument);
+  }
   return command + " " + quoted(input);
 }
 
