@@ -761,70 +761,86 @@ void Server::handleCompileRequest(const Value &id, const Value &params) {
   if (const Value *given = object->get("workDoneToken"))
     token = *given;
   std::string key = beginRequest(id);
-  passRequests.runInBackground([this, id, key, token, text,
-                                file = parsedURI->file().str(),
-                                path = path.str().str(), pipelineConfig] {
-    auto progress = [&](llvm::json::Object value) {
-      if (token)
-        transport.notify(
-            "$/progress",
-            llvm::json::Object{{"token", *token}, {"value", std::move(value)}});
-    };
-    progress(llvm::json::Object{
-        {"kind", "begin"},
-        {"title", "Compiling " + llvm::sys::path::filename(file).str()},
-        {"percentage", 0}});
-    std::atomic<bool> cancelled{false};
-    mlir::tessera::CompileSession session;
-    mlir::tessera::CompileOptions options;
-    options.targets = pipelineConfig.targets;
-    options.buildModule = true;
-    options.captureIR = false;
-    options.cancel = &cancelled;
-    const auto &phases = mlir::tessera::getAllPhases();
-    options.afterPhase = [&](mlir::tessera::Phase phase, mlir::ModuleOp) {
-      {
-        std::lock_guard<std::mutex> lock(requestsMutex);
-        if (cancelledRequests.contains(key))
-          cancelled = true;
-      }
-      size_t done = llvm::find(phases, phase) - phases.begin() + 1;
-      progress(llvm::json::Object{
-          {"kind", "report"},
-          {"message", mlir::tessera::getPhaseName(phase).str()},
-          {"percentage", static_cast<int64_t>(done * 100 / phases.size())}});
-    };
-    bool ok = mlir::succeeded(session.loadBuffer(text, file)) &&
-              mlir::succeeded(session.compile(options));
-    if (finishRequest(key)) {
-      progress(llvm::json::Object{{"kind", "end"}, {"message", "cancelled"}});
-      transport.replyError(id, RequestCancelled, "the request was cancelled");
-      return;
-    }
-    llvm::json::Array diagnostics;
-    for (const mlir::tessera::Diagnostic &diag : session.getDiagnostics())
-      diagnostics.push_back(llvm::json::Object{{"message", diag.format()},
-                                               {"phase", diag.phase},
-                                               {"pass", diag.pass}});
-    if (ok) {
-      if (llvm::Error error = mlir::tessera::writeFileAtomically(
-              path, session.getModuleBytes())) {
-        ok = false;
-        diagnostics.push_back(
-            llvm::json::Object{{"message", llvm::toString(std::move(error))}});
-      }
-    }
-    progress(llvm::json::Object{
-        {"kind", "end"},
-        {"message", ok ? "wrote " + path : std::string("failed")}});
-    llvm::json::Object result{{"ok", ok},
-                              {"diagnostics", std::move(diagnostics)}};
-    if (ok) {
-      result["output"] = path;
-      result["bytes"] = static_cast<int64_t>(session.getModuleBytes().size());
-    }
-    transport.reply(id, std::move(result));
-  });
+  passRequests.runInBackground(
+      [this, id, key, token, text, file = parsedURI->file().str(),
+       path = path.str().str(), pipelineConfig] {
+        auto progress = [&](llvm::json::Object value) {
+          if (token)
+            transport.notify("$/progress",
+                             llvm::json::Object{{"token", *token},
+                                                {"value", std::move(value)}});
+        };
+        progress(llvm::json::Object{
+            {"kind", "begin"},
+            {"title", "Compiling " + llvm::sys::path::filename(file).str()},
+            {"percentage", 0}});
+        std::atomic<bool> cancelled{false};
+        mlir::tessera::CompileSession session;
+        mlir::tessera::CompileOptions options;
+        options.targets = pipelineConfig.targets;
+        options.buildModule = true;
+        options.captureIR = false;
+        options.cancel = &cancelled;
+        const auto &phases = mlir::tessera::getAllPhases();
+        options.afterPhase = [&](mlir::tessera::Phase phase, mlir::ModuleOp) {
+          {
+            std::lock_guard<std::mutex> lock(requestsMutex);
+            if (cancelledRequests.contains(key))
+              cancelled = true;
+          }
+          size_t done = llvm::find(phases, phase) - phases.begin() + 1;
+          progress(llvm::json::Object{
+              {"kind", "report"},
+              {"message", mlir::tessera::getPhaseName(phase).str()},
+              {"percentage",
+               static_cast<int64_t>(done * 100 / phases.size())}});
+        };
+        bool ok = mlir::succeeded(session.loadBuffer(text, file)) &&
+                  mlir::succeeded(session.compile(options));
+        if (finishRequest(key)) {
+          progress(
+              llvm::json::Object{{"kind", "end"}, {"message", "cancelled"}});
+          transport.replyError(id, RequestCancelled,
+                               "the request was cancelled");
+          return;
+        }
+        llvm::json::Array diagnostics;
+        for (const mlir::tessera::Diagnostic &diag : session.getDiagnostics())
+          diagnostics.push_back(llvm::json::Object{{"message", diag.format()},
+                                                   {"phase", diag.phase},
+                                                   {"pass", diag.pass}});
+        if (ok) {
+          if (llvm::Error error = mlir::tessera::writeFileAtomically(
+                  path, session.getModuleBytes())) {
+            ok = false;
+            diagnostics.push_back(llvm::json::Object{
+                {"message", llvm::toString(std::move(error))}});
+          }
+        }
+        progress(llvm::json::Object{
+            {"kind", "end"},
+            {"message", ok ? "wrote " + path : std::string("failed")}});
+        llvm::json::Object result{{"ok", ok},
+                                  {"diagnostics", std::move(diagnostics)}};
+        if (ok) {
+          result["output"] = path;
+          result["bytes"] =
+              static_cast<int64_t>(session.getModuleBytes().size());
+        }
+        transport.reply(id, std::move(result));
+      },
+      crashReply(id, key));
+}
+
+std::function<void()> Server::crashReply(const Value &id,
+                                         const std::string &key) {
+  return [this, id, key] {
+    log(LogLevel::Error, "a compile for a request crashed");
+    finishRequest(key);
+    transport.replyError(id, InternalError,
+                         "the compiler crashed, a Tessera bug; the server goes "
+                         "on");
+  };
 }
 
 std::string Server::beginRequest(const Value &id) {
@@ -885,32 +901,33 @@ void Server::handlePassRequest(llvm::StringRef method, const Value &id,
   }
   std::string key = beginRequest(id);
   bool wantsPasses = method == "tessera/passes";
-  passRequests.runInBackground([this, id, key, uri = uri->str(),
-                                file = parsedURI->file().str(), text, version,
-                                pipelineConfig, index, diff, wantsPasses,
-                                wantsDispatches] {
-    auto capture =
-        passRequests.get(uri, version, text, file, pipelineConfig.compileTo,
-                         pipelineConfig.targets);
-    if (finishRequest(key)) {
-      transport.replyError(id, RequestCancelled, "the request was cancelled");
-      return;
-    }
-    if (wantsPasses) {
-      transport.reply(id, PassRequests::passesToJSON(*capture));
-      return;
-    }
-    if (wantsDispatches) {
-      transport.reply(id, PassRequests::dispatchesToJSON(*capture));
-      return;
-    }
-    auto result = PassRequests::irAfterPassToJSON(*capture, index, diff);
-    if (!result)
-      transport.replyError(id, InvalidParams,
-                           llvm::toString(result.takeError()));
-    else
-      transport.reply(id, std::move(*result));
-  });
+  passRequests.runInBackground(
+      [this, id, key, uri = uri->str(), file = parsedURI->file().str(), text,
+       version, pipelineConfig, index, diff, wantsPasses, wantsDispatches] {
+        auto capture =
+            passRequests.get(uri, version, text, file, pipelineConfig.compileTo,
+                             pipelineConfig.targets);
+        if (finishRequest(key)) {
+          transport.replyError(id, RequestCancelled,
+                               "the request was cancelled");
+          return;
+        }
+        if (wantsPasses) {
+          transport.reply(id, PassRequests::passesToJSON(*capture));
+          return;
+        }
+        if (wantsDispatches) {
+          transport.reply(id, PassRequests::dispatchesToJSON(*capture));
+          return;
+        }
+        auto result = PassRequests::irAfterPassToJSON(*capture, index, diff);
+        if (!result)
+          transport.replyError(id, InvalidParams,
+                               llvm::toString(result.takeError()));
+        else
+          transport.reply(id, std::move(*result));
+      },
+      crashReply(id, key));
 }
 
 void Server::handleNotification(llvm::StringRef method, const Value &params) {

@@ -136,6 +136,9 @@ private:
                             const llvm::json::Value &params);
   /// Records a request as pending (cancellable); returns its key.
   std::string beginRequest(const llvm::json::Value &id);
+  /// What a background request answers when its compile crashed.
+  std::function<void()> crashReply(const llvm::json::Value &id,
+                                   const std::string &key);
   /// Takes `key` out of the pending requests; true when it was cancelled.
   bool finishRequest(const std::string &key);
   PassRequests passRequests;

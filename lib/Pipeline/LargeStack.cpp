@@ -2,6 +2,8 @@
 
 #include "Pipeline/LargeStack.h"
 
+#include "llvm/Support/CrashRecoveryContext.h"
+
 #include <algorithm>
 
 namespace mlir::tessera {
@@ -27,7 +29,26 @@ void runOnLargeStack(llvm::function_ref<void()> fn, uint64_t stackBytes) {
     fn();
     return;
   }
-  startLargeStackThread([fn] { fn(); }, stackBytes).join();
+  // A caller recovering from crashes (CrashRecoveryContext) still does: the
+  // crash is caught on the large stack and handed to the caller's context.
+  llvm::CrashRecoveryContext *callerRecovery =
+      llvm::CrashRecoveryContext::GetCurrent();
+  bool crashed = false;
+  int crashCode = 0;
+  startLargeStackThread(
+      [&] {
+        if (!callerRecovery) {
+          fn();
+          return;
+        }
+        llvm::CrashRecoveryContext recovery;
+        crashed = !recovery.RunSafely(fn);
+        crashCode = recovery.RetCode;
+      },
+      stackBytes)
+      .join();
+  if (crashed)
+    callerRecovery->HandleExit(crashCode);
 }
 
 } // namespace mlir::tessera

@@ -29,8 +29,8 @@ bool isOnLargeStack();
 
 /// Runs `fn` on a thread with a stack of `stackBytes` (at least
 /// kLargeStackBytes, at most kMaxStackBytes) and waits for it; inline when
-/// the calling thread already has one as large (so a CrashRecoveryContext
-/// or a thread-local of the caller still applies).
+/// the calling thread already has one as large. A crash under the caller's
+/// CrashRecoveryContext is caught there too.
 void runOnLargeStack(llvm::function_ref<void()> fn,
                      uint64_t stackBytes = kLargeStackBytes);
 

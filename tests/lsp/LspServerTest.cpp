@@ -1126,6 +1126,15 @@ TEST(LspServer, ACompilerCrashIsReportedAndTheServerGoesOn) {
       });
   EXPECT_TRUE(withPipeline);
 
+  // A crash in a request's compile (tessera/passes compiles in the
+  // server): the request is answered with an error, the server goes on.
+  auto passes = client.waitForReply(client.request(
+      "tessera/passes", Object{{"textDocument", Object{{"uri", crash}}}}));
+  ASSERT_TRUE(passes && passes->getObject("error"))
+      << (passes ? show(Value(Object(*passes))) : "no reply");
+  EXPECT_TRUE(passes->getObject("error")->getString("message")->starts_with(
+      "the compiler crashed"));
+
   // A crash in the analysis itself (in the server): that version's
   // diagnostic says so, and the server answers on.
   const char *analysisCrash = "file:///test/analysis_crash.mlir";
