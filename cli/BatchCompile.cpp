@@ -4,7 +4,9 @@
 #include "Commands.h"
 
 #include "ModuleInfo.h"
+#include "Pipeline/ChildProcess.h"
 #include "Pipeline/CompileSession.h"
+#include "Pipeline/CrashMessage.h"
 #include "Pipeline/OutputFile.h"
 #include "tessera/runtime/ModuleSignature.h"
 
@@ -60,7 +62,8 @@ struct PlannedInput {
   std::string input, output, problem;
 };
 
-enum class Status { Succeeded, Failed, Cancelled };
+/// Crashed: the compile of the input crashed (in its own process).
+enum class Status { Succeeded, Failed, Cancelled, Crashed };
 
 struct InputResult {
   PlannedInput planned;
@@ -71,6 +74,8 @@ struct InputResult {
   unsigned dispatches = 0, executables = 0;
   uint64_t outputBytes = 0, executableBytes = 0, constantBytes = 0;
   std::vector<std::string> dependencies;
+  /// For a crash: the command that compiles this input alone.
+  std::string reproducer;
   unsigned errors() const {
     unsigned count = 0;
     for (const Diagnostic &d : diagnostics)
@@ -337,8 +342,171 @@ const char *statusName(Status status) {
     return "failed";
   case Status::Cancelled:
     return "cancelled";
+  case Status::Crashed:
+    return "crashed";
   }
   return "failed";
+}
+
+/// An input's result, as a child process hands it to the batch.
+llvm::json::Value toJSON(const Diagnostic &diag) {
+  llvm::json::Array notes;
+  for (const Diagnostic &note : diag.notes)
+    notes.push_back(toJSON(note));
+  return llvm::json::Object{{"severity", int(diag.severity)},
+                            {"file", diag.file},
+                            {"line", diag.line},
+                            {"column", diag.column},
+                            {"message", diag.message},
+                            {"phase", diag.phase},
+                            {"pass", diag.pass},
+                            {"notes", std::move(notes)}};
+}
+
+bool fromJSON(const llvm::json::Value *value,
+              std::vector<Diagnostic> &diagnostics) {
+  const llvm::json::Array *array = value ? value->getAsArray() : nullptr;
+  if (!array)
+    return false;
+  for (const llvm::json::Value &element : *array) {
+    const llvm::json::Object *object = element.getAsObject();
+    if (!object)
+      return false;
+    Diagnostic diag;
+    auto severity = object->getInteger("severity");
+    auto line = object->getInteger("line");
+    auto column = object->getInteger("column");
+    auto text = [&](llvm::StringRef key, std::string &out) {
+      auto found = object->getString(key);
+      if (found)
+        out = found->str();
+      return found.has_value();
+    };
+    if (!severity || !line || !column || !text("file", diag.file) ||
+        !text("message", diag.message) || !text("phase", diag.phase) ||
+        !text("pass", diag.pass) || !fromJSON(object->get("notes"), diag.notes))
+      return false;
+    diag.severity = static_cast<Diagnostic::Severity>(*severity);
+    diag.line = *line;
+    diag.column = *column;
+    diagnostics.push_back(std::move(diag));
+  }
+  return true;
+}
+
+std::string serialize(const InputResult &result) {
+  llvm::json::Array diagnostics, phases;
+  for (const Diagnostic &diag : result.diagnostics)
+    diagnostics.push_back(toJSON(diag));
+  for (auto &[phase, ms] : result.phaseMs)
+    phases.push_back(llvm::json::Array{phase, ms});
+  llvm::json::Object object{
+      {"status", int(result.status)},
+      {"diagnostics", std::move(diagnostics)},
+      {"phases", std::move(phases)},
+      {"dispatches", result.dispatches},
+      {"executables", result.executables},
+      {"output_bytes", int64_t(result.outputBytes)},
+      {"executable_bytes", int64_t(result.executableBytes)},
+      {"constant_bytes", int64_t(result.constantBytes)},
+      {"dependencies", result.dependencies}};
+  std::string text;
+  llvm::raw_string_ostream(text) << llvm::json::Value(std::move(object));
+  return text;
+}
+
+bool deserialize(llvm::StringRef text, InputResult &result) {
+  auto value = llvm::json::parse(text);
+  if (!value) {
+    llvm::consumeError(value.takeError());
+    return false;
+  }
+  llvm::json::Path::Root root;
+  llvm::json::ObjectMapper map(*value, root);
+  int status = 0;
+  int64_t outputBytes = 0, executableBytes = 0, constantBytes = 0;
+  std::vector<std::pair<std::string, double>> phases;
+  const llvm::json::Array *phaseArray =
+      value->getAsObject() ? value->getAsObject()->getArray("phases") : nullptr;
+  if (!map || !phaseArray || !map.map("status", status) ||
+      !fromJSON(value->getAsObject()->get("diagnostics"), result.diagnostics) ||
+      !map.map("dispatches", result.dispatches) ||
+      !map.map("executables", result.executables) ||
+      !map.map("output_bytes", outputBytes) ||
+      !map.map("executable_bytes", executableBytes) ||
+      !map.map("constant_bytes", constantBytes) ||
+      !map.map("dependencies", result.dependencies))
+    return false;
+  for (const llvm::json::Value &phase : *phaseArray) {
+    const llvm::json::Array *pair = phase.getAsArray();
+    if (!pair || pair->size() != 2 || !(*pair)[0].getAsString() ||
+        !(*pair)[1].getAsNumber())
+      return false;
+    result.phaseMs.emplace_back((*pair)[0].getAsString()->str(),
+                                *(*pair)[1].getAsNumber());
+  }
+  result.status = static_cast<Status>(status);
+  result.outputBytes = outputBytes;
+  result.executableBytes = executableBytes;
+  result.constantBytes = constantBytes;
+  return true;
+}
+
+/// The command that compiles `input` alone with the batch's options: the
+/// batch's arguments, its inputs replaced by this one.
+std::string reproducer(const BatchRequest &request, llvm::StringRef input) {
+  std::string command = "tessera compile";
+  auto quoted = [](llvm::StringRef argument) {
+    if (argument.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN"
+                                   "OPQRSTUVWXYZ0123456789-_=./,:+@%") ==
+        llvm::StringRef::npos)
+      return argument.str();
+    std::string text = "'";
+    for (char c : argument)
+      text += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return text + "'";
+  };
+  for (const std::string &argument : request.arguments) {
+    bool isInput = llvm::is_contained(request.inputs, argument) &&
+                   !llvm::StringRef(argument).starts_with("-");
+    if (!isInput)
+      command += " " + quoted(argument);
+  }
+  return command + " " + quoted(input);
+}
+
+/// Compiles one planned input in a child process: a crash there is this
+/// input's result, and the batch goes on.
+InputResult compileInputIsolated(const PlannedInput &planned,
+                                 const BatchRequest &request,
+                                 const CompileOptions &base) {
+  auto start = Clock::now();
+  std::string command = reproducer(request, planned.input);
+  ChildOutcome outcome = runInChildProcess([&] {
+    // Ctrl-C reaches the child too: it cancels quietly, the batch says so.
+    llvm::sys::SetInterruptFunction([] { interrupted.store(true); });
+    // What LLVM prints under the stack trace when the compile crashes.
+    setCrashMessage(command);
+    return serialize(compileInput(planned, request, base));
+  });
+  InputResult result;
+  if (outcome.output && deserialize(*outcome.output, result)) {
+    result.planned = planned;
+    result.totalMs = secondsSince(start) * 1e3;
+    return result;
+  }
+  result.planned = planned;
+  result.status = Status::Crashed;
+  result.totalMs = secondsSince(start) * 1e3;
+  Diagnostic diag;
+  diag.file = planned.input;
+  diag.message = "the compiler crashed (" + outcome.describe() +
+                 ") compiling this input; this is a Tessera bug. The other "
+                 "inputs were compiled; reproduce it alone with: " +
+                 command;
+  result.reproducer = command;
+  result.diagnostics.push_back(diag);
+  return result;
 }
 
 /// What the user sees while the batch runs: a bar redrawn on stderr, or a
@@ -358,11 +526,13 @@ public:
     running.erase(result.planned.input);
     ++done;
     clearBar();
-    bool failed = result.status == Status::Failed;
+    bool crashed = result.status == Status::Crashed;
+    bool failed = result.status == Status::Failed || crashed;
     if (!request.quiet && !request.progressBar &&
         (result.status != Status::Cancelled || request.verbose)) {
       llvm::outs() << llvm::format("[%zu/%zu] ", done, total)
-                   << (failed                               ? "FAILED "
+                   << (crashed                              ? "CRASHED "
+                       : failed                             ? "FAILED "
                        : result.status == Status::Cancelled ? "cancelled "
                                                             : "ok ")
                    << result.planned.input;
@@ -448,10 +618,11 @@ std::string jsonReport(const std::vector<InputResult> &results,
   std::string text;
   llvm::raw_string_ostream os(text);
   llvm::json::OStream json(os, 2);
-  unsigned failed = 0, cancelled = 0;
+  unsigned failed = 0, cancelled = 0, crashed = 0;
   for (const InputResult &result : results) {
     failed += result.status == Status::Failed;
     cancelled += result.status == Status::Cancelled;
+    crashed += result.status == Status::Crashed;
   }
   // Times in milliseconds to the microsecond, not to 17 digits.
   auto milliseconds = [&](llvm::StringRef key, double value) {
@@ -465,9 +636,11 @@ std::string jsonReport(const std::vector<InputResult> &results,
     milliseconds("total_ms", seconds * 1e3);
     json.attributeObject("summary", [&] {
       json.attribute("inputs", int64_t(results.size()));
-      json.attribute("succeeded", int64_t(results.size() - failed - cancelled));
+      json.attribute("succeeded",
+                     int64_t(results.size() - failed - cancelled - crashed));
       json.attribute("failed", failed);
       json.attribute("cancelled", cancelled);
+      json.attribute("crashed", crashed);
     });
     json.attributeArray("inputs", [&] {
       for (const InputResult &result : results)
@@ -478,6 +651,8 @@ std::string jsonReport(const std::vector<InputResult> &results,
                              ? llvm::json::Value(result.planned.output)
                              : llvm::json::Value(nullptr));
           json.attribute("status", statusName(result.status));
+          if (result.status == Status::Crashed)
+            json.attribute("reproducer", result.reproducer);
           json.attributeArray("diagnostics", [&] {
             for (const Diagnostic &diag : result.diagnostics)
               json.object([&] {
@@ -540,16 +715,18 @@ std::string xmlEscaped(llvm::StringRef text) {
 
 std::string junitReport(const std::vector<InputResult> &results,
                         double seconds) {
-  unsigned failed = 0, cancelled = 0;
+  unsigned failed = 0, cancelled = 0, crashed = 0;
   for (const InputResult &result : results) {
     failed += result.status == Status::Failed;
     cancelled += result.status == Status::Cancelled;
+    crashed += result.status == Status::Crashed;
   }
-  std::string counts = llvm::formatv("tests=\"{0}\" failures=\"{1}\" "
-                                     "errors=\"0\" skipped=\"{2}\" "
-                                     "time=\"{3:f3}\"",
-                                     results.size(), failed, cancelled, seconds)
-                           .str();
+  std::string counts =
+      llvm::formatv("tests=\"{0}\" failures=\"{1}\" "
+                    "errors=\"{4}\" skipped=\"{2}\" "
+                    "time=\"{3:f3}\"",
+                    results.size(), failed, cancelled, seconds, crashed)
+          .str();
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                     "<testsuites name=\"tessera compile\" " +
                     counts + ">\n  <testsuite name=\"tessera compile\" " +
@@ -573,8 +750,13 @@ std::string junitReport(const std::vector<InputResult> &results,
           first = diag.format();
         all += diag.format() + "\n";
       }
-      out += "      <failure type=\"error\" message=\"" + xmlEscaped(first) +
-             "\">" + xmlEscaped(all) + "</failure>\n";
+      // A crash is an error of the tool, not a failure of the input.
+      const char *element =
+          result.status == Status::Crashed ? "error" : "failure";
+      out += std::string("      <") + element + " type=\"" +
+             (result.status == Status::Crashed ? "crash" : "error") +
+             "\" message=\"" + xmlEscaped(first) + "\">" + xmlEscaped(all) +
+             "</" + element + ">\n";
     }
     out += "    </testcase>\n";
   }
@@ -621,10 +803,17 @@ int runBatchCompile(const BatchRequest &request,
   std::atomic<unsigned> running{0};
   std::mutex doneMutex;
   std::condition_variable doneChanged;
+  // More than one input: each compiles in a process of its own, so that a
+  // crash costs that input only (~25 ms per input: what each child sets up
+  // again; a warm-up compile here first would leave threads whose locks
+  // the children inherit held).
+  bool isolate = planned.size() > 1;
   auto work = [&] {
     for (size_t i; (i = next.fetch_add(1)) < planned.size();) {
       progress.started(planned[i].input);
-      results[i] = compileInput(planned[i], request, options);
+      results[i] = isolate && planned[i].problem.empty() && !interrupted.load()
+                       ? compileInputIsolated(planned[i], request, options)
+                       : compileInput(planned[i], request, options);
       progress.finished(results[i]);
     }
     std::lock_guard<std::mutex> lock(doneMutex);
@@ -651,12 +840,15 @@ int runBatchCompile(const BatchRequest &request,
   llvm::sys::SetInterruptFunction(nullptr);
   double seconds = secondsSince(start);
 
-  unsigned failed = 0, cancelled = 0;
+  unsigned failed = 0, cancelled = 0, crashed = 0;
   for (const InputResult &result : results) {
     failed += result.status == Status::Failed;
     cancelled += result.status == Status::Cancelled;
+    crashed += result.status == Status::Crashed;
   }
-  int exitCode = interrupted.load() ? 130 : failed ? kCompileError : kSuccess;
+  int exitCode = interrupted.load()  ? 130
+                 : failed || crashed ? kCompileError
+                                     : kSuccess;
 
   auto write = [&](const std::string &file, const std::string &text) {
     if (llvm::Error error = writeFileAtomically(file, text)) {
@@ -678,23 +870,28 @@ int runBatchCompile(const BatchRequest &request,
     write(request.depfile, rules);
   }
 
-  size_t succeeded = results.size() - failed - cancelled;
-  if (!request.quiet || failed) {
+  size_t succeeded = results.size() - failed - cancelled - crashed;
+  if (!request.quiet || failed || crashed) {
     llvm::outs() << llvm::formatv(
         "compiled {0} of {1} inputs in {2:f2} s ({3:f1} files/s, {4} "
         "job{5})",
         succeeded, results.size(), seconds,
         // Failed inputs took their time too.
-        seconds > 0 ? (succeeded + failed) / seconds : 0.0, jobs,
+        seconds > 0 ? (succeeded + failed + crashed) / seconds : 0.0, jobs,
         jobs == 1 ? "" : "s");
     if (failed)
       llvm::outs() << "; " << failed << " failed";
+    if (crashed)
+      llvm::outs() << "; " << crashed << " crashed the compiler";
     if (cancelled)
       llvm::outs() << "; " << cancelled << " cancelled by the interrupt";
     llvm::outs() << "\n";
     for (const InputResult &result : results)
       if (result.status == Status::Failed)
         llvm::outs() << "  failed: " << result.planned.input << "\n";
+      else if (result.status == Status::Crashed)
+        llvm::outs() << "  crashed: " << result.planned.input
+                     << " (reproduce: " << result.reproducer << ")\n";
     llvm::outs().flush();
   }
   return exitCode;

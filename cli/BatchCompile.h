@@ -36,10 +36,16 @@ struct BatchRequest {
   std::string depfile;
   /// Signs every module with this secret key (ModuleSignature.h).
   std::string signKey;
+  /// The command's arguments after `compile`, for the reproducer of an
+  /// input that crashes the compiler.
+  std::vector<std::string> arguments;
 };
 
 /// Compiles every input with `options` (cancel and multithreading are set
-/// per input). Exit code: 0, 1 when any input failed, 130 when interrupted.
+/// per input); with several inputs each in a child process, so that one
+/// crashing the compiler is reported (with a command reproducing it) and
+/// the others go on. Exit code: 0, 1 when any input failed or crashed, 130
+/// when interrupted.
 int runBatchCompile(const BatchRequest &request,
                     const mlir::tessera::CompileOptions &options);
 

@@ -470,6 +470,7 @@ int runCompileCommand(int argc, char **argv) {
     batchRequest.reportFormat = request.reportFormat;
     batchRequest.depfile = request.depfile;
     batchRequest.signKey = request.signKey;
+    batchRequest.arguments.assign(argv + 1, argv + argc);
     options.captureIR = false;
     return runBatchCompile(batchRequest, options);
   }

@@ -2,6 +2,8 @@
 
 #include "Commands.h"
 
+#include "Pipeline/CrashMessage.h"
+
 #if defined(__linux__)
 #include <malloc.h>
 #endif
@@ -27,6 +29,7 @@ static void printUsage(llvm::raw_ostream &os) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  mlir::tessera::setCrashMessage();
 #if defined(__GLIBC__)
   // Calls allocate and free their buffers each time; glibc would give the
   // heap's top back to the kernel after every call and fault it in again

@@ -2,6 +2,8 @@
 
 #include "Completion.h"
 
+#include "Pipeline/InputLimits.h"
+
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/AsmParser/CodeComplete.h"
 #include "mlir/IR/Block.h"
@@ -143,6 +145,9 @@ llvm::lsp::CompletionList complete(MLIRContext &context, StringRef chunkText,
     return list;
   }
 
+  // Text the parser cannot survive has no completions.
+  if (mlir::tessera::findInputLimitViolation(chunkText))
+    return {};
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(
       llvm::MemoryBuffer::getMemBufferCopy(chunkText, "completion"),

@@ -8,6 +8,7 @@
 
 #include "Pipeline/IRDiff.h"
 #include "Pipeline/InputLimits.h"
+#include "Pipeline/TestCrashPass.h"
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Bytecode/BytecodeWriter.h"
@@ -316,17 +317,16 @@ void MLIRDocument::parseChunk(DocumentChunk &chunk, StringRef chunkText) {
     return success();
   });
 
-  if (auto offset = mlir::tessera::findExcessiveNesting(chunkText)) {
+  if (auto violation = mlir::tessera::findInputLimitViolation(chunkText)) {
     // The parser would exhaust the stack.
     auto [line, column] =
         chunk.sourceMgr.getLineAndColumn(llvm::SMLoc::getFromPointer(
             chunk.sourceMgr.getMemoryBuffer(chunk.sourceMgr.getMainFileID())
                 ->getBufferStart() +
-            *offset));
+            violation->offset));
     mlir::emitError(
         FileLineColLoc::get(context.get(), uri.file(), line, column))
-        << "nesting deeper than " << mlir::tessera::kMaxNestingDepth
-        << " levels; not analysed";
+        << violation->message << "; not analysed";
     return;
   }
   ParserConfig config(context.get(), /*verifyAfterParse=*/false);
@@ -337,6 +337,8 @@ void MLIRDocument::parseChunk(DocumentChunk &chunk, StringRef chunkText) {
     return;
   }
   chunk.parsed = true;
+  for (Operation &op : chunk.body)
+    mlir::tessera::crashIfMarkedForTests(&op, "tessera.test_crash_analysis");
   category = "verify";
   // Top-level ops verify independently: in parallel.
   SmallVector<Operation *> topLevel;
@@ -1018,6 +1020,9 @@ MLIRDocument::diagnoseEditedFunction(const DialectRegistry &registry,
   int preambleLines = std::count(preamble.begin(), preamble.end(), '\n');
 
   // Parse and verify the function alone.
+  // Text beyond the limits goes the long way, which reports it.
+  if (mlir::tessera::findInputLimitViolation((preamble + function).str()))
+    return std::nullopt;
   MLIRContext scratch(registry, MLIRContext::Threading::DISABLED);
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(

@@ -2,6 +2,8 @@
 
 #include "PassRequests.h"
 
+#include "llvm/Support/CrashRecoveryContext.h"
+
 #include "SourceText.h"
 
 #include "Pipeline/IRDiff.h"
@@ -16,12 +18,21 @@ PassRequests::~PassRequests() {
     task.wait();
 }
 
-void PassRequests::runInBackground(std::function<void()> task) {
+void PassRequests::runInBackground(std::function<void()> task,
+                                   std::function<void()> onCrash) {
   std::lock_guard<std::mutex> lock(tasksMutex);
   tasks.remove_if([](std::future<void> &done) {
     return done.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
   });
-  tasks.push_back(std::async(std::launch::async, std::move(task)));
+  tasks.push_back(
+      std::async(std::launch::async,
+                 [task = std::move(task), onCrash = std::move(onCrash)] {
+                   // What the crashed compile held is leaked (its state is
+                   // unknown).
+                   llvm::CrashRecoveryContext recovery;
+                   if (!recovery.RunSafely(task))
+                     onCrash();
+                 }));
 }
 
 std::shared_ptr<const CapturedCompile>

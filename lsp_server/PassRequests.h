@@ -46,8 +46,11 @@ public:
       const std::vector<std::string> &targets);
   void forget(const std::string &uri);
 
-  /// Runs `task` on a background thread (joined on destruction).
-  void runInBackground(std::function<void()> task);
+  /// Runs `task` on a background thread (joined on destruction); a crash
+  /// in it (on that thread or the compile's large stack) is caught and
+  /// `onCrash` runs instead (the request still gets an answer).
+  void runInBackground(std::function<void()> task,
+                       std::function<void()> onCrash);
 
   /// `tessera/passes` result for a capture.
   static llvm::json::Value passesToJSON(const CapturedCompile &capture);

@@ -2,9 +2,12 @@
 
 #include "PipelineDiagnostics.h"
 
+#include "PipelineWorker.h"
+
 #include "SourceText.h"
 
 #include "Pipeline/CompileSession.h"
+#include "Pipeline/LargeStack.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CrashRecoveryContext.h"
@@ -47,8 +50,10 @@ llvm::Error applyPipelineConfig(const llvm::json::Object &object,
   return llvm::Error::success();
 }
 
-PipelineDiagnostics::PipelineDiagnostics(Callback onDone)
-    : onDone(std::move(onDone)), worker([this] { work(); }) {
+PipelineDiagnostics::PipelineDiagnostics(std::string workerProgram,
+                                         Callback onDone)
+    : workerProgram(std::move(workerProgram)), onDone(std::move(onDone)),
+      worker(mlir::tessera::startLargeStackThread([this] { work(); })) {
   llvm::CrashRecoveryContext::Enable();
 }
 
@@ -92,7 +97,9 @@ void PipelineDiagnostics::work() {
     runningURI = job.uri;
     cancelRunning = false;
     lock.unlock();
-    Outcome outcome = compile(job);
+    Outcome outcome = workerProgram.empty()
+                          ? compileJob(job, cancelRunning, true)
+                          : compileInWorker(workerProgram, job, cancelRunning);
     bool cancelled = cancelRunning;
     lock.lock();
     runningURI.clear();
@@ -105,7 +112,9 @@ void PipelineDiagnostics::work() {
 }
 
 PipelineDiagnostics::Outcome
-PipelineDiagnostics::compile(const PipelineJob &job) {
+PipelineDiagnostics::compileJob(const PipelineJob &job,
+                                const std::atomic<bool> &cancelRunning,
+                                bool catchCrashes) {
   Outcome outcome;
   std::vector<llvm::lsp::Diagnostic> &result = outcome.diagnostics;
   auto toPosition = [&](int line, unsigned column) {
@@ -132,8 +141,7 @@ PipelineDiagnostics::compile(const PipelineJob &job) {
     session->getContext().disableMultithreading();
     std::string lastPass;
     bool compiled = false;
-    llvm::CrashRecoveryContext recovery;
-    bool survived = recovery.RunSafely([&] {
+    auto run = [&] {
       if (mlir::failed(session->loadBuffer(chunk.text, job.file)))
         return;
       (void)session->compile(
@@ -141,7 +149,14 @@ PipelineDiagnostics::compile(const PipelineJob &job) {
             lastPass = record.phase + "/" + record.passArgument;
           });
       compiled = true;
-    });
+    };
+    bool survived = true;
+    if (catchCrashes) {
+      llvm::CrashRecoveryContext recovery;
+      survived = recovery.RunSafely(run);
+    } else {
+      run();
+    }
     if (!survived) {
       // The session's state is unknown after the crash: leak it.
       (void)session.release();

@@ -14,6 +14,7 @@
 #include "Pipeline/DispatchMap.h"
 
 #include "llvm/Support/LSP/Protocol.h"
+#include "llvm/Support/thread.h"
 
 #include <atomic>
 #include <condition_variable>
@@ -67,7 +68,9 @@ public:
     std::vector<mlir::tessera::DispatchInfo> dispatches;
   };
   using Callback = std::function<void(const PipelineJob &job, Outcome)>;
-  explicit PipelineDiagnostics(Callback onDone);
+  /// `worker`: the program that compiles a job in a process of its own
+  /// (PipelineWorker.h); empty: compiles here.
+  PipelineDiagnostics(std::string workerProgram, Callback onDone);
   ~PipelineDiagnostics();
 
   /// Replaces the pending job and cancels the running one.
@@ -75,10 +78,16 @@ public:
   /// Cancels the running and pending jobs of `uri`.
   void cancel(const std::string &uri);
 
+  /// Compiles `job` on the calling thread; `cancel` stops it between
+  /// phases. `catchCrashes`: a crash is caught by a CrashRecoveryContext
+  /// and reported (in a worker process, the process is what isolates).
+  static Outcome compileJob(const PipelineJob &job,
+                            const std::atomic<bool> &cancel, bool catchCrashes);
+
 private:
   void work();
-  Outcome compile(const PipelineJob &job);
 
+  std::string workerProgram;
   Callback onDone;
   std::mutex mutex;
   std::condition_variable changed;
@@ -86,7 +95,8 @@ private:
   std::string runningURI;
   std::atomic<bool> cancelRunning{false};
   bool stopping = false;
-  std::thread worker;
+  /// A large stack (LargeStack.h): parsing and compiling run on it.
+  llvm::thread worker;
 };
 
 } // namespace tessera::lsp

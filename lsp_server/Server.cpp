@@ -9,7 +9,9 @@
 #include "MLIRDocument.h"
 
 #include "Dialects.h"
+#include "Pipeline/CompileSession.h"
 #include "Pipeline/InputFile.h"
+#include "Pipeline/LargeStack.h"
 #include "WorkspaceSymbols.h"
 
 #include "Pipeline/OutputFile.h"
@@ -21,6 +23,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/Support/Base64.h"
+#include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/LSP/Protocol.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -79,30 +82,20 @@ llvm::Expected<T> parseParams(const Value &params, llvm::StringRef method) {
                                  llvm::toString(root.getError()));
 }
 
-/// The textual form of a bytecode file.
-llvm::Expected<std::string>
-convertFromBytecode(const mlir::DialectRegistry &registry,
-                    llvm::StringRef path) {
-  mlir::MLIRContext context(registry, mlir::MLIRContext::Threading::DISABLED);
-  std::string diagnostics;
-  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
-    diagnostics += diag.str() + "\n";
-    return mlir::success();
-  });
-  auto buffer = mlir::tessera::readInputFile(path);
-  if (!buffer)
-    return buffer.takeError();
-  llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
-  mlir::ParserConfig config(&context);
-  mlir::OwningOpRef<mlir::Operation *> op =
-      mlir::parseSourceFile<mlir::Operation *>(sourceMgr, config);
-  if (!op)
+/// The textual form of a bytecode file, read as the compiler reads it (on
+/// a large stack, deep input refused).
+llvm::Expected<std::string> convertFromBytecode(llvm::StringRef path) {
+  mlir::tessera::CompileSession session;
+  if (mlir::failed(session.loadFile(path))) {
+    std::string diagnostics;
+    for (const mlir::tessera::Diagnostic &diag : session.getDiagnostics())
+      diagnostics += diag.format() + "\n";
     return llvm::createStringError("cannot read " + path.str() + ": " +
                                    diagnostics);
+  }
   std::string text;
   llvm::raw_string_ostream os(text);
-  op.get()->print(os);
+  mlir::tessera::runOnLargeStack([&] { session.getModule()->print(os); });
   return text;
 }
 
@@ -125,6 +118,7 @@ Server::Server(Transport &transport, ServerOptions options)
     : transport(transport), options(options) {
   registerServerDialects(registry);
   pipeline = std::make_unique<PipelineDiagnostics>(
+      options.pipelineWorker,
       [this](const PipelineJob &job, PipelineDiagnostics::Outcome outcome) {
         // Back on the worker, which owns the published state.
         queue.post([this, uri = job.uri, version = job.version,
@@ -585,7 +579,7 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
                            llvm::toString(parsedURI.takeError()));
       return;
     }
-    auto text = convertFromBytecode(registry, parsedURI->file());
+    auto text = convertFromBytecode(parsedURI->file());
     if (!text)
       transport.replyError(id, InternalError, llvm::toString(text.takeError()));
     else
@@ -767,70 +761,86 @@ void Server::handleCompileRequest(const Value &id, const Value &params) {
   if (const Value *given = object->get("workDoneToken"))
     token = *given;
   std::string key = beginRequest(id);
-  passRequests.runInBackground([this, id, key, token, text,
-                                file = parsedURI->file().str(),
-                                path = path.str().str(), pipelineConfig] {
-    auto progress = [&](llvm::json::Object value) {
-      if (token)
-        transport.notify(
-            "$/progress",
-            llvm::json::Object{{"token", *token}, {"value", std::move(value)}});
-    };
-    progress(llvm::json::Object{
-        {"kind", "begin"},
-        {"title", "Compiling " + llvm::sys::path::filename(file).str()},
-        {"percentage", 0}});
-    std::atomic<bool> cancelled{false};
-    mlir::tessera::CompileSession session;
-    mlir::tessera::CompileOptions options;
-    options.targets = pipelineConfig.targets;
-    options.buildModule = true;
-    options.captureIR = false;
-    options.cancel = &cancelled;
-    const auto &phases = mlir::tessera::getAllPhases();
-    options.afterPhase = [&](mlir::tessera::Phase phase, mlir::ModuleOp) {
-      {
-        std::lock_guard<std::mutex> lock(requestsMutex);
-        if (cancelledRequests.contains(key))
-          cancelled = true;
-      }
-      size_t done = llvm::find(phases, phase) - phases.begin() + 1;
-      progress(llvm::json::Object{
-          {"kind", "report"},
-          {"message", mlir::tessera::getPhaseName(phase).str()},
-          {"percentage", static_cast<int64_t>(done * 100 / phases.size())}});
-    };
-    bool ok = mlir::succeeded(session.loadBuffer(text, file)) &&
-              mlir::succeeded(session.compile(options));
-    if (finishRequest(key)) {
-      progress(llvm::json::Object{{"kind", "end"}, {"message", "cancelled"}});
-      transport.replyError(id, RequestCancelled, "the request was cancelled");
-      return;
-    }
-    llvm::json::Array diagnostics;
-    for (const mlir::tessera::Diagnostic &diag : session.getDiagnostics())
-      diagnostics.push_back(llvm::json::Object{{"message", diag.format()},
-                                               {"phase", diag.phase},
-                                               {"pass", diag.pass}});
-    if (ok) {
-      if (llvm::Error error = mlir::tessera::writeFileAtomically(
-              path, session.getModuleBytes())) {
-        ok = false;
-        diagnostics.push_back(
-            llvm::json::Object{{"message", llvm::toString(std::move(error))}});
-      }
-    }
-    progress(llvm::json::Object{
-        {"kind", "end"},
-        {"message", ok ? "wrote " + path : std::string("failed")}});
-    llvm::json::Object result{{"ok", ok},
-                              {"diagnostics", std::move(diagnostics)}};
-    if (ok) {
-      result["output"] = path;
-      result["bytes"] = static_cast<int64_t>(session.getModuleBytes().size());
-    }
-    transport.reply(id, std::move(result));
-  });
+  passRequests.runInBackground(
+      [this, id, key, token, text, file = parsedURI->file().str(),
+       path = path.str().str(), pipelineConfig] {
+        auto progress = [&](llvm::json::Object value) {
+          if (token)
+            transport.notify("$/progress",
+                             llvm::json::Object{{"token", *token},
+                                                {"value", std::move(value)}});
+        };
+        progress(llvm::json::Object{
+            {"kind", "begin"},
+            {"title", "Compiling " + llvm::sys::path::filename(file).str()},
+            {"percentage", 0}});
+        std::atomic<bool> cancelled{false};
+        mlir::tessera::CompileSession session;
+        mlir::tessera::CompileOptions options;
+        options.targets = pipelineConfig.targets;
+        options.buildModule = true;
+        options.captureIR = false;
+        options.cancel = &cancelled;
+        const auto &phases = mlir::tessera::getAllPhases();
+        options.afterPhase = [&](mlir::tessera::Phase phase, mlir::ModuleOp) {
+          {
+            std::lock_guard<std::mutex> lock(requestsMutex);
+            if (cancelledRequests.contains(key))
+              cancelled = true;
+          }
+          size_t done = llvm::find(phases, phase) - phases.begin() + 1;
+          progress(llvm::json::Object{
+              {"kind", "report"},
+              {"message", mlir::tessera::getPhaseName(phase).str()},
+              {"percentage",
+               static_cast<int64_t>(done * 100 / phases.size())}});
+        };
+        bool ok = mlir::succeeded(session.loadBuffer(text, file)) &&
+                  mlir::succeeded(session.compile(options));
+        if (finishRequest(key)) {
+          progress(
+              llvm::json::Object{{"kind", "end"}, {"message", "cancelled"}});
+          transport.replyError(id, RequestCancelled,
+                               "the request was cancelled");
+          return;
+        }
+        llvm::json::Array diagnostics;
+        for (const mlir::tessera::Diagnostic &diag : session.getDiagnostics())
+          diagnostics.push_back(llvm::json::Object{{"message", diag.format()},
+                                                   {"phase", diag.phase},
+                                                   {"pass", diag.pass}});
+        if (ok) {
+          if (llvm::Error error = mlir::tessera::writeFileAtomically(
+                  path, session.getModuleBytes())) {
+            ok = false;
+            diagnostics.push_back(llvm::json::Object{
+                {"message", llvm::toString(std::move(error))}});
+          }
+        }
+        progress(llvm::json::Object{
+            {"kind", "end"},
+            {"message", ok ? "wrote " + path : std::string("failed")}});
+        llvm::json::Object result{{"ok", ok},
+                                  {"diagnostics", std::move(diagnostics)}};
+        if (ok) {
+          result["output"] = path;
+          result["bytes"] =
+              static_cast<int64_t>(session.getModuleBytes().size());
+        }
+        transport.reply(id, std::move(result));
+      },
+      crashReply(id, key));
+}
+
+std::function<void()> Server::crashReply(const Value &id,
+                                         const std::string &key) {
+  return [this, id, key] {
+    log(LogLevel::Error, "a compile for a request crashed");
+    finishRequest(key);
+    transport.replyError(id, InternalError,
+                         "the compiler crashed, a Tessera bug; the server goes "
+                         "on");
+  };
 }
 
 std::string Server::beginRequest(const Value &id) {
@@ -891,32 +901,33 @@ void Server::handlePassRequest(llvm::StringRef method, const Value &id,
   }
   std::string key = beginRequest(id);
   bool wantsPasses = method == "tessera/passes";
-  passRequests.runInBackground([this, id, key, uri = uri->str(),
-                                file = parsedURI->file().str(), text, version,
-                                pipelineConfig, index, diff, wantsPasses,
-                                wantsDispatches] {
-    auto capture =
-        passRequests.get(uri, version, text, file, pipelineConfig.compileTo,
-                         pipelineConfig.targets);
-    if (finishRequest(key)) {
-      transport.replyError(id, RequestCancelled, "the request was cancelled");
-      return;
-    }
-    if (wantsPasses) {
-      transport.reply(id, PassRequests::passesToJSON(*capture));
-      return;
-    }
-    if (wantsDispatches) {
-      transport.reply(id, PassRequests::dispatchesToJSON(*capture));
-      return;
-    }
-    auto result = PassRequests::irAfterPassToJSON(*capture, index, diff);
-    if (!result)
-      transport.replyError(id, InvalidParams,
-                           llvm::toString(result.takeError()));
-    else
-      transport.reply(id, std::move(*result));
-  });
+  passRequests.runInBackground(
+      [this, id, key, uri = uri->str(), file = parsedURI->file().str(), text,
+       version, pipelineConfig, index, diff, wantsPasses, wantsDispatches] {
+        auto capture =
+            passRequests.get(uri, version, text, file, pipelineConfig.compileTo,
+                             pipelineConfig.targets);
+        if (finishRequest(key)) {
+          transport.replyError(id, RequestCancelled,
+                               "the request was cancelled");
+          return;
+        }
+        if (wantsPasses) {
+          transport.reply(id, PassRequests::passesToJSON(*capture));
+          return;
+        }
+        if (wantsDispatches) {
+          transport.reply(id, PassRequests::dispatchesToJSON(*capture));
+          return;
+        }
+        auto result = PassRequests::irAfterPassToJSON(*capture, index, diff);
+        if (!result)
+          transport.replyError(id, InvalidParams,
+                               llvm::toString(result.takeError()));
+        else
+          transport.reply(id, std::move(*result));
+      },
+      crashReply(id, key));
 }
 
 void Server::handleNotification(llvm::StringRef method, const Value &params) {
@@ -1089,20 +1100,43 @@ void Server::analyze(const std::string &uri, std::string text,
   }
   auto start = std::chrono::steady_clock::now();
   std::shared_ptr<MLIRDocument> previous = analyses.lookup(uri);
-  // An edit inside one function: its diagnostics first, from that function
-  // alone; the full analysis follows and publishes again.
-  if (previous)
-    if (auto quick = previous->diagnoseEditedFunction(registry, text)) {
-      llvm::json::Array list;
-      for (const llvm::lsp::Diagnostic &diagnostic : *quick)
-        list.push_back(own(toJSON(diagnostic)));
-      transport.notify("textDocument/publishDiagnostics",
-                       llvm::json::Object{{"uri", uri},
-                                          {"version", version},
-                                          {"diagnostics", std::move(list)}});
-    }
-  auto document = std::make_shared<MLIRDocument>(
-      registry, *parsedURI, text, version, previous, std::move(spareContext));
+  std::shared_ptr<MLIRDocument> document;
+  // A crash in the analysis (a bug; it runs in the server, which must hold
+  // what it found) costs this version: what the crashed analysis held is
+  // leaked, the last good analysis keeps serving.
+  llvm::CrashRecoveryContext recovery;
+  bool survived = recovery.RunSafely([&] {
+    // An edit inside one function: its diagnostics first, from that
+    // function alone; the full analysis follows and publishes again.
+    if (previous)
+      if (auto quick = previous->diagnoseEditedFunction(registry, text)) {
+        llvm::json::Array list;
+        for (const llvm::lsp::Diagnostic &diagnostic : *quick)
+          list.push_back(own(toJSON(diagnostic)));
+        transport.notify("textDocument/publishDiagnostics",
+                         llvm::json::Object{{"uri", uri},
+                                            {"version", version},
+                                            {"diagnostics", std::move(list)}});
+      }
+    document = std::make_shared<MLIRDocument>(
+        registry, *parsedURI, text, version, previous, std::move(spareContext));
+  });
+  if (!survived) {
+    log(LogLevel::Error, "the analysis of " + uri + " version " +
+                             std::to_string(version) + " crashed");
+    llvm::lsp::Diagnostic crash;
+    crash.severity = llvm::lsp::DiagnosticSeverity::Error;
+    crash.source = "tessera";
+    crash.category = "analysis";
+    crash.message = "the analysis crashed, a Tessera bug; the server goes on "
+                    "(`tessera-lsp --check FILE` reproduces it)";
+    transport.notify(
+        "textDocument/publishDiagnostics",
+        llvm::json::Object{{"uri", uri},
+                           {"version", version},
+                           {"diagnostics", llvm::json::Array{toJSON(crash)}}});
+    return;
+  }
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - start);
   {

@@ -35,6 +35,10 @@ struct ServerOptions {
   /// Bounds of the adaptive delay between an edit and its analysis.
   std::chrono::milliseconds minDebounce{50};
   std::chrono::milliseconds maxDebounce{500};
+  /// The program pipeline compiles run in (`PROGRAM --pipeline-worker`),
+  /// so that a compiler crash ends that process only; empty: in the server,
+  /// under a CrashRecoveryContext.
+  std::string pipelineWorker;
 };
 
 class Server {
@@ -132,6 +136,9 @@ private:
                             const llvm::json::Value &params);
   /// Records a request as pending (cancellable); returns its key.
   std::string beginRequest(const llvm::json::Value &id);
+  /// What a background request answers when its compile crashed.
+  std::function<void()> crashReply(const llvm::json::Value &id,
+                                   const std::string &key);
   /// Takes `key` out of the pending requests; true when it was cancelled.
   bool finishRequest(const std::string &key);
   PassRequests passRequests;

@@ -2,9 +2,12 @@
 
 #include "WorkQueue.h"
 
+#include "Pipeline/LargeStack.h"
+
 namespace tessera::lsp {
 
-WorkQueue::WorkQueue() : worker([this] { work(); }) {}
+WorkQueue::WorkQueue()
+    : worker(mlir::tessera::startLargeStackThread([this] { work(); })) {}
 
 WorkQueue::~WorkQueue() {
   {

@@ -9,6 +9,8 @@
 #ifndef TESSERA_LSP_WORKQUEUE_H
 #define TESSERA_LSP_WORKQUEUE_H
 
+#include "llvm/Support/thread.h"
+
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -46,7 +48,8 @@ private:
   std::deque<Task> tasks;
   bool stopping = false;
   unsigned running = 0;
-  std::thread worker;
+  /// A large stack (LargeStack.h): parsing and compiling run on it.
+  llvm::thread worker;
 };
 
 } // namespace tessera::lsp

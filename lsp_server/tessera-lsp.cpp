@@ -7,17 +7,21 @@
 
 #include "Logging.h"
 #include "MLIRDocument.h"
+#include "PipelineWorker.h"
 #include "Server.h"
 
 #include "Dialects.h"
+#include "Pipeline/CrashMessage.h"
 #include "Pipeline/InputFile.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdio>
@@ -73,6 +77,9 @@ int check(const std::string &path) {
 } // namespace
 
 int main(int argc, char **argv) {
+  // A crash prints a stack trace that says it is a Tessera bug.
+  llvm::sys::PrintStackTraceOnErrorSignal(argv[0]);
+  mlir::tessera::setCrashMessage();
   cl::opt<std::string> checkFile{
       "check", cl::desc("Print the diagnostics for FILE and exit"),
       cl::value_desc("FILE")};
@@ -89,9 +96,16 @@ int main(int argc, char **argv) {
       "debounce-max-ms",
       cl::desc("Longest delay between an edit and its analysis"),
       cl::init(500)};
+  cl::opt<bool> pipelineWorker{
+      "pipeline-worker",
+      cl::desc("Compile one pipeline job (JSON on stdin) and exit: how the "
+               "server runs compiles, each in a process of its own"),
+      cl::Hidden};
   cl::ParseCommandLineOptions(argc, argv,
                               "tessera-lsp: MLIR language server\n");
   setLogLevel(logLevel);
+  if (pipelineWorker)
+    return tessera::lsp::runPipelineWorker();
   if (!checkFile.empty())
     return check(checkFile);
 
@@ -99,6 +113,8 @@ int main(int argc, char **argv) {
   options.minDebounce = std::chrono::milliseconds(minDebounce);
   options.maxDebounce =
       std::chrono::milliseconds(std::max<unsigned>(minDebounce, maxDebounce));
+  options.pipelineWorker =
+      llvm::sys::fs::getMainExecutable(argv[0], (void *)&check);
   Transport transport(stdin, llvm::outs());
   Server server(transport, options);
   return server.run();

@@ -4,6 +4,7 @@
 
 #include "Pipeline/InputFile.h"
 #include "Pipeline/InputLimits.h"
+#include "Pipeline/LargeStack.h"
 
 #include "Module/ModuleBuilder.h"
 #include "Pipeline/Pipelines.h"
@@ -155,33 +156,75 @@ LogicalResult CompileSession::loadBuffer(llvm::StringRef text,
 }
 
 LogicalResult CompileSession::parse(std::unique_ptr<llvm::SourceMgr> mgr) {
-  sourceMgr = std::move(mgr);
+  // The bytecode reader walks what it read, recursively, before anything
+  // can check its depth: give it a stack for the deepest IR the bytes
+  // could hold (a level takes at least 7 bytes and ~100 bytes of stack;
+  // a 10 MB file gets 640 MB of address space, touched only as used).
   llvm::StringRef text =
-      sourceMgr->getMemoryBuffer(sourceMgr->getMainFileID())->getBuffer();
-  if (auto offset = findExcessiveNesting(text)) {
-    mlir::emitError(FileLineColLoc::get(
-        context.get(),
-        sourceMgr->getMemoryBuffer(sourceMgr->getMainFileID())
-            ->getBufferIdentifier(),
-        sourceMgr
-            ->getLineAndColumn(
-                llvm::SMLoc::getFromPointer(text.data() + *offset))
-            .first,
-        sourceMgr
-            ->getLineAndColumn(
-                llvm::SMLoc::getFromPointer(text.data() + *offset))
-            .second))
-        << "nesting deeper than " << kMaxNestingDepth
-        << " levels; the input is refused";
+      mgr->getMemoryBuffer(mgr->getMainFileID())->getBuffer();
+  uint64_t stack =
+      isBytecode(text) ? kLargeStackBytes + 64 * text.size() : kLargeStackBytes;
+  LogicalResult result = failure();
+  runOnLargeStack([&] { result = parseOnLargeStack(std::move(mgr)); }, stack);
+  return result;
+}
+
+LogicalResult
+CompileSession::parseOnLargeStack(std::unique_ptr<llvm::SourceMgr> mgr) {
+  sourceMgr = std::move(mgr);
+  const llvm::MemoryBuffer *buffer =
+      sourceMgr->getMemoryBuffer(sourceMgr->getMainFileID());
+  llvm::StringRef text = buffer->getBuffer();
+  bool bytecode = isBytecode(text);
+  auto refuse = [&](Location loc, llvm::StringRef what) {
+    emitError(loc) << what << "; the input is refused";
     return failure();
+  };
+  if (bytecode) {
+    // No lines: the byte offset says where.
+    if (auto violation = findBytecodeLimitViolation(text))
+      return refuse(FileLineColLoc::get(context.get(),
+                                        buffer->getBufferIdentifier(), 0, 0),
+                    violation->message + " (at byte " +
+                        std::to_string(violation->offset) + ")");
+  } else if (auto violation = findInputLimitViolation(text)) {
+    auto [line, column] = sourceMgr->getLineAndColumn(
+        llvm::SMLoc::getFromPointer(text.data() + violation->offset));
+    return refuse(FileLineColLoc::get(context.get(),
+                                      buffer->getBufferIdentifier(), line,
+                                      column),
+                  violation->message);
   }
   // The parser's own message for an op of an unknown dialect in generic form
   // does not name the op; parse such ops as unregistered and report them here.
+  // Bytecode is read without recursion; it is checked for depth before
+  // anything (the verifier included) walks it.
   context->allowUnregisteredDialects(true);
-  module = parseSourceFile<ModuleOp>(*sourceMgr, ParserConfig(context.get()));
-  context->allowUnregisteredDialects(false);
+  llvm::scope_exit disallow([&] { context->allowUnregisteredDialects(false); });
+  module = parseSourceFile<ModuleOp>(
+      *sourceMgr, ParserConfig(context.get(), /*verifyAfterParse=*/!bytecode));
   if (!module)
     return failure();
+  if (bytecode) {
+    if (Operation *deep = findExcessiveNesting(module.get())) {
+      // At the op's position when the bytecode kept one, else the file's.
+      Location where = FusedLoc::get(
+          context.get(),
+          {deep->getLoc(),
+           FileLineColLoc::get(context.get(), buffer->getBufferIdentifier(), 0,
+                               0)});
+      (void)refuse(where, "nesting deeper than " +
+                              std::to_string(kMaxNestingDepth) + " levels");
+      eraseWithoutRecursion(module.release());
+      return failure();
+    }
+    if (failed(verify(*module))) {
+      module = nullptr;
+      return failure();
+    }
+  }
+  disallow.release();
+  context->allowUnregisteredDialects(false);
   bool unknown = false;
   module->walk([&](Operation *op) {
     if (op->isRegistered())
@@ -200,6 +243,15 @@ LogicalResult CompileSession::parse(std::unique_ptr<llvm::SourceMgr> mgr) {
 
 LogicalResult CompileSession::compile(const CompileOptions &requested,
                                       PassCapture::Observer observer) {
+  LogicalResult result = failure();
+  runOnLargeStack(
+      [&] { result = compileOnLargeStack(requested, std::move(observer)); });
+  return result;
+}
+
+LogicalResult
+CompileSession::compileOnLargeStack(const CompileOptions &requested,
+                                    PassCapture::Observer observer) {
   if (!module)
     return failure();
   CompileOptions options = requested;

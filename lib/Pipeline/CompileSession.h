@@ -60,7 +60,9 @@ public:
 
   MLIRContext &getContext() { return *context; }
 
-  /// Parses and verifies the input. Failures are reported as diagnostics.
+  /// Parses and verifies the input (text or bytecode), refusing input beyond
+  /// InputLimits.h. Failures are reported as diagnostics. Parsing and
+  /// compiling run on a thread with a large stack (LargeStack.h).
   LogicalResult loadFile(llvm::StringRef path);
   LogicalResult loadBuffer(llvm::StringRef text, llvm::StringRef name);
 
@@ -91,6 +93,10 @@ public:
 
 private:
   LogicalResult parse(std::unique_ptr<llvm::SourceMgr> sourceMgr);
+  /// parse and compile, on the large stack (LargeStack.h).
+  LogicalResult parseOnLargeStack(std::unique_ptr<llvm::SourceMgr> sourceMgr);
+  LogicalResult compileOnLargeStack(const CompileOptions &options,
+                                    PassCapture::Observer observer);
   void report(mlir::Diagnostic &diag);
 
   std::unique_ptr<MLIRContext> context;

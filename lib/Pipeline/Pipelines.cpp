@@ -2,6 +2,8 @@
 
 #include "Pipeline/Pipelines.h"
 
+#include "Pipeline/TestCrashPass.h"
+
 #include "Codegen/LLVMCPU/Passes.h"
 #include "Codegen/SPIRV/Passes.h"
 #include "Dialect/Flow/Transforms/Passes.h"
@@ -54,6 +56,8 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
                         target::ArtifactSink sink) {
   switch (phase) {
   case Phase::Input:
+    if (isTestCrashPassEnabled())
+      pm.addPass(createTestCrashPass());
     pm.addPass(flow::createVerifyInputLegalityPass());
     break;
   case Phase::GlobalOpt:

@@ -9,6 +9,7 @@
 #include "llvm/Support/raw_ostream.h"
 #include "gtest/gtest.h"
 
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <set>
@@ -1031,6 +1032,128 @@ TEST(LspServer, AnEditInsideOneFunctionIsDiagnosedFromThatFunctionAlone) {
   EXPECT_EQ(diagnosticSet(quick3), diagnosticSet(full3));
   ASSERT_EQ(diagnosticSet(quick3).size(), 1u) << show(Value(Object(quick3)));
   EXPECT_EQ(diagnosticSet(quick3).begin()->substr(0, 5), "1:18 ");
+}
+
+// Input the parser would recurse through once per term or level: a
+// 10,000 unary minus affine map (didOpen) and 20,000 modules nested in
+// bytecode (convertFromBytecode) get errors; the server goes on answering.
+TEST(LspServer, DeepInputIsRefusedAndTheServerGoesOn) {
+  LspClient client(TESSERA_LSP_PATH);
+  initialize(client);
+  const char *deep = "file:///test/deep.mlir";
+  open(client, deep,
+       "#map = affine_map<(d0) -> (" + std::string(10000, '-') +
+           "d0)>\nfunc.func @f() {\n  return\n}\n");
+  Object published = diagnosticsFor(client, deep, 1);
+  ASSERT_TRUE(published.getArray("diagnostics"));
+  ASSERT_EQ(published.getArray("diagnostics")->size(), 1u)
+      << show(Value(Object(published)));
+  const Object &refused =
+      *(*published.getArray("diagnostics"))[0].getAsObject();
+  EXPECT_EQ(refused.getString("message"),
+            "an expression of more than 1024 operators; not analysed");
+  EXPECT_EQ(rangeStart(&refused), "0:1051");
+
+  llvm::SmallString<128> path;
+  ASSERT_FALSE(llvm::sys::fs::createTemporaryFile("deep", "mlirbc", path));
+  std::string command = "python3 " TESSERA_LIMITS_GENERATOR " bytecode " +
+                        path.str().str() + " 20000";
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  auto reply = client.waitForReply(
+      client.request("mlir/convertFromBytecode",
+                     Object{{"uri", "file://" + path.str().str()}}));
+  llvm::sys::fs::remove(path);
+  ASSERT_TRUE(reply && reply->getObject("error"));
+  EXPECT_NE(reply->getObject("error")->getString("message")->find(
+                "nesting deeper than 512 levels; the input is refused"),
+            llvm::StringRef::npos)
+      << show(Value(Object(*reply)));
+
+  open(client, kURI, kDocument);
+  diagnosticsFor(client, kURI, 1);
+  EXPECT_NE(hoverText(client.call("textDocument/hover", position(kURI, 2, 10)))
+                .find("tensor<4xf32>"),
+            std::string::npos);
+  EXPECT_EQ(show(client.call("shutdown", nullptr)), "null");
+  client.notify("exit", nullptr);
+  EXPECT_EQ(client.waitForExit(), 0);
+}
+
+// A crash in a pipeline compile (the hidden test pass, on a module marked
+// tessera.test_crash) or in an analysis (an op marked
+// tessera.test_crash_analysis) is that version's diagnostic; the server
+// answers and compiles on.
+TEST(LspServer, ACompilerCrashIsReportedAndTheServerGoesOn) {
+  setenv("TESSERA_TEST_CRASH_PASS", "1", 1);
+  LspClient client(TESSERA_LSP_PATH, {}, /*quiet=*/true);
+  unsetenv("TESSERA_TEST_CRASH_PASS");
+  initialize(client);
+  const char *crash = "file:///test/crash.mlir";
+  open(client, crash,
+       "module attributes {tessera.test_crash} {\n"
+       "  func.func @f(%a: tensor<4xf32>) -> tensor<4xf32> {\n"
+       "    return %a : tensor<4xf32>\n"
+       "  }\n"
+       "}\n");
+  auto crashed = client.waitForNotification(
+      "textDocument/publishDiagnostics", [&](const Object &message) {
+        const Object *params = message.getObject("params");
+        return params->getString("uri") == crash &&
+               params->getInteger("version") == 1 &&
+               findCategory(*params, "pipeline");
+      });
+  ASSERT_TRUE(crashed);
+  const Object *diagnostic =
+      findCategory(*crashed->getObject("params"), "pipeline");
+  // The worker process died, not the server: the message says how, and
+  // what reproduces it.
+  llvm::StringRef message = *diagnostic->getString("message");
+  EXPECT_TRUE(message.starts_with("the compiler crashed (Segmentation fault"))
+      << show(Value(Object(*crashed)));
+  EXPECT_TRUE(message.contains("`tessera compile /test/crash.mlir` reproduces"))
+      << message.str();
+
+  // Still answering, and compiling the next document.
+  EXPECT_NE(hoverText(client.call("textDocument/hover", position(crash, 2, 12)))
+                .find("tensor<4xf32>"),
+            std::string::npos);
+  open(client, kURI, kUnsupported);
+  auto withPipeline = client.waitForNotification(
+      "textDocument/publishDiagnostics", [](const Object &message) {
+        const Object *params = message.getObject("params");
+        return params->getString("uri") == kURI &&
+               findCategory(*params, "input: tessera-verify-input-legality");
+      });
+  EXPECT_TRUE(withPipeline);
+
+  // A crash in a request's compile (tessera/passes compiles in the
+  // server): the request is answered with an error, the server goes on.
+  auto passes = client.waitForReply(client.request(
+      "tessera/passes", Object{{"textDocument", Object{{"uri", crash}}}}));
+  ASSERT_TRUE(passes && passes->getObject("error"))
+      << (passes ? show(Value(Object(*passes))) : "no reply");
+  EXPECT_TRUE(passes->getObject("error")->getString("message")->starts_with(
+      "the compiler crashed"));
+
+  // A crash in the analysis itself (in the server): that version's
+  // diagnostic says so, and the server answers on.
+  const char *analysisCrash = "file:///test/analysis_crash.mlir";
+  open(client, analysisCrash,
+       "func.func @g() attributes {tessera.test_crash_analysis} {\n"
+       "  return\n"
+       "}\n");
+  Object published = diagnosticsFor(client, analysisCrash, 1);
+  ASSERT_TRUE(findCategory(published, "analysis"))
+      << show(Value(Object(published)));
+  EXPECT_TRUE(findCategory(published, "analysis")
+                  ->getString("message")
+                  ->starts_with("the analysis crashed"));
+  EXPECT_NE(hoverText(client.call("textDocument/hover", position(crash, 2, 12)))
+                .find("tensor<4xf32>"),
+            std::string::npos);
+  EXPECT_EQ(show(client.call("shutdown", nullptr)), "null");
+  client.notify("exit", nullptr);
+  EXPECT_EQ(client.waitForExit(), 0);
 }
 
 TEST(LspServer, ExitWithoutShutdownIsAnError) {

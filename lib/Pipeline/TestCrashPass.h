@@ -1,0 +1,37 @@
+//===- TestCrashPass.h - A pass that crashes, for tests ---------*- C++ -*-===//
+//
+// Crash isolation (a batch going on without the input that crashed, the
+// server answering after a compile crashed) is tested with a real crash:
+// with TESSERA_TEST_CRASH_PASS set in the environment, the input phase
+// starts with this pass, which crashes on a module marked
+// `attributes {tessera.test_crash}` and does nothing to any other; the
+// server's analysis crashes on a top-level op marked
+// tessera.test_crash_analysis.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSERA_PIPELINE_TESTCRASHPASS_H
+#define TESSERA_PIPELINE_TESTCRASHPASS_H
+
+#include "llvm/ADT/StringRef.h"
+
+#include <memory>
+
+namespace mlir {
+class Operation;
+class Pass;
+namespace tessera {
+
+/// Whether TESSERA_TEST_CRASH_PASS asks for the pass.
+bool isTestCrashPassEnabled();
+
+/// The pass (tessera-test-crash).
+std::unique_ptr<Pass> createTestCrashPass();
+
+/// With TESSERA_TEST_CRASH_PASS set, crashes when `op` has the attribute
+/// `marker`.
+void crashIfMarkedForTests(Operation *op, llvm::StringRef marker);
+
+} // namespace tessera
+} // namespace mlir
+
+#endif // TESSERA_PIPELINE_TESTCRASHPASS_H
