@@ -85,6 +85,23 @@ LogicalResult rewriteCountRegion(hal::ExecutableExportOp exportOp,
   return success();
 }
 
+/// `inside` and'ed with "the workgroup ids of dimensions `usedDims` and up
+/// are 0": a grid of fewer than three dimensions has one workgroup along
+/// the others, and a larger count there would repeat the work.
+Value andUnusedIdsAreZero(OpBuilder &builder, Location loc, Value inside,
+                          unsigned usedDims) {
+  for (unsigned dim = usedDims; dim < 3; ++dim) {
+    Value id = hal::InterfaceWorkgroupIDOp::create(
+        builder, loc, builder.getIndexType(), builder.getIndexAttr(dim));
+    Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
+    Value isZero =
+        arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::eq, id, zero);
+    inside =
+        inside ? arith::AndIOp::create(builder, loc, inside, isZero) : isZero;
+  }
+  return inside;
+}
+
 /// Replaces `forall` by the body of the iteration the running workgroup
 /// owns. Loops map to workgroup ids innermost-first: x, y, then z
 /// delinearized over the outer loops.
@@ -142,7 +159,10 @@ void distributeForall(RewriterBase &rewriter, scf::ForallOp forall,
         inside ? arith::AndIOp::create(rewriter, loc, inside, below) : below;
   }
   // A workgroup count larger than the grid (a damaged or crafted module)
-  // must not compute tiles outside the bindings.
+  // must not compute tiles outside the bindings, nor repeat them.
+  if (guardWorkgroupIds)
+    inside = andUnusedIdsAreZero(rewriter, loc, inside,
+                                 std::min<unsigned>(numLoops, 3));
   if (inside)
     cf::AssertOp::create(rewriter, loc, inside,
                          llvmcpu::kWorkgroupOutsideGridMessage);
@@ -211,8 +231,19 @@ struct TileAndDistributeToWorkgroupsPass
                                   func::FuncOp func) {
     Operation *rootOp = llvmcpu::findRootOp(func);
     auto root = dyn_cast_or_null<TilingInterface>(rootOp);
-    if (!root)
+    // One workgroup does it all: any other is outside the grid.
+    auto guardSingleWorkgroup = [&] {
+      if (!guardWorkgroupIds)
+        return;
+      OpBuilder builder = OpBuilder::atBlockBegin(&func.getBody().front());
+      Value inside = andUnusedIdsAreZero(builder, func.getLoc(), Value(), 0);
+      cf::AssertOp::create(builder, func.getLoc(), inside,
+                           llvmcpu::kWorkgroupOutsideGridMessage);
+    };
+    if (!root) {
+      guardSingleWorkgroup();
       return rewriteCountRegion(exportOp, {}, {});
+    }
     auto config =
         root->getAttrOfType<hal::LoweringConfigAttr>("lowering_config");
     if (!config)
@@ -222,8 +253,10 @@ struct TileAndDistributeToWorkgroupsPass
     SmallVector<int64_t> positions = mapLoopsToWorkload(rootOp, tiles.size());
     if (failed(rewriteCountRegion(exportOp, tiles, positions)))
       return failure();
-    if (llvm::all_of(tiles, [](int64_t t) { return t == 0; }))
+    if (llvm::all_of(tiles, [](int64_t t) { return t == 0; })) {
+      guardSingleWorkgroup();
       return success();
+    }
 
     MLIRContext *ctx = &getContext();
     IRRewriter rewriter(ctx);

@@ -22,8 +22,11 @@
 // not compute a tile outside the bindings.
 // CHECK-DAG: %[[ROW_IN:.+]] = arith.cmpi ult, %[[ROW]], %{{.+}} : index
 // CHECK-DAG: %[[COL_IN:.+]] = arith.cmpi ult, %[[COL]], %{{.+}} : index
+// CHECK-DAG: %[[WZ:.+]] = hal.interface.workgroup.id[2] : index
+// CHECK-DAG: %[[Z_IN:.+]] = arith.cmpi eq, %[[WZ]], %{{.+}} : index
 // CHECK-DAG: %[[INSIDE:.+]] = arith.andi %[[ROW_IN]], %[[COL_IN]] : i1
-// CHECK-DAG: cf.assert %[[INSIDE]], "the workgroup is outside the dispatch's grid"
+// CHECK-DAG: %[[ALL:.+]] = arith.andi %[[INSIDE]], %[[Z_IN]] : i1
+// CHECK-DAG: cf.assert %[[ALL]], "the workgroup is outside the dispatch's grid"
 // The destination is defined beside its binding, before the tile's ops.
 // CHECK-DAG: %[[DEST:.+]] = bufferization.to_tensor %{{.+}} restrict writable : memref<128x512xf32>
 // CHECK: tensor.extract_slice %{{.+}}[%[[ROW]], 0] [32, 256] [1, 1]
