@@ -367,16 +367,19 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
     postWorkerRequest(id, [this, query, root]() -> llvm::Expected<Value> {
       llvm::json::Array symbols;
       std::set<std::string> openFiles;
+      // The names belong to outlines and scans that end before the reply
+      // is written: the JSON takes copies (a json::Value made from a
+      // StringRef only references it).
       auto add = [&](llvm::StringRef name, int kind, const std::string &uri,
                      const llvm::lsp::Range &range, llvm::StringRef container) {
         if (symbols.size() >= 1000 || !fuzzyMatches(name, query))
           return;
         symbols.push_back(llvm::json::Object{
-            {"name", name},
+            {"name", name.str()},
             {"kind", kind},
             {"location",
              llvm::json::Object{{"uri", uri}, {"range", own(toJSON(range))}}},
-            {"containerName", container}});
+            {"containerName", container.str()}});
       };
       for (auto &entry : analyses) {
         MLIRDocument &document = *entry.second;

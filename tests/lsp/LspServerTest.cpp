@@ -826,6 +826,73 @@ TEST(LspServer, WorkspaceSymbolsFromOpenDocumentsAndTheFolder) {
   llvm::sys::fs::remove_directories(root);
 }
 
+// The names of the reply outlive the outlines and file scans they come
+// from: names past std::string's inline buffer (15 characters) used to come
+// back as freed heap bytes, often not even UTF-8.
+TEST(LspServer, WorkspaceSymbolNamesComeBackIntact) {
+  llvm::SmallString<128> root;
+  ASSERT_FALSE(
+      llvm::sys::fs::createUniqueDirectory("lsp-workspace-names", root));
+  {
+    llvm::SmallString<128> path(root);
+    llvm::sys::path::append(path, "kernels.mlir");
+    std::error_code ec;
+    llvm::raw_fd_ostream os(path, ec);
+    ASSERT_FALSE(ec);
+    os << "func.func @another_long_function_in_the_folder() {\n  return\n}\n"
+          "hal.executable private @an_executable_with_a_long_name {\n}\n"
+          "func.func @f() {\n  return\n}\n";
+  }
+  LspClient client(TESSERA_LSP_PATH);
+  Value init = client.call("initialize",
+                           Object{{"processId", nullptr},
+                                  {"rootUri", "file://" + root.str().str()},
+                                  {"capabilities", Object{}},
+                                  {"initializationOptions",
+                                   Object{{"pipelineDiagnostics", "off"}}}});
+  ASSERT_TRUE(init.getAsObject());
+  client.notify("initialized", Object{});
+  open(client, "file:///test/long.mlir",
+       "func.func @a_really_long_function_name_here() {\n  return\n}\n"
+       "func.func @g() {\n  return\n}\n"
+       "module @a_module_with_a_long_name_for_container {\n"
+       "  func.func @nested_function_with_a_long_name() {\n    return\n  }\n"
+       "}\n");
+  std::set<std::string> expected = {
+      "a_really_long_function_name_here <>",
+      "g <>",
+      "a_module_with_a_long_name_for_container <>",
+      "nested_function_with_a_long_name "
+      "<a_module_with_a_long_name_for_container>",
+      "another_long_function_in_the_folder <func.func>",
+      "an_executable_with_a_long_name <hal.executable>",
+      "f <func.func>"};
+  // Several times: the freed memory is reused between replies.
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    int64_t id = client.request("workspace/symbol", Object{{"query", ""}});
+    auto reply = client.waitForReply(id, std::chrono::seconds(10));
+    // An answer that is not UTF-8 is no JSON: the client drops it.
+    ASSERT_TRUE(reply.has_value()) << "no (valid) reply, attempt " << attempt;
+    const Array *list = reply->getArray("result");
+    ASSERT_TRUE(list) << show(Value(std::move(*reply)));
+    std::set<std::string> found;
+    for (const Value &symbol : *list) {
+      const Object &object = *symbol.getAsObject();
+      found.insert(object.getString("name").value_or("<none>").str() + " <" +
+                   object.getString("containerName").value_or("").str() + ">");
+    }
+    EXPECT_EQ(found, expected) << "attempt " << attempt;
+    // Queries that match exactly the long names only.
+    Value matched = client.call("workspace/symbol",
+                                Object{{"query", "reallylongfunction"}});
+    ASSERT_TRUE(matched.getAsArray()) << show(matched);
+    ASSERT_EQ(matched.getAsArray()->size(), 1u) << show(matched);
+    EXPECT_EQ((*matched.getAsArray())[0].getAsObject()->getString("name"),
+              "a_really_long_function_name_here");
+  }
+  llvm::sys::fs::remove_directories(root);
+}
+
 TEST(LspServer, FormattingReprintsOrSaysWhyNot) {
   LspClient client(TESSERA_LSP_PATH);
   initialize(client, Object{{"pipelineDiagnostics", "off"}});
