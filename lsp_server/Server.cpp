@@ -1024,11 +1024,22 @@ void Server::didChange(const Value &params) {
                                std::to_string(document.version) + "; ignored");
       return;
     }
+    // The ranges are read from the JSON itself: llvm::lsp's parse keeps
+    // them in ints (line 2^40 wraps to 0) and its apply reads -1 as the
+    // start of the line.
     std::string text = document.text;
-    if (failed(llvm::lsp::TextDocumentContentChangeEvent::applyTo(
-            parsed->contentChanges, text))) {
-      log(LogLevel::Error,
-          "an edit of " + uri + " does not fit the document; ignored");
+    const llvm::json::Object *object = params.getAsObject();
+    const llvm::json::Array *changes =
+        object ? object->getArray("contentChanges") : nullptr;
+    if (!changes) {
+      log(LogLevel::Error, "didChange of " + uri + " without contentChanges");
+      return;
+    }
+    if (llvm::Error error = applyContentChanges(text, *changes)) {
+      log(LogLevel::Error, "an edit of " + uri + " to version " +
+                               std::to_string(parsed->textDocument.version) +
+                               " does not fit the document (" +
+                               llvm::toString(std::move(error)) + "); ignored");
       return;
     }
     document.text = std::move(text);

@@ -516,6 +516,83 @@ Object insertAt(const char *uri, int version, int line, const char *text) {
   return params;
 }
 
+// Edits whose positions are not in the document are ignored (and logged),
+// not clamped: lines and characters at -1, lines past the end (2^40 would
+// wrap to 0 in an int), characters past the end of the line, an end before
+// the start, fractions.
+TEST(LspServer, EditsOutsideTheDocumentAreIgnored) {
+  LspClient client(TESSERA_LSP_PATH);
+  initialize(client, Object{{"pipelineDiagnostics", "off"}});
+  const char *uri = "file:///test/edits.mlir";
+  // Line 0 has "é" (one UTF-16 unit, two bytes) in a comment.
+  open(client, uri,
+       "// caf\xC3\xA9\n"
+       "func.func @f() {\n  return\n}\n");
+  diagnosticsFor(client, uri, 1);
+  auto edit = [&](int version, Value startLine, Value startCharacter,
+                  Value endLine, Value endCharacter, const char *text) {
+    Object change{{"text", text}};
+    change["range"] =
+        Object{{"start", Object{{"line", std::move(startLine)},
+                                {"character", std::move(startCharacter)}}},
+               {"end", Object{{"line", std::move(endLine)},
+                              {"character", std::move(endCharacter)}}}};
+    client.notify(
+        "textDocument/didChange",
+        Object{{"textDocument", Object{{"uri", uri}, {"version", version}}},
+               {"contentChanges", Array{std::move(change)}}});
+  };
+  // Starts with a newline: inserted at the end of line 0 it would parse.
+  const char *inserted = "\nfunc.func @inserted() {\n  return\n}\n";
+  int64_t huge = int64_t(1) << 40;
+  int version = 2;
+  edit(version++, -1, 0, -1, 0, inserted);
+  edit(version++, 0, -1, 0, -1, inserted);
+  edit(version++, huge, 0, huge, 0, inserted);
+  edit(version++, 0, huge, 0, huge, inserted);
+  edit(version++, 5, 0, 5, 0, inserted); // The text has lines 0-4.
+  edit(version++, 0, 8, 0, 8, inserted); // Line 0 has 7 UTF-16 units.
+  edit(version++, 1, 0, 0, 0, inserted); // The end before the start.
+  edit(version++, 0.5, 0, 0.5, 0, inserted);
+  // Two changes, the second outside: neither is applied.
+  client.notify(
+      "textDocument/didChange",
+      Object{
+          {"textDocument", Object{{"uri", uri}, {"version", version++}}},
+          {"contentChanges",
+           Array{
+               Object{{"range",
+                       Object{{"start", Object{{"line", 4}, {"character", 0}}},
+                              {"end", Object{{"line", 4}, {"character", 0}}}}},
+                      {"text", inserted}},
+               Object{{"range",
+                       Object{{"start", Object{{"line", -1}, {"character", 0}}},
+                              {"end", Object{{"line", -1}, {"character", 0}}}}},
+                      {"text", "x"}}}}});
+  auto names = [&] {
+    std::set<std::string> found;
+    Value symbols = client.call("textDocument/documentSymbol",
+                                Object{{"textDocument", Object{{"uri", uri}}}});
+    if (const Array *list = symbols.getAsArray())
+      for (const Value &symbol : *list)
+        found.insert(
+            symbol.getAsObject()->getString("name").value_or("").str());
+    return found;
+  };
+  EXPECT_EQ(names(), (std::set<std::string>{"f"}));
+
+  // The edges that are in the document: the end of line 0 (after "é": 7
+  // UTF-16 units, 8 bytes) and the empty line after the last newline.
+  edit(version, 0, 7, 0, 7, "\nfunc.func @g() {\n  return\n}");
+  // Now lines 0-7, line 7 empty.
+  edit(version + 1, 7, 0, 7, 0, inserted);
+  Object published = diagnosticsFor(client, uri, version + 1);
+  ASSERT_TRUE(published.getArray("diagnostics"));
+  EXPECT_TRUE(published.getArray("diagnostics")->empty())
+      << show(Value(std::move(published)));
+  EXPECT_EQ(names(), (std::set<std::string>{"f", "g", "inserted"}));
+}
+
 TEST(LspServer, AParseErrorKeepsTheLastGoodAnalysisServing) {
   LspClient client(TESSERA_LSP_PATH);
   initialize(client, Object{{"pipelineDiagnostics", "off"}});
