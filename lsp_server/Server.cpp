@@ -169,7 +169,9 @@ PipelineConfig Server::configFor(llvm::StringRef file) {
     llvm::StringRef parent = llvm::sys::path::parent_path(directory);
     if (parent == directory)
       break;
-    directory = parent;
+    // A prefix of `directory` itself: assigning it would copy the buffer
+    // onto itself, which SmallVector forbids (its assertions say so).
+    directory.truncate(parent.size());
   }
   return result;
 }
