@@ -291,9 +291,16 @@ const char *kUnsupported = "func.func @f(%n: index) {\n"
                            "}\n";
 
 const Object *findCategory(const Object &published, llvm::StringRef prefix) {
-  for (const Value &diagnostic : *published.getArray("diagnostics"))
-    if (diagnostic.getAsObject()->getString("category")->starts_with(prefix))
-      return diagnostic.getAsObject();
+  // Nothing published (the server died): no diagnostic, no null reference.
+  const Array *diagnostics = published.getArray("diagnostics");
+  if (!diagnostics)
+    return nullptr;
+  for (const Value &diagnostic : *diagnostics) {
+    const Object *object = diagnostic.getAsObject();
+    if (object &&
+        object->getString("category").value_or("").starts_with(prefix))
+      return object;
+  }
   return nullptr;
 }
 
