@@ -20,8 +20,10 @@ export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
 
 SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 if [ ! -f "$BUILD_DIR/build.ninja" ]; then
-  # -O1 -g: readable stacks at a bearable speed. The libFuzzer targets are
-  # left out (they are sanitized builds of their own).
+  # -O1 -g: readable stacks at a bearable speed; no -DNDEBUG, so the
+  # assertions of LLVM's headers (SmallVector self-references...) check
+  # Tessera's code too. The libFuzzer targets are left out (they are
+  # sanitized builds of their own).
   cmake -G Ninja -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_C_FLAGS_RELEASE="-O1 -g" -DCMAKE_CXX_FLAGS_RELEASE="-O1 -g" \
     -DCMAKE_C_FLAGS="$SANITIZE" -DCMAKE_CXX_FLAGS="$SANITIZE" \
