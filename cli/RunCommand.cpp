@@ -25,6 +25,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cmath>
 #include <map>
 #include <optional>
 
@@ -210,6 +211,13 @@ int runOrBench(int argc, char **argv, bool bench) {
                                     flags.expected.end());
   std::string modulePath = flags.module, functionName = flags.function;
   double tolerance = flags.tolerance;
+  // Negative or NaN would fail every comparison, infinity pass every one.
+  if (!std::isfinite(tolerance) || tolerance < 0) {
+    errs() << commandName
+           << ": error: --tolerance=" << llvm::format("%g", tolerance)
+           << ": must be a finite number >= 0\n";
+    return kUsageError;
+  }
   int64_t maxElements = flags.maxElements;
 
   auto runtime = rt::Runtime::create(flags.device);

@@ -29,6 +29,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 #include <mutex>
+#include <tuple>
 
 using namespace mlir;
 
@@ -659,7 +660,11 @@ MLIRDocument::references(const lsp::Position &position,
     return mapLocationsFromFallback(
         *fallback->chunk,
         fallback->document->references(fallback->position, includeDeclaration));
-  auto [chunk, loc] = locate(position);
+  // Not a structured binding: `add` captures the chunk, and C++17 lambdas
+  // cannot capture bindings (clang refuses; the fuzzer builds with clang).
+  DocumentChunk *chunk;
+  llvm::SMLoc loc;
+  std::tie(chunk, loc) = locate(position);
   if (!chunk)
     return {};
   std::optional<Target> target = findTarget(*chunk, loc);

@@ -163,7 +163,9 @@ PipelineConfig Server::configFor(llvm::StringRef file) {
     llvm::StringRef parent = llvm::sys::path::parent_path(directory);
     if (parent == directory)
       break;
-    directory = parent;
+    // A prefix of `directory` itself: assigning it would copy the buffer
+    // onto itself, which SmallVector forbids (its assertions say so).
+    directory.truncate(parent.size());
   }
   return result;
 }
@@ -361,16 +363,19 @@ void Server::handleRequest(llvm::StringRef method, const Value &id,
     postWorkerRequest(id, [this, query, root]() -> llvm::Expected<Value> {
       llvm::json::Array symbols;
       std::set<std::string> openFiles;
+      // The names belong to outlines and scans that end before the reply
+      // is written: the JSON takes copies (a json::Value made from a
+      // StringRef only references it).
       auto add = [&](llvm::StringRef name, int kind, const std::string &uri,
                      const llvm::lsp::Range &range, llvm::StringRef container) {
         if (symbols.size() >= 1000 || !fuzzyMatches(name, query))
           return;
         symbols.push_back(llvm::json::Object{
-            {"name", name},
+            {"name", name.str()},
             {"kind", kind},
             {"location",
              llvm::json::Object{{"uri", uri}, {"range", own(toJSON(range))}}},
-            {"containerName", container}});
+            {"containerName", container.str()}});
       };
       for (auto &entry : analyses) {
         MLIRDocument &document = *entry.second;
@@ -1032,11 +1037,22 @@ void Server::didChange(const Value &params) {
                                std::to_string(document.version) + "; ignored");
       return;
     }
+    // The ranges are read from the JSON itself: llvm::lsp's parse keeps
+    // them in ints (line 2^40 wraps to 0) and its apply reads -1 as the
+    // start of the line.
     std::string text = document.text;
-    if (failed(llvm::lsp::TextDocumentContentChangeEvent::applyTo(
-            parsed->contentChanges, text))) {
-      log(LogLevel::Error,
-          "an edit of " + uri + " does not fit the document; ignored");
+    const llvm::json::Object *object = params.getAsObject();
+    const llvm::json::Array *changes =
+        object ? object->getArray("contentChanges") : nullptr;
+    if (!changes) {
+      log(LogLevel::Error, "didChange of " + uri + " without contentChanges");
+      return;
+    }
+    if (llvm::Error error = applyContentChanges(text, *changes)) {
+      log(LogLevel::Error, "an edit of " + uri + " to version " +
+                               std::to_string(parsed->textDocument.version) +
+                               " does not fit the document (" +
+                               llvm::toString(std::move(error)) + "); ignored");
       return;
     }
     document.text = std::move(text);

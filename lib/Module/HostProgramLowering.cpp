@@ -99,7 +99,7 @@ private:
   // --- Emission ------------------------------------------------------------
   template <typename T> void emit(Offset<T> op, schema::Op type) {
     int32_t location = -1;
-    std::string text = locationText(currentLoc);
+    std::string text = currentLoc ? locationText(currentLoc) : "";
     if (!text.empty()) {
       auto [it, inserted] = locationIndex.try_emplace(text, locations.size());
       if (inserted)
@@ -230,7 +230,9 @@ private:
 
   ModuleBuilder &module;
   flatbuffers::FlatBufferBuilder &fbb;
-  Location currentLoc = UnknownLoc();
+  /// The op being lowered; null before the first (`UnknownLoc()` without a
+  /// context would be a null Location, which MLIR asserts against).
+  LocationAttr currentLoc;
   std::vector<Offset<schema::Instruction>> instructions;
   std::vector<std::string> locations;
   std::map<std::string, int32_t> locationIndex;

@@ -9,6 +9,7 @@
 
 #include "Dialects.h"
 #include "MLIRDocument.h"
+#include "SourceText.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -73,13 +74,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         std::min<size_t>(static_cast<uint8_t>(edits[3]) % 32, edits.size() - 4);
     std::string insertion = edits.substr(4, inserted).str();
     edits = edits.drop_front(4 + inserted);
-    llvm::lsp::TextDocumentContentChangeEvent change;
-    change.range =
-        llvm::lsp::Range(llvm::lsp::Position(line, column),
-                         llvm::lsp::Position(line, column + removed));
-    change.text = insertion;
-    if (llvm::failed(change.applyTo(contents)))
-      continue; // The server ignores edits that do not fit.
+    // The server's own edit (didChange): it ignores edits that do not fit.
+    if (llvm::Error error = applyRangeEdit(contents, line, column, line,
+                                           column + removed, insertion)) {
+      llvm::consumeError(std::move(error));
+      continue;
+    }
     // The quick diagnostics of an edit inside one function must be those
     // of the full analysis (a differential check).
     auto quick = document->diagnoseEditedFunction(registry(), contents);

@@ -4,9 +4,12 @@
 
 #include "tessera/runtime/FileRead.h"
 
+#include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <vector>
 
 namespace tessera::rt::tooling {
 
@@ -50,6 +53,53 @@ std::string dictValue(const std::string &header, const std::string &key) {
   size_t last = value.find_last_not_of(" ");
   return first == std::string::npos ? ""
                                     : value.substr(first, last - first + 1);
+}
+
+/// The sizes of a Python tuple of integers: "()", "(4,)", "(4, 16)" (a
+/// trailing comma allowed, Python 2's "16L" too); nothing else, not even
+/// "(4a, 16)" or "(4 16)".
+std::optional<std::vector<int64_t>> parseShapeTuple(const std::string &text) {
+  std::vector<int64_t> shape;
+  size_t i = 0;
+  auto skipSpaces = [&] {
+    while (i < text.size() && text[i] == ' ')
+      ++i;
+  };
+  skipSpaces();
+  if (i == text.size() || text[i] != '(')
+    return std::nullopt;
+  ++i;
+  skipSpaces();
+  while (i < text.size() && text[i] != ')') {
+    size_t start = i;
+    int64_t size = 0;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      int digit = text[i] - '0';
+      if (size > (INT64_MAX - digit) / 10)
+        return std::nullopt;
+      size = size * 10 + digit;
+      ++i;
+    }
+    if (i == start)
+      return std::nullopt;
+    if (i < text.size() && text[i] == 'L')
+      ++i;
+    shape.push_back(size);
+    skipSpaces();
+    if (i < text.size() && text[i] == ',') {
+      ++i;
+      skipSpaces();
+    } else if (i < text.size() && text[i] != ')') {
+      return std::nullopt;
+    }
+  }
+  if (i == text.size())
+    return std::nullopt;
+  ++i; // ')'
+  skipSpaces();
+  if (i != text.size())
+    return std::nullopt;
+  return shape;
 }
 
 } // namespace
@@ -113,29 +163,17 @@ StatusOr<NpyArray> readNpy(const std::string &path, size_t offset) {
   if (fortran != "False")
     return Status::error(path + ": Fortran-order .npy arrays are not "
                                 "supported (save with C order)");
-  std::vector<int64_t> shape;
-  {
-    std::string digits;
-    for (char c : shapeText) {
-      if (c >= '0' && c <= '9') {
-        digits += c;
-      } else if (!digits.empty()) {
-        shape.push_back(std::stoll(digits));
-        digits.clear();
-      } else if (c != '(' && c != ')' && c != ',' && c != ' ' && c != 'L') {
-        return Status::error(path + ": malformed .npy shape " + shapeText);
-      }
-    }
-    if (!digits.empty())
-      shape.push_back(std::stoll(digits));
-  }
-  std::optional<int64_t> count = checkedElementCount(shape);
+  std::optional<std::vector<int64_t>> shape = parseShapeTuple(shapeText);
+  if (!shape)
+    return Status::error(path + ": malformed .npy shape " + shapeText +
+                         " (expected a tuple of sizes, e.g. (4, 16))");
+  std::optional<int64_t> count = checkedElementCount(*shape);
   size_t dataOffset = offset + prefixLength + headerLength;
   if (!count || static_cast<uint64_t>(*count) >
                     (fileSize - dataOffset) / elementSize(*type))
     return Status::error(path + ": the .npy data is shorter than its shape " +
-                         TensorType{*type, shape}.str());
-  auto tensor = Tensor::allocate(*type, shape);
+                         TensorType{*type, *shape}.str());
+  auto tensor = Tensor::allocate(*type, *shape);
   if (!tensor)
     return tensor.status();
   file.read(reinterpret_cast<char *>(tensor->mutableBytes()),

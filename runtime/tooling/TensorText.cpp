@@ -53,9 +53,14 @@ Status storeElement(Tensor &tensor, int64_t index, const std::string &token) {
     double value = std::strtod(token.c_str(), &end);
     if (end == token.c_str() || *end)
       return Status::error("'" + token + "' is not a number");
+    // A finite literal that becomes infinite in the element type (1e999999
+    // for any type, 1e39 for f32, 70000 for f16) is refused; "inf" is
+    // taken as written. Underflow rounds to zero, as in numpy.
+    bool overflows = errno == ERANGE && std::isinf(value);
     switch (type) {
     case ElementType::F32: {
       float f = static_cast<float>(value);
+      overflows |= std::isinf(f) && !std::isinf(value);
       std::memcpy(p, &f, 4);
       break;
     }
@@ -64,14 +69,19 @@ Status storeElement(Tensor &tensor, int64_t index, const std::string &token) {
       break;
     case ElementType::F16: {
       uint16_t h = floatToHalf(static_cast<float>(value));
+      overflows |= (h & 0x7fff) == 0x7c00 && !std::isinf(value);
       std::memcpy(p, &h, 2);
       break;
     }
     default: {
       uint16_t h = floatToBfloat16(static_cast<float>(value));
+      overflows |= (h & 0x7fff) == 0x7f80 && !std::isinf(value);
       std::memcpy(p, &h, 2);
     }
     }
+    if (overflows)
+      return Status::error(token + " is out of range for " +
+                           std::string(elementTypeName(type)));
     return Status();
   }
   long long value;

@@ -292,9 +292,16 @@ const char *kUnsupported = "func.func @f(%n: index) {\n"
                            "}\n";
 
 const Object *findCategory(const Object &published, llvm::StringRef prefix) {
-  for (const Value &diagnostic : *published.getArray("diagnostics"))
-    if (diagnostic.getAsObject()->getString("category")->starts_with(prefix))
-      return diagnostic.getAsObject();
+  // Nothing published (the server died): no diagnostic, no null reference.
+  const Array *diagnostics = published.getArray("diagnostics");
+  if (!diagnostics)
+    return nullptr;
+  for (const Value &diagnostic : *diagnostics) {
+    const Object *object = diagnostic.getAsObject();
+    if (object &&
+        object->getString("category").value_or("").starts_with(prefix))
+      return object;
+  }
   return nullptr;
 }
 
@@ -516,6 +523,83 @@ Object insertAt(const char *uri, int version, int line, const char *text) {
   Object params{{"textDocument", Object{{"uri", uri}, {"version", version}}}};
   params["contentChanges"] = Array{std::move(change)};
   return params;
+}
+
+// Edits whose positions are not in the document are ignored (and logged),
+// not clamped: lines and characters at -1, lines past the end (2^40 would
+// wrap to 0 in an int), characters past the end of the line, an end before
+// the start, fractions.
+TEST(LspServer, EditsOutsideTheDocumentAreIgnored) {
+  LspClient client(TESSERA_LSP_PATH);
+  initialize(client, Object{{"pipelineDiagnostics", "off"}});
+  const char *uri = "file:///test/edits.mlir";
+  // Line 0 has "é" (one UTF-16 unit, two bytes) in a comment.
+  open(client, uri,
+       "// caf\xC3\xA9\n"
+       "func.func @f() {\n  return\n}\n");
+  diagnosticsFor(client, uri, 1);
+  auto edit = [&](int version, Value startLine, Value startCharacter,
+                  Value endLine, Value endCharacter, const char *text) {
+    Object change{{"text", text}};
+    change["range"] =
+        Object{{"start", Object{{"line", std::move(startLine)},
+                                {"character", std::move(startCharacter)}}},
+               {"end", Object{{"line", std::move(endLine)},
+                              {"character", std::move(endCharacter)}}}};
+    client.notify(
+        "textDocument/didChange",
+        Object{{"textDocument", Object{{"uri", uri}, {"version", version}}},
+               {"contentChanges", Array{std::move(change)}}});
+  };
+  // Starts with a newline: inserted at the end of line 0 it would parse.
+  const char *inserted = "\nfunc.func @inserted() {\n  return\n}\n";
+  int64_t huge = int64_t(1) << 40;
+  int version = 2;
+  edit(version++, -1, 0, -1, 0, inserted);
+  edit(version++, 0, -1, 0, -1, inserted);
+  edit(version++, huge, 0, huge, 0, inserted);
+  edit(version++, 0, huge, 0, huge, inserted);
+  edit(version++, 5, 0, 5, 0, inserted); // The text has lines 0-4.
+  edit(version++, 0, 8, 0, 8, inserted); // Line 0 has 7 UTF-16 units.
+  edit(version++, 1, 0, 0, 0, inserted); // The end before the start.
+  edit(version++, 0.5, 0, 0.5, 0, inserted);
+  // Two changes, the second outside: neither is applied.
+  client.notify(
+      "textDocument/didChange",
+      Object{
+          {"textDocument", Object{{"uri", uri}, {"version", version++}}},
+          {"contentChanges",
+           Array{
+               Object{{"range",
+                       Object{{"start", Object{{"line", 4}, {"character", 0}}},
+                              {"end", Object{{"line", 4}, {"character", 0}}}}},
+                      {"text", inserted}},
+               Object{{"range",
+                       Object{{"start", Object{{"line", -1}, {"character", 0}}},
+                              {"end", Object{{"line", -1}, {"character", 0}}}}},
+                      {"text", "x"}}}}});
+  auto names = [&] {
+    std::set<std::string> found;
+    Value symbols = client.call("textDocument/documentSymbol",
+                                Object{{"textDocument", Object{{"uri", uri}}}});
+    if (const Array *list = symbols.getAsArray())
+      for (const Value &symbol : *list)
+        found.insert(
+            symbol.getAsObject()->getString("name").value_or("").str());
+    return found;
+  };
+  EXPECT_EQ(names(), (std::set<std::string>{"f"}));
+
+  // The edges that are in the document: the end of line 0 (after "é": 7
+  // UTF-16 units, 8 bytes) and the empty line after the last newline.
+  edit(version, 0, 7, 0, 7, "\nfunc.func @g() {\n  return\n}");
+  // Now lines 0-7, line 7 empty.
+  edit(version + 1, 7, 0, 7, 0, inserted);
+  Object published = diagnosticsFor(client, uri, version + 1);
+  ASSERT_TRUE(published.getArray("diagnostics"));
+  EXPECT_TRUE(published.getArray("diagnostics")->empty())
+      << show(Value(std::move(published)));
+  EXPECT_EQ(names(), (std::set<std::string>{"f", "g", "inserted"}));
 }
 
 TEST(LspServer, AParseErrorKeepsTheLastGoodAnalysisServing) {
@@ -825,6 +909,73 @@ TEST(LspServer, WorkspaceSymbolsFromOpenDocumentsAndTheFolder) {
             "file://" + root.str().str() + "/models/other.mlir@4:23");
   EXPECT_TRUE(query("skipped").empty());
   EXPECT_EQ(query("rmtfn").count("remote_fn"), 1u);
+  llvm::sys::fs::remove_directories(root);
+}
+
+// The names of the reply outlive the outlines and file scans they come
+// from: names past std::string's inline buffer (15 characters) used to come
+// back as freed heap bytes, often not even UTF-8.
+TEST(LspServer, WorkspaceSymbolNamesComeBackIntact) {
+  llvm::SmallString<128> root;
+  ASSERT_FALSE(
+      llvm::sys::fs::createUniqueDirectory("lsp-workspace-names", root));
+  {
+    llvm::SmallString<128> path(root);
+    llvm::sys::path::append(path, "kernels.mlir");
+    std::error_code ec;
+    llvm::raw_fd_ostream os(path, ec);
+    ASSERT_FALSE(ec);
+    os << "func.func @another_long_function_in_the_folder() {\n  return\n}\n"
+          "hal.executable private @an_executable_with_a_long_name {\n}\n"
+          "func.func @f() {\n  return\n}\n";
+  }
+  LspClient client(TESSERA_LSP_PATH);
+  Value init = client.call("initialize",
+                           Object{{"processId", nullptr},
+                                  {"rootUri", "file://" + root.str().str()},
+                                  {"capabilities", Object{}},
+                                  {"initializationOptions",
+                                   Object{{"pipelineDiagnostics", "off"}}}});
+  ASSERT_TRUE(init.getAsObject());
+  client.notify("initialized", Object{});
+  open(client, "file:///test/long.mlir",
+       "func.func @a_really_long_function_name_here() {\n  return\n}\n"
+       "func.func @g() {\n  return\n}\n"
+       "module @a_module_with_a_long_name_for_container {\n"
+       "  func.func @nested_function_with_a_long_name() {\n    return\n  }\n"
+       "}\n");
+  std::set<std::string> expected = {
+      "a_really_long_function_name_here <>",
+      "g <>",
+      "a_module_with_a_long_name_for_container <>",
+      "nested_function_with_a_long_name "
+      "<a_module_with_a_long_name_for_container>",
+      "another_long_function_in_the_folder <func.func>",
+      "an_executable_with_a_long_name <hal.executable>",
+      "f <func.func>"};
+  // Several times: the freed memory is reused between replies.
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    int64_t id = client.request("workspace/symbol", Object{{"query", ""}});
+    auto reply = client.waitForReply(id, std::chrono::seconds(10));
+    // An answer that is not UTF-8 is no JSON: the client drops it.
+    ASSERT_TRUE(reply.has_value()) << "no (valid) reply, attempt " << attempt;
+    const Array *list = reply->getArray("result");
+    ASSERT_TRUE(list) << show(Value(std::move(*reply)));
+    std::set<std::string> found;
+    for (const Value &symbol : *list) {
+      const Object &object = *symbol.getAsObject();
+      found.insert(object.getString("name").value_or("<none>").str() + " <" +
+                   object.getString("containerName").value_or("").str() + ">");
+    }
+    EXPECT_EQ(found, expected) << "attempt " << attempt;
+    // Queries that match exactly the long names only.
+    Value matched = client.call("workspace/symbol",
+                                Object{{"query", "reallylongfunction"}});
+    ASSERT_TRUE(matched.getAsArray()) << show(matched);
+    ASSERT_EQ(matched.getAsArray()->size(), 1u) << show(matched);
+    EXPECT_EQ((*matched.getAsArray())[0].getAsObject()->getString("name"),
+              "a_really_long_function_name_here");
+  }
   llvm::sys::fs::remove_directories(root);
 }
 
