@@ -173,11 +173,76 @@ std::optional<Excess> scan(llvm::StringRef text, unsigned nestingLimit,
 
 } // namespace
 
+namespace {
+
+/// Upstream's custom parsers of linalg.transpose (`permutation = [...]`),
+/// linalg.broadcast and linalg.reduce (`dimensions = [...]`) store the
+/// result of a failed array parse, a null attribute, and crash (MLIR 22).
+/// The first such value that is not a well-formed integer list (or another
+/// attribute form: `array<`, `dense<`, an alias), found before parsing.
+std::optional<InputLimitViolation>
+findMalformedIntegerList(llvm::StringRef text) {
+  for (llvm::StringRef keyword : {"permutation", "dimensions"}) {
+    for (size_t at = text.find(keyword); at != StringRef::npos;
+         at = text.find(keyword, at + 1)) {
+      auto isWordChar = [](char c) { return llvm::isAlnum(c) || c == '_'; };
+      if ((at > 0 && isWordChar(text[at - 1])) ||
+          (at + keyword.size() < text.size() &&
+           isWordChar(text[at + keyword.size()])))
+        continue;
+      // Not in a comment or a string (of the same line).
+      size_t lineStart = text.rfind('\n', at);
+      llvm::StringRef before = text.slice(
+          lineStart == llvm::StringRef::npos ? 0 : lineStart + 1, at);
+      if (before.contains("//") || before.count('"') % 2 == 1)
+        continue;
+      llvm::StringRef rest = text.drop_front(at + keyword.size()).ltrim();
+      if (!rest.consume_front("="))
+        continue;
+      rest = rest.ltrim();
+      size_t valueOffset = text.size() - rest.size();
+      if (rest.starts_with("array<") || rest.starts_with("dense<") ||
+          rest.starts_with("#"))
+        continue;
+      bool wellFormed = rest.consume_front("[");
+      if (wellFormed) {
+        rest = rest.ltrim();
+        bool first = true;
+        while (!rest.consume_front("]")) {
+          if (!first && !rest.consume_front(",")) {
+            wellFormed = false;
+            break;
+          }
+          rest = rest.ltrim();
+          rest.consume_front("-");
+          size_t digits = 0;
+          while (digits < rest.size() && llvm::isDigit(rest[digits]))
+            ++digits;
+          if (digits == 0) {
+            wellFormed = false;
+            break;
+          }
+          rest = rest.drop_front(digits).ltrim();
+          first = false;
+        }
+      }
+      if (!wellFormed)
+        return InputLimitViolation{valueOffset,
+                                   "`" + keyword.str() +
+                                       " =` must be followed by a list of "
+                                       "integers like [1, 0]"};
+    }
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
 std::optional<InputLimitViolation>
 findInputLimitViolation(llvm::StringRef text) {
   auto excess = scan(text, kMaxNestingDepth, kMaxExpressionOperators);
   if (!excess)
-    return std::nullopt;
+    return findMalformedIntegerList(text);
   if (excess->limit == Limit::Nesting)
     return InputLimitViolation{
         excess->offset,

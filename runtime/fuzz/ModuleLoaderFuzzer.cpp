@@ -70,27 +70,33 @@ mutableConstants(tessera::schema::Module *module) {
 /// A new value near `value`: the changes a damaged or crafted module makes
 /// (off by one, halved, doubled, zero, negative, huge).
 int64_t mutateValue(int64_t value, std::mt19937_64 &random) {
+  // Wrapping arithmetic: the values may already be extreme.
+  uint64_t v = static_cast<uint64_t>(value);
   switch (random() % 10) {
   case 0:
-    return value + 1;
+    return static_cast<int64_t>(v + 1);
   case 1:
-    return value - 1;
+    return static_cast<int64_t>(v - 1);
   case 2:
     return value / 2;
   case 3:
-    return value * 2;
+    return static_cast<int64_t>(v * 2);
   case 4:
     return 0;
   case 5:
-    return -value;
+    return static_cast<int64_t>(0 - v);
   case 6:
     return 100000;
   case 7:
-    return value + 64;
+    return static_cast<int64_t>(v + 64);
   case 8:
     return int64_t(1) << (random() % 63);
-  default:
-    return static_cast<int64_t>(random() % (2 * std::abs(value) + 2));
+  default: {
+    uint64_t magnitude = value < 0 ? 0 - v : v;
+    uint64_t range =
+        magnitude > (UINT64_MAX - 2) / 2 ? UINT64_MAX : 2 * magnitude + 2;
+    return static_cast<int64_t>(random() % range);
+  }
   }
 }
 
