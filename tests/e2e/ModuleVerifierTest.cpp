@@ -517,7 +517,8 @@ TEST_F(ModuleVerifier, AWorkgroupCountPastTheGridIsRefusedByTheKernel) {
 }
 
 // Every constant of the host program, changed the ways a damaged or crafted
-// module changes it: each call ends in a result or an error, never a signal.
+// module changes it (halved, off by one, doubled, negated, huge, zero): each
+// call ends in a result or an error, never a signal.
 TEST_F(ModuleVerifier, EveryConstantChangedInRangeEndsCleanly) {
   std::vector<uint8_t> original = copy();
   auto *fn = mutableModule(original)->mutable_functions()->GetMutableObject(0);
@@ -525,7 +526,7 @@ TEST_F(ModuleVerifier, EveryConstantChangedInRangeEndsCleanly) {
   for (unsigned i = 0; i < fn->instructions()->size(); ++i) {
     if (fn->instructions()->Get(i)->op_type() != schema::Op::ConstantScalar)
       continue;
-    for (int change = 0; change < 6; ++change) {
+    for (int change = 0; change < 7; ++change) {
       std::vector<uint8_t> data = original;
       auto *constant =
           static_cast<schema::ConstantScalar *>(mutableModule(data)
@@ -535,8 +536,8 @@ TEST_F(ModuleVerifier, EveryConstantChangedInRangeEndsCleanly) {
                                                     ->GetMutableObject(i)
                                                     ->mutable_op());
       int64_t value = constant->value();
-      const int64_t changes[] = {value / 2, value - 1, value + 1,
-                                 value * 2, -value,    100000};
+      const int64_t changes[] = {value / 2, value - 1, value + 1, value * 2,
+                                 -value,    100000,    0};
       if (value == 0 || !constant->mutate_value(changes[change]))
         continue;
       ++constantCount;

@@ -139,6 +139,9 @@ void distributeForall(RewriterBase &rewriter, scf::ForallOp forall,
           arith::SubIOp::create(rewriter, loc, steps[loop], one));
       Value count =
           arith::DivUIOp::create(rewriter, loc, roundedUp, steps[loop]);
+      // An empty loop has no workgroups; one a damaged module runs anyway
+      // must reach the grid check below, not divide by zero.
+      count = arith::MaxUIOp::create(rewriter, loc, count, one);
       iterationIds[loop] = arith::RemUIOp::create(rewriter, loc, linear, count);
       linear = arith::DivUIOp::create(rewriter, loc, linear, count);
     }
