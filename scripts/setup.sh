@@ -11,7 +11,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libflatbuffers-dev flatbuffers-compiler libsodium-dev
   libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers glslang-tools
-  spirv-tools clang
+  spirv-tools clang libclang-rt-dev
   libopenblas-dev pkg-config xvfb xauth nodejs npm
 )
 
