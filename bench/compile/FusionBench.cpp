@@ -18,6 +18,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Pipeline/CompileSession.h"
+#include "ResultsSection.h"
 
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Pass/PassManager.h"
@@ -105,52 +106,6 @@ double upstreamGlobalOpt(int n) {
   return millisecondsSince(start);
 }
 
-struct Report {
-  std::ostringstream markdown;
-  void line(const char *format, ...) {
-    char buffer[1024];
-    va_list args;
-    va_start(args, format);
-    std::vsnprintf(buffer, sizeof buffer, format, args);
-    va_end(args);
-    std::printf("%s\n", buffer);
-    std::fflush(stdout);
-    markdown << buffer << "\n";
-  }
-};
-
-/// Replaces the section starting at `heading` (up to the next "## ") in
-/// `path`, or appends it; written to a temporary file, then renamed.
-void writeSection(const std::string &path, const std::string &heading,
-                  const std::string &body) {
-  std::string text;
-  if (std::ifstream in(path); in) {
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    text = buffer.str();
-  }
-  size_t start = text.find(heading);
-  std::string section = heading + "\n" + body;
-  if (start == std::string::npos) {
-    if (!text.empty() && text.back() != '\n')
-      text += "\n";
-    text += (text.empty() ? "" : "\n") + section;
-  } else {
-    size_t end = text.find("\n## ", start + heading.size());
-    text = text.substr(0, start) + section +
-           (end == std::string::npos ? "" : text.substr(end));
-  }
-  std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << text;
-    if (!out)
-      die("cannot write " + temporary);
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0)
-    die("cannot rename " + temporary + " to " + path);
-}
-
 std::vector<int> parseSizes(const std::string &text) {
   std::vector<int> sizes;
   std::stringstream stream(text);
@@ -189,12 +144,12 @@ int main(int argc, char **argv) {
           "--no-results)");
   }
 
-  Report report;
+  tessera::bench::Report report;
   report.line("Chains of n elementwise ops on tensor<64xf32> (addf/mulf "
               "alternately), one function, compiled to a runnable module "
               "with default settings. Upstream: global-opt with "
               "`linalg-fuse-elementwise-ops` alone, same run.");
-  report.line("");
+  report.line("%s", "");
   report.line("| ops | compile ms | compile us/op | global-opt ms | "
               "global-opt us/op | upstream global-opt ms | ours/upstream |");
   report.line("|---|---|---|---|---|---|---|");
@@ -220,15 +175,18 @@ int main(int argc, char **argv) {
                 compiled.globalOptMs * 1e3 / n, reference.c_str(),
                 ratio.c_str());
   }
-  report.line("");
+  report.line("%s", "");
   report.line("Compile time per op, %d ops / %d ops: %.2f (1.00 = linear)",
               sizes.back(), sizes.front(), lastPerOp / firstPerOp);
 
   if (!results.empty()) {
-    writeSection(results,
-                 "## Compile time of long elementwise chains "
-                 "(`build/bin/tessera-fusion-bench`)",
-                 "\n" + report.markdown.str());
+    if (std::string error = tessera::bench::writeResultsSection(
+            results,
+            "## Compile time of long elementwise chains "
+            "(`build/bin/tessera-fusion-bench`)",
+            "\n" + report.markdown.str());
+        !error.empty())
+      die(error);
     std::fprintf(stderr, "wrote %s\n", results.c_str());
   }
   return 0;

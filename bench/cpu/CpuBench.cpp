@@ -22,6 +22,7 @@
 
 #include "InputGenerator.h"
 #include "Pipeline/CompileSession.h"
+#include "ResultsSection.h"
 #include "tessera/runtime/Session.h"
 #include "tessera/runtime/TaskExecutor.h"
 
@@ -276,59 +277,9 @@ std::map<std::pair<int, int>, double> blasInChild(const char *self,
   return result;
 }
 
-//===----------------------------------------------------------------------===//
-// Report
-//===----------------------------------------------------------------------===//
-
-struct Report {
-  std::ostringstream markdown;
-
-  void line(const char *format, ...) __attribute__((format(printf, 2, 3))) {
-    char buffer[1024];
-    va_list args;
-    va_start(args, format);
-    std::vsnprintf(buffer, sizeof buffer, format, args);
-    va_end(args);
-    std::printf("%s\n", buffer);
-    markdown << buffer << "\n";
-  }
-};
-
-/// Replaces the section starting at `heading` (up to the next "## ") in
-/// `path`, or appends it; written to a temporary file, then renamed.
-void writeSection(const std::string &path, const std::string &heading,
-                  const std::string &body) {
-  std::string text;
-  if (std::ifstream in(path); in) {
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    text = buffer.str();
-  }
-  size_t start = text.find(heading);
-  std::string section = heading + "\n" + body;
-  if (start == std::string::npos) {
-    if (!text.empty() && text.back() != '\n')
-      text += "\n";
-    text += (text.empty() ? "" : "\n") + section;
-  } else {
-    size_t end = text.find("\n## ", start + heading.size());
-    text = text.substr(0, start) + section +
-           (end == std::string::npos ? "" : text.substr(end));
-  }
-  std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << text;
-    if (!out)
-      die("cannot write " + temporary);
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0)
-    die("cannot replace " + path);
-}
-
 int runBench(const char *self, const Options &options) {
   int reps = options.repetitions, warm = 2;
-  Report report;
+  tessera::bench::Report report;
   report.line("Run on %u cores available; %d repetitions, medians; "
               "`build/bin/tessera-cpu-bench`.",
               rt::TaskExecutor::availableCores(), reps);
@@ -690,10 +641,13 @@ int runBench(const char *self, const Options &options) {
   }
 
   if (!options.results.empty()) {
-    writeSection(options.results,
-                 "## llvm-cpu codegen and task executor vs OpenBLAS / memcpy "
-                 "(`build/bin/tessera-cpu-bench`)",
-                 "\n" + report.markdown.str());
+    if (std::string error = tessera::bench::writeResultsSection(
+            options.results,
+            "## llvm-cpu codegen and task executor vs OpenBLAS / memcpy "
+            "(`build/bin/tessera-cpu-bench`)",
+            "\n" + report.markdown.str());
+        !error.empty())
+      die(error);
     std::fprintf(stderr, "wrote %s\n", options.results.c_str());
   }
   return 0;
