@@ -3,6 +3,7 @@
 #include "BatchCompile.h"
 #include "Commands.h"
 #include "Pipeline/OutputFile.h"
+#include "Tool/CommandLine.h"
 #include "tessera/runtime/ModuleSignature.h"
 
 #include "Pipeline/CompileSession.h"
@@ -30,37 +31,40 @@ namespace {
 enum class EmitKind { MLIR, Module, LLVMIR, LLVMBC, Object, SharedLib };
 
 struct CompileFlags {
-  cl::OptionCategory category{"tessera compile options"};
+  cl::OptionCategory io{"Input and output"};
+  cl::OptionCategory pipeline{"Pipeline"};
+  cl::OptionCategory target{"Targets"};
+  cl::OptionCategory debug{"Looking inside"};
+  cl::OptionCategory batch{"Batch (several inputs, a directory or a glob)"};
   // Not cl::Required: lld re-parses the process's options when it links,
   // and a required positional would fail there.
   cl::list<std::string> inputs{
       cl::Positional, cl::desc("<input.mlir | directory | 'glob*.mlir'>..."),
-      cl::cat(category)};
+      cl::cat(io)};
   cl::opt<std::string> output{
       "o",
-      cl::desc("Output file (--emit=mlir|module; '-' for stdout) or "
-               "directory (other --emit kinds)"),
-      cl::value_desc("path"), cl::init("-"), cl::cat(category)};
+      cl::desc("Output file (- is stdout), a directory for binary --emit "
+               "kinds"),
+      cl::value_desc("path"), cl::init("-"), cl::cat(io)};
   cl::list<std::string> targets{
       "target",
       cl::desc("Target backends, comma-separated: llvm-cpu "
                "(default), vulkan-spirv"),
-      cl::CommaSeparated, cl::cat(category)};
+      cl::value_desc("backends"), cl::CommaSeparated, cl::cat(pipeline)};
   cl::opt<std::string> compileTo{
       "compile-to",
       cl::desc("Last phase to run: input, global-opt, flow, hal, codegen, "
-               "link, host, serialize, loader"),
-      cl::init("loader"), cl::cat(category)};
+               "link, host, serialize, loader (default)"),
+      cl::value_desc("phase"), cl::init("loader"), cl::cat(pipeline)};
   cl::opt<std::string> executionModel{
       "execution-model",
-      cl::desc("How the host runs dispatches: inline-dynamic (executables "
-               "loaded with the module, dispatches run synchronously on "
-               "host buffers; the default and only model so far)"),
-      cl::init("inline-dynamic"), cl::cat(category)};
+      cl::desc("How the host runs dispatches: inline-dynamic (the only "
+               "model so far)"),
+      cl::value_desc("model"), cl::init("inline-dynamic"), cl::cat(pipeline)};
   cl::opt<EmitKind> emit{
       "emit",
-      cl::desc("What to write (default: module when -o ends in .tsm, "
-               "else mlir)"),
+      cl::desc("What to write (default: module when -o ends in .tsm, else "
+               "mlir)"),
       cl::init(EmitKind::MLIR),
       cl::values(
           clEnumValN(EmitKind::MLIR, "mlir", "the module's IR"),
@@ -72,102 +76,99 @@ struct CompileFlags {
                      "optimized LLVM bitcode per executable (.bc)"),
           clEnumValN(EmitKind::Object, "obj", "an object file per executable"),
           clEnumValN(EmitKind::SharedLib, "shared-lib",
-                     "a shared library per executable (.so, .dll, .dylib, "
-                     ".wasm by target triple)")),
-      cl::cat(category)};
-  cl::opt<std::string> triple{"target-triple",
-                              cl::desc("llvm-cpu target triple"),
-                              cl::init("host"), cl::cat(category)};
-  cl::opt<std::string> cpu{"cpu", cl::desc("llvm-cpu CPU name"),
-                           cl::init("host"), cl::cat(category)};
-  cl::opt<std::string> cpuFeatures{"cpu-features",
-                                   cl::desc("llvm-cpu CPU features"),
-                                   cl::init("host"), cl::cat(category)};
+                     "a shared library per executable (.so/.dll/.dylib/.wasm "
+                     "by triple)")),
+      cl::value_desc("kind"),
+      cl::cat(io)};
+  cl::opt<std::string> triple{
+      "target-triple",
+      cl::desc("llvm-cpu target triple (default: this machine)"),
+      cl::value_desc("triple"), cl::init("host"), cl::cat(target)};
+  cl::opt<std::string> cpu{
+      "cpu", cl::desc("llvm-cpu CPU name (default: this machine's)"),
+      cl::value_desc("name"), cl::init("host"), cl::cat(target)};
+  cl::opt<std::string> cpuFeatures{
+      "cpu-features",
+      cl::desc("llvm-cpu CPU features, e.g. +avx2,-avx512f (default: this "
+               "machine's)"),
+      cl::value_desc("features"), cl::init("host"), cl::cat(target)};
   cl::opt<std::string> vulkanDeviceType{
       "vulkan-device-type",
-      cl::desc("Kind of Vulkan device vulkan-spirv code is tuned for: "
-               "discrete-gpu, integrated-gpu, cpu (lavapipe, "
-               "SwiftShader: no workgroup-memory staging), unknown (tuned "
-               "as for a GPU)"),
-      cl::init("unknown"), cl::cat(category)};
+      cl::desc("Vulkan device vulkan-spirv tunes for: discrete-gpu, "
+               "integrated-gpu, cpu (lavapipe), unknown (as a GPU)"),
+      cl::value_desc("type"), cl::init("unknown"), cl::cat(target)};
   cl::opt<bool> linkExecutables{
       "link-executables",
-      cl::desc("Link the executables of each target into one library "
-               "(default); =false keeps one per dispatch"),
-      cl::init(true), cl::cat(category)};
-  cl::opt<unsigned> optLevel{"opt-level",
-                             cl::desc("LLVM optimization level (0-3)"),
-                             cl::init(2), cl::cat(category)};
+      cl::desc("One library per target (default); =false: one per "
+               "dispatch"),
+      cl::init(true), cl::cat(pipeline)};
+  cl::opt<unsigned> optLevel{
+      "opt-level", cl::desc("LLVM optimization level (default: 2)"),
+      cl::value_desc("0-3"), cl::init(2), cl::cat(target)};
   cl::opt<bool> printAfterAll{"print-ir-after-all",
                               cl::desc("Print the IR after every pass"),
-                              cl::cat(category)};
+                              cl::cat(debug)};
   cl::opt<bool> printAfterChange{
       "print-ir-after-change",
       cl::desc("Print the IR after every pass that changed it"),
-      cl::cat(category)};
+      cl::cat(debug)};
   cl::opt<std::string> dumpDir{
       "dump-ir-dir",
-      cl::desc("Write the IR after each pass to DIR, one "
-               "numbered file per pass"),
-      cl::value_desc("DIR"), cl::cat(category)};
+      cl::desc("Write the IR after each pass to DIR, a numbered file each"),
+      cl::value_desc("DIR"), cl::cat(debug)};
   cl::opt<bool> timing{"timing", cl::desc("Print a per-pass time report"),
-                       cl::cat(category)};
+                       cl::cat(debug)};
   cl::opt<std::string> dumpExecutables{
       "dump-executables",
-      cl::desc("Also write every executable's LLVM IR, bitcode, objects, "
-               "linked library and debug file (PDB) to DIR"),
-      cl::value_desc("DIR"), cl::cat(category)};
+      cl::desc("Also write each executable's LLVM IR, bitcode, objects, "
+               "library and PDB to DIR"),
+      cl::value_desc("DIR"), cl::cat(debug)};
   cl::opt<std::string> dispatchGraph{
       "dispatch-graph",
-      cl::desc("Write the program's graph of dispatches (nodes: the source "
-               "ops fused into each; edges: the tensors between them) to "
-               "FILE as Graphviz DOT"),
-      cl::value_desc("FILE"), cl::cat(category)};
+      cl::desc("Write the dispatches and the tensors between them as "
+               "Graphviz DOT"),
+      cl::value_desc("FILE"), cl::cat(io)};
   cl::opt<unsigned> jobs{
       "j",
       cl::desc("Compile N inputs at a time (default: the cores available)"),
       cl::value_desc("N"),
       cl::init(0),
       cl::Prefix,
-      cl::cat(category)};
+      cl::cat(batch)};
   cl::opt<std::string> outputDir{
       "output-dir",
-      cl::desc("Batch: write each input's output here (NAME.tsm, or "
-               "NAME.out.mlir with --emit=mlir), keeping the paths below a "
-               "directory or glob argument; default: beside each input"),
-      cl::value_desc("DIR"), cl::cat(category)};
-  cl::opt<bool> quiet{"quiet",
-                      cl::desc("Batch: print only the failures' diagnostics"),
-                      cl::cat(category)};
+      cl::desc("Write NAME.tsm (NAME.out.mlir with --emit=mlir) here, "
+               "keeping paths below the argument; default: beside each "
+               "input"),
+      cl::value_desc("DIR"), cl::cat(batch)};
+  cl::opt<bool> quiet{"quiet", cl::desc("Print only the failures' diagnostics"),
+                      cl::cat(batch)};
   cl::opt<bool> verbose{
       "verbose",
-      cl::desc("Batch: a line per input with its phase times, and the "
-               "warnings of inputs that compiled"),
-      cl::cat(category)};
+      cl::desc("A line per input with its phase times, and the warnings of "
+               "inputs that compiled"),
+      cl::cat(batch)};
   cl::opt<std::string> report{
       "report",
-      cl::desc("Write a report of every input (status, diagnostics, phase "
-               "times, dispatch and executable counts, sizes) to FILE"),
-      cl::value_desc("FILE"), cl::cat(category)};
+      cl::desc("Write a report: per input its status, diagnostics, phase "
+               "times, sizes"),
+      cl::value_desc("FILE"), cl::cat(batch)};
   cl::opt<std::string> reportFormat{
       "report-format", cl::desc("json (default) or junit (for CI systems)"),
-      cl::init("json"), cl::cat(category)};
+      cl::value_desc("format"), cl::init("json"), cl::cat(batch)};
   cl::opt<std::string> depfile{
       "depfile",
-      cl::desc("Write a Makefile rule to FILE: the output depends on the "
-               "source and every executable object file it links"),
-      cl::value_desc("FILE"), cl::cat(category)};
+      cl::desc("Write the output's Makefile rule (its source and linked "
+               "objects)"),
+      cl::value_desc("FILE"), cl::cat(io)};
   cl::opt<std::string> signKey{
       "sign-key",
-      cl::desc("Sign the module with this Ed25519 secret key (`tessera "
-               "keygen NAME` writes NAME.key); `tessera run --trusted-keys` "
-               "then refuses modules that are unsigned or altered"),
-      cl::value_desc("FILE"), cl::cat(category)};
+      cl::desc("Sign the module with an Ed25519 key (from tessera keygen)"),
+      cl::value_desc("FILE"), cl::cat(io)};
   cl::opt<bool> keepTemps{
       "keep-temps",
-      cl::desc("Like --dump-executables, into a new temporary directory "
-               "(printed)"),
-      cl::cat(category)};
+      cl::desc("--dump-executables into a new temporary directory (printed)"),
+      cl::cat(debug)};
 };
 
 /// The parsed flags as plain values.
@@ -277,6 +278,24 @@ void printTiming(const CompileSession &session, llvm::raw_ostream &os) {
   os << llvm::format("  %10.3f  total\n", total);
 }
 
+llvm::StringRef emitName(EmitKind emit) {
+  switch (emit) {
+  case EmitKind::MLIR:
+    return "mlir";
+  case EmitKind::Module:
+    return "module";
+  case EmitKind::LLVMIR:
+    return "llvm-ir";
+  case EmitKind::LLVMBC:
+    return "llvm-bc";
+  case EmitKind::Object:
+    return "obj";
+  case EmitKind::SharedLib:
+    return "shared-lib";
+  }
+  return "";
+}
+
 /// The artifact kinds one --emit writes.
 std::vector<llvm::StringRef> artifactKinds(EmitKind emit) {
   switch (emit) {
@@ -315,6 +334,36 @@ llvm::Expected<unsigned> writeArtifacts(const CompileSession &session,
   return written;
 }
 
+/// Why `-o` and `--emit` contradict each other (empty when they agree):
+/// text IR written into a .tsm would only fail later, in `tessera run`, as
+/// "bad magic".
+std::string outputConflict(const CompileRequest &request) {
+  llvm::StringRef output = request.output;
+  llvm::StringRef extension = llvm::sys::path::extension(output);
+  if (output == "-" || extension.empty())
+    return "";
+  bool writesDirectory =
+      request.emit != EmitKind::MLIR && request.emit != EmitKind::Module;
+  std::string emit = "--emit=" + emitName(request.emit).str();
+  if (extension == ".tsm" && request.emit != EmitKind::Module)
+    return "-o " + output.str() + " names a module (.tsm) but " + emit +
+           (writesDirectory ? " writes files into a directory"
+                            : " writes text IR") +
+           "; use --emit=module, or another -o";
+  if (extension == ".mlir" && request.emit != EmitKind::MLIR)
+    return "-o " + output.str() + " names an IR file (.mlir) but " + emit +
+           (writesDirectory ? " writes files into a directory"
+                            : " writes a binary module") +
+           "; use --emit=mlir, or -o FILE.tsm";
+  if (writesDirectory && llvm::is_contained({".ll", ".bc", ".o", ".obj", ".so",
+                                             ".dll", ".dylib", ".wasm"},
+                                            extension))
+    return "-o " + output.str() + " names a file but " + emit +
+           " writes one file per executable into the directory -o names; "
+           "use -o DIR";
+  return "";
+}
+
 int reportDiagnostics(const CompileSession &session) {
   for (const Diagnostic &diag : session.getDiagnostics())
     llvm::errs() << diag.format() << "\n";
@@ -325,10 +374,23 @@ int reportDiagnostics(const CompileSession &session) {
 
 int runCompileCommand(int argc, char **argv) {
   CompileFlags flags;
-  cl::HideUnrelatedOptions(flags.category);
-  if (!cl::ParseCommandLineOptions(argc, argv, "tessera compile\n",
-                                   &llvm::errs()))
-    return kUsageError;
+  ToolDescription tool{
+      "tessera compile",
+      "[options] <input.mlir | directory | 'glob*.mlir'>...",
+      "Compiles linalg-on-tensors programs through the phases input, "
+      "global-opt, flow, hal, codegen,\nlink, host, serialize and loader "
+      "into IR, a runnable module (.tsm) or executables. Several inputs\n"
+      "compile as a batch, in parallel.",
+      {&flags.io, &flags.pipeline, &flags.target, &flags.debug, &flags.batch},
+      {"tessera compile examples/mlp.mlir -o mlp.tsm        # a module for "
+       "`tessera run`",
+       "tessera compile examples/mlp.mlir --compile-to=flow # the IR after "
+       "the flow phase",
+       "tessera compile examples/ --output-dir=out -j2      # every .mlir "
+       "below examples/"},
+      {choicesOf(flags.emit)}};
+  if (std::optional<int> exit = parseToolCommandLine(argc, argv, tool))
+    return *exit;
   // lld resets every cl::opt of the process when it links (it parses its
   // own -mllvm flags), so work from a copy of the flags.
   const CompileRequest request = snapshot(flags);
@@ -338,8 +400,10 @@ int runCompileCommand(int argc, char **argv) {
     return kUsageError;
   }
   if (request.reportFormat != "json" && request.reportFormat != "junit") {
-    llvm::errs() << "tessera compile: --report-format must be json or "
-                    "junit\n";
+    llvm::errs() << "tessera compile: error: "
+                 << describeBadChoice("report format", request.reportFormat,
+                                      "report-format", {"json", "junit"})
+                 << "\n";
     return kUsageError;
   }
   if (request.quiet && request.verbose) {
@@ -351,14 +415,21 @@ int runCompileCommand(int argc, char **argv) {
   CompileOptions options;
   auto phase = parsePhase(request.compileTo);
   if (!phase) {
-    llvm::errs() << "tessera compile: unknown phase '" << request.compileTo
-                 << "'\n";
+    std::vector<std::string> phases;
+    for (Phase known : getAllPhases())
+      phases.push_back(getPhaseName(known).str());
+    llvm::errs() << "tessera compile: error: "
+                 << describeBadChoice("phase", request.compileTo, "compile-to",
+                                      phases)
+                 << "\n";
     return kUsageError;
   }
   options.compileTo = *phase;
   if (!isKnownExecutionModel(request.executionModel)) {
-    llvm::errs() << "tessera compile: unknown execution model '"
-                 << request.executionModel << "' (available: inline-dynamic)\n";
+    llvm::errs() << "tessera compile: error: "
+                 << describeBadChoice("execution model", request.executionModel,
+                                      "execution-model", {"inline-dynamic"})
+                 << "\n";
     return kUsageError;
   }
   options.executionModel = request.executionModel;
@@ -384,6 +455,10 @@ int runCompileCommand(int argc, char **argv) {
   if (emitsBinaries && options.compileTo < Phase::Serialize) {
     llvm::errs() << "tessera compile: --emit=llvm-ir/llvm-bc/obj/shared-lib "
                     "needs --compile-to=serialize or later\n";
+    return kUsageError;
+  }
+  if (std::string conflict = outputConflict(request); !conflict.empty()) {
+    llvm::errs() << "tessera compile: error: " << conflict << "\n";
     return kUsageError;
   }
   if (emitsModule && request.output == "-") {

@@ -7,6 +7,7 @@
 
 #include "Commands.h"
 #include "Pipeline/InputFile.h"
+#include "Tool/CommandLine.h"
 
 #include "ModuleInfo.h"
 
@@ -19,15 +20,23 @@ namespace cl = llvm::cl;
 namespace tessera::cli {
 
 int runInspectCommand(int argc, char **argv) {
-  cl::OptionCategory category("tessera inspect options");
+  cl::OptionCategory category("Options");
   cl::opt<std::string> input(cl::Positional, cl::desc("<module.tsm>"),
                              cl::cat(category));
   cl::opt<bool> json("json", cl::desc("Print the description as JSON"),
                      cl::cat(category));
-  cl::HideUnrelatedOptions(category);
-  if (!cl::ParseCommandLineOptions(argc, argv, "tessera inspect\n",
-                                   &llvm::errs()))
-    return kUsageError;
+  mlir::tessera::ToolDescription tool{
+      "tessera inspect",
+      "[options] <module.tsm>",
+      "What a module holds, without loading it: functions and signatures, "
+      "executables with their\nformats, exports and binding layouts, "
+      "constants, sizes and the signer.",
+      {&category},
+      {"tessera inspect mlp.tsm", "tessera inspect mlp.tsm --json"},
+      {}};
+  if (std::optional<int> exit =
+          mlir::tessera::parseToolCommandLine(argc, argv, tool))
+    return *exit;
   if (input.empty()) {
     llvm::errs() << "tessera inspect: no module (tessera inspect "
                     "MODULE.tsm [--json])\n";
@@ -35,7 +44,8 @@ int runInspectCommand(int argc, char **argv) {
   }
   auto buffer = mlir::tessera::readInputFile(input);
   if (!buffer) {
-    llvm::errs() << "error: " << llvm::toString(buffer.takeError()) << "\n";
+    llvm::errs() << "tessera inspect: error: "
+                 << llvm::toString(buffer.takeError()) << "\n";
     return kCompileError;
   }
   auto described = rt::tooling::describeModule((*buffer)->getBufferStart(),

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Commands.h"
+#include "Tool/CommandLine.h"
 
 #include "tessera/runtime/ModuleSignature.h"
 
@@ -17,17 +18,26 @@ namespace tessera::cli {
 
 int runKeygenCommand(int argc, char **argv) {
   namespace cl = llvm::cl;
-  cl::OptionCategory category("tessera keygen options");
+  cl::OptionCategory category("Options");
   cl::opt<std::string> prefix(cl::Positional, cl::desc("<NAME>"),
                               cl::cat(category));
-  cl::HideUnrelatedOptions(category);
-  if (!cl::ParseCommandLineOptions(
-          argc, argv,
-          "tessera keygen: writes NAME.key (secret) and NAME.pub, an Ed25519 "
-          "key pair for `tessera compile --sign-key=NAME.key` and `tessera "
-          "run --trusted-keys=NAME.pub`\n",
-          &llvm::errs()))
-    return kUsageError;
+  mlir::tessera::ToolDescription tool{
+      "tessera keygen",
+      "<NAME>",
+      "Writes NAME.key (secret, mode 0600) and NAME.pub: an Ed25519 key pair "
+      "to sign modules with\n(tessera compile --sign-key=NAME.key) and to "
+      "check them by (tessera run --trusted-keys=NAME.pub).\nAn existing key "
+      "is never overwritten.",
+      {&category},
+      {"tessera keygen release",
+       "tessera compile examples/elementwise.mlir -o ew.tsm "
+       "--sign-key=release.key",
+       "tessera run ew.tsm --trusted-keys=release.pub --input=4xf32=1,2,3,4 "
+       "--input=4xf32=2"},
+      {}};
+  if (std::optional<int> exit =
+          mlir::tessera::parseToolCommandLine(argc, argv, tool))
+    return *exit;
   if (prefix.empty()) {
     llvm::errs() << "tessera keygen: no NAME (tessera keygen NAME writes "
                     "NAME.key and NAME.pub)\n";

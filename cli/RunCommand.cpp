@@ -9,6 +9,7 @@
 #include "Commands.h"
 #include "Pipeline/InputFile.h"
 #include "Pipeline/OutputFile.h"
+#include "Tool/CommandLine.h"
 
 #include "Npy.h"
 #include "Pipeline/CompileSession.h"
@@ -31,92 +32,93 @@
 
 using namespace llvm;
 using namespace tessera;
+using mlir::tessera::parseToolCommandLine;
+using mlir::tessera::ToolDescription;
 
 namespace tessera::cli {
 
 namespace {
 
 struct RunFlags {
-  cl::OptionCategory category{"tessera run options"};
-  cl::opt<std::string> module{cl::Positional,
-                              cl::desc("<module.tsm | program.mlir>"),
-                              cl::cat(category)};
+  cl::OptionCategory call{"Function, inputs and results"};
+  cl::OptionCategory deviceCategory{"Device and loading"};
+  cl::OptionCategory profiling{"Repetitions and profiling"};
+  cl::opt<std::string> module{
+      cl::Positional, cl::desc("<module.tsm | program.mlir>"), cl::cat(call)};
   cl::opt<std::string> function{
       "function",
-      cl::desc("Function to call (optional when the module has one)"),
-      cl::cat(category)};
+      cl::desc("Function to call, @name or name (optional when the module "
+               "has one)"),
+      cl::value_desc("name"), cl::cat(call)};
   cl::list<std::string> inputs{
       "input",
       cl::desc("An input, in order: 3.5, 2x3xf32=1,2,3,4,5,6, "
                "\"2x2xi32=[[1 2][3 4]]\", 2xi32 (zeros), @x.npy, +x.npy"),
-      cl::cat(category)};
+      cl::value_desc("value"), cl::cat(call)};
   cl::list<std::string> outputs{
       "output",
       cl::desc("Where result N goes, in order: - (print), @y.npy (write), "
                "+y.npy (append); results without one are printed"),
-      cl::cat(category)};
+      cl::cat(call)};
   cl::list<std::string> expected{
       "expected_output",
       cl::desc("Expected value of result N, in the --input grammar"),
-      cl::cat(category)};
+      cl::value_desc("value"), cl::cat(call)};
   cl::opt<double> tolerance{
       "tolerance",
       cl::desc("Float results match when |actual - expected| <= tolerance * "
                "max(1, |expected|)"),
-      cl::init(1e-4), cl::cat(category)};
+      cl::value_desc("number"), cl::init(1e-4), cl::cat(call)};
   cl::opt<int64_t> maxElements{
       "output_max_element_count",
-      cl::desc("Print at most this many elements per result"), cl::init(1024),
-      cl::cat(category)};
-  cl::opt<std::string> device{"device",
-                              cl::desc("Device: cpu, vulkan or vulkan://N"),
-                              cl::init("cpu"), cl::cat(category)};
+      cl::desc("Print at most N elements per result (default: 1024)"),
+      cl::value_desc("N"), cl::init(1024), cl::cat(call)};
+  cl::opt<std::string> device{
+      "device", cl::desc("Device: cpu (default), vulkan or vulkan://N"),
+      cl::value_desc("device"), cl::init("cpu"), cl::cat(deviceCategory)};
   cl::opt<bool> vulkanValidation{
       "vulkan-validation",
-      cl::desc("With --device=vulkan: enable the Khronos validation layer and "
-               "fail the run if it reports anything"),
-      cl::init(false), cl::cat(category)};
+      cl::desc("With --device=vulkan: fail on any Khronos validation layer "
+               "report"),
+      cl::init(false), cl::cat(deviceCategory)};
   cl::opt<bool> listDevices{
       "list-devices",
       cl::desc("List the devices this runtime can use and exit"),
-      cl::init(false), cl::cat(category)};
+      cl::init(false), cl::cat(deviceCategory)};
   cl::list<std::string> featureOverrides{
       "device-feature-override",
-      cl::desc("Answer cpu.features queries as if the CPU had (+name) or "
-               "lacked (-name) a feature, e.g. -avx512f: variant conditions "
-               "then choose as on such a machine"),
-      cl::CommaSeparated, cl::cat(category)};
+      cl::desc("Choose executable variants as if the CPU had (+name) or "
+               "lacked (-name) a feature, e.g. -avx512f"),
+      cl::value_desc("+name,-name"), cl::CommaSeparated,
+      cl::cat(deviceCategory)};
   cl::opt<int> taskWorkers{
       "task-workers",
-      cl::desc("CPU dispatches split their workgroups over N workers "
-               "(default: the cores this process may use); 0 runs them "
-               "inline on the calling thread"),
-      cl::init(-1), cl::cat(category)};
+      cl::desc("Split CPU dispatches over N threads (default: the cores "
+               "available; 0: the calling thread)"),
+      cl::value_desc("N"), cl::init(-1), cl::cat(deviceCategory)};
   cl::opt<int> repetitions{
       "repetitions",
-      cl::desc("Call the function N times (results of the last); with "
-               "--profile, every call is profiled"),
-      cl::init(1), cl::cat(category)};
+      cl::desc("Call the function N times (results of the last; "
+               "--profile profiles each)"),
+      cl::value_desc("N"), cl::init(1), cl::cat(profiling)};
   cl::opt<std::string> profile{
       "profile",
-      cl::desc("Write a Chrome trace-event JSON of every call and dispatch "
-               "(opens in Perfetto) to FILE and print the dispatch table "
-               "to stderr"),
-      cl::value_desc("FILE"), cl::cat(category)};
+      cl::desc("Write a Chrome trace (Perfetto) of every call and dispatch; "
+               "print the dispatch table"),
+      cl::value_desc("FILE"), cl::cat(profiling)};
   cl::opt<std::string> profileCsv{
       "profile-csv", cl::desc("Write the dispatch table as CSV to FILE"),
-      cl::value_desc("FILE"), cl::cat(category)};
+      cl::value_desc("FILE"), cl::cat(profiling)};
   cl::opt<std::string> trustedKeys{
       "trusted-keys",
-      cl::desc("Load only modules signed (compile --sign-key) by a key "
-               "listed in FILE (`tessera keygen NAME` writes NAME.pub); an "
-               "unsigned or altered module is refused before it is read"),
-      cl::value_desc("FILE"), cl::cat(category)};
+      cl::desc("Load only modules signed by a key in FILE (tessera keygen "
+               "NAME writes NAME.pub)"),
+      cl::value_desc("FILE"), cl::cat(deviceCategory)};
   cl::opt<bool> verbose{
       "verbose",
-      cl::desc("Log to stderr what loading chose (executables, variants) "
-               "and every dispatch"),
-      cl::init(false), cl::cat(category)};
+      cl::desc("Log what loading chose (executables, variants) and every "
+               "dispatch"),
+      cl::init(false), cl::cat(profiling)};
 };
 
 /// "tessera run" or "tessera bench", for messages.
@@ -149,11 +151,13 @@ rt::StatusOr<std::string> compileProgram(const std::string &path) {
 
 /// What `tessera bench` adds to `tessera run`'s flags.
 struct BenchFlags {
-  explicit BenchFlags(cl::OptionCategory &category)
-      : warmup("warmup", cl::desc("Untimed calls before the repetitions"),
-               cl::init(3), cl::cat(category)),
+  cl::OptionCategory category{"Benchmark"};
+  BenchFlags()
+      : warmup("warmup",
+               cl::desc("Untimed calls before the repetitions (default: 3)"),
+               cl::value_desc("N"), cl::init(3), cl::cat(category)),
         json("json",
-             cl::desc("Write the report as JSON to FILE ('-': stdout, "
+             cl::desc("Write the report as JSON to FILE (-: stdout, "
                       "instead of the table)"),
              cl::value_desc("FILE"), cl::cat(category)) {}
   cl::opt<int> warmup;
@@ -176,14 +180,37 @@ int runOrBench(int argc, char **argv, bool bench) {
   commandName = bench ? "tessera bench" : "tessera run";
   RunFlags flags;
   std::optional<BenchFlags> benchFlags;
+  ToolDescription tool{
+      commandName,
+      "[options] <module.tsm | program.mlir>",
+      bench ? "Times a function of a module: warm-up calls, then timed "
+              "repetitions reported as min/median/max\nwith a table of "
+              "dispatches (--json for machines). Inputs as for tessera run."
+            : "Runs a function of a compiled module (a .mlir program is "
+              "compiled in memory first) and prints\nor checks its results, "
+              "like iree-run-module.",
+      {&flags.call, &flags.deviceCategory, &flags.profiling},
+      {},
+      {}};
   if (bench) {
-    benchFlags.emplace(flags.category);
+    benchFlags.emplace();
     flags.repetitions.setInitialValue(10);
+    tool.categories.push_back(&benchFlags->category);
+    tool.examples = {"tessera bench matmul.tsm --input=256x512xf32=1 "
+                     "--input=512x128xf32=2",
+                     "tessera bench model.tsm --input=@x.npy --repetitions=50 "
+                     "--json=bench.json"};
+  } else {
+    tool.examples = {
+        "tessera run examples/elementwise.mlir --input=4xf32=1,2,3,4 "
+        "--input=\"4xf32=[2 2 2 2]\"",
+        "tessera run matmul.tsm --input=256x512xf32=1 --input=@b.npy "
+        "--output=@c.npy",
+        "tessera run matmul.tsm --input=256x512xf32=1 --input=512x128xf32=1 "
+        "--expected_output=256x128xf32=512"};
   }
-  cl::HideUnrelatedOptions(flags.category);
-  if (!cl::ParseCommandLineOptions(
-          argc, argv, bench ? "tessera bench\n" : "tessera run\n", &errs()))
-    return kUsageError;
+  if (std::optional<int> exit = parseToolCommandLine(argc, argv, tool))
+    return *exit;
   if (flags.listDevices) {
     outs() << "cpu: local CPU (inline execution)\n";
     auto vulkanDevices = rt::vulkan::Device::enumerate();
@@ -210,6 +237,9 @@ int runOrBench(int argc, char **argv, bool bench) {
   std::vector<std::string> expected(flags.expected.begin(),
                                     flags.expected.end());
   std::string modulePath = flags.module, functionName = flags.function;
+  // Every listing prints functions as @name, so accept that spelling too.
+  if (StringRef(functionName).starts_with("@"))
+    functionName.erase(0, 1);
   double tolerance = flags.tolerance;
   // Negative or NaN would fail every comparison, infinity pass every one.
   if (!std::isfinite(tolerance) || tolerance < 0) {
@@ -278,10 +308,9 @@ int runOrBench(int argc, char **argv, bool bench) {
     if (functions.size() != 1) {
       std::string names;
       for (const auto &signature : functions)
-        names += " " + signature.name;
+        names += (names.empty() ? "@" : ", @") + signature.name;
       return fail("the module has " + std::to_string(functions.size()) +
-                  " functions; choose one with --function (" + names.substr(1) +
-                  ")");
+                  " functions; choose one with --function (" + names + ")");
     }
     functionName = functions.front().name;
   }
@@ -290,12 +319,17 @@ int runOrBench(int argc, char **argv, bool bench) {
   if (!signature) {
     std::string names;
     for (const auto &s : functions)
-      names += (names.empty() ? "" : ", ") + s.name;
-    return fail("no function '" + functionName +
-                "' in the module (it has: " + names + ")");
+      names += (names.empty() ? "@" : ", @") + s.name;
+    std::vector<std::string> known;
+    for (const auto &s : functions)
+      known.push_back(s.name);
+    std::string closest = mlir::tessera::closestMatch(functionName, known);
+    return fail("no function @" + functionName + " in the module" +
+                (closest.empty() ? "" : "; did you mean @" + closest + "?") +
+                " (it has: " + names + ")");
   }
   if (inputs.size() != signature->inputs.size())
-    return fail("'" + functionName + "' takes " +
+    return fail("@" + functionName + " takes " +
                 std::to_string(signature->inputs.size()) + " inputs, " +
                 std::to_string(inputs.size()) +
                 " given with --input; its "

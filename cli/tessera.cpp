@@ -3,6 +3,7 @@
 #include "Commands.h"
 
 #include "Pipeline/CrashMessage.h"
+#include "Tool/CommandLine.h"
 
 #if defined(__linux__)
 #include <malloc.h>
@@ -13,18 +14,19 @@
 #include "llvm/Support/raw_ostream.h"
 
 static void printUsage(llvm::raw_ostream &os) {
-  os << "usage: tessera <command> [options]\n\n"
-        "commands:\n"
-        "  compile   compile .mlir programs: one, or many in parallel with "
-        "reports (see tessera compile --help)\n"
-        "  run       run a function of a compiled module (see tessera run "
-        "--help)\n"
-        "  bench     time a function: warm-up, repetitions, min/median/max, "
-        "dispatch table, JSON (see tessera bench --help)\n"
-        "  inspect   what a module holds: functions, executables, exports, "
-        "constants (see tessera inspect --help)\n"
-        "  keygen    a key pair to sign modules with (compile --sign-key) "
-        "and to check them by (run --trusted-keys)\n";
+  os << "USAGE: tessera <command> [options]\n\n"
+        "Commands:\n"
+        "  compile   compile .mlir programs, one or many in parallel\n"
+        "  run       run a function of a module (or of a .mlir program)\n"
+        "  bench     time a function: min/median/max and a dispatch table\n"
+        "  inspect   what a module holds: functions, executables, constants\n"
+        "  keygen    a key pair to sign modules and to check them by\n\n"
+        "  tessera <command> --help   the command's options\n"
+        "  tessera --version          Tessera's and LLVM's versions\n\n"
+        "Examples:\n"
+        "  tessera compile examples/mlp.mlir -o mlp.tsm\n"
+        "  tessera run examples/elementwise.mlir --input=4xf32=1,2,3,4 "
+        "--input=4xf32=2\n";
 }
 
 int main(int argc, char **argv) {
@@ -59,7 +61,11 @@ int main(int argc, char **argv) {
     return tessera::cli::runInspectCommand(argc - 1, argv + 1);
   if (command == "keygen")
     return tessera::cli::runKeygenCommand(argc - 1, argv + 1);
-  llvm::errs() << "tessera: unknown command '" << command << "'\n";
+  std::string closest = mlir::tessera::closestMatch(
+      command, {"compile", "run", "bench", "inspect", "keygen"});
+  llvm::errs() << "tessera: error: unknown command '" << command << "'"
+               << (closest.empty() ? "" : "; did you mean '" + closest + "'?")
+               << "\n\n";
   printUsage(llvm::errs());
   return tessera::cli::kUsageError;
 }
