@@ -13,6 +13,7 @@
 #include "Dialects.h"
 #include "Pipeline/CrashMessage.h"
 #include "Pipeline/InputFile.h"
+#include "Tool/CommandLine.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -80,29 +81,53 @@ int main(int argc, char **argv) {
   // A crash prints a stack trace that says it is a Tessera bug.
   llvm::sys::PrintStackTraceOnErrorSignal(argv[0]);
   mlir::tessera::setCrashMessage();
+  cl::OptionCategory serverCategory{"Language server"};
+  cl::OptionCategory checkCategory{"Without an editor"};
   cl::opt<std::string> checkFile{
-      "check", cl::desc("Print the diagnostics for FILE and exit"),
-      cl::value_desc("FILE")};
+      "check",
+      cl::desc("Print the diagnostics the server would publish for FILE "
+               "and exit (1 when there are errors)"),
+      cl::value_desc("FILE"), cl::cat(checkCategory)};
   cl::opt<LogLevel> logLevel{
-      "log", cl::desc("Log level on stderr"), cl::init(LogLevel::Error),
+      "log",
+      cl::desc("Log level on stderr"),
+      cl::value_desc("level"),
+      cl::init(LogLevel::Error),
       cl::values(clEnumValN(LogLevel::Error, "error", "errors only"),
                  clEnumValN(LogLevel::Info, "info", "what the server does"),
-                 clEnumValN(LogLevel::Verbose, "verbose", "every message"))};
+                 clEnumValN(LogLevel::Verbose, "verbose", "every message")),
+      cl::cat(serverCategory)};
   cl::opt<unsigned> minDebounce{
       "debounce-min-ms",
-      cl::desc("Shortest delay between an edit and its analysis"),
-      cl::init(50)};
+      cl::desc("Shortest delay between an edit and its analysis (default: "
+               "50)"),
+      cl::value_desc("ms"), cl::init(50), cl::cat(serverCategory)};
   cl::opt<unsigned> maxDebounce{
       "debounce-max-ms",
-      cl::desc("Longest delay between an edit and its analysis"),
-      cl::init(500)};
+      cl::desc("Longest delay between an edit and its analysis (default: "
+               "500)"),
+      cl::value_desc("ms"), cl::init(500), cl::cat(serverCategory)};
   cl::opt<bool> pipelineWorker{
       "pipeline-worker",
       cl::desc("Compile one pipeline job (JSON on stdin) and exit: how the "
                "server runs compiles, each in a process of its own"),
-      cl::Hidden};
-  cl::ParseCommandLineOptions(argc, argv,
-                              "tessera-lsp: MLIR language server\n");
+      cl::Hidden, cl::cat(serverCategory)};
+  mlir::tessera::ToolDescription tool{
+      "tessera-lsp",
+      "[options]",
+      "The MLIR language server of Tessera: speaks the Language Server "
+      "Protocol (JSON-RPC) on stdin\nand stdout. Diagnostics through the "
+      "whole pipeline, hovers, definitions, completion, the IR\nafter each "
+      "pass. Editors start it themselves (VS Code: the Tessera MLIR "
+      "extension).",
+      {&serverCategory, &checkCategory},
+      {"tessera-lsp --log=info                # as an editor starts it, "
+       "logging to stderr",
+       "tessera-lsp --check examples/mlp.mlir # the diagnostics of one file"},
+      {mlir::tessera::choicesOf(logLevel)}};
+  if (std::optional<int> exit =
+          mlir::tessera::parseToolCommandLine(argc, argv, tool))
+    return *exit;
   setLogLevel(logLevel);
   if (pipelineWorker)
     return tessera::lsp::runPipelineWorker();

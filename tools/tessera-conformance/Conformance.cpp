@@ -11,6 +11,7 @@
 #include "ProgramGenerator.h"
 #include "ReferenceRunner.h"
 #include "TesseraRunner.h"
+#include "Tool/CommandLine.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -36,7 +37,7 @@ using namespace tessera::conformance;
 
 namespace {
 
-cl::OptionCategory category("tessera-conformance options");
+cl::OptionCategory category("Options");
 cl::opt<uint64_t> seedFlag("seed", cl::desc("Seed of the program sequence"),
                            cl::init(1), cl::cat(category));
 cl::opt<unsigned> countFlag("count", cl::desc("Programs to run"), cl::init(100),
@@ -481,11 +482,20 @@ ProgramSpec minimize(ProgramSpec spec, uint64_t seed, const Verdict &failure) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  cl::HideUnrelatedOptions(category);
-  cl::ParseCommandLineOptions(
-      argc, argv,
-      "tessera-conformance: random linalg programs, Tessera against "
-      "upstream MLIR's reference lowering\n");
+  mlir::tessera::ToolDescription tool{
+      "tessera-conformance",
+      "[options]",
+      "Differential testing: random linalg programs run by Tessera and by "
+      "upstream MLIR's reference\nlowering, results compared; failures "
+      "shrink into lit regression tests (--minimize).",
+      {&category},
+      {"tessera-conformance --seed=7 --count=200 -j2",
+       "tessera-conformance --seed=7 --only=42 --minimize --minimize-dir=t/",
+       "tessera-conformance --program=t/program-42.mlir --device=cpu,vulkan"},
+      {}};
+  if (std::optional<int> exit =
+          mlir::tessera::parseToolCommandLine(argc, argv, tool))
+    return *exit;
 
   SmallVector<StringRef> names;
   StringRef(deviceFlag).split(names, ',', -1, false);
