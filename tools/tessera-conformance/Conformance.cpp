@@ -491,7 +491,8 @@ int main(int argc, char **argv) {
       {&category},
       {"tessera-conformance --seed=7 --count=200 -j2",
        "tessera-conformance --seed=7 --only=42 --minimize --minimize-dir=t/",
-       "tessera-conformance --program=t/program-42.mlir --device=cpu,vulkan"},
+       "tessera-conformance --program=t/conformance-7-42.mlir "
+       "--device=cpu,vulkan"},
       {}};
   if (std::optional<int> exit =
           mlir::tessera::parseToolCommandLine(argc, argv, tool))
