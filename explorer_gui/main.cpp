@@ -23,6 +23,7 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <memory>
 
 using namespace tessera::explorer;
 
@@ -53,15 +54,50 @@ static int findDispatch(const CompileOutcome &outcome, const QString &name) {
   return -1;
 }
 
+/// --help (and --version) print and exit: they must work where no display
+/// is, so they get a QCoreApplication, which opens none.
+static bool asksOnlyForText(int argc, char **argv) {
+  for (int i = 1; i < argc; ++i) {
+    QByteArray arg(argv[i]);
+    if (arg == "--")
+      return false;
+    if (arg == "-h" || arg == "--help" || arg == "-help" ||
+        arg == "--help-all" || arg == "-v" || arg == "--version")
+      return true;
+  }
+  return false;
+}
+
 int main(int argc, char **argv) {
-  QApplication app(argc, argv);
-  QApplication::setApplicationName("tessera-explorer");
-  QApplication::setOrganizationName("Tessera");
+  std::unique_ptr<QCoreApplication> app;
+  if (asksOnlyForText(argc, argv)) {
+    app = std::make_unique<QCoreApplication>(argc, argv);
+  } else {
+#if defined(__linux__)
+    // Qt would abort (and dump core) without one.
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") &&
+        qEnvironmentVariableIsEmpty("DISPLAY") &&
+        qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")) {
+      std::fprintf(stderr, "tessera-explorer: error: no display (DISPLAY and "
+                           "WAYLAND_DISPLAY are not set); run it in a desktop "
+                           "session, under xvfb-run, or with "
+                           "QT_QPA_PLATFORM=offscreen and --screenshot\n");
+      return 2;
+    }
+#endif
+    app = std::make_unique<QApplication>(argc, argv);
+  }
+  QCoreApplication::setApplicationName("tessera-explorer");
+  QCoreApplication::setOrganizationName("Tessera");
 
   QCommandLineParser parser;
   parser.setApplicationDescription(
-      "Steps through the passes of a Tessera compile and inspects its "
-      "executables.");
+      "Steps through the passes of a Tessera compile, shows its dispatch "
+      "graph and linked executables,\nand runs and profiles dispatches.\n\n"
+      "Examples:\n"
+      "  tessera-explorer examples/mlp.mlir\n"
+      "  tessera-explorer examples/mlp.mlir --view=executables "
+      "--screenshot=mlp.png");
   parser.addHelpOption();
   parser.addPositionalArgument("file", "The .mlir file to open.");
   QCommandLineOption target("target", "Target backend.", "backend", "llvm-cpu");
@@ -102,7 +138,7 @@ int main(int argc, char **argv) {
        {target, triple, compileTo, link, screenshot, view, pass, restrict,
         exportName, dispatch, compareWith, size})
     parser.addOption(option);
-  parser.process(app);
+  parser.process(*app);
 
   CompileRequest request;
   request.targets = {parser.value(target).toStdString()};
@@ -213,5 +249,5 @@ int main(int argc, char **argv) {
   window.show();
   if (!files.isEmpty())
     window.openFile(files.front());
-  return app.exec();
+  return app->exec();
 }
