@@ -141,7 +141,8 @@ rt::StatusOr<std::string> compileProgram(const std::string &path) {
   for (const auto &diagnostic : session.getDiagnostics())
     messages += diagnostic.format() + "\n";
   if (!ok)
-    return rt::Status::error("compiling " + path + " failed:\n" + messages);
+    return rt::Status::error("cannot compile " + path + ":\n" +
+                             StringRef(messages).rtrim().str());
   if (!messages.empty())
     errs() << messages;
   return session.getModuleBytes();
@@ -294,7 +295,7 @@ int runOrBench(int argc, char **argv, bool bench) {
   if (StringRef(modulePath).ends_with(".mlir")) {
     auto bytes = compileProgram(modulePath);
     if (!bytes)
-      return errs() << bytes.status().message(), kCompileError;
+      return fail(bytes.status().message());
     module = rt::Module::loadBytes(bytes->data(), bytes->size(), modulePath,
                                    loadOptions);
   } else {
