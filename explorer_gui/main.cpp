@@ -15,6 +15,9 @@
 #include "MainWindow.h"
 #include "RunView.h"
 
+#include "Pipeline/CrashMessage.h"
+#include "Pipeline/Version.h"
+
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
@@ -54,6 +57,14 @@ static int findDispatch(const CompileOutcome &outcome, const QString &name) {
 }
 
 int main(int argc, char **argv) {
+  // Before QApplication, which needs a display.
+  if (mlir::tessera::isVersionRequest(argc, argv)) {
+    std::printf("%s\n",
+                mlir::tessera::getVersionLine("tessera-explorer").c_str());
+    return 0;
+  }
+  mlir::tessera::enableCrashStackTrace(argv[0]);
+  mlir::tessera::setCrashMessage("tessera-explorer", argc, argv);
   QApplication app(argc, argv);
   QApplication::setApplicationName("tessera-explorer");
   QApplication::setOrganizationName("Tessera");

@@ -12,6 +12,9 @@
 #include "ReferenceRunner.h"
 #include "TesseraRunner.h"
 
+#include "Pipeline/CrashMessage.h"
+#include "Pipeline/Version.h"
+
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -481,6 +484,8 @@ ProgramSpec minimize(ProgramSpec spec, uint64_t seed, const Verdict &failure) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  mlir::tessera::setCrashMessage("tessera-conformance", argc, argv);
+  mlir::tessera::setVersionPrinter("tessera-conformance");
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(
       argc, argv,

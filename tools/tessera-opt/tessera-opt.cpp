@@ -5,12 +5,16 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Pipeline/CrashMessage.h"
 #include "Pipeline/Registration.h"
+#include "Pipeline/Version.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
 int main(int argc, char **argv) {
+  mlir::tessera::setCrashMessage("tessera-opt", argc, argv);
+  mlir::tessera::setVersionPrinter("tessera-opt");
   mlir::DialectRegistry registry;
   mlir::tessera::registerAllDialects(registry);
   mlir::tessera::registerAllPasses();
