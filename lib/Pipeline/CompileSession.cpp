@@ -342,7 +342,7 @@ CompileSession::compileOnLargeStack(const CompileOptions &requested,
     runningPhase = phase;
     if (reproducer)
       reproducer->beginPhase(getPhaseName(phase), *module, pm,
-                             options.multithreaded);
+                             context->isMultithreadingEnabled());
     auto start = std::chrono::steady_clock::now();
     result = pm.run(*module);
     if (reproducer)
