@@ -7,6 +7,7 @@
 #include "Pipeline/ChildProcess.h"
 #include "Pipeline/CompileSession.h"
 #include "Pipeline/CrashMessage.h"
+#include "Pipeline/CrashReproducer.h"
 #include "Pipeline/OutputFile.h"
 #include "tessera/runtime/ModuleSignature.h"
 
@@ -74,8 +75,9 @@ struct InputResult {
   unsigned dispatches = 0, executables = 0;
   uint64_t outputBytes = 0, executableBytes = 0, constantBytes = 0;
   std::vector<std::string> dependencies;
-  /// For a crash: the command that compiles this input alone.
-  std::string reproducer;
+  /// For a crash: the command that compiles this input alone, and the
+  /// crash reproducer file when the crash was in a pass.
+  std::string reproducer, reproducerFile;
   unsigned errors() const {
     unsigned count = 0;
     for (const Diagnostic &d : diagnostics)
@@ -232,7 +234,8 @@ std::vector<PlannedInput> planInputs(const BatchRequest &request) {
 /// Compiles one planned input on the calling thread.
 InputResult compileInput(const PlannedInput &planned,
                          const BatchRequest &request,
-                         const CompileOptions &base) {
+                         const CompileOptions &base,
+                         SharedCounter *phaseCounter = nullptr) {
   InputResult result;
   result.planned = planned;
   auto start = Clock::now();
@@ -257,6 +260,14 @@ InputResult compileInput(const PlannedInput &planned,
   options.multithreaded = request.jobs <= 1;
   options.buildModule = !request.emitIR;
   options.captureIR = false;
+  // The progress bar moves per phase: each input reports the phase it is
+  // in (from a child process through shared memory).
+  if (phaseCounter)
+    options.passStarted = [phaseCounter](Phase phase, llvm::StringRef) {
+      phaseCounter->store(static_cast<unsigned>(phase));
+    };
+  if (request.crashReproducers && options.crashReproducer.empty())
+    options.crashReproducer = getDefaultCrashReproducerPath(planned.input);
   bool ok = succeeded(session.loadFile(planned.input)) &&
             succeeded(session.compile(options));
   result.diagnostics = session.getDiagnostics();
@@ -479,15 +490,20 @@ std::string reproducer(const BatchRequest &request, llvm::StringRef input) {
 /// input's result, and the batch goes on.
 InputResult compileInputIsolated(const PlannedInput &planned,
                                  const BatchRequest &request,
-                                 const CompileOptions &base) {
+                                 const CompileOptions &base,
+                                 SharedCounter *phaseCounter) {
   auto start = Clock::now();
   std::string command = reproducer(request, planned.input);
+  // Named here, so that the batch can report the file the child wrote.
+  CompileOptions options = base;
+  if (request.crashReproducers)
+    options.crashReproducer = getDefaultCrashReproducerPath(planned.input);
   ChildOutcome outcome = runInChildProcess([&] {
     // Ctrl-C reaches the child too: it cancels quietly, the batch says so.
     llvm::sys::SetInterruptFunction([] { interrupted.store(true); });
     // What LLVM prints under the stack trace when the compile crashes.
-    setCrashMessage(command);
-    return serialize(compileInput(planned, request, base));
+    setCrashReproducerCommand(command);
+    return serialize(compileInput(planned, request, options, phaseCounter));
   });
   InputResult result;
   if (outcome.output && deserialize(*outcome.output, result)) {
@@ -505,6 +521,13 @@ InputResult compileInputIsolated(const PlannedInput &planned,
                  "inputs were compiled; reproduce it alone with: " +
                  command;
   result.reproducer = command;
+  if (!options.crashReproducer.empty() && fs::exists(options.crashReproducer)) {
+    result.reproducerFile = options.crashReproducer;
+    diag.message += "; crash reproducer (the IR before the crashing phase "
+                    "and its pass pipeline; `tessera-opt --run-reproducer` "
+                    "replays it): " +
+                    result.reproducerFile;
+  }
   result.diagnostics.push_back(diag);
   return result;
 }
@@ -513,12 +536,15 @@ InputResult compileInputIsolated(const PlannedInput &planned,
 /// line per finished input on stdout; diagnostics on stderr.
 class Progress {
 public:
-  Progress(const BatchRequest &request, size_t total)
-      : request(request), total(total), start(Clock::now()) {}
+  Progress(const BatchRequest &request, size_t total, unsigned phases)
+      : request(request), total(total), phases(std::max(1u, phases)),
+        start(Clock::now()) {}
 
-  void started(const std::string &input) {
+  /// `phase`: the phase the input's compile is in (phases before it are
+  /// done), moving the bar within the input.
+  void started(const std::string &input, const SharedCounter *phase) {
     std::lock_guard<std::mutex> lock(mutex);
-    running.insert(input);
+    running.emplace(input, phase);
     draw();
   }
   void finished(const InputResult &result) {
@@ -579,19 +605,30 @@ private:
     if (!request.progressBar || request.quiet)
       return;
     double elapsed = secondsSince(start);
+    // Inputs done, plus the phases done of those compiling.
+    double progress = done;
+    for (auto &[input, phase] : running)
+      if (phase)
+        progress += double(std::min(phase->load(), phases)) / phases;
+    double fraction = total ? std::min(1.0, progress / total) : 1.0;
     std::string line = llvm::formatv("[{0}/{1}] ", done, total).str();
     constexpr int kWidth = 24;
-    int filled = total ? int(kWidth * done / total) : kWidth;
+    int filled = int(kWidth * fraction);
     line += std::string(filled, '#') + std::string(kWidth - filled, '.');
-    line += llvm::formatv(" {0,3}%  {1:f1}s", total ? 100 * done / total : 100,
-                          elapsed)
-                .str();
-    if (done > 0 && done < total)
-      line +=
-          llvm::formatv("  ETA {0:f0}s", elapsed / done * (total - done)).str();
-    // The file name: the bar must fit one line.
+    line +=
+        llvm::formatv(" {0,3}%  {1:f1}s", int(100 * fraction), elapsed).str();
+    if (progress > 0 && done < total)
+      line += llvm::formatv("  ETA {0:f0}s",
+                            elapsed / progress * (total - progress))
+                  .str();
+    // The file name and its phase: the bar must fit one line.
     if (!running.empty()) {
-      line += "  " + path::filename(*running.begin()).str();
+      auto &[input, phase] = *running.begin();
+      line += "  " + path::filename(input).str();
+      if (phase)
+        line += " " + getPhaseName(static_cast<Phase>(
+                                       std::min(phase->load(), phases - 1)))
+                          .str();
       if (running.size() > 1)
         line += " (+" + std::to_string(running.size() - 1) + ")";
     }
@@ -607,9 +644,10 @@ private:
 
   const BatchRequest &request;
   size_t total, done = 0;
+  unsigned phases;
   Clock::time_point start;
   std::mutex mutex;
-  std::set<std::string> running;
+  std::map<std::string, const SharedCounter *> running;
   bool drawn = false;
 };
 
@@ -651,8 +689,11 @@ std::string jsonReport(const std::vector<InputResult> &results,
                              ? llvm::json::Value(result.planned.output)
                              : llvm::json::Value(nullptr));
           json.attribute("status", statusName(result.status));
-          if (result.status == Status::Crashed)
+          if (result.status == Status::Crashed) {
             json.attribute("reproducer", result.reproducer);
+            if (!result.reproducerFile.empty())
+              json.attribute("reproducer_file", result.reproducerFile);
+          }
           json.attributeArray("diagnostics", [&] {
             for (const Diagnostic &diag : result.diagnostics)
               json.object([&] {
@@ -795,7 +836,8 @@ int runBatchCompile(const BatchRequest &request,
   auto start = Clock::now();
   std::vector<PlannedInput> planned = planInputs(request);
   std::vector<InputResult> results(planned.size());
-  Progress progress(request, planned.size());
+  Progress progress(request, planned.size(),
+                    static_cast<unsigned>(options.compileTo) + 1);
 
   interrupted.store(false);
   llvm::sys::SetInterruptFunction(onInterrupt);
@@ -810,10 +852,12 @@ int runBatchCompile(const BatchRequest &request,
   bool isolate = planned.size() > 1;
   auto work = [&] {
     for (size_t i; (i = next.fetch_add(1)) < planned.size();) {
-      progress.started(planned[i].input);
-      results[i] = isolate && planned[i].problem.empty() && !interrupted.load()
-                       ? compileInputIsolated(planned[i], request, options)
-                       : compileInput(planned[i], request, options);
+      SharedCounter phase;
+      progress.started(planned[i].input, &phase);
+      results[i] =
+          isolate && planned[i].problem.empty() && !interrupted.load()
+              ? compileInputIsolated(planned[i], request, options, &phase)
+              : compileInput(planned[i], request, options, &phase);
       progress.finished(results[i]);
     }
     std::lock_guard<std::mutex> lock(doneMutex);
@@ -891,7 +935,11 @@ int runBatchCompile(const BatchRequest &request,
         llvm::outs() << "  failed: " << result.planned.input << "\n";
       else if (result.status == Status::Crashed)
         llvm::outs() << "  crashed: " << result.planned.input
-                     << " (reproduce: " << result.reproducer << ")\n";
+                     << " (reproduce: " << result.reproducer
+                     << (result.reproducerFile.empty()
+                             ? ""
+                             : "; crash reproducer: " + result.reproducerFile)
+                     << ")\n";
     llvm::outs().flush();
   }
   return exitCode;

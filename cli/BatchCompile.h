@@ -39,6 +39,9 @@ struct BatchRequest {
   /// The command's arguments after `compile`, for the reproducer of an
   /// input that crashes the compiler.
   std::vector<std::string> arguments;
+  /// A crash in a pass writes a reproducer (CrashReproducer.h) to the
+  /// temporary directory, named in the report and the crash line.
+  bool crashReproducers = true;
 };
 
 /// Compiles every input with `options` (cancel and multithreading are set

@@ -2,12 +2,15 @@
 
 #include "BatchCompile.h"
 #include "Commands.h"
+#include "CompileProgress.h"
 #include "Pipeline/OutputFile.h"
 #include "Tool/CommandLine.h"
 #include "tessera/runtime/ModuleSignature.h"
 
 #include "Pipeline/CompileSession.h"
+#include "Pipeline/CrashReproducer.h"
 #include "Pipeline/DispatchGraph.h"
+#include "TextElide.h"
 #include "tessera/runtime/TaskExecutor.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -141,7 +144,9 @@ struct CompileFlags {
                "keeping paths below the argument; default: beside each "
                "input"),
       cl::value_desc("DIR"), cl::cat(batch)};
-  cl::opt<bool> quiet{"quiet", cl::desc("Print only the failures' diagnostics"),
+  cl::opt<bool> quiet{"quiet",
+                      cl::desc("Only the failures' diagnostics; for one "
+                               "input, no progress line either"),
                       cl::cat(batch)};
   cl::opt<bool> verbose{
       "verbose",
@@ -169,6 +174,12 @@ struct CompileFlags {
       "keep-temps",
       cl::desc("--dump-executables into a new temporary directory (printed)"),
       cl::cat(debug)};
+  cl::opt<std::string> crashReproducer{
+      "crash-reproducer",
+      cl::desc("Where a crashing pass writes its reproducer (for tessera-opt "
+               "--run-reproducer); default: a temporary file; none: no "
+               "reproducer"),
+      cl::value_desc("FILE"), cl::cat(debug)};
 };
 
 /// The parsed flags as plain values.
@@ -182,6 +193,7 @@ struct CompileRequest {
   EmitKind emit;
   unsigned optLevel;
   bool printAfterAll, printAfterChange, timing, linkExecutables, keepTemps;
+  std::string crashReproducer;
 };
 
 CompileRequest snapshot(const CompileFlags &flags) {
@@ -218,6 +230,7 @@ CompileRequest snapshot(const CompileFlags &flags) {
   r.dumpExecutables = flags.dumpExecutables;
   r.dispatchGraph = flags.dispatchGraph;
   r.keepTemps = flags.keepTemps;
+  r.crashReproducer = flags.crashReproducer;
   return r;
 }
 
@@ -269,9 +282,12 @@ void printTiming(const CompileSession &session, llvm::raw_ostream &os) {
      << "===-------------------------------------------------------===\n";
   os << llvm::format("  %10s  %5s  %-10s  %-16s  %s\n", "ms", "runs", "phase",
                      "anchor", "pass");
+  // A pass's options can be long (the CPU features: 1,500 characters):
+  // each value is cut so that a row stays one line.
   for (const Row &row : sorted)
     os << llvm::format("  %10.3f  %5u  %-10s  %-16s  %s\n", row.ms, row.runs,
-                       row.phase.c_str(), row.anchor.c_str(), row.pass.c_str());
+                       row.phase.c_str(), row.anchor.c_str(),
+                       rt::tooling::elideOptionValues(row.pass).c_str());
   os << "  per phase:\n";
   for (auto &[phase, ms] : session.getPhaseTimes())
     os << llvm::format("  %10.3f  %s\n", ms, getPhaseName(phase).str().c_str());
@@ -521,6 +537,10 @@ int runCompileCommand(int argc, char **argv) {
       single = "--timing (--verbose prints phase times)";
     else if (emitsBinaries)
       single = "--emit=llvm-ir/llvm-bc/obj/shared-lib";
+    else if (!request.crashReproducer.empty() &&
+             request.crashReproducer != "none")
+      single = "--crash-reproducer=FILE (a batch writes each crash's "
+               "reproducer to the temporary directory; =none turns them off)";
     if (single) {
       llvm::errs() << "tessera compile: " << single
                    << " takes a single input\n";
@@ -546,6 +566,7 @@ int runCompileCommand(int argc, char **argv) {
     batchRequest.depfile = request.depfile;
     batchRequest.signKey = request.signKey;
     batchRequest.arguments.assign(argv + 1, argv + argc);
+    batchRequest.crashReproducers = request.crashReproducer != "none";
     options.captureIR = false;
     return runBatchCompile(batchRequest, options);
   }
@@ -579,6 +600,21 @@ int runCompileCommand(int argc, char **argv) {
   if (failed(session.loadFile(request.input)))
     return reportDiagnostics(session), kCompileError;
 
+  // A crash in a pass writes a reproducer that the crash text names.
+  if (request.crashReproducer != "none")
+    options.crashReproducer = request.crashReproducer.empty()
+                                  ? getDefaultCrashReproducerPath(request.input)
+                                  : request.crashReproducer;
+  // The phase and pass running, on a terminal only; not among printed IR.
+  std::optional<ProgressLine> progress;
+  if (!request.quiet && !request.printAfterAll && !request.printAfterChange &&
+      llvm::sys::Process::StandardErrIsDisplayed()) {
+    progress.emplace(options.compileTo);
+    options.passStarted = [&](Phase phase, llvm::StringRef pass) {
+      progress->passStarted(phase, pass);
+    };
+  }
+
   auto observer = [&](const PassRecord &record) {
     if (!(request.printAfterAll ||
           (request.printAfterChange && record.changed)))
@@ -588,6 +624,8 @@ int runCompileCommand(int argc, char **argv) {
       llvm::errs() << record.irAfter->str() << "\n\n";
   };
   bool ok = succeeded(session.compile(options, observer));
+  if (progress)
+    progress->close();
   int exitCode = reportDiagnostics(session);
   if (!ok)
     exitCode = kCompileError;

@@ -16,6 +16,7 @@
 #include "Profile.h"
 #include "TensorCompare.h"
 #include "TensorText.h"
+#include "TextElide.h"
 #include "tessera/runtime/Session.h"
 #include "tessera/runtime/VulkanAccelerator.h"
 #include "tessera/runtime/VulkanDevice.h"
@@ -390,12 +391,13 @@ int runOrBench(int argc, char **argv, bool bench) {
     errs() << llvm::format("%-48s %-8s %6s %12s %10s %10s %7s\n", "export",
                            "device", "count", "total us", "mean us", "min us",
                            "share");
-    for (const rt::tooling::DispatchSummary &row : table)
-      errs() << llvm::format("%-48s %-8s %6d %12.1f %10.1f %10.1f %6.1f%%\n",
-                             row.exportName.c_str(), row.device.c_str(),
-                             row.count, row.totalMicroseconds,
-                             row.meanMicroseconds, row.minMicroseconds,
-                             100 * row.share);
+    for (const rt::tooling::DispatchSummary &row :
+         rt::tooling::sortByTotalTime(table))
+      errs() << llvm::format(
+          "%-48s %-8s %6d %12.1f %10.1f %10.1f %6.1f%%\n",
+          rt::tooling::elideMiddle(row.exportName, 48).c_str(),
+          row.device.c_str(), row.count, row.totalMicroseconds,
+          row.meanMicroseconds, row.minMicroseconds, 100 * row.share);
     if (!flags.profile.empty())
       if (auto error = mlir::tessera::writeFileAtomically(
               flags.profile, rt::tooling::toChromeTrace(*profiled)))
@@ -448,10 +450,12 @@ int runOrBench(int argc, char **argv, bool bench) {
                                flops / 1e9,
                                flops / stats.medianMicroseconds / 1e3);
       for (const rt::tooling::DispatchSummary &row :
-           rt::tooling::summarizeDispatches(*profiled)) {
-        outs() << llvm::format("  %-48s mean %10.1f us  min %10.1f us  %5.1f%%",
-                               row.exportName.c_str(), row.meanMicroseconds,
-                               row.minMicroseconds, 100 * row.share);
+           rt::tooling::sortByTotalTime(
+               rt::tooling::summarizeDispatches(*profiled))) {
+        outs() << llvm::format(
+            "  %-48s mean %10.1f us  min %10.1f us  %5.1f%%",
+            rt::tooling::elideMiddle(row.exportName, 48).c_str(),
+            row.meanMicroseconds, row.minMicroseconds, 100 * row.share);
         if (row.flops && row.meanMicroseconds > 0)
           outs() << llvm::format("  %7.1f GFLOP/s",
                                  row.flops / row.meanMicroseconds / 1e3);

@@ -3,6 +3,7 @@
 #include "Commands.h"
 
 #include "Pipeline/CrashMessage.h"
+#include "Pipeline/Version.h"
 #include "Tool/CommandLine.h"
 
 #if defined(__linux__)
@@ -31,7 +32,8 @@ static void printUsage(llvm::raw_ostream &os) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  mlir::tessera::setCrashMessage();
+  mlir::tessera::setCrashMessage("tessera", argc, argv);
+  mlir::tessera::setVersionPrinter("tessera");
 #if defined(__GLIBC__)
   // Calls allocate and free their buffers each time; glibc would give the
   // heap's top back to the kernel after every call and fault it in again
@@ -47,6 +49,10 @@ int main(int argc, char **argv) {
     return tessera::cli::kUsageError;
   }
   llvm::StringRef command = argv[1];
+  if (mlir::tessera::isVersionRequest(argc, argv)) {
+    llvm::outs() << mlir::tessera::getVersionLine("tessera") << "\n";
+    return tessera::cli::kSuccess;
+  }
   if (command == "--help" || command == "-h" || command == "help") {
     printUsage(llvm::outs());
     return tessera::cli::kSuccess;

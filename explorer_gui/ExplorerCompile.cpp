@@ -1,6 +1,7 @@
 //===- ExplorerCompile.cpp - One compile as the explorer shows it ---------===//
 
 #include "ExplorerCompile.h"
+#include "Pipeline/CrashReproducer.h"
 #include "Pipeline/InputFile.h"
 
 #include "llvm/Support/MemoryBuffer.h"
@@ -40,6 +41,9 @@ compileForExplorer(const CompileRequest &request,
     options.captureIR = true;
     options.keepArtifacts = true;
     options.cancel = cancel;
+    // A crash in a pass names a reproducer (on stderr) before the
+    // explorer ends.
+    options.crashReproducer = getDefaultCrashReproducerPath(request.file);
     // A complete compile is also a runnable module (the run view's).
     options.buildModule = options.compileTo == Phase::Loader;
     // Exports and layouts are read before serialization replaces the

@@ -15,6 +15,9 @@
 #include "MainWindow.h"
 #include "RunView.h"
 
+#include "Pipeline/CrashMessage.h"
+#include "Pipeline/Version.h"
+
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
@@ -69,6 +72,14 @@ static bool asksOnlyForText(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
+  // Before QApplication, which needs a display.
+  if (mlir::tessera::isVersionRequest(argc, argv)) {
+    std::printf("%s\n",
+                mlir::tessera::getVersionLine("tessera-explorer").c_str());
+    return 0;
+  }
+  mlir::tessera::enableCrashStackTrace(argv[0]);
+  mlir::tessera::setCrashMessage("tessera-explorer", argc, argv);
   std::unique_ptr<QCoreApplication> app;
   if (asksOnlyForText(argc, argv)) {
     app = std::make_unique<QCoreApplication>(argc, argv);

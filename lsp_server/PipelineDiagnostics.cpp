@@ -7,6 +7,7 @@
 #include "SourceText.h"
 
 #include "Pipeline/CompileSession.h"
+#include "Pipeline/CrashReproducer.h"
 #include "Pipeline/LargeStack.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -130,6 +131,11 @@ PipelineDiagnostics::compileJob(const PipelineJob &job,
     options.compileTo = *mlir::tessera::parsePhase(job.config.compileTo);
     options.captureIR = false;
     options.cancel = &cancelRunning;
+    // In a worker process a crash ends the process: its stderr (the
+    // server's log) names a reproducer.
+    if (!catchCrashes)
+      options.crashReproducer =
+          mlir::tessera::getDefaultCrashReproducerPath(job.file);
     mlir::tessera::DispatchMap dispatchMap;
     options.afterPhase = [&](mlir::tessera::Phase phase,
                              mlir::ModuleOp module) {

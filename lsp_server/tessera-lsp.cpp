@@ -13,6 +13,7 @@
 #include "Dialects.h"
 #include "Pipeline/CrashMessage.h"
 #include "Pipeline/InputFile.h"
+#include "Pipeline/Version.h"
 #include "Tool/CommandLine.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -80,7 +81,8 @@ int check(const std::string &path) {
 int main(int argc, char **argv) {
   // A crash prints a stack trace that says it is a Tessera bug.
   llvm::sys::PrintStackTraceOnErrorSignal(argv[0]);
-  mlir::tessera::setCrashMessage();
+  mlir::tessera::setCrashMessage("tessera-lsp", argc, argv);
+  mlir::tessera::setVersionPrinter("tessera-lsp");
   cl::OptionCategory serverCategory{"Language server"};
   cl::OptionCategory checkCategory{"Without an editor"};
   cl::opt<std::string> checkFile{

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <new>
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -20,6 +21,36 @@ std::string ChildOutcome::describe() const {
   if (signal)
     return "signal " + std::to_string(signal) + " (" + strsignal(signal) + ")";
   return "exit code " + std::to_string(exitCode);
+}
+
+using SharedValue = std::atomic<unsigned>;
+static_assert(SharedValue::is_always_lock_free,
+              "a counter shared between processes must be lock-free");
+
+SharedCounter::SharedCounter() {
+  void *mapped = mmap(nullptr, sizeof(SharedValue), PROT_READ | PROT_WRITE,
+                      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (mapped != MAP_FAILED)
+    memory = new (mapped) SharedValue(0);
+}
+
+SharedCounter::~SharedCounter() {
+  if (memory)
+    munmap(memory, sizeof(SharedValue));
+}
+
+void SharedCounter::store(unsigned value) {
+  if (memory)
+    static_cast<SharedValue *>(memory)->store(value, std::memory_order_relaxed);
+  else
+    __atomic_store_n(&fallback, value, __ATOMIC_RELAXED);
+}
+
+unsigned SharedCounter::load() const {
+  if (memory)
+    return static_cast<const SharedValue *>(memory)->load(
+        std::memory_order_relaxed);
+  return __atomic_load_n(&fallback, __ATOMIC_RELAXED);
 }
 
 /// An unnamed file both processes see: the child's result goes there (a

@@ -12,6 +12,7 @@
 
 #include "llvm/ADT/STLFunctionalExtras.h"
 
+#include <atomic>
 #include <optional>
 #include <string>
 
@@ -26,6 +27,23 @@ struct ChildOutcome {
   /// "signal 11 (Segmentation fault)", "exit code 3", or why no child ran.
   std::string describe() const;
   std::string error;
+};
+
+/// A number in memory shared with the child processes forked after it was
+/// made: how far a child got (its phase), read by the parent while it
+/// waits. Without shared memory it is the process's own (still usable).
+class SharedCounter {
+public:
+  SharedCounter();
+  ~SharedCounter();
+  SharedCounter(const SharedCounter &) = delete;
+  SharedCounter &operator=(const SharedCounter &) = delete;
+  void store(unsigned value);
+  unsigned load() const;
+
+private:
+  void *memory = nullptr;
+  unsigned fallback = 0;
 };
 
 /// Runs `work` in a forked child process and returns its result; the

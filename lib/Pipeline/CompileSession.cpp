@@ -2,6 +2,7 @@
 
 #include "Pipeline/CompileSession.h"
 
+#include "Pipeline/CrashReproducer.h"
 #include "Pipeline/InputFile.h"
 #include "Pipeline/InputLimits.h"
 #include "Pipeline/LargeStack.h"
@@ -299,6 +300,18 @@ CompileSession::compileOnLargeStack(const CompileOptions &requested,
   });
   PassManager pm(context.get(), ModuleOp::getOperationName());
   pm.addInstrumentation(std::move(capture));
+  Phase runningPhase = Phase::Input;
+  if (options.passStarted)
+    capturePtr->setStartObserver([&](Pass *pass, Operation *) {
+      llvm::StringRef argument = pass->getArgument();
+      options.passStarted(runningPhase,
+                          argument.empty() ? pass->getName() : argument);
+    });
+  std::optional<CrashReproducer> reproducer;
+  if (!options.crashReproducer.empty()) {
+    reproducer.emplace(options.crashReproducer);
+    pm.addInstrumentation(reproducer->createInstrumentation());
+  }
 
   moduleBytes.clear();
   bool buildModule = options.buildModule && options.compileTo == Phase::Loader;
@@ -326,8 +339,14 @@ CompileSession::compileOnLargeStack(const CompileOptions &requested,
     pm.clear();
     buildPhasePipeline(pm, phase, options, sink);
     capturePtr->setPhase(getPhaseName(phase).str());
+    runningPhase = phase;
+    if (reproducer)
+      reproducer->beginPhase(getPhaseName(phase), *module, pm,
+                             context->isMultithreadingEnabled());
     auto start = std::chrono::steady_clock::now();
     result = pm.run(*module);
+    if (reproducer)
+      reproducer->endPhase();
     phaseTimes.emplace_back(phase, std::chrono::duration<double, std::milli>(
                                        std::chrono::steady_clock::now() - start)
                                        .count());

@@ -78,6 +78,13 @@ struct CompileOptions {
   /// Called with the module after each phase that succeeded, on the
   /// compiling thread (to read what a phase made, e.g. the dispatch map).
   std::function<void(Phase, ModuleOp)> afterPhase;
+  /// Called as each pass starts, with its phase and argument (options
+  /// left out): progress lines and bars. Runs on the thread running the
+  /// pass, pass threads included, so it must be thread-safe and quick.
+  std::function<void(Phase, llvm::StringRef pass)> passStarted;
+  /// Where a crash in a pass writes its reproducer (CrashReproducer.h);
+  /// empty: none.
+  std::string crashReproducer;
 };
 
 } // namespace mlir::tessera

@@ -163,8 +163,12 @@ void PassCapture::runBeforePass(Pass *pass, Operation *op) {
   auto entry = std::make_unique<Pending>(
       Pending{pass, op, std::this_thread::get_id(), before, std::move(irBefore),
               std::chrono::steady_clock::now()});
-  std::lock_guard<std::mutex> lock(mutex);
-  pending.push_back(std::move(entry));
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    pending.push_back(std::move(entry));
+  }
+  if (startObserver)
+    startObserver(pass, op);
 }
 
 void PassCapture::runAfterPass(Pass *pass, Operation *op) {

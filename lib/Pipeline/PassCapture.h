@@ -57,11 +57,16 @@ struct PassRecord {
 class PassCapture : public PassInstrumentation {
 public:
   using Observer = std::function<void(const PassRecord &)>;
+  /// Sees each pass as it starts, on the thread that runs it.
+  using StartObserver = std::function<void(Pass *pass, Operation *op)>;
 
   PassCapture(bool captureIR, Observer observer);
   ~PassCapture() override;
 
   void setPhase(std::string phase);
+  void setStartObserver(StartObserver observer) {
+    startObserver = std::move(observer);
+  }
   /// The argument of the pass running on this thread ("" when none), to
   /// attribute diagnostics.
   std::string getRunningPass();
@@ -84,6 +89,7 @@ private:
   struct Pending;
   bool captureIR;
   Observer observer;
+  StartObserver startObserver;
   std::mutex mutex;
   std::string phase;
   std::vector<PassRecord> records;

@@ -34,6 +34,9 @@ struct CodegenVariantPass
   CodegenVariantPass(const CodegenVariantPass &) : CodegenVariantPass() {}
   StringRef getName() const override { return "CodegenVariantPass"; }
   StringRef getArgument() const override { return "tessera-codegen-variant"; }
+  StringRef getDescription() const override {
+    return "Runs each variant's backend codegen pipeline";
+  }
   void getDependentDialects(DialectRegistry &registry) const override {
     llvmcpuPM.getDependentDialects(registry);
     spirvPM.getDependentDialects(registry);
@@ -50,6 +53,11 @@ struct CodegenVariantPass
 };
 
 } // namespace
+
+void registerPipelinePasses() {
+  PassRegistration<CodegenVariantPass>();
+  registerTestCrashPass();
+}
 
 void buildPhasePipeline(OpPassManager &pm, Phase phase,
                         const CompileOptions &options,

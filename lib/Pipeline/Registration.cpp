@@ -2,6 +2,8 @@
 
 #include "Pipeline/Registration.h"
 
+#include "Pipeline/Pipelines.h"
+
 #include "Codegen/LLVMCPU/Passes.h"
 #include "Codegen/SPIRV/Passes.h"
 #include "Dialect/Flow/Transforms/Passes.h"
@@ -91,6 +93,9 @@ void registerAllPasses() {
   target::registerTargetLLVMCPUPasses();
   target::registerSerializeSPIRVExecutablesPass();
   spirv_codegen::registerSPIRVCodegenPasses();
+  // What the phase pipelines add of their own, so that every crash
+  // reproducer's pipeline parses.
+  registerPipelinePasses();
   // Upstream passes the pipeline uses, for testing pieces alone.
   registerTransformsPasses();
   registerConversionPasses();

@@ -26,7 +26,10 @@ struct TestCrashPass
     return "Crashes on a module marked tessera.test_crash (tests only)";
   }
   void runOnOperation() override {
-    if (getOperation()->hasAttr("tessera.test_crash"))
+    // The variable is checked here too: a crash reproducer naming this
+    // pass replays the crash only where the test asked for it.
+    if (getOperation()->hasAttr("tessera.test_crash") &&
+        isTestCrashPassEnabled())
       crash();
   }
 };
@@ -41,6 +44,8 @@ bool isTestCrashPassEnabled() {
 std::unique_ptr<Pass> createTestCrashPass() {
   return std::make_unique<TestCrashPass>();
 }
+
+void registerTestCrashPass() { PassRegistration<TestCrashPass>(); }
 
 void crashIfMarkedForTests(Operation *op, llvm::StringRef marker) {
   if (op->hasAttr(marker) && isTestCrashPassEnabled())

@@ -24,8 +24,11 @@ namespace tessera {
 /// Whether TESSERA_TEST_CRASH_PASS asks for the pass.
 bool isTestCrashPassEnabled();
 
-/// The pass (tessera-test-crash).
+/// The pass (tessera-test-crash); it crashes only with the variable set,
+/// also when a crash reproducer's pipeline names it.
 std::unique_ptr<Pass> createTestCrashPass();
+/// For tessera-opt, which replays crash reproducers.
+void registerTestCrashPass();
 
 /// With TESSERA_TEST_CRASH_PASS set, crashes when `op` has the attribute
 /// `marker`.

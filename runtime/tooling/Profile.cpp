@@ -80,6 +80,15 @@ std::vector<DispatchSummary> summarizeDispatches(const Profile &profile) {
   return rows;
 }
 
+std::vector<DispatchSummary>
+sortByTotalTime(std::vector<DispatchSummary> summaries) {
+  std::stable_sort(summaries.begin(), summaries.end(),
+                   [](const DispatchSummary &a, const DispatchSummary &b) {
+                     return a.totalMicroseconds > b.totalMicroseconds;
+                   });
+  return summaries;
+}
+
 uint64_t flopsPerCall(const Profile &profile) {
   uint64_t flops = 0;
   if (!profile.calls.empty())

@@ -56,6 +56,12 @@ struct DispatchSummary {
 /// By export, in order of first appearance.
 std::vector<DispatchSummary> summarizeDispatches(const Profile &profile);
 
+/// The rows by total time, longest first (ties in their given order): the
+/// order of the tables printed for people; CSV and JSON keep the order of
+/// first appearance.
+std::vector<DispatchSummary>
+sortByTotalTime(std::vector<DispatchSummary> summaries);
+
 /// Floating-point operations of one call: the known counts of the first
 /// call's dispatches (0 when none is known).
 uint64_t flopsPerCall(const Profile &profile);

@@ -277,6 +277,8 @@ TEST(PassCapture, CancelSkipsTheRestOfTheRunningPhase) {
   CompileOptions options;
   options.cancel = &cancel;
   options.buildModule = true;
+  // compile() sets the context's threading from the options.
+  options.multithreaded = false;
   options.afterPhase = [&](Phase phase, mlir::ModuleOp) {
     seen.push_back(phase);
   };

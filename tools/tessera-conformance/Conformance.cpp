@@ -13,6 +13,9 @@
 #include "TesseraRunner.h"
 #include "Tool/CommandLine.h"
 
+#include "Pipeline/CrashMessage.h"
+#include "Pipeline/Version.h"
+
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -482,6 +485,8 @@ ProgramSpec minimize(ProgramSpec spec, uint64_t seed, const Verdict &failure) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  mlir::tessera::setCrashMessage("tessera-conformance", argc, argv);
+  mlir::tessera::setVersionPrinter("tessera-conformance");
   mlir::tessera::ToolDescription tool{
       "tessera-conformance",
       "[options]",

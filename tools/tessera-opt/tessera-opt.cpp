@@ -5,7 +5,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Pipeline/CrashMessage.h"
 #include "Pipeline/Registration.h"
+#include "Pipeline/Version.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -51,6 +53,8 @@ std::string describeTesseraPasses() {
 } // namespace
 
 int main(int argc, char **argv) {
+  mlir::tessera::setCrashMessage("tessera-opt", argc, argv);
+  mlir::tessera::setVersionPrinter("tessera-opt");
   mlir::DialectRegistry registry;
   mlir::tessera::registerAllDialects(registry);
   mlir::tessera::registerAllPasses();
