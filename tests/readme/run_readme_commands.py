@@ -126,6 +126,22 @@ def run(command, cwd, timeout):
     return code, output.decode(errors="replace"), time.monotonic() - started
 
 
+def run_one(line, command, name, work, timeout):
+    """Runs one README command and says how it went; True when it passed."""
+    code, output, seconds = run(command, work, timeout)
+    if code == 0:
+        print(f"ok    {seconds:6.1f}s  {name}:{line}: {command}", flush=True)
+        return True
+    why = f"timed out after {timeout:g} s" if code is None else f"exit {code}"
+    print(f"FAIL  {seconds:6.1f}s  {name}:{line}: {command}\n"
+          f"      ({why}; its output follows)", flush=True)
+    lines = output.rstrip().split("\n") if output.strip() else ["(no output)"]
+    if len(lines) > 200:
+        lines = [f"[{len(lines) - 200} lines left out]"] + lines[-200:]
+    print("\n".join("      | " + line for line in lines), flush=True)
+    return False
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--source-dir", required=True)
@@ -137,14 +153,15 @@ def main():
     args = parser.parse_args()
     readme = args.readme or os.path.join(args.source_dir, "README.md")
     commands = list(readme_commands(readme))
+    name = os.path.basename(readme)
     if not commands:
         sys.exit(f"{readme}: no ```sh blocks")
 
     excluded = [(line, command) for line, command in commands if command in EXCLUDED]
     to_run = [(line, command) for line, command in commands if command not in EXCLUDED]
-    print(f"{os.path.relpath(readme, args.source_dir)}: {len(commands)} commands, {len(excluded)} not run here:")
+    print(f"{readme}: {len(commands)} commands, {len(excluded)} not run here:")
     for line, command in excluded:
-        print(f"  README.md:{line}: {command}\n      ({EXCLUDED[command]})")
+        print(f"  {name}:{line}: {command}\n      ({EXCLUDED[command]})")
     stale = set(EXCLUDED) - {command for _, command in commands}
     if stale:
         # An exclusion that matches nothing hides nothing, but says the
@@ -152,30 +169,20 @@ def main():
         sys.exit("EXCLUDED names commands the README no longer has: " + ", ".join(sorted(stale)))
     if args.list:
         for line, command in to_run:
-            print(f"README.md:{line}: {command}")
+            print(f"{name}:{line}: {command}")
         return
 
     work = tempfile.mkdtemp(prefix="tessera-readme-")
-    fresh_clone(args.source_dir, args.build_dir, work)
-    print(f"Running {len(to_run)} commands in {work}")
-    failures = 0
-    for line, command in to_run:
-        code, output, seconds = run(command, work, args.timeout)
-        if code == 0:
-            print(f"ok    {seconds:6.1f}s  README.md:{line}: {command}", flush=True)
-            continue
-        failures += 1
-        why = f"timed out after {args.timeout:g} s" if code is None else f"exit {code}"
-        print(f"FAIL  {seconds:6.1f}s  README.md:{line}: {command}\n"
-              f"      ({why}; its output follows)", flush=True)
-        lines = output.rstrip().split("\n")
-        if len(lines) > 200:
-            lines = [f"[{len(lines) - 200} lines left out]"] + lines[-200:]
-        print("\n".join("      | " + line for line in lines), flush=True)
-    if args.keep:
-        print(f"Kept {work}")
-    else:
-        shutil.rmtree(work)
+    try:
+        fresh_clone(args.source_dir, args.build_dir, work)
+        print(f"Running {len(to_run)} commands in {work}")
+        failures = sum(not run_one(line, command, name, work, args.timeout)
+                       for line, command in to_run)
+    finally:
+        if args.keep:
+            print(f"Kept {work}")
+        else:
+            shutil.rmtree(work)
     if failures:
         sys.exit(f"{failures} of {len(to_run)} README commands failed")
     print(f"All {len(to_run)} README commands ran.")
