@@ -37,7 +37,8 @@
 # named by variables such as NODE_EXTRA_CA_CERTS or SSL_CERT_FILE: each such
 # variable set here is carried into the root (the file or directory copied to
 # /root/host-ca/) and into the commands' environment, as are the proxy
-# variables. Nothing else of this machine's environment is.
+# variables. Nothing else of this machine's environment is. sudo drops them
+# by default: run it as `sudo -E scripts/check-fresh-machine.sh`.
 set -euo pipefail
 
 usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0"; }
@@ -105,6 +106,7 @@ CREATED_ROOT=0
 if [ -z "$ROOT" ]; then
   ((!REUSE)) || die "--reuse needs --root DIR"
   ROOT="$(mktemp -d /var/tmp/tessera-fresh-XXXXXX)"
+  chmod 0755 "$ROOT"  # mktemp's 0700 would keep apt's _apt user out of /
   CREATED_ROOT=1
 elif ((REUSE)); then
   [ -f "$ROOT/etc/debian_version" ] || die "--reuse: $ROOT holds no Debian root"
