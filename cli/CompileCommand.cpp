@@ -4,6 +4,7 @@
 #include "Commands.h"
 #include "CompileProgress.h"
 #include "Pipeline/OutputFile.h"
+#include "Target/LLVMCPU/TargetOptions.h"
 #include "Tool/CommandLine.h"
 #include "tessera/runtime/ModuleSignature.h"
 
@@ -138,6 +139,8 @@ struct CompileFlags {
       cl::init(0),
       cl::Prefix,
       cl::cat(batch)};
+  // As tessera-conformance and make spell it.
+  cl::alias jobsLong{"jobs", cl::desc("Same as -j"), cl::aliasopt(jobs)};
   cl::opt<std::string> outputDir{
       "output-dir",
       cl::desc("Write NAME.tsm (NAME.out.mlir with --emit=mlir) here, "
@@ -280,13 +283,18 @@ void printTiming(const CompileSession &session, llvm::raw_ostream &os) {
   os << "===-------------------------------------------------------===\n"
      << "  tessera pass timing (wall, summed over anchors)\n"
      << "===-------------------------------------------------------===\n";
-  os << llvm::format("  %10s  %5s  %-10s  %-16s  %s\n", "ms", "runs", "phase",
-                     "anchor", "pass");
+  // The anchor column as wide as its widest name
+  // (hal.executable.variant), so that the pass column stays aligned.
+  int anchorWidth = 6;
+  for (const Row &row : sorted)
+    anchorWidth = std::max<int>(anchorWidth, row.anchor.size());
+  os << llvm::format("  %10s  %5s  %-10s  %-*s  %s\n", "ms", "runs", "phase",
+                     anchorWidth, "anchor", "pass");
   // A pass's options can be long (the CPU features: 1,500 characters):
   // each value is cut so that a row stays one line.
   for (const Row &row : sorted)
-    os << llvm::format("  %10.3f  %5u  %-10s  %-16s  %s\n", row.ms, row.runs,
-                       row.phase.c_str(), row.anchor.c_str(),
+    os << llvm::format("  %10.3f  %5u  %-10s  %-*s  %s\n", row.ms, row.runs,
+                       row.phase.c_str(), anchorWidth, row.anchor.c_str(),
                        rt::tooling::elideOptionValues(row.pass).c_str());
   os << "  per phase:\n";
   for (auto &[phase, ms] : session.getPhaseTimes())
@@ -368,15 +376,72 @@ std::string outputConflict(const CompileRequest &request) {
            "; use --emit=module, or another -o";
   if (extension == ".mlir" && request.emit != EmitKind::MLIR)
     return "-o " + output.str() + " names an IR file (.mlir) but " + emit +
-           (writesDirectory ? " writes files into a directory"
-                            : " writes a binary module") +
-           "; use --emit=mlir, or -o FILE.tsm";
+           (writesDirectory
+                ? " writes one file per executable; use -o DIR"
+                : " writes a binary module; use --emit=mlir, or -o FILE.tsm");
   if (writesDirectory && llvm::is_contained({".ll", ".bc", ".o", ".obj", ".so",
                                              ".dll", ".dylib", ".wasm"},
                                             extension))
     return "-o " + output.str() + " names a file but " + emit +
            " writes one file per executable into the directory -o names; "
            "use -o DIR";
+  return "";
+}
+
+/// "did you mean 'X'?" for a value outside a long list, "" when nothing
+/// is close.
+std::string suggest(llvm::StringRef value,
+                    llvm::ArrayRef<std::string> candidates,
+                    llvm::StringRef prefix = "") {
+  std::string closest = closestMatch(value, candidates);
+  return closest.empty() ? ""
+                         : "; did you mean '" + prefix.str() + closest + "'?";
+}
+
+/// The target flags, checked before compiling: LLVM itself only warns about
+/// an unknown CPU or feature and compiles for a generic CPU, and an unknown
+/// backend or triple would otherwise surface phases later as a file error.
+std::string checkTargetFlags(const CompileRequest &request) {
+  const std::vector<std::string> &backends = getTargetBackends();
+  for (size_t i = 0; i < request.targets.size(); ++i) {
+    const std::string &target = request.targets[i];
+    if (!llvm::is_contained(backends, target))
+      return describeBadChoice("target backend", target, "target", backends);
+    if (llvm::is_contained(llvm::ArrayRef(request.targets).take_front(i),
+                           target))
+      return "--target names " + target + " twice";
+  }
+  if (!llvm::is_contained(getVulkanDeviceTypes(), request.vulkanDeviceType))
+    return describeBadChoice("device type", request.vulkanDeviceType,
+                             "vulkan-device-type", getVulkanDeviceTypes());
+  if (!request.targets.empty() &&
+      !llvm::is_contained(request.targets, "llvm-cpu"))
+    return "";
+  auto info = target::describeLLVMCPUTarget(request.triple);
+  if (!info)
+    return "--target-triple: " + llvm::toString(info.takeError());
+  std::string triple =
+      request.triple == "host" ? "this machine" : "'" + request.triple + "'";
+  if (request.cpu != "host" && request.cpu != "generic" &&
+      !info->cpus.empty() && !llvm::is_contained(info->cpus, request.cpu))
+    return "unknown CPU '" + request.cpu + "' for " + triple +
+           suggest(request.cpu, info->cpus) + " (--cpu)";
+  if (request.cpuFeatures == "host")
+    return "";
+  llvm::SmallVector<llvm::StringRef> features;
+  llvm::StringRef(request.cpuFeatures).split(features, ',', -1, false);
+  for (llvm::StringRef feature : features) {
+    feature = feature.trim();
+    if (!feature.starts_with("+") && !feature.starts_with("-"))
+      return "--cpu-features: '" + feature.str() +
+             "' needs a + (has) or - (lacks) in front";
+    llvm::StringRef name = feature.drop_front();
+    if (!info->features.empty() &&
+        !llvm::is_contained(info->features, name.str()))
+      return "unknown CPU feature '" + name.str() + "' for " + triple +
+             suggest(name, info->features, feature.take_front()) +
+             " (--cpu-features)";
+  }
   return "";
 }
 
@@ -398,12 +463,12 @@ int runCompileCommand(int argc, char **argv) {
       "into IR, a runnable module (.tsm) or executables. Several inputs\n"
       "compile as a batch, in parallel.",
       {&flags.io, &flags.pipeline, &flags.target, &flags.debug, &flags.batch},
-      {"tessera compile examples/mlp.mlir -o mlp.tsm        # a module for "
-       "`tessera run`",
-       "tessera compile examples/mlp.mlir --compile-to=flow # the IR after "
-       "the flow phase",
-       "tessera compile examples/ --output-dir=out -j2      # every .mlir "
-       "below examples/"},
+      {"tessera compile examples/mlp.mlir -o mlp.tsm           # a module "
+       "for tessera run",
+       "tessera compile examples/mlp.mlir --compile-to=flow    # the IR "
+       "after the flow phase",
+       "tessera compile 'examples/*.mlir' --output-dir=out -j2 # a batch, two "
+       "at a time"},
       {choicesOf(flags.emit)}};
   if (std::optional<int> exit = parseToolCommandLine(argc, argv, tool))
     return *exit;
@@ -411,7 +476,7 @@ int runCompileCommand(int argc, char **argv) {
   // own -mllvm flags), so work from a copy of the flags.
   const CompileRequest request = snapshot(flags);
   if (request.input.empty()) {
-    llvm::errs() << "tessera compile: no input file (tessera compile "
+    llvm::errs() << "tessera compile: error: no input file (tessera compile "
                     "INPUT.mlir [options]; see --help)\n";
     return kUsageError;
   }
@@ -423,8 +488,9 @@ int runCompileCommand(int argc, char **argv) {
     return kUsageError;
   }
   if (request.quiet && request.verbose) {
-    llvm::errs() << "tessera compile: --quiet and --verbose exclude each "
-                    "other\n";
+    llvm::errs()
+        << "tessera compile: error: --quiet and --verbose exclude each "
+           "other\n";
     return kUsageError;
   }
 
@@ -451,12 +517,16 @@ int runCompileCommand(int argc, char **argv) {
   options.executionModel = request.executionModel;
   if (!request.targets.empty())
     options.targets.assign(request.targets.begin(), request.targets.end());
+  if (std::string problem = checkTargetFlags(request); !problem.empty()) {
+    llvm::errs() << "tessera compile: error: " << problem << "\n";
+    return kUsageError;
+  }
   options.targetTriple = request.triple;
   options.cpu = request.cpu;
   options.cpuFeatures = request.cpuFeatures;
   options.vulkanDeviceType = request.vulkanDeviceType;
   if (request.optLevel > 3) {
-    llvm::errs() << "tessera compile: --opt-level must be 0-3\n";
+    llvm::errs() << "tessera compile: error: --opt-level must be 0-3\n";
     return kUsageError;
   }
   options.optLevel = request.optLevel;
@@ -464,13 +534,20 @@ int runCompileCommand(int argc, char **argv) {
   bool emitsModule = request.emit == EmitKind::Module;
   bool emitsBinaries = request.emit != EmitKind::MLIR && !emitsModule;
   if (emitsModule && options.compileTo != Phase::Loader) {
-    llvm::errs()
-        << "tessera compile: --emit=module needs --compile-to=loader\n";
+    if (request.emitGiven)
+      llvm::errs() << "tessera compile: error: --emit=module needs "
+                      "--compile-to=loader\n";
+    else
+      llvm::errs() << "tessera compile: error: -o " << request.output
+                   << " writes a module, which needs every phase; for the "
+                      "IR after "
+                   << request.compileTo << " use -o FILE.mlir\n";
     return kUsageError;
   }
   if (emitsBinaries && options.compileTo < Phase::Serialize) {
-    llvm::errs() << "tessera compile: --emit=llvm-ir/llvm-bc/obj/shared-lib "
-                    "needs --compile-to=serialize or later\n";
+    llvm::errs()
+        << "tessera compile: error: --emit=llvm-ir/llvm-bc/obj/shared-lib "
+           "needs --compile-to=serialize or later\n";
     return kUsageError;
   }
   if (std::string conflict = outputConflict(request); !conflict.empty()) {
@@ -478,20 +555,21 @@ int runCompileCommand(int argc, char **argv) {
     return kUsageError;
   }
   if (emitsModule && request.output == "-") {
-    llvm::errs() << "tessera compile: --emit=module needs -o FILE.tsm\n";
+    llvm::errs() << "tessera compile: error: --emit=module needs -o FILE.tsm\n";
     return kUsageError;
   }
   options.buildModule = emitsModule;
   if (emitsBinaries && request.output == "-") {
-    llvm::errs()
-        << "tessera compile: --emit=llvm-ir/llvm-bc/obj/shared-lib needs "
-           "-o DIR\n";
+    llvm::errs() << "tessera compile: error: "
+                    "--emit=llvm-ir/llvm-bc/obj/shared-lib needs "
+                    "-o DIR\n";
     return kUsageError;
   }
   bool dumpsExecutables = request.keepTemps || !request.dumpExecutables.empty();
   if (dumpsExecutables && options.compileTo < Phase::Serialize) {
-    llvm::errs() << "tessera compile: --dump-executables/--keep-temps need "
-                    "--compile-to=serialize or later\n";
+    llvm::errs()
+        << "tessera compile: error: --dump-executables/--keep-temps need "
+           "--compile-to=serialize or later\n";
     return kUsageError;
   }
   options.keepArtifacts = emitsBinaries || dumpsExecutables;
@@ -502,7 +580,7 @@ int runCompileCommand(int argc, char **argv) {
                       !request.dumpDir.empty();
 
   if (!request.dispatchGraph.empty() && options.compileTo < Phase::Flow) {
-    llvm::errs() << "tessera compile: --dispatch-graph needs "
+    llvm::errs() << "tessera compile: error: --dispatch-graph needs "
                     "--compile-to=flow or later\n";
     return kUsageError;
   }
@@ -517,12 +595,21 @@ int runCompileCommand(int argc, char **argv) {
   if (!request.signKey.empty() &&
       (batch ? request.emitGiven && request.emit == EmitKind::MLIR
              : !emitsModule)) {
-    llvm::errs() << "tessera compile: --sign-key signs modules; it needs "
-                    "--emit=module (-o FILE.tsm)\n";
+    llvm::errs()
+        << "tessera compile: error: --sign-key signs modules; it needs "
+           "--emit=module (-o FILE.tsm)\n";
     return kUsageError;
   }
   if (batch) {
     const char *single = nullptr;
+    if (flags.output.getNumOccurrences() && request.inputs.size() == 1 &&
+        request.outputDir.empty() && !request.report.empty() &&
+        llvm::sys::fs::is_regular_file(request.input)) {
+      llvm::errs() << "tessera compile: error: --report compiles as a batch, "
+                      "which writes NAME.tsm beside each input or into "
+                      "--output-dir=DIR; drop -o\n";
+      return kUsageError;
+    }
     if (flags.output.getNumOccurrences())
       single = "-o (use --output-dir)";
     else if (request.printAfterAll || request.printAfterChange)
@@ -542,7 +629,7 @@ int runCompileCommand(int argc, char **argv) {
       single = "--crash-reproducer=FILE (a batch writes each crash's "
                "reproducer to the temporary directory; =none turns them off)";
     if (single) {
-      llvm::errs() << "tessera compile: " << single
+      llvm::errs() << "tessera compile: error: " << single
                    << " takes a single input\n";
       return kUsageError;
     }
@@ -553,8 +640,9 @@ int runCompileCommand(int argc, char **argv) {
         request.jobs ? request.jobs : rt::TaskExecutor::availableCores();
     batchRequest.emitIR = request.emitGiven && request.emit == EmitKind::MLIR;
     if (!batchRequest.emitIR && options.compileTo != Phase::Loader) {
-      llvm::errs() << "tessera compile: a batch writes modules, which need "
-                      "--compile-to=loader (or --emit=mlir)\n";
+      llvm::errs()
+          << "tessera compile: error: a batch writes modules, which need "
+             "--compile-to=loader (or --emit=mlir)\n";
       return kUsageError;
     }
     batchRequest.quiet = request.quiet;
@@ -571,7 +659,7 @@ int runCompileCommand(int argc, char **argv) {
     return runBatchCompile(batchRequest, options);
   }
   if (!request.depfile.empty() && request.output == "-") {
-    llvm::errs() << "tessera compile: --depfile needs -o FILE\n";
+    llvm::errs() << "tessera compile: error: --depfile needs -o FILE\n";
     return kUsageError;
   }
   // Made once every usage check passed: a refused command leaves nothing.
@@ -580,8 +668,9 @@ int runCompileCommand(int argc, char **argv) {
     llvm::SmallString<128> temp;
     if (std::error_code ec =
             llvm::sys::fs::createUniqueDirectory("tessera-executables", temp)) {
-      llvm::errs() << "tessera compile: cannot create a temporary directory: "
-                   << ec.message() << "\n";
+      llvm::errs()
+          << "tessera compile: error: cannot create a temporary directory: "
+          << ec.message() << "\n";
       return kCompileError;
     }
     executablesDir = temp.str().str();
@@ -633,8 +722,8 @@ int runCompileCommand(int argc, char **argv) {
   if (!request.dumpDir.empty()) {
     if (std::error_code ec =
             llvm::sys::fs::create_directories(request.dumpDir)) {
-      llvm::errs() << "tessera compile: cannot create '" << request.dumpDir
-                   << "': " << ec.message() << "\n";
+      llvm::errs() << "tessera compile: error: cannot create '"
+                   << request.dumpDir << "': " << ec.message() << "\n";
       return kCompileError;
     }
     for (const PassRecord &record : session.getPassRecords()) {
@@ -653,8 +742,8 @@ int runCompileCommand(int argc, char **argv) {
       llvm::sys::path::append(path, name);
       if (auto error = writeFileAtomically(
               path, headerFor(record) + "\n" + record.irAfter->str() + "\n")) {
-        llvm::errs() << "tessera compile: " << llvm::toString(std::move(error))
-                     << "\n";
+        llvm::errs() << "tessera compile: error: "
+                     << llvm::toString(std::move(error)) << "\n";
         return kCompileError;
       }
     }
@@ -665,8 +754,8 @@ int runCompileCommand(int argc, char **argv) {
     // Written even when linking failed: the objects are what to look at.
     auto written = writeArtifacts(session, executablesDir, {});
     if (!written) {
-      llvm::errs() << "tessera compile: " << llvm::toString(written.takeError())
-                   << "\n";
+      llvm::errs() << "tessera compile: error: "
+                   << llvm::toString(written.takeError()) << "\n";
       return kCompileError;
     }
     if (request.keepTemps)
@@ -680,8 +769,8 @@ int runCompileCommand(int argc, char **argv) {
     llvm::raw_string_ostream os(dot);
     printDispatchGraphDot(*graph, dispatchMap.getDispatches(), os);
     if (auto error = writeFileAtomically(request.dispatchGraph, dot)) {
-      llvm::errs() << "tessera compile: " << llvm::toString(std::move(error))
-                   << "\n";
+      llvm::errs() << "tessera compile: error: "
+                   << llvm::toString(std::move(error)) << "\n";
       return kCompileError;
     }
   }
@@ -695,8 +784,8 @@ int runCompileCommand(int argc, char **argv) {
       dependencies.push_back(object);
     if (auto error = writeFileAtomically(
             request.depfile, depfileRule(request.output, dependencies))) {
-      llvm::errs() << "tessera compile: " << llvm::toString(std::move(error))
-                   << "\n";
+      llvm::errs() << "tessera compile: error: "
+                   << llvm::toString(std::move(error)) << "\n";
       return kCompileError;
     }
     return kSuccess;
@@ -707,15 +796,15 @@ int runCompileCommand(int argc, char **argv) {
     if (!request.signKey.empty()) {
       auto signedBytes = rt::signModule(bytes, request.signKey);
       if (!signedBytes) {
-        llvm::errs() << "tessera compile: --sign-key: "
+        llvm::errs() << "tessera compile: error: --sign-key: "
                      << signedBytes.status().message() << "\n";
         return kCompileError;
       }
       bytes = std::move(*signedBytes);
     }
     if (auto error = writeFileAtomically(request.output, bytes)) {
-      llvm::errs() << "tessera compile: " << llvm::toString(std::move(error))
-                   << "\n";
+      llvm::errs() << "tessera compile: error: "
+                   << llvm::toString(std::move(error)) << "\n";
       return kCompileError;
     }
     return writeDepfile();
@@ -729,8 +818,8 @@ int runCompileCommand(int argc, char **argv) {
       return kSuccess;
     }
     if (auto error = writeFileAtomically(request.output, text)) {
-      llvm::errs() << "tessera compile: " << llvm::toString(std::move(error))
-                   << "\n";
+      llvm::errs() << "tessera compile: error: "
+                   << llvm::toString(std::move(error)) << "\n";
       return kCompileError;
     }
     return writeDepfile();
@@ -746,8 +835,8 @@ int runCompileCommand(int argc, char **argv) {
     return kCompileError;
   }
   if (auto written = writeArtifacts(session, request.output, kinds); !written) {
-    llvm::errs() << "tessera compile: " << llvm::toString(written.takeError())
-                 << "\n";
+    llvm::errs() << "tessera compile: error: "
+                 << llvm::toString(written.takeError()) << "\n";
     return kCompileError;
   }
   return writeDepfile();

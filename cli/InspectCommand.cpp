@@ -51,8 +51,11 @@ int runInspectCommand(int argc, char **argv) {
   auto described = rt::tooling::describeModule((*buffer)->getBufferStart(),
                                                (*buffer)->getBufferSize());
   if (!described) {
-    llvm::errs() << input << ": error: " << described.status().message()
-                 << "\n";
+    llvm::errs() << input << ": error: " << described.status().message();
+    if (llvm::StringRef(input).ends_with(".mlir"))
+      llvm::errs() << " (this is IR; tessera compile " << input
+                   << " -o NAME.tsm makes a module of it)";
+    llvm::errs() << "\n";
     return kCompileError;
   }
   llvm::outs() << (json ? rt::tooling::toJson(*described)

@@ -90,8 +90,7 @@ struct RunFlags {
       "device-feature-override",
       cl::desc("Choose executable variants as if the CPU had (+name) or "
                "lacked (-name) a feature, e.g. -avx512f"),
-      cl::value_desc("+name,-name"), cl::CommaSeparated,
-      cl::cat(deviceCategory)};
+      cl::value_desc("features"), cl::CommaSeparated, cl::cat(deviceCategory)};
   cl::opt<int> taskWorkers{
       "task-workers",
       cl::desc("Split CPU dispatches over N threads (default: the cores "
@@ -200,16 +199,17 @@ int runOrBench(int argc, char **argv, bool bench) {
     tool.categories.push_back(&benchFlags->category);
     tool.examples = {"tessera bench matmul.tsm --input=256x512xf32=1 "
                      "--input=512x128xf32=2",
-                     "tessera bench model.tsm --input=@x.npy --repetitions=50 "
+                     "tessera bench matmul.tsm --input=@a.npy --input=+a.npy "
+                     "--repetitions=50 "
                      "--json=bench.json"};
   } else {
     tool.examples = {
         "tessera run examples/elementwise.mlir --input=4xf32=1,2,3,4 "
-        "--input=\"4xf32=[2 2 2 2]\"",
-        "tessera run matmul.tsm --input=256x512xf32=1 --input=@b.npy "
-        "--output=@c.npy",
-        "tessera run matmul.tsm --input=256x512xf32=1 --input=512x128xf32=1 "
-        "--expected_output=256x128xf32=512"};
+        "--input=\"4xf32=[2 2 2 2]\" --output=@y.npy",
+        "tessera run examples/elementwise.mlir --input=@y.npy "
+        "--input=4xf32=0.5   # a result as an input",
+        "tessera run matmul.tsm --input=256x512xf32=1 --input=512x128xf32=0.5 "
+        "--expected_output=256x128xf32=256"};
   }
   if (std::optional<int> exit = parseToolCommandLine(argc, argv, tool))
     return *exit;
@@ -251,6 +251,31 @@ int runOrBench(int argc, char **argv, bool bench) {
     return kUsageError;
   }
   int64_t maxElements = flags.maxElements;
+  // Usage errors, found before anything is loaded or run.
+  auto usageError = [&](const std::string &message) {
+    errs() << commandName << ": error: " << message << "\n";
+    return kUsageError;
+  };
+  if (flags.taskWorkers.getNumOccurrences() &&
+      (flags.taskWorkers < 0 || flags.taskWorkers > 1024))
+    return usageError("--task-workers must be 0 (inline) to 1024");
+  if (flags.repetitions < 1)
+    return usageError("--repetitions must be at least 1");
+  if (bench && benchFlags->warmup < 0)
+    return usageError("--warmup must be at least 0");
+  for (const std::string &target : outputs)
+    if (target != "-" &&
+        (target.size() < 2 || (target[0] != '@' && target[0] != '+')))
+      return usageError("--output='" + target +
+                        "': expected - (print), @FILE.npy (write) or "
+                        "+FILE.npy (append)" +
+                        (StringRef(target).ends_with(".npy")
+                             ? "; did you mean --output=@" + target + "?"
+                             : ""));
+  // bench reports times, not results.
+  if (bench && (!outputs.empty() || !expected.empty()))
+    return usageError("--output and --expected_output are tessera run's; "
+                      "bench reports times (--json=FILE writes them)");
 
   auto runtime = rt::Runtime::create(flags.device);
   if (!runtime)
@@ -330,6 +355,11 @@ int runOrBench(int argc, char **argv, bool bench) {
                 (closest.empty() ? "" : "; did you mean @" + closest + "?") +
                 " (it has: " + names + ")");
   }
+  if (outputs.size() > signature->outputs.size())
+    return usageError(std::to_string(outputs.size()) +
+                      " --output flags, but @" + functionName + " returns " +
+                      std::to_string(signature->outputs.size()) + " result" +
+                      (signature->outputs.size() == 1 ? "" : "s"));
   if (inputs.size() != signature->inputs.size())
     return fail("@" + functionName + " takes " +
                 std::to_string(signature->inputs.size()) + " inputs, " +
@@ -349,12 +379,8 @@ int runOrBench(int argc, char **argv, bool bench) {
   }
 
   rt::Session session = runtime->createSession(*module);
-  if (flags.taskWorkers.getNumOccurrences() && flags.taskWorkers < 0)
-    return fail("--task-workers must be 0 (inline) or more");
   int workers = flags.taskWorkers < 0 ? int(rt::TaskExecutor::availableCores())
                                       : flags.taskWorkers;
-  if (workers > 1024)
-    return fail("--task-workers must be at most 1024");
   if (workers > 1)
     session.setTaskExecutor(std::make_shared<rt::TaskExecutor>(workers));
   if (verbose)
@@ -365,11 +391,7 @@ int runOrBench(int argc, char **argv, bool bench) {
              << record.workgroupCount[1] << "x" << record.workgroupCount[2]
              << " " << llvm::format("%.1f", record.microseconds) << " us\n";
     });
-  if (flags.repetitions < 1)
-    return fail("--repetitions must be at least 1");
   if (bench) {
-    if (benchFlags->warmup < 0)
-      return fail("--warmup must be at least 0");
     for (int w = 0; w < benchFlags->warmup; ++w)
       if (auto warm = session.call(functionName, values); !warm)
         return fail(warm.status().message());
@@ -473,12 +495,6 @@ int runOrBench(int argc, char **argv, bool bench) {
 
   // Results: printed, or gathered per .npy file and written at the end.
   outs() << "EXEC @" << functionName << "\n";
-  if (outputs.size() > results->size())
-    return errs() << commandName << ": " << outputs.size()
-                  << " --output flags, but @" << functionName << " returns "
-                  << results->size() << " result"
-                  << (results->size() == 1 ? "" : "s") << "\n",
-           kUsageError;
   std::map<std::string, std::string> npyFiles;
   std::vector<std::string> npyOrder;
   for (size_t r = 0; r < results->size(); ++r) {
@@ -489,10 +505,6 @@ int runOrBench(int argc, char **argv, bool bench) {
              << "]: " << rt::tooling::formatTensor(result, maxElements) << "\n";
       continue;
     }
-    if (target.size() < 2 || (target[0] != '@' && target[0] != '+'))
-      return errs() << commandName << ": --output='" << target
-                    << "': expected -, @file.npy or +file.npy\n",
-             kUsageError;
     std::string path = target.substr(1);
     auto encoded = rt::tooling::encodeNpy(result);
     if (!encoded)

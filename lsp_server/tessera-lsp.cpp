@@ -92,7 +92,7 @@ int main(int argc, char **argv) {
       cl::value_desc("FILE"), cl::cat(checkCategory)};
   cl::opt<LogLevel> logLevel{
       "log",
-      cl::desc("Log level on stderr"),
+      cl::desc("What to log on stderr (default: error)"),
       cl::value_desc("level"),
       cl::init(LogLevel::Error),
       cl::values(clEnumValN(LogLevel::Error, "error", "errors only"),

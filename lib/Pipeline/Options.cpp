@@ -31,4 +31,15 @@ bool isKnownExecutionModel(llvm::StringRef model) {
   return model == "inline-dynamic";
 }
 
+const std::vector<std::string> &getTargetBackends() {
+  static const std::vector<std::string> backends = {"llvm-cpu", "vulkan-spirv"};
+  return backends;
+}
+
+const std::vector<std::string> &getVulkanDeviceTypes() {
+  static const std::vector<std::string> types = {
+      "discrete-gpu", "integrated-gpu", "cpu", "unknown"};
+  return types;
+}
+
 } // namespace mlir::tessera

@@ -36,6 +36,11 @@ const std::vector<Phase> &getAllPhases();
 /// "inline-dynamic": the host program loads executables when the module is
 /// loaded and runs dispatches synchronously on host-local buffers.
 bool isKnownExecutionModel(llvm::StringRef model);
+/// The target backends (--target) and the kinds of Vulkan device
+/// (--vulkan-device-type) the compiler knows: tools check a user's values
+/// before compiling.
+const std::vector<std::string> &getTargetBackends();
+const std::vector<std::string> &getVulkanDeviceTypes();
 
 struct CompileOptions {
   /// Target backends ("llvm-cpu").

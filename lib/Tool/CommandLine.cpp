@@ -76,9 +76,29 @@ void printRow(llvm::raw_ostream &os, llvm::StringRef left,
     llvm::StringRef line = right;
     if (column + right.size() > kHelpColumns) {
       size_t room = kHelpColumns > column ? kHelpColumns - column : 0;
-      size_t cut = right.substr(0, room + 1).rfind(' ');
-      if (cut == llvm::StringRef::npos || cut == 0)
-        cut = right.find(' ');
+      // The last space that fits, outside quotes, brackets and calls: a
+      // value such as "2x2xi32=[[1 2][3 4]]" or max(1, x) stays whole.
+      size_t cut = llvm::StringRef::npos, firstCut = llvm::StringRef::npos;
+      int depth = 0;
+      bool quoted = false;
+      for (size_t i = 0; i < right.size(); ++i) {
+        char c = right[i];
+        if (c == '"')
+          quoted = !quoted;
+        else if (c == '[' || (c == '(' && i > 0 && llvm::isAlnum(right[i - 1])))
+          ++depth;
+        else if ((c == ']' || c == ')') && depth > 0)
+          --depth;
+        else if (c == ' ' && depth == 0 && !quoted && i > 0) {
+          if (firstCut == llvm::StringRef::npos)
+            firstCut = i;
+          if (i > room)
+            break;
+          cut = i;
+        }
+      }
+      if (cut == llvm::StringRef::npos)
+        cut = firstCut;
       line = right.substr(0, cut);
     }
     os << line;
@@ -107,6 +127,19 @@ int usageError(const ToolDescription &tool, const llvm::Twine &message) {
   return 2;
 }
 
+/// "lgo" for "log": two neighbouring letters swapped, the commonest typo,
+/// which edit distance counts twice.
+bool isTransposition(llvm::StringRef a, llvm::StringRef b) {
+  if (a.size() != b.size())
+    return false;
+  size_t first = 0;
+  while (first < a.size() && a[first] == b[first])
+    ++first;
+  return first + 1 < a.size() && a[first] == b[first + 1] &&
+         a[first + 1] == b[first] &&
+         a.drop_front(first + 2) == b.drop_front(first + 2);
+}
+
 } // namespace
 
 std::string closestMatch(llvm::StringRef value,
@@ -119,6 +152,8 @@ std::string closestMatch(llvm::StringRef value,
   unsigned bestDistance = allowed + 1;
   for (const std::string &candidate : candidates) {
     unsigned distance = value.edit_distance(candidate, true, allowed);
+    if (isTransposition(value, candidate))
+      distance = 1;
     if (distance < bestDistance) {
       bestDistance = distance;
       best = candidate;
@@ -211,10 +246,12 @@ std::optional<int> parseToolCommandLine(int argc, char **argv,
     auto found = registered.find(name);
     if (found == registered.end()) {
       // "-j4": an option that takes its value glued to its name.
+      // Not --jobs=2 for -j: a glued value does not start with a letter.
       bool prefixed = llvm::any_of(registered, [&](auto &entry) {
         return takesPrefixValue(*entry.second) &&
                name.starts_with(entry.first) &&
-               name.size() > entry.first.size();
+               name.size() > entry.first.size() &&
+               !llvm::isAlpha(name[entry.first.size()]);
       });
       if (prefixed)
         continue;
@@ -238,14 +275,29 @@ std::optional<int> parseToolCommandLine(int argc, char **argv,
             tool, describeBadChoice("value", value, name, choices->values));
   }
 
-  // LLVM names the tool in its own messages by argv[0].
+  // What is left for LLVM to refuse (a value of the wrong type, too many
+  // positional arguments) it reports as "TOOL: MESSAGE"; say it like the
+  // rest: "TOOL: error: MESSAGE (see TOOL --help)".
   std::vector<const char *> cliArgs(argv, argv + argc);
   cliArgs[0] = tool.name.c_str();
-  if (!cl::ParseCommandLineOptions(static_cast<int>(cliArgs.size()),
-                                   cliArgs.data(), tool.overview,
-                                   &llvm::errs()))
-    return 2;
-  return std::nullopt;
+  std::string errors;
+  llvm::raw_string_ostream errorStream(errors);
+  if (cl::ParseCommandLineOptions(static_cast<int>(cliArgs.size()),
+                                  cliArgs.data(), tool.overview, &errorStream))
+    return std::nullopt;
+  llvm::SmallVector<llvm::StringRef> lines;
+  llvm::StringRef(errors).split(lines, '\n', -1, false);
+  for (llvm::StringRef line : lines) {
+    line.consume_front(tool.name);
+    line.consume_front(": ");
+    // LLVM's own pointer to its help names the tool by a path.
+    if (line.starts_with("Try:") || line.contains("Try: '"))
+      line = line.take_until([](char c) { return c == '.'; });
+    if (!line.trim().empty())
+      llvm::errs() << tool.name << ": error: " << line.trim() << "\n";
+  }
+  llvm::errs() << "(see " << tool.name << " --help)\n";
+  return 2;
 }
 
 } // namespace mlir::tessera

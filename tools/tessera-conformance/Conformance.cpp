@@ -41,9 +41,11 @@ using namespace tessera::conformance;
 namespace {
 
 cl::OptionCategory category("Options");
-cl::opt<uint64_t> seedFlag("seed", cl::desc("Seed of the program sequence"),
-                           cl::init(1), cl::cat(category));
-cl::opt<unsigned> countFlag("count", cl::desc("Programs to run"), cl::init(100),
+cl::opt<uint64_t>
+    seedFlag("seed", cl::desc("Seed of the program sequence (default: 1)"),
+             cl::value_desc("N"), cl::init(1), cl::cat(category));
+cl::opt<unsigned> countFlag("count", cl::desc("Programs to run (default: 100)"),
+                            cl::value_desc("N"), cl::init(100),
                             cl::cat(category));
 cl::opt<int64_t> onlyFlag("only",
                           cl::desc("Run only program INDEX of the sequence "
@@ -53,11 +55,12 @@ cl::opt<int64_t> onlyFlag("only",
 cl::opt<std::string>
     deviceFlag("device",
                cl::desc("Devices, comma-separated: cpu (inline and with task "
-                        "workers), cpu-inline, cpu-threaded, vulkan"),
-               cl::init("cpu"), cl::cat(category));
-cl::opt<unsigned> jobsFlag("jobs",
-                           cl::desc("Worker processes (default: cores)"),
-                           cl::init(0), cl::cat(category));
+                        "workers; default), cpu-inline, cpu-threaded, vulkan"),
+               cl::value_desc("devices"), cl::init("cpu"), cl::cat(category));
+cl::opt<unsigned>
+    jobsFlag("jobs",
+             cl::desc("Worker processes (default: the cores available)"),
+             cl::value_desc("N"), cl::init(0), cl::cat(category));
 cl::opt<unsigned> jobsShort("j", cl::desc("Same as --jobs (-j2, -j 2)"),
                             cl::value_desc("N"), cl::init(0), cl::Prefix,
                             cl::cat(category));
@@ -66,9 +69,10 @@ cl::opt<bool> minimizeFlag(
     cl::desc("Shrink each failing program (drop steps, shrink sizes) and "
              "write it as a lit regression test into --minimize-dir"),
     cl::cat(category));
-cl::opt<std::string> minimizeDir("minimize-dir",
-                                 cl::desc("Where --minimize writes tests"),
-                                 cl::init("."), cl::cat(category));
+cl::opt<std::string>
+    minimizeDir("minimize-dir",
+                cl::desc("Where --minimize writes tests (default: .)"),
+                cl::value_desc("DIR"), cl::init("."), cl::cat(category));
 cl::opt<std::string>
     programFlag("program",
                 cl::desc("Check one program file (a test --minimize wrote) "
@@ -77,9 +81,10 @@ cl::opt<std::string>
 cl::opt<bool> noValidation("no-vulkan-validation",
                            cl::desc("Run Vulkan without the validation layer"),
                            cl::cat(category));
-cl::opt<unsigned> timeoutFlag("timeout",
-                              cl::desc("Seconds one program may take"),
-                              cl::init(300), cl::cat(category));
+cl::opt<unsigned>
+    timeoutFlag("timeout",
+                cl::desc("Seconds one program may take (default: 300)"),
+                cl::value_desc("s"), cl::init(300), cl::cat(category));
 cl::opt<std::string> writePrograms(
     "write-programs",
     cl::desc("Write the programs into DIR (program-INDEX.mlir, each a "

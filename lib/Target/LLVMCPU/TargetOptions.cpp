@@ -3,6 +3,7 @@
 #include "Target/LLVMCPU/TargetOptions.h"
 
 #include "llvm/ADT/StringMap.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
@@ -40,6 +41,31 @@ LLVMCPUTarget resolveLLVMCPUTarget(std::string triple, std::string cpu,
     target.features = features;
   }
   return target;
+}
+
+llvm::Expected<LLVMCPUTargetInfo>
+describeLLVMCPUTarget(llvm::StringRef tripleName) {
+  initializeLLVMTargets();
+  llvm::Triple triple(tripleName == "host" ? llvm::sys::getProcessTriple()
+                                           : tripleName.str());
+  std::string error;
+  const llvm::Target *llvmTarget =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!llvmTarget)
+    return llvm::createStringError("unknown target triple '" + tripleName +
+                                   "': " + error);
+  std::unique_ptr<llvm::MCSubtargetInfo> subtarget(
+      llvmTarget->createMCSubtargetInfo(triple, "", ""));
+  LLVMCPUTargetInfo info;
+  if (!subtarget)
+    return info;
+  for (const llvm::SubtargetSubTypeKV &cpu :
+       subtarget->getAllProcessorDescriptions())
+    info.cpus.push_back(cpu.Key);
+  for (const llvm::SubtargetFeatureKV &feature :
+       subtarget->getAllProcessorFeatures())
+    info.features.push_back(feature.Key);
+  return info;
 }
 
 void initializeLLVMTargets() {

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace llvm {
 class TargetMachine;
@@ -22,6 +23,15 @@ struct LLVMCPUTarget {
 };
 LLVMCPUTarget resolveLLVMCPUTarget(std::string triple, std::string cpu,
                                    std::string features);
+
+/// What LLVM knows of a triple: its CPU names and feature names, to check
+/// --cpu and --cpu-features before compiling (LLVM itself only warns and
+/// falls back to a generic CPU).
+struct LLVMCPUTargetInfo {
+  std::vector<std::string> cpus;
+  std::vector<std::string> features;
+};
+llvm::Expected<LLVMCPUTargetInfo> describeLLVMCPUTarget(llvm::StringRef triple);
 
 /// Registers LLVM's targets once per process.
 void initializeLLVMTargets();
