@@ -3,9 +3,12 @@
 #include "CompileProgress.h"
 
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <csignal>
 #include <sys/ioctl.h>
+#include <unistd.h>
 
 using namespace mlir::tessera;
 
@@ -30,6 +33,14 @@ std::string formatProgressLine(Phase phase, Phase last, llvm::StringRef pass,
 }
 
 ProgressLine::ProgressLine(Phase last) : last(last) {
+  // Ctrl-C still ends the process by the signal, without a half line left
+  // behind. LLVM calls this instead of dying, after restoring the default
+  // handlers: erase (write(2) is safe in a signal handler), then die.
+  llvm::sys::SetInterruptFunction([] {
+    static const char erase[] = "\r\x1b[K";
+    (void)!::write(2, erase, sizeof(erase) - 1);
+    ::raise(SIGINT);
+  });
   ticker = std::thread([this] {
     std::unique_lock<std::mutex> lock(mutex);
     while (!stopping) {
@@ -60,6 +71,7 @@ void ProgressLine::close() {
     if (stopping)
       return;
     stopping = true;
+    llvm::sys::SetInterruptFunction(nullptr);
     if (drawn) {
       llvm::errs() << "\r\x1b[K";
       llvm::errs().flush();
