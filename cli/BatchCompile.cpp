@@ -464,7 +464,8 @@ bool deserialize(llvm::StringRef text, InputResult &result) {
 }
 
 /// The command that compiles `input` alone with the batch's options: the
-/// batch's arguments, its inputs replaced by this one.
+/// batch's arguments, its inputs replaced by this one, without the report
+/// (running it must not overwrite the batch's).
 std::string reproducer(const BatchRequest &request, llvm::StringRef input) {
   std::string command = "tessera compile";
   auto quoted = [](llvm::StringRef argument) {
@@ -477,9 +478,17 @@ std::string reproducer(const BatchRequest &request, llvm::StringRef input) {
       text += c == '\'' ? std::string("'\\''") : std::string(1, c);
     return text + "'";
   };
+  bool skipValue = false;
   for (const std::string &argument : request.arguments) {
-    bool isInput = llvm::is_contained(request.inputs, argument) &&
-                   !llvm::StringRef(argument).starts_with("-");
+    llvm::StringRef arg(argument);
+    if (std::exchange(skipValue, false))
+      continue;
+    if (arg.starts_with("--report")) {
+      skipValue = !arg.contains('=');
+      continue;
+    }
+    bool isInput =
+        llvm::is_contained(request.inputs, argument) && !arg.starts_with("-");
     if (!isInput)
       command += " " + quoted(argument);
   }

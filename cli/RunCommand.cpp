@@ -407,9 +407,10 @@ int runOrBench(int argc, char **argv, bool bench) {
     double callsTotal = 0;
     for (const rt::tooling::ProfiledCall &call : profiled->calls)
       callsTotal += call.microseconds;
-    errs() << llvm::format("%d calls of @%s, %.1f us per call\n",
-                           int(profiled->calls.size()), functionName.c_str(),
-                           callsTotal / profiled->calls.size());
+    errs() << llvm::format(
+        "%d call%s of @%s, %.1f us per call\n", int(profiled->calls.size()),
+        profiled->calls.size() == 1 ? "" : "s", functionName.c_str(),
+        callsTotal / profiled->calls.size());
     errs() << llvm::format("%-48s %-8s %6s %12s %10s %10s %7s\n", "export",
                            "device", "count", "total us", "mean us", "min us",
                            "share");
@@ -457,11 +458,12 @@ int runOrBench(int argc, char **argv, bool bench) {
       outs() << json;
     } else {
       outs() << llvm::format(
-          "@%s on %s: %d repetitions after %d warm-up calls\n"
+          "@%s on %s: %d repetition%s after %d warm-up call%s\n"
           "  min %.1f us  median %.1f us  max %.1f us  (%.2f GB/s of inputs "
           "and results at the median)\n",
           functionName.c_str(), device.c_str(), int(profiled->calls.size()),
-          int(benchFlags->warmup), stats.minMicroseconds,
+          profiled->calls.size() == 1 ? "" : "s", int(benchFlags->warmup),
+          benchFlags->warmup == 1 ? "" : "s", stats.minMicroseconds,
           stats.medianMicroseconds, stats.maxMicroseconds,
           stats.medianMicroseconds > 0 ? bytes / stats.medianMicroseconds / 1e3
                                        : 0.0);
