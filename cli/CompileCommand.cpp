@@ -685,6 +685,21 @@ int runCompileCommand(int argc, char **argv) {
         graph = buildDispatchGraph(module);
     };
 
+  // Found now, not when a crash has nothing left to write to.
+  if (!request.crashReproducer.empty() && request.crashReproducer != "none") {
+    llvm::SmallString<256> directory(request.crashReproducer);
+    llvm::sys::path::remove_filename(directory);
+    if (directory.empty())
+      directory = ".";
+    if (!llvm::sys::fs::is_directory(directory) ||
+        llvm::sys::fs::access(directory, llvm::sys::fs::AccessMode::Write)) {
+      llvm::errs() << "tessera compile: error: --crash-reproducer="
+                   << request.crashReproducer << ": cannot write into '"
+                   << directory << "'\n";
+      return kUsageError;
+    }
+  }
+
   CompileSession session;
   if (failed(session.loadFile(request.input)))
     return reportDiagnostics(session), kCompileError;
