@@ -491,8 +491,7 @@ int runOrBench(int argc, char **argv, bool bench) {
           return fail(benchFlags->json + ": " +
                       llvm::toString(std::move(error)));
     }
-    if (expected.empty())
-      return kSuccess;
+    return kSuccess;
   }
 
   // Results: printed, or gathered per .npy file and written at the end.
