@@ -71,6 +71,14 @@ static bool asksOnlyForText(int argc, char **argv) {
   return false;
 }
 
+/// --screenshot renders without a window.
+static bool asksForScreenshot(int argc, char **argv) {
+  for (int i = 1; i < argc; ++i)
+    if (QByteArray(argv[i]).startsWith("--screenshot"))
+      return true;
+  return false;
+}
+
 int main(int argc, char **argv) {
   // Before QApplication, which needs a display.
   if (mlir::tessera::isVersionRequest(argc, argv)) {
@@ -85,14 +93,19 @@ int main(int argc, char **argv) {
     app = std::make_unique<QCoreApplication>(argc, argv);
   } else {
 #if defined(__linux__)
-    // Qt would abort (and dump core) without one.
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") &&
-        qEnvironmentVariableIsEmpty("DISPLAY") &&
-        qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")) {
+    // Qt would abort (and dump core) without one. A screenshot needs none.
+    bool noDisplay = qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") &&
+                     qEnvironmentVariableIsEmpty("DISPLAY") &&
+                     qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
+    if (noDisplay && asksForScreenshot(argc, argv)) {
+      qputenv("QT_QPA_PLATFORM", "offscreen");
+      noDisplay = false;
+    }
+    if (noDisplay) {
       std::fprintf(stderr, "tessera-explorer: error: no display (DISPLAY and "
                            "WAYLAND_DISPLAY are not set); run it in a desktop "
-                           "session, under xvfb-run, or with "
-                           "QT_QPA_PLATFORM=offscreen and --screenshot\n");
+                           "session or under xvfb-run (--screenshot=PNG "
+                           "needs none)\n");
       return 2;
     }
 #endif
