@@ -174,6 +174,10 @@ int main(int argc, char **argv) {
   window.setRequestTemplate(request);
   QStringList files = parser.positionalArguments();
 
+  // Read by the slots below while app->exec() runs: they must outlive the
+  // block that sets them up.
+  QString output;
+  bool comparing = false;
   if (parser.isSet(screenshot)) {
     if (files.isEmpty()) {
       std::fprintf(stderr, "tessera-explorer: --screenshot needs a file\n");
@@ -182,9 +186,9 @@ int main(int argc, char **argv) {
     QStringList dims = parser.value(size).split('x');
     if (dims.size() == 2)
       window.resize(dims[0].toInt(), dims[1].toInt());
-    QString output = parser.value(screenshot);
+    output = parser.value(screenshot);
     // With --compare, the first compile is pinned and the second shown.
-    bool comparing = parser.isSet(compareWith);
+    comparing = parser.isSet(compareWith);
     QObject::connect(&window, &MainWindow::compileShown, &window, [&] {
       if (comparing) {
         comparing = false;

@@ -48,8 +48,10 @@ fi
 # use_sigaltstack=0: LLVM's crash recovery (the server's compiles) installs
 # its own alternate signal stacks on threads, and ASan's teardown of a
 # thread then fails to unmap its own ("unable to unmap", a CHECK that kills
-# the process).
-export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:use_sigaltstack=0}"
+# the process). handle_segv=0: the crash tests crash on purpose and check
+# what Tessera's own handler prints and writes (crash text, reproducer);
+# ASan's SEGV handler would take its place. Memory errors are still ASan's.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:use_sigaltstack=0:handle_segv=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$PWD/scripts/lsan.supp:print_suppressions=0}"
 ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" ${FILTER:+-R "$FILTER"}
