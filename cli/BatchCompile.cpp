@@ -468,16 +468,6 @@ bool deserialize(llvm::StringRef text, InputResult &result) {
 /// (running it must not overwrite the batch's).
 std::string reproducer(const BatchRequest &request, llvm::StringRef input) {
   std::string command = "tessera compile";
-  auto quoted = [](llvm::StringRef argument) {
-    if (argument.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN"
-                                   "OPQRSTUVWXYZ0123456789-_=./,:+@%") ==
-        llvm::StringRef::npos)
-      return argument.str();
-    std::string text = "'";
-    for (char c : argument)
-      text += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return text + "'";
-  };
   bool skipValue = false;
   for (const std::string &argument : request.arguments) {
     llvm::StringRef arg(argument);
@@ -490,9 +480,9 @@ std::string reproducer(const BatchRequest &request, llvm::StringRef input) {
     bool isInput =
         llvm::is_contained(request.inputs, argument) && !arg.starts_with("-");
     if (!isInput)
-      command += " " + quoted(argument);
+      command += " " + shellQuote(argument);
   }
-  return command + " " + quoted(input);
+  return command + " " + shellQuote(input);
 }
 
 /// Compiles one planned input in a child process: a crash there is this
