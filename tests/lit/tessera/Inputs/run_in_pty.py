@@ -1,15 +1,26 @@
 """Runs a command with its stderr on a pseudo-terminal (stdout stays a
 pipe) and prints what the terminal received, control characters made
 visible: <CR> for a carriage return, <ESC> for an escape; then how the
-command ended."""
+command ended (a negative code: the signal that ended it).
+
+--interrupt (first argument): send SIGINT as Ctrl-C would once the first
+progress line has arrived."""
 import os
 import pty
+import signal
 import subprocess
 import sys
 
+interrupt = sys.argv[1] == "--interrupt"
+command = sys.argv[2:] if interrupt else sys.argv[1:]
+
 master, slave = pty.openpty()
-process = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL,
-                           stdout=subprocess.PIPE, stderr=slave)
+# lit runs tests with SIGINT ignored, which a child inherits; a terminal's
+# Ctrl-C reaches a process that has the default.
+process = subprocess.Popen(command, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=slave,
+                           preexec_fn=lambda: signal.signal(signal.SIGINT,
+                                                            signal.SIG_DFL))
 os.close(slave)
 received = b""
 while True:
@@ -20,6 +31,9 @@ while True:
     if not chunk:
         break
     received += chunk
+    if interrupt and b"[" in received:
+        process.send_signal(signal.SIGINT)
+        interrupt = False
 stdout = process.stdout.read()
 code = process.wait()
 text = received.decode(errors="replace")
