@@ -7,6 +7,7 @@ command ended (a negative code: the signal that ended it).
 progress line has arrived."""
 import os
 import pty
+import re
 import signal
 import subprocess
 import sys
@@ -31,7 +32,8 @@ while True:
     if not chunk:
         break
     received += chunk
-    if interrupt and b"[" in received:
+    # The first line's text, not just its "\x1b[K" (which may come alone).
+    if interrupt and re.search(rb"\[[a-z-]+ \d+/\d+\]", received):
         process.send_signal(signal.SIGINT)
         interrupt = False
 stdout = process.stdout.read()
