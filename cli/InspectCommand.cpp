@@ -1,7 +1,8 @@
 //===- InspectCommand.cpp - tessera inspect -------------------------------===//
 //
 // What a module file holds, without loading it: functions and signatures,
-// executables with formats, exports, binding layouts and sizes, constants.
+// executables with formats, exports, binding layouts and sizes, constants;
+// with --host-program, the host programs' instructions and locations.
 //
 //===----------------------------------------------------------------------===//
 
@@ -9,6 +10,7 @@
 #include "Pipeline/InputFile.h"
 #include "Tool/CommandLine.h"
 
+#include "HostProgramText.h"
 #include "ModuleInfo.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -25,21 +27,27 @@ int runInspectCommand(int argc, char **argv) {
                              cl::cat(category));
   cl::opt<bool> json("json", cl::desc("Print the description as JSON"),
                      cl::cat(category));
+  cl::opt<bool> hostProgram(
+      "host-program",
+      cl::desc("Print the host programs instead: the initializer and each "
+               "function,\none instruction a line with its source location"),
+      cl::cat(category));
   mlir::tessera::ToolDescription tool{
       "tessera inspect",
       "[options] <module.tsm>",
       "What a module holds, without loading it: functions and signatures, "
       "executables with their\nformats, exports and binding layouts, "
-      "constants, sizes and the signer.",
+      "constants, sizes and the signer; or its host programs.",
       {&category},
-      {"tessera inspect mlp.tsm", "tessera inspect mlp.tsm --json"},
+      {"tessera inspect mlp.tsm", "tessera inspect mlp.tsm --json",
+       "tessera inspect mlp.tsm --host-program  # instructions, locations"},
       {}};
   if (std::optional<int> exit =
           mlir::tessera::parseToolCommandLine(argc, argv, tool))
     return *exit;
   if (input.empty()) {
     llvm::errs() << "tessera inspect: no module (tessera inspect "
-                    "MODULE.tsm [--json])\n";
+                    "MODULE.tsm [--json] [--host-program])\n";
     return kUsageError;
   }
   auto buffer = mlir::tessera::readInputFile(input);
@@ -48,19 +56,23 @@ int runInspectCommand(int argc, char **argv) {
                  << llvm::toString(buffer.takeError()) << "\n";
     return kCompileError;
   }
-  auto described = rt::tooling::describeModule((*buffer)->getBufferStart(),
-                                               (*buffer)->getBufferSize());
-  if (!described) {
-    llvm::errs() << input << ": error: " << described.status().message();
-    if (llvm::StringRef(input).ends_with(".mlir"))
-      llvm::errs() << " (this is IR; tessera compile " << input
-                   << " -o NAME.tsm makes a module of it)";
-    llvm::errs() << "\n";
-    return kCompileError;
-  }
-  llvm::outs() << (json ? rt::tooling::toJson(*described)
-                        : rt::tooling::toText(*described));
-  return kSuccess;
+  auto print = [&](auto described) {
+    if (!described) {
+      llvm::errs() << input << ": error: " << described.status().message();
+      if (llvm::StringRef(input).ends_with(".mlir"))
+        llvm::errs() << " (this is IR; tessera compile " << input
+                     << " -o NAME.tsm makes a module of it)";
+      llvm::errs() << "\n";
+      return kCompileError;
+    }
+    llvm::outs() << (json ? rt::tooling::toJson(*described)
+                          : rt::tooling::toText(*described));
+    return kSuccess;
+  };
+  const char *start = (*buffer)->getBufferStart();
+  size_t size = (*buffer)->getBufferSize();
+  return hostProgram ? print(rt::tooling::readHostPrograms(start, size))
+                     : print(rt::tooling::describeModule(start, size));
 }
 
 } // namespace tessera::cli

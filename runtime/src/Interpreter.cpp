@@ -13,7 +13,7 @@
 
 #include "CpuExecutable.h"
 #include "DispatchWave.h"
-#include "tessera/schema/module_generated.h"
+#include "tessera/schema/InstructionSet.h"
 
 #include <chrono>
 #include <cstring>
@@ -58,7 +58,27 @@ private:
       where = fn.locations()->Get(inst->location())->str() + ": " + where;
     return Status::error(where + ": " + message);
   }
-  Status arith(const schema::Arith &op);
+  /// Runs instruction `current`.
+  Status step(const schema::Instruction &inst);
+  /// One handler per instruction of the table (Instructions.def).
+  Status exec(const schema::ConstantScalar &op);
+  Status exec(const schema::InputBuffer &op);
+  Status exec(const schema::InputDim &op);
+  Status exec(const schema::InputScalar &op);
+  Status exec(const schema::Arith &op);
+  Status exec(const schema::Select &op);
+  Status exec(const schema::Alloc &op);
+  Status exec(const schema::ConstantView &op);
+  Status exec(const schema::Fill &op);
+  Status exec(const schema::Copy &op);
+  Status exec(const schema::Dispatch &op);
+  Status exec(const schema::Return &op);
+  Status exec(const schema::Assert &op);
+  Status exec(const schema::DeviceQuery &op);
+  Status exec(const schema::QuerySupport &op);
+  Status exec(const schema::LoadExecutable &op);
+  Status exec(const schema::StoreGlobal &op);
+  Status exec(const schema::LoadGlobal &op);
   Status checkRange(const BufferRegister &reg, int64_t offset, int64_t length,
                     const char *what) const;
   Status dispatch(const schema::Dispatch &op);
@@ -92,6 +112,8 @@ private:
   std::vector<int64_t> scalars;
   std::vector<BufferRegister> buffers;
   unsigned current = 0;
+  /// Set by the Return: the call's results.
+  std::optional<std::vector<Tensor>> returned;
   std::chrono::steady_clock::time_point callStart;
   double sinceCallStart(std::chrono::steady_clock::time_point time) const {
     return std::chrono::duration<double, std::micro>(time - callStart).count();
@@ -123,181 +145,184 @@ private:
 
 StatusOr<std::vector<Tensor>> Interpreter::run() {
   for (current = 0; current < fn.instructions()->size(); ++current) {
-    const schema::Instruction *inst = fn.instructions()->Get(current);
-    switch (inst->op_type()) {
-    case schema::Op::ConstantScalar: {
-      auto op = inst->op_as_ConstantScalar();
-      scalars[op->dst()] = op->value();
-      break;
-    }
-    case schema::Op::InputBuffer: {
-      auto op = inst->op_as_InputBuffer();
-      const Tensor &input = inputs[op->input()];
-      // A view of the caller's tensor; the program must not write to it.
-      buffers[op->dst()] = {
-          Buffer::wrap(input.bytes(), input.byteSize(), input.storage()), true};
-      break;
-    }
-    case schema::Op::InputDim: {
-      auto op = inst->op_as_InputDim();
-      scalars[op->dst()] = inputs[op->input()].shape()[op->dim()];
-      break;
-    }
-    case schema::Op::InputScalar: {
-      auto op = inst->op_as_InputScalar();
-      const Tensor &input = inputs[op->input()];
-      int64_t value = 0;
-      switch (input.elementType()) {
-      case ElementType::F32:
-      case ElementType::F16:
-      case ElementType::BF16:
-      case ElementType::F64: // Floats travel as their bits.
-        std::memcpy(&value, input.bytes(), elementSize(input.elementType()));
-        break;
-      default:
-        value = static_cast<int64_t>(input.elementAsDouble(0));
-        if (input.elementType() == ElementType::I64)
-          std::memcpy(&value, input.bytes(), 8);
-      }
-      scalars[op->dst()] = value;
-      break;
-    }
-    case schema::Op::Arith:
-      if (Status s = arith(*inst->op_as_Arith()); !s)
-        return s;
-      break;
-    case schema::Op::Select: {
-      auto op = inst->op_as_Select();
-      scalars[op->dst()] = scalars[op->condition()]
-                               ? scalars[op->true_value()]
-                               : scalars[op->false_value()];
-      break;
-    }
-    case schema::Op::Alloc: {
-      auto op = inst->op_as_Alloc();
-      int64_t size = scalars[op->size()];
-      if (size < 0 || size > kMaxAllocation)
-        return fail("cannot allocate " + std::to_string(size) + " bytes");
-      auto buffer = Buffer::allocate(size);
-      if (!buffer)
-        return fail(buffer.status().message());
-      buffers[op->dst()] = {std::move(*buffer), false};
-      break;
-    }
-    case schema::Op::ConstantView: {
-      auto op = inst->op_as_ConstantView();
-      buffers[op->dst()] = {module.constant(op->constant()), true};
-      break;
-    }
-    case schema::Op::Alias: {
-      auto op = inst->op_as_Alias();
-      buffers[op->dst()] = buffers[op->source()];
-      break;
-    }
-    case schema::Op::Fill: {
-      if (Status s = flushPending(); !s)
-        return s;
-      auto op = inst->op_as_Fill();
-      const BufferRegister &target = buffers[op->buffer()];
-      int64_t offset = scalars[op->offset()], length = scalars[op->length()];
-      if (Status s = checkRange(target, offset, length, "fill"); !s)
-        return s;
-      if (target.readOnly)
-        return fail("fill writes to a read-only buffer");
-      unsigned width = op->pattern_length();
-      if (length % width != 0)
-        return fail("fill length " + std::to_string(length) +
-                    " is not a multiple of the pattern length");
-      uint64_t pattern = op->pattern();
-      uint8_t *p = target.buffer->data() + offset;
-      for (int64_t i = 0; i < length; i += width)
-        std::memcpy(p + i, &pattern, width);
-      break;
-    }
-    case schema::Op::Copy: {
-      if (Status s = flushPending(); !s)
-        return s;
-      auto op = inst->op_as_Copy();
-      const BufferRegister &source = buffers[op->source()];
-      const BufferRegister &target = buffers[op->target()];
-      int64_t length = scalars[op->length()];
-      if (Status s =
-              checkRange(source, scalars[op->source_offset()], length, "copy");
-          !s)
-        return s;
-      if (Status s =
-              checkRange(target, scalars[op->target_offset()], length, "copy");
-          !s)
-        return s;
-      if (target.readOnly)
-        return fail("copy writes to a read-only buffer");
-      std::memmove(target.buffer->data() + scalars[op->target_offset()],
-                   source.buffer->data() + scalars[op->source_offset()],
-                   length);
-      break;
-    }
-    case schema::Op::Dispatch:
-      if (Status s = dispatch(*inst->op_as_Dispatch()); !s)
-        return s;
-      break;
-    case schema::Op::Assert: {
-      auto op = inst->op_as_Assert();
-      if (!scalars[op->condition()]) {
-        // A dispatch before the assert that fails reports first.
-        if (Status s = flushPending(); !s)
-          return s;
-        return fail(op->message()->str());
-      }
-      break;
-    }
-    case schema::Op::DeviceQuery: {
-      auto op = inst->op_as_DeviceQuery();
-      DeviceQueryAnswer answer =
-          module.query(op->category()->string_view(), op->key()->string_view());
-      scalars[op->ok()] = answer.ok ? 1 : 0;
-      scalars[op->value()] = answer.ok ? answer.value : op->default_value();
-      break;
-    }
-    case schema::Op::QuerySupport: {
-      auto op = inst->op_as_QuerySupport();
-      scalars[op->dst()] = module.supportsFormat(op->format()->str()) ? 1 : 0;
-      break;
-    }
-    case schema::Op::LoadExecutable: {
-      auto op = inst->op_as_LoadExecutable();
-      if (scalars[op->predicate()]) {
-        if (!initializing)
-          return fail("executables are loaded by the module initializer");
-        if (Status s = initializing->loadExecutable(op->executable()); !s)
-          return fail(s.message());
-      }
-      scalars[op->dst()] = op->executable();
-      break;
-    }
-    case schema::Op::StoreGlobal: {
-      auto op = inst->op_as_StoreGlobal();
-      if (!initializing)
-        return fail("globals are stored by the module initializer");
-      initializing->setGlobal(op->global(), scalars[op->value()]);
-      break;
-    }
-    case schema::Op::LoadGlobal: {
-      auto op = inst->op_as_LoadGlobal();
-      scalars[op->dst()] = module.global(op->global());
-      break;
-    }
-    case schema::Op::Return:
-      if (Status s = flushPending(); !s)
-        return s;
-      return results(*inst->op_as_Return());
-    case schema::Op::NONE:
-      return fail("unknown instruction");
-    }
+    if (Status s = step(*fn.instructions()->Get(current)); !s)
+      return s;
+    if (returned)
+      return std::move(*returned);
   }
   return fail("no return");
 }
 
-Status Interpreter::arith(const schema::Arith &op) {
+Status Interpreter::step(const schema::Instruction &inst) {
+  // One case per line of the instruction table: each needs its handler.
+  switch (inst.op_type()) {
+#define TESSERA_INSTRUCTION(Type, Mnemonic, Operands)                          \
+  case schema::Op::Type:                                                       \
+    return exec(*inst.op_as_##Type());
+#include "tessera/schema/Instructions.def"
+  case schema::Op::NONE:
+    break;
+  }
+  return fail("unknown instruction");
+}
+
+Status Interpreter::exec(const schema::ConstantScalar &op) {
+  scalars[op.dst()] = op.value();
+  return Status();
+}
+
+Status Interpreter::exec(const schema::InputBuffer &op) {
+  const Tensor &input = inputs[op.input()];
+  // A view of the caller's tensor; the program must not write to it.
+  buffers[op.dst()] = {
+      Buffer::wrap(input.bytes(), input.byteSize(), input.storage()), true};
+  return Status();
+}
+
+Status Interpreter::exec(const schema::InputDim &op) {
+  scalars[op.dst()] = inputs[op.input()].shape()[op.dim()];
+  return Status();
+}
+
+Status Interpreter::exec(const schema::InputScalar &op) {
+  const Tensor &input = inputs[op.input()];
+  int64_t value = 0;
+  switch (input.elementType()) {
+  case ElementType::F32:
+  case ElementType::F16:
+  case ElementType::BF16:
+  case ElementType::F64: // Floats travel as their bits.
+    std::memcpy(&value, input.bytes(), elementSize(input.elementType()));
+    break;
+  default:
+    value = static_cast<int64_t>(input.elementAsDouble(0));
+    if (input.elementType() == ElementType::I64)
+      std::memcpy(&value, input.bytes(), 8);
+  }
+  scalars[op.dst()] = value;
+  return Status();
+}
+
+Status Interpreter::exec(const schema::Select &op) {
+  scalars[op.dst()] = scalars[op.condition()] ? scalars[op.true_value()]
+                                              : scalars[op.false_value()];
+  return Status();
+}
+
+Status Interpreter::exec(const schema::Alloc &op) {
+  int64_t size = scalars[op.size()];
+  if (size < 0 || size > kMaxAllocation)
+    return fail("cannot allocate " + std::to_string(size) + " bytes");
+  auto buffer = Buffer::allocate(size);
+  if (!buffer)
+    return fail(buffer.status().message());
+  buffers[op.dst()] = {std::move(*buffer), false};
+  return Status();
+}
+
+Status Interpreter::exec(const schema::ConstantView &op) {
+  buffers[op.dst()] = {module.constant(op.constant()), true};
+  return Status();
+}
+
+Status Interpreter::exec(const schema::Fill &op) {
+  if (Status s = flushPending(); !s)
+    return s;
+  const BufferRegister &target = buffers[op.buffer()];
+  int64_t offset = scalars[op.offset()], length = scalars[op.length()];
+  if (Status s = checkRange(target, offset, length, "fill"); !s)
+    return s;
+  if (target.readOnly)
+    return fail("fill writes to a read-only buffer");
+  unsigned width = op.pattern_length();
+  if (length % width != 0)
+    return fail("fill length " + std::to_string(length) +
+                " is not a multiple of the pattern length");
+  uint64_t pattern = op.pattern();
+  uint8_t *p = target.buffer->data() + offset;
+  for (int64_t i = 0; i < length; i += width)
+    std::memcpy(p + i, &pattern, width);
+  return Status();
+}
+
+Status Interpreter::exec(const schema::Copy &op) {
+  if (Status s = flushPending(); !s)
+    return s;
+  const BufferRegister &source = buffers[op.source()];
+  const BufferRegister &target = buffers[op.target()];
+  int64_t length = scalars[op.length()];
+  if (Status s = checkRange(source, scalars[op.source_offset()], length, "copy");
+      !s)
+    return s;
+  if (Status s = checkRange(target, scalars[op.target_offset()], length, "copy");
+      !s)
+    return s;
+  if (target.readOnly)
+    return fail("copy writes to a read-only buffer");
+  std::memmove(target.buffer->data() + scalars[op.target_offset()],
+               source.buffer->data() + scalars[op.source_offset()], length);
+  return Status();
+}
+
+Status Interpreter::exec(const schema::Dispatch &op) { return dispatch(op); }
+
+Status Interpreter::exec(const schema::Assert &op) {
+  if (!scalars[op.condition()]) {
+    // A dispatch before the assert that fails reports first.
+    if (Status s = flushPending(); !s)
+      return s;
+    return fail(op.message()->str());
+  }
+  return Status();
+}
+
+Status Interpreter::exec(const schema::DeviceQuery &op) {
+  DeviceQueryAnswer answer =
+      module.query(op.category()->string_view(), op.key()->string_view());
+  scalars[op.ok()] = answer.ok ? 1 : 0;
+  scalars[op.value()] = answer.ok ? answer.value : op.default_value();
+  return Status();
+}
+
+Status Interpreter::exec(const schema::QuerySupport &op) {
+  scalars[op.dst()] = module.supportsFormat(op.format()->str()) ? 1 : 0;
+  return Status();
+}
+
+Status Interpreter::exec(const schema::LoadExecutable &op) {
+  if (scalars[op.predicate()]) {
+    if (!initializing)
+      return fail("executables are loaded by the module initializer");
+    if (Status s = initializing->loadExecutable(op.executable()); !s)
+      return fail(s.message());
+  }
+  scalars[op.dst()] = op.executable();
+  return Status();
+}
+
+Status Interpreter::exec(const schema::StoreGlobal &op) {
+  if (!initializing)
+    return fail("globals are stored by the module initializer");
+  initializing->setGlobal(op.global(), scalars[op.value()]);
+  return Status();
+}
+
+Status Interpreter::exec(const schema::LoadGlobal &op) {
+  scalars[op.dst()] = module.global(op.global());
+  return Status();
+}
+
+Status Interpreter::exec(const schema::Return &op) {
+  if (Status s = flushPending(); !s)
+    return s;
+  auto outputs = results(op);
+  if (!outputs)
+    return outputs.status();
+  returned = std::move(*outputs);
+  return Status();
+}
+
+Status Interpreter::exec(const schema::Arith &op) {
   int64_t a = scalars[op.lhs()], b = scalars[op.rhs()];
   uint64_t ua = a, ub = b;
   int64_t r = 0;

@@ -10,7 +10,7 @@
 #include "tessera/runtime/Hash.h"
 #include "tessera/runtime/Module.h"
 #include "tessera/runtime/ModuleSignature.h"
-#include "tessera/schema/module_generated.h"
+#include "tessera/schema/InstructionSet.h"
 
 #include <string>
 #include <unordered_set>
@@ -38,26 +38,16 @@ private:
     return Status::error(where + ", instruction " +
                          std::to_string(instruction) + ": " + message);
   }
-  bool readScalar(uint32_t reg) {
-    return reg < scalarDefined.size() && scalarDefined[reg];
-  }
-  bool readBuffer(uint32_t reg) {
-    return reg < bufferDefined.size() && bufferDefined[reg];
-  }
-  bool writeScalar(uint32_t reg) {
-    if (reg >= scalarDefined.size())
-      return false;
-    scalarDefined[reg] = true;
-    return true;
-  }
-  bool writeBuffer(uint32_t reg) {
-    if (reg >= bufferDefined.size())
-      return false;
-    bufferDefined[reg] = true;
-    return true;
-  }
   Status verifyInstruction(unsigned index, const schema::Instruction &inst);
+  /// What an instruction's operands must satisfy together, beyond each
+  /// operand's own check (InstructionSet.h); most have nothing.
+  template <typename Op> Status verifyConstraints(unsigned, const Op &) {
+    return Status();
+  }
+  Status verifyConstraints(unsigned index, const schema::Dispatch &op);
+  Status verifyConstraints(unsigned index, const schema::Return &op);
 
+  friend class OperandChecker;
   const schema::Module &module;
   const schema::Function &fn;
   std::string where;
@@ -121,6 +111,152 @@ Status FunctionVerifier::verify() {
   return Status();
 }
 
+/// Checks the operands of one instruction from the instruction table:
+/// indices in range, registers read only after they are written. The
+/// registers it writes are marked written once every operand checked, so
+/// an instruction cannot read its own result.
+class OperandChecker {
+public:
+  OperandChecker(FunctionVerifier &function, unsigned index,
+                 const char *mnemonic)
+      : function(function), index(index), mnemonic(mnemonic) {}
+
+  /// The first problem found, or ok; then the written registers are marked.
+  Status finish() {
+    if (!status)
+      return std::move(status);
+    for (uint32_t reg : scalarDefs)
+      function.scalarDefined[reg] = true;
+    for (uint32_t reg : bufferDefs)
+      function.bufferDefined[reg] = true;
+    return Status();
+  }
+
+  void scalarDef(uint32_t reg) {
+    if (reg >= function.scalarDefined.size())
+      fail("scalar register " + std::to_string(reg) + " out of range");
+    scalarDefs.push_back(reg);
+  }
+  void bufferDef(uint32_t reg) {
+    if (reg >= function.bufferDefined.size())
+      fail("buffer register " + std::to_string(reg) + " out of range");
+    bufferDefs.push_back(reg);
+  }
+  void scalarUse(uint32_t reg, const char *field, const char *) {
+    read(function.scalarDefined, "scalar", reg, what(field));
+  }
+  void bufferUse(uint32_t reg, const char *field, const char *) {
+    read(function.bufferDefined, "buffer", reg, what(field));
+  }
+  void scalarUses(const flatbuffers::Vector<uint32_t> *regs,
+                  const char *field, const char *keyword) {
+    if (regs)
+      for (uint32_t reg : *regs)
+        scalarUse(reg, field, keyword);
+  }
+  void tensorInput(uint32_t input) {
+    if (input >= inputCount() || function.fn.inputs()->Get(input)->scalar())
+      fail("input " + std::to_string(input) + " is not a tensor input");
+  }
+  void scalarInput(uint32_t input) {
+    if (input >= inputCount() || !function.fn.inputs()->Get(input)->scalar())
+      fail("input " + std::to_string(input) + " is not a scalar input");
+  }
+  void inputDim(uint32_t input, uint32_t dim) {
+    if (input >= inputCount() || dim >= rank(function.fn.inputs()->Get(input)))
+      fail("dimension " + std::to_string(dim) + " of input " +
+           std::to_string(input) + " out of range");
+  }
+  void constant(uint32_t constant) {
+    const schema::Module &module = function.module;
+    if (!module.constants() || constant >= module.constants()->size())
+      fail("constant " + std::to_string(constant) + " out of range");
+  }
+  void global(uint32_t global) {
+    if (global >= function.module.global_count())
+      fail("global " + std::to_string(global) + " out of range");
+  }
+  void executable(uint32_t executable) {
+    const schema::Module &module = function.module;
+    if (!module.executables() || executable >= module.executables()->size())
+      fail("executable " + std::to_string(executable) + " out of range");
+  }
+  void executables(const flatbuffers::Vector<uint32_t> *indices,
+                   const char *) {
+    if (indices)
+      for (uint32_t index : *indices)
+        executable(index);
+  }
+  void immediate(int64_t, const char *) {}
+  void string(const flatbuffers::String *, const char *) {}
+  void arithKind(schema::ArithKind kind) {
+    if (kind > schema::ArithKind::MAX)
+      fail("unknown arithmetic kind");
+  }
+  void fillPattern(uint64_t, uint8_t length) {
+    if (length != 1 && length != 2 && length != 4 && length != 8)
+      fail("fill pattern length " + std::to_string(length) +
+           " is not 1, 2, 4 or 8");
+  }
+  void bindings(const flatbuffers::Vector<const schema::BindingRef *> *refs,
+                const char *) {
+    if (refs)
+      for (const schema::BindingRef *binding : *refs) {
+        read(function.bufferDefined, "buffer", binding->buffer(),
+             "dispatch binding");
+        read(function.scalarDefined, "scalar", binding->offset(),
+             "dispatch binding offset");
+        read(function.scalarDefined, "scalar", binding->length(),
+             "dispatch binding length");
+      }
+  }
+  void results(
+      const flatbuffers::Vector<flatbuffers::Offset<schema::ResultRef>> *refs) {
+    if (!refs)
+      return;
+    for (unsigned r = 0; r < refs->size(); ++r) {
+      const schema::ResultRef *result = refs->Get(r);
+      if (!result) {
+        fail("result " + std::to_string(r) + " is missing");
+        return;
+      }
+      read(function.bufferDefined, "buffer", result->buffer(), "return");
+      if (result->dims())
+        for (uint32_t reg : *result->dims())
+          read(function.scalarDefined, "scalar", reg, "return dim");
+    }
+  }
+
+private:
+  void fail(const std::string &message) {
+    if (status)
+      status = function.fail(index, message);
+  }
+  /// "copy source offset": the mnemonic and the field, for messages.
+  std::string what(const char *field) const {
+    std::string text = std::string(mnemonic) + " " + field;
+    for (char &c : text)
+      if (c == '_')
+        c = ' ';
+    return text;
+  }
+  void read(const std::vector<bool> &defined, const char *file, uint32_t reg,
+            const std::string &what) {
+    if (reg >= defined.size() || !defined[reg])
+      fail(what + " reads " + file + " register " + std::to_string(reg) +
+           (reg < defined.size() ? " before it is written" : " out of range"));
+  }
+  unsigned inputCount() const {
+    return function.fn.inputs() ? function.fn.inputs()->size() : 0;
+  }
+
+  FunctionVerifier &function;
+  unsigned index;
+  const char *mnemonic;
+  Status status;
+  std::vector<uint32_t> scalarDefs, bufferDefs;
+};
+
 Status FunctionVerifier::verifyInstruction(unsigned i,
                                            const schema::Instruction &inst) {
   if (inst.location() < -1 ||
@@ -129,243 +265,98 @@ Status FunctionVerifier::verifyInstruction(unsigned i,
         static_cast<unsigned>(inst.location()) >= fn.locations()->size())))
     return fail(i, "location index " + std::to_string(inst.location()) +
                        " out of range");
-  unsigned inputCount = fn.inputs() ? fn.inputs()->size() : 0;
-  auto scalarIn = [&](uint32_t reg, const char *what) -> Status {
-    if (!readScalar(reg))
-      return fail(i, std::string(what) + " reads scalar register " +
-                         std::to_string(reg) +
-                         (reg < scalarDefined.size() ? " before it is written"
-                                                     : " out of range"));
-    return Status();
-  };
-  auto bufferIn = [&](uint32_t reg, const char *what) -> Status {
-    if (!readBuffer(reg))
-      return fail(i, std::string(what) + " reads buffer register " +
-                         std::to_string(reg) +
-                         (reg < bufferDefined.size() ? " before it is written"
-                                                     : " out of range"));
-    return Status();
-  };
-  auto scalarOut = [&](uint32_t reg) -> Status {
-    if (!writeScalar(reg))
-      return fail(i,
-                  "scalar register " + std::to_string(reg) + " out of range");
-    return Status();
-  };
-  auto bufferOut = [&](uint32_t reg) -> Status {
-    if (!writeBuffer(reg))
-      return fail(i,
-                  "buffer register " + std::to_string(reg) + " out of range");
-    return Status();
-  };
-#define CHECK(expr)                                                            \
-  if (Status s = (expr); !s)                                                   \
-  return s
-
-  // A union's type may be present without its table.
-  if (inst.op_type() != schema::Op::NONE && !inst.op())
-    return fail(i, "operation without its operands");
-  switch (inst.op_type()) {
-  case schema::Op::NONE:
+  if (inst.op_type() == schema::Op::NONE)
     return fail(i, "unknown or missing operation");
-  case schema::Op::ConstantScalar:
-    return scalarOut(inst.op_as_ConstantScalar()->dst());
-  case schema::Op::InputBuffer: {
-    auto op = inst.op_as_InputBuffer();
-    if (op->input() >= inputCount || fn.inputs()->Get(op->input())->scalar())
-      return fail(i, "input " + std::to_string(op->input()) +
-                         " is not a tensor input");
-    return bufferOut(op->dst());
+  if (const char *why = schema::retiredBecause(inst.op_type()))
+    return fail(i, "operation " +
+                       std::to_string(static_cast<int>(inst.op_type())) +
+                       " ('" + schema::mnemonic(inst.op_type()) +
+                       "') is no longer part of the format (" + why +
+                       "); compile the module again with this tessera");
+  if (!schema::mnemonic(inst.op_type()))
+    return fail(i, "unknown operation " +
+                       std::to_string(static_cast<int>(inst.op_type())));
+  // A union's type may be present without its table.
+  if (!inst.op())
+    return fail(i, "operation without its operands");
+  Status status;
+  schema::visitInstruction(inst, [&](const auto &op) {
+    using Info = schema::InstructionInfo<std::decay_t<decltype(op)>>;
+    OperandChecker checker(*this, i, Info::mnemonic);
+    Info::visitOperands(op, checker);
+    status = checker.finish();
+    if (status)
+      status = verifyConstraints(i, op);
+  });
+  return status;
+}
+
+Status FunctionVerifier::verifyConstraints(unsigned i,
+                                           const schema::Dispatch &op) {
+  // Every executable the register may name must have the export with
+  // this interface (their indices are in range: checked as operands).
+  if (op.candidates()->size() == 0)
+    return fail(i, "dispatch has no candidate executables");
+  const schema::ExportInfo *info = nullptr;
+  for (uint32_t index : *op.candidates()) {
+    const schema::Executable *executable = module.executables()->Get(index);
+    unsigned exportCount =
+        executable->exports() ? executable->exports()->size() : 0;
+    if (op.ordinal() >= exportCount)
+      return fail(i, "export ordinal " + std::to_string(op.ordinal()) +
+                         " out of range for executable '" +
+                         executable->name()->str() + "' (" +
+                         std::to_string(exportCount) + " exports)");
+    const schema::ExportInfo *candidate =
+        executable->exports()->Get(op.ordinal());
+    if (info &&
+        (candidate->push_constant_count() != info->push_constant_count() ||
+         (candidate->binding_read_only()
+              ? candidate->binding_read_only()->size()
+              : 0) != (info->binding_read_only()
+                           ? info->binding_read_only()->size()
+                           : 0)))
+      return fail(i, "the candidates of a dispatch of '" +
+                         info->name()->str() + "' have different interfaces");
+    info = candidate;
   }
-  case schema::Op::InputDim: {
-    auto op = inst.op_as_InputDim();
-    if (op->input() >= inputCount ||
-        op->dim() >= rank(fn.inputs()->Get(op->input())))
-      return fail(i, "dimension " + std::to_string(op->dim()) + " of input " +
-                         std::to_string(op->input()) + " out of range");
-    return scalarOut(op->dst());
+  if (!op.workgroup_count() || op.workgroup_count()->size() != 3)
+    return fail(i, "dispatch needs 3 workgroup counts");
+  unsigned pushCount = op.push_constants() ? op.push_constants()->size() : 0;
+  if (pushCount != info->push_constant_count())
+    return fail(i, "dispatch of '" + info->name()->str() + "' passes " +
+                       std::to_string(pushCount) +
+                       " push constants, the export takes " +
+                       std::to_string(info->push_constant_count()));
+  unsigned bindingCount = op.bindings() ? op.bindings()->size() : 0;
+  unsigned expectedBindings =
+      info->binding_read_only() ? info->binding_read_only()->size() : 0;
+  if (bindingCount != expectedBindings)
+    return fail(i, "dispatch of '" + info->name()->str() + "' passes " +
+                       std::to_string(bindingCount) +
+                       " bindings, the export takes " +
+                       std::to_string(expectedBindings));
+  return Status();
+}
+
+Status FunctionVerifier::verifyConstraints(unsigned i,
+                                           const schema::Return &op) {
+  unsigned outputCount = fn.outputs() ? fn.outputs()->size() : 0;
+  unsigned resultCount = op.results() ? op.results()->size() : 0;
+  if (resultCount != outputCount)
+    return fail(i, "returns " + std::to_string(resultCount) +
+                       " results, the function has " +
+                       std::to_string(outputCount) + " outputs");
+  for (unsigned r = 0; r < resultCount; ++r) {
+    const schema::ResultRef *result = op.results()->Get(r);
+    unsigned dimCount = result->dims() ? result->dims()->size() : 0;
+    if (dimCount != rank(fn.outputs()->Get(r)))
+      return fail(i, "result " + std::to_string(r) + " has " +
+                         std::to_string(dimCount) + " dims, output type " +
+                         "has rank " +
+                         std::to_string(rank(fn.outputs()->Get(r))));
   }
-  case schema::Op::InputScalar: {
-    auto op = inst.op_as_InputScalar();
-    if (op->input() >= inputCount || !fn.inputs()->Get(op->input())->scalar())
-      return fail(i, "input " + std::to_string(op->input()) +
-                         " is not a scalar input");
-    return scalarOut(op->dst());
-  }
-  case schema::Op::Arith: {
-    auto op = inst.op_as_Arith();
-    if (op->kind() > schema::ArithKind::MAX)
-      return fail(i, "unknown arithmetic kind");
-    CHECK(scalarIn(op->lhs(), "arith"));
-    CHECK(scalarIn(op->rhs(), "arith"));
-    return scalarOut(op->dst());
-  }
-  case schema::Op::Select: {
-    auto op = inst.op_as_Select();
-    CHECK(scalarIn(op->condition(), "select"));
-    CHECK(scalarIn(op->true_value(), "select"));
-    CHECK(scalarIn(op->false_value(), "select"));
-    return scalarOut(op->dst());
-  }
-  case schema::Op::Alloc: {
-    auto op = inst.op_as_Alloc();
-    CHECK(scalarIn(op->size(), "alloc"));
-    return bufferOut(op->dst());
-  }
-  case schema::Op::ConstantView: {
-    auto op = inst.op_as_ConstantView();
-    if (!module.constants() || op->constant() >= module.constants()->size())
-      return fail(i, "constant " + std::to_string(op->constant()) +
-                         " out of range");
-    return bufferOut(op->dst());
-  }
-  case schema::Op::Alias: {
-    auto op = inst.op_as_Alias();
-    CHECK(bufferIn(op->source(), "alias"));
-    return bufferOut(op->dst());
-  }
-  case schema::Op::Fill: {
-    auto op = inst.op_as_Fill();
-    unsigned width = op->pattern_length();
-    if (width != 1 && width != 2 && width != 4 && width != 8)
-      return fail(i, "fill pattern length " + std::to_string(width) +
-                         " is not 1, 2, 4 or 8");
-    CHECK(bufferIn(op->buffer(), "fill"));
-    CHECK(scalarIn(op->offset(), "fill"));
-    return scalarIn(op->length(), "fill");
-  }
-  case schema::Op::Copy: {
-    auto op = inst.op_as_Copy();
-    CHECK(bufferIn(op->source(), "copy"));
-    CHECK(bufferIn(op->target(), "copy"));
-    CHECK(scalarIn(op->source_offset(), "copy"));
-    CHECK(scalarIn(op->target_offset(), "copy"));
-    return scalarIn(op->length(), "copy");
-  }
-  case schema::Op::Dispatch: {
-    auto op = inst.op_as_Dispatch();
-    // Every executable the register may name must have the export with
-    // this interface.
-    CHECK(scalarIn(op->executable(), "dispatch executable"));
-    if (op->candidates()->size() == 0)
-      return fail(i, "dispatch has no candidate executables");
-    std::vector<uint32_t> executables(op->candidates()->begin(),
-                                      op->candidates()->end());
-    const schema::ExportInfo *info = nullptr;
-    for (uint32_t index : executables) {
-      if (!module.executables() || index >= module.executables()->size())
-        return fail(i, "executable " + std::to_string(index) + " out of range");
-      const schema::Executable *executable = module.executables()->Get(index);
-      unsigned exportCount =
-          executable->exports() ? executable->exports()->size() : 0;
-      if (op->ordinal() >= exportCount)
-        return fail(i, "export ordinal " + std::to_string(op->ordinal()) +
-                           " out of range for executable '" +
-                           executable->name()->str() + "' (" +
-                           std::to_string(exportCount) + " exports)");
-      const schema::ExportInfo *candidate =
-          executable->exports()->Get(op->ordinal());
-      if (info &&
-          (candidate->push_constant_count() != info->push_constant_count() ||
-           (candidate->binding_read_only()
-                ? candidate->binding_read_only()->size()
-                : 0) != (info->binding_read_only()
-                             ? info->binding_read_only()->size()
-                             : 0)))
-        return fail(i, "the candidates of a dispatch of '" +
-                           info->name()->str() + "' have different interfaces");
-      info = candidate;
-    }
-    if (!op->workgroup_count() || op->workgroup_count()->size() != 3)
-      return fail(i, "dispatch needs 3 workgroup counts");
-    for (uint32_t reg : *op->workgroup_count())
-      CHECK(scalarIn(reg, "dispatch workgroup count"));
-    unsigned pushCount =
-        op->push_constants() ? op->push_constants()->size() : 0;
-    if (pushCount != info->push_constant_count())
-      return fail(i, "dispatch of '" + info->name()->str() + "' passes " +
-                         std::to_string(pushCount) +
-                         " push constants, the export takes " +
-                         std::to_string(info->push_constant_count()));
-    if (op->push_constants())
-      for (uint32_t reg : *op->push_constants())
-        CHECK(scalarIn(reg, "dispatch push constant"));
-    unsigned bindingCount = op->bindings() ? op->bindings()->size() : 0;
-    unsigned expectedBindings =
-        info->binding_read_only() ? info->binding_read_only()->size() : 0;
-    if (bindingCount != expectedBindings)
-      return fail(i, "dispatch of '" + info->name()->str() + "' passes " +
-                         std::to_string(bindingCount) +
-                         " bindings, the export takes " +
-                         std::to_string(expectedBindings));
-    if (op->bindings())
-      for (const schema::BindingRef *binding : *op->bindings()) {
-        CHECK(bufferIn(binding->buffer(), "dispatch binding"));
-        CHECK(scalarIn(binding->offset(), "dispatch binding offset"));
-        CHECK(scalarIn(binding->length(), "dispatch binding length"));
-      }
-    return Status();
-  }
-  case schema::Op::QuerySupport:
-    return scalarOut(inst.op_as_QuerySupport()->dst());
-  case schema::Op::LoadExecutable: {
-    auto op = inst.op_as_LoadExecutable();
-    if (!module.executables() ||
-        op->executable() >= module.executables()->size())
-      return fail(i, "executable " + std::to_string(op->executable()) +
-                         " out of range");
-    CHECK(scalarIn(op->predicate(), "load predicate"));
-    return scalarOut(op->dst());
-  }
-  case schema::Op::StoreGlobal: {
-    auto op = inst.op_as_StoreGlobal();
-    if (op->global() >= module.global_count())
-      return fail(i,
-                  "global " + std::to_string(op->global()) + " out of range");
-    return scalarIn(op->value(), "global store");
-  }
-  case schema::Op::LoadGlobal: {
-    auto op = inst.op_as_LoadGlobal();
-    if (op->global() >= module.global_count())
-      return fail(i,
-                  "global " + std::to_string(op->global()) + " out of range");
-    return scalarOut(op->dst());
-  }
-  case schema::Op::Assert:
-    return scalarIn(inst.op_as_Assert()->condition(), "assert");
-  case schema::Op::DeviceQuery: {
-    auto op = inst.op_as_DeviceQuery();
-    CHECK(scalarOut(op->ok()));
-    return scalarOut(op->value());
-  }
-  case schema::Op::Return: {
-    auto op = inst.op_as_Return();
-    unsigned outputCount = fn.outputs() ? fn.outputs()->size() : 0;
-    unsigned resultCount = op->results() ? op->results()->size() : 0;
-    if (resultCount != outputCount)
-      return fail(i, "returns " + std::to_string(resultCount) +
-                         " results, the function has " +
-                         std::to_string(outputCount) + " outputs");
-    for (unsigned r = 0; r < resultCount; ++r) {
-      const schema::ResultRef *result = op->results()->Get(r);
-      if (!result)
-        return fail(i, "result " + std::to_string(r) + " is missing");
-      CHECK(bufferIn(result->buffer(), "return"));
-      unsigned dimCount = result->dims() ? result->dims()->size() : 0;
-      if (dimCount != rank(fn.outputs()->Get(r)))
-        return fail(i, "result " + std::to_string(r) + " has " +
-                           std::to_string(dimCount) + " dims, output type " +
-                           "has rank " +
-                           std::to_string(rank(fn.outputs()->Get(r))));
-      if (result->dims())
-        for (uint32_t reg : *result->dims())
-          CHECK(scalarIn(reg, "return dim"));
-    }
-    return Status();
-  }
-  }
-#undef CHECK
-  return fail(i, "unknown operation");
+  return Status();
 }
 
 } // namespace

@@ -278,7 +278,7 @@ TEST_F(ModuleVerifier, RegisterReadBeforeWrite) {
         schema::CreateInstruction(fbb, schema::Op::Arith, add.Union()),
         schema::CreateInstruction(fbb, schema::Op::Return, ret.Union())};
   });
-  EXPECT_EQ(loadError(data), "m.tsm: function 'f', instruction 0: arith "
+  EXPECT_EQ(loadError(data), "m.tsm: function 'f', instruction 0: arith lhs "
                              "reads scalar register 1 before it is written");
 }
 
