@@ -251,10 +251,12 @@ Status Interpreter::exec(const schema::Copy &op) {
   const BufferRegister &source = buffers[op.source()];
   const BufferRegister &target = buffers[op.target()];
   int64_t length = scalars[op.length()];
-  if (Status s = checkRange(source, scalars[op.source_offset()], length, "copy");
+  if (Status s =
+          checkRange(source, scalars[op.source_offset()], length, "copy");
       !s)
     return s;
-  if (Status s = checkRange(target, scalars[op.target_offset()], length, "copy");
+  if (Status s =
+          checkRange(target, scalars[op.target_offset()], length, "copy");
       !s)
     return s;
   if (target.readOnly)

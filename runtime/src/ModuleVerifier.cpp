@@ -148,8 +148,8 @@ public:
   void bufferUse(uint32_t reg, const char *field, const char *) {
     read(function.bufferDefined, "buffer", reg, what(field));
   }
-  void scalarUses(const flatbuffers::Vector<uint32_t> *regs,
-                  const char *field, const char *keyword) {
+  void scalarUses(const flatbuffers::Vector<uint32_t> *regs, const char *field,
+                  const char *keyword) {
     if (regs)
       for (uint32_t reg : *regs)
         scalarUse(reg, field, keyword);
@@ -181,8 +181,7 @@ public:
     if (!module.executables() || executable >= module.executables()->size())
       fail("executable " + std::to_string(executable) + " out of range");
   }
-  void executables(const flatbuffers::Vector<uint32_t> *indices,
-                   const char *) {
+  void executables(const flatbuffers::Vector<uint32_t> *indices, const char *) {
     if (indices)
       for (uint32_t index : *indices)
         executable(index);
@@ -316,8 +315,8 @@ Status FunctionVerifier::verifyConstraints(unsigned i,
               : 0) != (info->binding_read_only()
                            ? info->binding_read_only()->size()
                            : 0)))
-      return fail(i, "the candidates of a dispatch of '" +
-                         info->name()->str() + "' have different interfaces");
+      return fail(i, "the candidates of a dispatch of '" + info->name()->str() +
+                         "' have different interfaces");
     info = candidate;
   }
   if (!op.workgroup_count() || op.workgroup_count()->size() != 3)

@@ -62,9 +62,8 @@ public:
   void executables(const flatbuffers::Vector<uint32_t> *indices,
                    const char *keyword) {
     if (indices && indices->size())
-      add(keyword, list(*indices, [](uint32_t index) {
-            return std::to_string(index);
-          }));
+      add(keyword,
+          list(*indices, [](uint32_t index) { return std::to_string(index); }));
   }
   void immediate(int64_t value, const char *keyword) {
     add(keyword, std::to_string(value));
@@ -89,9 +88,8 @@ public:
                 const char *keyword) {
     if (refs && refs->size())
       add(keyword, list(*refs, [](const schema::BindingRef *binding) {
-            return buffer(binding->buffer()) + "[" +
-                   scalar(binding->offset()) + ", " +
-                   scalar(binding->length()) + "]";
+            return buffer(binding->buffer()) + "[" + scalar(binding->offset()) +
+                   ", " + scalar(binding->length()) + "]";
           }));
   }
   void results(
@@ -165,13 +163,12 @@ void appendText(std::string &out, const HostProgram &program,
 }
 
 std::string programJson(const HostProgram &program) {
-  std::string out = "{\"name\": " + jsonQuoted(program.name) +
-                    ", \"signature\": " + jsonQuoted(program.signature) +
-                    ", \"scalar_registers\": " +
-                    std::to_string(program.scalarRegisters) +
-                    ", \"buffer_registers\": " +
-                    std::to_string(program.bufferRegisters) +
-                    ", \"instructions\": [";
+  std::string out =
+      "{\"name\": " + jsonQuoted(program.name) +
+      ", \"signature\": " + jsonQuoted(program.signature) +
+      ", \"scalar_registers\": " + std::to_string(program.scalarRegisters) +
+      ", \"buffer_registers\": " + std::to_string(program.bufferRegisters) +
+      ", \"instructions\": [";
   for (size_t i = 0; i < program.instructions.size(); ++i) {
     const InstructionText &line = program.instructions[i];
     out += std::string(i ? "," : "") +
@@ -204,8 +201,8 @@ StatusOr<HostPrograms> readHostPrograms(const void *data, size_t size) {
   if (const schema::Function *initializer = module.initializer())
     programs.initializer = printFunction(*initializer, "");
   for (unsigned f = 0; f < signatures->size(); ++f)
-    programs.functions.push_back(printFunction(*module.functions()->Get(f),
-                                               (*signatures)[f].str()));
+    programs.functions.push_back(
+        printFunction(*module.functions()->Get(f), (*signatures)[f].str()));
   return programs;
 }
 

@@ -30,8 +30,10 @@ template <typename T> struct InstructionInfo;
 
 #define SCALAR_DEF(field) visitor.scalarDef(op.field());
 #define BUFFER_DEF(field) visitor.bufferDef(op.field());
-#define SCALAR_USE(field, keyword) visitor.scalarUse(op.field(), #field, keyword);
-#define BUFFER_USE(field, keyword) visitor.bufferUse(op.field(), #field, keyword);
+#define SCALAR_USE(field, keyword)                                             \
+  visitor.scalarUse(op.field(), #field, keyword);
+#define BUFFER_USE(field, keyword)                                             \
+  visitor.bufferUse(op.field(), #field, keyword);
 #define SCALAR_USES(field, keyword)                                            \
   visitor.scalarUses(op.field(), #field, keyword);
 #define TENSOR_INPUT(field) visitor.tensorInput(op.field());
