@@ -25,12 +25,11 @@ int runInspectCommand(int argc, char **argv) {
   cl::OptionCategory category("Options");
   cl::opt<std::string> input(cl::Positional, cl::desc("<module.tsm>"),
                              cl::cat(category));
-  cl::opt<bool> json("json", cl::desc("Print the description as JSON"),
-                     cl::cat(category));
+  cl::opt<bool> json("json", cl::desc("Print it as JSON"), cl::cat(category));
   cl::opt<bool> hostProgram(
       "host-program",
-      cl::desc("Print the host programs instead: the initializer and each "
-               "function,\none instruction a line with its source location"),
+      cl::desc(
+          "Print the host programs: each instruction, its source location"),
       cl::cat(category));
   mlir::tessera::ToolDescription tool{
       "tessera inspect",
