@@ -13,6 +13,7 @@
 #include "tessera/schema/InstructionSet.h"
 
 #include <string>
+#include <type_traits>
 #include <unordered_set>
 #include <vector>
 
@@ -143,10 +144,10 @@ public:
     bufferDefs.push_back(reg);
   }
   void scalarUse(uint32_t reg, const char *field, const char *) {
-    read(function.scalarDefined, "scalar", reg, what(field));
+    read(function.scalarDefined, "scalar", reg, field);
   }
   void bufferUse(uint32_t reg, const char *field, const char *) {
-    read(function.bufferDefined, "buffer", reg, what(field));
+    read(function.bufferDefined, "buffer", reg, field);
   }
   void scalarUses(const flatbuffers::Vector<uint32_t> *regs, const char *field,
                   const char *keyword) {
@@ -201,12 +202,11 @@ public:
                 const char *) {
     if (refs)
       for (const schema::BindingRef *binding : *refs) {
-        read(function.bufferDefined, "buffer", binding->buffer(),
-             "dispatch binding");
+        read(function.bufferDefined, "buffer", binding->buffer(), "binding");
         read(function.scalarDefined, "scalar", binding->offset(),
-             "dispatch binding offset");
+             "binding offset");
         read(function.scalarDefined, "scalar", binding->length(),
-             "dispatch binding length");
+             "binding length");
       }
   }
   void results(
@@ -219,10 +219,10 @@ public:
         fail("result " + std::to_string(r) + " is missing");
         return;
       }
-      read(function.bufferDefined, "buffer", result->buffer(), "return");
+      read(function.bufferDefined, "buffer", result->buffer(), "");
       if (result->dims())
         for (uint32_t reg : *result->dims())
-          read(function.scalarDefined, "scalar", reg, "return dim");
+          read(function.scalarDefined, "scalar", reg, "dim");
     }
   }
 
@@ -231,19 +231,18 @@ private:
     if (status)
       status = function.fail(index, message);
   }
-  /// "copy source offset": the mnemonic and the field, for messages.
-  std::string what(const char *field) const {
-    std::string text = std::string(mnemonic) + " " + field;
-    for (char &c : text)
+  /// Fails when `reg` is out of range or not written yet; `field` names the
+  /// operand after the mnemonic ("copy source offset").
+  void read(const std::vector<bool> &defined, const char *file, uint32_t reg,
+            const char *field) {
+    if (reg < defined.size() && defined[reg])
+      return;
+    std::string what = std::string(mnemonic) + (*field ? " " : "") + field;
+    for (char &c : what)
       if (c == '_')
         c = ' ';
-    return text;
-  }
-  void read(const std::vector<bool> &defined, const char *file, uint32_t reg,
-            const std::string &what) {
-    if (reg >= defined.size() || !defined[reg])
-      fail(what + " reads " + file + " register " + std::to_string(reg) +
-           (reg < defined.size() ? " before it is written" : " out of range"));
+    fail(what + " reads " + file + " register " + std::to_string(reg) +
+         (reg < defined.size() ? " before it is written" : " out of range"));
   }
   unsigned inputCount() const {
     return function.fn.inputs() ? function.fn.inputs()->size() : 0;
@@ -279,14 +278,15 @@ Status FunctionVerifier::verifyInstruction(unsigned i,
   if (!inst.op())
     return fail(i, "operation without its operands");
   Status status;
-  schema::visitInstruction(inst, [&](const auto &op) {
-    using Info = schema::InstructionInfo<std::decay_t<decltype(op)>>;
-    OperandChecker checker(*this, i, Info::mnemonic);
-    Info::visitOperands(op, checker);
-    status = checker.finish();
-    if (status)
-      status = verifyConstraints(i, op);
-  });
+  if (!schema::visitInstruction(inst, [&](const auto &op) {
+        using Info = schema::InstructionInfo<std::decay_t<decltype(op)>>;
+        OperandChecker checker(*this, i, Info::mnemonic);
+        Info::visitOperands(op, checker);
+        status = checker.finish();
+        if (status)
+          status = verifyConstraints(i, op);
+      }))
+    return fail(i, "unknown operation");
   return status;
 }
 
