@@ -28,6 +28,15 @@ namespace tessera::schema {
 /// `visitOperands(op, visitor)`.
 template <typename T> struct InstructionInfo;
 
+// The operand macros of Instructions.def, defined only while it is read.
+#if defined(SCALAR_DEF) || defined(BUFFER_DEF) || defined(SCALAR_USE) ||       \
+    defined(BUFFER_USE) || defined(SCALAR_USES) || defined(TENSOR_INPUT) ||    \
+    defined(SCALAR_INPUT) || defined(INPUT_DIM) || defined(CONSTANT) ||        \
+    defined(GLOBAL) || defined(EXECUTABLE) || defined(EXECUTABLES) ||          \
+    defined(IMMEDIATE) || defined(STRING) || defined(ARITH_KIND) ||            \
+    defined(FILL_PATTERN) || defined(BINDINGS) || defined(RESULTS)
+#error "a macro named like an operand kind of Instructions.def is defined"
+#endif
 #define SCALAR_DEF(field) visitor.scalarDef(op.field());
 #define BUFFER_DEF(field) visitor.bufferDef(op.field());
 #define SCALAR_USE(field, keyword)                                             \
