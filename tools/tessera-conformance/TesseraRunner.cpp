@@ -6,8 +6,8 @@
 #include "Pipeline/CompileSession.h"
 #include "tessera/runtime/Session.h"
 #include "tessera/runtime/TaskExecutor.h"
-#include "tessera/runtime/VulkanAccelerator.h"
 #include "tessera/runtime/VulkanDevice.h"
+#include "tessera/runtime/VulkanModuleDevice.h"
 
 #include "llvm/ADT/StringRef.h"
 
@@ -65,7 +65,7 @@ struct TesseraRunner::State {
   bool vulkanTried = false;
   std::string vulkanError;
   std::shared_ptr<rt::vulkan::Device> vulkan;
-  std::shared_ptr<rt::Accelerator> accelerator;
+  std::shared_ptr<rt::Device> cpu, vulkanModuleDevice;
   std::shared_ptr<rt::TaskExecutor> executor;
   std::string compiledText;
   bool compiledForVulkan = false;
@@ -124,7 +124,7 @@ bool TesseraRunner::hasVulkan(std::string *why) {
     auto device = rt::vulkan::Device::create(options);
     if (device) {
       state->vulkan = std::move(*device);
-      state->accelerator = rt::vulkan::makeAccelerator(state->vulkan);
+      state->vulkanModuleDevice = rt::vulkan::makeModuleDevice(state->vulkan);
     } else {
       state->vulkanError = device.status().message();
     }
@@ -174,7 +174,9 @@ RunOutcome TesseraRunner::run(const Program &program,
   if (device == DeviceKind::Vulkan) {
     if (!hasVulkan())
       return fail("no Vulkan device: " + state->vulkanError);
-    load.accelerator = state->accelerator;
+    if (!state->cpu)
+      state->cpu = *rt::Runtime::createDevice("cpu");
+    load.devices = {state->cpu, state->vulkanModuleDevice};
     validationBefore = state->vulkan->validationMessages().size();
   }
   const std::string &bytes = state->moduleBytes;
