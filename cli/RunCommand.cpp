@@ -74,7 +74,8 @@ struct RunFlags {
       cl::desc("Print at most N elements per result (default: 1024)"),
       cl::value_desc("N"), cl::init(1024), cl::cat(call)};
   cl::opt<std::string> device{
-      "device", cl::desc("Device: cpu (default), vulkan or vulkan://N"),
+      "device",
+      cl::desc("Device: cpu (default), cpu?workers=N, vulkan or vulkan://N"),
       cl::value_desc("device"), cl::init("cpu"), cl::cat(deviceCategory)};
   cl::opt<bool> vulkanValidation{
       "vulkan-validation",

@@ -143,7 +143,7 @@ std::shared_ptr<RunOutcome> execute(const RunRequest &request) {
   outcome->profile = std::move(*profile);
   if (request.capture) {
     // One more call, captured (apart from the profiled ones: capturing
-    // copies every binding and runs accelerator dispatches one by one).
+    // copies every binding and runs device dispatches one by one).
     session.setDispatchCapture([&](rt::DispatchCapture &&capture) {
       outcome->captures.push_back(std::move(capture));
     });

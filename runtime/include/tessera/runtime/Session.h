@@ -56,7 +56,7 @@ public:
   }
   const DispatchObserver &dispatchObserver() const { return observer; }
   /// While set, every dispatch of a call is captured (its bindings copied
-  /// before and after it; accelerator dispatches then run one submission
+  /// before and after it; other devices' dispatches then run one submission
   /// each, so that the host sees their inputs).
   void setDispatchCapture(DispatchCaptureObserver newCapture) {
     capture = std::move(newCapture);
