@@ -294,8 +294,6 @@ int runOrBench(int argc, char **argv, bool bench) {
   };
   if (!onCpu || !spec->parameter("workers"))
     addParameter("workers=" + std::to_string(workers));
-  else
-    workers = std::stoi(*spec->parameter("workers"));
   if (!flags.featureOverrides.empty()) {
     std::string features;
     for (const std::string &feature : flags.featureOverrides)
@@ -303,9 +301,16 @@ int runOrBench(int argc, char **argv, bool bench) {
     addParameter("features=" + features);
   }
   auto cpu = rt::Runtime::createDevice(cpuSpec);
+  if (!cpu && onCpu)
+    // Named as the user spelled it, when that is what is wrong.
+    if (auto asGiven = rt::Runtime::createDevice(flags.device); !asGiven)
+      cpu = asGiven.status();
   if (!cpu)
     return errs() << commandName << ": " << cpu.status().message() << "\n",
            kUsageError;
+  // Checked by createDevice: 0 to 1024.
+  if (onCpu && spec->parameter("workers"))
+    workers = std::stoi(*spec->parameter("workers"));
   rt::LoadOptions loadOptions;
   loadOptions.devices.push_back(*cpu);
   if (!onCpu) {

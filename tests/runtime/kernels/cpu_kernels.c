@@ -3,9 +3,10 @@
  * No libc: executables link none. */
 #include "tessera/executable_library.h"
 
-/* Work enough that a dispatch's workgroups spread over several workers. */
-static void spin(void) {
-  for (volatile int i = 0; i < 20000; ++i)
+/* Work enough that a dispatch's workgroups spread over several workers,
+ * even on a loaded machine. */
+static void spin(int iterations) {
+  for (volatile int i = 0; i < iterations; ++i)
     ;
 }
 
@@ -14,7 +15,7 @@ static int iota(const tessera_executable_environment_v0_t *environment,
                 const tessera_dispatch_state_v0_t *state,
                 const tessera_workgroup_state_v0_t *workgroup) {
   (void)environment;
-  spin();
+  spin(20000);
   uint32_t x = workgroup->workgroup_id[0];
   ((uint32_t *)state->binding_ptrs[0])[x] = x + 1;
   return 0;
@@ -46,7 +47,7 @@ static int processor_id(const tessera_executable_environment_v0_t *environment,
   uint32_t x = workgroup->workgroup_id[0];
   for (uint32_t i = 0; i < words; i += 97)
     scratch[i] = x ^ i;
-  spin();
+  spin(300000);
   for (uint32_t i = 0; i < words; i += 97)
     if (scratch[i] != (x ^ i))
       return 1;
