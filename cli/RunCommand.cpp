@@ -18,7 +18,6 @@
 #include "TensorText.h"
 #include "TextElide.h"
 #include "tessera/runtime/Session.h"
-#include "tessera/runtime/VulkanAccelerator.h"
 #include "tessera/runtime/VulkanDevice.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -75,7 +74,8 @@ struct RunFlags {
       cl::desc("Print at most N elements per result (default: 1024)"),
       cl::value_desc("N"), cl::init(1024), cl::cat(call)};
   cl::opt<std::string> device{
-      "device", cl::desc("Device: cpu (default), vulkan or vulkan://N"),
+      "device",
+      cl::desc("Device: cpu (default), cpu?workers=N, vulkan or vulkan://N"),
       cl::value_desc("device"), cl::init("cpu"), cl::cat(deviceCategory)};
   cl::opt<bool> vulkanValidation{
       "vulkan-validation",
@@ -277,31 +277,51 @@ int runOrBench(int argc, char **argv, bool bench) {
     return usageError("--output and --expected_output are tessera run's; "
                       "bench reports times (--json=FILE writes them)");
 
-  auto runtime = rt::Runtime::create(flags.device);
-  if (!runtime)
-    return errs() << commandName << ": " << runtime.status().message() << "\n",
+  // Usage errors first: a device name this runtime does not know.
+  auto spec = rt::DeviceSpec::parse(flags.device);
+  if (!spec)
+    return errs() << commandName << ": " << spec.status().message() << "\n",
            kUsageError;
-  auto device = rt::CpuDevice::create(std::vector<std::string>(
-      flags.featureOverrides.begin(), flags.featureOverrides.end()));
-  if (!device)
-    return errs() << commandName << ": " << device.status().message() << "\n",
+  int workers = flags.taskWorkers < 0 ? int(rt::TaskExecutor::availableCores())
+                                      : flags.taskWorkers;
+  // The CPU, with --task-workers and the feature overrides; then the device
+  // asked for, when it is not the CPU (executables with its binaries run
+  // there, the others on the CPU).
+  bool onCpu = spec->scheme == "cpu" || spec->scheme == "local-sync";
+  std::string cpuSpec = onCpu ? std::string(flags.device) : "cpu";
+  auto addParameter = [&](const std::string &parameter) {
+    cpuSpec += (cpuSpec.find('?') == std::string::npos ? "?" : "&") + parameter;
+  };
+  if (!onCpu || !spec->parameter("workers"))
+    addParameter("workers=" + std::to_string(workers));
+  if (!flags.featureOverrides.empty()) {
+    std::string features;
+    for (const std::string &feature : flags.featureOverrides)
+      features += (features.empty() ? "" : ",") + feature;
+    addParameter("features=" + features);
+  }
+  auto cpu = rt::Runtime::createDevice(cpuSpec);
+  if (!cpu && onCpu)
+    // Named as the user spelled it, when that is what is wrong.
+    if (auto asGiven = rt::Runtime::createDevice(flags.device); !asGiven)
+      cpu = asGiven.status();
+  if (!cpu)
+    return errs() << commandName << ": " << cpu.status().message() << "\n",
            kUsageError;
+  // Checked by createDevice: 0 to 1024.
+  if (onCpu && spec->parameter("workers"))
+    workers = std::stoi(*spec->parameter("workers"));
   rt::LoadOptions loadOptions;
-  loadOptions.device = *device;
-  std::shared_ptr<rt::vulkan::Device> vulkan;
-  if (StringRef(flags.device).starts_with("vulkan")) {
-    // Executables with a Vulkan binary run there; the others on the CPU.
-    auto index = rt::vulkan::parseDeviceName(flags.device);
-    if (!index)
-      return fail(index.status().message());
-    auto vulkanDevice =
-        rt::vulkan::Device::create({*index, flags.vulkanValidation});
-    if (!vulkanDevice)
-      return fail(vulkanDevice.status().message() +
-                  "; --device=cpu runs on the CPU");
-    std::shared_ptr<rt::vulkan::Device> shared = std::move(*vulkanDevice);
-    vulkan = shared;
-    loadOptions.accelerator = rt::vulkan::makeAccelerator(shared);
+  loadOptions.devices.push_back(*cpu);
+  if (!onCpu) {
+    std::string deviceSpec = flags.device;
+    if (flags.vulkanValidation)
+      deviceSpec +=
+          (spec->parameters.empty() ? "?" : "&") + std::string("validation=1");
+    auto device = rt::Runtime::createDevice(deviceSpec);
+    if (!device)
+      return fail(device.status().message() + "; --device=cpu runs on the CPU");
+    loadOptions.devices.push_back(*device);
   }
   bool verbose = flags.verbose;
   if (verbose)
@@ -325,7 +345,7 @@ int runOrBench(int argc, char **argv, bool bench) {
     module = rt::Module::loadBytes(bytes->data(), bytes->size(), modulePath,
                                    loadOptions);
   } else {
-    module = runtime->loadModule(modulePath, loadOptions);
+    module = rt::Module::loadFile(modulePath, loadOptions);
   }
   if (!module)
     return fail(module.status().message());
@@ -378,11 +398,7 @@ int runOrBench(int argc, char **argv, bool bench) {
     values.push_back(std::move(*value));
   }
 
-  rt::Session session = runtime->createSession(*module);
-  int workers = flags.taskWorkers < 0 ? int(rt::TaskExecutor::availableCores())
-                                      : flags.taskWorkers;
-  if (workers > 1)
-    session.setTaskExecutor(std::make_shared<rt::TaskExecutor>(workers));
+  rt::Session session(*module);
   if (verbose)
     session.setDispatchObserver([&](const rt::DispatchRecord &record) {
       errs() << "[dispatch] " << (*module)->executableName(record.executable)
@@ -431,12 +447,14 @@ int runOrBench(int argc, char **argv, bool bench) {
         return fail(flags.profileCsv + ": " + llvm::toString(std::move(error)));
   }
 
-  if (vulkan && !vulkan->validationMessages().empty()) {
-    for (const std::string &message : vulkan->validationMessages())
-      errs() << "vulkan validation: " << message << "\n";
-    return fail(std::to_string(vulkan->validationMessages().size()) +
-                " Vulkan validation messages");
-  }
+  for (const std::shared_ptr<rt::Device> &device : loadOptions.devices)
+    if (std::vector<std::string> messages = device->diagnostics();
+        !messages.empty()) {
+      for (const std::string &message : messages)
+        errs() << "vulkan validation: " << message << "\n";
+      return fail(std::to_string(messages.size()) +
+                  " Vulkan validation messages");
+    }
 
   if (bench) {
     uint64_t bytes = 0;

@@ -7,7 +7,7 @@
 #include "TensorText.h"
 #include "TimelineView.h"
 #include "tessera/runtime/Module.h"
-#include "tessera/runtime/VulkanAccelerator.h"
+#include "tessera/runtime/Session.h"
 #include "tessera/runtime/VulkanDevice.h"
 
 #include <QBarCategoryAxis>
@@ -50,25 +50,22 @@ const std::vector<rt::vulkan::DeviceInfo> &vulkanDevices() {
   return devices;
 }
 
-/// "cpu:N": the CPU with N task workers.
-unsigned cpuWorkers(const std::string &device) {
-  return device.rfind("cpu:", 0) == 0 ? std::stoul(device.substr(4)) : 0;
-}
-
+/// `device`: "cpu", "cpu?workers=N" or "vulkan://N" (Runtime::createDevice);
+/// a device that is not the CPU runs beside it.
 rt::StatusOr<std::shared_ptr<rt::Module>> loadOn(const std::string &bytes,
                                                  const std::string &name,
                                                  const std::string &device) {
+  auto created = rt::Runtime::createDevice(device);
+  if (!created)
+    return created.status();
   rt::LoadOptions options;
-  if (device != "cpu" && !cpuWorkers(device)) {
-    auto index = rt::vulkan::parseDeviceName(device);
-    if (!index)
-      return index.status();
-    auto created = rt::vulkan::Device::create({*index, false});
-    if (!created)
-      return created.status();
-    options.accelerator = rt::vulkan::makeAccelerator(
-        std::shared_ptr<rt::vulkan::Device>(std::move(*created)));
+  if ((*created)->name() != "cpu") {
+    auto cpu = rt::Runtime::createDevice("cpu");
+    if (!cpu)
+      return cpu.status();
+    options.devices.push_back(std::move(*cpu));
   }
+  options.devices.push_back(std::move(*created));
   return rt::Module::loadBytes(bytes.data(), bytes.size(), name, options);
 }
 
@@ -137,8 +134,6 @@ std::shared_ptr<RunOutcome> execute(const RunRequest &request) {
     outcome->inputs.push_back(std::move(*input));
   }
   rt::Session session(*module);
-  if (unsigned workers = cpuWorkers(request.device))
-    session.setTaskExecutor(std::make_shared<rt::TaskExecutor>(workers));
   auto profile = tooling::profileCalls(session, request.function,
                                        outcome->inputs, request.repetitions);
   if (!profile) {
@@ -148,7 +143,7 @@ std::shared_ptr<RunOutcome> execute(const RunRequest &request) {
   outcome->profile = std::move(*profile);
   if (request.capture) {
     // One more call, captured (apart from the profiled ones: capturing
-    // copies every binding and runs accelerator dispatches one by one).
+    // copies every binding and runs device dispatches one by one).
     session.setDispatchCapture([&](rt::DispatchCapture &&capture) {
       outcome->captures.push_back(std::move(capture));
     });
@@ -217,7 +212,7 @@ RunView::RunView(QWidget *parent) : QWidget(parent) {
   devices->addItem("CPU (inline)", "cpu");
   if (unsigned cores = rt::TaskExecutor::availableCores(); cores > 1)
     devices->addItem(QString("CPU (%1 task workers)").arg(cores),
-                     QString("cpu:%1").arg(cores));
+                     QString("cpu?workers=%1").arg(cores));
   for (const rt::vulkan::DeviceInfo &info : vulkanDevices())
     devices->addItem(
         QString("Vulkan: %1").arg(QString::fromStdString(info.name)),

@@ -4,9 +4,26 @@
 
 #include "tessera/runtime/TaskExecutor.h"
 
+#include <memory>
 #include <mutex>
 
 namespace tessera::rt {
+
+namespace {
+
+struct alignas(64) LocalMemory {
+  uint8_t bytes[TESSERA_WORKGROUP_LOCAL_MEMORY_SIZE];
+};
+
+/// The calling thread's local_memory: a thread runs one workgroup at a
+/// time, so workgroups on different workers never share one.
+void *threadLocalMemory() {
+  thread_local std::unique_ptr<LocalMemory> memory =
+      std::make_unique<LocalMemory>();
+  return memory->bytes;
+}
+
+} // namespace
 
 tessera_dispatch_state_v0_t CpuDispatch::state() {
   tessera_dispatch_state_v0_t state = {};
@@ -23,10 +40,13 @@ tessera_dispatch_state_v0_t CpuDispatch::state() {
 }
 
 bool CpuDispatch::runWorkgroups(const tessera_dispatch_state_v0_t &state,
-                                uint64_t begin, uint64_t end,
+                                uint64_t begin, uint64_t end, unsigned worker,
                                 std::string &failure) const {
   tessera_executable_environment_v0_t environment = {nullptr};
   tessera_workgroup_state_v0_t workgroup = {};
+  workgroup.processor_id = worker;
+  workgroup.local_memory = threadLocalMemory();
+  workgroup.local_memory_size = TESSERA_WORKGROUP_LOCAL_MEMORY_SIZE;
   uint64_t plane = uint64_t(workgroupCount[0]) * workgroupCount[1];
   for (uint64_t i = begin; i < end; ++i) {
     uint32_t x = i % workgroupCount[0];
@@ -61,7 +81,7 @@ Status runOnCpu(CpuDispatch &dispatch, TaskExecutor *executor,
   uint64_t total = dispatch.workgroupTotal();
   std::string failure;
   if (!executor || executor->workerCount() <= 1 || total <= 1)
-    return dispatch.runWorkgroups(state, 0, total, failure)
+    return dispatch.runWorkgroups(state, 0, total, 0, failure)
                ? Status()
                : Status::error(failure);
   // A few chunks per worker, so that uneven ones even out.
@@ -71,9 +91,9 @@ Status runOnCpu(CpuDispatch &dispatch, TaskExecutor *executor,
   std::vector<TaskExecutor::WorkerSpan> spans;
   bool ok = executor->parallelFor(
       total, grain,
-      [&](uint64_t begin, uint64_t end, unsigned) {
+      [&](uint64_t begin, uint64_t end, unsigned worker) {
         std::string message;
-        if (dispatch.runWorkgroups(state, begin, end, message))
+        if (dispatch.runWorkgroups(state, begin, end, worker, message))
           return true;
         std::lock_guard<std::mutex> lock(failureMutex);
         if (failure.empty())

@@ -4,7 +4,7 @@
 #define TESSERA_RUNTIME_CPUDISPATCH_H
 
 #include "tessera/executable_library.h"
-#include "tessera/runtime/Session.h"
+#include "tessera/runtime/DispatchRecord.h"
 #include "tessera/runtime/Status.h"
 
 #include <array>
@@ -28,10 +28,11 @@ struct CpuDispatch {
   }
   /// The state every workgroup of this dispatch reads (points into *this).
   tessera_dispatch_state_v0_t state();
-  /// Runs workgroups [begin, end) in row-major order (x fastest); on a
-  /// failure, says which workgroup and why in `failure`.
+  /// Runs workgroups [begin, end) in row-major order (x fastest) as task
+  /// worker `worker` (their processor_id); on a failure, says which
+  /// workgroup and why in `failure`.
   bool runWorkgroups(const tessera_dispatch_state_v0_t &state, uint64_t begin,
-                     uint64_t end, std::string &failure) const;
+                     uint64_t end, unsigned worker, std::string &failure) const;
 };
 
 /// Runs every workgroup of `dispatch`: split over the executor's workers

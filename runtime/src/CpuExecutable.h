@@ -4,6 +4,7 @@
 #define TESSERA_RUNTIME_CPUEXECUTABLE_H
 
 #include "tessera/executable_library.h"
+#include "tessera/runtime/Device.h"
 #include "tessera/runtime/Status.h"
 
 #include <memory>
@@ -17,7 +18,7 @@ class ElfImage;
 /// A CPU executable (an ELF shared object following executable_library.h)
 /// mapped from the module's bytes by the runtime's own loader (ElfImage):
 /// none of its code runs until a dispatch calls an export.
-class CpuExecutable {
+class CpuExecutable final : public Executable {
 public:
   /// Checks and maps the library, reads its export table and checks it lists
   /// `expectedExports` in order.

@@ -76,9 +76,9 @@ std::vector<std::string_view> knownCpuFeatures() {
   return names;
 }
 
-StatusOr<CpuDevice>
-CpuDevice::create(const std::vector<std::string> &featureOverrides) {
-  CpuDevice device;
+StatusOr<CpuInfo>
+CpuInfo::create(const std::vector<std::string> &featureOverrides) {
+  CpuInfo device;
   std::vector<std::string_view> known = knownCpuFeatures();
   for (const std::string &text : featureOverrides) {
     if (text.size() < 2 || (text[0] != '+' && text[0] != '-'))
@@ -100,8 +100,8 @@ CpuDevice::create(const std::vector<std::string> &featureOverrides) {
   return device;
 }
 
-DeviceQueryAnswer CpuDevice::query(std::string_view category,
-                                   std::string_view key) const {
+DeviceQueryAnswer CpuInfo::query(std::string_view category,
+                                 std::string_view key) const {
   if (category == "cpu.features")
     // The last override of a feature wins.
     for (auto it = overrides.rbegin(); it != overrides.rend(); ++it)
@@ -110,7 +110,7 @@ DeviceQueryAnswer CpuDevice::query(std::string_view category,
   return queryCpuDevice(category, key);
 }
 
-std::string CpuDevice::describeOverrides() const {
+std::string CpuInfo::describeOverrides() const {
   std::string text;
   for (const auto &[name, enabled] : overrides)
     text += (text.empty() ? "" : ",") + std::string(enabled ? "+" : "-") + name;

@@ -53,7 +53,7 @@ DispatchWave::run(TaskExecutor &executor, bool timed,
     if (Status s = runOnCpu(only.dispatch, &executor,
                             timed ? &only.record.workers : nullptr, origin);
         !s)
-      return Failure{only.instruction, only.record.exportName, s.message()};
+      return Failure{only.tag, only.record.exportName, s.message()};
     if (timed) {
       only.record.startMicroseconds = since(start);
       only.record.microseconds = since(Clock::now()) - since(start);
@@ -87,6 +87,7 @@ DispatchWave::run(TaskExecutor &executor, bool timed,
   };
   std::vector<Share> shares(timed ? wave.size() * workers : 0);
   std::mutex failureMutex;
+  unsigned failedEntry = 0;
   executor.parallelFor(
       chunks.size(), 1, [&](uint64_t begin, uint64_t end, unsigned worker) {
         for (uint64_t c = begin; c < end; ++c) {
@@ -96,7 +97,7 @@ DispatchWave::run(TaskExecutor &executor, bool timed,
             start = Clock::now();
           std::string message;
           bool ok = wave[chunk.entry].dispatch.runWorkgroups(
-              states[chunk.entry], chunk.begin, chunk.end, message);
+              states[chunk.entry], chunk.begin, chunk.end, worker, message);
           if (timed) {
             Share &share = shares[chunk.entry * workers + worker];
             share.start = std::min(share.start, since(start));
@@ -106,9 +107,11 @@ DispatchWave::run(TaskExecutor &executor, bool timed,
           if (!ok) {
             std::lock_guard<std::mutex> lock(failureMutex);
             const Entry &failed = wave[chunk.entry];
-            if (!failure || failure->instruction > failed.instruction)
-              failure = Failure{failed.instruction, failed.record.exportName,
+            if (!failure || failedEntry > chunk.entry) {
+              failedEntry = chunk.entry;
+              failure = Failure{failed.tag, failed.record.exportName,
                                 std::move(message)};
+            }
             return false;
           }
         }

@@ -32,11 +32,11 @@ public:
     /// if the program drops them first.
     std::vector<std::shared_ptr<Buffer>> keepAlive;
     DispatchRecord record;
-    /// The host program's instruction, for error locations.
-    unsigned instruction = 0;
+    /// The caller's name for it (DispatchRequest::tag).
+    unsigned tag = 0;
   };
   struct Failure {
-    unsigned instruction = 0;
+    unsigned tag = 0;
     std::string exportName, message;
   };
 

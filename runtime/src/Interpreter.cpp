@@ -11,9 +11,9 @@
 #include "tessera/runtime/DeviceQuery.h"
 #include "tessera/runtime/TaskExecutor.h"
 
-#include "CpuExecutable.h"
-#include "DispatchWave.h"
+#include "ModuleInternals.h"
 #include "tessera/schema/InstructionSet.h"
+#include "tessera/schema/module_generated.h"
 
 #include <chrono>
 #include <cstring>
@@ -33,17 +33,18 @@ struct BufferRegister {
 
 class Interpreter {
 public:
-  /// `initializing` is the module while its initializer runs (the only
-  /// program that loads executables and stores globals).
-  Interpreter(const Module &module, const schema::Function &fn,
+  /// `initializer`: the module's initializer runs (the only program that
+  /// loads executables and stores globals; `module` is then writable).
+  Interpreter(ModuleInternals module, const schema::Function &fn,
               const std::vector<Tensor> &inputs,
               const DispatchObserver &observer,
               const DispatchCaptureObserver &capture = nullptr,
-              TaskExecutor *executor = nullptr, Module *initializing = nullptr,
+              TaskExecutor *executor = nullptr, bool initializer = false,
               bool concurrent = true)
-      : module(module), initializing(initializing), fn(fn), inputs(inputs),
-        observer(observer), capture(capture), executor(executor),
-        concurrent(concurrent), scalars(fn.scalar_register_count(), 0),
+      : module(module), initializing(initializer ? &this->module : nullptr),
+        fn(fn), inputs(inputs), observer(observer), capture(capture),
+        executor(executor), concurrent(concurrent),
+        scalars(fn.scalar_register_count(), 0),
         buffers(fn.buffer_register_count()),
         callStart(std::chrono::steady_clock::now()) {}
 
@@ -82,27 +83,20 @@ private:
   Status checkRange(const BufferRegister &reg, int64_t offset, int64_t length,
                     const char *what) const;
   Status dispatch(const schema::Dispatch &op);
-  /// Runs the accelerator dispatches recorded so far; before the host (or
-  /// a CPU dispatch) touches buffers, and at the return.
-  Status flushBatch();
-  /// Runs the wave of independent CPU dispatches collected so far.
-  Status flushWave();
-  /// Both: before the host reads or writes buffers.
-  Status flushPending() {
-    if (Status s = flushWave(); !s)
-      return s;
-    return flushBatch();
-  }
-  /// Whether CPU dispatches are collected into waves: when asked, with
-  /// several workers and no capture (a capture copies each dispatch's bindings
-  /// right before and after it runs).
-  bool collectsWaves() const {
-    return concurrent && executor && executor->workerCount() > 1 && !capture;
+  /// Runs the dispatches recorded so far: before the host reads or writes
+  /// buffers, before another device's dispatch, and at the return.
+  Status flushPending();
+  /// A batch's failure at the dispatch that failed (its tag is the
+  /// instruction), else at the current instruction.
+  Status failed(const DispatchFailure &failure) {
+    if (failure.tag)
+      current = *failure.tag;
+    return fail(failure.message);
   }
   StatusOr<std::vector<Tensor>> results(const schema::Return &op);
 
-  const Module &module;
-  Module *initializing;
+  ModuleInternals module;
+  const ModuleInternals *initializing;
   const schema::Function &fn;
   const std::vector<Tensor> &inputs;
   const DispatchObserver &observer;
@@ -115,32 +109,19 @@ private:
   /// Set by the Return: the call's results.
   std::optional<std::vector<Tensor>> returned;
   std::chrono::steady_clock::time_point callStart;
-  double sinceCallStart(std::chrono::steady_clock::time_point time) const {
-    return std::chrono::duration<double, std::micro>(time - callStart).count();
-  }
-  std::unique_ptr<AcceleratorBatch> batch;
-  /// "vulkan://0": the accelerator's name in profiles.
-  /// Read once per call: it is every accelerator dispatch's record.
-  const std::string &batchDevice() {
-    if (acceleratorName.empty()) {
-      std::string device = module.accelerator()->describe();
-      acceleratorName = device.substr(0, device.find(' '));
-    }
-    return acceleratorName;
-  }
-  std::string acceleratorName;
+  /// The dispatches recorded on `batchDevice` and not yet flushed; one
+  /// device at a time, so that each sees what the one before wrote.
+  std::unique_ptr<DispatchBatch> batch;
+  Device *batchDevice = nullptr;
   void finishCapture(DispatchCapture &captured,
-                     const std::vector<void *> &bindingPtrs,
-                     const std::vector<size_t> &bindingLengths) {
+                     const std::vector<DispatchBinding> &bindings) {
     for (unsigned b = 0; b < captured.bindings.size(); ++b)
       if (!captured.bindings[b].readOnly) {
-        const uint8_t *bytes = static_cast<const uint8_t *>(bindingPtrs[b]);
-        captured.bindings[b].after.assign(bytes, bytes + bindingLengths[b]);
+        const uint8_t *bytes = bindings[b].buffer->data() + bindings[b].offset;
+        captured.bindings[b].after.assign(bytes, bytes + bindings[b].length);
       }
     capture(std::move(captured));
   }
-  std::vector<DispatchRecord> batchRecords;
-  DispatchWave wave;
 };
 
 StatusOr<std::vector<Tensor>> Interpreter::run() {
@@ -448,46 +429,11 @@ Status Interpreter::checkRange(const BufferRegister &reg, int64_t offset,
   return Status();
 }
 
-Status Interpreter::flushBatch() {
+Status Interpreter::flushPending() {
   if (!batch || batch->pending() == 0)
     return Status();
-  auto start = std::chrono::steady_clock::now();
-  auto times = batch->flush();
-  double wall = std::chrono::duration<double, std::micro>(
-                    std::chrono::steady_clock::now() - start)
-                    .count();
-  std::vector<DispatchRecord> records = std::move(batchRecords);
-  batchRecords.clear();
-  if (!times)
-    return fail("running " + std::to_string(records.size()) +
-                " dispatches on the device: " + times.status().message());
-  if (observer) {
-    double next = sinceCallStart(start);
-    for (size_t i = 0; i < records.size(); ++i) {
-      // Without device timers, the submission's time is shared out.
-      double device = i < times->size() ? (*times)[i] : -1;
-      records[i].microseconds = device >= 0 ? device : wall / records.size();
-      records[i].startMicroseconds = next;
-      next += records[i].microseconds;
-      observer(records[i]);
-    }
-  }
-  return Status();
-}
-
-Status Interpreter::flushWave() {
-  if (wave.empty())
-    return Status();
-  std::vector<DispatchRecord> records;
-  std::optional<DispatchWave::Failure> failure =
-      wave.run(*executor, bool(observer), callStart, records);
-  if (failure) {
-    current = failure->instruction;
-    return fail("dispatch of '" + failure->exportName + "' " +
-                failure->message);
-  }
-  for (const DispatchRecord &record : records)
-    observer(record);
+  if (std::optional<DispatchFailure> failure = batch->flush())
+    return failed(*failure);
   return Status();
 }
 
@@ -502,10 +448,9 @@ Status Interpreter::dispatch(const schema::Dispatch &op) {
     return fail("dispatch: executable " + std::to_string(loaded) +
                 " is not one the dispatch was verified with");
   uint32_t executableIndex = static_cast<uint32_t>(loaded);
-  const CpuExecutable *executable = module.executable(executableIndex);
-  AcceleratorExecutable *accelerated =
-      module.acceleratorExecutable(executableIndex);
-  if (!executable && !accelerated)
+  const Executable *executable = module.executable(executableIndex);
+  Device *device = module.executableDevice(executableIndex);
+  if (!executable)
     return fail(
         "dispatch: executable '" +
         module.schema().executables()->Get(executableIndex)->name()->str() +
@@ -515,11 +460,15 @@ Status Interpreter::dispatch(const schema::Dispatch &op) {
   const schema::ExportInfo *exportInfo = info->exports()->Get(op.ordinal());
   std::string name = exportInfo->name()->str();
 
-  DispatchRecord record;
+  DispatchRequest request;
+  request.executable = executable;
+  request.tag = current;
+  DispatchRecord &record = request.record;
   record.executable = executableIndex;
   record.ordinal = op.ordinal();
   record.exportName = name;
   record.flops = exportInfo->flop_count();
+  record.device = device->name();
   for (unsigned d = 0; d < 3; ++d) {
     int64_t count = scalars[op.workgroup_count()->Get(d)];
     if (count < 0 || count > std::numeric_limits<uint32_t>::max())
@@ -528,12 +477,9 @@ Status Interpreter::dispatch(const schema::Dispatch &op) {
     record.workgroupCount[d] = static_cast<uint32_t>(count);
   }
 
-  std::vector<uint32_t> pushConstants;
   if (op.push_constants())
     for (uint32_t reg : *op.push_constants())
-      pushConstants.push_back(static_cast<uint32_t>(scalars[reg]));
-  std::vector<void *> bindingPtrs;
-  std::vector<size_t> bindingLengths;
+      request.pushConstants.push_back(static_cast<uint32_t>(scalars[reg]));
   if (op.bindings())
     for (unsigned b = 0; b < op.bindings()->size(); ++b) {
       const schema::BindingRef *binding = op.bindings()->Get(b);
@@ -542,95 +488,56 @@ Status Interpreter::dispatch(const schema::Dispatch &op) {
       int64_t length = scalars[binding->length()];
       if (Status s = checkRange(reg, offset, length, "dispatch binding"); !s)
         return s;
-      if (reg.readOnly && !exportInfo->binding_read_only()->Get(b))
+      bool readOnly = exportInfo->binding_read_only()->Get(b);
+      if (reg.readOnly && !readOnly)
         return fail("dispatch of '" + name + "' writes binding " +
                     std::to_string(b) + ", which is a read-only buffer");
-      bindingPtrs.push_back(reg.buffer->data() + offset);
-      bindingLengths.push_back(static_cast<size_t>(length));
+      request.bindings.push_back({reg.buffer, static_cast<size_t>(offset),
+                                  static_cast<size_t>(length), readOnly});
       record.bytes += static_cast<uint64_t>(length);
     }
 
-  // A capture copies the bindings before the dispatch (an accelerator's
-  // pending work first, so that the host holds its inputs) and after it.
+  // A device reads host memory: what another device has pending first.
+  if (batchDevice != device) {
+    if (Status s = flushPending(); !s)
+      return s;
+    BatchOptions options;
+    options.observer = observer ? &observer : nullptr;
+    options.origin = callStart;
+    options.executor = executor;
+    // A capture copies each dispatch's bindings right before and after it.
+    options.concurrent = concurrent && !capture;
+    batch = device->beginBatch(options);
+    batchDevice = device;
+  }
+
+  // A capture copies the bindings before the dispatch (pending work
+  // first, so that the host holds its inputs) and after it.
   std::optional<DispatchCapture> capturing;
+  std::vector<DispatchBinding> captured;
   if (capture) {
-    if (Status s = flushBatch(); !s)
+    if (Status s = flushPending(); !s)
       return s;
     capturing.emplace();
     capturing->record = record;
-    capturing->pushConstants = pushConstants;
-    for (unsigned b = 0; b < bindingPtrs.size(); ++b) {
-      DispatchCapture::Binding binding;
-      const uint8_t *bytes = static_cast<const uint8_t *>(bindingPtrs[b]);
-      binding.before.assign(bytes, bytes + bindingLengths[b]);
-      binding.readOnly = exportInfo->binding_read_only()->Get(b);
-      capturing->bindings.push_back(std::move(binding));
+    capturing->pushConstants = request.pushConstants;
+    for (const DispatchBinding &binding : request.bindings) {
+      DispatchCapture::Binding copy;
+      const uint8_t *bytes = binding.buffer->data() + binding.offset;
+      copy.before.assign(bytes, bytes + binding.length);
+      copy.readOnly = binding.readOnly;
+      capturing->bindings.push_back(std::move(copy));
     }
+    captured = request.bindings;
   }
 
-  if (accelerated) {
-    std::vector<DispatchBinding> deviceBindings;
-    for (unsigned b = 0; b < bindingPtrs.size(); ++b) {
-      const BufferRegister &reg = buffers[op.bindings()->Get(b)->buffer()];
-      deviceBindings.push_back(
-          {reg.buffer->data(), reg.buffer->size(),
-           static_cast<size_t>(scalars[op.bindings()->Get(b)->offset()]),
-           bindingLengths[b], bool(exportInfo->binding_read_only()->Get(b))});
-    }
-    // The device reads host memory: pending CPU work first.
-    if (Status s = flushWave(); !s)
+  if (std::optional<DispatchFailure> failure =
+          batch->record(std::move(request)))
+    return failed(*failure);
+  if (capturing) {
+    if (Status s = flushPending(); !s)
       return s;
-    if (!batch)
-      batch = module.accelerator()->beginBatch();
-    record.device = batchDevice();
-    if (Status s =
-            batch->record(*accelerated, op.ordinal(), record.workgroupCount,
-                          pushConstants, deviceBindings);
-        !s)
-      return fail("dispatch of '" + name + "': " + s.message());
-    batchRecords.push_back(std::move(record));
-    if (capturing) {
-      if (Status s = flushBatch(); !s)
-        return s;
-      capturing->record.device = batchDevice();
-      finishCapture(*capturing, bindingPtrs, bindingLengths);
-    }
-    return Status();
-  }
-  if (Status s = flushBatch(); !s)
-    return s;
-
-  CpuDispatch cpuDispatch{executable->exportFunction(op.ordinal()),
-                          record.workgroupCount, std::move(pushConstants),
-                          std::move(bindingPtrs), std::move(bindingLengths)};
-  if (collectsWaves()) {
-    DispatchWave::Entry entry{std::move(cpuDispatch), {}, {}, record, current};
-    for (unsigned b = 0; b < entry.dispatch.bindingPtrs.size(); ++b) {
-      entry.bindingWritten.push_back(!exportInfo->binding_read_only()->Get(b));
-      entry.keepAlive.push_back(
-          buffers[op.bindings()->Get(b)->buffer()].buffer);
-    }
-    if (wave.conflictsWith(entry))
-      if (Status s = flushWave(); !s)
-        return s;
-    wave.add(std::move(entry));
-    return Status();
-  }
-
-  auto start = std::chrono::steady_clock::now();
-  if (Status s = runOnCpu(cpuDispatch, executor,
-                          observer ? &record.workers : nullptr, callStart);
-      !s)
-    return fail("dispatch of '" + name + "' " + s.message());
-  if (capturing)
-    finishCapture(*capturing, cpuDispatch.bindingPtrs,
-                  cpuDispatch.bindingLengths);
-  if (observer) {
-    record.startMicroseconds = sinceCallStart(start);
-    record.microseconds = std::chrono::duration<double, std::micro>(
-                              std::chrono::steady_clock::now() - start)
-                              .count();
-    observer(record);
+    finishCapture(*capturing, captured);
   }
   return Status();
 }
@@ -673,18 +580,20 @@ StatusOr<std::vector<Tensor>> interpret(const Module &module, unsigned index,
                                         const DispatchCaptureObserver &capture,
                                         TaskExecutor *executor,
                                         bool concurrent) {
-  const schema::Function *fn = module.schema().functions()->Get(index);
-  return Interpreter(module, *fn, inputs, observer, capture, executor, nullptr,
+  ModuleInternals internals(module);
+  const schema::Function *fn = internals.schema().functions()->Get(index);
+  return Interpreter(internals, *fn, inputs, observer, capture, executor, false,
                      concurrent)
       .run();
 }
 
 Status runInitializer(Module &module) {
-  const schema::Function *fn = module.schema().initializer();
+  ModuleInternals internals(module);
+  const schema::Function *fn = internals.schema().initializer();
   static const std::vector<Tensor> noInputs;
   static const DispatchObserver noObserver;
   auto results =
-      Interpreter(module, *fn, noInputs, noObserver, nullptr, nullptr, &module)
+      Interpreter(internals, *fn, noInputs, noObserver, nullptr, nullptr, true)
           .run();
   return results ? Status() : results.status();
 }
@@ -692,31 +601,33 @@ Status runInitializer(Module &module) {
 StatusOr<DispatchReplay> replay(const Module &module,
                                 const DispatchCapture &dispatch,
                                 int repetitions, TaskExecutor *executor) {
-  const DispatchRecord &record = dispatch.record;
-  auto executables = module.schema().executables();
-  if (record.executable >= executables->size())
+  ModuleInternals internals(module);
+  const DispatchRecord &captured = dispatch.record;
+  auto executables = internals.schema().executables();
+  if (captured.executable >= executables->size())
     return Status::error("replay: the module has no executable " +
-                         std::to_string(record.executable));
-  const schema::Executable *info = executables->Get(record.executable);
-  const CpuExecutable *executable = module.executable(record.executable);
-  AcceleratorExecutable *accelerated =
-      module.acceleratorExecutable(record.executable);
-  if (!executable && !accelerated)
+                         std::to_string(captured.executable));
+  const schema::Executable *info = executables->Get(captured.executable);
+  const Executable *executable = internals.executable(captured.executable);
+  if (!executable)
     return Status::error("replay: executable '" + info->name()->str() +
                          "' was not loaded");
-  if (record.ordinal >= info->exports()->size() ||
-      info->exports()->Get(record.ordinal)->binding_read_only()->size() !=
+  if (captured.ordinal >= info->exports()->size() ||
+      info->exports()->Get(captured.ordinal)->binding_read_only()->size() !=
           dispatch.bindings.size())
     return Status::error("replay: the capture does not match export " +
-                         std::to_string(record.ordinal) + " of '" +
+                         std::to_string(captured.ordinal) + " of '" +
                          info->name()->str() + "'");
+  Device &device = *internals.executableDevice(captured.executable);
   DispatchReplay result;
   std::vector<std::shared_ptr<Buffer>> buffers;
   for (int r = 0; r < std::max(1, repetitions); ++r) {
     // Fresh inputs every time: a dispatch may read what it writes.
     buffers.clear();
-    std::vector<void *> pointers;
-    std::vector<size_t> lengths;
+    DispatchRequest request;
+    request.executable = executable;
+    request.pushConstants = dispatch.pushConstants;
+    request.record = captured;
     for (const DispatchCapture::Binding &binding : dispatch.bindings) {
       auto buffer =
           Buffer::allocate(std::max<size_t>(1, binding.before.size()));
@@ -724,42 +635,25 @@ StatusOr<DispatchReplay> replay(const Module &module,
         return buffer.status();
       std::copy(binding.before.begin(), binding.before.end(),
                 (*buffer)->data());
-      pointers.push_back((*buffer)->data());
-      lengths.push_back(binding.before.size());
+      request.bindings.push_back(
+          {*buffer, 0, binding.before.size(), binding.readOnly});
       buffers.push_back(std::move(*buffer));
     }
-    std::vector<uint32_t> pushConstants = dispatch.pushConstants;
-    auto start = std::chrono::steady_clock::now();
+    // The device's time for the dispatch (a GPU's timer, the CPU's clock).
     double microseconds = -1;
-    if (accelerated) {
-      std::vector<DispatchBinding> deviceBindings;
-      for (size_t b = 0; b < buffers.size(); ++b)
-        deviceBindings.push_back({buffers[b]->data(), buffers[b]->size(), 0,
-                                  lengths[b], dispatch.bindings[b].readOnly});
-      std::unique_ptr<AcceleratorBatch> batch =
-          module.accelerator()->beginBatch();
-      if (Status s =
-              batch->record(*accelerated, record.ordinal, record.workgroupCount,
-                            pushConstants, deviceBindings);
-          !s)
-        return Status::error("replay: " + s.message());
-      auto times = batch->flush();
-      if (!times)
-        return Status::error("replay: " + times.status().message());
-      if (!times->empty())
-        microseconds = times->front();
-    } else {
-      CpuDispatch cpuDispatch{executable->exportFunction(record.ordinal),
-                              record.workgroupCount, pushConstants, pointers,
-                              lengths};
-      if (Status s = runOnCpu(cpuDispatch, executor); !s)
-        return Status::error("replay of '" + record.exportName + "' " +
-                             s.message());
-    }
-    if (microseconds < 0)
-      microseconds = std::chrono::duration<double, std::micro>(
-                         std::chrono::steady_clock::now() - start)
-                         .count();
+    DispatchObserver timed = [&](const DispatchRecord &ran) {
+      microseconds = ran.microseconds;
+    };
+    BatchOptions options;
+    options.observer = &timed;
+    options.origin = std::chrono::steady_clock::now();
+    options.executor = executor;
+    std::unique_ptr<DispatchBatch> batch = device.beginBatch(options);
+    std::optional<DispatchFailure> failure = batch->record(std::move(request));
+    if (!failure)
+      failure = batch->flush();
+    if (failure)
+      return Status::error("replay: " + failure->message);
     result.microseconds.push_back(microseconds);
   }
   for (size_t b = 0; b < buffers.size(); ++b)

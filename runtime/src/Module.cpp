@@ -5,10 +5,13 @@
 #include "tessera/runtime/FileRead.h"
 #include "tessera/runtime/ModuleSignature.h"
 
-#include "CpuExecutable.h"
+#include "CpuDevice.h"
 #include "Interpreter.h"
+#include "ModuleInternals.h"
 #include "tessera/schema/module_generated.h"
 
+#include <algorithm>
+#include <cassert>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -86,6 +89,8 @@ Module::loadOwned(std::shared_ptr<Buffer> bytes, std::string name,
   module->sourceName = std::move(name);
   module->bytes = std::move(bytes);
   module->loadOptions = options;
+  if (module->loadOptions.devices.empty())
+    module->loadOptions.devices = {std::make_shared<CpuDevice>(CpuInfo(), 0)};
   if (Status s = verifyModule(module->bytes->data(), module->bytes->size()); !s)
     return Status::error(module->sourceName + ": " + s.message());
   if (Status s = module->initialize(); !s)
@@ -125,66 +130,26 @@ Module::readSignatures(const void *data, size_t size) {
 }
 
 Status Module::initialize() {
-  const schema::Module &fb = schema();
+  const schema::Module &fb = *schema::GetModule(bytes->data());
   signatures = signaturesOf(fb);
   executables.resize(fb.executables() ? fb.executables()->size() : 0);
-  accelerated.resize(executables.size());
   globals.assign(fb.global_count(), -1);
   if (!fb.initializer())
     return Status();
-  std::string overrides = device().describeOverrides();
-  if (!overrides.empty())
-    log("device: cpu with feature overrides " + overrides);
-  if (loadOptions.accelerator)
-    log("device: " + loadOptions.accelerator->describe() + " beside the cpu");
-  if (Status s = runInitializer(*this); !s)
-    return Status::error(
-        s.message() + " (this runtime loads '" + CpuExecutable::hostFormat() +
-        "'" + (overrides.empty() ? "" : "; features " + overrides) + ")");
-  return Status();
-}
-
-Status Module::loadExecutable(unsigned index) {
-  if (executables[index] || accelerated[index])
-    return Status();
-  const schema::Executable *executable = schema().executables()->Get(index);
-  std::vector<std::string> exportNames;
-  for (const schema::ExportInfo *info : *executable->exports())
-    exportNames.push_back(info->name()->str());
-  std::string format = executable->format()->str();
-  if (!CpuExecutable::supportsFormat(format) && loadOptions.accelerator &&
-      loadOptions.accelerator->supportsFormat(format)) {
-    std::vector<ExportSignature> exports;
-    for (const schema::ExportInfo *info : *executable->exports()) {
-      ExportSignature signature{
-          info->name()->str(), info->push_constant_count(), {}};
-      if (info->binding_read_only())
-        for (bool readOnly : *info->binding_read_only())
-          signature.bindingReadOnly.push_back(readOnly);
-      exports.push_back(std::move(signature));
-    }
-    auto loaded = loadOptions.accelerator->load(
-        executable->name()->str(), executable->data()->data(),
-        executable->data()->size(), exports);
-    if (!loaded)
-      return loaded.status();
-    accelerated[index] = std::move(*loaded);
-    log("loaded executable '" + executable->name()->str() + "' (" + format +
-        ", " + std::to_string(executable->data()->size()) + " bytes, " +
-        std::to_string(exports.size()) + " exports) on " +
-        loadOptions.accelerator->describe());
-    return Status();
+  ModuleInternals internals(*this);
+  const std::vector<std::shared_ptr<Device>> &devices = loadOptions.devices;
+  if (devices.front()->describe() != devices.front()->name())
+    internals.log("device: " + devices.front()->describe());
+  for (size_t d = 1; d < devices.size(); ++d)
+    internals.log("device: " + devices[d]->describe() + " beside the " +
+                  devices.front()->name());
+  if (Status s = runInitializer(*this); !s) {
+    std::string formats;
+    for (const std::shared_ptr<Device> &device : devices)
+      for (const std::string &format : device->formats())
+        formats += (formats.empty() ? "'" : ", '") + format + "'";
+    return Status::error(s.message() + " (this runtime loads " + formats + ")");
   }
-  auto loaded = CpuExecutable::load(
-      executable->name()->str(), executable->format()->str(),
-      executable->data()->data(), executable->data()->size(), exportNames);
-  if (!loaded)
-    return loaded.status();
-  executables[index] = std::move(*loaded);
-  log("loaded executable '" + executable->name()->str() + "' (" +
-      executable->format()->str() + ", " +
-      std::to_string(executable->data()->size()) + " bytes, " +
-      std::to_string(exportNames.size()) + " exports)");
   return Status();
 }
 
@@ -195,40 +160,76 @@ const FunctionSignature *Module::findFunction(std::string_view name) const {
   return nullptr;
 }
 
-const schema::Module &Module::schema() const {
-  return *schema::GetModule(bytes->data());
-}
-
 std::string Module::executableName(unsigned index) const {
-  return schema().executables()->Get(index)->name()->str();
+  return ModuleInternals(*this)
+      .schema()
+      .executables()
+      ->Get(index)
+      ->name()
+      ->str();
 }
 
-const CpuExecutable *Module::executable(unsigned index) const {
-  return executables[index].get();
+const schema::Module &ModuleInternals::schema() const {
+  return *schema::GetModule(module->bytes->data());
 }
 
-AcceleratorExecutable *Module::acceleratorExecutable(unsigned index) const {
-  return accelerated[index].get();
+Status ModuleInternals::loadExecutable(unsigned index) const {
+  assert(writable && "only the initializer loads executables");
+  Module::Loaded &loaded = writable->executables[index];
+  if (loaded.executable)
+    return Status();
+  const schema::Executable *executable = schema().executables()->Get(index);
+  std::string format = executable->format()->str();
+  const std::vector<std::shared_ptr<Device>> &devices =
+      module->loadOptions.devices;
+  auto device = std::find_if(devices.begin(), devices.end(),
+                             [&](const std::shared_ptr<Device> &candidate) {
+                               return candidate->supportsFormat(format);
+                             });
+  // The first device's loader explains a format none of them loads.
+  Device &chosen = device == devices.end() ? *devices.front() : **device;
+  std::vector<ExportSignature> exports;
+  for (const schema::ExportInfo *info : *executable->exports()) {
+    ExportSignature signature{
+        info->name()->str(), info->push_constant_count(), {}};
+    if (info->binding_read_only())
+      for (bool readOnly : *info->binding_read_only())
+        signature.bindingReadOnly.push_back(readOnly);
+    exports.push_back(std::move(signature));
+  }
+  auto result =
+      chosen.load(executable->name()->str(), format, executable->data()->data(),
+                  executable->data()->size(), exports);
+  if (!result)
+    return result.status();
+  loaded.executable = std::move(*result);
+  loaded.device = &chosen;
+  log("loaded executable '" + executable->name()->str() + "' (" + format +
+      ", " + std::to_string(executable->data()->size()) + " bytes, " +
+      std::to_string(exports.size()) + " exports)" +
+      (&chosen == devices.front().get() ? "" : " on " + chosen.describe()));
+  return Status();
 }
 
-bool Module::supportsFormat(const std::string &format) const {
-  return CpuExecutable::supportsFormat(format) ||
-         (loadOptions.accelerator &&
-          loadOptions.accelerator->supportsFormat(format));
+bool ModuleInternals::supportsFormat(const std::string &format) const {
+  for (const std::shared_ptr<Device> &device : module->loadOptions.devices)
+    if (device->supportsFormat(format))
+      return true;
+  return false;
 }
 
-DeviceQueryAnswer Module::query(std::string_view category,
-                                std::string_view key) const {
-  DeviceQueryAnswer answer = loadOptions.device.query(category, key);
-  if (!answer.ok && loadOptions.accelerator)
-    answer = loadOptions.accelerator->query(category, key);
-  return answer;
+DeviceQueryAnswer ModuleInternals::query(std::string_view category,
+                                         std::string_view key) const {
+  for (const std::shared_ptr<Device> &device : module->loadOptions.devices)
+    if (DeviceQueryAnswer answer = device->query(category, key); answer.ok)
+      return answer;
+  return {};
 }
 
-std::shared_ptr<Buffer> Module::constant(unsigned index) const {
+std::shared_ptr<Buffer> ModuleInternals::constant(unsigned index) const {
   const schema::ConstantRef *ref = schema().constants()->Get(index);
   return Buffer::wrap(schema().rodata()->data() + ref->offset(), ref->length(),
-                      bytes);
+                      module->bytes);
 }
 
 } // namespace tessera::rt

@@ -6,16 +6,36 @@
 
 namespace tessera::rt {
 
+StatusOr<std::shared_ptr<Device>> Runtime::createDevice(std::string_view spec) {
+  auto parsed = DeviceSpec::parse(spec);
+  if (!parsed)
+    return parsed.status();
+  return rt::createDevice(*parsed);
+}
+
 StatusOr<Runtime> Runtime::create(const std::string &device) {
-  // Vulkan devices are opened by the caller (runtime/vulkan) and handed to
-  // module loading as an accelerator; the CPU runs everything else.
-  bool isVulkan = device == "vulkan" || device.rfind("vulkan://", 0) == 0;
-  if (device != "cpu" && device != "local-sync" && !isVulkan)
-    return Status::error("unknown device '" + device +
-                         "' (available: cpu, vulkan, vulkan://N)");
+  auto created = createDevice(device);
+  if (!created)
+    return created.status();
   Runtime runtime;
-  runtime.deviceName = isVulkan ? device : "cpu";
+  runtime.deviceName = (*created)->name();
+  if (runtime.deviceName != "cpu") {
+    auto cpu = createDevice("cpu");
+    if (!cpu)
+      return cpu.status();
+    runtime.deviceList.push_back(std::move(*cpu));
+  }
+  runtime.deviceList.push_back(std::move(*created));
   return runtime;
+}
+
+StatusOr<std::shared_ptr<Module>>
+Runtime::loadModule(const std::string &path, const LoadOptions &options) const {
+  if (!options.devices.empty())
+    return Module::loadFile(path, options);
+  LoadOptions withDevices = options;
+  withDevices.devices = deviceList;
+  return Module::loadFile(path, withDevices);
 }
 
 Session::Session(std::shared_ptr<Module> module)

@@ -13,7 +13,7 @@
 
 #include "CompileAndLoad.h"
 
-#include "tessera/runtime/VulkanAccelerator.h"
+#include "tessera/runtime/VulkanModuleDevice.h"
 #include "tessera/schema/module_generated.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -93,7 +93,8 @@ protected:
       return nullptr;
     rt::LoadOptions options;
     if (vulkan)
-      options.accelerator = rt::vulkan::makeAccelerator(vulkan);
+      options.devices = {*rt::Runtime::createDevice("cpu"),
+                         rt::vulkan::makeModuleDevice(vulkan)};
     auto module =
         rt::Module::loadBytes(bytes.data(), bytes.size(), "<memory>", options);
     EXPECT_TRUE(module.ok()) << module.status().message();

@@ -408,10 +408,10 @@ TEST_F(ConditionalVariants, CandidateOutOfRange) {
 TEST_F(ConditionalVariants, AFeatureOverrideChoosesTheOtherVariant) {
   // The condition asks cpu.features sse2 (see the program): forced off, the
   // generic kernel runs, and the log says which binary was loaded.
-  auto device = rt::CpuDevice::create({"-sse2"});
+  auto device = rt::Runtime::createDevice("cpu?features=-sse2");
   ASSERT_TRUE(device.ok()) << device.status().message();
   rt::LoadOptions options;
-  options.device = *device;
+  options.devices = {*device};
   std::string log;
   options.log = [&](const std::string &line) { log += line + "\n"; };
   auto module =
@@ -432,11 +432,11 @@ TEST_F(ConditionalVariants, AFeatureOverrideChoosesTheOtherVariant) {
 }
 
 TEST_F(ConditionalVariants, UnknownFeatureOverridesAreRefused) {
-  auto device = rt::CpuDevice::create({"-avx9000"});
+  auto device = rt::CpuInfo::create({"-avx9000"});
   ASSERT_FALSE(device.ok());
   EXPECT_NE(device.status().message().find("unknown CPU feature 'avx9000'"),
             std::string::npos);
-  EXPECT_FALSE(rt::CpuDevice::create({"avx2"}).ok());
+  EXPECT_FALSE(rt::CpuInfo::create({"avx2"}).ok());
 }
 
 } // namespace

@@ -240,8 +240,8 @@ private Q_SLOTS:
     // Threaded (task workers): the same values, each worker's share of a
     // dispatch on its own lane.
     rt::Tensor inlineResult = result;
-    chooseDevice(view, "cpu:");
-    if (!view->deviceBox()->currentData().toString().startsWith("cpu:"))
+    chooseDevice(view, "cpu?workers=");
+    if (!view->deviceBox()->currentData().toString().startsWith("cpu?workers="))
       QSKIP("one core: no threaded CPU device");
     QVERIFY(runAndWait(view));
     const rt::Tensor &threaded = view->outcome()->profile.results[0];

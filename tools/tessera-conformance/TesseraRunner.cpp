@@ -6,8 +6,6 @@
 #include "Pipeline/CompileSession.h"
 #include "tessera/runtime/Session.h"
 #include "tessera/runtime/TaskExecutor.h"
-#include "tessera/runtime/VulkanAccelerator.h"
-#include "tessera/runtime/VulkanDevice.h"
 
 #include "llvm/ADT/StringRef.h"
 
@@ -64,8 +62,7 @@ struct TesseraRunner::State {
   bool validation;
   bool vulkanTried = false;
   std::string vulkanError;
-  std::shared_ptr<rt::vulkan::Device> vulkan;
-  std::shared_ptr<rt::Accelerator> accelerator;
+  std::shared_ptr<rt::Device> cpu, vulkan;
   std::shared_ptr<rt::TaskExecutor> executor;
   std::string compiledText;
   bool compiledForVulkan = false;
@@ -119,12 +116,10 @@ TesseraRunner::~TesseraRunner() = default;
 bool TesseraRunner::hasVulkan(std::string *why) {
   if (!state->vulkanTried) {
     state->vulkanTried = true;
-    rt::vulkan::DeviceOptions options;
-    options.validation = state->validation;
-    auto device = rt::vulkan::Device::create(options);
+    auto device = rt::Runtime::createDevice(
+        state->validation ? "vulkan?validation=1" : "vulkan");
     if (device) {
       state->vulkan = std::move(*device);
-      state->accelerator = rt::vulkan::makeAccelerator(state->vulkan);
     } else {
       state->vulkanError = device.status().message();
     }
@@ -174,8 +169,10 @@ RunOutcome TesseraRunner::run(const Program &program,
   if (device == DeviceKind::Vulkan) {
     if (!hasVulkan())
       return fail("no Vulkan device: " + state->vulkanError);
-    load.accelerator = state->accelerator;
-    validationBefore = state->vulkan->validationMessages().size();
+    if (!state->cpu)
+      state->cpu = *rt::Runtime::createDevice("cpu");
+    load.devices = {state->cpu, state->vulkan};
+    validationBefore = state->vulkan->diagnostics().size();
   }
   const std::string &bytes = state->moduleBytes;
   auto module = rt::Module::loadBytes(bytes.data(), bytes.size(),
@@ -201,9 +198,9 @@ RunOutcome TesseraRunner::run(const Program &program,
   if (!results)
     return fail("call: " + results.status().message());
   if (device == DeviceKind::Vulkan &&
-      state->vulkan->validationMessages().size() != validationBefore) {
+      state->vulkan->diagnostics().size() != validationBefore) {
     std::string messages;
-    const auto &all = state->vulkan->validationMessages();
+    const std::vector<std::string> all = state->vulkan->diagnostics();
     for (size_t i = validationBefore;
          i < all.size() && i < validationBefore + 3; ++i)
       messages += "\n  " + all[i];

@@ -41,12 +41,19 @@ typedef struct tessera_dispatch_state_v0_t {
   const size_t *binding_lengths;  /* offset 48: bytes */
 } tessera_dispatch_state_v0_t;
 
+/* Bytes of local_memory every workgroup gets. */
+#define TESSERA_WORKGROUP_LOCAL_MEMORY_SIZE 65536u
+
 /* State of the workgroup being run. */
 typedef struct tessera_workgroup_state_v0_t {
   uint32_t workgroup_id[3]; /* offset 0: x, y, z */
-  uint32_t processor_id;    /* offset 12 */
-  void *local_memory;       /* offset 16 */
-  uint32_t local_memory_size;
+  /* offset 12: the task worker running it, 0 to workers - 1 (0 inline). */
+  uint32_t processor_id;
+  /* offset 16: scratch of the thread running the workgroup, 64-byte
+   * aligned, local_memory_size bytes; its contents are undefined when a
+   * workgroup starts. */
+  void *local_memory;
+  uint32_t local_memory_size; /* offset 24 */
 } tessera_workgroup_state_v0_t;
 
 /* What a dispatch function returns when its own checks refuse to run: the

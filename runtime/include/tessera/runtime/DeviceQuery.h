@@ -38,11 +38,11 @@ std::vector<std::string_view> knownCpuFeatures();
 /// The local CPU as modules see it: its answers to queries, with
 /// "cpu.features" keys forced on or off ("+avx2", "-avx512f") to run a
 /// module as a machine with (or without) them would.
-class CpuDevice {
+class CpuInfo {
 public:
-  CpuDevice() = default;
+  CpuInfo() = default;
   /// Fails on an override that is not "+name" or "-name" of a known feature.
-  static StatusOr<CpuDevice>
+  static StatusOr<CpuInfo>
   create(const std::vector<std::string> &featureOverrides);
 
   DeviceQueryAnswer query(std::string_view category,

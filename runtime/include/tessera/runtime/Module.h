@@ -2,8 +2,7 @@
 #ifndef TESSERA_RUNTIME_MODULE_H
 #define TESSERA_RUNTIME_MODULE_H
 
-#include "tessera/runtime/Accelerator.h"
-#include "tessera/runtime/DeviceQuery.h"
+#include "tessera/runtime/Device.h"
 #include "tessera/runtime/ModuleSignature.h"
 #include "tessera/runtime/Status.h"
 #include "tessera/runtime/Tensor.h"
@@ -23,7 +22,7 @@ namespace tessera::rt {
 /// The module format version this runtime reads (runtime/schemas/module.fbs).
 constexpr uint32_t kModuleVersion = 3;
 
-class CpuExecutable;
+class ModuleInternals;
 
 struct FunctionSignature {
   std::string name;
@@ -37,13 +36,12 @@ struct FunctionSignature {
 Status verifyModule(const uint8_t *data, size_t size);
 
 struct LoadOptions {
-  /// The device the initializer asks (variant conditions).
-  CpuDevice device;
+  /// Where executables load: each on the first device that supports its
+  /// format; a query is answered by the first device that knows it. Empty:
+  /// the CPU alone, inline (Runtime::createDevice makes the others).
+  std::vector<std::shared_ptr<Device>> devices;
   /// Told what loading does: each executable loaded, and why.
   std::function<void(const std::string &)> log;
-  /// A device beside the CPU (Vulkan): its formats load on it, its
-  /// queries are answered where the CPU knows no answer.
-  std::shared_ptr<Accelerator> accelerator;
   /// When not empty, only modules signed by one of these keys load
   /// (ModuleSignature.h); the others are refused before they are parsed.
   std::vector<PublicKey> trustedKeys;
@@ -54,7 +52,7 @@ struct LoadOptions {
 class Module {
 public:
   /// Verifies the module, then runs its initializer, which loads the
-  /// executables it picks for `options.device`.
+  /// executables it picks for `options.devices`.
   static StatusOr<std::shared_ptr<Module>>
   loadFile(const std::string &path, const LoadOptions &options = {});
   static StatusOr<std::shared_ptr<Module>>
@@ -71,34 +69,16 @@ public:
   /// Null when there is no such function.
   const FunctionSignature *findFunction(std::string_view name) const;
 
-  // For the interpreter.
-  const schema::Module &schema() const;
   /// "executable::variant" of module executable `index`.
   std::string executableName(unsigned index) const;
-  /// Null until the initializer loaded it (on the CPU).
-  const CpuExecutable *executable(unsigned index) const;
-  /// The device beside the CPU, or null.
-  Accelerator *accelerator() const { return loadOptions.accelerator.get(); }
-  /// Null unless the initializer loaded it on the accelerator.
-  AcceleratorExecutable *acceleratorExecutable(unsigned index) const;
-  /// Whether the CPU or the accelerator loads `format`.
-  bool supportsFormat(const std::string &format) const;
-  /// The CPU's answer, else the accelerator's.
-  DeviceQueryAnswer query(std::string_view category,
-                          std::string_view key) const;
-  /// Loads executables[index] (once); for LoadExecutable.
-  Status loadExecutable(unsigned index);
-  int64_t global(unsigned index) const { return globals[index]; }
-  void setGlobal(unsigned index, int64_t value) { globals[index] = value; }
-  const CpuDevice &device() const { return loadOptions.device; }
-  void log(const std::string &message) const {
-    if (loadOptions.log)
-      loadOptions.log(message);
+  /// The devices executables load on (LoadOptions::devices).
+  const std::vector<std::shared_ptr<Device>> &devices() const {
+    return loadOptions.devices;
   }
-  /// A read-only buffer viewing constant `index`; keeps the module alive.
-  std::shared_ptr<Buffer> constant(unsigned index) const;
 
 private:
+  /// The loader and the interpreter (runtime/src/ModuleInternals.h).
+  friend class ModuleInternals;
   Module() = default;
   static StatusOr<std::shared_ptr<Module>>
   loadOwned(std::shared_ptr<Buffer> bytes, std::string name,
@@ -108,11 +88,15 @@ private:
   std::string sourceName;
   std::shared_ptr<Buffer> bytes;
   std::vector<FunctionSignature> signatures;
-  /// Before the executables: destroyed after them (an accelerator's
-  /// executables need its device until they are gone).
+  /// Before the executables: destroyed after them (a device's executables
+  /// need it until they are gone).
   LoadOptions loadOptions;
-  std::vector<std::unique_ptr<CpuExecutable>> executables;
-  std::vector<std::unique_ptr<AcceleratorExecutable>> accelerated;
+  struct Loaded {
+    /// Null until the initializer loaded it.
+    std::unique_ptr<Executable> executable;
+    Device *device = nullptr;
+  };
+  std::vector<Loaded> executables;
   std::vector<int64_t> globals;
 };
 

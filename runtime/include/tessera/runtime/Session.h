@@ -2,6 +2,8 @@
 #ifndef TESSERA_RUNTIME_SESSION_H
 #define TESSERA_RUNTIME_SESSION_H
 
+#include "tessera/runtime/DeviceRegistry.h"
+#include "tessera/runtime/DispatchRecord.h"
 #include "tessera/runtime/Module.h"
 #include "tessera/runtime/TaskExecutor.h"
 
@@ -13,38 +15,6 @@
 #include <vector>
 
 namespace tessera::rt {
-
-/// One dispatch as it ran, for profiles.
-struct DispatchRecord {
-  unsigned executable = 0;
-  unsigned ordinal = 0;
-  std::string exportName;
-  std::array<uint32_t, 3> workgroupCount = {0, 0, 0};
-  /// Where it ran: "cpu", or the accelerator's device name ("vulkan").
-  std::string device = "cpu";
-  /// When it started, from the start of the call, and how long it took. A
-  /// batch's dispatches start one after the other from the submission
-  /// (the device times each, not when it began).
-  double startMicroseconds = 0;
-  double microseconds = 0;
-  /// Bytes of its bindings (read and written).
-  uint64_t bytes = 0;
-  /// With a task executor: each worker's share (start from the call's
-  /// start, time, workgroups run); empty when it ran inline.
-  struct WorkerShare {
-    double startMicroseconds = 0, microseconds = 0;
-    uint64_t workgroups = 0;
-  };
-  std::vector<WorkerShare> workers;
-  /// Its place among CPU dispatches that ran at the same time (a wave of
-  /// independent dispatches): 0 when it ran alone or first.
-  unsigned concurrentSlot = 0;
-  /// Floating-point operations of the whole dispatch, when the compiler
-  /// knew them (static shapes); 0 otherwise.
-  uint64_t flops = 0;
-};
-
-using DispatchObserver = std::function<void(const DispatchRecord &)>;
 
 /// A dispatch with copies of what it was given and what it wrote: enough to
 /// run it again alone (replayDispatch) and check it writes the same.
@@ -86,13 +56,14 @@ public:
   }
   const DispatchObserver &dispatchObserver() const { return observer; }
   /// While set, every dispatch of a call is captured (its bindings copied
-  /// before and after it; accelerator dispatches then run one submission
+  /// before and after it; other devices' dispatches then run one submission
   /// each, so that the host sees their inputs).
   void setDispatchCapture(DispatchCaptureObserver newCapture) {
     capture = std::move(newCapture);
   }
   /// CPU dispatches split their workgroups over `executor`'s workers
-  /// (threaded execution); null (the default): inline on the caller.
+  /// (threaded execution) instead of the CPU device's own (cpu?workers=N);
+  /// null (the default): the device's.
   void setTaskExecutor(std::shared_ptr<TaskExecutor> newExecutor) {
     executor = std::move(newExecutor);
   }
@@ -115,23 +86,35 @@ private:
   bool concurrent = true;
 };
 
-/// Entry point of the runtime API: device selection and module loading.
+/// Entry point of the runtime API: devices and module loading.
 class Runtime {
 public:
-  /// `device`: "cpu" (also "local-sync"). Anything else is refused by name.
+  /// Opens the device `spec` names (DeviceRegistry.h): "cpu" (also
+  /// "local-sync"), "cpu?workers=N", "cpu?features=-avx512f",
+  /// "vulkan", "vulkan://N". Fails naming what is wrong with `spec`, or why
+  /// the device cannot be opened.
+  static StatusOr<std::shared_ptr<Device>> createDevice(std::string_view spec);
+
+  /// Modules load on the device `device` names, beside the CPU when it is
+  /// not the CPU.
   static StatusOr<Runtime> create(const std::string &device = "cpu");
 
+  /// With no `options.devices`, the runtime's.
   StatusOr<std::shared_ptr<Module>>
-  loadModule(const std::string &path, const LoadOptions &options = {}) const {
-    return Module::loadFile(path, options);
-  }
+  loadModule(const std::string &path, const LoadOptions &options = {}) const;
   Session createSession(std::shared_ptr<Module> module) const {
     return Session(std::move(module));
   }
+  /// The name of the device it was created with ("cpu", "vulkan://0").
   const std::string &device() const { return deviceName; }
+  /// The CPU first, then the device asked for.
+  const std::vector<std::shared_ptr<Device>> &devices() const {
+    return deviceList;
+  }
 
 private:
   std::string deviceName;
+  std::vector<std::shared_ptr<Device>> deviceList;
 };
 
 } // namespace tessera::rt
