@@ -36,7 +36,8 @@ if [ -x "$prefix/bin/tessera" ]; then
   # The installed tools run from the prefix.
   "$prefix/bin/tessera" --version
   "$prefix/bin/tessera-opt" --version
-  grep -q "$prefix/bin/tessera" "$work/embed/CMakeCache.txt" ||
+  grep -rqF --include=build.ninja --include=build.make \
+    "$prefix/bin/tessera compile" "$work/embed" ||
     { echo "FAIL: the example did not use the installed tessera" >&2; exit 1; }
   output="$("$program" "$work/embed/scale_add.tsm")"
   echo "$output"
