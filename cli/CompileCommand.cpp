@@ -352,7 +352,7 @@ llvm::Expected<unsigned> writeArtifacts(const CompileSession &session,
     llvm::sys::path::append(path, artifact.executable + "_" + artifact.variant +
                                       "." + artifact.kind);
     if (auto error = writeFileAtomically(path, artifact.bytes))
-      return std::move(error);
+      return error;
     ++written;
   }
   return written;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Tessera needs (Debian 12, as root) when it is missing, then
-# configures (CMake + Ninja, ccache when present) and builds into build/.
+# configures (CMake + Ninja, ccache when present; warnings are errors) and
+# builds everything into build/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +12,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libflatbuffers-dev flatbuffers-compiler libsodium-dev
   libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers glslang-tools
-  spirv-tools clang libclang-rt-dev
+  spirv-tools clang libclang-rt-dev clang-format
   libopenblas-dev pkg-config xvfb xauth nodejs npm
 )
 
@@ -36,6 +37,7 @@ fi
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
 BUILD_DIR="${TESSERA_BUILD_DIR:-build}"
 if [ ! -f "$BUILD_DIR/build.ninja" ]; then
-  cmake -G Ninja -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release
+  cmake -G Ninja -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release \
+    -DTESSERA_WERROR=ON
 fi
 cmake --build "$BUILD_DIR"

@@ -294,7 +294,7 @@ CompileSession::compileOnLargeStack(const CompileOptions &requested,
             return;
           transform();
         });
-  auto unregister = llvm::make_scope_exit([&] {
+  llvm::scope_exit unregister([&] {
     if (options.cancel)
       context->registerActionHandler(nullptr);
   });

@@ -94,8 +94,7 @@ llvm::Error writeFileAtomically(llvm::StringRef path, llvm::StringRef bytes) {
                                            target.str() + "': " + ec.message());
   // Ctrl-C or a crash before the rename removes the half-written file.
   llvm::sys::RemoveFileOnSignal(temp);
-  auto done =
-      llvm::make_scope_exit([&] { llvm::sys::DontRemoveFileOnSignal(temp); });
+  llvm::scope_exit done([&] { llvm::sys::DontRemoveFileOnSignal(temp); });
   // A replaced file keeps its permissions.
   if (exists)
     (void)::fchmod(fd, info.st_mode & 07777);

@@ -452,8 +452,9 @@ TEST_P(EndToEnd, MlpExample) {
   auto results = call(module, "predict", {x});
   // Two dependent dispatches, one submission: the hidden layer stays on
   // the device between them.
-  if (vulkan)
+  if (vulkan) {
     EXPECT_EQ(vulkan->submissionCount(), submissions + 1);
+  }
   ASSERT_EQ(results.size(), 1u);
   std::vector<double> probabilities(40);
   for (int64_t i = 0; i < 4; ++i) {

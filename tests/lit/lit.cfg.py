@@ -17,6 +17,15 @@ config.substitutions.append(("%tessera", os.path.join(config.tessera_tools_dir, 
 config.substitutions.append(("%examples", os.path.join(config.tessera_src_root, "examples")))
 config.substitutions.append(("%models", os.path.join(os.path.dirname(config.tessera_src_root), "shared", "models")))
 
+# The tools a build can leave out (TESSERA_BUILD_LSP, TESSERA_BUILD_EXPLORER):
+# tests running them are UNSUPPORTED without them.
+def cmake_on(value):
+    return value.upper() in ("1", "ON", "YES", "TRUE", "Y")
+if cmake_on(config.tessera_build_lsp):
+    config.available_features.add("tessera-lsp")
+if cmake_on(config.tessera_build_explorer):
+    config.available_features.add("tessera-explorer")
+
 # The shared ResNet-50 model sits next to the repository when available.
 if os.path.exists(os.path.join(os.path.dirname(config.tessera_src_root), "shared", "models", "resnet50-linalg.mlir")):
     config.available_features.add("resnet50")

@@ -195,9 +195,10 @@ TEST_P(Parity, OursAnswersWhereverUpstreamDoes) {
 
     Value upstreamHover = upstream.call("textDocument/hover", Object(position));
     Value ourHover = ours.call("textDocument/hover", Object(position));
-    if (upstreamHover.getAsObject())
+    if (upstreamHover.getAsObject()) {
       EXPECT_TRUE(ourHover.getAsObject())
           << "no hover at " << where << "; upstream: " << show(upstreamHover);
+    }
 
     Value upstreamDefinition =
         upstream.call("textDocument/definition", Object(position));
@@ -212,9 +213,10 @@ TEST_P(Parity, OursAnswersWhereverUpstreamDoes) {
         result.insert(start.substr(0, start.find(':')));
       return result;
     };
-    if (!upstreamTargets.empty())
+    if (!upstreamTargets.empty()) {
       EXPECT_EQ(lines(locations(ourDefinition)), lines(upstreamTargets))
           << "definition at " << where;
+    }
 
     Object referenceParams = position;
     referenceParams["context"] = Object{{"includeDeclaration", true}};

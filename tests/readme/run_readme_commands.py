@@ -33,6 +33,11 @@ EXCLUDED = {
     # A second, sanitized build of everything: an hour, not a test's minutes.
     "./scripts/asan.sh": "a second full build (ASan + UBSan)",
     "./scripts/asan.sh lsp": "a second build (ASan + UBSan) of tessera-lsp",
+    # A second build: scripts/check-runtime-only.sh (scripts/test.sh) builds
+    # the runtime alone and runs its tests.
+    "cmake -G Ninja -S . -B build-runtime -DTESSERA_BUILD_COMPILER=OFF":
+        "a second build; scripts/check-runtime-only.sh (run by scripts/test.sh) builds the runtime alone",
+    "cmake --build build-runtime": "see the configure above",
     # Interactive programs.
     "build/bin/tessera-lsp": "a language server: speaks LSP on stdin/stdout until its editor quits",
     "build/bin/tessera-explorer examples/mlp.mlir": "opens a window (needs a display)",

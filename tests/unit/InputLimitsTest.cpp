@@ -111,7 +111,7 @@ OwningOpRef<ModuleOp> nestedModules(MLIRContext &context, unsigned depth) {
   ModuleOp current = *top;
   for (unsigned i = 1; i < depth; ++i) {
     builder.setInsertionPointToEnd(current.getBody());
-    current = builder.create<ModuleOp>(loc);
+    current = ModuleOp::create(builder, loc);
   }
   return top;
 }

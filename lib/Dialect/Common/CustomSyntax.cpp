@@ -178,8 +178,9 @@ void printShapedFunctionType(OpAsmPrinter &p, Operation *op,
   for (auto [index, type] : llvm::enumerate(resultTypes)) {
     if (index)
       p << ", ";
-    int64_t tie =
-        tiedOperands && index < tiedOperands.size() ? tiedOperands[index] : -1;
+    int64_t tie = tiedOperands && index < size_t(tiedOperands.size())
+                      ? tiedOperands[index]
+                      : -1;
     if (tie >= 0 && tie < static_cast<int64_t>(operands.size()))
       p.printOperand(operands[tie]);
     else
@@ -218,7 +219,7 @@ LogicalResult verifyShapedCall(Operation *op, ValueRange arguments,
     return failure();
   if (!ties)
     return success();
-  if (ties.size() != resultTypes.size())
+  if (size_t(ties.size()) != resultTypes.size())
     return op->emitOpError() << "tied_operands must have one entry per result";
   for (auto [index, tie] : llvm::enumerate(ties.asArrayRef())) {
     if (tie < 0)

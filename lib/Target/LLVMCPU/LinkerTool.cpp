@@ -186,7 +186,7 @@ LinkerTool::link(llvm::ArrayRef<LinkInput> objects, llvm::StringRef libraryName,
     llvm::SmallString<128> logPath(dir.path);
     llvm::sys::path::append(logPath, "lld.log");
     if (llvm::Error error = runExternalLld(arguments, logPath, diagnostics))
-      return std::move(error);
+      return error;
   } else {
     std::lock_guard<std::mutex> lock(lldMutex());
     llvm::raw_string_ostream errs(diagnostics);
