@@ -21,6 +21,9 @@
 
 namespace mlir::tessera::spirv_codegen {
 
+#define GEN_PASS_DEF_FITTILESINPRIVATEMEMORYPASS
+#include "Codegen/SPIRV/Passes.h.inc"
+
 namespace {
 
 void fit(func::FuncOp func) {
@@ -67,25 +70,13 @@ void fit(func::FuncOp func) {
 }
 
 struct FitTilesInPrivateMemoryPass
-    : public PassWrapper<FitTilesInPrivateMemoryPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(FitTilesInPrivateMemoryPass)
-  StringRef getName() const override { return "FitTilesInPrivateMemoryPass"; }
-  StringRef getArgument() const override {
-    return "tessera-spirv-fit-tiles-in-private-memory";
-  }
-  StringRef getDescription() const override {
-    return "Shrinks workgroup tiles until their temporaries fit an "
-           "invocation";
-  }
+    : public impl::FitTilesInPrivateMemoryPassBase<
+          FitTilesInPrivateMemoryPass> {
   void runOnOperation() override {
     getOperation().walk([&](func::FuncOp func) { fit(func); });
   }
 };
 
 } // namespace
-
-std::unique_ptr<Pass> createFitTilesInPrivateMemoryPass() {
-  return std::make_unique<FitTilesInPrivateMemoryPass>();
-}
 
 } // namespace mlir::tessera::spirv_codegen

@@ -77,21 +77,4 @@ void buildSPIRVCodegenPipeline(OpPassManager &variantPM) {
   variantPM.addPass(createConvertToSPIRVPass());
 }
 
-void registerSPIRVCodegenPasses() {
-  PassRegistration<Pass>([] { return createDistributeToInvocationsPass(); });
-  PassRegistration<Pass>([] { return createFlattenBindingsPass(); });
-  PassRegistration<Pass>([] { return createCheckElementTypesPass(); });
-  PassRegistration<Pass>([] { return createParallelLoopsOutermostPass(); });
-  PassRegistration<Pass>([] { return createUnrollInnerLoopsPass(); });
-  PassRegistration<Pass>([] { return createPromoteMatmulOperandsPass(); });
-  PassRegistration<Pass>([] { return createBoundTemporariesPass(); });
-  PassRegistration<Pass>([] { return createInlineSplatConstantsPass(); });
-  PassRegistration<Pass>([] { return createFitTilesInPrivateMemoryPass(); });
-  PassRegistration<Pass>([] { return createConvertToSPIRVPass(); });
-  PassPipelineRegistration<>(
-      "tessera-spirv-codegen",
-      "The whole vulkan-spirv codegen of a variant (on hal.executable.variant)",
-      [](OpPassManager &pm) { buildSPIRVCodegenPipeline(pm); });
-}
-
 } // namespace mlir::tessera::spirv_codegen
