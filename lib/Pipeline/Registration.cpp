@@ -4,6 +4,7 @@
 
 #include "Pipeline/Passes.h"
 
+#include "Codegen/Common/Passes.h"
 #include "Codegen/LLVMCPU/Passes.h"
 #include "Codegen/SPIRV/Passes.h"
 #include "Dialect/Flow/Transforms/Passes.h"
@@ -89,6 +90,7 @@ void registerAllPasses() {
   flow::registerFlowPasses();
   hal::registerHALPasses();
   hal_loader::registerHALLoaderPasses();
+  codegen::registerCodegenCommonPasses();
   llvmcpu::registerLLVMCPUPasses();
   target::registerTargetLLVMCPUPasses();
   target::registerTargetVulkanSPIRVPasses();

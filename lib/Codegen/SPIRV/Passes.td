@@ -30,6 +30,21 @@ def InlineSplatConstantsPass
     "mlir::tensor::TensorDialect"];
 }
 
+def SelectLoweringConfigPass
+    : Pass<"tessera-spirv-select-lowering-config", "mlir::ModuleOp"> {
+  let summary = "Chooses workgroup tile sizes for each dispatch's root op";
+  let description = [{
+    Marks the root op of every dispatch function (the op whose result is
+    stored to a binding) with `#hal.lowering_config<workgroup = [...]>`:
+    64 for the innermost parallel loop, 32 for the next, 1 for outer ones,
+    each at most the loop's extent. Reductions, and parallel loops along
+    which a fused reduction would be recomputed, get 0 (untiled).
+    FitTilesInPrivateMemory then shrinks the tiles whose temporaries would
+    not fit an invocation.
+  }];
+  let dependentDialects = ["mlir::tessera::hal::HALDialect"];
+}
+
 def FitTilesInPrivateMemoryPass
     : Pass<"tessera-spirv-fit-tiles-in-private-memory", "mlir::ModuleOp"> {
   let summary = "Shrinks workgroup tiles until their temporaries fit an "

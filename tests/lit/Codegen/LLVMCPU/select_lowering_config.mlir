@@ -1,8 +1,7 @@
 // RUN: tessera-opt --tessera-flow-form-dispatches --tessera-hal-materialize-interfaces=triple=x86_64-unknown-linux-gnu --tessera-llvmcpu-select-lowering-config --split-input-file %s | FileCheck %s
-// RUN: tessera-opt --tessera-flow-form-dispatches --tessera-hal-materialize-interfaces=triple=x86_64-unknown-linux-gnu --tessera-llvmcpu-select-lowering-config=op-class-tiles=false --split-input-file %s | FileCheck %s --check-prefix=BASIC
 
-// Tiles by op class. With op-class-tiles=false (the SPIR-V backend's start
-// point) every dispatch gets 64 innermost, 32 next, 1 outer.
+// Tiles by op class (the SPIR-V backend's choice:
+// Codegen/SPIRV/select_lowering_config.mlir).
 
 // Matmul + bias: the root is the bias add (the op stored to the binding),
 // tiled as the matmul it consumes: 64 columns, and up to 512 rows split
@@ -12,8 +11,6 @@
 // CHECK-NOT: lowering_config
 // CHECK: linalg.generic
 // CHECK-SAME: lowering_config = #hal.lowering_config<workgroup = [64, 64]>
-// BASIC-LABEL: func.func @mm_bias_dispatch_0_matmul_128x512()
-// BASIC: lowering_config = #hal.lowering_config<workgroup = [32, 64]>
 func.func @mm_bias(%a: tensor<128x256xf32>, %b: tensor<256x512xf32>, %bias: tensor<512xf32>) -> tensor<128x512xf32> {
   %cst = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<128x512xf32>
@@ -85,9 +82,6 @@ func.func @conv(%x: tensor<1x30x30x64xf32>, %w: tensor<3x3x64x128xf32>) -> tenso
 // CHECK-LABEL: func.func @add_dispatch_0_add_1024x4096()
 // CHECK: linalg.add
 // CHECK-SAME: lowering_config = #hal.lowering_config<workgroup = [4, 4096]>
-// BASIC-LABEL: func.func @add_dispatch_0_add_1024x4096()
-// BASIC: linalg.add
-// BASIC-SAME: lowering_config = #hal.lowering_config<workgroup = [32, 64]>
 func.func @add(%a: tensor<1024x4096xf32>, %b: tensor<1024x4096xf32>) -> tensor<1024x4096xf32> {
   %e = tensor.empty() : tensor<1024x4096xf32>
   %r = linalg.add ins(%a, %b : tensor<1024x4096xf32>, tensor<1024x4096xf32>) outs(%e : tensor<1024x4096xf32>) -> tensor<1024x4096xf32>

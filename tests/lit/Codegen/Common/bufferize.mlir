@@ -1,4 +1,4 @@
-// RUN: tessera-opt --pass-pipeline='builtin.module(hal.executable(hal.executable.variant(tessera-llvmcpu-tile-and-distribute-to-workgroups,builtin.module(canonicalize,cse,tessera-llvmcpu-bufferize))))' %s | FileCheck %s
+// RUN: tessera-opt --pass-pipeline='builtin.module(hal.executable(hal.executable.variant(tessera-codegen-tile-and-distribute-to-workgroups,builtin.module(canonicalize,cse,tessera-codegen-bufferize))))' %s | FileCheck %s
 
 // After bufferization no tensor is left: the inputs are read through
 // subviews of their bindings, the matmul's accumulator tile lives on the

@@ -1,4 +1,4 @@
-// RUN: tessera-opt --pass-pipeline='builtin.module(hal.executable(hal.executable.variant(tessera-llvmcpu-tile-and-distribute-to-workgroups)))' %s | FileCheck %s
+// RUN: tessera-opt --pass-pipeline='builtin.module(hal.executable(hal.executable.variant(tessera-codegen-tile-and-distribute-to-workgroups)))' %s | FileCheck %s
 
 // The count region becomes the grid: x = ceildiv(cols, 64), y = ceildiv(rows, 32).
 // CHECK-LABEL: hal.executable.export public @mm_dispatch_0_matmul_128x512
