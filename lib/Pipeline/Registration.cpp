@@ -5,6 +5,7 @@
 #include "Pipeline/Passes.h"
 
 #include "Codegen/Common/Passes.h"
+#include "Codegen/Dialect/CodegenDialect.h"
 #include "Codegen/LLVMCPU/Passes.h"
 #include "Codegen/SPIRV/Passes.h"
 #include "Dialect/Flow/Transforms/Passes.h"
@@ -55,8 +56,9 @@
 namespace mlir::tessera {
 
 void registerAllDialects(DialectRegistry &registry) {
-  registry.insert<flow::FlowDialect, hal::HALDialect,
-                  hal_loader::HALLoaderDialect>();
+  registry
+      .insert<flow::FlowDialect, hal::HALDialect, hal_loader::HALLoaderDialect,
+              codegen::TesseraCodegenDialect>();
   registry
       .insert<affine::AffineDialect, arith::ArithDialect,
               bufferization::BufferizationDialect, cf::ControlFlowDialect,

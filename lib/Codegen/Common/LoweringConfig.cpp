@@ -2,7 +2,7 @@
 
 #include "Codegen/Common/LoweringConfig.h"
 
-#include "Dialect/HAL/IR/HALOps.h"
+#include "Codegen/Dialect/CodegenDialect.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -51,7 +51,7 @@ SmallVector<int64_t> getLoopExtents(TilingInterface root) {
 }
 
 std::optional<SmallVector<int64_t>> getWorkgroupTileSizes(Operation *op) {
-  auto config = op->getAttrOfType<hal::LoweringConfigAttr>(kLoweringConfigName);
+  auto config = op->getAttrOfType<LoweringConfigAttr>(kLoweringConfigName);
   if (!config)
     return std::nullopt;
   return llvm::to_vector(config.getWorkgroupTileSizes());
@@ -59,7 +59,7 @@ std::optional<SmallVector<int64_t>> getWorkgroupTileSizes(Operation *op) {
 
 void setWorkgroupTileSizes(Operation *op, ArrayRef<int64_t> tiles) {
   op->setAttr(kLoweringConfigName,
-              hal::LoweringConfigAttr::get(op->getContext(), tiles));
+              LoweringConfigAttr::get(op->getContext(), tiles));
 }
 
 } // namespace mlir::tessera::codegen

@@ -8,6 +8,7 @@
 #ifndef TESSERA_CODEGEN_COMMON_PASSES_H
 #define TESSERA_CODEGEN_COMMON_PASSES_H
 
+#include "Codegen/Dialect/CodegenDialect.h"
 #include "Dialect/HAL/IR/HALOps.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"

@@ -9,7 +9,7 @@ def SelectLoweringConfigPass
   let summary = "Chooses workgroup tile sizes for each dispatch's root op";
   let description = [{
     Marks the root op of every dispatch function (the op whose result is
-    stored to a binding) with `#hal.lowering_config<workgroup = [...]>`,
+    stored to a binding) with `#tessera_codegen.lowering_config<workgroup = [...]>`,
     by op class. A register-tiled contraction (a matmul or convolution the
     llvm-cpu backend turns into vector outer products), as root or as the
     producer of an elementwise root: 64 output columns and up to 512 rows
@@ -19,7 +19,7 @@ def SelectLoweringConfigPass
     workgroups where its shape allows. Reductions, and parallel loops along
     which a fused reduction would be recomputed, get 0 (untiled).
   }];
-  let dependentDialects = ["mlir::tessera::hal::HALDialect"];
+  let dependentDialects = ["mlir::tessera::codegen::TesseraCodegenDialect"];
 }
 
 def HoistContractionReductionsPass

@@ -11,6 +11,7 @@
 #ifndef TESSERA_CODEGEN_SPIRV_PASSES_H
 #define TESSERA_CODEGEN_SPIRV_PASSES_H
 
+#include "Codegen/Dialect/CodegenDialect.h"
 #include "Dialect/HAL/IR/HALOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"

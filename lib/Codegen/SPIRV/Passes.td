@@ -35,14 +35,14 @@ def SelectLoweringConfigPass
   let summary = "Chooses workgroup tile sizes for each dispatch's root op";
   let description = [{
     Marks the root op of every dispatch function (the op whose result is
-    stored to a binding) with `#hal.lowering_config<workgroup = [...]>`:
+    stored to a binding) with `#tessera_codegen.lowering_config<workgroup = [...]>`:
     64 for the innermost parallel loop, 32 for the next, 1 for outer ones,
     each at most the loop's extent. Reductions, and parallel loops along
     which a fused reduction would be recomputed, get 0 (untiled).
     FitTilesInPrivateMemory then shrinks the tiles whose temporaries would
     not fit an invocation.
   }];
-  let dependentDialects = ["mlir::tessera::hal::HALDialect"];
+  let dependentDialects = ["mlir::tessera::codegen::TesseraCodegenDialect"];
 }
 
 def FitTilesInPrivateMemoryPass

@@ -10,7 +10,7 @@
 // CHECK: linalg.generic
 // CHECK-NOT: lowering_config
 // CHECK: linalg.generic
-// CHECK-SAME: lowering_config = #hal.lowering_config<workgroup = [64, 64]>
+// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [64, 64]>
 func.func @one_producer() {
   %0 = hal.interface.binding.subspan set(0) binding(0) : memref<256x1024xf32>
   %1 = bufferization.to_tensor %0 restrict : memref<256x1024xf32> to tensor<256x1024xf32>
@@ -21,7 +21,7 @@ func.func @one_producer() {
     %v = math.exp %in : f32
     linalg.yield %v : f32
   } -> tensor<256x1024xf32>
-  %neg = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel", "parallel"]} ins(%exp : tensor<256x1024xf32>) outs(%e : tensor<256x1024xf32>) attrs = {lowering_config = #hal.lowering_config<workgroup = [64, 128]>} {
+  %neg = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel", "parallel"]} ins(%exp : tensor<256x1024xf32>) outs(%e : tensor<256x1024xf32>) attrs = {lowering_config = #tessera_codegen.lowering_config<workgroup = [64, 128]>} {
   ^bb0(%in: f32, %out: f32):
     %v = arith.negf %in : f32
     linalg.yield %v : f32
@@ -37,7 +37,7 @@ func.func @one_producer() {
 
 #map = affine_map<(d0, d1) -> (d0, d1)>
 // CHECK-LABEL: func.func @two_producers
-// CHECK: lowering_config = #hal.lowering_config<workgroup = [32, 64]>
+// CHECK: lowering_config = #tessera_codegen.lowering_config<workgroup = [32, 64]>
 func.func @two_producers() {
   %0 = hal.interface.binding.subspan set(0) binding(0) : memref<256x1024xf32>
   %1 = bufferization.to_tensor %0 restrict : memref<256x1024xf32> to tensor<256x1024xf32>
@@ -53,7 +53,7 @@ func.func @two_producers() {
     %v = math.absf %in : f32
     linalg.yield %v : f32
   } -> tensor<256x1024xf32>
-  %neg = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel", "parallel"]} ins(%abs : tensor<256x1024xf32>) outs(%e : tensor<256x1024xf32>) attrs = {lowering_config = #hal.lowering_config<workgroup = [64, 128]>} {
+  %neg = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel", "parallel"]} ins(%abs : tensor<256x1024xf32>) outs(%e : tensor<256x1024xf32>) attrs = {lowering_config = #tessera_codegen.lowering_config<workgroup = [64, 128]>} {
   ^bb0(%in: f32, %out: f32):
     %v = arith.negf %in : f32
     linalg.yield %v : f32
@@ -71,7 +71,7 @@ func.func @two_producers() {
 #map = affine_map<(d0, d1) -> (d0, d1)>
 #row = affine_map<(d0, d1) -> (d0)>
 // CHECK-LABEL: func.func @reduction
-// CHECK: lowering_config = #hal.lowering_config<workgroup = [64, 0]>
+// CHECK: lowering_config = #tessera_codegen.lowering_config<workgroup = [64, 0]>
 func.func @reduction() {
   %0 = hal.interface.binding.subspan set(0) binding(0) : memref<256x130xf32>
   %1 = bufferization.to_tensor %0 restrict : memref<256x130xf32> to tensor<256x130xf32>
@@ -79,7 +79,7 @@ func.func @reduction() {
   %cst = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<256xf32>
   %f = linalg.fill ins(%cst : f32) outs(%e : tensor<256xf32>) -> tensor<256xf32>
-  %sum = linalg.generic {indexing_maps = [#map, #row], iterator_types = ["parallel", "reduction"]} ins(%1 : tensor<256x130xf32>) outs(%f : tensor<256xf32>) attrs = {lowering_config = #hal.lowering_config<workgroup = [64, 0]>} {
+  %sum = linalg.generic {indexing_maps = [#map, #row], iterator_types = ["parallel", "reduction"]} ins(%1 : tensor<256x130xf32>) outs(%f : tensor<256xf32>) attrs = {lowering_config = #tessera_codegen.lowering_config<workgroup = [64, 0]>} {
   ^bb0(%in: f32, %out: f32):
     %v = arith.addf %in, %out : f32
     linalg.yield %v : f32
@@ -95,13 +95,13 @@ func.func @reduction() {
 
 #map = affine_map<(d0, d1) -> (d0, d1)>
 // CHECK-LABEL: func.func @no_producer
-// CHECK: lowering_config = #hal.lowering_config<workgroup = [64, 128]>
+// CHECK: lowering_config = #tessera_codegen.lowering_config<workgroup = [64, 128]>
 func.func @no_producer() {
   %0 = hal.interface.binding.subspan set(0) binding(0) : memref<256x1024xf32>
   %1 = bufferization.to_tensor %0 restrict : memref<256x1024xf32> to tensor<256x1024xf32>
   %2 = hal.interface.binding.subspan set(0) binding(1) : memref<256x1024xf32>
   %e = tensor.empty() : tensor<256x1024xf32>
-  %neg = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel", "parallel"]} ins(%1 : tensor<256x1024xf32>) outs(%e : tensor<256x1024xf32>) attrs = {lowering_config = #hal.lowering_config<workgroup = [64, 128]>} {
+  %neg = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel", "parallel"]} ins(%1 : tensor<256x1024xf32>) outs(%e : tensor<256x1024xf32>) attrs = {lowering_config = #tessera_codegen.lowering_config<workgroup = [64, 128]>} {
   ^bb0(%in: f32, %out: f32):
     %v = arith.negf %in : f32
     linalg.yield %v : f32

@@ -8,7 +8,7 @@
 // CHECK: linalg.matmul
 // CHECK-NOT: lowering_config
 // CHECK: linalg.generic
-// CHECK-SAME: lowering_config = #hal.lowering_config<workgroup = [32, 64]>
+// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [32, 64]>
 func.func @mm_bias(%a: tensor<128x256xf32>, %b: tensor<256x512xf32>, %bias: tensor<512xf32>) -> tensor<128x512xf32> {
   %cst = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<128x512xf32>
@@ -29,7 +29,7 @@ func.func @mm_bias(%a: tensor<128x256xf32>, %b: tensor<256x512xf32>, %bias: tens
 // loop takes 1, and the 24 rows are fewer than 32.
 // CHECK-LABEL: func.func @batch_matmul_dispatch_0_batch_matmul_8x24x128()
 // CHECK: linalg.batch_matmul
-// CHECK-SAME: lowering_config = #hal.lowering_config<workgroup = [1, 24, 64, 0]>
+// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [1, 24, 64, 0]>
 func.func @batch_matmul(%a: tensor<8x24x32xf32>, %b: tensor<8x32x128xf32>) -> tensor<8x24x128xf32> {
   %cst = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<8x24x128xf32>
@@ -43,7 +43,7 @@ func.func @batch_matmul(%a: tensor<8x24x32xf32>, %b: tensor<8x32x128xf32>) -> te
 // Elementwise.
 // CHECK-LABEL: func.func @add_dispatch_0_add_1024x4096()
 // CHECK: linalg.add
-// CHECK-SAME: lowering_config = #hal.lowering_config<workgroup = [32, 64]>
+// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [32, 64]>
 func.func @add(%a: tensor<1024x4096xf32>, %b: tensor<1024x4096xf32>) -> tensor<1024x4096xf32> {
   %e = tensor.empty() : tensor<1024x4096xf32>
   %r = linalg.add ins(%a, %b : tensor<1024x4096xf32>, tensor<1024x4096xf32>) outs(%e : tensor<1024x4096xf32>) -> tensor<1024x4096xf32>
