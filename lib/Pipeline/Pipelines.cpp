@@ -2,6 +2,7 @@
 
 #include "Pipeline/Pipelines.h"
 
+#include "Pipeline/Passes.h"
 #include "Pipeline/TestCrashPass.h"
 
 #include "Codegen/LLVMCPU/Passes.h"
@@ -9,7 +10,7 @@
 #include "Dialect/Flow/Transforms/Passes.h"
 #include "Dialect/HAL/Transforms/Passes.h"
 #include "Dialect/HALLoader/Transforms/Passes.h"
-#include "Target/VulkanSPIRV/SerializeSPIRV.h"
+#include "Target/VulkanSPIRV/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
@@ -19,24 +20,23 @@
 
 namespace mlir::tessera {
 
+#define GEN_PASS_DEF_CODEGENVARIANTPASS
+#include "Pipeline/Passes.h.inc"
+
 namespace {
 
-/// With several target backends, each variant runs its backend's codegen
-/// pipeline (a dynamic pipeline: the pass capture records its passes).
 struct CodegenVariantPass
-    : public PassWrapper<CodegenVariantPass,
-                         OperationPass<hal::ExecutableVariantOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(CodegenVariantPass)
-  CodegenVariantPass() {
+    : public impl::CodegenVariantPassBase<CodegenVariantPass> {
+  CodegenVariantPass() { buildPipelines(); }
+  CodegenVariantPass(const CodegenVariantPass &other)
+      : CodegenVariantPassBase(other) {
+    buildPipelines();
+  }
+  void buildPipelines() {
     llvmcpu::buildLLVMCPUCodegenPipeline(llvmcpuPM);
     spirv_codegen::buildSPIRVCodegenPipeline(spirvPM);
   }
-  CodegenVariantPass(const CodegenVariantPass &) : CodegenVariantPass() {}
-  StringRef getName() const override { return "CodegenVariantPass"; }
-  StringRef getArgument() const override { return "tessera-codegen-variant"; }
-  StringRef getDescription() const override {
-    return "Runs each variant's backend codegen pipeline";
-  }
+  // The backends' pipelines name the dialects, not the ODS declaration.
   void getDependentDialects(DialectRegistry &registry) const override {
     llvmcpuPM.getDependentDialects(registry);
     spirvPM.getDependentDialects(registry);
@@ -53,11 +53,6 @@ struct CodegenVariantPass
 };
 
 } // namespace
-
-void registerPipelinePasses() {
-  PassRegistration<CodegenVariantPass>();
-  registerTestCrashPass();
-}
 
 void buildPhasePipeline(OpPassManager &pm, Phase phase,
                         const CompileOptions &options,
@@ -106,7 +101,7 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
     OpPassManager &variantPM =
         pm.nest<hal::ExecutableOp>().nest<hal::ExecutableVariantOp>();
     if (llvm::is_contained(options.targets, "vulkan-spirv"))
-      variantPM.addPass(std::make_unique<CodegenVariantPass>());
+      variantPM.addPass(createCodegenVariantPass());
     else
       llvmcpu::buildLLVMCPUCodegenPipeline(variantPM);
     break;

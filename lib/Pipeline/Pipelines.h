@@ -16,11 +16,6 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
                         const CompileOptions &options,
                         target::ArtifactSink sink = nullptr);
 
-/// Registers the passes only the phase pipelines make
-/// (tessera-codegen-variant), so that tessera-opt parses every phase's
-/// pipeline (crash reproducers).
-void registerPipelinePasses();
-
 } // namespace tessera
 } // namespace mlir
 

@@ -2,8 +2,10 @@
 
 #include "Pipeline/Registration.h"
 
-#include "Pipeline/Pipelines.h"
+#include "Pipeline/Passes.h"
 
+#include "Codegen/Common/Passes.h"
+#include "Codegen/Dialect/CodegenDialect.h"
 #include "Codegen/LLVMCPU/Passes.h"
 #include "Codegen/SPIRV/Passes.h"
 #include "Dialect/Flow/Transforms/Passes.h"
@@ -11,7 +13,7 @@
 #include "Dialect/HALLoader/IR/HALLoaderOps.h"
 #include "Dialect/HALLoader/Transforms/Passes.h"
 #include "Target/LLVMCPU/Passes.h"
-#include "Target/VulkanSPIRV/SerializeSPIRV.h"
+#include "Target/VulkanSPIRV/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -54,8 +56,9 @@
 namespace mlir::tessera {
 
 void registerAllDialects(DialectRegistry &registry) {
-  registry.insert<flow::FlowDialect, hal::HALDialect,
-                  hal_loader::HALLoaderDialect>();
+  registry
+      .insert<flow::FlowDialect, hal::HALDialect, hal_loader::HALLoaderDialect,
+              codegen::TesseraCodegenDialect>();
   registry
       .insert<affine::AffineDialect, arith::ArithDialect,
               bufferization::BufferizationDialect, cf::ControlFlowDialect,
@@ -89,9 +92,10 @@ void registerAllPasses() {
   flow::registerFlowPasses();
   hal::registerHALPasses();
   hal_loader::registerHALLoaderPasses();
+  codegen::registerCodegenCommonPasses();
   llvmcpu::registerLLVMCPUPasses();
   target::registerTargetLLVMCPUPasses();
-  target::registerSerializeSPIRVExecutablesPass();
+  target::registerTargetVulkanSPIRVPasses();
   spirv_codegen::registerSPIRVCodegenPasses();
   // What the phase pipelines add of their own, so that every crash
   // reproducer's pipeline parses.
@@ -102,14 +106,20 @@ void registerAllPasses() {
   registerLinalgPasses();
   bufferization::registerBufferizationPasses();
   memref::registerMemRefPasses();
-  // The whole codegen pipeline on one variant, so lit can run it alone:
-  // --pass-pipeline='builtin.module(hal.executable(hal.executable.variant(
-  //   tessera-llvmcpu-codegen)))'.
+  // Each backend's whole codegen pipeline on one variant, so lit can run it
+  // alone: --pass-pipeline='builtin.module(hal.executable(
+  //   hal.executable.variant(tessera-llvmcpu-codegen)))'.
   PassPipelineRegistration<>("tessera-llvmcpu-codegen",
                              "The llvm-cpu codegen pipeline of one variant",
                              [](OpPassManager &variantPM) {
                                llvmcpu::buildLLVMCPUCodegenPipeline(variantPM);
                              });
+  PassPipelineRegistration<>(
+      "tessera-spirv-codegen",
+      "The whole vulkan-spirv codegen of a variant (on hal.executable.variant)",
+      [](OpPassManager &variantPM) {
+        spirv_codegen::buildSPIRVCodegenPipeline(variantPM);
+      });
 }
 
 } // namespace mlir::tessera

@@ -2,6 +2,8 @@
 
 #include "Pipeline/TestCrashPass.h"
 
+#include "Pipeline/Passes.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
@@ -9,6 +11,9 @@
 #include <cstdlib>
 
 namespace mlir::tessera {
+
+#define GEN_PASS_DEF_TESTCRASHPASS
+#include "Pipeline/Passes.h.inc"
 
 namespace {
 
@@ -18,13 +23,7 @@ namespace {
   std::abort();
 }
 
-struct TestCrashPass
-    : public PassWrapper<TestCrashPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(TestCrashPass)
-  StringRef getArgument() const override { return "tessera-test-crash"; }
-  StringRef getDescription() const override {
-    return "Crashes on a module marked tessera.test_crash (tests only)";
-  }
+struct TestCrashPass : public impl::TestCrashPassBase<TestCrashPass> {
   void runOnOperation() override {
     // The variable is checked here too: a crash reproducer naming this
     // pass replays the crash only where the test asked for it.
@@ -40,12 +39,6 @@ bool isTestCrashPassEnabled() {
   const char *value = std::getenv("TESSERA_TEST_CRASH_PASS");
   return value && *value && std::string(value) != "0";
 }
-
-std::unique_ptr<Pass> createTestCrashPass() {
-  return std::make_unique<TestCrashPass>();
-}
-
-void registerTestCrashPass() { PassRegistration<TestCrashPass>(); }
 
 void crashIfMarkedForTests(Operation *op, llvm::StringRef marker) {
   if (op->hasAttr(marker) && isTestCrashPassEnabled())

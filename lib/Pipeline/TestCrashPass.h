@@ -3,9 +3,9 @@
 // Crash isolation (a batch going on without the input that crashed, the
 // server answering after a compile crashed) is tested with a real crash:
 // with TESSERA_TEST_CRASH_PASS set in the environment, the input phase
-// starts with this pass, which crashes on a module marked
-// `attributes {tessera.test_crash}` and does nothing to any other; the
-// server's analysis crashes on a top-level op marked
+// starts with tessera-test-crash (Pipeline/Passes.td), which crashes on a
+// module marked `attributes {tessera.test_crash}` and does nothing to any
+// other; the server's analysis crashes on a top-level op marked
 // tessera.test_crash_analysis.
 //
 //===----------------------------------------------------------------------===//
@@ -23,12 +23,6 @@ namespace tessera {
 
 /// Whether TESSERA_TEST_CRASH_PASS asks for the pass.
 bool isTestCrashPassEnabled();
-
-/// The pass (tessera-test-crash); it crashes only with the variable set,
-/// also when a crash reproducer's pipeline names it.
-std::unique_ptr<Pass> createTestCrashPass();
-/// For tessera-opt, which replays crash reproducers.
-void registerTestCrashPass();
 
 /// With TESSERA_TEST_CRASH_PASS set, crashes when `op` has the attribute
 /// `marker`.

@@ -78,7 +78,7 @@ TEST(PassCapture, RecordsEveryPassInPhaseOrder) {
   std::set<std::string> tiledAnchors;
   for (const PassRecord &record : records)
     if (llvm::StringRef(record.passArgument)
-            .starts_with("tessera-llvmcpu-tile-and-distribute-to-workgroups")) {
+            .starts_with("tessera-codegen-tile-and-distribute-to-workgroups")) {
       EXPECT_EQ(record.anchorOpName, "hal.executable.variant");
       EXPECT_EQ(record.depth, 2u);
       EXPECT_NE(record.nesting.find("hal.executable @predict_dispatch_"),

@@ -237,7 +237,7 @@ LogicalResult lowerKernelChecks(func::FuncOp func) {
     int code = 1;
     if (check.getMsg() == llvmcpu::kBindingTooSmallMessage)
       code = TESSERA_DISPATCH_ERROR_BINDING_TOO_SMALL;
-    else if (check.getMsg() == llvmcpu::kWorkgroupOutsideGridMessage)
+    else if (check.getMsg() == codegen::kWorkgroupOutsideGridMessage)
       code = TESSERA_DISPATCH_ERROR_WORKGROUP_OUTSIDE_GRID;
     Block *&fail = failBlocks[code];
     if (!fail) {

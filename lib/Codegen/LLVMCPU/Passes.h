@@ -2,6 +2,7 @@
 #ifndef TESSERA_CODEGEN_LLVMCPU_PASSES_H
 #define TESSERA_CODEGEN_LLVMCPU_PASSES_H
 
+#include "Codegen/Common/Passes.h"
 #include "Dialect/HAL/IR/HALOps.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -24,16 +25,11 @@ namespace mlir::tessera::llvmcpu {
 #define GEN_PASS_REGISTRATION
 #include "Codegen/LLVMCPU/Passes.h.inc"
 
-/// The messages of the kernels' own checks (`cf.assert`), which the LLVM
-/// lowering turns into the matching TESSERA_DISPATCH_ERROR_* return codes.
-constexpr const char *kWorkgroupOutsideGridMessage =
-    "the workgroup is outside the dispatch's grid";
+/// The message of the kernels' binding size checks (`cf.assert`), which
+/// the LLVM lowering turns into TESSERA_DISPATCH_ERROR_BINDING_TOO_SMALL
+/// (codegen::kWorkgroupOutsideGridMessage is the other check).
 constexpr const char *kBindingTooSmallMessage =
     "a binding holds fewer bytes than the kernel's view of it";
-
-/// The root op of a dispatch function: the producer of the first value
-/// stored to a binding. Null when there is none.
-Operation *findRootOp(func::FuncOp func);
 
 /// The codegen pipeline, nested on hal.executable.variant ops.
 void buildLLVMCPUCodegenPipeline(OpPassManager &variantPassManager);

@@ -9,7 +9,7 @@ def SelectLoweringConfigPass
   let summary = "Chooses workgroup tile sizes for each dispatch's root op";
   let description = [{
     Marks the root op of every dispatch function (the op whose result is
-    stored to a binding) with `#hal.lowering_config<workgroup = [...]>`,
+    stored to a binding) with `#tessera_codegen.lowering_config<workgroup = [...]>`,
     by op class. A register-tiled contraction (a matmul or convolution the
     llvm-cpu backend turns into vector outer products), as root or as the
     producer of an elementwise root: 64 output columns and up to 512 rows
@@ -18,56 +18,8 @@ def SelectLoweringConfigPass
     Both are split (outer loops first) until the dispatch has 16
     workgroups where its shape allows. Reductions, and parallel loops along
     which a fused reduction would be recomputed, get 0 (untiled).
-    With `op-class-tiles=false`: 64 for the innermost parallel loop, 32 for
-    the next, 1 for outer ones (the SPIR-V backend's start point).
   }];
-  let options = [
-    Option<"opClassTiles", "op-class-tiles", "bool", "true",
-           "Choose tiles by op class for the CPU (else 64 / 32 / 1)">
-  ];
-  let dependentDialects = ["mlir::tessera::hal::HALDialect"];
-}
-
-def TileAndDistributeToWorkgroupsPass
-    : Pass<"tessera-llvmcpu-tile-and-distribute-to-workgroups",
-           "mlir::tessera::hal::ExecutableVariantOp"> {
-  let summary = "Tiles each root op, fuses its producers and maps the tiles "
-                "onto workgroup ids";
-  let description = [{
-    Tiles the root op by its lowering config (scf.forall), fuses producers
-    into the tile, then replaces the loop by the tile of the running
-    workgroup (`hal.interface.workgroup.id`). The export's count region is
-    rewritten to the matching grid: ceildiv(workload, tile) per tiled loop,
-    x innermost, z the product of the outer ones.
-
-    With `guard-workgroup-ids`, each workgroup first asserts (`cf.assert`)
-    that its tile lies inside the iteration space: the host program's
-    workgroup count comes from an untrusted module, and a workgroup past the
-    grid would otherwise compute a tile outside the bindings. The LLVM
-    lowering turns the assert into an error return.
-  }];
-  let options = [
-    Option<"guardWorkgroupIds", "guard-workgroup-ids", "bool", "true",
-           "Assert that the running workgroup's tile is inside the "
-           "iteration space">
-  ];
-  let dependentDialects = [
-    "mlir::scf::SCFDialect", "mlir::tensor::TensorDialect",
-    "mlir::arith::ArithDialect", "mlir::affine::AffineDialect",
-    "mlir::cf::ControlFlowDialect"];
-}
-
-def BufferizeDispatchPass
-    : Pass<"tessera-llvmcpu-bufferize", "mlir::ModuleOp"> {
-  let summary = "One-shot bufferization of dispatch functions, no heap";
-  let description = [{
-    Bufferizes in place into the bindings; copies become linalg.copy;
-    temporaries become stack allocations (executables are linked without a
-    C library, so there is no malloc).
-  }];
-  let dependentDialects = [
-    "mlir::bufferization::BufferizationDialect", "mlir::memref::MemRefDialect",
-    "mlir::linalg::LinalgDialect"];
+  let dependentDialects = ["mlir::tessera::codegen::TesseraCodegenDialect"];
 }
 
 def HoistContractionReductionsPass

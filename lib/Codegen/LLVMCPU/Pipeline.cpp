@@ -13,12 +13,12 @@ namespace mlir::tessera::llvmcpu {
 
 void buildLLVMCPUCodegenPipeline(OpPassManager &variantPM) {
   variantPM.nest<ModuleOp>().addPass(createSelectLoweringConfigPass());
-  variantPM.addPass(createTileAndDistributeToWorkgroupsPass());
+  variantPM.addPass(codegen::createTileAndDistributeToWorkgroupsPass());
   {
     OpPassManager &pm = variantPM.nest<ModuleOp>();
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
-    pm.addPass(createBufferizeDispatchPass());
+    pm.addPass(codegen::createBufferizeDispatchPass());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createVectorizeContractionsPass());
     pm.addPass(createHoistContractionReductionsPass());

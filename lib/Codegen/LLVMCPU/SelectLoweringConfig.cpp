@@ -11,21 +11,14 @@
 #include "Codegen/LLVMCPU/OuterProductContraction.h"
 #include "Codegen/LLVMCPU/Passes.h"
 
+#include "Codegen/Common/LoweringConfig.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Interfaces/TilingInterface.h"
 
 namespace mlir::tessera::llvmcpu {
 #define GEN_PASS_DEF_SELECTLOWERINGCONFIGPASS
 #include "Codegen/LLVMCPU/Passes.h.inc"
-
-Operation *findRootOp(func::FuncOp func) {
-  Operation *root = nullptr;
-  func.walk([&](bufferization::MaterializeInDestinationOp store) {
-    if (!root)
-      root = store.getSource().getDefiningOp();
-  });
-  return root;
-}
 } // namespace mlir::tessera::llvmcpu
 
 using namespace mlir;
@@ -33,31 +26,6 @@ using namespace mlir::tessera;
 
 namespace {
 
-/// Parallel loops of `root` that can be tiled without recomputing a fused
-/// reduction: a loop is dropped when an operand produced by a reduction
-/// does not vary along it.
-SmallVector<bool> findTileableLoops(TilingInterface root) {
-  SmallVector<utils::IteratorType> iterators = root.getLoopIteratorTypes();
-  SmallVector<bool> tileable;
-  for (utils::IteratorType it : iterators)
-    tileable.push_back(it == utils::IteratorType::parallel);
-  auto linalgOp = dyn_cast<linalg::LinalgOp>(root.getOperation());
-  if (!linalgOp)
-    return tileable;
-  for (OpOperand *operand : linalgOp.getDpsInputOperands()) {
-    auto producer = operand->get().getDefiningOp<linalg::LinalgOp>();
-    if (!producer || producer.getNumReductionLoops() == 0)
-      continue;
-    AffineMap map = linalgOp.getMatchingIndexingMap(operand);
-    for (unsigned loop = 0; loop < tileable.size(); ++loop)
-      if (!map.isFunctionOfDim(loop))
-        tileable[loop] = false;
-  }
-  return tileable;
-}
-
-/// Loop extents, a large guess for dynamic ones.
-constexpr int64_t kUnknownExtent = 1 << 20;
 /// Fewest workgroups a dispatch is cut into when its shape allows, so that
 /// every task worker gets several.
 constexpr int64_t kMinWorkgroups = 16;
@@ -78,24 +46,6 @@ int64_t countWorkgroups(ArrayRef<int64_t> tiles, ArrayRef<int64_t> extents) {
     if (tile > 0)
       count *= llvm::divideCeil(extent, tile);
   return count;
-}
-
-/// The first 64 / 32 / 1 per parallel loop, innermost first: the plain
-/// choice, kept for the SPIR-V backend (which then fits tiles to a
-/// workgroup's private memory).
-SmallVector<int64_t> basicTiles(ArrayRef<bool> tileable,
-                                ArrayRef<int64_t> extents) {
-  SmallVector<int64_t> tiles(tileable.size(), 0);
-  int64_t preferred[] = {64, 32};
-  unsigned assigned = 0;
-  for (int loop = tileable.size() - 1; loop >= 0; --loop) {
-    if (!tileable[loop])
-      continue;
-    int64_t tile = assigned < 2 ? preferred[assigned] : 1;
-    ++assigned;
-    tiles[loop] = std::min(tile, std::max<int64_t>(extents[loop], 1));
-  }
-  return tiles;
 }
 
 /// Elementwise ops, reductions and everything not register-tiled: about
@@ -199,24 +149,17 @@ struct SelectLoweringConfigPass
 
   void runOnOperation() override {
     getOperation().walk([&](func::FuncOp func) {
-      auto root = dyn_cast_or_null<TilingInterface>(llvmcpu::findRootOp(func));
+      auto root = dyn_cast_or_null<TilingInterface>(codegen::findRootOp(func));
       if (!root)
         return;
-      SmallVector<bool> tileable = findTileableLoops(root);
-      OpBuilder builder(root);
-      SmallVector<int64_t> extents;
-      for (Range range : root.getIterationDomain(builder))
-        extents.push_back(
-            getConstantIntValue(range.size).value_or(kUnknownExtent));
+      SmallVector<bool> tileable = codegen::findTileableLoops(root);
+      SmallVector<int64_t> extents = codegen::getLoopExtents(root);
       SmallVector<int64_t> tiles;
-      if (!opClassTiles)
-        tiles = basicTiles(tileable, extents);
-      else if (auto contraction = findRegisterTiledContraction(func, root))
+      if (auto contraction = findRegisterTiledContraction(func, root))
         tiles = tilesFromContraction(*contraction, root, tileable);
       else
         tiles = elementwiseTiles(root, tileable, extents);
-      root->setAttr("lowering_config",
-                    hal::LoweringConfigAttr::get(&getContext(), tiles));
+      codegen::setWorkgroupTileSizes(root, tiles);
     });
   }
 
@@ -228,8 +171,8 @@ struct SelectLoweringConfigPass
     auto outputType = cast<ShapedType>(root->getResult(0).getType());
     SmallVector<int64_t> outputExtents;
     for (int64_t size : outputType.getShape())
-      outputExtents.push_back(ShapedType::isDynamic(size) ? kUnknownExtent
-                                                          : size);
+      outputExtents.push_back(
+          ShapedType::isDynamic(size) ? codegen::kUnknownExtent : size);
     SmallVector<int64_t> outputTiles = contractionTiles(outputExtents);
     SmallVector<int64_t> tiles(tileable.size(), 0);
     auto linalgRoot = dyn_cast<linalg::LinalgOp>(root.getOperation());

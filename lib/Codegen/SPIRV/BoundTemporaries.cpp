@@ -25,6 +25,9 @@
 
 namespace mlir::tessera::spirv_codegen {
 
+#define GEN_PASS_DEF_BOUNDTEMPORARIESPASS
+#include "Codegen/SPIRV/Passes.h.inc"
+
 namespace {
 
 /// Workgroup ids are not negative: what bounds a pad tile's temporaries
@@ -418,17 +421,10 @@ void hoistYieldedTemporaries(scf::IfOp ifOp) {
 }
 
 struct BoundTemporariesPass
-    : public PassWrapper<BoundTemporariesPass, OperationPass<func::FuncOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(BoundTemporariesPass)
-  StringRef getName() const override { return "BoundTemporariesPass"; }
-  StringRef getArgument() const override {
-    return "tessera-spirv-bound-temporaries";
-  }
-  StringRef getDescription() const override {
-    return "Gives dynamically sized temporaries their static upper bound";
-  }
+    : public impl::BoundTemporariesPassBase<BoundTemporariesPass> {
+  // Beyond the ODS dialects: value bounds of the ops sizes are made of.
   void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<memref::MemRefDialect>();
+    BoundTemporariesPassBase::getDependentDialects(registry);
     affine::registerValueBoundsOpInterfaceExternalModels(registry);
     arith::registerValueBoundsOpInterfaceExternalModels(registry);
     memref::registerValueBoundsOpInterfaceExternalModels(registry);
@@ -453,9 +449,5 @@ struct BoundTemporariesPass
 };
 
 } // namespace
-
-std::unique_ptr<Pass> createBoundTemporariesPass() {
-  return std::make_unique<BoundTemporariesPass>();
-}
 
 } // namespace mlir::tessera::spirv_codegen

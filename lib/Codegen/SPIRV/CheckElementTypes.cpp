@@ -17,6 +17,9 @@
 
 namespace mlir::tessera::spirv_codegen {
 
+#define GEN_PASS_DEF_CHECKELEMENTTYPESPASS
+#include "Codegen/SPIRV/Passes.h.inc"
+
 namespace {
 
 /// f32 and i32 tensors; i1 and index only as scalars inside kernels.
@@ -25,16 +28,7 @@ bool isSupportedElement(Type type) {
 }
 
 struct CheckElementTypesPass
-    : public PassWrapper<CheckElementTypesPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(CheckElementTypesPass)
-  StringRef getName() const override { return "CheckElementTypesPass"; }
-  StringRef getArgument() const override {
-    return "tessera-spirv-check-element-types";
-  }
-  StringRef getDescription() const override {
-    return "Refuses dispatches over tensors whose element type the SPIR-V "
-           "kernels cannot store (anything but f32 and i32)";
-  }
+    : public impl::CheckElementTypesPassBase<CheckElementTypesPass> {
   void runOnOperation() override {
     bool failed = false;
     getOperation().walk([&](Operation *op) {
@@ -65,9 +59,5 @@ struct CheckElementTypesPass
 };
 
 } // namespace
-
-std::unique_ptr<Pass> createCheckElementTypesPass() {
-  return std::make_unique<CheckElementTypesPass>();
-}
 
 } // namespace mlir::tessera::spirv_codegen

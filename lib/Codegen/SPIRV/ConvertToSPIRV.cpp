@@ -34,6 +34,9 @@
 
 namespace mlir::tessera::spirv_codegen {
 
+#define GEN_PASS_DEF_CONVERTTOSPIRVPASS
+#include "Codegen/SPIRV/Passes.h.inc"
+
 namespace {
 
 struct BindingToGlobal
@@ -125,20 +128,7 @@ struct BarrierToControlBarrier : public OpConversionPattern<gpu::BarrierOp> {
 };
 
 struct ConvertToSPIRVPass
-    : public PassWrapper<ConvertToSPIRVPass,
-                         OperationPass<hal::ExecutableVariantOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ConvertToSPIRVPass)
-  StringRef getName() const override { return "ConvertToSPIRVPass"; }
-  StringRef getArgument() const override {
-    return "tessera-spirv-convert-to-spirv";
-  }
-  StringRef getDescription() const override {
-    return "The variant's dispatch functions to a spirv.module";
-  }
-  void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<spirv::SPIRVDialect, gpu::GPUDialect>();
-  }
-
+    : public impl::ConvertToSPIRVPassBase<ConvertToSPIRVPass> {
   void runOnOperation() override {
     hal::ExecutableVariantOp variant = getOperation();
     ModuleOp inner = variant.getInnerModule();
@@ -280,9 +270,5 @@ struct ConvertToSPIRVPass
 };
 
 } // namespace
-
-std::unique_ptr<Pass> createConvertToSPIRVPass() {
-  return std::make_unique<ConvertToSPIRVPass>();
-}
 
 } // namespace mlir::tessera::spirv_codegen

@@ -23,6 +23,9 @@
 
 namespace mlir::tessera::spirv_codegen {
 
+#define GEN_PASS_DEF_DISTRIBUTETOINVOCATIONSPASS
+#include "Codegen/SPIRV/Passes.h.inc"
+
 namespace {
 
 /// Whether every tile op spreads the same dimension: same loop count and
@@ -216,20 +219,8 @@ LogicalResult lowerToLoops(scf::ParallelOp parallel, bool distribute = true) {
 }
 
 struct DistributeToInvocationsPass
-    : public PassWrapper<DistributeToInvocationsPass,
-                         OperationPass<func::FuncOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(DistributeToInvocationsPass)
-  StringRef getName() const override { return "DistributeToInvocationsPass"; }
-  StringRef getArgument() const override {
-    return "tessera-spirv-distribute-to-invocations";
-  }
-  StringRef getDescription() const override {
-    return "Spreads each tile loop's innermost dimension over invocations";
-  }
-  void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<gpu::GPUDialect, scf::SCFDialect, arith::ArithDialect,
-                    memref::MemRefDialect>();
-  }
+    : public impl::DistributeToInvocationsPassBase<
+          DistributeToInvocationsPass> {
   void runOnOperation() override {
     SmallVector<scf::ParallelOp> outermost;
     getOperation().walk([&](scf::ParallelOp op) {
@@ -274,9 +265,5 @@ struct DistributeToInvocationsPass
 };
 
 } // namespace
-
-std::unique_ptr<Pass> createDistributeToInvocationsPass() {
-  return std::make_unique<DistributeToInvocationsPass>();
-}
 
 } // namespace mlir::tessera::spirv_codegen

@@ -1,9 +1,8 @@
-//===- FitTilesInPrivateMemory.cpp - Tiles small enough for one invocation
-//-===//
+//===- FitTilesInPrivateMemory.cpp - Tiles one invocation can hold --------===//
 //
-// The llvm-cpu tile sizes assume a large stack. On SPIR-V the temporaries
-// of a tile (what the root's fused producers compute) live in each
-// invocation's private memory: the largest tile size is halved until the
+// SelectLoweringConfig's tile sizes ignore temporaries. On SPIR-V the
+// temporaries of a tile (what the root's fused producers compute) live in
+// each invocation's private memory: the largest tile size is halved until the
 // estimate — elements of the root's parallel tile, times the producers —
 // fits the per-invocation budget ConvertToSPIRV enforces. A softmax's
 // 64-row tile becomes a one-row tile.
@@ -12,7 +11,7 @@
 
 #include "Codegen/SPIRV/Passes.h"
 
-#include "Codegen/LLVMCPU/Passes.h"
+#include "Codegen/Common/LoweringConfig.h"
 #include "Dialect/HAL/IR/HALOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -21,14 +20,18 @@
 
 namespace mlir::tessera::spirv_codegen {
 
+#define GEN_PASS_DEF_FITTILESINPRIVATEMEMORYPASS
+#include "Codegen/SPIRV/Passes.h.inc"
+
 namespace {
 
 void fit(func::FuncOp func) {
-  Operation *rootOp = llvmcpu::findRootOp(func);
+  Operation *rootOp = codegen::findRootOp(func);
   auto root = dyn_cast_or_null<linalg::LinalgOp>(rootOp);
   if (!root)
     return;
-  auto config = root->getAttrOfType<hal::LoweringConfigAttr>("lowering_config");
+  std::optional<SmallVector<int64_t>> config =
+      codegen::getWorkgroupTileSizes(root);
   if (!config)
     return;
   int64_t producers = 0;
@@ -38,7 +41,7 @@ void fit(func::FuncOp func) {
   });
   if (producers == 0)
     return;
-  SmallVector<int64_t> tiles(config.getWorkgroupTileSizes());
+  SmallVector<int64_t> tiles = std::move(*config);
   SmallVector<int64_t> extents = root.getStaticLoopRanges();
   SmallVector<utils::IteratorType> iterators = root.getIteratorTypesArray();
   auto estimate = [&] {
@@ -62,30 +65,17 @@ void fit(func::FuncOp func) {
       break; // Untiled dims alone exceed it: ConvertToSPIRV says so.
     *largest /= 2;
   }
-  root->setAttr("lowering_config",
-                hal::LoweringConfigAttr::get(func.getContext(), tiles));
+  codegen::setWorkgroupTileSizes(root, tiles);
 }
 
 struct FitTilesInPrivateMemoryPass
-    : public PassWrapper<FitTilesInPrivateMemoryPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(FitTilesInPrivateMemoryPass)
-  StringRef getName() const override { return "FitTilesInPrivateMemoryPass"; }
-  StringRef getArgument() const override {
-    return "tessera-spirv-fit-tiles-in-private-memory";
-  }
-  StringRef getDescription() const override {
-    return "Shrinks workgroup tiles until their temporaries fit an "
-           "invocation";
-  }
+    : public impl::FitTilesInPrivateMemoryPassBase<
+          FitTilesInPrivateMemoryPass> {
   void runOnOperation() override {
     getOperation().walk([&](func::FuncOp func) { fit(func); });
   }
 };
 
 } // namespace
-
-std::unique_ptr<Pass> createFitTilesInPrivateMemoryPass() {
-  return std::make_unique<FitTilesInPrivateMemoryPass>();
-}
 
 } // namespace mlir::tessera::spirv_codegen

@@ -17,6 +17,9 @@
 
 namespace mlir::tessera::spirv_codegen {
 
+#define GEN_PASS_DEF_FLATTENBINDINGSPASS
+#include "Codegen/SPIRV/Passes.h.inc"
+
 namespace {
 
 LogicalResult flatten(hal::InterfaceBindingSubspanOp subspan) {
@@ -90,15 +93,7 @@ LogicalResult flatten(hal::InterfaceBindingSubspanOp subspan) {
 }
 
 struct FlattenBindingsPass
-    : public PassWrapper<FlattenBindingsPass, OperationPass<func::FuncOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(FlattenBindingsPass)
-  StringRef getName() const override { return "FlattenBindingsPass"; }
-  StringRef getArgument() const override {
-    return "tessera-spirv-flatten-bindings";
-  }
-  StringRef getDescription() const override {
-    return "Bindings as 1-D memrefs with linearized loads and stores";
-  }
+    : public impl::FlattenBindingsPassBase<FlattenBindingsPass> {
   void runOnOperation() override {
     SmallVector<hal::InterfaceBindingSubspanOp> subspans;
     getOperation().walk(
@@ -110,9 +105,5 @@ struct FlattenBindingsPass
 };
 
 } // namespace
-
-std::unique_ptr<Pass> createFlattenBindingsPass() {
-  return std::make_unique<FlattenBindingsPass>();
-}
 
 } // namespace mlir::tessera::spirv_codegen

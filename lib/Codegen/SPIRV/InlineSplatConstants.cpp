@@ -24,6 +24,9 @@
 
 namespace mlir::tessera::spirv_codegen {
 
+#define GEN_PASS_DEF_INLINESPLATCONSTANTSPASS
+#include "Codegen/SPIRV/Passes.h.inc"
+
 namespace {
 
 /// Whether `operand` is a splat: a splat constant or a fill.
@@ -154,20 +157,7 @@ LogicalResult inlineSplats(RewriterBase &rewriter, linalg::LinalgOp op) {
 }
 
 struct InlineSplatConstantsPass
-    : public PassWrapper<InlineSplatConstantsPass,
-                         OperationPass<func::FuncOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(InlineSplatConstantsPass)
-  StringRef getName() const override { return "InlineSplatConstantsPass"; }
-  StringRef getArgument() const override {
-    return "tessera-spirv-inline-splat-constants";
-  }
-  StringRef getDescription() const override {
-    return "Splat constant inputs of linalg ops read as scalars";
-  }
-  void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<arith::ArithDialect, linalg::LinalgDialect,
-                    tensor::TensorDialect>();
-  }
+    : public impl::InlineSplatConstantsPassBase<InlineSplatConstantsPass> {
   void runOnOperation() override {
     IRRewriter rewriter(&getContext());
     SmallVector<linalg::LinalgOp> ops;
@@ -178,9 +168,5 @@ struct InlineSplatConstantsPass
 };
 
 } // namespace
-
-std::unique_ptr<Pass> createInlineSplatConstantsPass() {
-  return std::make_unique<InlineSplatConstantsPass>();
-}
 
 } // namespace mlir::tessera::spirv_codegen

@@ -19,6 +19,9 @@
 
 namespace mlir::tessera::spirv_codegen {
 
+#define GEN_PASS_DEF_PARALLELLOOPSOUTERMOSTPASS
+#include "Codegen/SPIRV/Passes.h.inc"
+
 namespace {
 
 /// The loops of `op`, parallel ones first, each group in its order; empty
@@ -39,20 +42,7 @@ SmallVector<unsigned> parallelFirstOrder(linalg::LinalgOp op) {
 }
 
 struct ParallelLoopsOutermostPass
-    : public PassWrapper<ParallelLoopsOutermostPass,
-                         OperationPass<func::FuncOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ParallelLoopsOutermostPass)
-  StringRef getName() const override { return "ParallelLoopsOutermostPass"; }
-  StringRef getArgument() const override {
-    return "tessera-spirv-parallel-loops-outermost";
-  }
-  StringRef getDescription() const override {
-    return "Interchanges linalg ops so that their parallel loops come before "
-           "their reductions";
-  }
-  void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<linalg::LinalgDialect>();
-  }
+    : public impl::ParallelLoopsOutermostPassBase<ParallelLoopsOutermostPass> {
   void runOnOperation() override {
     SmallVector<linalg::LinalgOp> work;
     getOperation().walk([&](linalg::LinalgOp op) {
@@ -83,9 +73,5 @@ struct ParallelLoopsOutermostPass
 };
 
 } // namespace
-
-std::unique_ptr<Pass> createParallelLoopsOutermostPass() {
-  return std::make_unique<ParallelLoopsOutermostPass>();
-}
 
 } // namespace mlir::tessera::spirv_codegen

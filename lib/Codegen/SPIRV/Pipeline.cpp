@@ -1,15 +1,15 @@
 //===- Pipeline.cpp - The vulkan-spirv codegen pipeline -------------------===//
 //
-// Tiling to workgroups, lowering configuration and bufferization are the
-// llvm-cpu ones (a workgroup's tile computes in its output binding; the
-// few temporaries become per-invocation variables); then loops are spread
-// over the invocations and lowered to SPIR-V.
+// Tiling to workgroups and bufferization are the common ones (a
+// workgroup's tile computes in its output binding; the few temporaries
+// become per-invocation variables); then loops are spread over the
+// invocations and lowered to SPIR-V.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Codegen/SPIRV/Passes.h"
 
-#include "Codegen/LLVMCPU/Passes.h"
+#include "Codegen/Common/Passes.h"
 #include "mlir/Dialect/SPIRV/IR/TargetAndABI.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
@@ -45,22 +45,17 @@ void buildSPIRVCodegenPipeline(OpPassManager &variantPM) {
   variantPM.nest<ModuleOp>().addPass(createCheckElementTypesPass());
   variantPM.nest<ModuleOp>().nest<func::FuncOp>().addPass(
       createInlineSplatConstantsPass());
-  {
-    llvmcpu::SelectLoweringConfigPassOptions options;
-    options.opClassTiles = false;
-    variantPM.nest<ModuleOp>().addPass(
-        llvmcpu::createSelectLoweringConfigPass(options));
-  }
+  variantPM.nest<ModuleOp>().addPass(createSelectLoweringConfigPass());
   variantPM.nest<ModuleOp>().addPass(createFitTilesInPrivateMemoryPass());
   // No kernel-side guard: shaders cannot return an error, and the device
   // runs with robustBufferAccess, which bounds every access to its buffer.
-  variantPM.addPass(llvmcpu::createTileAndDistributeToWorkgroupsPass(
+  variantPM.addPass(codegen::createTileAndDistributeToWorkgroupsPass(
       {/*guardWorkgroupIds=*/false}));
   {
     OpPassManager &pm = variantPM.nest<ModuleOp>();
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
-    pm.addPass(llvmcpu::createBufferizeDispatchPass());
+    pm.addPass(codegen::createBufferizeDispatchPass());
     pm.addPass(createCanonicalizerPass());
     pm.nest<func::FuncOp>().addPass(createBoundTemporariesPass());
     pm.nest<func::FuncOp>().addPass(createPromoteMatmulOperandsPass());
@@ -75,23 +70,6 @@ void buildSPIRVCodegenPipeline(OpPassManager &variantPM) {
     pm.nest<func::FuncOp>().addPass(createFlattenBindingsPass());
   }
   variantPM.addPass(createConvertToSPIRVPass());
-}
-
-void registerSPIRVCodegenPasses() {
-  PassRegistration<Pass>([] { return createDistributeToInvocationsPass(); });
-  PassRegistration<Pass>([] { return createFlattenBindingsPass(); });
-  PassRegistration<Pass>([] { return createCheckElementTypesPass(); });
-  PassRegistration<Pass>([] { return createParallelLoopsOutermostPass(); });
-  PassRegistration<Pass>([] { return createUnrollInnerLoopsPass(); });
-  PassRegistration<Pass>([] { return createPromoteMatmulOperandsPass(); });
-  PassRegistration<Pass>([] { return createBoundTemporariesPass(); });
-  PassRegistration<Pass>([] { return createInlineSplatConstantsPass(); });
-  PassRegistration<Pass>([] { return createFitTilesInPrivateMemoryPass(); });
-  PassRegistration<Pass>([] { return createConvertToSPIRVPass(); });
-  PassPipelineRegistration<>(
-      "tessera-spirv-codegen",
-      "The whole vulkan-spirv codegen of a variant (on hal.executable.variant)",
-      [](OpPassManager &pm) { buildSPIRVCodegenPipeline(pm); });
 }
 
 } // namespace mlir::tessera::spirv_codegen

@@ -27,6 +27,9 @@
 
 namespace mlir::tessera::spirv_codegen {
 
+#define GEN_PASS_DEF_PROMOTEMATMULOPERANDSPASS
+#include "Codegen/SPIRV/Passes.h.inc"
+
 namespace {
 
 /// Reduction elements staged per step.
@@ -96,21 +99,7 @@ LogicalResult copyWithLinalg(OpBuilder &builder, Value from, Value to) {
 }
 
 struct PromoteMatmulOperandsPass
-    : public PassWrapper<PromoteMatmulOperandsPass,
-                         OperationPass<func::FuncOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(PromoteMatmulOperandsPass)
-  StringRef getName() const override { return "PromoteMatmulOperandsPass"; }
-  StringRef getArgument() const override {
-    return "tessera-spirv-promote-matmul-operands";
-  }
-  StringRef getDescription() const override {
-    return "Stages a matmul tile's LHS in workgroup memory, 32 reduction "
-           "elements at a time";
-  }
-  void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<arith::ArithDialect, gpu::GPUDialect, linalg::LinalgDialect,
-                    memref::MemRefDialect, scf::SCFDialect>();
-  }
+    : public impl::PromoteMatmulOperandsPassBase<PromoteMatmulOperandsPass> {
   void runOnOperation() override {
     func::FuncOp function = getOperation();
     // On a CPU implementation (lavapipe, SwiftShader) workgroup memory is
@@ -154,9 +143,5 @@ struct PromoteMatmulOperandsPass
 };
 
 } // namespace
-
-std::unique_ptr<Pass> createPromoteMatmulOperandsPass() {
-  return std::make_unique<PromoteMatmulOperandsPass>();
-}
 
 } // namespace mlir::tessera::spirv_codegen

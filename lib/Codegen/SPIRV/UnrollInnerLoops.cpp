@@ -17,24 +17,16 @@
 
 namespace mlir::tessera::spirv_codegen {
 
+#define GEN_PASS_DEF_UNROLLINNERLOOPSPASS
+#include "Codegen/SPIRV/Passes.h.inc"
+
 namespace {
 
 /// Iterations of one unrolled body.
 constexpr uint64_t kUnrollFactor = 4;
 
 struct UnrollInnerLoopsPass
-    : public PassWrapper<UnrollInnerLoopsPass, OperationPass<func::FuncOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(UnrollInnerLoopsPass)
-  StringRef getName() const override { return "UnrollInnerLoopsPass"; }
-  StringRef getArgument() const override {
-    return "tessera-spirv-unroll-inner-loops";
-  }
-  StringRef getDescription() const override {
-    return "Unrolls innermost loops with a static trip count by 4";
-  }
-  void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<arith::ArithDialect, scf::SCFDialect>();
-  }
+    : public impl::UnrollInnerLoopsPassBase<UnrollInnerLoopsPass> {
   void runOnOperation() override {
     SmallVector<scf::ForOp> innermost;
     getOperation().walk([&](scf::ForOp loop) {
@@ -53,9 +45,5 @@ struct UnrollInnerLoopsPass
 };
 
 } // namespace
-
-std::unique_ptr<Pass> createUnrollInnerLoopsPass() {
-  return std::make_unique<UnrollInnerLoopsPass>();
-}
 
 } // namespace mlir::tessera::spirv_codegen

@@ -9,7 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Target/VulkanSPIRV/SerializeSPIRV.h"
+#include "Target/VulkanSPIRV/Passes.h"
 
 #include "Dialect/HAL/IR/HALOps.h"
 
@@ -21,6 +21,9 @@
 #include "llvm/ADT/StringSet.h"
 
 namespace mlir::tessera::target {
+
+#define GEN_PASS_DEF_LINKSPIRVMODULESPASS
+#include "Target/VulkanSPIRV/Passes.h.inc"
 
 namespace {
 
@@ -91,15 +94,7 @@ LogicalResult merge(spirv::ModuleOp into, spirv::ModuleOp from) {
 }
 
 struct LinkSPIRVModulesPass
-    : public PassWrapper<LinkSPIRVModulesPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(LinkSPIRVModulesPass)
-  StringRef getName() const override { return "LinkSPIRVModulesPass"; }
-  StringRef getArgument() const override {
-    return "tessera-vulkan-link-spirv-modules";
-  }
-  StringRef getDescription() const override {
-    return "Merges the spirv.modules of each linked vulkan-spirv variant";
-  }
+    : public impl::LinkSPIRVModulesPassBase<LinkSPIRVModulesPass> {
   void runOnOperation() override {
     SmallVector<spirv::ModuleOp> merged;
     WalkResult result =
@@ -129,9 +124,5 @@ struct LinkSPIRVModulesPass
 };
 
 } // namespace
-
-std::unique_ptr<Pass> createLinkSPIRVModulesPass() {
-  return std::make_unique<LinkSPIRVModulesPass>();
-}
 
 } // namespace mlir::tessera::target

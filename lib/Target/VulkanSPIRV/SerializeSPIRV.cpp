@@ -1,6 +1,6 @@
 //===- SerializeSPIRV.cpp - vulkan-spirv variants to binaries -------------===//
 
-#include "Target/VulkanSPIRV/SerializeSPIRV.h"
+#include "Target/VulkanSPIRV/Passes.h"
 
 #include "Dialect/HAL/IR/HALOps.h"
 #include "Inspect/SpirvModule.h"
@@ -12,6 +12,9 @@
 #include "spirv-tools/libspirv.hpp"
 
 namespace mlir::tessera::target {
+
+#define GEN_PASS_DEF_SERIALIZESPIRVEXECUTABLESPASS
+#include "Target/VulkanSPIRV/Passes.h.inc"
 
 namespace {
 
@@ -109,16 +112,8 @@ LogicalResult serialize(hal::ExecutableVariantOp variant) {
 }
 
 struct SerializeSPIRVExecutablesPass
-    : public PassWrapper<SerializeSPIRVExecutablesPass,
-                         OperationPass<hal::ExecutableOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(SerializeSPIRVExecutablesPass)
-  StringRef getName() const override { return "SerializeSPIRVExecutablesPass"; }
-  StringRef getArgument() const override {
-    return "tessera-vulkan-serialize-spirv";
-  }
-  StringRef getDescription() const override {
-    return "vulkan-spirv variants (extern SPIR-V objects) to binaries";
-  }
+    : public impl::SerializeSPIRVExecutablesPassBase<
+          SerializeSPIRVExecutablesPass> {
   void runOnOperation() override {
     for (auto variant : llvm::make_early_inc_range(
              getOperation().getOps<hal::ExecutableVariantOp>()))
@@ -129,14 +124,5 @@ struct SerializeSPIRVExecutablesPass
 };
 
 } // namespace
-
-std::unique_ptr<Pass> createSerializeSPIRVExecutablesPass() {
-  return std::make_unique<SerializeSPIRVExecutablesPass>();
-}
-
-void registerSerializeSPIRVExecutablesPass() {
-  PassRegistration<SerializeSPIRVExecutablesPass>();
-  PassRegistration<Pass>([] { return createLinkSPIRVModulesPass(); });
-}
 
 } // namespace mlir::tessera::target

@@ -1,9 +1,7 @@
-//===- HALBase.td - hal dialect, types and attributes ------*- tablegen -*-===//
+//===- HALBase.td - hal dialect ----------------------------*- tablegen -*-===//
 #ifndef TESSERA_DIALECT_HAL_HALBASE
 #define TESSERA_DIALECT_HAL_HALBASE
 
-include "mlir/IR/AttrTypeBase.td"
-include "mlir/IR/BuiltinAttributeInterfaces.td"
 include "mlir/IR/OpBase.td"
 
 def HAL_Dialect : Dialect {
@@ -13,123 +11,10 @@ def HAL_Dialect : Dialect {
                 "binaries and the dispatch interface";
   let useDefaultTypePrinterParser = 1;
   let useDefaultAttributePrinterParser = 1;
-}
-
-// A list of attributes in brackets, possibly empty: `[]`, `[<...>, <...>]`.
-class HAL_BracketedListParameter<string element>
-    : ArrayRefParameter<element, ""> {
-  let parser = "::mlir::tessera::hal::parseBracketedList<" # element #
-               ">($_parser)";
-  let printer = "::mlir::tessera::hal::printBracketedList($_printer, $_self)";
-}
-
-class HAL_Op<string mnemonic, list<Trait> traits = []>
-    : Op<HAL_Dialect, mnemonic, traits>;
-
-//===----------------------------------------------------------------------===//
-// Types
-//===----------------------------------------------------------------------===//
-
-class HAL_Type<string name, string typeMnemonic>
-    : TypeDef<HAL_Dialect, name> {
-  let mnemonic = typeMnemonic;
-}
-
-def HAL_Device : HAL_Type<"Device", "device"> {
-  let summary = "The device a program runs on (queried in count regions)";
-}
-
-def HAL_Executable : HAL_Type<"Executable", "executable"> {
-  let summary = "A loaded executable";
-}
-
-def HAL_Buffer : HAL_Type<"Buffer", "buffer"> {
-  let summary = "A host-local byte buffer (inline execution binds these)";
-}
-
-//===----------------------------------------------------------------------===//
-// Attributes
-//===----------------------------------------------------------------------===//
-
-class HAL_Attr<string name, string attrMnemonic, list<Trait> traits = []>
-    : AttrDef<HAL_Dialect, name, traits> {
-  let mnemonic = attrMnemonic;
-}
-
-def HAL_ExecutableTargetAttr
-    : HAL_Attr<"ExecutableTarget", "executable.target"> {
-  let summary = "A compilation target: backend, binary format, configuration";
-  let description = [{
-    `#hal.executable.target<"llvm-cpu", "embedded-elf-x86_64",
-      {target_triple = "x86_64-unknown-linux-gnu", cpu = "skylake-avx512",
-       cpu_features = "+avx512f"}>`
-  }];
-  let parameters = (ins "StringAttr":$backend, "StringAttr":$format,
-                        OptionalParameter<"DictionaryAttr">:$configuration);
-  let assemblyFormat = "`<` $backend `,` $format (`,` $configuration^)? `>`";
   let extraClassDeclaration = [{
-    /// A string configuration entry or "" when absent.
-    StringRef getConfigString(StringRef key) const;
+    /// Adds the attributes (HALAttrs.cpp, where their storage is defined).
+    void registerAttributes();
   }];
-}
-
-def HAL_ExecutableObjectAttr
-    : HAL_Attr<"ExecutableObject", "executable.object"> {
-  let summary = "An object file linked into an executable (path or data)";
-  let parameters = (ins OptionalParameter<"StringAttr">:$path,
-                        OptionalParameter<"DenseIntElementsAttr">:$data);
-  let assemblyFormat = "`<` `{` struct(params) `}` `>`";
-  let genVerifyDecl = 1;
-}
-
-def HAL_DescriptorSetBindingAttr
-    : HAL_Attr<"DescriptorSetBinding", "descriptor_set.binding"> {
-  let summary = "One binding of a descriptor set: `<0, storage_buffer, ReadOnly>`";
-  let parameters = (ins "int64_t":$ordinal, "StringAttr":$type,
-                        "bool":$readOnly);
-  let hasCustomAssemblyFormat = 1;
-}
-
-def HAL_DescriptorSetLayoutAttr
-    : HAL_Attr<"DescriptorSetLayout", "descriptor_set.layout"> {
-  let summary = "A descriptor set: `<0, bindings = [...]>`";
-  let parameters = (ins "int64_t":$ordinal,
-      HAL_BracketedListParameter<"DescriptorSetBindingAttr">:$bindings);
-  let assemblyFormat = "`<` $ordinal `,` `bindings` `=` $bindings `>`";
-}
-
-def HAL_PipelineLayoutAttr : HAL_Attr<"PipelineLayout", "pipeline.layout"> {
-  let summary = "Push constants and descriptor sets an export expects";
-  let description = [{
-    `#hal.pipeline.layout<push_constants = 1, sets = [<0, bindings = [
-       <0, storage_buffer, ReadOnly>, <1, storage_buffer>]>]>`
-  }];
-  let parameters = (ins "int64_t":$pushConstants,
-      HAL_BracketedListParameter<"DescriptorSetLayoutAttr">:$sets);
-  let assemblyFormat = [{
-    `<` `push_constants` `=` $pushConstants `,` `sets` `=` $sets `>`
-  }];
-  let extraClassDeclaration = [{
-    /// Total number of bindings over all sets.
-    unsigned getBindingCount() const;
-  }];
-}
-
-def HAL_InterfaceBindingAttr
-    : HAL_Attr<"InterfaceBinding", "interface.binding"> {
-  let summary = "Which set and binding an operand is bound to: `<0, 1>`";
-  let parameters = (ins "int64_t":$set, "int64_t":$binding);
-  let assemblyFormat = "`<` $set `,` $binding `>`";
-}
-
-def HAL_LoweringConfigAttr : HAL_Attr<"LoweringConfig", "lowering_config"> {
-  let summary = "Codegen decisions for a dispatch's root op";
-  let description = [{
-    `#hal.lowering_config<workgroup = [64, 64, 0]>`: tile sizes per loop of
-    the root op used to distribute it over workgroups (0: not tiled).
-  }];
-  let parameters = (ins ArrayRefParameter<"int64_t", "">:$workgroupTileSizes);
-  let assemblyFormat = "`<` `workgroup` `=` `[` $workgroupTileSizes `]` `>`";
 }
 
 #endif // TESSERA_DIALECT_HAL_HALBASE

@@ -6,7 +6,7 @@
 #include "mlir/IR/Dialect.h"
 #include "mlir/IR/DialectImplementation.h"
 
-#include "Dialect/HAL/IR/HALOpsDialect.h.inc"
+#include "Dialect/HAL/IR/HALDialect.h.inc"
 
 #define GET_TYPEDEF_CLASSES
 #include "Dialect/HAL/IR/HALTypes.h.inc"

@@ -2,10 +2,15 @@
 #ifndef TESSERA_DIALECT_HAL_HALOPS
 #define TESSERA_DIALECT_HAL_HALOPS
 
+include "Dialect/HAL/IR/HALAttrs.td"
 include "Dialect/HAL/IR/HALBase.td"
+include "Dialect/HAL/IR/HALTypes.td"
 include "mlir/IR/SymbolInterfaces.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+
+class HAL_Op<string mnemonic, list<Trait> traits = []>
+    : Op<HAL_Dialect, mnemonic, traits>;
 
 //===----------------------------------------------------------------------===//
 // Executables

@@ -8,7 +8,7 @@
 #ifndef TESSERA_DIALECT_HALLOADER_OPS
 #define TESSERA_DIALECT_HALLOADER_OPS
 
-include "Dialect/HAL/IR/HALBase.td"
+include "Dialect/HAL/IR/HALTypes.td"
 include "mlir/IR/OpAsmInterface.td"
 include "mlir/IR/SymbolInterfaces.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"

@@ -1,8 +1,7 @@
 // RUN: tessera-opt --tessera-flow-form-dispatches --tessera-hal-materialize-interfaces=triple=x86_64-unknown-linux-gnu --tessera-llvmcpu-select-lowering-config --split-input-file %s | FileCheck %s
-// RUN: tessera-opt --tessera-flow-form-dispatches --tessera-hal-materialize-interfaces=triple=x86_64-unknown-linux-gnu --tessera-llvmcpu-select-lowering-config=op-class-tiles=false --split-input-file %s | FileCheck %s --check-prefix=BASIC
 
-// Tiles by op class. With op-class-tiles=false (the SPIR-V backend's start
-// point) every dispatch gets 64 innermost, 32 next, 1 outer.
+// Tiles by op class (the SPIR-V backend's choice:
+// Codegen/SPIRV/select_lowering_config.mlir).
 
 // Matmul + bias: the root is the bias add (the op stored to the binding),
 // tiled as the matmul it consumes: 64 columns, and up to 512 rows split
@@ -11,9 +10,7 @@
 // CHECK: linalg.matmul
 // CHECK-NOT: lowering_config
 // CHECK: linalg.generic
-// CHECK-SAME: lowering_config = #hal.lowering_config<workgroup = [64, 64]>
-// BASIC-LABEL: func.func @mm_bias_dispatch_0_matmul_128x512()
-// BASIC: lowering_config = #hal.lowering_config<workgroup = [32, 64]>
+// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [64, 64]>
 func.func @mm_bias(%a: tensor<128x256xf32>, %b: tensor<256x512xf32>, %bias: tensor<512xf32>) -> tensor<128x512xf32> {
   %cst = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<128x512xf32>
@@ -34,7 +31,7 @@ func.func @mm_bias(%a: tensor<128x256xf32>, %b: tensor<256x512xf32>, %bias: tens
 // innermost parallel one and keeps at least 64.
 // CHECK-LABEL: func.func @row_sum_dispatch_0_reduction_64()
 // CHECK: linalg.generic
-// CHECK-SAME: lowering_config = #hal.lowering_config<workgroup = [64, 0]>
+// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [64, 0]>
 func.func @row_sum(%x: tensor<64x1000xf32>) -> tensor<64xf32> {
   %cst = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<64xf32>
@@ -53,7 +50,7 @@ func.func @row_sum(%x: tensor<64x1000xf32>) -> tensor<64xf32> {
 // Rank 3: outer loops take 1, then 32, then 64.
 // CHECK-LABEL: func.func @batch_matmul_dispatch_0_batch_matmul_8x64x128()
 // CHECK: linalg.batch_matmul
-// CHECK-SAME: lowering_config = #hal.lowering_config<workgroup = [1, 64, 64, 0]>
+// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [1, 64, 64, 0]>
 func.func @batch_matmul(%a: tensor<8x64x32xf32>, %b: tensor<8x32x128xf32>) -> tensor<8x64x128xf32> {
   %cst = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<8x64x128xf32>
@@ -69,7 +66,7 @@ func.func @batch_matmul(%a: tensor<8x64x32xf32>, %b: tensor<8x32x128xf32>) -> te
 // there are 16 workgroups (10 row tiles x 2 channel tiles).
 // CHECK-LABEL: func.func @conv_dispatch_0_conv_2d_nhwc_hwcf_1x28x28x128()
 // CHECK: linalg.conv_2d_nhwc_hwcf
-// CHECK-SAME: lowering_config = #hal.lowering_config<workgroup = [1, 3, 28, 64, 0, 0, 0]>
+// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [1, 3, 28, 64, 0, 0, 0]>
 func.func @conv(%x: tensor<1x30x30x64xf32>, %w: tensor<3x3x64x128xf32>) -> tensor<1x28x28x128xf32> {
   %cst = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<1x28x28x128xf32>
@@ -84,10 +81,7 @@ func.func @conv(%x: tensor<1x30x30x64xf32>, %w: tensor<3x3x64x128xf32>) -> tenso
 // of 4096, then 4 rows).
 // CHECK-LABEL: func.func @add_dispatch_0_add_1024x4096()
 // CHECK: linalg.add
-// CHECK-SAME: lowering_config = #hal.lowering_config<workgroup = [4, 4096]>
-// BASIC-LABEL: func.func @add_dispatch_0_add_1024x4096()
-// BASIC: linalg.add
-// BASIC-SAME: lowering_config = #hal.lowering_config<workgroup = [32, 64]>
+// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [4, 4096]>
 func.func @add(%a: tensor<1024x4096xf32>, %b: tensor<1024x4096xf32>) -> tensor<1024x4096xf32> {
   %e = tensor.empty() : tensor<1024x4096xf32>
   %r = linalg.add ins(%a, %b : tensor<1024x4096xf32>, tensor<1024x4096xf32>) outs(%e : tensor<1024x4096xf32>) -> tensor<1024x4096xf32>
@@ -99,7 +93,7 @@ func.func @add(%a: tensor<1024x4096xf32>, %b: tensor<1024x4096xf32>) -> tensor<1
 // A small elementwise op is split to 16 workgroups, keeping 64 innermost.
 // CHECK-LABEL: func.func @small_dispatch_0_exp_8x256()
 // CHECK: linalg.exp
-// CHECK-SAME: lowering_config = #hal.lowering_config<workgroup = [1, 128]>
+// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [1, 128]>
 func.func @small(%a: tensor<8x256xf32>) -> tensor<8x256xf32> {
   %e = tensor.empty() : tensor<8x256xf32>
   %r = linalg.exp ins(%a : tensor<8x256xf32>) outs(%e : tensor<8x256xf32>) -> tensor<8x256xf32>

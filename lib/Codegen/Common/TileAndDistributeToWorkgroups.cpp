@@ -1,6 +1,8 @@
 //===- TileAndDistributeToWorkgroups.cpp - One tile per workgroup ---------===//
 
-#include "Codegen/LLVMCPU/Passes.h"
+#include "Codegen/Common/Passes.h"
+
+#include "Codegen/Common/LoweringConfig.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
@@ -9,10 +11,10 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
-namespace mlir::tessera::llvmcpu {
+namespace mlir::tessera::codegen {
 #define GEN_PASS_DEF_TILEANDDISTRIBUTETOWORKGROUPSPASS
-#include "Codegen/LLVMCPU/Passes.h.inc"
-} // namespace mlir::tessera::llvmcpu
+#include "Codegen/Common/Passes.h.inc"
+} // namespace mlir::tessera::codegen
 
 using namespace mlir;
 using namespace mlir::tessera;
@@ -168,7 +170,7 @@ void distributeForall(RewriterBase &rewriter, scf::ForallOp forall,
                                  std::min<unsigned>(numLoops, 3));
   if (inside)
     cf::AssertOp::create(rewriter, loc, inside,
-                         llvmcpu::kWorkgroupOutsideGridMessage);
+                         codegen::kWorkgroupOutsideGridMessage);
   // Shared outputs become the loop's inits; the caller rewires them.
   replacements.append(forall.getOutputs().begin(), forall.getOutputs().end());
 
@@ -212,7 +214,7 @@ void writeTilesIntoBindings(RewriterBase &rewriter, func::FuncOp func) {
 }
 
 struct TileAndDistributeToWorkgroupsPass
-    : public tessera::llvmcpu::impl::TileAndDistributeToWorkgroupsPassBase<
+    : public tessera::codegen::impl::TileAndDistributeToWorkgroupsPassBase<
           TileAndDistributeToWorkgroupsPass> {
   using TileAndDistributeToWorkgroupsPassBase::
       TileAndDistributeToWorkgroupsPassBase;
@@ -232,7 +234,7 @@ struct TileAndDistributeToWorkgroupsPass
 
   LogicalResult tileAndDistribute(hal::ExecutableExportOp exportOp,
                                   func::FuncOp func) {
-    Operation *rootOp = llvmcpu::findRootOp(func);
+    Operation *rootOp = codegen::findRootOp(func);
     auto root = dyn_cast_or_null<TilingInterface>(rootOp);
     // One workgroup does it all: any other is outside the grid.
     auto guardSingleWorkgroup = [&] {
@@ -241,18 +243,18 @@ struct TileAndDistributeToWorkgroupsPass
       OpBuilder builder = OpBuilder::atBlockBegin(&func.getBody().front());
       Value inside = andUnusedIdsAreZero(builder, func.getLoc(), Value(), 0);
       cf::AssertOp::create(builder, func.getLoc(), inside,
-                           llvmcpu::kWorkgroupOutsideGridMessage);
+                           codegen::kWorkgroupOutsideGridMessage);
     };
     if (!root) {
       guardSingleWorkgroup();
       return rewriteCountRegion(exportOp, {}, {});
     }
-    auto config =
-        root->getAttrOfType<hal::LoweringConfigAttr>("lowering_config");
+    std::optional<SmallVector<int64_t>> config =
+        codegen::getWorkgroupTileSizes(root);
     if (!config)
-      return root->emitOpError() << "has no lowering_config; run "
-                                    "tessera-llvmcpu-select-lowering-config";
-    SmallVector<int64_t> tiles(config.getWorkgroupTileSizes());
+      return root->emitOpError() << "has no lowering_config; run the "
+                                    "backend's select-lowering-config pass";
+    SmallVector<int64_t> tiles = std::move(*config);
     SmallVector<int64_t> positions = mapLoopsToWorkload(rootOp, tiles.size());
     if (failed(rewriteCountRegion(exportOp, tiles, positions)))
       return failure();

@@ -1,6 +1,6 @@
 //===- BufferizeDispatch.cpp - Bufferize dispatch functions onto stacks ---===//
 
-#include "Codegen/LLVMCPU/Passes.h"
+#include "Codegen/Common/Passes.h"
 
 #include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
 #include "mlir/Dialect/Bufferization/Transforms/Transforms.h"
@@ -8,17 +8,17 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
 
-namespace mlir::tessera::llvmcpu {
+namespace mlir::tessera::codegen {
 #define GEN_PASS_DEF_BUFFERIZEDISPATCHPASS
-#include "Codegen/LLVMCPU/Passes.h.inc"
-} // namespace mlir::tessera::llvmcpu
+#include "Codegen/Common/Passes.h.inc"
+} // namespace mlir::tessera::codegen
 
 using namespace mlir;
 
 namespace {
 
 struct BufferizeDispatchPass
-    : public tessera::llvmcpu::impl::BufferizeDispatchPassBase<
+    : public tessera::codegen::impl::BufferizeDispatchPassBase<
           BufferizeDispatchPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();

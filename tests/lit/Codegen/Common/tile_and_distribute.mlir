@@ -1,4 +1,4 @@
-// RUN: tessera-opt --pass-pipeline='builtin.module(hal.executable(hal.executable.variant(tessera-llvmcpu-tile-and-distribute-to-workgroups)))' %s | FileCheck %s
+// RUN: tessera-opt --pass-pipeline='builtin.module(hal.executable(hal.executable.variant(tessera-codegen-tile-and-distribute-to-workgroups)))' %s | FileCheck %s
 
 // The count region becomes the grid: x = ceildiv(cols, 64), y = ceildiv(rows, 32).
 // CHECK-LABEL: hal.executable.export public @mm_dispatch_0_matmul_128x512
@@ -57,7 +57,7 @@ hal.executable private @mm_dispatch_0 {
         %7 = tensor.empty() : tensor<128x512xf32>
         %8 = linalg.fill ins(%cst : f32) outs(%7 : tensor<128x512xf32>) -> tensor<128x512xf32>
         %9 = linalg.matmul ins(%1, %3 : tensor<128x256xf32>, tensor<256x512xf32>) outs(%8 : tensor<128x512xf32>) -> tensor<128x512xf32>
-        %10 = linalg.generic {indexing_maps = [#map, #map1, #map], iterator_types = ["parallel", "parallel"]} ins(%9, %5 : tensor<128x512xf32>, tensor<512xf32>) outs(%7 : tensor<128x512xf32>) attrs = {lowering_config = #hal.lowering_config<workgroup = [32, 64]>} {
+        %10 = linalg.generic {indexing_maps = [#map, #map1, #map], iterator_types = ["parallel", "parallel"]} ins(%9, %5 : tensor<128x512xf32>, tensor<512xf32>) outs(%7 : tensor<128x512xf32>) attrs = {lowering_config = #tessera_codegen.lowering_config<workgroup = [32, 64]>} {
         ^bb0(%in: f32, %in_0: f32, %out: f32):
           %11 = arith.addf %in, %in_0 : f32
           linalg.yield %11 : f32

@@ -1,0 +1,28 @@
+// RUN: tessera-opt --split-input-file --verify-diagnostics %s | FileCheck %s
+
+// The lowering config round-trips on any op: one tile size per loop, 0 for
+// an untiled loop.
+
+// CHECK-LABEL: func.func @tiles
+// CHECK: arith.constant {lowering_config = #tessera_codegen.lowering_config<workgroup = [64, 0, 1]>} 0 : index
+func.func @tiles() {
+  %0 = arith.constant {lowering_config = #tessera_codegen.lowering_config<workgroup = [64, 0, 1]>} 0 : index
+  return
+}
+
+// -----
+
+func.func @misspelled() {
+  // expected-error @+1 {{expected 'workgroup'}}
+  %0 = arith.constant {lowering_config = #tessera_codegen.lowering_config<tiles = [64]>} 0 : index
+  return
+}
+
+// -----
+
+// It is no longer a hal attribute.
+func.func @old_name() {
+  // expected-error @+1 {{unknown attribute `lowering_config` in dialect `hal`}}
+  %0 = arith.constant {lowering_config = #hal.lowering_config<workgroup = [64]>} 0 : index
+  return
+}
