@@ -17,9 +17,11 @@
 #include "TensorCompare.h"
 #include "TensorText.h"
 #include "TextElide.h"
+#include "tessera/runtime/DeviceRegistry.h"
 #include "tessera/runtime/Session.h"
 #include "tessera/runtime/VulkanDevice.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
@@ -277,52 +279,51 @@ int runOrBench(int argc, char **argv, bool bench) {
     return usageError("--output and --expected_output are tessera run's; "
                       "bench reports times (--json=FILE writes them)");
 
-  // Usage errors first: a device name this runtime does not know.
+  // Usage errors first: a device name this runtime does not know, a
+  // feature override that is not one.
   auto spec = rt::DeviceSpec::parse(flags.device);
   if (!spec)
     return errs() << commandName << ": " << spec.status().message() << "\n",
            kUsageError;
+  std::vector<std::string> featureOverrides(flags.featureOverrides.begin(),
+                                            flags.featureOverrides.end());
+  if (auto features = rt::CpuInfo::create(featureOverrides); !features)
+    return errs() << commandName << ": " << features.status().message() << "\n",
+           kUsageError;
   int workers = flags.taskWorkers < 0 ? int(rt::TaskExecutor::availableCores())
                                       : flags.taskWorkers;
-  // The CPU, with --task-workers and the feature overrides; then the device
-  // asked for, when it is not the CPU (executables with its binaries run
-  // there, the others on the CPU).
+  // The CPU, with --task-workers and the feature overrides, is the device
+  // asked for or runs beside it (executables without its binaries).
   bool onCpu = spec->scheme == "cpu" || spec->scheme == "local-sync";
   std::string cpuSpec = onCpu ? std::string(flags.device) : "cpu";
-  auto addParameter = [&](const std::string &parameter) {
-    cpuSpec += (cpuSpec.find('?') == std::string::npos ? "?" : "&") + parameter;
+  auto addParameter = [](std::string &to, const std::string &parameter) {
+    to += (to.find('?') == std::string::npos ? "?" : "&") + parameter;
   };
   if (!onCpu || !spec->parameter("workers"))
-    addParameter("workers=" + std::to_string(workers));
-  if (!flags.featureOverrides.empty()) {
-    std::string features;
-    for (const std::string &feature : flags.featureOverrides)
-      features += (features.empty() ? "" : ",") + feature;
-    addParameter("features=" + features);
-  }
-  auto cpu = rt::Runtime::createDevice(cpuSpec);
-  if (!cpu && onCpu)
+    addParameter(cpuSpec, "workers=" + std::to_string(workers));
+  if (!featureOverrides.empty())
+    addParameter(cpuSpec, "features=" + llvm::join(featureOverrides, ","));
+  std::string deviceSpec = flags.device;
+  if (!onCpu && flags.vulkanValidation)
+    addParameter(deviceSpec, "validation=1");
+  auto runtime = onCpu ? rt::Runtime::create(cpuSpec)
+                       : rt::Runtime::create(deviceSpec, cpuSpec);
+  if (!runtime && onCpu) {
     // Named as the user spelled it, when that is what is wrong.
     if (auto asGiven = rt::Runtime::createDevice(flags.device); !asGiven)
-      cpu = asGiven.status();
-  if (!cpu)
-    return errs() << commandName << ": " << cpu.status().message() << "\n",
+      return errs() << commandName << ": " << asGiven.status().message()
+                    << "\n",
+             kUsageError;
+    return errs() << commandName << ": " << runtime.status().message() << "\n",
            kUsageError;
+  }
+  if (!runtime)
+    return fail(runtime.status().message() + "; --device=cpu runs on the CPU");
   // Checked by createDevice: 0 to 1024.
   if (onCpu && spec->parameter("workers"))
     workers = std::stoi(*spec->parameter("workers"));
   rt::LoadOptions loadOptions;
-  loadOptions.devices.push_back(*cpu);
-  if (!onCpu) {
-    std::string deviceSpec = flags.device;
-    if (flags.vulkanValidation)
-      deviceSpec +=
-          (spec->parameters.empty() ? "?" : "&") + std::string("validation=1");
-    auto device = rt::Runtime::createDevice(deviceSpec);
-    if (!device)
-      return fail(device.status().message() + "; --device=cpu runs on the CPU");
-    loadOptions.devices.push_back(*device);
-  }
+  loadOptions.devices = runtime->devices();
   bool verbose = flags.verbose;
   if (verbose)
     loadOptions.log = [](const std::string &line) {
@@ -342,10 +343,10 @@ int runOrBench(int argc, char **argv, bool bench) {
     auto bytes = compileProgram(modulePath);
     if (!bytes)
       return fail(bytes.status().message());
-    module = rt::Module::loadBytes(bytes->data(), bytes->size(), modulePath,
-                                   loadOptions);
+    module = runtime->loadModule(bytes->data(), bytes->size(), modulePath,
+                                 loadOptions);
   } else {
-    module = rt::Module::loadFile(modulePath, loadOptions);
+    module = runtime->loadModule(modulePath, loadOptions);
   }
   if (!module)
     return fail(module.status().message());

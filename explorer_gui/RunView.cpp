@@ -55,18 +55,10 @@ const std::vector<rt::vulkan::DeviceInfo> &vulkanDevices() {
 rt::StatusOr<std::shared_ptr<rt::Module>> loadOn(const std::string &bytes,
                                                  const std::string &name,
                                                  const std::string &device) {
-  auto created = rt::Runtime::createDevice(device);
-  if (!created)
-    return created.status();
-  rt::LoadOptions options;
-  if ((*created)->name() != "cpu") {
-    auto cpu = rt::Runtime::createDevice("cpu");
-    if (!cpu)
-      return cpu.status();
-    options.devices.push_back(std::move(*cpu));
-  }
-  options.devices.push_back(std::move(*created));
-  return rt::Module::loadBytes(bytes.data(), bytes.size(), name, options);
+  auto runtime = rt::Runtime::create(device);
+  if (!runtime)
+    return runtime.status();
+  return runtime->loadModule(bytes.data(), bytes.size(), name);
 }
 
 struct RunRequest {

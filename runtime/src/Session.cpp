@@ -13,29 +13,45 @@ StatusOr<std::shared_ptr<Device>> Runtime::createDevice(std::string_view spec) {
   return rt::createDevice(*parsed);
 }
 
-StatusOr<Runtime> Runtime::create(const std::string &device) {
+StatusOr<Runtime> Runtime::create(const std::string &device,
+                                  const std::string &cpu) {
   auto created = createDevice(device);
   if (!created)
     return created.status();
   Runtime runtime;
   runtime.deviceName = (*created)->name();
   if (runtime.deviceName != "cpu") {
-    auto cpu = createDevice("cpu");
-    if (!cpu)
-      return cpu.status();
-    runtime.deviceList.push_back(std::move(*cpu));
+    auto beside = createDevice(cpu);
+    if (!beside)
+      return beside.status();
+    if ((*beside)->name() != "cpu")
+      return Status::error("'" + cpu + "' is not a CPU device");
+    runtime.deviceList.push_back(std::move(*beside));
   }
   runtime.deviceList.push_back(std::move(*created));
   return runtime;
 }
 
+/// `options` with the runtime's devices when it names none.
+static LoadOptions
+withDevices(const LoadOptions &options,
+            const std::vector<std::shared_ptr<Device>> &devices) {
+  LoadOptions result = options;
+  if (result.devices.empty())
+    result.devices = devices;
+  return result;
+}
+
 StatusOr<std::shared_ptr<Module>>
 Runtime::loadModule(const std::string &path, const LoadOptions &options) const {
-  if (!options.devices.empty())
-    return Module::loadFile(path, options);
-  LoadOptions withDevices = options;
-  withDevices.devices = deviceList;
-  return Module::loadFile(path, withDevices);
+  return Module::loadFile(path, withDevices(options, deviceList));
+}
+
+StatusOr<std::shared_ptr<Module>>
+Runtime::loadModule(const void *data, size_t size, std::string name,
+                    const LoadOptions &options) const {
+  return Module::loadBytes(data, size, std::move(name),
+                           withDevices(options, deviceList));
 }
 
 Session::Session(std::shared_ptr<Module> module)

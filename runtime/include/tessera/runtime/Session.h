@@ -95,13 +95,18 @@ public:
   /// the device cannot be opened.
   static StatusOr<std::shared_ptr<Device>> createDevice(std::string_view spec);
 
-  /// Modules load on the device `device` names, beside the CPU when it is
-  /// not the CPU.
-  static StatusOr<Runtime> create(const std::string &device = "cpu");
+  /// Modules load on the device `device` names; when it is not the CPU,
+  /// the CPU `cpu` names runs beside it (executables without a binary for
+  /// the device). The one way every tool sets up its devices.
+  static StatusOr<Runtime> create(const std::string &device = "cpu",
+                                  const std::string &cpu = "cpu");
 
   /// With no `options.devices`, the runtime's.
   StatusOr<std::shared_ptr<Module>>
   loadModule(const std::string &path, const LoadOptions &options = {}) const;
+  StatusOr<std::shared_ptr<Module>>
+  loadModule(const void *data, size_t size, std::string name,
+             const LoadOptions &options = {}) const;
   Session createSession(std::shared_ptr<Module> module) const {
     return Session(std::move(module));
   }
