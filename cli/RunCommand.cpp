@@ -216,7 +216,10 @@ int runOrBench(int argc, char **argv, bool bench) {
   if (std::optional<int> exit = parseToolCommandLine(argc, argv, tool))
     return *exit;
   if (flags.listDevices) {
-    outs() << "cpu: local CPU (inline execution)\n";
+    outs() << "cpu: the local CPU, dispatches split over "
+           << rt::TaskExecutor::availableCores()
+           << " task workers (cpu?workers=N: N; cpu?workers=0 or local-sync: "
+              "inline, on the calling thread)\n";
     auto vulkanDevices = rt::vulkan::Device::enumerate();
     if (!vulkanDevices) {
       outs() << "vulkan: none (" << vulkanDevices.status().message() << ")\n";
@@ -290,11 +293,30 @@ int runOrBench(int argc, char **argv, bool bench) {
   if (auto features = rt::CpuInfo::create(featureOverrides); !features)
     return errs() << commandName << ": " << features.status().message() << "\n",
            kUsageError;
-  int workers = flags.taskWorkers < 0 ? int(rt::TaskExecutor::availableCores())
-                                      : flags.taskWorkers;
+  // One setting, one place: a flag and the device name's parameter for the
+  // same thing would leave the user guessing which one won.
+  bool onCpu = spec->scheme == "cpu" || spec->scheme == "local-sync";
+  // IREE's local-sync runs dispatches inline, on the calling thread.
+  bool inlineOnly = spec->scheme == "local-sync";
+  if (flags.taskWorkers.getNumOccurrences() &&
+      (spec->parameter("workers") || inlineOnly))
+    return usageError("--task-workers and --device=" + flags.device +
+                      " both set the CPU's workers; give one");
+  if (!featureOverrides.empty() && spec->parameter("features"))
+    return usageError("--device-feature-override and --device=" + flags.device +
+                      " both set the CPU's features; give one");
+  if (flags.vulkanValidation && (onCpu || spec->parameter("validation")))
+    return usageError(onCpu
+                          ? "--vulkan-validation needs a Vulkan device "
+                            "(--device=vulkan or vulkan://N)"
+                          : "--vulkan-validation and --device=" + flags.device +
+                                " both set validation; give one");
+  int workers = inlineOnly ? 0
+                : flags.taskWorkers < 0
+                    ? int(rt::TaskExecutor::availableCores())
+                    : flags.taskWorkers;
   // The CPU, with --task-workers and the feature overrides, is the device
   // asked for or runs beside it (executables without its binaries).
-  bool onCpu = spec->scheme == "cpu" || spec->scheme == "local-sync";
   std::string cpuSpec = onCpu ? std::string(flags.device) : "cpu";
   auto addParameter = [](std::string &to, const std::string &parameter) {
     to += (to.find('?') == std::string::npos ? "?" : "&") + parameter;
@@ -428,14 +450,18 @@ int runOrBench(int argc, char **argv, bool bench) {
         "%d call%s of @%s, %.1f us per call\n", int(profiled->calls.size()),
         profiled->calls.size() == 1 ? "" : "s", functionName.c_str(),
         callsTotal / profiled->calls.size());
-    errs() << llvm::format("%-48s %-8s %6s %12s %10s %10s %7s\n", "export",
-                           "device", "count", "total us", "mean us", "min us",
-                           "share");
+    // The device column as wide as its longest name ("vulkan://0").
+    int deviceWidth = 8;
+    for (const rt::tooling::DispatchSummary &row : table)
+      deviceWidth = std::max(deviceWidth, int(row.device.size()));
+    errs() << llvm::format("%-48s %-*s %6s %12s %10s %10s %7s\n", "export",
+                           deviceWidth, "device", "count", "total us",
+                           "mean us", "min us", "share");
     for (const rt::tooling::DispatchSummary &row :
          rt::tooling::sortByTotalTime(table))
       errs() << llvm::format(
-          "%-48s %-8s %6d %12.1f %10.1f %10.1f %6.1f%%\n",
-          rt::tooling::elideMiddle(row.exportName, 48).c_str(),
+          "%-48s %-*s %6d %12.1f %10.1f %10.1f %6.1f%%\n",
+          rt::tooling::elideMiddle(row.exportName, 48).c_str(), deviceWidth,
           row.device.c_str(), row.count, row.totalMicroseconds,
           row.meanMicroseconds, row.minMicroseconds, 100 * row.share);
     if (!flags.profile.empty())
@@ -464,8 +490,9 @@ int runOrBench(int argc, char **argv, bool bench) {
     for (const rt::Tensor &result : *results)
       bytes += result.byteSize();
     rt::tooling::CallStatistics stats = rt::tooling::callStatistics(*profiled);
-    std::string device = flags.device;
-    if (device == "cpu")
+    // As the profile names it ("vulkan://0"), the CPU with its workers.
+    std::string device = runtime->devices().back()->name();
+    if (onCpu)
       device = workers > 1 ? "cpu (" + std::to_string(workers) + " workers)"
                            : "cpu (inline)";
     std::string json =

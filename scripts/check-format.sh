@@ -11,9 +11,27 @@ if [ "${1:-}" = "--fix" ]; then
   mode=(-i)
 fi
 
-# Tracked sources only (no build output); the VS Code extension is
-# TypeScript with its own linter.
-mapfile -t files < <(git ls-files -- '*.c' '*.cpp' '*.h' ':!:vscode_extension/**')
+if ! command -v "$CLANG_FORMAT" > /dev/null 2>&1; then
+  echo "check-format: error: '$CLANG_FORMAT' not found (Debian: apt-get" \
+       "install clang-format; CLANG_FORMAT=PATH picks another)" >&2
+  exit 2
+fi
+version="$("$CLANG_FORMAT" --version)"
+case "$version" in
+*"version 14."*) ;;
+*) echo "check-format: warning: the files are formatted with clang-format" \
+        "14 (Debian 12's); this is: $version" >&2 ;;
+esac
+if ! git rev-parse --is-inside-work-tree > /dev/null 2>&1; then
+  echo "check-format: error: $(pwd) is not a git checkout: the check" \
+       "lists the files git tracks" >&2
+  exit 2
+fi
+
+# Tracked and new (untracked, not ignored) sources, not build output; the
+# VS Code extension is TypeScript with its own linter.
+mapfile -t files < <(git ls-files --cached --others --exclude-standard \
+  -- '*.c' '*.cpp' '*.h' ':!:vscode_extension/**' | sort -u)
 if [ "${#files[@]}" -eq 0 ]; then
   echo "check-format: no C/C++ files found" >&2
   exit 1

@@ -87,15 +87,18 @@ StatusOr<DeviceSpec> DeviceSpec::parse(std::string_view text) {
     if (item.empty() || equals == 0 || equals == std::string_view::npos)
       return Status::error("device '" + spec.text + "': parameter '" +
                            std::string(item) + "' is not key=value");
-    spec.parameters.emplace_back(item.substr(0, equals),
-                                 item.substr(equals + 1));
+    std::string_view key = item.substr(0, equals);
+    if (spec.parameter(key))
+      return Status::error("device '" + spec.text + "': parameter '" +
+                           std::string(key) + "' is given twice");
+    spec.parameters.emplace_back(key, item.substr(equals + 1));
     start = end + 1;
   }
   return spec;
 }
 
 const std::string *DeviceSpec::parameter(std::string_view key) const {
-  // The last one wins, as on a command line.
+  // parse() refuses a key given twice.
   for (auto it = parameters.rbegin(); it != parameters.rend(); ++it)
     if (it->first == key)
       return &it->second;

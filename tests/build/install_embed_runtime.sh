@@ -25,6 +25,16 @@ for file in lib/cmake/Tessera/TesseraConfig.cmake \
   [ -f "$prefix/$file" ] || { echo "FAIL: $file was not installed" >&2; exit 1; }
 done
 
+# Every installed header compiles alone, from the prefix only (what it
+# includes is installed too).
+cxx="${CXX:-c++}"
+while IFS= read -r header; do
+  printf '#include "%s"\n' "${header#"$prefix/include/"}" |
+    "$cxx" -std=c++17 -fsyntax-only -I "$prefix/include" \
+      -I "$prefix/include/tessera/tooling" -x c++ - ||
+    { echo "FAIL: $header does not compile alone" >&2; exit 1; }
+done < <(find "$prefix/include" -name '*.h' | sort)
+
 # Nothing but the prefix: the build and source trees are not on any path.
 cmake -S "$source/examples/embed_runtime" -B "$work/embed" -G "$generator" \
   -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" \
