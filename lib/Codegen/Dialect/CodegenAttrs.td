@@ -20,7 +20,10 @@ def TesseraCodegen_LoweringConfigAttr
     tiled).
   }];
   let parameters = (ins ArrayRefParameter<"int64_t", "">:$workgroupTileSizes);
-  let assemblyFormat = "`<` `workgroup` `=` `[` $workgroupTileSizes `]` `>`";
+  // `[]` too: a 0-d root op has no loops, and what is printed parses back.
+  let assemblyFormat =
+      "`<` `workgroup` `=` custom<TileSizes>($workgroupTileSizes) `>`";
+  let genVerifyDecl = 1;
 }
 
 #endif // TESSERA_CODEGEN_DIALECT_CODEGENATTRS

@@ -10,6 +10,20 @@ using namespace mlir::tessera::codegen;
 
 #include "Codegen/Dialect/CodegenDialect.cpp.inc"
 
+/// `[64, 32, 0]`, possibly empty.
+static ParseResult parseTileSizes(AsmParser &parser,
+                                  SmallVector<int64_t> &sizes) {
+  return parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&] {
+    return parser.parseInteger(sizes.emplace_back());
+  });
+}
+
+static void printTileSizes(AsmPrinter &printer, ArrayRef<int64_t> sizes) {
+  printer << '[';
+  llvm::interleaveComma(sizes, printer);
+  printer << ']';
+}
+
 #define GET_ATTRDEF_CLASSES
 #include "Codegen/Dialect/CodegenAttrs.cpp.inc"
 
@@ -18,4 +32,15 @@ void TesseraCodegenDialect::initialize() {
 #define GET_ATTRDEF_LIST
 #include "Codegen/Dialect/CodegenAttrs.cpp.inc"
       >();
+}
+
+LogicalResult
+LoweringConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                           ArrayRef<int64_t> workgroupTileSizes) {
+  for (int64_t size : workgroupTileSizes)
+    if (size < 0)
+      return emitError() << "workgroup tile sizes must be >= 0 (0: not "
+                            "tiled), got "
+                         << size;
+  return success();
 }
