@@ -17,6 +17,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Module/HostProgramLowering.h"
+#include "Module/ModuleText.h"
 
 #include "Dialect/Flow/IR/FlowOps.h"
 #include "Dialect/HAL/IR/HALOps.h"
@@ -325,9 +326,9 @@ uint32_t HostLowering::finish(
     const std::vector<Offset<schema::TensorType>> &outputTypes) {
   std::vector<Offset<flatbuffers::String>> locationStrings;
   for (const std::string &text : locations)
-    locationStrings.push_back(fbb.CreateString(text));
+    locationStrings.push_back(createText(fbb, text));
   auto fn = schema::CreateFunction(
-      fbb, fbb.CreateString(name.str()), fbb.CreateVector(inputTypes),
+      fbb, createText(fbb, name.str()), fbb.CreateVector(inputTypes),
       fbb.CreateVector(outputTypes), scalarCount, bufferCount,
       fbb.CreateVector(instructions), fbb.CreateVector(locationStrings));
   return fn.o;
@@ -544,7 +545,7 @@ LogicalResult HostLowering::lower(Operation *op) {
       .Case([&](hal_loader::ExecutableQuerySupportOp query) {
         uint32_t reg = newScalar();
         emit(schema::CreateQuerySupport(
-                 fbb, reg, fbb.CreateString(query.getExecutableFormat().str())),
+                 fbb, reg, createText(fbb, query.getExecutableFormat().str())),
              schema::Op::QuerySupport);
         scalars[query.getSupported()] = reg;
         return success();
@@ -624,7 +625,7 @@ LogicalResult HostLowering::lower(Operation *op) {
       })
       .Case([&](hal_loader::FailOp fail) {
         emit(schema::CreateAssert(fbb, isZero(reached()),
-                                  fbb.CreateString(fail.getMessage().str())),
+                                  createText(fbb, fail.getMessage().str())),
              schema::Op::Assert);
         return success();
       })
@@ -641,8 +642,8 @@ LogicalResult HostLowering::lower(Operation *op) {
           return query.emitError()
                  << "only integer defaults are supported on the host";
         emit(schema::CreateDeviceQuery(
-                 fbb, ok, value, fbb.CreateString(query.getCategory().str()),
-                 fbb.CreateString(query.getKey().str()), fallback),
+                 fbb, ok, value, createText(fbb, query.getCategory().str()),
+                 createText(fbb, query.getKey().str()), fallback),
              schema::Op::DeviceQuery);
         scalars[query.getOk()] = ok;
         scalars[query.getValue()] = value;
@@ -655,7 +656,7 @@ LogicalResult HostLowering::lower(Operation *op) {
         if (predicate)
           condition = arith(Kind::Or, *condition, isZero(*predicate));
         emit(schema::CreateAssert(fbb, *condition,
-                                  fbb.CreateString(assertOp.getMsg().str())),
+                                  createText(fbb, assertOp.getMsg().str())),
              schema::Op::Assert);
         return success();
       })

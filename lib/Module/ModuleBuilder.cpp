@@ -1,6 +1,7 @@
 //===- ModuleBuilder.cpp - Writes a Tessera module ------------------------===//
 
 #include "Module/ModuleBuilder.h"
+#include "Module/ModuleText.h"
 
 #include "Dialect/HAL/IR/HALOps.h"
 #include "Dialect/HALLoader/IR/HALLoaderOps.h"
@@ -234,7 +235,7 @@ std::string ModuleBuilder::finish() {
     std::vector<flatbuffers::Offset<schema::ExportInfo>> exports;
     for (const ExportEntry &info : entry.exports)
       exports.push_back(schema::CreateExportInfo(
-          fbb, fbb.CreateString(info.name), info.pushConstants,
+          fbb, createText(fbb, info.name), info.pushConstants,
           fbb.CreateVector(info.bindingReadOnly), info.flops));
     auto data =
         fbb.CreateVector(reinterpret_cast<const uint8_t *>(entry.data.data()),
@@ -243,14 +244,14 @@ std::string ModuleBuilder::finish() {
         rt::fnv1a64(reinterpret_cast<const uint8_t *>(entry.data.data()),
                     entry.data.size());
     executables.push_back(schema::CreateExecutable(
-        fbb, fbb.CreateString(entry.executable + "::" + entry.variant),
-        fbb.CreateString(entry.format), data, hash, fbb.CreateVector(exports)));
+        fbb, createText(fbb, entry.executable + "::" + entry.variant),
+        createText(fbb, entry.format), data, hash, fbb.CreateVector(exports)));
   }
-  auto root = schema::CreateModule(
-      fbb, rt::kModuleVersion, fbb.CreateString(impl->name),
-      fbb.CreateVector(impl->functions), impl->initializer,
-      impl->globalIndex.size(), fbb.CreateVector(executables), constants,
-      rodata);
+  auto root =
+      schema::CreateModule(fbb, rt::kModuleVersion, createText(fbb, impl->name),
+                           fbb.CreateVector(impl->functions), impl->initializer,
+                           impl->globalIndex.size(),
+                           fbb.CreateVector(executables), constants, rodata);
   schema::FinishModuleBuffer(fbb, root);
   return std::string(reinterpret_cast<const char *>(fbb.GetBufferPointer()),
                      fbb.GetSize());

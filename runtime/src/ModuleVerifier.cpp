@@ -10,6 +10,7 @@
 #include "tessera/runtime/Hash.h"
 #include "tessera/runtime/Module.h"
 #include "tessera/runtime/ModuleSignature.h"
+#include "tessera/runtime/PrintableText.h"
 #include "tessera/schema/InstructionSet.h"
 
 #include <string>
@@ -22,6 +23,64 @@ namespace tessera::rt {
 namespace {
 
 constexpr size_t kMaxRegisters = 1u << 24;
+
+std::string unprintable(const flatbuffers::String *text) {
+  return whyUnprintable(text->string_view());
+}
+
+/// Every string the module names things with, before any message quotes
+/// one; the instructions' own strings are checked with their operands.
+Status verifyText(const schema::Module &module) {
+  auto check = [](const flatbuffers::String *text,
+                  const std::string &what) -> Status {
+    if (!text)
+      return Status();
+    if (std::string why = unprintable(text); !why.empty())
+      return Status::error("corrupt module: " + what +
+                           " is not printable text (" + why + ")");
+    return Status();
+  };
+  if (Status s = check(module.name(), "the module's name"); !s)
+    return s;
+  auto checkFunction = [&](const schema::Function &fn,
+                           const std::string &what) -> Status {
+    if (Status s = check(fn.name(), "the name of " + what); !s)
+      return s;
+    if (fn.locations())
+      for (unsigned l = 0; l < fn.locations()->size(); ++l)
+        if (Status s = check(fn.locations()->Get(l),
+                             "location " + std::to_string(l) + " of " + what);
+            !s)
+          return s;
+    return Status();
+  };
+  if (module.initializer())
+    if (Status s = checkFunction(*module.initializer(), "the initializer"); !s)
+      return s;
+  if (module.functions())
+    for (unsigned i = 0; i < module.functions()->size(); ++i)
+      if (Status s = checkFunction(*module.functions()->Get(i),
+                                   "function " + std::to_string(i));
+          !s)
+        return s;
+  if (module.executables())
+    for (unsigned i = 0; i < module.executables()->size(); ++i) {
+      const schema::Executable *executable = module.executables()->Get(i);
+      std::string what = "executable " + std::to_string(i);
+      if (Status s = check(executable->name(), "the name of " + what); !s)
+        return s;
+      if (Status s = check(executable->format(), "the format of " + what); !s)
+        return s;
+      if (executable->exports())
+        for (unsigned e = 0; e < executable->exports()->size(); ++e)
+          if (Status s = check(executable->exports()->Get(e)->name(),
+                               "the name of export " + std::to_string(e) +
+                                   " of " + what);
+              !s)
+            return s;
+    }
+  return Status();
+}
 
 class FunctionVerifier {
 public:
@@ -188,7 +247,11 @@ public:
         executable(index);
   }
   void immediate(int64_t, const char *) {}
-  void string(const flatbuffers::String *, const char *) {}
+  void string(const flatbuffers::String *text, const char *field) {
+    if (std::string why = unprintable(text); !why.empty())
+      fail(std::string(mnemonic) + (*field ? " " : "") + field +
+           " is not printable text (" + why + ")");
+  }
   void arithKind(schema::ArithKind kind) {
     if (kind > schema::ArithKind::MAX)
       fail("unknown arithmetic kind");
@@ -383,6 +446,9 @@ Status verifyModule(const uint8_t *data, size_t size) {
         "unsupported module version " + std::to_string(module->version()) +
         " (this runtime reads version " + std::to_string(kModuleVersion) +
         "; compile the module again with this tessera)");
+
+  if (Status s = verifyText(*module); !s)
+    return s;
 
   size_t rodataSize = module->rodata() ? module->rodata()->size() : 0;
   if (rodataSize != 0 &&

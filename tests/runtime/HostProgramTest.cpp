@@ -344,4 +344,41 @@ TEST(HostProgram, RetiredAndUnknownOperations) {
             "function 'f', instruction 4: unknown operation 200");
 }
 
+// Module strings reach terminals (inspect, error messages): escape
+// sequences and invalid UTF-8 are refused, UTF-8 text is not.
+TEST(HostProgram, StringsArePrintableText) {
+  auto assertWith = [](std::string message) {
+    return errorOf([message](FlatBufferBuilder &fbb) {
+      return inst(fbb, schema::CreateAssert(fbb, 1, fbb.CreateString(message)));
+    });
+  };
+  EXPECT_EQ(assertWith("größe ≠ 4\ttab\nline"), "");
+  EXPECT_EQ(assertWith("clear\x1b[2J"),
+            "function 'f', instruction 4: assert is not printable text "
+            "(control character 0x1b at byte 5)");
+  EXPECT_EQ(assertWith("bad \x80 byte"),
+            "function 'f', instruction 4: assert is not printable text "
+            "(invalid UTF-8 0x80 at byte 4)");
+  EXPECT_EQ(assertWith("overlong \xc0\xaf"),
+            "function 'f', instruction 4: assert is not printable text "
+            "(invalid UTF-8 0xc0 at byte 9)");
+  EXPECT_EQ(assertWith("C1 CSI \xc2\x9b"),
+            "function 'f', instruction 4: assert is not printable text "
+            "(control character 0xc2 at byte 7)");
+
+  // A location, before any message quotes it.
+  std::vector<uint8_t> data = buildModule([](FlatBufferBuilder &fbb) {
+    Instructions body = prologue(fbb);
+    body.push_back(returnB1(fbb));
+    return body;
+  });
+  std::string bytes(data.begin(), data.end());
+  size_t at = bytes.find("f.mlir:2:5");
+  ASSERT_NE(at, std::string::npos);
+  data[at + 1] = 0x1b;
+  EXPECT_EQ(verifyError(data), "corrupt module: location 1 of function 0 is "
+                               "not printable text (control character 0x1b "
+                               "at byte 1)");
+}
+
 } // namespace

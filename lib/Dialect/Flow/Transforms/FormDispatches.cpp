@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Dialect/Flow/Transforms/DispatchNames.h"
 #include "Dialect/Flow/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -248,7 +249,7 @@ struct FormDispatchesPass
     OpBuilder builder(root);
     Location loc = root->getLoc();
     MLIRContext *ctx = &getContext();
-    std::string funcName = func.getSymName().str();
+    std::string funcName = flow::dispatchNamePrefix(func.getSymName());
     std::string executableName =
         funcName + "_dispatch_" + std::to_string(ordinal);
     std::string entryName = executableName + "_" + describeGroup(root, ops);

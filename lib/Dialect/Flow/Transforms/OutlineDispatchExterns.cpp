@@ -1,5 +1,6 @@
 //===- OutlineDispatchExterns.cpp - Extern dispatches as executables ------===//
 
+#include "Dialect/Flow/Transforms/DispatchNames.h"
 #include "Dialect/Flow/Transforms/Passes.h"
 #include "Dialect/HAL/IR/HALOps.h"
 
@@ -48,7 +49,8 @@ struct OutlineDispatchExternsPass
     std::map<std::string, unsigned> perFunction;
     for (hal::DispatchExternOp op : externs) {
       auto function = op->getParentOfType<FunctionOpInterface>();
-      std::string prefix = function ? function.getName().str() : "module";
+      std::string prefix =
+          function ? dispatchNamePrefix(function.getName()) : "module";
       std::string name =
           prefix + "_extern_dispatch_" + std::to_string(perFunction[prefix]++);
       outline(op, name, symbols, function ? function.getOperation() : nullptr);
