@@ -73,14 +73,20 @@ TEST(DeviceRegistry, BadNamesSayWhatIsWrong) {
 }
 
 TEST(DeviceRegistry, SpecsSplit) {
-  auto spec = DeviceSpec::parse("vulkan://1?validation=1&validation=0");
+  auto spec = DeviceSpec::parse("vulkan://1?validation=1&x=2");
   ASSERT_TRUE(spec.ok()) << spec.status().message();
   EXPECT_EQ(spec->scheme, "vulkan");
   EXPECT_EQ(spec->path, "1");
   ASSERT_EQ(spec->parameters.size(), 2u);
-  // The last one wins, as on a command line.
-  EXPECT_EQ(*spec->parameter("validation"), "0");
+  EXPECT_EQ(*spec->parameter("validation"), "1");
+  EXPECT_EQ(*spec->parameter("x"), "2");
   EXPECT_EQ(spec->parameter("workers"), nullptr);
+  // A parameter given twice is refused: neither would silently win.
+  auto twice = DeviceSpec::parse("vulkan://1?validation=1&validation=0");
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.status().message(), "device 'vulkan://1?validation=1&"
+                                      "validation=0': parameter 'validation' "
+                                      "is given twice");
   EXPECT_FALSE(DeviceSpec::parse("cpu")->path);
 }
 
