@@ -71,8 +71,15 @@ StatusOr<DeviceSpec> DeviceSpec::parse(std::string_view text) {
       for (const auto &[name, factory] : r.factories)
         if (!factory.usage.empty())
           available += (available.empty() ? "" : ", ") + factory.usage;
+      // The Vulkan device is a library of its own: an embedder may not
+      // have linked it.
+      std::string hint = spec.scheme == "vulkan"
+                             ? "; the Vulkan device comes with the "
+                               "TesseraRuntimeVulkan library "
+                               "(Tessera::RuntimeVulkan)"
+                             : "";
       return Status::error("unknown device '" + spec.text +
-                           "' (available: " + available + ")");
+                           "' (available: " + available + ")" + hint);
     }
   }
 

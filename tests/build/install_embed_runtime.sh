@@ -26,11 +26,13 @@ for file in lib/cmake/Tessera/TesseraConfig.cmake \
 done
 
 # Every installed header compiles alone, from the prefix only (what it
-# includes is installed too).
+# includes is installed too), without warnings under a strict embedder's
+# flags.
 cxx="${CXX:-c++}"
 while IFS= read -r header; do
   printf '#include "%s"\n' "${header#"$prefix/include/"}" |
-    "$cxx" -std=c++17 -fsyntax-only -I "$prefix/include" \
+    "$cxx" -std=c++17 -fsyntax-only -Wall -Wextra -Wshadow -Wconversion \
+      -Werror -I "$prefix/include" \
       -I "$prefix/include/tessera/tooling" -x c++ - ||
     { echo "FAIL: $header does not compile alone" >&2; exit 1; }
 done < <(find "$prefix/include" -name '*.h' | sort)

@@ -39,8 +39,8 @@ public:
   Status readAll(void *target) const;
 
 private:
-  RegularFile(int fd, uint64_t bytes, std::string path)
-      : fd(fd), bytes(bytes), path(std::move(path)) {}
+  RegularFile(int openFd, uint64_t size, std::string name)
+      : fd(openFd), bytes(size), path(std::move(name)) {}
   int fd = -1;
   uint64_t bytes = 0;
   std::string path;

@@ -39,8 +39,10 @@ struct DispatchReplay {
   std::vector<double> microseconds;
 };
 
-/// Runs the functions of one module on the CPU, inline on the calling thread:
-/// every dispatch runs its workgroups one after the other.
+/// Calls the functions of one module: each call's host program runs on the
+/// calling thread and records every dispatch on the device its executable
+/// was loaded on (the CPU: inline or over its task workers; Vulkan: one
+/// submission per call).
 class Session {
 public:
   explicit Session(std::shared_ptr<Module> module);

@@ -37,7 +37,9 @@ public:
   TaskExecutor(const TaskExecutor &) = delete;
   TaskExecutor &operator=(const TaskExecutor &) = delete;
 
-  unsigned workerCount() const { return threads.size() + 1; }
+  unsigned workerCount() const {
+    return static_cast<unsigned>(threads.size()) + 1;
+  }
   /// The CPUs this process may run on.
   static unsigned availableCores();
 
