@@ -2,6 +2,7 @@
 
 #include "HostProgramText.h"
 #include "JsonText.h"
+#include "VerifiedModule.h"
 
 #include "tessera/runtime/Module.h"
 #include "tessera/schema/InstructionSet.h"
@@ -185,16 +186,12 @@ std::string programJson(const HostProgram &program) {
 } // namespace
 
 StatusOr<HostPrograms> readHostPrograms(const void *data, size_t size) {
-  // Verifies; the printer then trusts every index it follows.
-  auto signatures = Module::readSignatures(data, size);
-  if (!signatures)
-    return signatures.status();
-  // FlatBuffers reads unaligned input; the copy keeps accesses aligned.
-  auto bytes = Buffer::allocate(size);
-  if (!bytes)
-    return bytes.status();
-  std::memcpy((*bytes)->data(), data, size);
-  const schema::Module &module = *schema::GetModule((*bytes)->data());
+  // Verified: the printer then trusts every index it follows.
+  auto verified = readVerifiedModule(data, size);
+  if (!verified)
+    return verified.status();
+  const schema::Module &module = *verified->module;
+  const std::vector<FunctionSignature> *signatures = &verified->signatures;
 
   HostPrograms programs;
   programs.module = module.name() ? module.name()->str() : "";

@@ -2,6 +2,7 @@
 
 #include "ModuleInfo.h"
 #include "JsonText.h"
+#include "VerifiedModule.h"
 
 #include "tessera/runtime/ModuleSignature.h"
 #include "tessera/schema/module_generated.h"
@@ -26,15 +27,11 @@ uint64_t ModuleDescription::executableBytes() const {
 }
 
 StatusOr<ModuleDescription> describeModule(const void *data, size_t size) {
-  auto signatures = Module::readSignatures(data, size);
-  if (!signatures)
-    return signatures.status();
-  // Verified above (on an aligned copy); FlatBuffers reads unaligned input.
-  auto buffer = Buffer::allocate(size);
-  if (!buffer)
-    return buffer.status();
-  std::memcpy((*buffer)->data(), data, size);
-  const schema::Module &fb = *schema::GetModule((*buffer)->data());
+  auto verified = readVerifiedModule(data, size);
+  if (!verified)
+    return verified.status();
+  const schema::Module &fb = *verified->module;
+  const std::vector<FunctionSignature> *signatures = &verified->signatures;
 
   ModuleDescription module;
   module.name = fb.name() ? fb.name()->str() : "";
