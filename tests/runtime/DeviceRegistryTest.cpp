@@ -112,4 +112,42 @@ TEST(DeviceRegistry, TheRuntimeLoadsOnTheCpuBesideItsDevice) {
   EXPECT_FALSE(Runtime::create("tpu").ok());
 }
 
+/// A device beside the CPU that loads nothing: enough to set up a runtime.
+class AsideDevice : public Device {
+public:
+  std::string name() const override { return "aside"; }
+  std::string describe() const override { return "aside (test)"; }
+  std::vector<std::string> formats() const override { return {"aside-fb"}; }
+  DeviceQueryAnswer query(std::string_view, std::string_view) const override {
+    return {};
+  }
+  StatusOr<std::unique_ptr<Executable>>
+  load(const std::string &, std::string_view, const uint8_t *, size_t,
+       const std::vector<ExportSignature> &) override {
+    return Status::error("aside loads nothing");
+  }
+  std::unique_ptr<DispatchBatch> beginBatch(const BatchOptions &) override {
+    return nullptr;
+  }
+};
+
+TEST(DeviceRegistry, TheRuntimeSetsUpTheCpuItIsGivenBesideItsDevice) {
+  registerDeviceFactory(
+      "aside", "aside",
+      [](const DeviceSpec &) -> StatusOr<std::shared_ptr<Device>> {
+        return std::shared_ptr<Device>(std::make_shared<AsideDevice>());
+      });
+  auto runtime = Runtime::create("aside", "cpu?workers=2");
+  ASSERT_TRUE(runtime.ok()) << runtime.status().message();
+  EXPECT_EQ(runtime->device(), "aside");
+  ASSERT_EQ(runtime->devices().size(), 2u);
+  EXPECT_EQ(runtime->devices()[0]->name(), "cpu");
+  EXPECT_EQ(runtime->devices()[1]->name(), "aside");
+  // The device beside must be a CPU, and its spec is checked.
+  auto notCpu = Runtime::create("aside", "aside");
+  ASSERT_FALSE(notCpu.ok());
+  EXPECT_EQ(notCpu.status().message(), "'aside' is not a CPU device");
+  EXPECT_FALSE(Runtime::create("aside", "cpu?workers=x").ok());
+}
+
 } // namespace
