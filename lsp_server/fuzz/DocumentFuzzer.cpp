@@ -43,7 +43,8 @@ static void query(MLIRDocument &document, int line, int character) {
   (void)document.foldingRanges();
   (void)document.documentSymbols();
   (void)document.semanticTokens();
-  (void)document.codeLenses();
+  (void)document.codeLenses(/*clientCommands=*/false);
+  (void)document.codeLenses(/*clientCommands=*/true);
   (void)document.documentLinks("/fuzz");
   if (auto formatted = document.format(); !formatted)
     llvm::consumeError(formatted.takeError());
