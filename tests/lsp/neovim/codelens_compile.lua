@@ -38,7 +38,7 @@ local default_show = vim.lsp.handlers['window/showMessage']
 local default_execute = vim.lsp.handlers['workspace/executeCommand']
 -- codelens.run answers through the global handler (looked up per reply).
 vim.lsp.handlers['workspace/executeCommand'] = function(err, result, ctx, config)
-  table.insert(seen.replies, { err = err, result = result })
+  table.insert(seen.replies, { err = err, result = result, at = vim.loop.now() })
   say('workspace/executeCommand replied: ' .. vim.inspect(err or result))
   return default_execute(err, result, ctx, config)
 end
@@ -141,6 +141,9 @@ local function main()
     on_choice(chosen)
   end
   os.remove(output)
+  -- Only what running the lens brings counts (an error showMessage or reply
+  -- reaches vim.notify too).
+  seen.notices, seen.messages, seen.replies = {}, {}, {}
   vim.api.nvim_win_set_cursor(0, { compile.range.start.line + 1, 0 })
   vim.lsp.codelens.run()
 
@@ -148,12 +151,18 @@ local function main()
     local stat = vim.loop.fs_stat(output)
     return stat and stat.size > 0
   end
+  -- Done: everything arrived, neovim refused, or 5 s passed since the
+  -- reply (the server may send its showMessage just after it).
   wait_for(function()
-    return #seen.notices > 0 or (written() and #seen.messages > 0 and #seen.replies > 0)
+    local reply = seen.replies[1]
+    return #seen.notices > 0
+      or (reply and written() and #seen.messages > 0)
+      or (reply and vim.loop.now() - reply.at > 5000)
   end)
   if not written() then
     local why = #seen.notices > 0 and ('neovim said: ' .. seen.notices[1])
-      or (#seen.replies > 0 and ('the server replied ' .. vim.inspect(seen.replies[1])))
+      or (#seen.replies > 0 and ('the server replied '
+        .. vim.inspect(seen.replies[1].err or seen.replies[1].result)))
       or 'nothing happened within 60 s'
     return finish(1, 'running the "Compile" lens wrote no ' .. output .. '; ' .. why)
   end
