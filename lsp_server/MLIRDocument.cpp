@@ -2,6 +2,8 @@
 
 #include "MLIRDocument.h"
 
+#include "CommandNames.h"
+
 #include "Completion.h"
 #include "OpDocs.h"
 #include "SourceText.h"
@@ -806,7 +808,8 @@ std::vector<int> MLIRDocument::semanticTokens() {
   return data;
 }
 
-std::vector<MLIRDocument::CodeLens> MLIRDocument::codeLenses() {
+std::vector<MLIRDocument::CodeLens>
+MLIRDocument::codeLenses(bool clientCommands) {
   std::vector<CodeLens> lenses;
   for (auto &chunk : chunks) {
     if (!chunk->parsed)
@@ -825,6 +828,13 @@ std::vector<MLIRDocument::CodeLens> MLIRDocument::codeLenses() {
           return;
         lsp::Range range = toRange(*chunk, def->loc);
         std::string name = function.getName().str();
+        if (!clientCommands) {
+          lenses.push_back(
+              {range, "Compile", kCompileCommand, {uri.uri().str()}});
+          lenses.push_back(
+              {range, "Show passes", kShowPassesCommand, {uri.uri().str()}});
+          return;
+        }
         lenses.push_back(
             {range, "Compile", "tessera.compile", {uri.uri().str()}});
         lenses.push_back(

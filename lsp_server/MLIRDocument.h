@@ -135,13 +135,15 @@ public:
   };
   std::vector<FoldingRange> foldingRanges();
 
-  /// "Compile", "Show passes" and "Run" above each top-level function.
+  /// "Compile" and "Show passes" above each top-level function, naming
+  /// the server's commands (workspace/executeCommand); with
+  /// `clientCommands`, the VS Code extension's, and "Run" besides.
   struct CodeLens {
     lsp::Range range;
     std::string title, command;
     std::vector<std::string> arguments;
   };
-  std::vector<CodeLens> codeLenses();
+  std::vector<CodeLens> codeLenses(bool clientCommands);
 
   /// Links for `#hal.executable.object<{path = "..."}>`: the path resolved
   /// against `root` (the workspace folder) when relative, or the document's

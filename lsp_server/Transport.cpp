@@ -32,6 +32,17 @@ void Transport::notify(llvm::StringRef method, llvm::json::Value params) {
       {"jsonrpc", "2.0"}, {"method", method}, {"params", std::move(params)}});
 }
 
+void Transport::request(llvm::StringRef method, llvm::json::Value params) {
+  llvm::json::Object message{
+      {"jsonrpc", "2.0"},
+      {"id", "tessera-" + std::to_string(nextRequestId++)},
+      {"method", method}};
+  // Refresh requests take no params: the member is left out, not null.
+  if (params.kind() != llvm::json::Value::Null)
+    message["params"] = std::move(params);
+  send(std::move(message));
+}
+
 void Transport::reply(const llvm::json::Value &id, llvm::json::Value result) {
   send(llvm::json::Object{
       {"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}});

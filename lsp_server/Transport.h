@@ -11,6 +11,7 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/LSP/Transport.h"
 
+#include <atomic>
 #include <cstdio>
 #include <mutex>
 
@@ -26,6 +27,9 @@ public:
   void send(llvm::json::Value message);
 
   void notify(llvm::StringRef method, llvm::json::Value params);
+  /// A request of the server's to the client; its answer is not awaited
+  /// (the refresh requests need none).
+  void request(llvm::StringRef method, llvm::json::Value params);
   void reply(const llvm::json::Value &id, llvm::json::Value result);
   void replyError(const llvm::json::Value &id, int code,
                   llvm::StringRef message);
@@ -34,6 +38,7 @@ private:
   llvm::lsp::JSONTransportInputOverFile input;
   llvm::raw_ostream &out;
   std::mutex outMutex;
+  std::atomic<int64_t> nextRequestId{1};
 };
 
 /// JSON-RPC and LSP error codes.

@@ -52,6 +52,31 @@ private:
   llvm::thread worker;
 };
 
+/// A state that one thread owns: the only way to reach it is a task posted
+/// here, which runs on that thread with the state as its argument.
+template <typename State> class Worker {
+public:
+  using Clock = WorkQueue::Clock;
+  using Task = std::function<void(State &)>;
+
+  template <typename... Args>
+  explicit Worker(Args &&...args) : state(std::forward<Args>(args)...) {}
+
+  /// As WorkQueue::post.
+  void post(Task task, std::string key = "",
+            Clock::time_point notBefore = Clock::time_point()) {
+    queue.post([this, task = std::move(task)] { task(state); }, std::move(key),
+               notBefore);
+  }
+  void expedite(const std::string &key) { queue.expedite(key); }
+  void drain() { queue.drain(); }
+
+private:
+  State state;
+  /// Last: destroyed first, so the thread stops before the state goes.
+  WorkQueue queue;
+};
+
 } // namespace tessera::lsp
 
 #endif // TESSERA_LSP_WORKQUEUE_H

@@ -2,9 +2,18 @@
 
 #include "WorkspaceSymbols.h"
 
+#include "DocumentAnalyses.h"
+#include "MLIRDocument.h"
+#include "OwnedJSON.h"
+
+#include "Pipeline/InputFile.h"
+
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+
+#include <functional>
+#include <set>
 
 namespace tessera::lsp {
 
@@ -64,6 +73,71 @@ std::vector<std::string> findMLIRFiles(llvm::StringRef root, size_t limit) {
       files.push_back(it->path());
   }
   return files;
+}
+
+llvm::json::Value workspaceSymbols(llvm::StringRef query, llvm::StringRef root,
+                                   DocumentAnalyses &analyses) {
+  llvm::json::Array symbols;
+  std::set<std::string> openFiles;
+  // The names belong to outlines and scans that end before the reply is
+  // written: the JSON takes copies (a json::Value made from a StringRef
+  // only references it).
+  auto add = [&](llvm::StringRef name, int kind, const std::string &uri,
+                 const llvm::lsp::Range &range, llvm::StringRef container) {
+    if (symbols.size() >= 1000 || !fuzzyMatches(name, query))
+      return;
+    symbols.push_back(llvm::json::Object{
+        {"name", name.str()},
+        {"kind", kind},
+        {"location",
+         llvm::json::Object{{"uri", uri}, {"range", own(toJSON(range))}}},
+        {"containerName", container.str()}});
+  };
+  analyses.forEach([&](MLIRDocument &document) {
+    openFiles.insert(document.getURI().file().str());
+    std::string uri = document.getURI().uri().str();
+    std::function<void(const std::vector<llvm::lsp::DocumentSymbol> &,
+                       llvm::StringRef)>
+        visit = [&](const std::vector<llvm::lsp::DocumentSymbol> &list,
+                    llvm::StringRef container) {
+          for (const auto &symbol : list) {
+            if (!llvm::StringRef(symbol.name).starts_with("<file-split-"))
+              add(symbol.name, static_cast<int>(symbol.kind), uri,
+                  symbol.selectionRange, container);
+            visit(symbol.children, symbol.name);
+          }
+        };
+    visit(document.documentSymbols(), "");
+  });
+  if (root.empty())
+    return symbols;
+  for (const std::string &file : findMLIRFiles(root)) {
+    if (openFiles.count(file))
+      continue;
+    auto buffer = mlir::tessera::readInputFile(file);
+    auto uri = llvm::lsp::URIForFile::fromFile(file);
+    if (!buffer || !uri) {
+      if (!buffer)
+        llvm::consumeError(buffer.takeError());
+      if (!uri)
+        llvm::consumeError(uri.takeError());
+      continue;
+    }
+    for (const ScannedSymbol &symbol : scanSymbols((*buffer)->getBuffer())) {
+      llvm::lsp::Position at(symbol.line, symbol.character);
+      add(symbol.name,
+          symbol.opName == "func.func"
+              ? static_cast<int>(llvm::lsp::SymbolKind::Function)
+              : static_cast<int>(llvm::lsp::SymbolKind::Module),
+          uri->uri().str(),
+          llvm::lsp::Range(
+              at, llvm::lsp::Position(
+                      symbol.line, symbol.character + 1 +
+                                       static_cast<int>(symbol.name.size()))),
+          symbol.opName);
+    }
+  }
+  return symbols;
 }
 
 } // namespace tessera::lsp

@@ -10,6 +10,7 @@
 #define TESSERA_LSP_WORKSPACESYMBOLS_H
 
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/JSON.h"
 
 #include <string>
 #include <vector>
@@ -34,6 +35,14 @@ bool fuzzyMatches(llvm::StringRef name, llvm::StringRef query);
 /// ones skipped).
 std::vector<std::string> findMLIRFiles(llvm::StringRef root,
                                        size_t limit = 2000);
+
+class DocumentAnalyses;
+
+/// The workspace/symbol answer for `query`: the open documents' symbols
+/// (from their analyses) and those the scan finds in the other .mlir files
+/// under `root` (may be empty); at most 1000.
+llvm::json::Value workspaceSymbols(llvm::StringRef query, llvm::StringRef root,
+                                   DocumentAnalyses &analyses);
 
 } // namespace tessera::lsp
 

@@ -702,18 +702,21 @@ TEST(LspServer, LensesLinksActionsBytecodeAndMemory) {
   open(client, kURI, text);
   Object published = diagnosticsFor(client, kURI, 1);
 
+  // By default the lenses name the server's own commands (any editor can
+  // run them through workspace/executeCommand).
   Value lenses = client.call("textDocument/codeLens",
                              Object{{"textDocument", Object{{"uri", kURI}}}});
   ASSERT_TRUE(lenses.getAsArray()) << show(lenses);
-  EXPECT_EQ(lenses.getAsArray()->size(), 9u); // 3 functions x 3
-  bool runAdd = false;
+  EXPECT_EQ(lenses.getAsArray()->size(), 6u); // 3 functions x 2
+  bool compileAdd = false;
   for (const Value &lens : *lenses.getAsArray()) {
     const Object &command = *lens.getAsObject()->getObject("command");
-    if (command.getString("title") == "Run" &&
-        show(*command.get("arguments")) == show(Array{kURI, "add"}))
-      runAdd = rangeStart(lens) == "0:0";
+    if (command.getString("title") == "Compile" &&
+        command.getString("command") == "tessera-lsp.compile" &&
+        show(*command.get("arguments")) == show(Array{kURI}))
+      compileAdd |= rangeStart(lens) == "0:0";
   }
-  EXPECT_TRUE(runAdd) << show(lenses);
+  EXPECT_TRUE(compileAdd) << show(lenses);
 
   Value links = client.call("textDocument/documentLink",
                             Object{{"textDocument", Object{{"uri", kURI}}}});
@@ -815,6 +818,170 @@ TEST(LspServer, DispatchesAndInlayHints) {
             "matmul_4x32");
   EXPECT_EQ(show(*first.get("workgroups")), "[1,1,1]");
   EXPECT_GE(first.getArray("ops")->size(), 3u);
+}
+
+// Inlay hints asked for before the pipeline's compile has finished wait
+// for it instead of answering []; when the compile publishes, a client that
+// can refresh is asked to (hints, lenses, tokens), and asking again gives
+// the same hints.
+TEST(LspServer, InlayHintsWaitForTheCompileAndTheClientIsAskedToRefresh) {
+  LspClient client(TESSERA_LSP_PATH);
+  Object refresh{{"refreshSupport", true}};
+  Value init = client.call(
+      "initialize",
+      Object{{"processId", nullptr},
+             {"rootUri", nullptr},
+             {"capabilities",
+              Object{{"workspace",
+                      Object{{"inlayHint", Object(refresh)},
+                             {"codeLens", Object(refresh)},
+                             {"semanticTokens", Object(refresh)}}}}}});
+  ASSERT_TRUE(init.getAsObject()) << show(init);
+  client.notify("initialized", Object{});
+  const char *uri = "file:///test/mlp.mlir";
+  open(client, uri, readExample("mlp.mlir"));
+  Object range{{"start", Object{{"line", 0}, {"character", 0}}},
+               {"end", Object{{"line", 200}, {"character", 0}}}};
+  Object params{{"textDocument", Object{{"uri", uri}}},
+                {"range", Object(range)}};
+  // At once, while the compile (a process of its own) is running.
+  Value early = client.call("textDocument/inlayHint", Object(params));
+  ASSERT_TRUE(early.getAsArray()) << show(early);
+  EXPECT_GE(early.getAsArray()->size(), 3u) << show(early);
+  for (const char *method :
+       {"workspace/inlayHint/refresh", "workspace/codeLens/refresh",
+        "workspace/semanticTokens/refresh"}) {
+    auto request = client.waitFor([&](const Object &message) {
+      return message.getString("method") == method && message.get("id");
+    });
+    EXPECT_TRUE(request.has_value()) << "no " << method;
+  }
+  Value later = client.call("textDocument/inlayHint", Object(params));
+  EXPECT_EQ(show(later), show(early));
+}
+
+// A client without refresh support is never sent the requests, and with
+// the pipeline off a hint request answers at once.
+TEST(LspServer, NoRefreshForClientsWithoutItAndNoWaitWithThePipelineOff) {
+  LspClient client(TESSERA_LSP_PATH);
+  initialize(client, Object{{"pipelineDiagnostics", "off"}});
+  const char *uri = "file:///test/mlp.mlir";
+  open(client, uri, readExample("mlp.mlir"));
+  diagnosticsFor(client, uri, 1);
+  Value hints = client.call(
+      "textDocument/inlayHint",
+      Object{
+          {"textDocument", Object{{"uri", uri}}},
+          {"range", Object{{"start", Object{{"line", 0}, {"character", 0}}},
+                           {"end", Object{{"line", 9}, {"character", 0}}}}}});
+  EXPECT_EQ(show(hints), "[]");
+  EXPECT_FALSE(client
+                   .waitFor(
+                       [](const Object &message) {
+                         return message.get("id") &&
+                                message.getString("method").has_value();
+                       },
+                       std::chrono::milliseconds(300))
+                   .has_value());
+}
+
+// Code lenses run in any editor: they name the server's commands, which
+// workspace/executeCommand runs (compile writes the module beside the
+// document and says so; showPasses lists the passes). The VS Code
+// extension asks for its own client-side commands instead.
+TEST(LspServer, ServerCommandsBehindTheCodeLenses) {
+  llvm::SmallString<128> directory;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("lsp-commands", directory));
+  std::string file = (directory + "/mlp.mlir").str();
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream out(file, ec);
+    ASSERT_FALSE(ec);
+    out << readExample("mlp.mlir");
+  }
+  std::string uri = "file://" + file;
+  LspClient client(TESSERA_LSP_PATH);
+  Value init = client.call("initialize",
+                           Object{{"processId", nullptr},
+                                  {"rootUri", nullptr},
+                                  {"capabilities", Object{}},
+                                  {"initializationOptions",
+                                   Object{{"pipelineDiagnostics", "off"}}}});
+  ASSERT_TRUE(init.getAsObject());
+  const Object *provider = init.getAsObject()
+                               ->getObject("capabilities")
+                               ->getObject("executeCommandProvider");
+  ASSERT_TRUE(provider);
+  EXPECT_EQ(show(*provider->get("commands")),
+            show(Array{"tessera-lsp.compile", "tessera-lsp.showPasses"}));
+  client.notify("initialized", Object{});
+  open(client, uri.c_str(), readExample("mlp.mlir"));
+
+  Value lenses = client.call("textDocument/codeLens",
+                             Object{{"textDocument", Object{{"uri", uri}}}});
+  ASSERT_TRUE(lenses.getAsArray() && !lenses.getAsArray()->empty())
+      << show(lenses);
+  const Object *compile = nullptr;
+  for (const Value &lens : *lenses.getAsArray())
+    if (lens.getAsObject()->getObject("command")->getString("title") ==
+        "Compile")
+      compile = lens.getAsObject()->getObject("command");
+  ASSERT_TRUE(compile) << show(lenses);
+  // Run as an editor runs a lens: its command and arguments, as given.
+  Value compiled =
+      client.call("workspace/executeCommand",
+                  Object{{"command", *compile->get("command")},
+                         {"arguments", *compile->get("arguments")}});
+  ASSERT_TRUE(compiled.getAsObject()) << show(compiled);
+  std::string module = (directory + "/mlp.tsm").str();
+  EXPECT_EQ(compiled.getAsObject()->getBoolean("ok"), true) << show(compiled);
+  EXPECT_EQ(compiled.getAsObject()->getString("output"), module);
+  auto buffer = llvm::MemoryBuffer::getFile(module);
+  ASSERT_TRUE(buffer) << module;
+  EXPECT_EQ((*buffer)->getBuffer().substr(4, 4), "TSRM");
+  auto message = client.waitForNotification("window/showMessage");
+  ASSERT_TRUE(message.has_value());
+  EXPECT_NE(show(*message->get("params")).find("wrote " + module),
+            std::string::npos)
+      << show(*message->get("params"));
+
+  Value passes = client.call(
+      "workspace/executeCommand",
+      Object{{"command", "tessera-lsp.showPasses"}, {"arguments", Array{uri}}});
+  ASSERT_TRUE(passes.getAsObject()) << show(passes);
+  EXPECT_GT(passes.getAsObject()->getArray("passes")->size(), 10u);
+  EXPECT_TRUE(client.waitForNotification("window/showMessage").has_value());
+
+  auto unknown = client.waitForReply(client.request(
+      "workspace/executeCommand", Object{{"command", "tessera-lsp.frobnicate"},
+                                         {"arguments", Array{uri}}}));
+  ASSERT_TRUE(unknown.has_value());
+  EXPECT_EQ(unknown->getObject("error")->getInteger("code"), -32602);
+  auto noDocument = client.waitForReply(
+      client.request("workspace/executeCommand",
+                     Object{{"command", "tessera-lsp.compile"},
+                            {"arguments", Array{"file:///nowhere/x.mlir"}}}));
+  ASSERT_TRUE(noDocument.has_value());
+  EXPECT_EQ(noDocument->getObject("error")->getInteger("code"), -32602);
+
+  // The extension's own commands (and Run), when it asks for them.
+  LspClient vscode(TESSERA_LSP_PATH);
+  initialize(vscode, Object{{"pipelineDiagnostics", "off"},
+                            {"codeLensCommands", "client"}});
+  open(vscode, kURI, kDocument);
+  Value clientLenses = vscode.call(
+      "textDocument/codeLens", Object{{"textDocument", Object{{"uri", kURI}}}});
+  ASSERT_TRUE(clientLenses.getAsArray()) << show(clientLenses);
+  EXPECT_EQ(clientLenses.getAsArray()->size(), 9u); // 3 functions x 3
+  bool runAdd = false;
+  for (const Value &lens : *clientLenses.getAsArray()) {
+    const Object &command = *lens.getAsObject()->getObject("command");
+    if (command.getString("command") == "tessera.run" &&
+        show(*command.get("arguments")) == show(Array{kURI, "add"}))
+      runAdd = rangeStart(lens) == "0:0";
+  }
+  EXPECT_TRUE(runAdd) << show(clientLenses);
+  llvm::sys::fs::remove_directories(directory);
 }
 
 TEST(LspServer, CompileWritesTheModuleWithProgress) {

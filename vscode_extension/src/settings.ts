@@ -15,6 +15,8 @@ export interface ServerConfiguration {
   pipelineDiagnostics: "off" | "save" | "idle";
   targets: string[];
   compileTo: string;
+  /** Code lenses name the extension's commands (richer than the server's). */
+  codeLensCommands: "client";
 }
 
 export function toServerConfiguration(settings: TesseraSettings): ServerConfiguration {
@@ -23,6 +25,7 @@ export function toServerConfiguration(settings: TesseraSettings): ServerConfigur
     pipelineDiagnostics: modes[settings.pipelineDiagnostics] ?? "idle",
     targets: settings.targets.length ? settings.targets : ["llvm-cpu"],
     compileTo: settings.compileTo || "loader",
+    codeLensCommands: "client",
   };
 }
 

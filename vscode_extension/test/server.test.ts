@@ -130,3 +130,11 @@ test("tessera/compile writes the module next to the document", async () => {
   assert.strictEqual(result.output, path.join(workDir, "mlp.tsm"));
   assert.ok(fs.statSync(path.join(workDir, "mlp.tsm")).size > 1000);
 });
+
+test("code lenses name the extension's own commands (and Run)", async () => {
+  const lenses = (await connection.sendRequest("textDocument/codeLens", {
+    textDocument: { uri: mlpUri },
+  })) as { command: { command: string } }[];
+  const commands = new Set(lenses.map((lens) => lens.command.command));
+  assert.deepStrictEqual([...commands].sort(), ["tessera.compile", "tessera.run", "tessera.showPasses"]);
+});

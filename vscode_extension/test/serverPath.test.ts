@@ -77,6 +77,7 @@ test("settings map onto the server's configuration; only the binary restarts it"
     pipelineDiagnostics: "save",
     targets: ["llvm-cpu"],
     compileTo: "flow",
+    codeLensCommands: "client",
   });
   assert.strictEqual(toServerConfiguration({ ...settings, pipelineDiagnostics: "onType" }).pipelineDiagnostics, "idle");
   assert.strictEqual(toServerConfiguration({ ...settings, pipelineDiagnostics: "off" }).pipelineDiagnostics, "off");
