@@ -3,11 +3,7 @@
 #include "ServerSettings.h"
 
 #include "Logging.h"
-
-#include "Pipeline/InputFile.h"
-
-#include "llvm/ADT/SmallString.h"
-#include "llvm/Support/Path.h"
+#include "PipelineConfigFile.h"
 
 namespace tessera::lsp {
 
@@ -41,39 +37,12 @@ void ServerSettings::update(const llvm::json::Object &settings,
 }
 
 PipelineConfig ServerSettings::forFile(llvm::StringRef file) const {
-  PipelineConfig result;
+  PipelineConfig base;
   {
     std::lock_guard<std::mutex> lock(mutex);
-    result = config;
+    base = config;
   }
-  llvm::SmallString<256> directory = llvm::sys::path::parent_path(file);
-  while (!directory.empty()) {
-    llvm::SmallString<256> candidate(directory);
-    llvm::sys::path::append(candidate, "tessera.json");
-    if (auto buffer = mlir::tessera::readInputFile(candidate)) {
-      auto parsed = llvm::json::parse((*buffer)->getBuffer());
-      const llvm::json::Object *object =
-          parsed ? parsed->getAsObject() : nullptr;
-      if (!object) {
-        if (!parsed)
-          llvm::consumeError(parsed.takeError());
-        log(LogLevel::Error, candidate.str().str() + " is not a JSON object");
-      } else if (llvm::Error error = applyPipelineConfig(*object, result)) {
-        log(LogLevel::Error,
-            candidate.str().str() + ": " + llvm::toString(std::move(error)));
-      }
-      break;
-    } else {
-      llvm::consumeError(buffer.takeError());
-    }
-    llvm::StringRef parent = llvm::sys::path::parent_path(directory);
-    if (parent == directory)
-      break;
-    // A prefix of `directory` itself: assigning it would copy the buffer
-    // onto itself, which SmallVector forbids.
-    directory.truncate(parent.size());
-  }
-  return result;
+  return refinePipelineConfig(std::move(base), file);
 }
 
 void ServerSettings::setCapabilities(ClientCapabilities value) {

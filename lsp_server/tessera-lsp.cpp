@@ -1,12 +1,15 @@
 //===- tessera-lsp.cpp - The language server's main -----------------------===//
 //
 // Speaks LSP over stdin/stdout; `--check FILE` prints the diagnostics the
-// server would publish for FILE and exits 1 when there are errors.
+// server would publish for FILE (the pipeline's included, unless
+// --no-pipeline) and exits 1 when there are errors.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Logging.h"
 #include "MLIRDocument.h"
+#include "PipelineConfigFile.h"
+#include "PipelineDiagnostics.h"
 #include "PipelineWorker.h"
 #include "Server.h"
 
@@ -19,6 +22,7 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -26,6 +30,7 @@
 #include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <atomic>
 #include <cstdio>
 
 using namespace tessera::lsp;
@@ -33,7 +38,35 @@ namespace cl = llvm::cl;
 
 namespace {
 
-int check(const std::string &path) {
+/// Prints `diag` as `FILE:LINE:COL: SEVERITY: MESSAGE [CATEGORY]`; returns
+/// whether it is an error.
+bool printDiagnostic(llvm::StringRef path, const llvm::lsp::Diagnostic &diag) {
+  const char *severity = "error";
+  bool error = false;
+  switch (diag.severity) {
+  case llvm::lsp::DiagnosticSeverity::Warning:
+    severity = "warning";
+    break;
+  case llvm::lsp::DiagnosticSeverity::Information:
+    severity = "note";
+    break;
+  case llvm::lsp::DiagnosticSeverity::Hint:
+    severity = "remark";
+    break;
+  default:
+    error = true;
+    break;
+  }
+  llvm::outs() << path << ":" << diag.range.start.line + 1 << ":"
+               << diag.range.start.character + 1 << ": " << severity << ": "
+               << diag.message << " [" << diag.category.value_or("") << "]\n";
+  return error;
+}
+
+/// The diagnostics the server publishes for `path`: parse and verify, then
+/// (unless `pipeline` is false) those of compiling its clean chunks, as the
+/// server's background compile does.
+int check(const std::string &path, bool pipeline) {
   auto buffer = mlir::tessera::readInputFile(path);
   if (!buffer) {
     llvm::errs() << "tessera-lsp: error: " << llvm::toString(buffer.takeError())
@@ -51,28 +84,34 @@ int check(const std::string &path) {
   registerServerDialects(registry);
   MLIRDocument document(registry, *uri, (*buffer)->getBuffer(), 0);
   bool errors = false;
+  size_t count = 0;
   for (const llvm::lsp::Diagnostic &diag : document.getDiagnostics()) {
-    const char *severity = "error";
-    switch (diag.severity) {
-    case llvm::lsp::DiagnosticSeverity::Warning:
-      severity = "warning";
-      break;
-    case llvm::lsp::DiagnosticSeverity::Information:
-      severity = "note";
-      break;
-    case llvm::lsp::DiagnosticSeverity::Hint:
-      severity = "remark";
-      break;
-    default:
-      errors = true;
-      break;
-    }
-    llvm::outs() << path << ":" << diag.range.start.line + 1 << ":"
-                 << diag.range.start.character + 1 << ": " << severity << ": "
-                 << diag.message << " [" << diag.category.value_or("") << "]\n";
+    errors |= printDiagnostic(path, diag);
+    ++count;
   }
-  llvm::outs() << path << ": " << document.getDiagnostics().size()
-               << " diagnostics\n";
+  if (pipeline) {
+    // Built as Server::submitPipeline builds it. The trigger is ignored:
+    // asking for --check is asking for the compile.
+    PipelineJob job;
+    job.uri = uri->uri().str();
+    job.file = uri->file().str();
+    job.version = document.getVersion();
+    job.chunks = document.getCleanChunks();
+    job.config = refinePipelineConfig(PipelineConfig(), job.file);
+    job.documentText = document.getText().str();
+    if (!job.chunks.empty()) {
+      // Without it, CrashRecoveryContext::RunSafely catches no crash.
+      llvm::CrashRecoveryContext::Enable();
+      std::atomic<bool> cancel{false};
+      PipelineDiagnostics::Outcome outcome =
+          PipelineDiagnostics::compileJob(job, cancel, /*catchCrashes=*/true);
+      for (const llvm::lsp::Diagnostic &diag : outcome.diagnostics) {
+        errors |= printDiagnostic(path, diag);
+        ++count;
+      }
+    }
+  }
+  llvm::outs() << path << ": " << count << " diagnostics\n";
   return errors ? 1 : 0;
 }
 
@@ -88,8 +127,14 @@ int main(int argc, char **argv) {
   cl::opt<std::string> checkFile{
       "check",
       cl::desc("Print the diagnostics the server would publish for FILE "
-               "and exit (1 when there are errors)"),
+               "(parse, verify, then compiling it with the targets and "
+               "compileTo of the nearest tessera.json) and exit (1 when "
+               "there are errors)"),
       cl::value_desc("FILE"), cl::cat(checkCategory)};
+  cl::opt<bool> noPipeline{
+      "no-pipeline",
+      cl::desc("With --check: parse and verify only, no compile"),
+      cl::cat(checkCategory)};
   cl::opt<LogLevel> logLevel{
       "log",
       cl::desc("What to log on stderr (default: error)"),
@@ -125,7 +170,10 @@ int main(int argc, char **argv) {
       {&serverCategory, &checkCategory},
       {"tessera-lsp --log=info                # as an editor starts it, "
        "logging to stderr",
-       "tessera-lsp --check examples/mlp.mlir # the diagnostics of one file"},
+       "tessera-lsp --check examples/mlp.mlir # its diagnostics: parse, "
+       "verify, compile",
+       "tessera-lsp --check examples/mlp.mlir --no-pipeline  # parse and "
+       "verify only"},
       {mlir::tessera::choicesOf(logLevel)}};
   if (std::optional<int> exit =
           mlir::tessera::parseToolCommandLine(argc, argv, tool))
@@ -134,7 +182,7 @@ int main(int argc, char **argv) {
   if (pipelineWorker)
     return tessera::lsp::runPipelineWorker();
   if (!checkFile.empty())
-    return check(checkFile);
+    return check(checkFile, !noPipeline);
 
   ServerOptions options;
   options.minDebounce = std::chrono::milliseconds(minDebounce);

@@ -13,7 +13,7 @@ PACKAGES=(
   libflatbuffers-dev flatbuffers-compiler libsodium-dev
   libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers glslang-tools
   spirv-tools clang libclang-rt-dev clang-format
-  libopenblas-dev pkg-config xvfb xauth nodejs npm
+  libopenblas-dev pkg-config xvfb xauth nodejs npm neovim
 )
 
 missing=()

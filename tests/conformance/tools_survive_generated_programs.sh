@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The conformance generator's programs through the other tools: tessera-lsp
-# --check (parse, verify, document index) and the explorer's compile
+# --check (parse, verify, document index, the compile of its pipeline
+# diagnostics) and the explorer's compile
 # (offscreen, --screenshot: load, compile every pass with IR capture, render,
 # exit). Either may refuse a program (exit 1); neither may crash or hang.
 # Usage: tools_survive_generated_programs.sh BIN_DIR [COUNT] [SEED]
