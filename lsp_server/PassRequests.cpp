@@ -59,6 +59,9 @@ PassRequests::get(const std::string &uri, int64_t version,
     options.targets = targets;
     options.compileTo = *mlir::tessera::parsePhase(compileTo);
     options.captureIR = true;
+    // The same diagnostics as `tessera compile` (building the module can
+    // fail after the last pass).
+    options.buildModule = true;
     mlir::tessera::DispatchMap dispatchMap;
     options.afterPhase = [&](mlir::tessera::Phase phase,
                              mlir::ModuleOp module) {

@@ -130,6 +130,9 @@ PipelineDiagnostics::compileJob(const PipelineJob &job,
     options.targets = job.config.targets;
     options.compileTo = *mlir::tessera::parsePhase(job.config.compileTo);
     options.captureIR = false;
+    // What `tessera compile` does after the last phase (the host programs)
+    // can fail too; it is refused there, so it is diagnosed here.
+    options.buildModule = true;
     options.cancel = &cancelRunning;
     // In a worker process a crash ends the process: its stderr (the
     // server's log) names a reproducer.

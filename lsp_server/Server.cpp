@@ -25,6 +25,11 @@ using llvm::json::Value;
 
 namespace {
 
+/// Whether `position` can be in a document (the JSON reads any int).
+bool isValidPosition(const llvm::lsp::Position &position) {
+  return position.line >= 0 && position.character >= 0;
+}
+
 /// The textual form of a bytecode file, read as the compiler reads it (on
 /// a large stack, deep input refused).
 llvm::Expected<std::string> convertFromBytecode(llvm::StringRef path) {
@@ -203,13 +208,32 @@ void Server::handle(const std::string &text) {
     return;
   }
   const llvm::json::Object *object = message->getAsObject();
-  std::optional<llvm::StringRef> method =
-      object ? object->getString("method") : std::nullopt;
-  const Value *id = object ? object->get("id") : nullptr;
-  if (!method) {
+  if (!object) {
+    // LSP has no batches; anything but an object is no message.
+    log(LogLevel::Error, "a message that is not a JSON object: " + text);
+    transport.replyError(nullptr, InvalidRequest,
+                         "a message must be a JSON object");
+    return;
+  }
+  const Value *methodValue = object->get("method");
+  const Value *id = object->get("id");
+  if (!methodValue) {
     // A reply to a request of ours (a refresh), or nonsense.
     if (!id)
       log(LogLevel::Error, "a message without method or id: " + text);
+    return;
+  }
+  std::optional<llvm::StringRef> method = methodValue->getAsString();
+  bool validId =
+      id && (id->getAsString() || id->getAsInteger() || id->getAsNumber());
+  if (id && (!validId || !method)) {
+    transport.replyError(validId ? *id : Value(nullptr), InvalidRequest,
+                         !validId ? "a request id must be a string or a number"
+                                  : "the method must be a string");
+    return;
+  }
+  if (!method) {
+    log(LogLevel::Error, "a notification whose method is no string: " + text);
     return;
   }
   Value params = nullptr;
@@ -234,6 +258,8 @@ void Server::handle(const std::string &text) {
   Reply reply(transport, requests, *id);
   if (!initialized && *method != "initialize")
     return reply.error(ServerNotInitialized, "the server is not initialized");
+  if (shutdownRequested)
+    return reply.error(InvalidRequest, "the server is shutting down");
   auto handler = requestHandlers.find(*method);
   if (handler == requestHandlers.end())
     return reply.error(MethodNotFound, "no method " + method->str());
@@ -346,6 +372,8 @@ void Server::onDidClose(const llvm::lsp::DidCloseTextDocumentParams &params) {
 
 void Server::onHover(const llvm::lsp::TextDocumentPositionParams &params,
                      Reply reply) {
+  if (!isValidPosition(params.position))
+    return reply.error(InvalidParams, "a position is never negative");
   scheduler.runOnDocument(
       params.textDocument.uri.uri().str(),
       [position = params.position](MLIRDocument &document) {
@@ -357,6 +385,8 @@ void Server::onHover(const llvm::lsp::TextDocumentPositionParams &params,
 
 void Server::onDefinition(const llvm::lsp::TextDocumentPositionParams &params,
                           Reply reply) {
+  if (!isValidPosition(params.position))
+    return reply.error(InvalidParams, "a position is never negative");
   scheduler.runOnDocument(
       params.textDocument.uri.uri().str(),
       [position = params.position](MLIRDocument &document) {
@@ -367,6 +397,8 @@ void Server::onDefinition(const llvm::lsp::TextDocumentPositionParams &params,
 
 void Server::onReferences(const llvm::lsp::ReferenceParams &params,
                           Reply reply) {
+  if (!isValidPosition(params.position))
+    return reply.error(InvalidParams, "a position is never negative");
   scheduler.runOnDocument(
       params.textDocument.uri.uri().str(),
       [position = params.position,
@@ -379,6 +411,8 @@ void Server::onReferences(const llvm::lsp::ReferenceParams &params,
 
 void Server::onCompletion(const llvm::lsp::TextDocumentPositionParams &params,
                           Reply reply) {
+  if (!isValidPosition(params.position))
+    return reply.error(InvalidParams, "a position is never negative");
   scheduler.runOnDocument(
       params.textDocument.uri.uri().str(),
       [position = params.position](MLIRDocument &document) {
@@ -389,6 +423,8 @@ void Server::onCompletion(const llvm::lsp::TextDocumentPositionParams &params,
 
 void Server::onSignatureHelp(
     const llvm::lsp::TextDocumentPositionParams &params, Reply reply) {
+  if (!isValidPosition(params.position))
+    return reply.error(InvalidParams, "a position is never negative");
   scheduler.runOnDocument(
       params.textDocument.uri.uri().str(),
       [position = params.position](MLIRDocument &document) {
@@ -405,7 +441,8 @@ void Server::onRename(const Value &params, Reply reply) {
   const llvm::json::Object *object = params.getAsObject();
   std::optional<llvm::StringRef> newName =
       object ? object->getString("newName") : std::nullopt;
-  if (!fromJSON(params, parsed, root) || !newName)
+  if (!fromJSON(params, parsed, root) || !newName ||
+      !isValidPosition(parsed.position))
     return reply.error(InvalidParams,
                        "rename needs textDocument, position and newName");
   std::string uri = parsed.textDocument.uri.uri().str();
@@ -529,14 +566,18 @@ void Server::onCodeAction(const Value &params, Reply reply) {
   const llvm::json::Array *diagnostics =
       context ? context->getArray("diagnostics") : nullptr;
   std::optional<std::string> uri = documentURI(params);
+  if (!uri)
+    return reply.error(InvalidParams, "codeAction needs textDocument.uri");
+  // The checks of the diagnostics that parse (an editor may send kinds of
+  // its own); none: no action, once the document is known to be open.
   std::vector<DiagnosticCheck> checks = diagnostics
                                             ? checksForDiagnostics(*diagnostics)
                                             : std::vector<DiagnosticCheck>();
-  if (!uri || checks.empty())
-    return reply(llvm::json::Array());
   scheduler.runOnDocument(
       *uri,
-      [uri = *uri, checks](MLIRDocument &document) {
+      [uri = *uri, checks](MLIRDocument &document) -> Value {
+        if (checks.empty())
+          return llvm::json::Array();
         return expectedDiagnosticsAction(document, uri, checks);
       },
       std::move(reply));
@@ -549,8 +590,11 @@ void Server::onInlayHint(const llvm::lsp::DocumentSymbolParams &params,
 
 void Server::onWorkspaceSymbol(const Value &params, Reply reply) {
   const llvm::json::Object *object = params.getAsObject();
-  std::string query =
-      object ? object->getString("query").value_or("").str() : "";
+  const Value *given = object ? object->get("query") : nullptr;
+  if (!object || (given && !given->getAsString()))
+    return reply.error(InvalidParams,
+                       "workspace/symbol needs params {query: string}");
+  std::string query = given ? given->getAsString()->str() : "";
   scheduler.runOnAnalyses(
       [query, root = workspaceRoot](DocumentAnalyses &analyses) {
         return workspaceSymbols(query, root, analyses);
@@ -646,6 +690,8 @@ void Server::onPassRequest(llvm::StringRef method, const Value &params,
     return reply.error(InvalidParams, method.str() + " needs textDocument.uri");
   if (method == "tessera/irAfterPass" && !object->getInteger("index"))
     return reply.error(InvalidParams, "tessera/irAfterPass needs index");
+  if (const Value *diff = object->get("diff"); diff && !diff->getAsBoolean())
+    return reply.error(InvalidParams, "diff must be true or false");
   auto request = prepareDocumentRequest(*uri, object, documents, settings);
   if (!request)
     return reply(request.takeError());

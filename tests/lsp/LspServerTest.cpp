@@ -101,6 +101,14 @@ Object diagnosticsFor(LspClient &client, const char *uri, int64_t version) {
   return notification ? *notification->getObject("params") : Object{};
 }
 
+/// textDocument/inlayHint params for lines [0, lastLine).
+Object inlayHintParams(const char *uri, int lastLine) {
+  return Object{
+      {"textDocument", Object{{"uri", uri}}},
+      {"range", Object{{"start", Object{{"line", 0}, {"character", 0}}},
+                       {"end", Object{{"line", lastLine}, {"character", 0}}}}}};
+}
+
 TEST(LspServer, ScriptedSession) {
   LspClient client(TESSERA_LSP_PATH);
   initialize(client);
@@ -274,10 +282,54 @@ TEST(LspServer, GarbageGetsAParseErrorAndTheServerGoesOn) {
   // A header without a body length, then a message that is not an object.
   client.sendRaw("Content-Type: nothing\r\n\r\n");
   client.sendRaw("Content-Length: 2\r\n\r\n[]");
+  auto invalidRequest = [&](const char *why) {
+    auto reply = client.waitFor([](const Object &message) {
+      const Object *error = message.getObject("error");
+      return error && error->getInteger("code") == -32600;
+    });
+    EXPECT_TRUE(reply.has_value()) << "no InvalidRequest for " << why;
+    return reply ? *reply : Object{};
+  };
+  EXPECT_EQ(*invalidRequest("a batch").get("id"), nullptr);
+  // A method that is no string; an id that is no string or number.
+  std::string numberMethod = R"({"jsonrpc":"2.0","id":9002,"method":5})";
+  client.sendRaw("Content-Length: " + std::to_string(numberMethod.size()) +
+                 "\r\n\r\n" + numberMethod);
+  EXPECT_EQ(invalidRequest("a method 5").getInteger("id"), 9002);
+  std::string objectId =
+      R"({"jsonrpc":"2.0","id":{"a":1},"method":"shutdown"})";
+  client.sendRaw("Content-Length: " + std::to_string(objectId.size()) +
+                 "\r\n\r\n" + objectId);
+  EXPECT_EQ(*invalidRequest("an object id").get("id"), nullptr);
   open(client, kURI, kDocument);
   Object published = diagnosticsFor(client, kURI, 1);
   EXPECT_TRUE(published.getArray("diagnostics"));
+  // Params of the wrong shape: InvalidParams, as for every method.
+  for (auto [method, params] : std::vector<std::pair<const char *, Value>>{
+           {"textDocument/codeAction", Array{1, 2}},
+           {"textDocument/codeAction",
+            Object{{"textDocument", Object{{"uri", "file:///closed.mlir"}}},
+                   {"context", Object{{"diagnostics", Array()}}}}},
+           {"workspace/symbol", Object{{"query", 5}}},
+           {"textDocument/hover",
+            Object{{"textDocument", Object{{"uri", kURI}}},
+                   {"position", Object{{"line", -1}, {"character", 0}}}}}}) {
+    auto reply = client.waitForReply(client.request(method, params));
+    ASSERT_TRUE(reply.has_value()) << method;
+    EXPECT_EQ(reply->getObject("error")
+                  ? reply->getObject("error")->getInteger("code")
+                  : std::nullopt,
+              -32602)
+        << method << " " << show(params);
+  }
   EXPECT_EQ(show(client.call("shutdown", nullptr)), "null");
+  // After shutdown, requests are refused (LSP: InvalidRequest).
+  auto late = client.waitForReply(client.request(
+      "textDocument/hover",
+      Object{{"textDocument", Object{{"uri", kURI}}},
+             {"position", Object{{"line", 0}, {"character", 0}}}}));
+  ASSERT_TRUE(late.has_value());
+  EXPECT_EQ(late->getObject("error")->getInteger("code"), -32600);
   client.notify("exit", nullptr);
   EXPECT_EQ(client.waitForExit(), 0);
 }
@@ -785,12 +837,8 @@ TEST(LspServer, DispatchesAndInlayHints) {
   // The analysis, then the pipeline's publication of the same version.
   diagnosticsFor(client, uri, 1);
   diagnosticsFor(client, uri, 1);
-  Value hints = client.call(
-      "textDocument/inlayHint",
-      Object{
-          {"textDocument", Object{{"uri", uri}}},
-          {"range", Object{{"start", Object{{"line", 0}, {"character", 0}}},
-                           {"end", Object{{"line", 200}, {"character", 0}}}}}});
+  Value hints =
+      client.call("textDocument/inlayHint", inlayHintParams(uri, 200));
   ASSERT_TRUE(hints.getAsArray()) << show(hints);
   std::map<int64_t, std::string> labels;
   for (const Value &hint : *hints.getAsArray())
@@ -840,10 +888,7 @@ TEST(LspServer, InlayHintsWaitForTheCompileAndTheClientIsAskedToRefresh) {
   client.notify("initialized", Object{});
   const char *uri = "file:///test/mlp.mlir";
   open(client, uri, readExample("mlp.mlir"));
-  Object range{{"start", Object{{"line", 0}, {"character", 0}}},
-               {"end", Object{{"line", 200}, {"character", 0}}}};
-  Object params{{"textDocument", Object{{"uri", uri}}},
-                {"range", Object(range)}};
+  Object params = inlayHintParams(uri, 200);
   // At once, while the compile (a process of its own) is running.
   Value early = client.call("textDocument/inlayHint", Object(params));
   ASSERT_TRUE(early.getAsArray()) << show(early);
@@ -868,12 +913,7 @@ TEST(LspServer, NoRefreshForClientsWithoutItAndNoWaitWithThePipelineOff) {
   const char *uri = "file:///test/mlp.mlir";
   open(client, uri, readExample("mlp.mlir"));
   diagnosticsFor(client, uri, 1);
-  Value hints = client.call(
-      "textDocument/inlayHint",
-      Object{
-          {"textDocument", Object{{"uri", uri}}},
-          {"range", Object{{"start", Object{{"line", 0}, {"character", 0}}},
-                           {"end", Object{{"line", 9}, {"character", 0}}}}}});
+  Value hints = client.call("textDocument/inlayHint", inlayHintParams(uri, 9));
   EXPECT_EQ(show(hints), "[]");
   EXPECT_FALSE(client
                    .waitFor(
