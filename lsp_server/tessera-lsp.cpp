@@ -146,13 +146,14 @@ int main(int argc, char **argv) {
       cl::cat(serverCategory)};
   cl::opt<unsigned> minDebounce{
       "debounce-min-ms",
-      cl::desc("Shortest delay between an edit and its analysis (default: "
-               "50)"),
+      cl::desc("Shortest delay between an edit and its full analysis, and "
+               "the longest before an edit inside one function is diagnosed "
+               "from that function (default: 50)"),
       cl::value_desc("ms"), cl::init(50), cl::cat(serverCategory)};
   cl::opt<unsigned> maxDebounce{
       "debounce-max-ms",
-      cl::desc("Longest delay between an edit and its analysis (default: "
-               "500)"),
+      cl::desc("Longest delay between an edit and its full analysis "
+               "(default: 500)"),
       cl::value_desc("ms"), cl::init(500), cl::cat(serverCategory)};
   cl::opt<bool> pipelineWorker{
       "pipeline-worker",
