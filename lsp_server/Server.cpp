@@ -60,8 +60,12 @@ std::optional<std::string> documentURI(const Value &params) {
   return std::nullopt;
 }
 
-llvm::json::Object capabilities() {
-  return llvm::json::Object{
+/// What the server offers; `serverCommands`: executeCommandProvider, left
+/// out for a client with its own commands (vscode-languageclient registers
+/// every advertised command once per client, and the extension runs a
+/// client per workspace folder: a second registration fails).
+llvm::json::Object capabilities(bool serverCommands) {
+  llvm::json::Object result{
       {"textDocumentSync", llvm::json::Object{{"openClose", true},
                                               {"change", 2}, // incremental
                                               {"save", true}}},
@@ -76,9 +80,6 @@ llvm::json::Object capabilities() {
       {"inlayHintProvider", true},
       {"workspaceSymbolProvider", true},
       {"documentFormattingProvider", true},
-      {"executeCommandProvider",
-       llvm::json::Object{{"commands", llvm::json::Array{kCompileCommand,
-                                                         kShowPassesCommand}}}},
       {"signatureHelpProvider",
        llvm::json::Object{{"triggerCharacters", llvm::json::Array{" ", ","}}}},
       {"semanticTokensProvider",
@@ -100,6 +101,10 @@ llvm::json::Object capabilities() {
             llvm::json::Array{"tessera/passes", "tessera/irAfterPass",
                               "tessera/dispatches"}}}},
   };
+  if (serverCommands)
+    result["executeCommandProvider"] = llvm::json::Object{
+        {"commands", llvm::json::Array{kCompileCommand, kShowPassesCommand}}};
+  return result;
 }
 
 } // namespace
@@ -291,7 +296,8 @@ void Server::onInitialize(const Value &params, Reply reply) {
   reply(llvm::json::Object{
       {"serverInfo",
        llvm::json::Object{{"name", "tessera-lsp"}, {"version", "0.1"}}},
-      {"capabilities", capabilities()}});
+      {"capabilities",
+       capabilities(!settings.getCapabilities().clientCommands)}});
 }
 
 void Server::onShutdown(const Value &, Reply reply) {

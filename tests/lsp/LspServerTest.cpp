@@ -1005,9 +1005,21 @@ TEST(LspServer, ServerCommandsBehindTheCodeLenses) {
   EXPECT_EQ(noDocument->getObject("error")->getInteger("code"), -32602);
 
   // The extension's own commands (and Run), when it asks for them.
+  // It is not offered the server's commands: vscode-languageclient would
+  // register them once per workspace folder's client, and fail the second.
   LspClient vscode(TESSERA_LSP_PATH);
-  initialize(vscode, Object{{"pipelineDiagnostics", "off"},
-                            {"codeLensCommands", "client"}});
+  Value vscodeInit = vscode.call(
+      "initialize", Object{{"processId", nullptr},
+                           {"rootUri", nullptr},
+                           {"capabilities", Object{}},
+                           {"initializationOptions",
+                            Object{{"pipelineDiagnostics", "off"},
+                                   {"codeLensCommands", "client"}}}});
+  ASSERT_TRUE(vscodeInit.getAsObject()) << show(vscodeInit);
+  EXPECT_FALSE(vscodeInit.getAsObject()
+                   ->getObject("capabilities")
+                   ->get("executeCommandProvider"));
+  vscode.notify("initialized", Object{});
   open(vscode, kURI, kDocument);
   Value clientLenses = vscode.call(
       "textDocument/codeLens", Object{{"textDocument", Object{{"uri", kURI}}}});

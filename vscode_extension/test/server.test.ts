@@ -91,6 +91,9 @@ test("initialize announces the features the extension relies on", async () => {
   await connection.sendNotification("initialized", {});
   for (const feature of ["hoverProvider", "definitionProvider", "semanticTokensProvider", "codeLensProvider"])
     assert.ok(result.capabilities[feature], `${feature} missing`);
+  // The extension has its own commands: the server's are not offered (the
+  // language client would register them once per workspace folder).
+  assert.strictEqual(result.capabilities.executeCommandProvider, undefined);
 });
 
 test("diagnostics arrive for a broken document and clear when fixed", async () => {
