@@ -376,13 +376,26 @@ void Server::onDidClose(const llvm::lsp::DidCloseTextDocumentParams &params) {
 // Features answered from a document's analysis
 //===----------------------------------------------------------------------===//
 
-void Server::onHover(const llvm::lsp::TextDocumentPositionParams &params,
-                     Reply reply) {
+void Server::answerAtPosition(
+    const llvm::lsp::TextDocumentPositionParams &params,
+    std::function<llvm::Expected<Value>(MLIRDocument &,
+                                        const llvm::lsp::Position &)>
+        answer,
+    Reply reply) {
   if (!isValidPosition(params.position))
     return reply.error(InvalidParams, "a position is never negative");
   scheduler.runOnDocument(
       params.textDocument.uri.uri().str(),
-      [position = params.position](MLIRDocument &document) {
+      [position = params.position, answer = std::move(answer)](
+          MLIRDocument &document) { return answer(document, position); },
+      std::move(reply));
+}
+
+void Server::onHover(const llvm::lsp::TextDocumentPositionParams &params,
+                     Reply reply) {
+  answerAtPosition(
+      params,
+      [](MLIRDocument &document, const llvm::lsp::Position &position) {
         std::optional<llvm::lsp::Hover> hover = document.hover(position);
         return hover ? own(toJSON(*hover)) : Value(nullptr);
       },
@@ -391,11 +404,9 @@ void Server::onHover(const llvm::lsp::TextDocumentPositionParams &params,
 
 void Server::onDefinition(const llvm::lsp::TextDocumentPositionParams &params,
                           Reply reply) {
-  if (!isValidPosition(params.position))
-    return reply.error(InvalidParams, "a position is never negative");
-  scheduler.runOnDocument(
-      params.textDocument.uri.uri().str(),
-      [position = params.position](MLIRDocument &document) {
+  answerAtPosition(
+      params,
+      [](MLIRDocument &document, const llvm::lsp::Position &position) {
         return ownedArray(document.definition(position));
       },
       std::move(reply));
@@ -403,13 +414,10 @@ void Server::onDefinition(const llvm::lsp::TextDocumentPositionParams &params,
 
 void Server::onReferences(const llvm::lsp::ReferenceParams &params,
                           Reply reply) {
-  if (!isValidPosition(params.position))
-    return reply.error(InvalidParams, "a position is never negative");
-  scheduler.runOnDocument(
-      params.textDocument.uri.uri().str(),
-      [position = params.position,
-       includeDeclaration =
-           params.context.includeDeclaration](MLIRDocument &document) {
+  answerAtPosition(
+      params,
+      [includeDeclaration = params.context.includeDeclaration](
+          MLIRDocument &document, const llvm::lsp::Position &position) {
         return ownedArray(document.references(position, includeDeclaration));
       },
       std::move(reply));
@@ -417,11 +425,9 @@ void Server::onReferences(const llvm::lsp::ReferenceParams &params,
 
 void Server::onCompletion(const llvm::lsp::TextDocumentPositionParams &params,
                           Reply reply) {
-  if (!isValidPosition(params.position))
-    return reply.error(InvalidParams, "a position is never negative");
-  scheduler.runOnDocument(
-      params.textDocument.uri.uri().str(),
-      [position = params.position](MLIRDocument &document) {
+  answerAtPosition(
+      params,
+      [](MLIRDocument &document, const llvm::lsp::Position &position) {
         return own(toJSON(document.completion(position)));
       },
       std::move(reply));
@@ -429,11 +435,9 @@ void Server::onCompletion(const llvm::lsp::TextDocumentPositionParams &params,
 
 void Server::onSignatureHelp(
     const llvm::lsp::TextDocumentPositionParams &params, Reply reply) {
-  if (!isValidPosition(params.position))
-    return reply.error(InvalidParams, "a position is never negative");
-  scheduler.runOnDocument(
-      params.textDocument.uri.uri().str(),
-      [position = params.position](MLIRDocument &document) {
+  answerAtPosition(
+      params,
+      [](MLIRDocument &document, const llvm::lsp::Position &position) {
         std::optional<llvm::lsp::SignatureHelp> help =
             document.signatureHelp(position);
         return help ? own(toJSON(*help)) : Value(nullptr);

@@ -27,6 +27,8 @@
 
 namespace tessera::lsp {
 
+class MLIRDocument;
+
 using ServerOptions = SchedulerOptions;
 
 class Server {
@@ -69,6 +71,13 @@ private:
   void onDidClose(const llvm::lsp::DidCloseTextDocumentParams &params);
 
   // Features answered from a document's analysis.
+  /// Answers `reply` with `answer` at the position of `params` (refused
+  /// when negative) on the newest analysis of its document.
+  void answerAtPosition(const llvm::lsp::TextDocumentPositionParams &params,
+                        std::function<llvm::Expected<llvm::json::Value>(
+                            MLIRDocument &, const llvm::lsp::Position &)>
+                            answer,
+                        Reply reply);
   void onHover(const llvm::lsp::TextDocumentPositionParams &params,
                Reply reply);
   void onDefinition(const llvm::lsp::TextDocumentPositionParams &params,
