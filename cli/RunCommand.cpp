@@ -12,6 +12,7 @@
 #include "Tool/CommandLine.h"
 
 #include "Npy.h"
+#include "Import/ONNX/ImportONNX.h"
 #include "Pipeline/CompileSession.h"
 #include "Profile.h"
 #include "TensorCompare.h"
@@ -46,7 +47,7 @@ struct RunFlags {
   cl::OptionCategory deviceCategory{"Device and loading"};
   cl::OptionCategory profiling{"Repetitions and profiling"};
   cl::opt<std::string> module{
-      cl::Positional, cl::desc("<module.tsm | program.mlir>"), cl::cat(call)};
+      cl::Positional, cl::desc("<module.tsm | program.mlir | model.onnx>"), cl::cat(call)};
   cl::opt<std::string> function{
       "function",
       cl::desc("Function to call, @name or name (optional when the module "
@@ -185,11 +186,11 @@ int runOrBench(int argc, char **argv, bool bench) {
   std::optional<BenchFlags> benchFlags;
   ToolDescription tool{
       commandName,
-      "[options] <module.tsm | program.mlir>",
+      "[options] <module.tsm | program.mlir | model.onnx>",
       bench ? "Times a function of a module: warm-up calls, then timed "
               "repetitions reported as min/median/max\nwith a table of "
               "dispatches (--json for machines). Inputs as for tessera run."
-            : "Runs a function of a compiled module (a .mlir program is "
+            : "Runs a function of a compiled module (a .mlir program or an .onnx model is "
               "compiled in memory first) and prints\nor checks its results, "
               "like iree-run-module.",
       {&flags.call, &flags.deviceCategory, &flags.profiling},
@@ -361,7 +362,8 @@ int runOrBench(int argc, char **argv, bool bench) {
 
   rt::StatusOr<std::shared_ptr<rt::Module>> module =
       rt::Status::error("no module");
-  if (StringRef(modulePath).ends_with(".mlir")) {
+  if (StringRef(modulePath).ends_with(".mlir") ||
+      mlir::tessera::isONNXPath(modulePath)) {
     auto bytes = compileProgram(modulePath);
     if (!bytes)
       return fail(bytes.status().message());

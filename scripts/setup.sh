@@ -14,6 +14,8 @@ PACKAGES=(
   libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers glslang-tools
   spirv-tools clang libclang-rt-dev clang-format
   libopenblas-dev pkg-config xvfb xauth nodejs npm neovim
+  libonnx-dev libprotobuf-dev protobuf-compiler
+  python3-numpy python3-onnx python3-torch python3-torchvision
 )
 
 missing=()

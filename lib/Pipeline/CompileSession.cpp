@@ -3,6 +3,7 @@
 #include "Pipeline/CompileSession.h"
 
 #include "Pipeline/CrashReproducer.h"
+#include "Import/ONNX/ImportONNX.h"
 #include "Pipeline/InputFile.h"
 #include "Pipeline/InputLimits.h"
 #include "Pipeline/LargeStack.h"
@@ -144,6 +145,20 @@ LogicalResult CompileSession::loadFile(llvm::StringRef path) {
     return failure();
   }
   auto mgr = std::make_unique<llvm::SourceMgr>();
+  if (isONNXPath(path)) {
+    // A model, not text: imported, then compiled like a parsed program.
+    llvm::StringRef bytes = (*buffer)->getBuffer();
+    LogicalResult result = failure();
+    runOnLargeStack([&] {
+      module = importONNXModel(context.get(), bytes, path);
+      result = success(static_cast<bool>(module));
+    });
+    // Diagnostics name the file; there are no lines to show.
+    mgr->AddNewSourceBuffer(llvm::MemoryBuffer::getMemBuffer("", path),
+                            llvm::SMLoc());
+    sourceMgr = std::move(mgr);
+    return result;
+  }
   mgr->AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
   return parse(std::move(mgr));
 }

@@ -61,6 +61,7 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
   case Phase::Input:
     if (isTestCrashPassEnabled())
       pm.addPass(createTestCrashPass());
+    pm.addPass(flow::createLowerTOSAPass());
     pm.addPass(flow::createVerifyInputLegalityPass());
     break;
   case Phase::GlobalOpt:

@@ -9,9 +9,27 @@ def VerifyInputLegalityPass
   let summary = "Rejects input ops the compiler does not support";
   let description = [{
     Accepts func, arith, math, tensor and linalg ops (inside linalg regions:
-    arith, math and linalg.yield/index). Anything else gets an error naming
+    arith, math and linalg.yield/index); tosa ops are lowered before it. Anything else gets an error naming
     the op at its location.
   }];
+}
+
+def LowerTOSAPass : Pass<"tessera-flow-lower-tosa", "mlir::ModuleOp"> {
+  let summary = "Lowers TOSA ops to linalg, tensor and arith by upstream's "
+                "conversions";
+  let description = [{
+    The input phase accepts TOSA (the ONNX importer writes it, and users may)
+    besides linalg on tensors. Functions that hold tosa ops go through
+    upstream's tosa-to-linalg-named, tosa-to-linalg, tosa-to-arith and
+    tosa-to-tensor; the shape values left unused are erased. Functions
+    without tosa ops are not touched, so the pass costs nothing on a linalg
+    program. A tosa op no conversion handles is left for
+    tessera-verify-input-legality to name.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::math::MathDialect"];
 }
 
 def ConvertTensorSlicesToLinalgPass

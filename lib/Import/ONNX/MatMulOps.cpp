@@ -1,0 +1,209 @@
+//===- MatMulOps.cpp - MatMul and Gemm ------------------------------------===//
+//
+// Both become tosa.matmul on rank-3 operands (lowered by upstream to
+// linalg.batch_matmul): leading dims are folded into the rows when the
+// right operand is a matrix (a Linear layer's weights), or into the batch
+// when both carry them (attention). Constant operands are transposed and
+// reshaped here.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Import/ONNX/OpConverters.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+
+namespace mlir::tessera::onnx_import {
+
+namespace {
+
+Value matmul3D(GraphImporter &im, Value a, Value b) {
+  auto aType = cast<RankedTensorType>(a.getType());
+  auto bType = cast<RankedTensorType>(b.getType());
+  int64_t batch = aType.getDimSize(0);
+  if (ShapedType::isDynamic(batch))
+    batch = bType.getDimSize(0);
+  auto type = RankedTensorType::get(
+      {batch, aType.getDimSize(1), bType.getDimSize(2)},
+      aType.getElementType());
+  Value zp = im.zeroPoint(aType.getElementType());
+  return tosa::MatMulOp::create(im.b(), im.loc(), type, a, b, zp, zp);
+}
+
+/// Operand `i` reshaped to `shape` (folded for constants).
+FailureOr<Value> operandAs(GraphImporter &im, unsigned i,
+                           llvm::ArrayRef<int64_t> shape) {
+  if (const ConstTensor *c = im.constInput(i))
+    return im.constant(c->reshaped(llvm::SmallVector<int64_t>(shape)),
+                       im.inputName(i));
+  return im.reshape(im.input(i), shape);
+}
+
+int64_t product(llvm::ArrayRef<int64_t> dims) {
+  int64_t p = 1;
+  for (int64_t d : dims) {
+    if (ShapedType::isDynamic(d))
+      return ShapedType::kDynamic;
+    p *= d;
+  }
+  return p;
+}
+
+LogicalResult convertMatMul(GraphImporter &im) {
+  auto aShape = im.inputShape(0), bShape = im.inputShape(1);
+  Type type = im.inputElementType(0);
+  if (!type || !isa<FloatType>(type) || type != im.inputElementType(1))
+    return im.fail("needs two float inputs of one element type");
+  if (aShape.empty() || bShape.empty())
+    return im.fail("scalar operands are not supported");
+  // Vectors: a row / a column, dropped from the result.
+  bool aVector = aShape.size() == 1, bVector = bShape.size() == 1;
+  if (aVector)
+    aShape.insert(aShape.begin(), 1);
+  if (bVector)
+    bShape.push_back(1);
+  int64_t k = aShape.back(), kb = bShape[bShape.size() - 2];
+  if (!ShapedType::isDynamic(k) && !ShapedType::isDynamic(kb) && k != kb)
+    return im.fail("inner dims differ (" + std::to_string(k) + " and " +
+                   std::to_string(kb) + ")");
+  int64_t m = aShape[aShape.size() - 2], n = bShape.back();
+  llvm::ArrayRef<int64_t> aBatch(aShape.begin(), aShape.end() - 2);
+  llvm::ArrayRef<int64_t> bBatch(bShape.begin(), bShape.end() - 2);
+  llvm::SmallVector<int64_t> resultShape;
+  Value product3;
+  if (bBatch.empty() || product(bBatch) == 1) {
+    // [..., M, K] x [K, N]: one matrix product over all rows.
+    int64_t rows = product(aBatch);
+    rows = ShapedType::isDynamic(rows) || ShapedType::isDynamic(m)
+               ? ShapedType::kDynamic
+               : rows * m;
+    auto a = operandAs(im, 0, {1, rows, k});
+    auto b = operandAs(im, 1, {1, kb, n});
+    if (failed(a) || failed(b))
+      return im.fail("cannot reshape the operands to matrices");
+    product3 = matmul3D(im, *a, *b);
+    resultShape.assign(aBatch.begin(), aBatch.end());
+    if (aBatch.size() < bBatch.size())
+      resultShape.insert(resultShape.begin(), bBatch.size() - aBatch.size(),
+                         1);
+  } else {
+    // Batched: the same batch dims on both sides (after leading ones).
+    llvm::SmallVector<int64_t> ab(aBatch), bb(bBatch);
+    while (ab.size() < bb.size())
+      ab.insert(ab.begin(), 1);
+    while (bb.size() < ab.size())
+      bb.insert(bb.begin(), 1);
+    for (auto [x, y] : llvm::zip(ab, bb))
+      if (x != y)
+        return im.fail("batch dims must be equal on both sides (broadcast "
+                       "batch dims are not supported)");
+    int64_t batch = product(ab);
+    auto a = operandAs(im, 0, {batch, m, k});
+    auto b = operandAs(im, 1, {batch, kb, n});
+    if (failed(a) || failed(b))
+      return im.fail("cannot reshape the operands to batches of matrices");
+    product3 = matmul3D(im, *a, *b);
+    resultShape = ab;
+  }
+  if (!aVector)
+    resultShape.push_back(m);
+  if (!bVector)
+    resultShape.push_back(n);
+  auto result = im.reshape(product3, resultShape);
+  if (failed(result))
+    return im.fail("cannot reshape the product to the result");
+  im.setOutput(0, *result);
+  return success();
+}
+
+LogicalResult convertGemm(GraphImporter &im) {
+  auto aShape = im.inputShape(0), bShape = im.inputShape(1);
+  Type type = im.inputElementType(0);
+  if (aShape.size() != 2 || bShape.size() != 2)
+    return im.fail("A and B must be matrices");
+  if (!type || !isa<FloatType>(type) || type != im.inputElementType(1))
+    return im.fail("needs float inputs of one element type");
+  bool transA = im.attrInt("transA", 0), transB = im.attrInt("transB", 0);
+  double alpha = im.attrFloat("alpha", 1.0f), beta = im.attrFloat("beta", 1.0f);
+  auto operand = [&](unsigned i, bool trans,
+                     llvm::SmallVector<int64_t> shape) -> FailureOr<Value> {
+    if (const ConstTensor *c = im.constInput(i)) {
+      ConstTensor t = trans ? c->transposed({1, 0}) : *c;
+      return im.constant(t.reshaped({1, t.shape()[0], t.shape()[1]}),
+                         im.inputName(i));
+    }
+    Value v = im.input(i);
+    if (trans)
+      v = im.transpose(v, {1, 0});
+    auto vt = cast<RankedTensorType>(v.getType());
+    return im.reshape(v, {1, vt.getDimSize(0), vt.getDimSize(1)});
+  };
+  auto a = operand(0, transA, aShape);
+  auto b = operand(1, transB, bShape);
+  if (failed(a) || failed(b))
+    return im.fail("cannot reshape A and B");
+  int64_t m = transA ? aShape[1] : aShape[0];
+  int64_t n = transB ? bShape[0] : bShape[1];
+  int64_t ka = transA ? aShape[0] : aShape[1];
+  int64_t kb = transB ? bShape[1] : bShape[0];
+  if (!ShapedType::isDynamic(ka) && !ShapedType::isDynamic(kb) && ka != kb)
+    return im.fail("inner dims differ");
+  Value product3 = matmul3D(im, *a, *b);
+  auto product = im.reshape(product3, {m, n});
+  if (failed(product))
+    return im.fail("cannot reshape the product");
+  Value result = *product;
+  llvm::SmallVector<Value> operands = {result};
+  Value c;
+  if (im.hasInput(2) && beta != 0.0) {
+    if (const ConstTensor *cc = im.constInput(2)) {
+      // beta folded into C.
+      std::vector<double> scaled;
+      for (int64_t i = 0; i < cc->size(); ++i)
+        scaled.push_back(cc->getDouble(i) * beta);
+      c = im.constant(ConstTensor::fromDoubles(
+                          cc->kind(), scaled,
+                          llvm::SmallVector<int64_t>(cc->shape())),
+                      im.inputName(2));
+      beta = 1.0;
+    } else {
+      c = im.input(2);
+    }
+    operands.push_back(c);
+  }
+  if (alpha == 1.0 && !c) {
+    im.setOutput(0, result);
+    return success();
+  }
+  auto out = im.elementwise(
+      operands, type, [&](OpBuilder &nb, Location loc, ValueRange v) {
+        Value r = v[0];
+        Type t = r.getType();
+        if (alpha != 1.0)
+          r = arith::MulFOp::create(
+              nb, loc, r,
+              arith::ConstantOp::create(nb, loc, nb.getFloatAttr(t, alpha)));
+        if (v.size() > 1) {
+          Value cv = v[1];
+          if (beta != 1.0)
+            cv = arith::MulFOp::create(
+                nb, loc, cv,
+                arith::ConstantOp::create(nb, loc, nb.getFloatAttr(t, beta)));
+          r = arith::AddFOp::create(nb, loc, r, cv);
+        }
+        return r;
+      });
+  if (failed(out))
+    return im.fail("C does not broadcast to the product");
+  im.setOutput(0, *out);
+  return success();
+}
+
+} // namespace
+
+void addMatMulConverters(ConverterTable &t) {
+  t["MatMul"] = convertMatMul;
+  t["Gemm"] = convertGemm;
+}
+
+} // namespace mlir::tessera::onnx_import
