@@ -3,9 +3,9 @@
 #include "BatchCompile.h"
 #include "Commands.h"
 
+#include "Import/ONNX/ImportONNX.h"
 #include "ModuleInfo.h"
 #include "Pipeline/ChildProcess.h"
-#include "Import/ONNX/ImportONNX.h"
 #include "Pipeline/CompileSession.h"
 #include "Pipeline/CrashMessage.h"
 #include "Pipeline/CrashReproducer.h"
@@ -121,8 +121,7 @@ std::vector<std::string> mlirFilesBelow(llvm::StringRef directory,
        it != end && !ec; it.increment(ec))
     // NAME.out.mlir is what --emit=mlir writes, not a program to compile
     // (an output directory may sit below the inputs).
-    if ((path::extension(it->path()) == ".mlir" ||
-         isONNXPath(it->path())) &&
+    if ((path::extension(it->path()) == ".mlir" || isONNXPath(it->path())) &&
         !llvm::StringRef(it->path()).ends_with(".out.mlir") &&
         fs::is_regular_file(it->path()))
       files.push_back(it->path());

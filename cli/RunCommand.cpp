@@ -11,8 +11,8 @@
 #include "Pipeline/OutputFile.h"
 #include "Tool/CommandLine.h"
 
-#include "Npy.h"
 #include "Import/ONNX/ImportONNX.h"
+#include "Npy.h"
 #include "Pipeline/CompileSession.h"
 #include "Profile.h"
 #include "TensorCompare.h"
@@ -47,7 +47,8 @@ struct RunFlags {
   cl::OptionCategory deviceCategory{"Device and loading"};
   cl::OptionCategory profiling{"Repetitions and profiling"};
   cl::opt<std::string> module{
-      cl::Positional, cl::desc("<module.tsm | program.mlir | model.onnx>"), cl::cat(call)};
+      cl::Positional, cl::desc("<module.tsm | program.mlir | model.onnx>"),
+      cl::cat(call)};
   cl::opt<std::string> function{
       "function",
       cl::desc("Function to call, @name or name (optional when the module "
@@ -190,7 +191,8 @@ int runOrBench(int argc, char **argv, bool bench) {
       bench ? "Times a function of a module: warm-up calls, then timed "
               "repetitions reported as min/median/max\nwith a table of "
               "dispatches (--json for machines). Inputs as for tessera run."
-            : "Runs a function of a compiled module (a .mlir program or an .onnx model is "
+            : "Runs a function of a compiled module (a .mlir program or an "
+              ".onnx model is "
               "compiled in memory first) and prints\nor checks its results, "
               "like iree-run-module.",
       {&flags.call, &flags.deviceCategory, &flags.profiling},

@@ -2,8 +2,8 @@
 
 #include "Pipeline/CompileSession.h"
 
-#include "Pipeline/CrashReproducer.h"
 #include "Import/ONNX/ImportONNX.h"
+#include "Pipeline/CrashReproducer.h"
 #include "Pipeline/InputFile.h"
 #include "Pipeline/InputLimits.h"
 #include "Pipeline/LargeStack.h"

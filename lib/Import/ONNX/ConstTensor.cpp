@@ -318,9 +318,8 @@ readExternalData(const onnx::TensorProto &proto, llvm::StringRef modelDir,
       char *end = nullptr;
       unsigned long long value = std::strtoull(entry.value().c_str(), &end, 10);
       if (entry.value().empty() || *end)
-        return llvm::createStringError("external data " + entry.key() +
-                                       " '" + entry.value() +
-                                       "' is not a number");
+        return llvm::createStringError("external data " + entry.key() + " '" +
+                                       entry.value() + "' is not a number");
       if (entry.key() == "offset")
         offset = value;
       else
@@ -357,8 +356,9 @@ readExternalData(const onnx::TensorProto &proto, llvm::StringRef modelDir,
                            all.begin() + offset + expectedBytes);
 }
 
-llvm::Expected<ConstTensor> ConstTensor::fromProto(const onnx::TensorProto &proto,
-                                                   llvm::StringRef modelDir) {
+llvm::Expected<ConstTensor>
+ConstTensor::fromProto(const onnx::TensorProto &proto,
+                       llvm::StringRef modelDir) {
   auto kind = elementKindFromONNX(proto.data_type());
   if (!kind)
     return llvm::createStringError(
@@ -371,9 +371,9 @@ llvm::Expected<ConstTensor> ConstTensor::fromProto(const onnx::TensorProto &prot
   uint64_t bytes = uint64_t(*count) * elementBytes(*kind);
   ConstTensor tensor(*kind, shape);
   auto sizeError = [&](llvm::StringRef field, size_t have) {
-    return llvm::createStringError(
-        field.str() + " holds " + std::to_string(have) + " values, the dims " +
-        "need " + std::to_string(*count));
+    return llvm::createStringError(field.str() + " holds " +
+                                   std::to_string(have) + " values, the dims " +
+                                   "need " + std::to_string(*count));
   };
   if (proto.data_location() == onnx::TensorProto::EXTERNAL) {
     auto external = readExternalData(proto, modelDir, bytes);

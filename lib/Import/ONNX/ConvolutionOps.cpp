@@ -36,12 +36,12 @@ struct Window {
 FailureOr<Window> readWindow(GraphImporter &im, const int64_t in[2],
                              const int64_t kernel[2], bool allowCeil) {
   Window w;
-  auto strides = im.attrInts("strides").value_or(
-      llvm::SmallVector<int64_t>{1, 1});
-  auto dilations = im.attrInts("dilations").value_or(
-      llvm::SmallVector<int64_t>{1, 1});
-  auto pads = im.attrInts("pads").value_or(
-      llvm::SmallVector<int64_t>{0, 0, 0, 0});
+  auto strides =
+      im.attrInts("strides").value_or(llvm::SmallVector<int64_t>{1, 1});
+  auto dilations =
+      im.attrInts("dilations").value_or(llvm::SmallVector<int64_t>{1, 1});
+  auto pads =
+      im.attrInts("pads").value_or(llvm::SmallVector<int64_t>{0, 0, 0, 0});
   if (strides.size() != 2 || dilations.size() != 2 || pads.size() != 4) {
     (void)im.fail("strides, dilations and pads must have 2, 2 and 4 values "
                   "(2-D windows only)");
@@ -129,8 +129,8 @@ Value padNHWC(GraphImporter &im, Value x, const Window &w, double value) {
 
 /// An NHWC result initialized with the bias broadcast along channels (or
 /// zeros).
-Value initWithBias(GraphImporter &im, llvm::ArrayRef<int64_t> shape,
-                   Type type, Value bias, Value batchSource) {
+Value initWithBias(GraphImporter &im, llvm::ArrayRef<int64_t> shape, Type type,
+                   Value bias, Value batchSource) {
   OpBuilder &b = im.b();
   Value init = im.empty(shape, type, {batchSource});
   if (!bias) {
@@ -201,13 +201,13 @@ LogicalResult convertConv(GraphImporter &im) {
   OpBuilder &b = im.b();
   auto strides = b.getI64TensorAttr({w->stride[0], w->stride[1]});
   auto dilations = b.getI64TensorAttr({w->dilation[0], w->dilation[1]});
-  llvm::SmallVector<int64_t> outShape = {xShape[0], w->output[0],
-                                         w->output[1], filters};
+  llvm::SmallVector<int64_t> outShape = {xShape[0], w->output[0], w->output[1],
+                                         filters};
   auto outType = RankedTensorType::get(outShape, type);
 
   if (group == 1) {
-    Value hwcf = im.constant(weights->transposed({2, 3, 1, 0}),
-                             im.inputName(1));
+    Value hwcf =
+        im.constant(weights->transposed({2, 3, 1, 0}), im.inputName(1));
     Value init = initWithBias(im, outShape, type, bias, x);
     Value conv = linalg::Conv2DNhwcHwcfOp::create(
                      b, im.loc(), TypeRange{outType}, ValueRange{padded, hwcf},
@@ -218,10 +218,9 @@ LogicalResult convertConv(GraphImporter &im) {
   }
   if (group == channels && filters == channels) {
     // Depthwise: W [C, 1, kh, kw] -> [kh, kw, C].
-    Value hwc = im.constant(
-        weights->reshaped({channels, wShape[2], wShape[3]}).transposed(
-            {1, 2, 0}),
-        im.inputName(1));
+    Value hwc = im.constant(weights->reshaped({channels, wShape[2], wShape[3]})
+                                .transposed({1, 2, 0}),
+                            im.inputName(1));
     Value init = initWithBias(im, outShape, type, bias, x);
     Value conv = linalg::DepthwiseConv2DNhwcHwcOp::create(
                      b, im.loc(), TypeRange{outType}, ValueRange{padded, hwc},
@@ -241,9 +240,10 @@ LogicalResult convertConv(GraphImporter &im) {
         b.getIndexAttr(g * inPer)};
     llvm::SmallVector<OpFoldResult> sizes;
     for (int d = 0; d < 3; ++d)
-      sizes.push_back(paddedType.isDynamicDim(d)
-                          ? OpFoldResult(im.dim(padded, d))
-                          : OpFoldResult(b.getIndexAttr(paddedType.getDimSize(d))));
+      sizes.push_back(
+          paddedType.isDynamicDim(d)
+              ? OpFoldResult(im.dim(padded, d))
+              : OpFoldResult(b.getIndexAttr(paddedType.getDimSize(d))));
     sizes.push_back(b.getIndexAttr(inPer));
     llvm::SmallVector<OpFoldResult> ones(4, b.getIndexAttr(1));
     Value slice = tensor::ExtractSliceOp::create(b, im.loc(), padded, offsets,
@@ -264,8 +264,7 @@ LogicalResult convertConv(GraphImporter &im) {
       llvm::SmallVector<OpFoldResult> bo = {b.getIndexAttr(g * outPer)},
                                       bs = {b.getIndexAttr(outPer)},
                                       bst = {b.getIndexAttr(1)};
-      partBias =
-          tensor::ExtractSliceOp::create(b, im.loc(), bias, bo, bs, bst);
+      partBias = tensor::ExtractSliceOp::create(b, im.loc(), bias, bo, bs, bst);
     }
     Value init = initWithBias(im, partShape, type, partBias, x);
     parts.push_back(linalg::Conv2DNhwcHwcfOp::create(
@@ -305,8 +304,8 @@ template <bool isMax> LogicalResult convertPool(GraphImporter &im) {
   if (!x)
     return failure();
   OpBuilder &b = im.b();
-  llvm::SmallVector<int64_t> outShape = {xShape[0], w->output[0],
-                                         w->output[1], xShape[1]};
+  llvm::SmallVector<int64_t> outShape = {xShape[0], w->output[0], w->output[1],
+                                         xShape[1]};
   auto outType = RankedTensorType::get(outShape, type);
   bool countPad = !isMax && im.attrInt("count_include_pad", 0) != 0;
   // tosa wants (in + pads - kernel) divisible by the stride: the pads the
@@ -346,9 +345,9 @@ template <bool isMax> LogicalResult convertPool(GraphImporter &im) {
                                        strideAttr, padAttr);
   } else {
     Value zp = im.zeroPoint(type);
-    result = tosa::AvgPool2dOp::create(b, im.loc(), outType, x, zp, zp,
-                                       kernelAttr, strideAttr, padAttr,
-                                       TypeAttr::get(type));
+    result =
+        tosa::AvgPool2dOp::create(b, im.loc(), outType, x, zp, zp, kernelAttr,
+                                  strideAttr, padAttr, TypeAttr::get(type));
   }
   im.setOutput(0, result, /*nhwc=*/true);
   return success();
@@ -380,13 +379,13 @@ template <bool isMax> LogicalResult convertGlobalPool(GraphImporter &im) {
     im.setOutput(0, cols, /*nhwc=*/true);
     return success();
   }
-  rows = tosa::ReduceSumOp::create(b, im.loc(),
-                                   RankedTensorType::get(shape, type), x,
-                                   b.getI32IntegerAttr(1));
+  rows =
+      tosa::ReduceSumOp::create(b, im.loc(), RankedTensorType::get(shape, type),
+                                x, b.getI32IntegerAttr(1));
   shape[2] = 1;
-  cols = tosa::ReduceSumOp::create(b, im.loc(),
-                                   RankedTensorType::get(shape, type), rows,
-                                   b.getI32IntegerAttr(2));
+  cols =
+      tosa::ReduceSumOp::create(b, im.loc(), RankedTensorType::get(shape, type),
+                                rows, b.getI32IntegerAttr(2));
   double scale = 1.0 / double(xShape[2] * xShape[3]);
   auto mean = im.elementwise(
       {cols}, type, [scale](OpBuilder &nb, Location loc, ValueRange a) {
@@ -435,11 +434,11 @@ LogicalResult convertBatchNormalization(GraphImporter &im) {
                          im.nodeName() + "_scale");
   Value cv = im.constant(ConstTensor::fromDoubles(kind, c, shape),
                          im.nodeName() + "_shift");
-  auto y = im.elementwise({x, av, cv}, type,
-                          [](OpBuilder &b, Location loc, ValueRange v) {
-                            Value m = arith::MulFOp::create(b, loc, v[0], v[1]);
-                            return Value(arith::AddFOp::create(b, loc, m, v[2]));
-                          });
+  auto y = im.elementwise(
+      {x, av, cv}, type, [](OpBuilder &b, Location loc, ValueRange v) {
+        Value m = arith::MulFOp::create(b, loc, v[0], v[1]);
+        return Value(arith::AddFOp::create(b, loc, m, v[2]));
+      });
   if (failed(y))
     return im.fail("X does not broadcast with its per-channel parameters");
   im.setOutput(0, *y, nhwc);

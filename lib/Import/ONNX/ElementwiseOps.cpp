@@ -196,8 +196,8 @@ template <Arith op> LogicalResult convertBinary(GraphImporter &im) {
   if (op == Arith::Pow) {
     // x^2 and x^0.5 as one multiply / a square root: what the exporters
     // write for variance and norms.
-    if (const ConstTensor *e = im.constInput(1); e && e->isSplat() &&
-                                                 e->size() > 0) {
+    if (const ConstTensor *e = im.constInput(1);
+        e && e->isSplat() && e->size() > 0) {
       double exponent = e->getDouble(0);
       if (exponent == 2.0 || exponent == 0.5 || exponent == 1.0)
         return emitElementwise(
@@ -293,11 +293,10 @@ LogicalResult convertWhere(GraphImporter &im) {
         return a[0] != 0 ? a[1] : a[2];
       }))
     return success();
-  return emitElementwise(im, {0, 1, 2}, type,
-                         [](OpBuilder &b, Location loc, ValueRange a) {
-                           return Value(arith::SelectOp::create(b, loc, a[0],
-                                                                a[1], a[2]));
-                         });
+  return emitElementwise(
+      im, {0, 1, 2}, type, [](OpBuilder &b, Location loc, ValueRange a) {
+        return Value(arith::SelectOp::create(b, loc, a[0], a[1], a[2]));
+      });
 }
 
 //===--- Unary --------------------------------------------------------===//
@@ -316,9 +315,10 @@ emitUnary(GraphImporter &im,
       foldConstant(im, 1, *im.kindOf(type),
                    [&](llvm::ArrayRef<double> a) { return host(a[0]); }))
     return success();
-  return emitElementwise(
-      im, {0}, type,
-      [&](OpBuilder &b, Location loc, ValueRange a) { return f(b, loc, a[0]); });
+  return emitElementwise(im, {0}, type,
+                         [&](OpBuilder &b, Location loc, ValueRange a) {
+                           return f(b, loc, a[0]);
+                         });
 }
 
 Value floatConst(OpBuilder &b, Location loc, Type type, double value) {
@@ -398,25 +398,24 @@ LogicalResult convertGelu(GraphImporter &im) {
     Value inner;
     if (tanhForm) {
       // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
-      Value x3 = arith::MulFOp::create(
-          b, loc, arith::MulFOp::create(b, loc, x, x), x);
+      Value x3 =
+          arith::MulFOp::create(b, loc, arith::MulFOp::create(b, loc, x, x), x);
       Value poly = arith::AddFOp::create(
           b, loc, x,
           arith::MulFOp::create(b, loc, x3, floatConst(b, loc, t, 0.044715)));
       inner = math::TanhOp::create(
           b, loc,
-          arith::MulFOp::create(
-              b, loc, poly,
-              floatConst(b, loc, t, 0.7978845608028654)));
+          arith::MulFOp::create(b, loc, poly,
+                                floatConst(b, loc, t, 0.7978845608028654)));
     } else {
       inner = math::ErfOp::create(
           b, loc,
           arith::MulFOp::create(b, loc, x,
                                 floatConst(b, loc, t, 0.7071067811865476)));
     }
-    return Value(arith::MulFOp::create(
-        b, loc, arith::MulFOp::create(b, loc, x, half),
-        arith::AddFOp::create(b, loc, one, inner)));
+    return Value(
+        arith::MulFOp::create(b, loc, arith::MulFOp::create(b, loc, x, half),
+                              arith::AddFOp::create(b, loc, one, inner)));
   });
 }
 
@@ -432,13 +431,12 @@ LogicalResult convertNeg(GraphImporter &im) {
     if (foldConstant(im, 1, *im.kindOf(type),
                      [](llvm::ArrayRef<double> a) { return -a[0]; }))
       return success();
-    return emitElementwise(im, {0}, type,
-                           [](OpBuilder &b, Location loc, ValueRange a) {
-                             Value zero = arith::ConstantOp::create(
-                                 b, loc, b.getIntegerAttr(a[0].getType(), 0));
-                             return Value(
-                                 arith::SubIOp::create(b, loc, zero, a[0]));
-                           });
+    return emitElementwise(
+        im, {0}, type, [](OpBuilder &b, Location loc, ValueRange a) {
+          Value zero = arith::ConstantOp::create(
+              b, loc, b.getIntegerAttr(a[0].getType(), 0));
+          return Value(arith::SubIOp::create(b, loc, zero, a[0]));
+        });
   }
   return emitUnary(
       im,
@@ -532,16 +530,16 @@ void addElementwiseConverters(ConverterTable &t) {
   t["Pow"] = convertBinary<Arith::Pow>;
   t["Max"] = convertVariadic<Arith::Max>;
   t["Min"] = convertVariadic<Arith::Min>;
-  t["Equal"] = convertCompare<arith::CmpFPredicate::OEQ,
-                              arith::CmpIPredicate::eq>;
-  t["Less"] = convertCompare<arith::CmpFPredicate::OLT,
-                             arith::CmpIPredicate::slt>;
-  t["Greater"] = convertCompare<arith::CmpFPredicate::OGT,
-                                arith::CmpIPredicate::sgt>;
-  t["LessOrEqual"] = convertCompare<arith::CmpFPredicate::OLE,
-                                    arith::CmpIPredicate::sle>;
-  t["GreaterOrEqual"] = convertCompare<arith::CmpFPredicate::OGE,
-                                       arith::CmpIPredicate::sge>;
+  t["Equal"] =
+      convertCompare<arith::CmpFPredicate::OEQ, arith::CmpIPredicate::eq>;
+  t["Less"] =
+      convertCompare<arith::CmpFPredicate::OLT, arith::CmpIPredicate::slt>;
+  t["Greater"] =
+      convertCompare<arith::CmpFPredicate::OGT, arith::CmpIPredicate::sgt>;
+  t["LessOrEqual"] =
+      convertCompare<arith::CmpFPredicate::OLE, arith::CmpIPredicate::sle>;
+  t["GreaterOrEqual"] =
+      convertCompare<arith::CmpFPredicate::OGE, arith::CmpIPredicate::sge>;
   t["And"] = convertLogic<arith::AndIOp>;
   t["Or"] = convertLogic<arith::OrIOp>;
   t["Xor"] = convertLogic<arith::XOrIOp>;

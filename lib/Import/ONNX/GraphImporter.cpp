@@ -22,8 +22,7 @@ GraphImporter::GraphImporter(MLIRContext *context,
                              const onnx::ModelProto &model, int64_t opset,
                              llvm::StringRef path)
     : ctx(context), model(model), opsetVersion(opset), path(path.str()),
-      builder(context),
-      currentLoc(FileLineColLoc::get(context, path, 0, 0)) {
+      builder(context), currentLoc(FileLineColLoc::get(context, path, 0, 0)) {
   modelDir = llvm::sys::path::parent_path(path).str();
   if (modelDir.empty())
     modelDir = ".";
@@ -172,8 +171,7 @@ llvm::SmallVector<int64_t> GraphImporter::inputShape(unsigned i) {
   if (value->constant && !value->value)
     return llvm::SmallVector<int64_t>(value->constant->shape());
   auto shape = cast<RankedTensorType>(value->value.getType()).getShape();
-  return value->nhwc ? fromNHWCShape(shape)
-                     : llvm::SmallVector<int64_t>(shape);
+  return value->nhwc ? fromNHWCShape(shape) : llvm::SmallVector<int64_t>(shape);
 }
 
 Type GraphImporter::inputElementType(unsigned i) {
@@ -263,8 +261,8 @@ static std::string resourceKey(llvm::StringRef name) {
 
 Value GraphImporter::constant(const ConstTensor &contents,
                               llvm::StringRef name) {
-  auto type = RankedTensorType::get(contents.shape(),
-                                    elementType(contents.kind()));
+  auto type =
+      RankedTensorType::get(contents.shape(), elementType(contents.kind()));
   ElementsAttr attr;
   if (contents.kind() == ElementKind::Bool) {
     llvm::SmallVector<bool> bits;
@@ -272,12 +270,11 @@ Value GraphImporter::constant(const ConstTensor &contents,
       bits.push_back(contents.getInt(i) != 0);
     attr = DenseElementsAttr::get(type, bits);
   } else if (contents.size() > 0 && contents.isSplat()) {
-    Attribute element =
-        isFloat(contents.kind())
-            ? Attribute(builder.getFloatAttr(type.getElementType(),
-                                             contents.getDouble(0)))
-            : Attribute(builder.getIntegerAttr(type.getElementType(),
-                                               contents.getInt(0)));
+    Attribute element = isFloat(contents.kind())
+                            ? Attribute(builder.getFloatAttr(
+                                  type.getElementType(), contents.getDouble(0)))
+                            : Attribute(builder.getIntegerAttr(
+                                  type.getElementType(), contents.getInt(0)));
     attr = DenseElementsAttr::get(type, element);
   } else if (contents.size() <= 16) {
     attr = DenseElementsAttr::getFromRawBuffer(type, contents.bytes());
@@ -362,10 +359,9 @@ FailureOr<Value> GraphImporter::reshape(Value tensor,
     auto shapeType = tosa::shapeType::get(ctx, dims.size());
     Value shapeValue = tosa::ConstShapeOp::create(
         builder, currentLoc, shapeType,
-        DenseIntElementsAttr::get(
-            RankedTensorType::get({int64_t(dims.size())},
-                                  builder.getIndexType()),
-            dims));
+        DenseIntElementsAttr::get(RankedTensorType::get({int64_t(dims.size())},
+                                                        builder.getIndexType()),
+                                  dims));
     return Value(tosa::ReshapeOp::create(builder, currentLoc, target, tensor,
                                          shapeValue));
   }
@@ -388,8 +384,8 @@ FailureOr<Value> GraphImporter::reshape(Value tensor,
             continue;
           }
           Value total = dim(tensor, sourceDim);
-          Value divisor = arith::ConstantIndexOp::create(builder, currentLoc,
-                                                         known);
+          Value divisor =
+              arith::ConstantIndexOp::create(builder, currentLoc, known);
           sizes.push_back(Value(
               arith::DivUIOp::create(builder, currentLoc, total, divisor)));
         }
@@ -406,16 +402,16 @@ FailureOr<Value> GraphImporter::reshape(Value tensor,
   for (int64_t d : shape)
     if (!ShapedType::isDynamic(d))
       known *= d;
-  int64_t flatSize = type.hasStaticShape() ? type.getNumElements()
-                                           : ShapedType::kDynamic;
+  int64_t flatSize =
+      type.hasStaticShape() ? type.getNumElements() : ShapedType::kDynamic;
   auto flatType = RankedTensorType::get({flatSize}, type.getElementType());
   llvm::SmallVector<ReassociationIndices> all(1);
   for (int64_t d = 0; d < type.getRank(); ++d)
     all[0].push_back(d);
-  Value flat = type.getRank() == 1 ? tensor
-                                   : Value(tensor::CollapseShapeOp::create(
-                                         builder, currentLoc, flatType,
-                                         tensor, all));
+  Value flat = type.getRank() == 1
+                   ? tensor
+                   : Value(tensor::CollapseShapeOp::create(
+                         builder, currentLoc, flatType, tensor, all));
   llvm::SmallVector<ReassociationIndices> expand(1);
   llvm::SmallVector<OpFoldResult> sizes;
   for (int64_t d = 0; d < target.getRank(); ++d) {
@@ -518,8 +514,7 @@ FailureOr<Value> GraphImporter::elementwise(llvm::ArrayRef<Value> inputs,
       rank, utils::IteratorType::parallel);
   auto generic = linalg::GenericOp::create(
       builder, currentLoc, init.getType(), inputs, ValueRange{init}, maps,
-      iterators,
-      [&](OpBuilder &nested, Location loc, ValueRange args) {
+      iterators, [&](OpBuilder &nested, Location loc, ValueRange args) {
         Value result = body(nested, loc, args.drop_back());
         linalg::YieldOp::create(nested, loc, result);
       });

@@ -89,8 +89,7 @@ public:
   const onnx::AttributeProto *attribute(llvm::StringRef name) const;
   int64_t attrInt(llvm::StringRef name, int64_t otherwise) const;
   float attrFloat(llvm::StringRef name, float otherwise) const;
-  std::string attrString(llvm::StringRef name,
-                         llvm::StringRef otherwise) const;
+  std::string attrString(llvm::StringRef name, llvm::StringRef otherwise) const;
   std::optional<llvm::SmallVector<int64_t>>
   attrInts(llvm::StringRef name) const;
   /// A tensor attribute (Constant's value), decoded.

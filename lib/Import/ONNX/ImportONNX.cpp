@@ -32,8 +32,7 @@ OwningOpRef<ModuleOp> importONNXModel(MLIRContext *context,
     emitError(fileLoc) << llvm::toString(file.takeError());
     return nullptr;
   }
-  onnx_import::GraphImporter importer(context, *file->model, file->opset,
-                                      path);
+  onnx_import::GraphImporter importer(context, *file->model, file->opset, path);
   return importer.run();
 }
 

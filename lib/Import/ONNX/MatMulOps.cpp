@@ -23,9 +23,9 @@ Value matmul3D(GraphImporter &im, Value a, Value b) {
   int64_t batch = aType.getDimSize(0);
   if (ShapedType::isDynamic(batch))
     batch = bType.getDimSize(0);
-  auto type = RankedTensorType::get(
-      {batch, aType.getDimSize(1), bType.getDimSize(2)},
-      aType.getElementType());
+  auto type =
+      RankedTensorType::get({batch, aType.getDimSize(1), bType.getDimSize(2)},
+                            aType.getElementType());
   Value zp = im.zeroPoint(aType.getElementType());
   return tosa::MatMulOp::create(im.b(), im.loc(), type, a, b, zp, zp);
 }
@@ -84,8 +84,7 @@ LogicalResult convertMatMul(GraphImporter &im) {
     product3 = matmul3D(im, *a, *b);
     resultShape.assign(aBatch.begin(), aBatch.end());
     if (aBatch.size() < bBatch.size())
-      resultShape.insert(resultShape.begin(), bBatch.size() - aBatch.size(),
-                         1);
+      resultShape.insert(resultShape.begin(), bBatch.size() - aBatch.size(), 1);
   } else {
     // Batched: the same batch dims on both sides (after leading ones).
     llvm::SmallVector<int64_t> ab(aBatch), bb(bBatch);
@@ -161,10 +160,10 @@ LogicalResult convertGemm(GraphImporter &im) {
       std::vector<double> scaled;
       for (int64_t i = 0; i < cc->size(); ++i)
         scaled.push_back(cc->getDouble(i) * beta);
-      c = im.constant(ConstTensor::fromDoubles(
-                          cc->kind(), scaled,
-                          llvm::SmallVector<int64_t>(cc->shape())),
-                      im.inputName(2));
+      c = im.constant(
+          ConstTensor::fromDoubles(cc->kind(), scaled,
+                                   llvm::SmallVector<int64_t>(cc->shape())),
+          im.inputName(2));
       beta = 1.0;
     } else {
       c = im.input(2);

@@ -46,15 +46,16 @@ static llvm::Error checkGraph(const onnx::GraphProto &graph) {
       if (!input.empty() && !defined.contains(input))
         return llvm::createStringError(
             "node '" + node.name() + "' (" + node.op_type() + ") reads '" +
-            input + "', which no graph input, initializer or earlier node "
+            input +
+            "', which no graph input, initializer or earlier node "
             "defines (the nodes must be in topological order)");
     for (const std::string &output : node.output()) {
       if (output.empty())
         continue;
       if (defined.contains(output))
         return llvm::createStringError("node '" + node.name() + "' (" +
-                                       node.op_type() + ") defines '" +
-                                       output + "' a second time");
+                                       node.op_type() + ") defines '" + output +
+                                       "' a second time");
       defined.insert(output);
     }
   }

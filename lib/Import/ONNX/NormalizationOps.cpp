@@ -160,11 +160,10 @@ template <bool logSoftmax> LogicalResult convertSoftmax(GraphImporter &im) {
               b, loc, a[0], math::LogOp::create(b, loc, a[1])));
         });
   else
-    result = im.elementwise({*exp, sum}, type,
-                            [](OpBuilder &b, Location loc, ValueRange a) {
-                              return Value(
-                                  arith::DivFOp::create(b, loc, a[0], a[1]));
-                            });
+    result = im.elementwise(
+        {*exp, sum}, type, [](OpBuilder &b, Location loc, ValueRange a) {
+          return Value(arith::DivFOp::create(b, loc, a[0], a[1]));
+        });
   im.setOutput(0, *result);
   return success();
 }
@@ -216,7 +215,8 @@ LogicalResult convertLayerNormalization(GraphImporter &im) {
   auto y = im.elementwise(
       operands, type, [inv, epsilon](OpBuilder &b, Location loc, ValueRange a) {
         Type t = a[0].getType();
-        Value var = arith::MulFOp::create(b, loc, a[1], floatConst(b, loc, t, inv));
+        Value var =
+            arith::MulFOp::create(b, loc, a[1], floatConst(b, loc, t, inv));
         Value rstd = math::RsqrtOp::create(
             b, loc,
             arith::AddFOp::create(b, loc, var, floatConst(b, loc, t, epsilon)));

@@ -82,15 +82,15 @@ LogicalResult convertConstant(GraphImporter &im) {
       return im.fail(llvm::toString(t.takeError()));
     im.setConstOutput(0, std::move(*t));
   } else if (attr.name() == "value_float") {
-    im.setConstOutput(0, ConstTensor::fromDoubles(ElementKind::F32,
-                                                  {double(attr.f())}, {}));
+    im.setConstOutput(
+        0, ConstTensor::fromDoubles(ElementKind::F32, {double(attr.f())}, {}));
   } else if (attr.name() == "value_floats") {
     std::vector<double> v(attr.floats().begin(), attr.floats().end());
-    im.setConstOutput(0, ConstTensor::fromDoubles(ElementKind::F32, v,
-                                                  {int64_t(v.size())}));
+    im.setConstOutput(
+        0, ConstTensor::fromDoubles(ElementKind::F32, v, {int64_t(v.size())}));
   } else if (attr.name() == "value_int") {
-    im.setConstOutput(0, ConstTensor::fromInts(ElementKind::I64, {attr.i()},
-                                               {}));
+    im.setConstOutput(0,
+                      ConstTensor::fromInts(ElementKind::I64, {attr.i()}, {}));
   } else if (attr.name() == "value_ints") {
     std::vector<int64_t> v(attr.ints().begin(), attr.ints().end());
     im.setConstOutput(
@@ -116,8 +116,8 @@ LogicalResult convertShape(GraphImporter &im) {
     return im.fail("the shape of a tensor with dynamic dims is not known at "
                    "import time (shape computations on a dynamic batch are "
                    "not supported)");
-  im.setConstOutput(0, ConstTensor::fromInts(ElementKind::I64, dims,
-                                             {int64_t(dims.size())}));
+  im.setConstOutput(
+      0, ConstTensor::fromInts(ElementKind::I64, dims, {int64_t(dims.size())}));
   return success();
 }
 
@@ -163,8 +163,8 @@ reshapeTarget(GraphImporter &im, llvm::ArrayRef<int64_t> in,
   for (auto [i, d] : llvm::enumerate(requested)) {
     if (d == 0 && !allowZero) {
       if (i >= in.size()) {
-        (void)im.fail("shape copies dim " + std::to_string(i) +
-                      " of a rank-" + std::to_string(in.size()) + " input");
+        (void)im.fail("shape copies dim " + std::to_string(i) + " of a rank-" +
+                      std::to_string(in.size()) + " input");
         return failure();
       }
       out.push_back(in[i]);
@@ -201,8 +201,7 @@ reshapeTarget(GraphImporter &im, llvm::ArrayRef<int64_t> in,
   if (inferred >= 0 && inCount && !dynamicOut) {
     if (known == 0 || *inCount % known) {
       (void)im.fail("cannot infer the -1 dim: " + std::to_string(*inCount) +
-                    " elements are not a multiple of " +
-                    std::to_string(known));
+                    " elements are not a multiple of " + std::to_string(known));
       return failure();
     }
     out[inferred] = *inCount / known;
@@ -393,16 +392,16 @@ LogicalResult convertConcat(GraphImporter &im) {
             ints.push_back(c->getInt(o * chunk + j));
         }
       }
-    im.setConstOutput(0, floats ? ConstTensor::fromDoubles(first->kind(),
-                                                           values, shape)
-                                : ConstTensor::fromInts(first->kind(), ints,
-                                                        shape));
+    im.setConstOutput(
+        0, floats ? ConstTensor::fromDoubles(first->kind(), values, shape)
+                  : ConstTensor::fromInts(first->kind(), ints, shape));
     return success();
   }
   bool nhwc = rank == 4 && *axis == 1 &&
-              llvm::all_of(present, [&](unsigned i) {
-                return im.isNHWC(i) || im.constInput(i);
-              }) &&
+              llvm::all_of(present,
+                           [&](unsigned i) {
+                             return im.isNHWC(i) || im.constInput(i);
+                           }) &&
               llvm::any_of(present, [&](unsigned i) { return im.isNHWC(i); });
   llvm::SmallVector<Value> operands;
   for (unsigned i : present) {
@@ -491,9 +490,10 @@ LogicalResult convertSlice(GraphImporter &im) {
       else
         ints.push_back(c->getInt(index));
     }
-    im.setConstOutput(0, isFloat(c->kind())
-                             ? ConstTensor::fromDoubles(c->kind(), values, sizes)
-                             : ConstTensor::fromInts(c->kind(), ints, sizes));
+    im.setConstOutput(0,
+                      isFloat(c->kind())
+                          ? ConstTensor::fromDoubles(c->kind(), values, sizes)
+                          : ConstTensor::fromInts(c->kind(), ints, sizes));
     return success();
   }
   Value in = im.input(0);
@@ -601,15 +601,13 @@ LogicalResult convertGather(GraphImporter &im) {
       int64_t idx = indices->getInt(idxFlat);
       if (idx < -extent || idx >= extent)
         return im.fail("index " + std::to_string(idx) + " is outside [" +
-                       std::to_string(-extent) + ", " +
-                       std::to_string(extent) + ")");
+                       std::to_string(-extent) + ", " + std::to_string(extent) +
+                       ")");
       if (idx < 0)
         idx += extent;
       int64_t index = 0;
       for (int64_t d = 0; d < rank; ++d) {
-        int64_t coord = d < *axis    ? at[d]
-                        : d == *axis ? idx
-                                     : at[d - 1 + q];
+        int64_t coord = d < *axis ? at[d] : d == *axis ? idx : at[d - 1 + q];
         index += coord * inStrides[d];
       }
       if (isFloat(data->kind()))
@@ -617,11 +615,10 @@ LogicalResult convertGather(GraphImporter &im) {
       else
         ints.push_back(data->getInt(index));
     }
-    im.setConstOutput(0, isFloat(data->kind())
-                             ? ConstTensor::fromDoubles(data->kind(), values,
-                                                        outShape)
-                             : ConstTensor::fromInts(data->kind(), ints,
-                                                     outShape));
+    im.setConstOutput(
+        0, isFloat(data->kind())
+               ? ConstTensor::fromDoubles(data->kind(), values, outShape)
+               : ConstTensor::fromInts(data->kind(), ints, outShape));
     return success();
   }
   Value dataValue = im.input(0), indexValue = im.input(1);
@@ -634,10 +631,10 @@ LogicalResult convertGather(GraphImporter &im) {
   int64_t outRank = outShape.size();
   Value init = im.empty(outShape, type, {indexValue, dataValue});
   // Dynamic output dims: those of the data outside the axis come from it.
-  Value extentValue = ShapedType::isDynamic(extent)
-                          ? im.dim(dataValue, *axis)
-                          : Value(arith::ConstantIndexOp::create(
-                                b, im.loc(), extent));
+  Value extentValue =
+      ShapedType::isDynamic(extent)
+          ? im.dim(dataValue, *axis)
+          : Value(arith::ConstantIndexOp::create(b, im.loc(), extent));
   llvm::SmallVector<AffineExpr> indexExprs;
   for (int64_t d = 0; d < q; ++d)
     indexExprs.push_back(b.getAffineDimExpr(*axis + d));
@@ -650,8 +647,8 @@ LogicalResult convertGather(GraphImporter &im) {
   auto generic = linalg::GenericOp::create(
       b, im.loc(), init.getType(), ValueRange{indexValue}, ValueRange{init},
       maps, iterators, [&](OpBuilder &nb, Location loc, ValueRange args) {
-        Value idx = arith::IndexCastOp::create(nb, loc, nb.getIndexType(),
-                                               args[0]);
+        Value idx =
+            arith::IndexCastOp::create(nb, loc, nb.getIndexType(), args[0]);
         Value zero = arith::ConstantIndexOp::create(nb, loc, 0);
         Value one = arith::ConstantIndexOp::create(nb, loc, 1);
         Value negative = arith::CmpIOp::create(
@@ -698,17 +695,17 @@ LogicalResult convertExpand(GraphImporter &im) {
       int64_t index = 0;
       for (int64_t d = 0; d < c->rank(); ++d)
         if (c->shape()[d] != 1)
-          index += flat / strides[offset + d] % (*shape)[offset + d] *
-                   inStrides[d];
+          index +=
+              flat / strides[offset + d] % (*shape)[offset + d] * inStrides[d];
       if (isFloat(c->kind()))
         values.push_back(c->getDouble(index));
       else
         ints.push_back(c->getInt(index));
     }
-    im.setConstOutput(0, isFloat(c->kind())
-                             ? ConstTensor::fromDoubles(c->kind(), values,
-                                                        *shape)
-                             : ConstTensor::fromInts(c->kind(), ints, *shape));
+    im.setConstOutput(0,
+                      isFloat(c->kind())
+                          ? ConstTensor::fromDoubles(c->kind(), values, *shape)
+                          : ConstTensor::fromInts(c->kind(), ints, *shape));
     return success();
   }
   Value in = im.input(0);
@@ -719,9 +716,9 @@ LogicalResult convertExpand(GraphImporter &im) {
   // Broadcast through an element-wise copy against a shape-only operand.
   Type type = cast<RankedTensorType>(in.getType()).getElementType();
   Value shaped = im.empty(*shape, type, {});
-  auto result = im.elementwise(
-      {in, shaped}, type,
-      [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+  auto result =
+      im.elementwise({in, shaped}, type,
+                     [](OpBuilder &, Location, ValueRange a) { return a[0]; });
   if (failed(result))
     return im.fail("the input does not broadcast to the shape");
   im.setOutput(0, *result);
@@ -744,8 +741,8 @@ LogicalResult convertRange(GraphImporter &im) {
   std::vector<double> values;
   for (int64_t i = 0; i < count; ++i)
     values.push_back(s + double(i) * d);
-  im.setConstOutput(0, ConstTensor::fromDoubles(start->kind(), values,
-                                                {count}));
+  im.setConstOutput(0,
+                    ConstTensor::fromDoubles(start->kind(), values, {count}));
   return success();
 }
 
