@@ -203,6 +203,11 @@ def main(argv=None):
     if args.repetitions < 1 or args.warmup < 0 or args.rounds < 1:
         parser.error("--repetitions and --rounds must be >= 1, --warmup >= 0")
 
+    load_before = os.getloadavg()[0]
+    if load_before > 0.5:
+        print(f"run.py: warning: load average {load_before:.2f}: other processes share "
+              f"the CPUs, timings (the multi-threaded ones most) will be noisy",
+              file=sys.stderr, flush=True)
     try:
         tessera = None if args.skip_tessera else Tessera(args.bin_dir)
         subprocess.run([os.path.join(ONNX_DIR, "install_ort.sh")], check=True,
@@ -211,6 +216,7 @@ def main(argv=None):
         torch_runner = PyTorch()
         os.makedirs(args.work_dir, exist_ok=True)
         rows = []
+        failures = 0
         with tempfile.TemporaryDirectory(prefix="tessera-bench-models-") as tmp:
             for model in models:
                 for batch in args.batches:
@@ -222,22 +228,35 @@ def main(argv=None):
                         runs = {"Tessera": [], "ONNX Runtime": [], "PyTorch": []}
                         engines = [("Tessera", tessera), ("ONNX Runtime", ort),
                                    ("PyTorch", torch_runner)]
+                        failed = {}
                         for r in range(args.rounds):
                             order = engines[r % 3:] + engines[:r % 3]
                             for label, engine in order:
-                                if engine is None:
+                                if engine is None or label in failed:
                                     continue
-                                if engine is torch_runner:
-                                    ms = engine.median_ms(model, input_path, threads,
-                                                          args.repetitions, args.warmup)
-                                else:
-                                    ms = engine.median_ms(onnx_path, input_path, threads,
-                                                          args.repetitions, args.warmup, tmp)
+                                try:
+                                    if engine is torch_runner:
+                                        ms = engine.median_ms(model, input_path, threads,
+                                                              args.repetitions, args.warmup)
+                                    else:
+                                        ms = engine.median_ms(onnx_path, input_path, threads,
+                                                              args.repetitions, args.warmup,
+                                                              tmp)
+                                except BenchError as error:
+                                    # One failure (a model Tessera cannot import yet)
+                                    # leaves the rest of the table.
+                                    print(f"run.py: error: {model} batch {batch} threads "
+                                          f"{threads}: {error}", file=sys.stderr, flush=True)
+                                    failed[label] = str(error)
+                                    continue
                                 runs[label].append(ms)
                         row = dict(model=model, batch=batch, threads=threads,
-                                   **{k: (statistics.median(v) if v else None)
+                                   **{k: (statistics.median(v) if v and k not in failed
+                                          else None)
                                       for k, v in runs.items()},
-                                   rounds={k: v for k, v in runs.items() if v})
+                                   rounds={k: v for k, v in runs.items() if v},
+                                   failed=failed)
+                        failures += len(failed)
                         rows.append(row)
                         print(f"{model} batch {batch} threads {threads}: " +
                               ", ".join(f"{k} {fmt(row[k])} ms" for k in runs),
@@ -253,9 +272,12 @@ def main(argv=None):
              "Tessera/ORT | Tessera/PyTorch | ORT/PyTorch |",
              "|---|---|---|---|---|---|---|---|---|"]
     for row in rows:
+        for label in row["failed"]:
+            row[label] = None
+        cell = lambda label: "fail" if label in row["failed"] else fmt(row[label])  # noqa: E731
         lines.append(
-            f"| {row['model']} | {row['batch']} | {row['threads']} | {fmt(row['Tessera'])} | "
-            f"{fmt(row['ONNX Runtime'])} | {fmt(row['PyTorch'])} | "
+            f"| {row['model']} | {row['batch']} | {row['threads']} | {cell('Tessera')} | "
+            f"{cell('ONNX Runtime')} | {cell('PyTorch')} | "
             f"{fmt(ratio(row['Tessera'], row['ONNX Runtime']), 2)} | "
             f"{fmt(ratio(row['Tessera'], row['PyTorch']), 2)} | "
             f"{fmt(ratio(row['ONNX Runtime'], row['PyTorch']), 2)} |")
@@ -263,11 +285,17 @@ def main(argv=None):
     print(table)
 
     import torch
-    versions = (f"torch {torch.__version__}, onnxruntime-node {getattr(ort, 'ort_version', '?')}, "
-                f"Node {subprocess.run(['node', '--version'], capture_output=True, text=True).stdout.strip()}, "
-                (tessera.version() if tessera else 'tessera (skipped)'))
+    node_version = subprocess.run(["node", "--version"], capture_output=True,
+                                  text=True).stdout.strip()
+    versions = ", ".join([
+        tessera.version() if tessera else "tessera (skipped)",
+        f"onnxruntime-node {getattr(ort, 'ort_version', None) or '?'} (Node {node_version})",
+        f"torch {torch.__version__}",
+    ])
+    load = os.getloadavg()
     when = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
-    machine = f"{cpu_model()}, {os.cpu_count()} cores"
+    machine = (f"{cpu_model()}, {os.cpu_count()} cores, load average "
+               f"{load_before:.2f} before / {load[0]:.2f} after")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(dict(date=when, machine=machine, versions=versions, rows=rows), f, indent=1)
@@ -282,6 +310,9 @@ def main(argv=None):
                     f"(tests/onnx/make_models.py); ratios below 1 favour Tessera.\n\n"
                     f"{table}\n")
         print(f"appended to {args.results}", file=sys.stderr)
+    if failures:
+        print(f"run.py: {failures} measurement(s) failed (marked fail)", file=sys.stderr)
+        return 1
     return 0
 
 
