@@ -353,7 +353,9 @@ def export(out, name):
     model = build_model(base)
     inputs = {b: make_input(base, b) for b, _ in input_paths(out, name)}
     example = torch.from_numpy(inputs[batch])
-    # Deterministic export: same graph, same names, same bytes.
+    # Deterministic export: same graph, same names, same bytes (restored
+    # after: bench/models/run.py times PyTorch in this process).
+    deterministic = torch.are_deterministic_algorithms_enabled()
     torch.use_deterministic_algorithms(True)
     dynamic_axes = {"input": {0: "batch"}, "output": {0: "batch"}} if spec["dynamic"] else None
     with tempfile.NamedTemporaryFile(dir=out, prefix=f".{name}.", suffix=".onnx",
@@ -374,6 +376,7 @@ def export(out, name):
             os.replace(tmp_input, path)
         os.replace(tmp, os.path.join(out, f"{name}.onnx"))
     finally:
+        torch.use_deterministic_algorithms(deterministic)
         if os.path.exists(tmp):
             os.unlink(tmp)
     return time.monotonic() - start
