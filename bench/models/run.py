@@ -1,0 +1,320 @@
+#!/usr/bin/python3
+"""ONNX models: Tessera against ONNX Runtime and PyTorch eager, in one run.
+
+    bench/models/run.py [--models resnet50,...] [--batches 1,8] [--threads 1,2]
+                        [--repetitions 10] [--warmup 3] [--rounds 2]
+                        [--bin-dir build/bin] [--work-dir DIR] [--skip-tessera]
+                        [--append] [--json FILE]
+
+For each model x batch x threads, median milliseconds per call of
+  * Tessera:      tessera bench MODEL.onnx --input=@x.npy --task-workers=N
+                  --repetitions=R --warmup=W --json=FILE   (call_us.median)
+  * ONNX Runtime: tests/onnx/ort_run.mjs --threads=N (intra-op N, inter-op 1,
+                  all graph optimizations; session creation not timed)
+  * PyTorch:      eager, torch.set_num_threads(N), torch.no_grad(), the same
+                  seeded model (tests/onnx/make_models.py build_model)
+on the same input file. The three are interleaved: each configuration runs
+--rounds rounds of Tessera, ONNX Runtime, PyTorch (the order rotating every
+round), each round --warmup untimed calls then --repetitions timed ones; the
+reported figure is the median of the rounds' medians. Loading and compiling
+are outside the timed calls in all three.
+
+Models exported with a static batch are exported again for batch N
+(MODEL_bN.onnx, same weights); dynamic-batch models use their batch-N input.
+Prints a Markdown table with ratios Tessera/ORT and Tessera/PyTorch;
+--append adds it to bench/RESULTS.md with the date, the CPU (lscpu) and the
+versions.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ONNX_DIR = os.path.join(ROOT, "tests", "onnx")
+sys.path.insert(0, ONNX_DIR)
+import make_models  # noqa: E402
+
+DEFAULT_MODELS = "resnet50,mobilenet_v3_large,efficientnet_b0,encoder"
+
+
+class BenchError(Exception):
+    pass
+
+
+def int_list(text):
+    try:
+        values = [int(v) for v in text.split(",") if v]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers, not {text!r}")
+    if not values or any(v < 1 for v in values):
+        raise argparse.ArgumentTypeError(f"expected integers >= 1, not {text!r}")
+    return values
+
+
+def run_process(command, what):
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BenchError(f"{what} failed (exit {result.returncode}): {shlex.join(command)}\n"
+                         f"{(result.stderr or result.stdout).strip()[-3000:]}")
+    return result
+
+
+def model_files(work, model, batch):
+    """(name to export, .onnx path, input path) of model at batch."""
+    spec = make_models.MODELS[model]
+    if spec["dynamic"]:
+        inputs = dict(make_models.input_paths(work, model))
+        if batch not in inputs:
+            raise BenchError(f"{model} has inputs for batches {sorted(inputs)} only")
+        return model, os.path.join(work, f"{model}.onnx"), inputs[batch]
+    name = model if batch == 1 else f"{model}_b{batch}"
+    return name, os.path.join(work, f"{name}.onnx"), os.path.join(work, f"{name}.input.npy")
+
+
+class Tessera:
+    label = "Tessera"
+
+    def __init__(self, bin_dir):
+        self.exe = os.path.join(bin_dir, "tessera")
+        if not os.access(self.exe, os.X_OK):
+            raise BenchError(f"{self.exe}: no such executable (--bin-dir, or --skip-tessera)")
+
+    def median_ms(self, onnx_path, input_path, threads, repetitions, warmup, tmp):
+        out = os.path.join(tmp, "tessera.json")
+        command = [self.exe, "bench", onnx_path, f"--input=@{input_path}",
+                   f"--task-workers={threads}", f"--repetitions={repetitions}",
+                   f"--warmup={warmup}", f"--json={out}"]
+        run_process(command, "tessera bench")
+        with open(out) as f:
+            report = json.load(f)
+        try:
+            return report["call_us"]["median"] / 1000.0
+        except (KeyError, TypeError):
+            raise BenchError(f"{out}: no call_us.median in tessera bench's JSON")
+
+    def version(self):
+        for flag in ("--version",):
+            result = subprocess.run([self.exe, flag], capture_output=True, text=True)
+            if result.returncode == 0 and result.stdout.strip():
+                return result.stdout.strip().splitlines()[0]
+        return "unknown"
+
+
+class OnnxRuntime:
+    label = "ONNX Runtime"
+
+    def median_ms(self, onnx_path, input_path, threads, repetitions, warmup, tmp):
+        out = os.path.join(tmp, "ort.json")
+        command = ["node", os.path.join(ONNX_DIR, "ort_run.mjs"), onnx_path,
+                   f"--input={input_path}", f"--threads={threads}",
+                   f"--repetitions={repetitions}", f"--warmup={warmup}", f"--json={out}"]
+        run_process(command, "ort_run.mjs")
+        with open(out) as f:
+            report = json.load(f)
+        self.ort_version = report.get("version")
+        return report["ms"]["median"]
+
+
+class PyTorch:
+    label = "PyTorch"
+
+    def __init__(self):
+        import torch
+        self.torch = torch
+        torch.set_num_interop_threads(1)
+        self.models = {}
+
+    def median_ms(self, model, input_path, threads, repetitions, warmup):
+        torch = self.torch
+        if model not in self.models:
+            self.models[model] = make_models.build_model(model)
+        net = self.models[model]
+        x = torch.from_numpy(np.load(input_path))
+        torch.set_num_threads(threads)
+        times = []
+        with torch.no_grad():
+            for _ in range(warmup):
+                net(x)
+            for _ in range(repetitions):
+                start = time.perf_counter()
+                net(x)
+                times.append((time.perf_counter() - start) * 1000.0)
+        return statistics.median(times)
+
+
+def cpu_model():
+    try:
+        for line in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines():
+            if line.startswith("Model name:"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def fmt(value, digits=None):
+    """Milliseconds with 3-4 significant digits, ratios with 2 decimals."""
+    if value is None:
+        return "—"
+    if digits is None:
+        digits = 0 if value >= 100 else 1 if value >= 10 else 2 if value >= 1 else 3
+    return f"{value:.{digits}f}"
+
+
+def ratio(a, b):
+    return None if a is None or b is None or b == 0 else a / b
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog=__doc__.split("\n\n", 1)[1])
+    parser.add_argument("--models", default=DEFAULT_MODELS)
+    parser.add_argument("--batches", type=int_list, default=[1, 8])
+    parser.add_argument("--threads", type=int_list, default=[1, 2])
+    parser.add_argument("--repetitions", type=int, default=10)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="interleaved rounds per configuration (default 2)")
+    parser.add_argument("--bin-dir", default=os.path.join(ROOT, "build", "bin"))
+    parser.add_argument("--work-dir", default=os.path.join(ROOT, "build", "bench-models"),
+                        help="exported models (cached; default build/bench-models)")
+    parser.add_argument("--skip-tessera", action="store_true",
+                        help="ONNX Runtime and PyTorch only")
+    parser.add_argument("--append", action="store_true",
+                        help="append the table to bench/RESULTS.md")
+    parser.add_argument("--results", default=os.path.join(ROOT, "bench", "RESULTS.md"))
+    parser.add_argument("--json", help="also write the measurements to FILE")
+    args = parser.parse_args(argv)
+    models = [m for m in args.models.split(",") if m]
+    for m in models:
+        if m not in make_models.MODELS:
+            parser.error(f"unknown model {m!r} (models: {', '.join(make_models.MODELS)})")
+    if args.repetitions < 1 or args.warmup < 0 or args.rounds < 1:
+        parser.error("--repetitions and --rounds must be >= 1, --warmup >= 0")
+
+    load_before = os.getloadavg()[0]
+    if load_before > 0.5:
+        print(f"run.py: warning: load average {load_before:.2f}: other processes share "
+              f"the CPUs, timings (the multi-threaded ones most) will be noisy",
+              file=sys.stderr, flush=True)
+    try:
+        tessera = None if args.skip_tessera else Tessera(args.bin_dir)
+        subprocess.run([os.path.join(ONNX_DIR, "install_ort.sh")], check=True,
+                       stdout=subprocess.DEVNULL)
+        ort = OnnxRuntime()
+        torch_runner = PyTorch()
+        os.makedirs(args.work_dir, exist_ok=True)
+        rows = []
+        failures = 0
+        with tempfile.TemporaryDirectory(prefix="tessera-bench-models-") as tmp:
+            for model in models:
+                for batch in args.batches:
+                    name, onnx_path, input_path = model_files(args.work_dir, model, batch)
+                    seconds = make_models.make(args.work_dir, name, quiet=True)
+                    if seconds is not None:
+                        print(f"exported {name} in {seconds:.1f} s", file=sys.stderr, flush=True)
+                    for threads in args.threads:
+                        runs = {"Tessera": [], "ONNX Runtime": [], "PyTorch": []}
+                        engines = [("Tessera", tessera), ("ONNX Runtime", ort),
+                                   ("PyTorch", torch_runner)]
+                        failed = {}
+                        for r in range(args.rounds):
+                            order = engines[r % 3:] + engines[:r % 3]
+                            for label, engine in order:
+                                if engine is None or label in failed:
+                                    continue
+                                try:
+                                    if engine is torch_runner:
+                                        ms = engine.median_ms(model, input_path, threads,
+                                                              args.repetitions, args.warmup)
+                                    else:
+                                        ms = engine.median_ms(onnx_path, input_path, threads,
+                                                              args.repetitions, args.warmup,
+                                                              tmp)
+                                except BenchError as error:
+                                    # One failure (a model Tessera cannot import yet)
+                                    # leaves the rest of the table.
+                                    print(f"run.py: error: {model} batch {batch} threads "
+                                          f"{threads}: {error}", file=sys.stderr, flush=True)
+                                    failed[label] = str(error)
+                                    continue
+                                runs[label].append(ms)
+                        row = dict(model=model, batch=batch, threads=threads,
+                                   **{k: (statistics.median(v) if v and k not in failed
+                                          else None)
+                                      for k, v in runs.items()},
+                                   rounds={k: v for k, v in runs.items() if v},
+                                   failed=failed)
+                        failures += len(failed)
+                        rows.append(row)
+                        print(f"{model} batch {batch} threads {threads}: " +
+                              ", ".join(f"{k} {fmt(row[k])} ms" for k in runs),
+                              file=sys.stderr, flush=True)
+    except BenchError as error:
+        print(f"run.py: error: {error}", file=sys.stderr)
+        return 1
+    except subprocess.CalledProcessError as error:
+        print(f"run.py: error: {error}", file=sys.stderr)
+        return 1
+
+    lines = ["| model | batch | threads | Tessera ms | ONNX Runtime ms | PyTorch ms | "
+             "Tessera/ORT | Tessera/PyTorch | ORT/PyTorch |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for row in rows:
+        for label in row["failed"]:
+            row[label] = None
+        cell = lambda label: "fail" if label in row["failed"] else fmt(row[label])  # noqa: E731
+        lines.append(
+            f"| {row['model']} | {row['batch']} | {row['threads']} | {cell('Tessera')} | "
+            f"{cell('ONNX Runtime')} | {cell('PyTorch')} | "
+            f"{fmt(ratio(row['Tessera'], row['ONNX Runtime']), 2)} | "
+            f"{fmt(ratio(row['Tessera'], row['PyTorch']), 2)} | "
+            f"{fmt(ratio(row['ONNX Runtime'], row['PyTorch']), 2)} |")
+    table = "\n".join(lines)
+    print(table)
+
+    import torch
+    node_version = subprocess.run(["node", "--version"], capture_output=True,
+                                  text=True).stdout.strip()
+    versions = ", ".join([
+        tessera.version() if tessera else "tessera (skipped)",
+        f"onnxruntime-node {getattr(ort, 'ort_version', None) or '?'} (Node {node_version})",
+        f"torch {torch.__version__}",
+    ])
+    load = os.getloadavg()
+    when = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
+    machine = (f"{cpu_model()}, {os.cpu_count()} cores, load average "
+               f"{load_before:.2f} before / {load[0]:.2f} after")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(dict(date=when, machine=machine, versions=versions, rows=rows), f, indent=1)
+    if args.append:
+        command = "bench/models/run.py " + shlex.join(argv if argv is not None else sys.argv[1:])
+        with open(args.results, "a") as f:
+            f.write(f"\n## ONNX models: Tessera vs ONNX Runtime vs PyTorch eager "
+                    f"(`bench/models/run.py`)\n\n"
+                    f"{when}, {machine}; {versions}. `{command.strip()}`: median ms per "
+                    f"call over {args.rounds} interleaved round(s) of {args.repetitions} "
+                    f"calls after {args.warmup} warm-up calls; seeded random weights "
+                    f"(tests/onnx/make_models.py); ratios below 1 favour Tessera.\n\n"
+                    f"{table}\n")
+        print(f"appended to {args.results}", file=sys.stderr)
+    if failures:
+        print(f"run.py: {failures} measurement(s) failed (marked fail)", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
