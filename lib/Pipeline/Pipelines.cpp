@@ -65,6 +65,7 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
     pm.addPass(flow::createVerifyInputLegalityPass());
     break;
   case Phase::GlobalOpt:
+    pm.addPass(flow::createBoundGatherIndicesPass());
     pm.addPass(flow::createConvertTensorSlicesToLinalgPass());
     pm.addPass(createConvertElementwiseToLinalgPass());
     pm.addPass(createCanonicalizerPass());

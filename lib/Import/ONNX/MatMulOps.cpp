@@ -1,16 +1,18 @@
 //===- MatMulOps.cpp - MatMul and Gemm ------------------------------------===//
 //
-// Both become tosa.matmul on rank-3 operands (lowered by upstream to
-// linalg.batch_matmul): leading dims are folded into the rows when the
-// right operand is a matrix (a Linear layer's weights), or into the batch
-// when both carry them (attention). Constant operands are transposed and
-// reshaped here.
+// A product with a matrix on the right (a Linear layer's weights, Gemm)
+// becomes one linalg.matmul over all rows (leading dims folded into them);
+// a batched product (attention) becomes tosa.matmul on rank-3 operands,
+// lowered by upstream to linalg.batch_matmul. Constant operands are
+// transposed and reshaped here.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Import/ONNX/OpConverters.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
 namespace mlir::tessera::onnx_import {
@@ -28,6 +30,28 @@ Value matmul3D(GraphImporter &im, Value a, Value b) {
                             aType.getElementType());
   Value zp = im.zeroPoint(aType.getElementType());
   return tosa::MatMulOp::create(im.b(), im.loc(), type, a, b, zp, zp);
+}
+
+/// linalg.matmul of [M, K] x [K, N] into zeros.
+Value matmul2D(GraphImporter &im, Value a, Value b) {
+  auto aType = cast<RankedTensorType>(a.getType());
+  auto bType = cast<RankedTensorType>(b.getType());
+  Type type = aType.getElementType();
+  llvm::SmallVector<Value> dynamic;
+  if (aType.isDynamicDim(0))
+    dynamic.push_back(im.dim(a, 0));
+  if (bType.isDynamicDim(1))
+    dynamic.push_back(im.dim(b, 1));
+  Value init = tensor::EmptyOp::create(
+      im.b(), im.loc(),
+      llvm::ArrayRef<int64_t>{aType.getDimSize(0), bType.getDimSize(1)}, type,
+      dynamic);
+  Value zero = im.scalarConstant(type, 0.0);
+  Value filled =
+      linalg::FillOp::create(im.b(), im.loc(), zero, init).getResult(0);
+  return linalg::MatmulOp::create(im.b(), im.loc(), TypeRange{init.getType()},
+                                  ValueRange{a, b}, ValueRange{filled})
+      .getResult(0);
 }
 
 /// Operand `i` reshaped to `shape` (folded for constants).
@@ -77,11 +101,11 @@ LogicalResult convertMatMul(GraphImporter &im) {
     rows = ShapedType::isDynamic(rows) || ShapedType::isDynamic(m)
                ? ShapedType::kDynamic
                : rows * m;
-    auto a = operandAs(im, 0, {1, rows, k});
-    auto b = operandAs(im, 1, {1, kb, n});
+    auto a = operandAs(im, 0, {rows, k});
+    auto b = operandAs(im, 1, {kb, n});
     if (failed(a) || failed(b))
       return im.fail("cannot reshape the operands to matrices");
-    product3 = matmul3D(im, *a, *b);
+    product3 = matmul2D(im, *a, *b);
     resultShape.assign(aBatch.begin(), aBatch.end());
     if (aBatch.size() < bBatch.size())
       resultShape.insert(resultShape.begin(), bBatch.size() - aBatch.size(), 1);
@@ -127,31 +151,22 @@ LogicalResult convertGemm(GraphImporter &im) {
   auto operand = [&](unsigned i, bool trans,
                      llvm::SmallVector<int64_t> shape) -> FailureOr<Value> {
     if (const ConstTensor *c = im.constInput(i)) {
-      ConstTensor t = trans ? c->transposed({1, 0}) : *c;
-      return im.constant(t.reshaped({1, t.shape()[0], t.shape()[1]}),
-                         im.inputName(i));
+      return im.constant(trans ? c->transposed({1, 0}) : *c, im.inputName(i));
     }
     Value v = im.input(i);
     if (trans)
       v = im.transpose(v, {1, 0});
-    auto vt = cast<RankedTensorType>(v.getType());
-    return im.reshape(v, {1, vt.getDimSize(0), vt.getDimSize(1)});
+    return v;
   };
   auto a = operand(0, transA, aShape);
   auto b = operand(1, transB, bShape);
   if (failed(a) || failed(b))
     return im.fail("cannot reshape A and B");
-  int64_t m = transA ? aShape[1] : aShape[0];
-  int64_t n = transB ? bShape[0] : bShape[1];
   int64_t ka = transA ? aShape[0] : aShape[1];
   int64_t kb = transB ? bShape[1] : bShape[0];
   if (!ShapedType::isDynamic(ka) && !ShapedType::isDynamic(kb) && ka != kb)
     return im.fail("inner dims differ");
-  Value product3 = matmul3D(im, *a, *b);
-  auto product = im.reshape(product3, {m, n});
-  if (failed(product))
-    return im.fail("cannot reshape the product");
-  Value result = *product;
+  Value result = matmul2D(im, *a, *b);
   llvm::SmallVector<Value> operands = {result};
   Value c;
   if (im.hasInput(2) && beta != 0.0) {

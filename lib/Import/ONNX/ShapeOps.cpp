@@ -624,8 +624,9 @@ LogicalResult convertGather(GraphImporter &im) {
   Value dataValue = im.input(0), indexValue = im.input(1);
   if (!dataValue || !indexValue)
     return failure();
-  // Out of range indices are clamped into the data (ONNX leaves them an
-  // error; a kernel must not read outside its buffer).
+  // Negative indices count from the end; out of range ones are clamped by
+  // tessera-flow-bound-gather-indices (ONNX leaves them an error; a kernel
+  // must not read outside its buffer).
   OpBuilder &b = im.b();
   Type type = cast<RankedTensorType>(dataValue.getType()).getElementType();
   int64_t outRank = outShape.size();
@@ -650,14 +651,10 @@ LogicalResult convertGather(GraphImporter &im) {
         Value idx =
             arith::IndexCastOp::create(nb, loc, nb.getIndexType(), args[0]);
         Value zero = arith::ConstantIndexOp::create(nb, loc, 0);
-        Value one = arith::ConstantIndexOp::create(nb, loc, 1);
         Value negative = arith::CmpIOp::create(
             nb, loc, arith::CmpIPredicate::slt, idx, zero);
         Value wrapped = arith::AddIOp::create(nb, loc, idx, extentValue);
         idx = arith::SelectOp::create(nb, loc, negative, wrapped, idx);
-        Value last = arith::SubIOp::create(nb, loc, extentValue, one);
-        idx = arith::MaxSIOp::create(nb, loc, idx, zero);
-        idx = arith::MinSIOp::create(nb, loc, idx, last);
         llvm::SmallVector<Value> at;
         for (int64_t d = 0; d < rank; ++d) {
           if (d < gatherAxis)
@@ -778,6 +775,11 @@ LogicalResult convertPad(GraphImporter &im) {
   Value in = nhwc ? im.nhwcInput(0) : im.input(0);
   if (!in)
     return failure();
+  if (llvm::all_of(low, [](int64_t v) { return v == 0; }) &&
+      llvm::all_of(high, [](int64_t v) { return v == 0; })) {
+    im.setOutput(0, in, nhwc);
+    return success();
+  }
   if (nhwc) {
     low = {low[0], low[2], low[3], low[1]};
     high = {high[0], high[2], high[3], high[1]};

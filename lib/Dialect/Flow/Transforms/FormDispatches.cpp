@@ -179,6 +179,28 @@ FailureOr<SmallVector<Value>> getDynamicDims(OpBuilder &builder, Value value,
     return getDynamicDims(builder, dps.getDpsInits()[result.getResultNumber()],
                           group);
   }
+  if (auto pad = dyn_cast<tensor::PadOp>(def)) {
+    // A padded dynamic dim: the source's, plus the static padding.
+    if (!pad.getLow().empty() || !pad.getHigh().empty())
+      return failure();
+    auto sourceDims = getDynamicDims(builder, pad.getSource(), group);
+    if (failed(sourceDims))
+      return failure();
+    auto sourceType = pad.getSourceType();
+    unsigned next = 0;
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      if (!sourceType.isDynamicDim(d))
+        continue;
+      Value size = (*sourceDims)[next++];
+      int64_t extra = pad.getStaticLow()[d] + pad.getStaticHigh()[d];
+      if (extra != 0)
+        size = arith::AddIOp::create(
+            builder, value.getLoc(), size,
+            arith::ConstantIndexOp::create(builder, value.getLoc(), extra));
+      dims.push_back(size);
+    }
+    return dims;
+  }
   return failure();
 }
 

@@ -9,7 +9,8 @@ def VerifyInputLegalityPass
   let summary = "Rejects input ops the compiler does not support";
   let description = [{
     Accepts func, arith, math, tensor and linalg ops (inside linalg regions:
-    arith, math and linalg.yield/index); tosa ops are lowered before it. Anything else gets an error naming
+    arith, math, linalg.yield/index and tensor.extract); tosa ops are
+    lowered before it. Anything else gets an error naming
     the op at its location.
   }];
 }
@@ -30,6 +31,20 @@ def LowerTOSAPass : Pass<"tessera-flow-lower-tosa", "mlir::ModuleOp"> {
                            "mlir::tensor::TensorDialect",
                            "mlir::arith::ArithDialect",
                            "mlir::math::MathDialect"];
+}
+
+def BoundGatherIndicesPass
+    : Pass<"tessera-flow-bound-gather-indices", "mlir::ModuleOp"> {
+  let summary = "Clamps the indices of tensor.extract inside linalg payloads "
+                "into the tensor";
+  let description = [{
+    A payload may read a tensor at a computed index (a gather, an embedding
+    lookup). The index comes from data, so nothing proves it in range, and a
+    kernel reading outside its buffer is memory corruption: each such index
+    is clamped into [0, dim - 1] (the dim taken outside the op).
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::tensor::TensorDialect"];
 }
 
 def ConvertTensorSlicesToLinalgPass
