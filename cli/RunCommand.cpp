@@ -134,11 +134,16 @@ int fail(const std::string &message) {
 }
 
 /// Compiles a .mlir program in memory into module bytes.
-rt::StatusOr<std::string> compileProgram(const std::string &path) {
+/// `path` compiled in memory; for a Vulkan device, with a vulkan-spirv
+/// variant first (dispatches it cannot hold stay on the CPU).
+rt::StatusOr<std::string> compileProgram(const std::string &path,
+                                         bool forVulkan) {
   mlir::tessera::CompileSession session;
   mlir::tessera::CompileOptions options;
   options.captureIR = false;
   options.buildModule = true;
+  if (forVulkan)
+    options.targets = {"vulkan-spirv", "llvm-cpu"};
   bool ok =
       succeeded(session.loadFile(path)) && succeeded(session.compile(options));
   std::string messages;
@@ -366,7 +371,7 @@ int runOrBench(int argc, char **argv, bool bench) {
       rt::Status::error("no module");
   if (StringRef(modulePath).ends_with(".mlir") ||
       mlir::tessera::isONNXPath(modulePath)) {
-    auto bytes = compileProgram(modulePath);
+    auto bytes = compileProgram(modulePath, !onCpu);
     if (!bytes)
       return fail(bytes.status().message());
     module = runtime->loadModule(bytes->data(), bytes->size(), modulePath,

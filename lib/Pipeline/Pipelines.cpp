@@ -97,6 +97,8 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
     halOptions.targetCpuFeatures = options.cpuFeatures;
     halOptions.vulkanDeviceType = options.vulkanDeviceType;
     pm.addPass(hal::createMaterializeInterfacesPass(halOptions));
+    if (llvm::is_contained(options.targets, "vulkan-spirv"))
+      pm.addPass(spirv_codegen::createExcludeUnsupportedVariantsPass());
     break;
   }
   case Phase::Codegen: {

@@ -11,6 +11,8 @@
 # batch-BATCH input, a static one exported with that batch (MODEL_bBATCH).
 # Exit 0: match; 1: mismatch or failure; 77: no Vulkan device for
 # DEVICE=vulkan* (ctest's SKIP_RETURN_CODE).
+# With TESSERA_ONNX_MODULE set, runs that compiled module (of MODEL.onnx)
+# instead: a dynamic-batch model compiled once serves every batch.
 # Environment: TESSERA_PYTHON (default /usr/bin/python3: torch and onnx),
 # TESSERA_ORT_DIR (onnxruntime-node, see install_ort.sh), NODE (default node).
 set -euo pipefail
@@ -63,7 +65,8 @@ ort=("$node" "$here/ort_run.mjs" "$work_dir/$name.onnx" "--input=$input" "--outp
 echo "ONNX Runtime: ${ort[*]}"
 "${ort[@]}" || fail "ONNX Runtime failed on $name.onnx"
 
-run=("$tessera" run "$work_dir/$name.onnx" "--input=@$input" "--output=@$run_dir/actual.npy" "--device=$device")
+program="${TESSERA_ONNX_MODULE:-$work_dir/$name.onnx}"
+run=("$tessera" run "$program" "--input=@$input" "--output=@$run_dir/actual.npy" "--device=$device")
 echo "Tessera:      ${run[*]}"
 status=0
 "${run[@]}" >"$run_dir/tessera.log" 2>&1 || status=$?

@@ -11,6 +11,9 @@
 
 #include "Codegen/SPIRV/Passes.h"
 
+#include "Dialect/Flow/IR/FlowOps.h"
+#include "Dialect/HAL/IR/HALOps.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -18,6 +21,7 @@
 namespace mlir::tessera::spirv_codegen {
 
 #define GEN_PASS_DEF_CHECKELEMENTTYPESPASS
+#define GEN_PASS_DEF_EXCLUDEUNSUPPORTEDVARIANTSPASS
 #include "Codegen/SPIRV/Passes.h.inc"
 
 namespace {
@@ -27,34 +31,80 @@ bool isSupportedElement(Type type) {
   return type.isF32() || type.isInteger(32);
 }
 
+} // namespace
+
+std::pair<Operation *, Type> findUnsupportedElementType(Operation *root) {
+  std::pair<Operation *, Type> found = {nullptr, nullptr};
+  root->walk([&](Operation *op) {
+    // Empties only name a shape, and ops in a linalg body belong to it:
+    // the op computing is named.
+    if (isa<tensor::EmptyOp>(op) ||
+        isa_and_nonnull<linalg::LinalgOp>(op->getParentOp()) ||
+        (!isa<linalg::LinalgOp>(op) &&
+         op->getName().getDialectNamespace() != "tensor"))
+      return WalkResult::advance();
+    for (Type type :
+         llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes())) {
+      auto shaped = dyn_cast<ShapedType>(type);
+      if (!shaped || isSupportedElement(shaped.getElementType()))
+        continue;
+      found = {op, shaped.getElementType()};
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return found;
+}
+
+namespace {
+
 struct CheckElementTypesPass
     : public impl::CheckElementTypesPassBase<CheckElementTypesPass> {
   void runOnOperation() override {
-    bool failed = false;
-    getOperation().walk([&](Operation *op) {
-      // Empties only name a shape, and ops in a linalg body belong to it:
-      // the op computing is refused.
-      if (isa<tensor::EmptyOp>(op) ||
-          isa_and_nonnull<linalg::LinalgOp>(op->getParentOp()) ||
-          (!isa<linalg::LinalgOp>(op) &&
-           op->getName().getDialectNamespace() != "tensor"))
-        return;
-      for (Type type :
-           llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes())) {
-        auto shaped = dyn_cast<ShapedType>(type);
-        if (!shaped || isSupportedElement(shaped.getElementType()))
-          continue;
-        op->emitError() << "'" << op->getName() << "' on "
-                        << shaped.getElementType()
-                        << " tensors is not supported by the vulkan-spirv "
-                           "target (its kernels store f32 and i32 only); "
-                           "compile for llvm-cpu, or convert to f32/i32";
-        failed = true;
-        return;
+    auto [op, type] = findUnsupportedElementType(getOperation());
+    if (!op)
+      return;
+    op->emitError() << "'" << op->getName() << "' on " << type
+                    << " tensors is not supported by the vulkan-spirv "
+                       "target (its kernels store f32 and i32 only); "
+                       "compile for llvm-cpu, or convert to f32/i32";
+    signalPassFailure();
+  }
+};
+
+struct ExcludeUnsupportedVariantsPass
+    : public impl::ExcludeUnsupportedVariantsPassBase<
+          ExcludeUnsupportedVariantsPass> {
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    DenseSet<SymbolRefAttr> dropped;
+    for (auto executable : getOperation().getOps<hal::ExecutableOp>()) {
+      llvm::SmallVector<hal::ExecutableVariantOp> variants(
+          executable.getOps<hal::ExecutableVariantOp>());
+      if (variants.size() < 2)
+        continue;
+      for (auto variant : variants)
+        if (variant.getTarget().getBackend().getValue() == "vulkan-spirv" &&
+            findUnsupportedElementType(variant).first) {
+          dropped.insert(SymbolRefAttr::get(
+              executable.getSymNameAttr(),
+              {FlatSymbolRefAttr::get(variant.getSymNameAttr())}));
+          variant.erase();
+        }
+    }
+    if (dropped.empty())
+      return;
+    // Dispatches name one entry point per variant: the dropped ones go.
+    getOperation().walk([&](flow::DispatchOp dispatch) {
+      llvm::SmallVector<Attribute> kept;
+      for (SymbolRefAttr ref : dispatch.getEntryPointRefs()) {
+        auto variant = SymbolRefAttr::get(
+            ref.getRootReference(), ref.getNestedReferences().take_front());
+        if (!dropped.contains(variant))
+          kept.push_back(ref);
       }
+      dispatch.setEntryPointsAttr(ArrayAttr::get(ctx, kept));
     });
-    if (failed)
-      signalPassFailure();
   }
 };
 

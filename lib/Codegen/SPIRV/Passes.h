@@ -50,6 +50,10 @@ spirv::TargetEnvAttr getTargetEnvironment(hal::ExecutableVariantOp variant);
 /// (configuration `device_type = "cpu"`: lavapipe, SwiftShader).
 bool targetsCPUDevice(hal::ExecutableVariantOp variant);
 
+/// The first op under `root` whose tensors the SPIR-V kernels cannot store
+/// (anything but f32 and i32), with that element type; null if none.
+std::pair<Operation *, Type> findUnsupportedElementType(Operation *root);
+
 /// The pipeline, nested on hal.executable.variant ops.
 void buildSPIRVCodegenPipeline(OpPassManager &variantPassManager);
 

@@ -16,6 +16,20 @@ def CheckElementTypesPass
   }];
 }
 
+def ExcludeUnsupportedVariantsPass
+    : Pass<"tessera-spirv-exclude-unsupported-variants", "mlir::ModuleOp"> {
+  let summary = "Drops the vulkan-spirv variant of executables whose tensors "
+                "it cannot store, when another variant runs them";
+  let description = [{
+    A program compiled for Vulkan and the CPU may hold dispatches the SPIR-V
+    kernels cannot (i64 indices of an embedding lookup, i1 masks): such an
+    executable keeps only its other variants and runs on the CPU, as an
+    executable without a Vulkan binary does, instead of failing the whole
+    compile. An executable with no other variant is left for
+    tessera-spirv-check-element-types to refuse.
+  }];
+}
+
 def InlineSplatConstantsPass
     : Pass<"tessera-spirv-inline-splat-constants", "mlir::func::FuncOp"> {
   let summary = "Splat constant inputs of linalg ops read as scalars";

@@ -202,13 +202,20 @@ LinkExecutablesPass::link(ArrayRef<hal::ExecutableVariantOp> variants,
 
 void LinkExecutablesPass::runOnOperation() {
   ModuleOp module = getOperation();
-  // Variants grouped by target configuration, in order of appearance.
+  MLIRContext *ctx = &getContext();
   SmallVector<std::string> linkedBackends(backends.begin(), backends.end());
   if (linkedBackends.empty())
     linkedBackends.push_back("llvm-cpu");
-  llvm::MapVector<Attribute, SmallVector<hal::ExecutableVariantOp>> groups;
-  llvm::SetVector<StringRef> groupBackends;
-  for (auto executable : module.getOps<hal::ExecutableOp>())
+  // Executables grouped by the configurations they are compiled for (most
+  // have all; one whose Vulkan variant was excluded has the CPU's only),
+  // then their variants by configuration, in order of appearance: each set
+  // links into one executable, whose variants agree on export ordinals.
+  using Groups =
+      llvm::MapVector<Attribute, SmallVector<hal::ExecutableVariantOp>>;
+  llvm::MapVector<Attribute, Groups> sets;
+  for (auto executable : module.getOps<hal::ExecutableOp>()) {
+    SmallVector<hal::ExecutableVariantOp> eligible;
+    SmallVector<Attribute> targets;
     for (auto variant : executable.getOps<hal::ExecutableVariantOp>()) {
       StringRef backend = variant.getTarget().getBackend().getValue();
       if (!llvm::is_contained(linkedBackends, backend))
@@ -218,48 +225,59 @@ void LinkExecutablesPass::runOnOperation() {
       if (!variant.getInnerModule() ||
           !variant.getBlock().getOps<hal::ExecutableConditionOp>().empty())
         continue;
-      groups[variant.getTarget()].push_back(variant);
-      groupBackends.insert(backend);
+      eligible.push_back(variant);
+      targets.push_back(variant.getTarget());
     }
-  if (groups.empty())
-    return;
+    if (eligible.empty())
+      continue;
+    Groups &groups = sets[ArrayAttr::get(ctx, targets)];
+    for (auto variant : eligible)
+      groups[variant.getTarget()].push_back(variant);
+  }
 
-  // One executable holds every configuration's variant, so that a dispatch
-  // compiled for several targets names one executable and the runtime picks
-  // the variant it can load: @linked_llvm_cpu, or @linked for several
-  // backends.
-  std::string name = groupBackends.size() == 1
-                         ? "linked_" + groupBackends.front().str()
-                         : std::string("linked");
-  std::replace_if(
-      name.begin(), name.end(), [](char c) { return !isalnum(c); }, '_');
-  // Already linked: nothing to merge (keeps the pass idempotent).
-  auto firstExecutable =
-      groups.front().second.front()->getParentOfType<hal::ExecutableOp>();
-  bool alreadyLinked =
-      firstExecutable.getSymName() == name &&
-      llvm::all_of(groups,
-                   [&](auto &group) {
-                     return group.second.size() == 1 &&
-                            group.second.front()->getParentOp() ==
-                                firstExecutable;
-                   }) &&
-      llvm::range_size(firstExecutable.getOps<hal::ExecutableVariantOp>()) ==
-          groups.size();
-  if (alreadyLinked)
-    return;
-
-  SymbolTable moduleSymbols(module);
-  OpBuilder builder(firstExecutable);
-  auto linked = hal::ExecutableOp::create(builder, firstExecutable.getLoc(),
-                                          uniqueName(name, {&moduleSymbols}));
-  linked.setPrivate();
   DenseMap<Attribute, Attribute> refMap;
-  for (auto &[attr, variants] : groups)
-    if (failed(link(variants, linked, refMap)))
-      return signalPassFailure();
+  for (auto &[key, groups] : sets) {
+    llvm::SetVector<StringRef> groupBackends;
+    for (auto &[target, variants] : groups)
+      groupBackends.insert(
+          cast<hal::ExecutableTargetAttr>(target).getBackend().getValue());
+    // One executable holds every configuration's variant, so that a
+    // dispatch compiled for several targets names one executable and the
+    // runtime picks the variant it can load: @linked_llvm_cpu, or @linked
+    // for several backends.
+    std::string name = groupBackends.size() == 1
+                           ? "linked_" + groupBackends.front().str()
+                           : std::string("linked");
+    std::replace_if(
+        name.begin(), name.end(), [](char c) { return !isalnum(c); }, '_');
+    // Already linked: nothing to merge (keeps the pass idempotent).
+    auto firstExecutable =
+        groups.front().second.front()->getParentOfType<hal::ExecutableOp>();
+    bool alreadyLinked =
+        firstExecutable.getSymName().starts_with(name) &&
+        llvm::all_of(groups,
+                     [&](auto &group) {
+                       return group.second.size() == 1 &&
+                              group.second.front()->getParentOp() ==
+                                  firstExecutable;
+                     }) &&
+        llvm::range_size(firstExecutable.getOps<hal::ExecutableVariantOp>()) ==
+            groups.size();
+    if (alreadyLinked)
+      continue;
 
-  MLIRContext *ctx = &getContext();
+    SymbolTable moduleSymbols(module);
+    OpBuilder builder(firstExecutable);
+    auto linked = hal::ExecutableOp::create(builder, firstExecutable.getLoc(),
+                                            uniqueName(name, {&moduleSymbols}));
+    linked.setPrivate();
+    for (auto &[attr, variants] : groups)
+      if (failed(link(variants, linked, refMap)))
+        return signalPassFailure();
+  }
+  if (refMap.empty())
+    return;
+
   WalkResult result = module.walk([&](flow::DispatchOp dispatch) {
     SmallVector<Attribute> refs;
     for (Attribute ref : dispatch.getEntryPoints()) {
