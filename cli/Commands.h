@@ -10,6 +10,8 @@ namespace tessera::cli {
 enum ExitCode { kSuccess = 0, kCompileError = 1, kUsageError = 2 };
 
 int runCompileCommand(int argc, char **argv);
+/// `tessera import MODEL.onnx -o FILE`: an ONNX model as MLIR.
+int runImportCommand(int argc, char **argv);
 int runRunCommand(int argc, char **argv);
 /// `tessera bench`: `tessera run`'s loading and inputs, then warm-up calls
 /// and timed repetitions reported (and as JSON) instead of the results.

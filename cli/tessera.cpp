@@ -17,7 +17,9 @@
 static void printUsage(llvm::raw_ostream &os) {
   os << "USAGE: tessera <command> [options]\n\n"
         "Commands:\n"
-        "  compile   compile .mlir programs, one or many in parallel\n"
+        "  compile   compile .mlir programs or .onnx models, one or many in "
+        "parallel\n"
+        "  import    an ONNX model as the MLIR program Tessera compiles\n"
         "  run       run a function of a module (or of a .mlir program)\n"
         "  bench     time a function: min/median/max and a dispatch table\n"
         "  inspect   what a module holds: functions, executables, constants\n"
@@ -59,6 +61,8 @@ int main(int argc, char **argv) {
   }
   if (command == "compile")
     return tessera::cli::runCompileCommand(argc - 1, argv + 1);
+  if (command == "import")
+    return tessera::cli::runImportCommand(argc - 1, argv + 1);
   if (command == "run")
     return tessera::cli::runRunCommand(argc - 1, argv + 1);
   if (command == "bench")
@@ -68,7 +72,7 @@ int main(int argc, char **argv) {
   if (command == "keygen")
     return tessera::cli::runKeygenCommand(argc - 1, argv + 1);
   std::string closest = mlir::tessera::closestMatch(
-      command, {"compile", "run", "bench", "inspect", "keygen"});
+      command, {"compile", "import", "run", "bench", "inspect", "keygen"});
   llvm::errs() << "tessera: error: unknown command '" << command << "'"
                << (closest.empty() ? "" : "; did you mean '" + closest + "'?")
                << "\n\n";

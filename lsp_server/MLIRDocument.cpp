@@ -79,7 +79,10 @@ lsp::DiagnosticSeverity toSeverity(DiagnosticSeverity severity) {
 std::string printHeader(Operation *op) {
   std::string text;
   llvm::raw_string_ostream os(text);
-  op->print(os, OpPrintingFlags().skipRegions().elideLargeElementsAttrs(16));
+  op->print(os, OpPrintingFlags()
+                    .skipRegions()
+                    .elideLargeElementsAttrs(16)
+                    .elideLargeResourceString(64));
   return text;
 }
 

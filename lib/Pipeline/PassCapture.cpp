@@ -37,10 +37,13 @@ PassCapture::~PassCapture() = default;
 
 /// Passes on sibling ops run in parallel: print the anchor alone (local
 /// scope) and without verifying (verification would wait on the thread pool
-/// this pass occupies and deadlock).
+/// this pass occupies and deadlock). Large constants are elided, resource
+/// blobs (an imported model's weights) included: a 100 MB model captured
+/// after each of 1,000 passes must not print its weights each time.
 static OpPrintingFlags getCaptureFlags() {
   return OpPrintingFlags()
       .elideLargeElementsAttrs(16)
+      .elideLargeResourceString(64)
       .assumeVerified()
       .useLocalScope();
 }

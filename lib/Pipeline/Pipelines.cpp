@@ -61,8 +61,8 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
   case Phase::Input:
     if (isTestCrashPassEnabled())
       pm.addPass(createTestCrashPass());
-    pm.addPass(flow::createLowerTOSAPass());
     pm.addPass(flow::createVerifyInputLegalityPass());
+    pm.addPass(flow::createLowerTOSAPass());
     break;
   case Phase::GlobalOpt:
     pm.addPass(flow::createBoundGatherIndicesPass());

@@ -26,6 +26,16 @@ if cmake_on(config.tessera_build_lsp):
 if cmake_on(config.tessera_build_explorer):
     config.available_features.add("tessera-explorer")
 
+# The ONNX importer's tests write their models with the onnx package.
+try:
+    subprocess_check = __import__("subprocess").run(
+        [sys.executable, "-c", "import onnx, numpy"], capture_output=True,
+        timeout=60)
+    if subprocess_check.returncode == 0:
+        config.available_features.add("onnx-python")
+except Exception:
+    pass
+
 # The shared ResNet-50 model sits next to the repository when available.
 if os.path.exists(os.path.join(os.path.dirname(config.tessera_src_root), "shared", "models", "resnet50-linalg.mlir")):
     config.available_features.add("resnet50")

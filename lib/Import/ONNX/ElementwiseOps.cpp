@@ -39,7 +39,7 @@ FailureOr<Operands> layoutOperands(GraphImporter &im,
   }
   ops.nhwc &= rank == 4;
   for (unsigned i : indices) {
-    if (!ops.nhwc || im.isNHWC(i)) {
+    if (!ops.nhwc || im.isNHWC(i) || im.inputShape(i).size() == 4) {
       Value v = ops.nhwc ? im.nhwcInput(i) : im.input(i);
       if (!v)
         return failure();

@@ -146,7 +146,11 @@ Value GraphImporter::input(unsigned i) {
   auto materialized = materialize(*value, current->input(i));
   if (failed(materialized))
     return nullptr;
-  return value->nhwc ? toLogical(*materialized) : *materialized;
+  if (!value->nhwc)
+    return *materialized;
+  if (!value->converted)
+    value->converted = toLogical(*materialized);
+  return value->converted;
 }
 
 Value GraphImporter::nhwcInput(unsigned i) {
@@ -161,7 +165,9 @@ Value GraphImporter::nhwcInput(unsigned i) {
   auto materialized = materialize(*value, current->input(i));
   if (failed(materialized))
     return nullptr;
-  return toNHWC(*materialized);
+  if (!value->converted)
+    value->converted = toNHWC(*materialized);
+  return value->converted;
 }
 
 llvm::SmallVector<int64_t> GraphImporter::inputShape(unsigned i) {
@@ -189,6 +195,7 @@ void GraphImporter::setOutput(unsigned i, Value value, bool nhwc) {
   ImportedValue &entry = values[current->output(i)];
   entry.value = value;
   entry.nhwc = nhwc;
+  entry.converted = nullptr;
   entry.constant.reset();
 }
 
@@ -198,6 +205,7 @@ void GraphImporter::setConstOutput(unsigned i, ConstTensor contents) {
   ImportedValue &entry = values[current->output(i)];
   entry.value = nullptr;
   entry.nhwc = false;
+  entry.converted = nullptr;
   entry.constant = std::move(contents);
 }
 
@@ -435,7 +443,7 @@ Value GraphImporter::toNHWC(Value logical) {
   auto type = cast<RankedTensorType>(logical.getType());
   auto shape = type.getShape();
   // [N, C, 1, 1] and [N, 1, 1, C] are the same bytes.
-  if (type.hasStaticShape() && shape[2] == 1 && shape[3] == 1)
+  if (shape[2] == 1 && shape[3] == 1)
     if (auto reshaped = reshape(logical, toNHWCShape(shape));
         succeeded(reshaped))
       return *reshaped;
@@ -445,7 +453,7 @@ Value GraphImporter::toNHWC(Value logical) {
 Value GraphImporter::toLogical(Value nhwc) {
   auto type = cast<RankedTensorType>(nhwc.getType());
   auto shape = type.getShape();
-  if (type.hasStaticShape() && shape[1] == 1 && shape[2] == 1)
+  if (shape[1] == 1 && shape[2] == 1)
     if (auto reshaped = reshape(nhwc, fromNHWCShape(shape));
         succeeded(reshaped))
       return *reshaped;

@@ -43,6 +43,9 @@ struct ImportedValue {
   std::optional<ConstTensor> constant;
   /// `value` holds a logical NCHW tensor as NHWC.
   bool nhwc = false;
+  /// The value converted to the other layout, once: every consumer that
+  /// needs it reads the same conversion.
+  Value converted;
 };
 
 class GraphImporter {

@@ -56,6 +56,16 @@ struct LowerTOSAPass
       });
       for (Operation *op : llvm::reverse(dead))
         op->erase();
+      WalkResult left = func.walk([&](Operation *op) {
+        if (!isTosa(op))
+          return WalkResult::advance();
+        op->emitError() << "'" << op->getName()
+                        << "' has no lowering to linalg in this compiler "
+                           "(upstream's tosa-to-linalg conversions leave it)";
+        return WalkResult::interrupt();
+      });
+      if (left.wasInterrupted())
+        return signalPassFailure();
     }
   }
   OpPassManager pm{func::FuncOp::getOperationName()};

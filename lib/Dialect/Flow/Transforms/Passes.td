@@ -8,9 +8,9 @@ def VerifyInputLegalityPass
     : Pass<"tessera-verify-input-legality", "mlir::ModuleOp"> {
   let summary = "Rejects input ops the compiler does not support";
   let description = [{
-    Accepts func, arith, math, tensor and linalg ops (inside linalg regions:
-    arith, math, linalg.yield/index and tensor.extract); tosa ops are
-    lowered before it. Anything else gets an error naming
+    Accepts func, arith, math, tensor, linalg and tosa ops (inside linalg
+    regions: arith, math, linalg.yield/index and tensor.extract); tosa ops
+    are lowered next, by tessera-flow-lower-tosa. Anything else gets an error naming
     the op at its location.
   }];
 }
@@ -24,8 +24,7 @@ def LowerTOSAPass : Pass<"tessera-flow-lower-tosa", "mlir::ModuleOp"> {
     upstream's tosa-to-linalg-named, tosa-to-linalg, tosa-to-arith and
     tosa-to-tensor; the shape values left unused are erased. Functions
     without tosa ops are not touched, so the pass costs nothing on a linalg
-    program. A tosa op no conversion handles is left for
-    tessera-verify-input-legality to name.
+    program. A tosa op no conversion handles is an error naming it.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::tensor::TensorDialect",

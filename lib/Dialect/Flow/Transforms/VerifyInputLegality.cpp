@@ -33,8 +33,8 @@ struct VerifyInputLegalityPass
     auto reject = [&](Operation *op, StringRef where) {
       op->emitError() << "'" << op->getName()
                       << "' is not supported by tessera " << where
-                      << " (accepted: func, arith, math, tensor and linalg "
-                         "ops, hal.dispatch.extern)";
+                      << " (accepted: func, arith, math, tensor, linalg and "
+                         "tosa ops, hal.dispatch.extern)";
       failed = true;
     };
     for (Operation &top : getOperation().getBody()->getOperations()) {
@@ -78,7 +78,8 @@ struct VerifyInputLegalityPass
           return WalkResult::skip();
         }
         // Linalg payloads: scalar arith/math, and reads of a tensor at a
-        // computed index (gathers; tessera-flow-bound-gathers clamps them).
+        // computed index (gathers; tessera-flow-bound-gather-indices clamps
+        // them).
         if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
           for (Operation &inner : linalgOp.getBlock()->getOperations())
             if (!isInDialect(&inner, {"arith", "math"}) &&
@@ -98,6 +99,9 @@ struct VerifyInputLegalityPass
           });
           return WalkResult::skip();
         }
+        // TOSA: lowered by tessera-flow-lower-tosa, next.
+        if (isInDialect(op, {"tosa"}))
+          return WalkResult::skip();
         if (!isInDialect(op, {"func", "arith", "math", "tensor", "linalg"})) {
           reject(op, "in a function");
           return WalkResult::skip();

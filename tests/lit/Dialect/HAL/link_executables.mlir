@@ -193,9 +193,11 @@ func.func @caller(%x: tensor<4xf32>) -> tensor<4xf32> {
 
 // -----
 
-// Identical exports (same layout, same function) are shared: one ordinal.
 // Two configurations of one backend give two variants of one linked
 // executable (the runtime loads the one it can), with the same ordinals.
+// An executable compiled for only one of them (a Vulkan variant excluded,
+// say) links with the others of its set, separately: its ordinals need not
+// agree with variants it does not have.
 
 // CHECK-LABEL: hal.executable private @linked_llvm_cpu {
 // CHECK-NEXT: hal.executable.variant public @x86
@@ -203,9 +205,13 @@ func.func @caller(%x: tensor<4xf32>) -> tensor<4xf32> {
 // CHECK-NOT: hal.executable.export
 // CHECK: hal.executable.variant public @arm
 // CHECK: hal.executable.export public @same ordinal(0)
+// CHECK-LABEL: hal.executable private @linked_llvm_cpu_1 {
+// CHECK-NEXT: hal.executable.variant public @x86
+// CHECK: hal.executable.export public @same ordinal(0)
+// CHECK-NOT: hal.executable.variant
 // CHECK-LABEL: func.func @caller
 // CHECK-NEXT: flow.dispatch {@linked_llvm_cpu::@x86::@same, @linked_llvm_cpu::@arm::@same}(
-// CHECK-NEXT: flow.dispatch @linked_llvm_cpu::@x86::@same(
+// CHECK-NEXT: flow.dispatch @linked_llvm_cpu_1::@x86::@same(
 
 #x86 = #hal.executable.target<"llvm-cpu", "embedded-elf-x86_64", {target_triple = "x86_64-unknown-linux-gnu"}>
 #arm = #hal.executable.target<"llvm-cpu", "embedded-elf-aarch64", {target_triple = "aarch64-unknown-linux-gnu"}>
