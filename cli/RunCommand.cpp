@@ -136,14 +136,18 @@ int fail(const std::string &message) {
 /// Compiles a .mlir program in memory into module bytes.
 /// `path` compiled in memory; for a Vulkan device, with a vulkan-spirv
 /// variant first (dispatches it cannot hold stay on the CPU).
+/// `vulkanDeviceType` tunes its kernels ("cpu" for lavapipe).
 rt::StatusOr<std::string> compileProgram(const std::string &path,
-                                         bool forVulkan) {
+                                         bool forVulkan,
+                                         const std::string &vulkanDeviceType) {
   mlir::tessera::CompileSession session;
   mlir::tessera::CompileOptions options;
   options.captureIR = false;
   options.buildModule = true;
-  if (forVulkan)
+  if (forVulkan) {
     options.targets = {"vulkan-spirv", "llvm-cpu"};
+    options.vulkanDeviceType = vulkanDeviceType;
+  }
   bool ok =
       succeeded(session.loadFile(path)) && succeeded(session.compile(options));
   std::string messages;
@@ -371,7 +375,14 @@ int runOrBench(int argc, char **argv, bool bench) {
       rt::Status::error("no module");
   if (StringRef(modulePath).ends_with(".mlir") ||
       mlir::tessera::isONNXPath(modulePath)) {
-    auto bytes = compileProgram(modulePath, !onCpu);
+    // Kernels tuned for the device that runs them: a Vulkan implementation
+    // on the CPU (lavapipe) gets no workgroup-memory staging.
+    std::string vulkanDeviceType = "unknown";
+    for (const auto &device : runtime->devices())
+      if (device->query("vulkan.device", "cpu").ok &&
+          device->query("vulkan.device", "cpu").value == 1)
+        vulkanDeviceType = "cpu";
+    auto bytes = compileProgram(modulePath, !onCpu, vulkanDeviceType);
     if (!bytes)
       return fail(bytes.status().message());
     module = runtime->loadModule(bytes->data(), bytes->size(), modulePath,

@@ -1,6 +1,7 @@
 //===- ExplorerCompile.cpp - One compile as the explorer shows it ---------===//
 
 #include "ExplorerCompile.h"
+#include "Import/ONNX/ImportONNX.h"
 #include "Pipeline/CrashReproducer.h"
 #include "Pipeline/InputFile.h"
 
@@ -29,6 +30,14 @@ compileForExplorer(const CompileRequest &request,
     llvm::consumeError(buffer.takeError());
     // Reports why the file cannot be read.
     loaded = mlir::succeeded(session.loadFile(request.file));
+  }
+  if (loaded && isONNXPath(request.file)) {
+    // The model's bytes are no source to show: its imported program is,
+    // with the weights elided.
+    outcome.source.clear();
+    llvm::raw_string_ostream os(outcome.source);
+    session.getModule()->print(
+        os, mlir::OpPrintingFlags().elideLargeResourceString(64));
   }
   if (loaded) {
     CompileOptions options;

@@ -298,7 +298,7 @@ void MainWindow::buildActions() {
   QAction *open = fileMenu->addAction("&Open…", this, [this] {
     QString chosen = QFileDialog::getOpenFileName(
         this, "Open MLIR file", QFileInfo(file).absolutePath(),
-        "MLIR (*.mlir);;All files (*)");
+        "MLIR and ONNX (*.mlir *.mlirbc *.onnx);;All files (*)");
     if (!chosen.isEmpty())
       openFile(chosen);
   });

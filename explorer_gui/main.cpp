@@ -123,7 +123,8 @@ int main(int argc, char **argv) {
       "  tessera-explorer examples/mlp.mlir --view=executables "
       "--screenshot=mlp.png");
   parser.addHelpOption();
-  parser.addPositionalArgument("file", "The .mlir file to open.");
+  parser.addPositionalArgument("file",
+                               "The .mlir program or .onnx model to open.");
   QCommandLineOption target("target", "Target backend.", "backend", "llvm-cpu");
   QCommandLineOption triple("target-triple", "llvm-cpu target triple.",
                             "triple", "host");

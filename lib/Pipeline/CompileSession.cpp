@@ -144,27 +144,33 @@ LogicalResult CompileSession::loadFile(llvm::StringRef path) {
     diagnostics.push_back(diag);
     return failure();
   }
+  if (isONNXPath(path))
+    return importModel((*buffer)->getBuffer(), path);
   auto mgr = std::make_unique<llvm::SourceMgr>();
-  if (isONNXPath(path)) {
-    // A model, not text: imported, then compiled like a parsed program.
-    llvm::StringRef bytes = (*buffer)->getBuffer();
-    LogicalResult result = failure();
-    runOnLargeStack([&] {
-      module = importONNXModel(context.get(), bytes, path);
-      result = success(static_cast<bool>(module));
-    });
-    // Diagnostics name the file; there are no lines to show.
-    mgr->AddNewSourceBuffer(llvm::MemoryBuffer::getMemBuffer("", path),
-                            llvm::SMLoc());
-    sourceMgr = std::move(mgr);
-    return result;
-  }
   mgr->AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
   return parse(std::move(mgr));
 }
 
+LogicalResult CompileSession::importModel(llvm::StringRef bytes,
+                                          llvm::StringRef name) {
+  // A model, not text: imported, then compiled like a parsed program.
+  LogicalResult result = failure();
+  runOnLargeStack([&] {
+    module = importONNXModel(context.get(), bytes, name);
+    result = success(static_cast<bool>(module));
+  });
+  // Diagnostics name the file; there are no lines to show.
+  auto mgr = std::make_unique<llvm::SourceMgr>();
+  mgr->AddNewSourceBuffer(llvm::MemoryBuffer::getMemBuffer("", name),
+                          llvm::SMLoc());
+  sourceMgr = std::move(mgr);
+  return result;
+}
+
 LogicalResult CompileSession::loadBuffer(llvm::StringRef text,
                                          llvm::StringRef name) {
+  if (isONNXPath(name))
+    return importModel(text, name);
   auto mgr = std::make_unique<llvm::SourceMgr>();
   mgr->AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(text, name),
                           llvm::SMLoc());

@@ -61,8 +61,9 @@ public:
   MLIRContext &getContext() { return *context; }
 
   /// Parses and verifies the input (text or bytecode), refusing input beyond
-  /// InputLimits.h. Failures are reported as diagnostics. Parsing and
-  /// compiling run on a thread with a large stack (LargeStack.h).
+  /// InputLimits.h; a `.onnx` name is a model, imported (ImportONNX.h).
+  /// Failures are reported as diagnostics. Parsing and compiling run on a
+  /// thread with a large stack (LargeStack.h).
   LogicalResult loadFile(llvm::StringRef path);
   LogicalResult loadBuffer(llvm::StringRef text, llvm::StringRef name);
 
@@ -93,6 +94,7 @@ public:
 
 private:
   LogicalResult parse(std::unique_ptr<llvm::SourceMgr> sourceMgr);
+  LogicalResult importModel(llvm::StringRef bytes, llvm::StringRef name);
   /// parse and compile, on the large stack (LargeStack.h).
   LogicalResult parseOnLargeStack(std::unique_ptr<llvm::SourceMgr> sourceMgr);
   LogicalResult compileOnLargeStack(const CompileOptions &options,

@@ -893,9 +893,15 @@ Device::submit(const std::vector<DispatchCommand> &commands) {
     return st;
   ++submissions;
   // A minute is far beyond any submission here; a hang becomes an error.
-  if (Status st = check(
-          s.vkWaitForFences(s.device, 1, &s.fence, VK_TRUE, 60'000'000'000ull),
-          "waiting for the dispatches");
+  VkResult waited =
+      s.vkWaitForFences(s.device, 1, &s.fence, VK_TRUE, 60'000'000'000ull);
+  if (waited == VK_TIMEOUT) {
+    // The device still runs the submission: its buffers and command buffer
+    // must outlive it, so wait for it to finish before the caller frees
+    // them (a slow device finishes; the error still says it was too slow).
+    s.vkDeviceWaitIdle(s.device);
+  }
+  if (Status st = check(waited, "waiting for the dispatches (more than 60 s)");
       !st)
     return st;
   if (!s.queryPool)
