@@ -293,6 +293,17 @@ ConstTensor ConstTensor::transposed(llvm::ArrayRef<int64_t> perm) const {
   return result;
 }
 
+ConstTensor
+ConstTensor::select(llvm::SmallVector<int64_t> shape,
+                    llvm::function_ref<int64_t(int64_t)> sourceIndex) const {
+  ConstTensor result(kind_, std::move(shape));
+  unsigned width = elementBytes(kind_);
+  for (int64_t i = 0; i < result.count; ++i)
+    std::memcpy(result.data->data() + i * width,
+                data->data() + sourceIndex(i) * width, width);
+  return result;
+}
+
 ConstTensor ConstTensor::cast(ElementKind to) const {
   ConstTensor result(to, shape_);
   for (int64_t i = 0; i < count; ++i) {

@@ -11,6 +11,7 @@
 #define TESSERA_IMPORT_ONNX_CONSTTENSOR_H
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/Error.h"
 
@@ -69,6 +70,10 @@ public:
   ConstTensor reshaped(llvm::SmallVector<int64_t> shape) const;
   /// result[i...] = this[perm applied]: result dim k is this dim perm[k].
   ConstTensor transposed(llvm::ArrayRef<int64_t> perm) const;
+  /// A tensor of `shape` whose element i is this one's element
+  /// `sourceIndex(i)` (row-major): slices, gathers, broadcasts.
+  ConstTensor select(llvm::SmallVector<int64_t> shape,
+                     llvm::function_ref<int64_t(int64_t)> sourceIndex) const;
   /// Converted element by element (ONNX Cast semantics: float -> int
   /// truncates).
   ConstTensor cast(ElementKind to) const;

@@ -249,13 +249,11 @@ LogicalResult convertConv(GraphImporter &im) {
     Value slice = tensor::ExtractSliceOp::create(b, im.loc(), padded, offsets,
                                                  sizes, ones);
     // Filters g*outPer .. of the HWCF weights.
-    std::vector<double> values;
-    for (int64_t i = 0; i < wShape[2] * wShape[3] * inPer; ++i)
-      for (int64_t f = 0; f < outPer; ++f)
-        values.push_back(hwcf.getDouble(i * filters + g * outPer + f));
     Value groupWeights = im.constant(
-        ConstTensor::fromDoubles(hwcf.kind(), values,
-                                 {wShape[2], wShape[3], inPer, outPer}),
+        hwcf.select({wShape[2], wShape[3], inPer, outPer},
+                    [&](int64_t i) {
+                      return i / outPer * filters + g * outPer + i % outPer;
+                    }),
         im.inputName(1));
     llvm::SmallVector<int64_t> partShape = {xShape[0], w->output[0],
                                             w->output[1], outPer};

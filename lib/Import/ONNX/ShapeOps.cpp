@@ -476,24 +476,14 @@ LogicalResult convertSlice(GraphImporter &im) {
   }
   if (const ConstTensor *c = im.constInput(0); c && c->size() <= kFoldLimit) {
     llvm::SmallVector<int64_t> inStrides = stridesOf(c->shape());
-    auto count = elementCount(sizes).value_or(0);
     llvm::SmallVector<int64_t> outStrides = stridesOf(sizes);
-    std::vector<double> values;
-    std::vector<int64_t> ints;
-    for (int64_t flat = 0; flat < count; ++flat) {
+    im.setConstOutput(0, c->select(sizes, [&](int64_t flat) {
       int64_t index = 0;
       for (int64_t d = 0; d < rank; ++d)
         index += (offsets[d] + flat / outStrides[d] % sizes[d] * strides[d]) *
                  inStrides[d];
-      if (isFloat(c->kind()))
-        values.push_back(c->getDouble(index));
-      else
-        ints.push_back(c->getInt(index));
-    }
-    im.setConstOutput(0,
-                      isFloat(c->kind())
-                          ? ConstTensor::fromDoubles(c->kind(), values, sizes)
-                          : ConstTensor::fromInts(c->kind(), ints, sizes));
+      return index;
+    }));
     return success();
   }
   Value in = im.input(0);
@@ -585,13 +575,15 @@ LogicalResult convertGather(GraphImporter &im) {
   const ConstTensor *data = im.constInput(0), *indices = im.constInput(1);
   if (data && indices && data->size() <= kFoldLimit &&
       indices->size() <= kFoldLimit) {
-    auto count = elementCount(outShape).value_or(0);
     llvm::SmallVector<int64_t> outStrides = stridesOf(outShape);
     llvm::SmallVector<int64_t> inStrides = stridesOf(data->shape());
     llvm::SmallVector<int64_t> idxStrides = stridesOf(indices->shape());
-    std::vector<double> values;
-    std::vector<int64_t> ints;
-    for (int64_t flat = 0; flat < count; ++flat) {
+    for (int64_t i = 0; i < indices->size(); ++i)
+      if (int64_t idx = indices->getInt(i); idx < -extent || idx >= extent)
+        return im.fail("index " + std::to_string(idx) + " is outside [" +
+                       std::to_string(-extent) + ", " +
+                       std::to_string(extent) + ")");
+    im.setConstOutput(0, data->select(outShape, [&](int64_t flat) {
       llvm::SmallVector<int64_t> at;
       for (size_t d = 0; d < outShape.size(); ++d)
         at.push_back(flat / outStrides[d] % outShape[d]);
@@ -599,26 +591,17 @@ LogicalResult convertGather(GraphImporter &im) {
       for (int64_t d = 0; d < q; ++d)
         idxFlat += at[*axis + d] * idxStrides[d];
       int64_t idx = indices->getInt(idxFlat);
-      if (idx < -extent || idx >= extent)
-        return im.fail("index " + std::to_string(idx) + " is outside [" +
-                       std::to_string(-extent) + ", " + std::to_string(extent) +
-                       ")");
       if (idx < 0)
         idx += extent;
       int64_t index = 0;
       for (int64_t d = 0; d < rank; ++d) {
-        int64_t coord = d < *axis ? at[d] : d == *axis ? idx : at[d - 1 + q];
+        int64_t coord = d < *axis    ? at[d]
+                        : d == *axis ? idx
+                                     : at[d - 1 + q];
         index += coord * inStrides[d];
       }
-      if (isFloat(data->kind()))
-        values.push_back(data->getDouble(index));
-      else
-        ints.push_back(data->getInt(index));
-    }
-    im.setConstOutput(
-        0, isFloat(data->kind())
-               ? ConstTensor::fromDoubles(data->kind(), values, outShape)
-               : ConstTensor::fromInts(data->kind(), ints, outShape));
+      return index;
+    }));
     return success();
   }
   Value dataValue = im.input(0), indexValue = im.input(1);
@@ -681,28 +664,18 @@ LogicalResult convertExpand(GraphImporter &im) {
     return im.fail("the input does not broadcast to the shape");
   if (const ConstTensor *c = im.constInput(0);
       c && elementCount(*shape).value_or(kFoldLimit + 1) <= kFoldLimit) {
-    // Broadcast on the host through an element-wise identity.
-    auto count = *elementCount(*shape);
+    // Broadcast on the host: a size-1 dim reads its one element.
     llvm::SmallVector<int64_t> strides = stridesOf(*shape);
     llvm::SmallVector<int64_t> inStrides = stridesOf(c->shape());
     int64_t offset = shape->size() - c->rank();
-    std::vector<double> values;
-    std::vector<int64_t> ints;
-    for (int64_t flat = 0; flat < count; ++flat) {
+    im.setConstOutput(0, c->select(*shape, [&](int64_t flat) {
       int64_t index = 0;
       for (int64_t d = 0; d < c->rank(); ++d)
         if (c->shape()[d] != 1)
-          index +=
-              flat / strides[offset + d] % (*shape)[offset + d] * inStrides[d];
-      if (isFloat(c->kind()))
-        values.push_back(c->getDouble(index));
-      else
-        ints.push_back(c->getInt(index));
-    }
-    im.setConstOutput(0,
-                      isFloat(c->kind())
-                          ? ConstTensor::fromDoubles(c->kind(), values, *shape)
-                          : ConstTensor::fromInts(c->kind(), ints, *shape));
+          index += flat / strides[offset + d] % (*shape)[offset + d] *
+                   inStrides[d];
+      return index;
+    }));
     return success();
   }
   Value in = im.input(0);
