@@ -6,6 +6,7 @@
 
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
 #include "onnx/onnx_pb.h"
@@ -360,11 +361,15 @@ readExternalData(const onnx::TensorProto &proto, llvm::StringRef modelDir,
         "external data file '" + location + "' has " +
         std::to_string(file->size()) + " bytes, fewer than offset " +
         std::to_string(offset) + " + " + std::to_string(expectedBytes));
-  std::vector<char> all(file->size());
-  if (::tessera::rt::Status s = file->readAll(all.data()); !s)
-    return llvm::createStringError(s.message());
-  return std::vector<char>(all.begin() + offset,
-                           all.begin() + offset + expectedBytes);
+  // Only the tensor's bytes: a model's weights often share one file.
+  auto slice = llvm::MemoryBuffer::getFileSlice(full, expectedBytes, offset,
+                                                /*IsVolatile=*/false);
+  if (!slice)
+    return llvm::createStringError("cannot read external data file '" +
+                                   location +
+                                   "': " + slice.getError().message());
+  llvm::StringRef bytes = (*slice)->getBuffer();
+  return std::vector<char>(bytes.begin(), bytes.end());
 }
 
 llvm::Expected<ConstTensor>
@@ -379,17 +384,40 @@ ConstTensor::fromProto(const onnx::TensorProto &proto,
   auto count = elementCount(shape);
   if (!count)
     return llvm::createStringError("dims are negative or too large");
+  if (*count > (int64_t(1) << 40) / elementBytes(*kind))
+    return llvm::createStringError("dims are too large");
   uint64_t bytes = uint64_t(*count) * elementBytes(*kind);
+  // What the proto holds, checked before anything is allocated for it.
+  if (proto.data_location() != onnx::TensorProto::EXTERNAL) {
+    bool raw = proto.has_raw_data();
+    size_t held = raw                           ? proto.raw_data().size()
+                  : *kind == ElementKind::F32 ? proto.float_data_size()
+                  : *kind == ElementKind::F64 ? proto.double_data_size()
+                  : *kind == ElementKind::I64 ? proto.int64_data_size()
+                                              : proto.int32_data_size();
+    size_t needed = raw ? bytes : size_t(*count);
+    if (held != needed)
+      return llvm::createStringError(
+          std::string(raw ? "raw_data has " : "the data has ") +
+          std::to_string(held) + (raw ? " bytes" : " values") +
+          ", the dims need " + std::to_string(needed));
+  }
+  // External data first: its file must hold the bytes before they are
+  // allocated here.
+  std::optional<std::vector<char>> external;
+  if (proto.data_location() == onnx::TensorProto::EXTERNAL) {
+    auto read = readExternalData(proto, modelDir, bytes);
+    if (!read)
+      return read.takeError();
+    external = std::move(*read);
+  }
   ConstTensor tensor(*kind, shape);
   auto sizeError = [&](llvm::StringRef field, size_t have) {
     return llvm::createStringError(field.str() + " holds " +
                                    std::to_string(have) + " values, the dims " +
                                    "need " + std::to_string(*count));
   };
-  if (proto.data_location() == onnx::TensorProto::EXTERNAL) {
-    auto external = readExternalData(proto, modelDir, bytes);
-    if (!external)
-      return external.takeError();
+  if (external) {
     *tensor.data = std::move(*external);
   } else if (proto.has_raw_data()) {
     if (proto.raw_data().size() != bytes)

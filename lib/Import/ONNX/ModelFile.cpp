@@ -3,8 +3,10 @@
 #include "Import/ONNX/ModelFile.h"
 
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Path.h"
 
 #include "onnx/checker.h"
+#include "onnx/defs/schema.h"
 #include "onnx/onnx_pb.h"
 #include "onnx/version_converter/convert.h"
 
@@ -15,6 +17,12 @@ namespace mlir::tessera::onnx_import {
 ModelFile::ModelFile() = default;
 ModelFile::~ModelFile() = default;
 ModelFile::ModelFile(ModelFile &&) = default;
+
+/// The directory external data paths are relative to.
+static std::string modelDirectory(llvm::StringRef path) {
+  llvm::StringRef dir = llvm::sys::path::parent_path(path);
+  return dir.empty() ? "." : dir.str();
+}
 
 static int64_t defaultDomainOpset(const onnx::ModelProto &model) {
   for (const auto &opset : model.opset_import())
@@ -106,8 +114,38 @@ llvm::Expected<ModelFile> readModelFile(llvm::StringRef bytes,
               "node '" + node.name() + "' (" + node.op_type() +
               ") is of domain '" + node.domain() +
               "', which the importer does not know (only ONNX's own ops)");
+  // External data stays inside the model's directory (checked before
+  // ONNX's checker looks for the files).
+  for (const auto &init : file.model->graph().initializer())
+    for (const auto &entry : init.external_data())
+      if (entry.key() == "location") {
+        llvm::StringRef location(entry.value());
+        if (llvm::sys::path::is_absolute(location) ||
+            llvm::is_contained(llvm::make_range(
+                                   llvm::sys::path::begin(location),
+                                   llvm::sys::path::end(location)),
+                               ".."))
+          return llvm::createStringError(
+              "initializer '" + init.name() + "': external data location '" +
+              entry.value() + "' leaves the model's directory");
+      }
+  if (file.model->ir_version() > onnx::Version::IR_VERSION)
+    return llvm::createStringError(
+        "IR version " + std::to_string(file.model->ir_version()) +
+        " is newer than the ONNX library knows (" +
+        std::to_string(onnx::Version::IR_VERSION) + ")");
   try {
-    onnx::checker::check_model(*file.model);
+    // check_model, with the model's directory for its external data.
+    onnx::checker::CheckerContext context;
+    context.set_ir_version(int(file.model->ir_version()));
+    std::unordered_map<std::string, int> opsets;
+    for (const auto &opset : file.model->opset_import())
+      opsets[opset.domain()] = int(opset.version());
+    context.set_opset_imports(opsets);
+    context.set_schema_registry(onnx::OpSchemaRegistry::Instance());
+    context.set_model_dir(modelDirectory(path));
+    onnx::checker::LexicalScopeContext scope;
+    onnx::checker::check_graph(file.model->graph(), context, scope);
     if (file.fileOpset < kMinOpset) {
       onnx::ModelProto converted =
           onnx::version_conversion::ConvertVersion(*file.model, kMinOpset);

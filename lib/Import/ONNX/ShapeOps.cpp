@@ -149,7 +149,20 @@ LogicalResult convertConstantOfShape(GraphImporter &im) {
     kind = t->kind();
     value = isFloat(kind) ? t->getDouble(0) : double(t->getInt(0));
   }
-  im.setConstOutput(0, ConstTensor::splat(kind, value, shape));
+  if (*count <= kFoldLimit) {
+    im.setConstOutput(0, ConstTensor::splat(kind, value, shape));
+    return success();
+  }
+  // A large splat is a fill for the compiler, not bytes to hold here.
+  Type elementType = im.elementType(kind);
+  auto type = RankedTensorType::get(shape, elementType);
+  Attribute element =
+      isFloat(kind) ? Attribute(im.b().getFloatAttr(elementType, value))
+                    : Attribute(im.b().getIntegerAttr(elementType,
+                                                      int64_t(value)));
+  im.setOutput(0, arith::ConstantOp::create(
+                      im.b(), im.loc(), type,
+                      DenseElementsAttr::get(type, element)));
   return success();
 }
 
@@ -278,9 +291,12 @@ LogicalResult convertSqueezeUnsqueeze(GraphImporter &im, bool squeeze) {
       auto axis = normalizeAxis(im, a, rank);
       if (failed(axis))
         return failure();
-      if (shape[*axis] != 1 && !ShapedType::isDynamic(shape[*axis]))
-        return im.fail("cannot squeeze dim " + std::to_string(*axis) +
-                       " of size " + std::to_string(shape[*axis]));
+      if (shape[*axis] != 1)
+        return im.fail(
+            "cannot squeeze dim " + std::to_string(*axis) + " of size " +
+            (ShapedType::isDynamic(shape[*axis])
+                 ? std::string("? (dynamic)")
+                 : std::to_string(shape[*axis])));
       drop[*axis] = true;
     }
     for (int64_t d = 0; d < rank; ++d)
@@ -293,6 +309,8 @@ LogicalResult convertSqueezeUnsqueeze(GraphImporter &im, bool squeeze) {
       auto axis = normalizeAxis(im, a, rank);
       if (failed(axis))
         return failure();
+      if (insert[*axis])
+        return im.fail("axis " + std::to_string(a) + " is given twice");
       insert[*axis] = true;
     }
     unsigned next = 0;
@@ -613,7 +631,21 @@ LogicalResult convertGather(GraphImporter &im) {
   OpBuilder &b = im.b();
   Type type = cast<RankedTensorType>(dataValue.getType()).getElementType();
   int64_t outRank = outShape.size();
-  Value init = im.empty(outShape, type, {indexValue, dataValue});
+  // Dynamic output dims: the data's before and after the axis, the
+  // indices' in between.
+  llvm::SmallVector<Value> dynamicSizes;
+  for (int64_t d = 0; d < int64_t(outShape.size()); ++d) {
+    if (!ShapedType::isDynamic(outShape[d]))
+      continue;
+    if (d < *axis)
+      dynamicSizes.push_back(im.dim(dataValue, d));
+    else if (d < *axis + q)
+      dynamicSizes.push_back(im.dim(indexValue, d - *axis));
+    else
+      dynamicSizes.push_back(im.dim(dataValue, d - q + 1));
+  }
+  Value init =
+      tensor::EmptyOp::create(b, im.loc(), outShape, type, dynamicSizes);
   // Dynamic output dims: those of the data outside the axis come from it.
   Value extentValue =
       ShapedType::isDynamic(extent)

@@ -83,6 +83,19 @@ save("bad_reshape", [
 ], [f32("x", [2, 3])], [f32("y", [4, 2])],
     [numpy_helper.from_array(np.array([4, 2], dtype=np.int64), "shape")])
 
+# The convnet with its weights in a file beside it (external data), and a
+# copy whose data location leaves the model's directory.
+convnet = onnx.load(os.path.join(out, "convnet.onnx"))
+onnx.save_model(convnet, os.path.join(out, "external.onnx"),
+                save_as_external_data=True, all_tensors_to_one_file=True,
+                location="external.weights", size_threshold=0)
+escaping = onnx.load(os.path.join(out, "external.onnx"), load_external_data=False)
+for init in escaping.graph.initializer:
+    for entry in init.external_data:
+        if entry.key == "location":
+            entry.value = "../external.weights"
+onnx.save_model(escaping, os.path.join(out, "escaping.onnx"))
+
 # The convnet cut short, as a failed download leaves it.
 with open(os.path.join(out, "convnet.onnx"), "rb") as f:
     data = f.read()
