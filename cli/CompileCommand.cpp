@@ -43,7 +43,8 @@ struct CompileFlags {
   // Not cl::Required: lld re-parses the process's options when it links,
   // and a required positional would fail there.
   cl::list<std::string> inputs{
-      cl::Positional, cl::desc("<input.mlir | directory | 'glob*.mlir'>..."),
+      cl::Positional,
+      cl::desc("<input.mlir | model.onnx | directory | 'glob*.mlir'>..."),
       cl::cat(io)};
   cl::opt<std::string> output{
       "o",
@@ -457,14 +458,16 @@ int runCompileCommand(int argc, char **argv) {
   CompileFlags flags;
   ToolDescription tool{
       "tessera compile",
-      "[options] <input.mlir | directory | 'glob*.mlir'>...",
-      "Compiles linalg-on-tensors programs through the phases input, "
-      "global-opt, flow, hal, codegen,\nlink, host, serialize and loader "
-      "into IR, a runnable module (.tsm) or executables. Several inputs\n"
-      "compile as a batch, in parallel.",
+      "[options] <input.mlir | model.onnx | directory | 'glob*.mlir'>...",
+      "Compiles linalg-on-tensors (or TOSA) programs and ONNX models through "
+      "the phases input,\nglobal-opt, flow, hal, codegen, link, host, "
+      "serialize and loader into IR, a runnable module (.tsm)\nor "
+      "executables. Several inputs compile as a batch, in parallel.",
       {&flags.io, &flags.pipeline, &flags.target, &flags.debug, &flags.batch},
       {"tessera compile examples/mlp.mlir -o mlp.tsm           # a module "
        "for tessera run",
+       "tessera compile resnet50.onnx -o resnet50.tsm          # an ONNX "
+       "model",
        "tessera compile examples/mlp.mlir --compile-to=flow    # the IR "
        "after the flow phase",
        "tessera compile 'examples/*.mlir' --output-dir=out -j2 # a batch, two "

@@ -390,7 +390,7 @@ ConstTensor::fromProto(const onnx::TensorProto &proto,
   // What the proto holds, checked before anything is allocated for it.
   if (proto.data_location() != onnx::TensorProto::EXTERNAL) {
     bool raw = proto.has_raw_data();
-    size_t held = raw                           ? proto.raw_data().size()
+    size_t held = raw                         ? proto.raw_data().size()
                   : *kind == ElementKind::F32 ? proto.float_data_size()
                   : *kind == ElementKind::F64 ? proto.double_data_size()
                   : *kind == ElementKind::I64 ? proto.int64_data_size()

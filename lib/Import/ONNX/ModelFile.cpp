@@ -121,10 +121,10 @@ llvm::Expected<ModelFile> readModelFile(llvm::StringRef bytes,
       if (entry.key() == "location") {
         llvm::StringRef location(entry.value());
         if (llvm::sys::path::is_absolute(location) ||
-            llvm::is_contained(llvm::make_range(
-                                   llvm::sys::path::begin(location),
-                                   llvm::sys::path::end(location)),
-                               ".."))
+            llvm::is_contained(
+                llvm::make_range(llvm::sys::path::begin(location),
+                                 llvm::sys::path::end(location)),
+                ".."))
           return llvm::createStringError(
               "initializer '" + init.name() + "': external data location '" +
               entry.value() + "' leaves the model's directory");

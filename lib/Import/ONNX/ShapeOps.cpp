@@ -157,12 +157,12 @@ LogicalResult convertConstantOfShape(GraphImporter &im) {
   Type elementType = im.elementType(kind);
   auto type = RankedTensorType::get(shape, elementType);
   Attribute element =
-      isFloat(kind) ? Attribute(im.b().getFloatAttr(elementType, value))
-                    : Attribute(im.b().getIntegerAttr(elementType,
-                                                      int64_t(value)));
-  im.setOutput(0, arith::ConstantOp::create(
-                      im.b(), im.loc(), type,
-                      DenseElementsAttr::get(type, element)));
+      isFloat(kind)
+          ? Attribute(im.b().getFloatAttr(elementType, value))
+          : Attribute(im.b().getIntegerAttr(elementType, int64_t(value)));
+  im.setOutput(
+      0, arith::ConstantOp::create(im.b(), im.loc(), type,
+                                   DenseElementsAttr::get(type, element)));
   return success();
 }
 
@@ -292,11 +292,11 @@ LogicalResult convertSqueezeUnsqueeze(GraphImporter &im, bool squeeze) {
       if (failed(axis))
         return failure();
       if (shape[*axis] != 1)
-        return im.fail(
-            "cannot squeeze dim " + std::to_string(*axis) + " of size " +
-            (ShapedType::isDynamic(shape[*axis])
-                 ? std::string("? (dynamic)")
-                 : std::to_string(shape[*axis])));
+        return im.fail("cannot squeeze dim " + std::to_string(*axis) +
+                       " of size " +
+                       (ShapedType::isDynamic(shape[*axis])
+                            ? std::string("? (dynamic)")
+                            : std::to_string(shape[*axis])));
       drop[*axis] = true;
     }
     for (int64_t d = 0; d < rank; ++d)
@@ -599,8 +599,8 @@ LogicalResult convertGather(GraphImporter &im) {
     for (int64_t i = 0; i < indices->size(); ++i)
       if (int64_t idx = indices->getInt(i); idx < -extent || idx >= extent)
         return im.fail("index " + std::to_string(idx) + " is outside [" +
-                       std::to_string(-extent) + ", " +
-                       std::to_string(extent) + ")");
+                       std::to_string(-extent) + ", " + std::to_string(extent) +
+                       ")");
     im.setConstOutput(0, data->select(outShape, [&](int64_t flat) {
       llvm::SmallVector<int64_t> at;
       for (size_t d = 0; d < outShape.size(); ++d)
@@ -613,9 +613,7 @@ LogicalResult convertGather(GraphImporter &im) {
         idx += extent;
       int64_t index = 0;
       for (int64_t d = 0; d < rank; ++d) {
-        int64_t coord = d < *axis    ? at[d]
-                        : d == *axis ? idx
-                                     : at[d - 1 + q];
+        int64_t coord = d < *axis ? at[d] : d == *axis ? idx : at[d - 1 + q];
         index += coord * inStrides[d];
       }
       return index;
@@ -704,8 +702,8 @@ LogicalResult convertExpand(GraphImporter &im) {
       int64_t index = 0;
       for (int64_t d = 0; d < c->rank(); ++d)
         if (c->shape()[d] != 1)
-          index += flat / strides[offset + d] % (*shape)[offset + d] *
-                   inStrides[d];
+          index +=
+              flat / strides[offset + d] % (*shape)[offset + d] * inStrides[d];
       return index;
     }));
     return success();
