@@ -12,6 +12,7 @@
 #include "Dialect/HALLoader/Transforms/Passes.h"
 #include "Target/VulkanSPIRV/Passes.h"
 
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
@@ -121,6 +122,9 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
     }
     break;
   case Phase::Host:
+    // Dynamic sizes the reshapes of dims compute (affine.apply of tensor
+    // dims) become index arithmetic the host program runs.
+    pm.nest<func::FuncOp>().addPass(createLowerAffinePass());
     pm.addPass(hal_loader::createConvertToHALLoaderPass());
     pm.addPass(hal_loader::createResolveExportOrdinalsPass());
     pm.nest<func::FuncOp>().addPass(createCanonicalizerPass());

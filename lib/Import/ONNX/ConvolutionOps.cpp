@@ -28,6 +28,9 @@ struct Window {
   int64_t kernel[2], stride[2], dilation[2];
   // Padding before and after, per spatial dim, as the output needs it.
   int64_t padBefore[2], padAfter[2];
+  /// The padding after as the model gives it (padAfter also holds what
+  /// ceil_mode adds, or less when the last rows are not read).
+  int64_t declaredAfter[2];
   int64_t output[2];
 };
 
@@ -96,6 +99,7 @@ FailureOr<Window> readWindow(GraphImporter &im, const int64_t in[2],
       --out;
     w.output[d] = out;
     w.padBefore[d] = before;
+    w.declaredAfter[d] = after;
     // Exactly the rows the last window reads (may be fewer than `after`).
     w.padAfter[d] = (out - 1) * w.stride[d] + extent - in[d] - before;
   }
@@ -324,12 +328,16 @@ template <bool isMax> LogicalResult convertPool(GraphImporter &im) {
     after[1] = std::max<int64_t>(after[1], 0);
   }
   if (countPad && (before[0] || before[1] || after[0] || after[1])) {
-    // Zeros that count in the divisor: padded here, not by the pooling.
+    // The model's pads count in the divisor: padded here, not by the
+    // pooling. What ceil_mode adds beyond them does not count (a window is
+    // cut at the padded edge): the pooling's own padding, excluded.
     Window explicitPad = *w;
     for (int d = 0; d < 2; ++d) {
+      int64_t counted = std::min(after[d], w->declaredAfter[d]);
       explicitPad.padBefore[d] = before[d];
-      explicitPad.padAfter[d] = after[d];
-      before[d] = after[d] = 0;
+      explicitPad.padAfter[d] = counted;
+      before[d] = 0;
+      after[d] -= counted;
     }
     x = padNHWC(im, x, explicitPad, 0.0);
   }

@@ -145,6 +145,36 @@ double applyHost(Arith op, double a, double b, bool integer) {
   return 0;
 }
 
+/// x^y as C's pow: math.powf lowers to exp(y log x), NaN for any negative
+/// base; here |x|^y, negated for a negative base and an odd integer y, NaN
+/// for a negative base and a fractional y, and 1 for y = 0.
+Value powScalar(OpBuilder &b, Location loc, Value x, Value y) {
+  Type t = x.getType();
+  auto constant = [&](double v) {
+    return arith::ConstantOp::create(b, loc, b.getFloatAttr(t, v));
+  };
+  Value magnitude =
+      math::PowFOp::create(b, loc, math::AbsFOp::create(b, loc, x), y);
+  Value isInteger = arith::CmpFOp::create(
+      b, loc, arith::CmpFPredicate::OEQ, math::FloorOp::create(b, loc, y), y);
+  Value half = arith::MulFOp::create(b, loc, y, constant(0.5));
+  Value isOdd = arith::AndIOp::create(
+      b, loc, isInteger,
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::ONE,
+                            math::FloorOp::create(b, loc, half), half));
+  Value negativeBase =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, constant(0));
+  Value signed_ = arith::SelectOp::create(
+      b, loc, isOdd, arith::NegFOp::create(b, loc, magnitude), magnitude);
+  Value forNegative = arith::SelectOp::create(
+      b, loc, isInteger, signed_, constant(std::nan("")));
+  Value result =
+      arith::SelectOp::create(b, loc, negativeBase, forNegative, magnitude);
+  Value zeroExponent =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, y, constant(0));
+  return arith::SelectOp::create(b, loc, zeroExponent, constant(1), result);
+}
+
 Value applyScalar(Arith op, OpBuilder &b, Location loc, Value x, Value y) {
   bool f = isFloatType(x.getType());
   switch (op) {
@@ -167,7 +197,7 @@ Value applyScalar(Arith op, OpBuilder &b, Location loc, Value x, Value y) {
     return f ? Value(arith::MinimumFOp::create(b, loc, x, y))
              : Value(arith::MinSIOp::create(b, loc, x, y));
   case Arith::Pow:
-    return math::PowFOp::create(b, loc, x, y);
+    return powScalar(b, loc, x, y);
   }
   return x;
 }

@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""Small ONNX graphs at the importer's edges, each run by Tessera and by
+ONNX Runtime on the same seeded inputs and compared (compare.py). Most are
+regressions an outside tester found: a wrong number, or a compile that
+failed where ONNX Runtime runs the model.
+
+    edge_cases.py BIN_DIR WORK_DIR [--only NAME,...]
+
+Exit 0 when every case matches; 1 otherwise (each failure printed with the
+commands that reproduce it).
+"""
+import argparse
+import os
+import subprocess
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PYTHON = sys.executable
+
+
+def tensor(name, shape, dtype=TensorProto.FLOAT):
+    """A value info; shape None: an output whose shape ONNX infers."""
+    if shape is None:
+        info = onnx.ValueInfoProto()
+        info.name = name
+        info.type.tensor_type.elem_type = dtype
+        return info
+    return helper.make_tensor_value_info(name, dtype, shape)
+
+
+def model(nodes, inputs, outputs, inits=(), opset=13):
+    graph = helper.make_graph(nodes, "edge", inputs, outputs, list(inits))
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    m.ir_version = 8
+    # Outputs left unshaped get the shapes ONNX infers.
+    inferred = onnx.shape_inference.infer_shapes(m)
+    shapes = {v.name: v.type for v in list(inferred.graph.value_info) + list(inferred.graph.output)}
+    for output in m.graph.output:
+        if output.name in shapes and shapes[output.name].tensor_type.HasField("shape"):
+            output.type.CopyFrom(shapes[output.name])
+    onnx.checker.check_model(m)
+    return m
+
+
+def weights(rng, name, shape):
+    return numpy_helper.from_array(rng.standard_normal(shape).astype(np.float32), name)
+
+
+def cases():
+    """name -> (model, [input arrays per run]); a dynamic model has several
+    runs, all from one compiled module."""
+    rng = np.random.default_rng(29)
+    out = {}
+
+    # Pow with a runtime exponent: a negative base and an integer exponent
+    # is real (C's pow), x^0 is 1.
+    x = rng.standard_normal((3, 5)).astype(np.float32)
+    y = rng.integers(-2, 5, (3, 5)).astype(np.float32)
+    out["pow_runtime_exponent"] = (model(
+        [helper.make_node("Pow", ["x", "y"], ["z"])],
+        [tensor("x", [3, 5]), tensor("y", [3, 5])], [tensor("z", [3, 5])]),
+        [[x, y]])
+    # AveragePool, ceil_mode with counted pads: the last window is cut at
+    # the padded edge, and its divisor with it.
+    image = rng.standard_normal((2, 3, 10, 11)).astype(np.float32)
+    for ceil in (0, 1):
+        for count in (0, 1):
+            out[f"avgpool_ceil{ceil}_count{count}"] = (model(
+                [helper.make_node("AveragePool", ["x"], ["y"], kernel_shape=[3, 3],
+                                  strides=[2, 2], pads=[1, 1, 1, 1],
+                                  ceil_mode=ceil, count_include_pad=count)],
+                [tensor("x", [2, 3, 10, 11])], [tensor("y", None)]), [[image]])
+    out["maxpool_ceil_asymmetric"] = (model(
+        [helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[3, 2],
+                          strides=[2, 3], pads=[0, 1, 2, 0], ceil_mode=1)],
+        [tensor("x", [2, 3, 10, 11])], [tensor("y", None)]), [[image]])
+    # A symbolic batch: a rank-3 product with a matrix, a reshape that
+    # folds the batch, a global pooling as the output.
+    batches = [rng.standard_normal((b, 3, 4)).astype(np.float32) for b in (1, 2, 5)]
+    out["dynamic_matmul_rank3"] = (model(
+        [helper.make_node("MatMul", ["x", "w"], ["y"])],
+        [tensor("x", ["N", 3, 4])], [tensor("y", ["N", 3, 6])],
+        [weights(rng, "w", (4, 6))]), [[b] for b in batches])
+    out["dynamic_reshape_matmul"] = (model(
+        [helper.make_node("Reshape", ["x", "shape"], ["r"]),
+         helper.make_node("MatMul", ["r", "w"], ["y"])],
+        [tensor("x", ["N", 3, 4])], [tensor("y", None)],
+        [numpy_helper.from_array(np.array([-1, 4], dtype=np.int64), "shape"),
+         weights(rng, "w", (4, 6))]), [[b] for b in batches])
+    images = [rng.standard_normal((b, 3, 8, 8)).astype(np.float32) for b in (1, 2, 5)]
+    out["dynamic_conv_global_pool"] = (model(
+        [helper.make_node("Conv", ["x", "w"], ["c"], pads=[1, 1, 1, 1]),
+         helper.make_node("GlobalAveragePool", ["c"], ["g"]),
+         helper.make_node("Relu", ["g"], ["y"])],
+        [tensor("x", ["N", 3, 8, 8])], [tensor("y", ["N", 4, 1, 1])],
+        [weights(rng, "w", (4, 3, 3, 3))]), [[i] for i in images])
+    # Convolution outputs (NHWC inside) meeting plain NCHW tensors.
+    plain = rng.standard_normal((1, 2, 8, 8)).astype(np.float32)
+    out["conv_concat_softmax_channels"] = (model(
+        [helper.make_node("Conv", ["x", "w"], ["c"], pads=[1, 1, 1, 1]),
+         helper.make_node("Concat", ["c", "p"], ["cat"], axis=1),
+         helper.make_node("Softmax", ["cat"], ["s"], axis=1),
+         helper.make_node("ReduceMean", ["s"], ["y"], axes=[2], keepdims=0)],
+        [tensor("x", [1, 3, 8, 8]), tensor("p", [1, 2, 8, 8])], [tensor("y", None)],
+        [weights(rng, "w", (4, 3, 3, 3))]), [[images[0], plain]])
+    # Gather on a runtime tensor along axis 1, negative indices.
+    table = rng.standard_normal((2, 5, 3)).astype(np.float32)
+    out["gather_axis1_negative"] = (model(
+        [helper.make_node("Gather", ["t", "i"], ["y"], axis=1)],
+        [tensor("t", [2, 5, 3])], [tensor("y", None)],
+        [numpy_helper.from_array(np.array([[0, -1], [4, -5]], dtype=np.int64), "i")]),
+        [[table]])
+    # Cast toward zero.
+    fractions = (rng.standard_normal((4, 6)) * 3).astype(np.float32)
+    out["cast_float_to_int_truncates"] = (model(
+        [helper.make_node("Cast", ["x"], ["i"], to=TensorProto.INT32),
+         helper.make_node("Cast", ["i"], ["y"], to=TensorProto.FLOAT)],
+        [tensor("x", [4, 6])], [tensor("y", [4, 6])]), [[fractions]])
+    return out
+
+
+def run(cmd):
+    return subprocess.run(cmd, capture_output=True, text=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("bin_dir")
+    parser.add_argument("work_dir")
+    parser.add_argument("--only", default="")
+    args = parser.parse_args()
+    os.makedirs(args.work_dir, exist_ok=True)
+    tessera = os.path.join(args.bin_dir, "tessera")
+    only = set(filter(None, args.only.split(",")))
+    failures = 0
+    for name, (m, runs) in cases().items():
+        if only and name not in only:
+            continue
+        base = os.path.join(args.work_dir, name)
+        onnx.save(m, base + ".onnx")
+        module = base + ".tsm"
+        compiled = run([tessera, "compile", base + ".onnx", "-o", module])
+        if compiled.returncode != 0:
+            print(f"FAIL {name}: tessera compile {base}.onnx:\n{compiled.stderr}")
+            failures += 1
+            continue
+        for k, arrays in enumerate(runs):
+            inputs = []
+            for j, array in enumerate(arrays):
+                path = f"{base}.run{k}.in{j}.npy"
+                np.save(path, array)
+                inputs.append(path)
+            actual, expected = f"{base}.run{k}.actual.npy", f"{base}.run{k}.expected.npy"
+            ours = run([tessera, "run", module, "--output=@" + actual] +
+                       ["--input=@" + p for p in inputs])
+            theirs = run(["node", os.path.join(HERE, "ort_run.mjs"), base + ".onnx",
+                          "--output=" + expected] + ["--input=" + p for p in inputs])
+            if ours.returncode != 0 or theirs.returncode != 0:
+                print(f"FAIL {name} run {k}: tessera exit {ours.returncode}, "
+                      f"ONNX Runtime exit {theirs.returncode}\n{ours.stderr}{theirs.stderr}")
+                failures += 1
+                continue
+            compare = run([PYTHON, os.path.join(HERE, "compare.py"), actual, expected])
+            status = "ok  " if compare.returncode == 0 else "FAIL"
+            print(f"{status} {name} run {k} (batch {arrays[0].shape[0]}): "
+                  f"{compare.stdout.strip().splitlines()[-1] if compare.stdout.strip() else compare.stderr.strip()}")
+            failures += compare.returncode != 0
+    print(f"edge_cases.py: {failures} failure(s)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
