@@ -27,6 +27,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
@@ -593,6 +594,21 @@ int runOrBench(int argc, char **argv, bool bench) {
       }
     }
     npyFiles[path] += *encoded;
+  }
+  // Every destination checked before any is written: a run whose second
+  // output cannot be written leaves the first file as it was.
+  for (const std::string &path : npyOrder) {
+    if (llvm::sys::fs::is_directory(path))
+      return fail(path + ": --output names a directory, not a file");
+    SmallString<256> dir(llvm::sys::path::parent_path(path));
+    if (dir.empty())
+      dir = ".";
+    if (!llvm::sys::fs::is_directory(dir))
+      return fail(path + ": cannot write: no directory '" + dir.str().str() +
+                  "'");
+    if (llvm::sys::fs::access(dir, llvm::sys::fs::AccessMode::Write))
+      return fail(path + ": cannot write: directory '" + dir.str().str() +
+                  "' is not writable");
   }
   for (const std::string &path : npyOrder)
     if (auto error = mlir::tessera::writeFileAtomically(path, npyFiles[path]))

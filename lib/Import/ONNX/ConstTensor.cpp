@@ -6,6 +6,8 @@
 
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
@@ -329,7 +331,8 @@ readExternalData(const onnx::TensorProto &proto, llvm::StringRef modelDir,
     else if (entry.key() == "offset" || entry.key() == "length") {
       char *end = nullptr;
       unsigned long long value = std::strtoull(entry.value().c_str(), &end, 10);
-      if (entry.value().empty() || *end)
+      if (entry.value().empty() || *end ||
+          !llvm::isDigit(entry.value().front()))
         return llvm::createStringError("external data " + entry.key() + " '" +
                                        entry.value() + "' is not a number");
       if (entry.key() == "offset")
@@ -353,6 +356,14 @@ readExternalData(const onnx::TensorProto &proto, llvm::StringRef modelDir,
         std::to_string(expectedBytes) + " bytes of the tensor");
   llvm::SmallString<256> full(modelDir);
   llvm::sys::path::append(full, location);
+  // Through links too: the file itself must be inside the directory.
+  llvm::SmallString<256> realDir, realFile;
+  if (!llvm::sys::fs::real_path(modelDir, realDir) &&
+      !llvm::sys::fs::real_path(full, realFile) &&
+      !llvm::StringRef(realFile).starts_with((realDir + "/").str()))
+    return llvm::createStringError("external data location '" + location +
+                                   "' leads outside the model's directory "
+                                   "(through a link)");
   auto file = ::tessera::rt::RegularFile::open(std::string(full));
   if (!file)
     return llvm::createStringError(file.status().message());

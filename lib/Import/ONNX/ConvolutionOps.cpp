@@ -302,6 +302,10 @@ template <bool isMax> LogicalResult convertPool(GraphImporter &im) {
     return failure();
   if (w->dilation[0] != 1 || w->dilation[1] != 1)
     return im.fail("dilated pooling is not supported");
+  for (int d = 0; d < 2; ++d)
+    if (w->padBefore[d] >= kernel[d] || w->declaredAfter[d] >= kernel[d])
+      return im.fail("pads must be smaller than the kernel (a window of "
+                     "padding only)");
   Value x = im.nhwcInput(0);
   if (!x)
     return failure();

@@ -30,10 +30,20 @@ GraphImporter::GraphImporter(MLIRContext *context,
 
 GraphImporter::~GraphImporter() = default;
 
+/// `text` with bytes outside printable ASCII as '?': names come from the
+/// file, and a message must not carry control bytes or broken UTF-8.
+static std::string printable(llvm::StringRef text) {
+  std::string result;
+  for (char c : text)
+    result += llvm::isPrint(c) ? c : '?';
+  return result;
+}
+
 LogicalResult GraphImporter::fail(const llvm::Twine &message) {
   std::string name = current->name().empty() ? "(unnamed)" : current->name();
-  emitError(currentLoc) << current->op_type() << " node '" << name
-                        << "' (opset " << opsetVersion << "): " << message;
+  emitError(currentLoc) << printable(current->op_type()) << " node '"
+                        << printable(name) << "' (opset " << opsetVersion
+                        << "): " << printable(message.str());
   return failure();
 }
 
@@ -562,9 +572,23 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
     return fail("the op '" + node.op_type() + "' is not supported");
   if (failed(it->second(*this)))
     return failure();
-  for (const std::string &output : node.output())
-    if (!output.empty() && !values.count(output))
+  for (const std::string &output : node.output()) {
+    if (output.empty())
+      continue;
+    auto it = values.find(output);
+    if (it == values.end())
       return fail("output '" + output + "' is not supported");
+    // Empty tensors: nothing the compiler's kernels can tile (ONNX Runtime
+    // computes nothing for them either).
+    int64_t count = it->second.constant ? it->second.constant->size() : -1;
+    if (!it->second.constant)
+      if (auto type = dyn_cast<RankedTensorType>(it->second.value.getType()))
+        if (llvm::is_contained(type.getShape(), 0))
+          count = 0;
+    if (count == 0 && !it->second.constant)
+      return fail("output '" + output +
+                  "' is an empty tensor (a dim of size 0): not supported");
+  }
   return success();
 }
 
@@ -613,6 +637,12 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
       shape.push_back(dim.has_dim_value() && dim.dim_value() >= 0
                           ? dim.dim_value()
                           : ShapedType::kDynamic);
+    if (llvm::is_contained(shape, 0)) {
+      emitError(fileLoc) << "graph input '" << info.name()
+                         << "' is an empty tensor (a dim of size 0): not "
+                            "supported";
+      return nullptr;
+    }
     argumentTypes.push_back(RankedTensorType::get(shape, elementType(*kind)));
     argumentNames.push_back(info.name());
   }

@@ -57,10 +57,14 @@ normalizeAxes(GraphImporter &im, llvm::ArrayRef<int64_t> axes, int64_t rank) {
                     std::to_string(rank));
       return failure();
     }
-    result.push_back(a < 0 ? a + rank : a);
+    int64_t axis = a < 0 ? a + rank : a;
+    if (llvm::is_contained(result, axis)) {
+      (void)im.fail("axis " + std::to_string(a) + " is given twice");
+      return failure();
+    }
+    result.push_back(axis);
   }
   llvm::sort(result);
-  result.erase(std::unique(result.begin(), result.end()), result.end());
   return result;
 }
 

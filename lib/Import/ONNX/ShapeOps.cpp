@@ -375,11 +375,21 @@ LogicalResult convertConcat(GraphImporter &im) {
     if (im.hasInput(i))
       present.push_back(i);
   Type type = im.inputElementType(present[0]);
+  auto firstShape = im.inputShape(present[0]);
   for (unsigned i : present) {
-    if (int64_t(im.inputShape(i).size()) != rank)
+    auto shape = im.inputShape(i);
+    if (int64_t(shape.size()) != rank)
       return im.fail("inputs have different ranks");
     if (im.inputElementType(i) != type)
       return im.fail("inputs have different element types");
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != *axis && !ShapedType::isDynamic(shape[d]) &&
+          !ShapedType::isDynamic(firstShape[d]) && shape[d] != firstShape[d])
+        return im.fail("input " + std::to_string(i) + " has size " +
+                       std::to_string(shape[d]) + " in dim " +
+                       std::to_string(d) + ", input 0 " +
+                       std::to_string(firstShape[d]) +
+                       " (only the axis may differ)");
   }
   // Folded when every input is known and small.
   bool allConst = llvm::all_of(present, [&](unsigned i) {
@@ -623,6 +633,13 @@ LogicalResult convertGather(GraphImporter &im) {
   Value dataValue = im.input(0), indexValue = im.input(1);
   if (!dataValue || !indexValue)
     return failure();
+  if (indices)
+    for (int64_t i = 0; i < indices->size(); ++i)
+      if (!ShapedType::isDynamic(extent))
+        if (int64_t idx = indices->getInt(i); idx < -extent || idx >= extent)
+          return im.fail("index " + std::to_string(idx) + " is outside [" +
+                         std::to_string(-extent) + ", " +
+                         std::to_string(extent) + ")");
   // Negative indices count from the end; out of range ones are clamped by
   // tessera-flow-bound-gather-indices (ONNX leaves them an error; a kernel
   // must not read outside its buffer).

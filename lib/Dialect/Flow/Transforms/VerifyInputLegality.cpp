@@ -77,6 +77,18 @@ struct VerifyInputLegalityPass
           failed = true;
           return WalkResult::skip();
         }
+        // A static dim of size 0: nothing to compute, and tiling such a
+        // loop divides by its extent.
+        for (Type type :
+             llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes()))
+          if (auto tensor = dyn_cast<RankedTensorType>(type))
+            if (llvm::is_contained(tensor.getShape(), 0)) {
+              op->emitError() << "'" << op->getName() << "' on " << tensor
+                              << ": tensors with a zero-sized dim are not "
+                                 "supported";
+              failed = true;
+              return WalkResult::skip();
+            }
         // Linalg payloads: scalar arith/math, and reads of a tensor at a
         // computed index (gathers; tessera-flow-bound-gather-indices clamps
         // them).
