@@ -96,6 +96,58 @@ for init in escaping.graph.initializer:
             entry.value = "../external.weights"
 onnx.save_model(escaping, os.path.join(out, "escaping.onnx"))
 
+# A weights file reached through a link that leaves the directory.
+outside = os.path.join(out, "outside")
+inside = os.path.join(out, "linked")
+os.makedirs(outside, exist_ok=True)
+os.makedirs(inside, exist_ok=True)
+os.replace(os.path.join(out, "external.weights"),
+           os.path.join(outside, "external.weights"))
+os.symlink(os.path.join(outside, "external.weights"),
+           os.path.join(inside, "external.weights"))
+os.symlink(os.path.join(outside, "external.weights"),
+           os.path.join(out, "external.weights"))
+with open(os.path.join(out, "external.onnx"), "rb") as f:
+    model_bytes = f.read()
+with open(os.path.join(inside, "linked.onnx"), "wb") as f:
+    f.write(model_bytes)
+
+# Empty tensors: an input with a 0 dim, and a Slice that empties one.
+save("empty_input", [helper.make_node("MatMul", ["a", "b"], ["y"], name="mm")],
+     [f32("a", [2, 0]), f32("b", [0, 3])], [f32("y", [2, 3])])
+save("empty_slice", [
+    helper.make_node("Slice", ["x", "s", "e"], ["y"], name="empty_slice"),
+], [f32("x", [4, 3])], [f32("y", [0, 3])],
+    [numpy_helper.from_array(np.array([2], dtype=np.int64), "s"),
+     numpy_helper.from_array(np.array([2], dtype=np.int64), "e")])
+# Concat whose other dims differ.
+save("concat_mismatch", [
+    helper.make_node("Concat", ["a", "b"], ["y"], name="cat", axis=0),
+], [f32("a", [2, 3]), f32("b", [2, 4])], [f32("y", [4, 3])])
+# A pooling window of padding only.
+save("pool_pads", [
+    helper.make_node("MaxPool", ["x"], ["y"], name="pool", kernel_shape=[2, 2],
+                     pads=[2, 2, 2, 2]),
+], [f32("x", [1, 1, 4, 4])], [f32("y", [1, 1, 7, 7])])
+# An axis given twice.
+save("reduce_twice", [
+    helper.make_node("ReduceMean", ["x"], ["y"], name="mean", axes=[1, -1]),
+], [f32("x", [2, 3])], [f32("y", [2, 1])])
+# Constant indices out of range of runtime data.
+save("gather_runtime_data", [
+    helper.make_node("Gather", ["x", "idx"], ["y"], name="pick"),
+], [f32("x", [3, 2])], [f32("y", [1, 2])],
+    [numpy_helper.from_array(np.array([7], dtype=np.int64), "idx")])
+# A node name with bytes that are no text.
+graph = helper.make_graph(
+    [helper.make_node("Einsum", ["x", "x"], ["y"], equation="i,i->i",
+                      name="bad\x1b[31mname\xff")],
+    "bytes", [f32("x", [2])], [f32("y", [2])])
+named = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+named.ir_version = 8
+named.graph.node[0].name = "bad\x1b[31mname"
+onnx.save(named, os.path.join(out, "control_bytes.onnx"))
+
 # The convnet cut short, as a failed download leaves it.
 with open(os.path.join(out, "convnet.onnx"), "rb") as f:
     data = f.read()
