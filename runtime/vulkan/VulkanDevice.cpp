@@ -892,16 +892,23 @@ Device::submit(const std::vector<DispatchCommand> &commands) {
       !st)
     return st;
   ++submissions;
-  // A minute is far beyond any submission here; a hang becomes an error.
+  // A minute is far beyond any submission on a GPU; a hang becomes an
+  // error. A Vulkan implementation on the CPU (lavapipe) shares its cores
+  // with everything else: a whole model's submission there may take
+  // minutes on a loaded machine, so it gets ten.
+  uint64_t timeoutNs =
+      deviceInfo.type == "cpu" ? 600'000'000'000ull : 60'000'000'000ull;
   VkResult waited =
-      s.vkWaitForFences(s.device, 1, &s.fence, VK_TRUE, 60'000'000'000ull);
+      s.vkWaitForFences(s.device, 1, &s.fence, VK_TRUE, timeoutNs);
   if (waited == VK_TIMEOUT) {
     // The device still runs the submission: its buffers and command buffer
     // must outlive it, so wait for it to finish before the caller frees
     // them (a slow device finishes; the error still says it was too slow).
     s.vkDeviceWaitIdle(s.device);
   }
-  if (Status st = check(waited, "waiting for the dispatches (more than 60 s)");
+  if (Status st = check(waited, deviceInfo.type == "cpu"
+                                    ? "waiting for the dispatches (600 s)"
+                                    : "waiting for the dispatches (60 s)");
       !st)
     return st;
   if (!s.queryPool)

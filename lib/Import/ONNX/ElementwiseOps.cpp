@@ -155,8 +155,8 @@ Value powScalar(OpBuilder &b, Location loc, Value x, Value y) {
   };
   Value magnitude =
       math::PowFOp::create(b, loc, math::AbsFOp::create(b, loc, x), y);
-  Value isInteger = arith::CmpFOp::create(
-      b, loc, arith::CmpFPredicate::OEQ, math::FloorOp::create(b, loc, y), y);
+  Value isInteger = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
+                                          math::FloorOp::create(b, loc, y), y);
   Value half = arith::MulFOp::create(b, loc, y, constant(0.5));
   Value isOdd = arith::AndIOp::create(
       b, loc, isInteger,
@@ -166,8 +166,8 @@ Value powScalar(OpBuilder &b, Location loc, Value x, Value y) {
       arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, constant(0));
   Value signed_ = arith::SelectOp::create(
       b, loc, isOdd, arith::NegFOp::create(b, loc, magnitude), magnitude);
-  Value forNegative = arith::SelectOp::create(
-      b, loc, isInteger, signed_, constant(std::nan("")));
+  Value forNegative = arith::SelectOp::create(b, loc, isInteger, signed_,
+                                              constant(std::nan("")));
   Value result =
       arith::SelectOp::create(b, loc, negativeBase, forNegative, magnitude);
   Value zeroExponent =
