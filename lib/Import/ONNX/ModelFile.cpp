@@ -104,8 +104,10 @@ llvm::Expected<ModelFile> readModelFile(llvm::StringRef bytes,
         "opset " + std::to_string(file.fileOpset) +
         " is newer than the importer knows (opsets up to " +
         std::to_string(kMaxOpset) + "; older than " +
-        std::to_string(kMinOpset) + " are converted first); export with "
-        "opset_version=" + std::to_string(kMaxOpset));
+        std::to_string(kMinOpset) +
+        " are converted first); export with "
+        "opset_version=" +
+        std::to_string(kMaxOpset));
   for (const auto &opset : file.model->opset_import())
     if (!opset.domain().empty() && opset.domain() != "ai.onnx" &&
         opset.domain() != "ai.onnx.ml")
