@@ -20,6 +20,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QFileInfo>
 #include <QGraphicsView>
 #include <QLabel>
 #include <QLineEdit>
@@ -331,6 +332,24 @@ private Q_SLOTS:
     QVERIFY(window.diagnosticsList()->topLevelItem(0)->text(2).contains(
         "cannot read input file"));
     QCOMPARE(window.passModel()->rowCount(), 0);
+  }
+
+  // An ONNX model opens like a program: imported, its program shown as the
+  // source (weights elided), every pass captured from the TOSA lowering on.
+  void anOnnxModelOpens() {
+    QString model = TESSERA_ONNX_MODELS_DIR "/mlp_dynamic.onnx";
+    if (!QFileInfo::exists(model))
+      QSKIP("no exported ONNX model (the ONNX tests make it)");
+    MainWindow window;
+    window.show();
+    QVERIFY(openAndWait(window, model));
+    auto outcome = window.outcome();
+    QVERIFY(outcome->succeeded);
+    QVERIFY(outcome->source.find("func.func @main") != std::string::npos);
+    QVERIFY(outcome->source.find("dense_resource<") != std::string::npos);
+    QVERIFY(outcome->source.size() < 64 * 1024);
+    QVERIFY(firstRecord(*outcome, "tessera-flow-lower-tosa") >= 0);
+    QVERIFY(firstRecord(*outcome, "tessera-flow-form-dispatches") >= 0);
   }
 
   // Legal MLIR the compiler does not take (linalg on memrefs): a located
