@@ -201,13 +201,20 @@ LogicalResult convertLayerNormalization(GraphImporter &im) {
     return im.fail("needs X and Scale");
   Value bias = im.hasInput(2) ? im.input(2) : Value();
   double inv = 1.0 / double(n);
-  Value sum = reduce(im, x, axes, Reduction::Sum);
-  auto centered = im.elementwise(
-      {x, sum}, type, [inv](OpBuilder &b, Location loc, ValueRange a) {
-        Value mean = arith::MulFOp::create(
-            b, loc, a[1], floatConst(b, loc, a[1].getType(), inv));
-        return Value(arith::SubFOp::create(b, loc, a[0], mean));
-      });
+  auto subtractMean = [&](Value values, Value sum) {
+    return im.elementwise(
+        {values, sum}, type, [inv](OpBuilder &b, Location loc, ValueRange a) {
+          Value mean = arith::MulFOp::create(
+              b, loc, a[1], floatConst(b, loc, a[1].getType(), inv));
+          return Value(arith::SubFOp::create(b, loc, a[0], mean));
+        });
+  };
+  // The mean twice: a float sum of large values rounds by more than their
+  // spread (mean 1e4, std 1), so the residual mean of the centered values,
+  // summed at their own small magnitude, is subtracted as well.
+  auto roughlyCentered = subtractMean(x, reduce(im, x, axes, Reduction::Sum));
+  auto centered = subtractMean(
+      *roughlyCentered, reduce(im, *roughlyCentered, axes, Reduction::Sum));
   auto squares = im.elementwise(
       {*centered}, type, [](OpBuilder &b, Location loc, ValueRange a) {
         return Value(arith::MulFOp::create(b, loc, a[0], a[0]));
