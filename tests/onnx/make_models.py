@@ -57,6 +57,10 @@ MODELS = {
     "decoder": dict(opset=14, input=("ids", (32,)), dynamic=False),
     "mlp_dynamic": dict(opset=13, input=("image", (4, 8, 8)), dynamic=True),
     "convnet_dynamic": dict(opset=13, input=("image", (3, 32, 32)), dynamic=True),
+    # The encoder and decoder with a symbolic batch: the exporter computes
+    # their reshapes from Shape of it (shape arithmetic on a dynamic dim).
+    "encoder_dynamic": dict(opset=17, input=("ids", (32,)), dynamic=True),
+    "decoder_dynamic": dict(opset=14, input=("ids", (32,)), dynamic=True),
 }
 DYNAMIC_BATCHES = (1, 3, 8)
 VOCAB = 1000
@@ -235,6 +239,8 @@ BUILDERS = {
     "decoder": _decoder,
     "mlp_dynamic": _mlp_dynamic,
     "convnet_dynamic": _convnet_dynamic,
+    "encoder_dynamic": _encoder,
+    "decoder_dynamic": _decoder,
 }
 
 

@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 #include <cmath>
 
@@ -202,9 +203,63 @@ Value applyScalar(Arith op, OpBuilder &b, Location loc, Value x, Value y) {
   return x;
 }
 
+/// Integer arithmetic on shapes known when the program runs: index ops on
+/// the host, constants folded.
+template <Arith op> LogicalResult symbolicBinary(GraphImporter &im) {
+  auto a = im.symbolicInput(0), b = im.symbolicInput(1);
+  if (!a || !b ||
+      (op != Arith::Add && op != Arith::Sub && op != Arith::Mul &&
+       op != Arith::Div))
+    return im.fail("this arithmetic on a shape computed from a dynamic dim "
+                   "is not supported");
+  size_t n = std::max(a->elements.size(), b->elements.size());
+  if ((a->elements.size() != n && a->elements.size() != 1) ||
+      (b->elements.size() != n && b->elements.size() != 1))
+    return im.fail("operand shapes do not broadcast");
+  OpBuilder &builder = im.b();
+  Location loc = im.loc();
+  auto asValue = [&](OpFoldResult e) -> Value {
+    if (auto attr = dyn_cast<Attribute>(e))
+      return arith::ConstantIndexOp::create(builder, loc,
+                                            cast<IntegerAttr>(attr).getInt());
+    return cast<Value>(e);
+  };
+  SymbolicInts result;
+  result.scalar = a->scalar && b->scalar;
+  for (size_t k = 0; k < n; ++k) {
+    OpFoldResult x = a->elements[a->elements.size() == 1 ? 0 : k];
+    OpFoldResult y = b->elements[b->elements.size() == 1 ? 0 : k];
+    auto cx = getConstantIntValue(x), cy = getConstantIntValue(y);
+    if (cx && cy) {
+      if (op == Arith::Div && *cy == 0)
+        return im.fail("integer division by zero");
+      result.elements.push_back(builder.getI64IntegerAttr(
+          int64_t(applyHost(op, double(*cx), double(*cy), true))));
+      continue;
+    }
+    if (op == Arith::Div && cy && *cy == 0)
+      return im.fail("integer division by zero");
+    if (op == Arith::Div && !cy)
+      return im.fail("dividing by a dim known only when the program runs is "
+                     "not supported");
+    Value vx = asValue(x), vy = asValue(y);
+    Value r =
+        op == Arith::Add   ? Value(arith::AddIOp::create(builder, loc, vx, vy))
+        : op == Arith::Sub ? Value(arith::SubIOp::create(builder, loc, vx, vy))
+        : op == Arith::Mul
+            ? Value(arith::MulIOp::create(builder, loc, vx, vy))
+            : Value(arith::DivSIOp::create(builder, loc, vx, vy));
+    result.elements.push_back(r);
+  }
+  im.setSymbolicOutput(0, std::move(result));
+  return success();
+}
+
 template <Arith op> LogicalResult convertBinary(GraphImporter &im) {
   if (!im.hasInput(0) || !im.hasInput(1))
     return im.fail("needs two inputs");
+  if (im.isSymbolic(0) || im.isSymbolic(1))
+    return symbolicBinary<op>(im);
   Type type = im.inputElementType(0);
   if (type != im.inputElementType(1))
     return im.fail("the two inputs have different element types");
@@ -541,6 +596,14 @@ LogicalResult convertCast(GraphImporter &im) {
                    std::to_string(im.attrInt("to", 0)) + " is not supported");
   if (const ConstTensor *c = im.constInput(0); c && c->size() <= kFoldLimit) {
     im.setConstOutput(0, c->cast(*kind));
+    return success();
+  }
+  if (im.isSymbolic(0)) {
+    // Shape arithmetic stays integral.
+    if (isFloat(*kind) || *kind == ElementKind::Bool)
+      return im.fail("a shape computed from a dynamic dim cast to " +
+                     std::string(elementKindName(*kind)) + ": not supported");
+    im.setSymbolicOutput(0, *im.symbolicInput(0));
     return success();
   }
   Type to = im.elementType(*kind);

@@ -144,6 +144,12 @@ FailureOr<Value> GraphImporter::materialize(ImportedValue &value,
                                             llvm::StringRef name) {
   if (!value.value && value.constant)
     value.value = constant(*value.constant, name);
+  if (value.symbolic) {
+    (void)fail("'" + name +
+               "' is computed from a dynamic dim (a shape known when the "
+               "program runs) and used as data: not supported");
+    return failure();
+  }
   if (!value.value)
     return failure();
   return value.value;
@@ -184,6 +190,10 @@ llvm::SmallVector<int64_t> GraphImporter::inputShape(unsigned i) {
   ImportedValue *value = lookup(i);
   if (!value)
     return {};
+  if (value->symbolic)
+    return value->symbolic->scalar ? llvm::SmallVector<int64_t>{}
+                                   : llvm::SmallVector<int64_t>{int64_t(
+                                         value->symbolic->elements.size())};
   if (value->constant && !value->value)
     return llvm::SmallVector<int64_t>(value->constant->shape());
   auto shape = cast<RankedTensorType>(value->value.getType()).getShape();
@@ -194,6 +204,8 @@ Type GraphImporter::inputElementType(unsigned i) {
   ImportedValue *value = lookup(i);
   if (!value)
     return nullptr;
+  if (value->symbolic)
+    return builder.getI64Type();
   if (value->constant && !value->value)
     return elementType(value->constant->kind());
   return cast<RankedTensorType>(value->value.getType()).getElementType();
@@ -207,6 +219,52 @@ void GraphImporter::setOutput(unsigned i, Value value, bool nhwc) {
   entry.nhwc = nhwc;
   entry.converted = nullptr;
   entry.constant.reset();
+  entry.symbolic.reset();
+}
+
+bool GraphImporter::isSymbolic(unsigned i) const {
+  if (!hasInput(i))
+    return false;
+  auto it = values.find(current->input(i));
+  return it != values.end() && it->second.symbolic;
+}
+
+std::optional<SymbolicInts> GraphImporter::symbolicInput(unsigned i) {
+  ImportedValue *value = lookup(i);
+  if (!value)
+    return std::nullopt;
+  if (value->symbolic)
+    return value->symbolic;
+  const ConstTensor *c = value->constant ? &*value->constant : nullptr;
+  if (!c || isFloat(c->kind()) || c->rank() > 1 || c->size() > 64)
+    return std::nullopt;
+  SymbolicInts ints;
+  ints.scalar = c->rank() == 0;
+  for (int64_t e = 0; e < c->size(); ++e)
+    ints.elements.push_back(builder.getI64IntegerAttr(c->getInt(e)));
+  return ints;
+}
+
+void GraphImporter::setSymbolicOutput(unsigned i, SymbolicInts ints) {
+  if (int(i) >= current->output_size() || current->output(i).empty())
+    return;
+  std::vector<int64_t> known;
+  for (OpFoldResult e : ints.elements)
+    if (auto attr = dyn_cast<Attribute>(e))
+      known.push_back(cast<IntegerAttr>(attr).getInt());
+  if (known.size() == ints.elements.size()) {
+    llvm::SmallVector<int64_t> shape;
+    if (!ints.scalar)
+      shape.push_back(known.size());
+    return setConstOutput(
+        i, ConstTensor::fromInts(ElementKind::I64, known, shape));
+  }
+  ImportedValue &entry = values[current->output(i)];
+  entry.value = nullptr;
+  entry.nhwc = false;
+  entry.converted = nullptr;
+  entry.constant.reset();
+  entry.symbolic = std::move(ints);
 }
 
 void GraphImporter::setConstOutput(unsigned i, ConstTensor contents) {
@@ -216,6 +274,7 @@ void GraphImporter::setConstOutput(unsigned i, ConstTensor contents) {
   entry.value = nullptr;
   entry.nhwc = false;
   entry.converted = nullptr;
+  entry.symbolic.reset();
   entry.constant = std::move(contents);
 }
 
@@ -580,6 +639,8 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
       return fail("output '" + output + "' is not supported");
     // Empty tensors: nothing the compiler's kernels can tile (ONNX Runtime
     // computes nothing for them either).
+    if (!it->second.value)
+      continue; // contents known, or shape arithmetic
     int64_t count = it->second.constant ? it->second.constant->size() : -1;
     if (!it->second.constant)
       if (auto type = dyn_cast<RankedTensorType>(it->second.value.getType()))

@@ -36,11 +36,23 @@ class TensorProto;
 
 namespace mlir::tessera::onnx_import {
 
+/// A small integer tensor (rank 0 or 1) computed from shapes, some of whose
+/// elements are dims only known when the program runs: each element is an
+/// IntegerAttr or an `index` value the host computes (tensor.dim and index
+/// arithmetic). What Shape -> Gather -> Mul -> Concat -> Reshape chains on a
+/// dynamic batch are.
+struct SymbolicInts {
+  llvm::SmallVector<OpFoldResult> elements;
+  bool scalar = false;
+};
+
 /// What a tensor name stands for while importing.
 struct ImportedValue {
   /// Null while only known as contents and not yet needed as a value.
   Value value;
   std::optional<ConstTensor> constant;
+  /// Shape arithmetic on dynamic dims; no value.
+  std::optional<SymbolicInts> symbolic;
   /// `value` holds a logical NCHW tensor as NHWC.
   bool nhwc = false;
   /// The value converted to the other layout, once: every consumer that
@@ -87,6 +99,12 @@ public:
   unsigned numOutputs() const;
   void setOutput(unsigned i, Value value, bool nhwc = false);
   void setConstOutput(unsigned i, ConstTensor contents);
+  /// Input `i` as shape arithmetic: symbolic, or a constant integer tensor
+  /// of rank <= 1 (nullopt otherwise).
+  std::optional<SymbolicInts> symbolicInput(unsigned i);
+  bool isSymbolic(unsigned i) const;
+  /// A constant when every element is known.
+  void setSymbolicOutput(unsigned i, SymbolicInts ints);
 
   //===--- Attributes -------------------------------------------------===//
   const onnx::AttributeProto *attribute(llvm::StringRef name) const;

@@ -51,6 +51,10 @@ FailureOr<std::vector<int64_t>> constInts(GraphImporter &im, unsigned i,
 }
 
 LogicalResult convertIdentity(GraphImporter &im) {
+  if (im.isSymbolic(0)) {
+    im.setSymbolicOutput(0, *im.symbolicInput(0));
+    return success();
+  }
   if (const ConstTensor *c = im.constInput(0)) {
     im.setConstOutput(0, *c);
     return success();
@@ -112,10 +116,22 @@ LogicalResult convertShape(GraphImporter &im) {
   start = std::clamp<int64_t>(start, 0, rank);
   end = std::clamp<int64_t>(end, start, rank);
   std::vector<int64_t> dims(shape.begin() + start, shape.begin() + end);
-  if (llvm::any_of(dims, ShapedType::isDynamic))
-    return im.fail("the shape of a tensor with dynamic dims is not known at "
-                   "import time (shape computations on a dynamic batch are "
-                   "not supported)");
+  if (llvm::any_of(dims, ShapedType::isDynamic)) {
+    // Dims known when the program runs: tensor.dim, on the host.
+    static const int64_t nhwcPosition[4] = {0, 3, 1, 2};
+    bool nhwc = im.isNHWC(0);
+    Value source = nhwc ? im.nhwcInput(0) : im.input(0);
+    if (!source)
+      return im.fail("needs an input");
+    SymbolicInts ints;
+    for (int64_t d = start; d < end; ++d)
+      ints.elements.push_back(
+          ShapedType::isDynamic(shape[d])
+              ? OpFoldResult(im.dim(source, nhwc ? nhwcPosition[d] : d))
+              : OpFoldResult(im.b().getI64IntegerAttr(shape[d])));
+    im.setSymbolicOutput(0, std::move(ints));
+    return success();
+  }
   im.setConstOutput(
       0, ConstTensor::fromInts(ElementKind::I64, dims, {int64_t(dims.size())}));
   return success();
@@ -188,6 +204,8 @@ reshapeTarget(GraphImporter &im, llvm::ArrayRef<int64_t> in,
       }
       inferred = i;
       out.push_back(ShapedType::kDynamic);
+    } else if (ShapedType::isDynamic(d)) {
+      out.push_back(d); // computed from a dynamic dim when the program runs
     } else if (d < 0) {
       (void)im.fail("shape has a negative size " + std::to_string(d));
       return failure();
@@ -227,6 +245,16 @@ reshapeTarget(GraphImporter &im, llvm::ArrayRef<int64_t> in,
 }
 
 LogicalResult emitReshape(GraphImporter &im, llvm::ArrayRef<int64_t> target) {
+  if (im.isSymbolic(0)) {
+    // Shape arithmetic between a scalar and a one-element vector.
+    SymbolicInts ints = *im.symbolicInput(0);
+    if (target.size() > 1)
+      return im.fail("a shape computed from a dynamic dim reshaped to rank " +
+                     std::to_string(target.size()) + ": not supported");
+    ints.scalar = target.empty();
+    im.setSymbolicOutput(0, std::move(ints));
+    return success();
+  }
   if (const ConstTensor *c = im.constInput(0)) {
     im.setConstOutput(0, c->reshaped(llvm::SmallVector<int64_t>(target)));
     return success();
@@ -242,7 +270,19 @@ LogicalResult emitReshape(GraphImporter &im, llvm::ArrayRef<int64_t> target) {
 }
 
 LogicalResult convertReshape(GraphImporter &im) {
-  auto requested = constInts(im, 1, "the shape");
+  FailureOr<std::vector<int64_t>> requested = failure();
+  if (im.isSymbolic(1)) {
+    // Sizes known when the program runs are dynamic dims of the result.
+    std::vector<int64_t> sizes;
+    SymbolicInts shape = *im.symbolicInput(1);
+    for (OpFoldResult e : shape.elements)
+      sizes.push_back(isa<Attribute>(e)
+                          ? cast<IntegerAttr>(cast<Attribute>(e)).getInt()
+                          : ShapedType::kDynamic);
+    requested = sizes;
+  } else {
+    requested = constInts(im, 1, "the shape");
+  }
   if (failed(requested))
     return failure();
   auto target = reshapeTarget(im, im.inputShape(0), *requested,
@@ -390,6 +430,20 @@ LogicalResult convertConcat(GraphImporter &im) {
                        std::to_string(d) + ", input 0 " +
                        std::to_string(firstShape[d]) +
                        " (only the axis may differ)");
+  }
+  // Shape arithmetic: the elements, one after the other.
+  if (rank == 1 &&
+      llvm::any_of(present, [&](unsigned i) { return im.isSymbolic(i); })) {
+    SymbolicInts ints;
+    for (unsigned i : present) {
+      auto part = im.symbolicInput(i);
+      if (!part)
+        return im.fail("input " + std::to_string(i) +
+                       " is data, the others shape arithmetic");
+      ints.elements.append(part->elements);
+    }
+    im.setSymbolicOutput(0, std::move(ints));
+    return success();
   }
   // Folded when every input is known and small.
   bool allConst = llvm::all_of(present, [&](unsigned i) {
@@ -601,6 +655,26 @@ LogicalResult convertGather(GraphImporter &im) {
   outShape.append(dataShape.begin() + *axis + 1, dataShape.end());
   int64_t extent = dataShape[*axis];
   const ConstTensor *data = im.constInput(0), *indices = im.constInput(1);
+  if (im.isSymbolic(0)) {
+    // Picking dims of a shape.
+    SymbolicInts source = *im.symbolicInput(0);
+    if (!indices || indices->rank() > 1)
+      return im.fail("indices into a shape computed from a dynamic dim must "
+                     "be constant, of rank 0 or 1");
+    int64_t count = source.elements.size();
+    SymbolicInts picked;
+    picked.scalar = indices->rank() == 0;
+    for (int64_t i = 0; i < indices->size(); ++i) {
+      int64_t idx = indices->getInt(i);
+      if (idx < -count || idx >= count)
+        return im.fail("index " + std::to_string(idx) + " is outside [" +
+                       std::to_string(-count) + ", " + std::to_string(count) +
+                       ")");
+      picked.elements.push_back(source.elements[idx < 0 ? idx + count : idx]);
+    }
+    im.setSymbolicOutput(0, std::move(picked));
+    return success();
+  }
   if (data && indices && data->size() <= kFoldLimit &&
       indices->size() <= kFoldLimit) {
     llvm::SmallVector<int64_t> outStrides = stridesOf(outShape);
