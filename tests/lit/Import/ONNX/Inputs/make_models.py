@@ -148,6 +148,12 @@ named.ir_version = 8
 named.graph.node[0].name = "bad\x1b[31mname"
 onnx.save(named, os.path.join(out, "control_bytes.onnx"))
 
+# A shape computed from a dynamic dim, used as data.
+save("shape_as_data", [
+    helper.make_node("Shape", ["x"], ["s"], name="shape"),
+    helper.make_node("Cast", ["s"], ["y"], name="to_float", to=TensorProto.FLOAT),
+], [f32("x", ["batch", 3])], [f32("y", [2])])
+
 # The convnet cut short, as a failed download leaves it.
 with open(os.path.join(out, "convnet.onnx"), "rb") as f:
     data = f.read()
