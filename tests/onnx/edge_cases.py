@@ -99,6 +99,41 @@ def cases():
          helper.make_node("Relu", ["g"], ["y"])],
         [tensor("x", ["N", 3, 8, 8])], [tensor("y", ["N", 4, 1, 1])],
         [weights(rng, "w", (4, 3, 3, 3))]), [[i] for i in images])
+    # x.view(x.size(0), -1) on a symbolic batch, and attention that reshapes
+    # by (batch, -1, heads, dim): -1 beside dims known when the program runs.
+    cubes = [rng.standard_normal((b, 3, 4, 4)).astype(np.float32) for b in (1, 2, 5)]
+    shape_of_batch = [
+        helper.make_node("Shape", ["x"], ["s"]),
+        helper.make_node("Gather", ["s", "zero"], ["n"], axis=0),
+        helper.make_node("Unsqueeze", ["n", "axes0"], ["n1"]),
+    ]
+    out["dynamic_view_batch_minus1"] = (model(
+        shape_of_batch + [
+            helper.make_node("Concat", ["n1", "minus1"], ["target"], axis=0),
+            helper.make_node("Reshape", ["x", "target"], ["f"]),
+            helper.make_node("MatMul", ["f", "w"], ["y"])],
+        [tensor("x", ["N", 3, 4, 4])], [tensor("y", ["N", 5])],
+        [numpy_helper.from_array(np.array(0, dtype=np.int64), "zero"),
+         numpy_helper.from_array(np.array([0], dtype=np.int64), "axes0"),
+         numpy_helper.from_array(np.array([-1], dtype=np.int64), "minus1"),
+         weights(rng, "w", (48, 5))]), [[c] for c in cubes])
+    tokens = [rng.standard_normal((b, 6, 16)).astype(np.float32) for b in (1, 2, 5)]
+    out["dynamic_heads_minus1"] = (model(
+        shape_of_batch + [
+            helper.make_node("Concat", ["n1", "minus1", "heads", "dim"], ["target"], axis=0),
+            helper.make_node("Reshape", ["x", "target"], ["r"]),
+            helper.make_node("Transpose", ["r"], ["q"], perm=[0, 2, 1, 3]),
+            helper.make_node("Transpose", ["r"], ["k"], perm=[0, 2, 3, 1]),
+            helper.make_node("MatMul", ["q", "k"], ["scores"]),
+            helper.make_node("Softmax", ["scores"], ["p"], axis=-1),
+            helper.make_node("MatMul", ["p", "q"], ["y"])],
+        [tensor("x", ["N", 6, 16])], [tensor("y", ["N", 2, 6, 8])],
+        [numpy_helper.from_array(np.array(0, dtype=np.int64), "zero"),
+         numpy_helper.from_array(np.array([0], dtype=np.int64), "axes0"),
+         numpy_helper.from_array(np.array([-1], dtype=np.int64), "minus1"),
+         numpy_helper.from_array(np.array([2], dtype=np.int64), "heads"),
+         numpy_helper.from_array(np.array([8], dtype=np.int64), "dim")]),
+        [[t] for t in tokens])
     # Convolution outputs (NHWC inside) meeting plain NCHW tensors.
     plain = rng.standard_normal((1, 2, 8, 8)).astype(np.float32)
     out["conv_concat_softmax_channels"] = (model(

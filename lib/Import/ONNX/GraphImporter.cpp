@@ -5,11 +5,13 @@
 #include "Import/ONNX/OpConverters.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/Support/Path.h"
@@ -40,9 +42,13 @@ static std::string printable(llvm::StringRef text) {
 }
 
 LogicalResult GraphImporter::fail(const llvm::Twine &message) {
-  std::string name = current->name().empty() ? "(unnamed)" : current->name();
+  // The first reason only: a converter failing after a helper said why
+  // would add a message about the consequence.
+  if (nodeFailed)
+    return failure();
+  nodeFailed = true;
   emitError(currentLoc) << printable(current->op_type()) << " node '"
-                        << printable(name) << "' (opset " << opsetVersion
+                        << currentName << "' (opset " << opsetVersion
                         << "): " << printable(message.str());
   return failure();
 }
@@ -111,7 +117,7 @@ const std::string &GraphImporter::inputName(unsigned i) const {
 const std::string &GraphImporter::outputName(unsigned i) const {
   return current->output(i);
 }
-std::string GraphImporter::nodeName() const { return current->name(); }
+std::string GraphImporter::nodeName() const { return currentName; }
 
 unsigned GraphImporter::numInputs() const { return current->input_size(); }
 unsigned GraphImporter::numOutputs() const { return current->output_size(); }
@@ -508,6 +514,104 @@ FailureOr<Value> GraphImporter::reshape(Value tensor,
                                              expand, sizes));
 }
 
+FailureOr<Value>
+GraphImporter::reshapeChecked(Value tensor, llvm::ArrayRef<OpFoldResult> sizes,
+                              llvm::StringRef what) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  Location loc = currentLoc;
+  auto index = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(builder, loc, v);
+  };
+  auto asValue = [&](OpFoldResult size) -> Value {
+    if (auto attr = dyn_cast<Attribute>(size))
+      return index(cast<IntegerAttr>(attr).getInt());
+    return cast<Value>(size);
+  };
+  // The input's element count, on the host.
+  Value total = index(1);
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    total = arith::MulIOp::create(
+        builder, loc, total,
+        type.isDynamicDim(d) ? dim(tensor, d) : index(type.getDimSize(d)));
+  Value known = index(1);
+  int inferred = -1;
+  for (auto [i, size] : llvm::enumerate(sizes)) {
+    if (!size) {
+      inferred = i;
+      continue;
+    }
+    known = arith::MulIOp::create(builder, loc, known, asValue(size));
+  }
+  llvm::SmallVector<OpFoldResult> resolved(sizes);
+  if (inferred >= 0) {
+    // -1: what the others leave (a zero product leaves zero, not a trap).
+    Value divisor = arith::MaxSIOp::create(builder, loc, known, index(1));
+    resolved[inferred] =
+        Value(arith::DivSIOp::create(builder, loc, total, divisor));
+    known = arith::MulIOp::create(builder, loc, known,
+                                  cast<Value>(resolved[inferred]));
+  }
+  Value same = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::eq,
+                                     known, total);
+  cf::AssertOp::create(builder, loc, same,
+                       (what + ": the shape's element count differs from "
+                               "the input's")
+                           .str());
+  llvm::SmallVector<int64_t> shape;
+  for (OpFoldResult size : resolved) {
+    auto constant = getConstantIntValue(size);
+    shape.push_back(constant ? *constant : ShapedType::kDynamic);
+  }
+  auto target = RankedTensorType::get(shape, type.getElementType());
+  if (type.hasStaticShape() && target.hasStaticShape())
+    return reshape(tensor, shape);
+  if (target.hasStaticShape()) {
+    // A static result of a dynamic input: the checked count is static.
+    llvm::SmallVector<ReassociationIndices> all(1);
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      all[0].push_back(d);
+    Value flat = type.getRank() == 1
+                     ? tensor
+                     : Value(tensor::CollapseShapeOp::create(
+                           builder, loc,
+                           RankedTensorType::get({ShapedType::kDynamic},
+                                                 type.getElementType()),
+                           tensor, all));
+    Value exact = tensor::CastOp::create(
+        builder, loc,
+        RankedTensorType::get({target.getNumElements()}, type.getElementType()),
+        flat);
+    return reshape(exact, shape);
+  }
+  // Groups of dims when the types allow, else through one dimension; the
+  // expansion takes the sizes as given.
+  auto groups = getReassociationIndicesForReshape(type, target);
+  if (groups && type.getRank() > target.getRank())
+    return Value(
+        tensor::CollapseShapeOp::create(builder, loc, target, tensor, *groups));
+  if (groups && type.getRank() < target.getRank())
+    return Value(tensor::ExpandShapeOp::create(builder, loc, target, tensor,
+                                               *groups, resolved));
+  Value flat = tensor;
+  if (type.getRank() != 1) {
+    llvm::SmallVector<ReassociationIndices> all(1);
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      all[0].push_back(d);
+    int64_t flatSize =
+        type.hasStaticShape() ? type.getNumElements() : ShapedType::kDynamic;
+    flat = tensor::CollapseShapeOp::create(
+        builder, loc, RankedTensorType::get({flatSize}, type.getElementType()),
+        tensor, all);
+  }
+  if (target.getRank() == 1)
+    return flat;
+  llvm::SmallVector<ReassociationIndices> expand(1);
+  for (int64_t d = 0; d < target.getRank(); ++d)
+    expand[0].push_back(d);
+  return Value(tensor::ExpandShapeOp::create(builder, loc, target, flat, expand,
+                                             resolved));
+}
+
 Value GraphImporter::toNHWC(Value logical) {
   auto type = cast<RankedTensorType>(logical.getType());
   auto shape = type.getShape();
@@ -618,9 +722,11 @@ const ConverterTable &getConverters() {
 LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
                                         unsigned index) {
   current = &node;
+  nodeFailed = false;
   std::string name = node.name().empty()
                          ? node.op_type() + "_" + std::to_string(index)
                          : node.name();
+  currentName = printable(name);
   currentLoc = NameLoc::get(builder.getStringAttr(name),
                             FileLineColLoc::get(ctx, path, 0, 0));
   if (!node.domain().empty() && node.domain() != "ai.onnx")
@@ -722,6 +828,12 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   currentLoc = fileLoc;
   for (const auto &output : graph.output()) {
     ImportedValue &value = values[output.name()];
+    if (value.symbolic) {
+      emitError(fileLoc) << "graph output '" << printable(output.name())
+                         << "' is a shape computed from a dynamic dim "
+                            "(known when the program runs): not supported";
+      return nullptr;
+    }
     auto materialized = materialize(value, output.name());
     if (failed(materialized)) {
       emitError(fileLoc) << "graph output '" << output.name()

@@ -132,6 +132,13 @@ public:
   /// A reshape to `shape` (at most the dims a static product leaves open
   /// dynamic): tosa.reshape when static, collapse/expand when dynamic.
   FailureOr<Value> reshape(Value tensor, llvm::ArrayRef<int64_t> shape);
+  /// Reshape's own: `sizes` static (attributes) or known when the program
+  /// runs (index values), one of them possibly null (ONNX's -1: what the
+  /// others leave). The element count is checked on the host before the
+  /// data moves (a host assertion naming `what`).
+  FailureOr<Value> reshapeChecked(Value tensor,
+                                  llvm::ArrayRef<OpFoldResult> sizes,
+                                  llvm::StringRef what);
   Value toNHWC(Value logical);
   Value toLogical(Value nhwc);
   /// An element-wise linalg.generic over `inputs` with numpy broadcasting
@@ -158,6 +165,10 @@ private:
   OpBuilder builder;
   Location currentLoc;
   const onnx::NodeProto *current = nullptr;
+  /// The current node has reported its error.
+  bool nodeFailed = false;
+  /// Its name as messages show it (OpType_index when it has none).
+  std::string currentName;
   llvm::StringMap<ImportedValue> values;
 };
 

@@ -55,12 +55,34 @@ Value matmul2D(GraphImporter &im, Value a, Value b) {
 }
 
 /// Operand `i` reshaped to `shape` (folded for constants).
+/// The sizes of `v`'s last `count` dims: static ones as attributes, others
+/// as tensor.dim.
+llvm::SmallVector<OpFoldResult> trailingSizes(GraphImporter &im, Value v,
+                                              size_t count) {
+  auto type = cast<RankedTensorType>(v.getType());
+  llvm::SmallVector<OpFoldResult> sizes;
+  for (int64_t d = type.getRank() - count; d < type.getRank(); ++d)
+    sizes.push_back(type.isDynamicDim(d) ? OpFoldResult(im.dim(v, d))
+                                         : OpFoldResult(im.b().getIndexAttr(
+                                               type.getDimSize(d))));
+  return sizes;
+}
+
 FailureOr<Value> operandAs(GraphImporter &im, unsigned i,
                            llvm::ArrayRef<int64_t> shape) {
   if (const ConstTensor *c = im.constInput(i))
     return im.constant(c->reshaped(llvm::SmallVector<int64_t>(shape)),
                        im.inputName(i));
-  return im.reshape(im.input(i), shape);
+  Value v = im.input(i);
+  if (!v)
+    return failure();
+  if (auto reshaped = im.reshape(v, shape); succeeded(reshaped))
+    return reshaped;
+  // Several dynamic dims (attention on a dynamic batch): the leading size
+  // is what the trailing ones leave, computed on the host.
+  llvm::SmallVector<OpFoldResult> sizes = {OpFoldResult()};
+  sizes.append(trailingSizes(im, v, shape.size() - 1));
+  return im.reshapeChecked(v, sizes, "MatMul node '" + im.nodeName() + "'");
 }
 
 int64_t product(llvm::ArrayRef<int64_t> dims) {
@@ -133,8 +155,42 @@ LogicalResult convertMatMul(GraphImporter &im) {
   if (!bVector)
     resultShape.push_back(n);
   auto result = im.reshape(product3, resultShape);
-  if (failed(result))
-    return im.fail("cannot reshape the product to the result");
+  if (failed(result)) {
+    // Several dynamic dims: the batch dims of the operand that has them,
+    // then M and N of the product.
+    Value a = im.constInput(0) ? Value() : im.input(0);
+    Value b = im.constInput(1) ? Value() : im.input(1);
+    size_t batchDims =
+        resultShape.size() - (aVector ? 0 : 1) - (bVector ? 0 : 1);
+    Value batchSource = a && cast<RankedTensorType>(a.getType()).getRank() >=
+                                    int64_t(batchDims + (aVector ? 1 : 2))
+                            ? a
+                            : b;
+    if (!batchSource)
+      return im.fail("cannot reshape the product to the result");
+    auto sourceType = cast<RankedTensorType>(batchSource.getType());
+    llvm::SmallVector<OpFoldResult> sizes;
+    for (size_t d = 0; d < batchDims; ++d) {
+      int64_t pos = sourceType.getRank() - 2 - batchDims + d;
+      sizes.push_back(
+          sourceType.isDynamicDim(pos)
+              ? OpFoldResult(im.dim(batchSource, pos))
+              : OpFoldResult(im.b().getIndexAttr(sourceType.getDimSize(pos))));
+    }
+    auto productType = cast<RankedTensorType>(product3.getType());
+    if (!aVector)
+      sizes.push_back(productType.isDynamicDim(1)
+                          ? OpFoldResult(im.dim(product3, 1))
+                          : OpFoldResult(im.b().getIndexAttr(m)));
+    if (!bVector)
+      sizes.push_back(productType.isDynamicDim(2)
+                          ? OpFoldResult(im.dim(product3, 2))
+                          : OpFoldResult(im.b().getIndexAttr(n)));
+    result = im.reshapeChecked(product3, sizes,
+                               "MatMul node '" + im.nodeName() + "'");
+    if (failed(result))
+      return im.fail("cannot reshape the product to the result");
+  }
   im.setOutput(0, *result);
   return success();
 }

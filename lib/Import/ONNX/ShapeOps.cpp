@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 #include "onnx/onnx_pb.h"
 
@@ -269,7 +270,61 @@ LogicalResult emitReshape(GraphImporter &im, llvm::ArrayRef<int64_t> target) {
   return success();
 }
 
+/// A Reshape of data whose shape or target is known only when the program
+/// runs: the sizes as given (0 copies the input's dim, -1 is what the others
+/// leave), the element count checked on the host.
+LogicalResult reshapeAtRuntime(GraphImporter &im,
+                               llvm::ArrayRef<OpFoldResult> elements) {
+  Value in = im.input(0);
+  if (!in)
+    return im.fail("needs an input");
+  auto type = cast<RankedTensorType>(in.getType());
+  bool allowZero = im.attrInt("allowzero", 0) != 0;
+  llvm::SmallVector<OpFoldResult> sizes;
+  bool inferred = false;
+  for (auto [i, e] : llvm::enumerate(elements)) {
+    auto constant = getConstantIntValue(e);
+    if (!constant) {
+      sizes.push_back(e);
+      continue;
+    }
+    if (*constant == 0 && !allowZero) {
+      if (int64_t(i) >= type.getRank())
+        return im.fail("shape copies dim " + std::to_string(i) + " of a rank-" +
+                       std::to_string(type.getRank()) + " input");
+      sizes.push_back(type.isDynamicDim(i) ? OpFoldResult(im.dim(in, i))
+                                           : OpFoldResult(im.b().getIndexAttr(
+                                                 type.getDimSize(i))));
+    } else if (*constant == -1) {
+      if (inferred)
+        return im.fail("shape has more than one -1");
+      inferred = true;
+      sizes.push_back(OpFoldResult());
+    } else if (*constant < 0) {
+      return im.fail("shape has a negative size " + std::to_string(*constant));
+    } else {
+      sizes.push_back(im.b().getIndexAttr(*constant));
+    }
+  }
+  auto result =
+      im.reshapeChecked(in, sizes, "Reshape node '" + im.nodeName() + "'");
+  if (failed(result))
+    return im.fail("this reshape is not supported");
+  im.setOutput(0, *result);
+  return success();
+}
+
 LogicalResult convertReshape(GraphImporter &im) {
+  // Data reshaped by sizes known when the program runs, or with dynamic
+  // dims: sizes computed and checked on the host.
+  bool dynamicInput = llvm::any_of(im.inputShape(0), ShapedType::isDynamic);
+  if (!im.isSymbolic(0) && !im.constInput(0) &&
+      (im.isSymbolic(1) || dynamicInput)) {
+    auto elements = im.symbolicInput(1);
+    if (!elements)
+      return im.fail("the shape must be a constant, or computed from shapes");
+    return reshapeAtRuntime(im, elements->elements);
+  }
   FailureOr<std::vector<int64_t>> requested = failure();
   if (im.isSymbolic(1)) {
     // Sizes known when the program runs are dynamic dims of the result.

@@ -154,6 +154,13 @@ save("shape_as_data", [
     helper.make_node("Cast", ["s"], ["y"], name="to_float", to=TensorProto.FLOAT),
 ], [f32("x", ["batch", 3])], [f32("y", [2])])
 
+# A Reshape whose element count holds only for some batches: checked when
+# the program runs.
+save("reshape_by_batch", [
+    helper.make_node("Reshape", ["x", "shape"], ["y"], name="regroup"),
+], [f32("x", ["batch", 12])], [f32("y", ["rows", 8])],
+    [numpy_helper.from_array(np.array([-1, 8], dtype=np.int64), "shape")])
+
 # The convnet cut short, as a failed download leaves it.
 with open(os.path.join(out, "convnet.onnx"), "rb") as f:
     data = f.read()
