@@ -429,6 +429,21 @@ Value GraphImporter::transpose(Value tensor, llvm::ArrayRef<int64_t> perm) {
       tensor, builder.getDenseI32ArrayAttr(perms));
 }
 
+/// `tensor` collapsed to one dimension (itself when it has one).
+static Value flatten(OpBuilder &builder, Location loc, Value tensor) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  if (type.getRank() == 1)
+    return tensor;
+  llvm::SmallVector<ReassociationIndices> all(1);
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    all[0].push_back(d);
+  int64_t size =
+      type.hasStaticShape() ? type.getNumElements() : ShapedType::kDynamic;
+  return tensor::CollapseShapeOp::create(
+      builder, loc, RankedTensorType::get({size}, type.getElementType()),
+      tensor, all);
+}
+
 FailureOr<Value> GraphImporter::reshape(Value tensor,
                                         llvm::ArrayRef<int64_t> shape) {
   auto type = cast<RankedTensorType>(tensor.getType());
@@ -485,16 +500,7 @@ FailureOr<Value> GraphImporter::reshape(Value tensor,
   for (int64_t d : shape)
     if (!ShapedType::isDynamic(d))
       known *= d;
-  int64_t flatSize =
-      type.hasStaticShape() ? type.getNumElements() : ShapedType::kDynamic;
-  auto flatType = RankedTensorType::get({flatSize}, type.getElementType());
-  llvm::SmallVector<ReassociationIndices> all(1);
-  for (int64_t d = 0; d < type.getRank(); ++d)
-    all[0].push_back(d);
-  Value flat = type.getRank() == 1
-                   ? tensor
-                   : Value(tensor::CollapseShapeOp::create(
-                         builder, currentLoc, flatType, tensor, all));
+  Value flat = flatten(builder, currentLoc, tensor);
   llvm::SmallVector<ReassociationIndices> expand(1);
   llvm::SmallVector<OpFoldResult> sizes;
   for (int64_t d = 0; d < target.getRank(); ++d) {
@@ -567,16 +573,7 @@ GraphImporter::reshapeChecked(Value tensor, llvm::ArrayRef<OpFoldResult> sizes,
     return reshape(tensor, shape);
   if (target.hasStaticShape()) {
     // A static result of a dynamic input: the checked count is static.
-    llvm::SmallVector<ReassociationIndices> all(1);
-    for (int64_t d = 0; d < type.getRank(); ++d)
-      all[0].push_back(d);
-    Value flat = type.getRank() == 1
-                     ? tensor
-                     : Value(tensor::CollapseShapeOp::create(
-                           builder, loc,
-                           RankedTensorType::get({ShapedType::kDynamic},
-                                                 type.getElementType()),
-                           tensor, all));
+    Value flat = flatten(builder, loc, tensor);
     Value exact = tensor::CastOp::create(
         builder, loc,
         RankedTensorType::get({target.getNumElements()}, type.getElementType()),
@@ -592,17 +589,7 @@ GraphImporter::reshapeChecked(Value tensor, llvm::ArrayRef<OpFoldResult> sizes,
   if (groups && type.getRank() < target.getRank())
     return Value(tensor::ExpandShapeOp::create(builder, loc, target, tensor,
                                                *groups, resolved));
-  Value flat = tensor;
-  if (type.getRank() != 1) {
-    llvm::SmallVector<ReassociationIndices> all(1);
-    for (int64_t d = 0; d < type.getRank(); ++d)
-      all[0].push_back(d);
-    int64_t flatSize =
-        type.hasStaticShape() ? type.getNumElements() : ShapedType::kDynamic;
-    flat = tensor::CollapseShapeOp::create(
-        builder, loc, RankedTensorType::get({flatSize}, type.getElementType()),
-        tensor, all);
-  }
+  Value flat = flatten(builder, loc, tensor);
   if (target.getRank() == 1)
     return flat;
   llvm::SmallVector<ReassociationIndices> expand(1);
