@@ -4,32 +4,68 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace mlir::tessera::llvmcpu {
 
 namespace {
 
-/// yield(out + a * b), in any operand order.
-bool isMulAddBody(linalg::LinalgOp op) {
+/// Whether `value` is computed in `block` from `arg` alone: `arg` itself,
+/// or side-effect-free ops without regions whose operands are such values
+/// or defined outside the block (a scale applied to A's element).
+bool isScalarFunctionOf(Value value, BlockArgument arg, Block *block) {
+  if (value == arg)
+    return true;
+  Operation *def = value.getDefiningOp();
+  if (!def || def->getBlock() != block)
+    return false;
+  if (def->getNumRegions() != 0 || def->getNumResults() != 1 ||
+      !isMemoryEffectFree(def))
+    return false;
+  bool usesArg = false;
+  for (Value operand : def->getOperands()) {
+    Operation *producer = operand.getDefiningOp();
+    if (producer && producer->getBlock() != block)
+      continue;
+    if (!isScalarFunctionOf(operand, arg, block))
+      return false;
+    usesArg = true;
+  }
+  return usesArg;
+}
+
+/// yield(out + f(a) * b), in any operand order, where a is `lhs`'s element,
+/// b is `rhs`'s and f is a chain of scalar ops on a alone (usually none);
+/// nothing else in the body.
+bool isMulAddBody(linalg::LinalgOp op, OpOperand *lhs, OpOperand *rhs) {
   Block *block = op.getBlock();
-  if (block->getNumArguments() != 3 || block->getOperations().size() != 3)
+  if (block->getNumArguments() != 3)
     return false;
   auto yield = dyn_cast<linalg::YieldOp>(block->getTerminator());
   if (!yield || yield.getNumOperands() != 1)
     return false;
   auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
-  if (!add)
+  if (!add || add->getBlock() != block)
     return false;
   Value acc = block->getArgument(2);
   if (add.getLhs() != acc && add.getRhs() != acc)
     return false;
   Value product = add.getLhs() == acc ? add.getRhs() : add.getLhs();
   auto mul = product.getDefiningOp<arith::MulFOp>();
-  if (!mul)
+  if (!mul || mul->getBlock() != block)
     return false;
-  Value a = block->getArgument(0), b = block->getArgument(1);
-  return (mul.getLhs() == a && mul.getRhs() == b) ||
-         (mul.getLhs() == b && mul.getRhs() == a);
+  BlockArgument a = op.getMatchingBlockArgument(lhs);
+  BlockArgument b = op.getMatchingBlockArgument(rhs);
+  Value scaled = mul.getLhs() == b ? mul.getRhs() : mul.getLhs();
+  if ((mul.getLhs() != b && mul.getRhs() != b) ||
+      !isScalarFunctionOf(scaled, a, block))
+    return false;
+  // Every other op of the body is part of f.
+  for (Operation &inner : block->without_terminator())
+    if (&inner != add && &inner != mul &&
+        !isScalarFunctionOf(inner.getResult(0), a, block))
+      return false;
+  return true;
 }
 
 /// Tensors always; buffers when their innermost stride is 1.
@@ -50,8 +86,7 @@ std::optional<OuterProductLoops>
 matchOuterProductContraction(linalg::LinalgOp op) {
   if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
       op.hasIndexSemantics() || op.getNumReductionLoops() == 0 ||
-      !(op.hasPureBufferSemantics() || op.hasPureTensorSemantics()) ||
-      !isMulAddBody(op))
+      !(op.hasPureBufferSemantics() || op.hasPureTensorSemantics()))
     return std::nullopt;
   for (Value operand : op->getOperands()) {
     auto type = dyn_cast<ShapedType>(operand.getType());
@@ -80,7 +115,8 @@ matchOuterProductContraction(linalg::LinalgOp op) {
   if (!loops.lhs || !loops.rhs ||
       op.getMatchingIndexingMap(loops.rhs).isFunctionOfDim(loops.row) ||
       !isContiguousAlongInnermost(loops.rhs->get()) ||
-      !isContiguousAlongInnermost(init->get()))
+      !isContiguousAlongInnermost(init->get()) ||
+      !isMulAddBody(op, loops.lhs, loops.rhs))
     return std::nullopt;
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   for (unsigned loop = 0; loop < op.getNumLoops(); ++loop) {
@@ -90,6 +126,29 @@ matchOuterProductContraction(linalg::LinalgOp op) {
       loops.outer.push_back(loop);
   }
   return loops;
+}
+
+} // namespace mlir::tessera::llvmcpu
+
+namespace mlir::tessera::llvmcpu {
+
+Value applyLhsPrologue(OpBuilder &builder, linalg::LinalgOp op,
+                       const OuterProductLoops &loops, Value element) {
+  // The body is add(acc, mul(f(a), b)): clone f, every op but those two.
+  Block *block = op.getBlock();
+  auto add = cast<arith::AddFOp>(
+      block->getTerminator()->getOperand(0).getDefiningOp());
+  Value acc = block->getArgument(2);
+  auto mul = cast<arith::MulFOp>(
+      (add.getLhs() == acc ? add.getRhs() : add.getLhs()).getDefiningOp());
+  BlockArgument b = op.getMatchingBlockArgument(loops.rhs);
+  Value scaled = mul.getLhs() == b ? mul.getRhs() : mul.getLhs();
+  IRMapping mapping;
+  mapping.map(op.getMatchingBlockArgument(loops.lhs), element);
+  for (Operation &inner : block->without_terminator())
+    if (&inner != add.getOperation() && &inner != mul.getOperation())
+      builder.clone(inner, mapping);
+  return mapping.lookupOrDefault(scaled);
 }
 
 } // namespace mlir::tessera::llvmcpu

@@ -28,9 +28,16 @@ struct OuterProductLoops {
 };
 
 /// The loops of `op` when it is such a contraction, on tensors or on
-/// buffers (whose B and C must then be contiguous along j).
+/// buffers (whose B and C must then be contiguous along j). The body is
+/// out + f(a) * b, where f is none or scalar ops on A's element alone
+/// (a global average pool's 1/n folded into the matmul after it).
 std::optional<OuterProductLoops>
 matchOuterProductContraction(linalg::LinalgOp op);
+
+/// f(element) for a matched `op`: its body's ops on A's element, cloned at
+/// `builder`'s insertion point (`element` itself when there are none).
+Value applyLhsPrologue(OpBuilder &builder, linalg::LinalgOp op,
+                       const OuterProductLoops &loops, Value element);
 
 } // namespace mlir::tessera::llvmcpu
 

@@ -39,6 +39,9 @@ constexpr int64_t kElementsPerWorkgroup = 16384;
 constexpr int64_t kContractionRows = 512;
 /// Columns per workgroup of a register-tiled contraction.
 constexpr int64_t kContractionColumns = 64;
+/// Rows per workgroup below which a contraction's columns are split before
+/// its rows: each workgroup packs its panels of B once for all its rows.
+constexpr int64_t kMinContractionRows = 64;
 
 int64_t countWorkgroups(ArrayRef<int64_t> tiles, ArrayRef<int64_t> extents) {
   int64_t count = 1;
@@ -111,9 +114,12 @@ findRegisterTiledContraction(func::FuncOp func, Operation *root) {
 
 /// Tiles of a register-tiled contraction, per dimension of its output:
 /// kContractionColumns columns; kContractionRows rows gathered from the
-/// row loop then the outer loops (a convolution's output rows); then split
-/// until there are kMinWorkgroups, keeping whole register tiles (8 rows,
-/// 32 columns).
+/// row loop then the outer loops (a convolution's output rows, which the
+/// kernel flattens into one row loop). Then split until there are
+/// kMinWorkgroups: rows while a workgroup has more than
+/// kMinContractionRows of them (outer loops first), then columns down to
+/// one panel of 32, then rows down to one register tile of 8: a 7x7
+/// convolution output keeps its 49 rows and splits its channels instead.
 SmallVector<int64_t> contractionTiles(ArrayRef<int64_t> outputExtents) {
   unsigned rank = outputExtents.size();
   SmallVector<int64_t> tiles(rank, 1);
@@ -123,21 +129,33 @@ SmallVector<int64_t> contractionTiles(ArrayRef<int64_t> outputExtents) {
     tiles[dim] = std::clamp<int64_t>(rows, 1, outputExtents[dim]);
     rows = std::max<int64_t>(rows / tiles[dim], 1);
   }
+  auto rowsPerWorkgroup = [&] {
+    int64_t product = 1;
+    for (unsigned dim = 0; dim + 1 < rank; ++dim)
+      product *= tiles[dim];
+    return product;
+  };
+  auto splitRows = [&] {
+    for (unsigned dim = 0; dim + 2 < rank; ++dim)
+      if (tiles[dim] > 1) {
+        tiles[dim] = llvm::divideCeil(tiles[dim], 2);
+        return true;
+      }
+    if (tiles[rank - 2] > 8) {
+      tiles[rank - 2] = llvm::alignTo(llvm::divideCeil(tiles[rank - 2], 2), 8);
+      return true;
+    }
+    return false;
+  };
   while (countWorkgroups(tiles, outputExtents) < kMinWorkgroups) {
-    int victim = -1;
-    for (int dim = 0; dim < static_cast<int>(rank) - 2 && victim < 0; ++dim)
-      if (tiles[dim] > 1)
-        victim = dim;
-    if (victim < 0 && tiles[rank - 2] > 8)
-      victim = rank - 2;
-    if (victim < 0 && tiles[rank - 1] > 32)
-      victim = rank - 1;
-    if (victim < 0)
+    if (rowsPerWorkgroup() > kMinContractionRows && splitRows())
+      continue;
+    if (tiles[rank - 1] > 32) {
+      tiles[rank - 1] = llvm::alignTo(llvm::divideCeil(tiles[rank - 1], 2), 32);
+      continue;
+    }
+    if (!splitRows())
       break;
-    int64_t granule = victim == static_cast<int>(rank) - 2   ? 8
-                      : victim == static_cast<int>(rank) - 1 ? 32
-                                                             : 1;
-    tiles[victim] = llvm::alignTo(llvm::divideCeil(tiles[victim], 2), granule);
   }
   return tiles;
 }

@@ -10,10 +10,17 @@
 // MR * NR / width vector FMAs into accumulators that stay in registers for
 // the whole reduction; C is read and written once per tile.
 //
+// The rows of a tile run over the output loops that do not index B, taken
+// together (a convolution's batch, output rows and output columns): a 7x7
+// output is 49 rows, six tiles of 8 and one of 1, not seven rows of 7 that
+// fill no tile. Leftover rows take tiles of 4, then single rows.
+//
 // When B depends on the reductions and j only (a matmul's right-hand side, a
 // convolution's filter), each NR-column panel of B is first copied into a
 // contiguous stack buffer, reused by every row tile: rows of a large B lie
-// pages apart, which defeats the caches and the TLB.
+// pages apart, which defeats the caches and the TLB. A panel too large for
+// that buffer is packed per value of its outermost reduction loops (a
+// convolution's filter rows), each block accumulated into C in turn.
 //
 // Each output element still sums its products in reduction order, but with
 // fused multiply-adds: results differ from separate multiply and add in the
@@ -41,12 +48,19 @@ using namespace mlir::tessera;
 
 namespace {
 
-/// Rows of a full register tile; row remainders run one row at a time.
+/// Rows of a full register tile; leftover rows take tiles of
+/// kHalfTileRows, then single rows.
 constexpr int64_t kTileRows = 8;
+constexpr int64_t kHalfTileRows = 4;
 /// Vectors per row of a full register tile.
 constexpr int64_t kTileVectors = 2;
 /// Largest packed panel of B, in bytes (it lives on the stack).
 constexpr int64_t kMaxPackBytes = 512 * 1024;
+/// Reduction steps of a packed panel when a block that deep divides the
+/// reductions: 256 x 32 f32 = 32 KiB, resident in the L1 cache.
+constexpr int64_t kCachedPanelDepth = 256;
+/// Shallower blocks cost more in C traffic than they save.
+constexpr int64_t kMinCachedPanelDepth = 64;
 
 /// The vector width in f32 lanes for the variant's target: 16 with
 /// AVX-512, 8 with AVX, 4 otherwise.
@@ -70,6 +84,14 @@ int64_t vectorWidthFor(Operation *op, int64_t fallback) {
   return 4;
 }
 
+/// One block of the reductions: the values of those before the split one,
+/// and where the split one starts (and how many of it, 0 for all).
+struct ReductionBlock {
+  SmallVector<Value> fixedIvs;
+  Value start;
+  int64_t chunk;
+};
+
 /// Emits the register-tiled loops replacing one contraction.
 class ContractionEmitter {
 public:
@@ -80,6 +102,7 @@ public:
   void emit() {
     for (Range range : op.createLoopRanges(b, loc))
       sizes.push_back(getValueOrCreateConstantIndexOp(b, loc, range.size));
+    findRowLoops();
     Value n = sizes[loops.col];
     int64_t panel = kTileVectors * width;
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
@@ -90,12 +113,15 @@ public:
     // Full panels of columns, then single vectors, then the leftover
     // columns as the original op on the last slice.
     buildFor(zero, fullPanels, panel, [&](Value col) {
-      if (pack)
-        packPanel(pack, col, kTileVectors);
-      emitRowTiles(col, kTileVectors, pack);
+      forEachBlock([&](const ReductionBlock &block) {
+        if (pack)
+          packPanel(pack, col, kTileVectors, block);
+        emitRowTiles(col, kTileVectors, pack, block);
+      });
     });
-    buildFor(fullPanels, fullVectors, width,
-             [&](Value col) { emitRowTiles(col, 1, Value()); });
+    buildFor(fullPanels, fullVectors, width, [&](Value col) {
+      emitRowTiles(col, 1, Value(), ReductionBlock{{}, zero, 0});
+    });
     std::optional<int64_t> staticN = getConstantIntValue(n);
     if (!staticN || *staticN % width != 0)
       emitColumnTail(fullVectors);
@@ -103,6 +129,38 @@ public:
   }
 
 private:
+  /// The row loops (outermost first, ending with loops.row): the output's
+  /// loops from loops.row outwards up to the first that indexes B. The
+  /// other outer loops (a batch matmul's batch) stay loops of their own.
+  void findRowLoops() {
+    AffineMap output = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+    AffineMap rhs = op.getMatchingIndexingMap(loops.rhs);
+    for (int result = output.getNumResults() - 2; result >= 0; --result) {
+      unsigned loop =
+          cast<AffineDimExpr>(output.getResult(result)).getPosition();
+      if (loop != loops.row && rhs.isFunctionOfDim(loop))
+        break;
+      rowLoops.insert(rowLoops.begin(), loop);
+    }
+    for (unsigned loop : loops.outer)
+      if (!llvm::is_contained(rowLoops, loop))
+        nestLoops.push_back(loop);
+  }
+
+  /// The row loops' values at flattened row `row` (row-major over their
+  /// sizes).
+  SmallVector<std::pair<unsigned, Value>> delinearizeRow(Value row) {
+    SmallVector<std::pair<unsigned, Value>> values;
+    for (unsigned loop :
+         llvm::reverse(ArrayRef<unsigned>(rowLoops).drop_front())) {
+      values.push_back(
+          {loop, arith::RemUIOp::create(b, loc, row, sizes[loop])});
+      row = arith::DivUIOp::create(b, loc, row, sizes[loop]);
+    }
+    values.push_back({rowLoops.front(), row});
+    return values;
+  }
+
   Value roundDown(Value value, int64_t multiple) {
     AffineExpr s0 = getAffineSymbolExpr(0, b.getContext());
     return getValueOrCreateConstantIndexOp(
@@ -176,22 +234,25 @@ private:
 
   VectorType vectorType() { return VectorType::get({width}, b.getF32Type()); }
 
-  /// A stack buffer for one panel of B over all reductions, when B depends
-  /// on the reductions and the columns only, and the panel fits.
+  /// A stack buffer for one panel of B, when B depends on the reductions
+  /// and the columns only. It holds the panel over one block of the
+  /// reductions (blocking): about kCachedPanelDepth of them, so that the
+  /// panel stays in the L1 cache while the row tiles stream A past it; when
+  /// no block that size divides the reductions, the whole panel up to
+  /// kMaxPackBytes.
   Value createPackBuffer(int64_t panel) {
     AffineMap rhsMap = op.getMatchingIndexingMap(loops.rhs);
     for (unsigned loop = 0; loop < op.getNumLoops(); ++loop)
       if (rhsMap.isFunctionOfDim(loop) && loop != loops.col &&
           !llvm::is_contained(loops.reductions, loop))
         return Value();
-    int64_t depth = 1;
+    SmallVector<int64_t> depths;
     for (unsigned loop : loops.reductions) {
       std::optional<int64_t> size = getConstantIntValue(sizes[loop]);
-      // Checked per factor, so that huge extents cannot overflow.
-      if (!size || *size <= 0 || *size > kMaxPackBytes ||
-          depth * *size * panel * 4 > kMaxPackBytes)
+      // Huge extents: no buffer (and no overflow below).
+      if (!size || *size <= 0 || *size > kMaxPackBytes)
         return Value();
-      depth *= *size;
+      depths.push_back(*size);
     }
     // Worth a copy only when several row tiles reuse it.
     int64_t reuse = 1;
@@ -199,6 +260,12 @@ private:
       reuse *= getConstantIntValue(sizes[loop]).value_or(kTileRows);
     reuse *= getConstantIntValue(sizes[loops.row]).value_or(kTileRows * 2);
     if (reuse < 2 * kTileRows)
+      return Value();
+    int64_t depth = chooseBlocking(depths, kCachedPanelDepth);
+    if (depth < kMinCachedPanelDepth)
+      depth = chooseBlocking(depths, kMaxPackBytes / (panel * 4),
+                             /*allowSplit=*/false);
+    if (depth == 0)
       return Value();
     // At the function's entry: a stack allocation inside a loop would grow
     // the stack per iteration.
@@ -209,19 +276,103 @@ private:
     return memref::AllocaOp::create(b, loc, type, b.getI64IntegerAttr(64));
   }
 
-  /// The row of the packed panel for reduction values `ivs`.
-  Value packRow(ArrayRef<Value> reductionIvs) {
+  /// Sets `blocking` for a block of at most `maxDepth` reduction steps:
+  /// the innermost reductions whole, then a divisor of the next one
+  /// (`allowSplit`); returns the block's depth, 0 when none fits.
+  int64_t chooseBlocking(ArrayRef<int64_t> depths, int64_t maxDepth,
+                         bool allowSplit = true) {
+    int64_t depth = 1;
+    for (int index = depths.size() - 1; index >= 0; --index) {
+      int64_t size = depths[index];
+      if (depth * size <= maxDepth) {
+        depth *= size;
+        continue;
+      }
+      int64_t chunk = 1;
+      if (allowSplit)
+        for (int64_t candidate = maxDepth / depth; candidate > 1; --candidate)
+          if (size % candidate == 0) {
+            chunk = candidate;
+            break;
+          }
+      if (chunk > 1) {
+        blocking = {static_cast<unsigned>(index), chunk};
+        return depth * chunk;
+      }
+      if (index + 1 == static_cast<int>(depths.size()))
+        return 0;
+      blocking = {static_cast<unsigned>(index + 1), 0};
+      return depth;
+    }
+    blocking = {0, 0};
+    return depth;
+  }
+
+  /// Calls `body` for every block of the reductions, in order.
+  void forEachBlock(function_ref<void(const ReductionBlock &)> body) {
+    ArrayRef<unsigned> fixed =
+        ArrayRef<unsigned>(loops.reductions).take_front(blocking.split);
+    buildNest(fixed, [&](ArrayRef<Value> fixedIvs) {
+      if (blocking.chunk == 0) {
+        body({SmallVector<Value>(fixedIvs),
+              arith::ConstantIndexOp::create(b, loc, 0), 0});
+        return;
+      }
+      Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+      buildFor(zero, sizes[loops.reductions[blocking.split]], blocking.chunk,
+               [&](Value start) {
+                 body({SmallVector<Value>(fixedIvs), start, blocking.chunk});
+               });
+    });
+  }
+
+  /// The reductions a block loops over, with their bounds: the first from
+  /// the block's start, `chunk` of them (all when chunk is 0).
+  ArrayRef<unsigned> innerReductions(const ReductionBlock &block) {
+    return ArrayRef<unsigned>(loops.reductions)
+        .drop_front(block.fixedIvs.size());
+  }
+  std::tuple<SmallVector<Value>, SmallVector<Value>, SmallVector<Value>>
+  innerBounds(const ReductionBlock &block) {
+    auto [lbs, ubs, steps] = boundsOf(innerReductions(block));
+    if (block.chunk != 0 && !lbs.empty()) {
+      lbs.front() = block.start;
+      ubs.front() = add(block.start, block.chunk);
+    }
+    return {lbs, ubs, steps};
+  }
+
+  /// Every reduction's value: the block's fixed ones, then `innerIvs`.
+  SmallVector<Value> reductionValues(const ReductionBlock &block,
+                                     ArrayRef<Value> innerIvs) {
+    SmallVector<Value> values(block.fixedIvs);
+    llvm::append_range(values, innerIvs);
+    return values;
+  }
+
+  /// The row of the packed panel for the block's inner reductions at
+  /// `innerIvs`.
+  Value packRow(const ReductionBlock &block, ArrayRef<Value> innerIvs) {
     AffineExpr expr = getAffineConstantExpr(0, b.getContext());
     SmallVector<OpFoldResult> operands;
-    for (auto [index, loop] : llvm::enumerate(loops.reductions)) {
-      int64_t size = *getConstantIntValue(sizes[loop]);
-      expr = expr * size + getAffineDimExpr(index, b.getContext());
-      operands.push_back(reductionIvs[index]);
+    for (auto [index, loop] : llvm::enumerate(innerReductions(block))) {
+      AffineExpr iv = getAffineDimExpr(index, b.getContext());
+      int64_t extent = *getConstantIntValue(sizes[loop]);
+      if (index == 0 && block.chunk != 0) {
+        iv = iv - getAffineSymbolExpr(0, b.getContext());
+        extent = block.chunk;
+      }
+      expr = expr * extent + iv;
+      operands.push_back(innerIvs[index]);
     }
+    unsigned dims = operands.size();
+    if (block.chunk != 0)
+      operands.push_back(block.start);
     return getValueOrCreateConstantIndexOp(
         b, loc,
         affine::makeComposedFoldedAffineApply(
-            b, loc, AffineMap::get(operands.size(), 0, expr), operands));
+            b, loc, AffineMap::get(dims, block.chunk != 0 ? 1 : 0, expr),
+            operands));
   }
 
   /// All loop values with the reductions' and `fixed`'s filled in.
@@ -235,48 +386,82 @@ private:
     return ivs;
   }
 
-  void packPanel(Value pack, Value col, int64_t vectors) {
-    buildNest(loops.reductions, [&](ArrayRef<Value> reductionIvs) {
-      Value row = packRow(reductionIvs);
-      for (int64_t v = 0; v < vectors; ++v) {
-        SmallVector<Value> ivs =
-            loopValues(reductionIvs, {{loops.col, add(col, v * width)}});
-        Value value = vector::LoadOp::create(
-            b, loc, vectorType(), loops.rhs->get(), indices(loops.rhs, ivs));
-        Value packCol = arith::ConstantIndexOp::create(b, loc, v * width);
-        vector::StoreOp::create(b, loc, value, pack, ValueRange{row, packCol});
-      }
-    });
+  void packPanel(Value pack, Value col, int64_t vectors,
+                 const ReductionBlock &block) {
+    auto [lbs, ubs, steps] = innerBounds(block);
+    scf::buildLoopNest(
+        b, loc, lbs, ubs, steps,
+        [&](OpBuilder &nested, Location, ValueRange ivs) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(nested.getInsertionBlock(),
+                              nested.getInsertionPoint());
+          SmallVector<Value> innerIvs(ivs);
+          Value row = packRow(block, innerIvs);
+          for (int64_t v = 0; v < vectors; ++v) {
+            SmallVector<Value> all =
+                loopValues(reductionValues(block, innerIvs),
+                           {{loops.col, add(col, v * width)}});
+            Value value =
+                vector::LoadOp::create(b, loc, vectorType(), loops.rhs->get(),
+                                       indices(loops.rhs, all));
+            Value packCol = arith::ConstantIndexOp::create(b, loc, v * width);
+            vector::StoreOp::create(b, loc, value, pack,
+                                    ValueRange{row, packCol});
+          }
+        });
   }
 
   /// Every row tile of the output for one panel of columns, inside the
-  /// outer loops: full tiles of kTileRows, then single rows.
-  void emitRowTiles(Value col, int64_t vectors, Value pack) {
-    buildNest(loops.outer, [&](ArrayRef<Value> outerIvs) {
-      Value rows = sizes[loops.row];
+  /// loops of nestLoops: the row loops flattened, full tiles of kTileRows,
+  /// then kHalfTileRows, then single rows.
+  void emitRowTiles(Value col, int64_t vectors, Value pack,
+                    const ReductionBlock &block) {
+    buildNest(nestLoops, [&](ArrayRef<Value> nestIvs) {
+      Value rows = sizes[rowLoops.front()];
+      for (unsigned loop : ArrayRef<unsigned>(rowLoops).drop_front())
+        rows = arith::MulIOp::create(b, loc, rows, sizes[loop]);
       Value zero = arith::ConstantIndexOp::create(b, loc, 0);
       Value fullRows = roundDown(rows, kTileRows);
-      buildFor(zero, fullRows, kTileRows, [&](Value row) {
-        emitTile(outerIvs, row, kTileRows, col, vectors, pack);
-      });
-      buildFor(fullRows, rows, 1, [&](Value row) {
-        emitTile(outerIvs, row, 1, col, vectors, pack);
-      });
+      Value halfRows = roundDown(rows, kHalfTileRows);
+      for (auto [lb, ub, step] : {std::tuple(zero, fullRows, kTileRows),
+                                  std::tuple(fullRows, halfRows, kHalfTileRows),
+                                  std::tuple(halfRows, rows, int64_t(1))})
+        buildFor(lb, ub, step, [&](Value row) {
+          emitTile(nestIvs, row, step, col, vectors, pack, block);
+        });
     });
   }
 
-  /// One register tile: rows [row, row + rows) x `vectors` vectors of
-  /// columns from `col`, accumulated over every reduction.
-  void emitTile(ArrayRef<Value> outerIvs, Value row, int64_t rows, Value col,
-                int64_t vectors, Value pack) {
+  /// One register tile: flattened rows [row, row + rows) x `vectors`
+  /// vectors of columns from `col`, accumulated over one block of the
+  /// reductions.
+  void emitTile(ArrayRef<Value> nestIvs, Value row, int64_t rows, Value col,
+                int64_t vectors, Value pack, const ReductionBlock &block) {
     OpOperand *init = op.getDpsInitOperand(0);
     Value output = init->get();
-    // The outer loops' values and row `r`; column vector `v` when given.
+    // The row loops' values of each row. A tile that cannot cross the
+    // innermost row loop's end (its size a multiple of the tile's rows)
+    // delinearizes its first row only.
+    std::optional<int64_t> innermostSize =
+        getConstantIntValue(sizes[rowLoops.back()]);
+    bool staysInLine =
+        rowLoops.size() == 1 || (innermostSize && *innermostSize % rows == 0);
+    SmallVector<SmallVector<std::pair<unsigned, Value>>> rowValues;
+    for (int64_t r = 0; r < rows; ++r) {
+      if (!staysInLine || r == 0) {
+        rowValues.push_back(delinearizeRow(add(row, r)));
+        continue;
+      }
+      rowValues.push_back(rowValues.front());
+      rowValues.back().front().second =
+          add(rowValues.front().front().second, r);
+    }
+    // The nest loops' values and row `r`; column vector `v` when given.
     auto fixedFor = [&](int64_t r, std::optional<int64_t> v) {
       SmallVector<std::pair<unsigned, Value>> fixed;
-      for (auto [loop, iv] : llvm::zip(loops.outer, outerIvs))
+      for (auto [loop, iv] : llvm::zip(nestLoops, nestIvs))
         fixed.push_back({loop, iv});
-      fixed.push_back({loops.row, add(row, r)});
+      llvm::append_range(fixed, rowValues[r]);
       if (v)
         fixed.push_back({loops.col, add(col, *v * width)});
       return fixed;
@@ -290,7 +475,7 @@ private:
             b, loc, vectorType(), output, outputIndices.back()));
       }
 
-    auto [lbs, ubs, steps] = boundsOf(loops.reductions);
+    auto [lbs, ubs, steps] = innerBounds(block);
     scf::LoopNest nest = scf::buildLoopNest(
         b, loc, lbs, ubs, steps, accumulators,
         [&](OpBuilder &nested, Location, ValueRange ivs,
@@ -298,9 +483,10 @@ private:
           OpBuilder::InsertionGuard guard(b);
           b.setInsertionPoint(nested.getInsertionBlock(),
                               nested.getInsertionPoint());
-          SmallVector<Value> reductionIvs(ivs);
+          SmallVector<Value> innerIvs(ivs);
+          SmallVector<Value> reductionIvs = reductionValues(block, innerIvs);
           SmallVector<Value> rhs;
-          Value packedRow = pack ? packRow(reductionIvs) : Value();
+          Value packedRow = pack ? packRow(block, innerIvs) : Value();
           for (int64_t v = 0; v < vectors; ++v) {
             if (pack) {
               Value packCol = arith::ConstantIndexOp::create(b, loc, v * width);
@@ -308,9 +494,9 @@ private:
                   b, loc, vectorType(), pack, ValueRange{packedRow, packCol}));
               continue;
             }
-            // B may depend on the outer loops too (a batch matmul's batch).
+            // B may depend on the nest loops too (a batch matmul's batch).
             SmallVector<std::pair<unsigned, Value>> fixed;
-            for (auto [loop, iv] : llvm::zip(loops.outer, outerIvs))
+            for (auto [loop, iv] : llvm::zip(nestLoops, nestIvs))
               fixed.push_back({loop, iv});
             fixed.push_back({loops.col, add(col, v * width)});
             SmallVector<Value> ivsAt = loopValues(reductionIvs, fixed);
@@ -320,10 +506,12 @@ private:
           }
           scf::ValueVector results;
           for (int64_t r = 0; r < rows; ++r) {
-            Value scalar = memref::LoadOp::create(
-                b, loc, loops.lhs->get(),
-                indices(loops.lhs,
-                        loopValues(reductionIvs, fixedFor(r, std::nullopt))));
+            Value scalar = llvmcpu::applyLhsPrologue(
+                b, op, loops,
+                memref::LoadOp::create(
+                    b, loc, loops.lhs->get(),
+                    indices(loops.lhs, loopValues(reductionIvs,
+                                                  fixedFor(r, std::nullopt)))));
             Value broadcast =
                 vector::BroadcastOp::create(b, loc, vectorType(), scalar);
             for (int64_t v = 0; v < vectors; ++v)
@@ -366,6 +554,13 @@ private:
   OpBuilder b;
   Location loc;
   SmallVector<Value> sizes;
+  SmallVector<unsigned> rowLoops, nestLoops;
+  /// Reductions [0, split) fixed per block; reduction `split` walked
+  /// `chunk` at a time (whole when 0); the others whole in every block.
+  struct {
+    unsigned split = 0;
+    int64_t chunk = 0;
+  } blocking;
 };
 
 struct VectorizeContractionsPass

@@ -108,3 +108,67 @@ func.func @batch_matmul_reads_b_per_batch(%a: memref<3x17x8xf32>, %b: memref<3x8
   linalg.batch_matmul ins(%a, %b : memref<3x17x8xf32>, memref<3x8x32xf32>) outs(%c : memref<3x17x32xf32>)
   return
 }
+
+// -----
+
+// A 7x7 output: the rows of a tile run over (oh, ow) flattened, 49 rows =
+// six tiles of 8 from one loop and a single row, each row's (oh, ow) from
+// the flattened index (7 is no multiple of 8: a tile may cross into the
+// next output row). It used to be 49 single-row tiles.
+// CHECK-LABEL: func.func @conv_small_output
+// CHECK-DAG: %[[C7:.+]] = arith.constant 7 : index
+// CHECK:     scf.for %[[M:.+]] = %c0 to %c48 step %c8
+// CHECK:       arith.remui %[[M]], %[[C7]]
+// CHECK:       arith.divui %[[M]], %[[C7]]
+// CHECK:       %{{.+}}:16 = scf.for
+// The last row (48: oh 6, ow 6), a loop of one iteration folded away.
+// CHECK:     %{{.+}}:2 = scf.for
+// CHECK:       memref.load %arg0[%c0, %{{.+}}, %{{.+}}, %{{.+}}] : memref<1x9x9x16xf32>
+func.func @conv_small_output(%x: memref<1x9x9x16xf32>, %w: memref<3x3x16x32xf32>, %y: memref<1x7x7x32xf32>) {
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x9x9x16xf32>, memref<3x3x16x32xf32>) outs(%y : memref<1x7x7x32xf32>)
+  return
+}
+
+// -----
+
+// 20 rows: two tiles of 8, one of 4. The panel of 3x3x512 filter rows
+// (576 KiB) is packed a block of 256 channels at a time (32 KiB, held in
+// the L1 cache): for each (kh, kw) and each half of the channels, pack,
+// then every row tile adds that block's products to C.
+// CHECK-LABEL: func.func @conv_blocked_panel
+// CHECK:     memref.alloca() {alignment = 64 : i64} : memref<256x32xf32>
+// CHECK:     scf.for %[[KH:.+]] = %c0 to %c3 step %c1
+// CHECK:       scf.for %[[KW:.+]] = %c0 to %c3 step %c1
+// CHECK:         scf.for %[[C0:.+]] = %c0 to %c512 step %c256
+// CHECK:           scf.for %[[CI:.+]] = %[[C0]] to %{{.+}} step %c1
+// CHECK:             vector.load %arg1[%[[KH]], %[[KW]], %[[CI]], %{{.+}}] : memref<3x3x512x32xf32>
+// CHECK:           scf.for %{{.+}} = %c0 to %c16 step %c8
+// CHECK:             %{{.+}}:16 = scf.for %{{.+}} = %[[C0]] to %{{.+}} step %c1
+// The tile of 4 (rows 16-19), a loop of one iteration folded away.
+// CHECK:           %{{.+}}:8 = scf.for %{{.+}} = %[[C0]] to %{{.+}} step %c1
+func.func @conv_blocked_panel(%x: memref<1x4x12x512xf32>, %w: memref<3x3x512x32xf32>, %y: memref<1x2x10x32xf32>) {
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x4x12x512xf32>, memref<3x3x512x32xf32>) outs(%y : memref<1x2x10x32xf32>)
+  return
+}
+
+// -----
+
+// A matmul whose body scales A's element first (a global average pool's
+// 1/49 folded into the classifier after it): still a register-tiled
+// contraction, the scale applied to each broadcast scalar.
+// CHECK-LABEL: func.func @scaled_lhs
+// CHECK:       %[[A:.+]] = memref.load %arg0
+// CHECK:       %[[S:.+]] = arith.mulf %[[A]], %{{.+}} : f32
+// CHECK:       vector.broadcast %[[S]] : f32 to vector<16xf32>
+// CHECK-NOT: linalg.generic
+func.func @scaled_lhs(%a: memref<16x64xf32>, %b: memref<64x32xf32>, %c: memref<16x32xf32>) {
+  %scale = arith.constant 0.0204081628 : f32
+  linalg.generic {indexing_maps = [affine_map<(i, j, k) -> (i, k)>, affine_map<(i, j, k) -> (k, j)>, affine_map<(i, j, k) -> (i, j)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : memref<16x64xf32>, memref<64x32xf32>) outs(%c : memref<16x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %s = arith.mulf %x, %scale : f32
+    %p = arith.mulf %s, %y : f32
+    %r = arith.addf %acc, %p : f32
+    linalg.yield %r : f32
+  }
+  return
+}
