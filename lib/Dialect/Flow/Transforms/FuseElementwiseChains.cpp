@@ -70,6 +70,27 @@ bool isFusableProducer(linalg::GenericOp producer) {
   return resultMap.isPermutation() && resultMap.getNumSymbols() == 0;
 }
 
+/// Whether fusing `fusedOperand`'s producer into its consumer would compute
+/// the producer again for every value of a loop the operand does not
+/// depend on: a consumer with reductions reading it through a map that
+/// leaves out one of its parallel loops (a GELU fused into the matmul
+/// after it runs once per output column; a scale of B once per row).
+/// Such a producer keeps its own loops; the consumer stays a plain
+/// contraction the backends tile.
+bool wouldRecomputeProducer(OpOperand *fusedOperand) {
+  auto consumer = dyn_cast<linalg::LinalgOp>(fusedOperand->getOwner());
+  if (!consumer || consumer.getNumReductionLoops() == 0)
+    return false;
+  AffineMap map = consumer.getMatchingIndexingMap(fusedOperand);
+  SmallVector<utils::IteratorType> iterators =
+      consumer.getIteratorTypesArray();
+  for (unsigned loop = 0; loop < iterators.size(); ++loop)
+    if (iterators[loop] == utils::IteratorType::parallel &&
+        !map.isFunctionOfDim(loop))
+      return true;
+  return false;
+}
+
 uint64_t bodyOps(linalg::GenericOp op) {
   return tessera::flow::getBodyCost(op);
 }
@@ -379,14 +400,17 @@ struct FuseElementwiseChainsPass
   }
 
   /// What upstream's LinalgElementwiseOpFusionPass runs, its control (a
-  /// producer with one use) bounded by `maxBodyCost`. After the sweep above
+  /// producer with one use, not computed again per value of a loop it does
+  /// not depend on: wouldRecomputeProducer) bounded by `maxBodyCost`. After the sweep above
   /// its fusion pattern finds only what the sweep leaves (reductions, ...).
   void runPairwiseFusion() {
     MLIRContext *context = &getContext();
     unsigned bound = maxBodyCost;
     linalg::ControlFusionFn control = [bound](OpOperand *fusedOperand) {
       Operation *producer = fusedOperand->get().getDefiningOp();
-      if (!producer || !producer->hasOneUse())
+      if (!producer || !producer->hasOneUse() ||
+          (isa<linalg::GenericOp>(producer) &&
+           wouldRecomputeProducer(fusedOperand)))
         return false;
       if (!bound)
         return true;
