@@ -24,6 +24,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/TargetParser/Triple.h"
@@ -265,11 +267,15 @@ struct LowerToLLVMPass
       return;
     MLIRContext *ctx = &getContext();
 
-    // No libm in an executable: approximate math functions in place.
+    // No libm in an executable: approximate math functions in place. Masks
+    // (a contraction's column tail) become lane comparisons.
     {
       RewritePatternSet patterns(ctx);
       populateMathPolynomialApproximationPatterns(patterns);
       math::populateExpansionPatterns(patterns);
+      vector::populateVectorMaskOpLoweringPatterns(patterns);
+      vector::populateVectorMaskMaterializationPatterns(
+          patterns, /*force32BitVectorIndices=*/true);
       if (failed(applyPatternsGreedily(module, std::move(patterns))))
         return signalPassFailure();
     }

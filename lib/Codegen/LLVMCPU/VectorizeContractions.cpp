@@ -111,7 +111,7 @@ public:
     Value pack = createPackBuffer(panel);
 
     // Full panels of columns, then single vectors, then the leftover
-    // columns as the original op on the last slice.
+    // columns in one masked vector.
     buildFor(zero, fullPanels, panel, [&](Value col) {
       forEachBlock([&](const ReductionBlock &block) {
         if (pack)
@@ -124,7 +124,7 @@ public:
     });
     std::optional<int64_t> staticN = getConstantIntValue(n);
     if (!staticN || *staticN % width != 0)
-      emitColumnTail(fullVectors);
+      emitMaskedColumnTail(n, fullVectors);
     op->erase();
   }
 
@@ -471,8 +471,7 @@ private:
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t v = 0; v < vectors; ++v) {
         outputIndices.push_back(indices(init, loopValues({}, fixedFor(r, v))));
-        accumulators.push_back(vector::LoadOp::create(
-            b, loc, vectorType(), output, outputIndices.back()));
+        accumulators.push_back(load(output, outputIndices.back()));
       }
 
     auto [lbs, ubs, steps] = innerBounds(block);
@@ -500,9 +499,7 @@ private:
               fixed.push_back({loop, iv});
             fixed.push_back({loops.col, add(col, v * width)});
             SmallVector<Value> ivsAt = loopValues(reductionIvs, fixed);
-            rhs.push_back(vector::LoadOp::create(b, loc, vectorType(),
-                                                 loops.rhs->get(),
-                                                 indices(loops.rhs, ivsAt)));
+            rhs.push_back(load(loops.rhs->get(), indices(loops.rhs, ivsAt)));
           }
           scf::ValueVector results;
           for (int64_t r = 0; r < rows; ++r) {
@@ -520,32 +517,42 @@ private:
           }
           return results;
         });
-    for (auto [value, where] : llvm::zip(nest.results, outputIndices))
-      vector::StoreOp::create(b, loc, value, output, where);
+    for (auto [value, where] : llvm::zip(nest.results, outputIndices)) {
+      if (columnMask)
+        vector::MaskedStoreOp::create(b, loc, output, where, columnMask, value);
+      else
+        vector::StoreOp::create(b, loc, value, output, where);
+    }
   }
 
-  /// The columns past the last full vector: the original op on that slice
-  /// of B and C (A does not depend on the columns).
-  void emitColumnTail(Value start) {
-    auto slice = [&](Value source) -> Value {
-      auto type = cast<MemRefType>(source.getType());
-      int64_t rank = type.getRank();
-      SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
-      SmallVector<OpFoldResult> sizesOf = memref::getMixedSizes(b, loc, source);
-      SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
-      offsets.back() = start;
-      AffineExpr d0 = getAffineDimExpr(0, b.getContext());
-      AffineExpr d1 = getAffineDimExpr(1, b.getContext());
-      sizesOf.back() = affine::makeComposedFoldedAffineApply(
-          b, loc, d0 - d1, {sizesOf.back(), OpFoldResult(start)});
-      return memref::SubViewOp::create(b, loc, source, offsets, sizesOf,
-                                       strides);
-    };
-    Value rhs = slice(loops.rhs->get());
-    Value init = slice(op.getDpsInitOperand(0)->get());
-    Operation *tail = b.clone(*op);
-    tail->setOperand(loops.rhs->getOperandNumber(), rhs);
-    tail->setOperand(op.getDpsInitOperand(0)->getOperandNumber(), init);
+  /// A vector of B or C at `where`: masked to the columns left in the
+  /// column tail.
+  Value load(Value memref, ValueRange where) {
+    if (!columnMask)
+      return vector::LoadOp::create(b, loc, vectorType(), memref, where);
+    Value zeros = arith::ConstantOp::create(
+        b, loc, vectorType(),
+        DenseElementsAttr::get(vectorType(), b.getF32FloatAttr(0.0f)));
+    return vector::MaskedLoadOp::create(b, loc, vectorType(), memref, where,
+                                        columnMask, zeros);
+  }
+
+  /// The columns past the last full vector, fewer than a vector: the row
+  /// tiles of one vector whose loads and stores of B and C are masked to
+  /// those columns (A does not depend on the columns). Channel counts such
+  /// as 24, 40 or 120 end in one.
+  void emitMaskedColumnTail(Value n, Value start) {
+    Value remaining = arith::SubIOp::create(b, loc, n, start);
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value any = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
+                                      remaining, zero);
+    auto ifOp = scf::IfOp::create(b, loc, any, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+    columnMask = vector::CreateMaskOp::create(
+        b, loc, VectorType::get({width}, b.getI1Type()), ValueRange{remaining});
+    emitRowTiles(start, 1, Value(), ReductionBlock{{}, zero, 0});
+    columnMask = Value();
   }
 
   linalg::LinalgOp op;
@@ -555,6 +562,9 @@ private:
   Location loc;
   SmallVector<Value> sizes;
   SmallVector<unsigned> rowLoops, nestLoops;
+  /// While the column tail is emitted: its lanes, for the loads and stores
+  /// of B and C.
+  Value columnMask;
   /// Reductions [0, split) fixed per block; reduction `split` walked
   /// `chunk` at a time (whole when 0); the others whole in every block.
   struct {

@@ -82,8 +82,7 @@ bool wouldRecomputeProducer(OpOperand *fusedOperand) {
   if (!consumer || consumer.getNumReductionLoops() == 0)
     return false;
   AffineMap map = consumer.getMatchingIndexingMap(fusedOperand);
-  SmallVector<utils::IteratorType> iterators =
-      consumer.getIteratorTypesArray();
+  SmallVector<utils::IteratorType> iterators = consumer.getIteratorTypesArray();
   for (unsigned loop = 0; loop < iterators.size(); ++loop)
     if (iterators[loop] == utils::IteratorType::parallel &&
         !map.isFunctionOfDim(loop))
@@ -401,8 +400,9 @@ struct FuseElementwiseChainsPass
 
   /// What upstream's LinalgElementwiseOpFusionPass runs, its control (a
   /// producer with one use, not computed again per value of a loop it does
-  /// not depend on: wouldRecomputeProducer) bounded by `maxBodyCost`. After the sweep above
-  /// its fusion pattern finds only what the sweep leaves (reductions, ...).
+  /// not depend on: wouldRecomputeProducer) bounded by `maxBodyCost`. After the
+  /// sweep above its fusion pattern finds only what the sweep leaves
+  /// (reductions, ...).
   void runPairwiseFusion() {
     MLIRContext *context = &getContext();
     unsigned bound = maxBodyCost;

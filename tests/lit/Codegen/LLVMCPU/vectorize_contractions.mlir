@@ -36,16 +36,21 @@ func.func @matmul(%a: memref<32x128xf32>, %b: memref<128x64xf32>, %c: memref<32x
 // -----
 
 // 3 rows x 40 columns: too few rows to pay for packing; one panel of 32
-// columns one row at a time, and the last 8 columns (less than a vector)
-// stay a matmul on that slice of B and C.
+// columns one row at a time, then the last 8 columns (less than a vector)
+// in one vector whose loads and stores of B and C are masked to 8 lanes.
 // CHECK-LABEL: func.func @tail
 // CHECK-NOT: memref.alloca
 // CHECK: scf.for %{{.+}} = %{{.+}} to %c3 step %c1
 // CHECK:   %{{.+}}:2 = scf.for
 // CHECK-COUNT-2: vector.fma
-// CHECK: %[[BT:.+]] = memref.subview %arg1[0, 32] [16, 8] [1, 1]
-// CHECK: %[[CT:.+]] = memref.subview %arg2[0, 32] [3, 8] [1, 1]
-// CHECK: linalg.matmul ins(%arg0, %[[BT]] : {{.+}}) outs(%[[CT]] : {{.+}})
+// CHECK: %[[MASK:.+]] = vector.constant_mask [8] : vector<16xi1>
+// CHECK: scf.for %[[R:.+]] = %c0 to %c3 step %c1
+// CHECK:   vector.maskedload %arg2[%[[R]], %c32], %[[MASK]]
+// CHECK:   scf.for %[[K:.+]] = %c0 to %c16 step %c1
+// CHECK:     vector.maskedload %arg1[%[[K]], %c32], %[[MASK]]
+// CHECK:     vector.fma
+// CHECK:   vector.maskedstore %arg2[%[[R]], %c32], %[[MASK]]
+// CHECK-NOT: linalg.matmul
 func.func @tail(%a: memref<3x16xf32>, %b: memref<16x40xf32>, %c: memref<3x40xf32>) {
   linalg.matmul ins(%a, %b : memref<3x16xf32>, memref<16x40xf32>) outs(%c : memref<3x40xf32>)
   return
