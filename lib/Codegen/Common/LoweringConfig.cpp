@@ -22,6 +22,22 @@ Operation *findRootOp(func::FuncOp func) {
   return root;
 }
 
+/// Iterations of `op`'s loop nest when static.
+static std::optional<int64_t> staticIterations(linalg::LinalgOp op) {
+  int64_t product = 1;
+  for (int64_t extent : op.getStaticLoopRanges()) {
+    if (ShapedType::isDynamic(extent) || extent < 0 ||
+        extent > (int64_t(1) << 40) / std::max<int64_t>(product, 1))
+      return std::nullopt;
+    product *= extent;
+  }
+  return product;
+}
+
+/// A fused reduction at most 1/kRecomputableFraction of its consumer's
+/// work is recomputed per tile rather than keeping loops whole.
+static constexpr int64_t kRecomputableFraction = 256;
+
 SmallVector<bool> findTileableLoops(TilingInterface root) {
   SmallVector<utils::IteratorType> iterators = root.getLoopIteratorTypes();
   SmallVector<bool> tileable;
@@ -30,9 +46,19 @@ SmallVector<bool> findTileableLoops(TilingInterface root) {
   auto linalgOp = dyn_cast<linalg::LinalgOp>(root.getOperation());
   if (!linalgOp)
     return tileable;
+  std::optional<int64_t> rootWork = staticIterations(linalgOp);
   for (OpOperand *operand : linalgOp.getDpsInputOperands()) {
     auto producer = operand->get().getDefiningOp<linalg::LinalgOp>();
     if (!producer || producer.getNumReductionLoops() == 0)
+      continue;
+    // A producer this much smaller than the root (a squeeze-excitation
+    // block's 1x1 convolution broadcast over a whole feature map) costs
+    // nothing to recompute per tile; keeping the root whole along its
+    // other loops would leave a few channels per workgroup, too few to
+    // vectorize.
+    std::optional<int64_t> producerWork = staticIterations(producer);
+    if (rootWork && producerWork &&
+        *producerWork * kRecomputableFraction <= *rootWork)
       continue;
     AffineMap map = linalgOp.getMatchingIndexingMap(operand);
     for (unsigned loop = 0; loop < tileable.size(); ++loop)

@@ -35,9 +35,10 @@ bool isScalarFunctionOf(Value value, BlockArgument arg, Block *block) {
 }
 
 /// yield(out + f(a) * b), in any operand order, where a is `lhs`'s element,
-/// b is `rhs`'s and f is a chain of scalar ops on a alone (usually none);
-/// nothing else in the body.
-bool isMulAddBody(linalg::LinalgOp op, OpOperand *lhs, OpOperand *rhs) {
+/// b is `rhs`'s and f is a chain of scalar ops on a alone (usually none;
+/// always none when A is loaded as vectors); nothing else in the body.
+bool isMulAddBody(linalg::LinalgOp op, OpOperand *lhs, OpOperand *rhs,
+                  bool lhsIsVector) {
   Block *block = op.getBlock();
   if (block->getNumArguments() != 3)
     return false;
@@ -58,7 +59,7 @@ bool isMulAddBody(linalg::LinalgOp op, OpOperand *lhs, OpOperand *rhs) {
   BlockArgument b = op.getMatchingBlockArgument(rhs);
   Value scaled = mul.getLhs() == b ? mul.getRhs() : mul.getLhs();
   if ((mul.getLhs() != b && mul.getRhs() != b) ||
-      !isScalarFunctionOf(scaled, a, block))
+      !isScalarFunctionOf(scaled, a, block) || (lhsIsVector && scaled != a))
     return false;
   // Every other op of the body is part of f.
   for (Operation &inner : block->without_terminator())
@@ -103,20 +104,33 @@ matchOuterProductContraction(linalg::LinalgOp op) {
       cast<AffineDimExpr>(output.getResults()[output.getNumResults() - 2])
           .getPosition();
   AffineExpr col = getAffineDimExpr(loops.col, op.getContext());
+  // Along the columns an input is constant (broadcast) or contiguous
+  // (loaded as vectors); B is the contiguous one the row does not index.
+  auto alongColumns = [&](OpOperand *input) {
+    AffineMap map = op.getMatchingIndexingMap(input);
+    return map.getNumResults() > 0 && map.getResults().back() == col &&
+           !map.dropResult(map.getNumResults() - 1).isFunctionOfDim(loops.col);
+  };
   for (OpOperand *input : op.getDpsInputOperands()) {
     AffineMap map = op.getMatchingIndexingMap(input);
-    if (!map.isFunctionOfDim(loops.col))
-      loops.lhs = input;
-    else if (map.getNumResults() > 0 && map.getResults().back() == col &&
-             !map.dropResult(map.getNumResults() - 1)
-                  .isFunctionOfDim(loops.col))
+    if (alongColumns(input) && !map.isFunctionOfDim(loops.row) && !loops.rhs)
       loops.rhs = input;
   }
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    if (input == loops.rhs)
+      continue;
+    if (!op.getMatchingIndexingMap(input).isFunctionOfDim(loops.col)) {
+      loops.lhs = input;
+    } else if (alongColumns(input) &&
+               isContiguousAlongInnermost(input->get())) {
+      loops.lhs = input;
+      loops.lhsIsVector = true;
+    }
+  }
   if (!loops.lhs || !loops.rhs ||
-      op.getMatchingIndexingMap(loops.rhs).isFunctionOfDim(loops.row) ||
       !isContiguousAlongInnermost(loops.rhs->get()) ||
       !isContiguousAlongInnermost(init->get()) ||
-      !isMulAddBody(op, loops.lhs, loops.rhs))
+      !isMulAddBody(op, loops.lhs, loops.rhs, loops.lhsIsVector))
     return std::nullopt;
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   for (unsigned loop = 0; loop < op.getNumLoops(); ++loop) {

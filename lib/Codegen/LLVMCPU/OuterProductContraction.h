@@ -6,7 +6,10 @@
 // in f32, where j (the output's innermost loop) runs along the innermost
 // dimension of C and of B and nowhere else, and r (the output's next loop)
 // indexes A but not B. Matmuls, batch matmuls and NHWC x HWCF convolutions
-// are of this form (a convolution's r is the output column).
+// are of this form (a convolution's r is the output column). So is
+//   C[..., r, j] += A[f(..., r, k...), j] * B[g(k...), j]
+// where A also runs along j (NHWC x HWC depthwise convolutions): A is then
+// loaded as vectors too.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TESSERA_CODEGEN_LLVMCPU_OUTERPRODUCTCONTRACTION_H
@@ -25,6 +28,9 @@ struct OuterProductLoops {
   SmallVector<unsigned> reductions; // in loop order
   OpOperand *lhs = nullptr;         // broadcast, indexed by `row`
   OpOperand *rhs = nullptr;         // loaded as vectors along `col`
+  /// A runs along `col` too (a depthwise convolution: each channel its
+  /// own filter): its elements are loaded as vectors, not broadcast.
+  bool lhsIsVector = false;
 };
 
 /// The loops of `op` when it is such a contraction, on tensors or on

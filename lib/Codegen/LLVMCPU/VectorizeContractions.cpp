@@ -503,6 +503,17 @@ private:
           }
           scf::ValueVector results;
           for (int64_t r = 0; r < rows; ++r) {
+            if (loops.lhsIsVector) {
+              for (int64_t v = 0; v < vectors; ++v) {
+                Value lhs =
+                    load(loops.lhs->get(),
+                         indices(loops.lhs,
+                                 loopValues(reductionIvs, fixedFor(r, v))));
+                results.push_back(vector::FMAOp::create(
+                    b, loc, lhs, rhs[v], iterArgs[r * vectors + v]));
+              }
+              continue;
+            }
             Value scalar = llvmcpu::applyLhsPrologue(
                 b, op, loops,
                 memref::LoadOp::create(

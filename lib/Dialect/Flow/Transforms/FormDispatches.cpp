@@ -48,10 +48,31 @@ bool isClonableConstant(Operation *op) {
   return dense && dense.isSplat();
 }
 
-/// Ops cheap enough to clone into every group that uses them: empties and
-/// fills of constants.
+/// A generic that only spreads one smaller input over its result (a bias
+/// broadcast over a convolution's output, as the convolution's init).
+bool isBroadcast(Operation *op) {
+  auto generic = dyn_cast<linalg::GenericOp>(op);
+  if (!generic || generic.getNumDpsInputs() != 1 ||
+      generic.getNumDpsInits() != 1 || !generic.hasPureTensorSemantics() ||
+      generic.getNumParallelLoops() != generic.getNumLoops())
+    return false;
+  Block *body = generic.getBlock();
+  if (body->getOperations().size() != 1 ||
+      body->getTerminator()->getOperand(0) != body->getArgument(0))
+    return false;
+  OpOperand *input = generic.getDpsInputOperand(0);
+  AffineMap inputMap = generic.getMatchingIndexingMap(input);
+  AffineMap outputMap =
+      generic.getMatchingIndexingMap(generic.getDpsInitOperand(0));
+  return inputMap.isProjectedPermutation() && outputMap.isIdentity() &&
+         inputMap.getNumResults() < outputMap.getNumResults();
+}
+
+/// Ops cheap enough to clone into every group that uses them: empties,
+/// fills of constants, and broadcasts (recomputed per tile from a smaller
+/// input rather than written out as a dispatch of their own and read back).
 bool isClonableProducer(Operation *op) {
-  if (isa<tensor::EmptyOp>(op))
+  if (isa<tensor::EmptyOp>(op) || isBroadcast(op))
     return true;
   auto fill = dyn_cast<linalg::FillOp>(op);
   if (!fill)

@@ -99,3 +99,27 @@ func.func @small(%a: tensor<8x256xf32>) -> tensor<8x256xf32> {
   %r = linalg.exp ins(%a : tensor<8x256xf32>) outs(%e : tensor<8x256xf32>) -> tensor<8x256xf32>
   return %r : tensor<8x256xf32>
 }
+
+// -----
+
+// A squeeze-excitation block: a 1x1 convolution on 1x1x1x6 (864
+// iterations) broadcast over a 56x56x144 feature map (451584) in the same
+// dispatch. The convolution is that small, so each tile recomputes it and
+// the feature map is tiled along its rows too, whole 144 channels per
+// tile (it used to be whole rows and 5 channels per tile: scalar code).
+// CHECK-LABEL: func.func @squeeze_excite_dispatch_0_conv_2d_nhwc_hwcf_1x56x56x144()
+// CHECK: linalg.generic
+// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [1, {{[0-9]+}}, {{[0-9]+}}, 144]>
+func.func @squeeze_excite(%v: tensor<1x1x1x6xf32>, %w: tensor<1x1x6x144xf32>, %x: tensor<1x56x56x144xf32>) -> tensor<1x56x56x144xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e1 = tensor.empty() : tensor<1x1x1x144xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e1 : tensor<1x1x1x144xf32>) -> tensor<1x1x1x144xf32>
+  %s = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%v, %w : tensor<1x1x1x6xf32>, tensor<1x1x6x144xf32>) outs(%f : tensor<1x1x1x144xf32>) -> tensor<1x1x1x144xf32>
+  %e = tensor.empty() : tensor<1x56x56x144xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (0, 0, 0, c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%s, %x : tensor<1x1x1x144xf32>, tensor<1x56x56x144xf32>) outs(%e : tensor<1x56x56x144xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %m = arith.mulf %a, %b : f32
+    linalg.yield %m : f32
+  } -> tensor<1x56x56x144xf32>
+  return %r : tensor<1x56x56x144xf32>
+}

@@ -74,3 +74,26 @@ func.func @dynamic(%a: tensor<?xf32>) -> tensor<?xf32> {
   } -> tensor<?xf32>
   return %r : tensor<?xf32>
 }
+
+// -----
+
+// A bias broadcast over a convolution's output as its init: cloned into the
+// convolution's dispatch (recomputed per tile from the 16 values) rather
+// than written out by a dispatch of its own and read back.
+// CHECK-LABEL: flow.executable private @conv_bias_init_dispatch_0
+// CHECK:       func.func @conv_bias_init_dispatch_0_conv_2d_nhwc_hwcf_1x8x8x16(%{{.+}}: tensor<16xf32>
+// CHECK:         %[[B:.+]] = linalg.generic
+// CHECK:         linalg.conv_2d_nhwc_hwcf {{.+}} outs(%[[B]] :
+// CHECK-NOT:   flow.executable
+// CHECK-LABEL: func.func @conv_bias_init(
+// CHECK-COUNT-1: flow.dispatch
+// CHECK-NOT:     flow.dispatch
+func.func @conv_bias_init(%x: tensor<1x8x8x8xf32>, %w: tensor<1x1x8x16xf32>, %bias: tensor<16xf32>) -> tensor<1x8x8x16xf32> {
+  %e = tensor.empty() : tensor<1x8x8x16xf32>
+  %b = linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%bias : tensor<16xf32>) outs(%e : tensor<1x8x8x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x8x8x16xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x8x8x8xf32>, tensor<1x1x8x16xf32>) outs(%b : tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32>
+  return %c : tensor<1x8x8x16xf32>
+}
