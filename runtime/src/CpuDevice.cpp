@@ -29,6 +29,7 @@ public:
       dispatch.bindingPtrs.push_back(binding.buffer->data() + binding.offset);
       dispatch.bindingLengths.push_back(binding.length);
     }
+    dispatch.flops = request.record.flops;
     if (collectsWaves()) {
       DispatchWave::Entry entry{
           std::move(dispatch), {}, {}, std::move(request.record), request.tag};

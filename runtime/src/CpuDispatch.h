@@ -22,6 +22,9 @@ struct CpuDispatch {
   std::vector<uint32_t> pushConstants;
   std::vector<void *> bindingPtrs;
   std::vector<size_t> bindingLengths;
+  /// The export's flop count (0 when it has none: moves and element-wise
+  /// work), for the choice between splitting and running inline.
+  uint64_t flops = 0;
 
   uint64_t workgroupTotal() const {
     return uint64_t(workgroupCount[0]) * workgroupCount[1] * workgroupCount[2];
@@ -33,10 +36,15 @@ struct CpuDispatch {
   /// workgroup and why in `failure`.
   bool runWorkgroups(const tessera_dispatch_state_v0_t &state, uint64_t begin,
                      uint64_t end, unsigned worker, std::string &failure) const;
+  /// Whether splitting this dispatch over workers can pay for waking and
+  /// joining them (a few microseconds): enough flops or bytes that one
+  /// thread would take longer than that several times over.
+  bool worthSplitting() const;
 };
 
 /// Runs every workgroup of `dispatch`: split over the executor's workers
-/// when it has more than one, inline otherwise. With `workers`, each
+/// when it has more than one and the dispatch is worth splitting, inline
+/// otherwise. With `workers`, each
 /// worker's share is recorded (times from `origin`).
 Status runOnCpu(CpuDispatch &dispatch, TaskExecutor *executor = nullptr,
                 std::vector<DispatchRecord::WorkerShare> *workers = nullptr,

@@ -53,11 +53,17 @@ protected:
                 0xffffffffu);
     return *buffer;
   }
+  /// A request as the interpreter makes it. Its flop count says how much
+  /// work it is: these kernels are tiny, so by default it claims a large
+  /// one (the device splits it over its workers); `flops` = 0 leaves it as
+  /// small as it is (run inline).
   static DispatchRequest request(const Executable &executable, unsigned ordinal,
                                  const char *name,
                                  std::vector<DispatchBinding> bindings,
-                                 unsigned tag) {
+                                 unsigned tag,
+                                 uint64_t flops = uint64_t(1) << 30) {
     DispatchRequest request;
+    request.record.flops = flops;
     request.executable = &executable;
     request.bindings = std::move(bindings);
     request.record.ordinal = ordinal;
@@ -154,6 +160,34 @@ TEST_F(CpuDeviceTest, ProcessorIdIsTheWorkersIndex) {
     EXPECT_LT(*seen.rbegin(), workers);
     EXPECT_GT(seen.size(), 1u);
   }
+}
+
+// A dispatch too small to pay for waking the workers (no flops, a few
+// hundred bytes) runs on the calling thread even with 4 workers: every
+// workgroup sees processor 0 and no worker shares are recorded.
+TEST_F(CpuDeviceTest, SmallDispatchesRunInline) {
+  std::shared_ptr<Device> cpu = device("cpu?workers=4");
+  ASSERT_TRUE(cpu);
+  std::unique_ptr<Executable> executable = load(*cpu);
+  ASSERT_TRUE(executable);
+  std::vector<DispatchRecord> ran;
+  DispatchObserver observer = [&](const DispatchRecord &record) {
+    ran.push_back(record);
+  };
+  BatchOptions options;
+  options.observer = &observer;
+  std::unique_ptr<DispatchBatch> batch = cpu->beginBatch(options);
+  std::shared_ptr<Buffer> ids = words();
+  std::optional<DispatchFailure> failure =
+      batch->record(request(*executable, 2, "processor_id",
+                            {{ids, 0, kWorkgroups * 4, false}}, 7, 0));
+  if (!failure)
+    failure = batch->flush();
+  ASSERT_FALSE(failure) << failure->message;
+  EXPECT_EQ(std::set<uint32_t>(data(ids), data(ids) + kWorkgroups),
+            std::set<uint32_t>({0}));
+  ASSERT_EQ(ran.size(), 1u);
+  EXPECT_TRUE(ran[0].workers.empty());
 }
 
 TEST_F(CpuDeviceTest, AFailureInAWaveNamesItsDispatch) {
