@@ -86,7 +86,15 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
     pm.addPass(memref::createResolveRankedShapeTypeResultDimsPass());
     pm.addPass(createCSEPass());
     pm.addPass(createCanonicalizerPass());
-    pm.addPass(flow::createFormDispatchesPass());
+    {
+      // The SPIR-V backend cannot yet keep a padded input window per tile
+      // (its temporaries would pass the 16 KB limits): pads stay dispatches
+      // of their own when a module is also compiled for Vulkan.
+      flow::FormDispatchesPassOptions formOptions;
+      formOptions.fusePads =
+          !llvm::is_contained(options.targets, "vulkan-spirv");
+      pm.addPass(flow::createFormDispatchesPass(formOptions));
+    }
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
     break;

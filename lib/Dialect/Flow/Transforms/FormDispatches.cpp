@@ -84,10 +84,22 @@ bool isClonableProducer(Operation *op) {
 }
 
 /// Can `producer` join the group of `consumer`?
-bool isFusableInto(Operation *producer, Operation *consumer,
-                   const Group &group) {
+bool isFusableInto(Operation *producer, Operation *consumer, const Group &group,
+                   bool fusePads) {
   if (isClonableProducer(producer))
     return true;
+  // A pad read only by a convolution or pooling (a window op: a linalg op
+  // with reductions) joins it: each tile pads the input window it reads,
+  // instead of a dispatch writing the whole padded tensor out first.
+  if (auto pad = dyn_cast<tensor::PadOp>(producer)) {
+    if (!fusePads)
+      return false;
+    auto consumerLinalg = dyn_cast<linalg::LinalgOp>(consumer);
+    return consumerLinalg && consumerLinalg.getNumReductionLoops() > 0 &&
+           pad.getConstantPaddingValue() &&
+           llvm::all_of(producer->getUsers(),
+                        [&](Operation *user) { return user == consumer; });
+  }
   if (!isa<linalg::LinalgOp>(producer))
     return false;
   for (Operation *user : producer->getUsers())
@@ -107,7 +119,7 @@ uint64_t bodyOps(Operation *op) { return flow::getBodyCost(op); }
 /// producer whose body would take the group's linalg bodies past
 /// `maxBodyCost` ops (when not 0) stays out: it roots its own dispatch.
 Group collectGroup(Operation *root, DenseSet<Operation *> &assigned,
-                   unsigned maxBodyCost) {
+                   unsigned maxBodyCost, bool fusePads) {
   Group group;
   group.insert(root);
   uint64_t groupBodyOps = bodyOps(root);
@@ -122,7 +134,7 @@ Group collectGroup(Operation *root, DenseSet<Operation *> &assigned,
             group.contains(producer) ||
             producer->getBlock() != root->getBlock())
           continue;
-        if (!isFusableInto(producer, consumer, group))
+        if (!isFusableInto(producer, consumer, group, fusePads))
           continue;
         if (!isClonableProducer(producer)) {
           uint64_t more = bodyOps(producer);
@@ -251,7 +263,7 @@ struct FormDispatchesPass
             return assigned.contains(user) || isClonableProducer(user);
           }))
         continue;
-      groups.push_back(collectGroup(&op, assigned, maxBodyCost));
+      groups.push_back(collectGroup(&op, assigned, maxBodyCost, fusePads));
     }
     // Number dispatches in program order.
     std::reverse(groups.begin(), groups.end());

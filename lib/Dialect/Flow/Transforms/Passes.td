@@ -123,13 +123,18 @@ def FormDispatchesPass : Pass<"tessera-flow-form-dispatches", "mlir::ModuleOp"> 
     Option<"maxBodyCost", "max-body-cost", "unsigned", /*default=*/"1024",
            "A producer joins no dispatch whose linalg bodies would cost "
            "more (math functions 16, other ops 1; 0: no bound)">,
+    Option<"fusePads", "fuse-pads", "bool", /*default=*/"true",
+           "A tensor.pad read only by a convolution or pooling joins its "
+           "dispatch (false: pads root dispatches of their own, for "
+           "backends that cannot keep a padded input window per tile)">,
   ];
   let summary = "Groups linalg ops into dispatches and outlines them";
   let description = [{
     Each root op (the last linalg op of a chain, or a tensor.pad) becomes one
     dispatch together with the producers used only by it: tensor.empty,
-    fills, elementwise ops and reductions feeding an elementwise consumer,
-    while the linalg bodies of the dispatch cost at most `max-body-cost`
+    fills, broadcasts, elementwise ops and reductions feeding an elementwise
+    consumer, and (fuse-pads) the tensor.pad of a convolution's or a
+    pooling's input, while the linalg bodies of the dispatch cost at most `max-body-cost`
     (a kernel's compile time grows faster than its length).
     Splat and scalar constants are cloned in. Each dispatch is outlined into
     a `flow.executable` with one export and replaced by a `flow.dispatch`

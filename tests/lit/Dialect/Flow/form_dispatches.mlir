@@ -1,4 +1,5 @@
 // RUN: tessera-opt --split-input-file --tessera-flow-form-dispatches %s | FileCheck %s
+// RUN: tessera-opt --split-input-file --tessera-flow-form-dispatches=fuse-pads=false %s | FileCheck %s --check-prefix=NOPADS
 
 // Matmul + bias + relu: one dispatch, fill and empty folded in.
 #id = affine_map<(d0, d1) -> (d0, d1)>
@@ -95,5 +96,34 @@ func.func @conv_bias_init(%x: tensor<1x8x8x8xf32>, %w: tensor<1x1x8x16xf32>, %bi
     linalg.yield %in : f32
   } -> tensor<1x8x8x16xf32>
   %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x8x8x8xf32>, tensor<1x1x8x16xf32>) outs(%b : tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32>
+  return %c : tensor<1x8x8x16xf32>
+}
+
+// -----
+
+// A convolution's padding joins its dispatch: each tile pads the input
+// window it reads, no dispatch writes the padded tensor out first. With
+// fuse-pads=false (a module also compiled for Vulkan) the pad roots a
+// dispatch of its own.
+// CHECK-LABEL: func.func @pad_conv_dispatch_0_conv_2d_nhwc_hwcf_1x8x8x16(
+// CHECK:         tensor.pad
+// CHECK:         linalg.conv_2d_nhwc_hwcf
+// CHECK-LABEL: func.func @pad_conv(
+// CHECK-COUNT-1: flow.dispatch
+// CHECK-NOT:     flow.dispatch
+// NOPADS-LABEL: func.func @pad_conv_dispatch_0_pad_1x10x10x8(
+// NOPADS-LABEL: func.func @pad_conv_dispatch_1_conv_2d_nhwc_hwcf_1x8x8x16(
+// NOPADS-NOT:     tensor.pad
+// NOPADS-LABEL: func.func @pad_conv(
+// NOPADS-COUNT-2: flow.dispatch
+func.func @pad_conv(%x: tensor<1x8x8x8xf32>, %w: tensor<3x3x8x16xf32>) -> tensor<1x8x8x16xf32> {
+  %z = arith.constant 0.0 : f32
+  %p = tensor.pad %x low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%a: index, %b: index, %c: index, %d: index):
+    tensor.yield %z : f32
+  } : tensor<1x8x8x8xf32> to tensor<1x10x10x8xf32>
+  %e = tensor.empty() : tensor<1x8x8x16xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w : tensor<1x10x10x8xf32>, tensor<3x3x8x16xf32>) outs(%f : tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32>
   return %c : tensor<1x8x8x16xf32>
 }
