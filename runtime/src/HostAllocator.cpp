@@ -68,6 +68,36 @@ void releaseHostMemory(const HostBlock &block) {
 
 size_t cachedHostBytes() { return 0; }
 #else
+} // namespace tessera::rt
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
+namespace tessera::rt {
+
+namespace {
+/// Blocks from this size ask for transparent huge pages: a model's weights
+/// (the module file, its constants) are read along a column panel at a
+/// time, a row of the weights apart, which with 4 KiB pages costs a TLB
+/// miss per row (a classifier's 2048 x 1000 weights: 2048 misses per panel).
+constexpr size_t kHugePageThreshold = 4u << 20;
+constexpr uintptr_t kHugePage = 2u << 20;
+
+void adviseHugePages(void *base, size_t size) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  if (size < kHugePageThreshold)
+    return;
+  uintptr_t begin =
+      (reinterpret_cast<uintptr_t>(base) + kHugePage - 1) & ~(kHugePage - 1);
+  uintptr_t end = (reinterpret_cast<uintptr_t>(base) + size) & ~(kHugePage - 1);
+  if (end > begin)
+    (void)madvise(reinterpret_cast<void *>(begin), end - begin, MADV_HUGEPAGE);
+#else
+  (void)base;
+  (void)size;
+#endif
+}
+} // namespace
+
 HostBlock acquireHostMemory(size_t bytes, size_t alignment) {
   HostBlock block;
   block.size = bytes + alignment;
@@ -85,8 +115,8 @@ HostBlock acquireHostMemory(size_t bytes, size_t alignment) {
   }
   if (block.base)
     std::memset(block.base, 0, block.size);
-  else
-    block.base = std::calloc(1, block.size); // fresh mappings come zeroed
+  else if ((block.base = std::calloc(1, block.size))) // fresh mappings
+    adviseHugePages(block.base, block.size);          // come zeroed
   if (!block.base)
     return {};
   auto address = reinterpret_cast<uintptr_t>(block.base);
