@@ -8,7 +8,10 @@
 // register tiles of MR x NR outputs. Each step of the reductions loads NR
 // elements of B as vectors, broadcasts MR scalars of A, and issues
 // MR * NR / width vector FMAs into accumulators that stay in registers for
-// the whole reduction; C is read and written once per tile.
+// the whole reduction; C is read and written once per tile. When A runs
+// along j too (a depthwise convolution), its elements are loaded as vectors
+// instead of broadcast. Columns past the last full vector take one vector
+// whose loads and stores of B and C are masked.
 //
 // The rows of a tile run over the output loops that do not index B, taken
 // together (a convolution's batch, output rows and output columns): a 7x7
@@ -18,9 +21,9 @@
 // When B depends on the reductions and j only (a matmul's right-hand side, a
 // convolution's filter), each NR-column panel of B is first copied into a
 // contiguous stack buffer, reused by every row tile: rows of a large B lie
-// pages apart, which defeats the caches and the TLB. A panel too large for
-// that buffer is packed per value of its outermost reduction loops (a
-// convolution's filter rows), each block accumulated into C in turn.
+// pages apart, which defeats the caches and the TLB. The panel holds one
+// L1-sized block of the reductions at a time (a convolution's filter rows
+// and a range of its channels), each block accumulated into C in turn.
 //
 // Each output element still sums its products in reduction order, but with
 // fused multiply-adds: results differ from separate multiply and add in the

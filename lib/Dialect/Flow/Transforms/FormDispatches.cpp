@@ -267,12 +267,18 @@ struct FormDispatchesPass
     }
     // Number dispatches in program order.
     std::reverse(groups.begin(), groups.end());
+    grouped.clear();
+    for (Group &group : groups)
+      grouped.insert(group.begin(), group.end());
     unsigned ordinal = 0;
     for (Group &group : groups)
       if (failed(outline(func, group, ordinal++)))
         return failure();
     return success();
   }
+
+  /// Every op of every group of the function being outlined.
+  DenseSet<Operation *> grouped;
 
   LogicalResult outline(func::FuncOp func, Group &group, unsigned ordinal) {
     Operation *root = group.front();
@@ -404,7 +410,13 @@ struct FormDispatchesPass
         builder, loc, root->getResultTypes(), builder.getArrayAttr({entryRef}),
         workload, inputs.getArrayRef(), inputDims, resultDims,
         DenseI64ArrayAttr());
-    root->replaceAllUsesWith(dispatch.getResults());
+    // A clonable root (a broadcast also read outside any dispatch) stays
+    // for the groups that clone it; only other uses read the dispatch.
+    // (A group whose member reads a clonable producer holds a clone of it.)
+    bool clonable = isClonableProducer(root);
+    root->replaceUsesWithIf(dispatch.getResults(), [&](OpOperand &use) {
+      return !clonable || !grouped.contains(use.getOwner());
+    });
     // Clonable producers may still serve other groups.
     for (Operation *op : llvm::reverse(ops))
       if (op->use_empty())
