@@ -68,11 +68,10 @@ bool isBroadcast(Operation *op) {
          inputMap.getNumResults() < outputMap.getNumResults();
 }
 
-/// Ops cheap enough to clone into every group that uses them: empties,
-/// fills of constants, and broadcasts (recomputed per tile from a smaller
-/// input rather than written out as a dispatch of their own and read back).
+/// Ops cheap enough to clone into every group that uses them: empties and
+/// fills of constants.
 bool isClonableProducer(Operation *op) {
-  if (isa<tensor::EmptyOp>(op) || isBroadcast(op))
+  if (isa<tensor::EmptyOp>(op))
     return true;
   auto fill = dyn_cast<linalg::FillOp>(op);
   if (!fill)
@@ -87,6 +86,16 @@ bool isClonableProducer(Operation *op) {
 bool isFusableInto(Operation *producer, Operation *consumer, const Group &group,
                    bool fusePads) {
   if (isClonableProducer(producer))
+    return true;
+  // A broadcast that only initializes its consumer (a bias spread over a
+  // convolution's output, which the convolution accumulates onto) joins it:
+  // each tile writes its part from the smaller input instead of a dispatch
+  // writing the whole broadcast out first.
+  if (isBroadcast(producer) &&
+      llvm::all_of(producer->getUses(), [&](OpOperand &use) {
+        auto user = dyn_cast<DestinationStyleOpInterface>(use.getOwner());
+        return use.getOwner() == consumer && user && user.isDpsInit(&use);
+      }))
     return true;
   // A pad read only by a convolution or pooling (a window op: a linalg op
   // with reductions) joins it: each tile pads the input window it reads,

@@ -130,26 +130,24 @@ func.func @pad_conv(%x: tensor<1x8x8x8xf32>, %w: tensor<3x3x8x16xf32>) -> tensor
 
 // -----
 
-// A broadcast read by a dispatch (cloned into it) and by the host program
-// (a reshape): it roots a dispatch of its own for the host's use, and the
-// elementwise dispatch keeps its clone (this used to erase the broadcast
-// that the second dispatch still held, and crash).
-// CHECK-LABEL: func.func @broadcast_also_on_host_dispatch_1_elementwise_4x3x8(
-// CHECK:         %[[B:.+]] = linalg.generic
-// CHECK:         linalg.generic {{.+}} ins(%[[B]] :
-// CHECK-LABEL: func.func @broadcast_also_on_host(
-// CHECK:         %[[D0:.+]] = flow.dispatch @broadcast_also_on_host_dispatch_0
-// CHECK:         %[[D1:.+]] = flow.dispatch @broadcast_also_on_host_dispatch_1
+// A fill read by a dispatch (cloned into it) and by the host program (a
+// reshape): it roots a dispatch of its own for the host's use, and the
+// elementwise dispatch keeps its clone (this used to erase the fill that
+// the second dispatch still held, and crash).
+// CHECK-LABEL: func.func @fill_also_on_host_dispatch_1_elementwise_4x3x8(
+// CHECK:         %[[F:.+]] = linalg.fill
+// CHECK:         linalg.generic {{.+}} ins(%[[F]] :
+// CHECK-LABEL: func.func @fill_also_on_host(
+// CHECK:         %[[D0:.+]] = flow.dispatch @fill_also_on_host_dispatch_0
+// CHECK:         %[[D1:.+]] = flow.dispatch @fill_also_on_host_dispatch_1
 // CHECK:         tensor.collapse_shape %[[D0]]
-func.func @broadcast_also_on_host(%x: tensor<4x8xf32>) -> (tensor<4x3x8xf32>, tensor<12x8xf32>) {
+func.func @fill_also_on_host(%x: f32) -> (tensor<4x3x8xf32>, tensor<12x8xf32>) {
+  %one = arith.constant 1.0 : f32
   %e = tensor.empty() : tensor<4x3x8xf32>
-  %b = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%x : tensor<4x8xf32>) outs(%e : tensor<4x3x8xf32>) {
-  ^bb0(%in: f32, %out: f32):
-    linalg.yield %in : f32
-  } -> tensor<4x3x8xf32>
+  %b = linalg.fill ins(%one : f32) outs(%e : tensor<4x3x8xf32>) -> tensor<4x3x8xf32>
   %g = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%b : tensor<4x3x8xf32>) outs(%e : tensor<4x3x8xf32>) {
   ^bb0(%in: f32, %out: f32):
-    %a = math.absf %in : f32
+    %a = arith.addf %in, %x : f32
     linalg.yield %a : f32
   } -> tensor<4x3x8xf32>
   %c = tensor.collapse_shape %b [[0, 1], [2]] : tensor<4x3x8xf32> into tensor<12x8xf32>
