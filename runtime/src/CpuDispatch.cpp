@@ -81,11 +81,19 @@ bool CpuDispatch::runWorkgroups(const tessera_dispatch_state_v0_t &state,
 constexpr uint64_t kMinSplitFlops = uint64_t(1) << 20;
 constexpr uint64_t kMinSplitBytes = uint64_t(256) << 10;
 
-bool CpuDispatch::worthSplitting() const {
+bool worthSplitting(uint64_t flops, uint64_t bytes) {
+  return flops >= kMinSplitFlops || bytes >= kMinSplitBytes;
+}
+
+uint64_t CpuDispatch::bindingBytes() const {
   uint64_t bytes = 0;
   for (size_t length : bindingLengths)
     bytes += length;
-  return flops >= kMinSplitFlops || bytes >= kMinSplitBytes;
+  return bytes;
+}
+
+bool CpuDispatch::worthSplitting() const {
+  return rt::worthSplitting(flops, bindingBytes());
 }
 
 Status runOnCpu(CpuDispatch &dispatch, TaskExecutor *executor,

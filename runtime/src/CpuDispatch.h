@@ -36,11 +36,17 @@ struct CpuDispatch {
   /// workgroup and why in `failure`.
   bool runWorkgroups(const tessera_dispatch_state_v0_t &state, uint64_t begin,
                      uint64_t end, unsigned worker, std::string &failure) const;
+  /// Bytes of all its bindings.
+  uint64_t bindingBytes() const;
   /// Whether splitting this dispatch over workers can pay for waking and
-  /// joining them (a few microseconds): enough flops or bytes that one
-  /// thread would take longer than that several times over.
+  /// joining them: see the free function.
   bool worthSplitting() const;
 };
+
+/// Whether work of `flops` and `bytes` split over workers can pay for
+/// waking and joining them (a few microseconds): enough that one thread
+/// would take longer than that several times over.
+bool worthSplitting(uint64_t flops, uint64_t bytes);
 
 /// Runs every workgroup of `dispatch`: split over the executor's workers
 /// when it has more than one and the dispatch is worth splitting, inline

@@ -46,18 +46,25 @@ DispatchWave::run(TaskExecutor &executor, bool timed,
   entries.clear();
   std::optional<Failure> failure;
 
-  // Alone (a chain of dependent dispatches): no chunk table to build.
-  if (wave.size() == 1) {
-    Entry &only = wave.front();
-    Clock::time_point start = Clock::now();
-    if (Status s = runOnCpu(only.dispatch, &executor,
-                            timed ? &only.record.workers : nullptr, origin);
-        !s)
-      return Failure{only.tag, only.record.exportName, s.message()};
-    if (timed) {
-      only.record.startMicroseconds = since(start);
-      only.record.microseconds = since(Clock::now()) - since(start);
-      records.push_back(std::move(only.record));
+  // Alone (a chain of dependent dispatches), or too little work together
+  // to pay for waking the workers: one after another, no chunk table.
+  uint64_t flops = 0, bytes = 0;
+  for (const Entry &entry : wave) {
+    flops += entry.dispatch.flops;
+    bytes += entry.dispatch.bindingBytes();
+  }
+  if (wave.size() == 1 || !worthSplitting(flops, bytes)) {
+    for (Entry &entry : wave) {
+      Clock::time_point start = Clock::now();
+      if (Status s = runOnCpu(entry.dispatch, &executor,
+                              timed ? &entry.record.workers : nullptr, origin);
+          !s)
+        return Failure{entry.tag, entry.record.exportName, s.message()};
+      if (timed) {
+        entry.record.startMicroseconds = since(start);
+        entry.record.microseconds = since(Clock::now()) - since(start);
+        records.push_back(std::move(entry.record));
+      }
     }
     return std::nullopt;
   }

@@ -190,6 +190,37 @@ TEST_F(CpuDeviceTest, SmallDispatchesRunInline) {
   EXPECT_TRUE(ran[0].workers.empty());
 }
 
+// Independent dispatches that are small together run one after another on
+// the calling thread too, in the order recorded, instead of as a wave
+// split over the workers.
+TEST_F(CpuDeviceTest, SmallWavesRunInline) {
+  std::shared_ptr<Device> cpu = device("cpu?workers=4");
+  ASSERT_TRUE(cpu);
+  std::unique_ptr<Executable> executable = load(*cpu);
+  ASSERT_TRUE(executable);
+  std::vector<DispatchRecord> ran;
+  DispatchObserver observer = [&](const DispatchRecord &record) {
+    ran.push_back(record);
+  };
+  BatchOptions options;
+  options.observer = &observer;
+  std::unique_ptr<DispatchBatch> batch = cpu->beginBatch(options);
+  std::shared_ptr<Buffer> a = words(), b = words();
+  size_t bytes = kWorkgroups * sizeof(uint32_t);
+  ASSERT_FALSE(batch->record(
+      request(*executable, 2, "processor_id", {{a, 0, bytes, false}}, 1, 0)));
+  ASSERT_FALSE(batch->record(
+      request(*executable, 2, "processor_id", {{b, 0, bytes, false}}, 2, 0)));
+  EXPECT_EQ(batch->pending(), 2u);
+  ASSERT_FALSE(batch->flush());
+  for (const auto &ids : {a, b})
+    EXPECT_EQ(std::set<uint32_t>(data(ids), data(ids) + kWorkgroups),
+              std::set<uint32_t>({0}));
+  ASSERT_EQ(ran.size(), 2u);
+  for (const DispatchRecord &record : ran)
+    EXPECT_TRUE(record.workers.empty());
+}
+
 TEST_F(CpuDeviceTest, AFailureInAWaveNamesItsDispatch) {
   std::shared_ptr<Device> cpu = device("cpu?workers=4");
   ASSERT_TRUE(cpu);
