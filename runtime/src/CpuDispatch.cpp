@@ -74,11 +74,12 @@ bool CpuDispatch::runWorkgroups(const tessera_dispatch_state_v0_t &state,
   return true;
 }
 
-/// Below both, a dispatch takes about 10 us or less on one thread (~100
-/// GFLOP/s, ~25 GB/s), where a threaded dispatch's wake-up and join cost
-/// 2-4 us: splitting would slow it down (an encoder's small matmuls ran
-/// 1.3x slower on 2 workers than on 1).
-constexpr uint64_t kMinSplitFlops = uint64_t(1) << 20;
+/// Below both, a dispatch takes about 20 us or less on one thread (~100
+/// GFLOP/s, ~25 GB/s... a few us for small bindings), where a threaded
+/// dispatch's wake-up and join cost 2-4 us: splitting gains little or
+/// slows it down (an encoder's small matmuls ran 1.3x slower on 2 workers
+/// than on 1; a wave of eight 128-KFLOP matmuls, 1 MFLOP, 1.13x slower).
+constexpr uint64_t kMinSplitFlops = uint64_t(2) << 20;
 constexpr uint64_t kMinSplitBytes = uint64_t(256) << 10;
 
 bool worthSplitting(uint64_t flops, uint64_t bytes) {
