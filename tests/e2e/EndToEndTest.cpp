@@ -576,32 +576,34 @@ TEST_P(EndToEnd, WorkgroupsSplitOverTaskWorkers) {
 
 // Threaded, dispatches that do not touch each other's data run as one
 // wave (the second beside the first); a dispatch that reads what an
-// earlier one wrote waits for it. Inline, everything runs in order.
+// earlier one wrote waits for it. Inline, everything runs in order. The
+// matmuls have 1024 rows (3 MFLOP each): smaller ones run inline however
+// many workers there are (CpuDispatch's cost model).
 TEST_P(EndToEnd, IndependentDispatchesRunTogether) {
   if (GetParam().vulkan)
     GTEST_SKIP() << "CPU task workers only";
   auto module = compileAndLoad(R"mlir(
-func.func @branches(%x: tensor<64x48xf32>, %w1: tensor<48x32xf32>, %w2: tensor<48x32xf32>) -> (tensor<64x32xf32>, tensor<64x32xf32>) {
+func.func @branches(%x: tensor<1024x48xf32>, %w1: tensor<48x32xf32>, %w2: tensor<48x32xf32>) -> (tensor<1024x32xf32>, tensor<1024x32xf32>) {
   %zero = arith.constant 0.0 : f32
-  %e = tensor.empty() : tensor<64x32xf32>
-  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<64x32xf32>) -> tensor<64x32xf32>
-  %a = linalg.matmul ins(%x, %w1 : tensor<64x48xf32>, tensor<48x32xf32>) outs(%f : tensor<64x32xf32>) -> tensor<64x32xf32>
-  %b = linalg.matmul ins(%x, %w2 : tensor<64x48xf32>, tensor<48x32xf32>) outs(%f : tensor<64x32xf32>) -> tensor<64x32xf32>
-  return %a, %b : tensor<64x32xf32>, tensor<64x32xf32>
+  %e = tensor.empty() : tensor<1024x32xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1024x32xf32>) -> tensor<1024x32xf32>
+  %a = linalg.matmul ins(%x, %w1 : tensor<1024x48xf32>, tensor<48x32xf32>) outs(%f : tensor<1024x32xf32>) -> tensor<1024x32xf32>
+  %b = linalg.matmul ins(%x, %w2 : tensor<1024x48xf32>, tensor<48x32xf32>) outs(%f : tensor<1024x32xf32>) -> tensor<1024x32xf32>
+  return %a, %b : tensor<1024x32xf32>, tensor<1024x32xf32>
 }
-func.func @chain(%x: tensor<64x48xf32>, %w1: tensor<48x32xf32>, %w2: tensor<32x48xf32>) -> tensor<64x48xf32> {
+func.func @chain(%x: tensor<1024x48xf32>, %w1: tensor<48x32xf32>, %w2: tensor<32x48xf32>) -> tensor<1024x48xf32> {
   %zero = arith.constant 0.0 : f32
-  %e = tensor.empty() : tensor<64x32xf32>
-  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<64x32xf32>) -> tensor<64x32xf32>
-  %a = linalg.matmul ins(%x, %w1 : tensor<64x48xf32>, tensor<48x32xf32>) outs(%f : tensor<64x32xf32>) -> tensor<64x32xf32>
-  %e2 = tensor.empty() : tensor<64x48xf32>
-  %f2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<64x48xf32>) -> tensor<64x48xf32>
-  %b = linalg.matmul ins(%a, %w2 : tensor<64x32xf32>, tensor<32x48xf32>) outs(%f2 : tensor<64x48xf32>) -> tensor<64x48xf32>
-  return %b : tensor<64x48xf32>
+  %e = tensor.empty() : tensor<1024x32xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1024x32xf32>) -> tensor<1024x32xf32>
+  %a = linalg.matmul ins(%x, %w1 : tensor<1024x48xf32>, tensor<48x32xf32>) outs(%f : tensor<1024x32xf32>) -> tensor<1024x32xf32>
+  %e2 = tensor.empty() : tensor<1024x48xf32>
+  %f2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<1024x48xf32>) -> tensor<1024x48xf32>
+  %b = linalg.matmul ins(%a, %w2 : tensor<1024x32xf32>, tensor<32x48xf32>) outs(%f2 : tensor<1024x48xf32>) -> tensor<1024x48xf32>
+  return %b : tensor<1024x48xf32>
 }
 )mlir");
   ASSERT_TRUE(module);
-  rt::Tensor x = randomTensor({64, 48}, 7), w1 = randomTensor({48, 32}, 8),
+  rt::Tensor x = randomTensor({1024, 48}, 7), w1 = randomTensor({48, 32}, 8),
              w2 = randomTensor({48, 32}, 9), w3 = randomTensor({32, 48}, 10);
   rt::Session session(module);
   session.setTaskExecutor(currentExecutor);
@@ -614,18 +616,18 @@ func.func @chain(%x: tensor<64x48xf32>, %w1: tensor<48x32xf32>, %w2: tensor<32x4
     auto results = session.call("branches", {x, w1, w2});
     ASSERT_TRUE(results) << results.status().message();
     ASSERT_EQ(results->size(), 2u);
-    expectClose((*results)[0], {64, 32}, [&](int64_t k) {
+    expectClose((*results)[0], {1024, 32}, [&](int64_t k) {
       return matmulReference(x, w1, k / 32, k % 32);
     });
-    expectClose((*results)[1], {64, 32}, [&](int64_t k) {
+    expectClose((*results)[1], {1024, 32}, [&](int64_t k) {
       return matmulReference(x, w2, k / 32, k % 32);
     });
     ASSERT_EQ(records.size(), 2u);
     EXPECT_EQ(records[0].concurrentSlot, 0u);
     EXPECT_EQ(records[1].concurrentSlot, threaded ? 1u : 0u);
     for (const rt::DispatchRecord &record : records) {
-      // 2 flops per multiply-add of a 64x32x48 matmul.
-      EXPECT_EQ(record.flops, 2u * 64 * 32 * 48);
+      // 2 flops per multiply-add of a 1024x32x48 matmul.
+      EXPECT_EQ(record.flops, 2u * 1024 * 32 * 48);
       if (!threaded)
         continue;
       uint64_t run = 0;
@@ -638,10 +640,10 @@ func.func @chain(%x: tensor<64x48xf32>, %w1: tensor<48x32xf32>, %w2: tensor<32x4
     records.clear();
     results = session.call("chain", {x, w1, w3});
     ASSERT_TRUE(results) << results.status().message();
-    std::vector<float> a(64 * 32);
-    for (int64_t k = 0; k < 64 * 32; ++k)
+    std::vector<float> a(1024 * 32);
+    for (int64_t k = 0; k < 1024 * 32; ++k)
       a[k] = matmulReference(x, w1, k / 32, k % 32);
-    expectClose((*results)[0], {64, 48}, [&](int64_t k) {
+    expectClose((*results)[0], {1024, 48}, [&](int64_t k) {
       double sum = 0;
       for (int64_t j = 0; j < 32; ++j)
         sum += double(a[k / 48 * 32 + j]) * w3.data<float>()[j * 48 + k % 48];
@@ -658,7 +660,7 @@ func.func @chain(%x: tensor<64x48xf32>, %w1: tensor<48x32xf32>, %w2: tensor<32x4
   records.clear();
   auto results = session.call("branches", {x, w1, w2});
   ASSERT_TRUE(results) << results.status().message();
-  expectClose((*results)[1], {64, 32}, [&](int64_t k) {
+  expectClose((*results)[1], {1024, 32}, [&](int64_t k) {
     return matmulReference(x, w2, k / 32, k % 32);
   });
   ASSERT_EQ(records.size(), 2u);

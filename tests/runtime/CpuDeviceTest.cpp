@@ -162,63 +162,40 @@ TEST_F(CpuDeviceTest, ProcessorIdIsTheWorkersIndex) {
   }
 }
 
-// A dispatch too small to pay for waking the workers (no flops, a few
-// hundred bytes) runs on the calling thread even with 4 workers: every
-// workgroup sees processor 0 and no worker shares are recorded.
-TEST_F(CpuDeviceTest, SmallDispatchesRunInline) {
-  std::shared_ptr<Device> cpu = device("cpu?workers=4");
-  ASSERT_TRUE(cpu);
-  std::unique_ptr<Executable> executable = load(*cpu);
-  ASSERT_TRUE(executable);
-  std::vector<DispatchRecord> ran;
-  DispatchObserver observer = [&](const DispatchRecord &record) {
-    ran.push_back(record);
-  };
-  BatchOptions options;
-  options.observer = &observer;
-  std::unique_ptr<DispatchBatch> batch = cpu->beginBatch(options);
-  std::shared_ptr<Buffer> ids = words();
-  std::optional<DispatchFailure> failure =
-      batch->record(request(*executable, 2, "processor_id",
-                            {{ids, 0, kWorkgroups * 4, false}}, 7, 0));
-  if (!failure)
-    failure = batch->flush();
-  ASSERT_FALSE(failure) << failure->message;
-  EXPECT_EQ(std::set<uint32_t>(data(ids), data(ids) + kWorkgroups),
-            std::set<uint32_t>({0}));
-  ASSERT_EQ(ran.size(), 1u);
-  EXPECT_TRUE(ran[0].workers.empty());
-}
-
-// Independent dispatches that are small together run one after another on
-// the calling thread too, in the order recorded, instead of as a wave
-// split over the workers.
-TEST_F(CpuDeviceTest, SmallWavesRunInline) {
-  std::shared_ptr<Device> cpu = device("cpu?workers=4");
-  ASSERT_TRUE(cpu);
-  std::unique_ptr<Executable> executable = load(*cpu);
-  ASSERT_TRUE(executable);
-  std::vector<DispatchRecord> ran;
-  DispatchObserver observer = [&](const DispatchRecord &record) {
-    ran.push_back(record);
-  };
-  BatchOptions options;
-  options.observer = &observer;
-  std::unique_ptr<DispatchBatch> batch = cpu->beginBatch(options);
-  std::shared_ptr<Buffer> a = words(), b = words();
-  size_t bytes = kWorkgroups * sizeof(uint32_t);
-  ASSERT_FALSE(batch->record(
-      request(*executable, 2, "processor_id", {{a, 0, bytes, false}}, 1, 0)));
-  ASSERT_FALSE(batch->record(
-      request(*executable, 2, "processor_id", {{b, 0, bytes, false}}, 2, 0)));
-  EXPECT_EQ(batch->pending(), 2u);
-  ASSERT_FALSE(batch->flush());
-  for (const auto &ids : {a, b})
-    EXPECT_EQ(std::set<uint32_t>(data(ids), data(ids) + kWorkgroups),
-              std::set<uint32_t>({0}));
-  ASSERT_EQ(ran.size(), 2u);
-  for (const DispatchRecord &record : ran)
-    EXPECT_TRUE(record.workers.empty());
+// Dispatches too small to pay for waking the workers (no flops, a few
+// hundred bytes) run on the calling thread even with 4 workers: one alone,
+// and independent ones that are small together, one after another in the
+// order recorded instead of as a wave. Every workgroup sees processor 0
+// and no worker shares are recorded.
+TEST_F(CpuDeviceTest, SmallDispatchesAndWavesRunInline) {
+  for (unsigned count : {1u, 2u}) {
+    std::shared_ptr<Device> cpu = device("cpu?workers=4");
+    ASSERT_TRUE(cpu);
+    std::unique_ptr<Executable> executable = load(*cpu);
+    ASSERT_TRUE(executable);
+    std::vector<DispatchRecord> ran;
+    DispatchObserver observer = [&](const DispatchRecord &record) {
+      ran.push_back(record);
+    };
+    BatchOptions options;
+    options.observer = &observer;
+    std::unique_ptr<DispatchBatch> batch = cpu->beginBatch(options);
+    std::vector<std::shared_ptr<Buffer>> ids;
+    for (unsigned i = 0; i < count; ++i) {
+      ids.push_back(words());
+      ASSERT_FALSE(batch->record(
+          request(*executable, 2, "processor_id",
+                  {{ids.back(), 0, kWorkgroups * 4, false}}, i, 0)));
+    }
+    ASSERT_FALSE(batch->flush());
+    for (const auto &buffer : ids)
+      EXPECT_EQ(std::set<uint32_t>(data(buffer), data(buffer) + kWorkgroups),
+                std::set<uint32_t>({0}))
+          << count << " dispatches";
+    ASSERT_EQ(ran.size(), count);
+    for (const DispatchRecord &record : ran)
+      EXPECT_TRUE(record.workers.empty()) << count << " dispatches";
+  }
 }
 
 TEST_F(CpuDeviceTest, AFailureInAWaveNamesItsDispatch) {
