@@ -75,6 +75,18 @@ protected:
   static const uint32_t *data(const std::shared_ptr<Buffer> &buffer) {
     return reinterpret_cast<const uint32_t *>(buffer->data());
   }
+  /// A batch whose dispatch records land in `ran`.
+  std::unique_ptr<DispatchBatch> observedBatch(Device &device) {
+    ran.clear();
+    BatchOptions options;
+    options.observer = &observer;
+    options.origin = std::chrono::steady_clock::now();
+    return device.beginBatch(options);
+  }
+  std::vector<DispatchRecord> ran;
+  DispatchObserver observer = [this](const DispatchRecord &record) {
+    ran.push_back(record);
+  };
 };
 
 TEST_F(CpuDeviceTest, ReadsAfterWritesWaitIndependentDispatchesRunTogether) {
@@ -82,14 +94,7 @@ TEST_F(CpuDeviceTest, ReadsAfterWritesWaitIndependentDispatchesRunTogether) {
   ASSERT_TRUE(cpu);
   std::unique_ptr<Executable> executable = load(*cpu);
   ASSERT_TRUE(executable);
-  std::vector<DispatchRecord> ran;
-  DispatchObserver observer = [&](const DispatchRecord &record) {
-    ran.push_back(record);
-  };
-  BatchOptions options;
-  options.observer = &observer;
-  options.origin = std::chrono::steady_clock::now();
-  std::unique_ptr<DispatchBatch> batch = cpu->beginBatch(options);
+  std::unique_ptr<DispatchBatch> batch = observedBatch(*cpu);
 
   // x = iota; y = 2 x (reads x: waits for it); z = iota (touches neither:
   // joins y's wave).
@@ -173,13 +178,7 @@ TEST_F(CpuDeviceTest, SmallDispatchesAndWavesRunInline) {
     ASSERT_TRUE(cpu);
     std::unique_ptr<Executable> executable = load(*cpu);
     ASSERT_TRUE(executable);
-    std::vector<DispatchRecord> ran;
-    DispatchObserver observer = [&](const DispatchRecord &record) {
-      ran.push_back(record);
-    };
-    BatchOptions options;
-    options.observer = &observer;
-    std::unique_ptr<DispatchBatch> batch = cpu->beginBatch(options);
+    std::unique_ptr<DispatchBatch> batch = observedBatch(*cpu);
     std::vector<std::shared_ptr<Buffer>> ids;
     for (unsigned i = 0; i < count; ++i) {
       ids.push_back(words());
