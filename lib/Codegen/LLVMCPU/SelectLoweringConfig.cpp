@@ -39,6 +39,8 @@ constexpr int64_t kElementsPerWorkgroup = 16384;
 constexpr int64_t kContractionRows = 512;
 /// Columns per workgroup of a register-tiled contraction.
 constexpr int64_t kContractionColumns = 64;
+/// Workgroups of a one-row contraction: a few per worker.
+constexpr int64_t kOneRowWorkgroups = 4;
 /// Rows per workgroup below which a contraction's columns are split before
 /// its rows: each workgroup packs its panels of B once for all its rows.
 constexpr int64_t kMinContractionRows = 64;
@@ -147,6 +149,15 @@ SmallVector<int64_t> contractionTiles(ArrayRef<int64_t> outputExtents) {
     }
     return false;
   };
+  // One row in all (a classifier's matrix-vector product): wide column
+  // tiles, each reading long runs of every row of B, a few per worker.
+  if (rowsPerWorkgroup() == 1 && outputExtents[rank - 1] > 0 &&
+      outputExtents[rank - 1] < codegen::kUnknownExtent) {
+    int64_t n = outputExtents[rank - 1];
+    tiles[rank - 1] = std::min<int64_t>(
+        n, llvm::alignTo(llvm::divideCeil(n, kOneRowWorkgroups), 128));
+    return tiles;
+  }
   while (countWorkgroups(tiles, outputExtents) < kMinWorkgroups) {
     if (rowsPerWorkgroup() > kMinContractionRows && splitRows())
       continue;

@@ -57,6 +57,8 @@ constexpr int64_t kTileRows = 8;
 constexpr int64_t kHalfTileRows = 4;
 /// Vectors per row of a full register tile.
 constexpr int64_t kTileVectors = 2;
+/// Vectors per step of a one-row product (8 accumulators, 8 loads of B).
+constexpr int64_t kOneRowVectors = 8;
 /// Largest packed panel of B, in bytes (it lives on the stack).
 constexpr int64_t kMaxPackBytes = 512 * 1024;
 /// Reduction steps of a packed panel when a block that deep divides the
@@ -107,19 +109,26 @@ public:
       sizes.push_back(getValueOrCreateConstantIndexOp(b, loc, range.size));
     findRowLoops();
     Value n = sizes[loops.col];
-    int64_t panel = kTileVectors * width;
+    // One row (a classifier's matrix-vector product): B is read once, a row
+    // of B apart per reduction step, so the more contiguous columns each
+    // step reads the better the memory streams; registers are plenty.
+    bool oneRow = llvm::all_of(rowLoops, [&](unsigned loop) {
+      return getConstantIntValue(sizes[loop]) == 1;
+    });
+    int64_t panelVectors = oneRow ? kOneRowVectors : kTileVectors;
+    int64_t panel = panelVectors * width;
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
     Value fullPanels = roundDown(n, panel);
     Value fullVectors = roundDown(n, width);
-    Value pack = createPackBuffer(panel);
+    Value pack = oneRow ? Value() : createPackBuffer(panel);
 
     // Full panels of columns, then single vectors, then the leftover
     // columns in one masked vector.
     buildFor(zero, fullPanels, panel, [&](Value col) {
       forEachBlock([&](const ReductionBlock &block) {
         if (pack)
-          packPanel(pack, col, kTileVectors, block);
-        emitRowTiles(col, kTileVectors, pack, block);
+          packPanel(pack, col, panelVectors, block);
+        emitRowTiles(col, panelVectors, pack, block);
       });
     });
     buildFor(fullPanels, fullVectors, width, [&](Value col) {

@@ -123,3 +123,19 @@ func.func @squeeze_excite(%v: tensor<1x1x1x6xf32>, %w: tensor<1x1x6x144xf32>, %x
   } -> tensor<1x56x56x144xf32>
   return %r : tensor<1x56x56x144xf32>
 }
+
+// -----
+
+// One row in all (a classifier after global pooling): a few wide column
+// tiles (1000 -> 4 x 256), each reading long runs of every row of the
+// weights, instead of 16 of 64 columns.
+// CHECK-LABEL: func.func @classifier_dispatch_0_matmul_1x1000()
+// CHECK: linalg.matmul
+// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [1, 256, 0]>
+func.func @classifier(%a: tensor<1x2048xf32>, %b: tensor<2048x1000xf32>) -> tensor<1x1000xf32> {
+  %cst = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x1000xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<1x1000xf32>) -> tensor<1x1000xf32>
+  %m = linalg.matmul ins(%a, %b : tensor<1x2048xf32>, tensor<2048x1000xf32>) outs(%f : tensor<1x1000xf32>) -> tensor<1x1000xf32>
+  return %m : tensor<1x1000xf32>
+}

@@ -196,3 +196,18 @@ func.func @depthwise(%x: memref<1x10x10x32xf32>, %w: memref<3x3x32xf32>, %y: mem
   linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x10x10x32xf32>, memref<3x3x32xf32>) outs(%y : memref<1x8x8x32xf32>)
   return
 }
+
+// -----
+
+// One row: 8 vectors of B per reduction step (128 contiguous columns of
+// each row of B), nothing packed; the last 64 columns one vector at a time.
+// (The single panel's loop of one iteration is folded away.)
+// CHECK-LABEL: func.func @one_row
+// CHECK-NOT:   memref.alloca
+// CHECK:       %{{.+}}:8 = scf.for %[[K:.+]] = %c0 to %c64 step %c1
+// CHECK-COUNT-8: vector.load %arg1[%[[K]], %{{.+}}] : memref<64x192xf32>, vector<16xf32>
+// CHECK:       scf.for %{{.+}} = %c128 to %c192 step %c16
+func.func @one_row(%a: memref<1x64xf32>, %b: memref<64x192xf32>, %c: memref<1x192xf32>) {
+  linalg.matmul ins(%a, %b : memref<1x64xf32>, memref<64x192xf32>) outs(%c : memref<1x192xf32>)
+  return
+}
