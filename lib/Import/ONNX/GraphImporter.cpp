@@ -217,15 +217,19 @@ Type GraphImporter::inputElementType(unsigned i) {
   return cast<RankedTensorType>(value->value.getType()).getElementType();
 }
 
-void GraphImporter::setOutput(unsigned i, Value value, bool nhwc) {
+ImportedValue *GraphImporter::freshOutput(unsigned i) {
   if (int(i) >= current->output_size() || current->output(i).empty())
-    return;
+    return nullptr;
   ImportedValue &entry = values[current->output(i)];
-  entry.value = value;
-  entry.nhwc = nhwc;
-  entry.converted = nullptr;
-  entry.constant.reset();
-  entry.symbolic.reset();
+  entry = ImportedValue();
+  return &entry;
+}
+
+void GraphImporter::setOutput(unsigned i, Value value, bool nhwc) {
+  if (ImportedValue *entry = freshOutput(i)) {
+    entry->value = value;
+    entry->nhwc = nhwc;
+  }
 }
 
 bool GraphImporter::isSymbolic(unsigned i) const {
@@ -265,23 +269,13 @@ void GraphImporter::setSymbolicOutput(unsigned i, SymbolicInts ints) {
     return setConstOutput(
         i, ConstTensor::fromInts(ElementKind::I64, known, shape));
   }
-  ImportedValue &entry = values[current->output(i)];
-  entry.value = nullptr;
-  entry.nhwc = false;
-  entry.converted = nullptr;
-  entry.constant.reset();
-  entry.symbolic = std::move(ints);
+  if (ImportedValue *entry = freshOutput(i))
+    entry->symbolic = std::move(ints);
 }
 
 void GraphImporter::setConstOutput(unsigned i, ConstTensor contents) {
-  if (int(i) >= current->output_size() || current->output(i).empty())
-    return;
-  ImportedValue &entry = values[current->output(i)];
-  entry.value = nullptr;
-  entry.nhwc = false;
-  entry.converted = nullptr;
-  entry.symbolic.reset();
-  entry.constant = std::move(contents);
+  if (ImportedValue *entry = freshOutput(i))
+    entry->constant = std::move(contents);
 }
 
 //===----------------------------------------------------------------------===//

@@ -154,6 +154,9 @@ public:
   Value zeroPoint(Type elementType);
 
 private:
+  /// Output `i`'s entry, emptied (no value, contents or shape arithmetic);
+  /// null when the node has no such output.
+  ImportedValue *freshOutput(unsigned i);
   LogicalResult importNode(const onnx::NodeProto &node, unsigned index);
   FailureOr<Value> materialize(ImportedValue &value, llvm::StringRef name);
   ImportedValue *lookup(unsigned inputIndex);
