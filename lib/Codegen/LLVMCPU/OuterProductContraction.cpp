@@ -10,28 +10,30 @@ namespace mlir::tessera::llvmcpu {
 
 namespace {
 
-/// Whether `value` is computed in `block` from `arg` alone: `arg` itself,
-/// or side-effect-free ops without regions whose operands are such values
-/// or defined outside the block (a scale applied to A's element).
-bool isScalarFunctionOf(Value value, BlockArgument arg, Block *block) {
-  if (value == arg)
-    return true;
-  Operation *def = value.getDefiningOp();
-  if (!def || def->getBlock() != block)
-    return false;
-  if (def->getNumRegions() != 0 || def->getNumResults() != 1 ||
-      !isMemoryEffectFree(def))
-    return false;
-  bool usesArg = false;
-  for (Value operand : def->getOperands()) {
-    Operation *producer = operand.getDefiningOp();
-    if (producer && producer->getBlock() != block)
+/// The values computed in `block` from `arg` alone: `arg` itself, and the
+/// results of side-effect-free ops without regions whose operands are such
+/// values or defined outside the block (a scale applied to A's element).
+/// One pass in block order: shared subexpressions are visited once.
+llvm::DenseSet<Value> scalarFunctionsOf(BlockArgument arg, Block *block) {
+  llvm::DenseSet<Value> derived = {arg};
+  for (Operation &op : block->without_terminator()) {
+    if (op.getNumRegions() != 0 || op.getNumResults() != 1 ||
+        !isMemoryEffectFree(&op))
       continue;
-    if (!isScalarFunctionOf(operand, arg, block))
-      return false;
-    usesArg = true;
+    bool usesArg = false, onlyArg = true;
+    for (Value operand : op.getOperands()) {
+      Operation *producer = operand.getDefiningOp();
+      if (producer && producer->getBlock() != block)
+        continue;
+      if (derived.contains(operand))
+        usesArg = true;
+      else
+        onlyArg = false;
+    }
+    if (usesArg && onlyArg)
+      derived.insert(op.getResult(0));
   }
-  return usesArg;
+  return derived;
 }
 
 /// yield(out + f(a) * b), in any operand order, where a is `lhs`'s element,
@@ -58,13 +60,14 @@ bool isMulAddBody(linalg::LinalgOp op, OpOperand *lhs, OpOperand *rhs,
   BlockArgument a = op.getMatchingBlockArgument(lhs);
   BlockArgument b = op.getMatchingBlockArgument(rhs);
   Value scaled = mul.getLhs() == b ? mul.getRhs() : mul.getLhs();
-  if ((mul.getLhs() != b && mul.getRhs() != b) ||
-      !isScalarFunctionOf(scaled, a, block) || (lhsIsVector && scaled != a))
+  llvm::DenseSet<Value> derived = scalarFunctionsOf(a, block);
+  if ((mul.getLhs() != b && mul.getRhs() != b) || !derived.contains(scaled) ||
+      (lhsIsVector && scaled != a))
     return false;
   // Every other op of the body is part of f.
   for (Operation &inner : block->without_terminator())
     if (&inner != add && &inner != mul &&
-        !isScalarFunctionOf(inner.getResult(0), a, block))
+        (inner.getNumResults() != 1 || !derived.contains(inner.getResult(0))))
       return false;
   return true;
 }
@@ -141,10 +144,6 @@ matchOuterProductContraction(linalg::LinalgOp op) {
   }
   return loops;
 }
-
-} // namespace mlir::tessera::llvmcpu
-
-namespace mlir::tessera::llvmcpu {
 
 Value applyLhsPrologue(OpBuilder &builder, linalg::LinalgOp op,
                        const OuterProductLoops &loops, Value element) {

@@ -277,8 +277,10 @@ private:
     if (depth < kMinCachedPanelDepth)
       depth = chooseBlocking(depths, kMaxPackBytes / (panel * 4),
                              /*allowSplit=*/false);
-    if (depth == 0)
+    if (depth == 0) {
+      blocking = {0, 0}; // no buffer: every reduction in one block
       return Value();
+    }
     // At the function's entry: a stack allocation inside a loop would grow
     // the stack per iteration.
     auto func = op->getParentOfType<func::FuncOp>();
