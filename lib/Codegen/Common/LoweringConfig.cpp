@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "llvm/ADT/DenseSet.h"
 
 namespace mlir::tessera::codegen {
 
@@ -47,10 +48,35 @@ SmallVector<bool> findTileableLoops(TilingInterface root) {
   if (!linalgOp)
     return tileable;
   std::optional<int64_t> rootWork = staticIterations(linalgOp);
-  for (OpOperand *operand : linalgOp.getDpsInputOperands()) {
-    auto producer = operand->get().getDefiningOp<linalg::LinalgOp>();
-    if (!producer || producer.getNumReductionLoops() == 0)
+  // The producers feeding the root, each with its result's map in the
+  // root's loops; elementwise ones (a squeeze-excitation's hard sigmoid
+  // between its convolution and the scaling) are looked through.
+  // Each (producer, map) once: chains reusing a value (x * x) would
+  // otherwise be walked once per path.
+  SmallVector<std::pair<linalg::LinalgOp, AffineMap>> worklist;
+  llvm::DenseSet<std::pair<Operation *, AffineMap>> seen;
+  auto pushProducers = [&](linalg::LinalgOp consumer, AffineMap toConsumer) {
+    for (OpOperand *operand : consumer.getDpsInputOperands()) {
+      auto producer = operand->get().getDefiningOp<linalg::LinalgOp>();
+      if (!producer)
+        continue;
+      AffineMap map =
+          consumer.getMatchingIndexingMap(operand).compose(toConsumer);
+      if (seen.insert({producer, map}).second)
+        worklist.push_back({producer, map});
+    }
+  };
+  pushProducers(linalgOp, AffineMap::getMultiDimIdentityMap(
+                              linalgOp.getNumLoops(), root->getContext()));
+  while (!worklist.empty()) {
+    auto [producer, inRoot] = worklist.pop_back_val();
+    if (producer.getNumReductionLoops() == 0) {
+      AffineMap result =
+          producer.getMatchingIndexingMap(producer.getDpsInitOperand(0));
+      if (producer->getNumResults() == 1 && result.isPermutation())
+        pushProducers(producer, inversePermutation(result).compose(inRoot));
       continue;
+    }
     // A producer this much smaller than the root (a squeeze-excitation
     // block's 1x1 convolution broadcast over a whole feature map) costs
     // nothing to recompute per tile; keeping the root whole along its
@@ -60,9 +86,8 @@ SmallVector<bool> findTileableLoops(TilingInterface root) {
     if (rootWork && producerWork &&
         *producerWork * kRecomputableFraction <= *rootWork)
       continue;
-    AffineMap map = linalgOp.getMatchingIndexingMap(operand);
     for (unsigned loop = 0; loop < tileable.size(); ++loop)
-      if (!map.isFunctionOfDim(loop))
+      if (!inRoot.isFunctionOfDim(loop))
         tileable[loop] = false;
   }
   return tileable;

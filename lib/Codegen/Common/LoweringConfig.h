@@ -26,7 +26,8 @@ Operation *findRootOp(func::FuncOp func);
 
 /// Parallel loops of `root` that can be tiled without recomputing a fused
 /// reduction: a loop is dropped when an operand produced by a reduction
-/// does not vary along it, unless that reduction is tiny next to the root
+/// (directly or through elementwise ops) does not vary along it, unless
+/// that reduction is tiny next to the root
 /// (at most 1/256 of its iterations), which each tile then recomputes.
 SmallVector<bool> findTileableLoops(TilingInterface root);
 

@@ -31,6 +31,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Codegen/LLVMCPU/ContractionEpilogue.h"
 #include "Codegen/LLVMCPU/OuterProductContraction.h"
 #include "Codegen/LLVMCPU/Passes.h"
 
@@ -105,6 +106,16 @@ public:
       : op(op), loops(loops), width(width), b(op), loc(op.getLoc()) {}
 
   void emit() {
+    surroundings = llvmcpu::findContractionSurroundings(op);
+    // What the epilogue's operands need (views, indices) moves before the
+    // contraction, where its tiles now run.
+    if (surroundings.epilogue)
+      for (Operation *between = op->getNextNode();
+           between != surroundings.epilogue.getOperation();) {
+        Operation *next = between->getNextNode();
+        between->moveBefore(op);
+        between = next;
+      }
     for (Range range : op.createLoopRanges(b, loc))
       sizes.push_back(getValueOrCreateConstantIndexOp(b, loc, range.size));
     findRowLoops();
@@ -138,6 +149,10 @@ public:
     if (!staticN || *staticN % width != 0)
       emitMaskedColumnTail(n, fullVectors);
     op->erase();
+    if (surroundings.init)
+      surroundings.init->erase();
+    if (surroundings.epilogue)
+      surroundings.epilogue->erase();
   }
 
 private:
@@ -480,13 +495,30 @@ private:
         fixed.push_back({loops.col, add(col, *v * width)});
       return fixed;
     };
-    SmallVector<Value> accumulators;
     SmallVector<SmallVector<Value>> outputIndices;
     for (int64_t r = 0; r < rows; ++r)
-      for (int64_t v = 0; v < vectors; ++v) {
+      for (int64_t v = 0; v < vectors; ++v)
         outputIndices.push_back(indices(init, loopValues({}, fixedFor(r, v))));
-        accumulators.push_back(load(output, outputIndices.back()));
-      }
+    // The accumulators start from C, or in the first block of the
+    // reductions from what the init would have written to it.
+    auto loadC = [&] {
+      SmallVector<Value> values;
+      for (ArrayRef<Value> where : outputIndices)
+        values.push_back(load(output, where));
+      return values;
+    };
+    auto initialValues = [&] {
+      SmallVector<Value> values;
+      for (ArrayRef<Value> where : outputIndices)
+        values.push_back(initialValue(where));
+      return values;
+    };
+    SmallVector<Value> accumulators =
+        !surroundings.init
+            ? loadC()
+            : ifElse(blockCondition(block, /*last=*/false),
+                     SmallVector<Type>(outputIndices.size(), vectorType()),
+                     initialValues, loadC);
 
     auto [lbs, ubs, steps] = innerBounds(block);
     scf::LoopNest nest = scf::buildLoopNest(
@@ -542,24 +574,146 @@ private:
           }
           return results;
         });
-    for (auto [value, where] : llvm::zip(nest.results, outputIndices)) {
-      if (columnMask)
-        vector::MaskedStoreOp::create(b, loc, output, where, columnMask, value);
-      else
-        vector::StoreOp::create(b, loc, value, output, where);
-    }
+    // The accumulators go to C, or after the last block of the reductions
+    // through the epilogue to its output.
+    auto storeC = [&] {
+      for (auto [value, where] : llvm::zip(nest.results, outputIndices))
+        store(value, output, where);
+      return SmallVector<Value>();
+    };
+    auto storeThroughEpilogue = [&] {
+      for (auto [value, where] : llvm::zip(nest.results, outputIndices))
+        applyEpilogue(value, where);
+      return SmallVector<Value>();
+    };
+    if (!surroundings.epilogue)
+      storeC();
+    else
+      ifElse(blockCondition(block, /*last=*/true), {}, storeThroughEpilogue,
+             storeC);
   }
 
-  /// A vector of B or C at `where`: masked to the columns left in the
-  /// column tail.
-  Value load(Value memref, ValueRange where) {
-    if (!columnMask)
-      return vector::LoadOp::create(b, loc, vectorType(), memref, where);
-    Value zeros = arith::ConstantOp::create(
+  /// `then()` where `condition` holds, `otherwise()` elsewhere; both return
+  /// values of `types`. No condition: `then()`.
+  SmallVector<Value> ifElse(Value condition, TypeRange types,
+                            function_ref<SmallVector<Value>()> then,
+                            function_ref<SmallVector<Value>()> otherwise) {
+    if (!condition)
+      return then();
+    auto ifOp = scf::IfOp::create(b, loc, types, condition,
+                                  /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard guard(b);
+    for (auto [block, body] : {std::pair(ifOp.thenBlock(), then),
+                               std::pair(ifOp.elseBlock(), otherwise)}) {
+      if (!types.empty()) {
+        b.setInsertionPointToEnd(block);
+        scf::YieldOp::create(b, loc, ValueRange(body()));
+        continue;
+      }
+      b.setInsertionPoint(block->getTerminator());
+      body();
+    }
+    return SmallVector<Value>(ifOp.getResults());
+  }
+
+  /// Whether `block` is the first (or last) block of the reductions; null
+  /// when it is the only one.
+  Value blockCondition(const ReductionBlock &block, bool last) {
+    Value condition;
+    auto require = [&](Value value, Value expected) {
+      Value equal = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                          value, expected);
+      condition =
+          condition ? arith::AndIOp::create(b, loc, condition, equal) : equal;
+    };
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    for (auto [loop, iv] : llvm::zip(loops.reductions, block.fixedIvs))
+      require(iv, last ? add(sizes[loop], -1) : zero);
+    if (block.chunk != 0) {
+      unsigned split = loops.reductions[block.fixedIvs.size()];
+      if (last)
+        require(add(block.start, block.chunk), sizes[split]);
+      else
+        require(block.start, zero);
+    }
+    return condition;
+  }
+
+  /// The value the init writes to C's vector at `where`.
+  Value initialValue(ArrayRef<Value> where) {
+    if (auto fill = dyn_cast<linalg::FillOp>(surroundings.init))
+      return vector::BroadcastOp::create(b, loc, vectorType(),
+                                         fill.getInputs()[0]);
+    auto copy = cast<linalg::GenericOp>(surroundings.init);
+    OpOperand *input = copy.getDpsInputOperand(0);
+    if (!isa<ShapedType>(input->get().getType()))
+      return vector::BroadcastOp::create(b, loc, vectorType(), input->get());
+    SmallVector<Value> at = applyMap(copy.getMatchingIndexingMap(input), where);
+    if (surroundings.initRead == llvmcpu::ReadKind::Vector)
+      return load(input->get(), at);
+    return vector::BroadcastOp::create(
         b, loc, vectorType(),
-        DenseElementsAttr::get(vectorType(), b.getF32FloatAttr(0.0f)));
-    return vector::MaskedLoadOp::create(b, loc, vectorType(), memref, where,
-                                        columnMask, zeros);
+        memref::LoadOp::create(b, loc, input->get(), at).getResult());
+  }
+
+  /// The epilogue on the final accumulator for C's vector at `cIndices`,
+  /// stored to the epilogue's output.
+  void applyEpilogue(Value accumulator, ArrayRef<Value> cIndices) {
+    linalg::GenericOp epilogue = surroundings.epilogue;
+    SmallVector<Value> ivs =
+        llvmcpu::loopValuesAt(epilogue, surroundings.epilogueInput, cIndices);
+    SmallVector<Value> inputs;
+    for (auto [input, read] : llvm::zip(epilogue.getDpsInputOperands(),
+                                        surroundings.epilogueReads)) {
+      Value value = input->get();
+      if (input == surroundings.epilogueInput) {
+        inputs.push_back(accumulator);
+      } else if (!isa<ShapedType>(value.getType())) {
+        inputs.push_back(value);
+      } else {
+        SmallVector<Value> at =
+            applyMap(epilogue.getMatchingIndexingMap(input), ivs);
+        inputs.push_back(read == llvmcpu::ReadKind::Vector
+                             ? load(value, at)
+                             : memref::LoadOp::create(b, loc, value, at));
+      }
+    }
+    Value result = llvmcpu::cloneBodyOnVectors(b, epilogue, inputs, width);
+    OpOperand *output = epilogue.getDpsInitOperand(0);
+    store(result, output->get(),
+          applyMap(epilogue.getMatchingIndexingMap(output), ivs));
+  }
+
+  SmallVector<Value> applyMap(AffineMap map, ArrayRef<Value> values) {
+    SmallVector<OpFoldResult> operands(values.begin(), values.end());
+    SmallVector<Value> result;
+    for (AffineExpr expr : map.getResults())
+      result.push_back(getValueOrCreateConstantIndexOp(
+          b, loc,
+          affine::makeComposedFoldedAffineApply(
+              b, loc, AffineMap::get(map.getNumDims(), 0, expr), operands)));
+    return result;
+  }
+
+  /// Stores a vector at `where`, masked to the column tail's lanes there.
+  void store(Value value, Value memref, ValueRange where) {
+    if (columnMask)
+      vector::MaskedStoreOp::create(b, loc, memref, where, columnMask, value);
+    else
+      vector::StoreOp::create(b, loc, value, memref, where);
+  }
+
+  /// A vector of `memref` (B, C, an epilogue's input) at `where`: masked
+  /// to the columns left in the column tail.
+  Value load(Value memref, ValueRange where) {
+    auto type = VectorType::get(
+        {width}, cast<MemRefType>(memref.getType()).getElementType());
+    if (!columnMask)
+      return vector::LoadOp::create(b, loc, type, memref, where);
+    Value zeros = arith::ConstantOp::create(
+        b, loc, type, cast<TypedAttr>(b.getZeroAttr(type)));
+    return vector::MaskedLoadOp::create(b, loc, type, memref, where, columnMask,
+                                        zeros);
   }
 
   /// The columns past the last full vector, fewer than a vector: the row
@@ -590,6 +744,8 @@ private:
   /// While the column tail is emitted: its lanes, for the loads and stores
   /// of B and C.
   Value columnMask;
+  /// The init and epilogue the tiles absorb.
+  llvmcpu::ContractionSurroundings surroundings;
   /// Reductions [0, split) fixed per block; reduction `split` walked
   /// `chunk` at a time (whole when 0); the others whole in every block.
   struct {

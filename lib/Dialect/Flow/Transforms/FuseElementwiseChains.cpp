@@ -70,18 +70,42 @@ bool isFusableProducer(linalg::GenericOp producer) {
   return resultMap.isPermutation() && resultMap.getNumSymbols() == 0;
 }
 
+/// An all-parallel consumer: whether a producer read through `map` (in the
+/// consumer's loops) would run at least kBroadcastRepeats times per value,
+/// once for every value of the loops it is broadcast along (an SE block's
+/// sigmoid over C channels fused into the HxWxC multiply: H*W exps per
+/// channel; a layer norm's rsqrt per row once per column). Such a producer
+/// keeps its own, smaller loops; a dynamic extent counts as large.
+constexpr int64_t kBroadcastRepeats = 8;
+bool isBroadcastRecomputed(linalg::LinalgOp consumer, AffineMap map) {
+  SmallVector<int64_t> ranges = consumer.getStaticLoopRanges();
+  int64_t repeats = 1;
+  for (unsigned loop = 0; loop < ranges.size(); ++loop) {
+    if (map.isFunctionOfDim(loop))
+      continue;
+    if (ShapedType::isDynamic(ranges[loop]))
+      return true;
+    repeats = std::min<int64_t>(kBroadcastRepeats, repeats * ranges[loop]);
+  }
+  return repeats >= kBroadcastRepeats;
+}
+
 /// Whether fusing `fusedOperand`'s producer into its consumer would compute
 /// the producer again for every value of a loop the operand does not
 /// depend on: a consumer with reductions reading it through a map that
 /// leaves out one of its parallel loops (a GELU fused into the matmul
 /// after it runs once per output column; a scale of B once per row).
 /// Such a producer keeps its own loops; the consumer stays a plain
-/// contraction the backends tile.
+/// contraction the backends tile. An all-parallel consumer: when
+/// isBroadcastRecomputed.
 bool wouldRecomputeProducer(OpOperand *fusedOperand) {
   auto consumer = dyn_cast<linalg::LinalgOp>(fusedOperand->getOwner());
-  if (!consumer || consumer.getNumReductionLoops() == 0)
+  if (!consumer)
     return false;
   AffineMap map = consumer.getMatchingIndexingMap(fusedOperand);
+  if (consumer.getNumReductionLoops() == 0)
+    return consumer.payloadUsesValueFromOperand(fusedOperand) &&
+           isBroadcastRecomputed(consumer, map);
   SmallVector<utils::IteratorType> iterators = consumer.getIteratorTypesArray();
   for (unsigned loop = 0; loop < iterators.size(); ++loop)
     if (iterators[loop] == utils::IteratorType::parallel &&
@@ -172,7 +196,8 @@ void collectMembers(Group &group, unsigned maxBodyCost) {
       if (!u.anyMap)
         u.anyMap = map;
       if (op.payloadUsesValueFromOperand(operand)) {
-        if (u.readMap && u.readMap != map) {
+        if ((u.readMap && u.readMap != map) ||
+            isBroadcastRecomputed(root, map)) {
           u.conflict = true;
           continue;
         }

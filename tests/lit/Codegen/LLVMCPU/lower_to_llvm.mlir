@@ -134,3 +134,40 @@ hal.executable private @wasm_dispatch {
     }
   }
 }
+
+// -----
+
+// math.exp becomes a polynomial without libm; its multiply-adds (math.fma
+// in upstream's approximation) are a multiply and an add that LLVM may
+// contract into one FMA where the CPU has it (no fmaf call where it has
+// not), not upstream's plain expansion, which LLVM must keep apart.
+// CHECK-LABEL: hal.executable private @exp_dispatch_0
+// CHECK: llvm.func @exp_dispatch_0_elementwise_64
+// CHECK: %[[P:.+]] = llvm.fmul {{.+}} {fastmathFlags = #llvm.fastmath<contract>} : f32
+// CHECK-NEXT: llvm.fadd %[[P]], {{.+}} {fastmathFlags = #llvm.fastmath<contract>} : f32
+// CHECK-NOT: llvm.call
+// CHECK: llvm.return
+#map = affine_map<(d0) -> (d0)>
+hal.executable private @exp_dispatch_0 {
+  hal.executable.variant public @embedded_elf_x86_64 target(<"llvm-cpu", "embedded-elf-x86_64", {cpu = "generic", cpu_features = "", target_triple = "x86_64-unknown-linux-gnu"}>) {
+    hal.executable.export public @exp_dispatch_0_elementwise_64 ordinal(0) layout(<push_constants = 0, sets = [<0, bindings = [<0, storage_buffer, ReadOnly>, <1, storage_buffer>]>]>) count(%arg0: !hal.device, %n: index) -> (index, index, index) {
+      %c1 = arith.constant 1 : index
+      hal.return %n, %c1, %c1 : index, index, index
+    }
+    builtin.module {
+      func.func @exp_dispatch_0_elementwise_64() {
+        %0 = hal.interface.binding.subspan set(0) binding(0) : memref<64xf32>
+        %1 = bufferization.to_tensor %0 restrict : memref<64xf32> to tensor<64xf32>
+        %2 = hal.interface.binding.subspan set(0) binding(1) : memref<64xf32>
+        %3 = tensor.empty() : tensor<64xf32>
+        %4 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%1 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
+        ^bb0(%in: f32, %out: f32):
+          %5 = math.exp %in : f32
+          linalg.yield %5 : f32
+        } -> tensor<64xf32>
+        bufferization.materialize_in_destination %4 in restrict writable %2 : (tensor<64xf32>, memref<64xf32>) -> ()
+        return
+      }
+    }
+  }
+}

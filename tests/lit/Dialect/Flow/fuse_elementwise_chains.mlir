@@ -70,22 +70,23 @@ func.func @chain(%a: tensor<64xf32>, %b: tensor<64xf32>) -> tensor<64xf32> {
 }
 
 // A tree: a transposed producer, a broadcast one reading its loop index
-// (the root's loop 1 there), a scalar; inputs in pairwise-fusion order.
+// (the root's loop 1 there; broadcast along 4 rows, fewer than the 8 that
+// keep it out), a scalar; inputs in pairwise-fusion order.
 // CHECK-LABEL: func.func @tree
 // CHECK: linalg.generic {indexing_maps = [#[[T:.+]], #[[ROW:.+]], #[[SCALAR:.+]], #[[ID2:.+]]], iterator_types = ["parallel", "parallel"]}
-// CHECK-SAME: ins(%arg1, %arg2, %arg3 : tensor<16x8xf32>, tensor<16xf32>, f32)
+// CHECK-SAME: ins(%arg1, %arg2, %arg3 : tensor<16x4xf32>, tensor<16xf32>, f32)
 // CHECK: %[[J:.+]] = linalg.index 1 : index
 // CHECK: arith.index_cast %[[J]]
 // CHECK-NOT: linalg.generic
 // CHECK: return
-func.func @tree(%a: tensor<8x16xf32>, %b: tensor<16x8xf32>, %v: tensor<16xf32>, %s: f32) -> tensor<8x16xf32> {
-  %e = tensor.empty() : tensor<8x16xf32>
+func.func @tree(%a: tensor<4x16xf32>, %b: tensor<16x4xf32>, %v: tensor<16xf32>, %s: f32) -> tensor<4x16xf32> {
+  %e = tensor.empty() : tensor<4x16xf32>
   %e1 = tensor.empty() : tensor<16xf32>
-  %p0 = linalg.generic {indexing_maps = [#t, #id2], iterator_types = ["parallel", "parallel"]} ins(%b : tensor<16x8xf32>) outs(%e : tensor<8x16xf32>) {
+  %p0 = linalg.generic {indexing_maps = [#t, #id2], iterator_types = ["parallel", "parallel"]} ins(%b : tensor<16x4xf32>) outs(%e : tensor<4x16xf32>) {
   ^bb0(%x: f32, %o: f32):
     %r = math.exp %x : f32
     linalg.yield %r : f32
-  } -> tensor<8x16xf32>
+  } -> tensor<4x16xf32>
   %p1 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]} ins(%v : tensor<16xf32>) outs(%e1 : tensor<16xf32>) {
   ^bb0(%x: f32, %o: f32):
     %i = linalg.index 0 : index
@@ -94,13 +95,13 @@ func.func @tree(%a: tensor<8x16xf32>, %b: tensor<16x8xf32>, %v: tensor<16xf32>, 
     %r = arith.mulf %x, %f : f32
     linalg.yield %r : f32
   } -> tensor<16xf32>
-  %c = linalg.generic {indexing_maps = [#id2, #row, affine_map<(d0, d1) -> ()>, #id2], iterator_types = ["parallel", "parallel"]} ins(%p0, %p1, %s : tensor<8x16xf32>, tensor<16xf32>, f32) outs(%e : tensor<8x16xf32>) {
+  %c = linalg.generic {indexing_maps = [#id2, #row, affine_map<(d0, d1) -> ()>, #id2], iterator_types = ["parallel", "parallel"]} ins(%p0, %p1, %s : tensor<4x16xf32>, tensor<16xf32>, f32) outs(%e : tensor<4x16xf32>) {
   ^bb0(%x: f32, %y: f32, %z: f32, %o: f32):
     %r = arith.addf %x, %y : f32
     %r2 = arith.mulf %r, %z : f32
     linalg.yield %r2 : f32
-  } -> tensor<8x16xf32>
-  return %c : tensor<8x16xf32>
+  } -> tensor<4x16xf32>
+  return %c : tensor<4x16xf32>
 }
 
 // A producer read twice by its consumer with one map joins (upstream fuses

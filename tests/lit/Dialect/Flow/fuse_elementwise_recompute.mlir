@@ -54,3 +54,70 @@ func.func @exp_then_row_sum(%x: tensor<32x512xf32>, %acc: tensor<32xf32>) -> ten
   } -> tensor<32xf32>
   return %s : tensor<32xf32>
 }
+
+// An all-parallel consumer reading a producer broadcast along loops of 8
+// or more values (a squeeze-excitation: the sigmoid of 240 channels
+// scaling a 28x28x240 activation) does not take it: fused, the sigmoid
+// would run 784 times per channel. The sweep and the pairwise patterns
+// (`pairwise=false` runs the sweep alone) both leave it.
+// RUN: tessera-opt --tessera-flow-fuse-elementwise-chains=pairwise=false %s | FileCheck %s --check-prefix=SWEEP
+// CHECK-LABEL: func.func @squeeze_excitation
+// CHECK:       %[[S:.+]] = linalg.generic
+// CHECK-SAME:    ins(%arg0 : tensor<240xf32>)
+// CHECK:         math.exp
+// CHECK:         arith.divf
+// CHECK:       linalg.generic
+// CHECK-SAME:    ins(%[[S]], %arg1 : tensor<240xf32>, tensor<28x28x240xf32>)
+// CHECK-NOT:     math.exp
+// CHECK:       return
+// SWEEP-LABEL: func.func @squeeze_excitation
+// SWEEP:       linalg.generic
+// SWEEP:         math.exp
+// SWEEP:       linalg.generic
+// SWEEP-SAME:    tensor<28x28x240xf32>
+// SWEEP-NOT:     math.exp
+// SWEEP:       return
+#c = affine_map<(h, w, c) -> (c)>
+#hwc = affine_map<(h, w, c) -> (h, w, c)>
+func.func @squeeze_excitation(%s: tensor<240xf32>, %x: tensor<28x28x240xf32>) -> tensor<28x28x240xf32> {
+  %one = arith.constant 1.0 : f32
+  %e1 = tensor.empty() : tensor<240xf32>
+  %sig = linalg.generic {indexing_maps = [affine_map<(c) -> (c)>, affine_map<(c) -> (c)>], iterator_types = ["parallel"]} ins(%s : tensor<240xf32>) outs(%e1 : tensor<240xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %n = arith.negf %a : f32
+    %x1 = math.exp %n : f32
+    %d = arith.addf %x1, %one : f32
+    %r = arith.divf %one, %d : f32
+    linalg.yield %r : f32
+  } -> tensor<240xf32>
+  %e = tensor.empty() : tensor<28x28x240xf32>
+  %y = linalg.generic {indexing_maps = [#c, #hwc, #hwc], iterator_types = ["parallel", "parallel", "parallel"]} ins(%sig, %x : tensor<240xf32>, tensor<28x28x240xf32>) outs(%e : tensor<28x28x240xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.mulf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<28x28x240xf32>
+  return %y : tensor<28x28x240xf32>
+}
+
+// Broadcast along fewer than 8 values (2 rows), the producer is fused:
+// computing it twice is cheaper than a tensor of its own.
+// CHECK-LABEL: func.func @short_broadcast
+// CHECK:       linalg.generic
+// CHECK:         math.exp
+// CHECK-NOT:   linalg.generic
+// CHECK:       return
+func.func @short_broadcast(%s: tensor<240xf32>, %x: tensor<2x240xf32>) -> tensor<2x240xf32> {
+  %e1 = tensor.empty() : tensor<240xf32>
+  %ex = linalg.generic {indexing_maps = [affine_map<(c) -> (c)>, affine_map<(c) -> (c)>], iterator_types = ["parallel"]} ins(%s : tensor<240xf32>) outs(%e1 : tensor<240xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = math.exp %a : f32
+    linalg.yield %r : f32
+  } -> tensor<240xf32>
+  %e = tensor.empty() : tensor<2x240xf32>
+  %y = linalg.generic {indexing_maps = [affine_map<(r, c) -> (c)>, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%ex, %x : tensor<240xf32>, tensor<2x240xf32>) outs(%e : tensor<2x240xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.mulf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<2x240xf32>
+  return %y : tensor<2x240xf32>
+}
