@@ -3,8 +3,6 @@
 #include "Codegen/LLVMCPU/ContractionEpilogue.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/Dialect/Vector/IR/VectorOps.h"
-#include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace mlir::tessera::llvmcpu {
@@ -20,35 +18,6 @@ bool usesValue(Operation *op, Value value) {
 bool isTransparent(Operation *op, Value c) {
   return op->getNumRegions() == 0 && isMemoryEffectFree(op) &&
          !usesValue(op, c);
-}
-
-/// How an operand read through `map` is read for a vector along loop
-/// `column`: std::nullopt when along it but not as its innermost index.
-std::optional<ReadKind> readKind(AffineMap map, unsigned column) {
-  if (!map.isFunctionOfDim(column))
-    return ReadKind::Broadcast;
-  unsigned results = map.getNumResults();
-  auto last = dyn_cast<AffineDimExpr>(map.getResult(results - 1));
-  if (!last || last.getPosition() != column)
-    return std::nullopt;
-  for (unsigned r = 0; r + 1 < results; ++r)
-    if (map.getResult(r).isFunctionOfDim(column))
-      return std::nullopt;
-  return ReadKind::Vector;
-}
-
-/// A body the epilogue can run on vectors: side-effect-free scalar ops
-/// without regions (no linalg.index: lanes would need their own indices).
-bool isVectorizableBody(linalg::GenericOp generic) {
-  for (Operation &op : generic.getRegion().front().without_terminator()) {
-    if (isa<linalg::IndexOp>(op) || op.getNumRegions() != 0 ||
-        !isMemoryEffectFree(&op))
-      return false;
-    for (Type type : op.getResultTypes())
-      if (!type.isIntOrIndexOrFloat())
-        return false;
-  }
-  return generic.getRegion().front().getTerminator()->getNumOperands() == 1;
 }
 
 /// The init: the last op writing C before the contraction.
@@ -163,42 +132,6 @@ SmallVector<Value> loopValuesAt(linalg::GenericOp generic, OpOperand *cOperand,
   for (unsigned result = 0; result < map.getNumResults(); ++result)
     values[map.getDimPosition(result)] = cIndices[result];
   return values;
-}
-
-Value cloneBodyOnVectors(OpBuilder &builder, linalg::GenericOp generic,
-                         ArrayRef<Value> inputs, int64_t width) {
-  Block &body = generic.getRegion().front();
-  IRMapping mapping;
-  for (auto [argument, value] : llvm::zip(body.getArguments(), inputs))
-    mapping.map(argument, value);
-  auto isVector = [](Value value) { return isa<VectorType>(value.getType()); };
-  auto toVector = [&](Value value, Location loc) -> Value {
-    if (isVector(value))
-      return value;
-    return vector::BroadcastOp::create(
-        builder, loc, VectorType::get({width}, value.getType()), value);
-  };
-  for (Operation &op : body.without_terminator()) {
-    bool anyVector = llvm::any_of(op.getOperands(), [&](Value operand) {
-      return isVector(mapping.lookupOrDefault(operand));
-    });
-    if (!anyVector) {
-      builder.clone(op, mapping); // on scalars alone: stays scalar
-      continue;
-    }
-    // The op's operands as vectors, then the op cloned on them with vector
-    // results: its attributes and properties are kept.
-    IRMapping operands;
-    for (Value operand : op.getOperands())
-      operands.map(operand,
-                   toVector(mapping.lookupOrDefault(operand), op.getLoc()));
-    Operation *clone = builder.clone(op, operands);
-    for (OpResult result : clone->getResults())
-      result.setType(VectorType::get({width}, result.getType()));
-    mapping.map(op.getResults(), clone->getResults());
-  }
-  return toVector(mapping.lookupOrDefault(body.getTerminator()->getOperand(0)),
-                  generic.getLoc());
 }
 
 } // namespace mlir::tessera::llvmcpu

@@ -15,14 +15,11 @@
 #ifndef TESSERA_CODEGEN_LLVMCPU_CONTRACTIONEPILOGUE_H
 #define TESSERA_CODEGEN_LLVMCPU_CONTRACTIONEPILOGUE_H
 
+#include "Codegen/LLVMCPU/VectorBody.h"
+
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 
 namespace mlir::tessera::llvmcpu {
-
-/// How one operand of an init or epilogue is read for a vector of C's
-/// innermost dimension: along it (a vector load) or independent of it (a
-/// scalar broadcast).
-enum class ReadKind { Vector, Broadcast };
 
 /// The ops around a contraction on buffers that register tiles absorb.
 struct ContractionSurroundings {
@@ -48,14 +45,6 @@ findContractionSurroundings(linalg::LinalgOp contraction);
 /// reads C through `cOperand` with a permutation map.
 SmallVector<Value> loopValuesAt(linalg::GenericOp generic, OpOperand *cOperand,
                                 ArrayRef<Value> cIndices);
-
-/// Clones the body of `generic` on vectors of `width` lanes at `builder`'s
-/// insertion point: `inputs` are the values of its input block arguments
-/// (vectors, or scalars for operands broadcast along the vector); returns
-/// the yielded vector. Values the body captures and results of ops on
-/// scalars alone stay scalars until a vector op needs them.
-Value cloneBodyOnVectors(OpBuilder &builder, linalg::GenericOp generic,
-                         ArrayRef<Value> inputs, int64_t width);
 
 } // namespace mlir::tessera::llvmcpu
 

@@ -49,9 +49,38 @@ def VectorizeContractionsPass
     broadcasts of A and vector FMAs into accumulators kept in registers.
     Panels of B that depend on the reductions and columns only are first
     packed into a contiguous stack buffer reused by every row tile.
-    Columns past the last full vector stay the original op on that slice.
+    Columns past the last full vector take one masked vector. An init
+    writing all of the output just before (a bias broadcast, a fill) gives
+    the accumulators their starting values; an elementwise op reading the
+    output (a stack temporary) once just after, into another buffer (an
+    activation, a residual add), runs on the accumulators before they are
+    stored, to its output; both ops are then erased.
     The vector width comes from the variant's CPU features (16 lanes with
     AVX-512, 8 with AVX, else 4), or `vector-width` outside a variant.
+  }];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", "16",
+           "f32 lanes per vector when no target variant encloses the op">
+  ];
+  let dependentDialects = [
+    "mlir::vector::VectorDialect", "mlir::scf::SCFDialect",
+    "mlir::affine::AffineDialect", "mlir::memref::MemRefDialect"];
+}
+
+def VectorizeElementwisePass
+    : Pass<"tessera-llvmcpu-vectorize-elementwise", "mlir::ModuleOp"> {
+  let summary = "Turns elementwise linalg.generic ops on buffers into vector "
+                "loops";
+  let description = [{
+    An all-parallel linalg.generic on buffers whose outputs run with unit
+    stride along one loop (their innermost index), and whose inputs run
+    along it the same way or do not depend on it, becomes loops over the
+    other loops around a loop over that one in steps of vectors (4 per
+    step, then single vectors, then one masked vector): vector loads (or a
+    scalar for the inputs that do not depend on it), its body on vectors,
+    vector stores. Bodies with linalg.index, integer division or ops with
+    regions, and innermost extents under half a vector, are left to LLVM.
+    The vector width is as for tessera-llvmcpu-vectorize-contractions.
   }];
   let options = [
     Option<"vectorWidth", "vector-width", "int64_t", "16",

@@ -21,6 +21,7 @@ void buildLLVMCPUCodegenPipeline(OpPassManager &variantPM) {
     pm.addPass(codegen::createBufferizeDispatchPass());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createVectorizeContractionsPass());
+    pm.addPass(createVectorizeElementwisePass());
     pm.addPass(createHoistContractionReductionsPass());
     pm.addPass(createReassociateReductionsPass());
     pm.addPass(createConvertLinalgToLoopsPass());

@@ -40,7 +40,6 @@
 #include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
-#include "llvm/TargetParser/Host.h"
 
 namespace mlir::tessera::llvmcpu {
 #define GEN_PASS_DEF_VECTORIZECONTRACTIONSPASS
@@ -67,28 +66,6 @@ constexpr int64_t kMaxPackBytes = 512 * 1024;
 constexpr int64_t kCachedPanelDepth = 256;
 /// Shallower blocks cost more in C traffic than they save.
 constexpr int64_t kMinCachedPanelDepth = 64;
-
-/// The vector width in f32 lanes for the variant's target: 16 with
-/// AVX-512, 8 with AVX, 4 otherwise.
-int64_t vectorWidthFor(Operation *op, int64_t fallback) {
-  auto variant = op->getParentOfType<hal::ExecutableVariantOp>();
-  if (!variant)
-    return fallback;
-  hal::ExecutableTargetAttr target = variant.getTarget();
-  StringRef features = target.getConfigString("cpu_features");
-  std::string host;
-  if (features == "host") {
-    for (auto &feature : llvm::sys::getHostCPUFeatures())
-      if (feature.second)
-        host += "+" + feature.first().str() + ",";
-    features = host;
-  }
-  if (features.contains("+avx512f"))
-    return 16;
-  if (features.contains("+avx"))
-    return 8;
-  return 4;
-}
 
 /// One block of the reductions: the values of those before the split one,
 /// and where the split one starts (and how many of it, 0 for all).
@@ -678,7 +655,8 @@ private:
                              : memref::LoadOp::create(b, loc, value, at));
       }
     }
-    Value result = llvmcpu::cloneBodyOnVectors(b, epilogue, inputs, width);
+    Value result =
+        llvmcpu::cloneBodyOnVectors(b, epilogue, inputs, width).front();
     OpOperand *output = epilogue.getDpsInitOperand(0);
     store(result, output->get(),
           applyMap(epilogue.getMatchingIndexingMap(output), ivs));
@@ -769,7 +747,7 @@ struct VectorizeContractionsPass
         work.push_back({op, *loops});
     });
     // One variant's module: one target, one width.
-    int64_t width = vectorWidthFor(getOperation(), vectorWidth);
+    int64_t width = llvmcpu::vectorWidthFor(getOperation(), vectorWidth);
     for (auto &[op, loops] : work) {
       // Too narrow to fill one vector: the scalar path is as good.
       int64_t cols = op.getStaticLoopRanges()[loops.col];

@@ -137,14 +137,15 @@ hal.executable private @wasm_dispatch {
 
 // -----
 
-// math.exp becomes a polynomial without libm; its multiply-adds (math.fma
+// math.exp becomes a polynomial without libm (on vectors of 4, the
+// elementwise op vectorized); its multiply-adds (math.fma
 // in upstream's approximation) are a multiply and an add that LLVM may
 // contract into one FMA where the CPU has it (no fmaf call where it has
 // not), not upstream's plain expansion, which LLVM must keep apart.
 // CHECK-LABEL: hal.executable private @exp_dispatch_0
 // CHECK: llvm.func @exp_dispatch_0_elementwise_64
-// CHECK: %[[P:.+]] = llvm.fmul {{.+}} {fastmathFlags = #llvm.fastmath<contract>} : f32
-// CHECK-NEXT: llvm.fadd %[[P]], {{.+}} {fastmathFlags = #llvm.fastmath<contract>} : f32
+// CHECK: %[[P:.+]] = llvm.fmul {{.+}} {fastmathFlags = #llvm.fastmath<contract>} : vector<4xf32>
+// CHECK-NEXT: llvm.fadd %[[P]], {{.+}} {fastmathFlags = #llvm.fastmath<contract>} : vector<4xf32>
 // CHECK-NOT: llvm.call
 // CHECK: llvm.return
 #map = affine_map<(d0) -> (d0)>

@@ -1,0 +1,102 @@
+//===- VectorBody.cpp - Elementwise bodies on vectors ---------------------===//
+
+#include "Codegen/LLVMCPU/VectorBody.h"
+
+#include "Dialect/HAL/IR/HALOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/TargetParser/Host.h"
+
+namespace mlir::tessera::llvmcpu {
+
+int64_t vectorWidthFor(Operation *op, int64_t fallback) {
+  auto variant = op->getParentOfType<hal::ExecutableVariantOp>();
+  if (!variant)
+    return fallback;
+  hal::ExecutableTargetAttr target = variant.getTarget();
+  StringRef features = target.getConfigString("cpu_features");
+  std::string host;
+  if (features == "host") {
+    for (auto &feature : llvm::sys::getHostCPUFeatures())
+      if (feature.second)
+        host += "+" + feature.first().str() + ",";
+    features = host;
+  }
+  if (features.contains("+avx512f"))
+    return 16;
+  if (features.contains("+avx"))
+    return 8;
+  return 4;
+}
+
+std::optional<ReadKind> readKind(AffineMap map, unsigned column) {
+  if (!map.isFunctionOfDim(column))
+    return ReadKind::Broadcast;
+  unsigned results = map.getNumResults();
+  auto last = dyn_cast<AffineDimExpr>(map.getResult(results - 1));
+  if (!last || last.getPosition() != column)
+    return std::nullopt;
+  for (unsigned r = 0; r + 1 < results; ++r)
+    if (map.getResult(r).isFunctionOfDim(column))
+      return std::nullopt;
+  return ReadKind::Vector;
+}
+
+bool isVectorizableBody(linalg::GenericOp generic) {
+  for (Operation &op : generic.getRegion().front().without_terminator()) {
+    if (isa<linalg::IndexOp, arith::DivSIOp, arith::DivUIOp, arith::RemSIOp,
+            arith::RemUIOp, arith::CeilDivSIOp, arith::CeilDivUIOp,
+            arith::FloorDivSIOp>(op) ||
+        op.getNumRegions() != 0 || !isMemoryEffectFree(&op))
+      return false;
+    for (Type type : op.getResultTypes())
+      if (!type.isIntOrIndexOrFloat())
+        return false;
+  }
+  return true;
+}
+
+SmallVector<Value> cloneBodyOnVectors(OpBuilder &builder,
+                                      linalg::GenericOp generic,
+                                      ArrayRef<Value> inputs, int64_t width) {
+  Block &body = generic.getRegion().front();
+  IRMapping mapping;
+  for (auto [argument, value] : llvm::zip(body.getArguments(), inputs))
+    mapping.map(argument, value);
+  auto isVector = [](Value value) { return isa<VectorType>(value.getType()); };
+  auto toVector = [&](Value value, Location loc) -> Value {
+    if (isVector(value))
+      return value;
+    return vector::BroadcastOp::create(
+        builder, loc, VectorType::get({width}, value.getType()), value);
+  };
+  for (Operation &op : body.without_terminator()) {
+    bool anyVector = llvm::any_of(op.getOperands(), [&](Value operand) {
+      return isVector(mapping.lookupOrDefault(operand));
+    });
+    if (!anyVector) {
+      builder.clone(op, mapping); // on scalars alone: stays scalar
+      continue;
+    }
+    // The op's operands as vectors, then the op cloned on them with vector
+    // results: its attributes and properties are kept.
+    IRMapping operands;
+    for (Value operand : op.getOperands())
+      operands.map(operand,
+                   toVector(mapping.lookupOrDefault(operand), op.getLoc()));
+    Operation *clone = builder.clone(op, operands);
+    for (OpResult result : clone->getResults())
+      result.setType(VectorType::get({width}, result.getType()));
+    mapping.map(op.getResults(), clone->getResults());
+  }
+  SmallVector<Value> yielded;
+  for (Value value : body.getTerminator()->getOperands())
+    yielded.push_back(
+        toVector(mapping.lookupOrDefault(value), generic.getLoc()));
+  return yielded;
+}
+
+} // namespace mlir::tessera::llvmcpu

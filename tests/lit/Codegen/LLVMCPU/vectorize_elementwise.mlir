@@ -1,0 +1,91 @@
+// RUN: tessera-opt --split-input-file --tessera-llvmcpu-vectorize-elementwise --canonicalize --cse %s | FileCheck %s
+
+// A 4x20 tile of a residual add scaled per channel: per row, the first 16
+// channels as one vector (fewer than 4 vectors: no unrolled loop), the
+// last 4 in one masked vector; the scale (per row, not per channel) is a
+// scalar broadcast. LLVM's vectorizer had taken the rows as lanes, with
+// gathers and scatters.
+// CHECK-LABEL: func.func @short_rows
+// CHECK-SAME: (%[[X:.+]]: memref<4x20xf32>, %[[Y:.+]]: memref<4x20xf32>, %[[S:.+]]: memref<4xf32>, %[[OUT:.+]]: memref<4x20xf32>)
+// CHECK: scf.for %[[R:.+]] = %c0 to %c4 step %c1
+// CHECK:   %[[XV:.+]] = vector.load %[[X]][%[[R]], %c0] : memref<4x20xf32>, vector<16xf32>
+// CHECK:   %[[YV:.+]] = vector.load %[[Y]][%[[R]], %c0] : memref<4x20xf32>, vector<16xf32>
+// CHECK:   %[[SC:.+]] = memref.load %[[S]][%[[R]]] : memref<4xf32>
+// CHECK:   %[[SUM:.+]] = arith.addf %[[XV]], %[[YV]] : vector<16xf32>
+// CHECK:   %[[SV:.+]] = vector.broadcast %[[SC]] : f32 to vector<16xf32>
+// CHECK:   %[[P:.+]] = arith.mulf %[[SUM]], %[[SV]] : vector<16xf32>
+// CHECK:   vector.store %[[P]], %[[OUT]][%[[R]], %c0]
+// CHECK:   %[[MASK:.+]] = vector.constant_mask [4] : vector<16xi1>
+// CHECK:   vector.maskedload %[[X]][%[[R]], %c16], %[[MASK]]
+// CHECK:   vector.maskedstore %[[OUT]][%[[R]], %c16], %[[MASK]]
+// CHECK-NOT: linalg.
+#id = affine_map<(i, j) -> (i, j)>
+#row = affine_map<(i, j) -> (i)>
+func.func @short_rows(%x: memref<4x20xf32>, %y: memref<4x20xf32>, %s: memref<4xf32>, %out: memref<4x20xf32>) {
+  linalg.generic {indexing_maps = [#id, #id, #row, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %y, %s : memref<4x20xf32>, memref<4x20xf32>, memref<4xf32>) outs(%out : memref<4x20xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32, %o: f32):
+    %sum = arith.addf %a, %b : f32
+    %r = arith.mulf %sum, %c : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+// A long row: 4 vectors per step, then single vectors (none here), then no
+// tail (1024 is a multiple of 16). A copy and a fill become generics
+// first, and vector loops too.
+// CHECK-LABEL: func.func @long_rows
+// CHECK: scf.for %[[J:.+]] = %c0 to %c1024 step %c64
+// CHECK-COUNT-4: math.exp %{{.+}} : vector<16xf32>
+// CHECK-NOT: vector.maskedstore
+// CHECK: scf.for %{{.+}} = %c0 to %c1024 step %c64
+// CHECK-COUNT-4: vector.store %{{.+}}, %arg2
+// CHECK: scf.for %{{.+}} = %c0 to %c1024 step %c64
+// CHECK-COUNT-4: vector.store %cst, %arg3
+// CHECK-NOT: linalg.
+func.func @long_rows(%x: memref<1024xf32>, %out: memref<1024xf32>, %copy: memref<1024xf32>, %zeros: memref<1024xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>], iterator_types = ["parallel"]} ins(%x : memref<1024xf32>) outs(%out : memref<1024xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = math.exp %a : f32
+    linalg.yield %r : f32
+  }
+  linalg.copy ins(%x : memref<1024xf32>) outs(%copy : memref<1024xf32>)
+  linalg.fill ins(%zero : f32) outs(%zeros : memref<1024xf32>)
+  return
+}
+
+// -----
+
+// Left to LLVM: a transpose (the input runs along the vector's loop, but
+// not as its innermost index), integer division (a masked-off lane would
+// divide by zero), i1 buffers (a vector of i1 is packed bits), and rows
+// narrower than half a vector.
+// CHECK-LABEL: func.func @left_alone
+// CHECK-COUNT-4: linalg.generic
+// CHECK-NOT: vector.
+func.func @left_alone(%x: memref<32x32xf32>, %t: memref<32x32xf32>, %n: memref<64xi32>, %q: memref<64xi32>, %b: memref<64xi1>, %nb: memref<64xi1>, %narrow: memref<64x4xf32>, %nout: memref<64x4xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (j, i)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%x : memref<32x32xf32>) outs(%t : memref<32x32xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    linalg.yield %a : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>], iterator_types = ["parallel"]} ins(%n : memref<64xi32>) outs(%q : memref<64xi32>) {
+  ^bb0(%a: i32, %o: i32):
+    %r = arith.divsi %a, %a : i32
+    linalg.yield %r : i32
+  }
+  linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>], iterator_types = ["parallel"]} ins(%b : memref<64xi1>) outs(%nb : memref<64xi1>) {
+  ^bb0(%a: i1, %o: i1):
+    %true = arith.constant true
+    %r = arith.xori %a, %true : i1
+    linalg.yield %r : i1
+  }
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%narrow : memref<64x4xf32>) outs(%nout : memref<64x4xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.negf %a : f32
+    linalg.yield %r : f32
+  }
+  return
+}
