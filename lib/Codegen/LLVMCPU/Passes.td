@@ -37,6 +37,22 @@ def HoistContractionReductionsPass
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def FillPadBordersPass
+    : Pass<"tessera-llvmcpu-fill-pad-borders", "mlir::ModuleOp"> {
+  let summary = "Fills only the border of a padded window whose interior a "
+                "copy overwrites";
+  let description = [{
+    On buffers: a stack buffer filled whole (linalg.fill, or a linalg.map
+    yielding one value) and then, after side-effect-free ops only, given
+    its interior by a linalg.copy into a unit-stride subview (a tensor.pad
+    as bufferization leaves it) is filled on the border only: per
+    dimension, the slabs before and after the interior.
+  }];
+  let dependentDialects = [
+    "mlir::linalg::LinalgDialect", "mlir::memref::MemRefDialect",
+    "mlir::affine::AffineDialect"];
+}
+
 def VectorizeContractionsPass
     : Pass<"tessera-llvmcpu-vectorize-contractions", "mlir::ModuleOp"> {
   let summary = "Register-tiles contractions into vector outer products";

@@ -20,6 +20,7 @@ void buildLLVMCPUCodegenPipeline(OpPassManager &variantPM) {
     pm.addPass(createCSEPass());
     pm.addPass(codegen::createBufferizeDispatchPass());
     pm.addPass(createCanonicalizerPass());
+    pm.addPass(createFillPadBordersPass());
     pm.addPass(createVectorizeContractionsPass());
     pm.addPass(createVectorizeElementwisePass());
     pm.addPass(createHoistContractionReductionsPass());
