@@ -103,18 +103,22 @@ HostBlock acquireHostMemory(size_t bytes, size_t alignment) {
   block.size = bytes + alignment;
   if (block.size < bytes)
     return {};
-  if (block.size >= kSmallestCached) {
+  size_t needed = block.size;
+  if (needed >= kSmallestCached) {
     Cache &c = cache();
     std::lock_guard<std::mutex> lock(c.mutex);
-    auto it = c.blocks.find(block.size);
-    if (it != c.blocks.end()) {
+    // The smallest kept block that fits, unless it would waste more than
+    // the request: the buffers of a call die and are born in other sizes.
+    auto it = c.blocks.lower_bound(needed);
+    if (it != c.blocks.end() && it->first / 2 <= needed) {
       block.base = it->second;
+      block.size = it->first;
       c.blocks.erase(it);
       c.bytes -= block.size;
     }
   }
   if (block.base)
-    std::memset(block.base, 0, block.size);
+    std::memset(block.base, 0, needed);
   else if ((block.base = std::calloc(1, block.size))) // fresh mappings
     adviseHugePages(block.base, block.size);          // come zeroed
   if (!block.base)

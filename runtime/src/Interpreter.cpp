@@ -8,6 +8,8 @@
 
 #include "Interpreter.h"
 
+#include "BufferLifetimes.h"
+
 #include "tessera/runtime/DeviceQuery.h"
 #include "tessera/runtime/TaskExecutor.h"
 
@@ -45,7 +47,7 @@ public:
         fn(fn), inputs(inputs), observer(observer), capture(capture),
         executor(executor), concurrent(concurrent),
         scalars(fn.scalar_register_count(), 0),
-        buffers(fn.buffer_register_count()),
+        buffers(fn.buffer_register_count()), lifetimes(fn),
         callStart(std::chrono::steady_clock::now()) {}
 
   StatusOr<std::vector<Tensor>> run();
@@ -105,6 +107,7 @@ private:
   bool concurrent;
   std::vector<int64_t> scalars;
   std::vector<BufferRegister> buffers;
+  BufferLifetimes lifetimes;
   unsigned current = 0;
   /// Set by the Return: the call's results.
   std::optional<std::vector<Tensor>> returned;
@@ -130,6 +133,9 @@ StatusOr<std::vector<Tensor>> Interpreter::run() {
       return s;
     if (returned)
       return std::move(*returned);
+    for (uint32_t i = lifetimes.begin[current];
+         i < lifetimes.begin[current + 1]; ++i)
+      buffers[lifetimes.registers[i]].buffer.reset();
   }
   return fail("no return");
 }
