@@ -25,6 +25,10 @@
 // L1-sized block of the reductions at a time (a convolution's filter rows
 // and a range of its channels), each block accumulated into C in turn.
 //
+// A product of one row (a classifier, a squeeze-excitation block's layers)
+// reuses nothing of B: it walks down B's rows instead, accumulating into C
+// in memory, so that B streams front to back.
+//
 // Each output element still sums its products in reduction order, but with
 // fused multiply-adds: results differ from separate multiply and add in the
 // last bits.
@@ -59,6 +63,8 @@ constexpr int64_t kHalfTileRows = 4;
 constexpr int64_t kTileVectors = 2;
 /// Vectors per step of a one-row product (8 accumulators, 8 loads of B).
 constexpr int64_t kOneRowVectors = 8;
+/// Rows of B per step of a one-row product's walk down B.
+constexpr int64_t kStreamedRows = 8;
 /// Largest packed panel of B, in bytes (it lives on the stack).
 constexpr int64_t kMaxPackBytes = 512 * 1024;
 /// Reduction steps of a packed panel when a block that deep divides the
@@ -83,6 +89,19 @@ public:
       : op(op), loops(loops), width(width), b(op), loc(op.getLoc()) {}
 
   void emit() {
+    for (Range range : op.createLoopRanges(b, loc))
+      sizes.push_back(getValueOrCreateConstantIndexOp(b, loc, range.size));
+    findRowLoops();
+    // One row (a classifier's matrix-vector product): B is read once, so
+    // what counts is how its memory streams.
+    bool oneRow = llvm::all_of(rowLoops, [&](unsigned loop) {
+      return getConstantIntValue(sizes[loop]) == 1;
+    });
+    if (oneRow && canStreamRows()) {
+      emitRowStream();
+      op->erase();
+      return;
+    }
     surroundings = llvmcpu::findContractionSurroundings(op);
     // What the epilogue's operands need (views, indices) moves before the
     // contraction, where its tiles now run.
@@ -93,16 +112,10 @@ public:
         between->moveBefore(op);
         between = next;
       }
-    for (Range range : op.createLoopRanges(b, loc))
-      sizes.push_back(getValueOrCreateConstantIndexOp(b, loc, range.size));
-    findRowLoops();
     Value n = sizes[loops.col];
-    // One row (a classifier's matrix-vector product): B is read once, a row
-    // of B apart per reduction step, so the more contiguous columns each
-    // step reads the better the memory streams; registers are plenty.
-    bool oneRow = llvm::all_of(rowLoops, [&](unsigned loop) {
-      return getConstantIntValue(sizes[loop]) == 1;
-    });
+    // A one-row product B streams through (a batch of them: B depends on
+    // the batch): a row of B apart per reduction step, so the more
+    // contiguous columns each step reads the better; registers are plenty.
     int64_t panelVectors = oneRow ? kOneRowVectors : kTileVectors;
     int64_t panel = panelVectors * width;
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
@@ -133,6 +146,94 @@ public:
   }
 
 private:
+  /// Whether B depends on the reductions and the columns only and A is
+  /// broadcast: one pass over B's rows then serves the whole product.
+  bool canStreamRows() {
+    if (loops.lhsIsVector)
+      return false;
+    AffineMap rhsMap = op.getMatchingIndexingMap(loops.rhs);
+    for (unsigned loop = 0; loop < op.getNumLoops(); ++loop)
+      if (rhsMap.isFunctionOfDim(loop) && loop != loops.col &&
+          !llvm::is_contained(loops.reductions, loop))
+        return false;
+    return !loops.reductions.empty();
+  }
+
+  /// A one-row product as a walk down B's rows: each step of the
+  /// innermost reduction takes kStreamedRows rows of B, each across every
+  /// column of the tile, into C in memory (a row of C stays in the L1
+  /// cache). B is then read front to back, a long contiguous run per row,
+  /// which the hardware prefetchers follow; column panels walking all of
+  /// B's rows each (the register-tiled form) read it as short strided
+  /// runs, at about half the bandwidth. C's init and epilogue stay the
+  /// loops they were. Each element still sums in reduction order.
+  void emitRowStream() {
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value n = sizes[loops.col];
+    Value fullVectors = roundDown(n, width);
+    std::optional<int64_t> staticN = getConstantIntValue(n);
+    bool hasTail = !staticN || *staticN % width != 0;
+    unsigned innermost = loops.reductions.back();
+    Value depth = sizes[innermost];
+    Value fullSteps = roundDown(depth, kStreamedRows);
+    buildNest(nestLoops, [&](ArrayRef<Value> nestIvs) {
+      SmallVector<std::pair<unsigned, Value>> fixed;
+      for (auto [loop, iv] : llvm::zip(nestLoops, nestIvs))
+        fixed.push_back({loop, iv});
+      for (unsigned loop : rowLoops)
+        fixed.push_back({loop, zero});
+      auto outer = ArrayRef<unsigned>(loops.reductions).drop_back();
+      buildNest(outer, [&](ArrayRef<Value> outerIvs) {
+        for (auto [lb, ub, rows] : {std::tuple(zero, fullSteps, kStreamedRows),
+                                    std::tuple(fullSteps, depth, int64_t(1))})
+          buildFor(lb, ub, rows, [&](Value k) {
+            // A's element and the reductions' values of each row of B.
+            SmallVector<SmallVector<Value>> reductionIvs;
+            SmallVector<Value> lhs;
+            for (int64_t r = 0; r < rows; ++r) {
+              reductionIvs.emplace_back(outerIvs);
+              reductionIvs.back().push_back(add(k, r));
+              Value element = memref::LoadOp::create(
+                  b, loc, loops.lhs->get(),
+                  indices(loops.lhs, loopValues(reductionIvs.back(), fixed)));
+              lhs.push_back(vector::BroadcastOp::create(
+                  b, loc, vectorType(),
+                  llvmcpu::applyLhsPrologue(b, op, loops, element)));
+            }
+            auto accumulate = [&](Value col) {
+              SmallVector<std::pair<unsigned, Value>> at(fixed);
+              at.push_back({loops.col, col});
+              OpOperand *init = op.getDpsInitOperand(0);
+              SmallVector<Value> where = indices(init, loopValues({}, at));
+              Value sum = load(init->get(), where);
+              for (int64_t r = 0; r < rows; ++r) {
+                Value rhs =
+                    load(loops.rhs->get(),
+                         indices(loops.rhs, loopValues(reductionIvs[r], at)));
+                sum = vector::FMAOp::create(b, loc, lhs[r], rhs, sum);
+              }
+              store(sum, init->get(), where);
+            };
+            buildFor(zero, fullVectors, width, accumulate);
+            if (!hasTail)
+              return;
+            Value remaining = arith::SubIOp::create(b, loc, n, fullVectors);
+            Value any = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
+                                              remaining, zero);
+            auto ifOp =
+                scf::IfOp::create(b, loc, any, /*withElseRegion=*/false);
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+            columnMask = vector::CreateMaskOp::create(
+                b, loc, VectorType::get({width}, b.getI1Type()),
+                ValueRange{remaining});
+            accumulate(fullVectors);
+            columnMask = Value();
+          });
+      });
+    });
+  }
+
   /// The row loops (outermost first, ending with loops.row): the output's
   /// loops from loops.row outwards up to the first that indexes B. The
   /// other outer loops (a batch matmul's batch) stay loops of their own.

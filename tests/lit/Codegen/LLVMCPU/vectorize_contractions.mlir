@@ -199,16 +199,66 @@ func.func @depthwise(%x: memref<1x10x10x32xf32>, %w: memref<3x3x32xf32>, %y: mem
 
 // -----
 
-// One row: 8 vectors of B per reduction step (128 contiguous columns of
-// each row of B), nothing packed; the last 64 columns one vector at a time.
-// (The single panel's loop of one iteration is folded away.)
+// One row: a walk down B, 8 of its rows per step, each across all 192
+// columns into C in memory (B read front to back); nothing packed.
 // CHECK-LABEL: func.func @one_row
 // CHECK-NOT:   memref.alloca
-// CHECK:       %{{.+}}:8 = scf.for %[[K:.+]] = %c0 to %c64 step %c1
-// CHECK-COUNT-8: vector.load %arg1[%[[K]], %{{.+}}] : memref<64x192xf32>, vector<16xf32>
-// CHECK:       scf.for %{{.+}} = %c128 to %c192 step %c16
+// CHECK:       scf.for %[[K:.+]] = %c0 to %c64 step %c8 {
+// CHECK-COUNT-8: vector.broadcast
+// CHECK:         scf.for %[[J:.+]] = %c0 to %c192 step %c16 {
+// CHECK-NEXT:      %[[C:.+]] = vector.load %arg2[%c0, %[[J]]] : memref<1x192xf32>, vector<16xf32>
+// CHECK-NEXT:      %[[B:.+]] = vector.load %arg1[%[[K]], %[[J]]] : memref<64x192xf32>, vector<16xf32>
+// CHECK-NEXT:      vector.fma %{{.+}}, %[[B]], %[[C]]
+// CHECK-COUNT-7:   vector.fma
+// CHECK-NEXT:      vector.store %{{.+}}, %arg2[%c0, %[[J]]]
+// CHECK-NOT:   linalg.matmul
 func.func @one_row(%a: memref<1x64xf32>, %b: memref<64x192xf32>, %c: memref<1x192xf32>) {
   linalg.matmul ins(%a, %b : memref<1x64xf32>, memref<64x192xf32>) outs(%c : memref<1x192xf32>)
+  return
+}
+
+// -----
+
+// One row with leftovers both ways: 67 = 8 x 8 + 3 rows of B (the last 3
+// one at a time), 200 = 12 x 16 + 8 columns (the last 8 masked); the bias
+// and the ReLU stay loops of their own around the walk.
+// CHECK-LABEL: func.func @one_row_leftovers
+// CHECK:       linalg.generic
+// CHECK:       scf.for %[[K:.+]] = %c0 to %c64 step %c8 {
+// CHECK:         scf.for %{{.+}} = %c0 to %c192 step %c16 {
+// CHECK:         vector.constant_mask [8]
+// CHECK-COUNT-8:  vector.maskedload %arg1
+// CHECK:       scf.for %{{.+}} = %c64 to %c67 step %c1 {
+// CHECK:         scf.for %{{.+}} = %c0 to %c192 step %c16 {
+// CHECK-COUNT-1:   vector.fma
+// CHECK:         vector.maskedstore
+// CHECK:       linalg.generic
+// CHECK:         arith.maximumf
+func.func @one_row_leftovers(%a: memref<1x67xf32>, %b: memref<67x200xf32>, %bias: memref<200xf32>, %c: memref<1x200xf32>, %out: memref<1x200xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%bias : memref<200xf32>) outs(%c : memref<1x200xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    linalg.yield %x : f32
+  }
+  linalg.matmul ins(%a, %b : memref<1x67xf32>, memref<67x200xf32>) outs(%c : memref<1x200xf32>)
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%c : memref<1x200xf32>) outs(%out : memref<1x200xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    %zero = arith.constant 0.0 : f32
+    %r = arith.maximumf %x, %zero : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+// One row of a batch of products whose B depends on the batch: the
+// register-tiled form, 8 vectors of B per reduction step.
+// CHECK-LABEL: func.func @one_row_batch
+// CHECK:       scf.for %{{.+}} = %c0 to %c3 step %c1
+// CHECK:         %{{.+}}:8 = scf.for %[[K:.+]] = %c0 to %c64 step %c1
+// CHECK-COUNT-8:   vector.load %arg1[%{{.+}}, %[[K]], %{{.+}}] : memref<3x64x128xf32>, vector<16xf32>
+func.func @one_row_batch(%a: memref<3x1x64xf32>, %b: memref<3x64x128xf32>, %c: memref<3x1x128xf32>) {
+  linalg.batch_matmul ins(%a, %b : memref<3x1x64xf32>, memref<3x64x128xf32>) outs(%c : memref<3x1x128xf32>)
   return
 }
 
