@@ -44,6 +44,12 @@ constexpr int64_t kOneRowWorkgroups = 4;
 /// Rows per workgroup below which a contraction's columns are split before
 /// its rows: each workgroup packs its panels of B once for all its rows.
 constexpr int64_t kMinContractionRows = 64;
+/// Floating-point operations a contraction's workgroup keeps at least when
+/// its rows are split below kMinContractionRows: every row group packs
+/// (reads) all of B again, so a small output (7x7, 14x14) with large
+/// weights gains less from more workgroups than its extra passes over B
+/// cost.
+constexpr int64_t kMinSplitWorkgroupFlops = 32 << 20;
 
 int64_t countWorkgroups(ArrayRef<int64_t> tiles, ArrayRef<int64_t> extents) {
   int64_t count = 1;
@@ -120,9 +126,13 @@ findRegisterTiledContraction(func::FuncOp func, Operation *root) {
 /// kernel flattens into one row loop). Then split until there are
 /// kMinWorkgroups: rows while a workgroup has more than
 /// kMinContractionRows of them (outer loops first), then columns down to
-/// one panel of 32, then rows down to one register tile of 8: a 7x7
-/// convolution output keeps its 49 rows and splits its channels instead.
-SmallVector<int64_t> contractionTiles(ArrayRef<int64_t> outputExtents) {
+/// one panel of 32, then rows down to one register tile of 8 while each
+/// workgroup keeps kMinSplitWorkgroupFlops (`depth`: the reductions'
+/// extent): a 7x7 convolution output keeps its 49 rows and splits its
+/// channels instead. When B has more columns than the output has rows, its
+/// columns are split first: each row group reads B again.
+SmallVector<int64_t> contractionTiles(ArrayRef<int64_t> outputExtents,
+                                      int64_t depth) {
   unsigned rank = outputExtents.size();
   SmallVector<int64_t> tiles(rank, 1);
   tiles[rank - 1] = std::min(kContractionColumns, outputExtents[rank - 1]);
@@ -158,14 +168,26 @@ SmallVector<int64_t> contractionTiles(ArrayRef<int64_t> outputExtents) {
         n, llvm::alignTo(llvm::divideCeil(n, kOneRowWorkgroups), 128));
     return tiles;
   }
+  int64_t allRows = 1;
+  for (unsigned dim = 0; dim + 1 < rank; ++dim)
+    allRows = std::min(allRows * outputExtents[dim], codegen::kUnknownExtent);
+  bool columnsFirst = outputExtents[rank - 1] > allRows;
+  auto splitColumns = [&] {
+    if (tiles[rank - 1] <= 32)
+      return false;
+    tiles[rank - 1] = llvm::alignTo(llvm::divideCeil(tiles[rank - 1], 2), 32);
+    return true;
+  };
   while (countWorkgroups(tiles, outputExtents) < kMinWorkgroups) {
+    if (columnsFirst && splitColumns())
+      continue;
     if (rowsPerWorkgroup() > kMinContractionRows && splitRows())
       continue;
-    if (tiles[rank - 1] > 32) {
-      tiles[rank - 1] = llvm::alignTo(llvm::divideCeil(tiles[rank - 1], 2), 32);
+    if (splitColumns())
       continue;
-    }
-    if (!splitRows())
+    int64_t flops = 2 * rowsPerWorkgroup() * tiles[rank - 1] *
+                    std::min(depth, codegen::kUnknownExtent);
+    if (flops < 2 * kMinSplitWorkgroupFlops || !splitRows())
       break;
   }
   return tiles;
@@ -202,7 +224,14 @@ struct SelectLoweringConfigPass
     for (int64_t size : outputType.getShape())
       outputExtents.push_back(
           ShapedType::isDynamic(size) ? codegen::kUnknownExtent : size);
-    SmallVector<int64_t> outputTiles = contractionTiles(outputExtents);
+    int64_t depth = 1;
+    linalg::LinalgOp contraction = found.first;
+    SmallVector<int64_t> ranges = contraction.getStaticLoopRanges();
+    for (unsigned loop : found.second.reductions)
+      depth = ShapedType::isDynamic(ranges[loop])
+                  ? codegen::kUnknownExtent
+                  : std::min(depth * ranges[loop], codegen::kUnknownExtent);
+    SmallVector<int64_t> outputTiles = contractionTiles(outputExtents, depth);
     SmallVector<int64_t> tiles(tileable.size(), 0);
     auto linalgRoot = dyn_cast<linalg::LinalgOp>(root.getOperation());
     if (!linalgRoot)

@@ -4,13 +4,14 @@
 // Codegen/SPIRV/select_lowering_config.mlir).
 
 // Matmul + bias: the root is the bias add (the op stored to the binding),
-// tiled as the matmul it consumes: 64 columns, and up to 512 rows split
-// until there are 16 workgroups (128 -> 64 rows).
+// tiled as the matmul it consumes: 64 columns and up to 512 rows, split
+// until there are 16 workgroups; B has more columns than the output has
+// rows, so its columns first (64 -> 32: each row group would pack B again).
 // CHECK-LABEL: func.func @mm_bias_dispatch_0_matmul_128x512()
 // CHECK: linalg.matmul
 // CHECK-NOT: lowering_config
 // CHECK: linalg.generic
-// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [64, 64]>
+// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [128, 32]>
 func.func @mm_bias(%a: tensor<128x256xf32>, %b: tensor<256x512xf32>, %bias: tensor<512xf32>) -> tensor<128x512xf32> {
   %cst = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<128x512xf32>
@@ -171,4 +172,22 @@ func.func @classifier(%a: tensor<1x2048xf32>, %b: tensor<2048x1000xf32>) -> tens
   %f = linalg.fill ins(%cst : f32) outs(%e : tensor<1x1000xf32>) -> tensor<1x1000xf32>
   %m = linalg.matmul ins(%a, %b : tensor<1x2048xf32>, tensor<2048x1000xf32>) outs(%f : tensor<1x1000xf32>) -> tensor<1x1000xf32>
   return %m : tensor<1x1000xf32>
+}
+
+// -----
+
+// A 1x1 convolution on a 7x7 output with large weights (1152 -> 192, an
+// EfficientNet-B0 block's projection): all 49 rows per workgroup, the
+// channels split down to one panel of 32 (6 workgroups). Fewer than 16, but
+// splitting the rows would pack its 885 KB of weights once per row group
+// for workgroups of under 32 MFLOP each.
+// CHECK-LABEL: func.func @project_7x7_dispatch_0_conv_2d_nhwc_hwcf_1x7x7x192()
+// CHECK: linalg.conv_2d_nhwc_hwcf
+// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [1, 7, 7, 32, 0, 0, 0]>
+func.func @project_7x7(%x: tensor<1x7x7x1152xf32>, %w: tensor<1x1x1152x192xf32>) -> tensor<1x7x7x192xf32> {
+  %cst = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x7x7x192xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<1x7x7x192xf32>) -> tensor<1x7x7x192xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x7x7x1152xf32>, tensor<1x1x1152x192xf32>) outs(%f : tensor<1x7x7x192xf32>) -> tensor<1x7x7x192xf32>
+  return %c : tensor<1x7x7x192xf32>
 }
