@@ -319,3 +319,47 @@ func.func @squared_chain(%a: memref<16x64xf32>, %b: memref<64x32xf32>, %c: memre
   }
   return
 }
+
+// -----
+
+// A depthwise convolution on a padded window (a fused tensor.pad,
+// bufferized: zeros, the source copied into the interior, and a window of
+// zeros only behind an scf.if) reads the source itself: each tile whose
+// reads all fall inside the interior plainly, the others with loads
+// masked to the interior and the pad value elsewhere; each line's first
+// column is a tile of its own. The window, its fills and its copy go.
+// CHECK-LABEL: func.func @depthwise_through_pad
+// CHECK-NOT:   linalg.copy
+// CHECK-NOT:   memref<1x34x34x16xf32>
+// CHECK:       scf.if
+// CHECK:         vector.load %arg0
+// CHECK:       else
+// CHECK:         vector.maskedload %arg0
+// CHECK-NOT:   linalg.copy
+// CHECK-NOT:   linalg.fill
+func.func @depthwise_through_pad(%src: memref<1x32x32x16xf32>, %w: memref<3x3x16xf32>, %out: memref<1x32x32x16xf32>, %empty: i1) {
+  %zero = arith.constant 0.0 : f32
+  %window = scf.if %empty -> (memref<1x34x34x16xf32>) {
+    %all = memref.alloca() : memref<1x34x34x16xf32>
+    linalg.map outs(%all : memref<1x34x34x16xf32>)
+      (%init: f32) {
+        linalg.yield %zero : f32
+      }
+    scf.yield %all : memref<1x34x34x16xf32>
+  } else {
+    %padded = memref.alloca() : memref<1x34x34x16xf32>
+    %top = memref.subview %padded[0, 0, 0, 0] [1, 1, 34, 16] [1, 1, 1, 1] : memref<1x34x34x16xf32> to memref<1x1x34x16xf32, strided<[18496, 544, 16, 1]>>
+    linalg.fill ins(%zero : f32) outs(%top : memref<1x1x34x16xf32, strided<[18496, 544, 16, 1]>>)
+    %bottom = memref.subview %padded[0, 33, 0, 0] [1, 1, 34, 16] [1, 1, 1, 1] : memref<1x34x34x16xf32> to memref<1x1x34x16xf32, strided<[18496, 544, 16, 1], offset: 17952>>
+    linalg.fill ins(%zero : f32) outs(%bottom : memref<1x1x34x16xf32, strided<[18496, 544, 16, 1], offset: 17952>>)
+    %left = memref.subview %padded[0, 1, 0, 0] [1, 32, 1, 16] [1, 1, 1, 1] : memref<1x34x34x16xf32> to memref<1x32x1x16xf32, strided<[18496, 544, 16, 1], offset: 544>>
+    linalg.fill ins(%zero : f32) outs(%left : memref<1x32x1x16xf32, strided<[18496, 544, 16, 1], offset: 544>>)
+    %right = memref.subview %padded[0, 1, 33, 0] [1, 32, 1, 16] [1, 1, 1, 1] : memref<1x34x34x16xf32> to memref<1x32x1x16xf32, strided<[18496, 544, 16, 1], offset: 1072>>
+    linalg.fill ins(%zero : f32) outs(%right : memref<1x32x1x16xf32, strided<[18496, 544, 16, 1], offset: 1072>>)
+    %interior = memref.subview %padded[0, 1, 1, 0] [1, 32, 32, 16] [1, 1, 1, 1] : memref<1x34x34x16xf32> to memref<1x32x32x16xf32, strided<[18496, 544, 16, 1], offset: 560>>
+    linalg.copy ins(%src : memref<1x32x32x16xf32>) outs(%interior : memref<1x32x32x16xf32, strided<[18496, 544, 16, 1], offset: 560>>)
+    scf.yield %padded : memref<1x34x34x16xf32>
+  }
+  linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%window, %w : memref<1x34x34x16xf32>, memref<3x3x16xf32>) outs(%out : memref<1x32x32x16xf32>)
+  return
+}

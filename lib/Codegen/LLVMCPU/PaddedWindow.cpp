@@ -1,0 +1,148 @@
+//===- PaddedWindow.cpp ---------------------------------------------------===//
+
+#include "Codegen/LLVMCPU/PaddedWindow.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
+using namespace mlir;
+
+namespace mlir::tessera::llvmcpu {
+
+namespace {
+
+/// Whether `value` is available before `op` (not defined inside it).
+bool definedOutside(Value value, Operation *op) {
+  Operation *owner = value.getParentBlock()->getParentOp();
+  return !(op == owner || op->isAncestor(owner));
+}
+
+/// The constant a fill or a constant-yielding map writes to all of its
+/// output, or null.
+Value filledValue(Operation *op) {
+  if (auto fill = dyn_cast<linalg::FillOp>(op))
+    return fill.getInputs()[0];
+  auto map = dyn_cast<linalg::MapOp>(op);
+  if (!map || !map.getInputs().empty())
+    return Value();
+  auto yield = cast<linalg::YieldOp>(map.getMapper().front().getTerminator());
+  Value yielded = yield.getOperand(0);
+  return definedOutside(yielded, map) ? yielded : Value();
+}
+
+/// Whether the pad constants `a` and `b` are the same value.
+bool samePad(Value a, Value b) {
+  if (a == b)
+    return true;
+  Attribute x, y;
+  return matchPattern(a, m_Constant(&x)) && matchPattern(b, m_Constant(&y)) &&
+         x == y;
+}
+
+/// The window `alloc` is, when every use is a fill of `pad` (directly or
+/// through a subview) or the one copy into `interior`.
+bool onlyPadAndCopy(memref::AllocaOp alloc, Value &pad,
+                    memref::SubViewOp &interior, linalg::CopyOp &copy) {
+  auto checkFill = [&](Operation *user) {
+    Value value = filledValue(user);
+    if (!value)
+      return false;
+    if (pad && !samePad(pad, value))
+      return false;
+    pad = value;
+    return true;
+  };
+  for (Operation *user : alloc->getUsers()) {
+    if (isa<scf::YieldOp>(user))
+      continue;
+    if (auto subview = dyn_cast<memref::SubViewOp>(user)) {
+      if (!subview->hasOneUse())
+        return false;
+      Operation *writer = *subview->getUsers().begin();
+      if (auto c = dyn_cast<linalg::CopyOp>(writer)) {
+        if (copy || c.getOutputs()[0] != subview.getResult())
+          return false;
+        copy = c;
+        interior = subview;
+        continue;
+      }
+      if (!checkFill(writer))
+        return false;
+      continue;
+    }
+    if (!checkFill(user))
+      return false;
+  }
+  return true;
+}
+
+} // namespace
+
+std::optional<PaddedWindow> matchPaddedWindow(Value value) {
+  auto ifOp = value.getDefiningOp<scf::IfOp>();
+  if (!ifOp || ifOp->getNumResults() != 1 || ifOp.getElseRegion().empty())
+    return std::nullopt;
+  auto thenAlloc =
+      ifOp.thenYield().getOperand(0).getDefiningOp<memref::AllocaOp>();
+  auto elseAlloc =
+      ifOp.elseYield().getOperand(0).getDefiningOp<memref::AllocaOp>();
+  if (!thenAlloc || !elseAlloc)
+    return std::nullopt;
+  Value pad, thenPad;
+  memref::SubViewOp interior, none;
+  linalg::CopyOp copy, noCopy;
+  if (!onlyPadAndCopy(elseAlloc, pad, interior, copy) || !copy ||
+      !onlyPadAndCopy(thenAlloc, thenPad, none, noCopy) || noCopy || !thenPad ||
+      !pad || !samePad(pad, thenPad) || !definedOutside(pad, ifOp))
+    return std::nullopt;
+
+  PaddedWindow window;
+  window.window = ifOp;
+  window.padValue = pad;
+  Value source = copy.getInputs()[0];
+  window.source = source;
+  if (!definedOutside(source, ifOp)) {
+    auto slice = source.getDefiningOp<memref::SubViewOp>();
+    if (!slice || slice->getBlock() != elseAlloc->getBlock())
+      return std::nullopt;
+    for (Value operand : slice->getOperands())
+      if (!definedOutside(operand, ifOp))
+        return std::nullopt;
+    window.sourceSlice = slice;
+  }
+
+  auto windowType = cast<MemRefType>(elseAlloc.getType());
+  unsigned rank = windowType.getRank();
+  if (cast<MemRefType>(source.getType()).getRank() != rank ||
+      !interior.hasUnitStride())
+    return std::nullopt;
+  for (unsigned dim = 0; dim < rank; ++dim) {
+    OpFoldResult offset = interior.getMixedOffsets()[dim];
+    OpFoldResult size = interior.getMixedSizes()[dim];
+    // Whole: from 0, the window's own extent.
+    bool whole = isConstantIntValue(offset, 0);
+    if (whole) {
+      if (windowType.isDynamicDim(dim))
+        whole = size ==
+                OpFoldResult(
+                    elseAlloc
+                        .getDynamicSizes()[windowType.getDynamicDimIndex(dim)]);
+      else
+        whole = isConstantIntValue(size, windowType.getDimSize(dim));
+    }
+    if (whole) {
+      window.offsets.push_back(OpFoldResult());
+      window.sizes.push_back(OpFoldResult());
+      continue;
+    }
+    for (OpFoldResult bound : {offset, size})
+      if (auto v = dyn_cast<Value>(bound); v && !definedOutside(v, ifOp))
+        return std::nullopt;
+    window.offsets.push_back(offset);
+    window.sizes.push_back(size);
+  }
+  return window;
+}
+
+} // namespace mlir::tessera::llvmcpu

@@ -1,0 +1,41 @@
+//===- PaddedWindow.h - A pad fused into a dispatch, on buffers -*- C++ -*-===//
+//
+// A tensor.pad fused into a convolution's dispatch bufferizes into a
+// window: a stack buffer filled with the pad value, the source's slice
+// copied into its interior (and, where the slice is empty, a window of pad
+// value only, behind an scf.if). A kernel can instead read the source
+// where an index falls in the interior and take the pad value elsewhere,
+// which saves writing and reading the whole window: the copy is most of a
+// depthwise convolution's memory traffic.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSERA_CODEGEN_LLVMCPU_PADDEDWINDOW_H
+#define TESSERA_CODEGEN_LLVMCPU_PADDEDWINDOW_H
+
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+namespace mlir::tessera::llvmcpu {
+
+struct PaddedWindow {
+  /// The scf.if that yields the window.
+  scf::IfOp window;
+  /// What is copied into the interior: defined before the scf.if, or a
+  /// subview inside its else branch (`sourceSlice`, whose operands are
+  /// defined before it) that the reader clones.
+  Value source;
+  Operation *sourceSlice = nullptr;
+  /// Per window dimension: where the interior starts and its extent; null
+  /// for a dimension the interior covers whole.
+  SmallVector<OpFoldResult> offsets, sizes;
+  /// What the window holds outside the interior.
+  Value padValue;
+};
+
+/// The window `value` is, when it has that form exactly: every other write
+/// to it is a fill (or map) with one pad value, and everything the source
+/// slice and the interior's bounds depend on is defined before the scf.if.
+std::optional<PaddedWindow> matchPaddedWindow(Value value);
+
+} // namespace mlir::tessera::llvmcpu
+
+#endif // TESSERA_CODEGEN_LLVMCPU_PADDEDWINDOW_H
