@@ -32,6 +32,7 @@
 
 #include <cmath>
 #include <map>
+#include <memory>
 #include <optional>
 
 using namespace llvm;
@@ -211,6 +212,12 @@ int runOrBench(int argc, char **argv, bool bench) {
   if (bench) {
     benchFlags.emplace();
     flags.repetitions.setInitialValue(10);
+    // Results are tessera run's (bench refuses them): not in bench's help.
+    cl::Option *runOnly[] = {
+        std::addressof(flags.outputs), std::addressof(flags.expected),
+        std::addressof(flags.tolerance), std::addressof(flags.maxElements)};
+    for (cl::Option *option : runOnly)
+      option->setHiddenFlag(cl::ReallyHidden);
     tool.categories.push_back(&benchFlags->category);
     tool.examples = {"tessera bench matmul.tsm --input=256x512xf32=1 "
                      "--input=512x128xf32=2",

@@ -71,10 +71,11 @@ template <typename Ready> bool spinUntil(Ready ready) {
 
 void TaskExecutor::workerLoop(unsigned worker) {
   uint64_t seen = 0;
+  auto generationOf = [](uint64_t ticket) { return ticket >> 32; };
   while (true) {
     auto jobOrStop = [&] {
       return stopping.load(std::memory_order_acquire) ||
-             generation.load(std::memory_order_acquire) != seen;
+             generationOf(ticket.load(std::memory_order_acquire)) != seen;
     };
     if (!spinUntil(jobOrStop)) {
       std::unique_lock<std::mutex> lock(mutex);
@@ -82,9 +83,18 @@ void TaskExecutor::workerLoop(unsigned worker) {
     }
     if (stopping.load(std::memory_order_acquire))
       return;
-    seen = generation.load(std::memory_order_acquire);
+    // Join the job unless the caller has closed it (done without us).
+    uint64_t current = ticket.load(std::memory_order_acquire);
+    seen = generationOf(current);
+    bool joined = false;
+    while (!joined && generationOf(current) == seen && (current & kOpen))
+      joined = ticket.compare_exchange_weak(current, current + 1,
+                                            std::memory_order_acq_rel,
+                                            std::memory_order_acquire);
+    if (!joined)
+      continue;
     work(worker);
-    if (busy.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    if ((ticket.fetch_sub(1, std::memory_order_acq_rel) & kJoined) == 1) {
       std::lock_guard<std::mutex> lock(mutex);
       done.notify_one();
     }
@@ -117,15 +127,22 @@ bool TaskExecutor::parallelFor(
     // Under the lock: a worker about to sleep sees the new generation.
     std::lock_guard<std::mutex> lock(mutex);
     setJob();
-    busy.store(threads.size(), std::memory_order_release);
-    generation.fetch_add(1, std::memory_order_acq_rel);
+    uint64_t generation = (ticket.load(std::memory_order_relaxed) >> 32) + 1;
+    ticket.store((generation << 32) | kOpen, std::memory_order_release);
   }
   wake.notify_all();
   work(0);
-  auto finished = [&] { return busy.load(std::memory_order_acquire) == 0; };
-  if (!spinUntil(finished)) {
+  // Every chunk is handed out; close the job once no joined worker is
+  // still running one (a worker that joins later finds it closed).
+  auto closed = [&] {
+    uint64_t current = ticket.load(std::memory_order_acquire);
+    return (current & kJoined) == 0 &&
+           ticket.compare_exchange_strong(current, current & ~kOpen,
+                                          std::memory_order_acq_rel);
+  };
+  if (!spinUntil(closed)) {
     std::unique_lock<std::mutex> lock(mutex);
-    done.wait(lock, finished);
+    done.wait(lock, closed);
   }
   return !failed.load();
 }

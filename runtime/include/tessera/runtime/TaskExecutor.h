@@ -60,11 +60,17 @@ private:
   std::vector<std::thread> threads;
   std::mutex mutex;
   std::condition_variable wake, done;
-  /// Bumped per job: a worker runs each job once. Atomic so that workers
-  /// can spin on it for a moment before sleeping (a dispatch that follows
-  /// another then starts without a wake-up).
-  std::atomic<uint64_t> generation{0};
-  std::atomic<unsigned> busy{0};
+  /// The current job's ticket: its generation (the high 32 bits, bumped
+  /// per job), whether workers may still join it (kOpen) and how many have
+  /// joined and not yet left (the low bits). The caller waits only for
+  /// those: a worker still asleep when the work is done (a wake-up can
+  /// take hundreds of microseconds on a busy host) finds the job closed
+  /// instead of holding the caller up. Atomic so that workers can spin on
+  /// it for a moment before sleeping (a dispatch that follows another then
+  /// starts without a wake-up).
+  std::atomic<uint64_t> ticket{0};
+  static constexpr uint64_t kOpen = uint64_t(1) << 31;
+  static constexpr uint64_t kJoined = kOpen - 1;
   std::atomic<bool> stopping{false};
 
   // The current job.
