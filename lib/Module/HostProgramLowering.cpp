@@ -507,7 +507,12 @@ LogicalResult HostLowering::lower(Operation *op) {
         auto size = scalar(allocate.getSize());
         if (failed(size))
           return failure();
-        buffers[allocate.getResult()] = alloc(*size);
+        // A dispatch's result, written whole by the dispatch or by the
+        // copy of its tied operand: not cleared first.
+        uint32_t reg = newBuffer();
+        emit(schema::CreateAllocUninitialized(fbb, reg, *size),
+             schema::Op::AllocUninitialized);
+        buffers[allocate.getResult()] = reg;
         return success();
       })
       .Case([&](hal::BufferCopyOp copy) -> LogicalResult {

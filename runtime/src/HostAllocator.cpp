@@ -40,7 +40,7 @@ Cache &cache() {
 #include <unistd.h>
 namespace tessera::rt {
 
-HostBlock acquireHostMemory(size_t bytes, size_t alignment) {
+HostBlock acquireHostMemory(size_t bytes, size_t alignment, bool zeroed) {
   // A mutated size asks for a legitimately huge (and slow) computation;
   // refused as out of memory, it costs the fuzzer nothing.
   constexpr size_t kLargestBlock = 16u << 20;
@@ -98,7 +98,7 @@ void adviseHugePages(void *base, size_t size) {
 }
 } // namespace
 
-HostBlock acquireHostMemory(size_t bytes, size_t alignment) {
+HostBlock acquireHostMemory(size_t bytes, size_t alignment, bool zeroed) {
   HostBlock block;
   block.size = bytes + alignment;
   if (block.size < bytes)
@@ -117,10 +117,11 @@ HostBlock acquireHostMemory(size_t bytes, size_t alignment) {
       c.bytes -= block.size;
     }
   }
-  if (block.base)
-    std::memset(block.base, 0, needed);
-  else if ((block.base = std::calloc(1, block.size))) // fresh mappings
-    adviseHugePages(block.base, block.size);          // come zeroed
+  if (block.base) {
+    if (zeroed)
+      std::memset(block.base, 0, needed);
+  } else if ((block.base = std::calloc(1, block.size))) // fresh mappings
+    adviseHugePages(block.base, block.size);            // come zeroed
   if (!block.base)
     return {};
   auto address = reinterpret_cast<uintptr_t>(block.base);

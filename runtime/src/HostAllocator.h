@@ -21,9 +21,10 @@ struct HostBlock {
   uint8_t *data = nullptr; // aligned start within it; null: out of memory
 };
 
-/// A zero-filled block with `bytes` from an `alignment` boundary (a power
-/// of two).
-HostBlock acquireHostMemory(size_t bytes, size_t alignment);
+/// A block with `bytes` from an `alignment` boundary (a power of two),
+/// zero-filled unless `zeroed` is false (a kept block then holds what its
+/// last owner wrote).
+HostBlock acquireHostMemory(size_t bytes, size_t alignment, bool zeroed = true);
 /// Gives back a block from acquireHostMemory.
 void releaseHostMemory(const HostBlock &block);
 /// Bytes kept for reuse now.

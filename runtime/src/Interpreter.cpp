@@ -71,6 +71,8 @@ private:
   Status exec(const schema::Arith &op);
   Status exec(const schema::Select &op);
   Status exec(const schema::Alloc &op);
+  Status exec(const schema::AllocUninitialized &op);
+  Status allocate(uint32_t dst, uint32_t size, bool zeroed);
   Status exec(const schema::ConstantView &op);
   Status exec(const schema::Fill &op);
   Status exec(const schema::Copy &op);
@@ -197,13 +199,23 @@ Status Interpreter::exec(const schema::Select &op) {
 }
 
 Status Interpreter::exec(const schema::Alloc &op) {
-  int64_t size = scalars[op.size()];
+  return allocate(op.dst(), op.size(), /*zeroed=*/true);
+}
+
+Status Interpreter::exec(const schema::AllocUninitialized &op) {
+  // A dispatch's result: clearing it would only delay the dispatch that
+  // writes it whole (the host clears serially while the workers wait).
+  return allocate(op.dst(), op.size(), /*zeroed=*/false);
+}
+
+Status Interpreter::allocate(uint32_t dst, uint32_t sizeRegister, bool zeroed) {
+  int64_t size = scalars[sizeRegister];
   if (size < 0 || size > kMaxAllocation)
     return fail("cannot allocate " + std::to_string(size) + " bytes");
-  auto buffer = Buffer::allocate(size);
+  auto buffer = Buffer::allocate(size, zeroed);
   if (!buffer)
     return fail(buffer.status().message());
-  buffers[op.dst()] = {std::move(*buffer), false};
+  buffers[dst] = {std::move(*buffer), false};
   return Status();
 }
 

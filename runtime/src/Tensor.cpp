@@ -12,12 +12,12 @@ namespace tessera::rt {
 
 constexpr size_t kBufferAlignment = 64;
 
-StatusOr<std::shared_ptr<Buffer>> Buffer::allocate(size_t size) {
+StatusOr<std::shared_ptr<Buffer>> Buffer::allocate(size_t size, bool zeroed) {
   size_t rounded =
       (size + kBufferAlignment - 1) / kBufferAlignment * kBufferAlignment;
   if (rounded < size)
     return Status::error("buffer size " + std::to_string(size) + " overflows");
-  HostBlock block = acquireHostMemory(rounded, kBufferAlignment);
+  HostBlock block = acquireHostMemory(rounded, kBufferAlignment, zeroed);
   if (!block.data)
     return Status::error("out of memory allocating " + std::to_string(size) +
                          " bytes");

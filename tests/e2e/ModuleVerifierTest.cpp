@@ -484,8 +484,9 @@ TEST_F(ModuleVerifier, AShrunkAllocationIsRefusedByTheKernel) {
   std::vector<uint8_t> data = copy();
   auto *fn = mutableModule(data)->mutable_functions()->GetMutableObject(0);
   uint32_t sizeRegister = ~0u;
+  // The dispatch's result.
   for (unsigned i = 0; i < fn->instructions()->size(); ++i)
-    if (auto *alloc = fn->instructions()->Get(i)->op_as_Alloc())
+    if (auto *alloc = fn->instructions()->Get(i)->op_as_AllocUninitialized())
       sizeRegister = alloc->size();
   ASSERT_NE(sizeRegister, ~0u);
   auto constants = constantsWriting(data, sizeRegister);

@@ -59,6 +59,20 @@ TEST(HostAllocator, SmallerRequestsTakeAKeptBlockUpToTwiceTheirSize) {
   releaseHostMemory(small);
 }
 
+TEST(HostAllocator, AnUnclearedRequestKeepsTheBlocksBytes) {
+  // For a dispatch's result, which the dispatch writes whole.
+  size_t bytes = 5 << 20;
+  HostBlock first = acquireHostMemory(bytes, 64);
+  ASSERT_NE(first.data, nullptr);
+  std::memset(first.data, 0x5a, bytes);
+  releaseHostMemory(first);
+  HostBlock again = acquireHostMemory(bytes, 64, /*zeroed=*/false);
+  ASSERT_EQ(again.base, first.base);
+  EXPECT_EQ(again.data[0], 0x5a);
+  EXPECT_EQ(again.data[bytes - 1], 0x5a);
+  releaseHostMemory(again);
+}
+
 TEST(HostAllocator, SmallBlocksAreNotKept) {
   size_t cachedBefore = cachedHostBytes();
   HostBlock block = acquireHostMemory(4096, 64);

@@ -140,6 +140,7 @@ TEST(HostProgram, EveryInstructionPrintsWithItsLocation) {
                      fbb.CreateVectorOfStructs(bindings)),
                  1),
             inst(fbb, schema::CreateAssert(fbb, 4, fbb.CreateString("x<0"))),
+            inst(fbb, schema::CreateAllocUninitialized(fbb, 3, 1)),
             returnB1(fbb)};
         body.insert(body.end(), rest.begin(), rest.end());
         return body;
@@ -182,7 +183,8 @@ func @f(tensor<?x4xf32>, i64) -> tensor<?x4xf32> {  // 8 scalar, 4 buffer regist
    11  %s6 = global.load 0
    12  dispatch %s6, of [0], export 0, workgroups [%s5, %s1, %s1], constants [%s2], bindings [%b0[%s2, %s1], %b1[%s2, %s1]]  // f.mlir:2:5
    13  assert %s4, "x<0"
-   14  return %b1 dims [%s0, %s1]
+   14  %b3 = alloc.uninitialized %s1
+   15  return %b1 dims [%s0, %s1]
 }
 )");
   std::string json = rt::tooling::toJson(*programs);

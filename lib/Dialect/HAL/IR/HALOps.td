@@ -284,11 +284,14 @@ def HAL_BufferSubspanOp : HAL_Op<"buffer.subspan", [Pure]> {
 
 def HAL_BufferAllocateOp : HAL_Op<"buffer.allocate", [
     MemoryEffects<[MemAlloc]>]> {
-  let summary = "A new zero-filled host-local buffer";
+  let summary = "A new host-local buffer, its contents undefined";
   let description = [{
     ```mlir
     %buffer = hal.buffer.allocate size(%bytes) : !hal.buffer
     ```
+    The buffer a dispatch's result is written to: the dispatch (or the copy
+    of the operand the result is tied to) writes all of it, so nothing
+    clears it first.
   }];
   let arguments = (ins Index:$size);
   let results = (outs HAL_Buffer:$result);

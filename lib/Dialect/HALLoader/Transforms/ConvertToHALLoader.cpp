@@ -3,8 +3,9 @@
 // Inline-dynamic execution: each flow.dispatch of a host function becomes a
 // lookup of its executable's loaded form and a synchronous dispatch on
 // host-local buffers. Tensor operands bind their storage
-// (hal.tensor.export); each result gets a new zero-filled buffer (a tied
-// result starts as a copy of its operand, which may be read again later)
+// (hal.tensor.export); each result gets a new buffer, not cleared: the
+// dispatch writes it whole (a tied result starts as a copy of its operand,
+// which may be read again later)
 // that becomes a tensor again after the dispatch (hal.tensor.import). The
 // export's count region is inlined and folds with the workload; operands
 // reach bindings and push constants in the order hal::planInterface fixed

@@ -16,7 +16,8 @@ namespace tessera::rt {
 class Buffer {
 public:
   /// Zero-filled. Fails (rather than aborting) when memory is short.
-  static StatusOr<std::shared_ptr<Buffer>> allocate(size_t size);
+  static StatusOr<std::shared_ptr<Buffer>> allocate(size_t size,
+                                                    bool zeroed = true);
   /// Borrowed memory kept alive by `owner` (e.g. a module's constants).
   static std::shared_ptr<Buffer> wrap(const void *data, size_t size,
                                       std::shared_ptr<const void> owner);
