@@ -15,7 +15,9 @@ namespace tessera::rt {
 /// Host memory, 64-byte aligned, shared between the tensors that view it.
 class Buffer {
 public:
-  /// Zero-filled. Fails (rather than aborting) when memory is short.
+  /// Zero-filled unless `zeroed` is false (then it may hold what an
+  /// earlier buffer wrote: for a result its writer fills whole). Fails
+  /// (rather than aborting) when memory is short.
   static StatusOr<std::shared_ptr<Buffer>> allocate(size_t size,
                                                     bool zeroed = true);
   /// Borrowed memory kept alive by `owner` (e.g. a module's constants).
