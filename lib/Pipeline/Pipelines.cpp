@@ -66,6 +66,7 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
     pm.addPass(flow::createLowerTOSAPass());
     break;
   case Phase::GlobalOpt:
+    pm.addPass(flow::createDecomposeAggregatedOpsPass());
     pm.addPass(flow::createBoundGatherIndicesPass());
     pm.addPass(flow::createConvertTensorSlicesToLinalgPass());
     pm.addPass(createConvertElementwiseToLinalgPass());

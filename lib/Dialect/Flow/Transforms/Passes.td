@@ -32,6 +32,23 @@ def LowerTOSAPass : Pass<"tessera-flow-lower-tosa", "mlir::ModuleOp"> {
                            "mlir::math::MathDialect"];
 }
 
+def DecomposeAggregatedOpsPass
+    : Pass<"tessera-flow-decompose-aggregated-ops", "mlir::ModuleOp"> {
+  let summary = "Rewrites ops made of several computations (linalg.softmax) "
+                "as the linalg ops they stand for";
+  let description = [{
+    Dispatch formation places linalg structured ops; an aggregated op such
+    as `linalg.softmax` is none, so it would be left to the host, which
+    cannot run it. Upstream's decomposition (AggregatedOpInterface) turns
+    it into its reductions and elementwise generics, which fuse and
+    dispatch like any others.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::math::MathDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def BoundGatherIndicesPass
     : Pass<"tessera-flow-bound-gather-indices", "mlir::ModuleOp"> {
   let summary = "Clamps the indices of tensor.extract inside linalg payloads "
