@@ -921,39 +921,17 @@ private:
     Value inside;
     for (int64_t r = 0; r < rows; ++r)
       for (ArrayRef<Value> reductions : {ArrayRef<Value>(lbs), ArrayRef(last)})
-        for (auto [index, offset, size] :
-             llvm::zip(indices(loops.lhs, loopValues(reductions, rowAt(r))),
-                       padded->offsets, padded->sizes)) {
-          if (!offset)
-            continue;
-          Value relative = arith::SubIOp::create(
-              b, loc, index, getValueOrCreateConstantIndexOp(b, loc, offset));
-          Value ok = arith::CmpIOp::create(
-              b, loc, arith::CmpIPredicate::ult, relative,
-              getValueOrCreateConstantIndexOp(b, loc, size));
-          inside = inside ? arith::AndIOp::create(b, loc, inside, ok) : ok;
-        }
+        inInterior(indices(loops.lhs, loopValues(reductions, rowAt(r))),
+                   inside);
     return inside ? inside : arith::ConstantIntOp::create(b, loc, 1, 1);
   }
 
-  /// A vector of A at `where` (A runs along the columns): from the padded
-  /// window's source where `where` is inside its interior, else the pad;
-  /// unmasked when the tile is known to read the interior only.
-  Value loadLhs(ValueRange where) {
-    if (!padded)
-      return load(loops.lhs->get(), where);
-    if (!lhsMasked) {
-      SmallVector<Value> at;
-      for (auto [index, offset] : llvm::zip(where, padded->offsets))
-        at.push_back(offset
-                         ? arith::SubIOp::create(
-                               b, loc, index,
-                               getValueOrCreateConstantIndexOp(b, loc, offset))
-                               .getResult()
-                         : index);
-      return load(paddedSource, at);
-    }
-    Value inside;
+  /// `where` (an index of the padded window) relative to the interior's
+  /// start, the source's index; with `inside`, also ANDs into it whether
+  /// each checked dimension falls in the interior (below it wraps around to
+  /// a large unsigned value).
+  SmallVector<Value> inInterior(ValueRange where, Value &inside,
+                                bool check = true) {
     SmallVector<Value> at;
     for (auto [index, offset, size] :
          llvm::zip(where, padded->offsets, padded->sizes)) {
@@ -964,12 +942,24 @@ private:
       Value relative = arith::SubIOp::create(
           b, loc, index, getValueOrCreateConstantIndexOp(b, loc, offset));
       at.push_back(relative);
-      // Below the interior wraps around to a large unsigned value.
+      if (!check)
+        continue;
       Value ok =
           arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, relative,
                                 getValueOrCreateConstantIndexOp(b, loc, size));
       inside = inside ? arith::AndIOp::create(b, loc, inside, ok) : ok;
     }
+    return at;
+  }
+
+  /// A vector of A at `where` (A runs along the columns): from the padded
+  /// window's source where `where` is inside its interior, else the pad;
+  /// unmasked when the tile is known to read the interior only.
+  Value loadLhs(ValueRange where) {
+    if (!padded)
+      return load(loops.lhs->get(), where);
+    Value inside;
+    SmallVector<Value> at = inInterior(where, inside, /*check=*/lhsMasked);
     if (!inside)
       return load(paddedSource, at);
     auto type = VectorType::get(
