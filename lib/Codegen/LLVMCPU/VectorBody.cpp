@@ -4,7 +4,9 @@
 
 #include "Dialect/HAL/IR/HALOps.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -97,6 +99,15 @@ SmallVector<Value> cloneBodyOnVectors(OpBuilder &builder,
     yielded.push_back(
         toVector(mapping.lookupOrDefault(value), generic.getLoc()));
   return yielded;
+}
+
+SmallVector<Value> applyMapAt(OpBuilder &builder, Location loc, AffineMap map,
+                              ArrayRef<Value> ivs) {
+  SmallVector<OpFoldResult> operands(ivs.begin(), ivs.end());
+  return getValueOrCreateConstantIndexOp(
+      builder, loc,
+      affine::makeComposedFoldedMultiResultAffineApply(builder, loc, map,
+                                                       operands));
 }
 
 } // namespace mlir::tessera::llvmcpu

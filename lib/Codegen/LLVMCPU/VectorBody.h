@@ -42,6 +42,11 @@ SmallVector<Value> cloneBodyOnVectors(OpBuilder &builder,
                                       linalg::GenericOp generic,
                                       ArrayRef<Value> inputs, int64_t width);
 
+/// The results of `map` at the loop values `ivs`, as index values (folded
+/// and composed with the affine ops that compute `ivs`).
+SmallVector<Value> applyMapAt(OpBuilder &builder, Location loc, AffineMap map,
+                              ArrayRef<Value> ivs);
+
 } // namespace mlir::tessera::llvmcpu
 
 #endif // TESSERA_CODEGEN_LLVMCPU_VECTORBODY_H

@@ -39,6 +39,7 @@
 #include "Codegen/LLVMCPU/OuterProductContraction.h"
 #include "Codegen/LLVMCPU/PaddedWindow.h"
 #include "Codegen/LLVMCPU/Passes.h"
+#include "Codegen/LLVMCPU/VectorBody.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -357,14 +358,7 @@ private:
       if (map.isFunctionOfDim(loop) && !ivs[loop])
         llvm::report_fatal_error("VectorizeContractions: an index of an "
                                  "operand depends on a loop with no value");
-    SmallVector<OpFoldResult> operands(ivs.begin(), ivs.end());
-    SmallVector<Value> result;
-    for (AffineExpr expr : map.getResults())
-      result.push_back(getValueOrCreateConstantIndexOp(
-          b, loc,
-          affine::makeComposedFoldedAffineApply(
-              b, loc, AffineMap::get(map.getNumDims(), 0, expr), operands)));
-    return result;
+    return applyMap(map, ivs);
   }
 
   Value add(Value value, int64_t constant) {
@@ -849,14 +843,7 @@ private:
   }
 
   SmallVector<Value> applyMap(AffineMap map, ArrayRef<Value> values) {
-    SmallVector<OpFoldResult> operands(values.begin(), values.end());
-    SmallVector<Value> result;
-    for (AffineExpr expr : map.getResults())
-      result.push_back(getValueOrCreateConstantIndexOp(
-          b, loc,
-          affine::makeComposedFoldedAffineApply(
-              b, loc, AffineMap::get(map.getNumDims(), 0, expr), operands)));
-    return result;
+    return llvmcpu::applyMapAt(b, loc, map, values);
   }
 
   /// Stores a vector at `where`, masked to the column tail's lanes there.

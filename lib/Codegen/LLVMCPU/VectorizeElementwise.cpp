@@ -199,14 +199,7 @@ private:
   }
 
   SmallVector<Value> indices(AffineMap map) {
-    SmallVector<OpFoldResult> operands(ivs.begin(), ivs.end());
-    SmallVector<Value> result;
-    for (AffineExpr expr : map.getResults())
-      result.push_back(getValueOrCreateConstantIndexOp(
-          b, loc,
-          affine::makeComposedFoldedAffineApply(
-              b, loc, AffineMap::get(map.getNumDims(), 0, expr), operands)));
-    return result;
+    return llvmcpu::applyMapAt(b, loc, map, ivs);
   }
 
   Value roundDown(Value value, int64_t multiple) {
