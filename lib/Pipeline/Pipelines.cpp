@@ -71,6 +71,13 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
     pm.addPass(flow::createConvertTensorSlicesToLinalgPass());
     pm.addPass(createConvertElementwiseToLinalgPass());
     pm.addPass(createCanonicalizerPass());
+    // After the canonicalizer (a filter reshaped from a constant is then a
+    // constant), before fusion (its output transform takes the epilogue).
+    // Its transforms are generics of 25 operands and a batch matmul: the
+    // SPIR-V backend is not tuned for them, so a module also compiled for
+    // Vulkan keeps direct convolutions.
+    if (!llvm::is_contained(options.targets, "vulkan-spirv"))
+      pm.addPass(flow::createWinogradConvolutionsPass());
     // Upstream's linalg-fuse-elementwise-ops copies the growing body at every
     // pairwise step (quadratic along a chain): the same fusion groups built
     // in one sweep, then upstream's patterns; fused bodies bounded (LLVM's

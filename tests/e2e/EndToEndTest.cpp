@@ -405,6 +405,78 @@ std::string denseLiteral(const rt::Tensor &t) {
   return text + "]>";
 }
 
+/// A dense literal of any shape: the tensor's bytes in hex.
+std::string denseHexLiteral(const rt::Tensor &t) {
+  std::string text = "dense<\"0x";
+  const auto *bytes = reinterpret_cast<const unsigned char *>(t.data<float>());
+  for (int64_t i = 0; i < t.elementCount() * 4; ++i) {
+    char buffer[3];
+    std::snprintf(buffer, sizeof(buffer), "%02X", bytes[i]);
+    text += buffer;
+  }
+  return text + "\">";
+}
+
+// A 3x3 convolution with a constant filter, padded, onto a bias, then a
+// ReLU: on the CPU, Winograd's F(2x2, 3x3) (input transform with the pad,
+// batch matmul, output transform with the bias and the ReLU), against the
+// direct sum in double. Two images; an odd height (a row of tiles above the
+// output, dropped after the transform) and an even width.
+TEST_P(EndToEnd, Conv3x3WithConstantFilter) {
+  rt::Tensor w = randomTensor({3, 3, 32, 40}, 41), b = randomTensor({40}, 42);
+  std::string source = R"mlir(
+func.func @conv(%x: tensor<2x7x10x32xf32>) -> tensor<2x7x10x40xf32> {
+  %zero = arith.constant 0.0 : f32
+  %w = arith.constant )mlir" +
+                       denseHexLiteral(w) +
+                       R"mlir( : tensor<3x3x32x40xf32>
+  %bias = arith.constant )mlir" +
+                       denseLiteral(b) +
+                       R"mlir( : tensor<40xf32>
+  %p = tensor.pad %x low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%i0: index, %i1: index, %i2: index, %i3: index):
+    tensor.yield %zero : f32
+  } : tensor<2x7x10x32xf32> to tensor<2x9x12x32xf32>
+  %e = tensor.empty() : tensor<2x7x10x40xf32>
+  %init = linalg.generic {indexing_maps = [affine_map<(n, h, w, f) -> (f)>, affine_map<(n, h, w, f) -> (n, h, w, f)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%bias : tensor<40xf32>) outs(%e : tensor<2x7x10x40xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<2x7x10x40xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%p, %w : tensor<2x9x12x32xf32>, tensor<3x3x32x40xf32>) outs(%init : tensor<2x7x10x40xf32>) -> tensor<2x7x10x40xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(n, h, w, f) -> (n, h, w, f)>, affine_map<(n, h, w, f) -> (n, h, w, f)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%c : tensor<2x7x10x40xf32>) outs(%e : tensor<2x7x10x40xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<2x7x10x40xf32>
+  return %r : tensor<2x7x10x40xf32>
+}
+)mlir";
+  auto module = compileAndLoad(source);
+  ASSERT_TRUE(module);
+  rt::Tensor x = randomTensor({2, 7, 10, 32}, 43);
+  auto results = call(module, "conv", {x});
+  ASSERT_EQ(results.size(), 1u);
+  const float *xd = x.data<float>(), *wd = w.data<float>(),
+              *bd = b.data<float>();
+  expectClose(results[0], {2, 7, 10, 40}, [&](int64_t k) {
+    int64_t f = k % 40, ow = (k / 40) % 10, oh = (k / 400) % 7, n = k / 2800;
+    double sum = bd[f];
+    for (int64_t kh = 0; kh < 3; ++kh)
+      for (int64_t kw = 0; kw < 3; ++kw) {
+        int64_t ih = oh + kh - 1, iw = ow + kw - 1;
+        if (ih < 0 || ih >= 7 || iw < 0 || iw >= 10)
+          continue;
+        for (int64_t c = 0; c < 32; ++c)
+          sum += double(xd[((n * 7 + ih) * 10 + iw) * 32 + c]) *
+                 wd[((kh * 3 + kw) * 32 + c) * 40 + f];
+      }
+    return std::max(sum, 0.0);
+  });
+}
+
 TEST_P(EndToEnd, MlpWithConstants) {
   // Weights are module constants: stored once, viewed by the dispatches.
   rt::Tensor w1 = randomTensor({12, 20}, 16), b1 = randomTensor({20}, 17),

@@ -104,7 +104,17 @@ bool isFusableInto(Operation *producer, Operation *consumer, const Group &group,
     if (!fusePads)
       return false;
     auto consumerLinalg = dyn_cast<linalg::LinalgOp>(consumer);
-    return consumerLinalg && consumerLinalg.getNumReductionLoops() > 0 &&
+    // Or a window read by a parallel op (a Winograd input transform).
+    auto readsWindow = [&] {
+      for (OpOperand &use : pad->getUses())
+        if (use.getOwner() == consumer &&
+            !consumerLinalg.getMatchingIndexingMap(&use)
+                 .isProjectedPermutation())
+          return true;
+      return false;
+    };
+    return consumerLinalg &&
+           (consumerLinalg.getNumReductionLoops() > 0 || readsWindow()) &&
            pad.getConstantPaddingValue() &&
            llvm::all_of(producer->getUsers(),
                         [&](Operation *user) { return user == consumer; });
@@ -114,6 +124,21 @@ bool isFusableInto(Operation *producer, Operation *consumer, const Group &group,
   for (Operation *user : producer->getUsers())
     if (!group.contains(user))
       return false;
+  // A reduction joins a consumer reading one element of it per iteration,
+  // along the consumer's loops (an epilogue, a softmax's broadcast sum), not
+  // one reading several at fixed offsets (a Winograd output transform reads
+  // 16 elements of its batch matmul per output: fused, the matmul would
+  // leave its register-tiled path).
+  if (hasReductionLoops(producer)) {
+    auto consumerLinalg = dyn_cast<linalg::LinalgOp>(consumer);
+    if (!consumerLinalg)
+      return false;
+    for (OpOperand &use : producer->getUses())
+      if (use.getOwner() == consumer &&
+          !consumerLinalg.getMatchingIndexingMap(&use).isProjectedPermutation(
+              /*allowZeroInResults=*/true))
+        return false;
+  }
   // A reduction consumer (matmul, conv, reduce) takes only fills and empties:
   // fusing more would put two contractions into one tile.
   auto consumerLinalg = dyn_cast<linalg::LinalgOp>(consumer);

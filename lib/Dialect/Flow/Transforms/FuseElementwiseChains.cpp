@@ -446,7 +446,19 @@ struct FuseElementwiseChainsPass
     };
     RewritePatternSet patterns(context);
     linalg::populateElementwiseOpsFusionPatterns(patterns, control);
-    linalg::populateFoldReshapeOpsByExpansionPatterns(patterns, control);
+    // Reshapes do not move through matmuls: a matmul keeps the shape it was
+    // written in (a batch matmul's rows one loop, as the register-tiled
+    // kernel reads them best, not a generic over the rows' factors).
+    linalg::ControlFusionFn reshapeControl =
+        [control](OpOperand *fusedOperand) {
+          for (Operation *op :
+               {fusedOperand->getOwner(), fusedOperand->get().getDefiningOp()})
+            if (auto linalgOp = dyn_cast_or_null<linalg::LinalgOp>(op))
+              if (linalg::isaContractionOpInterface(linalgOp))
+                return false;
+          return control(fusedOperand);
+        };
+    linalg::populateFoldReshapeOpsByExpansionPatterns(patterns, reshapeControl);
     tensor::populateBubbleUpExpandShapePatterns(patterns);
     affine::AffineApplyOp::getCanonicalizationPatterns(patterns, context);
     linalg::GenericOp::getCanonicalizationPatterns(patterns, context);

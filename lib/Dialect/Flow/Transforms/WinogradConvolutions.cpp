@@ -1,0 +1,379 @@
+//===- WinogradConvolutions.cpp - 3x3 convolutions as F(2x2, 3x3) ---------===//
+//
+// A stride-1 3x3 convolution (NHWC x HWCF) with a constant filter needs
+// 2.25x fewer multiplications as Winograd's minimal filtering F(2x2, 3x3)
+// (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks"):
+// each 2x2 tile of the output is A^T [(G g G^T) * (B^T d B)] A, d being the
+// 4x4 input tile under it and g the filter. Direct convolutions already run
+// near the core's FMA peak, so fewer multiplications is what is left.
+//
+// The filter's transform U = G g G^T is computed here, once, into a
+// constant; the rest becomes three ops that fuse and dispatch like any
+// others:
+//   - the input transform, a generic writing V[4][4][N][H/2][W/2][C]: 16
+//     reads of the input (one per element of the 4x4 tile) combined with
+//     the entries of B^T, read as broadcast coefficients;
+//   - a batch matmul V[16][tiles][C] x U[16][C][F]: the bulk of the work,
+//     on the register-tiled contraction path;
+//   - the output transform, a generic writing [N][H/2][2][W/2][2][F] (the
+//     NHWC output, reshaped: no loop index is divided) plus the
+//     convolution's init (its bias); elementwise consumers (a ReLU) fuse
+//     into it through the reshape.
+// The coefficients are 0 and +-1 (and +-1/2 in U): every product is exact
+// in f32, only the order of the sums differs from the direct convolution.
+// As there, a non-finite input spreads NaN through the tiles reading it
+// (0 * inf).
+//
+// An odd height or width (7x7) gets one more row or column of tiles, above
+// or left of the output, dropped afterwards by a generic that also adds the
+// init. Only when both channel counts reach `min-channels` (below that the
+// transforms cost more than the multiplications saved).
+//
+//===----------------------------------------------------------------------===//
+
+#include "Dialect/Flow/Transforms/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
+
+namespace mlir::tessera::flow {
+#define GEN_PASS_DEF_WINOGRADCONVOLUTIONSPASS
+#include "Dialect/Flow/Transforms/Passes.h.inc"
+} // namespace mlir::tessera::flow
+
+using namespace mlir;
+
+namespace {
+
+/// Edge of an input tile (m + r - 1) and of an output tile (m), F(2, 3).
+constexpr int64_t kInputTile = 4;
+constexpr int64_t kOutputTile = 2;
+constexpr int64_t kFilter = 3;
+
+/// F(2, 3) with interpolation points 0, 1, -1 (and infinity).
+constexpr double kBT[kInputTile][kInputTile] = {
+    {1, 0, -1, 0}, {0, 1, 1, 0}, {0, -1, 1, 0}, {0, 1, 0, -1}};
+constexpr double kG[kInputTile][kFilter] = {
+    {1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
+constexpr double kAT[kOutputTile][kInputTile] = {{1, 1, 1, 0}, {0, 1, -1, -1}};
+
+/// The elements of a constant f32 tensor (dense or a resource blob).
+std::optional<std::vector<float>> readConstant(Value value) {
+  ElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)) || !attr.getElementType().isF32())
+    return std::nullopt;
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    auto values = dense.getValues<float>();
+    return std::vector<float>(values.begin(), values.end());
+  }
+  if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(attr)) {
+    std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef();
+    if (!data || static_cast<int64_t>(data->size()) != attr.getNumElements())
+      return std::nullopt;
+    return std::vector<float>(data->begin(), data->end());
+  }
+  return std::nullopt;
+}
+
+/// U[i][j][c][f] = sum over the 3x3 window of G[i][y] g[y][x][c][f] G[j][x],
+/// in double, for an HWCF filter g.
+std::vector<float> transformFilter(ArrayRef<float> g, int64_t channels,
+                                   int64_t filters) {
+  int64_t plane = channels * filters;
+  std::vector<float> u(kInputTile * kInputTile * plane);
+  for (int64_t i = 0; i < kInputTile; ++i)
+    for (int64_t j = 0; j < kInputTile; ++j)
+      for (int64_t cf = 0; cf < plane; ++cf) {
+        double sum = 0;
+        for (int64_t y = 0; y < kFilter; ++y)
+          for (int64_t x = 0; x < kFilter; ++x)
+            sum += kG[i][y] * kG[j][x] * g[(y * kFilter + x) * plane + cf];
+        u[(i * kInputTile + j) * plane + cf] = static_cast<float>(sum);
+      }
+  return u;
+}
+
+Value constantTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                     ArrayRef<float> values, StringRef name) {
+  auto type = RankedTensorType::get(shape, b.getF32Type());
+  Attribute attr;
+  if (values.size() <= 1024) {
+    attr = DenseElementsAttr::get(type, values);
+  } else {
+    ArrayRef<char> bytes(reinterpret_cast<const char *>(values.data()),
+                         values.size() * sizeof(float));
+    attr = DenseResourceElementsAttr::get(
+        type, name,
+        HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, alignof(float)));
+  }
+  return arith::ConstantOp::create(b, loc, type, cast<TypedAttr>(attr));
+}
+
+bool allOnes(DenseIntElementsAttr attr) {
+  return llvm::all_of(attr.getValues<int64_t>(),
+                      [](int64_t v) { return v == 1; });
+}
+
+/// sum_k coefficients[k] * values[k], in order.
+Value linearCombination(OpBuilder &b, Location loc, ValueRange coefficients,
+                        ArrayRef<Value> values) {
+  Value sum;
+  for (auto [c, v] : llvm::zip_equal(coefficients, values)) {
+    Value product = arith::MulFOp::create(b, loc, c, v);
+    sum =
+        sum ? arith::AddFOp::create(b, loc, sum, product).getResult() : product;
+  }
+  return sum;
+}
+
+/// The name the filter's transform is kept under: its filter's, marked.
+std::string transformName(Value filter) {
+  if (auto constant = filter.getDefiningOp<arith::ConstantOp>())
+    if (auto resource =
+            dyn_cast<DenseResourceElementsAttr>(constant.getValue()))
+      return (resource.getRawHandle().getKey() + "_winograd").str();
+  return "winograd_filter";
+}
+
+/// `input` with `rows` more rows of zeros above and `columns` more columns
+/// on the left; a zero tensor.pad producing it is padded further instead.
+Value padAbove(OpBuilder &b, Location loc, Value input, int64_t rows,
+               int64_t columns) {
+  SmallVector<int64_t> low = {0, rows, columns, 0}, high(4, 0);
+  auto pad = input.getDefiningOp<tensor::PadOp>();
+  Value zero = pad ? pad.getConstantPaddingValue() : Value();
+  if (pad && zero && matchPattern(zero, m_AnyZeroFloat()) &&
+      pad.getSource().getType().hasStaticShape() &&
+      !ShapedType::isDynamicShape(pad.getStaticLow()) &&
+      !ShapedType::isDynamicShape(pad.getStaticHigh())) {
+    for (int d = 0; d < 4; ++d) {
+      low[d] += pad.getStaticLow()[d];
+      high[d] = pad.getStaticHigh()[d];
+    }
+    input = pad.getSource();
+  } else {
+    zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(b.getF32Type()));
+  }
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape;
+  for (int d = 0; d < 4; ++d)
+    shape.push_back(type.getDimSize(d) + low[d] + high[d]);
+  return tensor::PadOp::create(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), input,
+      getAsIndexOpFoldResult(b.getContext(), low),
+      getAsIndexOpFoldResult(b.getContext(), high), zero);
+}
+
+/// Rewrites `conv` when it qualifies; false when it does not.
+bool rewrite(linalg::Conv2DNhwcHwcfOp conv, int64_t minChannels) {
+  if (!conv.hasPureTensorSemantics() || !allOnes(conv.getStrides()) ||
+      !allOnes(conv.getDilations()))
+    return false;
+  Value input = conv.getInputs()[0], filter = conv.getInputs()[1],
+        init = conv.getOutputs()[0];
+  auto inputType = cast<RankedTensorType>(input.getType());
+  auto filterType = cast<RankedTensorType>(filter.getType());
+  auto outputType = cast<RankedTensorType>(init.getType());
+  for (RankedTensorType type : {inputType, filterType, outputType})
+    if (!type.hasStaticShape() || !type.getElementType().isF32())
+      return false;
+  int64_t n = outputType.getDimSize(0), h = outputType.getDimSize(1),
+          w = outputType.getDimSize(2), f = outputType.getDimSize(3);
+  int64_t c = inputType.getDimSize(3);
+  if (filterType.getDimSize(0) != kFilter ||
+      filterType.getDimSize(1) != kFilter || h == 0 || w == 0 ||
+      c < minChannels || f < minChannels ||
+      inputType.getDimSize(1) != h + kFilter - 1 ||
+      inputType.getDimSize(2) != w + kFilter - 1)
+    return false;
+  std::optional<std::vector<float>> g = readConstant(filter);
+  if (!g)
+    return false;
+
+  OpBuilder b(conv);
+  Location loc = conv.getLoc();
+  MLIRContext *context = b.getContext();
+  Type f32 = b.getF32Type();
+  // An odd height (width) gets one more row (column) of tiles, starting one
+  // row above the output: the extra row reads one more row of zero padding
+  // above the input and is dropped after the output transform, as the
+  // slice from row 1 (a slice from row 0 would read the result through a
+  // plain loop index, which linalg requires to span it whole).
+  int64_t shiftH = h % kOutputTile, shiftW = w % kOutputTile;
+  int64_t th = (h + shiftH) / kOutputTile, tw = (w + shiftW) / kOutputTile,
+          tiles = n * th * tw;
+  if (shiftH || shiftW)
+    input = padAbove(b, loc, input, shiftH, shiftW);
+  auto parallel = [](unsigned loops) {
+    return SmallVector<utils::IteratorType>(loops,
+                                            utils::IteratorType::parallel);
+  };
+  auto constantExpr = [&](int64_t v) {
+    return getAffineConstantExpr(v, context);
+  };
+
+  // Input transform: loops (n, th, tw, i, j, c). The 16 elements of a tile
+  // are inner loops, so that each workgroup reads (and pads) its input
+  // window once for all of them.
+  std::vector<float> btValues;
+  for (auto &row : kBT)
+    btValues.insert(btValues.end(), std::begin(row), std::end(row));
+  Value bt = constantTensor(b, loc, {kInputTile, kInputTile}, btValues, "");
+  SmallVector<AffineExpr> d(6);
+  bindDims(context, d[0], d[1], d[2], d[3], d[4], d[5]);
+  SmallVector<Value> inputs;
+  SmallVector<AffineMap> maps;
+  for (int64_t k = 0; k < kInputTile; ++k)
+    for (int64_t l = 0; l < kInputTile; ++l) {
+      inputs.push_back(input);
+      maps.push_back(AffineMap::get(
+          6, 0, {d[0], d[1] * kOutputTile + k, d[2] * kOutputTile + l, d[5]},
+          context));
+    }
+  for (AffineExpr row : {d[3], d[4]})
+    for (int64_t k = 0; k < kInputTile; ++k) {
+      inputs.push_back(bt);
+      maps.push_back(AffineMap::get(6, 0, {row, constantExpr(k)}, context));
+    }
+  SmallVector<int64_t> vShape = {kInputTile, kInputTile, n, th, tw, c};
+  maps.push_back(
+      AffineMap::get(6, 0, {d[3], d[4], d[0], d[1], d[2], d[5]}, context));
+  Value vInit = tensor::EmptyOp::create(b, loc, vShape, f32);
+  Value v6 =
+      linalg::GenericOp::create(
+          b, loc, vInit.getType(), inputs, ValueRange{vInit}, maps, parallel(6),
+          [&](OpBuilder &nb, Location nloc, ValueRange args) {
+            // d[k][l] = args[4k + l]; row i of B^T: args[16..19], row j:
+            // args[20..23]. V = sum_l Bj[l] (sum_k Bi[k] d[k][l]).
+            SmallVector<Value> columns;
+            for (int64_t l = 0; l < kInputTile; ++l) {
+              SmallVector<Value> column;
+              for (int64_t k = 0; k < kInputTile; ++k)
+                column.push_back(args[k * kInputTile + l]);
+              columns.push_back(
+                  linearCombination(nb, nloc, args.slice(16, 4), column));
+            }
+            linalg::YieldOp::create(
+                nb, nloc,
+                linearCombination(nb, nloc, args.slice(20, 4), columns));
+          })
+          .getResult(0);
+  SmallVector<ReassociationIndices> batchGroups = {{0, 1}, {2, 3, 4}, {5}};
+  Value v = tensor::CollapseShapeOp::create(
+      b, loc, RankedTensorType::get({16, tiles, c}, f32), v6, batchGroups);
+
+  // The products, one matmul per element of the 4x4 tile.
+  Value u = constantTensor(b, loc, {16, c, f}, transformFilter(*g, c, f),
+                           transformName(filter));
+  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(f32));
+  Value mEmpty =
+      tensor::EmptyOp::create(b, loc, SmallVector<int64_t>{16, tiles, f}, f32);
+  Value mInit = linalg::FillOp::create(b, loc, zero, mEmpty).getResult(0);
+  Value m = linalg::BatchMatmulOp::create(b, loc, mInit.getType(),
+                                          ValueRange{v, u}, ValueRange{mInit})
+                .getResult(0);
+  Value m6 = tensor::ExpandShapeOp::create(
+      b, loc,
+      RankedTensorType::get({kInputTile, kInputTile, n, th, tw, f}, f32), m,
+      batchGroups);
+
+  // Output transform: loops (n, th, a, tw, b, f) over the output reshaped.
+  SmallVector<ReassociationIndices> outputGroups = {{0}, {1, 2}, {3, 4}, {5}};
+  auto y6Type =
+      RankedTensorType::get({n, th, kOutputTile, tw, kOutputTile, f}, f32);
+  bool shifted = shiftH || shiftW;
+  Value init6 = shifted ? Value()
+                        : tensor::ExpandShapeOp::create(b, loc, y6Type, init,
+                                                        outputGroups)
+                              .getResult();
+  std::vector<float> atValues;
+  for (auto &row : kAT)
+    atValues.insert(atValues.end(), std::begin(row), std::end(row));
+  Value at = constantTensor(b, loc, {kOutputTile, kInputTile}, atValues, "");
+  inputs.clear();
+  maps.clear();
+  for (int64_t i = 0; i < kInputTile; ++i)
+    for (int64_t j = 0; j < kInputTile; ++j) {
+      inputs.push_back(m6);
+      maps.push_back(AffineMap::get(
+          6, 0, {constantExpr(i), constantExpr(j), d[0], d[1], d[3], d[5]},
+          context));
+    }
+  for (AffineExpr row : {d[2], d[4]})
+    for (int64_t i = 0; i < kInputTile; ++i) {
+      inputs.push_back(at);
+      maps.push_back(AffineMap::get(6, 0, {row, constantExpr(i)}, context));
+    }
+  if (init6) {
+    inputs.push_back(init6);
+    maps.push_back(AffineMap::getMultiDimIdentityMap(6, context));
+  }
+  maps.push_back(AffineMap::getMultiDimIdentityMap(6, context));
+  Value yInit = tensor::EmptyOp::create(b, loc, y6Type.getShape(), f32);
+  Value y6 = linalg::GenericOp::create(
+                 b, loc, y6Type, inputs, ValueRange{yInit}, maps, parallel(6),
+                 [&](OpBuilder &nb, Location nloc, ValueRange args) {
+                   // m[i][j] = args[4i + j]; row a of A^T: args[16..19], row b:
+                   // args[20..23]; the init: args[24].
+                   // Y = sum_j Ab[j] (sum_i Aa[i] m[i][j]) + init.
+                   SmallVector<Value> columns;
+                   for (int64_t j = 0; j < kInputTile; ++j) {
+                     SmallVector<Value> column;
+                     for (int64_t i = 0; i < kInputTile; ++i)
+                       column.push_back(args[i * kInputTile + j]);
+                     columns.push_back(linearCombination(
+                         nb, nloc, args.slice(16, 4), column));
+                   }
+                   Value tile =
+                       linearCombination(nb, nloc, args.slice(20, 4), columns);
+                   if (init6)
+                     tile = arith::AddFOp::create(nb, nloc, tile, args[24]);
+                   linalg::YieldOp::create(nb, nloc, tile);
+                 })
+                 .getResult(0);
+  auto tiledType =
+      RankedTensorType::get({n, th * kOutputTile, tw * kOutputTile, f}, f32);
+  Value y =
+      tensor::CollapseShapeOp::create(b, loc, tiledType, y6, outputGroups);
+  if (shifted) {
+    // The output from row shiftH and column shiftW, plus the init.
+    SmallVector<AffineExpr> e(4);
+    bindDims(context, e[0], e[1], e[2], e[3]);
+    SmallVector<AffineMap> sliceMaps = {
+        AffineMap::get(4, 0, {e[0], e[1] + shiftH, e[2] + shiftW, e[3]},
+                       context),
+        AffineMap::getMultiDimIdentityMap(4, context),
+        AffineMap::getMultiDimIdentityMap(4, context)};
+    Value empty = tensor::EmptyOp::create(b, loc, outputType.getShape(), f32);
+    y = linalg::GenericOp::create(
+            b, loc, outputType, ValueRange{y, init}, ValueRange{empty},
+            sliceMaps, parallel(4),
+            [](OpBuilder &nb, Location nloc, ValueRange args) {
+              linalg::YieldOp::create(
+                  nb, nloc,
+                  arith::AddFOp::create(nb, nloc, args[0], args[1])
+                      .getResult());
+            })
+            .getResult(0);
+  }
+  conv->replaceAllUsesWith(ValueRange{y});
+  conv->erase();
+  return true;
+}
+
+struct WinogradConvolutionsPass
+    : public tessera::flow::impl::WinogradConvolutionsPassBase<
+          WinogradConvolutionsPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    SmallVector<linalg::Conv2DNhwcHwcfOp> convs;
+    getOperation().walk(
+        [&](linalg::Conv2DNhwcHwcfOp conv) { convs.push_back(conv); });
+    for (linalg::Conv2DNhwcHwcfOp conv : convs)
+      rewrite(conv, minChannels);
+  }
+};
+
+} // namespace
