@@ -120,8 +120,15 @@ HostBlock acquireHostMemory(size_t bytes, size_t alignment, bool zeroed) {
   if (block.base) {
     if (zeroed)
       std::memset(block.base, 0, needed);
-  } else if ((block.base = std::calloc(1, block.size))) // fresh mappings
-    adviseHugePages(block.base, block.size);            // come zeroed
+  } else {
+    // calloc clears memory malloc reuses from its heap (below its mmap
+    // threshold, which grows as large blocks are freed): a dispatch's
+    // result, written whole by its dispatch, skips that. The clearing was
+    // up to half of a two-worker call of the encoder, its worker idle.
+    block.base = zeroed ? std::calloc(1, block.size) : std::malloc(block.size);
+    if (block.base)
+      adviseHugePages(block.base, block.size);
+  }
   if (!block.base)
     return {};
   auto address = reinterpret_cast<uintptr_t>(block.base);

@@ -22,8 +22,8 @@ struct HostBlock {
 };
 
 /// A block with `bytes` from an `alignment` boundary (a power of two),
-/// zero-filled unless `zeroed` is false (a kept block then holds what its
-/// last owner wrote).
+/// zero-filled unless `zeroed` is false (the block then holds whatever its
+/// memory last held: a kept block's last owner's bytes, or malloc's).
 HostBlock acquireHostMemory(size_t bytes, size_t alignment, bool zeroed = true);
 /// Gives back a block from acquireHostMemory.
 void releaseHostMemory(const HostBlock &block);

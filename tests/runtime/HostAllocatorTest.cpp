@@ -82,6 +82,26 @@ TEST(HostAllocator, SmallBlocksAreNotKept) {
   EXPECT_EQ(cachedHostBytes(), cachedBefore);
 }
 
+// Below the cache's size malloc reuses its own freed memory: a cleared
+// request must still come back zero-filled (calloc), an uncleared one may
+// hold the old bytes (malloc: a dispatch's result is written whole, and
+// clearing 512 KiB per dispatch result was half of a two-worker call).
+TEST(HostAllocator, SmallBlocksAreClearedOnlyWhenAsked) {
+  size_t bytes = 512 << 10;
+  for (int round = 0; round < 4; ++round) {
+    HostBlock dirty = acquireHostMemory(bytes, 64, /*zeroed=*/false);
+    ASSERT_NE(dirty.data, nullptr);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(dirty.data) % 64, 0u);
+    std::memset(dirty.data, 0xcd, bytes);
+    releaseHostMemory(dirty);
+    HostBlock clean = acquireHostMemory(bytes, 64, /*zeroed=*/true);
+    ASSERT_NE(clean.data, nullptr);
+    EXPECT_TRUE(allZero(clean.data, bytes));
+    std::memset(clean.data, 0xef, bytes);
+    releaseHostMemory(clean);
+  }
+}
+
 TEST(HostAllocator, CacheStaysBounded) {
   // 40 blocks of 16 MiB are more than the cache keeps (512 MiB).
   std::vector<HostBlock> blocks;
