@@ -3,6 +3,7 @@
 #include "Codegen/Common/Passes.h"
 
 #include "Codegen/Common/LoweringConfig.h"
+#include "Codegen/Common/MergeWindowSlices.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
@@ -270,6 +271,11 @@ struct TileAndDistributeToWorkgroupsPass
     tilingOptions.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
     scf::SCFTileAndFuseOptions options;
     options.setTilingOptions(tilingOptions);
+    // Windows of one pad (a Winograd input transform's 16 reads) become
+    // slices of one slice of it: the pad is fused once per tile.
+    RewritePatternSet cleanup(ctx);
+    codegen::populateMergeWindowSlicesPatterns(cleanup);
+    options.cleanupPatterns = FrozenRewritePatternSet(std::move(cleanup));
     rewriter.setInsertionPoint(root);
     FailureOr<scf::SCFTileAndFuseResult> result =
         scf::tileConsumerAndFuseProducersUsingSCF(rewriter, root, options);

@@ -36,6 +36,11 @@ namespace {
 /// Vectors per step of the main loop: independent loads and stores in
 /// flight.
 constexpr int64_t kUnroll = 4;
+/// A body of this many ops or more already has that much independent work
+/// per vector (a Winograd transform: 16 loads, 35 arithmetic ops): it is
+/// not unrolled, which would only quadruple what LLVM compiles (ResNet-50's
+/// 30 transforms doubled its compile time).
+constexpr size_t kMaxUnrolledBodyOps = 24;
 
 /// A buffer read or written as vectors: unit stride along its innermost
 /// dimension, not of i1 (a vector of i1 is packed bits, a buffer's i1 one
@@ -126,12 +131,15 @@ public:
           ivs.assign(sizes.size(), Value());
           for (auto [loop, iv] : llvm::zip(outer, outerIvs))
             ivs[loop] = iv;
-          Value unrolled = roundDown(n, kUnroll * width);
           Value vectors = roundDown(n, width);
-          buildFor(zero, unrolled, kUnroll * width, [&](Value j) {
-            for (int64_t u = 0; u < kUnroll; ++u)
-              emitVector(add(j, u * width));
-          });
+          Value unrolled = zero;
+          if (op.getBody()->getOperations().size() < kMaxUnrolledBodyOps) {
+            unrolled = roundDown(n, kUnroll * width);
+            buildFor(zero, unrolled, kUnroll * width, [&](Value j) {
+              for (int64_t u = 0; u < kUnroll; ++u)
+                emitVector(add(j, u * width));
+            });
+          }
           buildFor(unrolled, vectors, width, [&](Value j) { emitVector(j); });
           std::optional<int64_t> staticN = getConstantIntValue(n);
           if (!staticN || *staticN % width != 0)
