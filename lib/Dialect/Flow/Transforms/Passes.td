@@ -39,11 +39,12 @@ def WinogradConvolutionsPass
   let description = [{
     A `linalg.conv_2d_nhwc_hwcf` with a constant 3x3 filter, strides and
     dilations 1, static f32 shapes and at least `min-channels` input and
-    output channels becomes an input
-    transform (a generic), a batch matmul over the 16 elements of a 4x4
-    tile against the filter's transform (a constant computed here) and an
-    output transform (a generic adding the convolution's init, on the
-    output reshaped to [N][H/2][2][W/2][2][F]). An odd height or width
+    output channels becomes an input transform (a generic), a batch matmul
+    over the 16 elements of a 4x4 tile against the filter's transform (a
+    constant computed here, stored in panels of 32 columns:
+    [16][F/32][C][32]) and an output transform (a generic adding the
+    convolution's init, on the output reshaped to
+    [N][H/2][2][W/2][2][F/32][32]). An odd height or width
     gets one more row or column of tiles, above or left of the output
     (one more row or column of zero padding), dropped afterwards by a
     generic adding the init. 2.25x fewer multiplications; the sums' order

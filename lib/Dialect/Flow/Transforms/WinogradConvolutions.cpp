@@ -14,8 +14,11 @@
 //     reads of the input (one per element of the 4x4 tile) combined with
 //     the entries of B^T, read as broadcast coefficients;
 //   - a batch matmul V[16][tiles][C] x U[16][C][F]: the bulk of the work,
-//     on the register-tiled contraction path;
-//   - the output transform, a generic writing [N][H/2][2][W/2][2][F] (the
+//     on the register-tiled contraction path, with U stored (and M
+//     written) in panels of 32 columns, [16][F/32][C][32], each panel the
+//     kernel copies one contiguous run of memory;
+//   - the output transform, a generic writing [N][H/2][2][W/2][2][F/32][32]
+//   (the
 //     NHWC output, reshaped: no loop index is divided) plus the
 //     convolution's init (its bias); elementwise consumers (a ReLU) fuse
 //     into it through the reshape.
@@ -51,6 +54,9 @@ namespace {
 constexpr int64_t kInputTile = 4;
 constexpr int64_t kOutputTile = 2;
 constexpr int64_t kFilter = 3;
+/// Columns of a panel of the filter's transform: the register-tiled
+/// kernel's panel width.
+constexpr int64_t kPanel = 32;
 
 /// F(2, 3) with interpolation points 0, 1, -1 (and infinity).
 constexpr double kBT[kInputTile][kInputTile] = {
@@ -126,6 +132,19 @@ Value linearCombination(OpBuilder &b, Location loc, ValueRange coefficients,
         sum ? arith::AddFOp::create(b, loc, sum, product).getResult() : product;
   }
   return sum;
+}
+
+/// U [16][C][F] as [16][F/panel][C][panel].
+std::vector<float> toPanels(ArrayRef<float> u, int64_t channels,
+                            int64_t filters, int64_t panel) {
+  std::vector<float> out(u.size());
+  int64_t plane = channels * filters, i = 0;
+  for (int64_t p = 0; p < 16; ++p)
+    for (int64_t fo = 0; fo < filters / panel; ++fo)
+      for (int64_t ch = 0; ch < channels; ++ch)
+        for (int64_t fi = 0; fi < panel; ++fi)
+          out[i++] = u[p * plane + ch * filters + fo * panel + fi];
+  return out;
 }
 
 /// The name the filter's transform is kept under: its filter's, marked.
@@ -264,25 +283,56 @@ bool rewrite(linalg::Conv2DNhwcHwcfOp conv, int64_t minChannels) {
   Value v = tensor::CollapseShapeOp::create(
       b, loc, RankedTensorType::get({16, tiles, c}, f32), v6, batchGroups);
 
-  // The products, one matmul per element of the 4x4 tile.
-  Value u = constantTensor(b, loc, {16, c, f}, transformFilter(*g, c, f),
+  // The products, one matmul per element of the 4x4 tile, on panels of
+  // kPanel columns: U is stored [16][F/kPanel][C][kPanel], so that each
+  // panel the kernel copies is one contiguous run of memory (from DRAM at
+  // batch 1: row-major, a panel's rows are 128-byte runs a row apart), and
+  // M is written [16][F/kPanel][tiles][kPanel].
+  int64_t panel = f % kPanel == 0 ? kPanel : f, panels = f / panel;
+  std::vector<float> uValues = transformFilter(*g, c, f);
+  if (panels > 1)
+    uValues = toPanels(uValues, c, f, panel);
+  Value u = constantTensor(b, loc, {16, panels, c, panel}, uValues,
                            transformName(filter));
   Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(f32));
-  Value mEmpty =
-      tensor::EmptyOp::create(b, loc, SmallVector<int64_t>{16, tiles, f}, f32);
+  Value mEmpty = tensor::EmptyOp::create(
+      b, loc, SmallVector<int64_t>{16, panels, tiles, panel}, f32);
   Value mInit = linalg::FillOp::create(b, loc, zero, mEmpty).getResult(0);
-  Value m = linalg::BatchMatmulOp::create(b, loc, mInit.getType(),
-                                          ValueRange{v, u}, ValueRange{mInit})
+  {
+    // Loops (p, fo, t, fi, c).
+    SmallVector<AffineExpr> e(5);
+    bindDims(context, e[0], e[1], e[2], e[3], e[4]);
+    SmallVector<AffineMap> productMaps = {
+        AffineMap::get(5, 0, {e[0], e[2], e[4]}, context),
+        AffineMap::get(5, 0, {e[0], e[1], e[4], e[3]}, context),
+        AffineMap::get(5, 0, {e[0], e[1], e[2], e[3]}, context)};
+    SmallVector<utils::IteratorType> iterators = parallel(4);
+    iterators.push_back(utils::IteratorType::reduction);
+    mInit = linalg::GenericOp::create(
+                b, loc, mInit.getType(), ValueRange{v, u}, ValueRange{mInit},
+                productMaps, iterators,
+                [](OpBuilder &nb, Location nloc, ValueRange args) {
+                  Value product =
+                      arith::MulFOp::create(nb, nloc, args[0], args[1]);
+                  linalg::YieldOp::create(
+                      nb, nloc,
+                      arith::AddFOp::create(nb, nloc, args[2], product)
+                          .getResult());
+                })
                 .getResult(0);
-  Value m6 = tensor::ExpandShapeOp::create(
+  }
+  Value m7 = tensor::ExpandShapeOp::create(
       b, loc,
-      RankedTensorType::get({kInputTile, kInputTile, n, th, tw, f}, f32), m,
-      batchGroups);
+      RankedTensorType::get({kInputTile, kInputTile, panels, n, th, tw, panel},
+                            f32),
+      mInit, SmallVector<ReassociationIndices>{{0, 1}, {2}, {3, 4, 5}, {6}});
 
-  // Output transform: loops (n, th, a, tw, b, f) over the output reshaped.
-  SmallVector<ReassociationIndices> outputGroups = {{0}, {1, 2}, {3, 4}, {5}};
-  auto y6Type =
-      RankedTensorType::get({n, th, kOutputTile, tw, kOutputTile, f}, f32);
+  // Output transform: loops (n, th, a, tw, b, fo, fi) over the output
+  // reshaped.
+  SmallVector<ReassociationIndices> outputGroups = {
+      {0}, {1, 2}, {3, 4}, {5, 6}};
+  auto y6Type = RankedTensorType::get(
+      {n, th, kOutputTile, tw, kOutputTile, panels, panel}, f32);
   bool shifted = shiftH || shiftW;
   Value init6 = shifted ? Value()
                         : tensor::ExpandShapeOp::create(b, loc, y6Type, init,
@@ -294,26 +344,29 @@ bool rewrite(linalg::Conv2DNhwcHwcfOp conv, int64_t minChannels) {
   Value at = constantTensor(b, loc, {kOutputTile, kInputTile}, atValues, "");
   inputs.clear();
   maps.clear();
+  SmallVector<AffineExpr> o(7);
+  bindDims(context, o[0], o[1], o[2], o[3], o[4], o[5], o[6]);
   for (int64_t i = 0; i < kInputTile; ++i)
     for (int64_t j = 0; j < kInputTile; ++j) {
-      inputs.push_back(m6);
+      inputs.push_back(m7);
       maps.push_back(AffineMap::get(
-          6, 0, {constantExpr(i), constantExpr(j), d[0], d[1], d[3], d[5]},
+          7, 0,
+          {constantExpr(i), constantExpr(j), o[5], o[0], o[1], o[3], o[6]},
           context));
     }
-  for (AffineExpr row : {d[2], d[4]})
+  for (AffineExpr row : {o[2], o[4]})
     for (int64_t i = 0; i < kInputTile; ++i) {
       inputs.push_back(at);
-      maps.push_back(AffineMap::get(6, 0, {row, constantExpr(i)}, context));
+      maps.push_back(AffineMap::get(7, 0, {row, constantExpr(i)}, context));
     }
   if (init6) {
     inputs.push_back(init6);
-    maps.push_back(AffineMap::getMultiDimIdentityMap(6, context));
+    maps.push_back(AffineMap::getMultiDimIdentityMap(7, context));
   }
-  maps.push_back(AffineMap::getMultiDimIdentityMap(6, context));
+  maps.push_back(AffineMap::getMultiDimIdentityMap(7, context));
   Value yInit = tensor::EmptyOp::create(b, loc, y6Type.getShape(), f32);
   Value y6 = linalg::GenericOp::create(
-                 b, loc, y6Type, inputs, ValueRange{yInit}, maps, parallel(6),
+                 b, loc, y6Type, inputs, ValueRange{yInit}, maps, parallel(7),
                  [&](OpBuilder &nb, Location nloc, ValueRange args) {
                    // m[i][j] = args[4i + j]; row a of A^T: args[16..19], row b:
                    // args[20..23]; the init: args[24].

@@ -7,27 +7,35 @@
 // F(2x2, 3x3): the input transform (16 reads of the padded input, B^T's
 // rows as broadcast coefficients), a batch matmul against the filter's
 // transform G g G^T (computed at compile time: for a filter of ones,
-// U[i][j] is the product of G's row sums 1, 1.5, 0.5, 1), and the output
-// transform adding the init, on the output reshaped to [N][H/2][2][W/2][2][F].
-// The map of @conv_odd's slice (below).
+// U[i][j] is the product of G's row sums 1, 1.5, 0.5, 1) stored in panels of
+// 32 columns ([16][F/32][C][32]; 3 filters: one panel of 3), and the output
+// transform adding the init, on the output reshaped to
+// [N][H/2][2][W/2][2][F/32][32].
+// The products' maps, loops (p, fo, t, fi, c), and the map of @conv_odd's
+// slice (below).
+// CHECK-DAG:   #[[VMAP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d2, d4)>
+// CHECK-DAG:   #[[UMAP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d4, d3)>
+// CHECK-DAG:   #[[MMAP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
 // CHECK-DAG:   #[[SHIFTED:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1 + 1, d2, d3)>
 // CHECK-LABEL: func.func @conv3x3
 // CHECK:       %[[V:.+]] = linalg.generic
 // CHECK-SAME:    ins(%[[P:[^,]+]], %[[P]], %[[P]], %[[P]], %[[P]], %[[P]], %[[P]], %[[P]], %[[P]], %[[P]], %[[P]], %[[P]], %[[P]], %[[P]], %[[P]], %[[P]], %[[BT:[^,]+]], %[[BT]], %[[BT]], %[[BT]], %[[BT]], %[[BT]], %[[BT]], %[[BT]] :
 // CHECK:       } -> tensor<4x4x1x2x3x2xf32>
 // CHECK:       %[[VB:.+]] = tensor.collapse_shape %[[V]] {{\[\[}}0, 1], [2, 3, 4], [5]] : tensor<4x4x1x2x3x2xf32> into tensor<16x6x2xf32>
-// CHECK:       %[[U:.+]] = arith.constant dense<{{\[\[\[}}1.000000e+00, 1.000000e+00, 1.000000e+00], [1.000000e+00, 1.000000e+00, 1.000000e+00]], {{\[\[}}1.500000e+00, 1.500000e+00, 1.500000e+00], [1.500000e+00, 1.500000e+00, 1.500000e+00]], {{\[\[}}5.000000e-01, {{.*}} : tensor<16x2x3xf32>
-// CHECK:       %[[M:.+]] = linalg.batch_matmul ins(%[[VB]], %[[U]] : tensor<16x6x2xf32>, tensor<16x2x3xf32>)
-// CHECK:       %[[M6:.+]] = tensor.expand_shape %[[M]] {{\[\[}}0, 1], [2, 3, 4], [5]]
-// CHECK:       %[[INIT6:.+]] = tensor.expand_shape %[[INIT:[^ ]+]] {{\[\[}}0], [1, 2], [3, 4], [5]]
+// CHECK:       %[[U:.+]] = arith.constant dense<{{\[\[\[\[}}1.000000e+00, 1.000000e+00, 1.000000e+00], [1.000000e+00, 1.000000e+00, 1.000000e+00]]], {{\[\[\[}}1.500000e+00, 1.500000e+00, 1.500000e+00], [1.500000e+00, 1.500000e+00, 1.500000e+00]]], {{\[\[\[}}5.000000e-01, {{.*}} : tensor<16x1x2x3xf32>
+// CHECK:       %[[M:.+]] = linalg.generic {indexing_maps = [#[[VMAP]], #[[UMAP]], #[[MMAP]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[VB]], %[[U]] : tensor<16x6x2xf32>, tensor<16x1x2x3xf32>) outs(%{{.+}} : tensor<16x1x6x3xf32>)
+// CHECK:         arith.mulf
+// CHECK:         arith.addf
+// CHECK:       %[[M6:.+]] = tensor.expand_shape %[[M]] {{\[\[}}0, 1], [2], [3, 4, 5], [6]]
+// CHECK:       %[[INIT6:.+]] = tensor.expand_shape %[[INIT:[^ ]+]] {{\[\[}}0], [1, 2], [3, 4], [5, 6]]
 // CHECK:       %[[Y6:.+]] = linalg.generic
 // CHECK-SAME:    ins(%[[M6]], {{.*}}, %[[INIT6]] :
-// CHECK:       } -> tensor<1x2x2x3x2x3xf32>
-// CHECK:       %[[Y:.+]] = tensor.collapse_shape %[[Y6]] {{\[\[}}0], [1, 2], [3, 4], [5]] : tensor<1x2x2x3x2x3xf32> into tensor<1x4x6x3xf32>
+// CHECK:       } -> tensor<1x2x2x3x2x1x3xf32>
+// CHECK:       %[[Y:.+]] = tensor.collapse_shape %[[Y6]] {{\[\[}}0], [1, 2], [3, 4], [5, 6]] : tensor<1x2x2x3x2x1x3xf32> into tensor<1x4x6x3xf32>
 // CHECK:       return %[[Y]]
 // FEW-LABEL:   func.func @conv3x3
 // FEW:         linalg.conv_2d_nhwc_hwcf
-// FEW-NOT:     linalg.batch_matmul
+// FEW-NOT:     "reduction"
 // FEW-LABEL:   func.func @conv32
 func.func @conv3x3(%x: tensor<1x4x6x2xf32>, %init: tensor<1x4x6x3xf32>) -> tensor<1x4x6x3xf32> {
   %zero = arith.constant 0.0 : f32
@@ -48,8 +56,8 @@ func.func @conv3x3(%x: tensor<1x4x6x2xf32>, %init: tensor<1x4x6x3xf32>) -> tenso
 // CPU-LABEL:   func.func @conv32(
 // CPU-NOT:     pad_
 // CPU:         flow.dispatch @{{.*}}elementwise_4x4x1x2x3x32
-// CPU:         flow.dispatch @{{.*}}batch_matmul_16x6x32
-// CPU:         flow.dispatch @{{.*}}elementwise_1x2x2x3x2x32
+// CPU:         flow.dispatch @{{.*}}reduction_16x1x6x32
+// CPU:         flow.dispatch @{{.*}}elementwise_1x2x2x3x2x1x32
 // VULKAN-LABEL: func.func @conv32(
 // VULKAN:      flow.dispatch @{{.*}}conv_2d_nhwc_hwcf_1x4x6x32
 func.func @conv32(%x: tensor<1x4x6x32xf32>, %bias: tensor<32xf32>) -> tensor<1x4x6x32xf32> {
@@ -75,7 +83,7 @@ func.func @conv32(%x: tensor<1x4x6x32xf32>, %bias: tensor<32xf32>) -> tensor<1x4
 // CHECK-LABEL: func.func @conv_odd
 // CHECK:       tensor.pad %{{.+}} low[0, 2, 1, 0] high[0, 1, 1, 0]
 // CHECK:       } : tensor<1x5x6x2xf32> to tensor<1x8x8x2xf32>
-// CHECK:       linalg.batch_matmul {{.*}} tensor<16x9x2xf32>, tensor<16x2x3xf32>
+// CHECK:       linalg.generic {{.*}} ins(%{{.+}}, %{{.+}} : tensor<16x9x2xf32>, tensor<16x1x2x3xf32>)
 // CHECK:       %[[Y:.+]] = tensor.collapse_shape {{.*}} into tensor<1x6x6x3xf32>
 // CHECK:       linalg.generic {indexing_maps = [#[[SHIFTED]], {{.*}} ins(%[[Y]], %[[INIT:[^ ]+]] :
 // CHECK:         arith.addf
@@ -96,7 +104,7 @@ func.func @conv_odd(%x: tensor<1x5x6x2xf32>, %init: tensor<1x5x6x3xf32>) -> tens
 // filter.
 // CHECK-LABEL: func.func @direct
 // CHECK-COUNT-3: linalg.conv_2d_nhwc_hwcf
-// CHECK-NOT:   linalg.batch_matmul
+// CHECK-NOT:   "reduction"
 func.func @direct(%x: tensor<1x9x9x2xf32>, %wv: tensor<3x3x2x3xf32>) -> (tensor<1x4x4x3xf32>, tensor<1x6x6x3xf32>, tensor<1x8x8x3xf32>) {
   %w = arith.constant dense<1.0> : tensor<3x3x2x3xf32>
   %w1 = arith.constant dense<1.0> : tensor<1x1x2x3xf32>
