@@ -614,6 +614,10 @@ TEST_P(EndToEnd, CapturedDispatchesReplayAlone) {
     EXPECT_EQ(replayed->microseconds.size(), 3u);
     ASSERT_EQ(replayed->bindings.size(), capture.bindings.size());
     int written = 0;
+    // The written binding's bytes before the dispatch are whatever its
+    // (uncleared) buffer held; replayed from other bytes, the dispatch
+    // still writes exactly the captured result.
+    rt::DispatchCapture poisoned = capture;
     for (size_t b = 0; b < capture.bindings.size(); ++b) {
       if (capture.bindings[b].readOnly) {
         EXPECT_EQ(replayed->bindings[b], capture.bindings[b].before);
@@ -621,9 +625,18 @@ TEST_P(EndToEnd, CapturedDispatchesReplayAlone) {
       }
       ++written;
       EXPECT_EQ(replayed->bindings[b], capture.bindings[b].after);
-      EXPECT_NE(capture.bindings[b].before, capture.bindings[b].after);
+      std::fill(poisoned.bindings[b].before.begin(),
+                poisoned.bindings[b].before.end(), 0x7f);
+      EXPECT_NE(poisoned.bindings[b].before, capture.bindings[b].after);
     }
     EXPECT_EQ(written, 1);
+    auto fromPoison = session.replayDispatch(poisoned, 1);
+    ASSERT_TRUE(fromPoison) << fromPoison.status().message();
+    for (size_t b = 0; b < capture.bindings.size(); ++b) {
+      if (!capture.bindings[b].readOnly) {
+        EXPECT_EQ(fromPoison->bindings[b], capture.bindings[b].after);
+      }
+    }
   }
   // A capture that does not fit the export is refused, not run.
   rt::DispatchCapture broken = captures[0];

@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 
 namespace mlir::tessera::flow {
 #define GEN_PASS_DEF_VERIFYINPUTLEGALITYPASS
@@ -29,6 +30,28 @@ bool isInDialect(Operation *op, ArrayRef<StringRef> dialects) {
 struct VerifyInputLegalityPass
     : public tessera::flow::impl::VerifyInputLegalityPassBase<
           VerifyInputLegalityPass> {
+  /// Why `resource`'s blob cannot hold its type's elements; empty if it can.
+  static std::string checkResource(DenseResourceElementsAttr resource) {
+    std::string problem;
+    llvm::raw_string_ostream os(problem);
+    StringRef key = resource.getRawHandle().getKey();
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob) {
+      os << "constant resource '" << key << "' has no data";
+      return problem;
+    }
+    Type element = resource.getType().getElementType();
+    if (!element.isIntOrIndexOrFloat())
+      return problem;
+    uint64_t width =
+        element.isIndex() ? 8 : (element.getIntOrFloatBitWidth() + 7) / 8;
+    uint64_t needed = width * resource.getType().getNumElements();
+    if (blob->getData().size() != needed)
+      os << "constant resource '" << key << "' holds " << blob->getData().size()
+         << " bytes; its type " << resource.getType() << " needs " << needed;
+    return problem;
+  }
+
   void runOnOperation() override {
     bool failed = false;
     auto reject = [&](Operation *op, StringRef where) {
@@ -87,6 +110,18 @@ struct VerifyInputLegalityPass
               op->emitError() << "'" << op->getName() << "' on " << tensor
                               << ": tensors with a zero-sized dim are not "
                                  "supported";
+              failed = true;
+              return WalkResult::skip();
+            }
+        // Weights as resource blobs: the parser takes a blob of any length,
+        // and a short one would be read past (by the constant's dispatches,
+        // or by a pass folding it). Checked here, at the constant.
+        for (NamedAttribute attr : op->getAttrs())
+          if (auto resource =
+                  dyn_cast<DenseResourceElementsAttr>(attr.getValue()))
+            if (std::string problem = checkResource(resource);
+                !problem.empty()) {
+              op->emitError() << problem;
               failed = true;
               return WalkResult::skip();
             }

@@ -43,3 +43,21 @@ func.func @make() -> memref<4xf32> {
   %m = memref.alloc() : memref<4xf32>
   return %m : memref<4xf32>
 }
+
+// -----
+
+// A weight blob shorter than its type (4 x f32 needs 16 bytes, holds 8):
+// refused at the constant, before anything reads past it.
+func.func @short_blob() -> tensor<4xf32> {
+  // expected-error @+1 {{constant resource 'short_weights' holds 8 bytes; its type tensor<4xf32> needs 16}}
+  %w = arith.constant dense_resource<short_weights> : tensor<4xf32>
+  return %w : tensor<4xf32>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      short_weights: "0x040000000000803F00000040"
+    }
+  }
+#-}
