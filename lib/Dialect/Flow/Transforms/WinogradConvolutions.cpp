@@ -134,6 +134,23 @@ Value linearCombination(OpBuilder &b, Location loc, ValueRange coefficients,
   return sum;
 }
 
+/// sum_y c2[y] (sum_x c1[x] t[x][y]) for a 4x4 tile t = args[4x + y], c1 =
+/// args[16..19], c2 = args[20..23]: both transforms' bodies (B^T d B, and
+/// A^T m A).
+Value separableTransform(OpBuilder &b, Location loc, ValueRange args) {
+  SmallVector<Value> columns;
+  for (int64_t y = 0; y < kInputTile; ++y) {
+    SmallVector<Value> column;
+    for (int64_t x = 0; x < kInputTile; ++x)
+      column.push_back(args[x * kInputTile + y]);
+    columns.push_back(linearCombination(
+        b, loc, args.slice(kInputTile * kInputTile, kInputTile), column));
+  }
+  return linearCombination(
+      b, loc, args.slice(kInputTile * kInputTile + kInputTile, kInputTile),
+      columns);
+}
+
 /// U [16][C][F] as [16][F/panel][C][panel].
 std::vector<float> toPanels(ArrayRef<float> u, int64_t channels,
                             int64_t filters, int64_t panel) {
@@ -264,19 +281,10 @@ bool rewrite(linalg::Conv2DNhwcHwcfOp conv, int64_t minChannels) {
       linalg::GenericOp::create(
           b, loc, vInit.getType(), inputs, ValueRange{vInit}, maps, parallel(6),
           [&](OpBuilder &nb, Location nloc, ValueRange args) {
-            // d[k][l] = args[4k + l]; row i of B^T: args[16..19], row j:
-            // args[20..23]. V = sum_l Bj[l] (sum_k Bi[k] d[k][l]).
-            SmallVector<Value> columns;
-            for (int64_t l = 0; l < kInputTile; ++l) {
-              SmallVector<Value> column;
-              for (int64_t k = 0; k < kInputTile; ++k)
-                column.push_back(args[k * kInputTile + l]);
-              columns.push_back(
-                  linearCombination(nb, nloc, args.slice(16, 4), column));
-            }
-            linalg::YieldOp::create(
-                nb, nloc,
-                linearCombination(nb, nloc, args.slice(20, 4), columns));
+            // d[k][l] = args[4k + l], row i of B^T args[16..19], row j
+            // args[20..23]: V = sum_l Bj[l] (sum_k Bi[k] d[k][l]).
+            linalg::YieldOp::create(nb, nloc,
+                                    separableTransform(nb, nloc, args));
           })
           .getResult(0);
   SmallVector<ReassociationIndices> batchGroups = {{0, 1}, {2, 3, 4}, {5}};
@@ -368,19 +376,10 @@ bool rewrite(linalg::Conv2DNhwcHwcfOp conv, int64_t minChannels) {
   Value y6 = linalg::GenericOp::create(
                  b, loc, y6Type, inputs, ValueRange{yInit}, maps, parallel(7),
                  [&](OpBuilder &nb, Location nloc, ValueRange args) {
-                   // m[i][j] = args[4i + j]; row a of A^T: args[16..19], row b:
-                   // args[20..23]; the init: args[24].
+                   // m[i][j] = args[4i + j], row a of A^T args[16..19], row
+                   // b args[20..23], the init args[24]:
                    // Y = sum_j Ab[j] (sum_i Aa[i] m[i][j]) + init.
-                   SmallVector<Value> columns;
-                   for (int64_t j = 0; j < kInputTile; ++j) {
-                     SmallVector<Value> column;
-                     for (int64_t i = 0; i < kInputTile; ++i)
-                       column.push_back(args[i * kInputTile + j]);
-                     columns.push_back(linearCombination(
-                         nb, nloc, args.slice(16, 4), column));
-                   }
-                   Value tile =
-                       linearCombination(nb, nloc, args.slice(20, 4), columns);
+                   Value tile = separableTransform(nb, nloc, args);
                    if (init6)
                      tile = arith::AddFOp::create(nb, nloc, tile, args[24]);
                    linalg::YieldOp::create(nb, nloc, tile);
