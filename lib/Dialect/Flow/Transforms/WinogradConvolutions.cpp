@@ -84,20 +84,23 @@ std::optional<std::vector<float>> readConstant(Value value) {
 }
 
 /// U[i][j][c][f] = sum over the 3x3 window of G[i][y] g[y][x][c][f] G[j][x],
-/// in double, for an HWCF filter g.
+/// in double, for an HWCF filter g; stored [16][F/panel][C][panel].
 std::vector<float> transformFilter(ArrayRef<float> g, int64_t channels,
-                                   int64_t filters) {
+                                   int64_t filters, int64_t panel) {
   int64_t plane = channels * filters;
   std::vector<float> u(kInputTile * kInputTile * plane);
   for (int64_t i = 0; i < kInputTile; ++i)
     for (int64_t j = 0; j < kInputTile; ++j)
-      for (int64_t cf = 0; cf < plane; ++cf) {
-        double sum = 0;
-        for (int64_t y = 0; y < kFilter; ++y)
-          for (int64_t x = 0; x < kFilter; ++x)
-            sum += kG[i][y] * kG[j][x] * g[(y * kFilter + x) * plane + cf];
-        u[(i * kInputTile + j) * plane + cf] = static_cast<float>(sum);
-      }
+      for (int64_t ch = 0; ch < channels; ++ch)
+        for (int64_t fl = 0; fl < filters; ++fl) {
+          int64_t cf = ch * filters + fl;
+          double sum = 0;
+          for (int64_t y = 0; y < kFilter; ++y)
+            for (int64_t x = 0; x < kFilter; ++x)
+              sum += kG[i][y] * kG[j][x] * g[(y * kFilter + x) * plane + cf];
+          int64_t at = (fl / panel * channels + ch) * panel + fl % panel;
+          u[(i * kInputTile + j) * plane + at] = static_cast<float>(sum);
+        }
   return u;
 }
 
@@ -149,19 +152,6 @@ Value separableTransform(OpBuilder &b, Location loc, ValueRange args) {
   return linearCombination(
       b, loc, args.slice(kInputTile * kInputTile + kInputTile, kInputTile),
       columns);
-}
-
-/// U [16][C][F] as [16][F/panel][C][panel].
-std::vector<float> toPanels(ArrayRef<float> u, int64_t channels,
-                            int64_t filters, int64_t panel) {
-  std::vector<float> out(u.size());
-  int64_t plane = channels * filters, i = 0;
-  for (int64_t p = 0; p < 16; ++p)
-    for (int64_t fo = 0; fo < filters / panel; ++fo)
-      for (int64_t ch = 0; ch < channels; ++ch)
-        for (int64_t fi = 0; fi < panel; ++fi)
-          out[i++] = u[p * plane + ch * filters + fo * panel + fi];
-  return out;
 }
 
 /// The name the filter's transform is kept under: its filter's, marked.
@@ -297,11 +287,9 @@ bool rewrite(linalg::Conv2DNhwcHwcfOp conv, int64_t minChannels) {
   // batch 1: row-major, a panel's rows are 128-byte runs a row apart), and
   // M is written [16][F/kPanel][tiles][kPanel].
   int64_t panel = f % kPanel == 0 ? kPanel : f, panels = f / panel;
-  std::vector<float> uValues = transformFilter(*g, c, f);
-  if (panels > 1)
-    uValues = toPanels(uValues, c, f, panel);
-  Value u = constantTensor(b, loc, {16, panels, c, panel}, uValues,
-                           transformName(filter));
+  Value u =
+      constantTensor(b, loc, {16, panels, c, panel},
+                     transformFilter(*g, c, f, panel), transformName(filter));
   Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(f32));
   Value mEmpty = tensor::EmptyOp::create(
       b, loc, SmallVector<int64_t>{16, panels, tiles, panel}, f32);
