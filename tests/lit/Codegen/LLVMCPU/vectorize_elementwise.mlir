@@ -59,6 +59,49 @@ func.func @long_rows(%x: memref<1024xf32>, %out: memref<1024xf32>, %copy: memref
 
 // -----
 
+// A long body (24 ops and more, as a Winograd transform's): not unrolled,
+// one vector per step; the unrolled loop would only quadruple what LLVM
+// compiles.
+// CHECK-LABEL: func.func @long_body
+// CHECK-NOT: step %c64
+// CHECK: scf.for %{{.+}} = %c0 to %c1024 step %c16
+// CHECK-COUNT-24: arith.mulf %{{.+}} : vector<16xf32>
+// CHECK-NOT: arith.mulf
+// CHECK-NOT: step %c64
+func.func @long_body(%x: memref<1024xf32>, %out: memref<1024xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>], iterator_types = ["parallel"]} ins(%x : memref<1024xf32>) outs(%out : memref<1024xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m0 = arith.mulf %a, %a : f32
+    %m1 = arith.mulf %m0, %a : f32
+    %m2 = arith.mulf %m1, %a : f32
+    %m3 = arith.mulf %m2, %a : f32
+    %m4 = arith.mulf %m3, %a : f32
+    %m5 = arith.mulf %m4, %a : f32
+    %m6 = arith.mulf %m5, %a : f32
+    %m7 = arith.mulf %m6, %a : f32
+    %m8 = arith.mulf %m7, %a : f32
+    %m9 = arith.mulf %m8, %a : f32
+    %m10 = arith.mulf %m9, %a : f32
+    %m11 = arith.mulf %m10, %a : f32
+    %m12 = arith.mulf %m11, %a : f32
+    %m13 = arith.mulf %m12, %a : f32
+    %m14 = arith.mulf %m13, %a : f32
+    %m15 = arith.mulf %m14, %a : f32
+    %m16 = arith.mulf %m15, %a : f32
+    %m17 = arith.mulf %m16, %a : f32
+    %m18 = arith.mulf %m17, %a : f32
+    %m19 = arith.mulf %m18, %a : f32
+    %m20 = arith.mulf %m19, %a : f32
+    %m21 = arith.mulf %m20, %a : f32
+    %m22 = arith.mulf %m21, %a : f32
+    %m23 = arith.mulf %m22, %a : f32
+    linalg.yield %m23 : f32
+  }
+  return
+}
+
+// -----
+
 // Left to LLVM: a transpose (the input runs along the vector's loop, but
 // not as its innermost index), integer division (a masked-off lane would
 // divide by zero), i1 buffers (a vector of i1 is packed bits), and rows
