@@ -13,7 +13,8 @@ include(CMakePackageConfigHelpers)
 set(TESSERA_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/Tessera)
 
 set(installed_tools)
-foreach(tool tessera tessera-opt tessera-lsp tessera-explorer)
+foreach(tool tessera tessera-opt tessera-lsp tessera-explorer
+             tessera-explorer-worker)
   if(TARGET ${tool})
     list(APPEND installed_tools ${tool})
   endif()

@@ -86,6 +86,7 @@ CompareView::CompareView(QWidget *parent) : QWidget(parent) {
   rightLabel->setObjectName("compareRight");
   for (QLabel *label : {leftLabel, rightLabel}) {
     label->setContentsMargins(4, 1, 4, 1);
+    label->setWordWrap(true);
     label->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(label);
   }

@@ -1,9 +1,12 @@
 //===- CompileController.cpp - Compiles off the UI thread -----------------===//
 
 #include "CompileController.h"
+#include "CompileInChild.h"
 
 #include <QMetaObject>
 #include <QPointer>
+
+#include <csignal>
 
 namespace tessera::explorer {
 
@@ -20,8 +23,8 @@ CompileController::~CompileController() {
 void CompileController::start(const CompileRequest &request) {
   cancel();
   uint64_t id = ++generation;
-  auto flag = std::make_shared<std::atomic<bool>>(false);
-  cancelFlag = flag;
+  auto flag = std::make_shared<Running>();
+  current = flag;
   running = true;
   Q_EMIT started();
   QPointer<CompileController> self(this);
@@ -41,7 +44,7 @@ void CompileController::start(const CompileRequest &request) {
           Qt::QueuedConnection);
     };
     auto outcome = std::make_shared<const CompileOutcome>(
-        compileForExplorer(request, flag.get(), progress));
+        compileInChildProcess(request, &flag->pid, &flag->cancelled, progress));
     QMetaObject::invokeMethod(
         this,
         [this, self, id, outcome] {
@@ -66,8 +69,11 @@ void CompileController::start(const CompileRequest &request) {
 }
 
 void CompileController::cancel() {
-  if (cancelFlag)
-    cancelFlag->store(true);
+  if (!current)
+    return;
+  current->cancelled.store(true);
+  if (int pid = current->pid.load())
+    ::kill(pid, SIGKILL);
 }
 
 } // namespace tessera::explorer

@@ -1,9 +1,10 @@
 //===- CompileController.h - Compiles off the UI thread ---------*- C++ -*-===//
 //
-// Runs compileForExplorer on a worker thread and posts its progress and
-// outcome back to the UI thread. A new compile or cancel() stops the
-// running one at its next phase boundary; only the newest compile's
-// outcome is reported.
+// Runs each compile in a child process (CompileInChild.h), waited on by a
+// worker thread, and posts its progress and outcome back to the UI thread:
+// a compile that crashes ends its child, never the window. A new compile
+// or cancel() kills the running child; only the newest compile's outcome
+// is reported.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TESSERA_EXPLORER_COMPILECONTROLLER_H
@@ -40,7 +41,12 @@ Q_SIGNALS:
 private:
   uint64_t generation = 0;
   bool running = false;
-  std::shared_ptr<std::atomic<bool>> cancelFlag;
+  /// The running compile's: set by cancel(), and its child's process id.
+  struct Running {
+    std::atomic<bool> cancelled{false};
+    std::atomic<int> pid{0};
+  };
+  std::shared_ptr<Running> current;
   std::vector<QThread *> threads;
 };
 

@@ -65,12 +65,13 @@ DispatchGraphView::DispatchGraphView(QWidget *parent) : QWidget(parent) {
   bar->setContentsMargins(4, 2, 4, 2);
   summary = new QLabel(this);
   summary->setObjectName("graphSummary");
+  summary->setWordWrap(true);
   bar->addWidget(summary, 1);
   findLine = new QLineEdit(this);
   findLine->setObjectName("graphFind");
   findLine->setPlaceholderText("Find dispatch or op (Enter)");
   findLine->setClearButtonEnabled(true);
-  findLine->setMinimumWidth(220);
+  findLine->setMinimumWidth(160);
   bar->addWidget(findLine);
   for (auto [text, factor] :
        {std::pair<const char *, double>{"−", 0.8}, {"+", 1.25}}) {

@@ -13,10 +13,9 @@ using namespace mlir::tessera;
 
 namespace tessera::explorer {
 
-CompileOutcome
-compileForExplorer(const CompileRequest &request,
-                   const std::atomic<bool> *cancel,
-                   std::function<void(const PassRecord &)> progress) {
+CompileOutcome compileForExplorer(const CompileRequest &request,
+                                  const std::atomic<bool> *cancel,
+                                  const CompileHooks &hooks) {
   auto start = std::chrono::steady_clock::now();
   CompileOutcome outcome;
   outcome.request = request;
@@ -39,6 +38,9 @@ compileForExplorer(const CompileRequest &request,
     session.getModule()->print(
         os, mlir::OpPrintingFlags().elideLargeResourceString(64));
   }
+  std::string reproducer = getDefaultCrashReproducerPath(request.file);
+  if (hooks.sourceRead)
+    hooks.sourceRead(outcome.source, reproducer);
   if (loaded) {
     CompileOptions options;
     options.targets = request.targets;
@@ -50,9 +52,9 @@ compileForExplorer(const CompileRequest &request,
     options.captureIR = true;
     options.keepArtifacts = true;
     options.cancel = cancel;
-    // A crash in a pass names a reproducer (on stderr) before the
-    // explorer ends.
-    options.crashReproducer = getDefaultCrashReproducerPath(request.file);
+    // A crash in a pass writes a reproducer and names it on stderr.
+    options.crashReproducer = reproducer;
+    options.passBegan = hooks.passBegan;
     // A complete compile is also a runnable module (the run view's).
     options.buildModule = options.compileTo == Phase::Loader;
     // Exports and layouts are read before serialization replaces the
@@ -68,7 +70,7 @@ compileForExplorer(const CompileRequest &request,
         addBinaries(module, outcome.executables);
     };
     outcome.succeeded =
-        mlir::succeeded(session.compile(options, std::move(progress)));
+        mlir::succeeded(session.compile(options, hooks.passEnded));
     outcome.cancelled = session.wasCancelled();
   }
   if (outcome.succeeded)

@@ -52,14 +52,35 @@ struct CompileOutcome {
   std::vector<KeptLLVMIR> llvmIR;
   /// The runnable module (a complete compile only; empty otherwise).
   std::string moduleBytes;
+
+  /// The compile crashed (its child process died): `records` hold the
+  /// passes that ended before, `crashedRecord` the one it died in (a record
+  /// with only its IR before), when known.
+  bool crashed = false;
+  int crashedRecord = -1;
+  /// How it ended ("signal 11 (Segmentation fault)"), what it wrote on
+  /// stderr (the stack trace), and its reproducer when one was written.
+  std::string crashDescription, crashOutput, reproducerPath;
 };
 
-/// Compiles `request.file` with the pass capture on. `progress` sees each
-/// pass record as it is made (on the compiling thread); setting `cancel`
-/// stops the compile at the next phase boundary.
-CompileOutcome compileForExplorer(
-    const CompileRequest &request, const std::atomic<bool> *cancel = nullptr,
-    std::function<void(const mlir::tessera::PassRecord &)> progress = nullptr);
+/// What a compile tells as it goes, each on the thread it happens on (a
+/// pass thread too), one call at a time per hook.
+struct CompileHooks {
+  /// Each pass record as it is made.
+  std::function<void(const mlir::tessera::PassRecord &)> passEnded;
+  /// Each pass as it starts (CompileOptions::passBegan).
+  std::function<void(const mlir::tessera::PassRecord &)> passBegan;
+  /// Once, before any pass: the text shown as the source and where a crash
+  /// would write its reproducer.
+  std::function<void(const std::string &source, const std::string &reproducer)>
+      sourceRead;
+};
+
+/// Compiles `request.file` with the pass capture on, in this process.
+/// Setting `cancel` stops the compile at the next pass.
+CompileOutcome compileForExplorer(const CompileRequest &request,
+                                  const std::atomic<bool> *cancel = nullptr,
+                                  const CompileHooks &hooks = {});
 
 } // namespace tessera::explorer
 

@@ -11,8 +11,10 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QScrollBar>
+#include <QTextLayout>
 
 #include <algorithm>
+#include <cmath>
 
 namespace tessera::explorer {
 
@@ -58,6 +60,9 @@ QColor colorFor(uint8_t mark) {
   }
 }
 
+/// Lines up to this long are shaped whole when painted.
+constexpr int kShapeWholeLine = 4096;
+
 /// Tabs shown as two spaces: columns stay one character wide.
 QString displayed(QString line) { return line.replace('\t', "  "); }
 
@@ -69,7 +74,8 @@ IRView::IRView(QWidget *parent) : QAbstractScrollArea(parent) {
   viewport()->setCursor(Qt::IBeamCursor);
   viewport()->setBackgroundRole(QPalette::Base);
   viewport()->setAutoFillBackground(true);
-  charWidth = std::max(1, fontMetrics().horizontalAdvance(QLatin1Char('M')));
+  charWidth = std::max<qreal>(
+      1, QFontMetricsF(font()).horizontalAdvance(QLatin1Char('M')));
   setText(std::string());
 }
 
@@ -142,8 +148,32 @@ int IRView::gutterWidth() const {
   int largest = lineCount();
   for (int number : numbers)
     largest = std::max(largest, number);
-  int digits = QString::number(std::max(1, largest)).size();
-  return 12 + charWidth * digits;
+  QString digits = QString::number(std::max(1, largest));
+  return 12 + std::ceil(QFontMetricsF(font()).horizontalAdvance(
+                  QString(digits.size(), QLatin1Char('9'))));
+}
+
+qreal IRView::textOrigin() const {
+  return gutterWidth() + 4 - horizontalScrollBar()->value();
+}
+
+qreal IRView::advanceTo(int line, int newColumn) const {
+  QString content = displayed(lineText(line));
+  newColumn = std::clamp(newColumn, 0, int(content.size()));
+  return QFontMetricsF(font()).horizontalAdvance(content.left(newColumn));
+}
+
+int IRView::columnAt(int line, qreal x) const {
+  QString content = displayed(lineText(line));
+  qreal offset = x - textOrigin();
+  if (offset <= 0 || content.isEmpty())
+    return 0;
+  QTextLayout layout(content, font());
+  layout.beginLayout();
+  QTextLine textLine = layout.createLine();
+  textLine.setLineWidth(1e9);
+  layout.endLayout();
+  return textLine.xToCursor(offset);
 }
 
 int IRView::firstVisibleLine() const { return verticalScrollBar()->value(); }
@@ -170,9 +200,10 @@ void IRView::updateScrollBars() {
   verticalScrollBar()->setSingleStep(1);
   int textWidth = viewport()->width() - gutterWidth();
   horizontalScrollBar()->setRange(
-      0, std::max(0, int(longestLine + 2) * charWidth - textWidth));
+      0,
+      std::max(0, int(std::ceil((longestLine + 2) * charWidth)) - textWidth));
   horizontalScrollBar()->setPageStep(std::max(1, textWidth));
-  horizontalScrollBar()->setSingleStep(charWidth * 4);
+  horizontalScrollBar()->setSingleStep(std::ceil(charWidth * 4));
 }
 
 void IRView::resizeEvent(QResizeEvent *event) {
@@ -222,19 +253,16 @@ bool IRView::find(const QString &needle, bool backwards) {
 void IRView::mousePressEvent(QMouseEvent *event) {
   if (event->button() != Qt::LeftButton)
     return;
-  int x =
-      event->position().x() - gutterWidth() + horizontalScrollBar()->value();
-  moveCursor(lineAt(event->position().y()), std::max(0, x / charWidth),
+  int line = lineAt(event->position().y());
+  moveCursor(line, columnAt(line, event->position().x()),
              event->modifiers() & Qt::ShiftModifier);
 }
 
 void IRView::mouseMoveEvent(QMouseEvent *event) {
   if (!(event->buttons() & Qt::LeftButton))
     return;
-  int x =
-      event->position().x() - gutterWidth() + horizontalScrollBar()->value();
-  moveCursor(lineAt(event->position().y()), std::max(0, x / charWidth),
-             /*extend=*/true);
+  int line = lineAt(event->position().y());
+  moveCursor(line, columnAt(line, event->position().x()), /*extend=*/true);
   ensureVisible(cursor, /*center=*/false);
 }
 
@@ -296,6 +324,9 @@ void IRView::paintEvent(QPaintEvent *event) {
   const int rows = viewport()->height() / height + 2;
   auto [selectionFirst, selectionLast] = selectedLines();
   bool selecting = selectionFirst != selectionLast;
+  const QFontMetricsF metrics(font());
+  const qreal origin = textOrigin();
+  painted.clear();
 
   painter.setClipRect(gutter, 0, width - gutter, viewport()->height());
   for (int row = 0; row < rows; ++row) {
@@ -314,30 +345,59 @@ void IRView::paintEvent(QPaintEvent *event) {
       painter.drawRect(gutter, y, width - gutter - 1, height - 1);
     }
     QString content = displayed(lineText(line));
-    int x0 = gutter + 4 - scrollX;
-    // Only what fits on screen is shaped.
-    int firstChar = std::max(0, (scrollX - 4) / charWidth);
-    int lastChar = firstChar + (width - gutter) / charWidth + 2;
-    std::vector<SyntaxToken> tokens = lexMLIRLine(content);
-    int at = firstChar;
-    auto draw = [&](int from, int to, const QColor &color) {
-      from = std::max(from, firstChar);
-      to = std::min(to, std::min<int>(lastChar, content.size()));
-      if (from >= to)
-        return;
-      painter.setPen(color);
-      painter.drawText(x0 + from * charWidth, y + ascent,
-                       content.mid(from, to - from));
-    };
-    for (const SyntaxToken &token : tokens) {
-      draw(at, token.start, Qt::black);
-      draw(token.start, token.start + token.length, colorFor(token.kind));
-      at = std::max(at, token.start + token.length);
+    // Every glyph where the font puts it (its shaped advances, kerning
+    // included), not at a column times a character width: a font whose
+    // advances are fractional, or a fallback glyph, would drift the tokens
+    // into each other. A very long line is shaped from the window on
+    // screen on, placed at its prefix's advance.
+    int from = 0, to = content.size();
+    qreal fromX = 0;
+    if (content.size() > kShapeWholeLine) {
+      from = std::max(0, int((scrollX - 4) / charWidth) - 64);
+      to = std::min<int>(content.size(),
+                         from + int((width - gutter) / charWidth) + 128);
+      fromX = metrics.horizontalAdvance(content.left(from));
     }
-    draw(at, content.size(), Qt::black);
+    QString shown = content.mid(from, to - from);
+    QList<QTextLayout::FormatRange> formats;
+    for (const SyntaxToken &token : lexMLIRLine(content)) {
+      int start = std::max(token.start, from),
+          end = std::min(token.start + token.length, to);
+      if (start >= end)
+        continue;
+      QTextLayout::FormatRange range;
+      range.start = start - from;
+      range.length = end - start;
+      range.format.setForeground(colorFor(token.kind));
+      formats.push_back(range);
+    }
+    QTextLayout layout(shown, font());
+    layout.setFormats(formats);
+    layout.beginLayout();
+    QTextLine textLine = layout.createLine();
+    textLine.setLineWidth(1e9);
+    layout.endLayout();
+    qreal x0 = origin + fromX;
+    painter.setPen(Qt::black);
+    layout.draw(&painter, QPointF(x0, y + ascent - textLine.ascent()));
+    // What was drawn where, token by token and the text between.
+    int at = 0;
+    auto record = [&](int start, int end) {
+      if (start < end)
+        painted.push_back(
+            {line, from + start, end - start, x0 + textLine.cursorToX(start)});
+    };
+    for (const QTextLayout::FormatRange &range : formats) {
+      record(at, range.start);
+      record(range.start, range.start + range.length);
+      at = range.start + range.length;
+    }
+    record(at, shown.size());
     if (line == cursor && hasFocus()) {
-      painter.fillRect(x0 + column * charWidth, y, 2, height,
-                       QColor(0x1f, 0x6f, 0xeb));
+      qreal caret = column <= to && column >= from
+                        ? x0 + textLine.cursorToX(column - from)
+                        : origin + advanceTo(line, column);
+      painter.fillRect(QRectF(caret, y, 2, height), QColor(0x1f, 0x6f, 0xeb));
     }
   }
 

@@ -63,6 +63,16 @@ public:
   void scrollToLine(int line);
   int firstVisibleLine() const;
 
+  /// A run of text the last paint drew: line, first column, length and
+  /// where it starts (viewport x). For tests of glyph positions.
+  struct PaintedRun {
+    int line, column, length;
+    qreal x;
+  };
+  const std::vector<PaintedRun> &lastPaintedRuns() const { return painted; }
+  /// The viewport x where the text of column 0 starts.
+  qreal textOrigin() const;
+
 Q_SIGNALS:
   void cursorPositionChanged();
 
@@ -86,8 +96,16 @@ private:
   size_t longestLine = 0;
   std::vector<uint8_t> marks;
   std::vector<int> numbers;
+  /// The column at viewport x `x` on `line`, from the font's advances.
+  int columnAt(int line, qreal x) const;
+  /// Where column `column` of `line` starts, from the text origin.
+  qreal advanceTo(int line, int column) const;
+
   int cursor = 0, column = 0, anchor = 0;
-  int charWidth = 8;
+  /// The font's advance of one character: a fixed-width font's for every
+  /// character, an estimate only to size scroll ranges and windows.
+  qreal charWidth = 8;
+  std::vector<PaintedRun> painted;
 };
 
 } // namespace tessera::explorer

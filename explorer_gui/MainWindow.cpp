@@ -15,6 +15,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
+#include <QCloseEvent>
 #include <QComboBox>
 #include <QDockWidget>
 #include <QDragEnterEvent>
@@ -23,14 +24,17 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFileSystemWatcher>
+#include <QFrame>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QKeySequence>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -85,6 +89,9 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent) {
   passView->setObjectName("passTree");
   passView->setModel(filter);
   passView->setUniformRowHeights(true);
+  // Long pass names keep their start and end ("Tile…Workgroups").
+  passView->setTextElideMode(Qt::ElideMiddle);
+  passView->setIndentation(12);
   passView->header()->setStretchLastSection(false);
   passView->header()->setSectionResizeMode(PassTreeModel::PassColumn,
                                            QHeaderView::Stretch);
@@ -99,11 +106,13 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent) {
   passDock->setObjectName("passDock");
   passDock->setWidget(passPanel);
   passDock->setFeatures(QDockWidget::DockWidgetMovable |
-                        QDockWidget::DockWidgetFloatable);
+                        QDockWidget::DockWidgetFloatable |
+                        QDockWidget::DockWidgetClosable);
   addDockWidget(Qt::LeftDockWidgetArea, passDock);
 
   // Source | views.
-  auto *split = new QSplitter(Qt::Horizontal, this);
+  split = new QSplitter(Qt::Horizontal, this);
+  split->setObjectName("sourceSplit");
   auto *sourcePanel = new QWidget(split);
   auto *sourceLayout = new QVBoxLayout(sourcePanel);
   sourceLayout->setContentsMargins(0, 0, 0, 0);
@@ -124,7 +133,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent) {
   bar->addWidget(new QLabel("Show:", viewPanel));
   restrictCombo = new QComboBox(viewPanel);
   restrictCombo->setObjectName("restrictTo");
-  restrictCombo->setMinimumContentsLength(24);
+  restrictCombo->setMinimumContentsLength(16);
   restrictCombo->setSizeAdjustPolicy(
       QComboBox::AdjustToMinimumContentsLengthWithIcon);
   bar->addWidget(restrictCombo);
@@ -136,13 +145,52 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent) {
   searchLine->setObjectName("searchIR");
   searchLine->setPlaceholderText("Search IR (Enter, Shift+Enter)");
   searchLine->setClearButtonEnabled(true);
-  searchLine->setMinimumWidth(240);
+  searchLine->setMinimumWidth(160);
   bar->addWidget(searchLine);
   viewLayout->addLayout(bar);
+  // Shown after a compile crashed: which pass, the reproducer, the way
+  // back to the last pass that ended.
+  crashBanner = new QFrame(viewPanel);
+  crashBanner->setObjectName("crashBanner");
+  crashBanner->setStyleSheet("#crashBanner { background: #ffebe9; border: 1px "
+                             "solid #cf222e; border-radius: 3px; }");
+  auto *crashLayout = new QHBoxLayout(crashBanner);
+  crashLayout->setContentsMargins(6, 4, 6, 4);
+  crashLabel = new QLabel(crashBanner);
+  crashLabel->setObjectName("crashText");
+  crashLabel->setWordWrap(true);
+  crashLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  crashLayout->addWidget(crashLabel, 1);
+  lastGoodButton = new QPushButton("Last good pass", crashBanner);
+  lastGoodButton->setObjectName("lastGoodPass");
+  lastGoodButton->setToolTip("The last pass that ended before the crash");
+  crashLayout->addWidget(lastGoodButton);
+  auto *crashOutputButton = new QPushButton("Crash output…", crashBanner);
+  crashOutputButton->setObjectName("crashOutput");
+  crashLayout->addWidget(crashOutputButton);
+  crashBanner->hide();
+  viewLayout->addWidget(crashBanner);
+  connect(lastGoodButton, &QPushButton::clicked, this, [this] {
+    if (latest && latest->crashedRecord > 0)
+      selectPass(latest->crashedRecord - 1);
+  });
+  connect(crashOutputButton, &QPushButton::clicked, this, [this] {
+    if (!latest)
+      return;
+    QMessageBox box(QMessageBox::Critical, "The compile crashed",
+                    QString::fromStdString("The compile of " +
+                                           latest->request.file + " ended by " +
+                                           latest->crashDescription + "."),
+                    QMessageBox::Close, this);
+    box.setDetailedText(QString::fromStdString(latest->crashOutput));
+    box.exec();
+  });
+
   irHeader = new QLabel(viewPanel);
   irHeader->setObjectName("irHeader");
   irHeader->setContentsMargins(4, 0, 4, 2);
   irHeader->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  irHeader->setWordWrap(true);
   viewLayout->addWidget(irHeader);
   tabs = new QTabWidget(viewPanel);
   tabs->setObjectName("views");
@@ -191,13 +239,16 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent) {
   diagnosticsDock->setObjectName("diagnosticsDock");
   diagnosticsDock->setWidget(diagnostics);
   diagnosticsDock->setFeatures(QDockWidget::DockWidgetMovable |
-                               QDockWidget::DockWidgetFloatable);
+                               QDockWidget::DockWidgetFloatable |
+                               QDockWidget::DockWidgetClosable);
   addDockWidget(Qt::BottomDockWidgetArea, diagnosticsDock);
-  resizeDocks({passDock}, {380}, Qt::Horizontal);
+  resizeDocks({passDock}, {320}, Qt::Horizontal);
   resizeDocks({diagnosticsDock}, {130}, Qt::Vertical);
 
   statusText = new QLabel(this);
   statusText->setObjectName("status");
+  // A long status is cut, never a reason for a wider window.
+  statusText->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
   progress = new QProgressBar(this);
   progress->setMaximumWidth(160);
   progress->setRange(0, 0);
@@ -206,6 +257,13 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent) {
   statusBar()->addPermanentWidget(progress);
 
   buildActions();
+  QMenu *viewMenu = menuBar()->addMenu("&View");
+  viewMenu->addAction(passDock->toggleViewAction());
+  viewMenu->addAction(diagnosticsDock->toggleViewAction());
+  QAction *sourceToggle = viewMenu->addAction("Source");
+  sourceToggle->setCheckable(true);
+  sourceToggle->setChecked(true);
+  connect(sourceToggle, &QAction::toggled, sourcePanel, &QWidget::setVisible);
 
   connect(controller, &CompileController::started, this, [this] {
     progress->show();
@@ -378,6 +436,26 @@ void MainWindow::buildActions() {
   toolbar->addWidget(watch);
 }
 
+void MainWindow::restoreLayout() {
+  QSettings settings("Tessera", "Explorer");
+  restoreGeometry(settings.value("window/geometry").toByteArray());
+  restoreState(settings.value("window/state").toByteArray());
+  split->restoreState(settings.value("window/sourceSplit").toByteArray());
+}
+
+void MainWindow::saveLayout() const {
+  QSettings settings("Tessera", "Explorer");
+  settings.setValue("window/geometry", saveGeometry());
+  settings.setValue("window/state", saveState());
+  settings.setValue("window/sourceSplit", split->saveState());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event) {
+  if (remembersLayout)
+    saveLayout();
+  QMainWindow::closeEvent(event);
+}
+
 void MainWindow::setRequestTemplate(const CompileRequest &templ) {
   request = templ;
   if (!templ.targets.empty()) {
@@ -470,28 +548,41 @@ void MainWindow::showOutcome(std::shared_ptr<const CompileOutcome> next) {
   compare->restrictTo(restrictSymbol);
   restrictCombo->blockSignals(false);
 
+  showCrash();
+
   int errors = 0;
   for (const Diagnostic &diag : latest->diagnostics)
     errors += diag.severity == Diagnostic::Severity::Error;
-  statusText->setText(
-      QStringLiteral("%1: %2 in %3 ms, %4 passes, %5 dispatches, %6 "
-                     "executables%7")
-          .arg(QFileInfo(file).fileName(),
-               latest->cancelled   ? QStringLiteral("cancelled")
-               : latest->succeeded ? QStringLiteral("compiled")
-                                   : QStringLiteral("failed"))
-          .arg(latest->wallMs, 0, 'f', 0)
-          .arg(latest->records.size())
-          .arg(latest->dispatches.size())
-          .arg(latest->executables.size())
-          .arg(errors ? QStringLiteral(", %1 error(s)").arg(errors)
-                      : QString()));
+  if (latest->crashed)
+    statusText->setText(
+        QStringLiteral("%1: the compile crashed (%2) after %3 passes; the "
+                       "window goes on")
+            .arg(QFileInfo(file).fileName(),
+                 QString::fromStdString(latest->crashDescription))
+            .arg(latest->records.size() - (latest->crashedRecord >= 0)));
+  else
+    statusText->setText(
+        QStringLiteral("%1: %2 in %3 ms, %4 passes, %5 dispatches, %6 "
+                       "executables%7")
+            .arg(QFileInfo(file).fileName(),
+                 latest->cancelled   ? QStringLiteral("cancelled")
+                 : latest->succeeded ? QStringLiteral("compiled")
+                                     : QStringLiteral("failed"))
+            .arg(latest->wallMs, 0, 'f', 0)
+            .arg(latest->records.size())
+            .arg(latest->dispatches.size())
+            .arg(latest->executables.size())
+            .arg(errors ? QStringLiteral(", %1 error(s)").arg(errors)
+                        : QString()));
 
   if (!latest->records.empty()) {
     int record =
         previousRecord >= 0 && previousRecord < int(latest->records.size())
             ? previousRecord
             : 0;
+    // A crash shows where it happened.
+    if (latest->crashedRecord >= 0)
+      record = latest->crashedRecord;
     selectPass(record);
   } else {
     ir->setText(QString());
@@ -536,19 +627,55 @@ void MainWindow::restrictTo(const QString &symbol) {
   refreshViews();
 }
 
+void MainWindow::showCrash() {
+  if (!latest->crashed) {
+    crashBanner->hide();
+    return;
+  }
+  QString where = QStringLiteral("in a pass it did not name");
+  if (latest->crashedRecord >= 0) {
+    const PassRecord &record = latest->records[latest->crashedRecord];
+    where = QStringLiteral("in pass <b>#%1 %2</b> on <code>%3</code>")
+                .arg(record.index + 1)
+                .arg(QString::fromStdString(record.passName).toHtmlEscaped(),
+                     QString::fromStdString(record.nesting).toHtmlEscaped());
+  } else if (latest->records.empty()) {
+    where = QStringLiteral("before its first pass ended");
+  }
+  QString reproducer =
+      latest->reproducerPath.empty()
+          ? QStringLiteral("No reproducer was written.")
+          : QStringLiteral("Reproducer: <code>%1</code> (<code>tessera-opt "
+                           "--run-reproducer</code> replays it).")
+                .arg(QString::fromStdString(latest->reproducerPath)
+                         .toHtmlEscaped());
+  crashLabel->setText(
+      QStringLiteral("<b>The compile crashed</b> %1 (%2). Shown: the IR that "
+                     "pass was given. %3")
+          .arg(where,
+               QString::fromStdString(latest->crashDescription).toHtmlEscaped(),
+               reproducer));
+  lastGoodButton->setEnabled(latest->crashedRecord > 0);
+  crashBanner->show();
+}
+
 void MainWindow::showCurrentIR() {
   if (!latest || currentRecord < 0)
     return;
   const PassRecord &record = latest->records[currentRecord];
+  bool crashedHere = currentRecord == latest->crashedRecord;
+  // The pass a crash stopped has no IR after: show what it was given.
+  const CapturedIR *shown =
+      crashedHere ? record.irBefore.get() : record.irAfter.get();
   irLineOffset = 0;
   std::string text;
-  if (!record.irAfter) {
+  if (!shown) {
     text = "// no IR captured";
   } else if (restrictSymbol.isEmpty()) {
-    text = record.irAfter->str();
+    text = shown->str();
   } else if (record.depth == 0) {
     const CapturedIR::Piece *piece =
-        record.irAfter->findPiece(restrictSymbol.toStdString());
+        shown->findPiece(restrictSymbol.toStdString());
     if (piece) {
       text = *piece->text;
       irLineOffset = piece->firstLine;
@@ -557,7 +684,7 @@ void MainWindow::showCurrentIR() {
              " does not exist after this pass";
     }
   } else if (nestingNames(record, restrictSymbol)) {
-    text = record.irAfter->str();
+    text = shown->str();
   } else {
     text = "// this pass ran on " + record.nesting + ", not in @" +
            restrictSymbol.toStdString();
@@ -571,7 +698,9 @@ void MainWindow::showCurrentIR() {
           .arg(QString::fromStdString(record.passName).toHtmlEscaped(),
                QString::fromStdString(record.nesting).toHtmlEscaped())
           .arg(record.wallMs, 0, 'f', 2)
-          .arg(record.failed    ? QStringLiteral("<b>failed</b>")
+          .arg(crashedHere     ? QStringLiteral("<b>crashed</b>; the IR it was "
+                                                    "given")
+               : record.failed ? QStringLiteral("<b>failed</b>")
                : record.changed ? QStringLiteral("changed the IR")
                                 : QStringLiteral("no change")));
   linkSourceToIR();

@@ -20,9 +20,12 @@ class QAction;
 class QCheckBox;
 class QComboBox;
 class QFileSystemWatcher;
+class QFrame;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
+class QSplitter;
+class QPushButton;
 class QTabWidget;
 class QTimer;
 class QTreeView;
@@ -71,6 +74,13 @@ public:
   /// restricted function or executable; false when there is none.
   bool nextPassChangingSelection();
 
+  /// The window's size, its docks and splitter as the user left them
+  /// (QSettings); saved again on close once restored. Screenshots and
+  /// tests keep the defaults.
+  void restoreLayout();
+  void saveLayout() const;
+  void setRemembersLayout(bool remember) { remembersLayout = remember; }
+
   std::shared_ptr<const CompileOutcome> outcome() const { return latest; }
   PassTreeModel *passModel() const { return passes; }
   PassFilterModel *passFilter() const { return filter; }
@@ -85,6 +95,8 @@ public:
   DiagnosticsList *diagnosticsList() const { return diagnostics; }
   QComboBox *restrictBox() const { return restrictCombo; }
   QCheckBox *hideUnchangedBox() const { return hideUnchanged; }
+  QFrame *crashBannerWidget() const { return crashBanner; }
+  QPushButton *lastGoodPassButton() const { return lastGoodButton; }
   QLineEdit *passFilterEdit() const { return passFilterLine; }
 
 Q_SIGNALS:
@@ -94,6 +106,7 @@ Q_SIGNALS:
 protected:
   void dragEnterEvent(QDragEnterEvent *event) override;
   void dropEvent(QDropEvent *event) override;
+  void closeEvent(QCloseEvent *event) override;
 
 private:
   void buildActions();
@@ -101,6 +114,8 @@ private:
   /// Shows the current pass and restriction in the IR and diff views.
   void refreshViews();
   void showCurrentIR();
+  /// Shows or hides the banner of a crashed compile.
+  void showCrash();
   void showCurrentDiff();
   void linkIRToSource();
   /// Highlights the source ops of `dispatch`.
@@ -130,6 +145,8 @@ private:
   QCheckBox *hideUnchanged, *sideBySide, *watch, *linkExecutables;
   QComboBox *restrictCombo, *targetCombo, *tripleCombo, *phaseCombo, *optCombo;
   QTabWidget *tabs;
+  QSplitter *split;
+  bool remembersLayout = false;
   IRView *ir, *source;
   QLabel *irHeader, *statusText;
   DiffView *diff;
@@ -139,6 +156,9 @@ private:
   RunView *runner;
   DiagnosticsList *diagnostics;
   QProgressBar *progress;
+  QFrame *crashBanner;
+  QLabel *crashLabel;
+  QPushButton *lastGoodButton;
   QAction *compileAction, *cancelAction;
   QMenu *recentMenu;
   QFileSystemWatcher *watcher;

@@ -22,6 +22,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
@@ -172,21 +173,35 @@ std::shared_ptr<RunOutcome> execute(const RunRequest &request) {
   return outcome;
 }
 
+/// What the table sorts by: the number itself, not its text.
+constexpr int kSortRole = Qt::UserRole + 1;
+
+/// A number shown with `precision` decimals, every row alike ("4.0" under
+/// "2.3", not "4"), that sorts as a number.
 QStandardItem *numberItem(double value, int precision = 1) {
-  auto *item = new QStandardItem;
-  // A number (not text), so the column sorts numerically.
-  item->setData(QString::number(value, 'f', precision).toDouble(),
-                Qt::DisplayRole);
+  auto *item = new QStandardItem(QString::number(value, 'f', precision));
+  item->setData(value, kSortRole);
   item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
   return item;
 }
 
-/// A number nobody knows, aligned with the numbers of its column.
+QStandardItem *textItem(const QString &text) {
+  auto *item = new QStandardItem(text);
+  item->setData(text, kSortRole);
+  return item;
+}
+
+/// A number nobody knows, aligned with the numbers of its column (and
+/// sorted below them).
 QStandardItem *unknownItem() {
   auto *item = new QStandardItem("—");
+  item->setData(-1.0, kSortRole);
   item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
   return item;
 }
+
+/// Dispatches the chart shows: the largest by total time.
+constexpr size_t kChartedDispatches = 16;
 
 } // namespace
 
@@ -201,10 +216,11 @@ RunView::RunView(QWidget *parent) : QWidget(parent) {
   seed->setRange(0, 1 << 30);
   seed->setPrefix("seed ");
   devices = new QComboBox;
-  devices->addItem("CPU (inline)", "cpu");
+  // Every core by default, as `tessera run` does.
   if (unsigned cores = rt::TaskExecutor::availableCores(); cores > 1)
     devices->addItem(QString("CPU (%1 task workers)").arg(cores),
                      QString("cpu?workers=%1").arg(cores));
+  devices->addItem("CPU (inline, one thread)", "cpu");
   for (const rt::vulkan::DeviceInfo &info : vulkanDevices())
     devices->addItem(
         QString("Vulkan: %1").arg(QString::fromStdString(info.name)),
@@ -231,21 +247,30 @@ RunView::RunView(QWidget *parent) : QWidget(parent) {
                            "on its captured inputs, the chosen number of "
                            "times");
   replayButton->setEnabled(false);
-  auto *exportTraceButton = new QPushButton("Trace…");
-  auto *exportTableButton = new QPushButton("CSV…");
-  auto *saveButton = new QPushButton("Save .npy…");
+  // The exports share one button: the rows stay narrow.
+  auto *exportButton = new QPushButton("Export");
+  auto *exportMenu = new QMenu(exportButton);
+  QAction *exportTraceButton =
+      exportMenu->addAction("Trace (trace.json, for Perfetto)");
+  QAction *exportTableButton =
+      exportMenu->addAction("Dispatch table (dispatches.csv)");
+  QAction *saveButton = exportMenu->addAction("Results (results.npy)");
+  exportButton->setMenu(exportMenu);
   status = new QLabel("Compile to the loader phase to run.");
+  status->setWordWrap(true);
 
+  // Two rows of controls, each narrow enough for a 1024 px window: what
+  // to run and how, then inputs typed by hand and what to do with a run.
+  for (QComboBox *box : {functions, devices}) {
+    box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    box->setMinimumContentsLength(10);
+  }
   auto *controls = new QHBoxLayout;
   for (QWidget *w : std::initializer_list<QWidget *>{
-           new QLabel("Function"), functions, new QLabel("Inputs"), inputKinds,
-           seed, new QLabel("Device"), devices, repetitions, runButton,
-           compareButton, captureDispatches, replayButton})
+           new QLabel("Function"), functions, new QLabel("Device"), devices,
+           repetitions, runButton})
     controls->addWidget(w);
   controls->addStretch();
-  controls->addWidget(saveButton);
-  controls->addWidget(exportTraceButton);
-  controls->addWidget(exportTableButton);
 
   // Results.
   resultChoice = new QComboBox;
@@ -276,6 +301,7 @@ RunView::RunView(QWidget *parent) : QWidget(parent) {
   tableModel = new QStandardItemModel(this);
   table = new QTableView;
   table->setModel(tableModel);
+  tableModel->setSortRole(kSortRole);
   table->setSortingEnabled(true);
   table->setSelectionBehavior(QAbstractItemView::SelectRows);
   table->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -295,8 +321,18 @@ RunView::RunView(QWidget *parent) : QWidget(parent) {
                              "device) compares with it");
   baselineButton->setEnabled(false);
   auto *second = new QHBoxLayout;
+  typedInputs->setMinimumWidth(160);
+  for (QWidget *w :
+       std::initializer_list<QWidget *>{new QLabel("Inputs"), inputKinds, seed})
+    second->addWidget(w);
   second->addWidget(typedInputs, 1);
-  second->addWidget(baselineButton);
+  second->addWidget(compareButton);
+  auto *third = new QHBoxLayout;
+  for (QWidget *w : std::initializer_list<QWidget *>{
+           captureDispatches, replayButton, baselineButton})
+    third->addWidget(w);
+  third->addStretch();
+  third->addWidget(exportButton);
   connect(baselineButton, &QPushButton::clicked, this,
           [this] { keepAsBaseline(); });
   auto *tabs = new QTabWidget;
@@ -305,6 +341,7 @@ RunView::RunView(QWidget *parent) : QWidget(parent) {
   auto *layout = new QVBoxLayout(this);
   layout->addLayout(controls);
   layout->addLayout(second);
+  layout->addLayout(third);
   layout->addWidget(status);
   layout->addWidget(tabs, 1);
 
@@ -361,19 +398,19 @@ RunView::RunView(QWidget *parent) : QWidget(parent) {
     Q_EMIT exportActivated(
         tableModel->item(index.row(), 0)->data(Qt::DisplayRole).toString());
   });
-  connect(exportTraceButton, &QPushButton::clicked, this, [this] {
+  connect(exportTraceButton, &QAction::triggered, this, [this] {
     QString error;
     if (!exportTrace("trace.json", &error))
       status->setText(error);
     else
       status->setText("Wrote trace.json (open it in Perfetto)");
   });
-  connect(exportTableButton, &QPushButton::clicked, this, [this] {
+  connect(exportTableButton, &QAction::triggered, this, [this] {
     QString error;
     status->setText(
         exportTable("dispatches.csv", &error) ? "Wrote dispatches.csv" : error);
   });
-  connect(saveButton, &QPushButton::clicked, this, [this] {
+  connect(saveButton, &QAction::triggered, this, [this] {
     QString error;
     status->setText(saveResults("results.npy", &error) ? "Wrote results.npy"
                                                        : error);
@@ -592,20 +629,15 @@ void RunView::show(std::shared_ptr<const RunOutcome> outcome) {
             << "Change (%)";
   }
   tableModel->setHorizontalHeaderLabels(headers);
-  auto *series = new QBarSeries;
-  auto *means = new QBarSet("mean us");
-  QStringList categories;
-  double largest = 0;
   for (const tooling::DispatchSummary &row : rows) {
     QString name = QString::fromStdString(row.exportName);
     QList<QStandardItem *> cells = {
-        new QStandardItem(name),
-        new QStandardItem(QString::fromStdString(row.device)),
+        textItem(name), textItem(QString::fromStdString(row.device)),
         numberItem(row.count, 0), numberItem(row.totalMicroseconds),
         numberItem(row.meanMicroseconds), numberItem(row.minMicroseconds),
         numberItem(100 * row.share),
         // Unknown where the compiler could not count (dynamic shapes).
-        row.flops &&row.meanMicroseconds > 0
+        row.flops && row.meanMicroseconds > 0
             ? numberItem(row.flops / row.meanMicroseconds / 1e3)
             : unknownItem()};
     if (baseline) {
@@ -614,25 +646,50 @@ void RunView::show(std::shared_ptr<const RunOutcome> outcome) {
         cells << numberItem(kept->second)
               << numberItem(100 * (row.meanMicroseconds / kept->second - 1));
       } else {
-        cells << unknownItem() << new QStandardItem("new");
+        cells << unknownItem() << textItem("new");
       }
     }
     tableModel->appendRow(cells);
-    *means << row.meanMicroseconds;
-    largest = std::max(largest, row.meanMicroseconds);
-    // The dispatch's number and op: "3_matmul_4x32".
-    int at = name.indexOf("dispatch_");
-    categories << (at >= 0 ? name.mid(at + 9) : name);
   }
   table->resizeColumnsToContents();
+
+  // The chart: the dispatches that take the most time, labelled by their
+  // number alone (the table names them), so that every label fits.
+  std::vector<const tooling::DispatchSummary *> charted;
+  for (const tooling::DispatchSummary &row : rows)
+    charted.push_back(&row);
+  std::stable_sort(charted.begin(), charted.end(), [](auto *a, auto *b) {
+    return a->totalMicroseconds > b->totalMicroseconds;
+  });
+  if (charted.size() > kChartedDispatches)
+    charted.resize(kChartedDispatches);
+  auto *series = new QBarSeries;
+  auto *means = new QBarSet("mean us");
+  QStringList categories;
+  double largest = 0;
+  for (const tooling::DispatchSummary *row : charted) {
+    *means << row->meanMicroseconds;
+    largest = std::max(largest, row->meanMicroseconds);
+    QString name = QString::fromStdString(row->exportName);
+    int at = name.indexOf("dispatch_");
+    QString number = at >= 0 ? name.mid(at + 9).section('_', 0, 0) : name;
+    // Two exports of one dispatch number (other devices) stay apart.
+    while (categories.contains(number))
+      number += "'";
+    categories << number;
+  }
   series->append(means);
   auto *newChart = new QChart;
   newChart->addSeries(series);
-  newChart->setTitle("Mean time per dispatch (us)");
+  newChart->setTitle(
+      rows.size() > charted.size()
+          ? QString("Mean time of the %1 dispatches with the most total time "
+                    "(us), by dispatch number")
+                .arg(charted.size())
+          : QString("Mean time per dispatch (us), by dispatch number"));
   newChart->legend()->hide();
   auto *axisX = new QBarCategoryAxis;
   axisX->append(categories);
-  axisX->setLabelsAngle(-45);
   newChart->addAxis(axisX, Qt::AlignBottom);
   series->attachAxis(axisX);
   auto *axisY = new QValueAxis;

@@ -164,6 +164,14 @@ int main(int argc, char **argv) {
         exportName, dispatch, compareWith, size})
     parser.addOption(option);
   parser.process(*app);
+  const QStringList views = {"passes", "diff",    "executables",
+                             "graph",  "compare", "run"};
+  if (!views.contains(parser.value(view))) {
+    std::fprintf(stderr,
+                 "tessera-explorer: error: unknown --view '%s' (valid: %s)\n",
+                 qPrintable(parser.value(view)), qPrintable(views.join(", ")));
+    return 2;
+  }
 
   CompileRequest request;
   request.targets = {parser.value(target).toStdString()};
@@ -221,6 +229,13 @@ int main(int argc, char **argv) {
       window.showView(parser.value(view));
       if (parser.isSet(restrict))
         window.restrictTo(parser.value(restrict));
+      // A diff without a pass: the first pass that changed the IR.
+      if (parser.value(view) == "diff" && !parser.isSet(pass))
+        for (const auto &record : window.outcome()->records)
+          if (record.changed) {
+            window.selectPass(record.index);
+            break;
+          }
       if (parser.isSet(pass)) {
         int index = findPass(*window.outcome(), parser.value(pass));
         if (!window.selectPass(index)) {
@@ -274,6 +289,11 @@ int main(int argc, char **argv) {
       }
       grabAndExit();
     });
+  }
+  // A screenshot shows the defaults; a window opens as it was left.
+  if (!parser.isSet(screenshot)) {
+    window.restoreLayout();
+    window.setRemembersLayout(true);
   }
   window.show();
   if (!files.isEmpty())

@@ -7,7 +7,10 @@
 #include <cstring>
 #include <new>
 
+extern char **environ;
+
 #include <fcntl.h>
+#include <spawn.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -119,6 +122,89 @@ ChildOutcome runInChildProcess(llvm::function_ref<std::string()> work) {
     }
   }
   close(fd);
+  return outcome;
+}
+
+/// Reads the whole of file `fd` from its start.
+static std::string readWholeFile(int fd) {
+  std::string bytes;
+  char buffer[1 << 16];
+  for (off_t at = 0;;) {
+    ssize_t n = pread(fd, buffer, sizeof(buffer), at);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break;
+    bytes.append(buffer, n);
+    at += n;
+  }
+  return bytes;
+}
+
+ChildOutcome
+streamFromProgram(const std::vector<std::string> &argv,
+                  llvm::function_ref<void(llvm::StringRef)> onOutput,
+                  std::atomic<int> *childPid, bool captureErrors) {
+  ChildOutcome outcome;
+  if (argv.empty()) {
+    outcome.error = "no program to start";
+    return outcome;
+  }
+  int pipeEnds[2];
+  if (pipe2(pipeEnds, O_CLOEXEC) != 0) {
+    outcome.error = std::string("cannot create a pipe: ") + strerror(errno);
+    return outcome;
+  }
+  int errorFile = captureErrors ? createResultFile() : -1;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  // Onto fds that exec keeps (dup2 clears close-on-exec); every other fd
+  // of this process is close-on-exec or closed here.
+  posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], kProgramOutputFd);
+  if (errorFile >= 0)
+    posix_spawn_file_actions_adddup2(&actions, errorFile, STDERR_FILENO);
+  posix_spawn_file_actions_addclosefrom_np(&actions, kProgramOutputFd + 1);
+  std::vector<char *> args;
+  for (const std::string &arg : argv)
+    args.push_back(const_cast<char *>(arg.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  int spawned =
+      posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(pipeEnds[1]);
+  if (spawned != 0) {
+    outcome.error = "cannot start '" + argv[0] + "': " + strerror(spawned);
+    close(pipeEnds[0]);
+    if (errorFile >= 0)
+      close(errorFile);
+    return outcome;
+  }
+  if (childPid)
+    childPid->store(pid);
+  char buffer[1 << 16];
+  for (;;) {
+    ssize_t n = read(pipeEnds[0], buffer, sizeof(buffer));
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break;
+    onOutput(llvm::StringRef(buffer, n));
+  }
+  close(pipeEnds[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (childPid)
+    childPid->store(0);
+  if (WIFSIGNALED(status))
+    outcome.signal = WTERMSIG(status);
+  else
+    outcome.exitCode = WEXITSTATUS(status);
+  if (errorFile >= 0) {
+    outcome.errorOutput = readWholeFile(errorFile);
+    close(errorFile);
+  }
   return outcome;
 }
 

@@ -11,10 +11,12 @@
 #define TESSERA_PIPELINE_CHILDPROCESS_H
 
 #include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/ADT/StringRef.h"
 
 #include <atomic>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mlir::tessera {
 
@@ -27,6 +29,9 @@ struct ChildOutcome {
   /// "signal 11 (Segmentation fault)", "exit code 3", or why no child ran.
   std::string describe() const;
   std::string error;
+  /// What the child wrote to stderr (a crash's stack trace), when the
+  /// caller asked for it.
+  std::string errorOutput;
 };
 
 /// A number in memory shared with the child processes forked after it was
@@ -50,6 +55,25 @@ private:
 /// parent waits for the child. Call it from a process whose other threads
 /// hold no locks the work needs (the child has only the calling thread).
 ChildOutcome runInChildProcess(llvm::function_ref<std::string()> work);
+
+/// The file descriptor a program started by streamFromProgram writes its
+/// output to.
+constexpr int kProgramOutputFd = 3;
+
+/// Starts program `argv` (a fresh process: exec, not a fork of this one,
+/// whose threads and the locks they hold a fork would copy) and gives
+/// what it writes to file descriptor kProgramOutputFd to `onOutput` as it
+/// is written, on the calling thread, until the program ends: what it made
+/// before it crashed is not lost with it (a compile's pass records).
+/// `childPid` holds its process id while it runs, for a caller that kills
+/// it (a cancel); `captureErrors` keeps its stderr in the outcome instead
+/// of this process's stderr. It inherits no other file descriptor but
+/// stdin and stdout.
+ChildOutcome
+streamFromProgram(const std::vector<std::string> &argv,
+                  llvm::function_ref<void(llvm::StringRef)> onOutput,
+                  std::atomic<int> *childPid = nullptr,
+                  bool captureErrors = false);
 
 } // namespace mlir::tessera
 

@@ -328,6 +328,8 @@ CompileSession::compileOnLargeStack(const CompileOptions &requested,
       options.passStarted(runningPhase,
                           argument.empty() ? pass->getName() : argument);
     });
+  if (options.passBegan)
+    capturePtr->setStartRecordObserver(options.passBegan);
   std::optional<CrashReproducer> reproducer;
   if (!options.crashReproducer.empty()) {
     reproducer.emplace(options.crashReproducer);

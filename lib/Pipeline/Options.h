@@ -13,6 +13,8 @@
 
 namespace mlir::tessera {
 
+struct PassRecord;
+
 /// The pipeline's phases, in order. Compilation can stop after any of them.
 /// Host and Loader are the inline-dynamic execution model: host functions
 /// dispatch through hal_loader on host buffers (host), and serialized
@@ -87,6 +89,11 @@ struct CompileOptions {
   /// left out): progress lines and bars. Runs on the thread running the
   /// pass, pass threads included, so it must be thread-safe and quick.
   std::function<void(Phase, llvm::StringRef pass)> passStarted;
+  /// Called as each pass starts with a record of what is known then (its
+  /// names, anchor, phase and, with captureIR, the IR before it), on the
+  /// same threads as passStarted: the explorer names the pass a crash
+  /// stopped in and shows the IR it was given.
+  std::function<void(const PassRecord &)> passBegan;
   /// Where a crash in a pass writes its reproducer (CrashReproducer.h);
   /// empty: none.
   std::string crashReproducer;

@@ -164,7 +164,7 @@ void PassCapture::runBeforePass(Pass *pass, Operation *op) {
   if (captureIR)
     irBefore = snapshot(op, before);
   auto entry = std::make_unique<Pending>(
-      Pending{pass, op, std::this_thread::get_id(), before, std::move(irBefore),
+      Pending{pass, op, std::this_thread::get_id(), before, irBefore,
               std::chrono::steady_clock::now()});
   {
     std::lock_guard<std::mutex> lock(mutex);
@@ -172,6 +172,14 @@ void PassCapture::runBeforePass(Pass *pass, Operation *op) {
   }
   if (startObserver)
     startObserver(pass, op);
+  if (startRecordObserver) {
+    PassRecord record;
+    describe(pass, op, record);
+    record.phase = getPhase();
+    if (captureIR)
+      record.irBefore = irBefore;
+    startRecordObserver(record);
+  }
 }
 
 void PassCapture::runAfterPass(Pass *pass, Operation *op) {
@@ -201,6 +209,21 @@ static std::string describeNesting(Operation *op, unsigned &depth) {
   return result;
 }
 
+void PassCapture::describe(Pass *pass, Operation *op, PassRecord &record) {
+  record.passName = pass->getName().str();
+  {
+    std::string argument;
+    llvm::raw_string_ostream os(argument);
+    pass->printAsTextualPipeline(os);
+    record.passArgument = argument;
+  }
+  record.anchorOpName = op->getName().getStringRef().str();
+  if (auto name =
+          op->getAttrOfType<StringAttr>(SymbolTable::getSymbolAttrName()))
+    record.anchorSymbol = name.getValue().str();
+  record.nesting = describeNesting(op, record.depth);
+}
+
 void PassCapture::finish(Pass *pass, Operation *op, bool failed) {
   if (isAdaptor(pass))
     return;
@@ -219,18 +242,7 @@ void PassCapture::finish(Pass *pass, Operation *op, bool failed) {
   }
 
   PassRecord record;
-  record.passName = pass->getName().str();
-  {
-    std::string argument;
-    llvm::raw_string_ostream os(argument);
-    pass->printAsTextualPipeline(os);
-    record.passArgument = argument;
-  }
-  record.anchorOpName = op->getName().getStringRef().str();
-  if (auto name =
-          op->getAttrOfType<StringAttr>(SymbolTable::getSymbolAttrName()))
-    record.anchorSymbol = name.getValue().str();
-  record.nesting = describeNesting(op, record.depth);
+  describe(pass, op, record);
   record.wallMs =
       std::chrono::duration<double, std::milli>(end - started->start).count();
   record.failed = failed;

@@ -67,6 +67,12 @@ public:
   void setStartObserver(StartObserver observer) {
     startObserver = std::move(observer);
   }
+  /// Sees each pass as it starts, as a record of what is known then (its
+  /// names, anchor, phase and IR before; no index, time or IR after), on
+  /// the thread that runs it.
+  void setStartRecordObserver(Observer observer) {
+    startRecordObserver = std::move(observer);
+  }
   /// The argument of the pass running on this thread ("" when none), to
   /// attribute diagnostics.
   std::string getRunningPass();
@@ -79,6 +85,8 @@ public:
 
 private:
   void finish(Pass *pass, Operation *op, bool failed);
+  /// Fills in the names of `pass` and of its anchor `op`.
+  static void describe(Pass *pass, Operation *op, PassRecord &record);
   /// The snapshot of `op` with fingerprint `print`: the last one taken of the
   /// op when it still matches, else a new print.
   std::shared_ptr<const CapturedIR> snapshot(Operation *op,
@@ -90,6 +98,7 @@ private:
   bool captureIR;
   Observer observer;
   StartObserver startObserver;
+  Observer startRecordObserver;
   std::mutex mutex;
   std::string phase;
   std::vector<PassRecord> records;

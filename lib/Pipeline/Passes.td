@@ -20,6 +20,9 @@ def TestCrashPass : Pass<"tessera-test-crash", "mlir::ModuleOp"> {
     With TESSERA_TEST_CRASH_PASS set in the environment, raises SIGSEGV on
     a module marked `attributes {tessera.test_crash}`, as a bug would; does
     nothing otherwise, also when a crash reproducer's pipeline names it.
+    The pass starts the input and the global-opt phases: a module marked
+    `tessera.test_crash = 1 : i64` passes the first (which counts the mark
+    down to 0) and crashes in the second, after passes that ended.
   }];
 }
 

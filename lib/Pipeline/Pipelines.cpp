@@ -66,6 +66,8 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
     pm.addPass(flow::createLowerTOSAPass());
     break;
   case Phase::GlobalOpt:
+    if (isTestCrashPassEnabled())
+      pm.addPass(createTestCrashPass());
     pm.addPass(flow::createDecomposeAggregatedOpsPass());
     pm.addPass(flow::createBoundGatherIndicesPass());
     pm.addPass(flow::createConvertTensorSlicesToLinalgPass());

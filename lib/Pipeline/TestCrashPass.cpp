@@ -27,9 +27,18 @@ struct TestCrashPass : public impl::TestCrashPassBase<TestCrashPass> {
   void runOnOperation() override {
     // The variable is checked here too: a crash reproducer naming this
     // pass replays the crash only where the test asked for it.
-    if (getOperation()->hasAttr("tessera.test_crash") &&
-        isTestCrashPassEnabled())
-      crash();
+    Attribute mark = getOperation()->getAttr("tessera.test_crash");
+    if (!mark || !isTestCrashPassEnabled())
+      return;
+    // A count: this run lets the module pass and counts down.
+    if (auto count = dyn_cast<IntegerAttr>(mark);
+        count && count.getValue().isStrictlyPositive()) {
+      getOperation()->setAttr(
+          "tessera.test_crash",
+          IntegerAttr::get(count.getType(), count.getValue() - 1));
+      return;
+    }
+    crash();
   }
 };
 

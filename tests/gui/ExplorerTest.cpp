@@ -14,9 +14,11 @@
 #include "GraphLayout.h"
 #include "IRView.h"
 #include "MainWindow.h"
+#include "OutcomeStream.h"
 #include "PassAlignment.h"
 #include "PassFilterModel.h"
 #include "PassTreeModel.h"
+#include "RunView.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -28,8 +30,10 @@
 #include <QMenuBar>
 #include <QMimeData>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSplitter>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -650,6 +654,322 @@ private Q_SLOTS:
                          .boundingRect();
     int node = outcome->graph.nodeOfDispatch(190);
     QVERIFY(visible.contains(graph->nodeItems()[node]->scenePos()));
+  }
+
+  void fitsEverydayScreens() {
+    MainWindow window;
+    window.resize(1280, 800);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(openAndWait(window, TESSERA_EXAMPLES_DIR "/mlp.mlir"));
+    // Whatever tab is shown, the window is as narrow as a small laptop's
+    // screen allows; name the widgets that would not let it be.
+    for (const char *view :
+         {"passes", "diff", "executables", "graph", "compare", "run"}) {
+      window.showView(view);
+      QApplication::processEvents();
+      QStringList wide;
+      for (QWidget *child : window.findChildren<QWidget *>())
+        if (child->isVisibleTo(&window) &&
+            child->minimumSizeHint().width() > 400)
+          wide << QStringLiteral("%1 (%2): %3")
+                      .arg(child->metaObject()->className(),
+                           child->objectName())
+                      .arg(child->minimumSizeHint().width());
+      QVERIFY2(window.minimumSizeHint().width() <= 1024,
+               qPrintable(QStringLiteral("%1: minimum width %2; %3")
+                              .arg(view)
+                              .arg(window.minimumSizeHint().width())
+                              .arg(wide.join(", "))));
+      QCOMPARE(window.width(), 1280);
+    }
+    window.showView("passes");
+    QApplication::processEvents();
+    // The source is readable beside the IR.
+    QVERIFY2(
+        window.sourceView()->width() >= 300,
+        qPrintable(QStringLiteral("source %1 px, views %2 px (at least "
+                                  "%3), passes %4 px")
+                       .arg(window.sourceView()->width())
+                       .arg(window.findChild<QTabWidget *>("views")->width())
+                       .arg(window.findChild<QTabWidget *>("views")
+                                ->minimumSizeHint()
+                                .width())
+                       .arg(window.passTree()->width())));
+    QVERIFY(window.irView()->width() >= 300);
+    // Pass names are readable: a nested pass's row shows at least 20
+    // characters of its name (elided in the middle, whole in the tooltip).
+    QTreeView *tree = window.passTree();
+    QModelIndex nested;
+    std::function<void(const QModelIndex &)> deepest =
+        [&](const QModelIndex &parent) {
+          for (int row = 0; row < tree->model()->rowCount(parent); ++row) {
+            QModelIndex child = tree->model()->index(row, 0, parent);
+            if (child.data(PassTreeModel::RecordIndexRole).toInt() >= 0 &&
+                child.data().toString().size() >= 30 &&
+                (!nested.isValid() ||
+                 window.outcome()
+                         ->records[child.data(PassTreeModel::RecordIndexRole)
+                                       .toInt()]
+                         .depth >
+                     window.outcome()
+                         ->records[nested.data(PassTreeModel::RecordIndexRole)
+                                       .toInt()]
+                         .depth))
+              nested = child;
+            deepest(child);
+          }
+        };
+    deepest({});
+    QVERIFY(nested.isValid());
+    tree->scrollTo(nested);
+    QRect cell = tree->visualRect(nested);
+    QString full = nested.data().toString();
+    QString visible = tree->fontMetrics().elidedText(
+        full, tree->textElideMode(), cell.width() - 8);
+    QVERIFY2(visible.size() - 1 >= 20,
+             qPrintable(QStringLiteral("'%1' shows as '%2' in %3 px")
+                            .arg(full, visible)
+                            .arg(cell.width())));
+    QCOMPARE(tree->textElideMode(), Qt::ElideMiddle);
+    QVERIFY(nested.data(Qt::ToolTipRole)
+                .toString()
+                .contains(QString::fromStdString(
+                    window.outcome()
+                        ->records[nested.data(PassTreeModel::RecordIndexRole)
+                                      .toInt()]
+                        .passName)));
+
+    // Every splitter drags: the one between source and views moves.
+    auto *split = window.findChild<QSplitter *>("sourceSplit");
+    QVERIFY(split);
+    QList<int> before = split->sizes();
+    split->setSizes({before[0] - 150, before[1] + 150});
+    QApplication::processEvents();
+    QCOMPARE(split->sizes()[0], before[0] - 150);
+    // And the panels collapse: the source all the way.
+    QVERIFY(split->isCollapsible(0));
+  }
+
+  void tokensStartWhereTheFontPutsThem() {
+    // Lines the explorer shows, with tokens of every class next to each
+    // other and a fallback glyph (…) whose advance differs.
+    const QStringList lines = {
+        "    %0 = hal.interface.binding.subspan set(0) binding(1) : "
+        "memref<4x32xf32>",
+        "  hal.executable.export public @main_dispatch_0_matmul_4x32 "
+        "ordinal(0) layout(#pipeline_layout)",
+        "  %cst = arith.constant dense<[1.5, 2.0e-3]> : tensor<2xf32> // … "
+        "[affine_map<(d0) -> (d0)>]",
+        "\t%1 = \"tessera.op\"(%arg0) {attr = @sym, flag} : (i32) -> i1"};
+    IRView view;
+    view.resize(1600, 200);
+    view.setText(lines.join('\n'));
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QImage image = view.viewport()->grab().toImage();
+    const QFontMetricsF metrics(view.font());
+    const auto &runs = view.lastPaintedRuns();
+    QVERIFY(runs.size() > 20);
+    int spacesChecked = 0;
+    for (int line = 0; line < lines.size(); ++line) {
+      QString shown = QString(lines[line]).replace('\t', "  ");
+      int next = 0;
+      for (const IRView::PaintedRun &run : runs) {
+        if (run.line != line)
+          continue;
+        // Runs cover the line in order, and each starts where the font
+        // says the text before it ends.
+        QCOMPARE(run.column, next);
+        next = run.column + run.length;
+        qreal expected = view.textOrigin() +
+                         metrics.horizontalAdvance(shown.left(run.column));
+        QVERIFY2(std::abs(run.x - expected) < 0.5,
+                 qPrintable(QStringLiteral("line %1 column %2: drawn at %3, "
+                                           "the font ends the prefix at %4")
+                                .arg(line)
+                                .arg(run.column)
+                                .arg(run.x)
+                                .arg(expected)));
+      }
+      QCOMPARE(next, int(shown.size()));
+      // And the pixels agree: where the font puts a space between two
+      // glyphs, nothing is drawn (a token drawn over it would ink it).
+      int top = line * view.fontMetrics().lineSpacing();
+      for (int column = 1; column + 1 < shown.size(); ++column) {
+        if (shown[column] != ' ' || shown[column - 1] == ' ' ||
+            shown[column + 1] == ' ')
+          continue;
+        qreal left =
+            view.textOrigin() + metrics.horizontalAdvance(shown.left(column));
+        qreal right = view.textOrigin() +
+                      metrics.horizontalAdvance(shown.left(column + 1));
+        int x = int(std::round((left + right) / 2));
+        if (right - left < 3 || x >= image.width())
+          continue;
+        for (int y = top + 2; y < top + view.fontMetrics().lineSpacing() - 2;
+             ++y) {
+          QColor pixel = image.pixelColor(x, y);
+          QVERIFY2(pixel.lightness() > 200,
+                   qPrintable(QStringLiteral("ink in the space at line %1 "
+                                             "column %2 (x %3, y %4)")
+                                  .arg(line)
+                                  .arg(column)
+                                  .arg(x)
+                                  .arg(y)));
+        }
+        ++spacesChecked;
+      }
+    }
+    QVERIFY(spacesChecked > 20);
+  }
+
+  void compileCrashLeavesTheWindowUp() {
+    // The test pass crashes where global-opt starts: after the input
+    // phase's passes ended (TestCrashPass.h).
+    QTemporaryDir dir;
+    QString path = dir.filePath("crash.mlir");
+    {
+      QFile file(path);
+      QVERIFY(file.open(QIODevice::WriteOnly));
+      file.write("module attributes {tessera.test_crash = 1 : i64} {\n"
+                 "  func.func @f(%a: tensor<4xf32>, %b: tensor<4xf32>) -> "
+                 "tensor<4xf32> {\n"
+                 "    %e = tensor.empty() : tensor<4xf32>\n"
+                 "    %r = linalg.add ins(%a, %b : tensor<4xf32>, "
+                 "tensor<4xf32>) outs(%e : tensor<4xf32>) -> tensor<4xf32>\n"
+                 "    return %r : tensor<4xf32>\n"
+                 "  }\n"
+                 "}\n");
+    }
+    QByteArray oldTmp = qgetenv("TMPDIR");
+    qputenv("TESSERA_TEST_CRASH_PASS", "1");
+    qputenv("TMPDIR", dir.path().toUtf8());
+    MainWindow window;
+    window.show();
+    bool shown = openAndWait(window, path);
+    qunsetenv("TESSERA_TEST_CRASH_PASS");
+    qputenv("TMPDIR", oldTmp);
+    QVERIFY(shown);
+
+    auto outcome = window.outcome();
+    QVERIFY(outcome->crashed);
+    QVERIFY(!outcome->succeeded && !outcome->cancelled);
+    QVERIFY2(outcome->crashDescription.find("signal 11") != std::string::npos,
+             outcome->crashDescription.c_str());
+    QVERIFY(outcome->crashOutput.find("The crash happened in pass "
+                                      "`tessera-test-crash`") !=
+            std::string::npos);
+    // The passes that ended, then the one it died in, shown with the IR it
+    // was given (the mark counted down by the input phase's run).
+    QCOMPARE(outcome->crashedRecord, int(outcome->records.size()) - 1);
+    QVERIFY(outcome->crashedRecord >= 3);
+    const PassRecord &crashed = outcome->records[outcome->crashedRecord];
+    QCOMPARE(QString::fromStdString(crashed.passArgument),
+             QString("tessera-test-crash"));
+    QCOMPARE(QString::fromStdString(crashed.phase), QString("global-opt"));
+    QCOMPARE(window.currentPass(), outcome->crashedRecord);
+    QString text = window.irView()->toPlainText();
+    QVERIFY2(text.contains("tessera.test_crash = 0 : i64"), qPrintable(text));
+    QVERIFY(text.contains("linalg.add"));
+    QVERIFY(window.findChild<QLabel *>("irHeader")->text().contains("crashed"));
+    QVERIFY(window.crashBannerWidget()->isVisibleTo(&window));
+    QString banner = window.findChild<QLabel *>("crashText")->text();
+    QVERIFY2(banner.contains("TestCrashPass"), qPrintable(banner));
+    // The reproducer replays the crashing phase.
+    QVERIFY(!outcome->reproducerPath.empty());
+    QVERIFY(banner.contains(QString::fromStdString(outcome->reproducerPath)));
+    QFile reproducer(QString::fromStdString(outcome->reproducerPath));
+    QVERIFY(reproducer.open(QIODevice::ReadOnly));
+    QVERIFY(reproducer.readAll().contains("tessera-test-crash"));
+    // The pass tree marks it; "last good pass" is one click.
+    QModelIndex row = window.passModel()->indexOfRecord(outcome->crashedRecord);
+    QVERIFY(row.data(Qt::ToolTipRole).toString().contains("failed"));
+    QTest::mouseClick(window.lastGoodPassButton(), Qt::LeftButton);
+    QCOMPARE(window.currentPass(), outcome->crashedRecord - 1);
+    QCOMPARE(
+        QString::fromStdString(outcome->records[window.currentPass()].phase),
+        QString("input"));
+
+    // The window goes on: the next compile works and the banner goes.
+    QVERIFY(openAndWait(window, TESSERA_EXAMPLES_DIR "/mlp.mlir"));
+    QVERIFY(window.outcome()->succeeded);
+    QVERIFY(!window.outcome()->crashed);
+    QVERIFY(!window.crashBannerWidget()->isVisibleTo(&window));
+  }
+
+  void outcomeStreamRoundTrips() {
+    // A real compile, written as the child writes it and read back in
+    // chunks of every size.
+    CompileRequest request;
+    request.file = TESSERA_EXAMPLES_DIR "/mlp.mlir";
+    std::string bytes;
+    OutcomeWriter writer([&](llvm::StringRef chunk) { bytes += chunk.str(); });
+    CompileHooks hooks;
+    hooks.sourceRead = [&](const std::string &source,
+                           const std::string &reproducer) {
+      writer.writeSource(source, reproducer);
+    };
+    hooks.passBegan = [&](const PassRecord &record) {
+      writer.writeStarted(record);
+    };
+    hooks.passEnded = [&](const PassRecord &record) {
+      writer.writeRecord(record);
+    };
+    CompileOutcome original = compileForExplorer(request, nullptr, hooks);
+    QVERIFY(original.succeeded);
+    writer.writeEnd(original);
+
+    std::mt19937 random(7);
+    OutcomeReader reader;
+    for (size_t at = 0; at < bytes.size();) {
+      size_t chunk = std::min<size_t>(bytes.size() - at, 1 + random() % 9000);
+      QVERIFY(reader.consume(llvm::StringRef(bytes).substr(at, chunk)));
+      at += chunk;
+    }
+    QVERIFY(reader.isComplete());
+    QVERIFY(reader.getRunning().empty());
+    const CompileOutcome &copy = reader.getOutcome();
+    QCOMPARE(copy.source, original.source);
+    QCOMPARE(copy.records.size(), original.records.size());
+    for (size_t i = 0; i < copy.records.size(); ++i) {
+      const PassRecord &a = original.records[i], &b = copy.records[i];
+      QCOMPARE(b.passArgument, a.passArgument);
+      QCOMPARE(b.nesting, a.nesting);
+      QCOMPARE(b.changed, a.changed);
+      QCOMPARE(b.irAfter->str(), a.irAfter->str());
+      QCOMPARE(b.irAfter->sources.size(), a.irAfter->sources.size());
+      // Shared snapshots stay shared.
+      QCOMPARE(b.irBefore == b.irAfter, a.irBefore == a.irAfter);
+    }
+    QCOMPARE(copy.diagnostics.size(), original.diagnostics.size());
+    QCOMPARE(copy.dispatches.size(), original.dispatches.size());
+    for (size_t i = 0; i < copy.dispatches.size(); ++i) {
+      QCOMPARE(copy.dispatches[i].exportRef, original.dispatches[i].exportRef);
+      QCOMPARE(copy.dispatches[i].ops.size(),
+               original.dispatches[i].ops.size());
+    }
+    QCOMPARE(copy.graph.edges.size(), original.graph.edges.size());
+    QCOMPARE(copy.executables.size(), original.executables.size());
+    QCOMPARE(copy.executables[0].variants[0].binary,
+             original.executables[0].variants[0].binary);
+    QCOMPARE(copy.llvmIR.size(), original.llvmIR.size());
+    QVERIFY(copy.moduleBytes == original.moduleBytes);
+
+    // A damaged stream is refused, never read out of bounds: cut short
+    // anywhere, or with bytes changed.
+    for (int trial = 0; trial < 300; ++trial) {
+      std::string damaged = bytes;
+      if (trial % 3 == 0)
+        damaged.resize(random() % bytes.size());
+      else
+        for (int flips = 0; flips < 1 + trial % 5; ++flips)
+          damaged[random() % damaged.size()] = char(random());
+      OutcomeReader bad;
+      bad.consume(damaged);
+      if (trial % 3 == 0)
+        QVERIFY(!bad.isComplete() || damaged.size() == bytes.size());
+    }
   }
 
   void alignedPassesOfTwoCompiles() {
