@@ -254,6 +254,11 @@ bool CompareView::selectRightRecord(int record) {
 }
 
 bool CompareView::selectNextDifference(bool fromStart) {
+  if (!left || !right) {
+    summary->setText("Nothing to compare: pin a compile first (Compile › Pin "
+                     "for comparison, Ctrl+Shift+P).");
+    return false;
+  }
   int start = fromStart ? 0 : currentRow() + 1;
   for (int row = std::max(start, 0); row < int(aligned.size()); ++row) {
     if (!aligned[row].irDiffers)

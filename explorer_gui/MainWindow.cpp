@@ -196,22 +196,26 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent) {
   tabs->setObjectName("views");
   ir = new IRView(tabs);
   ir->setObjectName("irView");
-  tabs->addTab(ir, "IR after pass");
+  tabs->addTab(ir, "IR");
+  tabs->setTabToolTip(0, "The IR after the chosen pass");
   diff = new DiffView(tabs);
   diff->setObjectName("diffView");
-  tabs->addTab(diff, "Diff with previous");
+  tabs->addTab(diff, "Diff");
+  tabs->setTabToolTip(1, "The chosen pass's diff with the IR before it");
   executables = new ExecutablesView(tabs);
   executables->setObjectName("executablesView");
   tabs->addTab(executables, "Executables");
   graph = new DispatchGraphView(tabs);
   graph->setObjectName("dispatchGraph");
-  tabs->addTab(graph, "Dispatch graph");
+  tabs->addTab(graph, "Graph");
+  tabs->setTabToolTip(3, "The program as its dispatches");
   compare = new CompareView(tabs);
   compare->setObjectName("compareView");
   tabs->addTab(compare, "Compare");
   runner = new RunView(tabs);
   runner->setObjectName("runView");
-  tabs->addTab(runner, "Run / profile");
+  tabs->addTab(runner, "Run");
+  tabs->setTabToolTip(5, "Run and profile a function of the module");
   // A dispatch picked in a profile shows its export and source ops.
   connect(runner, &RunView::exportActivated, this,
           [this](const QString &exportName) {

@@ -34,6 +34,8 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSplitter>
+#include <QStandardItemModel>
+#include <QThread>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -654,6 +656,36 @@ private Q_SLOTS:
                          .boundingRect();
     int node = outcome->graph.nodeOfDispatch(190);
     QVERIFY(visible.contains(graph->nodeItems()[node]->scenePos()));
+  }
+
+  void defaultsAUserExpects() {
+    MainWindow window;
+    window.show();
+    QVERIFY(openAndWait(window, TESSERA_EXAMPLES_DIR "/mlp.mlir"));
+    // Nothing pinned: the Compare tab says so, not that the compiles agree.
+    window.showView("compare");
+    QVERIFY(!window.compareView()->selectNextDifference(true));
+    QString summary =
+        window.compareView()->findChild<QLabel *>("compareSummary")->text();
+    QVERIFY2(summary.contains("pin a compile first"), qPrintable(summary));
+    // The run view runs on every core by default, as `tessera run` does,
+    // and its table writes every number of a column alike.
+    RunView *run = window.runView();
+    if (QThread::idealThreadCount() > 1)
+      QVERIFY(run->deviceBox()->currentData().toString().startsWith(
+          "cpu?workers="));
+    QSignalSpy finished(run, &RunView::finished);
+    run->run();
+    QVERIFY(finished.wait(120000));
+    QStandardItemModel *table = run->dispatchModel();
+    QVERIFY(table->rowCount() >= 2);
+    for (int column : {3, 4, 5, 6})
+      for (int row = 0; row < table->rowCount(); ++row) {
+        QString text = table->item(row, column)->text();
+        QVERIFY2(text.contains('.') &&
+                     text.size() - text.indexOf('.') - 1 == 1,
+                 qPrintable(text));
+      }
   }
 
   void fitsEverydayScreens() {
