@@ -37,9 +37,11 @@ void CompileController::start(const CompileRequest &request) {
       int count = passes;
       QMetaObject::invokeMethod(
           this,
-          [this, self, id, count, phase, pass] {
-            if (self && id == generation)
-              Q_EMIT progressed(count, phase, pass);
+          [this, self, id, count, phase, pass, record] {
+            if (!self || id != generation)
+              return;
+            Q_EMIT progressed(count, phase, pass);
+            Q_EMIT passRecorded(record);
           },
           Qt::QueuedConnection);
     };

@@ -36,6 +36,8 @@ Q_SIGNALS:
   void started();
   /// A pass finished: how many so far, its phase and name.
   void progressed(int passes, const QString &phase, const QString &pass);
+  /// The same pass's record, to show the compile as it goes.
+  void passRecorded(const mlir::tessera::PassRecord &record);
   void finished(std::shared_ptr<const CompileOutcome> outcome);
 
 private:

@@ -109,9 +109,19 @@ void GraphNodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *,
   painter->setRenderHint(QPainter::Antialiasing);
   painter->setPen(
       QPen(isSelected() ? kSelected : kBorder, isSelected() ? 2.5 : 1));
-  painter->setBrush(terminal ? kTerminalFill : kDispatchFill);
+  QColor fill = terminal ? kTerminalFill : kDispatchFill;
+  if (heat >= 0) {
+    // White to orange to red as the share grows.
+    QColor hot = heat < 0.5 ? QColor(0xff, 0xb8, 0x6c) : QColor(0xf8, 0x51, 0x49);
+    qreal t = heat < 0.5 ? heat * 2 : (heat - 0.5) * 2;
+    QColor from = heat < 0.5 ? QColor(0xff, 0xf8, 0xf0) : QColor(0xff, 0xb8, 0x6c);
+    fill = QColor::fromRgbF(from.redF() + (hot.redF() - from.redF()) * t,
+                            from.greenF() + (hot.greenF() - from.greenF()) * t,
+                            from.blueF() + (hot.blueF() - from.blueF()) * t);
+  }
+  painter->setBrush(fill);
   painter->drawRoundedRect(box, kRadius, kRadius);
-  if (!terminal) {
+  if (!terminal && heat < 0) {
     QPainterPath header;
     header.addRoundedRect(box.adjusted(0.5, 0.5, -0.5, 0), kRadius, kRadius);
     QPainterPath band;
@@ -123,6 +133,10 @@ void GraphNodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *,
   painter->drawText(QRectF(box.left() + kPadding, box.top(),
                            box.width() - 2 * kPadding, titleHeight),
                     Qt::AlignVCenter | Qt::AlignLeft, title);
+  if (!heatLabel.isEmpty())
+    painter->drawText(QRectF(box.left() + kPadding, box.top(),
+                             box.width() - 2 * kPadding, titleHeight),
+                      Qt::AlignVCenter | Qt::AlignRight, heatLabel);
   painter->setFont(bodyFont);
   qreal y = box.top() + titleHeight + kPadding / 2;
   for (const QString &line : lines) {
@@ -131,6 +145,12 @@ void GraphNodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *,
                       Qt::AlignVCenter | Qt::AlignLeft, line);
     y += lineHeight;
   }
+}
+
+void GraphNodeItem::setHeat(qreal newHeat, const QString &label) {
+  heat = newHeat;
+  heatLabel = newHeat >= 0 ? label : QString();
+  update();
 }
 
 void GraphNodeItem::mouseDoubleClickEvent(QGraphicsSceneMouseEvent *event) {

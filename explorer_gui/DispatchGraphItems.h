@@ -37,6 +37,11 @@ public:
   int dispatchIndex() const { return dispatch; }
   const QString &titleText() const { return title; }
   const QStringList &lineTexts() const { return lines; }
+  /// Colours the node by its share of a profile's time: `heat` from 0
+  /// (none) to 1 (the largest share), `label` ("12.3 %") in its title;
+  /// a negative heat removes it.
+  void setHeat(qreal heat, const QString &label);
+  qreal heatValue() const { return heat; }
   /// Called with the dispatch on a double click.
   void setOnActivated(std::function<void(int)> callback) {
     onActivated = std::move(callback);
@@ -53,6 +58,8 @@ private:
   QStringList lines;
   QSizeF size;
   qreal titleHeight = 0, lineHeight = 0;
+  qreal heat = -1;
+  QString heatLabel;
   std::function<void(int)> onActivated;
 };
 

@@ -1,6 +1,7 @@
 //===- DispatchGraphView.cpp - The program as a graph of dispatches -------===//
 
 #include "DispatchGraphView.h"
+#include "GraphOverview.h"
 
 #include "DispatchGraphItems.h"
 
@@ -12,6 +13,9 @@
 #include <QGraphicsSceneMouseEvent>
 #include <QGraphicsView>
 #include <QHBoxLayout>
+#include <QSplitter>
+#include <QTimer>
+#include <QTreeWidget>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
@@ -98,7 +102,33 @@ DispatchGraphView::DispatchGraphView(QWidget *parent) : QWidget(parent) {
                             QPainter::TextAntialiasing);
   graphView->setTransformationAnchor(QGraphicsView::AnchorUnderMouse);
   graphView->setBackgroundBrush(Qt::white);
-  layout->addWidget(graphView, 1);
+  overviewView = new GraphOverview(graphView);
+  overviewView->hide();
+
+  // After a profile: the dispatches by their share of the time.
+  hotspotTree = new QTreeWidget(this);
+  hotspotTree->setObjectName("hotspots");
+  hotspotTree->setHeaderLabels({"Dispatch", "Share (%)", "Mean (us)"});
+  hotspotTree->setRootIsDecorated(false);
+  hotspotTree->setTextElideMode(Qt::ElideMiddle);
+  hotspotTree->setToolTip("The dispatches of the last profile, the largest "
+                          "share of its time first; choose one to see it");
+  hotspotTree->hide();
+  auto *split = new QSplitter(Qt::Horizontal, this);
+  split->setObjectName("graphSplit");
+  split->addWidget(graphView);
+  split->addWidget(hotspotTree);
+  split->setStretchFactor(0, 3);
+  split->setStretchFactor(1, 1);
+  layout->addWidget(split, 1);
+  connect(hotspotTree, &QTreeWidget::currentItemChanged, this,
+          [this](QTreeWidgetItem *item) {
+            if (!item)
+              return;
+            int dispatch = item->data(0, Qt::UserRole).toInt();
+            if (selectDispatch(dispatch))
+              Q_EMIT dispatchSelected(dispatch);
+          });
 
   connect(graphScene, &QGraphicsScene::selectionChanged, this, [this] {
     highlightSelection();
@@ -219,6 +249,38 @@ void DispatchGraphView::rebuild() {
     selectDispatch(previous);
   else
     graphView->centerOn(currentLayout.width / 2, 0);
+  // A graph larger than the view gets its overview.
+  setHotspots({});
+  QTimer::singleShot(0, this, [this] { overviewView->refit(); });
+}
+
+void DispatchGraphView::setHotspots(std::vector<Hotspot> hotspots) {
+  std::stable_sort(hotspots.begin(), hotspots.end(),
+                   [](const Hotspot &a, const Hotspot &b) {
+                     return a.share > b.share;
+                   });
+  double largest = hotspots.empty() ? 0 : hotspots.front().share;
+  for (GraphNodeItem *node : nodes)
+    node->setHeat(-1, {});
+  hotspotTree->clear();
+  for (const Hotspot &hotspot : hotspots) {
+    for (GraphNodeItem *node : nodes)
+      if (node->dispatchIndex() == hotspot.dispatch)
+        node->setHeat(largest > 0 ? hotspot.share / largest : 0,
+                      QString::number(100 * hotspot.share, 'f', 1) + " %");
+    auto *item = new QTreeWidgetItem(
+        {hotspot.exportName, QString::number(100 * hotspot.share, 'f', 1),
+         QString::number(hotspot.meanMicroseconds, 'f', 1)});
+    item->setData(0, Qt::UserRole, hotspot.dispatch);
+    item->setToolTip(0, hotspot.exportName);
+    for (int column : {1, 2})
+      item->setTextAlignment(column, Qt::AlignRight | Qt::AlignVCenter);
+    hotspotTree->addTopLevelItem(item);
+  }
+  hotspotTree->resizeColumnToContents(1);
+  hotspotTree->resizeColumnToContents(2);
+  hotspotTree->setVisible(!hotspots.empty());
+  overviewView->viewport()->update();
 }
 
 bool DispatchGraphView::selectDispatch(int index) {
@@ -273,10 +335,12 @@ void DispatchGraphView::zoomBy(double factor) {
   if (scale < 0.05 || scale > 4)
     return;
   graphView->scale(factor, factor);
+  overviewView->viewport()->update();
 }
 
 void DispatchGraphView::fitToWindow() {
   graphView->fitInView(graphScene->sceneRect(), Qt::KeepAspectRatio);
+  overviewView->viewport()->update();
 }
 
 } // namespace tessera::explorer

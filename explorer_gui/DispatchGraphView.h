@@ -22,10 +22,12 @@ class QGraphicsScene;
 class QGraphicsView;
 class QLabel;
 class QLineEdit;
+class QTreeWidget;
 
 namespace tessera::explorer {
 
 class GraphNodeItem;
+class GraphOverview;
 class GraphEdgeItem;
 
 class DispatchGraphView : public QWidget {
@@ -35,6 +37,21 @@ public:
   ~DispatchGraphView() override;
 
   void setOutcome(std::shared_ptr<const CompileOutcome> outcome);
+
+  /// One dispatch's part of a profile.
+  struct Hotspot {
+    int dispatch;
+    QString exportName;
+    /// Of the calls' total time, 0 to 1.
+    double share;
+    double meanMicroseconds;
+  };
+  /// Colours the nodes by their share of a profile's time and lists them
+  /// beside the graph, the largest first; empty: back to plain. A new
+  /// outcome clears it.
+  void setHotspots(std::vector<Hotspot> hotspots);
+  QTreeWidget *hotspotList() const { return hotspotTree; }
+  GraphOverview *overview() const { return overviewView; }
   /// Selects the node of dispatch `index` (in CompileOutcome::dispatches)
   /// and scrolls to it without emitting dispatchSelected.
   bool selectDispatch(int index);
@@ -71,6 +88,8 @@ private:
   QGraphicsView *graphView;
   QLineEdit *findLine;
   QLabel *summary;
+  GraphOverview *overviewView;
+  QTreeWidget *hotspotTree;
   GraphLayout currentLayout;
   std::vector<LayoutSize> layoutSizes;
   std::vector<LayoutEdge> layoutEdges;

@@ -12,6 +12,8 @@
 #include "PassTreeModel.h"
 #include "RunView.h"
 
+#include "Profile.h"
+
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
@@ -216,6 +218,11 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent) {
   runner->setObjectName("runView");
   tabs->addTab(runner, "Run");
   tabs->setTabToolTip(5, "Run and profile a function of the module");
+  // A profile colours the dispatch graph by where the time went.
+  connect(runner, &RunView::finished, this, [this](bool succeeded) {
+    if (succeeded)
+      showProfileInGraph();
+  });
   // A dispatch picked in a profile shows its export and source ops.
   connect(runner, &RunView::exportActivated, this,
           [this](const QString &exportName) {
@@ -285,6 +292,12 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent) {
           });
   connect(controller, &CompileController::finished, this,
           &MainWindow::showOutcome);
+  connect(controller, &CompileController::passRecorded, this,
+          &MainWindow::showPassAsItComes);
+  liveTimer = new QTimer(this);
+  liveTimer->setSingleShot(true);
+  liveTimer->setInterval(250);
+  connect(liveTimer, &QTimer::timeout, this, &MainWindow::showLiveRecords);
   connect(passView->selectionModel(), &QItemSelectionModel::currentChanged,
           this, [this](const QModelIndex &current) {
             int record = current.data(PassTreeModel::RecordIndexRole).toInt();
@@ -440,6 +453,23 @@ void MainWindow::buildActions() {
   toolbar->addWidget(watch);
 }
 
+void MainWindow::showProfileInGraph() {
+  auto run = runner->outcome();
+  if (!latest || !run)
+    return;
+  std::vector<DispatchGraphView::Hotspot> hotspots;
+  for (const rt::tooling::DispatchSummary &row :
+       rt::tooling::summarizeDispatches(run->profile)) {
+    QString suffix = "::@" + QString::fromStdString(row.exportName);
+    for (size_t i = 0; i < latest->dispatches.size(); ++i)
+      if (QString::fromStdString(latest->dispatches[i].exportRef)
+              .endsWith(suffix))
+        hotspots.push_back({int(i), QString::fromStdString(row.exportName),
+                            row.share, row.meanMicroseconds});
+  }
+  graph->setHotspots(std::move(hotspots));
+}
+
 void MainWindow::restoreLayout() {
   QSettings settings("Tessera", "Explorer");
   restoreGeometry(settings.value("window/geometry").toByteArray());
@@ -506,10 +536,47 @@ void MainWindow::openFile(const QString &path) {
 void MainWindow::compile() {
   if (file.isEmpty())
     return;
-  controller->start(currentRequest());
+  CompileRequest next = currentRequest();
+  // A file shown for the first time is shown as its compile goes (a large
+  // model's passes take seconds); a recompile keeps the last outcome on
+  // screen until the new one is whole.
+  live.reset();
+  if (!latest || latest->request.file != next.file) {
+    live = std::make_shared<CompileOutcome>();
+    live->request = next;
+  }
+  liveTimer->stop();
+  controller->start(next);
+}
+
+void MainWindow::showPassAsItComes(const PassRecord &record) {
+  if (!live || record.index != live->records.size())
+    return;
+  live->records.push_back(record);
+  // The first pass at once, then a few times a second.
+  if (live->records.size() == 1)
+    showLiveRecords();
+  else if (!liveTimer->isActive())
+    liveTimer->start();
+}
+
+void MainWindow::showLiveRecords() {
+  if (!live)
+    return;
+  bool first = latest != live;
+  int shown = currentRecord;
+  latest = live;
+  passes->setRecords(&live->records);
+  passView->expandAll();
+  if (first || shown < 0)
+    shown = 0;
+  currentRecord = -1;
+  selectPass(shown);
 }
 
 void MainWindow::showOutcome(std::shared_ptr<const CompileOutcome> next) {
+  live.reset();
+  liveTimer->stop();
   progress->hide();
   compileAction->setEnabled(true);
   cancelAction->setEnabled(false);

@@ -111,6 +111,11 @@ protected:
 private:
   void buildActions();
   void showOutcome(std::shared_ptr<const CompileOutcome> outcome);
+  /// The passes of a first compile of a file, shown as they come.
+  void showPassAsItComes(const mlir::tessera::PassRecord &record);
+  void showLiveRecords();
+  /// Colours the dispatch graph by the run view's last profile.
+  void showProfileInGraph();
   /// Shows the current pass and restriction in the IR and diff views.
   void refreshViews();
   void showCurrentIR();
@@ -130,6 +135,9 @@ private:
   CompileRequest request;
   QString file;
   std::shared_ptr<const CompileOutcome> latest;
+  /// The compile under way, while it is shown as it goes.
+  std::shared_ptr<CompileOutcome> live;
+  QTimer *liveTimer;
   int currentRecord = -1;
   QString restrictSymbol;
   /// The displayed IR's first line in the whole snapshot (restricted views

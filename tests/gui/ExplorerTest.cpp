@@ -12,6 +12,7 @@
 #include "DispatchGraphView.h"
 #include "ExecutablesView.h"
 #include "GraphLayout.h"
+#include "GraphOverview.h"
 #include "IRView.h"
 #include "MainWindow.h"
 #include "OutcomeStream.h"
@@ -656,6 +657,75 @@ private Q_SLOTS:
                          .boundingRect();
     int node = outcome->graph.nodeOfDispatch(190);
     QVERIFY(visible.contains(graph->nodeItems()[node]->scenePos()));
+  }
+
+  void largeGraphsHaveAnOverviewAndHotspots() {
+    QTemporaryDir dir;
+    QString path = dir.filePath("chain.mlir");
+    {
+      QFile file(path);
+      QVERIFY(file.open(QIODevice::WriteOnly));
+      file.write(residualChain(60).toUtf8());
+    }
+    MainWindow window;
+    window.resize(1280, 800);
+    window.show();
+    QVERIFY(openAndWait(window, path));
+    window.showView("graph");
+    DispatchGraphView *graph = window.graphView();
+    QApplication::processEvents();
+    QApplication::processEvents();
+    // The graph is much taller than the view: the overview shows all of it
+    // and outlines the part shown; a click in it moves the view there.
+    GraphOverview *overview = graph->overview();
+    QVERIFY(overview->isVisible());
+    QRectF scene = graph->scene()->sceneRect();
+    QVERIFY(graph->view()->mapFromScene(scene).boundingRect().height() >
+            3 * graph->view()->viewport()->height());
+    QVERIFY(overview->mapFromScene(scene).boundingRect().height() <=
+            overview->viewport()->height() + 2);
+    QRectF before = overview->shownArea();
+    QVERIFY(before.height() < scene.height() / 2);
+    QPoint bottom =
+        overview->mapFromScene(QPointF(scene.center().x(), scene.bottom() - 5));
+    QTest::mouseClick(overview->viewport(), Qt::LeftButton, {}, bottom);
+    QVERIFY(overview->shownArea().center().y() > before.center().y() +
+                                                     scene.height() / 2);
+
+    // A profile colours the nodes by their share and lists them, the
+    // largest first; choosing one selects its node.
+    QVERIFY(!graph->hotspotList()->isVisible());
+    RunView *run = window.runView();
+    QSignalSpy finished(run, &RunView::finished);
+    run->run();
+    QVERIFY(finished.wait(120000));
+    QTreeWidget *hotspots = graph->hotspotList();
+    QVERIFY(hotspots->isVisibleTo(&window));
+    QCOMPARE(hotspots->topLevelItemCount(),
+             int(window.outcome()->dispatches.size()));
+    double previous = 101, total = 0;
+    for (int row = 0; row < hotspots->topLevelItemCount(); ++row) {
+      double share = hotspots->topLevelItem(row)->text(1).toDouble();
+      QVERIFY(share <= previous);
+      previous = share;
+      total += share;
+    }
+    // Of the calls' time, the host program's own part not included.
+    QVERIFY2(total > 0 && total < 100.5, qPrintable(QString::number(total)));
+    int top = hotspots->topLevelItem(0)->data(0, Qt::UserRole).toInt();
+    for (GraphNodeItem *node : graph->nodeItems())
+      if (node->dispatchIndex() == top)
+        QCOMPARE(node->heatValue(), 1.0);
+      else if (node->dispatchIndex() >= 0)
+        QVERIFY(node->heatValue() >= 0 && node->heatValue() <= 1);
+    hotspots->setCurrentItem(hotspots->topLevelItem(1));
+    QCOMPARE(graph->selectedDispatch(),
+             hotspots->topLevelItem(1)->data(0, Qt::UserRole).toInt());
+    // A new compile forgets the profile.
+    window.compile();
+    QSignalSpy shown(&window, &MainWindow::compileShown);
+    QVERIFY(shown.wait(120000));
+    QVERIFY(!hotspots->isVisibleTo(&window));
   }
 
   void defaultsAUserExpects() {
