@@ -98,8 +98,9 @@ GraphNodeItem::GraphNodeItem(const DispatchGraph::Node &node,
 }
 
 QRectF GraphNodeItem::boundingRect() const {
-  return QRectF(-size.width() / 2 - 2, -size.height() / 2 - 2, size.width() + 4,
-                size.height() + 4);
+  // Above the box: room for the share of a profile.
+  return QRectF(-size.width() / 2 - 2, -size.height() / 2 - 2 - lineHeight,
+                size.width() + 4, size.height() + 4 + lineHeight);
 }
 
 void GraphNodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *,
@@ -112,9 +113,11 @@ void GraphNodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *,
   QColor fill = terminal ? kTerminalFill : kDispatchFill;
   if (heat >= 0) {
     // White to orange to red as the share grows.
-    QColor hot = heat < 0.5 ? QColor(0xff, 0xb8, 0x6c) : QColor(0xf8, 0x51, 0x49);
+    QColor hot =
+        heat < 0.5 ? QColor(0xff, 0xb8, 0x6c) : QColor(0xf8, 0x51, 0x49);
     qreal t = heat < 0.5 ? heat * 2 : (heat - 0.5) * 2;
-    QColor from = heat < 0.5 ? QColor(0xff, 0xf8, 0xf0) : QColor(0xff, 0xb8, 0x6c);
+    QColor from =
+        heat < 0.5 ? QColor(0xff, 0xf8, 0xf0) : QColor(0xff, 0xb8, 0x6c);
     fill = QColor::fromRgbF(from.redF() + (hot.redF() - from.redF()) * t,
                             from.greenF() + (hot.greenF() - from.greenF()) * t,
                             from.blueF() + (hot.blueF() - from.blueF()) * t);
@@ -133,10 +136,15 @@ void GraphNodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *,
   painter->drawText(QRectF(box.left() + kPadding, box.top(),
                            box.width() - 2 * kPadding, titleHeight),
                     Qt::AlignVCenter | Qt::AlignLeft, title);
-  if (!heatLabel.isEmpty())
-    painter->drawText(QRectF(box.left() + kPadding, box.top(),
-                             box.width() - 2 * kPadding, titleHeight),
-                      Qt::AlignVCenter | Qt::AlignRight, heatLabel);
+  // The share over the box's right corner, clear of the title.
+  if (!heatLabel.isEmpty()) {
+    painter->setFont(bodyFont);
+    painter->setPen(QColor(0xa4, 0x0e, 0x26));
+    painter->drawText(
+        QRectF(box.left(), box.top() - lineHeight - 1, box.width(), lineHeight),
+        Qt::AlignBottom | Qt::AlignRight, heatLabel + " of the time");
+    painter->setPen(Qt::black);
+  }
   painter->setFont(bodyFont);
   qreal y = box.top() + titleHeight + kPadding / 2;
   for (const QString &line : lines) {

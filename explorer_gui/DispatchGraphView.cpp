@@ -13,15 +13,15 @@
 #include <QGraphicsSceneMouseEvent>
 #include <QGraphicsView>
 #include <QHBoxLayout>
-#include <QSplitter>
-#include <QTimer>
-#include <QTreeWidget>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPainter>
 #include <QPainterPath>
 #include <QPushButton>
+#include <QSplitter>
+#include <QTimer>
+#include <QTreeWidget>
 #include <QVBoxLayout>
 #include <QWheelEvent>
 
@@ -70,7 +70,8 @@ DispatchGraphView::DispatchGraphView(QWidget *parent) : QWidget(parent) {
   summary = new QLabel(this);
   summary->setObjectName("graphSummary");
   summary->setWordWrap(true);
-  bar->addWidget(summary, 1);
+  summary->setContentsMargins(4, 0, 4, 0);
+  bar->addStretch(1);
   findLine = new QLineEdit(this);
   findLine->setObjectName("graphFind");
   findLine->setPlaceholderText("Find dispatch or op (Enter)");
@@ -93,6 +94,7 @@ DispatchGraphView::DispatchGraphView(QWidget *parent) : QWidget(parent) {
           [this] { graphView->resetTransform(); });
   bar->addWidget(actual);
   layout->addLayout(bar);
+  layout->addWidget(summary);
 
   graphScene = new QGraphicsScene(this);
   graphView = new ZoomingGraphicsView(graphScene, this);
@@ -108,8 +110,9 @@ DispatchGraphView::DispatchGraphView(QWidget *parent) : QWidget(parent) {
   // After a profile: the dispatches by their share of the time.
   hotspotTree = new QTreeWidget(this);
   hotspotTree->setObjectName("hotspots");
-  hotspotTree->setHeaderLabels({"Dispatch", "Share (%)", "Mean (us)"});
+  hotspotTree->setHeaderLabels({"Share (%)", "Dispatch", "Mean (us)"});
   hotspotTree->setRootIsDecorated(false);
+  hotspotTree->setMinimumWidth(160);
   hotspotTree->setTextElideMode(Qt::ElideMiddle);
   hotspotTree->setToolTip("The dispatches of the last profile, the largest "
                           "share of its time first; choose one to see it");
@@ -255,10 +258,9 @@ void DispatchGraphView::rebuild() {
 }
 
 void DispatchGraphView::setHotspots(std::vector<Hotspot> hotspots) {
-  std::stable_sort(hotspots.begin(), hotspots.end(),
-                   [](const Hotspot &a, const Hotspot &b) {
-                     return a.share > b.share;
-                   });
+  std::stable_sort(
+      hotspots.begin(), hotspots.end(),
+      [](const Hotspot &a, const Hotspot &b) { return a.share > b.share; });
   double largest = hotspots.empty() ? 0 : hotspots.front().share;
   for (GraphNodeItem *node : nodes)
     node->setHeat(-1, {});
@@ -268,18 +270,32 @@ void DispatchGraphView::setHotspots(std::vector<Hotspot> hotspots) {
       if (node->dispatchIndex() == hotspot.dispatch)
         node->setHeat(largest > 0 ? hotspot.share / largest : 0,
                       QString::number(100 * hotspot.share, 'f', 1) + " %");
+    // "12 conv_2d_nhwc_hwcf_...": the number and op, not the function.
+    QString name = hotspot.exportName;
+    if (int at = name.indexOf("dispatch_"); at >= 0) {
+      name = name.mid(at + 9);
+      if (int underscore = name.indexOf('_'); underscore > 0)
+        name[underscore] = ' ';
+    }
     auto *item = new QTreeWidgetItem(
-        {hotspot.exportName, QString::number(100 * hotspot.share, 'f', 1),
+        {QString::number(100 * hotspot.share, 'f', 1), name,
          QString::number(hotspot.meanMicroseconds, 'f', 1)});
     item->setData(0, Qt::UserRole, hotspot.dispatch);
-    item->setToolTip(0, hotspot.exportName);
-    for (int column : {1, 2})
+    item->setToolTip(1, hotspot.exportName);
+    for (int column : {0, 2})
       item->setTextAlignment(column, Qt::AlignRight | Qt::AlignVCenter);
     hotspotTree->addTopLevelItem(item);
   }
-  hotspotTree->resizeColumnToContents(1);
-  hotspotTree->resizeColumnToContents(2);
+  hotspotTree->resizeColumnToContents(0);
+  bool wasHidden = hotspotTree->isHidden();
   hotspotTree->setVisible(!hotspots.empty());
+  // Wide enough to read share, number and op.
+  if (wasHidden && !hotspots.empty())
+    if (auto *split = qobject_cast<QSplitter *>(hotspotTree->parentWidget())) {
+      int total = split->width();
+      int list = std::min(280, total / 3);
+      split->setSizes({total - list, list});
+    }
   overviewView->viewport()->update();
 }
 

@@ -23,8 +23,8 @@ GraphOverview::GraphOverview(QGraphicsView *main)
   setCursor(Qt::PointingHandCursor);
   setToolTip("Overview: click or drag to move the graph view");
   // Redraw the outline whenever the main view moves or is resized.
-  for (QScrollBar *bar : {main->horizontalScrollBar(),
-                          main->verticalScrollBar()})
+  for (QScrollBar *bar :
+       {main->horizontalScrollBar(), main->verticalScrollBar()})
     connect(bar, &QScrollBar::valueChanged, viewport(),
             [this] { viewport()->update(); });
   main->installEventFilter(this);
@@ -37,7 +37,8 @@ void GraphOverview::refit() {
     return;
   }
   // The scene's aspect, within the largest box allowed.
-  qreal scale = std::min(kMaxWidth / scene.width(), kMaxHeight / scene.height());
+  qreal scale =
+      std::min(kMaxWidth / scene.width(), kMaxHeight / scene.height());
   int width = std::max(40, int(scene.width() * scale) + 2);
   int height = std::max(40, int(scene.height() * scale) + 2);
   resize(width, height);

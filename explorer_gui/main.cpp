@@ -2,9 +2,10 @@
 //
 // tessera-explorer [FILE] [--target=B] [--target-triple=T] [--compile-to=P]
 //                  [--link-executables=false]
-//                  [--screenshot=PNG [--view=passes|diff|executables|graph|run]
+//                  [--screenshot=PNG
+//                  [--view=passes|diff|executables|graph|compare|run]
 //                   [--pass=N|NAME] [--restrict=SYMBOL] [--export=NAME]
-//                   [--dispatch=N|NAME]
+//                   [--dispatch=N|NAME] [--profile] [--size=WxH]
 //                   [--compare=KEY=VALUE,... (triple, link, opt, to)]]
 //
 //===----------------------------------------------------------------------===//
@@ -22,6 +23,7 @@
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QPlainTextEdit>
+#include <QSaveFile>
 #include <QTabWidget>
 #include <QTimer>
 
@@ -157,11 +159,15 @@ int main(int argc, char **argv) {
       "Compile, pin it, compile again with these changes and compare: "
       "triple=T,link=false,opt=N,to=PHASE (screenshots).",
       "changes");
+  QCommandLineOption profile(
+      "profile",
+      "Screenshots: run and profile the module first (random inputs, 10 "
+      "calls, the CPU), as --view=run does; the graph shows its hotspots.");
   QCommandLineOption size("size", "Window size for screenshots (WxH).", "size",
                           "1500x900");
   for (const auto &option :
        {target, triple, compileTo, link, screenshot, view, pass, restrict,
-        exportName, dispatch, compareWith, size})
+        exportName, dispatch, compareWith, profile, size})
     parser.addOption(option);
   parser.process(*app);
   const QStringList views = {"passes", "diff",    "executables",
@@ -273,14 +279,21 @@ int main(int argc, char **argv) {
       // Let layouts and the lazy highlighter settle, then grab.
       auto grabAndExit = [&] {
         QTimer::singleShot(200, &window, [&] {
-          bool saved = window.grab().save(output);
+          // Whole or not at all: a temporary file renamed when written.
+          QSaveFile file(output);
+          QByteArray format = QFileInfo(output).suffix().toUpper().toLatin1();
+          bool saved = file.open(QIODevice::WriteOnly) &&
+                       window.grab().save(&file, format.isEmpty()
+                                                     ? "PNG"
+                                                     : format.constData()) &&
+                       file.commit();
           if (!saved)
             std::fprintf(stderr, "tessera-explorer: cannot write '%s'\n",
                          qPrintable(output));
           QApplication::exit(saved ? (window.outcome()->succeeded ? 0 : 1) : 2);
         });
       };
-      if (parser.value(view) == "run") {
+      if (parser.value(view) == "run" || parser.isSet(profile)) {
         // The profile of a run (random inputs, 10 repetitions, the CPU).
         QObject::connect(window.runView(), &RunView::finished, &window,
                          grabAndExit);

@@ -31,14 +31,15 @@ shoot explorer-passes 1280x800 examples/mlp.mlir \
 shoot explorer-diff 1280x800 examples/mlp.mlir \
   --view=diff --pass=tessera-flow-form-dispatches --restrict=predict
 shoot explorer-executables 1280x800 examples/mlp.mlir --view=executables
-shoot explorer-spirv 1280x800 examples/extern_vulkan/scale.mlir \
+shoot explorer-spirv 1280x800 "$BUILD_DIR/examples/extern_vulkan/scale.mlir" \
   --target=vulkan-spirv --view=executables
 shoot explorer-compare 1280x800 examples/mlp.mlir \
   --view=compare --compare=triple=aarch64-unknown-linux-gnu
 
 if [ -f "$RESNET" ]; then
   shoot explorer-resnet50 1920x1080 "$RESNET" --view=passes --pass=tessera-hal-link
-  shoot explorer-graph 1280x800 "$RESNET" --view=graph --dispatch=12
+  shoot explorer-graph 1280x800 "$RESNET" --view=graph --profile
+  shoot explorer-graph-wide 1920x1080 "$RESNET" --view=graph --profile
   shoot explorer-profile 1280x800 "$RESNET" --view=run
 else
   echo "explorer-screenshots: no $RESNET: ResNet-50's pictures kept" >&2

@@ -36,12 +36,12 @@
 #include <QSignalSpy>
 #include <QSplitter>
 #include <QStandardItemModel>
-#include <QThread>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBlock>
+#include <QThread>
 #include <QTreeView>
 #include <QTreeWidget>
 
@@ -689,8 +689,8 @@ private Q_SLOTS:
     QPoint bottom =
         overview->mapFromScene(QPointF(scene.center().x(), scene.bottom() - 5));
     QTest::mouseClick(overview->viewport(), Qt::LeftButton, {}, bottom);
-    QVERIFY(overview->shownArea().center().y() > before.center().y() +
-                                                     scene.height() / 2);
+    QVERIFY(overview->shownArea().center().y() >
+            before.center().y() + scene.height() / 2);
 
     // A profile colours the nodes by their share and lists them, the
     // largest first; choosing one selects its node.
@@ -705,7 +705,7 @@ private Q_SLOTS:
              int(window.outcome()->dispatches.size()));
     double previous = 101, total = 0;
     for (int row = 0; row < hotspots->topLevelItemCount(); ++row) {
-      double share = hotspots->topLevelItem(row)->text(1).toDouble();
+      double share = hotspots->topLevelItem(row)->text(0).toDouble();
       QVERIFY(share <= previous);
       previous = share;
       total += share;
@@ -752,8 +752,7 @@ private Q_SLOTS:
     for (int column : {3, 4, 5, 6})
       for (int row = 0; row < table->rowCount(); ++row) {
         QString text = table->item(row, column)->text();
-        QVERIFY2(text.contains('.') &&
-                     text.size() - text.indexOf('.') - 1 == 1,
+        QVERIFY2(text.contains('.') && text.size() - text.indexOf('.') - 1 == 1,
                  qPrintable(text));
       }
   }
