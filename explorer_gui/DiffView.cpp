@@ -4,6 +4,7 @@
 
 #include "IRView.h"
 
+#include <QCheckBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QScrollBar>
@@ -15,6 +16,9 @@ using mlir::tessera::DiffLine;
 
 namespace tessera::explorer {
 
+/// Unchanged lines kept around each change when folding.
+constexpr size_t kFoldContext = 3;
+
 DiffView::DiffView(QWidget *parent) : QWidget(parent) {
   auto *layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
@@ -22,7 +26,15 @@ DiffView::DiffView(QWidget *parent) : QWidget(parent) {
   summary = new QLabel(this);
   summary->setObjectName("diffSummary");
   summary->setContentsMargins(4, 2, 4, 2);
-  layout->addWidget(summary);
+  foldBox = new QCheckBox("Fold unchanged lines", this);
+  foldBox->setObjectName("foldUnchanged");
+  foldBox->setChecked(folding);
+  connect(foldBox, &QCheckBox::toggled, this, &DiffView::setFolding);
+  auto *bar = new QHBoxLayout();
+  bar->setContentsMargins(0, 0, 4, 0);
+  bar->addWidget(summary, 1);
+  bar->addWidget(foldBox);
+  layout->addLayout(bar);
   stack = new QStackedWidget(this);
   unified = new IRView(this);
   unified->setObjectName("unifiedDiff");
@@ -75,8 +87,19 @@ void DiffView::setDiff(const std::vector<DiffLine> &newLines,
   build(isSideBySide());
 }
 
+void DiffView::setFolding(bool fold) {
+  if (fold == folding)
+    return;
+  folding = fold;
+  if (foldBox->isChecked() != fold)
+    foldBox->setChecked(fold);
+  unifiedBuilt = sideBySideBuilt = false;
+  build(isSideBySide());
+}
+
 void DiffView::build(bool sideBySide) {
   (sideBySide ? sideBySideBuilt : unifiedBuilt) = true;
+  foldedRows = 0;
   // Unified: every row once, prefixed. Side by side: the removals and
   // additions of one run share rows; the shorter side gets fillers.
   std::string text, leftText, rightText;
@@ -96,9 +119,53 @@ void DiffView::build(bool sideBySide) {
     sideNumbers.push_back(line ? number : -1);
   };
 
+  // Unchanged lines further than kFoldContext from a change fold into one
+  // row: a pass that changed 3 lines of a 10,000-line module shows those.
+  std::vector<bool> folded(lines.size(), false);
+  if (folding && added + removed > 0) {
+    std::vector<size_t> distance(lines.size(), SIZE_MAX);
+    for (size_t at = 0, last = SIZE_MAX; at < lines.size(); ++at) {
+      if (lines[at].kind != DiffLine::Same)
+        last = at;
+      if (last != SIZE_MAX)
+        distance[at] = at - last;
+    }
+    for (size_t at = lines.size(), next = SIZE_MAX; at-- > 0;) {
+      if (lines[at].kind != DiffLine::Same)
+        next = at;
+      if (next != SIZE_MAX)
+        distance[at] = std::min(distance[at], next - at);
+    }
+    for (size_t at = 0; at < lines.size(); ++at)
+      folded[at] = distance[at] > kFoldContext;
+  }
+  std::vector<std::string> foldTexts;
+
   size_t i = 0;
   while (i < lines.size()) {
     const DiffLine &line = lines[i];
+    if (folded[i]) {
+      size_t end = i;
+      while (end < lines.size() && folded[end])
+        ++end;
+      std::string row = "⋯ " + std::to_string(end - i) + " unchanged line" +
+                        (end - i == 1 ? "" : "s");
+      if (sideBySide) {
+        for (auto *side : {&leftText, &rightText})
+          addRow(*side, "", row);
+        for (auto *sideMarks : {&leftMarks, &rightMarks})
+          sideMarks->push_back(IRView::FillerMark);
+        leftNumbers.push_back(-1);
+        rightNumbers.push_back(-1);
+      } else {
+        addRow(text, "  ", row);
+        marks.push_back(IRView::FillerMark);
+        numbers.push_back(-1);
+      }
+      ++foldedRows;
+      i = end;
+      continue;
+    }
     if (line.kind == DiffLine::Same) {
       if (sideBySide) {
         addSide(leftText, leftMarks, leftNumbers, &line, IRView::NoMark,

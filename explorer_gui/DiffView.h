@@ -11,6 +11,7 @@
 
 #include <QWidget>
 
+class QCheckBox;
 class QLabel;
 class QStackedWidget;
 
@@ -28,6 +29,12 @@ public:
                const QString &beforeName, const QString &afterName);
   void setSideBySide(bool sideBySide);
   bool isSideBySide() const;
+  /// Folds runs of unchanged lines away from the changes into one row
+  /// ("⋯ 812 unchanged lines"); on by default.
+  void setFolding(bool fold);
+  bool isFolding() const { return folding; }
+  /// How many fold rows the shown diff has.
+  int foldedRowCount() const { return foldedRows; }
 
   IRView *unifiedView() const { return unified; }
   IRView *leftView() const { return left; }
@@ -43,6 +50,9 @@ private:
   std::vector<mlir::tessera::DiffLine> lines;
   bool unifiedBuilt = false, sideBySideBuilt = false;
   QLabel *summary;
+  QCheckBox *foldBox;
+  bool folding = true;
+  int foldedRows = 0;
   QStackedWidget *stack;
   IRView *unified, *left, *right;
   int added = 0, removed = 0;

@@ -330,6 +330,17 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent) {
           &MainWindow::linkIRToSource);
   connect(source, &IRView::cursorPositionChanged, this,
           &MainWindow::linkSourceToIR);
+  // The op under the cursor is followed through the passes (after a pause:
+  // a large compile has thousands of snapshots to look at).
+  followTimer = new QTimer(this);
+  followTimer->setSingleShot(true);
+  followTimer->setInterval(200);
+  connect(followTimer, &QTimer::timeout, this,
+          [this] { followSourceLine(pendingFollow); });
+  connect(source, &IRView::cursorPositionChanged, this, [this] {
+    pendingFollow = source->cursorLine() + 1;
+    followTimer->start();
+  });
   connect(diagnostics, &DiagnosticsList::locationActivated, this,
           [this](const QString &, int line, int column) {
             source->goToLine(line - 1, column - 1);
@@ -406,6 +417,12 @@ void MainWindow::buildActions() {
                       showView("compare");
                       compare->selectNextDifference(false);
                     });
+  goMenu->addAction("Next pass that changed the &followed op",
+                    QKeySequence(Qt::Key_F9), this,
+                    [this] { stepFollowed(+1); });
+  goMenu->addAction("Previous pass that changed the followed op",
+                    QKeySequence(Qt::SHIFT | Qt::Key_F9), this,
+                    [this] { stepFollowed(-1); });
   goMenu->addAction("&Find in IR", QKeySequence::Find, this, [this] {
     searchLine->setFocus();
     searchLine->selectAll();
@@ -620,6 +637,9 @@ void MainWindow::showOutcome(std::shared_ptr<const CompileOutcome> next) {
   restrictCombo->blockSignals(false);
 
   showCrash();
+  // The followed op, through the new compile's passes.
+  if (following > 0)
+    followSourceLine(following);
 
   int errors = 0;
   for (const Diagnostic &diag : latest->diagnostics)
@@ -948,6 +968,48 @@ void MainWindow::linkIRToSource() {
     }
   }
   source->setLinkedLines(lines);
+  // Follow the op on this IR line (by its first source position).
+  if (!lines.empty() && ir->hasFocus()) {
+    pendingFollow = *std::min_element(lines.begin(), lines.end()) + 1;
+    followTimer->start();
+  }
+}
+
+void MainWindow::followSourceLine(unsigned line) {
+  following = line;
+  followed.clear();
+  if (latest && line > 0)
+    followed = history.passesChanging(latest->records, line);
+  passes->setMarkedRecords(followed);
+  if (line == 0 || !latest)
+    return;
+  QString text = source->lineText(line - 1).trimmed();
+  if (text.size() > 48)
+    text = text.left(47) + "…";
+  statusText->setText(
+      followed.empty()
+          ? QStringLiteral("Line %1 (%2): no pass changed its ops")
+                .arg(line)
+                .arg(text)
+          : QStringLiteral("Line %1 (%2): %3 passes changed its ops, marked "
+                           "in the pass tree (F9 / Shift+F9 step through "
+                           "them)")
+                .arg(line)
+                .arg(text)
+                .arg(followed.size()));
+}
+
+bool MainWindow::stepFollowed(int direction) {
+  if (followed.empty())
+    return false;
+  if (direction > 0) {
+    auto next =
+        std::upper_bound(followed.begin(), followed.end(), currentRecord);
+    return next != followed.end() && selectPass(*next);
+  }
+  auto previous =
+      std::lower_bound(followed.begin(), followed.end(), currentRecord);
+  return previous != followed.begin() && selectPass(*std::prev(previous));
 }
 
 void MainWindow::linkSourceToIR() {

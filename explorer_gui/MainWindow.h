@@ -10,6 +10,7 @@
 #define TESSERA_EXPLORER_MAINWINDOW_H
 
 #include "CompileController.h"
+#include "OpHistory.h"
 #include "Pipeline/IRDiff.h"
 
 #include <QMainWindow>
@@ -73,6 +74,14 @@ public:
   /// Selects the next pass after the current one that changed the
   /// restricted function or executable; false when there is none.
   bool nextPassChangingSelection();
+  /// Follows the ops made from source line `line` (1-based): marks the
+  /// passes that changed them in the pass tree; 0 stops following.
+  /// Choosing a source line (or an IR line, by its op's location) does it.
+  void followSourceLine(unsigned line);
+  const std::vector<int> &followedPasses() const { return followed; }
+  unsigned followedLine() const { return following; }
+  /// Selects the next (+1) or previous (-1) followed pass (F9, Shift+F9).
+  bool stepFollowed(int direction);
 
   /// The window's size, its docks and splitter as the user left them
   /// (QSettings); saved again on close once restored. Screenshots and
@@ -135,6 +144,10 @@ private:
   CompileRequest request;
   QString file;
   std::shared_ptr<const CompileOutcome> latest;
+  OpHistory history;
+  std::vector<int> followed;
+  unsigned following = 0, pendingFollow = 0;
+  QTimer *followTimer;
   /// The compile under way, while it is shown as it goes.
   std::shared_ptr<CompileOutcome> live;
   QTimer *liveTimer;

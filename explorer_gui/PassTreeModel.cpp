@@ -45,7 +45,22 @@ PassTreeModel::PassTreeModel(QObject *parent)
 
 PassTreeModel::~PassTreeModel() = default;
 
+void PassTreeModel::setMarkedRecords(const std::vector<int> &records) {
+  std::vector<bool> next(this->records ? this->records->size() : 0, false);
+  for (int record : records)
+    if (record >= 0 && size_t(record) < next.size())
+      next[record] = true;
+  std::swap(marked, next);
+  // Repaint the rows whose mark changed.
+  for (size_t record = 0; record < marked.size(); ++record)
+    if (marked[record] != (record < next.size() && next[record]))
+      if (QModelIndex row = indexOfRecord(record); row.isValid())
+        Q_EMIT dataChanged(row, row.siblingAtColumn(ColumnCount - 1),
+                           {Qt::BackgroundRole, Qt::FontRole});
+}
+
 void PassTreeModel::setRecords(const std::vector<PassRecord> *newRecords) {
+  marked.clear();
   beginResetModel();
   records = newRecords;
   root = std::make_unique<Node>();
@@ -150,13 +165,24 @@ QVariant PassTreeModel::data(const QModelIndex &index, int role) const {
                                 : QStringLiteral(", no change"));
     }
     return node->label;
+  case Qt::BackgroundRole:
+    if (isMarked(node->record))
+      return QBrush(QColor(0xff, 0xf5, 0xb1));
+    break;
   case Qt::ForegroundRole:
+    if (node->record >= 0 && records && (*records)[node->record].failed)
+      return QBrush(QColor(0xcf, 0x22, 0x2e));
     if (node->record >= 0 && !node->changed)
       return QBrush(QColor(0x80, 0x80, 0x80));
     if (index.column() == ChangedColumn)
       return QBrush(QColor(0xd0, 0x70, 0x00));
     break;
   case Qt::FontRole:
+    if (isMarked(node->record)) {
+      QFont font;
+      font.setBold(true);
+      return font;
+    }
     if (node->record < 0) {
       QFont font;
       font.setBold(node->parent == root.get());

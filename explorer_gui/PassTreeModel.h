@@ -32,6 +32,12 @@ public:
   ~PassTreeModel() override;
 
   void setRecords(const std::vector<mlir::tessera::PassRecord> *records);
+  /// Marks the rows of `records` (the passes that changed a followed op);
+  /// empty: none.
+  void setMarkedRecords(const std::vector<int> &records);
+  bool isMarked(int record) const {
+    return record >= 0 && size_t(record) < marked.size() && marked[record];
+  }
   /// The index (column 0) of the row of record `recordIndex`.
   QModelIndex indexOfRecord(int recordIndex) const;
 
@@ -45,6 +51,7 @@ public:
                       int role) const override;
 
 private:
+  std::vector<bool> marked;
   struct Node;
   Node *nodeOf(const QModelIndex &index) const;
   std::unique_ptr<Node> root;

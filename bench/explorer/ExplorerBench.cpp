@@ -190,6 +190,15 @@ int openModel(const QString &path) {
   double shownMs = millisecondsSince(start);
   if (firstIRMs < 0)
     firstIRMs = shownMs;
+  // Following one op (the first convolution, else the first op line)
+  // through every pass.
+  int followLine = 0;
+  for (int i = 0; i < window.sourceView()->lineCount() && !followLine; ++i)
+    if (window.sourceView()->lineText(i).contains("linalg.conv_2d"))
+      followLine = i + 1;
+  auto followStart = Clock::now();
+  window.followSourceLine(followLine ? followLine : 1);
+  double followMs = millisecondsSince(followStart);
   QTemporaryDir dir;
   QProcess cli;
   cli.setProcessChannelMode(QProcess::ForwardedErrorChannel);
@@ -203,12 +212,15 @@ int openModel(const QString &path) {
               "| measure | ms | `tessera compile` ms | ratio |\n"
               "|---|---|---|---|\n"
               "| open to its first IR shown | %.0f | %s | %.2f |\n"
-              "| open to the whole compile shown | %.0f | | %.2f |\n",
+              "| open to the whole compile shown | %.0f | | %.2f |\n"
+              "| follow one op through every pass (%zu changed it) | %.0f | "
+              "| |\n",
               qPrintable(QFileInfo(path).fileName()),
               window.outcome()->records.size(),
               window.outcome()->dispatches.size(), firstIRMs,
               cliOk ? qPrintable(QString::number(cliMs, 'f', 0)) : "failed",
-              firstIRMs / cliMs, shownMs, shownMs / cliMs);
+              firstIRMs / cliMs, shownMs, shownMs / cliMs,
+              window.followedPasses().size(), followMs);
   return cliOk ? 0 : 1;
 }
 

@@ -48,6 +48,7 @@
 #include "spirv-tools/libspirv.hpp"
 
 #include <random>
+#include <set>
 
 using namespace tessera::explorer;
 using mlir::tessera::PassRecord;
@@ -657,6 +658,91 @@ private Q_SLOTS:
                          .boundingRect();
     int node = outcome->graph.nodeOfDispatch(190);
     QVERIFY(visible.contains(graph->nodeItems()[node]->scenePos()));
+  }
+
+  void followOneOpThroughThePasses() {
+    MainWindow window;
+    window.show();
+    QVERIFY(openAndWait(window, TESSERA_EXAMPLES_DIR "/mlp.mlir"));
+    auto outcome = window.outcome();
+    int line = -1;
+    for (int i = 0; i < window.sourceView()->lineCount(); ++i)
+      if (window.sourceView()->lineText(i).contains("%m1 = linalg.matmul"))
+        line = i + 1;
+    QVERIFY(line > 0);
+    // Choosing the source line follows its op (after a pause).
+    window.sourceView()->goToLine(line - 1);
+    QTRY_COMPARE(window.followedLine(), unsigned(line));
+    const std::vector<int> &followed = window.followedPasses();
+    QVERIFY(followed.size() >= 3);
+    // Only passes that changed it: each changed the IR, and some passes
+    // that changed the IR (the other ops) are not among them.
+    int changed = 0;
+    for (const PassRecord &record : outcome->records)
+      changed += record.changed;
+    QVERIFY(int(followed.size()) < changed);
+    std::set<std::string> arguments;
+    for (int record : followed) {
+      QVERIFY(outcome->records[record].changed);
+      arguments.insert(outcome->records[record].passArgument);
+    }
+    // Outlined into a dispatch, then tiled and lowered in its executable
+    // (arguments with their options).
+    auto ran = [&](const std::string &name) {
+      return std::any_of(arguments.begin(), arguments.end(),
+                         [&](const std::string &argument) {
+                           return argument.rfind(name, 0) == 0;
+                         });
+    };
+    QVERIFY(ran("tessera-flow-form-dispatches"));
+    QVERIFY(ran("tessera-codegen-tile-and-distribute-to-workgroups"));
+    QVERIFY(ran("tessera-llvmcpu-lower-to-llvm"));
+    // The pass tree marks exactly those rows.
+    PassTreeModel *model = window.passModel();
+    for (const PassRecord &record : outcome->records) {
+      bool marked =
+          model->indexOfRecord(record.index).data(Qt::BackgroundRole).isValid();
+      QCOMPARE(marked, std::count(followed.begin(), followed.end(),
+                                  int(record.index)) == 1);
+    }
+    // F9 and Shift+F9 step through them.
+    window.selectPass(0);
+    QTest::keyClick(&window, Qt::Key_F9);
+    QCOMPARE(window.currentPass(), followed[0]);
+    QTest::keyClick(&window, Qt::Key_F9);
+    QCOMPARE(window.currentPass(), followed[1]);
+    QTest::keyClick(&window, Qt::Key_F9, Qt::ShiftModifier);
+    QCOMPARE(window.currentPass(), followed[0]);
+    // And the op is in the IR after each of them.
+    QVERIFY(window.irView()->toPlainText().contains("linalg.matmul"));
+  }
+
+  void bigDiffsFoldUnchangedLines() {
+    std::string before, after;
+    for (int i = 0; i < 100; ++i) {
+      before += "  %v" + std::to_string(i) + " = op\n";
+      after +=
+          i == 50 ? "  %v50 = other\n" : "  %v" + std::to_string(i) + " = op\n";
+    }
+    std::vector<mlir::tessera::DiffLine> lines =
+        mlir::tessera::diffLines(before, after);
+    DiffView view;
+    view.setDiff(lines, "before", "after");
+    // 46 unchanged, 3 around the change each side, the change, 46 more.
+    QCOMPARE(view.unifiedView()->lineCount(), 1 + 3 + 2 + 3 + 1);
+    QCOMPARE(view.foldedRowCount(), 2);
+    QCOMPARE(view.unifiedView()->lineText(0),
+             QString("  ⋯ 47 unchanged lines"));
+    QCOMPARE(view.unifiedView()->getLineMarks()[0],
+             uint8_t(IRView::FillerMark));
+    view.setSideBySide(true);
+    QCOMPARE(view.leftView()->lineCount(), view.rightView()->lineCount());
+    QCOMPARE(view.leftView()->lineCount(), 1 + 3 + 1 + 3 + 1);
+    // Unfolded: every line.
+    view.setSideBySide(false);
+    view.setFolding(false);
+    QCOMPARE(view.unifiedView()->lineCount(), 101);
+    QCOMPARE(view.foldedRowCount(), 0);
   }
 
   void largeGraphsHaveAnOverviewAndHotspots() {
