@@ -22,8 +22,10 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLineSeries>
 #include <QMenu>
 #include <QPushButton>
+#include <QScatterSeries>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStandardItemModel>
@@ -336,7 +338,20 @@ RunView::RunView(QWidget *parent) : QWidget(parent) {
   connect(baselineButton, &QPushButton::clicked, this,
           [this] { keepAsBaseline(); });
   auto *tabs = new QTabWidget;
+  // Memory: what the call held at each dispatch.
+  auto *memory = new QWidget;
+  auto *memoryLayout = new QVBoxLayout(memory);
+  memoryText = new QLabel("Run to see the memory the call holds at each "
+                          "dispatch.");
+  memoryText->setObjectName("memoryPeak");
+  memoryText->setWordWrap(true);
+  memoryText->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  memoryChart = new QChartView;
+  memoryChart->setObjectName("memoryChart");
+  memoryLayout->addWidget(memoryText);
+  memoryLayout->addWidget(memoryChart, 1);
   tabs->addTab(profileSplit, "Profile");
+  tabs->addTab(memory, "Memory");
   tabs->addTab(results, "Results");
   auto *layout = new QVBoxLayout(this);
   layout->addLayout(controls);
@@ -612,6 +627,7 @@ void RunView::show(std::shared_ptr<const RunOutcome> outcome) {
     }
   }
   timelineView->setTimeline(lanes, std::move(items));
+  showMemory(profile);
 
   // Table and chart.
   std::vector<tooling::DispatchSummary> rows =
@@ -733,6 +749,72 @@ void RunView::show(std::shared_ptr<const RunOutcome> outcome) {
   comparison->setVisible(!compared.isEmpty());
   showResult(0);
   Q_EMIT finished(true);
+}
+
+void RunView::showMemory(const tooling::Profile &profile) {
+  peak = {};
+  auto *live = new QLineSeries;
+  live->setName("held by the call");
+  auto *top = new QScatterSeries;
+  top->setName("peak");
+  top->setMarkerSize(9);
+  const double mib = 1024.0 * 1024.0;
+  double largest = 0;
+  if (!profile.calls.empty()) {
+    // The last call: the first ones warm the caches and allocators.
+    const std::vector<rt::DispatchRecord> &dispatches =
+        profile.calls.back().dispatches;
+    for (size_t i = 0; i < dispatches.size(); ++i) {
+      uint64_t bytes = dispatches[i].liveBytes;
+      // A step: the amount holds until the next dispatch.
+      if (i > 0)
+        live->append(double(i), dispatches[i - 1].liveBytes / mib);
+      live->append(double(i), bytes / mib);
+      if (peak.dispatch < 0 || bytes > peak.bytes) {
+        peak.bytes = bytes;
+        peak.dispatch = int(i);
+        peak.exportName = QString::fromStdString(dispatches[i].exportName);
+      }
+    }
+    largest = peak.bytes / mib;
+  }
+  if (peak.dispatch >= 0) {
+    top->append(double(peak.dispatch), largest);
+    memoryText->setText(
+        QString("Peak %1 MiB of host memory held by the call, at dispatch %2 "
+                "of %3 (%4); inputs and the module's constants not counted.")
+            .arg(largest, 0, 'f', 1)
+            .arg(peak.dispatch)
+            .arg(profile.calls.back().dispatches.size())
+            .arg(peak.exportName));
+  } else {
+    memoryText->setText("The call ran no dispatch.");
+  }
+  auto *newChart = new QChart;
+  newChart->addSeries(live);
+  newChart->addSeries(top);
+  newChart->setTitle("Host memory held by the call at each dispatch (MiB)");
+  newChart->legend()->hide();
+  auto *axisX = new QValueAxis;
+  axisX->setLabelFormat("%d");
+  axisX->setTitleText("dispatch");
+  axisX->setRange(
+      0, std::max<double>(1, profile.calls.empty()
+                                 ? 1
+                                 : profile.calls.back().dispatches.size() - 1));
+  auto *axisY = new QValueAxis;
+  axisY->setLabelFormat("%.1f");
+  axisY->setRange(0, largest > 0 ? largest * 1.1 : 1);
+  newChart->addAxis(axisX, Qt::AlignBottom);
+  newChart->addAxis(axisY, Qt::AlignLeft);
+  for (QAbstractSeries *series : {static_cast<QAbstractSeries *>(live),
+                                  static_cast<QAbstractSeries *>(top)}) {
+    series->attachAxis(axisX);
+    series->attachAxis(axisY);
+  }
+  QChart *old = memoryChart->chart();
+  memoryChart->setChart(newChart);
+  delete old;
 }
 
 void RunView::showResult(int index) {

@@ -89,6 +89,16 @@ public:
   QTableView *dispatchTable() const { return table; }
   QStandardItemModel *dispatchModel() const { return tableModel; }
   QChartView *chartView() const { return chart; }
+  /// The memory timeline of the last call: the host memory the call held
+  /// at each dispatch (DispatchRecord::liveBytes), its peak and where.
+  QChartView *memoryChartView() const { return memoryChart; }
+  struct MemoryPeak {
+    uint64_t bytes = 0;
+    /// Position among the last call's dispatches; -1 without a profile.
+    int dispatch = -1;
+    QString exportName;
+  };
+  const MemoryPeak &memoryPeak() const { return peak; }
 
   /// Starts a run with the chosen function, inputs, device and
   /// repetitions (on a worker thread); `finished` tells when it is shown.
@@ -150,6 +160,11 @@ private:
   QStandardItemModel *tableModel;
   QTableView *table;
   QChartView *chart;
+  QChartView *memoryChart;
+  QLabel *memoryText;
+  MemoryPeak peak;
+  /// Draws the last call's memory timeline.
+  void showMemory(const tessera::rt::tooling::Profile &profile);
 };
 
 } // namespace tessera::explorer

@@ -17,6 +17,7 @@
 #include "tessera/schema/InstructionSet.h"
 #include "tessera/schema/module_generated.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <limits>
@@ -98,6 +99,21 @@ private:
     return fail(failure.message);
   }
   StatusOr<std::vector<Tensor>> results(const schema::Return &op);
+  /// The bytes of the distinct buffers this call allocated that registers
+  /// still hold.
+  uint64_t liveAllocatedBytes() const {
+    std::vector<const Buffer *> seen;
+    uint64_t bytes = 0;
+    for (const BufferRegister &reg : buffers) {
+      const Buffer *buffer = reg.buffer.get();
+      if (!buffer || reg.readOnly || buffer->isReadOnly() ||
+          std::find(seen.begin(), seen.end(), buffer) != seen.end())
+        continue;
+      seen.push_back(buffer);
+      bytes += buffer->size();
+    }
+    return bytes;
+  }
 
   ModuleInternals module;
   const ModuleInternals *initializing;
@@ -514,6 +530,9 @@ Status Interpreter::dispatch(const schema::Dispatch &op) {
                                   static_cast<size_t>(length), readOnly});
       record.bytes += static_cast<uint64_t>(length);
     }
+
+  if (observer)
+    record.liveBytes = liveAllocatedBytes();
 
   // A device reads host memory: what another device has pending first.
   if (batchDevice != device) {

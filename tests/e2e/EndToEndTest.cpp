@@ -649,6 +649,41 @@ TEST_P(EndToEnd, CapturedDispatchesReplayAlone) {
 
 // Threaded, a dispatch's workgroups are shared by the workers, each
 // running some, all of them run once; inline, nobody shares.
+// A profile's memory timeline: each dispatch records the host memory the
+// call allocated and still holds. A chain a -> t1 -> t2 -> t3 where each
+// intermediate dies after its reader: the working set never holds all
+// three, and the inputs (borrowed) count for nothing.
+TEST_P(EndToEnd, DispatchesRecordTheLiveMemoryOfTheCall) {
+  auto module = compileAndLoad(R"mlir(
+    func.func @chain(%a: tensor<256x256xf32>, %b: tensor<256x256xf32>) -> tensor<256x256xf32> {
+      %zero = arith.constant 0.0 : f32
+      %e = tensor.empty() : tensor<256x256xf32>
+      %f = linalg.fill ins(%zero : f32) outs(%e : tensor<256x256xf32>) -> tensor<256x256xf32>
+      %t1 = linalg.matmul ins(%a, %b : tensor<256x256xf32>, tensor<256x256xf32>) outs(%f : tensor<256x256xf32>) -> tensor<256x256xf32>
+      %t2 = linalg.matmul ins(%t1, %b : tensor<256x256xf32>, tensor<256x256xf32>) outs(%f : tensor<256x256xf32>) -> tensor<256x256xf32>
+      %t3 = linalg.matmul ins(%t2, %b : tensor<256x256xf32>, tensor<256x256xf32>) outs(%f : tensor<256x256xf32>) -> tensor<256x256xf32>
+      return %t3 : tensor<256x256xf32>
+    })mlir");
+  ASSERT_TRUE(module);
+  rt::Tensor a = randomTensor({256, 256}, 5), b = randomTensor({256, 256}, 6);
+  rt::Session session(module);
+  session.setTaskExecutor(currentExecutor);
+  std::vector<rt::DispatchRecord> records;
+  session.setDispatchObserver(
+      [&](const rt::DispatchRecord &record) { records.push_back(record); });
+  auto results = session.call("chain", {a, b});
+  ASSERT_TRUE(results) << results.status().message();
+  ASSERT_EQ(records.size(), 3u);
+  const uint64_t tensor = 256 * 256 * 4;
+  // The first matmul: its result alone; then the previous result and its
+  // own, never more.
+  EXPECT_EQ(records[0].liveBytes, tensor);
+  for (size_t i = 1; i < records.size(); ++i) {
+    EXPECT_GE(records[i].liveBytes, tensor);
+    EXPECT_LE(records[i].liveBytes, 2 * tensor);
+  }
+}
+
 TEST_P(EndToEnd, WorkgroupsSplitOverTaskWorkers) {
   if (GetParam().vulkan)
     GTEST_SKIP() << "CPU task workers only";

@@ -63,9 +63,16 @@ class RunViewTest : public QObject {
     return results ? *results : std::vector<rt::Tensor>{};
   }
 
-  void chooseDevice(RunView *view, const QString &prefix) {
+  /// The device `name` exactly ("cpu": inline), else the first whose name
+  /// starts with it ("cpu?workers=").
+  void chooseDevice(RunView *view, const QString &name) {
+    int exact = view->deviceBox()->findData(name);
+    if (exact >= 0) {
+      view->deviceBox()->setCurrentIndex(exact);
+      return;
+    }
     for (int i = 0; i < view->deviceBox()->count(); ++i)
-      if (view->deviceBox()->itemData(i).toString().startsWith(prefix)) {
+      if (view->deviceBox()->itemData(i).toString().startsWith(name)) {
         view->deviceBox()->setCurrentIndex(i);
         return;
       }
@@ -78,6 +85,37 @@ class RunViewTest : public QObject {
   }
 
 private Q_SLOTS:
+  void showsTheMemoryTimelineOfACall() {
+    MainWindow window;
+    QVERIFY(openAndWait(window, TESSERA_EXAMPLES_DIR "/mlp.mlir"));
+    RunView *view = window.runView();
+    view->repetitionsBox()->setValue(2);
+    QVERIFY(runAndWait(view));
+    const auto &calls = view->outcome()->profile.calls;
+    QCOMPARE(calls.size(), size_t(2));
+    // The peak is the largest working set of the last call's dispatches,
+    // and the dispatch that holds it.
+    uint64_t largest = 0;
+    int at = -1;
+    for (size_t i = 0; i < calls.back().dispatches.size(); ++i)
+      if (at < 0 || calls.back().dispatches[i].liveBytes > largest) {
+        largest = calls.back().dispatches[i].liveBytes;
+        at = int(i);
+      }
+    QVERIFY(largest > 0);
+    const RunView::MemoryPeak &peak = view->memoryPeak();
+    QCOMPARE(peak.bytes, largest);
+    QCOMPARE(peak.dispatch, at);
+    QCOMPARE(peak.exportName,
+             QString::fromStdString(calls.back().dispatches[at].exportName));
+    QString text = view->findChild<QLabel *>("memoryPeak")->text();
+    QVERIFY2(text.contains(QString("at dispatch %1 of %2")
+                               .arg(at)
+                               .arg(calls.back().dispatches.size())),
+             qPrintable(text));
+    QCOMPARE(view->memoryChartView()->chart()->series().size(), 2);
+  }
+
   void runsAndProfilesTheMlpOnTheCpu() {
     MainWindow window;
     window.resize(1400, 900);

@@ -38,6 +38,11 @@ struct DispatchRecord {
   /// Floating-point operations of the whole dispatch, when the compiler
   /// knew them (static shapes); 0 otherwise.
   uint64_t flops = 0;
+  /// Host memory the call had allocated and still held when the dispatch
+  /// was issued, its own results included (inputs and the module's
+  /// constants not): the call's working set at that point. Set when the
+  /// call is observed (profiles).
+  uint64_t liveBytes = 0;
 };
 
 using DispatchObserver = std::function<void(const DispatchRecord &)>;
