@@ -16,7 +16,6 @@
 #include "Pipeline/ChildProcess.h"
 #include "Pipeline/CrashMessage.h"
 
-#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <mutex>
@@ -48,15 +47,9 @@ int main(int argc, char **argv) {
   const int out = mlir::tessera::kProgramOutputFd;
   std::mutex mutex;
   OutcomeWriter writer([&](llvm::StringRef bytes) {
-    for (size_t done = 0; done < bytes.size();) {
-      ssize_t n = write(out, bytes.data() + done, bytes.size() - done);
-      if (n < 0 && errno == EINTR)
-        continue;
-      // The window is gone: so is the reason to compile.
-      if (n <= 0)
-        _exit(125);
-      done += n;
-    }
+    // The window is gone: so is the reason to compile.
+    if (!mlir::tessera::writeAll(out, bytes))
+      _exit(125);
   });
   CompileHooks hooks;
   hooks.sourceRead = [&](const std::string &source,

@@ -70,6 +70,18 @@ static int createResultFile() {
 #endif
 }
 
+bool writeAll(int fd, llvm::StringRef bytes) {
+  for (size_t done = 0; done < bytes.size();) {
+    ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return false;
+    done += n;
+  }
+  return true;
+}
+
 ChildOutcome runInChildProcess(llvm::function_ref<std::string()> work) {
   ChildOutcome outcome;
   int fd = createResultFile();
@@ -85,15 +97,8 @@ ChildOutcome runInChildProcess(llvm::function_ref<std::string()> work) {
     return outcome;
   }
   if (pid == 0) {
-    std::string bytes = work();
-    for (size_t done = 0; done < bytes.size();) {
-      ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        _exit(125);
-      done += n;
-    }
+    if (!writeAll(fd, work()))
+      _exit(125);
     // Not exit(): the parent's static destructors and unflushed streams
     // are not the child's to run.
     _exit(0);

@@ -56,6 +56,10 @@ private:
 /// hold no locks the work needs (the child has only the calling thread).
 ChildOutcome runInChildProcess(llvm::function_ref<std::string()> work);
 
+/// Writes all of `bytes` to `fd` (retrying short writes and interrupts);
+/// false when it cannot (the reader is gone, the disk is full).
+bool writeAll(int fd, llvm::StringRef bytes);
+
 /// The file descriptor a program started by streamFromProgram writes its
 /// output to.
 constexpr int kProgramOutputFd = 3;
