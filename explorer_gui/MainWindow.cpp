@@ -423,6 +423,9 @@ void MainWindow::buildActions() {
   goMenu->addAction("Previous pass that changed the followed op",
                     QKeySequence(Qt::SHIFT | Qt::Key_F9), this,
                     [this] { stepFollowed(-1); });
+  goMenu->addAction("Show only the followed op's function",
+                    QKeySequence(Qt::CTRL | Qt::Key_F9), this,
+                    [this] { restrictToFollowedOp(); });
   goMenu->addAction("&Find in IR", QKeySequence::Find, this, [this] {
     searchLine->setFocus();
     searchLine->selectAll();
@@ -997,6 +1000,33 @@ void MainWindow::followSourceLine(unsigned line) {
                 .arg(line)
                 .arg(text)
                 .arg(followed.size()));
+}
+
+bool MainWindow::restrictToFollowedOp() {
+  if (!latest || currentRecord < 0 || following == 0)
+    return false;
+  const PassRecord &record = latest->records[currentRecord];
+  std::string symbol;
+  if (record.depth > 0) {
+    // A nested pass: the top-level op it ran in ("builtin.module/
+    // hal.executable @x/...").
+    QString nesting = QString::fromStdString(record.nesting);
+    symbol = nesting.section('/', 1, 1).section(" @", 1).toStdString();
+  } else if (const CapturedIR *shown = record.irAfter ? record.irAfter.get()
+                                                      : record.irBefore.get()) {
+    for (const IRSourceLine &entry : shown->sources) {
+      if (entry.sourceLine != following)
+        continue;
+      for (const CapturedIR::Piece &piece : shown->pieces)
+        if (piece.firstLine <= entry.irLine && !piece.symbol.empty())
+          symbol = piece.symbol;
+      break;
+    }
+  }
+  if (symbol.empty())
+    return false;
+  restrictTo(QString::fromStdString(symbol));
+  return true;
 }
 
 bool MainWindow::stepFollowed(int direction) {

@@ -82,6 +82,9 @@ public:
   unsigned followedLine() const { return following; }
   /// Selects the next (+1) or previous (-1) followed pass (F9, Shift+F9).
   bool stepFollowed(int direction);
+  /// Limits the IR and diff views to the function or executable that holds
+  /// the followed op at the current pass (Ctrl+F9); false when none does.
+  bool restrictToFollowedOp();
 
   /// The window's size, its docks and splitter as the user left them
   /// (QSettings); saved again on close once restored. Screenshots and

@@ -715,6 +715,21 @@ private Q_SLOTS:
     QCOMPARE(window.currentPass(), followed[0]);
     // And the op is in the IR after each of them.
     QVERIFY(window.irView()->toPlainText().contains("linalg.matmul"));
+
+    // After dispatch formation its function is its executable: Ctrl+F9
+    // limits the IR and the diff to it.
+    int form = -1;
+    for (int record : followed)
+      if (outcome->records[record].passArgument.rfind(
+              "tessera-flow-form-dispatches", 0) == 0)
+        form = record;
+    QVERIFY(window.selectPass(form));
+    QTest::keyClick(&window, Qt::Key_F9, Qt::ControlModifier);
+    QString symbol = window.restrictBox()->currentData().toString();
+    QVERIFY2(symbol.startsWith("predict_dispatch_"), qPrintable(symbol));
+    QString restricted = window.irView()->toPlainText();
+    QVERIFY(restricted.contains("linalg.matmul"));
+    QVERIFY(!restricted.contains("func.func @predict("));
   }
 
   void bigDiffsFoldUnchangedLines() {
