@@ -6,6 +6,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
+#include "llvm/Support/ErrorHandling.h"
 
 #include <csignal>
 #include <cstdlib>
@@ -17,8 +18,13 @@ namespace mlir::tessera {
 
 namespace {
 
-/// A segmentation fault, as a bug would make.
+/// A segmentation fault, as a bug would make; with
+/// TESSERA_TEST_CRASH_PASS=fatal an LLVM fatal error instead (what an
+/// assertion of LLVM's or report_fatal_error does to a process).
 [[noreturn]] void crash() {
+  const char *value = std::getenv("TESSERA_TEST_CRASH_PASS");
+  if (value && std::string(value) == "fatal")
+    llvm::report_fatal_error("tessera-test-crash: a fatal error, for tests");
   std::raise(SIGSEGV);
   std::abort();
 }

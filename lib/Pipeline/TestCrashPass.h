@@ -6,8 +6,9 @@
 // starts with tessera-test-crash (Pipeline/Passes.td), which crashes on a
 // module marked `attributes {tessera.test_crash}` and does nothing to any
 // other (`tessera.test_crash = 1 : i64`: it crashes where it starts the
-// global-opt phase instead, after passes that ended); the server's analysis
-// crashes on a top-level op marked tessera.test_crash_analysis.
+// global-opt phase instead, after passes that ended; with the variable
+// set to "fatal" the crash is an LLVM fatal error, not a SIGSEGV); the server's
+// analysis crashes on a top-level op marked tessera.test_crash_analysis.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TESSERA_PIPELINE_TESTCRASHPASS_H

@@ -1098,6 +1098,23 @@ private Q_SLOTS:
     QVERIFY(window.outcome()->succeeded);
     QVERIFY(!window.outcome()->crashed);
     QVERIFY(!window.crashBannerWidget()->isVisibleTo(&window));
+
+    // An LLVM fatal error in a pass: the same.
+    qputenv("TESSERA_TEST_CRASH_PASS", "fatal");
+    qputenv("TMPDIR", dir.path().toUtf8());
+    shown = openAndWait(window, path);
+    qunsetenv("TESSERA_TEST_CRASH_PASS");
+    qputenv("TMPDIR", oldTmp);
+    QVERIFY(shown);
+    outcome = window.outcome();
+    QVERIFY(outcome->crashed);
+    QVERIFY2(outcome->crashOutput.find("a fatal error, for tests") !=
+                 std::string::npos,
+             outcome->crashOutput.c_str());
+    QCOMPARE(QString::fromStdString(
+                 outcome->records[outcome->crashedRecord].passArgument),
+             QString("tessera-test-crash"));
+    QVERIFY(window.crashBannerWidget()->isVisibleTo(&window));
   }
 
   void outcomeStreamRoundTrips() {
