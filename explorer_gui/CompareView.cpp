@@ -94,6 +94,7 @@ CompareView::CompareView(QWidget *parent) : QWidget(parent) {
   bar->setContentsMargins(4, 0, 4, 0);
   summary = new QLabel(this);
   summary->setObjectName("compareSummary");
+  summary->setWordWrap(true);
   bar->addWidget(summary, 1);
   onlyDifferences = new QCheckBox("Only passes whose IR differs", this);
   onlyDifferences->setObjectName("onlyDifferences");

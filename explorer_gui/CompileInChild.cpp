@@ -80,8 +80,11 @@ parseWorkerArguments(const std::vector<std::string> &args, std::string &error) {
   request.targets.clear();
   bool hasFile = false;
   for (const std::string &arg : args) {
-    llvm::StringRef key = llvm::StringRef(arg).split('=').first;
-    llvm::StringRef value = llvm::StringRef(arg).split('=').second;
+    auto [key, value] = llvm::StringRef(arg).split('=');
+    if (key.size() == arg.size()) {
+      error = "'" + arg + "' is not --NAME=VALUE";
+      return std::nullopt;
+    }
     if (key == "--file") {
       request.file = value.str();
       hasFile = true;
@@ -89,7 +92,7 @@ parseWorkerArguments(const std::vector<std::string> &args, std::string &error) {
       request.targets.push_back(value.str());
     } else if (key == "--target-triple") {
       request.targetTriple = value.str();
-    } else if (key == "--compile-to") {
+    } else if (key == "--compile-to" && parsePhase(value)) {
       request.compileTo = value.str();
     } else if (key == "--opt-level" && value.size() == 1 && value[0] >= '0' &&
                value[0] <= '3') {

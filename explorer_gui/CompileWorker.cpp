@@ -16,10 +16,13 @@
 #include "Pipeline/ChildProcess.h"
 #include "Pipeline/CrashMessage.h"
 
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <mutex>
 
+#include <fcntl.h>
 #include <unistd.h>
 #if defined(__linux__)
 #include <sys/prctl.h>
@@ -39,17 +42,34 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "tessera-explorer-worker: error: %s\n", error.c_str());
     return 2;
   }
+  const int out = mlir::tessera::kProgramOutputFd;
+  // Where the stream goes must be open for writing (the explorer passes a
+  // pipe); a closed reader is an error to report, not a SIGPIPE.
+  int flags = fcntl(out, F_GETFL);
+  if (flags < 0 || (flags & O_ACCMODE) == O_RDONLY) {
+    std::fprintf(stderr,
+                 "tessera-explorer-worker: error: file descriptor %d is not "
+                 "open for writing (the explorer starts this program with "
+                 "its pipe there)\n",
+                 out);
+    return 2;
+  }
+  std::signal(SIGPIPE, SIG_IGN);
   mlir::tessera::enableCrashStackTrace(argv[0]);
   mlir::tessera::setCrashMessage("tessera-explorer-worker", argc, argv);
   // What LLVM prints under the stack trace when the compile crashes.
   mlir::tessera::setCrashReproducerCommand(describeAsCommand(*request));
 
-  const int out = mlir::tessera::kProgramOutputFd;
   std::mutex mutex;
   OutcomeWriter writer([&](llvm::StringRef bytes) {
     // The window is gone: so is the reason to compile.
-    if (!mlir::tessera::writeAll(out, bytes))
+    if (!mlir::tessera::writeAll(out, bytes)) {
+      std::fprintf(stderr,
+                   "tessera-explorer-worker: error: cannot write to file "
+                   "descriptor %d: %s\n",
+                   out, std::strerror(errno));
       _exit(125);
+    }
   });
   CompileHooks hooks;
   hooks.sourceRead = [&](const std::string &source,

@@ -25,6 +25,7 @@ DiffView::DiffView(QWidget *parent) : QWidget(parent) {
   layout->setSpacing(2);
   summary = new QLabel(this);
   summary->setObjectName("diffSummary");
+  summary->setWordWrap(true);
   summary->setContentsMargins(4, 2, 4, 2);
   foldBox = new QCheckBox("Fold unchanged lines", this);
   foldBox->setObjectName("foldUnchanged");

@@ -13,6 +13,7 @@
 #include <QGraphicsSceneMouseEvent>
 #include <QGraphicsView>
 #include <QHBoxLayout>
+#include <QHeaderView>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
@@ -110,10 +111,14 @@ DispatchGraphView::DispatchGraphView(QWidget *parent) : QWidget(parent) {
   // After a profile: the dispatches by their share of the time.
   hotspotTree = new QTreeWidget(this);
   hotspotTree->setObjectName("hotspots");
-  hotspotTree->setHeaderLabels({"Share (%)", "Dispatch", "Mean (us)"});
+  hotspotTree->setHeaderLabels({"Share (%)", "Dispatch"});
   hotspotTree->setRootIsDecorated(false);
-  hotspotTree->setMinimumWidth(160);
-  hotspotTree->setTextElideMode(Qt::ElideMiddle);
+  hotspotTree->setMinimumWidth(200);
+  // "72 conv_2d_nhwc_hwcf_1x7…": the number and the op stay readable.
+  hotspotTree->setTextElideMode(Qt::ElideRight);
+  hotspotTree->header()->setStretchLastSection(false);
+  hotspotTree->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+  hotspotTree->header()->setSectionResizeMode(1, QHeaderView::Stretch);
   hotspotTree->setToolTip("The dispatches of the last profile, the largest "
                           "share of its time first; choose one to see it");
   hotspotTree->hide();
@@ -278,22 +283,25 @@ void DispatchGraphView::setHotspots(std::vector<Hotspot> hotspots) {
         name[underscore] = ' ';
     }
     auto *item = new QTreeWidgetItem(
-        {QString::number(100 * hotspot.share, 'f', 1), name,
-         QString::number(hotspot.meanMicroseconds, 'f', 1)});
+        {QString::number(100 * hotspot.share, 'f', 1), name});
     item->setData(0, Qt::UserRole, hotspot.dispatch);
-    item->setToolTip(1, hotspot.exportName);
-    for (int column : {0, 2})
-      item->setTextAlignment(column, Qt::AlignRight | Qt::AlignVCenter);
+    QString tip = QString("%1\n%2 us per call, %3 % of the time")
+                      .arg(hotspot.exportName)
+                      .arg(hotspot.meanMicroseconds, 0, 'f', 1)
+                      .arg(100 * hotspot.share, 0, 'f', 1);
+    item->setToolTip(0, tip);
+    item->setToolTip(1, tip);
+    item->setTextAlignment(0, Qt::AlignRight | Qt::AlignVCenter);
     hotspotTree->addTopLevelItem(item);
   }
-  hotspotTree->resizeColumnToContents(0);
+
   bool wasHidden = hotspotTree->isHidden();
   hotspotTree->setVisible(!hotspots.empty());
   // Wide enough to read share, number and op.
   if (wasHidden && !hotspots.empty())
     if (auto *split = qobject_cast<QSplitter *>(hotspotTree->parentWidget())) {
       int total = split->width();
-      int list = std::min(280, total / 3);
+      int list = std::min(340, total * 2 / 5);
       split->setSizes({total - list, list});
     }
   overviewView->viewport()->update();

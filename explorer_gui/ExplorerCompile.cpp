@@ -30,14 +30,18 @@ CompileOutcome compileForExplorer(const CompileRequest &request,
     // Reports why the file cannot be read.
     loaded = mlir::succeeded(session.loadFile(request.file));
   }
-  if (loaded && isONNXPath(request.file)) {
-    // The model's bytes are no source to show: its imported program is,
-    // with the weights elided.
+  bool bytecode = llvm::StringRef(outcome.source).starts_with("ML\xefR");
+  if (bytecode && !loaded)
+    outcome.source.clear();
+  if (loaded && (isONNXPath(request.file) || bytecode)) {
+    // A model's or bytecode's bytes are no source to show: its program
+    // printed is, with the weights elided.
     outcome.source.clear();
     llvm::raw_string_ostream os(outcome.source);
     session.getModule()->print(
         os, mlir::OpPrintingFlags().elideLargeResourceString(64));
   }
+  outcome.sourceRead = true;
   std::string reproducer = getDefaultCrashReproducerPath(request.file);
   if (hooks.sourceRead)
     hooks.sourceRead(outcome.source, reproducer);

@@ -38,8 +38,10 @@ struct KeptLLVMIR {
 
 struct CompileOutcome {
   CompileRequest request;
-  /// The file's text when it was read.
+  /// The file's text when it was read (an ONNX model's or bytecode's
+  /// program printed); `sourceRead` says whether the compile got so far.
   std::string source;
+  bool sourceRead = false;
   bool succeeded = false;
   bool cancelled = false;
   double wallMs = 0;

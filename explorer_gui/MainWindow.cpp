@@ -12,6 +12,7 @@
 #include "PassTreeModel.h"
 #include "RunView.h"
 
+#include "Pipeline/CrashMessage.h"
 #include "Profile.h"
 
 #include <QAction>
@@ -55,6 +56,9 @@ namespace tessera::explorer {
 
 namespace {
 constexpr int kMaxRecent = 8;
+/// Larger files are shown from what the compile read (the worker's limits
+/// apply), not read by the window.
+constexpr qint64 kMaxShownSourceBytes = 256 << 20;
 
 /// Whether a nested record's anchor is (inside) top-level op `@symbol`.
 bool nestingNames(const PassRecord &record, const QString &symbol) {
@@ -254,7 +258,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent) {
                                QDockWidget::DockWidgetClosable);
   addDockWidget(Qt::BottomDockWidgetArea, diagnosticsDock);
   resizeDocks({passDock}, {320}, Qt::Horizontal);
-  resizeDocks({diagnosticsDock}, {130}, Qt::Vertical);
+  resizeDocks({diagnosticsDock}, {100}, Qt::Vertical);
 
   statusText = new QLabel(this);
   statusText->setObjectName("status");
@@ -542,11 +546,19 @@ void MainWindow::openFile(const QString &path) {
     watcher->removePaths(watcher->files());
   file = QFileInfo(path).absoluteFilePath();
   setWindowTitle(QFileInfo(file).fileName() + " — Tessera Explorer");
+  // Shown until the compile tells what it read: a regular file of text,
+  // read here at once. A FIFO, a device or a file too large to show is
+  // left to the worker (which refuses it with a message), and so is
+  // bytecode, which the worker prints as text.
+  source->setText(QString());
+  QFileInfo info(file);
   QFile input(file);
-  if (input.open(QIODevice::ReadOnly))
-    source->setText(QString::fromUtf8(input.readAll()));
-  else
-    source->setText(QString());
+  if (info.isFile() && info.size() <= kMaxShownSourceBytes &&
+      input.open(QIODevice::ReadOnly)) {
+    QByteArray bytes = input.readAll();
+    if (!bytes.startsWith(QByteArray("ML\xefR", 4)))
+      source->setText(QString::fromUtf8(bytes));
+  }
   if (QFileInfo::exists(file))
     watcher->addPath(file);
   rememberRecent(file);
@@ -606,7 +618,10 @@ void MainWindow::showOutcome(std::shared_ptr<const CompileOutcome> next) {
   latest = std::move(next);
   currentRecord = -1;
   currentDiff.clear();
-  source->setText(latest->source);
+  // A worker that could not start, or died before it read the file, has
+  // no source to tell: the text shown stays.
+  if (latest->sourceRead)
+    source->setText(latest->source);
   passes->setRecords(&latest->records);
   passView->expandAll();
   diagnostics->setDiagnostics(latest->diagnostics);
@@ -741,13 +756,15 @@ void MainWindow::showCrash() {
           ? QStringLiteral("No reproducer was written.")
           : QStringLiteral("Reproducer: <code>%1</code> (<code>tessera-opt "
                            "--run-reproducer</code> replays it).")
-                .arg(QString::fromStdString(latest->reproducerPath)
+                .arg(QString::fromStdString(shellQuote(latest->reproducerPath))
                          .toHtmlEscaped());
   crashLabel->setText(
-      QStringLiteral("<b>The compile crashed</b> %1 (%2). Shown: the IR that "
-                     "pass was given. %3")
+      QStringLiteral("<b>The compile crashed</b> %1 (%2).%3 %4")
           .arg(where,
                QString::fromStdString(latest->crashDescription).toHtmlEscaped(),
+               latest->crashedRecord >= 0
+                   ? QStringLiteral(" Shown: the IR that pass was given.")
+                   : QString(),
                reproducer));
   lastGoodButton->setEnabled(latest->crashedRecord > 0);
   crashBanner->show();

@@ -497,6 +497,7 @@ bool OutcomeReader::decode(char kind, llvm::StringRef payload) {
     return true;
   }
   case kSource:
+    outcome.sourceRead = true;
     outcome.source = in.string();
     reproducer = in.string();
     return in.ok;

@@ -312,10 +312,7 @@ RunView::RunView(QWidget *parent) : QWidget(parent) {
   chart->setMinimumHeight(180);
   auto *profileSplit = new QSplitter(Qt::Vertical);
   profileSplit->addWidget(timelineView);
-  auto *lower = new QSplitter(Qt::Horizontal);
-  lower->addWidget(table);
-  lower->addWidget(chart);
-  profileSplit->addWidget(lower);
+  profileSplit->addWidget(table);
 
   baselineButton = new QPushButton("Keep as baseline");
   baselineButton->setToolTip("Keep this run: the dispatch table of the runs "
@@ -351,6 +348,9 @@ RunView::RunView(QWidget *parent) : QWidget(parent) {
   memoryLayout->addWidget(memoryText);
   memoryLayout->addWidget(memoryChart, 1);
   tabs->addTab(profileSplit, "Profile");
+  // The chart has a tab of its own: beside the table it had no room for
+  // its labels.
+  tabs->addTab(chart, "Chart");
   tabs->addTab(memory, "Memory");
   tabs->addTab(results, "Results");
   auto *layout = new QVBoxLayout(this);
@@ -516,9 +516,9 @@ void RunView::keepAsBaseline() {
   show(latest);
 }
 
-void RunView::run(const QString &compareWith) {
+bool RunView::run(const QString &compareWith) {
   if (!module || functions->count() == 0 || isRunning())
-    return;
+    return false;
   RunRequest request;
   request.module = module;
   request.name = moduleName.toStdString();
@@ -536,6 +536,7 @@ void RunView::run(const QString &compareWith) {
   runButton->setEnabled(false);
   compareButton->setEnabled(false);
   watcher->setFuture(QtConcurrent::run([request] { return execute(request); }));
+  return true;
 }
 
 void RunView::show(std::shared_ptr<const RunOutcome> outcome) {

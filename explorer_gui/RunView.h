@@ -102,8 +102,9 @@ public:
 
   /// Starts a run with the chosen function, inputs, device and
   /// repetitions (on a worker thread); `finished` tells when it is shown.
-  /// With `compareWith`, the same inputs also run there once.
-  void run(const QString &compareWith = QString());
+  /// With `compareWith`, the same inputs also run there once. False (and
+  /// no `finished`) when nothing can run: no module, or a run under way.
+  bool run(const QString &compareWith = QString());
   bool isRunning() const;
   /// Whether a Vulkan device is listed (comparing devices needs one).
   bool hasVulkan() const;

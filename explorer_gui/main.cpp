@@ -17,11 +17,14 @@
 #include "RunView.h"
 
 #include "Pipeline/CrashMessage.h"
+#include "Pipeline/Options.h"
 #include "Pipeline/Version.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QCommandLineParser>
 #include <QFileInfo>
+#include <QImageWriter>
 #include <QPlainTextEdit>
 #include <QSaveFile>
 #include <QTabWidget>
@@ -170,13 +173,67 @@ int main(int argc, char **argv) {
         exportName, dispatch, compareWith, profile, size})
     parser.addOption(option);
   parser.process(*app);
+  // Every value is checked before anything runs: a typo is an error that
+  // lists the valid values, never a silent default.
+  auto refuse = [](const QString &option, const QString &value,
+                   const QStringList &valid) {
+    std::fprintf(
+        stderr, "tessera-explorer: error: unknown --%s '%s' (valid: %s)\n",
+        qPrintable(option), qPrintable(value), qPrintable(valid.join(", ")));
+    return 2;
+  };
   const QStringList views = {"passes", "diff",    "executables",
                              "graph",  "compare", "run"};
-  if (!views.contains(parser.value(view))) {
-    std::fprintf(stderr,
-                 "tessera-explorer: error: unknown --view '%s' (valid: %s)\n",
-                 qPrintable(parser.value(view)), qPrintable(views.join(", ")));
-    return 2;
+  if (!views.contains(parser.value(view)))
+    return refuse("view", parser.value(view), views);
+  QStringList phases;
+  for (mlir::tessera::Phase phase : mlir::tessera::getAllPhases())
+    phases << QString::fromStdString(mlir::tessera::getPhaseName(phase).str());
+  if (!phases.contains(parser.value(compileTo)))
+    return refuse("compile-to", parser.value(compileTo), phases);
+  const QStringList backends = {"llvm-cpu", "vulkan-spirv"};
+  for (const QString &backend : parser.value(target).split(','))
+    if (!backends.contains(backend.trimmed()))
+      return refuse("target", backend, backends);
+  if (parser.value(link) != "true" && parser.value(link) != "false")
+    return refuse("link-executables", parser.value(link), {"true", "false"});
+  int width = 0, height = 0;
+  {
+    QStringList dims = parser.value(size).split('x');
+    bool wide = false, high = false;
+    if (dims.size() == 2) {
+      width = dims[0].toInt(&wide);
+      height = dims[1].toInt(&high);
+    }
+    if (!wide || !high || width <= 0 || height <= 0 || width > 16384 ||
+        height > 16384) {
+      std::fprintf(stderr,
+                   "tessera-explorer: error: --size='%s' is not WIDTHxHEIGHT "
+                   "in pixels (e.g. 1280x800)\n",
+                   qPrintable(parser.value(size)));
+      return 2;
+    }
+  }
+  // Where the picture goes is checked before the compile, not after it.
+  if (parser.isSet(screenshot)) {
+    QFileInfo shot(parser.value(screenshot));
+    QByteArray suffix = shot.suffix().toLower().toLatin1();
+    QList<QByteArray> formats = QImageWriter::supportedImageFormats();
+    if (!suffix.isEmpty() && !formats.contains(suffix)) {
+      std::fprintf(stderr,
+                   "tessera-explorer: error: --screenshot='%s': no image "
+                   "format '%s' (use .png or .jpg)\n",
+                   qPrintable(shot.filePath()), suffix.constData());
+      return 2;
+    }
+    QFileInfo folder(shot.absolutePath());
+    if (!folder.isDir() || !folder.isWritable()) {
+      std::fprintf(stderr,
+                   "tessera-explorer: error: --screenshot='%s': cannot write "
+                   "into '%s'\n",
+                   qPrintable(shot.filePath()), qPrintable(folder.filePath()));
+      return 2;
+    }
   }
 
   CompileRequest request;
@@ -198,9 +255,14 @@ int main(int argc, char **argv) {
       std::fprintf(stderr, "tessera-explorer: --screenshot needs a file\n");
       return 2;
     }
-    QStringList dims = parser.value(size).split('x');
-    if (dims.size() == 2)
-      window.resize(dims[0].toInt(), dims[1].toInt());
+    window.resize(width, height);
+    QSize smallest = window.minimumSizeHint();
+    if (width < smallest.width() || height < smallest.height())
+      std::fprintf(stderr,
+                   "tessera-explorer: warning: the window is at least %dx%d: "
+                   "the picture is that large\n",
+                   std::max(width, smallest.width()),
+                   std::max(height, smallest.height()));
     output = parser.value(screenshot);
     // With --compare, the first compile is pinned and the second shown.
     comparing = parser.isSet(compareWith);
@@ -215,14 +277,16 @@ int main(int argc, char **argv) {
             changed.targetTriple = value.toStdString();
           else if (key == "link")
             changed.linkExecutables = value != "false";
-          else if (key == "opt")
+          else if (key == "opt" &&
+                   QStringList({"0", "1", "2", "3"}).contains(value))
             changed.optLevel = value.toUInt();
-          else if (key == "to")
+          else if (key == "to" && phases.contains(value))
             changed.compileTo = value.toStdString();
           else {
             std::fprintf(stderr,
-                         "tessera-explorer: unknown --compare key '%s'\n",
-                         qPrintable(key));
+                         "tessera-explorer: error: --compare: '%s' is not "
+                         "triple=T, link=true|false, opt=0-3 or to=PHASE\n",
+                         qPrintable(change));
             QApplication::exit(2);
             return;
           }
@@ -233,8 +297,17 @@ int main(int argc, char **argv) {
         return;
       }
       window.showView(parser.value(view));
-      if (parser.isSet(restrict))
+      if (parser.isSet(restrict)) {
+        if (window.restrictBox()->findData(parser.value(restrict)) < 0) {
+          std::fprintf(stderr,
+                       "tessera-explorer: no top-level op @%s to restrict "
+                       "to\n",
+                       qPrintable(parser.value(restrict)));
+          QApplication::exit(2);
+          return;
+        }
         window.restrictTo(parser.value(restrict));
+      }
       // A diff without a pass: the first pass that changed the IR.
       if (parser.value(view) == "diff" && !parser.isSet(pass))
         for (const auto &record : window.outcome()->records)
@@ -294,11 +367,12 @@ int main(int argc, char **argv) {
         });
       };
       if (parser.value(view) == "run" || parser.isSet(profile)) {
-        // The profile of a run (random inputs, 10 repetitions, the CPU).
+        // The profile of a run (random inputs, 10 repetitions, the CPU);
+        // without a module (a compile that failed) the window as it is.
         QObject::connect(window.runView(), &RunView::finished, &window,
                          grabAndExit);
-        window.runView()->run();
-        return;
+        if (window.runView()->run())
+          return;
       }
       grabAndExit();
     });

@@ -1,6 +1,7 @@
 //===- CrashReproducer.cpp - A reproducer for a crashing compile ----------===//
 
 #include "Pipeline/CrashReproducer.h"
+#include "Pipeline/CrashMessage.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/SymbolTable.h"
@@ -163,7 +164,8 @@ void CrashReproducer::onCrash(void *) {
                    << reproducer->phase
                    << " and its pass pipeline): " << reproducer->path
                    << "\nReplay it with: tessera-opt "
-                   << "--run-reproducer " << reproducer->path << "\n";
+                   << "--run-reproducer " << shellQuote(reproducer->path)
+                   << "\n";
     else
       llvm::errs() << "No crash reproducer: cannot write '" << reproducer->path
                    << "': " << error << "\n";
