@@ -953,6 +953,18 @@ private Q_SLOTS:
     QCOMPARE(split->sizes()[0], before[0] - 150);
     // And the panels collapse: the source all the way.
     QVERIFY(split->isCollapsible(0));
+
+    // The layout is remembered: a window opened after this one was closed
+    // comes back as it was left.
+    window.setRemembersLayout(true);
+    QList<int> left = split->sizes();
+    window.close();
+    MainWindow again;
+    again.restoreLayout();
+    again.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&again));
+    QCOMPARE(again.size(), window.size());
+    QCOMPARE(again.findChild<QSplitter *>("sourceSplit")->sizes(), left);
   }
 
   void tokensStartWhereTheFontPutsThem() {
