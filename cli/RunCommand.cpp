@@ -14,6 +14,7 @@
 #include "Import/ONNX/ImportONNX.h"
 #include "Npy.h"
 #include "Pipeline/CompileSession.h"
+#include "Pipeline/DispatchGraph.h"
 #include "Profile.h"
 #include "TensorCompare.h"
 #include "TensorText.h"
@@ -475,9 +476,16 @@ int runOrBench(int argc, char **argv, bool bench) {
     for (const rt::tooling::ProfiledCall &call : profiled->calls)
       callsTotal += call.microseconds;
     errs() << llvm::format(
-        "%d call%s of @%s, %.1f us per call\n", int(profiled->calls.size()),
+        "%d call%s of @%s, %.1f us per call", int(profiled->calls.size()),
         profiled->calls.size() == 1 ? "" : "s", functionName.c_str(),
         callsTotal / profiled->calls.size());
+    // The call's working set at its peak (the explorer draws all of it).
+    rt::tooling::MemoryPeak peak = rt::tooling::peakLiveMemory(*profiled);
+    if (peak.dispatch >= 0)
+      errs() << ", at most " << mlir::tessera::formatByteSize(peak.bytes)
+             << " of host memory held (at dispatch " << peak.dispatch << ", "
+             << peak.exportName << ")";
+    errs() << "\n";
     // The device column as wide as its longest name ("vulkan://0").
     int deviceWidth = 8;
     for (const rt::tooling::DispatchSummary &row : table)

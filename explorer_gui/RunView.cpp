@@ -753,7 +753,7 @@ void RunView::show(std::shared_ptr<const RunOutcome> outcome) {
 }
 
 void RunView::showMemory(const tooling::Profile &profile) {
-  peak = {};
+  peak = tooling::peakLiveMemory(profile);
   auto *live = new QLineSeries;
   live->setName("held by the call");
   auto *top = new QScatterSeries;
@@ -766,16 +766,10 @@ void RunView::showMemory(const tooling::Profile &profile) {
     const std::vector<rt::DispatchRecord> &dispatches =
         profile.calls.back().dispatches;
     for (size_t i = 0; i < dispatches.size(); ++i) {
-      uint64_t bytes = dispatches[i].liveBytes;
       // A step: the amount holds until the next dispatch.
       if (i > 0)
         live->append(double(i), dispatches[i - 1].liveBytes / mib);
-      live->append(double(i), bytes / mib);
-      if (peak.dispatch < 0 || bytes > peak.bytes) {
-        peak.bytes = bytes;
-        peak.dispatch = int(i);
-        peak.exportName = QString::fromStdString(dispatches[i].exportName);
-      }
+      live->append(double(i), dispatches[i].liveBytes / mib);
     }
     largest = peak.bytes / mib;
   }
@@ -787,7 +781,7 @@ void RunView::showMemory(const tooling::Profile &profile) {
             .arg(largest, 0, 'f', 1)
             .arg(peak.dispatch)
             .arg(profile.calls.back().dispatches.size())
-            .arg(peak.exportName));
+            .arg(QString::fromStdString(peak.exportName)));
   } else {
     memoryText->setText("The call ran no dispatch.");
   }

@@ -92,13 +92,7 @@ public:
   /// The memory timeline of the last call: the host memory the call held
   /// at each dispatch (DispatchRecord::liveBytes), its peak and where.
   QChartView *memoryChartView() const { return memoryChart; }
-  struct MemoryPeak {
-    uint64_t bytes = 0;
-    /// Position among the last call's dispatches; -1 without a profile.
-    int dispatch = -1;
-    QString exportName;
-  };
-  const MemoryPeak &memoryPeak() const { return peak; }
+  const tessera::rt::tooling::MemoryPeak &memoryPeak() const { return peak; }
 
   /// Starts a run with the chosen function, inputs, device and
   /// repetitions (on a worker thread); `finished` tells when it is shown.
@@ -163,7 +157,7 @@ private:
   QChartView *chart;
   QChartView *memoryChart;
   QLabel *memoryText;
-  MemoryPeak peak;
+  tessera::rt::tooling::MemoryPeak peak;
   /// Draws the last call's memory timeline.
   void showMemory(const tessera::rt::tooling::Profile &profile);
 };

@@ -186,6 +186,21 @@ std::string toCsv(const std::vector<DispatchSummary> &summaries) {
   return out;
 }
 
+MemoryPeak peakLiveMemory(const Profile &profile) {
+  MemoryPeak peak;
+  if (profile.calls.empty())
+    return peak;
+  const std::vector<DispatchRecord> &dispatches =
+      profile.calls.back().dispatches;
+  for (size_t i = 0; i < dispatches.size(); ++i)
+    if (peak.dispatch < 0 || dispatches[i].liveBytes > peak.bytes) {
+      peak.bytes = dispatches[i].liveBytes;
+      peak.dispatch = int(i);
+      peak.exportName = dispatches[i].exportName;
+    }
+  return peak;
+}
+
 CallStatistics callStatistics(const Profile &profile) {
   std::vector<double> times;
   for (const ProfiledCall &call : profile.calls)

@@ -80,6 +80,17 @@ std::string toChromeTrace(const Profile &profile);
 std::string toCsv(const std::vector<DispatchSummary> &summaries);
 
 /// The calls' times: min, median, max and mean microseconds.
+/// The most host memory the last call held when it issued a dispatch
+/// (DispatchRecord::liveBytes) and that dispatch: the call's peak working
+/// set. The last call: the first ones warm caches and allocators.
+struct MemoryPeak {
+  uint64_t bytes = 0;
+  /// Its position among the last call's dispatches; -1 when none ran.
+  int dispatch = -1;
+  std::string exportName;
+};
+MemoryPeak peakLiveMemory(const Profile &profile);
+
 struct CallStatistics {
   double minMicroseconds = 0, medianMicroseconds = 0, maxMicroseconds = 0,
          meanMicroseconds = 0;

@@ -103,11 +103,10 @@ private Q_SLOTS:
         at = int(i);
       }
     QVERIFY(largest > 0);
-    const RunView::MemoryPeak &peak = view->memoryPeak();
+    const rt::tooling::MemoryPeak &peak = view->memoryPeak();
     QCOMPARE(peak.bytes, largest);
     QCOMPARE(peak.dispatch, at);
-    QCOMPARE(peak.exportName,
-             QString::fromStdString(calls.back().dispatches[at].exportName));
+    QCOMPARE(peak.exportName, calls.back().dispatches[at].exportName);
     QString text = view->findChild<QLabel *>("memoryPeak")->text();
     QVERIFY2(text.contains(QString("at dispatch %1 of %2")
                                .arg(at)
