@@ -483,8 +483,9 @@ int runOrBench(int argc, char **argv, bool bench) {
     rt::tooling::MemoryPeak peak = rt::tooling::peakLiveMemory(*profiled);
     if (peak.dispatch >= 0)
       errs() << ", at most " << mlir::tessera::formatByteSize(peak.bytes)
-             << " of host memory held (at dispatch " << peak.dispatch << ", "
-             << peak.exportName << ")";
+             << " of host memory held (when it issued " << peak.exportName
+             << ", its dispatch " << peak.dispatch + 1 << " of "
+             << profiled->calls.back().dispatches.size() << ")";
     errs() << "\n";
     // The device column as wide as its longest name ("vulkan://0").
     int deviceWidth = 8;

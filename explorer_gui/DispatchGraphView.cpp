@@ -170,10 +170,19 @@ void DispatchGraphView::rebuild() {
   currentLayout = {};
   lastFound = -1;
   if (!outcome || outcome->graph.nodes.empty()) {
+    overviewView->hide();
+    hotspotTree->clear();
+    hotspotTree->hide();
     summary->setText(
-        outcome ? "No dispatches: the compile stopped before the flow phase "
-                  "or the program has none."
-                : QString());
+        !outcome              ? QString()
+        : outcome->inProgress ? "Compiling: the graph is drawn when the "
+                                "compile ends."
+        : outcome->cancelled  ? "The compile was cancelled: no dispatches to "
+                                "draw."
+        : outcome->crashed    ? "The compile crashed before its dispatches "
+                                "were read."
+                              : "No dispatches: the compile stopped before "
+                                "the flow phase or the program has none.");
     return;
   }
   const DispatchGraph &graph = outcome->graph;

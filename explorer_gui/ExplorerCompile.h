@@ -44,6 +44,9 @@ struct CompileOutcome {
   bool sourceRead = false;
   bool succeeded = false;
   bool cancelled = false;
+  /// A compile still running, shown as its passes come (no dispatches,
+  /// executables or module yet).
+  bool inProgress = false;
   double wallMs = 0;
   std::vector<mlir::tessera::PassRecord> records;
   std::vector<mlir::tessera::Diagnostic> diagnostics;

@@ -20,6 +20,8 @@
 #include <QCheckBox>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -27,6 +29,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFileSystemWatcher>
+#include <QFontDatabase>
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -34,8 +37,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
-#include <QMessageBox>
 #include <QMimeData>
+#include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
@@ -108,7 +111,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent) {
   passLayout->addWidget(passFilterLine);
   passLayout->addWidget(hideUnchanged);
   passLayout->addWidget(passView, 1);
-  auto *passDock = new QDockWidget("Passes", this);
+  passDock = new QDockWidget("Passes", this);
   passDock->setObjectName("passDock");
   passDock->setWidget(passPanel);
   passDock->setFeatures(QDockWidget::DockWidgetMovable |
@@ -183,13 +186,30 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent) {
   connect(crashOutputButton, &QPushButton::clicked, this, [this] {
     if (!latest)
       return;
-    QMessageBox box(QMessageBox::Critical, "The compile crashed",
-                    QString::fromStdString("The compile of " +
-                                           latest->request.file + " ended by " +
-                                           latest->crashDescription + "."),
-                    QMessageBox::Close, this);
-    box.setDetailedText(QString::fromStdString(latest->crashOutput));
-    box.exec();
+    // The stack trace is long: a dialog that shows it, in a fixed font,
+    // at a size that reads.
+    QDialog dialog(this);
+    dialog.setWindowTitle("The compile crashed");
+    dialog.resize(std::min(1000, width() - 80), std::min(700, height() - 80));
+    auto *layout = new QVBoxLayout(&dialog);
+    auto *what =
+        new QLabel(QString::fromStdString(
+                       "The compile of " + latest->request.file + " ended by " +
+                       latest->crashDescription + ". What it wrote on stderr:"),
+                   &dialog);
+    what->setWordWrap(true);
+    auto *text = new QPlainTextEdit(QString::fromStdString(latest->crashOutput),
+                                    &dialog);
+    text->setObjectName("crashOutputText");
+    text->setReadOnly(true);
+    text->setLineWrapMode(QPlainTextEdit::NoWrap);
+    text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    layout->addWidget(what);
+    layout->addWidget(text, 1);
+    layout->addWidget(buttons);
+    dialog.exec();
   });
 
   irHeader = new QLabel(viewPanel);
@@ -497,8 +517,22 @@ void MainWindow::showProfileInGraph() {
 void MainWindow::restoreLayout() {
   QSettings settings("Tessera", "Explorer");
   restoreGeometry(settings.value("window/geometry").toByteArray());
-  restoreState(settings.value("window/state").toByteArray());
-  split->restoreState(settings.value("window/sourceSplit").toByteArray());
+  layoutRestored =
+      restoreState(settings.value("window/state").toByteArray()) &&
+      split->restoreState(settings.value("window/sourceSplit").toByteArray());
+}
+
+void MainWindow::showEvent(QShowEvent *event) {
+  QMainWindow::showEvent(event);
+  if (layoutRestored || sizedOnce)
+    return;
+  sizedOnce = true;
+  // Panels in proportion to the window: the passes a quarter, the source
+  // two fifths of the rest (what the IR views leave it).
+  int passes = std::clamp(width() / 4, 220, 380);
+  resizeDocks({passDock}, {passes}, Qt::Horizontal);
+  int rest = std::max(0, width() - passes);
+  split->setSizes({rest * 2 / 5, rest - rest * 2 / 5});
 }
 
 void MainWindow::saveLayout() const {
@@ -576,6 +610,7 @@ void MainWindow::compile() {
   if (!latest || latest->request.file != next.file) {
     live = std::make_shared<CompileOutcome>();
     live->request = next;
+    live->inProgress = true;
   }
   liveTimer->stop();
   controller->start(next);
@@ -598,6 +633,14 @@ void MainWindow::showLiveRecords() {
   bool first = latest != live;
   int shown = currentRecord;
   latest = live;
+  if (first) {
+    // Nothing of the file shown before stays: its graph, executables,
+    // module and diagnostics wait for this compile's.
+    diagnostics->setDiagnostics({});
+    executables->setOutcome(live);
+    graph->setOutcome(live);
+    runner->setModule({}, QFileInfo(file).fileName());
+  }
   passes->setRecords(&live->records);
   passView->expandAll();
   if (first || shown < 0)
@@ -612,6 +655,17 @@ void MainWindow::showOutcome(std::shared_ptr<const CompileOutcome> next) {
   progress->hide();
   compileAction->setEnabled(true);
   cancelAction->setEnabled(false);
+  // A recompile cancelled: the last whole compile of the file stays.
+  if (next->cancelled && latest && !latest->inProgress &&
+      latest->request.file == next->request.file) {
+    statusText->setText(
+        QStringLiteral("%1: compile cancelled after %2 passes; shown: the "
+                       "last compile")
+            .arg(QFileInfo(file).fileName())
+            .arg(next->records.size()));
+    Q_EMIT compileShown();
+    return;
+  }
   // Keep the place: the same pass (by position) and restriction.
   int previousRecord = currentRecord;
   QString previousRestriction = restrictSymbol;

@@ -20,6 +20,7 @@
 class QAction;
 class QCheckBox;
 class QComboBox;
+class QDockWidget;
 class QFileSystemWatcher;
 class QFrame;
 class QLabel;
@@ -119,6 +120,7 @@ protected:
   void dragEnterEvent(QDragEnterEvent *event) override;
   void dropEvent(QDropEvent *event) override;
   void closeEvent(QCloseEvent *event) override;
+  void showEvent(QShowEvent *event) override;
 
 private:
   void buildActions();
@@ -170,7 +172,10 @@ private:
   QComboBox *restrictCombo, *targetCombo, *tripleCombo, *phaseCombo, *optCombo;
   QTabWidget *tabs;
   QSplitter *split;
+  QDockWidget *passDock;
   bool remembersLayout = false;
+  /// The layout came from the settings, or was sized for the window once.
+  bool layoutRestored = false, sizedOnce = false;
   IRView *ir, *source;
   QLabel *irHeader, *statusText;
   DiffView *diff;

@@ -36,6 +36,8 @@
 #include <QValueAxis>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <cmath>
+
 using tessera::rt::Tensor;
 namespace tooling = tessera::rt::tooling;
 
@@ -759,46 +761,56 @@ void RunView::showMemory(const tooling::Profile &profile) {
   auto *top = new QScatterSeries;
   top->setName("peak");
   top->setMarkerSize(9);
-  const double mib = 1024.0 * 1024.0;
-  double largest = 0;
-  if (!profile.calls.empty()) {
+  // The unit of the peak's size: 672 B reads as such, not as "0.0 MiB".
+  auto [unit, scale] = peak.bytes < 1024 ? std::pair("B", 1.0)
+                       : peak.bytes < 1024 * 1024
+                           ? std::pair("KiB", 1024.0)
+                           : std::pair("MiB", 1024.0 * 1024.0);
+  size_t count =
+      profile.calls.empty() ? 0 : profile.calls.back().dispatches.size();
+  if (count) {
     // The last call: the first ones warm the caches and allocators.
     const std::vector<rt::DispatchRecord> &dispatches =
         profile.calls.back().dispatches;
-    for (size_t i = 0; i < dispatches.size(); ++i) {
-      // A step: the amount holds until the next dispatch.
+    // Dispatches numbered from 1, as the text says; each amount holds
+    // until the next dispatch (a step).
+    for (size_t i = 0; i < count; ++i) {
       if (i > 0)
-        live->append(double(i), dispatches[i - 1].liveBytes / mib);
-      live->append(double(i), dispatches[i].liveBytes / mib);
+        live->append(double(i + 1), dispatches[i - 1].liveBytes / scale);
+      live->append(double(i + 1), dispatches[i].liveBytes / scale);
     }
-    largest = peak.bytes / mib;
   }
+  double largest = peak.bytes / scale;
   if (peak.dispatch >= 0) {
-    top->append(double(peak.dispatch), largest);
+    top->append(double(peak.dispatch + 1), largest);
     memoryText->setText(
-        QString("Peak %1 MiB of host memory held by the call, at dispatch %2 "
-                "of %3 (%4); inputs and the module's constants not counted.")
-            .arg(largest, 0, 'f', 1)
-            .arg(peak.dispatch)
-            .arg(profile.calls.back().dispatches.size())
-            .arg(QString::fromStdString(peak.exportName)));
+        QString("Peak %1 %2 of host memory held by the call, when it issued "
+                "%3 (its dispatch %4 of %5); inputs and the module's "
+                "constants not counted.")
+            .arg(largest, 0, 'f', scale == 1.0 ? 0 : 1)
+            .arg(unit)
+            .arg(QString::fromStdString(peak.exportName))
+            .arg(peak.dispatch + 1)
+            .arg(count));
   } else {
     memoryText->setText("The call ran no dispatch.");
   }
   auto *newChart = new QChart;
   newChart->addSeries(live);
   newChart->addSeries(top);
-  newChart->setTitle("Host memory held by the call at each dispatch (MiB)");
+  newChart->setTitle(
+      QString("Host memory held by the call at each dispatch (%1)").arg(unit));
   newChart->legend()->hide();
   auto *axisX = new QValueAxis;
   axisX->setLabelFormat("%d");
   axisX->setTitleText("dispatch");
-  axisX->setRange(
-      0, std::max<double>(1, profile.calls.empty()
-                                 ? 1
-                                 : profile.calls.back().dispatches.size() - 1));
+  axisX->setRange(1, std::max<double>(2, count));
+  // Whole dispatches only, about ten ticks.
+  axisX->setTickType(QValueAxis::TicksDynamic);
+  axisX->setTickAnchor(1);
+  axisX->setTickInterval(std::max<double>(1, std::ceil(count / 10.0)));
   auto *axisY = new QValueAxis;
-  axisY->setLabelFormat("%.1f");
+  axisY->setLabelFormat(scale == 1.0 ? "%.0f" : "%.1f");
   axisY->setRange(0, largest > 0 ? largest * 1.1 : 1);
   newChart->addAxis(axisX, Qt::AlignBottom);
   newChart->addAxis(axisY, Qt::AlignLeft);

@@ -771,9 +771,19 @@ private Q_SLOTS:
     MainWindow window;
     window.resize(1280, 800);
     window.show();
-    QVERIFY(openAndWait(window, path));
+    QVERIFY(openAndWait(window, TESSERA_EXAMPLES_DIR "/mlp.mlir"));
     window.showView("graph");
     DispatchGraphView *graph = window.graphView();
+    // While a new file's first compile runs (its passes shown as they
+    // come), nothing of the last file stays in the graph.
+    QSignalSpy opened(&window, &MainWindow::compileShown);
+    window.openFile(path);
+    QTRY_VERIFY(window.outcome()->inProgress);
+    QVERIFY(graph->nodeItems().empty());
+    QVERIFY(graph->findChild<QLabel *>("graphSummary")
+                ->text()
+                .startsWith("Compiling"));
+    QVERIFY(opened.wait(120000));
     QApplication::processEvents();
     QApplication::processEvents();
     // The graph is much taller than the view: the overview shows all of it
@@ -822,10 +832,18 @@ private Q_SLOTS:
     hotspots->setCurrentItem(hotspots->topLevelItem(1));
     QCOMPARE(graph->selectedDispatch(),
              hotspots->topLevelItem(1)->data(0, Qt::UserRole).toInt());
+    // A recompile cancelled (Esc) keeps the last whole compile on screen.
+    auto whole = window.outcome();
+    QSignalSpy shown(&window, &MainWindow::compileShown);
+    window.compile();
+    QTest::keyClick(&window, Qt::Key_Escape);
+    QVERIFY(shown.wait(120000));
+    QCOMPARE(window.outcome(), whole);
+    QVERIFY(window.findChild<QLabel *>("status")->text().contains("cancelled"));
     // A new compile forgets the profile.
     window.compile();
-    QSignalSpy shown(&window, &MainWindow::compileShown);
     QVERIFY(shown.wait(120000));
+    QVERIFY(window.outcome() != whole && window.outcome()->succeeded);
     QVERIFY(!hotspots->isVisibleTo(&window));
   }
 

@@ -108,9 +108,14 @@ private Q_SLOTS:
     QCOMPARE(peak.dispatch, at);
     QCOMPARE(peak.exportName, calls.back().dispatches[at].exportName);
     QString text = view->findChild<QLabel *>("memoryPeak")->text();
-    QVERIFY2(text.contains(QString("at dispatch %1 of %2")
-                               .arg(at)
-                               .arg(calls.back().dispatches.size())),
+    // Its size in a unit it reads in (mlp's few hundred bytes in B), its
+    // dispatch by name and position from 1.
+    QVERIFY2(text.contains(QString("Peak %1 B").arg(largest)) &&
+                 text.contains(QString("%1 (its dispatch %2 of %3)")
+                                   .arg(QString::fromStdString(
+                                       calls.back().dispatches[at].exportName))
+                                   .arg(at + 1)
+                                   .arg(calls.back().dispatches.size())),
              qPrintable(text));
     QCOMPARE(view->memoryChartView()->chart()->series().size(), 2);
   }
