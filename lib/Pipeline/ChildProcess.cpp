@@ -7,14 +7,14 @@
 #include <cstring>
 #include <new>
 
-extern char **environ;
-
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+extern char **environ;
 
 namespace mlir::tessera {
 

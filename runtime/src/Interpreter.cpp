@@ -102,16 +102,17 @@ private:
   /// The bytes of the distinct buffers this call allocated that registers
   /// still hold.
   uint64_t liveAllocatedBytes() const {
-    std::vector<const Buffer *> seen;
+    // Registers may share a buffer: count each once (sorted, not searched:
+    // a large model has hundreds of registers and this runs per dispatch).
+    std::vector<const Buffer *> held;
+    for (const BufferRegister &reg : buffers)
+      if (reg.buffer && !reg.readOnly && !reg.buffer->isReadOnly())
+        held.push_back(reg.buffer.get());
+    std::sort(held.begin(), held.end());
+    held.erase(std::unique(held.begin(), held.end()), held.end());
     uint64_t bytes = 0;
-    for (const BufferRegister &reg : buffers) {
-      const Buffer *buffer = reg.buffer.get();
-      if (!buffer || reg.readOnly || buffer->isReadOnly() ||
-          std::find(seen.begin(), seen.end(), buffer) != seen.end())
-        continue;
-      seen.push_back(buffer);
+    for (const Buffer *buffer : held)
       bytes += buffer->size();
-    }
     return bytes;
   }
 
