@@ -74,12 +74,15 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
     pm.addPass(createConvertElementwiseToLinalgPass());
     pm.addPass(createCanonicalizerPass());
     // After the canonicalizer (a filter reshaped from a constant is then a
-    // constant), before fusion (its output transform takes the epilogue).
-    // Its transforms are generics of 25 operands and a batch matmul: the
-    // SPIR-V backend is not tuned for them, so a module also compiled for
-    // Vulkan keeps direct convolutions.
-    if (!llvm::is_contained(options.targets, "vulkan-spirv"))
+    // constant), before fusion (Winograd's output transform takes the
+    // epilogue; a panel-major convolution's reshapes move through it).
+    // Both are tuned for the llvm-cpu kernels (Winograd's transforms are
+    // generics of 25 operands; the SPIR-V backend reads filters HWCF), so
+    // a module also compiled for Vulkan keeps direct convolutions.
+    if (!llvm::is_contained(options.targets, "vulkan-spirv")) {
       pm.addPass(flow::createWinogradConvolutionsPass());
+      pm.addPass(flow::createPanelMajorFiltersPass());
+    }
     // Upstream's linalg-fuse-elementwise-ops copies the growing body at every
     // pairwise step (quadratic along a chain): the same fusion groups built
     // in one sweep, then upstream's patterns; fused bodies bounded (LLVM's

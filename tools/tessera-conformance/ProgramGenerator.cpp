@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <numeric>
@@ -904,8 +905,37 @@ private:
            ", " + std::to_string(w.stride) + "]> : tensor<2xi64>}";
   }
 
+  /// A constant f32 tensor of `shape`, values uniform in [-1, 1) as the
+  /// inputs' (written as a hex dense attribute): compile-time rewrites of
+  /// constant filters (panel-major storage, Winograd's transform) take it.
+  int constantTensor(std::mt19937_64 &rng, const std::vector<int64_t> &shape) {
+    std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
+    int64_t count = 1;
+    std::vector<Dim> dims;
+    for (int64_t size : shape) {
+      count *= size;
+      dims.push_back(staticDim(size));
+    }
+    std::string name = fresh();
+    body << "  " << name << " = arith.constant dense<\"0x";
+    static const char digits[] = "0123456789ABCDEF";
+    for (int64_t i = 0; i < count; ++i) {
+      float value = uniform(rng);
+      unsigned char bytes[4];
+      std::memcpy(bytes, &value, 4);
+      for (unsigned char byte : bytes)
+        body << digits[byte >> 4] << digits[byte & 15];
+    }
+    body << "\"> : " << typeOf(dims) << "\n";
+    return addValue(name, dims, 1);
+  }
+
   int conv(std::mt19937_64 &rng, int input, std::string &what) {
     bool nchw = chance(rng, 35);
+    // NHWC f32 filters are sometimes constants, with a multiple of 32
+    // output channels when the budget allows: the llvm-cpu compiler then
+    // stores them panel-major (or as Winograd's transform).
+    bool constantFilter = !nchw && element == Element::F32 && chance(rng, 40);
     input = staticOf(toRank(input, 4));
     const Value v = values[input];
     int64_t n = v.shape[0], c = v.shape[nchw ? 1 : 3];
@@ -918,8 +948,13 @@ private:
     }
     int64_t f = boundedSize(
         rng, kMaxElements / std::max<int64_t>(1, n * h.output * w.output));
-    int filter = nchw ? staticArgument({f, c, h.size, w.size})
-                      : staticArgument({h.size, w.size, c, f});
+    int64_t budget =
+        kMaxElements / std::max<int64_t>(1, n * h.output * w.output);
+    if (constantFilter && budget >= 32)
+      f = 32 * (1 + int64_t(rng() % std::min<int64_t>(2, budget / 32)));
+    int filter = nchw             ? staticArgument({f, c, h.size, w.size})
+                 : constantFilter ? constantTensor(rng, {h.size, w.size, c, f})
+                                  : staticArgument({h.size, w.size, c, f});
     std::vector<Dim> dims =
         nchw ? std::vector<Dim>{staticDim(n), staticDim(f), staticDim(h.output),
                                 staticDim(w.output)}
@@ -934,7 +969,8 @@ private:
          << typeOf(dims) << ") -> " << typeOf(dims) << "\n";
     what = op + " " + std::to_string(h.size) + "x" + std::to_string(w.size) +
            " s" + std::to_string(h.stride) + std::to_string(w.stride) + " d" +
-           std::to_string(h.dilation) + std::to_string(w.dilation);
+           std::to_string(h.dilation) + std::to_string(w.dilation) +
+           (constantFilter ? " constant filter" : "");
     use(input);
     return addValue(name, dims, v.accumulation * k);
   }

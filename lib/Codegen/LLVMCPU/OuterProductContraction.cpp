@@ -103,9 +103,6 @@ matchOuterProductContraction(linalg::LinalgOp op) {
     return std::nullopt;
   OuterProductLoops loops;
   loops.col = cast<AffineDimExpr>(output.getResults().back()).getPosition();
-  loops.row =
-      cast<AffineDimExpr>(output.getResults()[output.getNumResults() - 2])
-          .getPosition();
   AffineExpr col = getAffineDimExpr(loops.col, op.getContext());
   // Along the columns an input is constant (broadcast) or contiguous
   // (loaded as vectors); B is the contiguous one the row does not index.
@@ -114,10 +111,37 @@ matchOuterProductContraction(linalg::LinalgOp op) {
     return map.getNumResults() > 0 && map.getResults().back() == col &&
            !map.dropResult(map.getNumResults() - 1).isFunctionOfDim(loops.col);
   };
-  for (OpOperand *input : op.getDpsInputOperands()) {
-    AffineMap map = op.getMatchingIndexingMap(input);
-    if (alongColumns(input) && !map.isFunctionOfDim(loops.row) && !loops.rhs)
-      loops.rhs = input;
+  // The row is the output's loop before the columns; or, when the loops
+  // between are panels of B's columns (parallel loops indexing B and the
+  // output only: a panel-major filter, [F/32][...][32] against an output
+  // [..., F/32, 32]), the loop before those.
+  auto onlyIndexes = [&](unsigned loop, OpOperand *input) {
+    if (op.getIteratorTypesArray()[loop] != utils::IteratorType::parallel)
+      return false;
+    for (OpOperand *other : op.getDpsInputOperands())
+      if (op.getMatchingIndexingMap(other).isFunctionOfDim(loop) !=
+          (other == input))
+        return false;
+    return true;
+  };
+  for (int result = output.getNumResults() - 2; result >= 0 && !loops.rhs;
+       --result) {
+    unsigned row = cast<AffineDimExpr>(output.getResult(result)).getPosition();
+    for (OpOperand *input : op.getDpsInputOperands()) {
+      AffineMap map = op.getMatchingIndexingMap(input);
+      if (loops.rhs || !alongColumns(input) || map.isFunctionOfDim(row))
+        continue;
+      bool panels = true;
+      for (unsigned between = result + 1;
+           between + 1 < output.getNumResults() && panels; ++between)
+        panels = onlyIndexes(
+            cast<AffineDimExpr>(output.getResult(between)).getPosition(),
+            input);
+      if (panels) {
+        loops.rhs = input;
+        loops.row = row;
+      }
+    }
   }
   for (OpOperand *input : op.getDpsInputOperands()) {
     if (input == loops.rhs)

@@ -122,57 +122,76 @@ findRegisterTiledContraction(func::FuncOp func, Operation *root) {
 
 /// Tiles of a register-tiled contraction, per dimension of its output:
 /// kContractionColumns columns; kContractionRows rows gathered from the
-/// row loop then the outer loops (a convolution's output rows, which the
-/// kernel flattens into one row loop). Then split until there are
-/// kMinWorkgroups: rows while a workgroup has more than
-/// kMinContractionRows of them (outer loops first), then columns down to
-/// one panel of 32, then rows down to one register tile of 8 while each
-/// workgroup keeps kMinSplitWorkgroupFlops (`depth`: the reductions'
+/// row loop (output dimension `rowDim`) then the outer loops (a
+/// convolution's output rows, which the kernel flattens into one row loop).
+/// The dimensions between `rowDim` and the last are panels of the columns
+/// (a panel-major filter's output, [..., F/32, 32]): they count as columns.
+/// Then split until there are kMinWorkgroups: rows while a workgroup has
+/// more than kMinContractionRows of them (outer loops first), then columns
+/// down to one panel of 32, then rows down to one register tile of 8 while
+/// each workgroup keeps kMinSplitWorkgroupFlops (`depth`: the reductions'
 /// extent): a 7x7 convolution output keeps its 49 rows and splits its
 /// channels instead. When B has more columns than the output has rows, its
 /// columns are split first: each row group reads B again.
 SmallVector<int64_t> contractionTiles(ArrayRef<int64_t> outputExtents,
-                                      int64_t depth) {
+                                      unsigned rowDim, int64_t depth) {
   unsigned rank = outputExtents.size();
   SmallVector<int64_t> tiles(rank, 1);
   tiles[rank - 1] = std::min(kContractionColumns, outputExtents[rank - 1]);
+  for (unsigned dim = rowDim + 1; dim + 1 < rank; ++dim)
+    tiles[dim] = std::clamp<int64_t>(kContractionColumns / tiles[rank - 1], 1,
+                                     outputExtents[dim]);
   int64_t rows = kContractionRows;
-  for (int dim = rank - 2; dim >= 0; --dim) {
+  for (int dim = rowDim; dim >= 0; --dim) {
     tiles[dim] = std::clamp<int64_t>(rows, 1, outputExtents[dim]);
     rows = std::max<int64_t>(rows / tiles[dim], 1);
   }
   auto rowsPerWorkgroup = [&] {
     int64_t product = 1;
-    for (unsigned dim = 0; dim + 1 < rank; ++dim)
+    for (unsigned dim = 0; dim <= rowDim; ++dim)
+      product *= tiles[dim];
+    return product;
+  };
+  auto columnsPerWorkgroup = [&] {
+    int64_t product = 1;
+    for (unsigned dim = rowDim + 1; dim < rank; ++dim)
       product *= tiles[dim];
     return product;
   };
   auto splitRows = [&] {
-    for (unsigned dim = 0; dim + 2 < rank; ++dim)
+    for (unsigned dim = 0; dim < rowDim; ++dim)
       if (tiles[dim] > 1) {
         tiles[dim] = llvm::divideCeil(tiles[dim], 2);
         return true;
       }
-    if (tiles[rank - 2] > 8) {
-      tiles[rank - 2] = llvm::alignTo(llvm::divideCeil(tiles[rank - 2], 2), 8);
+    if (tiles[rowDim] > 8) {
+      tiles[rowDim] = llvm::alignTo(llvm::divideCeil(tiles[rowDim], 2), 8);
       return true;
     }
     return false;
   };
   // One row in all (a classifier's matrix-vector product): wide column
   // tiles, each reading long runs of every row of B, a few per worker.
-  if (rowsPerWorkgroup() == 1 && outputExtents[rank - 1] > 0 &&
+  if (rowsPerWorkgroup() == 1 && rowDim + 2 == rank &&
+      outputExtents[rank - 1] > 0 &&
       outputExtents[rank - 1] < codegen::kUnknownExtent) {
     int64_t n = outputExtents[rank - 1];
     tiles[rank - 1] = std::min<int64_t>(
         n, llvm::alignTo(llvm::divideCeil(n, kOneRowWorkgroups), 128));
     return tiles;
   }
-  int64_t allRows = 1;
-  for (unsigned dim = 0; dim + 1 < rank; ++dim)
-    allRows = std::min(allRows * outputExtents[dim], codegen::kUnknownExtent);
-  bool columnsFirst = outputExtents[rank - 1] > allRows;
+  int64_t allRows = 1, allColumns = 1;
+  for (unsigned dim = 0; dim < rank; ++dim) {
+    int64_t &all = dim <= rowDim ? allRows : allColumns;
+    all = std::min(all * outputExtents[dim], codegen::kUnknownExtent);
+  }
+  bool columnsFirst = allColumns > allRows;
   auto splitColumns = [&] {
+    for (unsigned dim = rowDim + 1; dim + 1 < rank; ++dim)
+      if (tiles[dim] > 1) {
+        tiles[dim] = llvm::divideCeil(tiles[dim], 2);
+        return true;
+      }
     if (tiles[rank - 1] <= 32)
       return false;
     tiles[rank - 1] = llvm::alignTo(llvm::divideCeil(tiles[rank - 1], 2), 32);
@@ -185,7 +204,7 @@ SmallVector<int64_t> contractionTiles(ArrayRef<int64_t> outputExtents,
       continue;
     if (splitColumns())
       continue;
-    int64_t flops = 2 * rowsPerWorkgroup() * tiles[rank - 1] *
+    int64_t flops = 2 * rowsPerWorkgroup() * columnsPerWorkgroup() *
                     std::min(depth, codegen::kUnknownExtent);
     if (flops < 2 * kMinSplitWorkgroupFlops || !splitRows())
       break;
@@ -231,7 +250,16 @@ struct SelectLoweringConfigPass
       depth = ShapedType::isDynamic(ranges[loop])
                   ? codegen::kUnknownExtent
                   : std::min(depth * ranges[loop], codegen::kUnknownExtent);
-    SmallVector<int64_t> outputTiles = contractionTiles(outputExtents, depth);
+    // The row loop's dimension in the contraction's output (the root's
+    // output has the same shape).
+    AffineMap contractionOutput =
+        contraction.getMatchingIndexingMap(contraction.getDpsInitOperand(0));
+    unsigned rowDim = outputExtents.size() - 2;
+    for (auto [dim, expr] : llvm::enumerate(contractionOutput.getResults()))
+      if (cast<AffineDimExpr>(expr).getPosition() == found.second.row)
+        rowDim = dim;
+    SmallVector<int64_t> outputTiles =
+        contractionTiles(outputExtents, rowDim, depth);
     SmallVector<int64_t> tiles(tileable.size(), 0);
     auto linalgRoot = dyn_cast<linalg::LinalgOp>(root.getOperation());
     if (!linalgRoot)

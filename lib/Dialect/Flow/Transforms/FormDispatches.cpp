@@ -202,8 +202,11 @@ std::string describeGroup(Operation *root, ArrayRef<Operation *> ops) {
     if (isa<linalg::GenericOp>(heaviest) && !hasReductionLoops(heaviest))
       heaviest = op;
   }
+  // A generic convolution (a panel-major filter's) is still named one.
   if (auto generic = dyn_cast<linalg::GenericOp>(heaviest))
-    name = generic.getNumReductionLoops() ? "reduction" : "elementwise";
+    name = !generic.getNumReductionLoops()              ? "elementwise"
+           : linalg::isaConvolutionOpInterface(generic) ? "conv"
+                                                        : "reduction";
   else
     name = heaviest->getName().stripDialect().str();
   auto type = dyn_cast<RankedTensorType>(root->getResult(0).getType());

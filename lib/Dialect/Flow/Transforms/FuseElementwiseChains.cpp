@@ -449,8 +449,13 @@ struct FuseElementwiseChainsPass
     // Reshapes do not move through matmuls: a matmul keeps the shape it was
     // written in (a batch matmul's rows one loop, as the register-tiled
     // kernel reads them best, not a generic over the rows' factors).
+    // Nor into pads: a pad fuses into its consumer's dispatch only in the
+    // shape that consumer reads (a panel-major convolution's split
+    // channels would make it a dispatch of its own).
     linalg::ControlFusionFn reshapeControl =
         [control](OpOperand *fusedOperand) {
+          if (isa<tensor::PadOp>(fusedOperand->getOwner()))
+            return false;
           for (Operation *op :
                {fusedOperand->getOwner(), fusedOperand->get().getDefiningOp()})
             if (auto linalgOp = dyn_cast_or_null<linalg::LinalgOp>(op))
@@ -460,6 +465,10 @@ struct FuseElementwiseChainsPass
         };
     linalg::populateFoldReshapeOpsByExpansionPatterns(patterns, reshapeControl);
     tensor::populateBubbleUpExpandShapePatterns(patterns);
+    // A reshaped empty is an empty of the new shape: a fill of it stays a
+    // fill its consumer's dispatch clones.
+    tensor::populateFoldTensorEmptyPatterns(patterns,
+                                            /*foldSingleUseOnly=*/true);
     affine::AffineApplyOp::getCanonicalizationPatterns(patterns, context);
     linalg::GenericOp::getCanonicalizationPatterns(patterns, context);
     tensor::ExpandShapeOp::getCanonicalizationPatterns(patterns, context);

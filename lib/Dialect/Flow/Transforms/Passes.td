@@ -59,6 +59,24 @@ def WinogradConvolutionsPass
                            "mlir::tensor::TensorDialect"];
 }
 
+def PanelMajorFiltersPass
+    : Pass<"tessera-flow-panel-major-filters", "mlir::ModuleOp"> {
+  let summary = "Stores constant convolution filters in the panels the "
+                "register-tiled kernel reads";
+  let description = [{
+    A `linalg.conv_2d_nhwc_hwcf` with a constant filter, static f32 shapes
+    and a multiple of 32 output channels becomes a generic over its output
+    reshaped to [N][OH][OW][F/32][32], reading the filter stored (a constant
+    computed here) as [F/32][KH][KW][C][32]: each 32-channel panel of the
+    filter one contiguous run, which the kernel reads in place instead of
+    copying strided rows at every call. The init is expanded and the result
+    collapsed back (reshapes only); the sums keep their order.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def DecomposeAggregatedOpsPass
     : Pass<"tessera-flow-decompose-aggregated-ops", "mlir::ModuleOp"> {
   let summary = "Rewrites ops made of several computations (linalg.softmax) "

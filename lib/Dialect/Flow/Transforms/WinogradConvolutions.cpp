@@ -34,11 +34,11 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Dialect/Flow/Transforms/ConstantTensors.h"
 #include "Dialect/Flow/Transforms/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 
 namespace mlir::tessera::flow {
@@ -47,6 +47,7 @@ namespace mlir::tessera::flow {
 } // namespace mlir::tessera::flow
 
 using namespace mlir;
+using namespace mlir::tessera::flow;
 
 namespace {
 
@@ -64,24 +65,6 @@ constexpr double kBT[kInputTile][kInputTile] = {
 constexpr double kG[kInputTile][kFilter] = {
     {1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
 constexpr double kAT[kOutputTile][kInputTile] = {{1, 1, 1, 0}, {0, 1, -1, -1}};
-
-/// The elements of a constant f32 tensor (dense or a resource blob).
-std::optional<std::vector<float>> readConstant(Value value) {
-  ElementsAttr attr;
-  if (!matchPattern(value, m_Constant(&attr)) || !attr.getElementType().isF32())
-    return std::nullopt;
-  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
-    auto values = dense.getValues<float>();
-    return std::vector<float>(values.begin(), values.end());
-  }
-  if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(attr)) {
-    std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef();
-    if (!data || static_cast<int64_t>(data->size()) != attr.getNumElements())
-      return std::nullopt;
-    return std::vector<float>(data->begin(), data->end());
-  }
-  return std::nullopt;
-}
 
 /// U[i][j][c][f] = sum over the 3x3 window of G[i][y] g[y][x][c][f] G[j][x],
 /// in double, for an HWCF filter g; stored [16][F/panel][C][panel].
@@ -102,22 +85,6 @@ std::vector<float> transformFilter(ArrayRef<float> g, int64_t channels,
           u[(i * kInputTile + j) * plane + at] = static_cast<float>(sum);
         }
   return u;
-}
-
-Value constantTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
-                     ArrayRef<float> values, StringRef name) {
-  auto type = RankedTensorType::get(shape, b.getF32Type());
-  Attribute attr;
-  if (values.size() <= 1024) {
-    attr = DenseElementsAttr::get(type, values);
-  } else {
-    ArrayRef<char> bytes(reinterpret_cast<const char *>(values.data()),
-                         values.size() * sizeof(float));
-    attr = DenseResourceElementsAttr::get(
-        type, name,
-        HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, alignof(float)));
-  }
-  return arith::ConstantOp::create(b, loc, type, cast<TypedAttr>(attr));
 }
 
 bool allOnes(DenseIntElementsAttr attr) {
@@ -152,15 +119,6 @@ Value separableTransform(OpBuilder &b, Location loc, ValueRange args) {
   return linearCombination(
       b, loc, args.slice(kInputTile * kInputTile + kInputTile, kInputTile),
       columns);
-}
-
-/// The name the filter's transform is kept under: its filter's, marked.
-std::string transformName(Value filter) {
-  if (auto constant = filter.getDefiningOp<arith::ConstantOp>())
-    if (auto resource =
-            dyn_cast<DenseResourceElementsAttr>(constant.getValue()))
-      return (resource.getRawHandle().getKey() + "_winograd").str();
-  return "winograd_filter";
 }
 
 /// `input` with `rows` more rows of zeros above and `columns` more columns
@@ -214,7 +172,7 @@ bool rewrite(linalg::Conv2DNhwcHwcfOp conv, int64_t minChannels) {
       inputType.getDimSize(1) != h + kFilter - 1 ||
       inputType.getDimSize(2) != w + kFilter - 1)
     return false;
-  std::optional<std::vector<float>> g = readConstant(filter);
+  std::optional<std::vector<float>> g = readF32Constant(filter);
   if (!g)
     return false;
 
@@ -246,7 +204,7 @@ bool rewrite(linalg::Conv2DNhwcHwcfOp conv, int64_t minChannels) {
   std::vector<float> btValues;
   for (auto &row : kBT)
     btValues.insert(btValues.end(), std::begin(row), std::end(row));
-  Value bt = constantTensor(b, loc, {kInputTile, kInputTile}, btValues, "");
+  Value bt = createF32Constant(b, loc, {kInputTile, kInputTile}, btValues, "");
   SmallVector<AffineExpr> d(6);
   bindDims(context, d[0], d[1], d[2], d[3], d[4], d[5]);
   SmallVector<Value> inputs;
@@ -287,9 +245,9 @@ bool rewrite(linalg::Conv2DNhwcHwcfOp conv, int64_t minChannels) {
   // batch 1: row-major, a panel's rows are 128-byte runs a row apart), and
   // M is written [16][F/kPanel][tiles][kPanel].
   int64_t panel = f % kPanel == 0 ? kPanel : f, panels = f / panel;
-  Value u =
-      constantTensor(b, loc, {16, panels, c, panel},
-                     transformFilter(*g, c, f, panel), transformName(filter));
+  Value u = createF32Constant(
+      b, loc, {16, panels, c, panel}, transformFilter(*g, c, f, panel),
+      derivedConstantName(filter, "_winograd", "winograd_filter"));
   Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(f32));
   Value mEmpty = tensor::EmptyOp::create(
       b, loc, SmallVector<int64_t>{16, panels, tiles, panel}, f32);
@@ -337,7 +295,7 @@ bool rewrite(linalg::Conv2DNhwcHwcfOp conv, int64_t minChannels) {
   std::vector<float> atValues;
   for (auto &row : kAT)
     atValues.insert(atValues.end(), std::begin(row), std::end(row));
-  Value at = constantTensor(b, loc, {kOutputTile, kInputTile}, atValues, "");
+  Value at = createF32Constant(b, loc, {kOutputTile, kInputTile}, atValues, "");
   inputs.clear();
   maps.clear();
   SmallVector<AffineExpr> o(7);

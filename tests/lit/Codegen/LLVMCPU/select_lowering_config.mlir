@@ -191,3 +191,46 @@ func.func @project_7x7(%x: tensor<1x7x7x1152xf32>, %w: tensor<1x1x1152x192xf32>)
   %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x7x7x1152xf32>, tensor<1x1x1152x192xf32>) outs(%f : tensor<1x7x7x192xf32>) -> tensor<1x7x7x192xf32>
   return %c : tensor<1x7x7x192xf32>
 }
+
+// -----
+
+// The same projection with its filter panel-major (tessera-flow-panel-
+// major-filters): the output [1][7][7][6][32], its panel dimension counted
+// as columns. All 49 rows per workgroup (the row loop is the output's
+// third dimension, not the panels), the panels split to one each.
+// CHECK-LABEL: func.func @project_7x7_panels_dispatch_0_conv_1x7x7x6x32()
+// CHECK: linalg.generic
+// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [1, 7, 7, 1, 32, 0, 0, 0]>
+func.func @project_7x7_panels(%x: tensor<1x7x7x1152xf32>, %w: tensor<6x1x1x1152x32xf32>) -> tensor<1x7x7x6x32xf32> {
+  %cst = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x7x7x6x32xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<1x7x7x6x32xf32>) -> tensor<1x7x7x6x32xf32>
+  %c = linalg.generic {indexing_maps = [affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh + kh, ow + kw, c)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (p, kh, kw, c, q)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh, ow, p, q)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : tensor<1x7x7x1152xf32>, tensor<6x1x1x1152x32xf32>) outs(%f : tensor<1x7x7x6x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x7x7x6x32xf32>
+  return %c : tensor<1x7x7x6x32xf32>
+}
+
+// -----
+
+// A panel-major 1x1 convolution at 56x56 with 256 channels (8 panels): 512
+// rows gathered from (oh, ow) = 9 x 56, two panels (64 columns) each, as
+// the HWCF convolution gets; 7 x 4 = 28 workgroups.
+// CHECK-LABEL: func.func @expand_56x56_panels_dispatch_0_conv_1x56x56x8x32()
+// CHECK: linalg.generic
+// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [1, 9, 56, 2, 32, 0, 0, 0]>
+func.func @expand_56x56_panels(%x: tensor<1x56x56x64xf32>, %w: tensor<8x1x1x64x32xf32>) -> tensor<1x56x56x8x32xf32> {
+  %cst = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x56x56x8x32xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<1x56x56x8x32xf32>) -> tensor<1x56x56x8x32xf32>
+  %c = linalg.generic {indexing_maps = [affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh + kh, ow + kw, c)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (p, kh, kw, c, q)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh, ow, p, q)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : tensor<1x56x56x64xf32>, tensor<8x1x1x64x32xf32>) outs(%f : tensor<1x56x56x8x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x56x56x8x32xf32>
+  return %c : tensor<1x56x56x8x32xf32>
+}

@@ -363,3 +363,49 @@ func.func @depthwise_through_pad(%src: memref<1x32x32x16xf32>, %w: memref<3x3x16
   linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%window, %w : memref<1x34x34x16xf32>, memref<3x3x16xf32>) outs(%out : memref<1x32x32x16xf32>)
   return
 }
+
+// -----
+
+// A panel-major filter ([F/32][KH][KW][C][32], tessera-flow-panel-major-
+// filters) against the output seen as [N][OH][OW][F/32][32]: the row is ow
+// (the panel loop between it and the columns indexes only B and C), the
+// rows run over (oh, ow) flattened inside a loop over the panels, and each
+// panel is read in place (no copy) along its contiguous reduction, 16 steps
+// of the innermost one ahead prefetched.
+// CHECK-LABEL: func.func @panel_major_conv
+// CHECK-NOT: memref.alloca
+// CHECK:     scf.for %[[P:.+]] = %c0 to %c2 step %c1
+// CHECK:       scf.for %[[M:.+]] = %c0 to %c16 step %c8
+// CHECK:         scf.for %[[C:.+]] = %c0 to %c64 step %c1 iter_args(
+// CHECK:           vector.load %arg1[%[[P]], %c0, %c0, %[[C]], %c0] : memref<2x1x1x64x32xf32>, vector<16xf32>
+// CHECK:           %[[AHEAD:.+]] = arith.addi %[[C]], %c16
+// CHECK:           memref.prefetch %arg1[%[[P]], %c0, %c0, %[[AHEAD]], %c0], read, locality<3>, data
+// CHECK:           vector.load %arg1[%[[P]], %c0, %c0, %[[C]], %c16] : memref<2x1x1x64x32xf32>, vector<16xf32>
+// CHECK-COUNT-16:  vector.fma
+// CHECK:         vector.store %{{.+}}, %arg2[%{{.+}}, %{{.+}}, %{{.+}}, %[[P]], %c0]
+func.func @panel_major_conv(%x: memref<1x4x4x64xf32>, %w: memref<2x1x1x64x32xf32>, %y: memref<1x4x4x2x32xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh + kh, ow + kw, c)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (p, kh, kw, c, q)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh, ow, p, q)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : memref<1x4x4x64xf32>, memref<2x1x1x64x32xf32>) outs(%y : memref<1x4x4x2x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A batch matmul writing [M][batch][N]: the batch between the rows and the
+// columns indexes A too, so it is no panel of B's columns and the op is
+// left to the generic lowering.
+// CHECK-LABEL: func.func @transposed_batch_output_untouched
+// CHECK-NEXT: linalg.generic
+func.func @transposed_batch_output_untouched(%a: memref<3x16x8xf32>, %b: memref<3x8x32xf32>, %c: memref<16x3x32xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, bt, n, k) -> (bt, m, k)>, affine_map<(m, bt, n, k) -> (bt, k, n)>, affine_map<(m, bt, n, k) -> (m, bt, n)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%a, %b : memref<3x16x8xf32>, memref<3x8x32xf32>) outs(%c : memref<16x3x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
