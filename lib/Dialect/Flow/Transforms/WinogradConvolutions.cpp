@@ -25,7 +25,9 @@
 // The coefficients are 0 and +-1 (and +-1/2 in U): every product is exact
 // in f32, only the order of the sums differs from the direct convolution.
 // As there, a non-finite input spreads NaN through the tiles reading it
-// (0 * inf).
+// (0 * inf). A filter holding a non-finite value stays a direct
+// convolution: its transform would turn a whole channel's Inf into NaN
+// (Inf - Inf).
 //
 // An odd height or width (7x7) gets one more row or column of tiles, above
 // or left of the output, dropped afterwards by a generic that also adds the
@@ -40,6 +42,8 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Matchers.h"
+
+#include <cmath>
 
 namespace mlir::tessera::flow {
 #define GEN_PASS_DEF_WINOGRADCONVOLUTIONSPASS
@@ -173,7 +177,7 @@ bool rewrite(linalg::Conv2DNhwcHwcfOp conv, int64_t minChannels) {
       inputType.getDimSize(2) != w + kFilter - 1)
     return false;
   std::optional<std::vector<float>> g = readF32Constant(filter);
-  if (!g)
+  if (!g || llvm::any_of(*g, [](float v) { return !std::isfinite(v); }))
     return false;
 
   OpBuilder b(conv);

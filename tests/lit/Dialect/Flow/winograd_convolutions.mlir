@@ -101,13 +101,15 @@ func.func @conv_odd(%x: tensor<1x5x6x2xf32>, %init: tensor<1x5x6x3xf32>) -> tens
 }
 
 // Left direct: a stride of 2, a filter that is not a constant, a 1x1
-// filter.
+// filter, a filter holding an Inf (its transform would make the whole
+// output channel NaN: Inf - Inf).
 // CHECK-LABEL: func.func @direct
-// CHECK-COUNT-3: linalg.conv_2d_nhwc_hwcf
+// CHECK-COUNT-4: linalg.conv_2d_nhwc_hwcf
 // CHECK-NOT:   "reduction"
-func.func @direct(%x: tensor<1x9x9x2xf32>, %wv: tensor<3x3x2x3xf32>) -> (tensor<1x4x4x3xf32>, tensor<1x6x6x3xf32>, tensor<1x8x8x3xf32>) {
+func.func @direct(%x: tensor<1x9x9x2xf32>, %wv: tensor<3x3x2x3xf32>) -> (tensor<1x4x4x3xf32>, tensor<1x6x6x3xf32>, tensor<1x8x8x3xf32>, tensor<1x6x6x3xf32>) {
   %w = arith.constant dense<1.0> : tensor<3x3x2x3xf32>
   %w1 = arith.constant dense<1.0> : tensor<1x1x2x3xf32>
+  %winf = arith.constant dense<[[[[1.0, 0x7F800000, 1.0], [1.0, 1.0, 1.0]], [[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]], [[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]]], [[[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]], [[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]], [[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]]], [[[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]], [[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]], [[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]]]]> : tensor<3x3x2x3xf32>
   %e0 = tensor.empty() : tensor<1x4x4x3xf32>
   %r0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
       ins(%x, %w : tensor<1x9x9x2xf32>, tensor<3x3x2x3xf32>) outs(%e0 : tensor<1x4x4x3xf32>) -> tensor<1x4x4x3xf32>
@@ -118,5 +120,8 @@ func.func @direct(%x: tensor<1x9x9x2xf32>, %wv: tensor<3x3x2x3xf32>) -> (tensor<
   %e3 = tensor.empty() : tensor<1x8x8x3xf32>
   %r3 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
       ins(%s2, %w1 : tensor<1x8x8x2xf32>, tensor<1x1x2x3xf32>) outs(%e3 : tensor<1x8x8x3xf32>) -> tensor<1x8x8x3xf32>
-  return %r0, %r2, %r3 : tensor<1x4x4x3xf32>, tensor<1x6x6x3xf32>, tensor<1x8x8x3xf32>
+  %e4 = tensor.empty() : tensor<1x6x6x3xf32>
+  %r4 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%s2, %winf : tensor<1x8x8x2xf32>, tensor<3x3x2x3xf32>) outs(%e4 : tensor<1x6x6x3xf32>) -> tensor<1x6x6x3xf32>
+  return %r0, %r2, %r3, %r4 : tensor<1x4x4x3xf32>, tensor<1x6x6x3xf32>, tensor<1x8x8x3xf32>, tensor<1x6x6x3xf32>
 }
