@@ -1,5 +1,4 @@
-//===- PanelMajorFilters.cpp - Constant filters stored as the kernel reads
-//-===//
+//===- PanelMajorFilters.cpp - Filters stored as the kernel reads them ---===//
 //
 // The register-tiled kernel reads B (a convolution's filter) in panels of
 // 32 output channels, down the reductions. Stored HWCF, a panel's rows are
