@@ -11,6 +11,7 @@
 #include "Pipeline/CompileSession.h"
 #include "Pipeline/CrashReproducer.h"
 #include "Pipeline/DispatchGraph.h"
+#include "Pipeline/EmitKind.h"
 #include "TextElide.h"
 #include "tessera/runtime/TaskExecutor.h"
 
@@ -31,8 +32,6 @@ namespace cl = llvm::cl;
 namespace tessera::cli {
 
 namespace {
-
-enum class EmitKind { MLIR, Module, LLVMIR, LLVMBC, Object, SharedLib };
 
 struct CompileFlags {
   cl::OptionCategory io{"Input and output"};
@@ -303,40 +302,6 @@ void printTiming(const CompileSession &session, llvm::raw_ostream &os) {
   os << llvm::format("  %10.3f  total\n", total);
 }
 
-llvm::StringRef emitName(EmitKind emit) {
-  switch (emit) {
-  case EmitKind::MLIR:
-    return "mlir";
-  case EmitKind::Module:
-    return "module";
-  case EmitKind::LLVMIR:
-    return "llvm-ir";
-  case EmitKind::LLVMBC:
-    return "llvm-bc";
-  case EmitKind::Object:
-    return "obj";
-  case EmitKind::SharedLib:
-    return "shared-lib";
-  }
-  return "";
-}
-
-/// The artifact kinds one --emit writes.
-std::vector<llvm::StringRef> artifactKinds(EmitKind emit) {
-  switch (emit) {
-  case EmitKind::LLVMIR:
-    return {"ll"};
-  case EmitKind::LLVMBC:
-    return {"bc"};
-  case EmitKind::Object:
-    return {"o"};
-  case EmitKind::SharedLib:
-    return {"so", "dll", "pdb", "dylib", "wasm"};
-  default:
-    return {};
-  }
-}
-
 /// Writes the artifacts of `kinds` (all when empty) to `directory` as
 /// EXECUTABLE_VARIANT.KIND; returns how many.
 llvm::Expected<unsigned> writeArtifacts(const CompileSession &session,
@@ -369,7 +334,7 @@ std::string outputConflict(const CompileRequest &request) {
     return "";
   bool writesDirectory =
       request.emit != EmitKind::MLIR && request.emit != EmitKind::Module;
-  std::string emit = "--emit=" + emitName(request.emit).str();
+  std::string emit = "--emit=" + getEmitName(request.emit).str();
   if (extension == ".tsm" && request.emit != EmitKind::Module)
     return "-o " + output.str() + " names a module (.tsm) but " + emit +
            (writesDirectory ? " writes files into a directory"
@@ -843,7 +808,7 @@ int runCompileCommand(int argc, char **argv) {
     return writeDepfile();
   }
 
-  std::vector<llvm::StringRef> kinds = artifactKinds(request.emit);
+  std::vector<llvm::StringRef> kinds = getArtifactKinds(request.emit);
   if (llvm::none_of(session.getArtifacts(), [&](const Artifact &artifact) {
         return llvm::is_contained(kinds, artifact.kind);
       })) {

@@ -16,6 +16,7 @@ PACKAGES=(
   libopenblas-dev pkg-config xvfb xauth nodejs npm neovim
   libonnx-dev libprotobuf-dev protobuf-compiler
   python3-numpy python3-onnx python3-torch python3-torchvision
+  python3-dev pybind11-dev python3-pytest python3-matplotlib
 )
 
 missing=()

@@ -1,0 +1,264 @@
+//===- NumpyTensors.cpp - NumPy arrays in and out of calls ----------------===//
+
+#include "NumpyTensors.h"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+
+namespace py = pybind11;
+
+namespace tessera::python {
+namespace {
+
+bool isElementType(const py::dtype &dtype, rt::ElementType type) {
+  char kind = dtype.kind();
+  size_t size = dtype.itemsize();
+  switch (type) {
+  case rt::ElementType::F32:
+  case rt::ElementType::BF16:
+    return kind == 'f' && size == 4;
+  case rt::ElementType::F16:
+    return kind == 'f' && size == 2;
+  case rt::ElementType::F64:
+    return kind == 'f' && size == 8;
+  case rt::ElementType::I1:
+    return kind == 'b';
+  case rt::ElementType::I8:
+  case rt::ElementType::I16:
+  case rt::ElementType::I32:
+  case rt::ElementType::I64:
+    return kind == 'i' && size == rt::elementSize(type);
+  }
+  return false;
+}
+
+std::string shapeText(const std::vector<int64_t> &shape) {
+  std::string text = "(";
+  for (size_t i = 0; i < shape.size(); ++i)
+    text += (i ? ", " : "") + std::to_string(shape[i]);
+  return text + (shape.size() == 1 ? ",)" : ")");
+}
+
+std::string typeName(py::handle value) {
+  return py::str(py::type::handle_of(value).attr("__name__"));
+}
+
+std::string expectedText(const rt::TensorType &type) {
+  std::string dtype = py::str(dtypeOf(type.elementType));
+  if (type.scalar)
+    return std::string(rt::elementTypeName(type.elementType)) + ", a " + dtype +
+           " scalar";
+  return "tensor<" + type.str() + ">, a " + dtype + " array";
+}
+
+/// A scalar argument: a Python number, a NumPy scalar or a 0-d array.
+rt::Tensor toScalar(py::handle value, const rt::TensorType &type,
+                    const std::string &what) {
+  rt::ElementType element = type.elementType;
+  bool isBool = py::isinstance<py::bool_>(value);
+  bool isInt = !isBool && py::isinstance<py::int_>(value);
+  bool isFloat = py::isinstance<py::float_>(value);
+  if (element == rt::ElementType::I1 && (isInt || isFloat))
+    throw py::type_error(what + ": got " + typeName(value) +
+                         "; pass True or False");
+  if (isFloat && !rt::isFloat(element))
+    throw py::type_error(what + ": got a float for an integer parameter");
+  if (isInt && !rt::isFloat(element)) {
+    // Out of range is an error, not a wrap-around.
+    int overflow = 0;
+    long long number = PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
+    int bits = 8 * int(rt::elementSize(element));
+    long long high = bits == 64 ? std::numeric_limits<long long>::max()
+                                : (1LL << (bits - 1)) - 1;
+    if (overflow || number > high || number < -high - 1)
+      throw py::value_error(what + ": " + std::string(py::str(value)) +
+                            " does not fit in " +
+                            std::string(rt::elementTypeName(element)));
+  }
+  py::array array = py::array::ensure(value);
+  if (!array || array.ndim() != 0)
+    throw py::type_error(what + ": got " + typeName(value));
+  if (!isBool && !isInt && !isFloat && !isElementType(array.dtype(), element))
+    throw py::type_error(what + ": got a " +
+                         std::string(py::str(array.dtype())) + " value");
+  py::array converted = py::array::ensure(
+      py::module_::import("numpy").attr("asarray")(array, dtypeOf(element)));
+  std::vector<uint8_t> bytes(rt::elementSize(element));
+  if (element == rt::ElementType::BF16) {
+    uint16_t bits =
+        rt::floatToBfloat16(*static_cast<const float *>(converted.data()));
+    std::memcpy(bytes.data(), &bits, sizeof bits);
+  } else {
+    std::memcpy(bytes.data(), converted.data(), bytes.size());
+  }
+  auto tensor = rt::Tensor::scalarValue(element, bytes.data());
+  if (!tensor)
+    throw py::value_error(what + ": " + tensor.status().message());
+  return *tensor;
+}
+
+bool overlaps(
+    const std::vector<std::pair<const uint8_t *, const uint8_t *>> &ranges,
+    const uint8_t *begin, const uint8_t *end) {
+  return std::any_of(ranges.begin(), ranges.end(), [&](const auto &range) {
+    return begin < range.second && range.first < end;
+  });
+}
+
+} // namespace
+
+py::dtype dtypeOf(rt::ElementType type) {
+  switch (type) {
+  case rt::ElementType::F32:
+  case rt::ElementType::BF16:
+    return py::dtype("float32");
+  case rt::ElementType::F16:
+    return py::dtype("float16");
+  case rt::ElementType::F64:
+    return py::dtype("float64");
+  case rt::ElementType::I1:
+    return py::dtype("bool");
+  case rt::ElementType::I8:
+    return py::dtype("int8");
+  case rt::ElementType::I16:
+    return py::dtype("int16");
+  case rt::ElementType::I32:
+    return py::dtype("int32");
+  case rt::ElementType::I64:
+    return py::dtype("int64");
+  }
+  return py::dtype("float32");
+}
+
+CallInputs toCallInputs(const rt::FunctionSignature &function,
+                        const std::string &where, const py::args &args) {
+  if (args.size() != function.inputs.size())
+    throw py::type_error(
+        where + " takes " + std::to_string(function.inputs.size()) +
+        " argument" + (function.inputs.size() == 1 ? "" : "s") + " " +
+        function.str() + ", got " + std::to_string(args.size()));
+  py::module_ numpy = py::module_::import("numpy");
+  CallInputs inputs;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const rt::TensorType &type = function.inputs[i];
+    py::handle value = args[i];
+    std::string what = "argument " + std::to_string(i + 1) + " of " + where +
+                       " (" + expectedText(type) + ")";
+    if (value.is_none())
+      throw py::type_error(what + ": got None");
+    if (type.scalar) {
+      inputs.tensors.push_back(toScalar(value, type, what));
+      continue;
+    }
+    // Arrays, NumPy scalars and what converts to an array without guessing
+    // (objects with __array__, nested lists); not strings or dicts.
+    bool arrayLike = py::isinstance<py::array>(value) ||
+                     py::isinstance(value, numpy.attr("generic")) ||
+                     py::hasattr(value, "__array__") ||
+                     py::hasattr(value, "__array_interface__") ||
+                     py::isinstance<py::list>(value) ||
+                     py::isinstance<py::tuple>(value);
+    // (A default-constructed py::array is an empty array, not null.)
+    py::array array = arrayLike
+                          ? py::array::ensure(value)
+                          : py::reinterpret_steal<py::array>(py::handle());
+    if (!array)
+      throw py::type_error(what + ": expected a numpy.ndarray, got " +
+                           typeName(value));
+    rt::ElementType element = type.elementType;
+    if (!isElementType(array.dtype(), element)) {
+      std::string want = py::str(dtypeOf(element));
+      throw py::type_error(what + ": got an array of " +
+                           std::string(py::str(array.dtype())) +
+                           "; convert it with .astype(numpy." + want + ")");
+    }
+    std::vector<int64_t> shape(array.shape(), array.shape() + array.ndim());
+    bool shapeMatches = shape.size() == type.shape.size();
+    for (size_t d = 0; shapeMatches && d < shape.size(); ++d)
+      shapeMatches = type.shape[d] < 0 || type.shape[d] == shape[d];
+    if (!shapeMatches)
+      throw py::value_error(what + ": got shape " + shapeText(shape));
+
+    if (element == rt::ElementType::BF16) {
+      // float32 values rounded to bf16 (NumPy has no bfloat16).
+      py::array_t<float, py::array::c_style | py::array::forcecast> floats(
+          array);
+      auto tensor = rt::Tensor::allocate(element, shape);
+      if (!tensor)
+        throw py::value_error(what + ": " + tensor.status().message());
+      uint16_t *bits = tensor->mutableData<uint16_t>();
+      for (py::ssize_t e = 0; e < floats.size(); ++e)
+        bits[e] = rt::floatToBfloat16(floats.data()[e]);
+      inputs.tensors.push_back(std::move(*tensor));
+      continue;
+    }
+    constexpr int kInPlace = py::detail::npy_api::NPY_ARRAY_C_CONTIGUOUS_ |
+                             py::detail::npy_api::NPY_ARRAY_ALIGNED_;
+    if ((array.flags() & kInPlace) != kInPlace ||
+        !array.dtype().attr("isnative").cast<bool>())
+      array = numpy.attr("ascontiguousarray")(array, dtypeOf(element));
+    const auto *data = static_cast<const uint8_t *>(array.data());
+    size_t size = size_t(array.nbytes());
+    // Read in place: the array stays referenced in `inputs` for the call.
+    inputs.tensors.emplace_back(element, shape,
+                                rt::Buffer::wrap(data, size, nullptr));
+    inputs.viewed.emplace_back(data, data + size);
+    inputs.arrays.push_back(std::move(array));
+  }
+  return inputs;
+}
+
+std::vector<py::object> toNumpy(const std::vector<rt::Tensor> &results,
+                                const CallInputs &inputs) {
+  std::vector<py::object> arrays;
+  std::vector<std::pair<const uint8_t *, const uint8_t *>> returned;
+  for (const rt::Tensor &result : results) {
+    py::dtype dtype = dtypeOf(result.elementType());
+    std::vector<py::ssize_t> shape(result.shape().begin(),
+                                   result.shape().end());
+    if (result.elementType() == rt::ElementType::BF16) {
+      py::array_t<float> floats(shape);
+      const uint16_t *bits = result.data<uint16_t>();
+      for (int64_t e = 0; e < result.elementCount(); ++e)
+        floats.mutable_data()[e] = rt::bfloat16ToFloat(bits[e]);
+      arrays.push_back(result.isScalar() ? floats[py::tuple()]
+                                         : py::object(std::move(floats)));
+      continue;
+    }
+    const uint8_t *begin = result.bytes();
+    const uint8_t *end = begin + result.byteSize();
+    py::array array;
+    bool shared = result.isScalar() || result.storage()->isReadOnly() ||
+                  overlaps(inputs.viewed, begin, end) ||
+                  overlaps(returned, begin, end);
+    if (shared) {
+      // Copied: no base object.
+      array = py::array(dtype, shape, begin);
+    } else {
+      // The array owns the runtime's buffer.
+      auto *owner = new std::shared_ptr<rt::Buffer>(result.storage());
+      py::capsule base(owner, [](void *pointer) {
+        delete static_cast<std::shared_ptr<rt::Buffer> *>(pointer);
+      });
+      array = py::array(dtype, shape, begin, base);
+    }
+    returned.emplace_back(begin, end);
+    arrays.push_back(result.isScalar() ? array[py::tuple()]
+                                       : py::object(std::move(array)));
+  }
+  return arrays;
+}
+
+py::object packResults(std::vector<py::object> results) {
+  if (results.empty())
+    return py::none();
+  if (results.size() == 1)
+    return std::move(results.front());
+  py::tuple tuple(results.size());
+  for (size_t i = 0; i < results.size(); ++i)
+    tuple[i] = std::move(results[i]);
+  return std::move(tuple);
+}
+
+} // namespace tessera::python
