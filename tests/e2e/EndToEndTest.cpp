@@ -109,6 +109,27 @@ protected:
   size_t messagesBefore = 0;
 };
 
+/// A program of tests/e2e/programs (the Python tests run them too).
+std::string readProgram(const std::string &name) {
+  std::ifstream file(std::string(TESSERA_E2E_PROGRAMS_DIR) + "/" + name);
+  EXPECT_TRUE(file.good()) << "cannot read " << name;
+  return std::string((std::istreambuf_iterator<char>(file)),
+                     std::istreambuf_iterator<char>());
+}
+
+/// A program template with each `@NAME@` replaced.
+std::string
+instantiate(std::string text,
+            const std::vector<std::pair<std::string, std::string>> &values) {
+  for (const auto &[name, value] : values) {
+    size_t at = text.find(name);
+    EXPECT_NE(at, std::string::npos) << name << " is not in the template";
+    for (; at != std::string::npos; at = text.find(name, at + value.size()))
+      text.replace(at, name.size(), value);
+  }
+  return text;
+}
+
 std::vector<rt::Tensor> call(const std::shared_ptr<rt::Module> &module,
                              const std::string &function,
                              const std::vector<rt::Tensor> &inputs) {
@@ -137,22 +158,7 @@ void expectClose(const rt::Tensor &actual, const std::vector<int64_t> &shape,
 }
 
 TEST_P(EndToEnd, ElementwiseWithBroadcast) {
-  auto module = compileAndLoad(R"mlir(
-#id = affine_map<(i, j) -> (i, j)>
-#row = affine_map<(i, j) -> (j)>
-#col = affine_map<(i, j) -> (i)>
-func.func @add_mul(%a: tensor<37x70xf32>, %b: tensor<70xf32>, %c: tensor<37xf32>) -> tensor<37x70xf32> {
-  %e = tensor.empty() : tensor<37x70xf32>
-  %r = linalg.generic {indexing_maps = [#id, #row, #col, #id], iterator_types = ["parallel", "parallel"]}
-      ins(%a, %b, %c : tensor<37x70xf32>, tensor<70xf32>, tensor<37xf32>) outs(%e : tensor<37x70xf32>) {
-  ^bb0(%x: f32, %y: f32, %z: f32, %o: f32):
-    %s = arith.addf %x, %y : f32
-    %m = arith.mulf %s, %z : f32
-    linalg.yield %m : f32
-  } -> tensor<37x70xf32>
-  return %r : tensor<37x70xf32>
-}
-)mlir");
+  auto module = compileAndLoad(readProgram("elementwise_broadcast.mlir"));
   ASSERT_TRUE(module);
   rt::Tensor a = randomTensor({37, 70}, 1), b = randomTensor({70}, 2),
              c = randomTensor({37}, 3);
@@ -175,15 +181,7 @@ double matmulReference(const rt::Tensor &a, const rt::Tensor &b, int64_t i,
 }
 
 TEST_P(EndToEnd, MatmulStatic) {
-  auto module = compileAndLoad(R"mlir(
-func.func @matmul(%a: tensor<70x33xf32>, %b: tensor<33x150xf32>) -> tensor<70x150xf32> {
-  %zero = arith.constant 0.0 : f32
-  %e = tensor.empty() : tensor<70x150xf32>
-  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<70x150xf32>) -> tensor<70x150xf32>
-  %r = linalg.matmul ins(%a, %b : tensor<70x33xf32>, tensor<33x150xf32>) outs(%f : tensor<70x150xf32>) -> tensor<70x150xf32>
-  return %r : tensor<70x150xf32>
-}
-)mlir");
+  auto module = compileAndLoad(readProgram("matmul_static.mlir"));
   ASSERT_TRUE(module);
   rt::Tensor a = randomTensor({70, 33}, 4), b = randomTensor({33, 150}, 5);
   auto results = call(module, "matmul", {a, b});
@@ -194,17 +192,7 @@ func.func @matmul(%a: tensor<70x33xf32>, %b: tensor<33x150xf32>) -> tensor<70x15
 }
 
 TEST_P(EndToEnd, MatmulDynamicM) {
-  auto module = compileAndLoad(R"mlir(
-func.func @matmul(%a: tensor<?x48xf32>, %b: tensor<48x40xf32>) -> tensor<?x40xf32> {
-  %c0 = arith.constant 0 : index
-  %zero = arith.constant 0.0 : f32
-  %m = tensor.dim %a, %c0 : tensor<?x48xf32>
-  %e = tensor.empty(%m) : tensor<?x40xf32>
-  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<?x40xf32>) -> tensor<?x40xf32>
-  %r = linalg.matmul ins(%a, %b : tensor<?x48xf32>, tensor<48x40xf32>) outs(%f : tensor<?x40xf32>) -> tensor<?x40xf32>
-  return %r : tensor<?x40xf32>
-}
-)mlir");
+  auto module = compileAndLoad(readProgram("matmul_dynamic_m.mlir"));
   ASSERT_TRUE(module);
   // One module, several sizes (including one smaller than a tile).
   for (int64_t m : {1, 5, 37, 100}) {
@@ -219,22 +207,7 @@ func.func @matmul(%a: tensor<?x48xf32>, %b: tensor<48x40xf32>) -> tensor<?x40xf3
 }
 
 TEST_P(EndToEnd, MatmulBiasRelu) {
-  auto module = compileAndLoad(R"mlir(
-func.func @dense(%x: tensor<16x64xf32>, %w: tensor<64x96xf32>, %bias: tensor<96xf32>) -> tensor<16x96xf32> {
-  %zero = arith.constant 0.0 : f32
-  %e = tensor.empty() : tensor<16x96xf32>
-  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<16x96xf32>) -> tensor<16x96xf32>
-  %m = linalg.matmul ins(%x, %w : tensor<16x64xf32>, tensor<64x96xf32>) outs(%f : tensor<16x96xf32>) -> tensor<16x96xf32>
-  %r = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
-      ins(%m, %bias : tensor<16x96xf32>, tensor<96xf32>) outs(%e : tensor<16x96xf32>) {
-  ^bb0(%v: f32, %b: f32, %o: f32):
-    %s = arith.addf %v, %b : f32
-    %relu = arith.maximumf %s, %zero : f32
-    linalg.yield %relu : f32
-  } -> tensor<16x96xf32>
-  return %r : tensor<16x96xf32>
-}
-)mlir");
+  auto module = compileAndLoad(readProgram("matmul_bias_relu.mlir"));
   ASSERT_TRUE(module);
   rt::Tensor x = randomTensor({16, 64}, 8), w = randomTensor({64, 96}, 9),
              bias = randomTensor({96}, 10);
@@ -247,29 +220,7 @@ func.func @dense(%x: tensor<16x64xf32>, %w: tensor<64x96xf32>, %bias: tensor<96x
 }
 
 TEST_P(EndToEnd, SumAndMaxReductions) {
-  auto module = compileAndLoad(R"mlir(
-func.func @reduce(%x: tensor<24x130xf32>) -> (tensor<24xf32>, tensor<130xf32>) {
-  %zero = arith.constant 0.0 : f32
-  %ninf = arith.constant 0xFF800000 : f32
-  %e0 = tensor.empty() : tensor<24xf32>
-  %f0 = linalg.fill ins(%zero : f32) outs(%e0 : tensor<24xf32>) -> tensor<24xf32>
-  %sum = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i)>], iterator_types = ["parallel", "reduction"]}
-      ins(%x : tensor<24x130xf32>) outs(%f0 : tensor<24xf32>) {
-  ^bb0(%v: f32, %acc: f32):
-    %s = arith.addf %v, %acc : f32
-    linalg.yield %s : f32
-  } -> tensor<24xf32>
-  %e1 = tensor.empty() : tensor<130xf32>
-  %f1 = linalg.fill ins(%ninf : f32) outs(%e1 : tensor<130xf32>) -> tensor<130xf32>
-  %max = linalg.generic {indexing_maps = [affine_map<(j, i) -> (i, j)>, affine_map<(j, i) -> (j)>], iterator_types = ["parallel", "reduction"]}
-      ins(%x : tensor<24x130xf32>) outs(%f1 : tensor<130xf32>) {
-  ^bb0(%v: f32, %acc: f32):
-    %m = arith.maximumf %v, %acc : f32
-    linalg.yield %m : f32
-  } -> tensor<130xf32>
-  return %sum, %max : tensor<24xf32>, tensor<130xf32>
-}
-)mlir");
+  auto module = compileAndLoad(readProgram("sum_and_max_reductions.mlir"));
   ASSERT_TRUE(module);
   rt::Tensor x = randomTensor({24, 130}, 11);
   const float *d = x.data<float>();
@@ -321,14 +272,7 @@ TEST_P(EndToEnd, Softmax) {
 // linalg.softmax itself (an aggregated op: decomposed before dispatch
 // formation), over rows of 37 with a wide spread of logits.
 TEST_P(EndToEnd, LinalgSoftmaxOp) {
-  auto module = compileAndLoad(R"(
-func.func @softmax(%x: tensor<5x37xf32>) -> tensor<5x37xf32> {
-  %e = tensor.empty() : tensor<5x37xf32>
-  %r = linalg.softmax dimension(1) ins(%x : tensor<5x37xf32>)
-                                   outs(%e : tensor<5x37xf32>) -> tensor<5x37xf32>
-  return %r : tensor<5x37xf32>
-}
-)");
+  auto module = compileAndLoad(readProgram("linalg_softmax.mlir"));
   ASSERT_TRUE(module);
   std::vector<int64_t> shape = {5, 37};
   rt::Tensor x = randomTensor(shape, 21);
@@ -349,16 +293,7 @@ func.func @softmax(%x: tensor<5x37xf32>) -> tensor<5x37xf32> {
 }
 
 TEST_P(EndToEnd, Conv2DNhwcHwcf) {
-  auto module = compileAndLoad(R"mlir(
-func.func @conv(%x: tensor<2x11x13x5xf32>, %w: tensor<3x3x5x7xf32>) -> tensor<2x9x11x7xf32> {
-  %zero = arith.constant 0.0 : f32
-  %e = tensor.empty() : tensor<2x9x11x7xf32>
-  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<2x9x11x7xf32>) -> tensor<2x9x11x7xf32>
-  %r = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
-      ins(%x, %w : tensor<2x11x13x5xf32>, tensor<3x3x5x7xf32>) outs(%f : tensor<2x9x11x7xf32>) -> tensor<2x9x11x7xf32>
-  return %r : tensor<2x9x11x7xf32>
-}
-)mlir");
+  auto module = compileAndLoad(readProgram("conv2d_nhwc_hwcf.mlir"));
   ASSERT_TRUE(module);
   rt::Tensor x = randomTensor({2, 11, 13, 5}, 13),
              w = randomTensor({3, 3, 5, 7}, 14);
@@ -378,13 +313,7 @@ func.func @conv(%x: tensor<2x11x13x5xf32>, %w: tensor<3x3x5x7xf32>) -> tensor<2x
 }
 
 TEST_P(EndToEnd, Transpose) {
-  auto module = compileAndLoad(R"mlir(
-func.func @transpose(%x: tensor<3x70x20xf32>) -> tensor<20x3x70xf32> {
-  %e = tensor.empty() : tensor<20x3x70xf32>
-  %r = linalg.transpose ins(%x : tensor<3x70x20xf32>) outs(%e : tensor<20x3x70xf32>) permutation = [2, 0, 1]
-  return %r : tensor<20x3x70xf32>
-}
-)mlir");
+  auto module = compileAndLoad(readProgram("transpose.mlir"));
   ASSERT_TRUE(module);
   rt::Tensor x = randomTensor({3, 70, 20}, 15);
   auto results = call(module, "transpose", {x});
@@ -424,36 +353,9 @@ std::string denseHexLiteral(const rt::Tensor &t) {
 // output, dropped after the transform) and an even width.
 TEST_P(EndToEnd, Conv3x3WithConstantFilter) {
   rt::Tensor w = randomTensor({3, 3, 32, 40}, 41), b = randomTensor({40}, 42);
-  std::string source = R"mlir(
-func.func @conv(%x: tensor<2x7x10x32xf32>) -> tensor<2x7x10x40xf32> {
-  %zero = arith.constant 0.0 : f32
-  %w = arith.constant )mlir" +
-                       denseHexLiteral(w) +
-                       R"mlir( : tensor<3x3x32x40xf32>
-  %bias = arith.constant )mlir" +
-                       denseLiteral(b) +
-                       R"mlir( : tensor<40xf32>
-  %p = tensor.pad %x low[0, 1, 1, 0] high[0, 1, 1, 0] {
-  ^bb0(%i0: index, %i1: index, %i2: index, %i3: index):
-    tensor.yield %zero : f32
-  } : tensor<2x7x10x32xf32> to tensor<2x9x12x32xf32>
-  %e = tensor.empty() : tensor<2x7x10x40xf32>
-  %init = linalg.generic {indexing_maps = [affine_map<(n, h, w, f) -> (f)>, affine_map<(n, h, w, f) -> (n, h, w, f)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
-      ins(%bias : tensor<40xf32>) outs(%e : tensor<2x7x10x40xf32>) {
-  ^bb0(%in: f32, %out: f32):
-    linalg.yield %in : f32
-  } -> tensor<2x7x10x40xf32>
-  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
-      ins(%p, %w : tensor<2x9x12x32xf32>, tensor<3x3x32x40xf32>) outs(%init : tensor<2x7x10x40xf32>) -> tensor<2x7x10x40xf32>
-  %r = linalg.generic {indexing_maps = [affine_map<(n, h, w, f) -> (n, h, w, f)>, affine_map<(n, h, w, f) -> (n, h, w, f)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
-      ins(%c : tensor<2x7x10x40xf32>) outs(%e : tensor<2x7x10x40xf32>) {
-  ^bb0(%in: f32, %out: f32):
-    %m = arith.maximumf %in, %zero : f32
-    linalg.yield %m : f32
-  } -> tensor<2x7x10x40xf32>
-  return %r : tensor<2x7x10x40xf32>
-}
-)mlir";
+  std::string source = instantiate(
+      readProgram("conv3x3_constant_filter.mlir.in"),
+      {{"@FILTER@", denseHexLiteral(w)}, {"@BIAS@", denseLiteral(b)}});
   auto module = compileAndLoad(source);
   ASSERT_TRUE(module);
   rt::Tensor x = randomTensor({2, 7, 10, 32}, 43);
@@ -483,33 +385,9 @@ TEST_P(EndToEnd, MlpWithConstants) {
              w2 = randomTensor({20, 6}, 18);
   std::string w1Flat = denseLiteral(w1), b1Flat = denseLiteral(b1),
               w2Flat = denseLiteral(w2);
-  std::string source = R"mlir(
-func.func @mlp(%x: tensor<5x12xf32>) -> tensor<5x6xf32> {
-  %zero = arith.constant 0.0 : f32
-  %w1flat = arith.constant )mlir" +
-                       w1Flat + R"mlir( : tensor<240xf32>
-  %w1 = tensor.expand_shape %w1flat [[0, 1]] output_shape [12, 20] : tensor<240xf32> into tensor<12x20xf32>
-  %b1 = arith.constant )mlir" +
-                       b1Flat + R"mlir( : tensor<20xf32>
-  %w2flat = arith.constant )mlir" +
-                       w2Flat + R"mlir( : tensor<120xf32>
-  %w2 = tensor.expand_shape %w2flat [[0, 1]] output_shape [20, 6] : tensor<120xf32> into tensor<20x6xf32>
-  %e1 = tensor.empty() : tensor<5x20xf32>
-  %f1 = linalg.fill ins(%zero : f32) outs(%e1 : tensor<5x20xf32>) -> tensor<5x20xf32>
-  %m1 = linalg.matmul ins(%x, %w1 : tensor<5x12xf32>, tensor<12x20xf32>) outs(%f1 : tensor<5x20xf32>) -> tensor<5x20xf32>
-  %h = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
-      ins(%m1, %b1 : tensor<5x20xf32>, tensor<20xf32>) outs(%e1 : tensor<5x20xf32>) {
-  ^bb0(%v: f32, %b: f32, %o: f32):
-    %s = arith.addf %v, %b : f32
-    %r = arith.maximumf %s, %zero : f32
-    linalg.yield %r : f32
-  } -> tensor<5x20xf32>
-  %e2 = tensor.empty() : tensor<5x6xf32>
-  %f2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<5x6xf32>) -> tensor<5x6xf32>
-  %m2 = linalg.matmul ins(%h, %w2 : tensor<5x20xf32>, tensor<20x6xf32>) outs(%f2 : tensor<5x6xf32>) -> tensor<5x6xf32>
-  return %m2 : tensor<5x6xf32>
-}
-)mlir";
+  std::string source =
+      instantiate(readProgram("mlp_with_constants.mlir.in"),
+                  {{"@W1@", w1Flat}, {"@B1@", b1Flat}, {"@W2@", w2Flat}});
   auto module = compileAndLoad(source);
   ASSERT_TRUE(module);
   rt::Tensor x = randomTensor({5, 12}, 19);
@@ -882,20 +760,7 @@ TEST_P(EndToEnd, CompilingTwiceGivesTheSameBytes) {
 }
 
 TEST_P(EndToEnd, InputsAreCheckedAgainstTheSignature) {
-  auto module = compileAndLoad(R"mlir(
-func.func @id(%a: tensor<4x?xf32>) -> tensor<4x?xf32> {
-  %c1 = arith.constant 1 : index
-  %n = tensor.dim %a, %c1 : tensor<4x?xf32>
-  %e = tensor.empty(%n) : tensor<4x?xf32>
-  %r = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
-      ins(%a : tensor<4x?xf32>) outs(%e : tensor<4x?xf32>) {
-  ^bb0(%x: f32, %o: f32):
-    %y = arith.negf %x : f32
-    linalg.yield %y : f32
-  } -> tensor<4x?xf32>
-  return %r : tensor<4x?xf32>
-}
-)mlir");
+  auto module = compileAndLoad(readProgram("negate_dynamic.mlir"));
   ASSERT_TRUE(module);
   rt::Session session(module);
   auto wrongShape = session.call("id", {randomTensor({5, 3}, 1)});
