@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Sets up, builds (warnings are errors) and runs every test (lit +
-# FileCheck, GoogleTest, the format check, install + embed_runtime) under
-# ctest; then the runtime alone, built without LLVM/MLIR into
-# build-runtime-only/ with its tests; then the VS Code extension's (npm test).
+# Sets up, builds (warnings are errors) and runs every test under ctest
+# (lit + FileCheck, GoogleTest, the format check, install + embed_runtime;
+# then the Python package's pytest suite, its output shown); then the
+# runtime alone, built without LLVM/MLIR into build-runtime-only/ with its
+# tests; then the VS Code extension's (npm test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
@@ -13,7 +14,9 @@ if ! grep -q '^TESSERA_WERROR:BOOL=ON$' "$BUILD_DIR/CMakeCache.txt"; then
   cmake -B "$BUILD_DIR" -DTESSERA_WERROR=ON
   cmake --build "$BUILD_DIR"
 fi
-ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$(nproc)"
+ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$(nproc)" -LE python
+# The Python package's tests (pytest) with their output: its summary line.
+ctest --test-dir "$BUILD_DIR" --output-on-failure -L python --verbose
 
 ./scripts/check-runtime-only.sh
 

@@ -47,9 +47,9 @@ std::string typeName(py::handle value) {
 std::string expectedText(const rt::TensorType &type) {
   std::string dtype = py::str(dtypeOf(type.elementType));
   if (type.scalar)
-    return std::string(rt::elementTypeName(type.elementType)) + ", a " + dtype +
-           " scalar";
-  return "tensor<" + type.str() + ">, a " + dtype + " array";
+    return std::string(rt::elementTypeName(type.elementType)) +
+           ", a scalar of dtype " + dtype;
+  return "tensor<" + type.str() + ">, dtype " + dtype;
 }
 
 /// A scalar argument: a Python number, a NumPy scalar or a 0-d array.
@@ -76,12 +76,21 @@ rt::Tensor toScalar(py::handle value, const rt::TensorType &type,
                             " does not fit in " +
                             std::string(rt::elementTypeName(element)));
   }
-  py::array array = py::array::ensure(value);
-  if (!array || array.ndim() != 0)
+  bool numpyValue =
+      py::isinstance<py::array>(value) ||
+      py::isinstance(value, py::module_::import("numpy").attr("generic"));
+  if (!isBool && !isInt && !isFloat && !numpyValue)
     throw py::type_error(what + ": got " + typeName(value));
+  py::array array = py::array::ensure(value);
+  if (!array)
+    throw py::type_error(what + ": got " + typeName(value));
+  if (array.ndim() != 0)
+    throw py::type_error(what + ": got an array of shape " +
+                         shapeText(std::vector<int64_t>(
+                             array.shape(), array.shape() + array.ndim())));
   if (!isBool && !isInt && !isFloat && !isElementType(array.dtype(), element))
-    throw py::type_error(what + ": got a " +
-                         std::string(py::str(array.dtype())) + " value");
+    throw py::type_error(what + ": got a value of dtype " +
+                         std::string(py::str(array.dtype())));
   py::array converted = py::array::ensure(
       py::module_::import("numpy").attr("asarray")(array, dtypeOf(element)));
   std::vector<uint8_t> bytes(rt::elementSize(element));

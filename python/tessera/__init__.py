@@ -19,14 +19,22 @@ from tessera.errors import (CallError, CompileError, CompileWarning,
 from tessera import runtime
 
 
-
 def __getattr__(name):
     # The compiler (libLLVM, libMLIR) loads on first use, so that a program
     # that only runs modules does not pay for it.
     if name == "compiler":
         import importlib
-        return importlib.import_module("tessera.compiler")
+        try:
+            return importlib.import_module("tessera.compiler")
+        except ModuleNotFoundError as error:
+            if error.name != "tessera._compiler":
+                raise
+            raise ImportError(
+                "this tessera was built without its compiler "
+                "(TESSERA_BUILD_COMPILER=OFF): only tessera.runtime is "
+                "available") from error
     raise AttributeError(f"module 'tessera' has no attribute '{name}'")
+
 
 __all__ = ["__version__", "runtime", "compiler", "Error", "CompileError",
            "CompileWarning", "LoadError", "DeviceError", "CallError"]

@@ -13,7 +13,7 @@ warnings become ``tessera.CompileWarning`` warnings.
 import os
 from typing import Sequence, Union
 
-from tessera import _compiler
+import tessera._compiler as _compiler
 from tessera._compiler import CompileResult, Diagnostic, PassRecord
 
 __all__ = ["compile", "import_onnx", "CompileResult", "Diagnostic",

@@ -1,0 +1,186 @@
+"""tessera.runtime: modules and their signatures, every dtype, scalars,
+who owns results, profiles."""
+
+import json
+
+import numpy as np
+import pytest
+
+import tessera
+from conftest import EXAMPLES_DIR, compile_module, random
+
+DTYPES = {
+    "f32": ("addf", np.float32), "f16": ("addf", np.float16),
+    "f64": ("addf", np.float64), "i8": ("addi", np.int8),
+    "i16": ("addi", np.int16), "i32": ("addi", np.int32),
+    "i64": ("addi", np.int64), "i1": ("ori", np.bool_),
+}
+
+
+def add_program(element, op, n=5):
+    return f"""
+func.func @add(%a: tensor<{n}x{element}>, %b: tensor<{n}x{element}>) -> tensor<{n}x{element}> {{
+  %e = tensor.empty() : tensor<{n}x{element}>
+  %r = linalg.generic {{indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>, affine_map<(i) -> (i)>], iterator_types = ["parallel"]}}
+      ins(%a, %b : tensor<{n}x{element}>, tensor<{n}x{element}>) outs(%e : tensor<{n}x{element}>) {{
+  ^bb0(%x: {element}, %y: {element}, %o: {element}):
+    %s = arith.{op} %x, %y : {element}
+    linalg.yield %s : {element}
+  }} -> tensor<{n}x{element}>
+  return %r : tensor<{n}x{element}>
+}}
+"""
+
+
+SCALE_PROGRAM = """
+func.func @scale(%x: tensor<4xf32>, %s: f32, %unused: i32) -> tensor<4xf32> {
+  %e = tensor.empty() : tensor<4xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>], iterator_types = ["parallel"]}
+      ins(%x : tensor<4xf32>) outs(%e : tensor<4xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.mulf %a, %s : f32
+    linalg.yield %m : f32
+  } -> tensor<4xf32>
+  return %r : tensor<4xf32>
+}
+"""
+
+# Results that share memory: the input itself, twice, and a constant.
+ALIASING_PROGRAM = """
+func.func @views(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<2xf32>) {
+  %c = arith.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  return %x, %x, %c : tensor<4xf32>, tensor<4xf32>, tensor<2xf32>
+}
+"""
+
+
+@pytest.mark.parametrize("element", list(DTYPES))
+def test_every_dtype(element):
+    op, dtype = DTYPES[element]
+    module = compile_module(add_program(element, op))
+    (argument, _) = module.functions[0].inputs
+    assert argument.element_type == element
+    assert argument.dtype == np.dtype(dtype)
+    a = np.array([1, 0, 3, 4, 5]).astype(dtype)
+    b = np.array([1, 1, 0, 2, 7]).astype(dtype)
+    result = tessera.runtime.Session().call(module, "add", a, b)
+    assert result.dtype == np.dtype(dtype)
+    expected = (a | b) if dtype is np.bool_ else a + b
+    assert np.array_equal(result, expected)
+
+
+def test_signatures():
+    module = compile_module(SCALE_PROGRAM, name="scale")
+    (function,) = module.functions
+    assert function.name == "scale"
+    assert str(function) == "@scale(tensor<4xf32>, f32, i32) -> tensor<4xf32>"
+    x, s, n = function.inputs
+    assert (x.shape, x.is_scalar, str(x)) == ((4,), False, "tensor<4xf32>")
+    assert (s.shape, s.is_scalar, s.element_type) == ((), True, "f32")
+    assert str(function.outputs[0]) == "tensor<4xf32>"
+    assert module.function("scale").name == "scale"
+    dynamic = compile_module(EXAMPLES_DIR.parent / "tests" / "e2e" /
+                             "programs" / "matmul_dynamic_m.mlir")
+    assert dynamic.functions[0].outputs[0].shape == (None, 40)
+
+
+def test_scalars():
+    module = compile_module(SCALE_PROGRAM)
+    session = tessera.runtime.Session()
+    x = np.arange(4, dtype=np.float32)
+    assert np.array_equal(session.call(module, "scale", x, 2.5, 7), x * 2.5)
+    assert np.array_equal(
+        session.call(module, "scale", x, np.float32(1.5), np.int32(-3)),
+        x * 1.5)
+    assert np.array_equal(
+        session.call(module, "scale", x, np.array(3.0, np.float32), 0), x * 3)
+
+
+def test_inputs_in_any_layout():
+    module = compile_module(EXAMPLES_DIR / "mlp.mlir")
+    session = tessera.runtime.Session()
+    x = random((4, 16), 1)
+    expected = session.call(module, "predict", x)
+    for variant in (np.asfortranarray(x), x.T.copy().T,
+                    np.repeat(x, 2, axis=1)[:, ::2], x.astype(">f4"),
+                    x.tolist() and np.array(x.tolist(), np.float32)):
+        assert np.array_equal(session.call(module, "predict", variant),
+                              expected)
+    # Inputs are read, never written.
+    before = x.copy()
+    session.call(module, "predict", x)
+    assert np.array_equal(x, before)
+
+
+def test_results_own_their_memory():
+    module = compile_module(EXAMPLES_DIR / "mlp.mlir")
+    result = tessera.runtime.Session().call(module, "predict", random((4, 16), 2))
+    assert result.flags.writeable and result.flags.c_contiguous
+    assert result.base is not None  # the runtime's buffer, kept alive
+    result[:] = 0  # may be written: nothing else sees it
+
+
+def test_results_that_share_memory_are_copies():
+    module = compile_module(ALIASING_PROGRAM)
+    session = tessera.runtime.Session()
+    x = np.arange(4, dtype=np.float32)
+    a, b, c = session.call(module, "views", x)
+    a[0], b[1], c[0] = 100, 200, 9
+    assert np.array_equal(x, np.arange(4, dtype=np.float32))
+    assert a[1] == 1 and b[0] == 0
+    # The module's constant is untouched for the next call.
+    assert np.array_equal(session.call(module, "views", x)[2], [1, 2])
+
+
+def test_module_from_path_and_bytes(tmp_path):
+    data = tessera.compiler.compile(EXAMPLES_DIR / "mlp.mlir")
+    path = tmp_path / "mlp.tsm"
+    path.write_bytes(data)
+    for source in (path, str(path), data, bytearray(data), memoryview(data)):
+        module = tessera.runtime.Module.load(source)
+        assert [f.name for f in module.functions] == ["predict"]
+        assert module.size == len(data)
+    assert tessera.runtime.Module.load(path).name == str(path)
+    assert tessera.runtime.Module.load(data, name="mlp").name == "mlp"
+
+
+def test_one_module_on_several_sessions():
+    module = compile_module(EXAMPLES_DIR / "mlp.mlir")
+    x = random((4, 16), 3)
+    first = tessera.runtime.Session("cpu")
+    second = tessera.runtime.Session("cpu?workers=2")
+    second.load(module)
+    assert np.array_equal(first.call(module, "predict", x),
+                          second.call(module, "predict", x))
+    assert second.device == "cpu?workers=2"
+    assert second.devices[0].startswith("cpu")
+
+
+def test_profile(tmp_path):
+    module = compile_module(EXAMPLES_DIR / "mlp.mlir")
+    session = tessera.runtime.Session()
+    x = random((4, 16), 4)
+    profile = session.profile(module, "predict", x, repetitions=5)
+    assert profile.function == "predict"
+    assert len(profile.calls) == 5
+    assert np.array_equal(profile.results, session.call(module, "predict", x))
+    dispatches = profile.calls[0].dispatches
+    assert len(dispatches) == 2
+    assert all(d.duration_us > 0 and d.device == "cpu" for d in dispatches)
+    assert dispatches[0].flops > 0 and dispatches[0].bytes > 0
+    table = profile.dispatch_table()
+    assert sorted(row.export_name for row in table) == sorted(
+        d.export_name for d in dispatches)
+    assert all(row.count == 5 for row in table)
+    assert table[0].total_us >= table[1].total_us
+    stats = profile.statistics()
+    assert stats["min_us"] <= stats["median_us"] <= stats["max_us"]
+    assert profile.median_us == stats["median_us"]
+    trace = json.loads(profile.chrome_trace())
+    names = {event.get("name") for event in trace["traceEvents"]}
+    assert {d.export_name for d in dispatches} <= names
+    profile.save_chrome_trace(tmp_path / "trace.json")
+    assert json.loads((tmp_path / "trace.json").read_text()) == trace
+    assert profile.dispatch_csv().splitlines()[0].startswith("export")
+    with pytest.raises(ValueError, match="repetitions"):
+        session.profile(module, "predict", x, repetitions=0)
