@@ -56,8 +56,10 @@ def main():
                         help=f"exit 1 when a call takes {TARGET_US} us or more")
     args = parser.parse_args()
 
-    module = tessera.runtime.Module.load(tessera.compiler.compile(PROGRAM),
-                                         name="add")
+    targets = (["vulkan-spirv", "llvm-cpu"]
+               if args.device.startswith("vulkan") else ["llvm-cpu"])
+    module = tessera.runtime.Module.load(
+        tessera.compiler.compile(PROGRAM, targets=targets), name="add")
     session = tessera.runtime.Session(args.device)
     a = np.arange(4, dtype=np.float32)
     b = np.ones(4, dtype=np.float32)

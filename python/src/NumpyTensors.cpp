@@ -3,6 +3,7 @@
 #include "NumpyTensors.h"
 
 #include <algorithm>
+#include <functional>
 #include <cstring>
 #include <limits>
 
@@ -10,6 +11,25 @@ namespace py = pybind11;
 
 namespace tessera::python {
 namespace {
+
+/// numpy and numpy.generic, looked up once (never released: they live as
+/// long as the interpreter).
+const py::object &numpyModule() {
+  static const py::object *numpy =
+      new py::object(py::module_::import("numpy"));
+  return *numpy;
+}
+const py::object &numpyGeneric() {
+  static const py::object *generic =
+      new py::object(numpyModule().attr("generic"));
+  return *generic;
+}
+
+bool isNativeByteOrder(const py::dtype &dtype) {
+  char order = dtype.byteorder();
+  return order == '=' || order == '|' ||
+         order == (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? '<' : '>');
+}
 
 bool isElementType(const py::dtype &dtype, rt::ElementType type) {
   char kind = dtype.kind();
@@ -52,18 +72,22 @@ std::string expectedText(const rt::TensorType &type) {
   return "tensor<" + type.str() + ">, dtype " + dtype;
 }
 
+/// Names an argument and what it expects, for messages (built only when
+/// one is raised: a call's arguments are checked on every call).
+using Describe = std::function<std::string()>;
+
 /// A scalar argument: a Python number, a NumPy scalar or a 0-d array.
 rt::Tensor toScalar(py::handle value, const rt::TensorType &type,
-                    const std::string &what) {
+                    const Describe &what) {
   rt::ElementType element = type.elementType;
   bool isBool = py::isinstance<py::bool_>(value);
   bool isInt = !isBool && py::isinstance<py::int_>(value);
   bool isFloat = py::isinstance<py::float_>(value);
   if (element == rt::ElementType::I1 && (isInt || isFloat))
-    throw py::type_error(what + ": got " + typeName(value) +
+    throw py::type_error(what() + ": got " + typeName(value) +
                          "; pass True or False");
   if (isFloat && !rt::isFloat(element))
-    throw py::type_error(what + ": got a float for an integer parameter");
+    throw py::type_error(what() + ": got a float for an integer parameter");
   if (isInt && !rt::isFloat(element)) {
     // Out of range is an error, not a wrap-around.
     int overflow = 0;
@@ -72,27 +96,27 @@ rt::Tensor toScalar(py::handle value, const rt::TensorType &type,
     long long high = bits == 64 ? std::numeric_limits<long long>::max()
                                 : (1LL << (bits - 1)) - 1;
     if (overflow || number > high || number < -high - 1)
-      throw py::value_error(what + ": " + std::string(py::str(value)) +
+      throw py::value_error(what() + ": " + std::string(py::str(value)) +
                             " does not fit in " +
                             std::string(rt::elementTypeName(element)));
   }
   bool numpyValue =
       py::isinstance<py::array>(value) ||
-      py::isinstance(value, py::module_::import("numpy").attr("generic"));
+      py::isinstance(value, numpyGeneric());
   if (!isBool && !isInt && !isFloat && !numpyValue)
-    throw py::type_error(what + ": got " + typeName(value));
+    throw py::type_error(what() + ": got " + typeName(value));
   py::array array = py::array::ensure(value);
   if (!array)
-    throw py::type_error(what + ": got " + typeName(value));
+    throw py::type_error(what() + ": got " + typeName(value));
   if (array.ndim() != 0)
-    throw py::type_error(what + ": got an array of shape " +
+    throw py::type_error(what() + ": got an array of shape " +
                          shapeText(std::vector<int64_t>(
                              array.shape(), array.shape() + array.ndim())));
   if (!isBool && !isInt && !isFloat && !isElementType(array.dtype(), element))
-    throw py::type_error(what + ": got a value of dtype " +
+    throw py::type_error(what() + ": got a value of dtype " +
                          std::string(py::str(array.dtype())));
   py::array converted = py::array::ensure(
-      py::module_::import("numpy").attr("asarray")(array, dtypeOf(element)));
+      numpyModule().attr("asarray")(array, dtypeOf(element)));
   std::vector<uint8_t> bytes(rt::elementSize(element));
   if (element == rt::ElementType::BF16) {
     uint16_t bits =
@@ -103,7 +127,7 @@ rt::Tensor toScalar(py::handle value, const rt::TensorType &type,
   }
   auto tensor = rt::Tensor::scalarValue(element, bytes.data());
   if (!tensor)
-    throw py::value_error(what + ": " + tensor.status().message());
+    throw py::value_error(what() + ": " + tensor.status().message());
   return *tensor;
 }
 
@@ -121,23 +145,23 @@ py::dtype dtypeOf(rt::ElementType type) {
   switch (type) {
   case rt::ElementType::F32:
   case rt::ElementType::BF16:
-    return py::dtype("float32");
+    return py::dtype::of<float>();
   case rt::ElementType::F16:
     return py::dtype("float16");
   case rt::ElementType::F64:
-    return py::dtype("float64");
+    return py::dtype::of<double>();
   case rt::ElementType::I1:
-    return py::dtype("bool");
+    return py::dtype::of<bool>();
   case rt::ElementType::I8:
-    return py::dtype("int8");
+    return py::dtype::of<int8_t>();
   case rt::ElementType::I16:
-    return py::dtype("int16");
+    return py::dtype::of<int16_t>();
   case rt::ElementType::I32:
-    return py::dtype("int32");
+    return py::dtype::of<int32_t>();
   case rt::ElementType::I64:
-    return py::dtype("int64");
+    return py::dtype::of<int64_t>();
   }
-  return py::dtype("float32");
+  return py::dtype::of<float>();
 }
 
 CallInputs toCallInputs(const rt::FunctionSignature &function,
@@ -147,15 +171,16 @@ CallInputs toCallInputs(const rt::FunctionSignature &function,
         where + " takes " + std::to_string(function.inputs.size()) +
         " argument" + (function.inputs.size() == 1 ? "" : "s") + " " +
         function.str() + ", got " + std::to_string(args.size()));
-  py::module_ numpy = py::module_::import("numpy");
   CallInputs inputs;
   for (size_t i = 0; i < args.size(); ++i) {
     const rt::TensorType &type = function.inputs[i];
     py::handle value = args[i];
-    std::string what = "argument " + std::to_string(i + 1) + " of " + where +
-                       " (" + expectedText(type) + ")";
+    Describe what = [&] {
+      return "argument " + std::to_string(i + 1) + " of " + where + " (" +
+             expectedText(type) + ")";
+    };
     if (value.is_none())
-      throw py::type_error(what + ": got None");
+      throw py::type_error(what() + ": got None");
     if (type.scalar) {
       inputs.tensors.push_back(toScalar(value, type, what));
       continue;
@@ -163,7 +188,7 @@ CallInputs toCallInputs(const rt::FunctionSignature &function,
     // Arrays, NumPy scalars and what converts to an array without guessing
     // (objects with __array__, nested lists); not strings or dicts.
     bool arrayLike = py::isinstance<py::array>(value) ||
-                     py::isinstance(value, numpy.attr("generic")) ||
+                     py::isinstance(value, numpyGeneric()) ||
                      py::hasattr(value, "__array__") ||
                      py::hasattr(value, "__array_interface__") ||
                      py::isinstance<py::list>(value) ||
@@ -173,12 +198,12 @@ CallInputs toCallInputs(const rt::FunctionSignature &function,
                           ? py::array::ensure(value)
                           : py::reinterpret_steal<py::array>(py::handle());
     if (!array)
-      throw py::type_error(what + ": expected a numpy.ndarray, got " +
+      throw py::type_error(what() + ": expected a numpy.ndarray, got " +
                            typeName(value));
     rt::ElementType element = type.elementType;
     if (!isElementType(array.dtype(), element)) {
       std::string want = py::str(dtypeOf(element));
-      throw py::type_error(what + ": got an array of " +
+      throw py::type_error(what() + ": got an array of " +
                            std::string(py::str(array.dtype())) +
                            "; convert it with .astype(numpy." + want + ")");
     }
@@ -187,7 +212,7 @@ CallInputs toCallInputs(const rt::FunctionSignature &function,
     for (size_t d = 0; shapeMatches && d < shape.size(); ++d)
       shapeMatches = type.shape[d] < 0 || type.shape[d] == shape[d];
     if (!shapeMatches)
-      throw py::value_error(what + ": got shape " + shapeText(shape));
+      throw py::value_error(what() + ": got shape " + shapeText(shape));
 
     if (element == rt::ElementType::BF16) {
       // float32 values rounded to bf16 (NumPy has no bfloat16).
@@ -195,7 +220,7 @@ CallInputs toCallInputs(const rt::FunctionSignature &function,
           array);
       auto tensor = rt::Tensor::allocate(element, shape);
       if (!tensor)
-        throw py::value_error(what + ": " + tensor.status().message());
+        throw py::value_error(what() + ": " + tensor.status().message());
       uint16_t *bits = tensor->mutableData<uint16_t>();
       for (py::ssize_t e = 0; e < floats.size(); ++e)
         bits[e] = rt::floatToBfloat16(floats.data()[e]);
@@ -205,8 +230,8 @@ CallInputs toCallInputs(const rt::FunctionSignature &function,
     constexpr int kInPlace = py::detail::npy_api::NPY_ARRAY_C_CONTIGUOUS_ |
                              py::detail::npy_api::NPY_ARRAY_ALIGNED_;
     if ((array.flags() & kInPlace) != kInPlace ||
-        !array.dtype().attr("isnative").cast<bool>())
-      array = numpy.attr("ascontiguousarray")(array, dtypeOf(element));
+        !isNativeByteOrder(array.dtype()))
+      array = numpyModule().attr("ascontiguousarray")(array, dtypeOf(element));
     const auto *data = static_cast<const uint8_t *>(array.data());
     size_t size = size_t(array.nbytes());
     // Read in place: the array stays referenced in `inputs` for the call.
