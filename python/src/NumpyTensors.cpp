@@ -3,8 +3,8 @@
 #include "NumpyTensors.h"
 
 #include <algorithm>
-#include <functional>
 #include <cstring>
+#include <functional>
 #include <limits>
 
 namespace py = pybind11;
@@ -15,8 +15,7 @@ namespace {
 /// numpy and numpy.generic, looked up once (never released: they live as
 /// long as the interpreter).
 const py::object &numpyModule() {
-  static const py::object *numpy =
-      new py::object(py::module_::import("numpy"));
+  static const py::object *numpy = new py::object(py::module_::import("numpy"));
   return *numpy;
 }
 const py::object &numpyGeneric() {
@@ -101,8 +100,7 @@ rt::Tensor toScalar(py::handle value, const rt::TensorType &type,
                             std::string(rt::elementTypeName(element)));
   }
   bool numpyValue =
-      py::isinstance<py::array>(value) ||
-      py::isinstance(value, numpyGeneric());
+      py::isinstance<py::array>(value) || py::isinstance(value, numpyGeneric());
   if (!isBool && !isInt && !isFloat && !numpyValue)
     throw py::type_error(what() + ": got " + typeName(value));
   py::array array = py::array::ensure(value);
@@ -115,8 +113,8 @@ rt::Tensor toScalar(py::handle value, const rt::TensorType &type,
   if (!isBool && !isInt && !isFloat && !isElementType(array.dtype(), element))
     throw py::type_error(what() + ": got a value of dtype " +
                          std::string(py::str(array.dtype())));
-  py::array converted = py::array::ensure(
-      numpyModule().attr("asarray")(array, dtypeOf(element)));
+  py::array converted =
+      py::array::ensure(numpyModule().attr("asarray")(array, dtypeOf(element)));
   std::vector<uint8_t> bytes(rt::elementSize(element));
   if (element == rt::ElementType::BF16) {
     uint16_t bits =
