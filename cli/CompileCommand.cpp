@@ -12,6 +12,7 @@
 #include "Pipeline/CrashReproducer.h"
 #include "Pipeline/DispatchGraph.h"
 #include "Pipeline/EmitKind.h"
+#include "Pipeline/TargetOptionsCheck.h"
 #include "TextElide.h"
 #include "tessera/runtime/TaskExecutor.h"
 
@@ -356,61 +357,6 @@ std::string outputConflict(const CompileRequest &request) {
 
 /// "did you mean 'X'?" for a value outside a long list, "" when nothing
 /// is close.
-std::string suggest(llvm::StringRef value,
-                    llvm::ArrayRef<std::string> candidates,
-                    llvm::StringRef prefix = "") {
-  std::string closest = closestMatch(value, candidates);
-  return closest.empty() ? ""
-                         : "; did you mean '" + prefix.str() + closest + "'?";
-}
-
-/// The target flags, checked before compiling: LLVM itself only warns about
-/// an unknown CPU or feature and compiles for a generic CPU, and an unknown
-/// backend or triple would otherwise surface phases later as a file error.
-std::string checkTargetFlags(const CompileRequest &request) {
-  const std::vector<std::string> &backends = getTargetBackends();
-  for (size_t i = 0; i < request.targets.size(); ++i) {
-    const std::string &target = request.targets[i];
-    if (!llvm::is_contained(backends, target))
-      return describeBadChoice("target backend", target, "target", backends);
-    if (llvm::is_contained(llvm::ArrayRef(request.targets).take_front(i),
-                           target))
-      return "--target names " + target + " twice";
-  }
-  if (!llvm::is_contained(getVulkanDeviceTypes(), request.vulkanDeviceType))
-    return describeBadChoice("device type", request.vulkanDeviceType,
-                             "vulkan-device-type", getVulkanDeviceTypes());
-  if (!request.targets.empty() &&
-      !llvm::is_contained(request.targets, "llvm-cpu"))
-    return "";
-  auto info = target::describeLLVMCPUTarget(request.triple);
-  if (!info)
-    return "--target-triple: " + llvm::toString(info.takeError());
-  std::string triple =
-      request.triple == "host" ? "this machine" : "'" + request.triple + "'";
-  if (request.cpu != "host" && request.cpu != "generic" &&
-      !info->cpus.empty() && !llvm::is_contained(info->cpus, request.cpu))
-    return "unknown CPU '" + request.cpu + "' for " + triple +
-           suggest(request.cpu, info->cpus) + " (--cpu)";
-  if (request.cpuFeatures == "host")
-    return "";
-  llvm::SmallVector<llvm::StringRef> features;
-  llvm::StringRef(request.cpuFeatures).split(features, ',', -1, false);
-  for (llvm::StringRef feature : features) {
-    feature = feature.trim();
-    if (!feature.starts_with("+") && !feature.starts_with("-"))
-      return "--cpu-features: '" + feature.str() +
-             "' needs a + (has) or - (lacks) in front";
-    llvm::StringRef name = feature.drop_front();
-    if (!info->features.empty() &&
-        !llvm::is_contained(info->features, name.str()))
-      return "unknown CPU feature '" + name.str() + "' for " + triple +
-             suggest(name, info->features, feature.take_front()) +
-             " (--cpu-features)";
-  }
-  return "";
-}
-
 int reportDiagnostics(const CompileSession &session) {
   for (const Diagnostic &diag : session.getDiagnostics())
     llvm::errs() << diag.format() << "\n";
@@ -485,14 +431,16 @@ int runCompileCommand(int argc, char **argv) {
   options.executionModel = request.executionModel;
   if (!request.targets.empty())
     options.targets.assign(request.targets.begin(), request.targets.end());
-  if (std::string problem = checkTargetFlags(request); !problem.empty()) {
-    llvm::errs() << "tessera compile: error: " << problem << "\n";
-    return kUsageError;
-  }
   options.targetTriple = request.triple;
   options.cpu = request.cpu;
   options.cpuFeatures = request.cpuFeatures;
   options.vulkanDeviceType = request.vulkanDeviceType;
+  if (std::string problem = checkTargetOptions(
+          options, [](llvm::StringRef option) { return "--" + option.str(); });
+      !problem.empty()) {
+    llvm::errs() << "tessera compile: error: " << problem << "\n";
+    return kUsageError;
+  }
   if (request.optLevel > 3) {
     llvm::errs() << "tessera compile: error: --opt-level must be 0-3\n";
     return kUsageError;

@@ -15,6 +15,7 @@
 #include "Pipeline/CapturedIR.h"
 #include "Pipeline/CompileSession.h"
 #include "Pipeline/EmitKind.h"
+#include "Pipeline/TargetOptionsCheck.h"
 #include "Pipeline/Version.h"
 
 #include "mlir/Bytecode/BytecodeWriter.h"
@@ -22,6 +23,8 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <pybind11/stl.h>
+
+#include <algorithm>
 
 namespace py = pybind11;
 using namespace mlir::tessera;
@@ -103,10 +106,6 @@ CompileResult compile(std::optional<py::bytes> source, const std::string &path,
   if (targets.empty())
     throw py::value_error("targets is empty; known: " +
                           joined(getTargetBackends()));
-  for (const std::string &target : targets)
-    if (!llvm::is_contained(getTargetBackends(), target))
-      throw py::value_error("unknown target '" + target +
-                            "'; known: " + joined(getTargetBackends()));
   options.targets = targets;
   std::optional<Phase> phase = parsePhase(compileTo);
   if (!phase) {
@@ -139,14 +138,20 @@ CompileResult compile(std::optional<py::bytes> source, const std::string &path,
   if (optLevel > 3)
     throw py::value_error("opt_level must be 0-3, got " +
                           std::to_string(optLevel));
-  if (!llvm::is_contained(getVulkanDeviceTypes(), vulkanDeviceType))
-    throw py::value_error("unknown vulkan_device_type '" + vulkanDeviceType +
-                          "'; known: " + joined(getVulkanDeviceTypes()));
   options.targetTriple = triple;
   options.cpu = cpu;
   options.cpuFeatures = cpuFeatures;
   options.optLevel = optLevel;
   options.vulkanDeviceType = vulkanDeviceType;
+  if (std::string problem = checkTargetOptions(
+          options,
+          [](llvm::StringRef option) {
+            std::string keyword = option == "target" ? "targets" : option.str();
+            std::replace(keyword.begin(), keyword.end(), '-', '_');
+            return keyword + "=";
+          });
+      !problem.empty())
+    throw py::value_error(problem);
   options.linkExecutables = linkExecutables;
   options.captureIR = capturePasses;
   options.buildModule = emitKind == EmitKind::Module;

@@ -168,7 +168,18 @@ func.func @f(%s: f32) -> f32 {
 def test_bad_compile_options():
     text = (EXAMPLES_DIR / "mlp.mlir").read_text()
     for options, message in [
-            ({"targets": ["nosuch"]}, "unknown target 'nosuch'; known: "),
+            ({"targets": ["nosuch"]}, r"unknown target backend 'nosuch' for "
+                                      r"targets= \(valid: llvm-cpu, "),
+            ({"targets": ["vulkan-spirvv"]}, "did you mean 'vulkan-spirv'"),
+            ({"targets": ["llvm-cpu", "llvm-cpu"]}, "names llvm-cpu twice"),
+            ({"cpu": "pentium9000"}, r"unknown CPU 'pentium9000' for this "
+                                     r"machine.*\(cpu=\)"),
+            ({"cpu_features": "+nonsense"}, "unknown CPU feature 'nonsense'"),
+            ({"cpu_features": "avx2"}, "needs a \\+ \\(has\\) or -"),
+            ({"cpu_features": "+soft-float"}, "floating point in software"),
+            ({"cpu_features": "-sse"}, "cannot drop sse"),
+            ({"cpu_features": "+avx2,-64bit"}, "cannot drop 64bit"),
+            ({"triple": "nonsense-triple"}, "triple="),
             ({"targets": []}, "targets is empty"),
             ({"compile_to": "nowhere"}, "unknown compile_to 'nowhere'"),
             ({"emit": "nothing"}, "unknown emit 'nothing'"),
@@ -176,7 +187,8 @@ def test_bad_compile_options():
             ({"emit": "obj", "compile_to": "codegen"}, "serialize"),
             ({"opt_level": 4}, "opt_level must be 0-3"),
             ({"opt_level": -1}, "opt_level must be 0-3"),
-            ({"vulkan_device_type": "toaster"}, "unknown vulkan_device_type")]:
+            ({"vulkan_device_type": "toaster"},
+             "unknown device type 'toaster' for vulkan_device_type=")]:
         with pytest.raises(ValueError, match=message):
             tessera.compiler.compile(text, **options)
     with pytest.raises(FileNotFoundError):

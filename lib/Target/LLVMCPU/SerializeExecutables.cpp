@@ -11,6 +11,8 @@
 #include "llvm/Analysis/TargetLibraryInfo.h"
 #include "llvm/Bitcode/BitcodeReader.h"
 #include "llvm/Bitcode/BitcodeWriter.h"
+#include "llvm/IR/DiagnosticInfo.h"
+#include "llvm/IR/DiagnosticPrinter.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IR/Verifier.h"
@@ -68,16 +70,42 @@ void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine,
   mpm.run(module, mam);
 }
 
-/// Code generation of an optimized module into an object file.
+/// Code generation of an optimized module into an object file. Errors LLVM
+/// reports through its context (a CPU feature set the code cannot be
+/// generated for, such as floats without SSE) fail the compile: LLVM's
+/// default handler would end the process, the Python interpreter or the
+/// language server with it.
 llvm::Error emitObject(llvm::Module &module, llvm::TargetMachine &machine,
                        std::string &object) {
+  llvm::LLVMContext &context = module.getContext();
+  std::string errors;
+  auto previousHandler = context.getDiagnosticHandlerCallBack();
+  void *previousContext = context.getDiagnosticContext();
+  context.setDiagnosticHandlerCallBack(
+      [](const llvm::DiagnosticInfo *info, void *collected) {
+        if (info->getSeverity() != llvm::DS_Error)
+          return;
+        std::string &text = *static_cast<std::string *>(collected);
+        llvm::raw_string_ostream os(text);
+        llvm::DiagnosticPrinterRawOStream printer(os);
+        os << (text.empty() ? "" : "; ");
+        info->print(printer);
+      },
+      &errors);
   llvm::raw_string_ostream os(object);
   llvm::buffer_ostream bos(os);
   llvm::legacy::PassManager codegen;
-  if (machine.addPassesToEmitFile(codegen, bos, nullptr,
-                                  llvm::CodeGenFileType::ObjectFile))
+  bool cannotEmit = machine.addPassesToEmitFile(
+      codegen, bos, nullptr, llvm::CodeGenFileType::ObjectFile);
+  if (!cannotEmit)
+    codegen.run(module);
+  context.setDiagnosticHandlerCallBack(previousHandler, previousContext);
+  if (cannotEmit)
     return llvm::createStringError("target machine cannot emit object files");
-  codegen.run(module);
+  if (!errors.empty())
+    return llvm::createStringError("LLVM cannot generate code for this "
+                                   "target: " +
+                                   errors);
   return llvm::Error::success();
 }
 
