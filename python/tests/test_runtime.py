@@ -184,3 +184,28 @@ def test_profile(tmp_path):
     assert profile.dispatch_csv().splitlines()[0].startswith("export")
     with pytest.raises(ValueError, match="repetitions"):
         session.profile(module, "predict", x, repetitions=0)
+
+
+INDEX_FILL_PROGRAM = """
+func.func @f(%x: index) -> tensor<1xindex> {
+  %e = tensor.empty() : tensor<1xindex>
+  %r = linalg.fill ins(%x : index) outs(%e : tensor<1xindex>) -> tensor<1xindex>
+  return %r : tensor<1xindex>
+}
+"""
+
+
+def test_index_operands_keep_their_value(backend):
+    # Found by an outside tester: an index scalar reached the dispatch cut
+    # to 32 bits and zero-extended (-1 became 4294967295). It now travels
+    # signed, and a value that does not fit is refused, not changed.
+    # (SPIR-V stores no index tensors: on Vulkan the CPU variant runs.)
+    targets = sorted({backend.target, "llvm-cpu"})
+    module = tessera.runtime.Module.load(
+        tessera.compiler.compile(INDEX_FILL_PROGRAM, targets=targets))
+    for value in (-1, 0, 7, -2**31, 2**31 - 1):
+        assert backend.call(module, "f", value).tolist() == [value]
+    for value in (2**31, -2**31 - 1, 2**40 + 7):
+        with pytest.raises(tessera.CallError,
+                           match="outside the signed 32-bit range"):
+            backend.call(module, "f", value)

@@ -5,6 +5,9 @@
 #include "Dialect/Common/CustomSyntax.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+
+#include <limits>
 
 namespace mlir::tessera::hal {
 
@@ -50,12 +53,14 @@ int64_t getStorageBytes(Type elementType) {
   return std::max<int64_t>(1, elementType.getIntOrFloatBitWidth() / 8);
 }
 
-FailureOr<Value> packPushConstant(OpBuilder &builder, Location loc,
-                                  Value value) {
+FailureOr<Value> packPushConstant(OpBuilder &builder, Location loc, Value value,
+                                  IndexEncoding encoding) {
   Type type = value.getType();
   Type i32 = builder.getI32Type();
   if (type.isInteger(32))
     return value;
+  if (type.isIndex() && encoding == IndexEncoding::Signed)
+    return Value(arith::IndexCastOp::create(builder, loc, i32, value));
   if (type.isIndex())
     return Value(arith::IndexCastUIOp::create(builder, loc, i32, value));
   if (type.isF32())
@@ -66,9 +71,11 @@ FailureOr<Value> packPushConstant(OpBuilder &builder, Location loc,
 }
 
 FailureOr<Value> unpackPushConstant(OpBuilder &builder, Location loc, Type type,
-                                    Value bits) {
+                                    Value bits, IndexEncoding encoding) {
   if (type.isInteger(32))
     return bits;
+  if (type.isIndex() && encoding == IndexEncoding::Signed)
+    return Value(arith::IndexCastOp::create(builder, loc, type, bits));
   if (type.isIndex())
     return Value(arith::IndexCastUIOp::create(builder, loc, type, bits));
   if (type.isF32())
@@ -76,6 +83,27 @@ FailureOr<Value> unpackPushConstant(OpBuilder &builder, Location loc, Type type,
   if (type.isSignlessInteger() && type.getIntOrFloatBitWidth() < 32)
     return Value(arith::TruncIOp::create(builder, loc, type, bits));
   return failure();
+}
+
+void checkPushConstantRange(OpBuilder &builder, Location loc, Value value,
+                            IndexEncoding encoding, StringRef what) {
+  // One unsigned comparison: a signed value is shifted into [0, 2^32) first.
+  bool isSigned = encoding == IndexEncoding::Signed;
+  Value shifted =
+      isSigned ? arith::AddIOp::create(builder, loc, value,
+                                       arith::ConstantIndexOp::create(
+                                           builder, loc, int64_t(1) << 31))
+                     .getResult()
+               : value;
+  Value fits = arith::CmpIOp::create(
+      builder, loc, arith::CmpIPredicate::ule, shifted,
+      arith::ConstantIndexOp::create(builder, loc,
+                                     std::numeric_limits<uint32_t>::max()));
+  cf::AssertOp::create(builder, loc, fits,
+                       (what + " is outside the " +
+                        (isSigned ? "signed" : "unsigned") +
+                        " 32-bit range a dispatch takes")
+                           .str());
 }
 
 } // namespace mlir::tessera::hal

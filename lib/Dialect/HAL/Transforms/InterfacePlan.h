@@ -39,13 +39,26 @@ InterfacePlan planInterface(FunctionType type, ArrayRef<int64_t> ties);
 /// i1 as a byte, index as 8.
 int64_t getStorageBytes(Type elementType);
 
+/// How an index travels in a 32-bit push constant: a dynamic dim unsigned
+/// (0 to 2^32 - 1), an index operand (an offset, a count, which may be
+/// negative) signed. The host checks the range before packing
+/// (checkPushConstantRange): a value outside it would arrive as another
+/// number.
+enum class IndexEncoding { Unsigned, Signed };
+
 /// A scalar operand travels as one 32-bit push constant: i32 as is, index
-/// and narrower integers zero-extended (truncated back by the export), f32
-/// as its bits. The host packs it, the export unpacks it; other types fail.
-FailureOr<Value> packPushConstant(OpBuilder &builder, Location loc,
-                                  Value value);
+/// by `encoding`, narrower integers zero-extended (truncated back by the
+/// export), f32 as its bits. The host packs it, the export unpacks it;
+/// other types fail.
+FailureOr<Value> packPushConstant(OpBuilder &builder, Location loc, Value value,
+                                  IndexEncoding encoding);
 FailureOr<Value> unpackPushConstant(OpBuilder &builder, Location loc, Type type,
-                                    Value bits);
+                                    Value bits, IndexEncoding encoding);
+
+/// On the host: a `cf.assert` that index `value` fits `encoding`'s 32 bits,
+/// naming `what` in its message.
+void checkPushConstantRange(OpBuilder &builder, Location loc, Value value,
+                            IndexEncoding encoding, StringRef what);
 
 } // namespace mlir::tessera::hal
 

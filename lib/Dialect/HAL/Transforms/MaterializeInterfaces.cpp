@@ -78,10 +78,10 @@ void buildDefaultCountRegion(OpBuilder &builder, Location loc, Region &region,
 }
 
 FailureOr<Value> loadScalar(OpBuilder &builder, Location loc, Type type,
-                            int64_t ordinal) {
+                            int64_t ordinal, hal::IndexEncoding encoding) {
   Value raw = hal::InterfaceConstantLoadOp::create(
       builder, loc, builder.getI32Type(), builder.getIndexAttr(ordinal));
-  return hal::unpackPushConstant(builder, loc, type, raw);
+  return hal::unpackPushConstant(builder, loc, type, raw, encoding);
 }
 
 /// Replaces `func` (tensor arguments and results) by an argument-less
@@ -100,8 +100,8 @@ LogicalResult rewriteToInterface(func::FuncOp func,
   auto loadDims = [&](ArrayRef<int64_t> ordinals) {
     SmallVector<Value> dims;
     for (int64_t ordinal : ordinals)
-      dims.push_back(
-          *loadScalar(builder, loc, builder.getIndexType(), ordinal));
+      dims.push_back(*loadScalar(builder, loc, builder.getIndexType(), ordinal,
+                                 hal::IndexEncoding::Unsigned));
     return dims;
   };
   auto subspan = [&](RankedTensorType tensorType, int64_t binding,
@@ -129,7 +129,8 @@ LogicalResult rewriteToInterface(func::FuncOp func,
       continue;
     }
     FailureOr<Value> scalar =
-        loadScalar(builder, loc, argType, plan.argumentConstant[index]);
+        loadScalar(builder, loc, argType, plan.argumentConstant[index],
+                   hal::IndexEncoding::Signed);
     if (failed(scalar))
       return func.emitError() << "unsupported scalar dispatch operand type "
                               << argType << " (supported: i1-i32, index, f32)";

@@ -17,8 +17,10 @@
 #include "Dialect/HAL/Transforms/InterfacePlan.h"
 #include "Dialect/HALLoader/Transforms/Passes.h"
 
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
 
 namespace mlir::tessera::hal_loader {
@@ -188,8 +190,16 @@ LogicalResult DispatchConversion::convert(flow::DispatchOp op) {
   SmallVector<Value> pushConstants(plan.pushConstants);
   SmallVector<Value> buffers(plan.bindingReadOnly.size()),
       lengths(plan.bindingReadOnly.size());
-  auto setConstant = [&](int64_t ordinal, Value value) -> LogicalResult {
-    FailureOr<Value> bits = hal::packPushConstant(builder, loc, value);
+  auto setConstant = [&](int64_t ordinal, Value value,
+                         hal::IndexEncoding encoding) -> LogicalResult {
+    if (value.getType().isIndex() && !matchPattern(value, m_Constant()))
+      hal::checkPushConstantRange(
+          builder, loc, value, encoding,
+          (encoding == hal::IndexEncoding::Signed ? "an index operand"
+                                                  : "a dynamic dimension") +
+              std::string(" of dispatch @") + exportOp->getSymName().str());
+    FailureOr<Value> bits =
+        hal::packPushConstant(builder, loc, value, encoding);
     if (failed(bits))
       return op.emitOpError("cannot pass a value of type ")
              << value.getType() << " as a push constant";
@@ -201,7 +211,8 @@ LogicalResult DispatchConversion::convert(flow::DispatchOp op) {
   SmallVector<Value> operandSizes(op.getArguments().size());
   for (auto [index, argument] : llvm::enumerate(op.getArguments())) {
     if (plan.argumentConstant[index] >= 0) {
-      if (failed(setConstant(plan.argumentConstant[index], argument)))
+      if (failed(setConstant(plan.argumentConstant[index], argument,
+                             hal::IndexEncoding::Signed)))
         return failure();
       continue;
     }
@@ -214,7 +225,7 @@ LogicalResult DispatchConversion::convert(flow::DispatchOp op) {
     lengths[plan.argumentBinding[index]] = operandSizes[index];
     for (auto [ordinal, dim] :
          llvm::zip(plan.argumentDimConstants[index], dims))
-      if (failed(setConstant(ordinal, dim)))
+      if (failed(setConstant(ordinal, dim, hal::IndexEncoding::Unsigned)))
         return failure();
   }
 
@@ -224,7 +235,7 @@ LogicalResult DispatchConversion::convert(flow::DispatchOp op) {
     auto type = cast<RankedTensorType>(result.getType());
     ValueRange dims = op.getResultDynamicDims(index);
     for (auto [ordinal, dim] : llvm::zip(plan.resultDimConstants[index], dims))
-      if (failed(setConstant(ordinal, dim)))
+      if (failed(setConstant(ordinal, dim, hal::IndexEncoding::Unsigned)))
         return failure();
     Value size = byteSize(builder, loc, type, dims);
     Value buffer = hal::BufferAllocateOp::create(

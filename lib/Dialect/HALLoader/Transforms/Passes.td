@@ -30,7 +30,8 @@ def ConvertToHALLoaderPass
     runs is decided when the module is loaded.
   }];
   let dependentDialects = ["mlir::tessera::hal_loader::HALLoaderDialect",
-                           "mlir::arith::ArithDialect"];
+                           "mlir::arith::ArithDialect",
+                           "mlir::cf::ControlFlowDialect"];
 }
 
 def MaterializeExecutablesPass

@@ -22,12 +22,19 @@ func.func @dispatch(%x: tensor<?x4xf32>, %n: index, %k: f32) -> tensor<?x8xf32> 
   // The count region, inlined on the workload:
   // CHECK: %[[DEVICE:.+]] = hal.device.local : !hal.device
   // CHECK: %[[GROUPS:.+]] = arith.ceildivui %[[N]], %{{.+}} : index
-  // Push constants carry 32 bits each:
-  // CHECK: %[[N32:.+]] = arith.index_castui %[[N]] : index to i32
+  // Push constants carry 32 bits each. An index operand travels signed and
+  // a dim unsigned, each checked on the host to fit first (else it would
+  // arrive as another number):
+  // CHECK: %[[SHIFTED:.+]] = arith.addi %[[N]], %c2147483648 : index
+  // CHECK: %[[FITS:.+]] = arith.cmpi ule, %[[SHIFTED]], %c4294967295 : index
+  // CHECK: cf.assert %[[FITS]], "an index operand of dispatch @entry is outside the signed 32-bit range a dispatch takes"
+  // CHECK: %[[N32:.+]] = arith.index_cast %[[N]] : index to i32
   // CHECK: %[[K32:.+]] = arith.bitcast %[[K]] : f32 to i32
   // The operand's storage, 16 bytes per row:
   // CHECK: %[[XBUF:.+]] = hal.tensor.export %[[X]] : tensor<?x4xf32>{%[[N]]} -> !hal.buffer
   // CHECK: %[[XSIZE:.+]] = arith.muli %{{.+}}, %[[N]] : index
+  // CHECK: %[[DIMFITS:.+]] = arith.cmpi ule, %[[N]], %{{.+}} : index
+  // CHECK: cf.assert %[[DIMFITS]], "a dynamic dimension of dispatch @entry is outside the unsigned 32-bit range a dispatch takes"
   // CHECK: %[[XDIM:.+]] = arith.index_castui %[[N]] : index to i32
   // The result: a new buffer, 32 bytes per row.
   // CHECK: %[[RDIM:.+]] = arith.index_castui %[[N]] : index to i32
