@@ -250,9 +250,34 @@ PYBIND11_MODULE(_compiler, m) {
       .def_readonly("pass_name", &Diagnostic::pass)
       .def_readonly("notes", &Diagnostic::notes)
       .def("__str__", &Diagnostic::format)
-      .def("__repr__", [](const Diagnostic &diagnostic) {
-        return "Diagnostic(" + diagnostic.format() + ")";
-      });
+      .def("__repr__",
+           [](const Diagnostic &diagnostic) {
+             return "Diagnostic(" + diagnostic.format() + ")";
+           })
+      .def(py::pickle(
+          [](const Diagnostic &diagnostic) {
+            return py::make_tuple(int(diagnostic.severity), diagnostic.file,
+                                  diagnostic.line, diagnostic.column,
+                                  diagnostic.message, diagnostic.phase,
+                                  diagnostic.pass, diagnostic.notes);
+          },
+          [](const py::tuple &state) {
+            if (state.size() != 8)
+              throw py::value_error("not a pickled Diagnostic");
+            Diagnostic diagnostic;
+            int severity = state[0].cast<int>();
+            if (severity < 0 || severity > int(Diagnostic::Severity::Remark))
+              throw py::value_error("not a pickled Diagnostic");
+            diagnostic.severity = Diagnostic::Severity(severity);
+            diagnostic.file = state[1].cast<std::string>();
+            diagnostic.line = state[2].cast<unsigned>();
+            diagnostic.column = state[3].cast<unsigned>();
+            diagnostic.message = state[4].cast<std::string>();
+            diagnostic.phase = state[5].cast<std::string>();
+            diagnostic.pass = state[6].cast<std::string>();
+            diagnostic.notes = state[7].cast<std::vector<Diagnostic>>();
+            return diagnostic;
+          }));
 
   py::class_<PassRecord>(m, "PassRecord", "One pass as the capture saw it.")
       .def_readonly("index", &PassRecord::index)
@@ -285,6 +310,13 @@ PYBIND11_MODULE(_compiler, m) {
       });
 
   py::class_<CompileResult>(m, "CompileResult")
+      .def("__repr__",
+           [](const CompileResult &result) {
+             return "<tessera.compiler.CompileResult " +
+                    std::to_string(py::len(result.output)) + " bytes, " +
+                    std::to_string(result.passes.size()) + " passes, " +
+                    std::to_string(result.diagnostics.size()) + " diagnostics>";
+           })
       .def_readonly("output", &CompileResult::output,
                     "The module, MLIR text or executable, as bytes.")
       .def_readonly("diagnostics", &CompileResult::diagnostics,

@@ -3,6 +3,7 @@
 #include "NumpyTensors.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <functional>
 #include <limits>
@@ -75,46 +76,69 @@ std::string expectedText(const rt::TensorType &type) {
 /// one is raised: a call's arguments are checked on every call).
 using Describe = std::function<std::string()>;
 
-/// A scalar argument: a Python number, a NumPy scalar or a 0-d array.
+/// A scalar argument: a value, not a buffer. Python numbers, NumPy scalars
+/// and 0-d arrays convert by kind, as Python's arithmetic would: bools
+/// and ints to integers (out of range is an error, never a wrap-around),
+/// ints and floats to floats (a finite float the type cannot hold is an
+/// error), only bools to i1.
 rt::Tensor toScalar(py::handle value, const rt::TensorType &type,
                     const Describe &what) {
   rt::ElementType element = type.elementType;
-  bool isBool = py::isinstance<py::bool_>(value);
-  bool isInt = !isBool && py::isinstance<py::int_>(value);
-  bool isFloat = py::isinstance<py::float_>(value);
-  if (element == rt::ElementType::I1 && (isInt || isFloat))
+  py::object number = py::reinterpret_borrow<py::object>(value);
+  if (py::isinstance<py::array>(value) ||
+      py::isinstance(value, numpyGeneric())) {
+    py::array array = py::array::ensure(value);
+    if (!array)
+      throw py::type_error(what() + ": got " + typeName(value));
+    if (array.ndim() != 0)
+      throw py::type_error(what() + ": got an array of shape " +
+                           shapeText(std::vector<int64_t>(
+                               array.shape(), array.shape() + array.ndim())));
+    if (!strchr("biuf", array.dtype().kind()))
+      throw py::type_error(what() + ": got a value of dtype " +
+                           std::string(py::str(array.dtype())));
+    number = array.attr("item")();
+  }
+  bool isBool = py::isinstance<py::bool_>(number);
+  bool isInt = !isBool && py::isinstance<py::int_>(number);
+  bool isFloat = py::isinstance<py::float_>(number);
+  if (!isBool && !isInt && !isFloat)
+    throw py::type_error(what() + ": got " + typeName(value));
+  if (element == rt::ElementType::I1 && !isBool)
     throw py::type_error(what() + ": got " + typeName(value) +
                          "; pass True or False");
   if (isFloat && !rt::isFloat(element))
     throw py::type_error(what() + ": got a float for an integer parameter");
   if (isInt && !rt::isFloat(element)) {
-    // Out of range is an error, not a wrap-around.
     int overflow = 0;
-    long long number = PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
+    long long integer = PyLong_AsLongLongAndOverflow(number.ptr(), &overflow);
     int bits = 8 * int(rt::elementSize(element));
     long long high = bits == 64 ? std::numeric_limits<long long>::max()
                                 : (1LL << (bits - 1)) - 1;
-    if (overflow || number > high || number < -high - 1)
-      throw py::value_error(what() + ": " + std::string(py::str(value)) +
+    if (overflow || integer > high || integer < -high - 1)
+      throw py::value_error(what() + ": " + std::string(py::str(number)) +
                             " does not fit in " +
                             std::string(rt::elementTypeName(element)));
   }
-  bool numpyValue =
-      py::isinstance<py::array>(value) || py::isinstance(value, numpyGeneric());
-  if (!isBool && !isInt && !isFloat && !numpyValue)
-    throw py::type_error(what() + ": got " + typeName(value));
-  py::array array = py::array::ensure(value);
-  if (!array)
-    throw py::type_error(what() + ": got " + typeName(value));
-  if (array.ndim() != 0)
-    throw py::type_error(what() + ": got an array of shape " +
-                         shapeText(std::vector<int64_t>(
-                             array.shape(), array.shape() + array.ndim())));
-  if (!isBool && !isInt && !isFloat && !isElementType(array.dtype(), element))
-    throw py::type_error(what() + ": got a value of dtype " +
-                         std::string(py::str(array.dtype())));
-  py::array converted =
-      py::array::ensure(numpyModule().attr("asarray")(array, dtypeOf(element)));
+  if (isFloat || isInt) {
+    // The smallest magnitude that rounds to infinity: the largest finite
+    // value plus half its last place.
+    double bound = element == rt::ElementType::F16    ? 65520.0
+                   : element == rt::ElementType::BF16 ? 0x1.ffp127
+                   : element == rt::ElementType::F32  ? 0x1.ffffffp127
+                                                      : HUGE_VAL;
+    double magnitude = std::fabs(number.cast<double>());
+    if (rt::isFloat(element) && std::isfinite(magnitude) && magnitude >= bound)
+      throw py::value_error(what() + ": " + std::string(py::str(number)) +
+                            " does not fit in " +
+                            std::string(rt::elementTypeName(element)));
+  }
+  py::array converted = py::array::ensure(
+      numpyModule().attr("asarray")(number, dtypeOf(element)));
+  if (!converted)
+    throw py::value_error(what() + ": " + std::string(py::str(number)) +
+                          " does not fit in " +
+                          std::string(rt::elementTypeName(element)));
   std::vector<uint8_t> bytes(rt::elementSize(element));
   if (element == rt::ElementType::BF16) {
     uint16_t bits =
@@ -127,6 +151,15 @@ rt::Tensor toScalar(py::handle value, const rt::TensorType &type,
   if (!tensor)
     throw py::value_error(what() + ": " + tensor.status().message());
   return *tensor;
+}
+
+/// An array's kind ('f', 'i', 'u', 'b') fits an element type's.
+bool isKindOf(char kind, rt::ElementType element) {
+  if (element == rt::ElementType::I1)
+    return kind == 'b';
+  if (rt::isFloat(element))
+    return kind == 'f' || kind == 'i' || kind == 'u' || kind == 'b';
+  return kind == 'i' || kind == 'u' || kind == 'b';
 }
 
 bool overlaps(
@@ -184,13 +217,21 @@ CallInputs toCallInputs(const rt::FunctionSignature &function,
       continue;
     }
     // Arrays, NumPy scalars and what converts to an array without guessing
-    // (objects with __array__, nested lists); not strings or dicts.
-    bool arrayLike = py::isinstance<py::array>(value) ||
-                     py::isinstance(value, numpyGeneric()) ||
-                     py::hasattr(value, "__array__") ||
-                     py::hasattr(value, "__array_interface__") ||
-                     py::isinstance<py::list>(value) ||
-                     py::isinstance<py::tuple>(value);
+    // (objects with __array__ or a buffer, nested lists, a number for a
+    // rank-0 tensor); not strings or dicts.
+    bool isList =
+        py::isinstance<py::list>(value) || py::isinstance<py::tuple>(value);
+    bool isNumber =
+        !py::isinstance<py::str>(value) &&
+        (py::isinstance<py::int_>(value) || py::isinstance<py::float_>(value));
+    bool arrayLike =
+        py::isinstance<py::array>(value) ||
+        py::isinstance(value, numpyGeneric()) ||
+        py::hasattr(value, "__array__") ||
+        py::hasattr(value, "__array_interface__") || isList ||
+        (isNumber && type.shape.empty()) ||
+        (!py::isinstance<py::str>(value) && !py::isinstance<py::bytes>(value) &&
+         PyObject_CheckBuffer(value.ptr()));
     // (A default-constructed py::array is an empty array, not null.)
     py::array array = arrayLike
                           ? py::array::ensure(value)
@@ -199,6 +240,11 @@ CallInputs toCallInputs(const rt::FunctionSignature &function,
       throw py::type_error(what() + ": expected a numpy.ndarray, got " +
                            typeName(value));
     rt::ElementType element = type.elementType;
+    // Lists and Python numbers have no dtype of their own: they take the
+    // parameter's when their kind fits.
+    if ((isList || isNumber) && !isElementType(array.dtype(), element) &&
+        isKindOf(array.dtype().kind(), element) && array.dtype().kind() != 'O')
+      array = numpyModule().attr("asarray")(array, dtypeOf(element));
     if (!isElementType(array.dtype(), element)) {
       std::string want = py::str(dtypeOf(element));
       throw py::type_error(what() + ": got an array of " +
@@ -225,6 +271,14 @@ CallInputs toCallInputs(const rt::FunctionSignature &function,
       inputs.tensors.push_back(std::move(*tensor));
       continue;
     }
+    // NumPy counts any nonzero byte of a bool array as True (a view of
+    // other bytes may hold 2 or 255); the kernels read 0 or 1.
+    if (element == rt::ElementType::I1 && array.size() > 0 &&
+        numpyModule()
+            .attr("any")(
+                numpyModule().attr("greater")(array.attr("view")("uint8"), 1))
+            .cast<bool>())
+      array = numpyModule().attr("not_equal")(array.attr("view")("uint8"), 0);
     constexpr int kInPlace = py::detail::npy_api::NPY_ARRAY_C_CONTIGUOUS_ |
                              py::detail::npy_api::NPY_ARRAY_ALIGNED_;
     if ((array.flags() & kInPlace) != kInPlace ||

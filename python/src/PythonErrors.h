@@ -19,7 +19,8 @@ namespace tessera::python {
                                            const std::string &message) {
   pybind11::object type =
       pybind11::module_::import("tessera.errors").attr(className);
-  PyErr_SetString(type.ptr(), message.c_str());
+  // A str of the whole message (PyErr_SetString would stop at a NUL).
+  PyErr_SetObject(type.ptr(), pybind11::str(message).ptr());
   throw pybind11::error_already_set();
 }
 

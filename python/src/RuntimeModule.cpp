@@ -19,8 +19,8 @@
 
 #include <pybind11/stl.h>
 
+#include <cerrno>
 #include <cstdio>
-#include <fstream>
 #include <mutex>
 #include <unistd.h>
 
@@ -87,7 +87,10 @@ public:
     return fromBytes(std::move(bytes), name.value_or(path));
   }
 
-  const rt::FunctionSignature &function(const std::string &functionName) const {
+  /// The function `functionName` names ("predict" or "@predict").
+  const rt::FunctionSignature &function(std::string functionName) const {
+    if (!functionName.empty() && functionName.front() == '@')
+      functionName.erase(0, 1);
     for (const rt::FunctionSignature &function : functions)
       if (function.name == functionName)
         return function;
@@ -162,14 +165,37 @@ public:
                      device.find("workers=") != std::string::npos;
   }
 
-  void load(ModuleFile &module) { module.loadedBy(*runtime, identity); }
+  void load(ModuleFile &module) { module.loadedBy(*open(), identity); }
+
+  /// Releases the devices and what modules loaded on them; later calls
+  /// raise. Waits for calls running on other threads.
+  void close() {
+    std::optional<py::gil_scoped_release> release;
+    release.emplace();
+    std::lock_guard<std::mutex> lock(callMutex);
+    release.reset();
+    identity = std::make_shared<int>(0);
+    runtime.reset();
+  }
+
+  const rt::Runtime *open() const {
+    if (!runtime)
+      python::raiseTesseraError("DeviceError",
+                                "the session on " + spec + " is closed");
+    return runtime.get();
+  }
 
   py::object call(ModuleFile &module, const std::string &functionName,
-                  const py::args &args) {
+                  const py::args &args, const py::kwargs &keywords) {
+    if (keywords.size())
+      throw py::type_error(
+          "Session.call takes the function's arguments by position; got "
+          "the keyword '" +
+          std::string(py::str(keywords.begin()->first)) + "'");
     const rt::FunctionSignature &function = module.function(functionName);
-    std::string where = module.name + "." + functionName;
+    std::string where = module.name + "." + function.name;
     python::CallInputs inputs = python::toCallInputs(function, where, args);
-    std::shared_ptr<rt::Module> loaded = module.loadedBy(*runtime, identity);
+    std::shared_ptr<rt::Module> loaded = module.loadedBy(*open(), identity);
     std::optional<rt::StatusOr<std::vector<rt::Tensor>>> results;
     {
       py::gil_scoped_release release;
@@ -177,7 +203,7 @@ public:
       if (oneCallAtATime)
         lock.lock();
       rt::Session session(loaded);
-      results = session.call(functionName, inputs.tensors);
+      results = session.call(function.name, inputs.tensors);
     }
     if (!*results)
       python::raiseTesseraError("CallError",
@@ -186,14 +212,29 @@ public:
   }
 
   PythonProfile profile(ModuleFile &module, const std::string &functionName,
-                        const py::args &args, int repetitions) {
-    if (repetitions < 1)
-      throw py::value_error("repetitions must be at least 1, got " +
-                            std::to_string(repetitions));
+                        const py::args &args, const py::kwargs &keywords) {
+    int repetitions = 10;
+    for (auto [key, value] : keywords) {
+      if (std::string(py::str(key)) != "repetitions")
+        throw py::type_error("Session.profile takes the function's arguments "
+                             "by position and repetitions=N; got the "
+                             "keyword '" +
+                             std::string(py::str(key)) + "'");
+      if (!py::isinstance<py::int_>(value) || py::isinstance<py::bool_>(value))
+        throw py::type_error(
+            "repetitions must be an int, not " +
+            std::string(py::str(py::type::handle_of(value).attr("__name__"))));
+      int overflow = 0;
+      long long count = PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
+      if (overflow || count < 1 || count > 1000000)
+        throw py::value_error("repetitions must be 1 to 1000000, got " +
+                              std::string(py::str(value)));
+      repetitions = int(count);
+    }
     const rt::FunctionSignature &function = module.function(functionName);
-    std::string where = module.name + "." + functionName;
+    std::string where = module.name + "." + function.name;
     python::CallInputs inputs = python::toCallInputs(function, where, args);
-    std::shared_ptr<rt::Module> loaded = module.loadedBy(*runtime, identity);
+    std::shared_ptr<rt::Module> loaded = module.loadedBy(*open(), identity);
     std::optional<rt::StatusOr<rt::tooling::Profile>> profiled;
     {
       py::gil_scoped_release release;
@@ -228,23 +269,24 @@ private:
 /// so a failure leaves no half-written trace.
 void writeAtomically(const std::string &path, const std::string &text) {
   std::string temporary = path + ".tmp" + std::to_string(getpid());
-  {
-    std::ofstream out(temporary, std::ios::binary);
-    out << text;
-    out.close();
-    if (!out) {
-      std::remove(temporary.c_str());
-      PyErr_SetObject(PyExc_OSError,
-                      py::make_tuple(5, "cannot write", path).ptr());
-      throw py::error_already_set();
-    }
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+  auto fail = [&] {
+    int error = errno;
     std::remove(temporary.c_str());
-    PyErr_SetObject(PyExc_OSError,
-                    py::make_tuple(5, "cannot write", path).ptr());
+    errno = error;
+    PyErr_SetFromErrnoWithFilename(PyExc_OSError, path.c_str());
     throw py::error_already_set();
+  };
+  FILE *file = std::fopen(temporary.c_str(), "wb");
+  if (!file)
+    fail();
+  bool written = std::fwrite(text.data(), 1, text.size(), file) == text.size();
+  int error = errno;
+  if (std::fclose(file) != 0 || !written) {
+    errno = written ? errno : error;
+    fail();
   }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0)
+    fail();
 }
 
 py::object shapeTuple(const rt::TensorType &type) {
@@ -284,8 +326,17 @@ PYBIND11_MODULE(_runtime, m) {
       .def_property_readonly(
           "is_scalar", [](const rt::TensorType &type) { return type.scalar; })
       .def("__str__", &typeText)
-      .def("__repr__", [](const rt::TensorType &type) {
-        return "TensorType(" + typeText(type) + ")";
+      .def("__repr__",
+           [](const rt::TensorType &type) {
+             return "TensorType(" + typeText(type) + ")";
+           })
+      .def("__eq__",
+           [](const rt::TensorType &type, py::object other) {
+             return py::isinstance<rt::TensorType>(other) &&
+                    typeText(type) == typeText(other.cast<rt::TensorType>());
+           })
+      .def("__hash__", [](const rt::TensorType &type) {
+        return py::hash(py::str(typeText(type)));
       });
 
   py::class_<rt::FunctionSignature>(m, "Function",
@@ -346,7 +397,11 @@ PYBIND11_MODULE(_runtime, m) {
       .def_readonly("start_us", &rt::tooling::ProfiledCall::startMicroseconds,
                     "From the start of the first call.")
       .def_readonly("duration_us", &rt::tooling::ProfiledCall::microseconds)
-      .def_readonly("dispatches", &rt::tooling::ProfiledCall::dispatches);
+      .def_readonly("dispatches", &rt::tooling::ProfiledCall::dispatches)
+      .def("__repr__", [](const rt::tooling::ProfiledCall &call) {
+        return "ProfiledCall(" + std::to_string(call.microseconds) + " us, " +
+               std::to_string(call.dispatches.size()) + " dispatches)";
+      });
 
   py::class_<rt::tooling::DispatchSummary>(
       m, "DispatchSummary", "One export's dispatches over all calls.")
@@ -433,7 +488,15 @@ PYBIND11_MODULE(_runtime, m) {
             return rt::tooling::toCsv(
                 rt::tooling::summarizeDispatches(profile.profile));
           },
-          "The dispatch table as CSV.");
+          "The dispatch table as CSV.")
+      .def("__repr__", [](const PythonProfile &profile) {
+        return "<tessera.runtime.Profile " + profile.profile.function + ": " +
+               std::to_string(profile.profile.calls.size()) +
+               " calls, median " +
+               std::to_string(rt::tooling::callStatistics(profile.profile)
+                                  .medianMicroseconds) +
+               " us>";
+      });
 
   py::class_<PythonSession>(m, "Session",
                             "Calls modules' functions on one device.")
@@ -445,11 +508,20 @@ PYBIND11_MODULE(_runtime, m) {
           "devices",
           [](const PythonSession &session) {
             std::vector<std::string> names;
-            for (const auto &device : session.runtime->devices())
+            for (const auto &device : session.open()->devices())
               names.push_back(device->describe());
             return names;
           },
           "The devices modules load on, the CPU first.")
+      .def("close", &PythonSession::close,
+           "Releases the session's devices now (also at the end of a with "
+           "block); later calls raise tessera.DeviceError.")
+      .def("__enter__", [](py::object self) { return self; })
+      .def("__exit__",
+           [](PythonSession &session, py::args) {
+             session.close();
+             return false;
+           })
       .def("load", &PythonSession::load, py::arg("module"),
            "Loads the module's executables on this session's devices now "
            "(otherwise the first call does).")
@@ -457,8 +529,9 @@ PYBIND11_MODULE(_runtime, m) {
            "Calls `function` with NumPy arrays; returns None, one result or "
            "a tuple of them.")
       .def("profile", &PythonSession::profile, py::arg("module"),
-           py::arg("function"), py::arg("repetitions") = 10,
-           "Calls `function` `repetitions` times, recording every dispatch.")
+           py::arg("function"),
+           "profile(module, function, *args, repetitions=10): calls "
+           "`function` `repetitions` times, recording every dispatch.")
       .def("__repr__", [](const PythonSession &session) {
         return "<tessera.runtime.Session " + session.spec + ">";
       });

@@ -33,17 +33,30 @@ def _program(source):
     """(bytes or None, path, name) of a source given as text, bytes or a
     path."""
     if isinstance(source, (bytes, bytearray, memoryview)):
-        return bytes(source), "", "<source>"
+        source = bytes(source)
+        # An ONNX model is a protobuf whose first field is its IR version
+        # (tag 0x08); MLIR bytecode starts with "ML\xefR", text with text.
+        if source[:1] == b"\x08" and not source.startswith(b"ML\xefR"):
+            raise ValueError("these bytes look like an ONNX model, which "
+                             "compile reads from its path (compile("
+                             "'model.onnx'))")
+        return source, "", "<source>"
     if isinstance(source, os.PathLike):
         source = os.fspath(source)
         if not isinstance(source, str):
             raise TypeError("a program path must be a str path")
+        if os.path.isdir(source):
+            raise IsADirectoryError(21, "a directory, not a program", source)
         return None, source, source
     if not isinstance(source, str):
         raise TypeError("compile takes MLIR text, bytes, or a path, not " +
                         type(source).__name__)
     if os.path.isfile(source):
         return None, source, source
+    if os.path.isdir(source):
+        raise IsADirectoryError(21, "a directory, not a program (compile "
+                                "takes one program; tessera compile DIR "
+                                "compiles a directory)", source)
     if _looks_like_path(source):
         raise FileNotFoundError(2, "no such program file", source)
     return source.encode(), "", "<source>"

@@ -23,6 +23,10 @@ class CompileError(Error):
         super().__init__(message)
         self.diagnostics = list(diagnostics)
 
+    def __reduce__(self):
+        # Pickled with its diagnostics (process pools send errors back).
+        return (type(self), (self.args[0], self.diagnostics))
+
 
 class CompileWarning(UserWarning):
     """A warning the compiler reported while compiling."""

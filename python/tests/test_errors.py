@@ -61,7 +61,10 @@ func.func @f(%x: tensor<2xf32>, %s: f32, %n: i8, %b: i1) -> tensor<2xf32> {
             ((x, 1.0, -129, True), ValueError, "does not fit in i8"),
             ((x, 1.0, 2**80, True), ValueError, "does not fit in i8"),
             ((x, 1.0, 1, 2), TypeError, "pass True or False"),
-            ((x, np.int64(1), 1, True), TypeError, "dtype int64")]:
+            ((x, np.complex64(1), 1, True), TypeError, "dtype complex64"),
+            ((x, 1.0, np.float32(1), True), TypeError, "a float for an "
+                                                       "integer"),
+            ((x, 1e39, 1, True), ValueError, "does not fit in f32")]:
         with pytest.raises(error, match=message):
             session.call(module, "f", *arguments)
     assert np.array_equal(session.call(module, "f", x, 1.0, -128, False), x)
@@ -211,3 +214,37 @@ def test_a_crash_would_show_here():
                           text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "(4, 10)"
+
+
+def test_keywords_and_repetitions(mlp, session):
+    x = random((4, 16), 1)
+    with pytest.raises(TypeError, match="by position; got the keyword 'x'"):
+        session.call(mlp, "predict", x=x)
+    for bad, error in (("3", TypeError), (2.5, TypeError), (0, ValueError),
+                       (10**12, ValueError)):
+        with pytest.raises(error, match="repetitions must be"):
+            session.profile(mlp, "predict", x, repetitions=bad)
+
+
+def test_file_errors(mlp, session, tmp_path):
+    profile = session.profile(mlp, "predict", random((4, 16), 1),
+                              repetitions=1)
+    with pytest.raises(FileNotFoundError):
+        profile.save_chrome_trace(tmp_path / "missing" / "trace.json")
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(IsADirectoryError):
+        tessera.compiler.compile(tmp_path)
+    with pytest.raises(IsADirectoryError):
+        tessera.compiler.compile(str(tmp_path))
+    with pytest.raises(ValueError, match="look like an ONNX model"):
+        tessera.compiler.compile(b"\x08\x07\x12\x04test")
+
+
+def test_compile_errors_pickle():
+    import pickle
+    with pytest.raises(tessera.CompileError) as caught:
+        tessera.compiler.compile("func.func @f( {")
+    copy = pickle.loads(pickle.dumps(caught.value))
+    assert str(copy) == str(caught.value)
+    assert [str(d) for d in copy.diagnostics] == \
+        [str(d) for d in caught.value.diagnostics]

@@ -209,3 +209,104 @@ def test_index_operands_keep_their_value(backend):
         with pytest.raises(tessera.CallError,
                            match="outside the signed 32-bit range"):
             backend.call(module, "f", value)
+
+
+def division_program(op, element):
+    return f"""
+func.func @f(%a: tensor<?x{element}>, %b: tensor<?x{element}>) -> tensor<?x{element}> {{
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %a, %c0 : tensor<?x{element}>
+  %e = tensor.empty(%n) : tensor<?x{element}>
+  %r = linalg.generic {{indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>, affine_map<(i) -> (i)>], iterator_types = ["parallel"]}}
+      ins(%a, %b : tensor<?x{element}>, tensor<?x{element}>) outs(%e : tensor<?x{element}>) {{
+  ^bb0(%x: {element}, %y: {element}, %o: {element}):
+    %s = arith.{op} %x, %y : {element}
+    linalg.yield %s : {element}
+  }} -> tensor<?x{element}>
+  return %r : tensor<?x{element}>
+}}
+"""
+
+
+@pytest.mark.parametrize("device", ["cpu", "cpu?workers=2"])
+def test_integer_division_never_traps(device):
+    # Found by an outside tester: a zero divisor (or INT_MIN / -1) in the
+    # data ended the interpreter with SIGFPE. The divisor becomes 1 there.
+    session = tessera.runtime.Session(device)
+    smallest = np.iinfo(np.int32).min
+    a = np.array([7, -7, 5, smallest, smallest, 9] * 50, np.int32)
+    b = np.array([2, 2, 0, -1, 0, -3] * 50, np.int32)
+    expected = {"divsi": [3, -3, 5, smallest, smallest, -3],
+                "remsi": [1, -1, 0, 0, 0, 0]}
+    for op, values in expected.items():
+        module = compile_module(division_program(op, "i32"))
+        assert session.call(module, "f", a, b)[:6].tolist() == values
+    for op in ("divui", "remui", "ceildivsi", "floordivsi", "ceildivui"):
+        module = compile_module(division_program(op, "i64"))
+        session.call(module, "f", a.astype(np.int64), b.astype(np.int64))
+
+
+def test_scalars_convert_by_kind():
+    module = compile_module("""
+func.func @f(%x: tensor<2xf32>, %s: f32, %n: i32, %m: i8, %b: i1) -> tensor<2xf32> {
+  return %x : tensor<2xf32>
+}""")
+    session = tessera.runtime.Session()
+    x = np.zeros(2, np.float32)
+    for arguments in [(np.float64(1.5), np.int64(3), np.uint8(5), np.bool_(1)),
+                      (2, True, -128, False),
+                      (np.array(1.0), np.array(7), np.int16(3), True)]:
+        session.call(module, "f", x, *arguments)
+    with pytest.raises(ValueError, match="1e\\+300 does not fit in f32"):
+        session.call(module, "f", x, 1e300, 1, 1, True)
+    session.call(module, "f", x, float("inf"), 1, 1, True)  # inf is inf
+    with pytest.raises(ValueError, match="does not fit in i32"):
+        session.call(module, "f", x, 1.0, np.int64(2**40), 1, True)
+
+
+def test_arrays_from_lists_buffers_and_numbers():
+    session = tessera.runtime.Session()
+    add = compile_module(add_program("f32", "addf", n=3))
+    expected = np.array([5, 7, 9], np.float32)
+    assert np.array_equal(session.call(add, "add", [1.0, 2, 3], (4, 5, 6)),
+                          expected)
+    data = np.array([1, 2, 3], np.float32)
+    assert np.array_equal(
+        session.call(add, "add", memoryview(data), np.array([4, 5, 6],
+                                                            np.float32)),
+        expected)
+    rank0 = compile_module("""
+func.func @f(%x: tensor<f64>) -> tensor<f64> {
+  return %x : tensor<f64>
+}""")
+    assert session.call(rank0, "f", 3.0) == 3.0
+    with pytest.raises(TypeError, match="got an array of float64"):
+        session.call(add, "add", [1.5, 2, 3], np.zeros(3, np.float64))
+
+
+def test_bools_read_as_numpy_does():
+    # A bool array viewed from other bytes may hold 2 or 255: NumPy counts
+    # any nonzero byte as True, and so do the kernels now.
+    module = compile_module(add_program("i1", "ori", n=4))
+    odd = np.array([2, 0, 255, 1], np.uint8).view(np.bool_)
+    result = tessera.runtime.Session().call(
+        module, "add", odd, np.zeros(4, np.bool_))
+    assert result.tolist() == [True, False, True, True]
+
+
+def test_names_types_and_sessions():
+    module = compile_module(EXAMPLES_DIR / "mlp.mlir")
+    x = random((4, 16), 9)
+    (function,) = module.functions
+    assert function.inputs[0] == module.function("@predict").inputs[0]
+    assert function.inputs[0] != function.outputs[0]
+    assert len({function.inputs[0], module.functions[0].inputs[0]}) == 1
+    with tessera.runtime.Session() as session:
+        expected = session.call(module, "@predict", x)
+        profile = session.profile(module, "predict", x, repetitions=2)
+        assert "2 calls" in repr(profile)
+        assert "dispatches" in repr(profile.calls[0])
+    with pytest.raises(tessera.DeviceError, match="closed"):
+        session.call(module, "predict", x)
+    assert np.array_equal(expected, tessera.runtime.Session().call(
+        module, "predict", x))

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Codegen/LLVMCPU/GuardIntegerDivision.h"
 #include "Codegen/LLVMCPU/Passes.h"
 
 #include "tessera/executable_library.h"
@@ -22,6 +23,7 @@
 #include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVM.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
@@ -301,6 +303,15 @@ struct LowerToLLVMPass
       if (failed(applyPatternsGreedily(module, std::move(patterns))))
         return signalPassFailure();
     }
+    // Ceil and floor divisions become plain ones, which are then guarded
+    // against x86's division traps (GuardIntegerDivision.h).
+    {
+      RewritePatternSet patterns(ctx);
+      arith::populateCeilFloorDivExpandOpsPatterns(patterns);
+      if (failed(applyPatternsGreedily(module, std::move(patterns))))
+        return signalPassFailure();
+    }
+    llvmcpu::guardIntegerDivisions(module);
 
     LowerToLLVMOptions options(ctx);
     LLVMTypeConverter converter(ctx, options);

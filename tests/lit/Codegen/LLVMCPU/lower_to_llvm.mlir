@@ -172,3 +172,53 @@ hal.executable private @exp_dispatch_0 {
     }
   }
 }
+
+// -----
+
+// Integer division cannot trap (x86 traps on a zero divisor and on
+// INT_MIN / -1, ending the process that runs the dispatch): where either may
+// happen, the divisor becomes 1. A constant divisor that can do neither
+// stays as it is.
+// CHECK-LABEL: hal.executable private @divide_dispatch_0
+// CHECK: llvm.func @divide_dispatch_0_elementwise_8
+// CHECK-DAG: %[[MIN:.+]] = llvm.mlir.constant(-2147483648 : i32) : i32
+// CHECK-DAG: %[[MINUS:.+]] = llvm.mlir.constant(-1 : i32) : i32
+// CHECK-DAG: %[[ONE:.+]] = llvm.mlir.constant(1 : i32) : i32
+// CHECK-DAG: %[[ZERO:.+]] = llvm.mlir.constant(0 : i32) : i32
+// CHECK-DAG: %[[THREE:.+]] = llvm.mlir.constant(3 : i32) : i32
+// CHECK: %[[IS_ZERO:.+]] = llvm.icmp "eq" %[[B:[0-9]+]], %[[ZERO]] : i32
+// CHECK-NEXT: %[[IS_MIN:.+]] = llvm.icmp "eq" %[[A:[0-9]+]], %[[MIN]] : i32
+// CHECK-NEXT: %[[IS_MINUS:.+]] = llvm.icmp "eq" %[[B]], %[[MINUS]] : i32
+// CHECK-NEXT: %[[OVERFLOW:.+]] = llvm.and %[[IS_MINUS]], %[[IS_MIN]] : i1
+// CHECK-NEXT: %[[TRAP:.+]] = llvm.or %[[IS_ZERO]], %[[OVERFLOW]] : i1
+// CHECK-NEXT: %[[SAFE:.+]] = llvm.select %[[TRAP]], %[[ONE]], %[[B]] : i1, i32
+// CHECK-NEXT: %[[Q:.+]] = llvm.sdiv %[[A]], %[[SAFE]] : i32
+// CHECK-NEXT: llvm.sdiv %[[Q]], %[[THREE]] : i32
+#map = affine_map<(d0) -> (d0)>
+hal.executable private @divide_dispatch_0 {
+  hal.executable.variant public @embedded_elf_x86_64 target(<"llvm-cpu", "embedded-elf-x86_64", {cpu = "generic", cpu_features = "+avx2", target_triple = "x86_64-unknown-linux-gnu"}>) {
+    hal.executable.export public @divide_dispatch_0_elementwise_8 ordinal(0) layout(<push_constants = 0, sets = [<0, bindings = [<0, storage_buffer, ReadOnly>, <1, storage_buffer, ReadOnly>, <2, storage_buffer>]>]>) count(%arg0: !hal.device, %n: index) -> (index, index, index) {
+      %c1 = arith.constant 1 : index
+      hal.return %n, %c1, %c1 : index, index, index
+    }
+    builtin.module {
+      func.func @divide_dispatch_0_elementwise_8() {
+        %0 = hal.interface.binding.subspan set(0) binding(0) : memref<8xi32>
+        %1 = bufferization.to_tensor %0 restrict : memref<8xi32> to tensor<8xi32>
+        %2 = hal.interface.binding.subspan set(0) binding(1) : memref<8xi32>
+        %3 = bufferization.to_tensor %2 restrict : memref<8xi32> to tensor<8xi32>
+        %4 = hal.interface.binding.subspan set(0) binding(2) : memref<8xi32>
+        %c3 = arith.constant 3 : i32
+        %5 = tensor.empty() : tensor<8xi32>
+        %6 = linalg.generic {indexing_maps = [#map, #map, #map], iterator_types = ["parallel"]} ins(%1, %3 : tensor<8xi32>, tensor<8xi32>) outs(%5 : tensor<8xi32>) {
+        ^bb0(%a: i32, %b: i32, %out: i32):
+          %q = arith.divsi %a, %b : i32
+          %r = arith.divsi %q, %c3 : i32
+          linalg.yield %r : i32
+        } -> tensor<8xi32>
+        bufferization.materialize_in_destination %6 in restrict writable %4 : (tensor<8xi32>, memref<8xi32>) -> ()
+        return
+      }
+    }
+  }
+}
