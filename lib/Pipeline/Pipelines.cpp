@@ -70,6 +70,8 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
       pm.addPass(createTestCrashPass());
     pm.addPass(flow::createDecomposeAggregatedOpsPass());
     pm.addPass(flow::createBoundGatherIndicesPass());
+    // Before slices become gathers: their bounds checked on the host.
+    pm.addPass(flow::createInsertSliceChecksPass());
     pm.addPass(flow::createConvertTensorSlicesToLinalgPass());
     pm.addPass(createConvertElementwiseToLinalgPass());
     pm.addPass(createCanonicalizerPass());

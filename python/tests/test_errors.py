@@ -248,3 +248,41 @@ def test_compile_errors_pickle():
     assert str(copy) == str(caught.value)
     assert [str(d) for d in copy.diagnostics] == \
         [str(d) for d in caught.value.diagnostics]
+
+
+SLICE_PROGRAM = """
+func.func @f(%a: tensor<?xf32>, %off: index, %n: index, %stride: index) -> tensor<?xf32> {
+  %r = tensor.extract_slice %a[%off] [%n] [%stride] : tensor<?xf32> to tensor<?xf32>
+  %c0 = arith.constant 0 : index
+  %d = tensor.dim %r, %c0 : tensor<?xf32>
+  %e = tensor.empty(%d) : tensor<?xf32>
+  %y = linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>], iterator_types = ["parallel"]}
+      ins(%r : tensor<?xf32>) outs(%e : tensor<?xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %s = arith.negf %x : f32
+    linalg.yield %s : f32
+  } -> tensor<?xf32>
+  return %y : tensor<?xf32>
+}
+"""
+
+
+def test_slices_outside_their_tensor_are_refused(backend):
+    # Found by an outside tester: a run-time offset past the end read heap
+    # memory (and 10**9 crashed the interpreter). Each slice is now checked
+    # on the host before its dispatch.
+    module = backend.compile(SLICE_PROGRAM)
+    x = np.arange(8, dtype=np.float32)
+    for offset, size, stride in ((0, 4, 2), (1, 4, 2), (7, 1, 3), (8, 0, 1),
+                                 (0, 8, 1), (3, 0, 9)):
+        assert np.array_equal(backend.call(module, "f", x, offset, size,
+                                           stride),
+                              -x[offset:offset + size * stride:stride])
+    for offset, size, stride in ((5, 4, 1), (-1, 2, 1), (100, 1, 1),
+                                 (10**9, 4, 1), (0, 5, 2), (0, -1, 1),
+                                 (0, 2, 0), (2**30, 2, 2**30)):
+        with pytest.raises(tessera.CallError,
+                           match=r"<source>:3:8: .*'tensor.extract_slice': "
+                                 r"dimension 0 of the slice .* is not inside "
+                                 r"the source"):
+            backend.call(module, "f", x, offset, size, stride)

@@ -165,6 +165,23 @@ def FuseElementwiseChainsPass
                            "mlir::arith::ArithDialect"];
 }
 
+def InsertSliceChecksPass
+    : Pass<"tessera-flow-insert-slice-checks", "mlir::ModuleOp"> {
+  let summary = "Checks at run time that dynamic slices stay inside their tensors";
+  let description = [{
+    For every tensor.extract_slice / tensor.insert_slice with a dynamic
+    offset, size, stride or tensor dim, inserts per such dimension
+    `cf.assert` that offset >= 0, size >= 0, stride >= 1 and (unless the
+    slice is empty) its last element lies inside the source (destination):
+    "'tensor.extract_slice': dimension 0 of the slice (offset, size, stride)
+    is not inside the source". The host program evaluates the asserts before
+    the dispatch that would read or write out of bounds; static ones fold.
+  }];
+  let dependentDialects = ["mlir::cf::ControlFlowDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 def InsertShapeChecksPass
     : Pass<"tessera-flow-insert-shape-checks", "mlir::ModuleOp"> {
   let summary = "Checks at run time that dynamic dims of linalg operands agree";
