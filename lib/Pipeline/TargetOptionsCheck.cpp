@@ -39,6 +39,8 @@ std::string unusableFeature(llvm::StringRef feature,
            "compute in vector registers)";
   if (!adds && name == "64bit" && triple.isArch64Bit())
     return "a 64-bit triple cannot drop 64bit";
+  if (name.ends_with("bit-mode"))
+    return "the triple sets the mode; " + name.str() + " cannot change it";
   if (!adds && (name == "sse" || name == "sse2") &&
       triple.getArch() == llvm::Triple::x86_64)
     return "x86-64 passes floats in SSE registers; it cannot drop " +
@@ -74,11 +76,23 @@ std::string checkTargetOptions(const CompileOptions &options,
       !info->cpus.empty() && !llvm::is_contained(info->cpus, options.cpu))
     return "unknown CPU '" + options.cpu + "' for " + triple +
            suggest(options.cpu, info->cpus) + " (" + spell("cpu") + ")";
-  if (options.cpuFeatures == "host")
-    return "";
   llvm::Triple resolved(options.targetTriple == "host"
                             ? llvm::sys::getProcessTriple()
                             : options.targetTriple);
+  // A 32-bit CPU on a 64-bit x86 triple: LLVM ends the process.
+  if (options.cpu != "host" && options.cpu != "generic" &&
+      resolved.getArch() == llvm::Triple::x86_64) {
+    auto is64Bit =
+        target::cpuHasFeatures(options.targetTriple, options.cpu, "+64bit");
+    if (!is64Bit)
+      return spell("target-triple") + ": " +
+             llvm::toString(is64Bit.takeError());
+    if (!*is64Bit)
+      return "CPU '" + options.cpu + "' has no 64-bit mode, which " + triple +
+             " needs (" + spell("cpu") + ")";
+  }
+  if (options.cpuFeatures == "host")
+    return "";
   llvm::SmallVector<llvm::StringRef> features;
   llvm::StringRef(options.cpuFeatures).split(features, ',', -1, false);
   for (llvm::StringRef feature : features) {

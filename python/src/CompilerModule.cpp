@@ -254,30 +254,38 @@ PYBIND11_MODULE(_compiler, m) {
            [](const Diagnostic &diagnostic) {
              return "Diagnostic(" + diagnostic.format() + ")";
            })
-      .def(py::pickle(
-          [](const Diagnostic &diagnostic) {
-            return py::make_tuple(int(diagnostic.severity), diagnostic.file,
-                                  diagnostic.line, diagnostic.column,
-                                  diagnostic.message, diagnostic.phase,
-                                  diagnostic.pass, diagnostic.notes);
-          },
-          [](const py::tuple &state) {
-            if (state.size() != 8)
-              throw py::value_error("not a pickled Diagnostic");
-            Diagnostic diagnostic;
-            int severity = state[0].cast<int>();
-            if (severity < 0 || severity > int(Diagnostic::Severity::Remark))
-              throw py::value_error("not a pickled Diagnostic");
-            diagnostic.severity = Diagnostic::Severity(severity);
-            diagnostic.file = state[1].cast<std::string>();
-            diagnostic.line = state[2].cast<unsigned>();
-            diagnostic.column = state[3].cast<unsigned>();
-            diagnostic.message = state[4].cast<std::string>();
-            diagnostic.phase = state[5].cast<std::string>();
-            diagnostic.pass = state[6].cast<std::string>();
-            diagnostic.notes = state[7].cast<std::vector<Diagnostic>>();
-            return diagnostic;
-          }));
+      // __reduce__ (not py::pickle, whose protocol 0 and 1 path aborts):
+      // rebuilt from the state tuple by tessera.compiler._diagnostic, a
+      // Python function (every protocol pickles those by name).
+      .def("__reduce__", [](const Diagnostic &diagnostic) {
+        py::tuple state = py::make_tuple(
+            int(diagnostic.severity), diagnostic.file, diagnostic.line,
+            diagnostic.column, diagnostic.message, diagnostic.phase,
+            diagnostic.pass, diagnostic.notes);
+        return py::make_tuple(
+            py::module_::import("tessera.compiler").attr("_diagnostic"),
+            py::make_tuple(state));
+      });
+  m.def(
+      "_diagnostic_from_state",
+      [](const py::tuple &state) {
+        if (state.size() != 8)
+          throw py::value_error("not a pickled Diagnostic");
+        Diagnostic diagnostic;
+        int severity = state[0].cast<int>();
+        if (severity < 0 || severity > int(Diagnostic::Severity::Remark))
+          throw py::value_error("not a pickled Diagnostic");
+        diagnostic.severity = Diagnostic::Severity(severity);
+        diagnostic.file = state[1].cast<std::string>();
+        diagnostic.line = state[2].cast<unsigned>();
+        diagnostic.column = state[3].cast<unsigned>();
+        diagnostic.message = state[4].cast<std::string>();
+        diagnostic.phase = state[5].cast<std::string>();
+        diagnostic.pass = state[6].cast<std::string>();
+        diagnostic.notes = state[7].cast<std::vector<Diagnostic>>();
+        return diagnostic;
+      },
+      "Rebuilds a pickled Diagnostic.");
 
   py::class_<PassRecord>(m, "PassRecord", "One pass as the capture saw it.")
       .def_readonly("index", &PassRecord::index)

@@ -102,6 +102,14 @@ rt::Tensor toScalar(py::handle value, const rt::TensorType &type,
   bool isBool = py::isinstance<py::bool_>(number);
   bool isInt = !isBool && py::isinstance<py::int_>(number);
   bool isFloat = py::isinstance<py::float_>(number);
+  auto doesNotFit = [&] {
+    std::string text = py::str(number);
+    if (text.size() > 24)
+      text = text.substr(0, 12) + "... (" + std::to_string(text.size()) +
+             " characters)";
+    return py::value_error(what() + ": " + text + " does not fit in " +
+                           std::string(rt::elementTypeName(element)));
+  };
   if (!isBool && !isInt && !isFloat)
     throw py::type_error(what() + ": got " + typeName(value));
   if (element == rt::ElementType::I1 && !isBool)
@@ -116,9 +124,14 @@ rt::Tensor toScalar(py::handle value, const rt::TensorType &type,
     long long high = bits == 64 ? std::numeric_limits<long long>::max()
                                 : (1LL << (bits - 1)) - 1;
     if (overflow || integer > high || integer < -high - 1)
-      throw py::value_error(what() + ": " + std::string(py::str(number)) +
-                            " does not fit in " +
-                            std::string(rt::elementTypeName(element)));
+      throw doesNotFit();
+  }
+  if (isInt && rt::isFloat(element)) {
+    PyLong_AsDouble(number.ptr());
+    if (PyErr_Occurred()) {
+      PyErr_Clear();
+      throw doesNotFit();
+    }
   }
   if (isFloat || isInt) {
     // The smallest magnitude that rounds to infinity: the largest finite
@@ -129,16 +142,12 @@ rt::Tensor toScalar(py::handle value, const rt::TensorType &type,
                                                       : HUGE_VAL;
     double magnitude = std::fabs(number.cast<double>());
     if (rt::isFloat(element) && std::isfinite(magnitude) && magnitude >= bound)
-      throw py::value_error(what() + ": " + std::string(py::str(number)) +
-                            " does not fit in " +
-                            std::string(rt::elementTypeName(element)));
+      throw doesNotFit();
   }
   py::array converted = py::array::ensure(
       numpyModule().attr("asarray")(number, dtypeOf(element)));
   if (!converted)
-    throw py::value_error(what() + ": " + std::string(py::str(number)) +
-                          " does not fit in " +
-                          std::string(rt::elementTypeName(element)));
+    throw doesNotFit();
   std::vector<uint8_t> bytes(rt::elementSize(element));
   if (element == rt::ElementType::BF16) {
     uint16_t bits =
@@ -236,15 +245,47 @@ CallInputs toCallInputs(const rt::FunctionSignature &function,
     py::array array = arrayLike
                           ? py::array::ensure(value)
                           : py::reinterpret_steal<py::array>(py::handle());
+    if (!array && isList) {
+      PyErr_Clear();
+      throw py::value_error(what() + ": NumPy makes no array of this " +
+                            typeName(value) + " (ragged?)");
+    }
     if (!array)
       throw py::type_error(what() + ": expected a numpy.ndarray, got " +
                            typeName(value));
     rt::ElementType element = type.elementType;
     // Lists and Python numbers have no dtype of their own: they take the
     // parameter's when their kind fits.
+    if ((isList || isNumber) && array.dtype().kind() == 'O')
+      throw py::value_error(
+          what() + ": NumPy makes no array of numbers of this " +
+          typeName(value) +
+          " (ragged, or integers beyond 64 bits); pass a numpy.ndarray");
     if ((isList || isNumber) && !isElementType(array.dtype(), element) &&
-        isKindOf(array.dtype().kind(), element) && array.dtype().kind() != 'O')
-      array = numpyModule().attr("asarray")(array, dtypeOf(element));
+        isKindOf(array.dtype().kind(), element)) {
+      // Values that the parameter's type cannot hold are an error, as for
+      // scalars, not a wrap-around or an infinity.
+      py::dtype target = dtypeOf(element);
+      py::object info = rt::isFloat(element)
+                            ? numpyModule().attr("finfo")(target)
+                            : numpyModule().attr("iinfo")(target);
+      bool inRange = array.size() == 0 ||
+                     (numpyModule()
+                          .attr("all")(numpyModule().attr("logical_or")(
+                              numpyModule().attr("logical_and")(
+                                  numpyModule().attr("greater_equal")(
+                                      array, info.attr("min")),
+                                  numpyModule().attr("less_equal")(
+                                      array, info.attr("max"))),
+                              numpyModule().attr("logical_not")(
+                                  numpyModule().attr("isfinite")(array))))
+                          .cast<bool>());
+      if (!inRange)
+        throw py::value_error(what() + ": a value of the " + typeName(value) +
+                              " does not fit in " +
+                              std::string(rt::elementTypeName(element)));
+      array = numpyModule().attr("asarray")(array, target);
+    }
     if (!isElementType(array.dtype(), element)) {
       std::string want = py::str(dtypeOf(element));
       throw py::type_error(what() + ": got an array of " +

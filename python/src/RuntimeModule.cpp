@@ -220,15 +220,22 @@ public:
                              "by position and repetitions=N; got the "
                              "keyword '" +
                              std::string(py::str(key)) + "'");
-      if (!py::isinstance<py::int_>(value) || py::isinstance<py::bool_>(value))
+      // Any integer (a NumPy one too), not a bool or a float.
+      PyObject *integer = py::isinstance<py::bool_>(value)
+                              ? nullptr
+                              : PyNumber_Index(value.ptr());
+      if (!integer) {
+        PyErr_Clear();
         throw py::type_error(
             "repetitions must be an int, not " +
             std::string(py::str(py::type::handle_of(value).attr("__name__"))));
+      }
+      py::object asInt = py::reinterpret_steal<py::object>(integer);
       int overflow = 0;
-      long long count = PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
+      long long count = PyLong_AsLongLongAndOverflow(integer, &overflow);
       if (overflow || count < 1 || count > 1000000)
         throw py::value_error("repetitions must be 1 to 1000000, got " +
-                              std::string(py::str(value)));
+                              std::string(py::str(asInt)));
       repetitions = int(count);
     }
     const rt::FunctionSignature &function = module.function(functionName);
@@ -242,7 +249,7 @@ public:
       if (oneCallAtATime)
         lock.lock();
       rt::Session session(loaded);
-      profiled = rt::tooling::profileCalls(session, functionName,
+      profiled = rt::tooling::profileCalls(session, function.name,
                                            inputs.tensors, repetitions);
     }
     if (!*profiled)

@@ -88,7 +88,7 @@ def compile(source: Source, *, targets: Sequence[str] = ("llvm-cpu",),
         targets = [targets]
     if not isinstance(opt_level, int) or isinstance(opt_level, bool):
         raise TypeError("opt_level must be an int")
-    if opt_level < 0:
+    if not 0 <= opt_level <= 3:
         raise ValueError(f"opt_level must be 0-3, got {opt_level}")
     text, path, name = _program(source)
     result = _compiler.compile(
@@ -116,3 +116,8 @@ def target_backends() -> list:
 def phases() -> list:
     """The pipeline's phases, in order (values of ``compile_to``)."""
     return _compiler.phases()
+
+
+def _diagnostic(state):
+    """Rebuilds a pickled Diagnostic (Diagnostic.__reduce__ names this)."""
+    return _compiler._diagnostic_from_state(state)

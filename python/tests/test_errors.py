@@ -182,6 +182,12 @@ def test_bad_compile_options():
             ({"cpu_features": "+soft-float"}, "floating point in software"),
             ({"cpu_features": "-sse"}, "cannot drop sse"),
             ({"cpu_features": "+avx2,-64bit"}, "cannot drop 64bit"),
+            ({"cpu_features": "-64bit-mode"}, "the triple sets the mode"),
+            ({"cpu_features": "+16bit-mode"}, "the triple sets the mode"),
+            ({"cpu": "i386", "cpu_features": ""}, "CPU 'i386' has no 64-bit "
+                                                  "mode"),
+            ({"cpu": "pentium-mmx"}, "no 64-bit mode"),
+            ({"opt_level": 2**40}, "opt_level must be 0-3"),
             ({"triple": "nonsense-triple"}, "triple="),
             ({"targets": []}, "targets is empty"),
             ({"compile_to": "nowhere"}, "unknown compile_to 'nowhere'"),
@@ -244,10 +250,12 @@ def test_compile_errors_pickle():
     import pickle
     with pytest.raises(tessera.CompileError) as caught:
         tessera.compiler.compile("func.func @f( {")
-    copy = pickle.loads(pickle.dumps(caught.value))
-    assert str(copy) == str(caught.value)
-    assert [str(d) for d in copy.diagnostics] == \
-        [str(d) for d in caught.value.diagnostics]
+    # Every protocol: 0 and 1 aborted the interpreter with py::pickle.
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        copy = pickle.loads(pickle.dumps(caught.value, protocol=protocol))
+        assert str(copy) == str(caught.value)
+        assert [str(d) for d in copy.diagnostics] == \
+            [str(d) for d in caught.value.diagnostics]
 
 
 SLICE_PROGRAM = """
@@ -286,3 +294,45 @@ def test_slices_outside_their_tensor_are_refused(backend):
                                  r"dimension 0 of the slice .* is not inside "
                                  r"the source"):
             backend.call(module, "f", x, offset, size, stride)
+
+
+def test_lists_and_numbers_out_of_range(session):
+    module = compile_module("""
+func.func @f(%x: tensor<4xi8>, %y: tensor<2xf32>, %s: f32) -> tensor<4xi8> {
+  return %x : tensor<4xi8>
+}""")
+    y = np.zeros(2, np.float32)
+    assert session.call(module, "f", [1, 2, 3, 127], [1.0, 2], 1.0).tolist() \
+        == [1, 2, 3, 127]
+    for arguments, error, message in [
+            (([1, 2, 3, 128], y, 1.0), ValueError, "does not fit in i8"),
+            (([-129, 0, 0, 0], y, 1.0), ValueError, "does not fit in i8"),
+            (([2**200, 0, 0, 0], y, 1.0), ValueError, "beyond 64 bits"),
+            (([[1, 2], [3]], y, 1.0), ValueError, "ragged"),
+            (([0] * 4, [1e300, 0], 1.0), ValueError, "does not fit in f32"),
+            (([0] * 4, y, -10**400), ValueError,
+             r"-10000000000\.\.\. \(402 characters\) does not fit in f32")]:
+        with pytest.raises(error, match=message):
+            session.call(module, "f", *arguments)
+
+
+INSERT_PROGRAM = """
+func.func @f(%x: tensor<?xf32>, %y: tensor<?xf32>, %o: index, %s: index) -> tensor<?xf32> {
+  %r = tensor.insert_slice %y into %x[%o][%s][1] : tensor<?xf32> into tensor<?xf32>
+  return %r : tensor<?xf32>
+}
+"""
+
+
+def test_inserts_copy_their_whole_source_only(session):
+    # Found by an outside tester: a run-time size larger than the source
+    # copied heap memory past its end into the result.
+    module = compile_module(INSERT_PROGRAM)
+    x, y = np.zeros(8000, np.float32), np.ones(3, np.float32)
+    assert session.call(module, "f", x, y, 2, 3)[:8].tolist() == \
+        [0, 0, 1, 1, 1, 0, 0, 0]
+    for offset, size in ((0, 2000), (0, 2), (0, 4)):
+        with pytest.raises(tessera.CallError,
+                           match="size 0 of the slice is not dimension 0 of "
+                                 "the source"):
+            session.call(module, "f", x, y, offset, size)

@@ -241,6 +241,12 @@ def test_integer_division_never_traps(device):
     for op, values in expected.items():
         module = compile_module(division_program(op, "i32"))
         assert session.call(module, "f", a, b)[:6].tolist() == values
+    # Ceil and floor divisions by zero give the dividend too (they were
+    # expanded before the guard: x + 1 or x - 1).
+    for op in ("ceildivsi", "floordivsi"):
+        module = compile_module(division_program(op, "i32"))
+        assert session.call(module, "f", a, b)[[2, 4]].tolist() == \
+            [5, smallest]
     for op in ("divui", "remui", "ceildivsi", "floordivsi", "ceildivui"):
         module = compile_module(division_program(op, "i64"))
         session.call(module, "f", a.astype(np.int64), b.astype(np.int64))

@@ -3,9 +3,11 @@
 #include "Codegen/LLVMCPU/GuardIntegerDivision.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/TypeUtilities.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::tessera::llvmcpu {
 namespace {
@@ -40,9 +42,15 @@ bool constantCanTrap(Value divisor, bool isSigned) {
   return true;
 }
 
+/// Marks the selects that make a divisor safe: the divisions that ceil and
+/// floor expansions derive from a guarded one divide by it too.
+constexpr StringLiteral kGuardAttr = "tessera.division_guard";
+
 void guard(Operation *op, bool isSigned) {
   Value dividend = op->getOperand(0), divisor = op->getOperand(1);
-  if (!constantCanTrap(divisor, isSigned))
+  Operation *producer = divisor.getDefiningOp();
+  if (!constantCanTrap(divisor, isSigned) ||
+      (producer && producer->hasAttr(kGuardAttr)))
     return;
   OpBuilder builder(op);
   Location loc = op->getLoc();
@@ -64,22 +72,37 @@ void guard(Operation *op, bool isSigned) {
                               smallest));
     trap = arith::OrIOp::create(builder, loc, trap, overflow);
   }
-  Value safe = arith::SelectOp::create(builder, loc, trap, one, divisor);
+  auto safe = arith::SelectOp::create(builder, loc, trap, one, divisor);
+  safe->setAttr(kGuardAttr, builder.getUnitAttr());
   op->setOperand(1, safe);
 }
 
-} // namespace
-
-void guardIntegerDivisions(ModuleOp module) {
+void guardAll(ModuleOp module) {
   SmallVector<std::pair<Operation *, bool>> divisions;
   module.walk([&](Operation *op) {
-    if (isa<arith::DivSIOp, arith::RemSIOp>(op))
+    if (isa<arith::DivSIOp, arith::RemSIOp, arith::CeilDivSIOp,
+            arith::FloorDivSIOp>(op))
       divisions.push_back({op, true});
-    else if (isa<arith::DivUIOp, arith::RemUIOp>(op))
+    else if (isa<arith::DivUIOp, arith::RemUIOp, arith::CeilDivUIOp>(op))
       divisions.push_back({op, false});
   });
   for (auto [op, isSigned] : divisions)
     guard(op, isSigned);
+}
+
+} // namespace
+
+LogicalResult guardIntegerDivisions(ModuleOp module) {
+  // Ceil and floor divisions guarded whole (x / 0 = x), then expanded;
+  // what the expansions divide by is the guarded divisor, checked again.
+  guardAll(module);
+  RewritePatternSet patterns(module.getContext());
+  arith::populateCeilFloorDivExpandOpsPatterns(patterns);
+  if (failed(applyPatternsGreedily(module, std::move(patterns))))
+    return failure();
+  guardAll(module);
+  module.walk([](arith::SelectOp op) { op->removeAttr(kGuardAttr); });
+  return success();
 }
 
 } // namespace mlir::tessera::llvmcpu

@@ -23,12 +23,12 @@
 #include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVM.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/TargetParser/Triple.h"
@@ -267,6 +267,33 @@ const StringRef kExpandedMathOps[] = {
     "ctlz", "sinh", "cosh", "tan",   "tanh",  "asinh",     "acosh", "atanh",
     "ceil", "exp2", "powf", "fpowi", "round", "roundeven", "rsqrt", "clampf"};
 
+/// Math ops LLVM lowers to instructions at any element type; the others
+/// are approximated in place for f32 and f16 only.
+const StringRef kNativeMathOps[] = {
+    "math.absf",     "math.absi",     "math.sqrt",  "math.fma",
+    "math.floor",    "math.ceil",     "math.trunc", "math.roundeven",
+    "math.round",    "math.copysign", "math.isnan", "math.isinf",
+    "math.isfinite", "math.isnormal", "math.ctlz",  "math.cttz",
+    "math.ctpop"};
+
+/// A math function left after the approximations would become a libm call,
+/// which an executable cannot link (it links no C library): refused by
+/// name, with the op's location, instead of lld's "undefined symbol: exp".
+LogicalResult refuseLibmCalls(ModuleOp module) {
+  WalkResult result = module.walk([](Operation *op) {
+    if (op->getDialect()->getNamespace() != "math" ||
+        llvm::is_contained(kNativeMathOps, op->getName().getStringRef()))
+      return WalkResult::advance();
+    Type element = getElementTypeOrSelf(op->getResult(0).getType());
+    op->emitError() << "'" << op->getName() << "' on " << element
+                    << " is not supported by the llvm-cpu backend (its "
+                       "executables link no math library; f32 and f16 are "
+                       "approximated in place)";
+    return WalkResult::interrupt();
+  });
+  return failure(result.wasInterrupted());
+}
+
 /// math.fma (the polynomial approximations of exp, tanh, erf, ... are
 /// chains of them) as a multiply and an add that LLVM may contract: one
 /// vfmadd where the CPU has FMA (upstream's expansion gave a separate
@@ -303,15 +330,11 @@ struct LowerToLLVMPass
       if (failed(applyPatternsGreedily(module, std::move(patterns))))
         return signalPassFailure();
     }
-    // Ceil and floor divisions become plain ones, which are then guarded
-    // against x86's division traps (GuardIntegerDivision.h).
-    {
-      RewritePatternSet patterns(ctx);
-      arith::populateCeilFloorDivExpandOpsPatterns(patterns);
-      if (failed(applyPatternsGreedily(module, std::move(patterns))))
-        return signalPassFailure();
-    }
-    llvmcpu::guardIntegerDivisions(module);
+    if (failed(refuseLibmCalls(module)))
+      return signalPassFailure();
+    // No x86 division trap (GuardIntegerDivision.h).
+    if (failed(llvmcpu::guardIntegerDivisions(module)))
+      return signalPassFailure();
 
     LowerToLLVMOptions options(ctx);
     LLVMTypeConverter converter(ctx, options);

@@ -68,6 +68,23 @@ describeLLVMCPUTarget(llvm::StringRef tripleName) {
   return info;
 }
 
+llvm::Expected<bool> cpuHasFeatures(llvm::StringRef tripleName,
+                                    llvm::StringRef cpu,
+                                    llvm::StringRef features) {
+  initializeLLVMTargets();
+  llvm::Triple triple(tripleName == "host" ? llvm::sys::getProcessTriple()
+                                           : tripleName.str());
+  std::string error;
+  const llvm::Target *llvmTarget =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!llvmTarget)
+    return llvm::createStringError("unknown target triple '" + tripleName +
+                                   "': " + error);
+  std::unique_ptr<llvm::MCSubtargetInfo> subtarget(
+      llvmTarget->createMCSubtargetInfo(triple, cpu, ""));
+  return subtarget && subtarget->checkFeatures(features);
+}
+
 void initializeLLVMTargets() {
   static std::once_flag once;
   std::call_once(once, [] {

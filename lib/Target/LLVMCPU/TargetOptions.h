@@ -33,6 +33,12 @@ struct LLVMCPUTargetInfo {
 };
 llvm::Expected<LLVMCPUTargetInfo> describeLLVMCPUTarget(llvm::StringRef triple);
 
+/// Whether `cpu` (a name describeLLVMCPUTarget lists) has every feature of
+/// `features` ("+64bit,+sse2") on `triple`: an x86-64 triple needs a 64-bit
+/// CPU, or LLVM ends the process when it generates code.
+llvm::Expected<bool> cpuHasFeatures(llvm::StringRef triple, llvm::StringRef cpu,
+                                    llvm::StringRef features);
+
 /// Registers LLVM's targets once per process.
 void initializeLLVMTargets();
 

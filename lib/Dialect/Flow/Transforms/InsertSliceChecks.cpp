@@ -4,7 +4,8 @@
 // strides are known only at run time (function arguments, arithmetic on
 // dims) could reach outside its tensor: the dispatch would then read or
 // write past a buffer. Each such slice gets a `cf.assert` on the host per
-// dimension, evaluated before the dispatch; static ones fold away. (Offsets
+// dimension (and an insert's sizes must be its source's dims), evaluated
+// before the dispatch; static ones fold away. (Offsets
 // computed from tensor data cannot reach the host, so every operand of a
 // check can be computed there.)
 //
@@ -16,6 +17,7 @@
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 namespace mlir::tessera::flow {
 #define GEN_PASS_DEF_INSERTSLICECHECKSPASS
@@ -90,6 +92,47 @@ void insertChecks(Operation *op, Value tensor, ArrayRef<OpFoldResult> offsets,
   }
 }
 
+/// Asserts that an insert_slice's run-time sizes are its source's dims: a
+/// larger size would copy past the end of the source.
+void insertSourceChecks(tensor::InsertSliceOp op) {
+  RankedTensorType sourceType = op.getSourceType();
+  SmallVector<OpFoldResult> sizes = op.getMixedSizes();
+  // The slice dims the source keeps (a rank-reducing insert drops unit
+  // dims, which are static).
+  SmallVector<int64_t> staticSizes;
+  for (OpFoldResult size : sizes) {
+    std::optional<int64_t> constant = getConstantIntValue(size);
+    staticSizes.push_back(constant ? *constant : ShapedType::kDynamic);
+  }
+  std::optional<llvm::SmallDenseSet<unsigned>> dropped =
+      computeRankReductionMask(staticSizes, sourceType.getShape());
+  if (!dropped)
+    return; // the verifier refuses such an op
+  OpBuilder builder(op);
+  Location loc = op.getLoc();
+  int64_t sourceDim = 0;
+  for (auto [d, size] : llvm::enumerate(sizes)) {
+    if (dropped->contains(d))
+      continue;
+    int64_t s = sourceDim++;
+    if (!isa<Value>(size) && !sourceType.isDynamicDim(s))
+      continue; // equal, or the verifier refused it
+    Value dim =
+        sourceType.isDynamicDim(s)
+            ? tensor::DimOp::create(builder, loc, op.getSource(), s).getResult()
+            : arith::ConstantIndexOp::create(builder, loc,
+                                             sourceType.getDimSize(s))
+                  .getResult();
+    Value same = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::eq,
+                                       valueOf(builder, loc, size), dim);
+    cf::AssertOp::create(builder, loc, same,
+                         (Twine("'tensor.insert_slice': size ") + Twine(d) +
+                          " of the slice is not dimension " + Twine(s) +
+                          " of the source")
+                             .str());
+  }
+}
+
 struct InsertSliceChecksPass
     : public tessera::flow::impl::InsertSliceChecksPassBase<
           InsertSliceChecksPass> {
@@ -102,6 +145,7 @@ struct InsertSliceChecksPass
       func.walk([](tensor::InsertSliceOp op) {
         insertChecks(op, op.getDest(), op.getMixedOffsets(), op.getMixedSizes(),
                      op.getMixedStrides(), "the destination");
+        insertSourceChecks(op);
       });
     }
   }
