@@ -336,3 +336,24 @@ def test_inserts_copy_their_whole_source_only(session):
                            match="size 0 of the slice is not dimension 0 of "
                                  "the source"):
             session.call(module, "f", x, y, offset, size)
+
+
+def test_math_functions_on_f64_are_refused_by_name():
+    # lld's "undefined symbol: exp" before: executables link no libm.
+    source = """
+func.func @f(%a: tensor<8xf64>) -> tensor<8xf64> {
+  %e = tensor.empty() : tensor<8xf64>
+  %r = linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>], iterator_types = ["parallel"]} ins(%a : tensor<8xf64>) outs(%e : tensor<8xf64>) {
+  ^bb0(%x: f64, %o: f64):
+    %s = math.exp %x : f64
+    linalg.yield %s : f64
+  } -> tensor<8xf64>
+  return %r : tensor<8xf64>
+}"""
+    with pytest.raises(tessera.CompileError) as caught:
+        tessera.compiler.compile(source)
+    (diagnostic,) = caught.value.diagnostics
+    assert (diagnostic.line, diagnostic.column) == (6, 10)
+    assert diagnostic.message.startswith(
+        "'math.exp' on 'f64' is not supported by the llvm-cpu backend")
+    tessera.compiler.compile(source.replace("math.exp", "math.sqrt"))

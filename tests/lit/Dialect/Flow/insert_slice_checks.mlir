@@ -38,3 +38,18 @@ func.func @insert(%a: tensor<8xf32>, %b: tensor<4xf32>, %off: index) -> tensor<8
   %r = tensor.insert_slice %b into %a[%off] [4] [1] : tensor<4xf32> into tensor<8xf32>
   return %r : tensor<8xf32>
 }
+
+// -----
+
+// An insert's run-time sizes must be its source's dims: a larger one would
+// copy past the end of the source.
+// CHECK-LABEL: func.func @insert_dynamic_source
+// CHECK-SAME: (%[[X:.+]]: tensor<?xf32>, %[[Y:.+]]: tensor<?xf32>, %[[OFF:.+]]: index, %[[N:.+]]: index)
+// CHECK: cf.assert %{{.+}}, "'tensor.insert_slice': dimension 0 of the slice (offset, size, stride) is not inside the destination"
+// CHECK: %[[YDIM:.+]] = tensor.dim %[[Y]], %c0
+// CHECK: %[[SAME:.+]] = arith.cmpi eq, %[[N]], %[[YDIM]] : index
+// CHECK: cf.assert %[[SAME]], "'tensor.insert_slice': size 0 of the slice is not dimension 0 of the source"
+func.func @insert_dynamic_source(%x: tensor<?xf32>, %y: tensor<?xf32>, %off: index, %n: index) -> tensor<?xf32> {
+  %r = tensor.insert_slice %y into %x[%off] [%n] [1] : tensor<?xf32> into tensor<?xf32>
+  return %r : tensor<?xf32>
+}
