@@ -43,8 +43,11 @@ LLVMCPUTarget resolveLLVMCPUTarget(std::string triple, std::string cpu,
   return target;
 }
 
-llvm::Expected<LLVMCPUTargetInfo>
-describeLLVMCPUTarget(llvm::StringRef tripleName) {
+namespace {
+/// The subtarget of `cpu` on `tripleName` ("host": this machine's); null
+/// when the target has none.
+llvm::Expected<std::unique_ptr<llvm::MCSubtargetInfo>>
+createSubtarget(llvm::StringRef tripleName, llvm::StringRef cpu) {
   initializeLLVMTargets();
   llvm::Triple triple(tripleName == "host" ? llvm::sys::getProcessTriple()
                                            : tripleName.str());
@@ -54,8 +57,17 @@ describeLLVMCPUTarget(llvm::StringRef tripleName) {
   if (!llvmTarget)
     return llvm::createStringError("unknown target triple '" + tripleName +
                                    "': " + error);
-  std::unique_ptr<llvm::MCSubtargetInfo> subtarget(
-      llvmTarget->createMCSubtargetInfo(triple, "", ""));
+  return std::unique_ptr<llvm::MCSubtargetInfo>(
+      llvmTarget->createMCSubtargetInfo(triple, cpu, ""));
+}
+} // namespace
+
+llvm::Expected<LLVMCPUTargetInfo>
+describeLLVMCPUTarget(llvm::StringRef tripleName) {
+  auto created = createSubtarget(tripleName, "");
+  if (!created)
+    return created.takeError();
+  std::unique_ptr<llvm::MCSubtargetInfo> subtarget = std::move(*created);
   LLVMCPUTargetInfo info;
   if (!subtarget)
     return info;
@@ -71,18 +83,10 @@ describeLLVMCPUTarget(llvm::StringRef tripleName) {
 llvm::Expected<bool> cpuHasFeatures(llvm::StringRef tripleName,
                                     llvm::StringRef cpu,
                                     llvm::StringRef features) {
-  initializeLLVMTargets();
-  llvm::Triple triple(tripleName == "host" ? llvm::sys::getProcessTriple()
-                                           : tripleName.str());
-  std::string error;
-  const llvm::Target *llvmTarget =
-      llvm::TargetRegistry::lookupTarget(triple, error);
-  if (!llvmTarget)
-    return llvm::createStringError("unknown target triple '" + tripleName +
-                                   "': " + error);
-  std::unique_ptr<llvm::MCSubtargetInfo> subtarget(
-      llvmTarget->createMCSubtargetInfo(triple, cpu, ""));
-  return subtarget && subtarget->checkFeatures(features);
+  auto subtarget = createSubtarget(tripleName, cpu);
+  if (!subtarget)
+    return subtarget.takeError();
+  return *subtarget && (*subtarget)->checkFeatures(features);
 }
 
 void initializeLLVMTargets() {
