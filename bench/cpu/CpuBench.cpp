@@ -64,10 +64,23 @@ double median(std::vector<double> values) {
   return values.empty() ? 0 : values[values.size() / 2];
 }
 
-/// Median microseconds of `repetitions` runs of `body` after `warmup`.
+/// Warm-up lasts `warmup` calls and at least this long, for every engine:
+/// a thread pool just started (or idle) runs its first calls slower for a
+/// while (a 256 x 256 matmul on 2 workers at a third of its speed for the
+/// first ten or so calls; the cause is below the process: the host's
+/// scheduling of the second core).
+constexpr auto kMinWarmup = std::chrono::milliseconds(200);
+
+/// Whether the warm-up that began at `start` with `calls` calls is done.
+bool warmedUp(Clock::time_point start, int calls, int warmup) {
+  return calls >= warmup && Clock::now() - start >= kMinWarmup;
+}
+
+/// Median microseconds of `repetitions` runs of `body` after warming up.
 double timeMedian(int warmup, int repetitions,
                   const std::function<void()> &body) {
-  for (int i = 0; i < warmup; ++i)
+  auto start = Clock::now();
+  for (int calls = 0; !warmedUp(start, calls, warmup); ++calls)
     body();
   std::vector<double> times;
   for (int i = 0; i < repetitions; ++i) {
@@ -144,7 +157,9 @@ Timing timeCalls(const std::shared_ptr<rt::Module> &module,
                                    record.workgroupCount[2];
   });
   std::vector<double> calls, kernels;
-  for (int i = 0; i < warmup + repetitions; ++i) {
+  auto warmupStart = Clock::now();
+  for (int i = 0; calls.size() < size_t(repetitions); ++i) {
+    bool warming = !warmedUp(warmupStart, i, warmup);
     kernel = 0;
     dispatches = 0;
     timing.results.clear();
@@ -154,7 +169,7 @@ Timing timeCalls(const std::shared_ptr<rt::Module> &module,
     if (!results)
       die(function + ": " + results.status().message());
     timing.results = std::move(*results);
-    if (i < warmup)
+    if (warming)
       continue;
     calls.push_back(call);
     kernels.push_back(kernel);

@@ -69,8 +69,10 @@ DispatchWave::run(TaskExecutor &executor, bool timed,
     return std::nullopt;
   }
 
-  // Each dispatch's workgroups in a few chunks per worker; the workers take
-  // chunks in program order, so the first dispatches finish first.
+  // Each dispatch's workgroups in a few chunks per worker, listed part by
+  // part: the executor gives worker w the w-th of equal parts of the list,
+  // which then holds about the w-th part of every dispatch (as a dispatch
+  // run alone would give it), in program order.
   struct Chunk {
     unsigned entry;
     uint64_t begin, end;
@@ -78,13 +80,17 @@ DispatchWave::run(TaskExecutor &executor, bool timed,
   std::vector<Chunk> chunks;
   std::vector<tessera_dispatch_state_v0_t> states;
   unsigned workers = executor.workerCount();
-  for (unsigned e = 0; e < wave.size(); ++e) {
+  for (unsigned e = 0; e < wave.size(); ++e)
     states.push_back(wave[e].dispatch.state());
-    uint64_t total = wave[e].dispatch.workgroupTotal();
-    uint64_t grain = std::max<uint64_t>(1, total / (uint64_t(workers) * 4));
-    for (uint64_t begin = 0; begin < total; begin += grain)
-      chunks.push_back({e, begin, std::min(total, begin + grain)});
-  }
+  for (unsigned part = 0; part < workers; ++part)
+    for (unsigned e = 0; e < wave.size(); ++e) {
+      uint64_t total = wave[e].dispatch.workgroupTotal();
+      uint64_t grain = std::max<uint64_t>(1, total / (uint64_t(workers) * 4));
+      uint64_t count = (total + grain - 1) / grain;
+      for (uint64_t c = count * part / workers;
+           c < count * (part + 1) / workers; ++c)
+        chunks.push_back({e, c * grain, std::min(total, (c + 1) * grain)});
+    }
 
   // Per dispatch and worker: first start, last end, workgroups. A worker
   // writes only its own slots.

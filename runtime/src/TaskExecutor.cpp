@@ -6,7 +6,8 @@
 
 namespace tessera::rt {
 
-TaskExecutor::TaskExecutor(unsigned workers) {
+TaskExecutor::TaskExecutor(unsigned workers)
+    : ranges(std::make_unique<ChunkRange[]>(std::max(1u, workers))) {
   for (unsigned w = 1; w < std::max(1u, workers); ++w)
     threads.emplace_back([this, w] { workerLoop(w); });
 }
@@ -28,14 +29,52 @@ unsigned TaskExecutor::availableCores() {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
+bool TaskExecutor::claim(unsigned owner, bool fromFront, uint64_t &chunk) {
+  std::atomic<uint64_t> &bounds = ranges[owner].bounds;
+  uint64_t current = bounds.load(std::memory_order_relaxed);
+  while (true) {
+    uint64_t front = current >> 32, back = current & 0xffffffffu;
+    if (front >= back)
+      return false;
+    uint64_t desired =
+        fromFront ? ((front + 1) << 32) | back : (front << 32) | (back - 1);
+    if (bounds.compare_exchange_weak(current, desired,
+                                     std::memory_order_relaxed)) {
+      chunk = fromFront ? front : back - 1;
+      return true;
+    }
+  }
+}
+
+void TaskExecutor::assignRanges(unsigned participants) {
+  // Chunk indices are 32-bit: a job of more chunks takes larger ones.
+  constexpr uint64_t kMaxChunks = 0xffffffffu;
+  if ((count + grain - 1) / grain > kMaxChunks)
+    grain = (count + kMaxChunks - 1) / kMaxChunks;
+  uint64_t chunks = (count + grain - 1) / grain;
+  for (unsigned w = 0; w < workerCount(); ++w) {
+    uint64_t front = w < participants ? chunks * w / participants : 0;
+    uint64_t back = w < participants ? chunks * (w + 1) / participants : 0;
+    ranges[w].bounds.store(front << 32 | back, std::memory_order_relaxed);
+  }
+}
+
 void TaskExecutor::work(unsigned worker) {
   auto start = std::chrono::steady_clock::now();
   uint64_t items = 0;
+  unsigned workers = workerCount();
+  // Its own range front to back, then the others' from their backs (the
+  // chunks their owners would reach last), nearest worker first.
+  unsigned owner = worker;
+  uint64_t chunk;
   while (!failed.load(std::memory_order_relaxed)) {
-    uint64_t begin = next.fetch_add(grain, std::memory_order_relaxed);
-    if (begin >= count)
-      break;
-    uint64_t end = std::min(count, begin + grain);
+    if (!claim(owner, owner == worker, chunk)) {
+      owner = (owner + 1) % workers;
+      if (owner == worker)
+        break;
+      continue;
+    }
+    uint64_t begin = chunk * grain, end = std::min(count, begin + grain);
     if (!(*body)(begin, end, worker))
       failed.store(true, std::memory_order_relaxed);
     items += end - begin;
@@ -112,7 +151,6 @@ bool TaskExecutor::parallelFor(
     body = &fn;
     count = itemCount;
     grain = std::max<uint64_t>(1, chunk);
-    next.store(0);
     failed.store(false);
     spans = workerSpans;
     origin = start;
@@ -120,6 +158,7 @@ bool TaskExecutor::parallelFor(
   // Too little to share: the caller alone, no wake-ups.
   if (threads.empty() || itemCount <= chunk) {
     setJob();
+    assignRanges(1);
     work(0);
     return !failed.load();
   }
@@ -127,6 +166,7 @@ bool TaskExecutor::parallelFor(
     // Under the lock: a worker about to sleep sees the new generation.
     std::lock_guard<std::mutex> lock(mutex);
     setJob();
+    assignRanges(workerCount());
     uint64_t generation = (ticket.load(std::memory_order_relaxed) >> 32) + 1;
     ticket.store((generation << 32) | kOpen, std::memory_order_release);
   }

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <random>
 #include <set>
+#include <thread>
 
 namespace rt = tessera::rt;
 
@@ -43,6 +44,33 @@ TEST(TaskExecutor, RunsEveryItemOnce) {
       ASSERT_EQ(runs[i].load(), 1) << "item " << i << " of " << count;
     for (unsigned worker : workers)
       EXPECT_LT(worker, 4u);
+  }
+}
+
+// Each worker starts at the front of its own part of the items (worker w
+// the w-th of workerCount() parts): consecutive jobs over the same data
+// give a worker the same part. The first chunk of each waits until every
+// worker has one, so all take part.
+TEST(TaskExecutor, WorkersStartWithTheirOwnPart) {
+  rt::TaskExecutor executor(3);
+  for (int job = 0; job < 20; ++job) {
+    std::atomic<unsigned> started{0};
+    std::vector<std::atomic<int64_t>> first(3);
+    for (auto &item : first)
+      item = -1;
+    ASSERT_TRUE(executor.parallelFor(
+        12, 2, [&](uint64_t begin, uint64_t, unsigned worker) {
+          int64_t none = -1;
+          if (first[worker].compare_exchange_strong(none, begin)) {
+            started.fetch_add(1);
+            while (started.load() < 3)
+              std::this_thread::yield();
+          }
+          return true;
+        }));
+    EXPECT_EQ(first[0].load(), 0);
+    EXPECT_EQ(first[1].load(), 4);
+    EXPECT_EQ(first[2].load(), 8);
   }
 }
 

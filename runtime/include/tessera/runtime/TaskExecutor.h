@@ -2,9 +2,12 @@
 //
 // The CPU's threaded execution: a pool of worker threads over which a
 // dispatch's workgroups are split. The calling thread works too (worker 0),
-// so N workers are N-1 threads; chunks of workgroups are handed out from
-// one atomic counter, so fast workers take more. Without an executor (or
-// with one worker) dispatches run inline on the calling thread.
+// so N workers are N-1 threads. Each worker owns a contiguous range of the
+// chunks (worker w the w-th part), so consecutive dispatches over the same
+// tensor give each worker the same part of it, still in its own cache; a
+// worker done with its range takes chunks from the end of another's, so
+// fast workers take more. Without an executor (or with one worker)
+// dispatches run inline on the calling thread.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TESSERA_RUNTIME_TASKEXECUTOR_H
@@ -44,9 +47,10 @@ public:
   static unsigned availableCores();
 
   /// Runs `body(begin, end, worker)` over [0, count) in chunks of `grain`,
-  /// on every worker, and returns when all are done. A body returning false
-  /// stops further chunks from being handed out. With `spans`, each
-  /// worker's share is recorded (times from `origin`).
+  /// on every worker (worker w first takes the chunks of the w-th of
+  /// workerCount() equal parts, in order), and returns when all are done. A
+  /// body returning false stops further chunks from being handed out. With
+  /// `spans`, each worker's share is recorded (times from `origin`).
   bool
   parallelFor(uint64_t count, uint64_t grain,
               const std::function<bool(uint64_t, uint64_t, unsigned)> &body,
@@ -54,8 +58,20 @@ public:
               std::chrono::steady_clock::time_point origin = {});
 
 private:
+  /// A worker's chunks [front, back) of the current job, packed as
+  /// front << 32 | back: the owner takes from the front, others from the
+  /// back, each with one compare-and-swap. On a cache line of its own.
+  struct alignas(64) ChunkRange {
+    std::atomic<uint64_t> bounds{0};
+  };
+
   void workerLoop(unsigned worker);
   void work(unsigned worker);
+  /// Claims a chunk of `owner`'s range (its front when `fromFront`).
+  bool claim(unsigned owner, bool fromFront, uint64_t &chunk);
+  /// Splits the current job's chunks over the first `participants`
+  /// workers' ranges.
+  void assignRanges(unsigned participants);
 
   std::vector<std::thread> threads;
   std::mutex mutex;
@@ -76,7 +92,7 @@ private:
   // The current job.
   const std::function<bool(uint64_t, uint64_t, unsigned)> *body = nullptr;
   uint64_t count = 0, grain = 1;
-  std::atomic<uint64_t> next{0};
+  std::unique_ptr<ChunkRange[]> ranges;
   std::atomic<bool> failed{false};
   std::vector<WorkerSpan> *spans = nullptr;
   std::chrono::steady_clock::time_point origin;
