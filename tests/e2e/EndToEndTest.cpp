@@ -219,6 +219,22 @@ TEST_P(EndToEnd, MatmulBiasRelu) {
   });
 }
 
+// K = 1024 and 512 rows: A packed per reduction block, B's panels per
+// block together (VectorizeContractions); a wrong offset into either buffer
+// moves whole rows or blocks of the sum.
+TEST_P(EndToEnd, DeepMatmulBiasRelu) {
+  auto module = compileAndLoad(readProgram("matmul_deep_bias_relu.mlir"));
+  ASSERT_TRUE(module);
+  rt::Tensor x = randomTensor({512, 1024}, 21),
+             w = randomTensor({1024, 256}, 22), bias = randomTensor({256}, 23);
+  auto results = call(module, "dense", {x, w, bias});
+  ASSERT_EQ(results.size(), 1u);
+  expectClose(results[0], {512, 256}, [&](int64_t k) {
+    return std::max(0.0, matmulReference(x, w, k / 256, k % 256) +
+                             bias.data<float>()[k % 256]);
+  });
+}
+
 TEST_P(EndToEnd, SumAndMaxReductions) {
   auto module = compileAndLoad(readProgram("sum_and_max_reductions.mlir"));
   ASSERT_TRUE(module);

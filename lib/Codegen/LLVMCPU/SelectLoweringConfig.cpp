@@ -39,6 +39,12 @@ constexpr int64_t kElementsPerWorkgroup = 16384;
 constexpr int64_t kContractionRows = 512;
 /// Columns per workgroup of a register-tiled contraction.
 constexpr int64_t kContractionColumns = 64;
+/// Columns per workgroup when the reductions are at least
+/// kWideReductionDepth deep and the rows at least kContractionRows: A's
+/// rows for one block of the reductions are then reused from the L2 cache
+/// by that many columns.
+constexpr int64_t kWideContractionColumns = 256;
+constexpr int64_t kWideReductionDepth = 1024;
 /// Workgroups of a one-row contraction: a few per worker.
 constexpr int64_t kOneRowWorkgroups = 4;
 /// Rows per workgroup below which a contraction's columns are split before
@@ -121,7 +127,8 @@ findRegisterTiledContraction(func::FuncOp func, Operation *root) {
 }
 
 /// Tiles of a register-tiled contraction, per dimension of its output:
-/// kContractionColumns columns; kContractionRows rows gathered from the
+/// kContractionColumns columns (kWideContractionColumns for a deep, tall
+/// one, whose kernel packs A per block of the reductions for them); kContractionRows rows gathered from the
 /// row loop (output dimension `rowDim`) then the outer loops (a
 /// convolution's output rows, which the kernel flattens into one row loop).
 /// The dimensions between `rowDim` and the last are panels of the columns
@@ -137,7 +144,15 @@ SmallVector<int64_t> contractionTiles(ArrayRef<int64_t> outputExtents,
                                       unsigned rowDim, int64_t depth) {
   unsigned rank = outputExtents.size();
   SmallVector<int64_t> tiles(rank, 1);
-  tiles[rank - 1] = std::min(kContractionColumns, outputExtents[rank - 1]);
+  int64_t allRowsForWidth = 1;
+  for (unsigned dim = 0; dim <= rowDim; ++dim)
+    allRowsForWidth =
+        std::min(allRowsForWidth * outputExtents[dim], codegen::kUnknownExtent);
+  int64_t columns =
+      depth >= kWideReductionDepth && allRowsForWidth >= kContractionRows
+          ? kWideContractionColumns
+          : kContractionColumns;
+  tiles[rank - 1] = std::min(columns, outputExtents[rank - 1]);
   for (unsigned dim = rowDim + 1; dim + 1 < rank; ++dim)
     tiles[dim] = std::clamp<int64_t>(kContractionColumns / tiles[rank - 1], 1,
                                      outputExtents[dim]);

@@ -87,6 +87,10 @@ constexpr int64_t kMinCachedPanelDepth = 64;
 /// innermost reduction ahead, when that reduction has at least
 /// kMinPrefetchDepth steps.
 constexpr int64_t kPrefetchRows = 16;
+/// A is packed per block of the reductions when at least this many
+/// panels of B reuse it, into at most this many bytes of stack.
+constexpr int64_t kMinLhsPackPanels = 4;
+constexpr int64_t kMaxLhsPackBytes = 512 * 1024;
 constexpr int64_t kMinPrefetchDepth = 64;
 
 /// One block of the reductions: the values of those before the split one,
@@ -146,16 +150,50 @@ public:
     Value fullPanels = roundDown(n, panel);
     Value fullVectors = roundDown(n, width);
     Value pack = oneRow ? Value() : createPackBuffer(panel);
+    if (!oneRow) {
+      auto chosen = blocking;
+      lhsPack = createLhsPackBuffer(panel, /*chooseBlocks=*/!pack);
+      if (!lhsPack)
+        blocking = chosen;
+    }
 
     // Full panels of columns, then single vectors, then the leftover
     // columns in one masked vector.
-    buildFor(zero, fullPanels, panel, [&](Value col) {
+    // Packed, the reduction blocks run outside the panels: the rows of A
+    // one block spans are read from memory by the first panel and from the
+    // L2 cache by the others.
+    // With A packed too, every panel of a block is packed first, along
+    // B's rows: a panel alone reads one short run per row of B, a page
+    // apart in a large B, where no prefetcher follows.
+    Value panels =
+        lhsPack ? createPanelsBuffer(pack, fullPanels, panel) : Value();
+    if (panels)
       forEachBlock([&](const ReductionBlock &block) {
-        if (pack)
-          packPanel(pack, col, panelVectors, block);
-        emitRowTiles(col, panelVectors, pack, block);
+        packLhsBlock(block);
+        packPanels(panels, panelVectors, block);
+        buildFor(zero, fullPanels, panel, [&](Value col) {
+          emitRowTiles(col, panelVectors, panelOf(panels, col, panel), block);
+        });
       });
-    });
+    else if (pack)
+      forEachBlock([&](const ReductionBlock &block) {
+        if (lhsPack)
+          packLhsBlock(block);
+        buildFor(zero, fullPanels, panel, [&](Value col) {
+          packPanel(pack, col, panelVectors, block);
+          emitRowTiles(col, panelVectors, pack, block);
+        });
+      });
+    else
+      buildFor(zero, fullPanels, panel, [&](Value col) {
+        forEachBlock([&](const ReductionBlock &block) {
+          if (lhsPack)
+            packLhsBlock(block);
+          emitRowTiles(col, panelVectors, pack, block);
+        });
+      });
+    // The columns after the panels read A where it is (they run once).
+    lhsPack = Value();
     buildFor(fullPanels, fullVectors, width, [&](Value col) {
       emitRowTiles(col, 1, Value(), ReductionBlock{{}, zero, 0});
     });
@@ -428,6 +466,215 @@ private:
     b.setInsertionPointToStart(&func.getBody().front());
     auto type = MemRefType::get({depth, panel}, b.getF32Type());
     return memref::AllocaOp::create(b, loc, type, b.getI64IntegerAttr(64));
+  }
+
+  /// A stack buffer for A's rows over one block of the reductions,
+  /// [rows][block], when B is packed into panels of `panel` columns and
+  /// several panels reuse each block of A: read in place, the MR rows of a
+  /// tile lie a row of A apart, at a multiple of 4 KiB for 1024 or more
+  /// f32 columns, so they all fall in one set of the L1 cache, which the
+  /// packed panel of B fills too; copied, they are 4 * block bytes apart
+  /// and contiguous, for the caches and the TLB. Only when A runs along
+  /// the innermost reduction (vector copies) and outside any pad.
+  Value createLhsPackBuffer(int64_t panel, bool chooseBlocks) {
+    if (loops.lhsIsVector || padded)
+      return Value();
+    // Every panel of B reuses the block: the columns' and the nest loops'
+    // (a panel-major filter's panels), on which A must not depend.
+    AffineMap lhsMap = op.getMatchingIndexingMap(loops.lhs);
+    std::optional<int64_t> columns = getConstantIntValue(sizes[loops.col]);
+    if (!columns)
+      return Value();
+    int64_t reuse = *columns;
+    for (unsigned loop : nestLoops) {
+      std::optional<int64_t> size = getConstantIntValue(sizes[loop]);
+      if (!size || lhsMap.isFunctionOfDim(loop))
+        return Value();
+      reuse *= *size;
+    }
+    if (reuse < kMinLhsPackPanels * panel)
+      return Value();
+    if (chooseBlocks) {
+      // B read in place has no blocks of its own yet.
+      SmallVector<int64_t> depths;
+      for (unsigned loop : loops.reductions) {
+        std::optional<int64_t> size = getConstantIntValue(sizes[loop]);
+        if (!size || *size <= 0 || *size > kMaxLhsPackBytes)
+          return Value();
+        depths.push_back(*size);
+      }
+      if (chooseBlocking(depths, kCachedPanelDepth) < kMinCachedPanelDepth) {
+        blocking = {0, 0};
+        return Value();
+      }
+    }
+    unsigned innermost = loops.reductions.back();
+    if (lhsMap.getNumResults() == 0 ||
+        lhsMap.getResults().back() != b.getAffineDimExpr(innermost))
+      return Value();
+    auto lhsType = cast<MemRefType>(loops.lhs->get().getType());
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    if (failed(lhsType.getStridesAndOffset(strides, offset)) ||
+        strides.back() != 1 || !lhsType.getElementType().isF32() ||
+        !tileRowsShareCacheSets(lhsMap, strides))
+      return Value();
+    // The block's extent along the innermost reduction: whole vectors.
+    std::optional<int64_t> innermostSize =
+        getConstantIntValue(sizes[innermost]);
+    int64_t extent =
+        blocking.chunk != 0 && blocking.split + 1 == loops.reductions.size()
+            ? blocking.chunk
+            : innermostSize.value_or(0);
+    if (extent == 0 || extent % width != 0)
+      return Value();
+    int64_t rows = 1;
+    for (unsigned loop : rowLoops) {
+      std::optional<int64_t> size = getConstantIntValue(sizes[loop]);
+      if (!size)
+        return Value();
+      rows *= *size;
+    }
+    int64_t depth = 1;
+    for (auto [index, loop] : llvm::enumerate(
+             ArrayRef<unsigned>(loops.reductions).drop_front(blocking.split))) {
+      if (index == 0 && blocking.chunk != 0) {
+        depth *= blocking.chunk;
+        continue;
+      }
+      depth *= *getConstantIntValue(sizes[loop]);
+    }
+    if (rows < kTileRows || rows * depth * 4 > kMaxLhsPackBytes)
+      return Value();
+    auto func = op->getParentOfType<func::FuncOp>();
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&func.getBody().front());
+    auto type = MemRefType::get({rows, depth}, b.getF32Type());
+    return memref::AllocaOp::create(b, loc, type, b.getI64IntegerAttr(64));
+  }
+
+  /// Whether the rows of a register tile, a step of the row loop apart in
+  /// A (`strides`: A's, in elements), fall into so few sets of the L1 cache
+  /// that they evict each other and the packed panel of B: more than half
+  /// of a tile's rows in one set (a step of 4 KiB: all of them).
+  bool tileRowsShareCacheSets(AffineMap lhsMap, ArrayRef<int64_t> strides) {
+    // The row loop's coefficient in each index: the index at row 1, every
+    // other loop at 0 (the maps are affine).
+    SmallVector<AffineExpr> unitRow;
+    for (unsigned dim = 0; dim < lhsMap.getNumDims(); ++dim)
+      unitRow.push_back(b.getAffineConstantExpr(dim == loops.row));
+    int64_t step = 0;
+    for (auto [expr, stride] : llvm::zip(lhsMap.getResults(), strides)) {
+      auto coefficient =
+          dyn_cast<AffineConstantExpr>(expr.replaceDimsAndSymbols(unitRow, {}));
+      if (ShapedType::isDynamic(stride) || !coefficient)
+        return false;
+      step += coefficient.getValue() * stride;
+    }
+    constexpr int64_t kLineBytes = 64, kSets = 64;
+    llvm::SmallDenseMap<int64_t, int> rowsPerSet;
+    int most = 0;
+    for (int64_t r = 0; r < kTileRows; ++r)
+      most = std::max(most, ++rowsPerSet[(r * step * 4 / kLineBytes) % kSets]);
+    return step != 0 && most > kTileRows / 2;
+  }
+
+  /// A stack buffer [panels][depth][panel] for every full panel of B over
+  /// one block of the reductions, replacing the one-panel `pack`, when the
+  /// columns are static and it fits in kMaxPackBytes.
+  Value createPanelsBuffer(Value pack, Value fullPanels, int64_t panel) {
+    std::optional<int64_t> columns = getConstantIntValue(fullPanels);
+    auto packType = cast<MemRefType>(pack.getType());
+    if (!columns || *columns < 2 * panel ||
+        (*columns / panel) * packType.getNumElements() * 4 > kMaxPackBytes)
+      return Value();
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(pack.getDefiningOp());
+    auto type = MemRefType::get(
+        {*columns / panel, packType.getDimSize(0), packType.getDimSize(1)},
+        b.getF32Type());
+    Value panels =
+        memref::AllocaOp::create(b, loc, type, b.getI64IntegerAttr(64));
+    pack.getDefiningOp()->erase();
+    return panels;
+  }
+
+  /// The panel of `panels` holding the columns from `col`.
+  Value panelOf(Value panels, Value col, int64_t panel) {
+    auto type = cast<MemRefType>(panels.getType());
+    Value index = arith::DivUIOp::create(
+        b, loc, col, arith::ConstantIndexOp::create(b, loc, panel));
+    SmallVector<OpFoldResult> offsets = {index, b.getIndexAttr(0),
+                                         b.getIndexAttr(0)};
+    SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1),
+                                       b.getIndexAttr(type.getDimSize(1)),
+                                       b.getIndexAttr(type.getDimSize(2))};
+    SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
+    auto resultType = memref::SubViewOp::inferRankReducedResultType(
+        {type.getDimSize(1), type.getDimSize(2)}, type, offsets, sizes,
+        strides);
+    return memref::SubViewOp::create(b, loc, cast<MemRefType>(resultType),
+                                     panels, offsets, sizes, strides);
+  }
+
+  /// Packs every panel of `panels` over `block`, walking B row by row.
+  void packPanels(Value panels, int64_t vectors, const ReductionBlock &block) {
+    int64_t count = cast<MemRefType>(panels.getType()).getDimSize(0);
+    int64_t panel = vectors * width;
+    auto [lbs, ubs, steps] = innerBounds(block);
+    scf::buildLoopNest(
+        b, loc, lbs, ubs, steps,
+        [&](OpBuilder &nested, Location, ValueRange ivs) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(nested.getInsertionBlock(),
+                              nested.getInsertionPoint());
+          SmallVector<Value> innerIvs(ivs);
+          Value row = packRow(block, innerIvs);
+          Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+          Value end = arith::ConstantIndexOp::create(b, loc, count);
+          buildFor(zero, end, 1, [&](Value index) {
+            Value col = arith::MulIOp::create(
+                b, loc, index, arith::ConstantIndexOp::create(b, loc, panel));
+            for (int64_t v = 0; v < vectors; ++v) {
+              SmallVector<Value> all =
+                  loopValues(reductionValues(block, innerIvs),
+                             {{loops.col, add(col, v * width)}});
+              Value value =
+                  vector::LoadOp::create(b, loc, vectorType(), loops.rhs->get(),
+                                         indices(loops.rhs, all));
+              Value packCol = arith::ConstantIndexOp::create(b, loc, v * width);
+              vector::StoreOp::create(b, loc, value, panels,
+                                      ValueRange{index, row, packCol});
+            }
+          });
+        });
+  }
+
+  /// Copies A's rows over `block` into lhsPack, a vector at a time along
+  /// the innermost reduction.
+  void packLhsBlock(const ReductionBlock &block) {
+    int64_t rows = cast<MemRefType>(lhsPack.getType()).getDimSize(0);
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value rowCount = arith::ConstantIndexOp::create(b, loc, rows);
+    buildFor(zero, rowCount, 1, [&](Value row) {
+      SmallVector<std::pair<unsigned, Value>> rowValues = delinearizeRow(row);
+      auto [lbs, ubs, steps] = innerBounds(block);
+      steps.back() = arith::ConstantIndexOp::create(b, loc, width);
+      scf::buildLoopNest(
+          b, loc, lbs, ubs, steps,
+          [&](OpBuilder &nested, Location, ValueRange ivs) {
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPoint(nested.getInsertionBlock(),
+                                nested.getInsertionPoint());
+            SmallVector<Value> innerIvs(ivs);
+            Value value = vector::LoadOp::create(
+                b, loc, vectorType(), loops.lhs->get(),
+                indices(loops.lhs, loopValues(reductionValues(block, innerIvs),
+                                              rowValues)));
+            vector::StoreOp::create(b, loc, value, lhsPack,
+                                    ValueRange{row, packRow(block, innerIvs)});
+          });
+    });
   }
 
   /// Sets `blocking` for a block of at most `maxDepth` reduction steps:
@@ -732,13 +979,17 @@ private:
                 }
                 continue;
               }
-              Value scalar = llvmcpu::applyLhsPrologue(
-                  b, op, loops,
-                  memref::LoadOp::create(
-                      b, loc, loops.lhs->get(),
-                      indices(loops.lhs,
-                              loopValues(reductionIvs,
-                                         fixedFor(r, std::nullopt)))));
+              Value element =
+                  lhsPack
+                      ? memref::LoadOp::create(
+                            b, loc, lhsPack,
+                            ValueRange{add(row, r), packRow(block, innerIvs)})
+                      : memref::LoadOp::create(
+                            b, loc, loops.lhs->get(),
+                            indices(loops.lhs,
+                                    loopValues(reductionIvs,
+                                               fixedFor(r, std::nullopt))));
+              Value scalar = llvmcpu::applyLhsPrologue(b, op, loops, element);
               Value broadcast =
                   vector::BroadcastOp::create(b, loc, vectorType(), scalar);
               for (int64_t v = 0; v < vectors; ++v)
@@ -1033,6 +1284,9 @@ private:
   bool lhsMasked = true;
   /// The init and epilogue the tiles absorb.
   llvmcpu::ContractionSurroundings surroundings;
+  /// A's rows over the current block of the reductions, when packed
+  /// (createLhsPackBuffer).
+  Value lhsPack;
   /// Reductions [0, split) fixed per block; reduction `split` walked
   /// `chunk` at a time (whole when 0); the others whole in every block.
   struct {

@@ -234,3 +234,19 @@ func.func @expand_56x56_panels(%x: tensor<1x56x56x64xf32>, %w: tensor<8x1x1x64x3
   } -> tensor<1x56x56x8x32xf32>
   return %c : tensor<1x56x56x8x32xf32>
 }
+
+// -----
+
+// A deep, tall matmul (K = 2048, 2048 rows): 256 columns a workgroup, so
+// that a block of A's rows serves eight panels of B; 512 rows, 4 x 8 = 32
+// workgroups, no split needed.
+// CHECK-LABEL: func.func @deep_matmul_dispatch_0_matmul_2048x2048()
+// CHECK: linalg.matmul
+// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [512, 256, 0]>
+func.func @deep_matmul(%a: tensor<2048x2048xf32>, %b: tensor<2048x2048xf32>) -> tensor<2048x2048xf32> {
+  %cst = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2048x2048xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<2048x2048xf32>) -> tensor<2048x2048xf32>
+  %m = linalg.matmul ins(%a, %b : tensor<2048x2048xf32>, tensor<2048x2048xf32>) outs(%f : tensor<2048x2048xf32>) -> tensor<2048x2048xf32>
+  return %m : tensor<2048x2048xf32>
+}

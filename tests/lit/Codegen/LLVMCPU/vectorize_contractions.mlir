@@ -409,3 +409,53 @@ func.func @transposed_batch_output_untouched(%a: memref<3x16x8xf32>, %b: memref<
   }
   return
 }
+
+// -----
+
+// A deep matmul whose rows of A lie 4 KiB apart (1024 f32 columns): the
+// eight rows of a register tile would share one set of the L1 cache. Per
+// block of 256 reduction steps, A's rows are copied into a stack buffer
+// 1 KiB a row, and every panel of B is packed first, walking B's rows; the
+// tiles then broadcast A from the copy and read their panel in place.
+// CHECK-LABEL: func.func @deep_matmul
+// CHECK-DAG: %[[APACK:.+]] = memref.alloca() {alignment = 64 : i64} : memref<64x256xf32>
+// CHECK-DAG: %[[PANELS:.+]] = memref.alloca() {alignment = 64 : i64} : memref<4x256x32xf32>
+// CHECK: scf.for %[[KB:.+]] = %{{.+}} to %c1024 step %c256
+// CHECK:   scf.for %[[R:.+]] = %{{.+}} to %c64 step %c1
+// CHECK:     scf.for %[[K:.+]] = %[[KB]] to %{{.+}} step %c16
+// CHECK:       %[[AV:.+]] = vector.load %arg0[%[[R]], %[[K]]] : memref<64x1024xf32>, vector<16xf32>
+// CHECK:       vector.store %[[AV]], %[[APACK]][%[[R]], %{{.+}}]
+// CHECK:   scf.for %[[KK:.+]] = %[[KB]] to %{{.+}} step %c1
+// CHECK:     scf.for %[[P:.+]] = %{{.+}} to %c4 step %c1
+// CHECK:       vector.load %arg1[%[[KK]], %{{.+}}] : memref<1024x128xf32>, vector<16xf32>
+// CHECK:       vector.store %{{.+}}, %[[PANELS]][%[[P]], %{{.+}}, %c0]
+// CHECK:   scf.for %[[J:.+]] = %{{.+}} to %c128 step %c32
+// CHECK:     %[[PANEL:.+]] = memref.subview %[[PANELS]]
+// CHECK:     scf.for %[[I:.+]] = %{{.+}} to %c64 step %c8
+// CHECK:       scf.for %[[S:.+]] = %[[KB]] to %{{.+}} step %c1 iter_args(
+// CHECK:         vector.load %[[PANEL]][%{{.+}}, %c0]
+// CHECK:         memref.load %[[APACK]][%[[I]], %{{.+}}] : memref<64x256xf32>
+// CHECK-NOT: memref.load %arg0
+// CHECK: return
+func.func @deep_matmul(%a: memref<64x1024xf32>, %b: memref<1024x128xf32>,
+                       %c: memref<64x128xf32>) {
+  linalg.matmul ins(%a, %b : memref<64x1024xf32>, memref<1024x128xf32>)
+                outs(%c : memref<64x128xf32>)
+  return
+}
+
+// -----
+
+// Rows 3 KiB apart fall into four sets of the L1 cache: A is read in place
+// and each panel packed on its own.
+// CHECK-LABEL: func.func @deep_matmul_spread_rows
+// CHECK-NOT: memref<64x256xf32>
+// CHECK: memref.alloca() {alignment = 64 : i64} : memref<256x32xf32>
+// CHECK: memref.load %arg0
+func.func @deep_matmul_spread_rows(%a: memref<64x768xf32>,
+                                   %b: memref<768x128xf32>,
+                                   %c: memref<64x128xf32>) {
+  linalg.matmul ins(%a, %b : memref<64x768xf32>, memref<768x128xf32>)
+                outs(%c : memref<64x128xf32>)
+  return
+}
