@@ -33,6 +33,8 @@ constexpr int64_t kMinWorkgroups = 16;
 /// not register-tiled: large enough to amortize a workgroup's start, small
 /// enough that fused temporaries stay in cache.
 constexpr int64_t kElementsPerWorkgroup = 16384;
+/// f32 elements per cache line.
+constexpr int64_t kLineElements = 16;
 /// Rows (output rows of a matmul, output pixels of a convolution) per
 /// workgroup of a register-tiled contraction: each packed panel of B is
 /// reused by all of them.
@@ -78,11 +80,21 @@ SmallVector<int64_t> elementwiseTiles(TilingInterface root,
       budget /= std::max<int64_t>(extents[loop], 1);
   budget = std::max<int64_t>(budget, 1);
   SmallVector<int64_t> tiles(tileable.size(), 0);
-  for (int loop = tileable.size() - 1; loop >= 0; --loop) {
+  // A tile of the innermost loop (contiguous in memory) that ends inside
+  // the loop ends on a cache line, so that no two workgroups (maybe on two
+  // cores) write parts of one line.
+  int last = tileable.size() - 1;
+  auto lineAligned = [&](int loop, int64_t tile) {
+    if (loop != last || tile >= extents[loop] || tile < kLineElements)
+      return tile;
+    return tile / kLineElements * kLineElements;
+  };
+  for (int loop = last; loop >= 0; --loop) {
     if (!tileable[loop])
       continue;
-    tiles[loop] =
-        std::clamp<int64_t>(budget, 1, std::max<int64_t>(extents[loop], 1));
+    tiles[loop] = lineAligned(
+        loop,
+        std::clamp<int64_t>(budget, 1, std::max<int64_t>(extents[loop], 1)));
     budget = std::max<int64_t>(budget / tiles[loop], 1);
   }
   // Split the outermost tiles first; the innermost keeps at least 64
@@ -99,7 +111,7 @@ SmallVector<int64_t> elementwiseTiles(TilingInterface root,
         victim = loop;
     if (victim < 0)
       break;
-    tiles[victim] = llvm::divideCeil(tiles[victim], 2);
+    tiles[victim] = lineAligned(victim, llvm::divideCeil(tiles[victim], 2));
   }
   return tiles;
 }
@@ -128,17 +140,17 @@ findRegisterTiledContraction(func::FuncOp func, Operation *root) {
 
 /// Tiles of a register-tiled contraction, per dimension of its output:
 /// kContractionColumns columns (kWideContractionColumns for a deep, tall
-/// one, whose kernel packs A per block of the reductions for them); kContractionRows rows gathered from the
-/// row loop (output dimension `rowDim`) then the outer loops (a
-/// convolution's output rows, which the kernel flattens into one row loop).
-/// The dimensions between `rowDim` and the last are panels of the columns
-/// (a panel-major filter's output, [..., F/32, 32]): they count as columns.
-/// Then split until there are kMinWorkgroups: rows while a workgroup has
-/// more than kMinContractionRows of them (outer loops first), then columns
-/// down to one panel of 32, then rows down to one register tile of 8 while
-/// each workgroup keeps kMinSplitWorkgroupFlops (`depth`: the reductions'
-/// extent): a 7x7 convolution output keeps its 49 rows and splits its
-/// channels instead. When B has more columns than the output has rows, its
+/// one, whose kernel packs A per block of the reductions for them);
+/// kContractionRows rows gathered from the row loop (output dimension `rowDim`)
+/// then the outer loops (a convolution's output rows, which the kernel flattens
+/// into one row loop). The dimensions between `rowDim` and the last are panels
+/// of the columns (a panel-major filter's output, [..., F/32, 32]): they count
+/// as columns. Then split until there are kMinWorkgroups: rows while a
+/// workgroup has more than kMinContractionRows of them (outer loops first),
+/// then columns down to one panel of 32, then rows down to one register tile of
+/// 8 while each workgroup keeps kMinSplitWorkgroupFlops (`depth`: the
+/// reductions' extent): a 7x7 convolution output keeps its 49 rows and splits
+/// its channels instead. When B has more columns than the output has rows, its
 /// columns are split first: each row group reads B again.
 SmallVector<int64_t> contractionTiles(ArrayRef<int64_t> outputExtents,
                                       unsigned rowDim, int64_t depth) {

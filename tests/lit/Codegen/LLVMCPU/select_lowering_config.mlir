@@ -127,16 +127,16 @@ func.func @squeeze_excite(%v: tensor<1x1x1x6xf32>, %w: tensor<1x1x6x144xf32>, %x
 
 // -----
 
-// The same block with a convolution too large to recompute per tile
-// (32 x 120 iterations, 1/24 of the 28x28x120 map) and a hard sigmoid
-// between it and the scaling (kept apart by elementwise fusion, since it
-// is broadcast): the feature map is still kept whole along the loops the
-// convolution does not index, only its channels split, so the convolution
-// runs once per channel.
+// The same block with a larger convolution (32 x 120 iterations, 1/24 of
+// the 28x28x120 map) and a hard sigmoid between it and the scaling (kept
+// apart by elementwise fusion, since it is broadcast): still recomputed per
+// tile, rows of whole 120 channels. (Kept whole along the rows, its
+// workgroups were 20 channels wide, parts of each other's cache lines:
+// 2.5x slower on two workers than on one.)
 // CHECK-LABEL: func.func @squeeze_excite_hardsigmoid_dispatch_0_conv_2d_nhwc_hwcf_1x28x28x120()
 // CHECK: linalg.generic
 // CHECK: linalg.generic
-// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [{{[01]}}, 0, 0, {{[0-9]+}}]>
+// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [1, {{[0-9]+}}, {{[0-9]+}}, 120]>
 func.func @squeeze_excite_hardsigmoid(%v: tensor<1x1x1x32xf32>, %w: tensor<1x1x32x120xf32>, %x: tensor<1x28x28x120xf32>) -> tensor<1x28x28x120xf32> {
   %zero = arith.constant 0.0 : f32
   %sixth = arith.constant 0.166666672 : f32
@@ -156,6 +156,29 @@ func.func @squeeze_excite_hardsigmoid(%v: tensor<1x1x1x32xf32>, %w: tensor<1x1x3
     linalg.yield %m : f32
   } -> tensor<1x28x28x120xf32>
   return %r : tensor<1x28x28x120xf32>
+}
+
+// -----
+
+// A convolution too large to recompute per tile (168 x 672 iterations,
+// near the 14x14x672 map's size): the map is kept whole along the loops the
+// convolution does not index and split along its channels, in tiles of
+// whole cache lines (16 f32): 672 -> 80 -> 32, 21 workgroups.
+// CHECK-LABEL: func.func @squeeze_excite_large_dispatch_0_conv_2d_nhwc_hwcf_1x14x14x672()
+// CHECK: linalg.generic
+// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [{{[01]}}, 0, 0, 32]>
+func.func @squeeze_excite_large(%v: tensor<1x1x1x168xf32>, %w: tensor<1x1x168x672xf32>, %x: tensor<1x14x14x672xf32>) -> tensor<1x14x14x672xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e1 = tensor.empty() : tensor<1x1x1x672xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e1 : tensor<1x1x1x672xf32>) -> tensor<1x1x1x672xf32>
+  %s = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%v, %w : tensor<1x1x1x168xf32>, tensor<1x1x168x672xf32>) outs(%f : tensor<1x1x1x672xf32>) -> tensor<1x1x1x672xf32>
+  %e = tensor.empty() : tensor<1x14x14x672xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (0, 0, 0, c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%s, %x : tensor<1x1x1x672xf32>, tensor<1x14x14x672xf32>) outs(%e : tensor<1x14x14x672xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %m = arith.mulf %a, %b : f32
+    linalg.yield %m : f32
+  } -> tensor<1x14x14x672xf32>
+  return %r : tensor<1x14x14x672xf32>
 }
 
 // -----
