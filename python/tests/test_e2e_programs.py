@@ -6,6 +6,7 @@ import ast
 import re
 
 import numpy as np
+import pytest
 
 from conftest import EXAMPLES_DIR, assert_close, program, random
 
@@ -106,15 +107,22 @@ def instantiate(template, **values):
     return template
 
 
-def test_conv3x3_with_constant_filter(backend):
-    # On the CPU: Winograd's F(2x2, 3x3) with the pad, bias and ReLU.
-    w, b = random((3, 3, 32, 40), 41), random((40,), 42)
+@pytest.mark.parametrize("n, h, w", [(2, 7, 10), (1, 30, 26)])
+def test_conv3x3_with_constant_filter(backend, n, h, w):
+    # On the CPU: Winograd's F(2x2, 3x3) with the pad, bias and ReLU; with
+    # 48 or more output tiles of 4x4 (30 x 26: 8 x 7), F(4x4, 3x3).
+    def tensor(rows, columns, channels):
+        return f"tensor<{n}x{rows}x{columns}x{channels}xf32>"
+
+    filter_, b = random((3, 3, 32, 40), 41), random((40,), 42)
     source = instantiate(program("conv3x3_constant_filter.mlir.in"),
-                         FILTER=dense_hex_literal(w), BIAS=dense_literal(b))
+                         FILTER=dense_hex_literal(filter_), BIAS=dense_literal(b),
+                         IN=tensor(h, w, 32), PAD=tensor(h + 2, w + 2, 32),
+                         OUT=tensor(h, w, 40))
     module = backend.compile(source)
-    x = random((2, 7, 10, 32), 43)
+    x = random((n, h, w, 32), 43)
     padded = np.pad(x, ((0, 0), (1, 1), (1, 1), (0, 0)))
-    reference = np.maximum(conv2d_nhwc_hwcf(padded, w) + f64(b), 0)
+    reference = np.maximum(conv2d_nhwc_hwcf(padded, filter_) + f64(b), 0)
     assert_close(backend.call(module, "conv", x), reference)
 
 

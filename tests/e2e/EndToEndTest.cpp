@@ -63,7 +63,7 @@ std::shared_ptr<rt::vulkan::Device> sharedVulkanDevice(std::string &why) {
 }
 
 class EndToEnd : public testing::TestWithParam<Backend> {
-protected:
+public:
   void SetUp() override {
     currentExecutor =
         GetParam().workers > 1
@@ -362,37 +362,60 @@ std::string denseHexLiteral(const rt::Tensor &t) {
   return text + "\">";
 }
 
-// A 3x3 convolution with a constant filter, padded, onto a bias, then a
-// ReLU: on the CPU, Winograd's F(2x2, 3x3) (input transform with the pad,
-// batch matmul, output transform with the bias and the ReLU), against the
-// direct sum in double. Two images; an odd height (a row of tiles above the
-// output, dropped after the transform) and an even width.
-TEST_P(EndToEnd, Conv3x3WithConstantFilter) {
-  rt::Tensor w = randomTensor({3, 3, 32, 40}, 41), b = randomTensor({40}, 42);
-  std::string source = instantiate(
-      readProgram("conv3x3_constant_filter.mlir.in"),
-      {{"@FILTER@", denseHexLiteral(w)}, {"@BIAS@", denseLiteral(b)}});
-  auto module = compileAndLoad(source);
+// A 3x3 convolution with a constant filter (32 -> 40 channels), padded,
+// onto a bias, then a ReLU, on n images of h x w, against the direct sum
+// in double.
+void checkConv3x3WithConstantFilter(EndToEnd &test, int64_t n, int64_t h,
+                                    int64_t w) {
+  auto type = [&](int64_t rows, int64_t columns, int64_t channels) {
+    return "tensor<" + std::to_string(n) + "x" + std::to_string(rows) + "x" +
+           std::to_string(columns) + "x" + std::to_string(channels) + "xf32>";
+  };
+  rt::Tensor filter = randomTensor({3, 3, 32, 40}, 41),
+             b = randomTensor({40}, 42);
+  std::string source =
+      instantiate(readProgram("conv3x3_constant_filter.mlir.in"),
+                  {{"@FILTER@", denseHexLiteral(filter)},
+                   {"@BIAS@", denseLiteral(b)},
+                   {"@IN@", type(h, w, 32)},
+                   {"@PAD@", type(h + 2, w + 2, 32)},
+                   {"@OUT@", type(h, w, 40)}});
+  auto module = test.compileAndLoad(source);
   ASSERT_TRUE(module);
-  rt::Tensor x = randomTensor({2, 7, 10, 32}, 43);
+  rt::Tensor x = randomTensor({n, h, w, 32}, 43);
   auto results = call(module, "conv", {x});
   ASSERT_EQ(results.size(), 1u);
-  const float *xd = x.data<float>(), *wd = w.data<float>(),
+  const float *xd = x.data<float>(), *wd = filter.data<float>(),
               *bd = b.data<float>();
-  expectClose(results[0], {2, 7, 10, 40}, [&](int64_t k) {
-    int64_t f = k % 40, ow = (k / 40) % 10, oh = (k / 400) % 7, n = k / 2800;
+  expectClose(results[0], {n, h, w, 40}, [&](int64_t k) {
+    int64_t f = k % 40, ow = (k / 40) % w, oh = (k / (40 * w)) % h,
+            image = k / (40 * w * h);
     double sum = bd[f];
     for (int64_t kh = 0; kh < 3; ++kh)
       for (int64_t kw = 0; kw < 3; ++kw) {
         int64_t ih = oh + kh - 1, iw = ow + kw - 1;
-        if (ih < 0 || ih >= 7 || iw < 0 || iw >= 10)
+        if (ih < 0 || ih >= h || iw < 0 || iw >= w)
           continue;
         for (int64_t c = 0; c < 32; ++c)
-          sum += double(xd[((n * 7 + ih) * 10 + iw) * 32 + c]) *
+          sum += double(xd[((image * h + ih) * w + iw) * 32 + c]) *
                  wd[((kh * 3 + kw) * 32 + c) * 40 + f];
       }
     return std::max(sum, 0.0);
   });
+}
+
+// On the CPU, Winograd's F(2x2, 3x3) (input transform with the pad, batch
+// matmul, output transform with the bias and the ReLU). Two images; an odd
+// height (a row of tiles above the output, dropped after the transform)
+// and an even width.
+TEST_P(EndToEnd, Conv3x3WithConstantFilter) {
+  checkConv3x3WithConstantFilter(*this, 2, 7, 10);
+}
+
+// With 48 output tiles of 4x4 or more, F(4x4, 3x3): 30 x 26 is 8 x 7
+// tiles, with two rows and two columns of tiles' padding above and left.
+TEST_P(EndToEnd, Conv3x3WithConstantFilterLargeTiles) {
+  checkConv3x3WithConstantFilter(*this, 1, 30, 26);
 }
 
 TEST_P(EndToEnd, MlpWithConstants) {

@@ -35,24 +35,29 @@ def LowerTOSAPass : Pass<"tessera-flow-lower-tosa", "mlir::ModuleOp"> {
 def WinogradConvolutionsPass
     : Pass<"tessera-flow-winograd-convolutions", "mlir::ModuleOp"> {
   let summary = "Rewrites stride-1 3x3 convolutions with constant filters "
-                "as Winograd F(2x2, 3x3): transforms around a batch matmul";
+                "as Winograd F(4x4, 3x3) or F(2x2, 3x3): transforms around "
+                "a batch matmul";
   let description = [{
     A `linalg.conv_2d_nhwc_hwcf` with a constant 3x3 filter, strides and
     dilations 1, static f32 shapes and at least `min-channels` input and
     output channels becomes an input transform (a generic), a batch matmul
-    over the 16 elements of a 4x4 tile against the filter's transform (a
-    constant computed here, stored in panels of 32 columns:
-    [16][F/32][C][32]) and an output transform (a generic adding the
-    convolution's init, on the output reshaped to
-    [N][H/2][2][W/2][2][F/32][32]). An odd height or width
-    gets one more row or column of tiles, above or left of the output
-    (one more row or column of zero padding), dropped afterwards by a
-    generic adding the init. 2.25x fewer multiplications; the sums' order
-    differs from the direct convolution.
+    over the alpha x alpha elements of an input tile (alpha = m + 2, for
+    output tiles of m x m) against the filter's transform (a constant
+    computed here, stored in panels of 32 columns: [alpha^2][F/32][C][32])
+    and an output transform (a generic adding the convolution's init, on
+    the output reshaped to [N][H/m][m][W/m][m][F/32][32]). A height or
+    width that is no multiple of m gets up to m - 1 more rows or columns of
+    tiles, above or left of the output (more zero padding), dropped
+    afterwards by a generic adding the init. m is `output-tile` (4: 4x
+    fewer multiplications) where the output has at least 48 tiles of 4x4,
+    otherwise 2 (2.25x fewer). The sums' order differs from the direct
+    convolution.
   }];
   let options = [
     Option<"minChannels", "min-channels", "int64_t", /*default=*/"32",
            "Fewest input and output channels a rewritten convolution has">,
+    Option<"outputTile", "output-tile", "int64_t", /*default=*/"4",
+           "Edge of an output tile: 2 for F(2x2, 3x3), 4 for F(4x4, 3x3)">,
   ];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::arith::ArithDialect",

@@ -1,38 +1,44 @@
-//===- WinogradConvolutions.cpp - 3x3 convolutions as F(2x2, 3x3) ---------===//
+//===- WinogradConvolutions.cpp - 3x3 convolutions as F(m x m, 3x3) -------===//
 //
 // A stride-1 3x3 convolution (NHWC x HWCF) with a constant filter needs
-// 2.25x fewer multiplications as Winograd's minimal filtering F(2x2, 3x3)
+// fewer multiplications as Winograd's minimal filtering F(m x m, 3x3)
 // (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks"):
-// each 2x2 tile of the output is A^T [(G g G^T) * (B^T d B)] A, d being the
-// 4x4 input tile under it and g the filter. Direct convolutions already run
-// near the core's FMA peak, so fewer multiplications is what is left.
+// each m x m tile of the output is A^T [(G g G^T) * (B^T d B)] A, d being
+// the alpha x alpha input tile under it (alpha = m + 2) and g the filter.
+// F(4x4, 3x3) needs 4x fewer than the direct convolution, F(2x2, 3x3)
+// 2.25x; direct convolutions already run near the core's FMA peak, so
+// fewer multiplications is what is left. F(4x4) is used where the output
+// has enough tiles of 4x4 to fill the products' register tiles.
 //
 // The filter's transform U = G g G^T is computed here, once, into a
 // constant; the rest becomes three ops that fuse and dispatch like any
 // others:
-//   - the input transform, a generic writing V[4][4][N][H/2][W/2][C]: 16
-//     reads of the input (one per element of the 4x4 tile) combined with
-//     the entries of B^T, read as broadcast coefficients;
-//   - a batch matmul V[16][tiles][C] x U[16][C][F]: the bulk of the work,
-//     on the register-tiled contraction path, with U stored (and M
-//     written) in panels of 32 columns, [16][F/32][C][32], each panel the
-//     kernel copies one contiguous run of memory;
-//   - the output transform, a generic writing [N][H/2][2][W/2][2][F/32][32]
-//   (the
-//     NHWC output, reshaped: no loop index is divided) plus the
+//   - the input transform, a generic writing V[alpha][alpha][N][H/m][W/m][C]:
+//     alpha^2 reads of the input (one per element of the tile) combined
+//     with the entries of B^T, read as broadcast coefficients;
+//   - a batch matmul V[alpha^2][tiles][C] x U[alpha^2][C][F]: the bulk of
+//     the work, on the register-tiled contraction path, with U stored (and
+//     M written) in panels of 32 columns, [alpha^2][F/32][C][32], each
+//     panel the kernel reads one contiguous run of memory;
+//   - the output transform, a generic writing [N][H/m][m][W/m][m][F/32][32]
+//     (the NHWC output, reshaped: no loop index is divided) plus the
 //     convolution's init (its bias); elementwise consumers (a ReLU) fuse
 //     into it through the reshape.
-// The coefficients are 0 and +-1 (and +-1/2 in U): every product is exact
-// in f32, only the order of the sums differs from the direct convolution.
-// As there, a non-finite input spreads NaN through the tiles reading it
-// (0 * inf). A filter holding a non-finite value stays a direct
-// convolution: its transform would turn a whole channel's Inf into NaN
-// (Inf - Inf).
+// F(2x2)'s coefficients are 0 and +-1 (and +-1/2 in U): every product is
+// exact in f32. F(4x4)'s are integers up to 8 in B^T and A^T and fractions
+// in U (rounded once, from double): its results differ from the direct
+// convolution's by a few more units in the last place (measured on 3x3
+// layers of 64-512 channels: 6e-6 to 1.3e-5 of the output's largest
+// magnitude, against 1e-6 to 2.5e-6 for F(2x2)). As there, a
+// non-finite input spreads NaN through the tiles reading it (0 * inf). A
+// filter holding a non-finite value stays a direct convolution: its
+// transform would turn a whole channel's Inf into NaN (Inf - Inf).
 //
-// An odd height or width (7x7) gets one more row or column of tiles, above
-// or left of the output, dropped afterwards by a generic that also adds the
-// init. Only when both channel counts reach `min-channels` (below that the
-// transforms cost more than the multiplications saved).
+// A height or width that is no multiple of m (7x7) gets more rows or
+// columns of tiles, above or left of the output, dropped afterwards by a
+// generic that also adds the init. Only when both channel counts reach
+// `min-channels` (below that the transforms cost more than the
+// multiplications saved).
 //
 //===----------------------------------------------------------------------===//
 
@@ -55,38 +61,66 @@ using namespace mlir::tessera::flow;
 
 namespace {
 
-/// Edge of an input tile (m + r - 1) and of an output tile (m), F(2, 3).
-constexpr int64_t kInputTile = 4;
-constexpr int64_t kOutputTile = 2;
 constexpr int64_t kFilter = 3;
 /// Columns of a panel of the filter's transform: the register-tiled
 /// kernel's panel width.
 constexpr int64_t kPanel = 32;
 
-/// F(2, 3) with interpolation points 0, 1, -1 (and infinity).
-constexpr double kBT[kInputTile][kInputTile] = {
-    {1, 0, -1, 0}, {0, 1, 1, 0}, {0, -1, 1, 0}, {0, 1, 0, -1}};
-constexpr double kG[kInputTile][kFilter] = {
-    {1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
-constexpr double kAT[kOutputTile][kInputTile] = {{1, 1, 1, 0}, {0, 1, -1, -1}};
+/// F(m x m, 3x3): output tiles of m x m from input tiles of alpha x alpha
+/// (alpha = m + 2), Y = A^T [(G g G^T) * (B^T d B)] A. Row-major matrices:
+/// B^T alpha x alpha, G alpha x 3, A^T m x alpha.
+struct WinogradVariant {
+  int64_t m, alpha;
+  ArrayRef<double> bt, g, at;
+};
+
+/// F(2, 3) with interpolation points 0, 1, -1 (and infinity): 16 products
+/// per 4 outputs, every coefficient 0 or +-1 (+-1/2 in G).
+constexpr double kBT2[] = {1, 0, -1, 0, 0, 1, 1, 0, 0, -1, 1, 0, 0, 1, 0, -1};
+constexpr double kG2[] = {1, 0, 0, 0.5, 0.5, 0.5, 0.5, -0.5, 0.5, 0, 0, 1};
+constexpr double kAT2[] = {1, 1, 1, 0, 0, 1, -1, -1};
+
+/// F(4, 3) with points 0, 1, -1, 2, -2 (and infinity) (Lavin & Gray): 36
+/// products per 16 outputs, 4x fewer than the direct convolution. Its
+/// integer coefficients (up to 5 in B^T, 8 in A^T) cost a few more bits of
+/// rounding than F(2, 3).
+constexpr double kBT4[] = {4, 0, -5, 0,  1, 0, 0, -4, -4, 1,  1, 0,
+                           0, 4, -4, -1, 1, 0, 0, -2, -1, 2,  1, 0,
+                           0, 2, -1, -2, 1, 0, 0, 4,  0,  -5, 0, 1};
+constexpr double kG4[] = {1.0 / 4,  0,        0,        -1.0 / 6,  -1.0 / 6,
+                          -1.0 / 6, -1.0 / 6, 1.0 / 6,  -1.0 / 6,  1.0 / 24,
+                          1.0 / 12, 1.0 / 6,  1.0 / 24, -1.0 / 12, 1.0 / 6,
+                          0,        0,        1};
+constexpr double kAT4[] = {1, 1, 1, 1, 1, 0, 0, 1, -1, 2, -2, 0,
+                           0, 1, 1, 4, 4, 0, 0, 1, -1, 8, -8, 1};
+
+std::optional<WinogradVariant> variantFor(int64_t outputTile) {
+  if (outputTile == 2)
+    return WinogradVariant{2, 4, kBT2, kG2, kAT2};
+  if (outputTile == 4)
+    return WinogradVariant{4, 6, kBT4, kG4, kAT4};
+  return std::nullopt;
+}
 
 /// U[i][j][c][f] = sum over the 3x3 window of G[i][y] g[y][x][c][f] G[j][x],
-/// in double, for an HWCF filter g; stored [16][F/panel][C][panel].
-std::vector<float> transformFilter(ArrayRef<float> g, int64_t channels,
+/// in double, for an HWCF filter g; stored [alpha^2][F/panel][C][panel].
+std::vector<float> transformFilter(const WinogradVariant &variant,
+                                   ArrayRef<float> g, int64_t channels,
                                    int64_t filters, int64_t panel) {
-  int64_t plane = channels * filters;
-  std::vector<float> u(kInputTile * kInputTile * plane);
-  for (int64_t i = 0; i < kInputTile; ++i)
-    for (int64_t j = 0; j < kInputTile; ++j)
+  int64_t plane = channels * filters, alpha = variant.alpha;
+  std::vector<float> u(alpha * alpha * plane);
+  for (int64_t i = 0; i < alpha; ++i)
+    for (int64_t j = 0; j < alpha; ++j)
       for (int64_t ch = 0; ch < channels; ++ch)
         for (int64_t fl = 0; fl < filters; ++fl) {
           int64_t cf = ch * filters + fl;
           double sum = 0;
           for (int64_t y = 0; y < kFilter; ++y)
             for (int64_t x = 0; x < kFilter; ++x)
-              sum += kG[i][y] * kG[j][x] * g[(y * kFilter + x) * plane + cf];
+              sum += variant.g[i * kFilter + y] * variant.g[j * kFilter + x] *
+                     g[(y * kFilter + x) * plane + cf];
           int64_t at = (fl / panel * channels + ch) * panel + fl % panel;
-          u[(i * kInputTile + j) * plane + at] = static_cast<float>(sum);
+          u[(i * alpha + j) * plane + at] = static_cast<float>(sum);
         }
   return u;
 }
@@ -108,21 +142,21 @@ Value linearCombination(OpBuilder &b, Location loc, ValueRange coefficients,
   return sum;
 }
 
-/// sum_y c2[y] (sum_x c1[x] t[x][y]) for a 4x4 tile t = args[4x + y], c1 =
-/// args[16..19], c2 = args[20..23]: both transforms' bodies (B^T d B, and
-/// A^T m A).
-Value separableTransform(OpBuilder &b, Location loc, ValueRange args) {
+/// sum_y c2[y] (sum_x c1[x] t[x][y]) for an alpha x alpha tile t =
+/// args[alpha x + y], c1 = the alpha args after it, c2 = the alpha after
+/// those: both transforms' bodies (B^T d B, and A^T m A).
+Value separableTransform(OpBuilder &b, Location loc, ValueRange args,
+                         int64_t alpha) {
   SmallVector<Value> columns;
-  for (int64_t y = 0; y < kInputTile; ++y) {
+  for (int64_t y = 0; y < alpha; ++y) {
     SmallVector<Value> column;
-    for (int64_t x = 0; x < kInputTile; ++x)
-      column.push_back(args[x * kInputTile + y]);
-    columns.push_back(linearCombination(
-        b, loc, args.slice(kInputTile * kInputTile, kInputTile), column));
+    for (int64_t x = 0; x < alpha; ++x)
+      column.push_back(args[x * alpha + y]);
+    columns.push_back(
+        linearCombination(b, loc, args.slice(alpha * alpha, alpha), column));
   }
-  return linearCombination(
-      b, loc, args.slice(kInputTile * kInputTile + kInputTile, kInputTile),
-      columns);
+  return linearCombination(b, loc, args.slice(alpha * alpha + alpha, alpha),
+                           columns);
 }
 
 /// `input` with `rows` more rows of zeros above and `columns` more columns
@@ -154,8 +188,29 @@ Value padAbove(OpBuilder &b, Location loc, Value input, int64_t rows,
       getAsIndexOpFoldResult(b.getContext(), high), zero);
 }
 
+/// Fewest output tiles (over the batch) for F(4, 3): each of its 36
+/// products is a matmul with a row per tile, and with fewer rows than this
+/// the register tiles go empty (7x7 at batch 1: 4 tiles of 4x4, 1.4x
+/// slower than F(2, 3)'s 16; 28x28: 49 tiles, 1.2x faster; 14x14: 16
+/// tiles, even).
+constexpr int64_t kMinLargeTiles = 48;
+
+/// Whether `conv` has enough output tiles of `variant` (F(2, 3) always).
+bool enoughTiles(linalg::Conv2DNhwcHwcfOp conv,
+                 const WinogradVariant &variant) {
+  auto type = dyn_cast<RankedTensorType>(conv.getOutputs()[0].getType());
+  if (variant.m == 2 || !type || !type.hasStaticShape() || type.getRank() != 4)
+    return true;
+  int64_t tiles = type.getDimSize(0) *
+                  llvm::divideCeil(type.getDimSize(1), variant.m) *
+                  llvm::divideCeil(type.getDimSize(2), variant.m);
+  return tiles >= kMinLargeTiles;
+}
+
 /// Rewrites `conv` when it qualifies; false when it does not.
-bool rewrite(linalg::Conv2DNhwcHwcfOp conv, int64_t minChannels) {
+bool rewrite(linalg::Conv2DNhwcHwcfOp conv, int64_t minChannels,
+             const WinogradVariant &variant) {
+  const int64_t kOutputTile = variant.m, kInputTile = variant.alpha;
   if (!conv.hasPureTensorSemantics() || !allOnes(conv.getStrides()) ||
       !allOnes(conv.getDilations()))
     return false;
@@ -184,12 +239,14 @@ bool rewrite(linalg::Conv2DNhwcHwcfOp conv, int64_t minChannels) {
   Location loc = conv.getLoc();
   MLIRContext *context = b.getContext();
   Type f32 = b.getF32Type();
-  // An odd height (width) gets one more row (column) of tiles, starting one
-  // row above the output: the extra row reads one more row of zero padding
-  // above the input and is dropped after the output transform, as the
-  // slice from row 1 (a slice from row 0 would read the result through a
-  // plain loop index, which linalg requires to span it whole).
-  int64_t shiftH = h % kOutputTile, shiftW = w % kOutputTile;
+  // A height (width) that is no multiple of m gets shiftH (shiftW) more
+  // rows (columns) of tiles, starting above the output: they read more
+  // rows of zero padding above the input and are dropped after the output
+  // transform, as the slice from row shiftH (a slice from row 0 would read
+  // the result through a plain loop index, which linalg requires to span
+  // it whole).
+  int64_t shiftH = (kOutputTile - h % kOutputTile) % kOutputTile,
+          shiftW = (kOutputTile - w % kOutputTile) % kOutputTile;
   int64_t th = (h + shiftH) / kOutputTile, tw = (w + shiftW) / kOutputTile,
           tiles = n * th * tw;
   if (shiftH || shiftW)
@@ -205,9 +262,7 @@ bool rewrite(linalg::Conv2DNhwcHwcfOp conv, int64_t minChannels) {
   // Input transform: loops (n, th, tw, i, j, c). The 16 elements of a tile
   // are inner loops, so that each workgroup reads (and pads) its input
   // window once for all of them.
-  std::vector<float> btValues;
-  for (auto &row : kBT)
-    btValues.insert(btValues.end(), std::begin(row), std::end(row));
+  std::vector<float> btValues(variant.bt.begin(), variant.bt.end());
   Value bt = createF32Constant(b, loc, {kInputTile, kInputTile}, btValues, "");
   SmallVector<AffineExpr> d(6);
   bindDims(context, d[0], d[1], d[2], d[3], d[4], d[5]);
@@ -233,28 +288,31 @@ bool rewrite(linalg::Conv2DNhwcHwcfOp conv, int64_t minChannels) {
       linalg::GenericOp::create(
           b, loc, vInit.getType(), inputs, ValueRange{vInit}, maps, parallel(6),
           [&](OpBuilder &nb, Location nloc, ValueRange args) {
-            // d[k][l] = args[4k + l], row i of B^T args[16..19], row j
-            // args[20..23]: V = sum_l Bj[l] (sum_k Bi[k] d[k][l]).
-            linalg::YieldOp::create(nb, nloc,
-                                    separableTransform(nb, nloc, args));
+            // d[k][l] = args[alpha k + l], then row i of B^T, then row j:
+            // V = sum_l Bj[l] (sum_k Bi[k] d[k][l]).
+            linalg::YieldOp::create(
+                nb, nloc, separableTransform(nb, nloc, args, kInputTile));
           })
           .getResult(0);
   SmallVector<ReassociationIndices> batchGroups = {{0, 1}, {2, 3, 4}, {5}};
   Value v = tensor::CollapseShapeOp::create(
-      b, loc, RankedTensorType::get({16, tiles, c}, f32), v6, batchGroups);
+      b, loc, RankedTensorType::get({kInputTile * kInputTile, tiles, c}, f32),
+      v6, batchGroups);
 
-  // The products, one matmul per element of the 4x4 tile, on panels of
-  // kPanel columns: U is stored [16][F/kPanel][C][kPanel], so that each
+  // The products, one matmul per element of the input tile, on panels of
+  // kPanel columns: U is stored [alpha^2][F/kPanel][C][kPanel], so that each
   // panel the kernel copies is one contiguous run of memory (from DRAM at
   // batch 1: row-major, a panel's rows are 128-byte runs a row apart), and
-  // M is written [16][F/kPanel][tiles][kPanel].
+  // M is written [alpha^2][F/kPanel][tiles][kPanel].
   int64_t panel = f % kPanel == 0 ? kPanel : f, panels = f / panel;
   Value u = createF32Constant(
-      b, loc, {16, panels, c, panel}, transformFilter(*g, c, f, panel),
+      b, loc, {kInputTile * kInputTile, panels, c, panel},
+      transformFilter(variant, *g, c, f, panel),
       derivedConstantName(filter, "_winograd", "winograd_filter"));
   Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(f32));
   Value mEmpty = tensor::EmptyOp::create(
-      b, loc, SmallVector<int64_t>{16, panels, tiles, panel}, f32);
+      b, loc,
+      SmallVector<int64_t>{kInputTile * kInputTile, panels, tiles, panel}, f32);
   Value mInit = linalg::FillOp::create(b, loc, zero, mEmpty).getResult(0);
   {
     // Loops (p, fo, t, fi, c).
@@ -296,9 +354,7 @@ bool rewrite(linalg::Conv2DNhwcHwcfOp conv, int64_t minChannels) {
                         : tensor::ExpandShapeOp::create(b, loc, y6Type, init,
                                                         outputGroups)
                               .getResult();
-  std::vector<float> atValues;
-  for (auto &row : kAT)
-    atValues.insert(atValues.end(), std::begin(row), std::end(row));
+  std::vector<float> atValues(variant.at.begin(), variant.at.end());
   Value at = createF32Constant(b, loc, {kOutputTile, kInputTile}, atValues, "");
   inputs.clear();
   maps.clear();
@@ -326,12 +382,14 @@ bool rewrite(linalg::Conv2DNhwcHwcfOp conv, int64_t minChannels) {
   Value y6 = linalg::GenericOp::create(
                  b, loc, y6Type, inputs, ValueRange{yInit}, maps, parallel(7),
                  [&](OpBuilder &nb, Location nloc, ValueRange args) {
-                   // m[i][j] = args[4i + j], row a of A^T args[16..19], row
-                   // b args[20..23], the init args[24]:
+                   // m[i][j] = args[alpha i + j], then row a of A^T, then
+                   // row b, then the init:
                    // Y = sum_j Ab[j] (sum_i Aa[i] m[i][j]) + init.
-                   Value tile = separableTransform(nb, nloc, args);
+                   Value tile = separableTransform(nb, nloc, args, kInputTile);
                    if (init6)
-                     tile = arith::AddFOp::create(nb, nloc, tile, args[24]);
+                     tile = arith::AddFOp::create(
+                         nb, nloc, tile,
+                         args[kInputTile * kInputTile + 2 * kInputTile]);
                    linalg::YieldOp::create(nb, nloc, tile);
                  })
                  .getResult(0);
@@ -373,8 +431,18 @@ struct WinogradConvolutionsPass
     SmallVector<linalg::Conv2DNhwcHwcfOp> convs;
     getOperation().walk(
         [&](linalg::Conv2DNhwcHwcfOp conv) { convs.push_back(conv); });
+    std::optional<WinogradVariant> variant = variantFor(outputTile);
+    std::optional<WinogradVariant> small = variantFor(2);
+    if (!variant) {
+      mlir::emitError(getOperation().getLoc())
+          << "tessera-flow-winograd-convolutions: output-tile must be 2 or 4, "
+             "not "
+          << static_cast<int64_t>(outputTile);
+      return signalPassFailure();
+    }
     for (linalg::Conv2DNhwcHwcfOp conv : convs)
-      rewrite(conv, minChannels);
+      rewrite(conv, minChannels,
+              enoughTiles(conv, *variant) ? *variant : *small);
   }
 };
 
