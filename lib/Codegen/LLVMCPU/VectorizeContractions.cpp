@@ -74,6 +74,8 @@ constexpr int64_t kOneRowVectors = 8;
 /// window is at most this wide and its output lines at least this long.
 constexpr int64_t kMaxPadThroughWindow = 3;
 constexpr int64_t kMinPadThroughLine = 28;
+/// A depthwise convolution's window columns are unrolled up to this many.
+constexpr int64_t kMaxUnrolledWindow = 7;
 /// Rows of B per step of a one-row product's walk down B.
 constexpr int64_t kStreamedRows = 8;
 /// Largest packed panel of B, in bytes (it lives on the stack).
@@ -930,73 +932,99 @@ private:
                      initialValues, loadC);
 
     auto [lbs, ubs, steps] = innerBounds(block);
+    // A step of the reductions at `innerIvs`, from the accumulators
+    // `iterArgs`.
+    auto step = [&](ArrayRef<Value> innerIvs,
+                    ValueRange iterArgs) -> scf::ValueVector {
+      SmallVector<Value> reductionIvs = reductionValues(block, innerIvs);
+      SmallVector<Value> rhs;
+      Value packedRow = pack ? packRow(block, innerIvs) : Value();
+      for (int64_t v = 0; v < vectors; ++v) {
+        if (pack) {
+          Value packCol = arith::ConstantIndexOp::create(b, loc, v * width);
+          rhs.push_back(vector::LoadOp::create(b, loc, vectorType(), pack,
+                                               ValueRange{packedRow, packCol}));
+          continue;
+        }
+        // B may depend on the nest loops too (a batch matmul's batch).
+        SmallVector<std::pair<unsigned, Value>> fixed;
+        for (auto [loop, iv] : llvm::zip(nestLoops, nestIvs))
+          fixed.push_back({loop, iv});
+        fixed.push_back({loops.col, add(col, v * width)});
+        SmallVector<Value> ivsAt = loopValues(reductionIvs, fixed);
+        rhs.push_back(load(loops.rhs->get(), indices(loops.rhs, ivsAt)));
+        if (prefetchRows() > 0 && (v * width * 4) % 64 == 0) {
+          SmallVector<Value> ahead(reductionIvs);
+          ahead.back() = add(ahead.back(), prefetchRows());
+          memref::PrefetchOp::create(
+              b, loc, loops.rhs->get(),
+              indices(loops.rhs, loopValues(ahead, fixed)),
+              /*isWrite=*/false, /*localityHint=*/3,
+              /*isDataCache=*/true);
+        }
+      }
+      scf::ValueVector results;
+      for (int64_t r = 0; r < rows; ++r) {
+        if (loops.lhsIsVector) {
+          for (int64_t v = 0; v < vectors; ++v) {
+            Value lhs = loadLhs(
+                indices(loops.lhs, loopValues(reductionIvs, fixedFor(r, v))));
+            results.push_back(vector::FMAOp::create(b, loc, lhs, rhs[v],
+                                                    iterArgs[r * vectors + v]));
+          }
+          continue;
+        }
+        Value element =
+            lhsPack ? memref::LoadOp::create(
+                          b, loc, lhsPack,
+                          ValueRange{add(row, r), packRow(block, innerIvs)})
+                    : memref::LoadOp::create(
+                          b, loc, loops.lhs->get(),
+                          indices(loops.lhs,
+                                  loopValues(reductionIvs,
+                                             fixedFor(r, std::nullopt))));
+        Value scalar = llvmcpu::applyLhsPrologue(b, op, loops, element);
+        Value broadcast =
+            vector::BroadcastOp::create(b, loc, vectorType(), scalar);
+        for (int64_t v = 0; v < vectors; ++v)
+          results.push_back(vector::FMAOp::create(b, loc, broadcast, rhs[v],
+                                                  iterArgs[r * vectors + v]));
+      }
+      return results;
+    };
+    // A depthwise convolution's window columns (a short innermost
+    // reduction) are unrolled: neighbouring rows of a tile read the same
+    // vectors of A at neighbouring columns of the window (row r at column
+    // kw reads what row r + 1 reads at kw - 1), and unrolled those loads
+    // are one (CSE), 10 loads of A per vector column and window row for a
+    // tile of 8 and a window of 3 instead of 24.
+    std::optional<int64_t> windowColumns =
+        getConstantIntValue(ubs.empty() ? Value() : ubs.back());
+    bool unrollWindow = loops.lhsIsVector && block.chunk == 0 &&
+                        windowColumns && *windowColumns >= 2 &&
+                        *windowColumns <= kMaxUnrolledWindow &&
+                        isConstantIntValue(lbs.back(), 0);
     auto reduce = [&]() -> SmallVector<Value> {
+      auto outer = [&](ArrayRef<Value> values) {
+        return ArrayRef<Value>(values).drop_back(unrollWindow ? 1 : 0);
+      };
       scf::LoopNest nest = scf::buildLoopNest(
-          b, loc, lbs, ubs, steps, accumulators,
+          b, loc, outer(lbs), outer(ubs), outer(steps), accumulators,
           [&](OpBuilder &nested, Location, ValueRange ivs,
               ValueRange iterArgs) -> scf::ValueVector {
             OpBuilder::InsertionGuard guard(b);
             b.setInsertionPoint(nested.getInsertionBlock(),
                                 nested.getInsertionPoint());
             SmallVector<Value> innerIvs(ivs);
-            SmallVector<Value> reductionIvs = reductionValues(block, innerIvs);
-            SmallVector<Value> rhs;
-            Value packedRow = pack ? packRow(block, innerIvs) : Value();
-            for (int64_t v = 0; v < vectors; ++v) {
-              if (pack) {
-                Value packCol =
-                    arith::ConstantIndexOp::create(b, loc, v * width);
-                rhs.push_back(
-                    vector::LoadOp::create(b, loc, vectorType(), pack,
-                                           ValueRange{packedRow, packCol}));
-                continue;
-              }
-              // B may depend on the nest loops too (a batch matmul's batch).
-              SmallVector<std::pair<unsigned, Value>> fixed;
-              for (auto [loop, iv] : llvm::zip(nestLoops, nestIvs))
-                fixed.push_back({loop, iv});
-              fixed.push_back({loops.col, add(col, v * width)});
-              SmallVector<Value> ivsAt = loopValues(reductionIvs, fixed);
-              rhs.push_back(load(loops.rhs->get(), indices(loops.rhs, ivsAt)));
-              if (prefetchRows() > 0 && (v * width * 4) % 64 == 0) {
-                SmallVector<Value> ahead(reductionIvs);
-                ahead.back() = add(ahead.back(), prefetchRows());
-                memref::PrefetchOp::create(
-                    b, loc, loops.rhs->get(),
-                    indices(loops.rhs, loopValues(ahead, fixed)),
-                    /*isWrite=*/false, /*localityHint=*/3,
-                    /*isDataCache=*/true);
-              }
+            if (!unrollWindow)
+              return step(innerIvs, iterArgs);
+            scf::ValueVector sums(iterArgs.begin(), iterArgs.end());
+            innerIvs.push_back(Value());
+            for (int64_t column = 0; column < *windowColumns; ++column) {
+              innerIvs.back() = arith::ConstantIndexOp::create(b, loc, column);
+              sums = step(innerIvs, sums);
             }
-            scf::ValueVector results;
-            for (int64_t r = 0; r < rows; ++r) {
-              if (loops.lhsIsVector) {
-                for (int64_t v = 0; v < vectors; ++v) {
-                  Value lhs = loadLhs(indices(
-                      loops.lhs, loopValues(reductionIvs, fixedFor(r, v))));
-                  results.push_back(vector::FMAOp::create(
-                      b, loc, lhs, rhs[v], iterArgs[r * vectors + v]));
-                }
-                continue;
-              }
-              Value element =
-                  lhsPack
-                      ? memref::LoadOp::create(
-                            b, loc, lhsPack,
-                            ValueRange{add(row, r), packRow(block, innerIvs)})
-                      : memref::LoadOp::create(
-                            b, loc, loops.lhs->get(),
-                            indices(loops.lhs,
-                                    loopValues(reductionIvs,
-                                               fixedFor(r, std::nullopt))));
-              Value scalar = llvmcpu::applyLhsPrologue(b, op, loops, element);
-              Value broadcast =
-                  vector::BroadcastOp::create(b, loc, vectorType(), scalar);
-              for (int64_t v = 0; v < vectors; ++v)
-                results.push_back(vector::FMAOp::create(
-                    b, loc, broadcast, rhs[v], iterArgs[r * vectors + v]));
-            }
-            return results;
+            return sums;
           });
       return SmallVector<Value>(nest.results);
     };

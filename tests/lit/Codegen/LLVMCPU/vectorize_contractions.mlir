@@ -182,14 +182,19 @@ func.func @scaled_lhs(%a: memref<16x64xf32>, %b: memref<64x32xf32>, %c: memref<1
 
 // A depthwise convolution: A runs along the channels too, so its elements
 // are loaded as vectors (not broadcast): per filter tap, one vector of the
-// packed filter and, per row of the tile, one of the input.
+// packed filter and, per row of the tile, one of the input. The window's
+// columns are unrolled (3 taps per step of its rows), so that the vectors
+// of A neighbouring rows of the tile share at neighbouring taps are loaded
+// once (LLVM merges them).
 // CHECK-LABEL: func.func @depthwise
 // CHECK:       memref.alloca() {alignment = 64 : i64} : memref<9x32xf32>
 // CHECK:       %{{.+}}:16 = scf.for %[[KH:.+]] = %c0 to %c3
-// CHECK:         %{{.+}}:16 = scf.for %[[KW:.+]] = %c0 to %c3
-// CHECK:           vector.load %{{.+}} : memref<9x32xf32>, vector<16xf32>
-// CHECK:           vector.load %arg0[%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}] : memref<1x10x10x32xf32>, vector<16xf32>
-// CHECK:           vector.fma
+// CHECK-NOT:     scf.for
+// CHECK:         vector.load %{{.+}} : memref<9x32xf32>, vector<16xf32>
+// CHECK:         vector.load %arg0[%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}] : memref<1x10x10x32xf32>, vector<16xf32>
+// CHECK-COUNT-48: vector.fma
+// CHECK-NOT:     vector.fma
+// CHECK:         scf.yield
 // CHECK-NOT:   vector.broadcast
 // CHECK-NOT:   linalg.depthwise
 func.func @depthwise(%x: memref<1x10x10x32xf32>, %w: memref<3x3x32xf32>, %y: memref<1x8x8x32xf32>) {
