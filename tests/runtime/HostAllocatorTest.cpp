@@ -59,6 +59,23 @@ TEST(HostAllocator, SmallerRequestsTakeAKeptBlockUpToTwiceTheirSize) {
   releaseHostMemory(small);
 }
 
+// Of the kept blocks that fit, the one released last: its lines are the
+// likeliest to be cached still. Here the smaller one is not the choice.
+TEST(HostAllocator, TheBlockReleasedLastIsReusedFirst) {
+  HostBlock smaller = acquireHostMemory(5 << 20, 64);
+  HostBlock larger = acquireHostMemory(7 << 20, 64);
+  ASSERT_NE(smaller.data, nullptr);
+  ASSERT_NE(larger.data, nullptr);
+  releaseHostMemory(smaller);
+  releaseHostMemory(larger);
+  HostBlock again = acquireHostMemory(4 << 20, 64, /*zeroed=*/false);
+  EXPECT_EQ(again.base, larger.base);
+  HostBlock next = acquireHostMemory(4 << 20, 64, /*zeroed=*/false);
+  EXPECT_EQ(next.base, smaller.base);
+  releaseHostMemory(again);
+  releaseHostMemory(next);
+}
+
 TEST(HostAllocator, AnUnclearedRequestKeepsTheBlocksBytes) {
   // For a dispatch's result, which the dispatch writes whole.
   size_t bytes = 5 << 20;
