@@ -622,34 +622,51 @@ private:
   /// Packs every panel of `panels` over `block`, walking B row by row.
   void packPanels(Value panels, int64_t vectors, const ReductionBlock &block) {
     int64_t count = cast<MemRefType>(panels.getType()).getDimSize(0);
-    int64_t panel = vectors * width;
+    forEachPanelRow(block, [&](ArrayRef<Value> innerIvs, Value row) {
+      Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+      Value end = arith::ConstantIndexOp::create(b, loc, count);
+      buildFor(zero, end, 1, [&](Value index) {
+        Value col = arith::MulIOp::create(
+            b, loc, index,
+            arith::ConstantIndexOp::create(b, loc, vectors * width));
+        copyPanelRow(panels, index, row, col, vectors, block, innerIvs);
+      });
+    });
+  }
+
+  /// Calls `body(innerIvs, row)` for every step of `block`'s reductions
+  /// and its row in a packed panel.
+  void forEachPanelRow(const ReductionBlock &block,
+                       function_ref<void(ArrayRef<Value>, Value)> body) {
     auto [lbs, ubs, steps] = innerBounds(block);
-    scf::buildLoopNest(
-        b, loc, lbs, ubs, steps,
-        [&](OpBuilder &nested, Location, ValueRange ivs) {
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPoint(nested.getInsertionBlock(),
-                              nested.getInsertionPoint());
-          SmallVector<Value> innerIvs(ivs);
-          Value row = packRow(block, innerIvs);
-          Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-          Value end = arith::ConstantIndexOp::create(b, loc, count);
-          buildFor(zero, end, 1, [&](Value index) {
-            Value col = arith::MulIOp::create(
-                b, loc, index, arith::ConstantIndexOp::create(b, loc, panel));
-            for (int64_t v = 0; v < vectors; ++v) {
-              SmallVector<Value> all =
-                  loopValues(reductionValues(block, innerIvs),
-                             {{loops.col, add(col, v * width)}});
-              Value value =
-                  vector::LoadOp::create(b, loc, vectorType(), loops.rhs->get(),
-                                         indices(loops.rhs, all));
-              Value packCol = arith::ConstantIndexOp::create(b, loc, v * width);
-              vector::StoreOp::create(b, loc, value, panels,
-                                      ValueRange{index, row, packCol});
-            }
-          });
-        });
+    scf::buildLoopNest(b, loc, lbs, ubs, steps,
+                       [&](OpBuilder &nested, Location, ValueRange ivs) {
+                         OpBuilder::InsertionGuard guard(b);
+                         b.setInsertionPoint(nested.getInsertionBlock(),
+                                             nested.getInsertionPoint());
+                         SmallVector<Value> innerIvs(ivs);
+                         body(innerIvs, packRow(block, innerIvs));
+                       });
+  }
+
+  /// Copies `vectors` vectors of B's row at `innerIvs` from column `col`
+  /// to `row` of a packed panel in `dest` ([panel][row][col] when `panel`
+  /// is given, else [row][col]).
+  void copyPanelRow(Value dest, Value panel, Value row, Value col,
+                    int64_t vectors, const ReductionBlock &block,
+                    ArrayRef<Value> innerIvs) {
+    for (int64_t v = 0; v < vectors; ++v) {
+      SmallVector<Value> all = loopValues(reductionValues(block, innerIvs),
+                                          {{loops.col, add(col, v * width)}});
+      Value value = vector::LoadOp::create(
+          b, loc, vectorType(), loops.rhs->get(), indices(loops.rhs, all));
+      SmallVector<Value> at;
+      if (panel)
+        at.push_back(panel);
+      at.push_back(row);
+      at.push_back(arith::ConstantIndexOp::create(b, loc, v * width));
+      vector::StoreOp::create(b, loc, value, dest, at);
+    }
   }
 
   /// Copies A's rows over `block` into lhsPack, a vector at a time along
@@ -791,27 +808,9 @@ private:
 
   void packPanel(Value pack, Value col, int64_t vectors,
                  const ReductionBlock &block) {
-    auto [lbs, ubs, steps] = innerBounds(block);
-    scf::buildLoopNest(
-        b, loc, lbs, ubs, steps,
-        [&](OpBuilder &nested, Location, ValueRange ivs) {
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPoint(nested.getInsertionBlock(),
-                              nested.getInsertionPoint());
-          SmallVector<Value> innerIvs(ivs);
-          Value row = packRow(block, innerIvs);
-          for (int64_t v = 0; v < vectors; ++v) {
-            SmallVector<Value> all =
-                loopValues(reductionValues(block, innerIvs),
-                           {{loops.col, add(col, v * width)}});
-            Value value =
-                vector::LoadOp::create(b, loc, vectorType(), loops.rhs->get(),
-                                       indices(loops.rhs, all));
-            Value packCol = arith::ConstantIndexOp::create(b, loc, v * width);
-            vector::StoreOp::create(b, loc, value, pack,
-                                    ValueRange{row, packCol});
-          }
-        });
+    forEachPanelRow(block, [&](ArrayRef<Value> innerIvs, Value row) {
+      copyPanelRow(pack, Value(), row, col, vectors, block, innerIvs);
+    });
   }
 
   /// Every row tile of the output for one panel of columns, inside the
