@@ -152,12 +152,8 @@ public:
     Value fullPanels = roundDown(n, panel);
     Value fullVectors = roundDown(n, width);
     Value pack = oneRow ? Value() : createPackBuffer(panel);
-    if (!oneRow) {
-      auto chosen = blocking;
-      lhsPack = createLhsPackBuffer(panel, /*chooseBlocks=*/!pack);
-      if (!lhsPack)
-        blocking = chosen;
-    }
+    if (pack)
+      lhsPack = createLhsPackBuffer(panel);
 
     // Full panels of columns, then single vectors, then the leftover
     // columns in one masked vector.
@@ -189,8 +185,6 @@ public:
     else
       buildFor(zero, fullPanels, panel, [&](Value col) {
         forEachBlock([&](const ReductionBlock &block) {
-          if (lhsPack)
-            packLhsBlock(block);
           emitRowTiles(col, panelVectors, pack, block);
         });
       });
@@ -461,12 +455,16 @@ private:
       blocking = {0, 0}; // no buffer: every reduction in one block
       return Value();
     }
-    // At the function's entry: a stack allocation inside a loop would grow
-    // the stack per iteration.
+    return allocaAtEntry({depth, panel});
+  }
+
+  /// A 64-byte-aligned f32 stack buffer at the function's entry: a stack
+  /// allocation inside a loop would grow the stack per iteration.
+  Value allocaAtEntry(ArrayRef<int64_t> shape) {
     auto func = op->getParentOfType<func::FuncOp>();
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(&func.getBody().front());
-    auto type = MemRefType::get({depth, panel}, b.getF32Type());
+    auto type = MemRefType::get(shape, b.getF32Type());
     return memref::AllocaOp::create(b, loc, type, b.getI64IntegerAttr(64));
   }
 
@@ -478,7 +476,7 @@ private:
   /// packed panel of B fills too; copied, they are 4 * block bytes apart
   /// and contiguous, for the caches and the TLB. Only when A runs along
   /// the innermost reduction (vector copies) and outside any pad.
-  Value createLhsPackBuffer(int64_t panel, bool chooseBlocks) {
+  Value createLhsPackBuffer(int64_t panel) {
     if (loops.lhsIsVector || padded)
       return Value();
     // Every panel of B reuses the block: the columns' and the nest loops'
@@ -496,20 +494,6 @@ private:
     }
     if (reuse < kMinLhsPackPanels * panel)
       return Value();
-    if (chooseBlocks) {
-      // B read in place has no blocks of its own yet.
-      SmallVector<int64_t> depths;
-      for (unsigned loop : loops.reductions) {
-        std::optional<int64_t> size = getConstantIntValue(sizes[loop]);
-        if (!size || *size <= 0 || *size > kMaxLhsPackBytes)
-          return Value();
-        depths.push_back(*size);
-      }
-      if (chooseBlocking(depths, kCachedPanelDepth) < kMinCachedPanelDepth) {
-        blocking = {0, 0};
-        return Value();
-      }
-    }
     unsigned innermost = loops.reductions.back();
     if (lhsMap.getNumResults() == 0 ||
         lhsMap.getResults().back() != b.getAffineDimExpr(innermost))
@@ -548,11 +532,7 @@ private:
     }
     if (rows < kTileRows || rows * depth * 4 > kMaxLhsPackBytes)
       return Value();
-    auto func = op->getParentOfType<func::FuncOp>();
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(&func.getBody().front());
-    auto type = MemRefType::get({rows, depth}, b.getF32Type());
-    return memref::AllocaOp::create(b, loc, type, b.getI64IntegerAttr(64));
+    return allocaAtEntry({rows, depth});
   }
 
   /// Whether the rows of a register tile, a step of the row loop apart in
@@ -590,13 +570,8 @@ private:
     if (!columns || *columns < 2 * panel ||
         (*columns / panel) * packType.getNumElements() * 4 > kMaxPackBytes)
       return Value();
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPoint(pack.getDefiningOp());
-    auto type = MemRefType::get(
-        {*columns / panel, packType.getDimSize(0), packType.getDimSize(1)},
-        b.getF32Type());
-    Value panels =
-        memref::AllocaOp::create(b, loc, type, b.getI64IntegerAttr(64));
+    Value panels = allocaAtEntry(
+        {*columns / panel, packType.getDimSize(0), packType.getDimSize(1)});
     pack.getDefiningOp()->erase();
     return panels;
   }
@@ -622,7 +597,7 @@ private:
   /// Packs every panel of `panels` over `block`, walking B row by row.
   void packPanels(Value panels, int64_t vectors, const ReductionBlock &block) {
     int64_t count = cast<MemRefType>(panels.getType()).getDimSize(0);
-    forEachPanelRow(block, [&](ArrayRef<Value> innerIvs, Value row) {
+    forEachPackedStep(block, [&](ArrayRef<Value> innerIvs, Value row) {
       Value zero = arith::ConstantIndexOp::create(b, loc, 0);
       Value end = arith::ConstantIndexOp::create(b, loc, count);
       buildFor(zero, end, 1, [&](Value index) {
@@ -634,11 +609,14 @@ private:
     });
   }
 
-  /// Calls `body(innerIvs, row)` for every step of `block`'s reductions
-  /// and its row in a packed panel.
-  void forEachPanelRow(const ReductionBlock &block,
-                       function_ref<void(ArrayRef<Value>, Value)> body) {
+  /// Calls `body(innerIvs, index)` for every step of `block`'s reductions
+  /// and its index in a packed block (a packed panel's row, a packed row of
+  /// A's column); the innermost reduction `innermostStep` steps at a time.
+  void forEachPackedStep(const ReductionBlock &block,
+                         function_ref<void(ArrayRef<Value>, Value)> body,
+                         int64_t innermostStep = 1) {
     auto [lbs, ubs, steps] = innerBounds(block);
+    steps.back() = arith::ConstantIndexOp::create(b, loc, innermostStep);
     scf::buildLoopNest(b, loc, lbs, ubs, steps,
                        [&](OpBuilder &nested, Location, ValueRange ivs) {
                          OpBuilder::InsertionGuard guard(b);
@@ -677,22 +655,17 @@ private:
     Value rowCount = arith::ConstantIndexOp::create(b, loc, rows);
     buildFor(zero, rowCount, 1, [&](Value row) {
       SmallVector<std::pair<unsigned, Value>> rowValues = delinearizeRow(row);
-      auto [lbs, ubs, steps] = innerBounds(block);
-      steps.back() = arith::ConstantIndexOp::create(b, loc, width);
-      scf::buildLoopNest(
-          b, loc, lbs, ubs, steps,
-          [&](OpBuilder &nested, Location, ValueRange ivs) {
-            OpBuilder::InsertionGuard guard(b);
-            b.setInsertionPoint(nested.getInsertionBlock(),
-                                nested.getInsertionPoint());
-            SmallVector<Value> innerIvs(ivs);
+      forEachPackedStep(
+          block,
+          [&](ArrayRef<Value> innerIvs, Value column) {
             Value value = vector::LoadOp::create(
                 b, loc, vectorType(), loops.lhs->get(),
                 indices(loops.lhs, loopValues(reductionValues(block, innerIvs),
                                               rowValues)));
             vector::StoreOp::create(b, loc, value, lhsPack,
-                                    ValueRange{row, packRow(block, innerIvs)});
-          });
+                                    ValueRange{row, column});
+          },
+          width);
     });
   }
 
@@ -808,7 +781,7 @@ private:
 
   void packPanel(Value pack, Value col, int64_t vectors,
                  const ReductionBlock &block) {
-    forEachPanelRow(block, [&](ArrayRef<Value> innerIvs, Value row) {
+    forEachPackedStep(block, [&](ArrayRef<Value> innerIvs, Value row) {
       copyPanelRow(pack, Value(), row, col, vectors, block, innerIvs);
     });
   }
