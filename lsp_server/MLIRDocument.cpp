@@ -6,6 +6,7 @@
 
 #include "Completion.h"
 #include "OpDocs.h"
+#include "OpSourceText.h"
 #include "SourceText.h"
 
 #include "Pipeline/IRDiff.h"
@@ -84,6 +85,18 @@ std::string printHeader(Operation *op) {
                     .elideLargeElementsAttrs(16)
                     .elideLargeResourceString(64));
   return text;
+}
+
+/// The op as written in the chunk, else as printed.
+std::string sourceOrPrinted(DocumentChunk &chunk,
+                            const AsmParserState::OperationDefinition &def) {
+  StringRef buffer =
+      chunk.sourceMgr.getMemoryBuffer(chunk.sourceMgr.getMainFileID())
+          ->getBuffer();
+  if (std::optional<std::string> text =
+          opSourceText(chunk.asmState, def, buffer))
+    return *text;
+  return printHeader(def.op);
 }
 
 std::string printType(Type type) {
@@ -582,7 +595,7 @@ std::optional<lsp::Hover> MLIRDocument::hover(const lsp::Position &position) {
       if (!attributes.empty())
         os << "\n\nattributes: " << attributes;
     }
-    os << "\n\n```mlir\n" << printHeader(op) << "\n```\n";
+    os << "\n\n```mlir\n" << sourceOrPrinted(*chunk, *target->op) << "\n```\n";
     break;
   }
   case Target::Value: {
@@ -614,7 +627,7 @@ std::optional<lsp::Hover> MLIRDocument::hover(const lsp::Position &position) {
   case Target::Symbol: {
     Operation *op = target->op->op;
     os << "```mlir\n"
-       << printHeader(op) << "\n```\n\n`" << op->getName()
+       << sourceOrPrinted(*chunk, *target->op) << "\n```\n\n`" << op->getName()
        << "` defined at line "
        << toPosition(*chunk, target->op->loc.Start).line + 1;
     break;

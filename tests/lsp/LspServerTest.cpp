@@ -141,17 +141,17 @@ TEST(LspServer, ScriptedSession) {
   EXPECT_NE(argumentHover.find("%a : tensor<4xf32>"), std::string::npos)
       << argumentHover;
   EXPECT_NE(argumentHover.find("argument #0"), std::string::npos);
-  // On an op name: the custom form.
+  // On an op name: the op as written, with the file's value names.
   std::string opHover =
       hoverText(client.call("textDocument/hover", position(kURI, 1, 9)));
-  EXPECT_NE(opHover.find("arith.addf %arg0, %arg0 : tensor<4xf32>"),
+  EXPECT_NE(opHover.find("%0 = arith.addf %a, %a : tensor<4xf32>"),
             std::string::npos)
       << opHover;
-  // On a symbol use: the definition's signature.
+  // On a symbol use: the definition's signature as written, body elided.
   std::string symbolHover =
       hoverText(client.call("textDocument/hover", position(kURI, 5, 19)));
-  EXPECT_NE(symbolHover.find("func.func @add(%arg0: tensor<4xf32>) -> "
-                             "tensor<4xf32>"),
+  EXPECT_NE(symbolHover.find("func.func @add(%a: tensor<4xf32>) -> "
+                             "tensor<4xf32> {…}"),
             std::string::npos)
       << symbolHover;
 
@@ -242,6 +242,88 @@ TEST(LspServer, ScriptedSession) {
   EXPECT_EQ(show(client.call("shutdown", nullptr)), "null");
   client.notify("exit", nullptr);
   EXPECT_EQ(client.waitForExit(), 0);
+}
+
+/// The hover of the op named `opName` on the first line containing
+/// `lineText` of `text`.
+std::string hoverOnOp(LspClient &client, const char *uri, llvm::StringRef text,
+                      llvm::StringRef lineText, llvm::StringRef opName) {
+  llvm::SmallVector<llvm::StringRef> lines;
+  text.split(lines, '\n');
+  for (auto [number, line] : llvm::enumerate(lines))
+    if (line.contains(lineText))
+      return hoverText(client.call(
+          "textDocument/hover",
+          position(uri, number, line.find(opName) + opName.size() / 2)));
+  ADD_FAILURE() << "no line with " << lineText.str();
+  return "";
+}
+
+TEST(LspServer, OpHoversShowTheOpAsWritten) {
+  LspClient client(TESSERA_LSP_PATH);
+  initialize(client);
+  auto buffer = llvm::MemoryBuffer::getFile(std::string(TESSERA_EXAMPLES_DIR) +
+                                            "/mlp.mlir");
+  ASSERT_TRUE(buffer);
+  std::string mlp = (*buffer)->getBuffer().str();
+  const char *mlpURI = "file:///test/mlp.mlir";
+  open(client, mlpURI, mlp);
+  diagnosticsFor(client, mlpURI, 1);
+  // The source's names (`%x`, `%w1`), not the printer's (`%arg0`, `%cst`).
+  std::string matmul = hoverOnOp(client, mlpURI, mlp,
+                                 "%m1 = linalg.matmul ins(%x, %w1", "matmul");
+  EXPECT_NE(matmul.find("%m1 = linalg.matmul ins(%x, %w1 : "
+                        "tensor<4x16xf32>, tensor<16x32xf32>)"),
+            std::string::npos)
+      << matmul;
+  // A region body is elided; continuation lines keep their indentation
+  // relative to the op.
+  std::string generic =
+      hoverOnOp(client, mlpURI, mlp, "%h1 = linalg.generic", "generic");
+  EXPECT_NE(generic.find("iterator_types = [\"parallel\", \"parallel\"]}\n"
+                         "    ins(%m1, %b1 : tensor<4x32xf32>, "
+                         "tensor<32xf32>) outs(%e1 : tensor<4x32xf32>) {…} "
+                         "-> tensor<4x32xf32>"),
+            std::string::npos)
+      << generic;
+  EXPECT_EQ(generic.find("arith.addf"), std::string::npos) << generic;
+  // A long dense literal is elided.
+  std::string constant =
+      hoverOnOp(client, mlpURI, mlp, "%w1 = arith.constant", "constant");
+  EXPECT_NE(constant.find("%w1 = arith.constant dense<…> : tensor<16x32xf32>"),
+            std::string::npos)
+      << constant;
+
+  // Several regions, a comment holding a brace, a long string, result
+  // groups.
+  const char *uri = "file:///test/regions.mlir";
+  std::string regions =
+      "func.func @f(%a: i32, %p: i1) -> i32 {\n"
+      "  %r = scf.execute_region -> i32 {\n"
+      "    // not a brace to match: {\n"
+      "    scf.yield %a : i32\n"
+      "  }\n"
+      "  %c = scf.if %p -> i32 {\n"
+      "    scf.yield %a : i32\n"
+      "  } else {\n"
+      "    scf.yield %r : i32\n"
+      "  }\n"
+      "  %s:2 = \"arith.addui_extended\"(%a, %c) {note = \"a string far "
+      "longer than a hover should ever show\"} : (i32, i32) -> (i32, i1)\n"
+      "  return %s#0 : i32\n"
+      "}\n";
+  open(client, uri, regions);
+  diagnosticsFor(client, uri, 1);
+  EXPECT_NE(hoverOnOp(client, uri, regions, "scf.execute_region", "execute")
+                .find("%r = scf.execute_region -> i32 {…}\n```"),
+            std::string::npos);
+  EXPECT_NE(hoverOnOp(client, uri, regions, "scf.if", "scf.if")
+                .find("%c = scf.if %p -> i32 {…} else {…}\n```"),
+            std::string::npos);
+  EXPECT_NE(hoverOnOp(client, uri, regions, "addui", "addui")
+                .find("%s:2 = \"arith.addui_extended\"(%a, %c) {note = "
+                      "\"…\"} : (i32, i32) -> (i32, i1)"),
+            std::string::npos);
 }
 
 TEST(LspServer, CancelledRequestsAreAnsweredAsCancelled) {
