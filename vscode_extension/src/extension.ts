@@ -8,6 +8,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as vscode from "vscode";
 import {
+  CloseAction,
+  CloseHandlerResult,
+  ErrorHandler,
   LanguageClient,
   LanguageClientOptions,
   ServerOptions,
@@ -15,6 +18,7 @@ import {
 } from "vscode-languageclient/node";
 
 import { describePass, PassRecord, TesseraRequests } from "./protocol";
+import { folderSelector, looseFilesSelector, SERVED_SCHEMES } from "./selectors";
 import { Filesystem, resolveTool, siblingTool } from "./serverPath";
 import {
   needsRestart,
@@ -24,6 +28,8 @@ import {
 
 const IR_SCHEME = "tessera-ir";
 const BYTECODE_SCHEME = "tessera-bytecode";
+/** The bytecode editor's link to the text form (a command URI). */
+const OPEN_BYTECODE_AS_TEXT = "tessera.openBytecodeAsText";
 
 const realFilesystem: Filesystem = {
   isFile(file: string): boolean {
@@ -51,7 +57,10 @@ class FolderClient {
   client?: LanguageClient;
   serverPath?: string;
   settings: TesseraSettings;
+  /** For the client of files outside any folder: the files it serves. */
+  readonly looseFiles = new Set<string>();
   private watcher?: fs.FSWatcher;
+  private steps: Promise<void> = Promise.resolve();
 
   constructor(
     readonly folder: vscode.WorkspaceFolder | undefined,
@@ -88,25 +97,15 @@ class FolderClient {
       command: resolved.path,
       args: this.settings.serverArgs,
     };
-    // This folder's files; the fallback client takes the rest.
     const selector = this.folder
-      ? [
-          {
-            language: "mlir",
-            scheme: "file",
-            pattern: `${this.folder.uri.fsPath}/**/*`,
-          },
-        ]
-      : [
-          { language: "mlir", scheme: "file" },
-          { language: "mlir", scheme: "untitled" },
-          { language: "mlir", scheme: BYTECODE_SCHEME },
-        ];
+      ? folderSelector(this.folder.uri.fsPath)
+      : looseFilesSelector(this.looseFiles);
     const clientOptions: LanguageClientOptions = {
       documentSelector: selector,
       workspaceFolder: this.folder,
       outputChannel: this.output,
       initializationOptions: toServerConfiguration(this.settings),
+      errorHandler: this.sayWhenRestarted(),
     };
     this.client = new LanguageClient(
       "tessera",
@@ -118,6 +117,39 @@ class FolderClient {
     await this.client.start();
     this.watchBinary(resolved.path);
     this.onState();
+  }
+
+  /**
+   * The client's own restart policy (up to 4 restarts in 3 minutes), which
+   * restarts a crashed server silently: this one tells the user.
+   */
+  private sayWhenRestarted(): ErrorHandler {
+    let policy: ErrorHandler | undefined;
+    const defaults = () =>
+      (policy ??= this.client!.createDefaultErrorHandler(4));
+    return {
+      error: (error, message, count) => defaults().error(error, message, count),
+      closed: async (): Promise<CloseHandlerResult> => {
+        const result = await defaults().closed();
+        if (result.action === CloseAction.Restart) {
+          const message = `Tessera: the language server (${this.name}) stopped unexpectedly and was restarted.`;
+          this.output.appendLine(`[${this.name}] the server stopped; restarting it`);
+          void vscode.window.showWarningMessage(message, "Show Output").then(
+            (choice) => choice && this.output.show(true),
+          );
+          return { ...result, handled: true };
+        }
+        return result;
+      },
+    };
+  }
+
+  /** Runs `step` (a start or restart) after those queued before it. */
+  enqueue(step: () => Promise<void>): Promise<void> {
+    this.steps = this.steps.then(step).catch((error) => {
+      this.output.appendLine(`[${this.name}] ${String(error)}`);
+    });
+    return this.steps;
   }
 
   async stop(): Promise<void> {
@@ -250,6 +282,11 @@ class Extension {
       vscode.commands.registerCommand("tessera.openInExplorer", () =>
         this.openInExplorer(),
       ),
+      // In the text editor: vscode.open would pick the bytecode editor again
+      // (its selector matches the .mlirbc name whatever the scheme).
+      vscode.commands.registerCommand(OPEN_BYTECODE_AS_TEXT, (uri: string) =>
+        vscode.commands.executeCommand("vscode.openWith", vscode.Uri.parse(uri), "default"),
+      ),
       { dispose: () => void this.stopAll() },
     );
     for (const document of vscode.workspace.textDocuments)
@@ -264,13 +301,23 @@ class Extension {
 
   ensureClient(document: vscode.TextDocument): FolderClient | undefined {
     if (document.languageId !== "mlir") return undefined;
+    if (!SERVED_SCHEMES.includes(document.uri.scheme)) return undefined;
     const folder = vscode.workspace.getWorkspaceFolder(document.uri);
     const key = this.folderKey(folder);
     let client = this.clients.get(key);
+    const loose = !folder && document.uri.scheme === "file";
+    const newLooseFile = loose && !client?.looseFiles.has(document.uri.fsPath);
     if (!client) {
       client = new FolderClient(folder, this.output, () => this.updateStatus());
       this.clients.set(key, client);
-      void client.start();
+      if (loose) client.looseFiles.add(document.uri.fsPath);
+      const started = client;
+      void started.enqueue(() => started.start());
+    } else if (newLooseFile) {
+      // Its selector names its files: restart it onto the new one.
+      client.looseFiles.add(document.uri.fsPath);
+      const restarted = client;
+      void restarted.enqueue(() => restarted.restart());
     }
     return client;
   }
@@ -555,9 +602,11 @@ class BytecodeEditorProvider implements vscode.CustomReadonlyEditorProvider {
       .replace(/&/g, "&amp;")
       .replace(/</g, "&lt;")
       .replace(/>/g, "&gt;");
-    panel.webview.options = { enableCommandUris: true };
+    panel.webview.options = { enableCommandUris: [OPEN_BYTECODE_AS_TEXT] };
     const textUri = vscode.Uri.from({ scheme: BYTECODE_SCHEME, path: document.uri.path });
-    const open = `command:vscode.open?${encodeURIComponent(JSON.stringify([textUri.toString()]))}`;
+    const open = `command:${OPEN_BYTECODE_AS_TEXT}?${encodeURIComponent(
+      JSON.stringify([textUri.toString()]),
+    )}`;
     panel.webview.html = `<!DOCTYPE html><html><body>
 <p><a href="${open}">Open as an MLIR document</a> (hover, go to definition, outline)</p>
 <pre style="font-family: var(--vscode-editor-font-family)">${escaped}</pre>

