@@ -360,6 +360,10 @@ async function main(): Promise<number> {
           (await bench.count(".monaco-diff-editor")) ? true : undefined,
         );
         await bench.waitForTab("before \u2194 after");
+        // Both sides show IR, the right one with the pass's changes marked.
+        await bench.waitForText(".monaco-diff-editor .editor.original .view-lines", "func.func");
+        await bench.waitForText(".monaco-diff-editor .editor.modified .view-lines", "func.func");
+        await screenshot("diff");
       },
     },
     {
