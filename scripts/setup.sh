@@ -19,23 +19,7 @@ PACKAGES=(
   python3-dev pybind11-dev python3-pytest python3-matplotlib
 )
 
-missing=()
-for package in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
-    missing+=("$package")
-done
-# nodejs from another source (e.g. NodeSource) already provides npm.
-if command -v npm >/dev/null 2>&1; then
-  missing=("${missing[@]/npm/}")
-fi
-missing=($(printf '%s\n' "${missing[@]}" | sed '/^$/d'))
-if ((${#missing[@]})); then
-  echo "setup: installing ${missing[*]}"
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+./scripts/install-packages.sh "${PACKAGES[@]}"
 
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
 BUILD_DIR="${TESSERA_BUILD_DIR:-build}"

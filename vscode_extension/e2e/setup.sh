@@ -13,24 +13,7 @@ NODE_VERSION=24.9.0
 # these (node-gyp needs python3, make and g++).
 PACKAGES=(chromium libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev
   python3 build-essential pkg-config nodejs npm)
-missing=()
-for package in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
-    missing+=("$package")
-done
-# nodejs from another source (e.g. NodeSource) already provides npm.
-if command -v npm >/dev/null 2>&1; then
-  missing=("${missing[@]/npm/}")
-fi
-missing=($(printf '%s\n' "${missing[@]}" | sed '/^$/d'))
-if ((${#missing[@]})); then
-  echo "e2e setup: installing ${missing[*]}" >&2
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
-    --no-install-recommends "${missing[@]}" >&2
-fi
+"$(dirname "$0")/../../scripts/install-packages.sh" "${PACKAGES[@]}"
 
 CACHE="${TESSERA_VSCODE_E2E_CACHE:-$HOME/.cache/tessera-vscode-e2e}"
 DIR="$CACHE/code-server-$CODE_SERVER_VERSION-node-$NODE_VERSION"

@@ -141,6 +141,11 @@ async function main(): Promise<number> {
       (await bench.problems()).errors === 0 ? true : undefined,
     );
   };
+  /** The pass quick pick, once the compile behind it has answered. */
+  const passesListed = () =>
+    waitFor("the passes", async () =>
+      (await bench.quickInputRows()).length > 5 ? true : undefined,
+    );
   const serverPids = () =>
     findProcesses(options.server).filter(
       (pid) => !fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("--pipeline-worker"),
@@ -335,9 +340,7 @@ async function main(): Promise<number> {
       name: "Tessera: Show Passes lists the passes and opens the IR after one",
       run: async () => {
         await bench.command("Tessera: Show Passes");
-        await waitFor("the passes", async () =>
-          (await bench.quickInputRows()).length > 5 ? true : undefined,
-        );
+        await passesListed();
         await screenshot("passes");
         // The first pass that changed the IR.
         await bench.type("\u25cf");
@@ -351,9 +354,7 @@ async function main(): Promise<number> {
       run: async () => {
         await bench.open("mlp.mlir");
         await bench.command("Tessera: Diff With Previous Pass");
-        await waitFor("the passes", async () =>
-          (await bench.quickInputRows()).length > 5 ? true : undefined,
-        );
+        await passesListed();
         await bench.type("\u25cf");
         await bench.pick("\u25cf");
         await waitFor("the diff editor", async () =>
