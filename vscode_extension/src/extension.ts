@@ -152,6 +152,11 @@ class FolderClient {
     return this.steps;
   }
 
+  /** Resolves when the queued starts and restarts are done. */
+  settled(): Promise<void> {
+    return this.steps;
+  }
+
   async stop(): Promise<void> {
     this.watcher?.close();
     this.watcher = undefined;
@@ -303,22 +308,23 @@ class Extension {
     if (document.languageId !== "mlir") return undefined;
     if (!SERVED_SCHEMES.includes(document.uri.scheme)) return undefined;
     const folder = vscode.workspace.getWorkspaceFolder(document.uri);
-    const key = this.folderKey(folder);
-    let client = this.clients.get(key);
+    const client = this.clients.get(this.folderKey(folder));
     const loose = !folder && document.uri.scheme === "file";
-    const newLooseFile = loose && !client?.looseFiles.has(document.uri.fsPath);
-    if (!client) {
-      client = new FolderClient(folder, this.output, () => this.updateStatus());
-      this.clients.set(key, client);
-      if (loose) client.looseFiles.add(document.uri.fsPath);
-      const started = client;
-      void started.enqueue(() => started.start());
-    } else if (newLooseFile) {
+    if (!client) return this.startClient(folder, loose ? document.uri.fsPath : undefined);
+    if (loose && !client.looseFiles.has(document.uri.fsPath)) {
       // Its selector names its files: restart it onto the new one.
       client.looseFiles.add(document.uri.fsPath);
-      const restarted = client;
-      void restarted.enqueue(() => restarted.restart());
+      void client.enqueue(() => client.restart());
     }
+    return client;
+  }
+
+  /** A new client for `folder` (or, with `looseFile`, for that file). */
+  private startClient(folder?: vscode.WorkspaceFolder, looseFile?: string): FolderClient {
+    const client = new FolderClient(folder, this.output, () => this.updateStatus());
+    this.clients.set(this.folderKey(folder), client);
+    if (looseFile) client.looseFiles.add(looseFile);
+    void client.enqueue(() => client.start());
     return client;
   }
 
@@ -569,12 +575,9 @@ class Extension {
   async bytecodeText(uri: vscode.Uri): Promise<string> {
     const file = vscode.Uri.file(uri.path);
     const folder = vscode.workspace.getWorkspaceFolder(file);
-    let client = this.clients.get(this.folderKey(folder));
-    if (!client) {
-      client = new FolderClient(folder, this.output, () => this.updateStatus());
-      this.clients.set(this.folderKey(folder), client);
-      await client.start();
-    }
+    const client = this.clients.get(this.folderKey(folder)) ?? this.startClient(folder);
+    // A start or restart under way: its server answers once it is done.
+    await client.settled();
     const requests = client.requests();
     if (!requests) return "// Tessera: the language server is not running";
     try {
