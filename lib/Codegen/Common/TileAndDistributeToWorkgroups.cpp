@@ -152,15 +152,31 @@ void distributeForall(RewriterBase &rewriter, scf::ForallOp forall,
   SmallVector<Value> replacements;
   Value inside;
   for (unsigned loop = 0; loop < numLoops; ++loop) {
-    Value offset =
-        arith::MulIOp::create(rewriter, loc, iterationIds[loop], steps[loop]);
-    replacements.push_back(
-        arith::AddIOp::create(rewriter, loc, lbs[loop], offset));
+    // A loop of one tile (a Winograd transform's tile positions, whole in
+    // every workgroup) starts at its lower bound, a constant the body's
+    // linalg.index folds with; the guard then requires its workgroup id to
+    // be 0. Unguarded (SPIR-V), the offset stays id * step.
+    std::optional<int64_t> lb = getConstantIntValue(lbs[loop]),
+                           ub = getConstantIntValue(ubs[loop]),
+                           step = getConstantIntValue(steps[loop]);
+    bool oneTile = guardWorkgroupIds && lb && ub && step && *ub - *lb <= *step;
+    if (oneTile) {
+      replacements.push_back(lbs[loop]);
+    } else {
+      Value offset =
+          arith::MulIOp::create(rewriter, loc, iterationIds[loop], steps[loop]);
+      replacements.push_back(
+          arith::AddIOp::create(rewriter, loc, lbs[loop], offset));
+    }
     if (!guardWorkgroupIds)
       continue;
     Value below =
-        arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult,
-                              replacements.back(), ubs[loop]);
+        oneTile
+            ? arith::CmpIOp::create(
+                  rewriter, loc, arith::CmpIPredicate::ult, iterationIds[loop],
+                  arith::ConstantIndexOp::create(rewriter, loc, 1))
+            : arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult,
+                                    replacements.back(), ubs[loop]);
     inside =
         inside ? arith::AndIOp::create(rewriter, loc, inside, below) : below;
   }

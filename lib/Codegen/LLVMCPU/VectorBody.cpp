@@ -47,8 +47,12 @@ std::optional<ReadKind> readKind(AffineMap map, unsigned column) {
   return ReadKind::Vector;
 }
 
-bool isVectorizableBody(linalg::GenericOp generic) {
+bool isVectorizableBody(linalg::GenericOp generic,
+                        ArrayRef<unsigned> fixedLoops) {
   for (Operation &op : generic.getRegion().front().without_terminator()) {
+    if (auto index = dyn_cast<linalg::IndexOp>(op))
+      if (llvm::is_contained(fixedLoops, index.getDim()))
+        continue;
     if (isa<linalg::IndexOp, arith::DivSIOp, arith::DivUIOp, arith::RemSIOp,
             arith::RemUIOp, arith::CeilDivSIOp, arith::CeilDivUIOp,
             arith::FloorDivSIOp>(op) ||
@@ -63,7 +67,8 @@ bool isVectorizableBody(linalg::GenericOp generic) {
 
 SmallVector<Value> cloneBodyOnVectors(OpBuilder &builder,
                                       linalg::GenericOp generic,
-                                      ArrayRef<Value> inputs, int64_t width) {
+                                      ArrayRef<Value> inputs, int64_t width,
+                                      ArrayRef<Value> loopValues) {
   Block &body = generic.getRegion().front();
   IRMapping mapping;
   for (auto [argument, value] : llvm::zip(body.getArguments(), inputs))
@@ -72,15 +77,34 @@ SmallVector<Value> cloneBodyOnVectors(OpBuilder &builder,
   auto toVector = [&](Value value, Location loc) -> Value {
     if (isVector(value))
       return value;
-    return vector::BroadcastOp::create(
-        builder, loc, VectorType::get({width}, value.getType()), value);
+    return builder.createOrFold<vector::BroadcastOp>(
+        loc, VectorType::get({width}, value.getType()), value);
+  };
+  // Each clone folded at once where it can be: with a position's loop
+  // values constant (a Winograd transform's), most of the body folds, and
+  // what is never emitted costs the later passes nothing.
+  auto mapFolded = [&](Operation *op, Operation *clone) {
+    SmallVector<Value> folded;
+    if (succeeded(builder.tryFold(clone, folded)) && !folded.empty()) {
+      mapping.map(op->getResults(), folded);
+      clone->erase();
+      return;
+    }
+    mapping.map(op->getResults(), clone->getResults());
   };
   for (Operation &op : body.without_terminator()) {
+    if (auto index = dyn_cast<linalg::IndexOp>(op);
+        index && index.getDim() < loopValues.size() &&
+        loopValues[index.getDim()]) {
+      mapping.map(index.getResult(), loopValues[index.getDim()]);
+      continue;
+    }
     bool anyVector = llvm::any_of(op.getOperands(), [&](Value operand) {
       return isVector(mapping.lookupOrDefault(operand));
     });
     if (!anyVector) {
-      builder.clone(op, mapping); // on scalars alone: stays scalar
+      // On scalars alone: stays scalar.
+      mapFolded(&op, builder.clone(op, mapping));
       continue;
     }
     // The op's operands as vectors, then the op cloned on them with vector
@@ -92,7 +116,7 @@ SmallVector<Value> cloneBodyOnVectors(OpBuilder &builder,
     Operation *clone = builder.clone(op, operands);
     for (OpResult result : clone->getResults())
       result.setType(VectorType::get({width}, result.getType()));
-    mapping.map(op.getResults(), clone->getResults());
+    mapFolded(&op, clone);
   }
   SmallVector<Value> yielded;
   for (Value value : body.getTerminator()->getOperands())

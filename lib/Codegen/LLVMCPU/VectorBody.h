@@ -29,18 +29,23 @@ enum class ReadKind { Vector, Broadcast };
 std::optional<ReadKind> readKind(AffineMap map, unsigned column);
 
 /// Whether `generic`'s body can run on vectors: side-effect-free scalar ops
-/// without regions, no linalg.index (lanes would need their own indices)
-/// and no integer division (a masked-off lane's zero divisor would trap).
-bool isVectorizableBody(linalg::GenericOp generic);
+/// without regions, no integer division (a masked-off lane's zero divisor
+/// would trap) and no linalg.index (lanes would need their own indices),
+/// except of the loops in `fixedLoops`, whose value is one per emitted body.
+bool isVectorizableBody(linalg::GenericOp generic,
+                        ArrayRef<unsigned> fixedLoops = {});
 
 /// Clones the body of `generic` on vectors of `width` lanes at `builder`'s
 /// insertion point: `inputs` are the values of its input block arguments
 /// (vectors, or scalars for operands broadcast along the vector); returns
 /// the yielded values as vectors. Values the body captures and results of
 /// ops on scalars alone stay scalars until a vector op needs them.
+/// `loopValues`, when given, holds per loop the value linalg.index of it
+/// takes (one of isVectorizableBody's `fixedLoops`), null for the others.
 SmallVector<Value> cloneBodyOnVectors(OpBuilder &builder,
                                       linalg::GenericOp generic,
-                                      ArrayRef<Value> inputs, int64_t width);
+                                      ArrayRef<Value> inputs, int64_t width,
+                                      ArrayRef<Value> loopValues = {});
 
 /// The results of `map` at the loop values `ivs`, as index values (folded
 /// and composed with the affine ops that compute `ivs`).

@@ -341,16 +341,28 @@ private:
   }
 
   /// The row loops' values at flattened row `row` (row-major over their
-  /// sizes).
+  /// sizes), the innermost first. Loops of one value are 0 and divide
+  /// nothing: a batch-1 convolution's tile divides by its output width
+  /// only, not by its rows' dynamic extent too (a `div` per tile).
   SmallVector<std::pair<unsigned, Value>> delinearizeRow(Value row) {
+    auto single = [&](unsigned loop) {
+      return isConstantIntValue(sizes[loop], 1);
+    };
+    const unsigned *outermost = llvm::find_if_not(rowLoops, single);
+    if (outermost == rowLoops.end())
+      outermost = rowLoops.begin();
     SmallVector<std::pair<unsigned, Value>> values;
-    for (unsigned loop :
-         llvm::reverse(ArrayRef<unsigned>(rowLoops).drop_front())) {
-      values.push_back(
-          {loop, arith::RemUIOp::create(b, loc, row, sizes[loop])});
-      row = arith::DivUIOp::create(b, loc, row, sizes[loop]);
+    for (const unsigned &loop : llvm::reverse(rowLoops)) {
+      if (&loop == outermost) {
+        values.push_back({loop, row});
+      } else if (single(loop)) {
+        values.push_back({loop, arith::ConstantIndexOp::create(b, loc, 0)});
+      } else {
+        values.push_back(
+            {loop, arith::RemUIOp::create(b, loc, row, sizes[loop])});
+        row = arith::DivUIOp::create(b, loc, row, sizes[loop]);
+      }
     }
-    values.push_back({rowLoops.front(), row});
     return values;
   }
 

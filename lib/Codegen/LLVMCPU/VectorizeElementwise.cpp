@@ -36,11 +36,15 @@ namespace {
 /// Vectors per step of the main loop: independent loads and stores in
 /// flight.
 constexpr int64_t kUnroll = 4;
-/// A body of this many ops or more already has that much independent work
-/// per vector (a Winograd transform: 16 loads, 35 arithmetic ops): it is
-/// not unrolled, which would only quadruple what LLVM compiles (ResNet-50's
-/// 30 transforms: 0.6 s of its compile).
+/// A body of this many ops or more (times its positions) already has that
+/// much independent work per vector (a Winograd transform's tile): it is
+/// not unrolled, which would only quadruple what LLVM compiles.
 constexpr size_t kMaxUnrolledBodyOps = 24;
+
+/// Loops a body reads with linalg.index are unrolled inside the vector
+/// loop when their static extents multiply to at most this (a Winograd
+/// transform's 36 positions in its tile).
+constexpr int64_t kMaxUnrolledPositions = 36;
 
 /// A buffer read or written as vectors: unit stride along its innermost
 /// dimension, not of i1 (a vector of i1 is packed bits, a buffer's i1 one
@@ -55,13 +59,25 @@ bool hasUnitInnerStride(Value memref) {
          strides.back() == 1;
 }
 
-/// The loop `op`'s vectors run along, with each input's ReadKind, when it
-/// can be vectorized.
-std::optional<std::pair<unsigned, SmallVector<llvmcpu::ReadKind>>>
-matchElementwise(linalg::GenericOp op, int64_t width) {
+/// How an elementwise op becomes vector loops.
+struct ElementwiseMatch {
+  /// The loop its vectors run along.
+  unsigned column;
+  /// Each input's ReadKind.
+  SmallVector<llvmcpu::ReadKind> reads;
+  /// Loops the body reads with linalg.index (a Winograd transform's
+  /// position in its tile, which selects its coefficients): unrolled inside
+  /// the vector loop, so that their values are constants (the selects on
+  /// them fold, and so do the products by a coefficient 0), and the reads
+  /// all positions share are loaded once.
+  SmallVector<unsigned> positionLoops;
+};
+
+/// How `op` becomes vector loops, when it can.
+std::optional<ElementwiseMatch> matchElementwise(linalg::GenericOp op,
+                                                 int64_t width) {
   if (!op.hasPureBufferSemantics() || op.getNumLoops() == 0 ||
-      op.getNumParallelLoops() != op.getNumLoops() ||
-      !llvmcpu::isVectorizableBody(op))
+      op.getNumParallelLoops() != op.getNumLoops())
     return std::nullopt;
   AffineMap first = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
   if (first.getNumResults() == 0)
@@ -70,9 +86,26 @@ matchElementwise(linalg::GenericOp op, int64_t width) {
   if (!last)
     return std::nullopt;
   unsigned column = last.getPosition();
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  SmallVector<unsigned> positionLoops;
+  int64_t positions = 1;
+  for (linalg::IndexOp index : op.getBody()->getOps<linalg::IndexOp>()) {
+    unsigned loop = index.getDim();
+    if (loop == column || ShapedType::isDynamic(ranges[loop]))
+      return std::nullopt;
+    if (llvm::is_contained(positionLoops, loop))
+      continue;
+    positionLoops.push_back(loop);
+    positions *= ranges[loop];
+    if (positions > kMaxUnrolledPositions)
+      return std::nullopt;
+  }
+  llvm::sort(positionLoops);
+  if (!llvmcpu::isVectorizableBody(op, positionLoops))
+    return std::nullopt;
   // Narrower than half a vector: the masked lanes would cost more than
   // LLVM's scalar loop.
-  int64_t extent = op.getStaticLoopRanges()[column];
+  int64_t extent = ranges[column];
   if (!ShapedType::isDynamic(extent) && extent * 2 < width)
     return std::nullopt;
   for (OpOperand &init : op.getDpsInitsMutable())
@@ -94,14 +127,15 @@ matchElementwise(linalg::GenericOp op, int64_t width) {
       return std::nullopt;
     reads.push_back(*kind);
   }
-  return std::pair(column, std::move(reads));
+  return ElementwiseMatch{column, std::move(reads), std::move(positionLoops)};
 }
 
 class ElementwiseEmitter {
 public:
-  ElementwiseEmitter(linalg::GenericOp op, unsigned column,
-                     ArrayRef<llvmcpu::ReadKind> reads, int64_t width)
-      : op(op), column(column), reads(reads), width(width), b(op),
+  ElementwiseEmitter(linalg::GenericOp op, const ElementwiseMatch &match,
+                     int64_t width)
+      : op(op), column(match.column), reads(match.reads),
+        positionLoops(match.positionLoops), width(width), b(op),
         loc(op.getLoc()) {}
 
   void emit() {
@@ -114,7 +148,7 @@ public:
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
     Value one = arith::ConstantIndexOp::create(b, loc, 1);
     for (unsigned loop = 0; loop < sizes.size(); ++loop) {
-      if (loop == column)
+      if (loop == column || llvm::is_contained(positionLoops, loop))
         continue;
       outer.push_back(loop);
       lbs.push_back(zero);
@@ -133,7 +167,10 @@ public:
             ivs[loop] = iv;
           Value vectors = roundDown(n, width);
           Value unrolled = zero;
-          if (op.getBody()->getOperations().size() < kMaxUnrolledBodyOps) {
+          int64_t bodyOps = op.getBody()->getOperations().size();
+          for (unsigned loop : positionLoops)
+            bodyOps *= op.getStaticLoopRanges()[loop];
+          if (bodyOps < static_cast<int64_t>(kMaxUnrolledBodyOps)) {
             unrolled = roundDown(n, kUnroll * width);
             buildFor(zero, unrolled, kUnroll * width, [&](Value j) {
               for (int64_t u = 0; u < kUnroll; ++u)
@@ -149,9 +186,64 @@ public:
   }
 
 private:
-  /// The body on the vector of columns from `j` (masked to columnMask).
+  /// The body on the vector of columns from `j` (masked to columnMask), at
+  /// every position of the position loops: all loads and bodies first, then
+  /// the stores, so that reads the positions share are loaded once (CSE).
   void emitVector(Value j) {
     ivs[column] = j;
+    SmallVector<std::tuple<Value, Value, SmallVector<Value>>> stores;
+    DenseMap<unsigned, Value> shared;
+    SmallVector<int64_t> extents;
+    int64_t positions = 1;
+    for (unsigned loop : positionLoops) {
+      extents.push_back(op.getStaticLoopRanges()[loop]);
+      positions *= extents.back();
+    }
+    for (int64_t position = 0; position < positions; ++position) {
+      SmallVector<Value> loopValues;
+      if (!positionLoops.empty())
+        loopValues.assign(ivs.size(), Value());
+      int64_t rest = position;
+      for (int index = positionLoops.size() - 1; index >= 0; --index) {
+        Value value =
+            arith::ConstantIndexOp::create(b, loc, rest % extents[index]);
+        rest /= extents[index];
+        ivs[positionLoops[index]] = value;
+        loopValues[positionLoops[index]] = value;
+      }
+      emitBody(loopValues, stores, shared);
+    }
+    for (auto &[result, memref, at] : stores) {
+      if (columnMask)
+        vector::MaskedStoreOp::create(b, loc, memref, at, columnMask, result);
+      else
+        vector::StoreOp::create(b, loc, result, memref, at);
+    }
+    // What the folds left unused (a coefficient 0's product), gone before
+    // the later passes walk it.
+    if (positions > 1)
+      eraseDeadOpsBefore(b.getInsertionBlock(), b.getInsertionPoint());
+  }
+
+  /// Erases the trivially dead ops before `end` in `block`, last first.
+  static void eraseDeadOpsBefore(Block *block, Block::iterator end) {
+    Operation *candidate = end == block->begin() ? nullptr : &*std::prev(end);
+    while (candidate) {
+      Operation *previous = candidate->getPrevNode();
+      if (isOpTriviallyDead(candidate))
+        candidate->erase();
+      candidate = previous;
+    }
+  }
+
+  /// The body at the loop values `ivs` (`loopValues`: the position loops'),
+  /// its results and where they go appended to `stores`.
+  /// Inputs no position loop indexes are loaded once, at the first
+  /// position (`shared` holds them, by operand number).
+  void
+  emitBody(ArrayRef<Value> loopValues,
+           SmallVector<std::tuple<Value, Value, SmallVector<Value>>> &stores,
+           DenseMap<unsigned, Value> &shared) {
     SmallVector<Value> inputs;
     for (auto [input, read] : llvm::zip(op.getDpsInputOperands(), reads)) {
       Value value = input->get();
@@ -159,31 +251,38 @@ private:
         inputs.push_back(value);
         continue;
       }
-      SmallVector<Value> at = indices(op.getMatchingIndexingMap(input));
-      if (read == llvmcpu::ReadKind::Broadcast) {
-        inputs.push_back(memref::LoadOp::create(b, loc, value, at));
-        continue;
+      AffineMap map = op.getMatchingIndexingMap(input);
+      bool positionFree = llvm::none_of(positionLoops, [&](unsigned loop) {
+        return map.isFunctionOfDim(loop);
+      });
+      if (positionFree) {
+        if (Value loaded = shared.lookup(input->getOperandNumber())) {
+          inputs.push_back(loaded);
+          continue;
+        }
       }
-      auto type = vectorOf(value);
-      if (!columnMask) {
-        inputs.push_back(vector::LoadOp::create(b, loc, type, value, at));
-        continue;
-      }
-      Value zeros = arith::ConstantOp::create(
-          b, loc, type, cast<TypedAttr>(b.getZeroAttr(type)));
-      inputs.push_back(vector::MaskedLoadOp::create(b, loc, type, value, at,
-                                                    columnMask, zeros));
+      inputs.push_back(load(value, read, indices(map)));
+      if (positionFree)
+        shared[input->getOperandNumber()] = inputs.back();
     }
     SmallVector<Value> results =
-        llvmcpu::cloneBodyOnVectors(b, op, inputs, width);
-    for (auto [init, result] : llvm::zip(op.getDpsInitsMutable(), results)) {
-      SmallVector<Value> at = indices(op.getMatchingIndexingMap(&init));
-      if (columnMask)
-        vector::MaskedStoreOp::create(b, loc, init.get(), at, columnMask,
-                                      result);
-      else
-        vector::StoreOp::create(b, loc, result, init.get(), at);
-    }
+        llvmcpu::cloneBodyOnVectors(b, op, inputs, width, loopValues);
+    for (auto [init, result] : llvm::zip(op.getDpsInitsMutable(), results))
+      stores.emplace_back(result, init.get(),
+                          indices(op.getMatchingIndexingMap(&init)));
+  }
+
+  /// `value`'s element (Broadcast) or vector at `at`, masked to columnMask.
+  Value load(Value value, llvmcpu::ReadKind read, ArrayRef<Value> at) {
+    if (read == llvmcpu::ReadKind::Broadcast)
+      return memref::LoadOp::create(b, loc, value, at);
+    auto type = vectorOf(value);
+    if (!columnMask)
+      return vector::LoadOp::create(b, loc, type, value, at);
+    Value zeros = arith::ConstantOp::create(
+        b, loc, type, cast<TypedAttr>(b.getZeroAttr(type)));
+    return vector::MaskedLoadOp::create(b, loc, type, value, at, columnMask,
+                                        zeros);
   }
 
   /// The columns past the last full vector, in one masked vector.
@@ -237,6 +336,7 @@ private:
   linalg::GenericOp op;
   unsigned column;
   ArrayRef<llvmcpu::ReadKind> reads;
+  ArrayRef<unsigned> positionLoops;
   int64_t width;
   OpBuilder b;
   Location loc;
@@ -271,7 +371,7 @@ struct VectorizeElementwisePass
     getOperation().walk([&](linalg::GenericOp op) { generics.push_back(op); });
     for (linalg::GenericOp op : generics)
       if (auto match = matchElementwise(op, width))
-        ElementwiseEmitter(op, match->first, match->second, width).emit();
+        ElementwiseEmitter(op, *match, width).emit();
   }
 };
 

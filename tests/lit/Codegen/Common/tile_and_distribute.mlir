@@ -68,3 +68,41 @@ hal.executable private @mm_dispatch_0 {
     }
   }
 }
+
+// A loop of one tile (all 128 rows in every workgroup, as a Winograd
+// transform's tile positions): its offset is the constant 0, which a
+// linalg.index of it folds with, and the guard requires its id to be 0.
+// CHECK-LABEL: func.func @one_tile_dispatch_0_matmul_128x512()
+// CHECK-DAG: %[[WX:.+]] = hal.interface.workgroup.id[0] : index
+// CHECK-DAG: %[[WY:.+]] = hal.interface.workgroup.id[1] : index
+// CHECK-DAG: %[[ONE:.+]] = arith.constant 1 : index
+// CHECK-DAG: %[[COL:.+]] = arith.muli %[[WX]], %{{.+}} : index
+// CHECK-DAG: %[[ROW_IN:.+]] = arith.cmpi ult, %[[WY]], %[[ONE]] : index
+// CHECK-DAG: %[[COL_IN:.+]] = arith.cmpi ult, %[[COL]], %{{.+}} : index
+// CHECK-DAG: %[[INSIDE:.+]] = arith.andi %[[ROW_IN]], %[[COL_IN]] : i1
+// CHECK-DAG: %[[ZERO:.+]] = arith.constant 0 : index
+// CHECK: %[[MM:.+]] = linalg.matmul {{.+}} ins(%{{.+}}, %{{.+}} : tensor<128x256xf32>, tensor<256x64xf32>)
+// CHECK: tensor.insert_slice %[[MM]] into %{{.+}}[%[[ZERO]], %[[COL]]] [128, 64] [1, 1]
+hal.executable private @one_tile_dispatch_0 {
+  hal.executable.variant public @embedded_elf_x86_64 target(<"llvm-cpu", "embedded-elf-x86_64", {cpu = "generic", cpu_features = "", target_triple = "x86_64-unknown-linux-gnu"}>) {
+    hal.executable.export public @one_tile_dispatch_0_matmul_128x512 ordinal(0) layout(<push_constants = 0, sets = [<0, bindings = [<0, storage_buffer, ReadOnly>, <1, storage_buffer, ReadOnly>, <2, storage_buffer>]>]>) count(%device: !hal.device, %rows: index, %cols: index) -> (index, index, index) {
+      %c1 = arith.constant 1 : index
+      hal.return %cols, %rows, %c1 : index, index, index
+    }
+    builtin.module {
+      func.func @one_tile_dispatch_0_matmul_128x512() {
+        %0 = hal.interface.binding.subspan set(0) binding(0) : memref<128x256xf32>
+        %1 = bufferization.to_tensor %0 restrict : memref<128x256xf32> to tensor<128x256xf32>
+        %2 = hal.interface.binding.subspan set(0) binding(1) : memref<256x512xf32>
+        %3 = bufferization.to_tensor %2 restrict : memref<256x512xf32> to tensor<256x512xf32>
+        %4 = hal.interface.binding.subspan set(0) binding(2) : memref<128x512xf32>
+        %cst = arith.constant 0.000000e+00 : f32
+        %5 = tensor.empty() : tensor<128x512xf32>
+        %6 = linalg.fill ins(%cst : f32) outs(%5 : tensor<128x512xf32>) -> tensor<128x512xf32>
+        %7 = linalg.matmul {lowering_config = #tessera_codegen.lowering_config<workgroup = [128, 64]>} ins(%1, %3 : tensor<128x256xf32>, tensor<256x512xf32>) outs(%6 : tensor<128x512xf32>) -> tensor<128x512xf32>
+        bufferization.materialize_in_destination %7 in restrict writable %4 : (tensor<128x512xf32>, memref<128x512xf32>) -> ()
+        return
+      }
+    }
+  }
+}

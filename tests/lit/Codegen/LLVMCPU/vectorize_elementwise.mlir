@@ -132,3 +132,81 @@ func.func @left_alone(%x: memref<32x32xf32>, %t: memref<32x32xf32>, %n: memref<6
   }
   return
 }
+
+// -----
+
+// A body reading its position along short loops with linalg.index (a
+// Winograd transform's position in its tile, which selects its
+// coefficients): those loops are unrolled inside the vector loop. Each
+// position's selects fold to its constants, a term of coefficient 0 (which
+// adds -0) folds away, the input all positions read is loaded once, and the
+// stores come after every position's arithmetic.
+// CHECK-LABEL: func.func @positions
+// CHECK-SAME: (%[[X:.+]]: memref<2x64xf32>, %[[OUT:.+]]: memref<3x64xf32>)
+// CHECK-NOT: linalg.index
+// CHECK: scf.for %[[J:.+]] = %c0 to %c64 step %c16
+// CHECK-NEXT:   %[[X0:.+]] = vector.load %[[X]][%c0, %[[J]]]
+// CHECK-NEXT:   %[[X1:.+]] = vector.load %[[X]][%c1, %[[J]]]
+// CHECK-NEXT:   %[[P1:.+]] = arith.mulf %[[X1]], %cst{{.*}} : vector<16xf32>
+// CHECK-NEXT:   %[[P2:.+]] = arith.mulf %[[X0]], %cst{{.*}} : vector<16xf32>
+// CHECK-NEXT:   %[[S2:.+]] = arith.addf %[[P2]], %[[X1]] : vector<16xf32>
+// CHECK-NEXT:   vector.store %[[X0]], %[[OUT]][%c0, %[[J]]]
+// CHECK-NEXT:   vector.store %[[P1]], %[[OUT]][%c1, %[[J]]]
+// CHECK-NEXT:   vector.store %[[S2]], %[[OUT]][%c2, %[[J]]]
+// CHECK-NEXT: }
+func.func @positions(%x: memref<2x64xf32>, %out: memref<3x64xf32>) {
+  // out[p] = c0[p] * x[0] + c1[p] * x[1] with c0 = (1, 0, 2), c1 = (0, 3, 1).
+  linalg.generic {indexing_maps = [affine_map<(p, j) -> (0, j)>, affine_map<(p, j) -> (1, j)>, affine_map<(p, j) -> (p, j)>], iterator_types = ["parallel", "parallel"]} ins(%x, %x : memref<2x64xf32>, memref<2x64xf32>) outs(%out : memref<3x64xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %p = linalg.index 0 : index
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %zero = arith.constant 0.0 : f32
+    %nz = arith.constant -0.0 : f32
+    %one = arith.constant 1.0 : f32
+    %two = arith.constant 2.0 : f32
+    %three = arith.constant 3.0 : f32
+    %is0 = arith.cmpi eq, %p, %c0 : index
+    %is1 = arith.cmpi eq, %p, %c1 : index
+    %k0 = arith.select %is1, %zero, %two : f32
+    %ca = arith.select %is0, %one, %k0 : f32
+    %k1 = arith.select %is1, %three, %one : f32
+    %cb = arith.select %is0, %zero, %k1 : f32
+    %za = arith.cmpf oeq, %ca, %zero : f32
+    %pa = arith.mulf %ca, %a : f32
+    %ta = arith.select %za, %nz, %pa : f32
+    %zb = arith.cmpf oeq, %cb, %zero : f32
+    %pb = arith.mulf %cb, %b : f32
+    %tb = arith.select %zb, %nz, %pb : f32
+    %sum = arith.addf %ta, %tb : f32
+    linalg.yield %sum : f32
+  }
+  return
+}
+
+// -----
+
+// Position loops multiplying to more than 36 positions, or of a dynamic
+// extent, stay generics (LLVM's loops): unrolled, they would multiply what
+// LLVM compiles.
+// CHECK-LABEL: func.func @too_many_positions
+// CHECK-COUNT-2: linalg.generic
+func.func @too_many_positions(%out: memref<7x7x64xf32>, %dyn: memref<?x64xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(p, q, j) -> (p, q, j)>], iterator_types = ["parallel", "parallel", "parallel"]} outs(%out : memref<7x7x64xf32>) {
+  ^bb0(%o: f32):
+    %p = linalg.index 0 : index
+    %q = linalg.index 1 : index
+    %s = arith.addi %p, %q : index
+    %i = arith.index_cast %s : index to i32
+    %f = arith.sitofp %i : i32 to f32
+    linalg.yield %f : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(p, j) -> (p, j)>], iterator_types = ["parallel", "parallel"]} outs(%dyn : memref<?x64xf32>) {
+  ^bb0(%o: f32):
+    %p = linalg.index 0 : index
+    %i = arith.index_cast %p : index to i32
+    %f = arith.sitofp %i : i32 to f32
+    linalg.yield %f : f32
+  }
+  return
+}

@@ -4,8 +4,10 @@
 // RUN: tessera compile %s --compile-to=flow --target=llvm-cpu,vulkan-spirv | FileCheck %s --check-prefix=VULKAN
 
 // A stride-1 3x3 convolution with a constant filter becomes Winograd's
-// F(2x2, 3x3): the input transform (16 reads of the padded input, B^T's
-// rows as broadcast coefficients), a batch matmul against the filter's
+// F(2x2, 3x3): the input transform (16 reads of the padded input; B^T's
+// entries selected by the tile position, linalg.index 3 and 4, each term
+// with a coefficient 0 adding -0 instead, so that the position loops
+// unrolled fold it away), a batch matmul against the filter's
 // transform G g G^T (computed at compile time: for a filter of ones,
 // U[i][j] is the product of G's row sums 1, 1.5, 0.5, 1) stored in panels of
 // 32 columns ([16][F/32][C][32]; 3 filters: one panel of 3), and the output
@@ -19,7 +21,15 @@
 // CHECK-DAG:   #[[SHIFTED:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1 + 1, d2, d3)>
 // CHECK-LABEL: func.func @conv3x3
 // CHECK:       %[[V:.+]] = linalg.generic
-// CHECK-SAME:    ins(%[[P:[^,]+]], %[[P]], %[[P]], %[[P]], %[[P]], %[[P]], %[[P]], %[[P]], %[[P]], %[[P]], %[[P]], %[[P]], %[[P]], %[[P]], %[[P]], %[[P]], %[[BT:[^,]+]], %[[BT]], %[[BT]], %[[BT]], %[[BT]], %[[BT]], %[[BT]], %[[BT]] :
+// CHECK-SAME:    ins(%[[P:[^,]+]], %[[P]], %[[P]], %[[P]], %[[P]], %[[P]], %[[P]], %[[P]], %[[P]], %[[P]], %[[P]], %[[P]], %[[P]], %[[P]], %[[P]], %[[P]] :
+// CHECK:         %[[I:.+]] = linalg.index 3 : index
+// CHECK:         %[[J:.+]] = linalg.index 4 : index
+// CHECK:         arith.cmpi eq, %[[I]], %{{.+}} : index
+// CHECK:         arith.cmpi eq, %[[J]], %{{.+}} : index
+// CHECK:         %[[NZ:.+]] = arith.constant -0.000000e+00 : f32
+// CHECK:         %[[ZERO:.+]] = arith.cmpf oeq, %[[COEF:.+]], %{{.+}} : f32
+// CHECK-NEXT:    %[[PROD:.+]] = arith.mulf %[[COEF]], %{{.+}} : f32
+// CHECK-NEXT:    arith.select %[[ZERO]], %[[NZ]], %[[PROD]] : f32
 // CHECK:       } -> tensor<4x4x1x2x3x2xf32>
 // CHECK:       %[[VB:.+]] = tensor.collapse_shape %[[V]] {{\[\[}}0, 1], [2, 3, 4], [5]] : tensor<4x4x1x2x3x2xf32> into tensor<16x6x2xf32>
 // CHECK:       %[[U:.+]] = arith.constant dense<{{\[\[\[\[}}1.000000e+00, 1.000000e+00, 1.000000e+00], [1.000000e+00, 1.000000e+00, 1.000000e+00]]], {{\[\[\[}}1.500000e+00, 1.500000e+00, 1.500000e+00], [1.500000e+00, 1.500000e+00, 1.500000e+00]]], {{\[\[\[}}5.000000e-01, {{.*}} : tensor<16x1x2x3xf32>
@@ -30,6 +40,8 @@
 // CHECK:       %[[INIT6:.+]] = tensor.expand_shape %[[INIT:[^ ]+]] {{\[\[}}0], [1, 2], [3, 4], [5, 6]]
 // CHECK:       %[[Y6:.+]] = linalg.generic
 // CHECK-SAME:    ins(%[[M6]], {{.*}}, %[[INIT6]] :
+// CHECK:         linalg.index 2 : index
+// CHECK:         linalg.index 4 : index
 // CHECK:       } -> tensor<1x2x2x3x2x1x3xf32>
 // CHECK:       %[[Y:.+]] = tensor.collapse_shape %[[Y6]] {{\[\[}}0], [1, 2], [3, 4], [5, 6]] : tensor<1x2x2x3x2x1x3xf32> into tensor<1x4x6x3xf32>
 // CHECK:       return %[[Y]]
