@@ -235,6 +235,22 @@ TEST_P(EndToEnd, DeepMatmulBiasRelu) {
   });
 }
 
+// 8 rows over 5 MiB of weights: the walk down B for all rows at once
+// (VectorizeContractions); a row or column mixed up moves whole outputs.
+TEST_P(EndToEnd, BatchClassifier) {
+  auto module = compileAndLoad(readProgram("batch_classifier.mlir"));
+  ASSERT_TRUE(module);
+  rt::Tensor x = randomTensor({8, 1280}, 24),
+             w = randomTensor({1280, 1000}, 25),
+             bias = randomTensor({1000}, 26);
+  auto results = call(module, "classify", {x, w, bias});
+  ASSERT_EQ(results.size(), 1u);
+  expectClose(results[0], {8, 1000}, [&](int64_t k) {
+    return matmulReference(x, w, k / 1000, k % 1000) +
+           bias.data<float>()[k % 1000];
+  });
+}
+
 TEST_P(EndToEnd, SumAndMaxReductions) {
   auto module = compileAndLoad(readProgram("sum_and_max_reductions.mlir"));
   ASSERT_TRUE(module);

@@ -49,6 +49,11 @@ constexpr int64_t kWideContractionColumns = 256;
 constexpr int64_t kWideReductionDepth = 1024;
 /// Workgroups of a one-row contraction: a few per worker.
 constexpr int64_t kOneRowWorkgroups = 4;
+/// Output rows up to which a contraction with at least kMinStreamedBytes
+/// of B is tiled as a one-row one: its kernel walks down B for all of them
+/// at once (VectorizeContractions' limits).
+constexpr int64_t kMaxStreamedRows = 8;
+constexpr int64_t kMinStreamedBytes = 2 << 20;
 /// Rows per workgroup below which a contraction's columns are split before
 /// its rows: each workgroup packs its panels of B once for all its rows.
 constexpr int64_t kMinContractionRows = 64;
@@ -197,10 +202,16 @@ SmallVector<int64_t> contractionTiles(ArrayRef<int64_t> outputExtents,
     }
     return false;
   };
-  // One row in all (a classifier's matrix-vector product): wide column
-  // tiles, each reading long runs of every row of B, a few per worker.
-  if (rowsPerWorkgroup() == 1 && rowDim + 2 == rank &&
-      outputExtents[rank - 1] > 0 &&
+  // One row in all (a classifier's matrix-vector product), or a few (a
+  // batch's classifier; VectorizeContractions walks B's rows for up to 8):
+  // wide column tiles, each reading long runs of every row of B, a few per
+  // worker.
+  int64_t bBytes = 4 * std::min(depth, codegen::kUnknownExtent) *
+                   std::min(outputExtents[rank - 1], codegen::kUnknownExtent);
+  bool streamed =
+      rowsPerWorkgroup() == 1 ||
+      (rowsPerWorkgroup() <= kMaxStreamedRows && bBytes >= kMinStreamedBytes);
+  if (streamed && rowDim + 2 == rank && outputExtents[rank - 1] > 0 &&
       outputExtents[rank - 1] < codegen::kUnknownExtent) {
     int64_t n = outputExtents[rank - 1];
     tiles[rank - 1] = std::min<int64_t>(

@@ -51,6 +51,7 @@
 #include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Interfaces/ValueBoundsOpInterface.h"
 
 namespace mlir::tessera::llvmcpu {
 #define GEN_PASS_DEF_VECTORIZECONTRACTIONSPASS
@@ -78,6 +79,16 @@ constexpr int64_t kMinPadThroughLine = 28;
 constexpr int64_t kMaxUnrolledWindow = 7;
 /// Rows of B per step of a one-row product's walk down B.
 constexpr int64_t kStreamedRows = 8;
+/// Output rows that walk down B together, each vector of B loaded once for
+/// all of them (a batch of 8's classifier), when the workgroup's B has at
+/// least kMinStreamedBytes (SelectLoweringConfig gives a B of 2 MiB and
+/// more to 4 workgroups of 128+ columns: a classifier's 1000 columns of
+/// 1280 rows, 256 each, 1.3 MiB): read from beyond the L2 cache, B read in
+/// 32-column panels (a row of B apart per step) took twice as long as read
+/// front to back; a smaller B (a squeeze-excitation layer's) is faster in
+/// register tiles.
+constexpr int64_t kMaxStreamedOutputRows = 8;
+constexpr int64_t kMinStreamedBytes = 1 << 20;
 /// Largest packed panel of B, in bytes (it lives on the stack).
 constexpr int64_t kMaxPackBytes = 512 * 1024;
 /// Reduction steps of a packed panel when a block that deep divides the
@@ -122,12 +133,13 @@ public:
     for (Range range : op.createLoopRanges(b, loc))
       sizes.push_back(getValueOrCreateConstantIndexOp(b, loc, range.size));
     findRowLoops();
-    // One row (a classifier's matrix-vector product): B is read once, so
-    // what counts is how its memory streams.
+    // One row (a classifier's matrix-vector product), or a few (a batch's
+    // classifier): B is read once, so what counts is how its memory
+    // streams.
     bool oneRow = llvm::all_of(rowLoops, [&](unsigned loop) {
       return getConstantIntValue(sizes[loop]) == 1;
     });
-    if (oneRow && canStreamRows()) {
+    if (streamedRowCount() && canStreamRows()) {
       emitRowStream();
       op->erase();
       return;
@@ -249,8 +261,52 @@ private:
   /// B's rows each (the register-tiled form) read it as short strided
   /// runs, at about half the bandwidth. C's init and epilogue stay the
   /// loops they were. Each element still sums in reduction order.
+  /// The output rows a product walks down B for (1 to kMaxStreamedOutputRows,
+  /// all static); 0 when it has more, or a dynamic count: those take
+  /// register tiles, which reuse each packed panel of B across rows.
+  int64_t streamedRowCount() {
+    int64_t count = 1;
+    for (unsigned loop : rowLoops) {
+      std::optional<int64_t> size = getConstantIntValue(sizes[loop]);
+      if (!size || *size < 1)
+        return 0;
+      count *= *size;
+      if (count > kMaxStreamedOutputRows)
+        return 0;
+    }
+    if (count == 1)
+      return count;
+    // A dynamic column count (a tile at B's edge) by its upper bound.
+    FailureOr<int64_t> columns = ValueBoundsConstraintSet::computeConstantBound(
+        presburger::BoundType::UB, sizes[loops.col], /*stopCondition=*/nullptr,
+        /*closedUB=*/true);
+    if (failed(columns))
+      return 0;
+    int64_t bytes = 4 * *columns;
+    for (unsigned loop : loops.reductions) {
+      std::optional<int64_t> size = getConstantIntValue(sizes[loop]);
+      if (!size)
+        return 0;
+      bytes = std::min(bytes * *size, kMinStreamedBytes);
+    }
+    return bytes >= kMinStreamedBytes ? count : 0;
+  }
+
   void emitRowStream() {
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    // Each output row's values of the row loops (row-major, constants).
+    int64_t rowCount = streamedRowCount();
+    SmallVector<SmallVector<std::pair<unsigned, Value>>> rowValues;
+    for (int64_t row = 0; row < rowCount; ++row) {
+      rowValues.emplace_back();
+      int64_t rest = row;
+      for (unsigned loop : llvm::reverse(rowLoops)) {
+        int64_t size = *getConstantIntValue(sizes[loop]);
+        rowValues.back().push_back(
+            {loop, arith::ConstantIndexOp::create(b, loc, rest % size)});
+        rest /= size;
+      }
+    }
     Value n = sizes[loops.col];
     Value fullVectors = roundDown(n, width);
     std::optional<int64_t> staticN = getConstantIntValue(n);
@@ -262,39 +318,55 @@ private:
       SmallVector<std::pair<unsigned, Value>> fixed;
       for (auto [loop, iv] : llvm::zip(nestLoops, nestIvs))
         fixed.push_back({loop, iv});
-      for (unsigned loop : rowLoops)
-        fixed.push_back({loop, zero});
+      // The loop values of output row `row`, with `extra` after.
+      auto rowFixed = [&](int64_t row,
+                          ArrayRef<std::pair<unsigned, Value>> extra) {
+        SmallVector<std::pair<unsigned, Value>> all(fixed);
+        llvm::append_range(all, rowValues[row]);
+        llvm::append_range(all, extra);
+        return all;
+      };
       auto outer = ArrayRef<unsigned>(loops.reductions).drop_back();
       buildNest(outer, [&](ArrayRef<Value> outerIvs) {
         for (auto [lb, ub, rows] : {std::tuple(zero, fullSteps, kStreamedRows),
                                     std::tuple(fullSteps, depth, int64_t(1))})
           buildFor(lb, ub, rows, [&](Value k) {
-            // A's element and the reductions' values of each row of B.
+            // The reductions' values of each row of B, and A's element
+            // there for each output row.
             SmallVector<SmallVector<Value>> reductionIvs;
-            SmallVector<Value> lhs;
+            SmallVector<SmallVector<Value>> lhs(rowCount);
             for (int64_t r = 0; r < rows; ++r) {
               reductionIvs.emplace_back(outerIvs);
               reductionIvs.back().push_back(add(k, r));
-              Value element = memref::LoadOp::create(
-                  b, loc, loops.lhs->get(),
-                  indices(loops.lhs, loopValues(reductionIvs.back(), fixed)));
-              lhs.push_back(vector::BroadcastOp::create(
-                  b, loc, vectorType(),
-                  llvmcpu::applyLhsPrologue(b, op, loops, element)));
-            }
-            auto accumulate = [&](Value col) {
-              SmallVector<std::pair<unsigned, Value>> at(fixed);
-              at.push_back({loops.col, col});
-              OpOperand *init = op.getDpsInitOperand(0);
-              SmallVector<Value> where = indices(init, loopValues({}, at));
-              Value sum = load(init->get(), where);
-              for (int64_t r = 0; r < rows; ++r) {
-                Value rhs =
-                    load(loops.rhs->get(),
-                         indices(loops.rhs, loopValues(reductionIvs[r], at)));
-                sum = vector::FMAOp::create(b, loc, lhs[r], rhs, sum);
+              for (int64_t row = 0; row < rowCount; ++row) {
+                Value element = memref::LoadOp::create(
+                    b, loc, loops.lhs->get(),
+                    indices(loops.lhs, loopValues(reductionIvs.back(),
+                                                  rowFixed(row, {}))));
+                lhs[row].push_back(vector::BroadcastOp::create(
+                    b, loc, vectorType(),
+                    llvmcpu::applyLhsPrologue(b, op, loops, element)));
               }
-              store(sum, init->get(), where);
+            }
+            // Each vector of B's rows is loaded once for every output row.
+            auto accumulate = [&](Value col) {
+              SmallVector<Value> rhs;
+              for (int64_t r = 0; r < rows; ++r) {
+                SmallVector<std::pair<unsigned, Value>> at(fixed);
+                at.push_back({loops.col, col});
+                rhs.push_back(
+                    load(loops.rhs->get(),
+                         indices(loops.rhs, loopValues(reductionIvs[r], at))));
+              }
+              OpOperand *init = op.getDpsInitOperand(0);
+              for (int64_t row = 0; row < rowCount; ++row) {
+                SmallVector<Value> where = indices(
+                    init, loopValues({}, rowFixed(row, {{loops.col, col}})));
+                Value sum = load(init->get(), where);
+                for (int64_t r = 0; r < rows; ++r)
+                  sum = vector::FMAOp::create(b, loc, lhs[row][r], rhs[r], sum);
+                store(sum, init->get(), where);
+              }
             };
             buildFor(zero, fullVectors, width, accumulate);
             if (!hasTail)

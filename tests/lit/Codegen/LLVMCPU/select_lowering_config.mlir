@@ -199,6 +199,28 @@ func.func @classifier(%a: tensor<1x2048xf32>, %b: tensor<2048x1000xf32>) -> tens
 
 // -----
 
+// A batch of 8's classifier (8 MiB of weights) is tiled the same way: its
+// kernel walks down B for all 8 rows. A squeeze-excitation layer's 8 rows
+// (0.9 MiB of weights, in the L2 cache) keep the register-tiled split.
+// CHECK-LABEL: func.func @batch_classifier_dispatch_0_matmul_8x1000()
+// CHECK: linalg.matmul
+// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [8, 256, 0]>
+// CHECK-LABEL: func.func @batch_classifier_dispatch_1_matmul_8x240()
+// CHECK: linalg.matmul
+// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [8, 32, 0]>
+func.func @batch_classifier(%a: tensor<8x2048xf32>, %b: tensor<2048x1000xf32>, %sa: tensor<8x960xf32>, %sb: tensor<960x240xf32>) -> (tensor<8x1000xf32>, tensor<8x240xf32>) {
+  %cst = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<8x1000xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<8x1000xf32>) -> tensor<8x1000xf32>
+  %m = linalg.matmul ins(%a, %b : tensor<8x2048xf32>, tensor<2048x1000xf32>) outs(%f : tensor<8x1000xf32>) -> tensor<8x1000xf32>
+  %se = tensor.empty() : tensor<8x240xf32>
+  %sf = linalg.fill ins(%cst : f32) outs(%se : tensor<8x240xf32>) -> tensor<8x240xf32>
+  %s = linalg.matmul ins(%sa, %sb : tensor<8x960xf32>, tensor<960x240xf32>) outs(%sf : tensor<8x240xf32>) -> tensor<8x240xf32>
+  return %m, %s : tensor<8x1000xf32>, tensor<8x240xf32>
+}
+
+// -----
+
 // A 1x1 convolution on a 7x7 output with large weights (1152 -> 192, an
 // EfficientNet-B0 block's projection): all 49 rows per workgroup, the
 // channels split down to one panel of 32 (6 workgroups). Fewer than 16, but

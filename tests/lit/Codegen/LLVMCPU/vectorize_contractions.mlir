@@ -214,14 +214,47 @@ func.func @depthwise(%x: memref<1x10x10x32xf32>, %w: memref<3x3x32xf32>, %y: mem
 // CHECK:       scf.for %[[K:.+]] = %c0 to %c64 step %c8 {
 // CHECK-COUNT-8: vector.broadcast
 // CHECK:         scf.for %[[J:.+]] = %c0 to %c192 step %c16 {
-// CHECK-NEXT:      %[[C:.+]] = vector.load %arg2[%c0, %[[J]]] : memref<1x192xf32>, vector<16xf32>
 // CHECK-NEXT:      %[[B:.+]] = vector.load %arg1[%[[K]], %[[J]]] : memref<64x192xf32>, vector<16xf32>
+// CHECK-COUNT-7:   vector.load %arg1
+// CHECK-NEXT:      %[[C:.+]] = vector.load %arg2[%c0, %[[J]]] : memref<1x192xf32>, vector<16xf32>
 // CHECK-NEXT:      vector.fma %{{.+}}, %[[B]], %[[C]]
 // CHECK-COUNT-7:   vector.fma
 // CHECK-NEXT:      vector.store %{{.+}}, %arg2[%c0, %[[J]]]
 // CHECK-NOT:   linalg.matmul
 func.func @one_row(%a: memref<1x64xf32>, %b: memref<64x192xf32>, %c: memref<1x192xf32>) {
   linalg.matmul ins(%a, %b : memref<1x64xf32>, memref<64x192xf32>) outs(%c : memref<1x192xf32>)
+  return
+}
+
+// -----
+
+// A few rows (a batch of 8's classifier) over a large B (1280 x 256, 1.3
+// MiB): the same walk down B, each vector of B's 8 rows loaded once for
+// all 8 rows of C.
+// CHECK-LABEL: func.func @few_rows
+// CHECK-NOT:   memref.alloca
+// CHECK:       scf.for %[[K:.+]] = %c0 to %c1280 step %c8 {
+// CHECK-COUNT-64: vector.broadcast
+// CHECK:         scf.for %[[J:.+]] = %c0 to %c256 step %c16 {
+// CHECK-COUNT-8:   vector.load %arg1
+// CHECK-NOT:       vector.load %arg1
+// CHECK:           vector.load %arg2[%c0, %[[J]]]
+// CHECK-COUNT-8:   vector.fma
+// CHECK-NEXT:      vector.store %{{.+}}, %arg2[%c0, %[[J]]]
+// CHECK:           vector.load %arg2[%c7, %[[J]]]
+// CHECK-COUNT-8:   vector.fma
+// CHECK-NEXT:      vector.store %{{.+}}, %arg2[%c7, %[[J]]]
+// CHECK-NOT:   linalg.matmul
+// A small B (a squeeze-excitation layer's, 960 x 240 = 0.9 MiB), in the
+// L2 cache: register tiles.
+// CHECK-LABEL: func.func @few_rows_small_b
+// CHECK:       %{{.+}}:16 = scf.for
+func.func @few_rows(%a: memref<8x1280xf32>, %b: memref<1280x256xf32>, %c: memref<8x256xf32>) {
+  linalg.matmul ins(%a, %b : memref<8x1280xf32>, memref<1280x256xf32>) outs(%c : memref<8x256xf32>)
+  return
+}
+func.func @few_rows_small_b(%a: memref<8x960xf32>, %b: memref<960x240xf32>, %c: memref<8x240xf32>) {
+  linalg.matmul ins(%a, %b : memref<8x960xf32>, memref<960x240xf32>) outs(%c : memref<8x240xf32>)
   return
 }
 
