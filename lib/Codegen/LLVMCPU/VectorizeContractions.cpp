@@ -105,6 +105,9 @@ constexpr int64_t kPrefetchRows = 16;
 constexpr int64_t kMinLhsPackPanels = 4;
 constexpr int64_t kMaxLhsPackBytes = 512 * 1024;
 constexpr int64_t kMinPrefetchDepth = 64;
+/// Bytes of B the nest loops read in all, up to which they run inside
+/// each row tile (panelsInsideRowTiles).
+constexpr int64_t kMaxInnerPanelsBytes = 16 << 10;
 
 /// One block of the reductions: the values of those before the split one,
 /// and where the split one starts (and how many of it, 0 for all).
@@ -875,6 +878,10 @@ private:
   /// then kHalfTileRows, then single rows.
   void emitRowTiles(Value col, int64_t vectors, Value pack,
                     const ReductionBlock &block) {
+    if (!padded && panelsInsideRowTiles(vectors, pack)) {
+      emitPanelsInsideRowTiles(col, vectors, block);
+      return;
+    }
     buildNest(nestLoops, [&](ArrayRef<Value> nestIvs) {
       Value rows = sizes[rowLoops.front()];
       for (unsigned loop : ArrayRef<unsigned>(rowLoops).drop_front())
@@ -914,6 +921,50 @@ private:
         tileRange(second, end);
       });
     });
+  }
+
+  /// Whether the nest loops (a panel-major filter's panels) run inside each
+  /// row tile rather than around all of them: when they index B and C
+  /// only, B is read in place, and all of it the nest loops read fits in
+  /// kMaxInnerPanelsBytes (a shallow reduction: a 1x1 convolution of 16
+  /// channels). Each row tile then writes its rows of C whole, one
+  /// contiguous run, instead of a panel's part of every row per pass over
+  /// the rows: the output of such a convolution is most of its memory
+  /// traffic.
+  bool panelsInsideRowTiles(int64_t vectors, Value pack) {
+    if (pack || nestLoops.empty() || loops.lhsIsVector)
+      return false;
+    AffineMap lhsMap = op.getMatchingIndexingMap(loops.lhs);
+    int64_t bytes = vectors * width * 4;
+    for (unsigned loop :
+         llvm::concat<const unsigned>(ArrayRef<unsigned>(nestLoops),
+                                      ArrayRef<unsigned>(loops.reductions))) {
+      std::optional<int64_t> size = getConstantIntValue(sizes[loop]);
+      if (!size ||
+          (llvm::is_contained(nestLoops, loop) && lhsMap.isFunctionOfDim(loop)))
+        return false;
+      bytes = std::min(bytes * *size, kMaxInnerPanelsBytes + 1);
+    }
+    return bytes <= kMaxInnerPanelsBytes;
+  }
+
+  /// emitRowTiles with the nest loops inside each row tile.
+  void emitPanelsInsideRowTiles(Value col, int64_t vectors,
+                                const ReductionBlock &block) {
+    Value rows = sizes[rowLoops.front()];
+    for (unsigned loop : ArrayRef<unsigned>(rowLoops).drop_front())
+      rows = arith::MulIOp::create(b, loc, rows, sizes[loop]);
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value fullRows = roundDown(rows, kTileRows);
+    Value halfRows = roundDown(rows, kHalfTileRows);
+    for (auto [lb, ub, step] : {std::tuple(zero, fullRows, kTileRows),
+                                std::tuple(fullRows, halfRows, kHalfTileRows),
+                                std::tuple(halfRows, rows, int64_t(1))})
+      buildFor(lb, ub, step, [&](Value row) {
+        buildNest(nestLoops, [&](ArrayRef<Value> nestIvs) {
+          emitTile(nestIvs, row, step, col, vectors, Value(), block);
+        });
+      });
   }
 
   /// Reduction steps ahead at which B is prefetched when read in place,

@@ -417,15 +417,37 @@ func.func @depthwise_through_pad(%src: memref<1x32x32x16xf32>, %w: memref<3x3x16
 // CHECK-NOT: memref.alloca
 // CHECK:     scf.for %[[P:.+]] = %c0 to %c2 step %c1
 // CHECK:       scf.for %[[M:.+]] = %c0 to %c16 step %c8
-// CHECK:         scf.for %[[C:.+]] = %c0 to %c64 step %c1 iter_args(
-// CHECK:           vector.load %arg1[%[[P]], %c0, %c0, %[[C]], %c0] : memref<2x1x1x64x32xf32>, vector<16xf32>
+// CHECK:         scf.for %[[C:.+]] = %c0 to %c128 step %c1 iter_args(
+// CHECK:           vector.load %arg1[%[[P]], %c0, %c0, %[[C]], %c0] : memref<2x1x1x128x32xf32>, vector<16xf32>
 // CHECK:           %[[AHEAD:.+]] = arith.addi %[[C]], %c16
 // CHECK:           memref.prefetch %arg1[%[[P]], %c0, %c0, %[[AHEAD]], %c0], read, locality<3>, data
-// CHECK:           vector.load %arg1[%[[P]], %c0, %c0, %[[C]], %c16] : memref<2x1x1x64x32xf32>, vector<16xf32>
+// CHECK:           vector.load %arg1[%[[P]], %c0, %c0, %[[C]], %c16] : memref<2x1x1x128x32xf32>, vector<16xf32>
 // CHECK-COUNT-16:  vector.fma
 // CHECK:         vector.store %{{.+}}, %arg2[%{{.+}}, %{{.+}}, %{{.+}}, %[[P]], %c0]
-func.func @panel_major_conv(%x: memref<1x4x4x64xf32>, %w: memref<2x1x1x64x32xf32>, %y: memref<1x4x4x2x32xf32>) {
-  linalg.generic {indexing_maps = [affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh + kh, ow + kw, c)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (p, kh, kw, c, q)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh, ow, p, q)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : memref<1x4x4x64xf32>, memref<2x1x1x64x32xf32>) outs(%y : memref<1x4x4x2x32xf32>) {
+func.func @panel_major_conv(%x: memref<1x4x4x128xf32>, %w: memref<2x1x1x128x32xf32>, %y: memref<1x4x4x2x32xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh + kh, ow + kw, c)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (p, kh, kw, c, q)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh, ow, p, q)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : memref<1x4x4x128xf32>, memref<2x1x1x128x32xf32>) outs(%y : memref<1x4x4x2x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A shallow panel-major product (16 channels: both panels, 4 KiB, in the
+// L1 cache): the panels run inside each row tile, which writes its rows of
+// the output whole.
+// CHECK-LABEL: func.func @panel_major_shallow
+// CHECK:     scf.for %[[M:.+]] = %c0 to %c16 step %c8
+// CHECK:       scf.for %[[P:.+]] = %c0 to %c2 step %c1
+// CHECK:         scf.for %[[C:.+]] = %c0 to %c16 step %c1 iter_args(
+// CHECK:           vector.load %arg1[%[[P]], %c0, %c0, %[[C]], %c0] : memref<2x1x1x16x32xf32>, vector<16xf32>
+// CHECK-COUNT-16:  vector.fma
+// CHECK:         vector.store %{{.+}}, %arg2[%{{.+}}, %{{.+}}, %{{.+}}, %[[P]], %c0]
+func.func @panel_major_shallow(%x: memref<1x4x4x16xf32>, %w: memref<2x1x1x16x32xf32>, %y: memref<1x4x4x2x32xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh + kh, ow + kw, c)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (p, kh, kw, c, q)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh, ow, p, q)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : memref<1x4x4x16xf32>, memref<2x1x1x16x32xf32>) outs(%y : memref<1x4x4x2x32xf32>) {
   ^bb0(%a: f32, %b: f32, %acc: f32):
     %m = arith.mulf %a, %b : f32
     %s = arith.addf %acc, %m : f32
