@@ -166,6 +166,15 @@ public:
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
     Value fullPanels = roundDown(n, panel);
     Value fullVectors = roundDown(n, width);
+    if (!oneRow && !padded && columnsInsideRowTiles()) {
+      emitColumnsInsideRowTiles(n, panelVectors, fullPanels, fullVectors);
+      op->erase();
+      if (surroundings.init)
+        surroundings.init->erase();
+      if (surroundings.epilogue)
+        surroundings.epilogue->erase();
+      return;
+    }
     Value pack = oneRow ? Value() : createPackBuffer(panel);
     if (pack)
       lhsPack = createLhsPackBuffer(panel);
@@ -946,6 +955,73 @@ private:
       bytes = std::min(bytes * *size, kMaxInnerPanelsBytes + 1);
     }
     return bytes <= kMaxInnerPanelsBytes;
+  }
+
+  /// Whether every column of C (panels, vectors, the masked tail) is done
+  /// inside each row tile rather than in passes over all rows per group of
+  /// columns: when B depends on the reductions and the columns only, and
+  /// all of it fits in kMaxInnerPanelsBytes (a 1x1 convolution of 24 to 72
+  /// channels, a multiple of 32 for none of them): B is then read in
+  /// place, and each row tile writes its rows of C whole. In passes, 24
+  /// channels were a vector's pass and a masked half vector's, each
+  /// writing part of every 96-byte row.
+  bool columnsInsideRowTiles() {
+    if (loops.lhsIsVector)
+      return false;
+    AffineMap rhsMap = op.getMatchingIndexingMap(loops.rhs);
+    int64_t bytes = 4;
+    for (unsigned loop = 0; loop < op.getNumLoops(); ++loop) {
+      if (!rhsMap.isFunctionOfDim(loop))
+        continue;
+      if (loop != loops.col && !llvm::is_contained(loops.reductions, loop))
+        return false;
+      std::optional<int64_t> size = getConstantIntValue(sizes[loop]);
+      if (!size)
+        return false;
+      bytes = std::min(bytes * *size, kMaxInnerPanelsBytes + 1);
+    }
+    return bytes <= kMaxInnerPanelsBytes;
+  }
+
+  /// The row tiles (in the nest loops), each over all columns: full panels
+  /// of `panelVectors` vectors, single vectors, then a masked one.
+  void emitColumnsInsideRowTiles(Value n, int64_t panelVectors,
+                                 Value fullPanels, Value fullVectors) {
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    ReductionBlock whole{{}, zero, 0};
+    std::optional<int64_t> staticN = getConstantIntValue(n);
+    bool hasTail = !staticN || *staticN % width != 0;
+    Value rows = sizes[rowLoops.front()];
+    for (unsigned loop : ArrayRef<unsigned>(rowLoops).drop_front())
+      rows = arith::MulIOp::create(b, loc, rows, sizes[loop]);
+    buildNest(nestLoops, [&](ArrayRef<Value> nestIvs) {
+      Value fullRows = roundDown(rows, kTileRows);
+      Value halfRows = roundDown(rows, kHalfTileRows);
+      for (auto [lb, ub, step] : {std::tuple(zero, fullRows, kTileRows),
+                                  std::tuple(fullRows, halfRows, kHalfTileRows),
+                                  std::tuple(halfRows, rows, int64_t(1))})
+        buildFor(lb, ub, step, [&](Value row) {
+          buildFor(zero, fullPanels, panelVectors * width, [&](Value col) {
+            emitTile(nestIvs, row, step, col, panelVectors, Value(), whole);
+          });
+          buildFor(fullPanels, fullVectors, width, [&](Value col) {
+            emitTile(nestIvs, row, step, col, 1, Value(), whole);
+          });
+          if (!hasTail)
+            return;
+          Value remaining = arith::SubIOp::create(b, loc, n, fullVectors);
+          Value any = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
+                                            remaining, zero);
+          auto ifOp = scf::IfOp::create(b, loc, any, /*withElseRegion=*/false);
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+          columnMask = vector::CreateMaskOp::create(
+              b, loc, VectorType::get({width}, b.getI1Type()),
+              ValueRange{remaining});
+          emitTile(nestIvs, row, step, fullVectors, 1, Value(), whole);
+          columnMask = Value();
+        });
+    });
   }
 
   /// emitRowTiles with the nest loops inside each row tile.

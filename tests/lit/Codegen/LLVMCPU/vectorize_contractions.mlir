@@ -35,21 +35,24 @@ func.func @matmul(%a: memref<32x128xf32>, %b: memref<128x64xf32>, %c: memref<32x
 
 // -----
 
-// 3 rows x 40 columns: too few rows to pay for packing; one panel of 32
-// columns one row at a time, then the last 8 columns (less than a vector)
-// in one vector whose loads and stores of B and C are masked to 8 lanes.
+// 3 rows x 40 columns, a B of 2.5 KiB (in the L1 cache): read in place, and
+// each row does all its columns, so that it writes its row of C whole: one
+// panel of 32 columns, then the last 8 columns (less than a vector) in one
+// vector whose loads and stores of B and C are masked to 8 lanes.
 // CHECK-LABEL: func.func @tail
 // CHECK-NOT: memref.alloca
-// CHECK: scf.for %{{.+}} = %{{.+}} to %c3 step %c1
+// CHECK: scf.for %[[R:.+]] = %{{.+}} to %c3 step %c1
 // CHECK:   %{{.+}}:2 = scf.for
 // CHECK-COUNT-2: vector.fma
-// CHECK: %[[MASK:.+]] = vector.constant_mask [8] : vector<16xi1>
-// CHECK: scf.for %[[R:.+]] = %c0 to %c3 step %c1
+// CHECK:   vector.store %{{.+}}, %arg2[%[[R]], %c0]
+// CHECK:   vector.store %{{.+}}, %arg2[%[[R]], %c16]
+// CHECK:   %[[MASK:.+]] = vector.constant_mask [8] : vector<16xi1>
 // CHECK:   vector.maskedload %arg2[%[[R]], %c32], %[[MASK]]
 // CHECK:   scf.for %[[K:.+]] = %c0 to %c16 step %c1
 // CHECK:     vector.maskedload %arg1[%[[K]], %c32], %[[MASK]]
 // CHECK:     vector.fma
 // CHECK:   vector.maskedstore %arg2[%[[R]], %c32], %[[MASK]]
+// CHECK-NOT: to %c3 step %c1
 // CHECK-NOT: linalg.matmul
 func.func @tail(%a: memref<3x16xf32>, %b: memref<16x40xf32>, %c: memref<3x40xf32>) {
   linalg.matmul ins(%a, %b : memref<3x16xf32>, memref<16x40xf32>) outs(%c : memref<3x40xf32>)
@@ -59,18 +62,18 @@ func.func @tail(%a: memref<3x16xf32>, %b: memref<16x40xf32>, %c: memref<3x40xf32
 // -----
 
 // An NHWC x HWCF convolution: rows are output columns (A's column is
-// ow + kw), the filter's panel is packed over (kh, kw, c) = 72 rows, and
-// the three reduction loops carry the 16 accumulators.
+// ow + kw), the filter's panel (18 KiB) is packed over (kh, kw, c) = 144
+// rows, and the three reduction loops carry the 16 accumulators.
 // CHECK-LABEL: func.func @conv
-// CHECK: memref.alloca() {alignment = 64 : i64} : memref<72x32xf32>
+// CHECK: memref.alloca() {alignment = 64 : i64} : memref<144x32xf32>
 // CHECK: %{{.+}}:16 = scf.for %[[KH:.+]] = %{{.+}} to %c3
 // CHECK:   %{{.+}}:16 = scf.for %[[KW:.+]] = %{{.+}} to %c3
-// CHECK:     %{{.+}}:16 = scf.for %[[C:.+]] = %{{.+}} to %c8
-// CHECK:       memref.load %arg0[%{{.+}}, %{{.+}}, %{{.+}}, %[[C]]] : memref<1x10x10x8xf32>
+// CHECK:     %{{.+}}:16 = scf.for %[[C:.+]] = %{{.+}} to %c16
+// CHECK:       memref.load %arg0[%{{.+}}, %{{.+}}, %{{.+}}, %[[C]]] : memref<1x10x10x16xf32>
 // CHECK-COUNT-16: vector.fma
 // CHECK-NOT: linalg.conv
-func.func @conv(%x: memref<1x10x10x8xf32>, %w: memref<3x3x8x32xf32>, %y: memref<1x8x8x32xf32>) {
-  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x10x10x8xf32>, memref<3x3x8x32xf32>) outs(%y : memref<1x8x8x32xf32>)
+func.func @conv(%x: memref<1x10x10x16xf32>, %w: memref<3x3x16x32xf32>, %y: memref<1x8x8x32xf32>) {
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x10x10x16xf32>, memref<3x3x16x32xf32>) outs(%y : memref<1x8x8x32xf32>)
   return
 }
 
