@@ -410,6 +410,39 @@ func.func @depthwise_through_pad(%src: memref<1x32x32x16xf32>, %w: memref<3x3x16
 
 // -----
 
+// A 5x5 window (a pad of 2) reads through the pad too: along each line of
+// 32 columns, the first two and the last two (whose windows reach into
+// the pad) are tiles of one column each, the 28 between them full tiles.
+// CHECK-LABEL: func.func @depthwise_5x5_through_pad
+// CHECK-NOT:   linalg.copy
+// CHECK:       scf.for %[[LINE:.+]] = %c0 to %c32 step %c1
+// CHECK:         %[[BEGIN:.+]] = arith.muli %[[LINE]], %c32
+// CHECK-DAG:     %[[INTERIOR:.+]] = arith.addi %[[BEGIN]], %c2
+// CHECK-DAG:     %[[BORDER:.+]] = arith.addi %[[BEGIN]], %c30
+// CHECK-DAG:     %[[END:.+]] = arith.addi %[[BEGIN]], %c32
+// CHECK:         scf.for %{{.+}} = %[[BEGIN]] to %[[INTERIOR]] step %c1
+// CHECK:         scf.for %{{.+}} = %[[BORDER]] to %[[END]] step %c1
+// CHECK:         scf.for %{{.+}} = %[[INTERIOR]] to %{{.+}} step %c8
+// CHECK-NOT:   linalg.copy
+func.func @depthwise_5x5_through_pad(%src: memref<1x32x32x16xf32>, %w: memref<5x5x16xf32>, %out: memref<1x32x32x16xf32>, %empty: i1) {
+  %zero = arith.constant 0.0 : f32
+  %window = scf.if %empty -> (memref<1x36x36x16xf32>) {
+    %all = memref.alloca() : memref<1x36x36x16xf32>
+    linalg.fill ins(%zero : f32) outs(%all : memref<1x36x36x16xf32>)
+    scf.yield %all : memref<1x36x36x16xf32>
+  } else {
+    %padded = memref.alloca() : memref<1x36x36x16xf32>
+    linalg.fill ins(%zero : f32) outs(%padded : memref<1x36x36x16xf32>)
+    %interior = memref.subview %padded[0, 2, 2, 0] [1, 32, 32, 16] [1, 1, 1, 1] : memref<1x36x36x16xf32> to memref<1x32x32x16xf32, strided<[20736, 576, 16, 1], offset: 1184>>
+    linalg.copy ins(%src : memref<1x32x32x16xf32>) outs(%interior : memref<1x32x32x16xf32, strided<[20736, 576, 16, 1], offset: 1184>>)
+    scf.yield %padded : memref<1x36x36x16xf32>
+  }
+  linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%window, %w : memref<1x36x36x16xf32>, memref<5x5x16xf32>) outs(%out : memref<1x32x32x16xf32>)
+  return
+}
+
+// -----
+
 // A panel-major filter ([F/32][KH][KW][C][32], tessera-flow-panel-major-
 // filters) against the output seen as [N][OH][OW][F/32][32]: the row is ow
 // (the panel loop between it and the columns indexes only B and C), the
