@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -123,6 +124,19 @@ SmallVector<Value> cloneBodyOnVectors(OpBuilder &builder,
     yielded.push_back(
         toVector(mapping.lookupOrDefault(value), generic.getLoc()));
   return yielded;
+}
+
+Value beginColumnTail(OpBuilder &builder, Location loc, Value n, Value start,
+                      int64_t width) {
+  Value remaining = arith::SubIOp::create(builder, loc, n, start);
+  Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
+  Value any = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::sgt,
+                                    remaining, zero);
+  auto ifOp = scf::IfOp::create(builder, loc, any, /*withElseRegion=*/false);
+  builder.setInsertionPointToStart(&ifOp.getThenRegion().front());
+  return vector::CreateMaskOp::create(
+      builder, loc, VectorType::get({width}, builder.getI1Type()),
+      ValueRange{remaining});
 }
 
 SmallVector<Value> applyMapAt(OpBuilder &builder, Location loc, AffineMap map,

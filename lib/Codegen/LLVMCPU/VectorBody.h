@@ -47,6 +47,12 @@ SmallVector<Value> cloneBodyOnVectors(OpBuilder &builder,
                                       ArrayRef<Value> inputs, int64_t width,
                                       ArrayRef<Value> loopValues = {});
 
+/// The mask of the columns [start, n) of a vector of `width` lanes, created
+/// inside a new scf.if that runs only when there are any: `builder` is
+/// left inside it (callers hold an OpBuilder::InsertionGuard).
+Value beginColumnTail(OpBuilder &builder, Location loc, Value n, Value start,
+                      int64_t width);
+
 /// The results of `map` at the loop values `ivs`, as index values (folded
 /// and composed with the affine ops that compute `ivs`).
 SmallVector<Value> applyMapAt(OpBuilder &builder, Location loc, AffineMap map,

@@ -383,20 +383,8 @@ private:
               }
             };
             buildFor(zero, fullVectors, width, accumulate);
-            if (!hasTail)
-              return;
-            Value remaining = arith::SubIOp::create(b, loc, n, fullVectors);
-            Value any = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
-                                              remaining, zero);
-            auto ifOp =
-                scf::IfOp::create(b, loc, any, /*withElseRegion=*/false);
-            OpBuilder::InsertionGuard guard(b);
-            b.setInsertionPointToStart(&ifOp.getThenRegion().front());
-            columnMask = vector::CreateMaskOp::create(
-                b, loc, VectorType::get({width}, b.getI1Type()),
-                ValueRange{remaining});
-            accumulate(fullVectors);
-            columnMask = Value();
+            if (hasTail)
+              withColumnTail(n, fullVectors, [&] { accumulate(fullVectors); });
           });
       });
     });
@@ -894,23 +882,12 @@ private:
       return;
     }
     buildNest(nestLoops, [&](ArrayRef<Value> nestIvs) {
-      Value rows = sizes[rowLoops.front()];
-      for (unsigned loop : ArrayRef<unsigned>(rowLoops).drop_front())
-        rows = arith::MulIOp::create(b, loc, rows, sizes[loop]);
+      Value rows = flatRowCount();
       Value zero = arith::ConstantIndexOp::create(b, loc, 0);
       auto tileRange = [&](Value begin, Value end) {
-        Value count = arith::SubIOp::create(b, loc, end, begin);
-        Value fullRows =
-            arith::AddIOp::create(b, loc, begin, roundDown(count, kTileRows));
-        Value halfRows = arith::AddIOp::create(b, loc, begin,
-                                               roundDown(count, kHalfTileRows));
-        for (auto [lb, ub, step] :
-             {std::tuple(begin, fullRows, kTileRows),
-              std::tuple(fullRows, halfRows, kHalfTileRows),
-              std::tuple(halfRows, end, int64_t(1))})
-          buildFor(lb, ub, step, [&](Value row) {
-            emitTile(nestIvs, row, step, col, vectors, pack, block);
-          });
+        forEachRowTile(begin, end, [&](Value row, int64_t count) {
+          emitTile(nestIvs, row, count, col, vectors, pack, block);
+        });
       };
       if (!padded || rowLoops.size() < 2) {
         tileRange(zero, rows);
@@ -997,56 +974,64 @@ private:
     ReductionBlock whole{{}, zero, 0};
     std::optional<int64_t> staticN = getConstantIntValue(n);
     bool hasTail = !staticN || *staticN % width != 0;
-    Value rows = sizes[rowLoops.front()];
-    for (unsigned loop : ArrayRef<unsigned>(rowLoops).drop_front())
-      rows = arith::MulIOp::create(b, loc, rows, sizes[loop]);
+    Value rows = flatRowCount();
     buildNest(nestLoops, [&](ArrayRef<Value> nestIvs) {
-      Value fullRows = roundDown(rows, kTileRows);
-      Value halfRows = roundDown(rows, kHalfTileRows);
-      for (auto [lb, ub, step] : {std::tuple(zero, fullRows, kTileRows),
-                                  std::tuple(fullRows, halfRows, kHalfTileRows),
-                                  std::tuple(halfRows, rows, int64_t(1))})
-        buildFor(lb, ub, step, [&](Value row) {
-          buildFor(zero, fullPanels, panelVectors * width, [&](Value col) {
-            emitTile(nestIvs, row, step, col, panelVectors, Value(), whole);
-          });
-          buildFor(fullPanels, fullVectors, width, [&](Value col) {
-            emitTile(nestIvs, row, step, col, 1, Value(), whole);
-          });
-          if (!hasTail)
-            return;
-          Value remaining = arith::SubIOp::create(b, loc, n, fullVectors);
-          Value any = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
-                                            remaining, zero);
-          auto ifOp = scf::IfOp::create(b, loc, any, /*withElseRegion=*/false);
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPointToStart(&ifOp.getThenRegion().front());
-          columnMask = vector::CreateMaskOp::create(
-              b, loc, VectorType::get({width}, b.getI1Type()),
-              ValueRange{remaining});
-          emitTile(nestIvs, row, step, fullVectors, 1, Value(), whole);
-          columnMask = Value();
+      forEachRowTile(zero, rows, [&](Value row, int64_t count) {
+        buildFor(zero, fullPanels, panelVectors * width, [&](Value col) {
+          emitTile(nestIvs, row, count, col, panelVectors, Value(), whole);
         });
+        buildFor(fullPanels, fullVectors, width, [&](Value col) {
+          emitTile(nestIvs, row, count, col, 1, Value(), whole);
+        });
+        if (hasTail)
+          withColumnTail(n, fullVectors, [&] {
+            emitTile(nestIvs, row, count, fullVectors, 1, Value(), whole);
+          });
+      });
     });
   }
 
   /// emitRowTiles with the nest loops inside each row tile.
   void emitPanelsInsideRowTiles(Value col, int64_t vectors,
                                 const ReductionBlock &block) {
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    forEachRowTile(zero, flatRowCount(), [&](Value row, int64_t count) {
+      buildNest(nestLoops, [&](ArrayRef<Value> nestIvs) {
+        emitTile(nestIvs, row, count, col, vectors, Value(), block);
+      });
+    });
+  }
+
+  /// The rows the row loops flatten to.
+  Value flatRowCount() {
     Value rows = sizes[rowLoops.front()];
     for (unsigned loop : ArrayRef<unsigned>(rowLoops).drop_front())
       rows = arith::MulIOp::create(b, loc, rows, sizes[loop]);
-    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-    Value fullRows = roundDown(rows, kTileRows);
-    Value halfRows = roundDown(rows, kHalfTileRows);
-    for (auto [lb, ub, step] : {std::tuple(zero, fullRows, kTileRows),
+    return rows;
+  }
+
+  /// Calls `body(row, count)` for the register tiles of rows [begin, end):
+  /// full tiles of kTileRows, then kHalfTileRows, then single rows.
+  void forEachRowTile(Value begin, Value end,
+                      function_ref<void(Value, int64_t)> body) {
+    Value count = arith::SubIOp::create(b, loc, end, begin);
+    Value fullRows =
+        arith::AddIOp::create(b, loc, begin, roundDown(count, kTileRows));
+    Value halfRows =
+        arith::AddIOp::create(b, loc, begin, roundDown(count, kHalfTileRows));
+    for (auto [lb, ub, step] : {std::tuple(begin, fullRows, kTileRows),
                                 std::tuple(fullRows, halfRows, kHalfTileRows),
-                                std::tuple(halfRows, rows, int64_t(1))})
-      buildFor(lb, ub, step, [&](Value row) {
-        buildNest(nestLoops, [&](ArrayRef<Value> nestIvs) {
-          emitTile(nestIvs, row, step, col, vectors, Value(), block);
-        });
-      });
+                                std::tuple(halfRows, end, int64_t(1))})
+      buildFor(lb, ub, step, [&](Value row) { body(row, step); });
+  }
+
+  /// `body` with columnMask set to the columns [start, n), inside an
+  /// scf.if that skips it when there are none.
+  void withColumnTail(Value n, Value start, function_ref<void()> body) {
+    OpBuilder::InsertionGuard guard(b);
+    columnMask = llvmcpu::beginColumnTail(b, loc, n, start, width);
+    body();
+    columnMask = Value();
   }
 
   /// Where a line's interior columns (whose window stays inside the padded
@@ -1533,17 +1518,10 @@ private:
   /// those columns (A does not depend on the columns). Channel counts such
   /// as 24, 40 or 120 end in one.
   void emitMaskedColumnTail(Value n, Value start) {
-    Value remaining = arith::SubIOp::create(b, loc, n, start);
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-    Value any = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
-                                      remaining, zero);
-    auto ifOp = scf::IfOp::create(b, loc, any, /*withElseRegion=*/false);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(&ifOp.getThenRegion().front());
-    columnMask = vector::CreateMaskOp::create(
-        b, loc, VectorType::get({width}, b.getI1Type()), ValueRange{remaining});
-    emitRowTiles(start, 1, Value(), ReductionBlock{{}, zero, 0});
-    columnMask = Value();
+    withColumnTail(n, start, [&] {
+      emitRowTiles(start, 1, Value(), ReductionBlock{{}, zero, 0});
+    });
   }
 
   linalg::LinalgOp op;

@@ -287,15 +287,8 @@ private:
 
   /// The columns past the last full vector, in one masked vector.
   void emitMaskedTail(Value n, Value start) {
-    Value remaining = arith::SubIOp::create(b, loc, n, start);
-    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-    Value any = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
-                                      remaining, zero);
-    auto ifOp = scf::IfOp::create(b, loc, any, /*withElseRegion=*/false);
     OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(&ifOp.getThenRegion().front());
-    columnMask = vector::CreateMaskOp::create(
-        b, loc, VectorType::get({width}, b.getI1Type()), ValueRange{remaining});
+    columnMask = llvmcpu::beginColumnTail(b, loc, n, start, width);
     emitVector(start);
     columnMask = Value();
   }
