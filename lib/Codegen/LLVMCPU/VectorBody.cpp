@@ -126,6 +126,18 @@ SmallVector<Value> cloneBodyOnVectors(OpBuilder &builder,
   return yielded;
 }
 
+Value loadVector(OpBuilder &builder, Location loc, Value memref, ValueRange at,
+                 int64_t width, Value mask) {
+  auto type = VectorType::get(
+      {width}, cast<MemRefType>(memref.getType()).getElementType());
+  if (!mask)
+    return vector::LoadOp::create(builder, loc, type, memref, at);
+  Value zeros = arith::ConstantOp::create(
+      builder, loc, type, cast<TypedAttr>(builder.getZeroAttr(type)));
+  return vector::MaskedLoadOp::create(builder, loc, type, memref, at, mask,
+                                      zeros);
+}
+
 Value beginColumnTail(OpBuilder &builder, Location loc, Value n, Value start,
                       int64_t width) {
   Value remaining = arith::SubIOp::create(builder, loc, n, start);

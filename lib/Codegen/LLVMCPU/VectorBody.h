@@ -47,6 +47,11 @@ SmallVector<Value> cloneBodyOnVectors(OpBuilder &builder,
                                       ArrayRef<Value> inputs, int64_t width,
                                       ArrayRef<Value> loopValues = {});
 
+/// A vector of `width` elements of `memref` at `at`; with `mask`, a masked
+/// load whose masked-off lanes are 0 (a column tail's).
+Value loadVector(OpBuilder &builder, Location loc, Value memref, ValueRange at,
+                 int64_t width, Value mask);
+
 /// The mask of the columns [start, n) of a vector of `width` lanes, created
 /// inside a new scf.if that runs only when there are any: `builder` is
 /// left inside it (callers hold an OpBuilder::InsertionGuard).

@@ -1410,14 +1410,7 @@ private:
   /// A vector of `memref` (B, C, an epilogue's input) at `where`: masked
   /// to the columns left in the column tail.
   Value load(Value memref, ValueRange where) {
-    auto type = VectorType::get(
-        {width}, cast<MemRefType>(memref.getType()).getElementType());
-    if (!columnMask)
-      return vector::LoadOp::create(b, loc, type, memref, where);
-    Value zeros = arith::ConstantOp::create(
-        b, loc, type, cast<TypedAttr>(b.getZeroAttr(type)));
-    return vector::MaskedLoadOp::create(b, loc, type, memref, where, columnMask,
-                                        zeros);
+    return llvmcpu::loadVector(b, loc, memref, where, width, columnMask);
   }
 
   /// Erases the padded window once nothing reads it: the loop bounds may

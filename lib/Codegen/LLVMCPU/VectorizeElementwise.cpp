@@ -276,13 +276,7 @@ private:
   Value load(Value value, llvmcpu::ReadKind read, ArrayRef<Value> at) {
     if (read == llvmcpu::ReadKind::Broadcast)
       return memref::LoadOp::create(b, loc, value, at);
-    auto type = vectorOf(value);
-    if (!columnMask)
-      return vector::LoadOp::create(b, loc, type, value, at);
-    Value zeros = arith::ConstantOp::create(
-        b, loc, type, cast<TypedAttr>(b.getZeroAttr(type)));
-    return vector::MaskedLoadOp::create(b, loc, type, value, at, columnMask,
-                                        zeros);
+    return llvmcpu::loadVector(b, loc, value, at, width, columnMask);
   }
 
   /// The columns past the last full vector, in one masked vector.
@@ -291,11 +285,6 @@ private:
     columnMask = llvmcpu::beginColumnTail(b, loc, n, start, width);
     emitVector(start);
     columnMask = Value();
-  }
-
-  VectorType vectorOf(Value memref) {
-    return VectorType::get({width},
-                           cast<MemRefType>(memref.getType()).getElementType());
   }
 
   SmallVector<Value> indices(AffineMap map) {
