@@ -251,6 +251,39 @@ TEST_P(EndToEnd, BatchClassifier) {
   });
 }
 
+// Residual adds written over a residual that dies there, beside adds
+// whose residual is read again (or returned): a buffer reused too early
+// changes a later block or the returned tensor.
+TEST_P(EndToEnd, ResidualInPlace) {
+  auto module = compileAndLoad(readProgram("residual_in_place.mlir"));
+  ASSERT_TRUE(module);
+  rt::Tensor x = randomTensor({64, 32}, 27), w = randomTensor({5, 32, 32}, 28);
+  // Weights of about 1/sqrt(32): the blocks keep their scale.
+  for (int64_t i = 0; i < w.elementCount(); ++i)
+    w.mutableData<float>()[i] *= 0.2f;
+  using Matrix = std::vector<double>;
+  auto block = [&](const Matrix &in, int weight, const Matrix *residual) {
+    Matrix out(64 * 32);
+    for (int64_t i = 0; i < 64; ++i)
+      for (int64_t j = 0; j < 32; ++j) {
+        double sum = 0;
+        for (int64_t p = 0; p < 32; ++p)
+          sum += in[i * 32 + p] * w.data<float>()[(weight * 32 + p) * 32 + j];
+        out[i * 32 + j] =
+            residual ? sum + (*residual)[i * 32 + j] : std::max(0.0, sum);
+      }
+    return out;
+  };
+  Matrix in(x.data<float>(), x.data<float>() + 64 * 32);
+  Matrix a = block(in, 0, nullptr), b = block(a, 1, nullptr),
+         c = block(b, 2, &a), d = block(c, 3, &b), e = block(d, 4, &c),
+         f = block(e, 0, &b), g = block(f, 1, &d);
+  auto results = call(module, "blocks", {x, w});
+  ASSERT_EQ(results.size(), 2u);
+  expectClose(results[0], {64, 32}, [&](int64_t k) { return g[k]; });
+  expectClose(results[1], {64, 32}, [&](int64_t k) { return d[k]; });
+}
+
 TEST_P(EndToEnd, SumAndMaxReductions) {
   auto module = compileAndLoad(readProgram("sum_and_max_reductions.mlir"));
   ASSERT_TRUE(module);

@@ -229,6 +229,24 @@ def FormDispatchesPass : Pass<"tessera-flow-form-dispatches", "mlir::ModuleOp"> 
                            "mlir::arith::ArithDialect"];
 }
 
+def TieDyingOperandsPass
+    : Pass<"tessera-flow-tie-dying-operands", "mlir::ModuleOp"> {
+  let summary = "Ties a dispatch's elementwise result to an operand it "
+                "reads at the same element and that dies there";
+  let description = [{
+    A `flow.dispatch` result gets `tied_operands` to operand k when
+    (1) the executable's function (called by this dispatch only) returns it
+    from an all-parallel `linalg.generic` whose init is a `tensor.empty`,
+    whose output map is a permutation, and which reads argument k with the
+    output's map, k having no other use in the function; and (2) in the
+    host function, operand k is the result of an earlier dispatch in the
+    same block, of the result's type and dynamic dims, read by nothing after
+    this dispatch (and only by dispatches before it). The host then writes
+    the result into the operand's buffer rather than a new one, which spares
+    the dispatch reading a cold block from memory before writing it.
+  }];
+}
+
 def OutlineDispatchExternsPass
     : Pass<"tessera-flow-outline-dispatch-externs", "mlir::ModuleOp"> {
   let summary = "Turns hal.dispatch.extern ops into executables and dispatches";

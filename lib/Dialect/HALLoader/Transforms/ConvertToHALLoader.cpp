@@ -4,9 +4,9 @@
 // lookup of its executable's loaded form and a synchronous dispatch on
 // host-local buffers. Tensor operands bind their storage
 // (hal.tensor.export); each result gets a new buffer, not cleared: the
-// dispatch writes it whole (a tied result starts as a copy of its operand,
-// which may be read again later)
-// that becomes a tensor again after the dispatch (hal.tensor.import). The
+// dispatch writes it whole. A tied result takes its operand's buffer when
+// nothing reads the operand afterwards, else starts as a copy of it. The
+// result becomes a tensor again after the dispatch (hal.tensor.import). The
 // export's count region is inlined and folds with the workload; operands
 // reach bindings and push constants in the order hal::planInterface fixed
 // for the export.
@@ -41,6 +41,26 @@ Value byteSize(OpBuilder &builder, Location loc, RankedTensorType type,
   for (Value dim : dynamicDims)
     size = arith::MulIOp::create(builder, loc, size, dim);
   return size;
+}
+
+/// Whether the tensor `use` reads is one this function allocated (an
+/// earlier dispatch's result) and nothing reads after `use`'s dispatch: a
+/// result tied to it may then take its buffer rather than a copy.
+bool diesAt(OpOperand &use) {
+  Operation *dispatch = use.getOwner();
+  auto imported = use.get().getDefiningOp<hal::TensorImportOp>();
+  if (!imported || imported->getBlock() != dispatch->getBlock() ||
+      !imported.getSource().getDefiningOp<hal::BufferAllocateOp>())
+    return false;
+  for (OpOperand &other : use.get().getUses()) {
+    Operation *user = other.getOwner();
+    if (&other == &use)
+      continue;
+    if (user == dispatch || user->getBlock() != dispatch->getBlock() ||
+        !user->isBeforeInBlock(dispatch) || !isa<hal::TensorExportOp>(user))
+      return false;
+  }
+  return true;
 }
 
 class DispatchConversion {
@@ -238,11 +258,18 @@ LogicalResult DispatchConversion::convert(flow::DispatchOp op) {
       if (failed(setConstant(ordinal, dim, hal::IndexEncoding::Unsigned)))
         return failure();
     Value size = byteSize(builder, loc, type, dims);
-    Value buffer = hal::BufferAllocateOp::create(
-        builder, loc, hal::BufferType::get(ctx), size);
-    if (ties[index] >= 0)
-      hal::BufferCopyOp::create(builder, loc, operandBuffers[ties[index]], zero,
-                                buffer, zero, size);
+    Value buffer;
+    if (ties[index] >= 0 &&
+        diesAt(op->getOpOperand(op.getArguments().getBeginOperandIndex() +
+                                ties[index]))) {
+      buffer = operandBuffers[ties[index]];
+    } else {
+      buffer = hal::BufferAllocateOp::create(builder, loc,
+                                             hal::BufferType::get(ctx), size);
+      if (ties[index] >= 0)
+        hal::BufferCopyOp::create(builder, loc, operandBuffers[ties[index]],
+                                  zero, buffer, zero, size);
+    }
     buffers[plan.resultBinding[index]] = buffer;
     lengths[plan.resultBinding[index]] = size;
     resultBuffers.push_back(buffer);

@@ -558,3 +558,74 @@ func.func @deep_matmul_spread_rows(%a: memref<64x768xf32>,
                 outs(%c : memref<64x128xf32>)
   return
 }
+
+// -----
+
+// A 1x1 convolution whose input and residual outgrow the L2 caches (8 and
+// 16 MiB): each register tile prefetches the next tile's rows of A, a line
+// every 16 channels, and the residual its epilogue reads, a line per
+// vector; the next tile's rows stop at the workgroup's last.
+// CHECK-LABEL: func.func @streamed_conv
+// CHECK:     scf.for %[[ROW:.+]] = %c0 to %c16 step %c8
+// CHECK:       scf.for %[[P:.+]] = %c0 to %c2 step %c1
+// CHECK:         %[[NEXT:.+]] = arith.addi %[[ROW]], %c8
+// CHECK:         %[[CLAMPED:.+]] = arith.minui %[[NEXT]], %c15
+// CHECK:         memref.prefetch %[[RES:.+]][%c0, %c0, %[[CLAMPED]], %[[P]], %c0], read, locality<3>, data
+// CHECK:         memref.prefetch %[[RES]][%c0, %c0, %[[CLAMPED]], %[[P]], %c16], read, locality<3>, data
+// CHECK-COUNT-14: memref.prefetch %[[RES]]
+// CHECK:         scf.for %[[K:.+]] = %c0 to %c64 step %c1 iter_args(
+// CHECK:           %[[LINE:.+]] = arith.remui %[[K]], %c16
+// CHECK:           %[[AT:.+]] = arith.cmpi eq, %[[LINE]], %c0
+// CHECK:           scf.if %[[AT]] {
+// CHECK:             memref.prefetch %[[X:.+]][%c0, %c0, %[[CLAMPED]], %[[K]]], read, locality<3>, data
+// CHECK-COUNT-7:     memref.prefetch %[[X]][%c0, %c0, %{{.+}}, %[[K]]]
+// CHECK-NEXT:      }
+func.func @streamed_conv(%x: memref<8x64x64x64xf32>, %w: memref<2x1x1x64x32xf32>, %res: memref<8x64x64x2x32xf32>, %y: memref<8x64x64x2x32xf32>, %i: index) {
+  %zero = arith.constant 0.0 : f32
+  %xs = memref.subview %x[%i, 0, 0, 0] [1, 1, 16, 64] [1, 1, 1, 1] : memref<8x64x64x64xf32> to memref<1x1x16x64xf32, strided<[262144, 4096, 64, 1], offset: ?>>
+  %rs = memref.subview %res[%i, 0, 0, 0, 0] [1, 1, 16, 2, 32] [1, 1, 1, 1, 1] : memref<8x64x64x2x32xf32> to memref<1x1x16x2x32xf32, strided<[262144, 4096, 64, 32, 1], offset: ?>>
+  %ys = memref.subview %y[%i, 0, 0, 0, 0] [1, 1, 16, 2, 32] [1, 1, 1, 1, 1] : memref<8x64x64x2x32xf32> to memref<1x1x16x2x32xf32, strided<[262144, 4096, 64, 32, 1], offset: ?>>
+  %c = memref.alloca() : memref<1x1x16x2x32xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<1x1x16x2x32xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh + kh, ow + kw, c)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (p, kh, kw, c, q)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh, ow, p, q)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%xs, %w : memref<1x1x16x64xf32, strided<[262144, 4096, 64, 1], offset: ?>>, memref<2x1x1x64x32xf32>) outs(%c : memref<1x1x16x2x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(a, b, c, d, e) -> (a, b, c, d, e)>, affine_map<(a, b, c, d, e) -> (a, b, c, d, e)>, affine_map<(a, b, c, d, e) -> (a, b, c, d, e)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%c, %rs : memref<1x1x16x2x32xf32>, memref<1x1x16x2x32xf32, strided<[262144, 4096, 64, 32, 1], offset: ?>>) outs(%ys : memref<1x1x16x2x32xf32, strided<[262144, 4096, 64, 32, 1], offset: ?>>) {
+  ^bb0(%p: f32, %r: f32, %o: f32):
+    %s = arith.addf %p, %r : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// The same convolution on an input and residual the caches hold: no
+// prefetches of them (B's own, 16 steps ahead, stay).
+// CHECK-LABEL: func.func @cached_conv
+// CHECK-NOT:   arith.remui
+// CHECK-NOT:   memref.prefetch %subview
+// CHECK:       return
+func.func @cached_conv(%x: memref<1x4x16x64xf32>, %w: memref<2x1x1x64x32xf32>, %res: memref<1x4x16x2x32xf32>, %y: memref<1x4x16x2x32xf32>, %i: index) {
+  %zero = arith.constant 0.0 : f32
+  %xs = memref.subview %x[%i, 0, 0, 0] [1, 1, 16, 64] [1, 1, 1, 1] : memref<1x4x16x64xf32> to memref<1x1x16x64xf32, strided<[4096, 1024, 64, 1], offset: ?>>
+  %rs = memref.subview %res[%i, 0, 0, 0, 0] [1, 1, 16, 2, 32] [1, 1, 1, 1, 1] : memref<1x4x16x2x32xf32> to memref<1x1x16x2x32xf32, strided<[4096, 1024, 64, 32, 1], offset: ?>>
+  %ys = memref.subview %y[%i, 0, 0, 0, 0] [1, 1, 16, 2, 32] [1, 1, 1, 1, 1] : memref<1x4x16x2x32xf32> to memref<1x1x16x2x32xf32, strided<[4096, 1024, 64, 32, 1], offset: ?>>
+  %c = memref.alloca() : memref<1x1x16x2x32xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<1x1x16x2x32xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh + kh, ow + kw, c)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (p, kh, kw, c, q)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh, ow, p, q)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%xs, %w : memref<1x1x16x64xf32, strided<[4096, 1024, 64, 1], offset: ?>>, memref<2x1x1x64x32xf32>) outs(%c : memref<1x1x16x2x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(a, b, c, d, e) -> (a, b, c, d, e)>, affine_map<(a, b, c, d, e) -> (a, b, c, d, e)>, affine_map<(a, b, c, d, e) -> (a, b, c, d, e)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%c, %rs : memref<1x1x16x2x32xf32>, memref<1x1x16x2x32xf32, strided<[4096, 1024, 64, 32, 1], offset: ?>>) outs(%ys : memref<1x1x16x2x32xf32, strided<[4096, 1024, 64, 32, 1], offset: ?>>) {
+  ^bb0(%p: f32, %r: f32, %o: f32):
+    %s = arith.addf %p, %r : f32
+    linalg.yield %s : f32
+  }
+  return
+}

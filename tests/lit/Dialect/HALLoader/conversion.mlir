@@ -82,6 +82,52 @@ func.func @tied(%x: tensor<16xf32>) -> (tensor<16xf32>, tensor<16xf32>) {
 
 // -----
 
+// A tied result takes its operand's buffer when the operand is an earlier
+// dispatch's result that nothing reads afterwards; it copies one that is
+// read again, and one the function did not allocate (its argument).
+#layout = #hal.pipeline.layout<push_constants = 0, sets = [<0, bindings = [<0, storage_buffer>]>]>
+hal.executable private @ex {
+  hal.executable.variant public @cpu target(<"llvm-cpu", "embedded-elf-x86_64", {}>) {
+    hal.executable.export public @inplace ordinal(0) layout(#layout) count(%device: !hal.device) -> (index, index, index) {
+      %c1 = arith.constant 1 : index
+      hal.return %c1, %c1, %c1 : index, index, index
+    }
+  }
+}
+
+// CHECK-LABEL: func.func @tied_dying
+func.func @tied_dying(%x: tensor<16xf32>) -> (tensor<16xf32>, tensor<16xf32>) {
+  // The argument is the caller's: copied.
+  // CHECK: %[[XBUF:.+]] = hal.tensor.export %{{.+}} : tensor<16xf32> -> !hal.buffer
+  // CHECK: %[[ABUF:.+]] = hal.buffer.allocate
+  // CHECK: hal.buffer.copy source(%[[XBUF]])[{{.+}}] target(%[[ABUF]])
+  // CHECK: %[[A:.+]] = hal.tensor.import %[[ABUF]]
+  %a = flow.dispatch @ex::@cpu::@inplace(%x) : (tensor<16xf32>) -> %x
+  // %a is read again by the last dispatch: copied.
+  // CHECK: %[[AEXP:.+]] = hal.tensor.export %[[A]]
+  // CHECK: %[[BBUF:.+]] = hal.buffer.allocate
+  // CHECK: hal.buffer.copy source(%[[AEXP]])[{{.+}}] target(%[[BBUF]])
+  // CHECK: %[[B:.+]] = hal.tensor.import %[[BBUF]]
+  %b = flow.dispatch @ex::@cpu::@inplace(%a) : (tensor<16xf32>) -> %a
+  // %b dies here: written in place, no allocation and no copy.
+  // CHECK: %[[BEXP:.+]] = hal.tensor.export %[[B]]
+  // CHECK-NOT: hal.buffer.allocate
+  // CHECK-NOT: hal.buffer.copy
+  // CHECK: hal_loader.executable.dispatch.symbol {{.+}} bindings([
+  // CHECK-NEXT: (%[[BEXP]] : !hal.buffer)
+  // CHECK: %[[C:.+]] = hal.tensor.import %[[BEXP]] : !hal.buffer -> tensor<16xf32>
+  %c = flow.dispatch @ex::@cpu::@inplace(%b) : (tensor<16xf32>) -> %b
+  // %a dies at the last dispatch.
+  // CHECK: %[[AEXP2:.+]] = hal.tensor.export %[[A]]
+  // CHECK-NOT: hal.buffer.allocate
+  // CHECK: %[[D:.+]] = hal.tensor.import %[[AEXP2]]
+  %d = flow.dispatch @ex::@cpu::@inplace(%a) : (tensor<16xf32>) -> %a
+  // CHECK: return %[[C]], %[[D]]
+  return %c, %d : tensor<16xf32>, tensor<16xf32>
+}
+
+// -----
+
 // Variants chosen at load must offer the export the same way.
 #layout = #hal.pipeline.layout<push_constants = 0, sets = [<0, bindings = [<0, storage_buffer>]>]>
 hal.executable private @ex {

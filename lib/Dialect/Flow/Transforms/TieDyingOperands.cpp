@@ -1,0 +1,134 @@
+//===- TieDyingOperands.cpp - Results written over operands that die ------===//
+//
+// A dispatch ending in an elementwise op that reads an operand at the very
+// element it writes (a residual add after a convolution) can write its
+// result over that operand once nothing else reads the operand: the result
+// is tied to it, and the host then reuses the operand's buffer instead of
+// allocating a new one. A new block of a model's activation size is one
+// nothing has touched lately, so the dispatch writing it first reads every
+// line of it from memory; written over the residual, the lines are those it
+// has just read (a ResNet-50 block at batch 8: 25 MB less read per
+// residual add).
+//
+// The executable's own code reads each element of the tied operand just
+// before it writes the same element (the elementwise op is the only reader
+// of the operand and the only writer of the result), so sharing the binding
+// changes no value.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Dialect/Flow/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+
+namespace mlir::tessera::flow {
+#define GEN_PASS_DEF_TIEDYINGOPERANDSPASS
+#include "Dialect/Flow/Transforms/Passes.h.inc"
+} // namespace mlir::tessera::flow
+
+using namespace mlir;
+using namespace mlir::tessera;
+
+namespace {
+
+/// Whether `value`, a result of an earlier dispatch in `dispatch`'s block,
+/// is read by nothing after `dispatch` (and only by dispatches before it):
+/// its buffer is then free once `dispatch` has read it.
+bool diesAt(Value value, flow::DispatchOp dispatch) {
+  auto producer = value.getDefiningOp<flow::DispatchOp>();
+  if (!producer || producer->getBlock() != dispatch->getBlock())
+    return false;
+  unsigned usesByDispatch = 0;
+  for (OpOperand &use : value.getUses()) {
+    Operation *user = use.getOwner();
+    if (user == dispatch.getOperation()) {
+      ++usesByDispatch;
+      continue;
+    }
+    if (!isa<flow::DispatchOp>(user) ||
+        user->getBlock() != dispatch->getBlock() ||
+        !user->isBeforeInBlock(dispatch))
+      return false;
+  }
+  return usesByDispatch == 1;
+}
+
+/// The argument of `func` that the elementwise op producing its result
+/// `index` reads at the element it writes, and that nothing else reads;
+/// -1 when there is none.
+int64_t inPlaceArgument(func::FuncOp func, unsigned index) {
+  auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
+  auto generic = ret.getOperand(index).getDefiningOp<linalg::GenericOp>();
+  if (!generic || generic.getNumDpsInits() != 1 ||
+      !generic->getResult(0).hasOneUse() ||
+      generic.getNumLoops() != generic.getNumParallelLoops() ||
+      !generic.getDpsInitOperand(0)->get().getDefiningOp<tensor::EmptyOp>())
+    return -1;
+  AffineMap outputMap =
+      generic.getMatchingIndexingMap(generic.getDpsInitOperand(0));
+  if (!outputMap.isPermutation())
+    return -1;
+  for (OpOperand *input : generic.getDpsInputOperands()) {
+    auto argument = dyn_cast<BlockArgument>(input->get());
+    if (!argument || argument.getOwner() != &func.getBody().front() ||
+        !argument.hasOneUse() ||
+        generic.getMatchingIndexingMap(input) != outputMap ||
+        argument.getType() != generic->getResult(0).getType())
+      continue;
+    return argument.getArgNumber();
+  }
+  return -1;
+}
+
+struct TieDyingOperandsPass
+    : public flow::impl::TieDyingOperandsPassBase<TieDyingOperandsPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    // An executable called twice would need both calls' operands to die.
+    llvm::DenseMap<StringAttr, unsigned> calls;
+    module.walk([&](flow::DispatchOp dispatch) {
+      for (SymbolRefAttr ref : dispatch.getEntryPointRefs())
+        ++calls[ref.getRootReference()];
+    });
+    SymbolTable table(module);
+    module.walk([&](flow::DispatchOp dispatch) {
+      SmallVector<SymbolRefAttr> refs = dispatch.getEntryPointRefs();
+      if (refs.size() != 1 || refs[0].getNestedReferences().size() != 1 ||
+          calls[refs[0].getRootReference()] != 1)
+        return;
+      auto executable =
+          table.lookup<flow::ExecutableOp>(refs[0].getRootReference());
+      if (!executable)
+        return;
+      auto func = executable.getInnerModule().lookupSymbol<func::FuncOp>(
+          refs[0].getLeafReference());
+      if (!func || func.isExternal() || !func.getBody().hasOneBlock())
+        return;
+      SmallVector<int64_t> ties(dispatch.getNumResults(), -1);
+      if (auto existing = dispatch.getTiedOperandsAttr())
+        ties.assign(existing.asArrayRef().begin(), existing.asArrayRef().end());
+      bool changed = false;
+      for (unsigned r = 0; r < dispatch.getNumResults(); ++r) {
+        if (ties[r] >= 0)
+          continue;
+        int64_t argument = inPlaceArgument(func, r);
+        if (argument < 0 || llvm::is_contained(ties, argument))
+          continue;
+        Value operand = dispatch.getArguments()[argument];
+        if (operand.getType() != dispatch.getResult(r).getType() ||
+            !llvm::equal(dispatch.getArgumentDynamicDims(argument),
+                         dispatch.getResultDynamicDims(r)) ||
+            !diesAt(operand, dispatch))
+          continue;
+        ties[r] = argument;
+        changed = true;
+      }
+      if (changed)
+        dispatch.setTiedOperandsAttr(
+            DenseI64ArrayAttr::get(&getContext(), ties));
+    });
+  }
+};
+
+} // namespace
