@@ -908,6 +908,52 @@ private:
       Value line = sizes[rowLoops.back()];
       Value lines = arith::DivUIOp::create(b, loc, rows, line);
       auto [left, right] = lineBorders(line);
+      std::optional<int64_t> lineSize = getConstantIntValue(line),
+                             leftCount = getConstantIntValue(left),
+                             rightStart = getConstantIntValue(right);
+      if (lineSize && leftCount && rightStart &&
+          *lineSize - *rightStart + *leftCount <= kTileRows) {
+        // A line's right border and the next line's left border are
+        // consecutive rows: one tile, whose rows' accumulations interleave
+        // (a border column alone is one chain of dependent FMAs per
+        // vector, latency-bound). The first line's left border and the
+        // last line's right border stand alone.
+        int64_t leftRows = *leftCount, rightRows = *lineSize - *rightStart;
+        Value lastLine = arith::SubIOp::create(
+            b, loc, lines, arith::ConstantIndexOp::create(b, loc, 1));
+        buildFor(zero, lines, 1, [&](Value index) {
+          Value begin = arith::MulIOp::create(b, loc, index, line);
+          if (leftRows > 0)
+            ifElse(
+                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, index,
+                                      zero),
+                {},
+                [&] {
+                  emitTile(nestIvs, begin, leftRows, col, vectors, pack, block);
+                  return SmallVector<Value>();
+                },
+                [&] { return SmallVector<Value>(); });
+          tileRange(arith::AddIOp::create(b, loc, begin, left),
+                    arith::AddIOp::create(b, loc, begin, right));
+          Value seam = arith::AddIOp::create(b, loc, begin, right);
+          Value isLast = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                               index, lastLine);
+          ifElse(
+              isLast, {},
+              [&] {
+                if (rightRows > 0)
+                  emitTile(nestIvs, seam, rightRows, col, vectors, pack, block);
+                return SmallVector<Value>();
+              },
+              [&] {
+                if (rightRows + leftRows > 0)
+                  emitTile(nestIvs, seam, rightRows + leftRows, col, vectors,
+                           pack, block, /*crossesLines=*/true);
+                return SmallVector<Value>();
+              });
+        });
+        return;
+      }
       buildFor(zero, lines, 1, [&](Value index) {
         Value begin = arith::MulIOp::create(b, loc, index, line);
         Value interior = arith::AddIOp::create(b, loc, begin, left);
@@ -1239,16 +1285,19 @@ private:
   /// vectors of columns from `col`, accumulated over one block of the
   /// reductions.
   void emitTile(ArrayRef<Value> nestIvs, Value row, int64_t rows, Value col,
-                int64_t vectors, Value pack, const ReductionBlock &block) {
+                int64_t vectors, Value pack, const ReductionBlock &block,
+                bool crossesLines = false) {
     OpOperand *init = op.getDpsInitOperand(0);
     Value output = init->get();
     // The row loops' values of each row. A tile that cannot cross the
-    // innermost row loop's end (its size a multiple of the tile's rows)
-    // delinearizes its first row only.
+    // innermost row loop's end (its size a multiple of the tile's rows,
+    // and not a seam of two lines' borders) delinearizes its first row
+    // only.
     std::optional<int64_t> innermostSize =
         getConstantIntValue(sizes[rowLoops.back()]);
     bool staysInLine =
-        rowLoops.size() == 1 || (innermostSize && *innermostSize % rows == 0);
+        rowLoops.size() == 1 ||
+        (!crossesLines && innermostSize && *innermostSize % rows == 0);
     SmallVector<SmallVector<std::pair<unsigned, Value>>> rowValues;
     for (int64_t r = 0; r < rows; ++r) {
       if (!staysInLine || r == 0) {

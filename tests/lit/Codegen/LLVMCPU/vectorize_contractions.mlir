@@ -412,17 +412,35 @@ func.func @depthwise_through_pad(%src: memref<1x32x32x16xf32>, %w: memref<3x3x16
 
 // A 5x5 window (a pad of 2) reads through the pad too: along each line of
 // 32 columns, the first two and the last two (whose windows reach into
-// the pad) are tiles of one column each, the 28 between them full tiles.
+// the pad) are the border, the 28 between them full tiles. A line's right
+// border and the next line's left border are consecutive rows: one tile
+// of 4 rows crossing the line's end (each row's column and line its own);
+// the first line's left border and the last line's right border are tiles
+// of 2.
 // CHECK-LABEL: func.func @depthwise_5x5_through_pad
 // CHECK-NOT:   linalg.copy
 // CHECK:       scf.for %[[LINE:.+]] = %c0 to %c32 step %c1
 // CHECK:         %[[BEGIN:.+]] = arith.muli %[[LINE]], %c32
-// CHECK-DAG:     %[[INTERIOR:.+]] = arith.addi %[[BEGIN]], %c2
+// CHECK:         %[[FIRST:.+]] = arith.cmpi eq, %[[LINE]], %c0
+// CHECK:         scf.if %[[FIRST]] {
+// CHECK:           %[[C0:.+]] = arith.remui %[[BEGIN]], %c32
+// CHECK:           %[[R0:.+]] = arith.divui %[[BEGIN]], %c32
+// CHECK:           %[[C1:.+]] = arith.addi %[[C0]], %c1
+// CHECK:           vector.store %{{.+}}, %arg2[%c0, %[[R0]], %[[C0]], %c0]
+// CHECK-NEXT:      vector.store %{{.+}}, %arg2[%c0, %[[R0]], %[[C1]], %c0]
+// CHECK-NEXT:    }
 // CHECK-DAG:     %[[BORDER:.+]] = arith.addi %[[BEGIN]], %c30
-// CHECK-DAG:     %[[END:.+]] = arith.addi %[[BEGIN]], %c32
-// CHECK:         scf.for %{{.+}} = %[[BEGIN]] to %[[INTERIOR]] step %c1
-// CHECK:         scf.for %{{.+}} = %[[BORDER]] to %[[END]] step %c1
+// CHECK-DAG:     %[[INTERIOR:.+]] = arith.addi %[[BEGIN]], %c2
 // CHECK:         scf.for %{{.+}} = %[[INTERIOR]] to %{{.+}} step %c8
+// CHECK:         %[[LAST:.+]] = arith.cmpi eq, %[[LINE]], %c31
+// CHECK:         scf.if %[[LAST]] {
+// CHECK:           %[[COL:.+]] = arith.remui %[[BORDER]], %c32
+// CHECK:           %[[ROW:.+]] = arith.divui %[[BORDER]], %c32
+// CHECK:           %[[NEXT:.+]] = arith.addi %[[COL]], %c1
+// CHECK-COUNT-2:   vector.store %{{.+}}, %arg2[%c0, %[[ROW]], %{{.+}}, %c0]
+// CHECK:         } else {
+// CHECK-COUNT-4:   arith.divui
+// CHECK-COUNT-4:   vector.store %{{.+}}, %arg2[%c0, %{{.+}}, %{{.+}}, %c0]
 // CHECK-NOT:   linalg.copy
 func.func @depthwise_5x5_through_pad(%src: memref<1x32x32x16xf32>, %w: memref<5x5x16xf32>, %out: memref<1x32x32x16xf32>, %empty: i1) {
   %zero = arith.constant 0.0 : f32
