@@ -74,7 +74,7 @@ constexpr int64_t kOneRowVectors = 8;
 /// A depthwise convolution reads a padded input through the pad when its
 /// window is at most this wide and its output lines at least this long.
 constexpr int64_t kMaxPadThroughWindow = 5;
-constexpr int64_t kMinPadThroughLine = 28;
+constexpr int64_t kMinPadThroughLine = 7;
 /// A depthwise convolution's window columns are unrolled up to this many.
 constexpr int64_t kMaxUnrolledWindow = 7;
 /// Rows of B per step of a one-row product's walk down B.
@@ -239,12 +239,16 @@ public:
 
 private:
   /// Whether a depthwise convolution should read a padded input through
-  /// the pad: its lines (the output's innermost rows) long and its window
-  /// at most 5 wide, so that only a line's first and last two columns take
-  /// masked reads (lineBorders). Measured against the window's copy at
-  /// batch 8: 5x5 at 28x28 0.74 -> 0.56 ms, 5x5 with stride 2 from 56x56
-  /// 0.71 -> 0.57, 3x3 at 56x56 0.73 -> 0.71; lines of 14 even (5x5) or
-  /// 3 % slower (3x3), so those keep the copy.
+  /// the pad: its lines (the output's innermost rows) of 7 or more and its
+  /// window at most 5 wide, so that only a line's first and last two
+  /// columns take masked reads (lineBorders). Measured against the
+  /// window's copy at batch 8: 5x5 at 28x28 0.74 -> 0.56 ms, 5x5 with
+  /// stride 2 from 56x56 0.71 -> 0.57, 3x3 at 56x56 0.73 -> 0.71. Since
+  /// the border columns of two lines share a tile, lines of 14 and 7 are
+  /// even at batch 8 and faster at batch 1, where the copy was most of the
+  /// dispatch and split over two workers copied twice: 3x3 stride 2 from
+  /// 28x28 (240 channels) 30 -> 9.6 us, 3x3 at 7x7 (1152) on two workers
+  /// 16.4 -> 10.6 us.
   bool readsThroughPad() {
     if (!loops.lhsIsVector)
       return false;

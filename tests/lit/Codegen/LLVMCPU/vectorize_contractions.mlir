@@ -410,6 +410,36 @@ func.func @depthwise_through_pad(%src: memref<1x32x32x16xf32>, %w: memref<3x3x16
 
 // -----
 
+// Lines of 7 read through the pad as well: each line's interior is a tile
+// of 5, its last column and the next line's first one a tile of 2.
+// CHECK-LABEL: func.func @depthwise_7x7_through_pad
+// CHECK-NOT:   linalg.copy
+// CHECK-NOT:   memref<1x9x9x16xf32>
+// CHECK:       scf.for %[[LINE:.+]] = %c0 to %c7 step %c1
+// CHECK:         %[[LAST:.+]] = arith.cmpi eq, %[[LINE]], %c6
+// CHECK:         scf.if %[[LAST]] {
+// CHECK:         } else {
+// CHECK-COUNT-2:   vector.store %{{.+}}, %arg2
+// CHECK-NOT:   linalg.copy
+func.func @depthwise_7x7_through_pad(%src: memref<1x7x7x16xf32>, %w: memref<3x3x16xf32>, %out: memref<1x7x7x16xf32>, %empty: i1) {
+  %zero = arith.constant 0.0 : f32
+  %window = scf.if %empty -> (memref<1x9x9x16xf32>) {
+    %all = memref.alloca() : memref<1x9x9x16xf32>
+    linalg.fill ins(%zero : f32) outs(%all : memref<1x9x9x16xf32>)
+    scf.yield %all : memref<1x9x9x16xf32>
+  } else {
+    %padded = memref.alloca() : memref<1x9x9x16xf32>
+    linalg.fill ins(%zero : f32) outs(%padded : memref<1x9x9x16xf32>)
+    %interior = memref.subview %padded[0, 1, 1, 0] [1, 7, 7, 16] [1, 1, 1, 1] : memref<1x9x9x16xf32> to memref<1x7x7x16xf32, strided<[1296, 144, 16, 1], offset: 160>>
+    linalg.copy ins(%src : memref<1x7x7x16xf32>) outs(%interior : memref<1x7x7x16xf32, strided<[1296, 144, 16, 1], offset: 160>>)
+    scf.yield %padded : memref<1x9x9x16xf32>
+  }
+  linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%window, %w : memref<1x9x9x16xf32>, memref<3x3x16xf32>) outs(%out : memref<1x7x7x16xf32>)
+  return
+}
+
+// -----
+
 // A 5x5 window (a pad of 2) reads through the pad too: along each line of
 // 32 columns, the first two and the last two (whose windows reach into
 // the pad) are the border, the 28 between them full tiles. A line's right
