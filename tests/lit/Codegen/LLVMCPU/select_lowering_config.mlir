@@ -295,3 +295,42 @@ func.func @deep_matmul(%a: tensor<2048x2048xf32>, %b: tensor<2048x2048xf32>) -> 
   %m = linalg.matmul ins(%a, %b : tensor<2048x2048xf32>, tensor<2048x2048xf32>) outs(%f : tensor<2048x2048xf32>) -> tensor<2048x2048xf32>
   return %m : tensor<2048x2048xf32>
 }
+
+// -----
+
+// A convolution reading a padded window copies the window its rows need
+// per workgroup: with a filter of up to 4 MiB (here 288 KiB) every
+// workgroup keeps all 128 columns, so that no two copy the same window;
+// only rows are split.
+// CHECK-LABEL: func.func @strided_conv_dispatch_0_conv_2d_nhwc_hwcf_1x14x14x128()
+// CHECK: tensor.pad
+// CHECK: lowering_config = #tessera_codegen.lowering_config<workgroup = [1, 4, 14, 128, 0, 0, 0]>
+func.func @strided_conv(%x: tensor<1x28x28x64xf32>, %w: tensor<3x3x64x128xf32>) -> tensor<1x14x14x128xf32> {
+  %cst = arith.constant 0.0 : f32
+  %p = tensor.pad %x low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%a: index, %b: index, %c: index, %d: index):
+    tensor.yield %cst : f32
+  } : tensor<1x28x28x64xf32> to tensor<1x30x30x64xf32>
+  %e = tensor.empty() : tensor<1x14x14x128xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<1x14x14x128xf32>) -> tensor<1x14x14x128xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%p, %w : tensor<1x30x30x64xf32>, tensor<3x3x64x128xf32>) outs(%f : tensor<1x14x14x128xf32>) -> tensor<1x14x14x128xf32>
+  return %c : tensor<1x14x14x128xf32>
+}
+
+// -----
+
+// With a larger filter (9 MiB) each workgroup would read all of it:
+// columns are split as for any convolution.
+// CHECK-LABEL: func.func @strided_conv_large_filter_dispatch_0_conv_2d_nhwc_hwcf_1x7x7x512()
+// CHECK: lowering_config = #tessera_codegen.lowering_config<workgroup = [1, 7, 7, 32, 0, 0, 0]>
+func.func @strided_conv_large_filter(%x: tensor<1x14x14x512xf32>, %w: tensor<3x3x512x512xf32>) -> tensor<1x7x7x512xf32> {
+  %cst = arith.constant 0.0 : f32
+  %p = tensor.pad %x low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%a: index, %b: index, %c: index, %d: index):
+    tensor.yield %cst : f32
+  } : tensor<1x14x14x512xf32> to tensor<1x16x16x512xf32>
+  %e = tensor.empty() : tensor<1x7x7x512xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<1x7x7x512xf32>) -> tensor<1x7x7x512xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%p, %w : tensor<1x16x16x512xf32>, tensor<3x3x512x512xf32>) outs(%f : tensor<1x7x7x512xf32>) -> tensor<1x7x7x512xf32>
+  return %c : tensor<1x7x7x512xf32>
+}
