@@ -1206,13 +1206,10 @@ private:
         arith::RemUIOp::create(b, loc, reductionIvs.back(), stride), zero);
     scf::IfOp::create(b, loc, atLine, [&](OpBuilder &nested, Location) {
       for (ArrayRef<std::pair<unsigned, Value>> next : nextRows) {
-        SmallVector<std::pair<unsigned, Value>> fixed;
-        for (auto [loop, iv] : llvm::zip(nestLoops, nestIvs))
-          fixed.push_back({loop, iv});
-        llvm::append_range(fixed, next);
         memref::PrefetchOp::create(
             nested, loc, loops.lhs->get(),
-            indices(loops.lhs, loopValues(reductionIvs, fixed)),
+            indices(loops.lhs,
+                    loopValues(reductionIvs, nestAndRow(nestIvs, next))),
             /*isWrite=*/false, /*localityHint=*/3, /*isDataCache=*/true);
       }
       scf::YieldOp::create(nested, loc);
@@ -1245,14 +1242,10 @@ private:
       for (int64_t v = 0; v < vectors; ++v) {
         if ((v * width * 4) % 64 != 0)
           continue;
-        SmallVector<std::pair<unsigned, Value>> fixed;
-        for (auto [loop, iv] : llvm::zip(nestLoops, nestIvs))
-          fixed.push_back({loop, iv});
-        llvm::append_range(fixed, next);
-        fixed.push_back({loops.col, add(col, v * width)});
-        SmallVector<Value> ivs =
-            llvmcpu::loopValuesAt(epilogue, surroundings.epilogueInput,
-                                  indices(init, loopValues({}, fixed)));
+        SmallVector<Value> ivs = llvmcpu::loopValuesAt(
+            epilogue, surroundings.epilogueInput,
+            indices(init, loopValues({}, nestAndRow(nestIvs, next,
+                                                    add(col, v * width)))));
         for (OpOperand *input : streamed)
           memref::PrefetchOp::create(
               b, loc, input->get(),
@@ -1260,6 +1253,21 @@ private:
               /*isWrite=*/false, /*localityHint=*/3, /*isDataCache=*/true);
       }
     }
+  }
+
+  /// The nest loops' values, a row's (`row`, from delinearizeRow) and the
+  /// column `col` when given: what `loopValues` fills in besides the
+  /// reductions.
+  SmallVector<std::pair<unsigned, Value>>
+  nestAndRow(ArrayRef<Value> nestIvs, ArrayRef<std::pair<unsigned, Value>> row,
+             Value col = Value()) {
+    SmallVector<std::pair<unsigned, Value>> fixed;
+    for (auto [loop, iv] : llvm::zip(nestLoops, nestIvs))
+      fixed.push_back({loop, iv});
+    llvm::append_range(fixed, row);
+    if (col)
+      fixed.push_back({loops.col, col});
+    return fixed;
   }
 
   /// Flattened row `row + offset`, or the last row where that is past the
@@ -1314,13 +1322,8 @@ private:
     }
     // The nest loops' values and row `r`; column vector `v` when given.
     auto fixedFor = [&](int64_t r, std::optional<int64_t> v) {
-      SmallVector<std::pair<unsigned, Value>> fixed;
-      for (auto [loop, iv] : llvm::zip(nestLoops, nestIvs))
-        fixed.push_back({loop, iv});
-      llvm::append_range(fixed, rowValues[r]);
-      if (v)
-        fixed.push_back({loops.col, add(col, *v * width)});
-      return fixed;
+      return nestAndRow(nestIvs, rowValues[r],
+                        v ? add(col, *v * width) : Value());
     };
     SmallVector<SmallVector<Value>> outputIndices;
     for (int64_t r = 0; r < rows; ++r)
