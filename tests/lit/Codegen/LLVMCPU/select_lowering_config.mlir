@@ -282,18 +282,49 @@ func.func @expand_56x56_panels(%x: tensor<1x56x56x64xf32>, %w: tensor<8x1x1x64x3
 
 // -----
 
-// A deep, tall matmul (K = 2048, 2048 rows): 256 columns a workgroup, so
-// that a block of A's rows serves eight panels of B; 512 rows, 4 x 8 = 32
-// workgroups, no split needed.
+// A deep, tall matmul of two activations (K = 2048, 2048 rows), whose
+// kernel packs B at every call: all 2048 columns a workgroup, so that each
+// block of A's rows is packed once and serves every panel of B; 512 rows,
+// 4 workgroups, no split needed.
 // CHECK-LABEL: func.func @deep_matmul_dispatch_0_matmul_2048x2048()
 // CHECK: linalg.matmul
-// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [512, 256, 0]>
+// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [512, 2048, 0]>
 func.func @deep_matmul(%a: tensor<2048x2048xf32>, %b: tensor<2048x2048xf32>) -> tensor<2048x2048xf32> {
   %cst = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<2048x2048xf32>
   %f = linalg.fill ins(%cst : f32) outs(%e : tensor<2048x2048xf32>) -> tensor<2048x2048xf32>
   %m = linalg.matmul ins(%a, %b : tensor<2048x2048xf32>, tensor<2048x2048xf32>) outs(%f : tensor<2048x2048xf32>) -> tensor<2048x2048xf32>
   return %m : tensor<2048x2048xf32>
+}
+
+// -----
+
+// The same at 1024: all columns, rows split from 512 to 256 for 4
+// workgroups (not 16: each row group packs all of B again).
+// CHECK-LABEL: func.func @deep_matmul_1024_dispatch_0_matmul_1024x1024()
+// CHECK: linalg.matmul
+// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [256, 1024, 0]>
+func.func @deep_matmul_1024(%a: tensor<1024x1024xf32>, %b: tensor<1024x1024xf32>) -> tensor<1024x1024xf32> {
+  %cst = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1024x1024xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<1024x1024xf32>) -> tensor<1024x1024xf32>
+  %m = linalg.matmul ins(%a, %b : tensor<1024x1024xf32>, tensor<1024x1024xf32>) outs(%f : tensor<1024x1024xf32>) -> tensor<1024x1024xf32>
+  return %m : tensor<1024x1024xf32>
+}
+
+// -----
+
+// Below that depth (K = 512): the usual 64 columns and 512 rows, 32
+// workgroups.
+// CHECK-LABEL: func.func @shallow_matmul_dispatch_0_matmul_1024x1024()
+// CHECK: linalg.matmul
+// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [512, 64, 0]>
+func.func @shallow_matmul(%a: tensor<1024x512xf32>, %b: tensor<512x1024xf32>) -> tensor<1024x1024xf32> {
+  %cst = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1024x1024xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<1024x1024xf32>) -> tensor<1024x1024xf32>
+  %m = linalg.matmul ins(%a, %b : tensor<1024x512xf32>, tensor<512x1024xf32>) outs(%f : tensor<1024x1024xf32>) -> tensor<1024x1024xf32>
+  return %m : tensor<1024x1024xf32>
 }
 
 // -----

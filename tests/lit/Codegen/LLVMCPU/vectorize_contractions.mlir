@@ -563,7 +563,10 @@ func.func @transposed_batch_output_untouched(%a: memref<3x16x8xf32>, %b: memref<
 // eight rows of a register tile would share one set of the L1 cache. Per
 // block of 256 reduction steps, A's rows are copied into a stack buffer
 // 1 KiB a row, and every panel of B is packed first, walking B's rows; the
-// tiles then broadcast A from the copy and read their panel in place.
+// tiles then broadcast A from the copy and read their panel in place. Each
+// tile reloads its accumulators from C after the first block, so it
+// prefetches the next tile's C (8 rows on, clamped to the last) into the
+// L2 cache, a line per 16 columns.
 // CHECK-LABEL: func.func @deep_matmul
 // CHECK-DAG: %[[APACK:.+]] = memref.alloca() {alignment = 64 : i64} : memref<64x256xf32>
 // CHECK-DAG: %[[PANELS:.+]] = memref.alloca() {alignment = 64 : i64} : memref<4x256x32xf32>
@@ -579,6 +582,12 @@ func.func @transposed_batch_output_untouched(%a: memref<3x16x8xf32>, %b: memref<
 // CHECK:   scf.for %[[J:.+]] = %{{.+}} to %c128 step %c32
 // CHECK:     %[[PANEL:.+]] = memref.subview %[[PANELS]]
 // CHECK:     scf.for %[[I:.+]] = %{{.+}} to %c64 step %c8
+// CHECK:       %[[NEXT:.+]] = arith.addi %[[I]], %c8
+// CHECK:       %[[CLAMPED:.+]] = arith.minui %[[NEXT]], %c63
+// CHECK:       memref.prefetch %arg2[%[[CLAMPED]], %[[J]]], read, locality<2>, data
+// CHECK:       memref.prefetch %arg2[%[[CLAMPED]], %{{.+}}], read, locality<2>, data
+// CHECK-COUNT-14: memref.prefetch %arg2
+// CHECK-NOT:   memref.prefetch
 // CHECK:       scf.for %[[S:.+]] = %[[KB]] to %{{.+}} step %c1 iter_args(
 // CHECK:         vector.load %[[PANEL]][%{{.+}}, %c0]
 // CHECK:         memref.load %[[APACK]][%[[I]], %{{.+}}] : memref<64x256xf32>
