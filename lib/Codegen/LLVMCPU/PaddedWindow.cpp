@@ -2,9 +2,11 @@
 
 #include "Codegen/LLVMCPU/PaddedWindow.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
 
@@ -143,6 +145,76 @@ std::optional<PaddedWindow> matchPaddedWindow(Value value) {
     window.sizes.push_back(size);
   }
   return window;
+}
+
+SmallVector<Value> sourceIndex(OpBuilder &builder, Location loc,
+                               const PaddedWindow &window, ValueRange where,
+                               Value *inside) {
+  SmallVector<Value> at;
+  for (auto [index, offset, size] :
+       llvm::zip(where, window.offsets, window.sizes)) {
+    if (!offset) {
+      at.push_back(index);
+      continue;
+    }
+    Value relative = arith::SubIOp::create(
+        builder, loc, index,
+        getValueOrCreateConstantIndexOp(builder, loc, offset));
+    at.push_back(relative);
+    if (!inside)
+      continue;
+    Value ok = arith::CmpIOp::create(
+        builder, loc, arith::CmpIPredicate::ult, relative,
+        getValueOrCreateConstantIndexOp(builder, loc, size));
+    *inside = *inside ? arith::AndIOp::create(builder, loc, *inside, ok) : ok;
+  }
+  return at;
+}
+
+Value loadThroughPad(OpBuilder &builder, Location loc,
+                     const PaddedWindow &window, Value source, ValueRange where,
+                     int64_t width, Value columnMask, bool check) {
+  Value inside;
+  SmallVector<Value> at =
+      sourceIndex(builder, loc, window, where, check ? &inside : nullptr);
+  auto type = VectorType::get(
+      {width}, cast<MemRefType>(source.getType()).getElementType());
+  if (!inside && !columnMask)
+    return vector::LoadOp::create(builder, loc, type, source, at);
+  auto maskType = VectorType::get({width}, builder.getI1Type());
+  Value mask = inside
+                   ? vector::BroadcastOp::create(builder, loc, maskType, inside)
+                   : columnMask;
+  if (inside && columnMask)
+    mask = arith::AndIOp::create(builder, loc, mask, columnMask);
+  Value pad = vector::BroadcastOp::create(builder, loc, type, window.padValue);
+  return vector::MaskedLoadOp::create(builder, loc, type, source, at, mask,
+                                      pad);
+}
+
+void dropPaddedWindow(OpBuilder &builder, Location loc,
+                      const PaddedWindow &window, Value source) {
+  scf::IfOp windowIf = window.window;
+  for (Operation *user : llvm::make_early_inc_range(windowIf->getUsers())) {
+    auto dim = dyn_cast<memref::DimOp>(user);
+    std::optional<int64_t> index =
+        dim ? dim.getConstantIndex() : std::optional<int64_t>();
+    if (!index)
+      continue;
+    if (dim->use_empty()) {
+      dim->erase();
+      continue;
+    }
+    if (window.offsets[*index])
+      continue;
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPoint(dim);
+    dim.replaceAllUsesWith(
+        memref::DimOp::create(builder, loc, source, *index).getResult());
+    dim->erase();
+  }
+  if (windowIf->use_empty())
+    windowIf->erase();
 }
 
 } // namespace mlir::tessera::llvmcpu

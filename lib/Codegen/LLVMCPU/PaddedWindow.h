@@ -36,6 +36,29 @@ struct PaddedWindow {
 /// slice and the interior's bounds depend on is defined before the scf.if.
 std::optional<PaddedWindow> matchPaddedWindow(Value value);
 
+/// `where` (an index of the window) as an index of the source, relative to
+/// the interior's start. With `inside`, also ANDs into *inside whether each
+/// dimension with an interior offset falls in the interior (below it, the
+/// difference wraps around to a large unsigned value).
+SmallVector<Value> sourceIndex(OpBuilder &builder, Location loc,
+                               const PaddedWindow &window, ValueRange where,
+                               Value *inside);
+
+/// A vector of `width` elements of the window at `where` (running along its
+/// innermost dimension, which the interior covers whole) read from
+/// `source` (window.source, or its clone): the source's where `where` is
+/// in the interior, the pad value elsewhere and outside `columnMask`.
+/// Unchecked (`check` false): the caller knows `where` is inside.
+Value loadThroughPad(OpBuilder &builder, Location loc,
+                     const PaddedWindow &window, Value source, ValueRange where,
+                     int64_t width, Value columnMask, bool check = true);
+
+/// Once nothing reads the window but memref.dim: those of dimensions the
+/// interior covers whole read `source`'s instead, the unused ones go, and
+/// the window goes when nothing uses it.
+void dropPaddedWindow(OpBuilder &builder, Location loc,
+                      const PaddedWindow &window, Value source);
+
 } // namespace mlir::tessera::llvmcpu
 
 #endif // TESSERA_CODEGEN_LLVMCPU_PADDEDWINDOW_H

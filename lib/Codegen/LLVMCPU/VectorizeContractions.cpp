@@ -237,7 +237,7 @@ public:
     if (surroundings.epilogue)
       surroundings.epilogue->erase();
     if (padded)
-      dropPaddedWindow();
+      llvmcpu::dropPaddedWindow(b, loc, *padded, paddedSource);
   }
 
 private:
@@ -1636,30 +1636,6 @@ private:
   /// Erases the padded window once nothing reads it: the loop bounds may
   /// still take an extent from it, which the source has too where the
   /// interior covers the window whole.
-  void dropPaddedWindow() {
-    scf::IfOp window = padded->window;
-    for (Operation *user : llvm::make_early_inc_range(window->getUsers())) {
-      auto dim = dyn_cast<memref::DimOp>(user);
-      std::optional<int64_t> index =
-          dim ? dim.getConstantIndex() : std::optional<int64_t>();
-      if (!index)
-        continue;
-      if (dim->use_empty()) {
-        dim->erase();
-        continue;
-      }
-      if (padded->offsets[*index])
-        continue;
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPoint(dim);
-      dim.replaceAllUsesWith(
-          memref::DimOp::create(b, loc, paddedSource, *index).getResult());
-      dim->erase();
-    }
-    if (window->use_empty())
-      window->erase();
-  }
-
   /// Whether every element of A that rows [0, rows) of a tile read (with
   /// the reductions from `lbs` to `ubs`, exclusive) lies in the padded
   /// window's interior. A's indices grow with every loop, so each row's
@@ -1679,30 +1655,10 @@ private:
     return inside ? inside : arith::ConstantIntOp::create(b, loc, 1, 1);
   }
 
-  /// `where` (an index of the padded window) relative to the interior's
-  /// start, the source's index; with `inside`, also ANDs into it whether
-  /// each checked dimension falls in the interior (below it wraps around to
-  /// a large unsigned value).
-  SmallVector<Value> inInterior(ValueRange where, Value &inside,
-                                bool check = true) {
-    SmallVector<Value> at;
-    for (auto [index, offset, size] :
-         llvm::zip(where, padded->offsets, padded->sizes)) {
-      if (!offset) {
-        at.push_back(index);
-        continue;
-      }
-      Value relative = arith::SubIOp::create(
-          b, loc, index, getValueOrCreateConstantIndexOp(b, loc, offset));
-      at.push_back(relative);
-      if (!check)
-        continue;
-      Value ok =
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, relative,
-                                getValueOrCreateConstantIndexOp(b, loc, size));
-      inside = inside ? arith::AndIOp::create(b, loc, inside, ok) : ok;
-    }
-    return at;
+  /// `where` (an index of the padded window) as the source's index; with
+  /// `inside`, also ANDs into it whether `where` is in the interior.
+  SmallVector<Value> inInterior(ValueRange where, Value &inside) {
+    return llvmcpu::sourceIndex(b, loc, *padded, where, &inside);
   }
 
   /// A vector of A at `where` (A runs along the columns): from the padded
@@ -1711,19 +1667,8 @@ private:
   Value loadLhs(ValueRange where) {
     if (!padded)
       return load(loops.lhs->get(), where);
-    Value inside;
-    SmallVector<Value> at = inInterior(where, inside, /*check=*/lhsMasked);
-    if (!inside)
-      return load(paddedSource, at);
-    auto type = VectorType::get(
-        {width}, cast<MemRefType>(paddedSource.getType()).getElementType());
-    auto maskType = VectorType::get({width}, b.getI1Type());
-    Value mask = vector::BroadcastOp::create(b, loc, maskType, inside);
-    if (columnMask)
-      mask = arith::AndIOp::create(b, loc, mask, columnMask);
-    Value pad = vector::BroadcastOp::create(b, loc, type, padded->padValue);
-    return vector::MaskedLoadOp::create(b, loc, type, paddedSource, at, mask,
-                                        pad);
+    return llvmcpu::loadThroughPad(b, loc, *padded, paddedSource, where, width,
+                                   columnMask, /*check=*/lhsMasked);
   }
 
   /// The columns past the last full vector, fewer than a vector: the row

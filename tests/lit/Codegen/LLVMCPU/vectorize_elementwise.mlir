@@ -210,3 +210,75 @@ func.func @too_many_positions(%out: memref<7x7x64xf32>, %dyn: memref<?x64xf32>) 
   }
   return
 }
+
+// -----
+
+// Max pooling (3x3, stride 2) on a padded window (a fused tensor.pad,
+// bufferized: -inf borders, the source copied into the interior, a window
+// of -inf only behind an scf.if): per vector of 16 channels of the output,
+// C loaded once, the nine window positions unrolled, each read from the
+// source through the pad (a load masked to the interior, -inf elsewhere)
+// and folded in with a vector maximum, one store. The window, its fills
+// and its copy go.
+// CHECK-LABEL: func.func @max_pool_through_pad
+// CHECK-NOT:   memref<1x9x9x16xf32>
+// CHECK:       scf.for %[[OH:.+]] = %c0 to %c4 step %c1
+// CHECK:         scf.for %[[OW:.+]] = %c0 to %c4 step %c1
+// CHECK:           %[[C:.+]] = vector.load %arg1[%c0, %[[OH]], %[[OW]], %c0] : memref<1x4x4x16xf32>, vector<16xf32>
+// CHECK:           %[[P0:.+]] = vector.maskedload %arg0
+// CHECK-SAME:        memref<1x7x7x16xf32>, vector<16xi1>, vector<16xf32> into vector<16xf32>
+// CHECK:           %[[M0:.+]] = arith.maximumf %[[C]], %[[P0]] : vector<16xf32>
+// CHECK-COUNT-8:   arith.maximumf
+// CHECK:           vector.store %{{.+}}, %arg1[%c0, %[[OH]], %[[OW]], %c0]
+// CHECK-NOT:   linalg.
+func.func @max_pool_through_pad(%src: memref<1x7x7x16xf32>, %out: memref<1x4x4x16xf32>, %empty: i1) {
+  %ninf = arith.constant 0xFF800000 : f32
+  %window = scf.if %empty -> (memref<1x9x9x16xf32>) {
+    %all = memref.alloca() : memref<1x9x9x16xf32>
+    linalg.fill ins(%ninf : f32) outs(%all : memref<1x9x9x16xf32>)
+    scf.yield %all : memref<1x9x9x16xf32>
+  } else {
+    %padded = memref.alloca() : memref<1x9x9x16xf32>
+    %top = memref.subview %padded[0, 0, 0, 0] [1, 1, 9, 16] [1, 1, 1, 1] : memref<1x9x9x16xf32> to memref<1x1x9x16xf32, strided<[1296, 144, 16, 1]>>
+    linalg.fill ins(%ninf : f32) outs(%top : memref<1x1x9x16xf32, strided<[1296, 144, 16, 1]>>)
+    %bottom = memref.subview %padded[0, 8, 0, 0] [1, 1, 9, 16] [1, 1, 1, 1] : memref<1x9x9x16xf32> to memref<1x1x9x16xf32, strided<[1296, 144, 16, 1], offset: 1152>>
+    linalg.fill ins(%ninf : f32) outs(%bottom : memref<1x1x9x16xf32, strided<[1296, 144, 16, 1], offset: 1152>>)
+    %left = memref.subview %padded[0, 1, 0, 0] [1, 7, 1, 16] [1, 1, 1, 1] : memref<1x9x9x16xf32> to memref<1x7x1x16xf32, strided<[1296, 144, 16, 1], offset: 144>>
+    linalg.fill ins(%ninf : f32) outs(%left : memref<1x7x1x16xf32, strided<[1296, 144, 16, 1], offset: 144>>)
+    %right = memref.subview %padded[0, 1, 8, 0] [1, 7, 1, 16] [1, 1, 1, 1] : memref<1x9x9x16xf32> to memref<1x7x1x16xf32, strided<[1296, 144, 16, 1], offset: 272>>
+    linalg.fill ins(%ninf : f32) outs(%right : memref<1x7x1x16xf32, strided<[1296, 144, 16, 1], offset: 272>>)
+    %interior = memref.subview %padded[0, 1, 1, 0] [1, 7, 7, 16] [1, 1, 1, 1] : memref<1x9x9x16xf32> to memref<1x7x7x16xf32, strided<[1296, 144, 16, 1], offset: 160>>
+    linalg.copy ins(%src : memref<1x7x7x16xf32>) outs(%interior : memref<1x7x7x16xf32, strided<[1296, 144, 16, 1], offset: 160>>)
+    scf.yield %padded : memref<1x9x9x16xf32>
+  }
+  %kernel = memref.alloca() : memref<3x3xf32>
+  linalg.fill ins(%ninf : f32) outs(%out : memref<1x4x4x16xf32>)
+  linalg.pooling_nhwc_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+    ins(%window, %kernel : memref<1x9x9x16xf32>, memref<3x3xf32>)
+    outs(%out : memref<1x4x4x16xf32>)
+  return
+}
+
+// -----
+
+// Average pooling's sum (2x2, stride 2) on a plain input with 24 channels:
+// a full vector and a masked one per output pixel, each window position a
+// vector add; reduction order kh, kw as the loops had it.
+// CHECK-LABEL: func.func @sum_pool_masked_tail
+// CHECK:       scf.for %[[OW:.+]] = %c0 to %c2 step %c1
+// CHECK:         %[[C:.+]] = vector.load %arg1
+// CHECK:         %[[X0:.+]] = vector.load %arg0
+// CHECK:         arith.addf %[[C]], %[[X0]] : vector<16xf32>
+// CHECK-COUNT-3: arith.addf %{{.+}} : vector<16xf32>
+// CHECK:         vector.store
+// CHECK:         %[[MASK:.+]] = vector.constant_mask [8]
+// CHECK:         vector.maskedload %arg1{{.+}}, %[[MASK]]
+// CHECK-COUNT-4: vector.maskedload %arg0{{.+}}, %[[MASK]]
+// CHECK:         vector.maskedstore %arg1{{.+}}, %[[MASK]]
+func.func @sum_pool_masked_tail(%x: memref<1x4x4x24xf32>, %out: memref<1x2x2x24xf32>) {
+  %kernel = memref.alloca() : memref<2x2xf32>
+  linalg.pooling_nhwc_sum {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+    ins(%x, %kernel : memref<1x4x4x24xf32>, memref<2x2xf32>)
+    outs(%out : memref<1x2x2x24xf32>)
+  return
+}
