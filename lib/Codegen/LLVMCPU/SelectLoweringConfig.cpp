@@ -51,6 +51,11 @@ constexpr int64_t kWideReductionDepth = 1024;
 /// at run time (rhsPackedPerCall): it keeps all its columns per workgroup
 /// and splits rows only down to this many workgroups.
 constexpr int64_t kMinAllColumnsWorkgroups = 4;
+/// Columns per workgroup of a contraction with panels of columns (a
+/// panel-major filter's) whose output gets a residual added: its kernel
+/// runs the panels inside each row tile, so that C and the residual are
+/// read and written as whole rows of this many columns.
+constexpr int64_t kResidualContractionColumns = 512;
 /// Workgroups of a one-row contraction: a few per worker.
 constexpr int64_t kOneRowWorkgroups = 4;
 /// Output rows up to which a contraction with at least kMinStreamedBytes
@@ -168,11 +173,14 @@ findRegisterTiledContraction(func::FuncOp func, Operation *root) {
 /// columns stay in each workgroup and only rows are split.
 /// `rhsPackedPerCall` (B packed into panels by the kernel at every call,
 /// a matmul of two activations): a deep, tall one keeps all its columns
-/// per workgroup too (see allColumnsPerWorkgroup).
+/// per workgroup too (see allColumnsPerWorkgroup). `addsResidual` (the
+/// dispatch adds a tensor of the output's shape to it): panels of up to
+/// kResidualContractionColumns columns per workgroup.
 SmallVector<int64_t> contractionTiles(ArrayRef<int64_t> outputExtents,
                                       unsigned rowDim, int64_t depth,
                                       bool paddedWindow = false,
-                                      bool rhsPackedPerCall = false) {
+                                      bool rhsPackedPerCall = false,
+                                      bool addsResidual = false) {
   unsigned rank = outputExtents.size();
   // A convolution reading a padded window (a tensor.pad in its dispatch)
   // copies the window its rows need per workgroup: workgroups of a column
@@ -209,12 +217,13 @@ SmallVector<int64_t> contractionTiles(ArrayRef<int64_t> outputExtents,
   if (allColumnsPerWorkgroup)
     columns = outputExtents[rank - 1];
   tiles[rank - 1] = std::min(columns, outputExtents[rank - 1]);
+  int64_t panelColumns =
+      addsResidual ? kResidualContractionColumns : kContractionColumns;
   for (unsigned dim = rowDim + 1; dim + 1 < rank; ++dim)
-    tiles[dim] =
-        paddedWindow
-            ? outputExtents[dim]
-            : std::clamp<int64_t>(kContractionColumns / tiles[rank - 1], 1,
-                                  outputExtents[dim]);
+    tiles[dim] = paddedWindow
+                     ? outputExtents[dim]
+                     : std::clamp<int64_t>(panelColumns / tiles[rank - 1], 1,
+                                           outputExtents[dim]);
   if (paddedWindow)
     tiles[rank - 1] = outputExtents[rank - 1];
   int64_t rows = kContractionRows;
@@ -358,8 +367,19 @@ struct SelectLoweringConfigPass
       if (rhsMap.isFunctionOfDim(loop) && loop != found.second.col &&
           !llvm::is_contained(found.second.reductions, loop))
         rhsPackedPerCall = false;
-    SmallVector<int64_t> outputTiles = contractionTiles(
-        outputExtents, rowDim, depth, paddedWindow, rhsPackedPerCall);
+    // The root (the elementwise op after the contraction) adds a tensor of
+    // the output's shape, read element for element: a residual.
+    bool addsResidual = false;
+    if (auto generic = dyn_cast<linalg::GenericOp>(root.getOperation());
+        generic && generic.getOperation() != contraction.getOperation())
+      for (OpOperand *input : generic.getDpsInputOperands())
+        if (input->get() != contraction->getResult(0) &&
+            input->get().getType() == outputType &&
+            generic.getMatchingIndexingMap(input).isIdentity())
+          addsResidual = true;
+    SmallVector<int64_t> outputTiles =
+        contractionTiles(outputExtents, rowDim, depth, paddedWindow,
+                         rhsPackedPerCall, addsResidual);
     SmallVector<int64_t> tiles(tileable.size(), 0);
     auto linalgRoot = dyn_cast<linalg::LinalgOp>(root.getOperation());
     if (!linalgRoot)

@@ -119,6 +119,10 @@ constexpr int32_t kOutputPrefetchLocality = 2;
 /// Bytes of B the nest loops read in all, up to which they run inside
 /// each row tile (panelsInsideRowTiles).
 constexpr int64_t kMaxInnerPanelsBytes = 16 << 10;
+/// The same when the epilogue reads a residual as large as C: B is then
+/// read from the L2 cache by every row tile, C and the residual as whole
+/// rows.
+constexpr int64_t kMaxResidualInnerPanelsBytes = 1 << 20;
 
 /// One block of the reductions: the values of those before the split one,
 /// and where the split one starts (and how many of it, 0 for all).
@@ -984,10 +988,16 @@ private:
   /// contiguous run, instead of a panel's part of every row per pass over
   /// the rows: the output of such a convolution is most of its memory
   /// traffic.
+  /// With a residual in the epilogue (readsResidual), up to
+  /// kMaxResidualInnerPanelsBytes of B: the residual is read in the same
+  /// whole rows (128 -> 512 channels at 28x28, batch 8, one worker: 6.2 ->
+  /// 5.0 ms with 512 columns per workgroup).
   bool panelsInsideRowTiles(int64_t vectors, Value pack) {
     if (pack || nestLoops.empty() || loops.lhsIsVector)
       return false;
     AffineMap lhsMap = op.getMatchingIndexingMap(loops.lhs);
+    int64_t limit =
+        readsResidual() ? kMaxResidualInnerPanelsBytes : kMaxInnerPanelsBytes;
     int64_t bytes = vectors * width * 4;
     for (unsigned loop :
          llvm::concat<const unsigned>(ArrayRef<unsigned>(nestLoops),
@@ -996,9 +1006,24 @@ private:
       if (!size ||
           (llvm::is_contained(nestLoops, loop) && lhsMap.isFunctionOfDim(loop)))
         return false;
-      bytes = std::min(bytes * *size, kMaxInnerPanelsBytes + 1);
+      bytes = std::min(bytes * *size, limit + 1);
     }
-    return bytes <= kMaxInnerPanelsBytes;
+    return bytes <= limit;
+  }
+
+  /// Whether the epilogue reads, besides C, a buffer as vectors along C's
+  /// columns (a residual added to the convolution's output).
+  bool readsResidual() {
+    linalg::GenericOp epilogue = surroundings.epilogue;
+    if (!epilogue)
+      return false;
+    for (auto [input, read] :
+         llvm::zip(epilogue.getDpsInputOperands(), surroundings.epilogueReads))
+      if (input != surroundings.epilogueInput &&
+          read == llvmcpu::ReadKind::Vector &&
+          isa<MemRefType>(input->get().getType()))
+        return true;
+    return false;
   }
 
   /// Whether every column of C (panels, vectors, the masked tail) is done

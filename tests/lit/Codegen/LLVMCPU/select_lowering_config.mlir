@@ -282,6 +282,36 @@ func.func @expand_56x56_panels(%x: tensor<1x56x56x64xf32>, %w: tensor<8x1x1x64x3
 
 // -----
 
+// The same convolution with a residual added (the root is the add): all 8
+// panels (up to 512 columns) per workgroup, whose kernel runs them inside
+// each row tile and reads the residual as whole rows; rows of 9 x 56, then
+// 5 x 56 and 3 x 56 for 19 workgroups.
+// CHECK-LABEL: func.func @expand_56x56_residual_dispatch_0_conv_1x56x56x8x32()
+// CHECK: linalg.generic
+// CHECK-NOT: lowering_config
+// CHECK: linalg.generic
+// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [1, 3, 56, 8, 32]>
+func.func @expand_56x56_residual(%x: tensor<1x56x56x64xf32>, %w: tensor<8x1x1x64x32xf32>, %r: tensor<1x56x56x8x32xf32>) -> tensor<1x56x56x8x32xf32> {
+  %cst = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x56x56x8x32xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<1x56x56x8x32xf32>) -> tensor<1x56x56x8x32xf32>
+  %c = linalg.generic {indexing_maps = [affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh + kh, ow + kw, c)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (p, kh, kw, c, q)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh, ow, p, q)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : tensor<1x56x56x64xf32>, tensor<8x1x1x64x32xf32>) outs(%f : tensor<1x56x56x8x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x56x56x8x32xf32>
+  %y = linalg.generic {indexing_maps = [affine_map<(n, h, w, p, q) -> (n, h, w, p, q)>, affine_map<(n, h, w, p, q) -> (n, h, w, p, q)>, affine_map<(n, h, w, p, q) -> (n, h, w, p, q)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%c, %r : tensor<1x56x56x8x32xf32>, tensor<1x56x56x8x32xf32>) outs(%e : tensor<1x56x56x8x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.addf %a, %b : f32
+    %z = arith.maximumf %s, %cst : f32
+    linalg.yield %z : f32
+  } -> tensor<1x56x56x8x32xf32>
+  return %y : tensor<1x56x56x8x32xf32>
+}
+
+// -----
+
 // A deep, tall matmul of two activations (K = 2048, 2048 rows), whose
 // kernel packs B at every call: all 2048 columns a workgroup, so that each
 // block of A's rows is packed once and serves every panel of B; 512 rows,

@@ -686,3 +686,50 @@ func.func @cached_conv(%x: memref<1x4x16x64xf32>, %w: memref<2x1x1x64x32xf32>, %
   }
   return
 }
+
+// -----
+
+// A panel-major 1x1 convolution whose epilogue adds a residual, with 32 KiB
+// of B (4 panels of 64 channels, more than the 16 KiB up to which panels
+// always run inside the row tiles): the panels still run inside each row
+// tile, so that the tile reads the residual's and writes the output's rows
+// whole (B from the L2 cache). Without the residual the panels run
+// outside, each over all rows.
+// CHECK-LABEL: func.func @residual_panels_inside_rows
+// CHECK:     scf.for %[[ROW:.+]] = %c0 to %c16 step %c8
+// CHECK:       scf.for %[[P:.+]] = %c0 to %c4 step %c1
+// CHECK:         scf.for %{{.+}} = %c0 to %c64 step %c1 iter_args(
+// CHECK:         vector.load %arg2[%c0, %c0, %{{.+}}, %[[P]], %c0]
+// CHECK:         arith.addf
+// CHECK:         vector.store %{{.+}}, %arg3[%c0, %c0, %{{.+}}, %[[P]], %c0]
+// CHECK-LABEL: func.func @no_residual_panels_outside_rows
+// CHECK:     scf.for %[[P:.+]] = %c0 to %c4 step %c1
+// CHECK:       scf.for %[[ROW:.+]] = %c0 to %c16 step %c8
+func.func @residual_panels_inside_rows(%x: memref<1x1x16x64xf32>, %w: memref<4x1x1x64x32xf32>, %res: memref<1x1x16x4x32xf32>, %y: memref<1x1x16x4x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %c = memref.alloca() : memref<1x1x16x4x32xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<1x1x16x4x32xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh + kh, ow + kw, c)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (p, kh, kw, c, q)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh, ow, p, q)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : memref<1x1x16x64xf32>, memref<4x1x1x64x32xf32>) outs(%c : memref<1x1x16x4x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(a, b, c, d, e) -> (a, b, c, d, e)>, affine_map<(a, b, c, d, e) -> (a, b, c, d, e)>, affine_map<(a, b, c, d, e) -> (a, b, c, d, e)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%c, %res : memref<1x1x16x4x32xf32>, memref<1x1x16x4x32xf32>) outs(%y : memref<1x1x16x4x32xf32>) {
+  ^bb0(%p: f32, %r: f32, %o: f32):
+    %s = arith.addf %p, %r : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+func.func @no_residual_panels_outside_rows(%x: memref<1x1x16x64xf32>, %w: memref<4x1x1x64x32xf32>, %y: memref<1x1x16x4x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%y : memref<1x1x16x4x32xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh + kh, ow + kw, c)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (p, kh, kw, c, q)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh, ow, p, q)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : memref<1x1x16x64xf32>, memref<4x1x1x64x32xf32>) outs(%y : memref<1x1x16x4x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
