@@ -174,8 +174,9 @@ findRegisterTiledContraction(func::FuncOp func, Operation *root) {
 /// `rhsPackedPerCall` (B packed into panels by the kernel at every call,
 /// a matmul of two activations): a deep, tall one keeps all its columns
 /// per workgroup too (see allColumnsPerWorkgroup). `addsResidual` (the
-/// dispatch adds a tensor of the output's shape to it): panels of up to
-/// kResidualContractionColumns columns per workgroup.
+/// dispatch's elementwise op reads, besides the contraction's result, a
+/// tensor of the output's shape element for element: a residual added):
+/// panels of up to kResidualContractionColumns columns per workgroup.
 SmallVector<int64_t> contractionTiles(ArrayRef<int64_t> outputExtents,
                                       unsigned rowDim, int64_t depth,
                                       bool paddedWindow = false,
@@ -367,8 +368,8 @@ struct SelectLoweringConfigPass
       if (rhsMap.isFunctionOfDim(loop) && loop != found.second.col &&
           !llvm::is_contained(found.second.reductions, loop))
         rhsPackedPerCall = false;
-    // The root (the elementwise op after the contraction) adds a tensor of
-    // the output's shape, read element for element: a residual.
+    // The root (the elementwise op after the contraction) reads another
+    // tensor of the output's shape element for element: a residual.
     bool addsResidual = false;
     if (auto generic = dyn_cast<linalg::GenericOp>(root.getOperation());
         generic && generic.getOperation() != contraction.getOperation())
