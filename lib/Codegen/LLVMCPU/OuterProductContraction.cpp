@@ -169,6 +169,16 @@ matchOuterProductContraction(linalg::LinalgOp op) {
   return loops;
 }
 
+bool rhsIndexedByReductionsAndColumns(linalg::LinalgOp op,
+                                      const OuterProductLoops &loops) {
+  AffineMap rhsMap = op.getMatchingIndexingMap(loops.rhs);
+  for (unsigned loop = 0; loop < op.getNumLoops(); ++loop)
+    if (rhsMap.isFunctionOfDim(loop) && loop != loops.col &&
+        !llvm::is_contained(loops.reductions, loop))
+      return false;
+  return true;
+}
+
 Value applyLhsPrologue(OpBuilder &builder, linalg::LinalgOp op,
                        const OuterProductLoops &loops, Value element) {
   // The body is add(acc, mul(f(a), b)): clone f, every op but those two.

@@ -40,6 +40,12 @@ struct OuterProductLoops {
 std::optional<OuterProductLoops>
 matchOuterProductContraction(linalg::LinalgOp op);
 
+/// Whether B depends on the reductions and the columns only (a matmul's B,
+/// not a panel-major filter's panels nor a batch matmul's): one pass over
+/// its rows serves every row of C, and the kernel packs it per call.
+bool rhsIndexedByReductionsAndColumns(linalg::LinalgOp op,
+                                      const OuterProductLoops &loops);
+
 /// f(element) for a matched `op`: its body's ops on A's element, cloned at
 /// `builder`'s insertion point (`element` itself when there are none).
 Value applyLhsPrologue(OpBuilder &builder, linalg::LinalgOp op,

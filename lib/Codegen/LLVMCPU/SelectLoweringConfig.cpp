@@ -360,14 +360,10 @@ struct SelectLoweringConfigPass
         rowDim = dim;
     bool paddedWindow = !found.second.lhsIsVector &&
                         found.second.lhs->get().getDefiningOp<tensor::PadOp>();
-    // The kernel packs B per call when B depends on the reductions and the
-    // columns only (not a panel-major filter's panels).
-    AffineMap rhsMap = contraction.getMatchingIndexingMap(found.second.rhs);
-    bool rhsPackedPerCall = !found.second.lhsIsVector;
-    for (unsigned loop = 0; loop < contraction.getNumLoops(); ++loop)
-      if (rhsMap.isFunctionOfDim(loop) && loop != found.second.col &&
-          !llvm::is_contained(found.second.reductions, loop))
-        rhsPackedPerCall = false;
+    // The kernel packs B per call (VectorizeContractions' createPackBuffer).
+    bool rhsPackedPerCall =
+        !found.second.lhsIsVector &&
+        llvmcpu::rhsIndexedByReductionsAndColumns(contraction, found.second);
     // The root (the elementwise op after the contraction) reads another
     // tensor of the output's shape element for element: a residual.
     bool addsResidual = false;

@@ -276,14 +276,8 @@ private:
   /// Whether B depends on the reductions and the columns only and A is
   /// broadcast: one pass over B's rows then serves the whole product.
   bool canStreamRows() {
-    if (loops.lhsIsVector)
-      return false;
-    AffineMap rhsMap = op.getMatchingIndexingMap(loops.rhs);
-    for (unsigned loop = 0; loop < op.getNumLoops(); ++loop)
-      if (rhsMap.isFunctionOfDim(loop) && loop != loops.col &&
-          !llvm::is_contained(loops.reductions, loop))
-        return false;
-    return !loops.reductions.empty();
+    return !loops.lhsIsVector && !loops.reductions.empty() &&
+           llvmcpu::rhsIndexedByReductionsAndColumns(op, loops);
   }
 
   /// A one-row product as a walk down B's rows: each step of the
@@ -532,11 +526,8 @@ private:
   /// no block that size divides the reductions, the whole panel up to
   /// kMaxPackBytes.
   Value createPackBuffer(int64_t panel) {
-    AffineMap rhsMap = op.getMatchingIndexingMap(loops.rhs);
-    for (unsigned loop = 0; loop < op.getNumLoops(); ++loop)
-      if (rhsMap.isFunctionOfDim(loop) && loop != loops.col &&
-          !llvm::is_contained(loops.reductions, loop))
-        return Value();
+    if (!llvmcpu::rhsIndexedByReductionsAndColumns(op, loops))
+      return Value();
     SmallVector<int64_t> depths;
     for (unsigned loop : loops.reductions) {
       std::optional<int64_t> size = getConstantIntValue(sizes[loop]);
