@@ -19,6 +19,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinOps.h"
 
+#include <cfloat>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -332,6 +333,57 @@ TEST_P(EndToEnd, Softmax) {
       sum += std::exp(d[row * n + j] - best);
     return std::exp(d[k] - best) / sum;
   });
+}
+
+// exp over its whole range: a NaN stays NaN, inf and arguments past
+// 88.7228 overflow to inf, -inf and arguments below -103.98 give 0, results
+// from 2^-126 down are denormals (AVX-512 CPUs take ExpOnAVX512's
+// approximation, which reaches them through vscalefps; others upstream's).
+TEST_P(EndToEnd, ExpOverItsWholeRange) {
+  auto module = compileAndLoad(R"(
+    #id = affine_map<(i) -> (i)>
+    func.func @exp(%x: tensor<4099xf32>) -> tensor<4099xf32> {
+      %e = tensor.empty() : tensor<4099xf32>
+      %r = linalg.generic {indexing_maps = [#id, #id],
+                           iterator_types = ["parallel"]}
+          ins(%x : tensor<4099xf32>) outs(%e : tensor<4099xf32>) {
+      ^bb0(%a: f32, %o: f32):
+        %v = math.exp %a : f32
+        linalg.yield %v : f32
+      } -> tensor<4099xf32>
+      return %r : tensor<4099xf32>
+    })");
+  ASSERT_TRUE(module);
+  rt::Tensor x = randomTensor({4099}, 16);
+  float *in = x.mutableData<float>();
+  const float special[] = {NAN,     INFINITY, -INFINITY, 0.0f,
+                           -0.0f,   88.72f,   88.7228f,  88.73f,
+                           1000.0f, -87.33f,  -95.0f,    -103.9f,
+                           -104.0f, -104.1f,  -1000.0f,  1e-30f};
+  for (int64_t i = 0; i < 4099; ++i)
+    in[i] = i < 16 ? special[i] : -7.5f + 102.5f * in[i]; // [-110, 95)
+  auto results = call(module, "exp", {x});
+  ASSERT_EQ(results.size(), 1u);
+  const float *out = results[0].data<float>();
+  int64_t mismatches = 0;
+  for (int64_t i = 0; i < 4099 && mismatches < 5; ++i) {
+    double want = std::exp(double(in[i]));
+    float got = out[i];
+    bool ok;
+    if (std::isnan(want))
+      ok = std::isnan(got);
+    else if (want > FLT_MAX)
+      ok = got == INFINITY;
+    else if (want >= FLT_MIN) // 8 ulp: upstream's approximation has 5.5
+      ok = std::fabs(got - want) <= 8 * std::ldexp(want, -23);
+    else // a denormal, or 0 (a GPU may flush them)
+      ok = got >= 0 && std::fabs(got - want) <= FLT_MIN;
+    if (!ok) {
+      ADD_FAILURE() << "exp(" << in[i] << "): got " << got << ", expected "
+                    << want;
+      ++mismatches;
+    }
+  }
 }
 
 // linalg.softmax itself (an aggregated op: decomposed before dispatch

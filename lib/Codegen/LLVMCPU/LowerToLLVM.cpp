@@ -6,8 +6,10 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Codegen/LLVMCPU/ExpOnAVX512.h"
 #include "Codegen/LLVMCPU/GuardIntegerDivision.h"
 #include "Codegen/LLVMCPU/Passes.h"
+#include "Codegen/LLVMCPU/VectorBody.h"
 
 #include "tessera/executable_library.h"
 
@@ -348,6 +350,8 @@ struct LowerToLLVMPass
     // (a contraction's column tail) become lane comparisons.
     {
       RewritePatternSet patterns(ctx);
+      if (llvmcpu::vectorWidthFor(module, /*fallback=*/0) == 16)
+        llvmcpu::populateExpOnAVX512Patterns(patterns);
       populateMathPolynomialApproximationPatterns(patterns);
       math::populateExpansionPatterns(patterns, kExpandedMathOps);
       patterns.add(contractibleFma);

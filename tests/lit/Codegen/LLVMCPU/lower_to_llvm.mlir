@@ -175,6 +175,42 @@ hal.executable private @exp_dispatch_0 {
 
 // -----
 
+// On an AVX-512 CPU, exp on 16 lanes is ExpOnAVX512's: k = roundeven(x /
+// ln 2), a polynomial of the remainder, then vscalefps multiplies it by
+// 2^k, with no shift building 2^k's bits.
+// CHECK-LABEL: hal.executable private @exp_avx512_dispatch_0
+// CHECK: llvm.func @exp_avx512_dispatch_0_elementwise_64
+// CHECK: %[[K:.+]] = llvm.intr.roundeven(%{{.+}}) : (vector<16xf32>) -> vector<16xf32>
+// CHECK: llvm.call_intrinsic "llvm.x86.avx512.mask.scalef.ps.512"(%[[E:.+]], %[[K]], %[[E]], %{{.+}}, %{{.+}}) : (vector<16xf32>, vector<16xf32>, vector<16xf32>, i16, i32) -> vector<16xf32>
+// CHECK-NOT: llvm.shl
+// CHECK: llvm.return
+#map = affine_map<(d0) -> (d0)>
+hal.executable private @exp_avx512_dispatch_0 {
+  hal.executable.variant public @embedded_elf_x86_64 target(<"llvm-cpu", "embedded-elf-x86_64", {cpu = "skylake-avx512", cpu_features = "+avx,+avx2,+fma,+avx512f", target_triple = "x86_64-unknown-linux-gnu"}>) {
+    hal.executable.export public @exp_avx512_dispatch_0_elementwise_64 ordinal(0) layout(<push_constants = 0, sets = [<0, bindings = [<0, storage_buffer, ReadOnly>, <1, storage_buffer>]>]>) count(%arg0: !hal.device, %n: index) -> (index, index, index) {
+      %c1 = arith.constant 1 : index
+      hal.return %n, %c1, %c1 : index, index, index
+    }
+    builtin.module {
+      func.func @exp_avx512_dispatch_0_elementwise_64() {
+        %0 = hal.interface.binding.subspan set(0) binding(0) : memref<64xf32>
+        %1 = bufferization.to_tensor %0 restrict : memref<64xf32> to tensor<64xf32>
+        %2 = hal.interface.binding.subspan set(0) binding(1) : memref<64xf32>
+        %3 = tensor.empty() : tensor<64xf32>
+        %4 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%1 : tensor<64xf32>) outs(%3 : tensor<64xf32>) {
+        ^bb0(%in: f32, %out: f32):
+          %5 = math.exp %in : f32
+          linalg.yield %5 : f32
+        } -> tensor<64xf32>
+        bufferization.materialize_in_destination %4 in restrict writable %2 : (tensor<64xf32>, memref<64xf32>) -> ()
+        return
+      }
+    }
+  }
+}
+
+// -----
+
 // Integer division cannot trap (x86 traps on a zero divisor and on
 // INT_MIN / -1, ending the process that runs the dispatch): where either may
 // happen, the divisor becomes 1. A constant divisor that can do neither
