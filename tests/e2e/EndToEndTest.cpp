@@ -339,19 +339,22 @@ TEST_P(EndToEnd, Softmax) {
 // 88.7228 overflow to inf, -inf and arguments below -103.98 give 0, results
 // from 2^-126 down are denormals (AVX-512 CPUs take ExpOnAVX512's
 // approximation, which reaches them through vscalefps; others upstream's).
+// exp(-x) too, which ExpOnAVX512 computes from x.
 TEST_P(EndToEnd, ExpOverItsWholeRange) {
   auto module = compileAndLoad(R"(
     #id = affine_map<(i) -> (i)>
-    func.func @exp(%x: tensor<4099xf32>) -> tensor<4099xf32> {
+    func.func @exp(%x: tensor<4099xf32>) -> (tensor<4099xf32>, tensor<4099xf32>) {
       %e = tensor.empty() : tensor<4099xf32>
-      %r = linalg.generic {indexing_maps = [#id, #id],
-                           iterator_types = ["parallel"]}
-          ins(%x : tensor<4099xf32>) outs(%e : tensor<4099xf32>) {
-      ^bb0(%a: f32, %o: f32):
+      %r:2 = linalg.generic {indexing_maps = [#id, #id, #id],
+                             iterator_types = ["parallel"]}
+          ins(%x : tensor<4099xf32>) outs(%e, %e : tensor<4099xf32>, tensor<4099xf32>) {
+      ^bb0(%a: f32, %o: f32, %p: f32):
         %v = math.exp %a : f32
-        linalg.yield %v : f32
-      } -> tensor<4099xf32>
-      return %r : tensor<4099xf32>
+        %n = arith.negf %a : f32
+        %w = math.exp %n : f32
+        linalg.yield %v, %w : f32, f32
+      } -> (tensor<4099xf32>, tensor<4099xf32>)
+      return %r#0, %r#1 : tensor<4099xf32>, tensor<4099xf32>
     })");
   ASSERT_TRUE(module);
   rt::Tensor x = randomTensor({4099}, 16);
@@ -363,25 +366,27 @@ TEST_P(EndToEnd, ExpOverItsWholeRange) {
   for (int64_t i = 0; i < 4099; ++i)
     in[i] = i < 16 ? special[i] : -7.5f + 102.5f * in[i]; // [-110, 95)
   auto results = call(module, "exp", {x});
-  ASSERT_EQ(results.size(), 1u);
-  const float *out = results[0].data<float>();
-  int64_t mismatches = 0;
-  for (int64_t i = 0; i < 4099 && mismatches < 5; ++i) {
-    double want = std::exp(double(in[i]));
-    float got = out[i];
-    bool ok;
-    if (std::isnan(want))
-      ok = std::isnan(got);
-    else if (want > FLT_MAX)
-      ok = got == INFINITY;
-    else if (want >= FLT_MIN) // 8 ulp: upstream's approximation has 5.5
-      ok = std::fabs(got - want) <= 8 * std::ldexp(want, -23);
-    else // a denormal, or 0 (a GPU may flush them)
-      ok = got >= 0 && std::fabs(got - want) <= FLT_MIN;
-    if (!ok) {
-      ADD_FAILURE() << "exp(" << in[i] << "): got " << got << ", expected "
-                    << want;
-      ++mismatches;
+  ASSERT_EQ(results.size(), 2u);
+  for (int sign : {1, -1}) {
+    const float *out = results[sign > 0 ? 0 : 1].data<float>();
+    int64_t mismatches = 0;
+    for (int64_t i = 0; i < 4099 && mismatches < 5; ++i) {
+      double want = std::exp(sign * double(in[i]));
+      float got = out[i];
+      bool ok;
+      if (std::isnan(want))
+        ok = std::isnan(got);
+      else if (want > FLT_MAX)
+        ok = got == INFINITY;
+      else if (want >= FLT_MIN) // 8 ulp: upstream's approximation has 5.5
+        ok = std::fabs(got - want) <= 8 * std::ldexp(want, -23);
+      else // a denormal, or 0 (a GPU may flush them)
+        ok = got >= 0 && std::fabs(got - want) <= FLT_MIN;
+      if (!ok) {
+        ADD_FAILURE() << "exp(" << sign * in[i] << "): got " << got
+                      << ", expected " << want;
+        ++mismatches;
+      }
     }
   }
 }

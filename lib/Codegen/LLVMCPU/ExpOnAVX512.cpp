@@ -51,17 +51,33 @@ struct ExpOnAVX512 : OpRewritePattern<math::ExpOp> {
       Value past = arith::CmpFOp::create(rewriter, loc, beyond, x, limit);
       return arith::SelectOp::create(rewriter, loc, past, limit, x).getResult();
     };
-    Value x = clamp(op.getOperand(), arith::CmpFPredicate::OGT, kHighest);
-    x = clamp(x, arith::CmpFPredicate::OLT, kLowest);
-    // k = round(x / ln 2), r = x - k ln 2.
-    Value scaled =
-        arith::MulFOp::create(rewriter, loc, x, splat(1.44269504088896341f));
+    // exp(-y) (a sigmoid's) is computed from y, bitwise as exp of the
+    // negation: k = round(-y / ln 2), t = y + k ln 2 = -r, and the
+    // polynomial's odd coefficients negated take t for r. No negation.
+    Value x = op.getOperand();
+    float sign = 1.0f;
+    if (auto negation = x.getDefiningOp<arith::NegFOp>()) {
+      x = negation.getOperand();
+      sign = -1.0f;
+    }
+    x = clamp(x,
+              sign > 0 ? arith::CmpFPredicate::OGT : arith::CmpFPredicate::OLT,
+              sign * kHighest);
+    x = clamp(x,
+              sign > 0 ? arith::CmpFPredicate::OLT : arith::CmpFPredicate::OGT,
+              sign * kLowest);
+    // k = round(x / ln 2), r = x - k ln 2 (t = -r for exp(-y)).
+    Value scaled = arith::MulFOp::create(rewriter, loc, x,
+                                         splat(sign * 1.44269504088896341f));
     Value k = LLVM::RoundEvenOp::create(rewriter, loc, scaled);
-    Value r = fma(k, splat(-kLn2High), x);
-    r = fma(k, splat(-kLn2Low), r);
+    Value r = fma(k, splat(-sign * kLn2High), x);
+    r = fma(k, splat(-sign * kLn2Low), r);
     Value e = splat(kPolynomial[0]);
-    for (float coefficient : ArrayRef(kPolynomial).drop_front())
-      e = fma(e, r, splat(coefficient));
+    ArrayRef<float> lower = ArrayRef(kPolynomial).drop_front();
+    for (auto [i, coefficient] : llvm::enumerate(lower)) {
+      bool odd = (lower.size() - 1 - i) % 2 == 1;
+      e = fma(e, r, splat(odd ? sign * coefficient : coefficient));
+    }
     // e * 2^k, all lanes (an all-ones mask), the current rounding mode (4).
     Value allLanes = LLVM::ConstantOp::create(
         rewriter, loc, rewriter.getI16Type(), rewriter.getI16IntegerAttr(-1));
