@@ -43,9 +43,13 @@ bool samePad(Value a, Value b) {
 }
 
 /// The window `alloc` is, when every use is a fill of `pad` (directly or
-/// through a subview) or the one copy into `interior`.
+/// through a subview) or the one copy into `interior`, besides `reader`
+/// and memref.dim when given; the fills, the copy and their subviews are
+/// appended to `writes`.
 bool onlyPadAndCopy(memref::AllocaOp alloc, Value &pad,
-                    memref::SubViewOp &interior, linalg::CopyOp &copy) {
+                    memref::SubViewOp &interior, linalg::CopyOp &copy,
+                    Operation *reader = nullptr,
+                    SmallVectorImpl<Operation *> *writes = nullptr) {
   auto checkFill = [&](Operation *user) {
     Value value = filledValue(user);
     if (!value)
@@ -55,8 +59,13 @@ bool onlyPadAndCopy(memref::AllocaOp alloc, Value &pad,
     pad = value;
     return true;
   };
+  auto wrote = [&](Operation *op) {
+    if (writes)
+      writes->push_back(op);
+  };
   for (Operation *user : alloc->getUsers()) {
-    if (isa<scf::YieldOp>(user))
+    if (isa<scf::YieldOp>(user) ||
+        (reader && (user == reader || isa<memref::DimOp>(user))))
       continue;
     if (auto subview = dyn_cast<memref::SubViewOp>(user)) {
       if (!subview->hasOneUse())
@@ -67,21 +76,89 @@ bool onlyPadAndCopy(memref::AllocaOp alloc, Value &pad,
           return false;
         copy = c;
         interior = subview;
-        continue;
-      }
-      if (!checkFill(writer))
+      } else if (!checkFill(writer)) {
         return false;
+      }
+      wrote(writer);
+      wrote(subview);
       continue;
     }
     if (!checkFill(user))
       return false;
+    wrote(user);
   }
   return true;
 }
 
+/// Where the window's interior (`interior`, of the window `alloc`) lies
+/// in each dimension, into `window`; false when a bound is defined inside
+/// `anchor` or the interior is strided.
+bool recordInterior(PaddedWindow &window, memref::AllocaOp alloc,
+                    memref::SubViewOp interior, Operation *anchor) {
+  auto windowType = cast<MemRefType>(alloc.getType());
+  unsigned rank = windowType.getRank();
+  if (cast<MemRefType>(window.source.getType()).getRank() != rank ||
+      !interior.hasUnitStride())
+    return false;
+  for (unsigned dim = 0; dim < rank; ++dim) {
+    OpFoldResult offset = interior.getMixedOffsets()[dim];
+    OpFoldResult size = interior.getMixedSizes()[dim];
+    // Whole: from 0, the window's own extent.
+    bool whole = isConstantIntValue(offset, 0);
+    if (whole) {
+      if (windowType.isDynamicDim(dim))
+        whole =
+            size ==
+            OpFoldResult(
+                alloc.getDynamicSizes()[windowType.getDynamicDimIndex(dim)]);
+      else
+        whole = isConstantIntValue(size, windowType.getDimSize(dim));
+    }
+    if (whole) {
+      window.offsets.push_back(OpFoldResult());
+      window.sizes.push_back(OpFoldResult());
+      continue;
+    }
+    for (OpFoldResult bound : {offset, size})
+      if (auto v = dyn_cast<Value>(bound); v && !definedOutside(v, anchor))
+        return false;
+    window.offsets.push_back(offset);
+    window.sizes.push_back(size);
+  }
+  return true;
+}
+
+/// The plain window: an alloca the reader reads, its border filled and its
+/// interior copied just before in the reader's block (a tile that takes
+/// the whole padded extent needs no scf.if for an empty slice).
+std::optional<PaddedWindow> matchPlainWindow(memref::AllocaOp alloc,
+                                             Operation *reader) {
+  Value pad;
+  memref::SubViewOp interior;
+  linalg::CopyOp copy;
+  SmallVector<Operation *> writes;
+  if (!reader || !onlyPadAndCopy(alloc, pad, interior, copy, reader, &writes) ||
+      !copy || !pad)
+    return std::nullopt;
+  for (Operation *write : writes)
+    if (write->getBlock() != reader->getBlock() ||
+        !write->isBeforeInBlock(reader))
+      return std::nullopt;
+  PaddedWindow window;
+  window.window = alloc;
+  window.writes = std::move(writes);
+  window.padValue = pad;
+  window.source = copy.getInputs()[0];
+  if (!recordInterior(window, alloc, interior, alloc))
+    return std::nullopt;
+  return window;
+}
+
 } // namespace
 
-std::optional<PaddedWindow> matchPaddedWindow(Value value) {
+std::optional<PaddedWindow> matchPaddedWindow(Value value, Operation *reader) {
+  if (auto alloc = value.getDefiningOp<memref::AllocaOp>())
+    return matchPlainWindow(alloc, reader);
   auto ifOp = value.getDefiningOp<scf::IfOp>();
   if (!ifOp || ifOp->getNumResults() != 1 || ifOp.getElseRegion().empty())
     return std::nullopt;
@@ -113,37 +190,8 @@ std::optional<PaddedWindow> matchPaddedWindow(Value value) {
         return std::nullopt;
     window.sourceSlice = slice;
   }
-
-  auto windowType = cast<MemRefType>(elseAlloc.getType());
-  unsigned rank = windowType.getRank();
-  if (cast<MemRefType>(source.getType()).getRank() != rank ||
-      !interior.hasUnitStride())
+  if (!recordInterior(window, elseAlloc, interior, ifOp))
     return std::nullopt;
-  for (unsigned dim = 0; dim < rank; ++dim) {
-    OpFoldResult offset = interior.getMixedOffsets()[dim];
-    OpFoldResult size = interior.getMixedSizes()[dim];
-    // Whole: from 0, the window's own extent.
-    bool whole = isConstantIntValue(offset, 0);
-    if (whole) {
-      if (windowType.isDynamicDim(dim))
-        whole = size ==
-                OpFoldResult(
-                    elseAlloc
-                        .getDynamicSizes()[windowType.getDynamicDimIndex(dim)]);
-      else
-        whole = isConstantIntValue(size, windowType.getDimSize(dim));
-    }
-    if (whole) {
-      window.offsets.push_back(OpFoldResult());
-      window.sizes.push_back(OpFoldResult());
-      continue;
-    }
-    for (OpFoldResult bound : {offset, size})
-      if (auto v = dyn_cast<Value>(bound); v && !definedOutside(v, ifOp))
-        return std::nullopt;
-    window.offsets.push_back(offset);
-    window.sizes.push_back(size);
-  }
   return window;
 }
 
@@ -194,8 +242,11 @@ Value loadThroughPad(OpBuilder &builder, Location loc,
 
 void dropPaddedWindow(OpBuilder &builder, Location loc,
                       const PaddedWindow &window, Value source) {
-  scf::IfOp windowIf = window.window;
-  for (Operation *user : llvm::make_early_inc_range(windowIf->getUsers())) {
+  Operation *windowOp = window.window;
+  // A plain window's fills and copy (each before its subview) go first.
+  for (Operation *write : window.writes)
+    write->erase();
+  for (Operation *user : llvm::make_early_inc_range(windowOp->getUsers())) {
     auto dim = dyn_cast<memref::DimOp>(user);
     std::optional<int64_t> index =
         dim ? dim.getConstantIndex() : std::optional<int64_t>();
@@ -213,8 +264,8 @@ void dropPaddedWindow(OpBuilder &builder, Location loc,
         memref::DimOp::create(builder, loc, source, *index).getResult());
     dim->erase();
   }
-  if (windowIf->use_empty())
-    windowIf->erase();
+  if (windowOp->use_empty())
+    windowOp->erase();
 }
 
 } // namespace mlir::tessera::llvmcpu

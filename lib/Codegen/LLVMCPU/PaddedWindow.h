@@ -3,10 +3,11 @@
 // A tensor.pad fused into a convolution's dispatch bufferizes into a
 // window: a stack buffer filled with the pad value, the source's slice
 // copied into its interior (and, where the slice is empty, a window of pad
-// value only, behind an scf.if). A kernel can instead read the source
-// where an index falls in the interior and take the pad value elsewhere,
-// which saves writing and reading the whole window: the copy is most of a
-// depthwise convolution's memory traffic.
+// value only, behind an scf.if; no scf.if when the tile takes the whole
+// padded extent, as batch 8's 14x14 depthwise tiles do). A kernel can instead
+// read the source where an index falls in the interior and take the pad value
+// elsewhere, which saves writing and reading the whole window: the copy is most
+// of a depthwise convolution's memory traffic.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TESSERA_CODEGEN_LLVMCPU_PADDEDWINDOW_H
@@ -17,8 +18,12 @@
 namespace mlir::tessera::llvmcpu {
 
 struct PaddedWindow {
-  /// The scf.if that yields the window.
-  scf::IfOp window;
+  /// The scf.if that yields the window, or the window itself (a plain
+  /// alloca, when the tile takes the whole padded extent).
+  Operation *window = nullptr;
+  /// A plain window's fills, copy and their subviews, each before its
+  /// subview (erased in this order).
+  SmallVector<Operation *> writes;
   /// What is copied into the interior: defined before the scf.if, or a
   /// subview inside its else branch (`sourceSlice`, whose operands are
   /// defined before it) that the reader clones.
@@ -34,7 +39,10 @@ struct PaddedWindow {
 /// The window `value` is, when it has that form exactly: every other write
 /// to it is a fill (or map) with one pad value, and everything the source
 /// slice and the interior's bounds depend on is defined before the scf.if.
-std::optional<PaddedWindow> matchPaddedWindow(Value value);
+/// A plain alloca `reader` reads is one too when its fills and copy come
+/// just before `reader`, in its block.
+std::optional<PaddedWindow> matchPaddedWindow(Value value,
+                                              Operation *reader = nullptr);
 
 /// `where` (an index of the window) as an index of the source, relative to
 /// the interior's start. With `inside`, also ANDs into *inside whether each

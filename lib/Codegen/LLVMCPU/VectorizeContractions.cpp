@@ -143,7 +143,7 @@ public:
     // A depthwise convolution reads its padded input through the pad (a
     // masked load per vector of A) rather than from a copy of it.
     if (readsThroughPad())
-      padded = llvmcpu::matchPaddedWindow(loops.lhs->get());
+      padded = llvmcpu::matchPaddedWindow(loops.lhs->get(), op);
     if (padded)
       paddedSource = padded->sourceSlice
                          ? b.clone(*padded->sourceSlice)->getResult(0)

@@ -197,7 +197,7 @@ public:
     if (!windowLoops.empty())
       for (OpOperand *input : op.getDpsInputOperands())
         if (op.payloadUsesValueFromOperand(input))
-          if (auto window = llvmcpu::matchPaddedWindow(input->get());
+          if (auto window = llvmcpu::matchPaddedWindow(input->get(), op);
               window && !window->offsets.back()) {
             padded = std::move(window);
             paddedInput = input;

@@ -410,6 +410,56 @@ func.func @depthwise_through_pad(%src: memref<1x32x32x16xf32>, %w: memref<3x3x16
 
 // -----
 
+// A tile that takes the whole padded extent (batch 8's 14x14 depthwise
+// convolutions: two images of 14x14 per workgroup) has a plain window, no
+// scf.if: its border filled and its interior copied just before the
+// convolution. It is read through too; the window, fills and copy go.
+// CHECK-LABEL: func.func @depthwise_plain_window
+// CHECK-NOT:   memref.alloca() : memref<2x16x16x32xf32>
+// CHECK-NOT:   linalg.fill
+// CHECK-NOT:   linalg.copy
+// CHECK:       vector.load %arg0
+// CHECK:       vector.maskedload %arg0
+// CHECK-NOT:   linalg.depthwise
+func.func @depthwise_plain_window(%src: memref<2x14x14x32xf32>, %w: memref<3x3x32xf32>, %out: memref<2x14x14x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %padded = memref.alloca() : memref<2x16x16x32xf32>
+  %top = memref.subview %padded[0, 0, 0, 0] [2, 1, 16, 32] [1, 1, 1, 1] : memref<2x16x16x32xf32> to memref<2x1x16x32xf32, strided<[8192, 512, 32, 1]>>
+  linalg.fill ins(%zero : f32) outs(%top : memref<2x1x16x32xf32, strided<[8192, 512, 32, 1]>>)
+  %bottom = memref.subview %padded[0, 15, 0, 0] [2, 1, 16, 32] [1, 1, 1, 1] : memref<2x16x16x32xf32> to memref<2x1x16x32xf32, strided<[8192, 512, 32, 1], offset: 7680>>
+  linalg.fill ins(%zero : f32) outs(%bottom : memref<2x1x16x32xf32, strided<[8192, 512, 32, 1], offset: 7680>>)
+  %left = memref.subview %padded[0, 1, 0, 0] [2, 14, 1, 32] [1, 1, 1, 1] : memref<2x16x16x32xf32> to memref<2x14x1x32xf32, strided<[8192, 512, 32, 1], offset: 512>>
+  linalg.fill ins(%zero : f32) outs(%left : memref<2x14x1x32xf32, strided<[8192, 512, 32, 1], offset: 512>>)
+  %right = memref.subview %padded[0, 1, 15, 0] [2, 14, 1, 32] [1, 1, 1, 1] : memref<2x16x16x32xf32> to memref<2x14x1x32xf32, strided<[8192, 512, 32, 1], offset: 992>>
+  linalg.fill ins(%zero : f32) outs(%right : memref<2x14x1x32xf32, strided<[8192, 512, 32, 1], offset: 992>>)
+  %interior = memref.subview %padded[0, 1, 1, 0] [2, 14, 14, 32] [1, 1, 1, 1] : memref<2x16x16x32xf32> to memref<2x14x14x32xf32, strided<[8192, 512, 32, 1], offset: 544>>
+  linalg.copy ins(%src : memref<2x14x14x32xf32>) outs(%interior : memref<2x14x14x32xf32, strided<[8192, 512, 32, 1], offset: 544>>)
+  linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%padded, %w : memref<2x16x16x32xf32>, memref<3x3x32xf32>) outs(%out : memref<2x14x14x32xf32>)
+  return
+}
+
+// -----
+
+// A plain window something else reads as well (here a copy out of it)
+// stays: the convolution reads the window as before.
+// CHECK-LABEL: func.func @depthwise_plain_window_shared
+// CHECK:       memref.alloca() : memref<2x16x16x32xf32>
+// CHECK:       linalg.copy
+// CHECK:       linalg.copy
+// CHECK-NOT:   vector.maskedload %arg0
+func.func @depthwise_plain_window_shared(%src: memref<2x14x14x32xf32>, %w: memref<3x3x32xf32>, %out: memref<2x14x14x32xf32>, %keep: memref<2x16x16x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %padded = memref.alloca() : memref<2x16x16x32xf32>
+  linalg.fill ins(%zero : f32) outs(%padded : memref<2x16x16x32xf32>)
+  %interior = memref.subview %padded[0, 1, 1, 0] [2, 14, 14, 32] [1, 1, 1, 1] : memref<2x16x16x32xf32> to memref<2x14x14x32xf32, strided<[8192, 512, 32, 1], offset: 544>>
+  linalg.copy ins(%src : memref<2x14x14x32xf32>) outs(%interior : memref<2x14x14x32xf32, strided<[8192, 512, 32, 1], offset: 544>>)
+  linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%padded, %w : memref<2x16x16x32xf32>, memref<3x3x32xf32>) outs(%out : memref<2x14x14x32xf32>)
+  linalg.copy ins(%padded : memref<2x16x16x32xf32>) outs(%keep : memref<2x16x16x32xf32>)
+  return
+}
+
+// -----
+
 // Lines of 7 read through the pad as well: each line's interior is a tile
 // of 5, its last column and the next line's first one a tile of 2.
 // CHECK-LABEL: func.func @depthwise_7x7_through_pad
