@@ -258,3 +258,41 @@ hal.executable private @divide_dispatch_0 {
     }
   }
 }
+
+// -----
+
+// A column tail of one element (17 of 16-lane vectors) is a scalar load
+// and store, not a masked load and store of one lane: LLVM fully unrolls
+// loops around such tails, and its DAG combiner took 15 s to minutes
+// merging the resulting blocks of one-lane masked stores.
+// CHECK-LABEL: hal.executable private @tail_dispatch_0
+// CHECK: llvm.func @tail_dispatch_0_elementwise_17
+// CHECK-NOT: llvm.intr.masked
+// CHECK: llvm.load {{.+}} : !llvm.ptr -> f32
+// CHECK: llvm.store {{.+}} : f32, !llvm.ptr
+// CHECK-NOT: llvm.intr.masked
+// CHECK: llvm.return
+#map = affine_map<(d0) -> (d0)>
+hal.executable private @tail_dispatch_0 {
+  hal.executable.variant public @embedded_elf_x86_64 target(<"llvm-cpu", "embedded-elf-x86_64", {cpu = "skylake-avx512", cpu_features = "+avx,+avx2,+fma,+avx512f", target_triple = "x86_64-unknown-linux-gnu"}>) {
+    hal.executable.export public @tail_dispatch_0_elementwise_17 ordinal(0) layout(<push_constants = 0, sets = [<0, bindings = [<0, storage_buffer, ReadOnly>, <1, storage_buffer>]>]>) count(%arg0: !hal.device, %n: index) -> (index, index, index) {
+      %c1 = arith.constant 1 : index
+      hal.return %c1, %c1, %c1 : index, index, index
+    }
+    builtin.module {
+      func.func @tail_dispatch_0_elementwise_17() {
+        %0 = hal.interface.binding.subspan set(0) binding(0) : memref<17xf32>
+        %1 = bufferization.to_tensor %0 restrict : memref<17xf32> to tensor<17xf32>
+        %2 = hal.interface.binding.subspan set(0) binding(1) : memref<17xf32>
+        %3 = tensor.empty() : tensor<17xf32>
+        %4 = linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel"]} ins(%1 : tensor<17xf32>) outs(%3 : tensor<17xf32>) {
+        ^bb0(%in: f32, %out: f32):
+          %5 = arith.addf %in, %in : f32
+          linalg.yield %5 : f32
+        } -> tensor<17xf32>
+        bufferization.materialize_in_destination %4 in restrict writable %2 : (tensor<17xf32>, memref<17xf32>) -> ()
+        return
+      }
+    }
+  }
+}
