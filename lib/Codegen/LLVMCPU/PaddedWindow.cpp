@@ -7,6 +7,8 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 using namespace mlir;
 
@@ -40,6 +42,17 @@ bool samePad(Value a, Value b) {
   Attribute x, y;
   return matchPattern(a, m_Constant(&x)) && matchPattern(b, m_Constant(&y)) &&
          x == y;
+}
+
+/// `value` seen through subviews and casts: the memref it views.
+Value rootOfViews(Value value) {
+  while (Operation *def = value.getDefiningOp()) {
+    auto view = dyn_cast<ViewLikeOpInterface>(def);
+    if (!view)
+      break;
+    value = view.getViewSource();
+  }
+  return value;
 }
 
 /// The window `alloc` is, when every use is a fill of `pad` (directly or
@@ -144,6 +157,25 @@ std::optional<PaddedWindow> matchPlainWindow(memref::AllocaOp alloc,
     if (write->getBlock() != reader->getBlock() ||
         !write->isBeforeInBlock(reader))
       return std::nullopt;
+  // The reader reads the source where the window held its copy: nothing
+  // between the copy and the reader may write the source's memory (the
+  // output's init fill may be there).
+  Value source = rootOfViews(copy.getInputs()[0]);
+  for (Operation *op = copy->getNextNode(); op && op != reader;
+       op = op->getNextNode()) {
+    if (llvm::is_contained(writes, op) ||
+        !mightHaveEffect<MemoryEffects::Write>(op))
+      continue;
+    auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+    if (!effects)
+      return std::nullopt;
+    SmallVector<MemoryEffects::EffectInstance> instances;
+    effects.getEffects(instances);
+    for (const MemoryEffects::EffectInstance &effect : instances)
+      if (isa<MemoryEffects::Write>(effect.getEffect()) &&
+          (!effect.getValue() || rootOfViews(effect.getValue()) == source))
+        return std::nullopt;
+  }
   PaddedWindow window;
   window.window = alloc;
   window.writes = std::move(writes);

@@ -460,6 +460,47 @@ func.func @depthwise_plain_window_shared(%src: memref<2x14x14x32xf32>, %w: memre
 
 // -----
 
+// A write to the source between the copy and the convolution: the
+// window holds the old values, so it stays (the output's fill there is no
+// obstacle, as @depthwise_plain_window_output_fill shows).
+// CHECK-LABEL: func.func @depthwise_plain_window_source_written
+// CHECK:       memref.alloca() : memref<2x16x16x32xf32>
+// CHECK:       linalg.copy
+// CHECK-NOT:   vector.maskedload %arg0
+func.func @depthwise_plain_window_source_written(%src: memref<2x14x14x32xf32>, %w: memref<3x3x32xf32>, %out: memref<2x14x14x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %one = arith.constant 1.0 : f32
+  %padded = memref.alloca() : memref<2x16x16x32xf32>
+  linalg.fill ins(%zero : f32) outs(%padded : memref<2x16x16x32xf32>)
+  %interior = memref.subview %padded[0, 1, 1, 0] [2, 14, 14, 32] [1, 1, 1, 1] : memref<2x16x16x32xf32> to memref<2x14x14x32xf32, strided<[8192, 512, 32, 1], offset: 544>>
+  linalg.copy ins(%src : memref<2x14x14x32xf32>) outs(%interior : memref<2x14x14x32xf32, strided<[8192, 512, 32, 1], offset: 544>>)
+  %row = memref.subview %src[0, 0, 0, 0] [1, 1, 14, 32] [1, 1, 1, 1] : memref<2x14x14x32xf32> to memref<1x1x14x32xf32, strided<[6272, 448, 32, 1]>>
+  linalg.fill ins(%one : f32) outs(%row : memref<1x1x14x32xf32, strided<[6272, 448, 32, 1]>>)
+  linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%padded, %w : memref<2x16x16x32xf32>, memref<3x3x32xf32>) outs(%out : memref<2x14x14x32xf32>)
+  return
+}
+
+// -----
+
+// The output's init fill between the copy and the convolution writes
+// other memory: the window is read through.
+// CHECK-LABEL: func.func @depthwise_plain_window_output_fill
+// CHECK-NOT:   memref.alloca() : memref<2x16x16x32xf32>
+// CHECK-NOT:   linalg.copy
+// CHECK:       vector.maskedload %arg0
+func.func @depthwise_plain_window_output_fill(%src: memref<2x14x14x32xf32>, %w: memref<3x3x32xf32>, %out: memref<2x14x14x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %padded = memref.alloca() : memref<2x16x16x32xf32>
+  linalg.fill ins(%zero : f32) outs(%padded : memref<2x16x16x32xf32>)
+  %interior = memref.subview %padded[0, 1, 1, 0] [2, 14, 14, 32] [1, 1, 1, 1] : memref<2x16x16x32xf32> to memref<2x14x14x32xf32, strided<[8192, 512, 32, 1], offset: 544>>
+  linalg.copy ins(%src : memref<2x14x14x32xf32>) outs(%interior : memref<2x14x14x32xf32, strided<[8192, 512, 32, 1], offset: 544>>)
+  linalg.fill ins(%zero : f32) outs(%out : memref<2x14x14x32xf32>)
+  linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%padded, %w : memref<2x16x16x32xf32>, memref<3x3x32xf32>) outs(%out : memref<2x14x14x32xf32>)
+  return
+}
+
+// -----
+
 // Lines of 7 read through the pad as well: each line's interior is a tile
 // of 5, its last column and the next line's first one a tile of 2.
 // CHECK-LABEL: func.func @depthwise_7x7_through_pad
