@@ -53,6 +53,8 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Interfaces/ValueBoundsOpInterface.h"
 
+#include "llvm/ADT/ScopeExit.h"
+
 namespace mlir::tessera::llvmcpu {
 #define GEN_PASS_DEF_VECTORIZECONTRACTIONSPASS
 #include "Codegen/LLVMCPU/Passes.h.inc"
@@ -100,6 +102,14 @@ constexpr int64_t kMinCachedPanelDepth = 64;
 /// innermost reduction ahead, when that reduction has at least
 /// kMinPrefetchDepth steps.
 constexpr int64_t kPrefetchRows = 16;
+/// Largest panel of B (its columns down all reductions) whose row tiles
+/// prefetch the next panel (nextPanel): both, A and the output must stay
+/// in the L2 cache (a 3x3 filter's 576 KiB panels, with a 460 KiB padded
+/// window, made a 7x7 convolution 10 % slower).
+constexpr int64_t kMaxNextPanelBytes = 512 << 10;
+/// Rows of the next panel up to which a tile prefetches its share before
+/// its reductions, not spread over them.
+constexpr int64_t kMaxUpFrontRows = 4;
 /// A is packed per block of the reductions when at least this many
 /// panels of B reuse it, into at most this many bytes of stack.
 constexpr int64_t kMinLhsPackPanels = 4;
@@ -891,6 +901,8 @@ private:
       emitPanelsInsideRowTiles(col, vectors, block);
       return;
     }
+    prefetchesNextPanel = true;
+    llvm::scope_exit done([&] { prefetchesNextPanel = false; });
     buildNest(nestLoops, [&](ArrayRef<Value> nestIvs) {
       Value rows = flatRowCount();
       Value zero = arith::ConstantIndexOp::create(b, loc, 0);
@@ -1057,6 +1069,8 @@ private:
   void emitPanelsInsideRowTiles(Value col, int64_t vectors,
                                 const ReductionBlock &block) {
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    prefetchesNextPanel = panelsInside = true;
+    llvm::scope_exit done([&] { prefetchesNextPanel = panelsInside = false; });
     forEachRowTile(zero, flatRowCount(), [&](Value row, int64_t count) {
       buildNest(nestLoops, [&](ArrayRef<Value> nestIvs) {
         emitTile(nestIvs, row, count, col, vectors, Value(), block);
@@ -1335,6 +1349,145 @@ private:
            kMinUncachedBytes;
   }
 
+  /// B's next panel, which the row tiles of the current one prefetch into
+  /// the L2 cache: B's whole buffer (the source of the workgroup's view of
+  /// it), the buffer's dimension the panels run along (the one nest loop B
+  /// depends on), the view's offsets and that dimension's last index.
+  /// Row tile t prefetches rows [t * share, t * share + depth / period)
+  /// of the innermost reduction, a row every `period` steps (a power of
+  /// two, at most the tile count: the shares overlap rather than leave
+  /// gaps). A B read from DRAM (a filter used once per call) then streams
+  /// in over all of a panel's tiles rather than stalling the first.
+  struct NextPanel {
+    Value buffer;
+    unsigned dim;
+    SmallVector<Value> offsets;
+    int64_t last;
+    int64_t depth;
+    int64_t share;
+    int64_t period;
+    /// Whether a tile prefetches its share before its reductions (a share
+    /// of at most kMaxUpFrontRows rows of a single reduction), rather
+    /// than a row every `period` steps.
+    bool upFront;
+    int64_t distance;
+  };
+  std::optional<NextPanel> nextPanel() {
+    if (loops.lhsIsVector || padded || prefetchRows() == 0)
+      return std::nullopt;
+    int64_t rowCount = 1;
+    for (unsigned loop : rowLoops) {
+      std::optional<int64_t> size = getConstantIntValue(sizes[loop]);
+      if (!size)
+        return std::nullopt;
+      rowCount *= *size;
+    }
+    std::optional<int64_t> depth =
+        getConstantIntValue(sizes[loops.reductions.back()]);
+    if (rowCount <= kTileRows || !depth)
+      return std::nullopt;
+    AffineMap rhsMap = op.getMatchingIndexingMap(loops.rhs);
+    std::optional<unsigned> dim, panelLoop;
+    for (unsigned loop : nestLoops)
+      for (unsigned result = 0; result < rhsMap.getNumResults(); ++result)
+        if (rhsMap.getResult(result) ==
+            getAffineDimExpr(loop, op.getContext())) {
+          if (dim)
+            return std::nullopt;
+          dim = result;
+          panelLoop = loop;
+        }
+    if (!dim)
+      return std::nullopt;
+    // Panels inside the row tiles: the next ones are the next workgroup's,
+    // as many as this one's.
+    std::optional<int64_t> distance =
+        panelsInside ? getConstantIntValue(sizes[*panelLoop])
+                     : std::optional<int64_t>(1);
+    if (!distance)
+      return std::nullopt;
+    auto view = loops.rhs->get().getDefiningOp<memref::SubViewOp>();
+    if (!view)
+      return std::nullopt;
+    auto bufferType = dyn_cast<MemRefType>(view.getSource().getType());
+    if (!bufferType || !bufferType.hasStaticShape() ||
+        bufferType.getRank() != view.getType().getRank() ||
+        !llvm::all_of(view.getMixedStrides(), [](OpFoldResult stride) {
+          return isConstantIntValue(stride, 1);
+        }))
+      return std::nullopt;
+    // Only where B is read from beyond the L2 cache: by workgroups of
+    // all the rows (all of A), each reading its panels once, or from a B
+    // larger than the L2 caches. Workgroups of some of the rows of a
+    // smaller B read it again from the L2 cache, as does the next
+    // workgroup of one of all panels.
+    if (view.getType().getDimSize(*dim) == bufferType.getDimSize(*dim))
+      return std::nullopt;
+    if (auto lhsView = loops.lhs->get().getDefiningOp<memref::SubViewOp>())
+      if (lhsView.getType().getShape() !=
+              lhsView.getSource().getType().getShape() &&
+          !outgrowsCaches(view.getSource()))
+        return std::nullopt;
+    // A panel's bytes: with the next one beside it and A, it must leave
+    // the L2 cache room.
+    int64_t panelBytes = 4 * *distance;
+    for (unsigned loop = 0; loop < op.getNumLoops(); ++loop) {
+      if (!rhsMap.isFunctionOfDim(loop) || llvm::is_contained(nestLoops, loop))
+        continue;
+      std::optional<int64_t> size = getConstantIntValue(sizes[loop]);
+      if (!size)
+        return std::nullopt;
+      panelBytes = std::min(panelBytes * *size, kMaxNextPanelBytes + 1);
+    }
+    if (panelBytes > kMaxNextPanelBytes)
+      return std::nullopt;
+    int64_t tiles = llvm::divideCeilSigned(rowCount, kTileRows);
+    int64_t share = llvm::divideCeilSigned(*depth, tiles);
+    bool singleReduction = llvm::all_of(
+        ArrayRef<unsigned>(loops.reductions).drop_back(),
+        [&](unsigned loop) { return isConstantIntValue(sizes[loop], 1); });
+    NextPanel next{view.getSource(),
+                   *dim,
+                   {},
+                   bufferType.getDimSize(*dim) - 1,
+                   *depth,
+                   share,
+                   int64_t(llvm::bit_floor(uint64_t(tiles))),
+                   singleReduction && share <= kMaxUpFrontRows,
+                   *distance};
+    for (OpFoldResult offset : view.getMixedOffsets())
+      next.offsets.push_back(getValueOrCreateConstantIndexOp(b, loc, offset));
+    return next;
+  }
+
+  /// Prefetches into the L2 cache row `ahead` (clamped to the panel) of
+  /// the innermost reduction, the other reductions at `reductionIvs`, of
+  /// B's next panel: a line per 64 bytes of the tile's `vectors` columns
+  /// from `col`.
+  void prefetchNextPanelRow(const NextPanel &next, ArrayRef<Value> nestIvs,
+                            Value col, int64_t vectors,
+                            ArrayRef<Value> reductionIvs, Value ahead) {
+    SmallVector<Value> aheadIvs(reductionIvs);
+    aheadIvs.back() = arith::MinUIOp::create(
+        b, loc, ahead, arith::ConstantIndexOp::create(b, loc, next.depth - 1));
+    for (int64_t v = 0; v < vectors; ++v) {
+      if ((v * width * 4) % 64 != 0)
+        continue;
+      SmallVector<std::pair<unsigned, Value>> fixed;
+      for (auto [loop, iv] : llvm::zip(nestLoops, nestIvs))
+        fixed.push_back({loop, iv});
+      fixed.push_back({loops.col, add(col, v * width)});
+      SmallVector<Value> at = indices(loops.rhs, loopValues(aheadIvs, fixed));
+      for (auto [index, offset] : llvm::zip(at, next.offsets))
+        index = arith::AddIOp::create(b, loc, index, offset);
+      at[next.dim] = arith::MinUIOp::create(
+          b, loc, add(at[next.dim], next.distance),
+          arith::ConstantIndexOp::create(b, loc, next.last));
+      memref::PrefetchOp::create(b, loc, next.buffer, at, /*isWrite=*/false,
+                                 /*localityHint=*/2, /*isDataCache=*/true);
+    }
+  }
+
   /// One register tile: flattened rows [row, row + rows) x `vectors`
   /// vectors of columns from `col`, accumulated over one block of the
   /// reductions.
@@ -1402,6 +1555,26 @@ private:
       prefetchEpilogueInputs(nestIvs, row, rows, col, vectors);
     if (!block.fixedIvs.empty() || block.chunk != 0)
       prefetchNextOutput(nestIvs, row, rows, col, vectors);
+    std::optional<NextPanel> next = pack || !prefetchesNextPanel ||
+                                            !block.fixedIvs.empty() ||
+                                            block.chunk != 0
+                                        ? std::nullopt
+                                        : nextPanel();
+    Value shareStart =
+        next ? arith::MulIOp::create(
+                   b, loc,
+                   arith::DivUIOp::create(
+                       b, loc, row,
+                       arith::ConstantIndexOp::create(b, loc, kTileRows)),
+                   arith::ConstantIndexOp::create(b, loc, next->share))
+             : Value();
+    if (next && next->upFront) {
+      SmallVector<Value> firstIvs(loops.reductions.size(),
+                                  arith::ConstantIndexOp::create(b, loc, 0));
+      for (int64_t r = 0; r < next->share; ++r)
+        prefetchNextPanelRow(*next, nestIvs, col, vectors, firstIvs,
+                             add(shareStart, r));
+    }
     // A step of the reductions at `innerIvs`, from the accumulators
     // `iterArgs`.
     auto step = [&](ArrayRef<Value> innerIvs,
@@ -1434,6 +1607,28 @@ private:
               /*isWrite=*/false, /*localityHint=*/3,
               /*isDataCache=*/true);
         }
+      }
+      if (next && !next->upFront) {
+        Value k = reductionIvs.back();
+        Value due = arith::CmpIOp::create(
+            b, loc, arith::CmpIPredicate::eq,
+            arith::AndIOp::create(
+                b, loc, k,
+                arith::ConstantIndexOp::create(b, loc, next->period - 1)),
+            arith::ConstantIndexOp::create(b, loc, 0));
+        scf::IfOp::create(b, loc, due, [&](OpBuilder &nested, Location) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(nested.getInsertionBlock(),
+                              nested.getInsertionPoint());
+          Value ahead = arith::AddIOp::create(
+              b, loc, shareStart,
+              arith::ShRUIOp::create(b, loc, k,
+                                     arith::ConstantIndexOp::create(
+                                         b, loc, llvm::Log2_64(next->period))));
+          prefetchNextPanelRow(*next, nestIvs, col, vectors, reductionIvs,
+                               ahead);
+          scf::YieldOp::create(b, loc);
+        });
       }
       scf::ValueVector results;
       for (int64_t r = 0; r < rows; ++r) {
@@ -1710,6 +1905,13 @@ private:
   /// A padded window A is read through, and its source slice.
   std::optional<llvmcpu::PaddedWindow> padded;
   Value paddedSource;
+  /// Whether tiles prefetch B's next panel (nextPanel): the panels run
+  /// around the row tiles.
+  bool prefetchesNextPanel = false;
+  /// Whether the panels run inside each row tile
+  /// (emitPanelsInsideRowTiles): the next panels are then the next
+  /// workgroup's.
+  bool panelsInside = false;
   /// Whether the tile being emitted masks its reads of A (some may fall
   /// in the padding).
   bool lhsMasked = true;

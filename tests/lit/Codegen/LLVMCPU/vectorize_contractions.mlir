@@ -633,6 +633,92 @@ func.func @panel_major_shallow(%x: memref<1x4x4x16xf32>, %w: memref<2x1x1x16x32x
 
 // -----
 
+// A workgroup's two panels of a four-panel filter, 49 rows (7 tiles), 128
+// deep: besides its own panel 16 steps ahead, each row tile prefetches into
+// the L2 cache a share of the next panel (the next workgroup's after the
+// last), from the filter's whole buffer: a row of 19 from row 19 * tile,
+// one every 4 steps (the largest power of two up to 7 tiles), clamped to
+// the last row and the last panel.
+// CHECK-LABEL: func.func @next_panel_spread
+// CHECK:     scf.for %[[P:.+]] = %c0 to %c2 step %c1
+// CHECK:       scf.for %[[M:.+]] = %c0 to %c48 step %c8
+// CHECK:         %[[TILE:.+]] = arith.divui %[[M]], %c8
+// CHECK:         %[[SHARE:.+]] = arith.muli %[[TILE]], %c19
+// CHECK:         scf.for %[[C:.+]] = %c0 to %c128 step %c1 iter_args(
+// CHECK:           memref.prefetch %{{.+}}, read, locality<3>, data
+// CHECK:           %[[PHASE:.+]] = arith.andi %[[C]], %c3
+// CHECK:           %[[DUE:.+]] = arith.cmpi eq, %[[PHASE]], %c0
+// CHECK:           scf.if %[[DUE]] {
+// CHECK:             %[[STEP:.+]] = arith.shrui %[[C]], %c2
+// CHECK:             %[[ROW:.+]] = arith.addi %[[SHARE]], %[[STEP]]
+// CHECK:             %[[CLAMPED:.+]] = arith.minui %[[ROW]], %c127
+// CHECK:             %[[IN:.+]] = arith.addi %[[P]], %arg3
+// CHECK:             %[[NEXT:.+]] = arith.addi %[[IN]], %c1
+// CHECK:             %[[LAST:.+]] = arith.minui %[[NEXT]], %c3
+// CHECK:             memref.prefetch %arg1[%[[LAST]], %c0, %c0, %[[CLAMPED]], %c0], read, locality<2>, data : memref<4x1x1x128x32xf32>
+// CHECK:             memref.prefetch %arg1[%[[LAST]], %c0, %c0, %[[CLAMPED]], %c16], read, locality<2>, data : memref<4x1x1x128x32xf32>
+// CHECK:           }
+// CHECK-COUNT-16:  vector.fma
+func.func @next_panel_spread(%x: memref<1x7x7x128xf32>, %wall: memref<4x1x1x128x32xf32>, %y: memref<1x7x7x2x32xf32>, %p0: index) {
+  %w = memref.subview %wall[%p0, 0, 0, 0, 0] [2, 1, 1, 128, 32] [1, 1, 1, 1, 1] : memref<4x1x1x128x32xf32> to memref<2x1x1x128x32xf32, strided<[4096, 4096, 4096, 32, 1], offset: ?>>
+  linalg.generic {indexing_maps = [affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh + kh, ow + kw, c)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (p, kh, kw, c, q)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh, ow, p, q)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : memref<1x7x7x128xf32>, memref<2x1x1x128x32xf32, strided<[4096, 4096, 4096, 32, 1], offset: ?>>) outs(%y : memref<1x7x7x2x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// 196 rows (25 tiles) 64 deep: a tile's share of the next panel is 3 rows,
+// prefetched before its reductions rather than spread over them.
+// CHECK-LABEL: func.func @next_panel_up_front
+// CHECK:     scf.for %[[M:.+]] = %c0 to %c192 step %c8
+// CHECK:       %[[TILE:.+]] = arith.divui %[[M]], %c8
+// CHECK:       %[[SHARE:.+]] = arith.muli %[[TILE]], %c3
+// CHECK:       %[[ROW:.+]] = arith.minui %[[SHARE]], %c63
+// CHECK:       %[[LAST:.+]] = arith.minui %{{.+}}, %c3
+// CHECK:       memref.prefetch %arg1[%[[LAST]], %c0, %c0, %[[ROW]], %c0], read, locality<2>, data
+// CHECK-COUNT-5: memref.prefetch %arg1[%[[LAST]], %c0, %c0, %{{.+}}], read, locality<2>, data
+// CHECK-NOT:   locality<2>
+// CHECK:       scf.for %{{.+}} = %c0 to %c64 step %c1 iter_args(
+// CHECK-NOT:     scf.if
+// CHECK:       }
+func.func @next_panel_up_front(%x: memref<1x14x14x64xf32>, %wall: memref<4x1x1x64x32xf32>, %y: memref<1x14x14x1x32xf32>, %p0: index) {
+  %w = memref.subview %wall[%p0, 0, 0, 0, 0] [1, 1, 1, 64, 32] [1, 1, 1, 1, 1] : memref<4x1x1x64x32xf32> to memref<1x1x1x64x32xf32, strided<[2048, 2048, 2048, 32, 1], offset: ?>>
+  linalg.generic {indexing_maps = [affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh + kh, ow + kw, c)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (p, kh, kw, c, q)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh, ow, p, q)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : memref<1x14x14x64xf32>, memref<1x1x1x64x32xf32, strided<[2048, 2048, 2048, 32, 1], offset: ?>>) outs(%y : memref<1x14x14x1x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Workgroups of some of the rows (a view of A) of a filter the L2 cache
+// holds: the next workgroup reads these panels again from there, and
+// nothing of the next panel is prefetched.
+// CHECK-LABEL: func.func @next_panel_rows_split
+// CHECK-NOT: locality<2>
+// CHECK:     return
+func.func @next_panel_rows_split(%xall: memref<1x14x7x128xf32>, %wall: memref<4x1x1x128x32xf32>, %y: memref<1x7x7x2x32xf32>, %r0: index, %p0: index) {
+  %x = memref.subview %xall[0, %r0, 0, 0] [1, 7, 7, 128] [1, 1, 1, 1] : memref<1x14x7x128xf32> to memref<1x7x7x128xf32, strided<[12544, 896, 128, 1], offset: ?>>
+  %w = memref.subview %wall[%p0, 0, 0, 0, 0] [2, 1, 1, 128, 32] [1, 1, 1, 1, 1] : memref<4x1x1x128x32xf32> to memref<2x1x1x128x32xf32, strided<[4096, 4096, 4096, 32, 1], offset: ?>>
+  linalg.generic {indexing_maps = [affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh + kh, ow + kw, c)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (p, kh, kw, c, q)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh, ow, p, q)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : memref<1x7x7x128xf32, strided<[12544, 896, 128, 1], offset: ?>>, memref<2x1x1x128x32xf32, strided<[4096, 4096, 4096, 32, 1], offset: ?>>) outs(%y : memref<1x7x7x2x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
 // A batch matmul writing [M][batch][N]: the batch between the rows and the
 // columns indexes A too, so it is no panel of B's columns and the op is
 // left to the generic lowering.
