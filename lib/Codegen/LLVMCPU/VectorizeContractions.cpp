@@ -28,7 +28,10 @@
 // A B that depends on an outer loop too (a panel-major filter's
 // [F/32][...][32], a Winograd product's, a batch matmul's) is read in place;
 // along a deep reduction each step also prefetches B a few steps ahead, as
-// its first row tile reads it from memory.
+// its first row tile reads it from memory. Where B streams from beyond the
+// L2 cache once per call (a filter at 14x14 or 7x7), each row tile of a
+// panel also prefetches a share of the next panel into the L2 cache, so
+// that the next panel's first tile finds it there.
 //
 // A product of one row (a classifier, a squeeze-excitation block's layers)
 // reuses nothing of B: it walks down B's rows instead, accumulating into C
