@@ -261,6 +261,48 @@ func.func @project_7x7_panels(%x: tensor<1x7x7x1152xf32>, %w: tensor<6x1x1x1152x
 
 // -----
 
+// A panel-major 1024 -> 256 convolution at 14x14 (a 1 MiB filter, 8
+// panels): one panel per workgroup and all 196 rows in each, 8 workgroups.
+// Splitting the rows too for 16 would make each row group read the whole
+// filter again.
+// CHECK-LABEL: func.func @reduce_14x14_panels_dispatch_0_conv_1x14x14x8x32()
+// CHECK: linalg.generic
+// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [1, 14, 14, 1, 32, 0, 0, 0]>
+func.func @reduce_14x14_panels(%x: tensor<1x14x14x1024xf32>, %w: tensor<8x1x1x1024x32xf32>) -> tensor<1x14x14x8x32xf32> {
+  %cst = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x14x14x8x32xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<1x14x14x8x32xf32>) -> tensor<1x14x14x8x32xf32>
+  %c = linalg.generic {indexing_maps = [affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh + kh, ow + kw, c)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (p, kh, kw, c, q)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh, ow, p, q)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : tensor<1x14x14x1024xf32>, tensor<8x1x1x1024x32xf32>) outs(%f : tensor<1x14x14x8x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x14x14x8x32xf32>
+  return %c : tensor<1x14x14x8x32xf32>
+}
+
+// -----
+
+// The same with a 256 KiB filter (256 channels): its rows split in two for
+// 16 workgroups, each row group reading it from the L2 cache.
+// CHECK-LABEL: func.func @reduce_14x14_small_panels_dispatch_0_conv_1x14x14x8x32()
+// CHECK: linalg.generic
+// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [1, 7, 14, 1, 32, 0, 0, 0]>
+func.func @reduce_14x14_small_panels(%x: tensor<1x14x14x256xf32>, %w: tensor<8x1x1x256x32xf32>) -> tensor<1x14x14x8x32xf32> {
+  %cst = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x14x14x8x32xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<1x14x14x8x32xf32>) -> tensor<1x14x14x8x32xf32>
+  %c = linalg.generic {indexing_maps = [affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh + kh, ow + kw, c)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (p, kh, kw, c, q)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh, ow, p, q)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : tensor<1x14x14x256xf32>, tensor<8x1x1x256x32xf32>) outs(%f : tensor<1x14x14x8x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x14x14x8x32xf32>
+  return %c : tensor<1x14x14x8x32xf32>
+}
+
+// -----
+
 // A panel-major 1x1 convolution at 56x56 with 256 channels (8 panels): 512
 // rows gathered from (oh, ow) = 9 x 56, two panels (64 columns) each, as
 // the HWCF convolution gets; 7 x 4 = 28 workgroups.
