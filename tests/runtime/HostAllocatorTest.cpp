@@ -38,42 +38,59 @@ TEST(HostAllocator, LargeBlocksAreReusedZeroed) {
   releaseHostMemory(second);
 }
 
-TEST(HostAllocator, SmallerRequestsTakeAKeptBlockUpToTwiceTheirSize) {
+// A smaller request takes the start of a freed block, the next one what
+// follows it: the same memory, still in the caches.
+TEST(HostAllocator, SmallerRequestsTakeAFreedBlocksMemory) {
   HostBlock large = acquireHostMemory(6 << 20, 64);
   ASSERT_NE(large.data, nullptr);
   std::memset(large.data, 0xcd, 6 << 20);
   releaseHostMemory(large);
 
-  // Less than half of it: a fresh block, the kept one waits.
   HostBlock small = acquireHostMemory(2 << 20, 64);
   ASSERT_NE(small.data, nullptr);
-  EXPECT_NE(small.base, large.base);
-
-  // More than half: the kept block, cleared as far as asked.
-  size_t bytes = (4 << 20) + 100;
-  HostBlock fits = acquireHostMemory(bytes, 64);
-  EXPECT_EQ(fits.base, large.base);
-  EXPECT_EQ(fits.size, large.size);
-  EXPECT_TRUE(allZero(fits.data, bytes));
-  releaseHostMemory(fits);
+  EXPECT_EQ(small.base, large.base);
+  EXPECT_TRUE(allZero(small.data, 2 << 20));
+  size_t bytes = (3 << 20) + 100;
+  HostBlock next = acquireHostMemory(bytes, 64);
+  ASSERT_NE(next.data, nullptr);
+  EXPECT_EQ(next.base, static_cast<uint8_t *>(small.base) + small.size);
+  EXPECT_LE(static_cast<uint8_t *>(next.base) + next.size,
+            static_cast<uint8_t *>(large.base) + large.size);
+  EXPECT_TRUE(allZero(next.data, bytes));
+  releaseHostMemory(next);
   releaseHostMemory(small);
 }
 
-// Of the kept blocks that fit, the one released last: its lines are the
-// likeliest to be cached still. Here the smaller one is not the choice.
-TEST(HostAllocator, TheBlockReleasedLastIsReusedFirst) {
-  HostBlock smaller = acquireHostMemory(5 << 20, 64);
-  HostBlock larger = acquireHostMemory(7 << 20, 64);
-  ASSERT_NE(smaller.data, nullptr);
-  ASSERT_NE(larger.data, nullptr);
-  releaseHostMemory(smaller);
-  releaseHostMemory(larger);
-  HostBlock again = acquireHostMemory(4 << 20, 64, /*zeroed=*/false);
-  EXPECT_EQ(again.base, larger.base);
-  HostBlock next = acquireHostMemory(4 << 20, 64, /*zeroed=*/false);
-  EXPECT_EQ(next.base, smaller.base);
+// Neighbouring blocks released merge: a request larger than either takes
+// both.
+TEST(HostAllocator, NeighboursMergeWhenReleased) {
+  HostBlock first = acquireHostMemory(4 << 20, 64);
+  HostBlock second = acquireHostMemory(4 << 20, 64);
+  ASSERT_NE(first.data, nullptr);
+  ASSERT_NE(second.data, nullptr);
+  ASSERT_EQ(second.base, static_cast<uint8_t *>(first.base) + first.size);
+  releaseHostMemory(second);
+  releaseHostMemory(first);
+  HostBlock both = acquireHostMemory(7 << 20, 64, /*zeroed=*/false);
+  EXPECT_EQ(both.base, first.base);
+  releaseHostMemory(both);
+}
+
+// Of the free ranges that fit, the lowest, whichever was released last:
+// the memory a call uses stays as compact as its buffers' lifetimes allow.
+TEST(HostAllocator, TheLowestFreeRangeIsTakenFirst) {
+  HostBlock low = acquireHostMemory(3 << 20, 64);
+  HostBlock middle = acquireHostMemory(3 << 20, 64);
+  HostBlock high = acquireHostMemory(3 << 20, 64);
+  ASSERT_NE(low.data, nullptr);
+  ASSERT_NE(middle.data, nullptr);
+  ASSERT_NE(high.data, nullptr);
+  releaseHostMemory(low);
+  releaseHostMemory(high);
+  HostBlock again = acquireHostMemory(3 << 20, 64, /*zeroed=*/false);
+  EXPECT_EQ(again.base, low.base);
   releaseHostMemory(again);
-  releaseHostMemory(next);
+  releaseHostMemory(middle);
 }
 
 TEST(HostAllocator, AnUnclearedRequestKeepsTheBlocksBytes) {
@@ -130,6 +147,11 @@ TEST(HostAllocator, CacheStaysBounded) {
     releaseHostMemory(block);
   EXPECT_LE(cachedHostBytes(), 512u << 20);
   EXPECT_GT(cachedHostBytes(), 0u);
+  // Memory given back reads as zeros when taken again.
+  HostBlock all = acquireHostMemory(640u << 20, 64, /*zeroed=*/false);
+  ASSERT_NE(all.data, nullptr);
+  EXPECT_EQ(all.data[(640u << 20) - 1], 0);
+  releaseHostMemory(all);
 }
 
 TEST(HostAllocator, OverflowingRequestFails) {
