@@ -101,12 +101,17 @@ struct Arena {
   size_t capacity = 0;
   /// Offsets up to here have been handed out; beyond, untouched.
   size_t top = 0;
+  /// Offsets up to here are readable and writable (reserved beyond).
+  size_t committed = 0;
   /// Free ranges below `top`, by offset, never adjacent.
   std::map<size_t, size_t> free;
   size_t freeBytes = 0;
 };
-/// Address space reserved (not memory: pages are backed when touched).
+/// Address space reserved, inaccessible until `top` reaches it (then
+/// committed a kArenaCommit at a time, so that a strict overcommit
+/// policy charges only what is used); pages are backed when touched.
 constexpr size_t kArenaReserve = size_t(4) << 30;
+constexpr size_t kArenaCommit = size_t(2) << 20;
 /// Blocks are whole granules, so that ranges align for huge pages' sake
 /// and few odd-sized holes remain.
 constexpr size_t kArenaGranule = 64u << 10;
@@ -119,7 +124,7 @@ Arena &arena() {
   static Arena *instance = [] {
     auto *created = new Arena();
 #ifdef __linux__
-    void *base = mmap(nullptr, kArenaReserve, PROT_READ | PROT_WRITE,
+    void *base = mmap(nullptr, kArenaReserve, PROT_NONE,
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (base != MAP_FAILED) {
       created->base = static_cast<uint8_t *>(base);
@@ -132,9 +137,24 @@ Arena &arena() {
   return *instance;
 }
 
+/// Makes the arena accessible up to `end`; false when the kernel refuses.
+bool commitUpTo(Arena &a, size_t end) {
+  if (end <= a.committed)
+    return true;
+  size_t target =
+      std::min((end + kArenaCommit - 1) & ~(kArenaCommit - 1), a.capacity);
+#ifdef __linux__
+  if (mprotect(a.base + a.committed, target - a.committed,
+               PROT_READ | PROT_WRITE) != 0)
+    return false;
+#endif
+  a.committed = target;
+  return true;
+}
+
 /// The offset of `size` bytes taken from the lowest free range that holds
 /// them, from the free range ending at `top` grown past it, or from `top`;
-/// false when the reserve is exhausted.
+/// false when the reserve is exhausted or cannot be committed.
 bool carve(Arena &a, size_t size, size_t &offset) {
   for (auto it = a.free.begin(); it != a.free.end(); ++it) {
     if (it->second >= size) {
@@ -146,7 +166,9 @@ bool carve(Arena &a, size_t size, size_t &offset) {
       a.freeBytes -= size;
       return true;
     }
-    if (it->first + it->second == a.top && it->first + size <= a.capacity) {
+    if (it->first + it->second == a.top && size <= a.capacity - it->first) {
+      if (!commitUpTo(a, it->first + size))
+        return false;
       offset = it->first;
       a.freeBytes -= it->second;
       a.free.erase(it);
@@ -154,7 +176,7 @@ bool carve(Arena &a, size_t size, size_t &offset) {
       return true;
     }
   }
-  if (size > a.capacity - a.top)
+  if (size > a.capacity - a.top || !commitUpTo(a, a.top + size))
     return false;
   offset = a.top;
   a.top += size;
