@@ -236,6 +236,38 @@ TEST_P(EndToEnd, DeepMatmulBiasRelu) {
   });
 }
 
+// Three 1024x1024 products less their row maxima, one read transposed:
+// no loop of the root is tileable, and fused whole the products were
+// 12 MiB of stack in one workgroup, which crashed (FormDispatches now keeps
+// them out).
+TEST_P(EndToEnd, RowsAndColumnsReduced) {
+  auto module = compileAndLoad(readProgram("rows_and_columns_reduced.mlir"));
+  ASSERT_TRUE(module);
+  constexpr int64_t n = 1024, depth = 64;
+  rt::Tensor x = randomTensor({n, depth}, 27);
+  std::vector<rt::Tensor> w;
+  for (int i = 0; i < 3; ++i)
+    w.push_back(randomTensor({depth, n}, 28 + i));
+  auto results = call(module, "reduced", {x, w[0], w[1], w[2]});
+  ASSERT_EQ(results.size(), 1u);
+  std::vector<std::vector<double>> products(3), maxima(3);
+  for (int p = 0; p < 3; ++p) {
+    products[p].resize(n * n);
+    maxima[p].assign(n, -3.0e38);
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        double value = matmulReference(x, w[p], i, j);
+        products[p][i * n + j] = value;
+        maxima[p][i] = std::max(maxima[p][i], value);
+      }
+  }
+  expectClose(results[0], {n, n}, [&](int64_t k) {
+    int64_t i = k / n, j = k % n;
+    return products[0][k] - maxima[0][i] + products[1][j * n + i] -
+           maxima[1][j] + products[2][k] - maxima[2][i];
+  });
+}
+
 // 8 rows over 5 MiB of weights: the walk down B for all rows at once
 // (VectorizeContractions); a row or column mixed up moves whole outputs.
 TEST_P(EndToEnd, BatchClassifier) {

@@ -153,3 +153,82 @@ func.func @fill_also_on_host(%x: f32) -> (tensor<4x3x8xf32>, tensor<12x8xf32>) {
   %c = tensor.collapse_shape %b [[0, 1], [2]] : tensor<4x3x8xf32> into tensor<12x8xf32>
   return %g, %c : tensor<4x3x8xf32>, tensor<12x8xf32>
 }
+
+// -----
+
+// A root reading one reduction by rows and another by columns keeps no
+// tileable loop: its dispatch runs as one workgroup, every tensor inside
+// it a whole stack temporary. With the two 512x512 products inside (2 MiB)
+// that is past kMaxUntiledTemporaryBytes, so the products stay dispatches
+// of their own (a fused trio of 1024x1024 ones had overflowed an 8 MiB
+// thread stack); the reductions (2 KiB) join the root.
+// CHECK: func.func @rows_and_columns_reduced_dispatch_0_matmul_512x512(
+// CHECK: func.func @rows_and_columns_reduced_dispatch_1_matmul_512x512(
+// CHECK: func.func @rows_and_columns_reduced_dispatch_2_reduction_512x512(
+// CHECK-NOT: linalg.matmul
+// CHECK: return
+// CHECK-LABEL: func.func @rows_and_columns_reduced(
+// CHECK-COUNT-3: flow.dispatch
+func.func @rows_and_columns_reduced(%x: tensor<512x512xf32>, %w0: tensor<512x512xf32>, %w1: tensor<512x512xf32>) -> tensor<512x512xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<512x512xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<512x512xf32>) -> tensor<512x512xf32>
+  %m0 = linalg.matmul ins(%x, %w0 : tensor<512x512xf32>, tensor<512x512xf32>) outs(%f : tensor<512x512xf32>) -> tensor<512x512xf32>
+  %m1 = linalg.matmul ins(%x, %w1 : tensor<512x512xf32>, tensor<512x512xf32>) outs(%f : tensor<512x512xf32>) -> tensor<512x512xf32>
+  %ev = tensor.empty() : tensor<512xf32>
+  %fv = linalg.fill ins(%zero : f32) outs(%ev : tensor<512xf32>) -> tensor<512xf32>
+  %r0 = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i)>], iterator_types = ["parallel", "reduction"]} ins(%m0 : tensor<512x512xf32>) outs(%fv : tensor<512xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %t = arith.maximumf %a, %acc : f32
+    linalg.yield %t : f32
+  } -> tensor<512xf32>
+  %r1 = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i)>], iterator_types = ["parallel", "reduction"]} ins(%m1 : tensor<512x512xf32>) outs(%fv : tensor<512xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %t = arith.maximumf %a, %acc : f32
+    linalg.yield %t : f32
+  } -> tensor<512xf32>
+  %y = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i)>, affine_map<(i, j) -> (j, i)>, affine_map<(i, j) -> (j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%m0, %r0, %m1, %r1 : tensor<512x512xf32>, tensor<512xf32>, tensor<512x512xf32>, tensor<512xf32>) outs(%e : tensor<512x512xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32, %d: f32, %o: f32):
+    %s = arith.subf %a, %b : f32
+    %u = arith.subf %c, %d : f32
+    %v = arith.addf %s, %u : f32
+    linalg.yield %v : f32
+  } -> tensor<512x512xf32>
+  return %y : tensor<512x512xf32>
+}
+
+// -----
+
+// The same at 32x32 (8 KiB of products): one dispatch.
+// CHECK: func.func @rows_and_columns_reduced_small_dispatch_0_matmul_32x32(
+// CHECK-COUNT-2: linalg.matmul
+// CHECK-LABEL: func.func @rows_and_columns_reduced_small(
+// CHECK: flow.dispatch
+// CHECK-NOT: flow.dispatch
+func.func @rows_and_columns_reduced_small(%x: tensor<32x32xf32>, %w0: tensor<32x32xf32>, %w1: tensor<32x32xf32>) -> tensor<32x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<32x32xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<32x32xf32>) -> tensor<32x32xf32>
+  %m0 = linalg.matmul ins(%x, %w0 : tensor<32x32xf32>, tensor<32x32xf32>) outs(%f : tensor<32x32xf32>) -> tensor<32x32xf32>
+  %m1 = linalg.matmul ins(%x, %w1 : tensor<32x32xf32>, tensor<32x32xf32>) outs(%f : tensor<32x32xf32>) -> tensor<32x32xf32>
+  %ev = tensor.empty() : tensor<32xf32>
+  %fv = linalg.fill ins(%zero : f32) outs(%ev : tensor<32xf32>) -> tensor<32xf32>
+  %r0 = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i)>], iterator_types = ["parallel", "reduction"]} ins(%m0 : tensor<32x32xf32>) outs(%fv : tensor<32xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %t = arith.maximumf %a, %acc : f32
+    linalg.yield %t : f32
+  } -> tensor<32xf32>
+  %r1 = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i)>], iterator_types = ["parallel", "reduction"]} ins(%m1 : tensor<32x32xf32>) outs(%fv : tensor<32xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %t = arith.maximumf %a, %acc : f32
+    linalg.yield %t : f32
+  } -> tensor<32xf32>
+  %y = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i)>, affine_map<(i, j) -> (j, i)>, affine_map<(i, j) -> (j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%m0, %r0, %m1, %r1 : tensor<32x32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<32xf32>) outs(%e : tensor<32x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32, %d: f32, %o: f32):
+    %s = arith.subf %a, %b : f32
+    %u = arith.subf %c, %d : f32
+    %v = arith.addf %s, %u : f32
+    linalg.yield %v : f32
+  } -> tensor<32x32xf32>
+  return %y : tensor<32x32xf32>
+}
