@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Dialect/Common/TileableRootLoops.h"
 #include "Dialect/Flow/Transforms/DispatchNames.h"
 #include "Dialect/Flow/Transforms/Passes.h"
 
@@ -154,69 +155,18 @@ uint64_t bodyOps(Operation *op) { return flow::getBodyCost(op); }
 /// are reduced by rows and read transposed: 12 MiB of stack, past a
 /// thread's 8 MiB).
 constexpr int64_t kMaxUntiledTemporaryBytes = 1 << 20;
-/// As codegen's findTileableLoops: a fused reduction this much smaller
-/// than the root is recomputed per tile and constrains no loop.
-constexpr int64_t kRecomputableFraction = 16;
-
-std::optional<int64_t> staticIterations(linalg::LinalgOp op) {
-  int64_t product = 1;
-  for (int64_t extent : op.getStaticLoopRanges()) {
-    if (ShapedType::isDynamic(extent) || extent < 0 ||
-        extent > (int64_t(1) << 40) / std::max<int64_t>(product, 1))
-      return std::nullopt;
-    product *= extent;
-  }
-  return product;
-}
-
-/// Whether `root`'s group, with `candidate` in it, keeps a parallel loop
-/// that codegen can tile (codegen::findTileableLoops, over the group's ops
-/// only): one every fused reduction's result spans, as the root reads it
-/// through the group's elementwise ops. Or, if none, whether its
-/// intermediate tensors are small enough to live on the stack whole.
+/// Whether `root`'s group, with `candidate` in it, keeps a loop codegen can
+/// tile (tileableRootLoops over the group's ops), or else has intermediate
+/// tensors small enough to live on the stack whole.
 bool keepsTileableLoop(Operation *root, const Group &group,
                        Operation *candidate) {
   auto rootLinalg = dyn_cast<linalg::LinalgOp>(root);
   if (!rootLinalg)
     return true;
-  auto inGroup = [&](Operation *op) {
-    return op == candidate || group.contains(op);
-  };
-  SmallVector<bool> tileable;
-  for (utils::IteratorType it : rootLinalg.getIteratorTypesArray())
-    tileable.push_back(it == utils::IteratorType::parallel);
-  std::optional<int64_t> rootWork = staticIterations(rootLinalg);
-  SmallVector<std::pair<linalg::LinalgOp, AffineMap>> worklist;
-  llvm::DenseSet<std::pair<Operation *, AffineMap>> seen;
-  auto pushProducers = [&](linalg::LinalgOp consumer, AffineMap toRoot) {
-    for (OpOperand *operand : consumer.getDpsInputOperands()) {
-      auto producer = operand->get().getDefiningOp<linalg::LinalgOp>();
-      if (!producer || !inGroup(producer))
-        continue;
-      AffineMap map = consumer.getMatchingIndexingMap(operand).compose(toRoot);
-      if (seen.insert({producer, map}).second)
-        worklist.push_back({producer, map});
-    }
-  };
-  pushProducers(rootLinalg, AffineMap::getMultiDimIdentityMap(
-                                rootLinalg.getNumLoops(), root->getContext()));
-  while (!worklist.empty()) {
-    auto [producer, inRoot] = worklist.pop_back_val();
-    if (producer.getNumReductionLoops() == 0) {
-      AffineMap result =
-          producer.getMatchingIndexingMap(producer.getDpsInitOperand(0));
-      if (producer->getNumResults() == 1 && result.isPermutation())
-        pushProducers(producer, inversePermutation(result).compose(inRoot));
-      continue;
-    }
-    std::optional<int64_t> producerWork = staticIterations(producer);
-    if (rootWork && producerWork &&
-        *producerWork * kRecomputableFraction <= *rootWork)
-      continue;
-    for (unsigned loop = 0; loop < tileable.size(); ++loop)
-      if (!inRoot.isFunctionOfDim(loop))
-        tileable[loop] = false;
-  }
+  SmallVector<bool> tileable =
+      tileableRootLoops(rootLinalg, [&](Operation *op) {
+        return op == candidate || group.contains(op);
+      });
   if (llvm::is_contained(tileable, true))
     return true;
   int64_t bytes = 0;
