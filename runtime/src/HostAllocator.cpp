@@ -99,7 +99,8 @@ struct Arena {
   std::mutex mutex;
   uint8_t *base = nullptr;
   size_t capacity = 0;
-  /// Offsets up to here have been handed out; beyond, untouched.
+  /// Offsets up to here have been handed out; beyond, no page is backed
+  /// (never touched, or given back by trim).
   size_t top = 0;
   /// Offsets up to here are readable and writable (reserved beyond).
   size_t committed = 0;

@@ -105,10 +105,11 @@ constexpr int64_t kMinCachedPanelDepth = 64;
 /// innermost reduction ahead, when that reduction has at least
 /// kMinPrefetchDepth steps.
 constexpr int64_t kPrefetchRows = 16;
-/// Largest panel of B (its columns down all reductions) whose row tiles
-/// prefetch the next panel (nextPanel): both, A and the output must stay
-/// in the L2 cache (a 3x3 filter's 576 KiB panels, with a 460 KiB padded
-/// window, made a 7x7 convolution 10 % slower).
+/// Most bytes of B a workgroup's tiles prefetch ahead (nextPanel: the next
+/// panel, or with the panels inside the row tiles the next workgroup's
+/// panels): those and the ones in use, A and the output must stay in the
+/// L2 cache (a 3x3 filter's 576 KiB panels, with a 460 KiB padded window,
+/// made a 7x7 convolution 10 % slower).
 constexpr int64_t kMaxNextPanelBytes = 512 << 10;
 /// Rows of the next panel up to which a tile prefetches its share before
 /// its reductions, not spread over them.
@@ -1373,6 +1374,7 @@ private:
     /// of at most kMaxUpFrontRows rows of a single reduction), rather
     /// than a row every `period` steps.
     bool upFront;
+    /// Panels from the current one to the one prefetched.
     int64_t distance;
   };
   std::optional<NextPanel> nextPanel() {
@@ -1431,7 +1433,7 @@ private:
               lhsView.getSource().getType().getShape() &&
           !outgrowsCaches(view.getSource()))
         return std::nullopt;
-    // A panel's bytes: with the next one beside it and A, it must leave
+    // The bytes prefetched ahead: with those in use and A, they must leave
     // the L2 cache room.
     int64_t panelBytes = 4 * *distance;
     for (unsigned loop = 0; loop < op.getNumLoops(); ++loop) {
@@ -1476,11 +1478,9 @@ private:
     for (int64_t v = 0; v < vectors; ++v) {
       if ((v * width * 4) % 64 != 0)
         continue;
-      SmallVector<std::pair<unsigned, Value>> fixed;
-      for (auto [loop, iv] : llvm::zip(nestLoops, nestIvs))
-        fixed.push_back({loop, iv});
-      fixed.push_back({loops.col, add(col, v * width)});
-      SmallVector<Value> at = indices(loops.rhs, loopValues(aheadIvs, fixed));
+      SmallVector<Value> at = indices(
+          loops.rhs,
+          loopValues(aheadIvs, nestAndRow(nestIvs, {}, add(col, v * width))));
       for (auto [index, offset] : llvm::zip(at, next.offsets))
         index = arith::AddIOp::create(b, loc, index, offset);
       at[next.dim] = arith::MinUIOp::create(
@@ -1908,8 +1908,8 @@ private:
   /// A padded window A is read through, and its source slice.
   std::optional<llvmcpu::PaddedWindow> padded;
   Value paddedSource;
-  /// Whether tiles prefetch B's next panel (nextPanel): the panels run
-  /// around the row tiles.
+  /// Whether the row tiles being emitted prefetch B's next panel
+  /// (nextPanel): set while emitting the tiles of full panels.
   bool prefetchesNextPanel = false;
   /// Whether the panels run inside each row tile
   /// (emitPanelsInsideRowTiles): the next panels are then the next
