@@ -6,7 +6,9 @@
 // producer's result spans (as the root reads it, through the elementwise
 // ops between). Codegen picks workgroup tiles from this; dispatch
 // formation asks it before fusing a reduction, since a root with no
-// tileable loop runs as one workgroup with every temporary whole.
+// tileable loop runs as one workgroup with every temporary whole, and
+// before fusing a contraction into a root that moves its result's
+// contiguous dimension.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TESSERA_DIALECT_COMMON_TILEABLEROOTLOOPS_H
@@ -41,16 +43,14 @@ inline std::optional<int64_t> staticIterations(linalg::LinalgOp op) {
 /// channels that write parts of each other's cache lines.
 inline constexpr int64_t kRecomputableFraction = 16;
 
-/// For each loop of `root`, whether tiles may split it: a parallel loop
-/// that the result of every producer with reductions spans, among the
-/// producers `fused` accepts (elementwise ones in between are looked
-/// through).
-inline SmallVector<bool>
-tileableRootLoops(linalg::LinalgOp root,
-                  llvm::function_ref<bool(Operation *)> fused) {
-  SmallVector<bool> tileable;
-  for (utils::IteratorType it : root.getIteratorTypesArray())
-    tileable.push_back(it == utils::IteratorType::parallel);
+/// Calls `fn(producer, inRoot)` for each producer with reductions that
+/// `root`'s dispatch computes per tile, among the producers `fused`
+/// accepts (elementwise ones in between are looked through): `inRoot` maps
+/// the root's loops to the producer's result. Producers small enough to be
+/// recomputed per tile (kRecomputableFraction) are skipped.
+inline void forEachTiledReduction(
+    linalg::LinalgOp root, llvm::function_ref<bool(Operation *)> fused,
+    llvm::function_ref<void(linalg::LinalgOp, AffineMap)> fn) {
   std::optional<int64_t> rootWork = staticIterations(root);
   // The producers feeding the root, each with its result's map in the
   // root's loops. Each (producer, map) once: chains reusing a value
@@ -82,11 +82,50 @@ tileableRootLoops(linalg::LinalgOp root,
     if (rootWork && producerWork &&
         *producerWork * kRecomputableFraction <= *rootWork)
       continue;
+    fn(producer, inRoot);
+  }
+}
+
+/// For each loop of `root`, whether tiles may split it: a parallel loop
+/// that the result of every producer with reductions spans
+/// (forEachTiledReduction).
+inline SmallVector<bool>
+tileableRootLoops(linalg::LinalgOp root,
+                  llvm::function_ref<bool(Operation *)> fused) {
+  SmallVector<bool> tileable;
+  for (utils::IteratorType it : root.getIteratorTypesArray())
+    tileable.push_back(it == utils::IteratorType::parallel);
+  forEachTiledReduction(root, fused, [&](linalg::LinalgOp, AffineMap inRoot) {
     for (unsigned loop = 0; loop < tileable.size(); ++loop)
       if (!inRoot.isFunctionOfDim(loop))
         tileable[loop] = false;
-  }
+  });
   return tileable;
+}
+
+/// Whether every contraction or convolution computed per tile of `root`
+/// (forEachTiledReduction) keeps its result's contiguous dimension as the
+/// root's: register tiles hold vectors along it. A consumer moving it (an
+/// NHWC convolution's result written out NCHW) leaves the contraction
+/// computed element by element in the transpose's order.
+inline bool
+keepsContractionsContiguous(linalg::LinalgOp root,
+                            llvm::function_ref<bool(Operation *)> fused) {
+  AffineMap output = root.getMatchingIndexingMap(root.getDpsInitOperand(0));
+  if (output.getNumResults() == 0)
+    return true;
+  AffineExpr innermost = output.getResults().back();
+  bool keeps = true;
+  forEachTiledReduction(root, fused,
+                        [&](linalg::LinalgOp producer, AffineMap inRoot) {
+                          if (inRoot.getNumResults() == 0 ||
+                              !(linalg::isaContractionOpInterface(producer) ||
+                                linalg::isaConvolutionOpInterface(producer)))
+                            return;
+                          if (inRoot.getResults().back() != innermost)
+                            keeps = false;
+                        });
+  return keeps;
 }
 
 } // namespace mlir::tessera

@@ -186,6 +186,19 @@ bool keepsTileableLoop(Operation *root, const Group &group,
   return bytes <= kMaxUntiledTemporaryBytes;
 }
 
+/// Whether `root`'s group, with `candidate` in it, computes its
+/// contractions along their results' contiguous dimension
+/// (keepsContractionsContiguous). A 1x1 convolution at 56x56 fused into
+/// the transpose writing its result NCHW took 6.2 ms, alone 0.65 ms.
+bool keepsContiguousDim(Operation *root, const Group &group,
+                        Operation *candidate) {
+  auto rootLinalg = dyn_cast<linalg::LinalgOp>(root);
+  return !rootLinalg ||
+         keepsContractionsContiguous(rootLinalg, [&](Operation *op) {
+           return op == candidate || group.contains(op);
+         });
+}
+
 /// Grows the group of `root` until no producer can join. Clonable producers
 /// join without being claimed, so other groups can clone them too. A
 /// producer whose body would take the group's linalg bodies past
@@ -209,7 +222,8 @@ Group collectGroup(Operation *root, DenseSet<Operation *> &assigned,
         if (!isFusableInto(producer, consumer, group, fusePads))
           continue;
         if (hasReductionLoops(producer) &&
-            !keepsTileableLoop(root, group, producer))
+            (!keepsTileableLoop(root, group, producer) ||
+             !keepsContiguousDim(root, group, producer)))
           continue;
         if (!isClonableProducer(producer)) {
           uint64_t more = bodyOps(producer);

@@ -199,7 +199,9 @@ func.func @rows_and_columns_reduced(%x: tensor<512x512xf32>, %w0: tensor<512x512
 
 // -----
 
-// The same at 32x32 (8 KiB of products): one dispatch.
+// The same at 32x32 (8 KiB of products), the second product reduced by
+// columns instead of read transposed (neither loop tileable still): one
+// dispatch.
 // CHECK: func.func @rows_and_columns_reduced_small_dispatch_0_matmul_32x32(
 // CHECK-COUNT-2: linalg.matmul
 // CHECK-LABEL: func.func @rows_and_columns_reduced_small(
@@ -218,12 +220,12 @@ func.func @rows_and_columns_reduced_small(%x: tensor<32x32xf32>, %w0: tensor<32x
     %t = arith.maximumf %a, %acc : f32
     linalg.yield %t : f32
   } -> tensor<32xf32>
-  %r1 = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i)>], iterator_types = ["parallel", "reduction"]} ins(%m1 : tensor<32x32xf32>) outs(%fv : tensor<32xf32>) {
+  %r1 = linalg.generic {indexing_maps = [affine_map<(i, j) -> (j, i)>, affine_map<(i, j) -> (i)>], iterator_types = ["parallel", "reduction"]} ins(%m1 : tensor<32x32xf32>) outs(%fv : tensor<32xf32>) {
   ^bb0(%a: f32, %acc: f32):
     %t = arith.maximumf %a, %acc : f32
     linalg.yield %t : f32
   } -> tensor<32xf32>
-  %y = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i)>, affine_map<(i, j) -> (j, i)>, affine_map<(i, j) -> (j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%m0, %r0, %m1, %r1 : tensor<32x32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<32xf32>) outs(%e : tensor<32x32xf32>) {
+  %y = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i)>, affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%m0, %r0, %m1, %r1 : tensor<32x32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<32xf32>) outs(%e : tensor<32x32xf32>) {
   ^bb0(%a: f32, %b: f32, %c: f32, %d: f32, %o: f32):
     %s = arith.subf %a, %b : f32
     %u = arith.subf %c, %d : f32
@@ -231,4 +233,54 @@ func.func @rows_and_columns_reduced_small(%x: tensor<32x32xf32>, %w0: tensor<32x
     linalg.yield %v : f32
   } -> tensor<32x32xf32>
   return %y : tensor<32x32xf32>
+}
+
+// -----
+
+// A matmul whose result is written out transposed: fused, the transpose's
+// tiles would split the matmul's columns (its vectors' dimension) by the
+// transpose's rows. The transpose is a dispatch of its own, with the relu.
+// CHECK: func.func @matmul_written_transposed_dispatch_0_matmul_256x512(
+// CHECK: linalg.matmul
+// CHECK-NOT: linalg.transpose
+// CHECK: return
+// CHECK: func.func @matmul_written_transposed_dispatch_1_transpose_512x256(
+// CHECK-NOT: linalg.matmul
+// CHECK: arith.maximumf
+// CHECK: linalg.transpose
+// CHECK-LABEL: func.func @matmul_written_transposed(
+// CHECK-COUNT-2: flow.dispatch
+func.func @matmul_written_transposed(%x: tensor<256x128xf32>, %w: tensor<128x512xf32>) -> tensor<512x256xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<256x512xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<256x512xf32>) -> tensor<256x512xf32>
+  %m = linalg.matmul ins(%x, %w : tensor<256x128xf32>, tensor<128x512xf32>) outs(%f : tensor<256x512xf32>) -> tensor<256x512xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%m : tensor<256x512xf32>) outs(%e : tensor<256x512xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %t = arith.maximumf %a, %zero : f32
+    linalg.yield %t : f32
+  } -> tensor<256x512xf32>
+  %et = tensor.empty() : tensor<512x256xf32>
+  %y = linalg.transpose ins(%r : tensor<256x512xf32>) outs(%et : tensor<512x256xf32>) permutation = [1, 0]
+  return %y : tensor<512x256xf32>
+}
+
+// -----
+
+// A batch matmul's result transposed with its columns kept innermost (an
+// attention's heads [H, S, D] -> [S, H, D]): one dispatch.
+// CHECK: func.func @batch_matmul_heads_moved_dispatch_0_batch_matmul_64x8x32(
+// CHECK: linalg.batch_matmul
+// CHECK: linalg.transpose
+// CHECK-LABEL: func.func @batch_matmul_heads_moved(
+// CHECK: flow.dispatch
+// CHECK-NOT: flow.dispatch
+func.func @batch_matmul_heads_moved(%q: tensor<8x64x64xf32>, %v: tensor<8x64x32xf32>) -> tensor<64x8x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<8x64x32xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<8x64x32xf32>) -> tensor<8x64x32xf32>
+  %m = linalg.batch_matmul ins(%q, %v : tensor<8x64x64xf32>, tensor<8x64x32xf32>) outs(%f : tensor<8x64x32xf32>) -> tensor<8x64x32xf32>
+  %et = tensor.empty() : tensor<64x8x32xf32>
+  %y = linalg.transpose ins(%m : tensor<8x64x32xf32>) outs(%et : tensor<64x8x32xf32>) permutation = [1, 0, 2]
+  return %y : tensor<64x8x32xf32>
 }
