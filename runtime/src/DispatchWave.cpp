@@ -69,10 +69,10 @@ DispatchWave::run(TaskExecutor &executor, bool timed,
     return std::nullopt;
   }
 
-  // Each dispatch's workgroups in a few chunks per worker, listed part by
-  // part: the executor gives worker w the w-th of equal parts of the list,
-  // which then holds about the w-th part of every dispatch (as a dispatch
-  // run alone would give it), in program order.
+  // Each dispatch's workgroups, one per chunk, listed part by part: the
+  // executor gives worker w the w-th of equal parts of the list, which then
+  // holds about the w-th part of every dispatch (as a dispatch run alone would
+  // give it), in program order.
   struct Chunk {
     unsigned entry;
     uint64_t begin, end;
@@ -85,11 +85,9 @@ DispatchWave::run(TaskExecutor &executor, bool timed,
   for (unsigned part = 0; part < workers; ++part)
     for (unsigned e = 0; e < wave.size(); ++e) {
       uint64_t total = wave[e].dispatch.workgroupTotal();
-      uint64_t grain = std::max<uint64_t>(1, total / (uint64_t(workers) * 4));
-      uint64_t count = (total + grain - 1) / grain;
-      for (uint64_t c = count * part / workers;
-           c < count * (part + 1) / workers; ++c)
-        chunks.push_back({e, c * grain, std::min(total, (c + 1) * grain)});
+      for (uint64_t c = total * part / workers;
+           c < total * (part + 1) / workers; ++c)
+        chunks.push_back({e, c, c + 1});
     }
 
   // Per dispatch and worker: first start, last end, workgroups. A worker
