@@ -125,6 +125,12 @@ constexpr int64_t kLhsPrefetchStride = 16;
 /// A buffer at least this large (the L2 caches of two cores) is read from
 /// the L3 cache or DRAM, and prefetched.
 constexpr int64_t kMinUncachedBytes = 4 << 20;
+/// A residual the epilogue reads at least this large is prefetched for the
+/// next tile: it was written a few dispatches before (a bottleneck block's
+/// input, read after its three convolutions), which evicted it from the L2
+/// cache though it would fit (ResNet-50's 784 KiB-3 MiB residuals at batch
+/// 1: their convolutions 3-5 % faster).
+constexpr int64_t kMinStreamedResidualBytes = 512 << 10;
 /// The most bytes of A a full tile's rows span for it to prefetch the next.
 constexpr int64_t kMaxLhsPrefetchBytes = 16 << 10;
 /// The cache level C is prefetched into for the next tile (2: the L2
@@ -1238,10 +1244,10 @@ private:
     });
   }
 
-  /// Prefetches what the epilogue reads along the tile (a residual larger
-  /// than the L2 caches) for the next tile, the `rows` rows after `row`,
-  /// `vectors` vectors from `col`: a line per vector of each row, read a
-  /// row of the output apart by every panel, which the hardware's
+  /// Prefetches what the epilogue reads along the tile (a residual of
+  /// kMinStreamedResidualBytes or more) for the next tile, the `rows` rows
+  /// after `row`, `vectors` vectors from `col`: a line per vector of each row,
+  /// read a row of the output apart by every panel, which the hardware's
   /// prefetchers do not follow (a 64 -> 256 convolution at 56x56, batch 8,
   /// with its residual: 3.9 -> 2.5 ms).
   void prefetchEpilogueInputs(ArrayRef<Value> nestIvs, Value row, int64_t rows,
@@ -1249,7 +1255,7 @@ private:
     linalg::GenericOp epilogue = surroundings.epilogue;
     SmallVector<OpOperand *> streamed;
     for (OpOperand *input : residualInputs())
-      if (outgrowsCaches(input->get()))
+      if (bufferBytes(input->get()) >= kMinStreamedResidualBytes)
         streamed.push_back(input);
     if (streamed.empty())
       return;
@@ -1342,15 +1348,19 @@ private:
   /// L2 caches of the cores together: then it is read from the L3 cache or
   /// DRAM.
   static bool outgrowsCaches(Value view) {
+    return bufferBytes(view) >= kMinUncachedBytes;
+  }
+
+  /// The bytes of the buffer `view` is a view of; 0 when unknown (dynamic).
+  static int64_t bufferBytes(Value view) {
     while (auto viewLike = view.getDefiningOp<ViewLikeOpInterface>())
       view = viewLike.getViewSource();
     auto type = dyn_cast<MemRefType>(view.getType());
     if (!type || !type.hasStaticShape() ||
         !type.getElementType().isIntOrFloat())
-      return false;
+      return 0;
     return type.getNumElements() *
-               std::max<int64_t>(1, type.getElementTypeBitWidth() / 8) >=
-           kMinUncachedBytes;
+           std::max<int64_t>(1, type.getElementTypeBitWidth() / 8);
   }
 
   /// B's next panel, which the row tiles of the current one prefetch into

@@ -837,6 +837,38 @@ func.func @streamed_conv(%x: memref<8x64x64x64xf32>, %w: memref<2x1x1x64x32xf32>
 
 // -----
 
+// A residual of 784 KiB (a 64 -> 64 convolution's at 56x56, batch 1),
+// written a few dispatches before its reader: the L2 cache no longer holds
+// it, so each tile prefetches the next tile's lines of it. The input, the
+// previous dispatch's output, is not prefetched.
+// CHECK-LABEL: func.func @residual_from_l3_conv
+// CHECK-NOT:   arith.remui
+// CHECK-COUNT-16: memref.prefetch %{{.+}}, read, locality<3>, data : memref<1x1x16x2x32xf32, strided<[200704, 3584, 64, 32, 1], offset: ?>>
+// CHECK-NOT:   arith.remui
+// CHECK:       return
+func.func @residual_from_l3_conv(%x: memref<1x56x56x64xf32>, %w: memref<2x1x1x64x32xf32>, %res: memref<1x56x56x2x32xf32>, %y: memref<1x56x56x2x32xf32>, %i: index) {
+  %zero = arith.constant 0.0 : f32
+  %xs = memref.subview %x[0, %i, 0, 0] [1, 1, 16, 64] [1, 1, 1, 1] : memref<1x56x56x64xf32> to memref<1x1x16x64xf32, strided<[200704, 3584, 64, 1], offset: ?>>
+  %rs = memref.subview %res[0, %i, 0, 0, 0] [1, 1, 16, 2, 32] [1, 1, 1, 1, 1] : memref<1x56x56x2x32xf32> to memref<1x1x16x2x32xf32, strided<[200704, 3584, 64, 32, 1], offset: ?>>
+  %ys = memref.subview %y[0, %i, 0, 0, 0] [1, 1, 16, 2, 32] [1, 1, 1, 1, 1] : memref<1x56x56x2x32xf32> to memref<1x1x16x2x32xf32, strided<[200704, 3584, 64, 32, 1], offset: ?>>
+  %c = memref.alloca() : memref<1x1x16x2x32xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<1x1x16x2x32xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh + kh, ow + kw, c)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (p, kh, kw, c, q)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh, ow, p, q)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%xs, %w : memref<1x1x16x64xf32, strided<[200704, 3584, 64, 1], offset: ?>>, memref<2x1x1x64x32xf32>) outs(%c : memref<1x1x16x2x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(a, b, c, d, e) -> (a, b, c, d, e)>, affine_map<(a, b, c, d, e) -> (a, b, c, d, e)>, affine_map<(a, b, c, d, e) -> (a, b, c, d, e)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%c, %rs : memref<1x1x16x2x32xf32>, memref<1x1x16x2x32xf32, strided<[200704, 3584, 64, 32, 1], offset: ?>>) outs(%ys : memref<1x1x16x2x32xf32, strided<[200704, 3584, 64, 32, 1], offset: ?>>) {
+  ^bb0(%p: f32, %r: f32, %o: f32):
+    %s = arith.addf %p, %r : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
 // The same convolution on an input and residual the caches hold: no
 // prefetches of them (B's own, 16 steps ahead, stay).
 // CHECK-LABEL: func.func @cached_conv
