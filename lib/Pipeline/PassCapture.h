@@ -44,6 +44,8 @@ struct PassRecord {
   std::string nesting;
   unsigned depth = 0;
   double wallMs = 0;
+  /// Whether the pass changed the anchor's IR: known with captureIR only
+  /// (false without).
   bool changed = false;
   bool failed = false;
   /// The anchor's IR before and after the pass, large constants elided.
