@@ -86,6 +86,19 @@ bool worthSplitting(uint64_t flops, uint64_t bytes) {
   return flops >= kMinSplitFlops || bytes >= kMinSplitBytes;
 }
 
+/// Each worker runs its share front to back and then takes the others'
+/// last chunks one at a time: with a workgroup per chunk the workers end at
+/// most part of one workgroup apart. (Chunks of an eighth of the
+/// workgroups on 2 workers left a whole chunk to one worker at the end:
+/// ResNet-50's Winograd products, 36 workgroups, ended 40 us apart in
+/// 250.) A claim is one compare-and-swap, a workgroup microseconds.
+constexpr uint64_t kMaxChunksPerWorker = 256;
+
+uint64_t chunkGrain(uint64_t total, unsigned workers) {
+  uint64_t chunks = uint64_t(std::max(1u, workers)) * kMaxChunksPerWorker;
+  return std::max<uint64_t>(1, (total + chunks - 1) / chunks);
+}
+
 uint64_t CpuDispatch::bindingBytes() const {
   uint64_t bytes = 0;
   for (size_t length : bindingLengths)
@@ -108,13 +121,7 @@ Status runOnCpu(CpuDispatch &dispatch, TaskExecutor *executor,
     return dispatch.runWorkgroups(state, 0, total, 0, failure)
                ? Status()
                : Status::error(failure);
-  // A workgroup per chunk: each worker runs its share front to back and
-  // then takes the others' last workgroups one at a time, so that the
-  // workers end at most part of one workgroup apart. (Chunks of an eighth
-  // of the workgroups on 2 workers left a whole chunk to one worker at
-  // the end: ResNet-50's Winograd products, 36 workgroups, ended 40 us
-  // apart in 250.) A claim is one compare-and-swap, a workgroup microseconds.
-  constexpr uint64_t grain = 1;
+  uint64_t grain = chunkGrain(total, executor->workerCount());
   std::mutex failureMutex;
   std::vector<TaskExecutor::WorkerSpan> spans;
   bool ok = executor->parallelFor(

@@ -48,6 +48,13 @@ struct CpuDispatch {
 /// would take longer than that several times over.
 bool worthSplitting(uint64_t flops, uint64_t bytes);
 
+/// Workgroups per chunk when `total` of them are split over `workers`:
+/// one (the workers end at most part of a workgroup apart) up to
+/// kMaxChunksPerWorker chunks per worker, so that a dispatch of very many
+/// tiny workgroups does not spend its time on claims (and a wave's chunk
+/// table stays small).
+uint64_t chunkGrain(uint64_t total, unsigned workers);
+
 /// Runs every workgroup of `dispatch`: split over the executor's workers
 /// when it has more than one and the dispatch is worth splitting, inline
 /// otherwise. With `workers`, each

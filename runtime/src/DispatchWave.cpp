@@ -69,10 +69,10 @@ DispatchWave::run(TaskExecutor &executor, bool timed,
     return std::nullopt;
   }
 
-  // Each dispatch's workgroups, one per chunk, listed part by part: the
-  // executor gives worker w the w-th of equal parts of the list, which then
-  // holds about the w-th part of every dispatch (as a dispatch run alone would
-  // give it), in program order.
+  // Each dispatch's workgroups in chunks as runOnCpu splits it (chunkGrain),
+  // listed part by part: the executor gives worker w the w-th of equal
+  // parts of the list, which then holds about the w-th part of every
+  // dispatch (as a dispatch run alone would give it), in program order.
   struct Chunk {
     unsigned entry;
     uint64_t begin, end;
@@ -85,9 +85,11 @@ DispatchWave::run(TaskExecutor &executor, bool timed,
   for (unsigned part = 0; part < workers; ++part)
     for (unsigned e = 0; e < wave.size(); ++e) {
       uint64_t total = wave[e].dispatch.workgroupTotal();
-      for (uint64_t c = total * part / workers;
-           c < total * (part + 1) / workers; ++c)
-        chunks.push_back({e, c, c + 1});
+      uint64_t grain = chunkGrain(total, workers);
+      uint64_t count = (total + grain - 1) / grain;
+      for (uint64_t c = count * part / workers;
+           c < count * (part + 1) / workers; ++c)
+        chunks.push_back({e, c * grain, std::min(total, (c + 1) * grain)});
     }
 
   // Per dispatch and worker: first start, last end, workgroups. A worker

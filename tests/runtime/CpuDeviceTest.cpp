@@ -47,9 +47,9 @@ protected:
     EXPECT_TRUE(loaded.ok()) << loaded.status().message();
     return loaded.ok() ? std::move(*loaded) : nullptr;
   }
-  static std::shared_ptr<Buffer> words() {
-    auto buffer = Buffer::allocate(kWorkgroups * sizeof(uint32_t));
-    std::fill_n(reinterpret_cast<uint32_t *>((*buffer)->data()), kWorkgroups,
+  static std::shared_ptr<Buffer> words(uint32_t count = kWorkgroups) {
+    auto buffer = Buffer::allocate(count * sizeof(uint32_t));
+    std::fill_n(reinterpret_cast<uint32_t *>((*buffer)->data()), count,
                 0xffffffffu);
     return *buffer;
   }
@@ -127,6 +127,40 @@ TEST_F(CpuDeviceTest, ReadsAfterWritesWaitIndependentDispatchesRunTogether) {
   EXPECT_EQ(ran[2].concurrentSlot, 1u);
   for (const DispatchRecord &record : ran)
     EXPECT_EQ(record.workers.size(), 4u);
+}
+
+TEST_F(CpuDeviceTest, ManyWorkgroupsRunInChunksOfSeveral) {
+  // Past 256 chunks per worker a chunk takes several workgroups: every one
+  // still runs once, in a wave of two dispatches and alone.
+  std::shared_ptr<Device> cpu = device("cpu?workers=2");
+  ASSERT_TRUE(cpu);
+  std::unique_ptr<Executable> executable = load(*cpu);
+  ASSERT_TRUE(executable);
+  constexpr uint32_t kMany = 20011;
+  size_t bytes = kMany * sizeof(uint32_t);
+  std::shared_ptr<Buffer> x = words(kMany), y = words(kMany), z = words(kMany);
+  for (uint32_t i = 0; i < kMany; ++i)
+    reinterpret_cast<uint32_t *>(x->data())[i] = i;
+  std::unique_ptr<DispatchBatch> batch = observedBatch(*cpu);
+  for (auto [out, tag] : {std::pair(y, 1u), std::pair(z, 2u)}) {
+    DispatchRequest twice =
+        request(*executable, 1, "twice",
+                {{x, 0, bytes, true}, {out, 0, bytes, false}}, tag);
+    twice.record.workgroupCount = {kMany, 1, 1};
+    ASSERT_FALSE(batch->record(std::move(twice)));
+  }
+  ASSERT_FALSE(batch->flush());
+  for (uint32_t i = 0; i < kMany; ++i) {
+    ASSERT_EQ(data(y)[i], 2 * i) << i;
+    ASSERT_EQ(data(z)[i], 2 * i) << i;
+  }
+  ASSERT_EQ(ran.size(), 2u);
+  for (const DispatchRecord &record : ran) {
+    uint64_t workgroups = 0;
+    for (const DispatchRecord::WorkerShare &share : record.workers)
+      workgroups += share.workgroups;
+    EXPECT_EQ(workgroups, kMany);
+  }
 }
 
 TEST_F(CpuDeviceTest, InlineRunsEachDispatchWhenRecorded) {
