@@ -143,6 +143,28 @@ def cases():
          helper.make_node("ReduceMean", ["s"], ["y"], axes=[2], keepdims=0)],
         [tensor("x", [1, 3, 8, 8]), tensor("p", [1, 2, 8, 8])], [tensor("y", None)],
         [weights(rng, "w", (4, 3, 3, 3))]), [[images[0], plain]])
+    # Reductions of a convolution's result (NHWC inside), reduced in place
+    # along NHWC's axes where the kept dims' order allows: the spatial mean
+    # PyTorch exports for x.mean((2, 3)), with and without its dims, a max
+    # over the channels, and a mean over H alone without dims (C kept with
+    # W: transposed back first).
+    conv = helper.make_node("Conv", ["x", "w"], ["c"], pads=[1, 1, 1, 1])
+    for name, op, axes, keep in (("mean_hw", "ReduceMean", [2, 3], 0),
+                                 ("mean_hw_keepdims", "ReduceMean", [2, 3], 1),
+                                 ("max_c_keepdims", "ReduceMax", [1], 1),
+                                 ("sum_nc", "ReduceSum", [0, 1], 0),
+                                 ("mean_h", "ReduceMean", [2], 0)):
+        nodes = [conv]
+        if op == "ReduceSum":
+            nodes.append(helper.make_node(op, ["c", "axes"], ["r"], keepdims=keep))
+            inits = [numpy_helper.from_array(np.array(axes, dtype=np.int64), "axes")]
+        else:
+            nodes.append(helper.make_node(op, ["c"], ["r"], axes=axes, keepdims=keep))
+            inits = []
+        nodes.append(helper.make_node("Relu", ["r"], ["y"]))
+        out[f"conv_{name}"] = (model(
+            nodes, [tensor("x", [2, 3, 8, 8])], [tensor("y", None)],
+            [weights(rng, "w", (5, 3, 3, 3))] + inits), [[images[1]]])
     # Gather on a runtime tensor along axis 1, negative indices.
     table = rng.standard_normal((2, 5, 3)).astype(np.float32)
     out["gather_axis1_negative"] = (model(

@@ -100,10 +100,26 @@ template <Reduction kind> LogicalResult convertReduce(GraphImporter &im) {
   auto normalized = normalizeAxes(im, axes, rank);
   if (failed(normalized))
     return failure();
-  Value x = im.input(0);
+  // A convolution's or pooling's result, held NHWC, is reduced in place
+  // along its NHWC axes instead of transposed back to NCHW first (PyTorch
+  // exports x.mean((2, 3)) so: the transpose took longer than the mean),
+  // when the result keeps its dims or the dims it keeps come in the same
+  // order in both layouts (not C with H or W).
+  static constexpr int64_t kNHWCAxis[4] = {0, 3, 1, 2};
+  bool keepDims = im.attrInt("keepdims", 1);
+  auto isKept = [&](int64_t d) { return !llvm::is_contained(*normalized, d); };
+  bool inPlace = rank == 4 && im.isNHWC(0) &&
+                 (keepDims || !(isKept(1) && (isKept(2) || isKept(3))));
+  llvm::SmallVector<int64_t> axesHeld(*normalized);
+  if (inPlace) {
+    for (int64_t &axis : axesHeld)
+      axis = kNHWCAxis[axis];
+    llvm::sort(axesHeld);
+  }
+  Value x = inPlace ? im.nhwcInput(0) : im.input(0);
   if (!x)
     return failure();
-  Value r = reduce(im, x, *normalized, kind);
+  Value r = reduce(im, x, axesHeld, kind);
   if (kind == Reduction::Mean) {
     int64_t n = 1;
     for (int64_t a : *normalized) {
@@ -119,17 +135,18 @@ template <Reduction kind> LogicalResult convertReduce(GraphImporter &im) {
         });
     r = *mean;
   }
-  if (!im.attrInt("keepdims", 1)) {
+  if (!keepDims) {
+    // In place, the kept dims are in the same order in both layouts.
     llvm::SmallVector<int64_t> kept;
     for (int64_t d = 0; d < rank; ++d)
-      if (!llvm::is_contained(*normalized, d))
+      if (isKept(d))
         kept.push_back(shape[d]);
     auto reshaped = im.reshape(r, kept);
     if (failed(reshaped))
       return im.fail("cannot drop the reduced dims");
     r = *reshaped;
   }
-  im.setOutput(0, r);
+  im.setOutput(0, r, /*nhwc=*/inPlace && keepDims);
   return success();
 }
 
