@@ -169,3 +169,10 @@ with open(os.path.join(out, "truncated.onnx"), "wb") as f:
 # Not a model at all.
 with open(os.path.join(out, "text.onnx"), "w") as f:
     f.write("func.func @main() { return }\n")
+
+# Conv -> ReduceMean over H and W (PyTorch's x.mean((2, 3))), NCHW.
+save("convmean", [
+    helper.make_node("Conv", ["x", "w"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+    helper.make_node("ReduceMean", ["c"], ["y"], name="mean", axes=[2, 3],
+                     keepdims=0),
+], [f32("x", [2, 4, 8, 8])], [f32("y", [2, 5])], [weights("w", [5, 4, 3, 3])])
