@@ -284,3 +284,27 @@ func.func @batch_matmul_heads_moved(%q: tensor<8x64x64xf32>, %v: tensor<8x64x32x
   %y = linalg.transpose ins(%m : tensor<8x64x32xf32>) outs(%et : tensor<64x8x32xf32>) permutation = [1, 0, 2]
   return %y : tensor<64x8x32xf32>
 }
+
+// -----
+
+// An NHWC convolution whose result is written out NCHW (an ONNX model
+// returning a feature map): the convolution keeps its dispatch, the
+// transpose takes its own.
+// CHECK: func.func @conv_written_nchw_dispatch_0_conv_2d_nhwc_hwcf_1x16x16x64(
+// CHECK: linalg.conv_2d_nhwc_hwcf
+// CHECK-NOT: linalg.transpose
+// CHECK: return
+// CHECK: func.func @conv_written_nchw_dispatch_1_transpose_1x64x16x16(
+// CHECK-NOT: linalg.conv_2d_nhwc_hwcf
+// CHECK: linalg.transpose
+// CHECK-LABEL: func.func @conv_written_nchw(
+// CHECK-COUNT-2: flow.dispatch
+func.func @conv_written_nchw(%x: tensor<1x16x16x32xf32>, %w: tensor<1x1x32x64xf32>) -> tensor<1x64x16x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x16x16x64xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x16x16x64xf32>) -> tensor<1x16x16x64xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x16x16x32xf32>, tensor<1x1x32x64xf32>) outs(%f : tensor<1x16x16x64xf32>) -> tensor<1x16x16x64xf32>
+  %et = tensor.empty() : tensor<1x64x16x16xf32>
+  %y = linalg.transpose ins(%c : tensor<1x16x16x64xf32>) outs(%et : tensor<1x64x16x16xf32>) permutation = [0, 3, 1, 2]
+  return %y : tensor<1x64x16x16xf32>
+}
