@@ -165,6 +165,20 @@ def cases():
         out[f"conv_{name}"] = (model(
             nodes, [tensor("x", [2, 3, 8, 8])], [tensor("y", None)],
             [weights(rng, "w", (5, 3, 3, 3))] + inits), [[images[1]]])
+    # Padded convolutions whose filters (over 4 MiB) split their output
+    # channels over workgroups: each reads the unpadded input through the
+    # pad (a 3x3 stride-2 one with pads of 2, a 5x5 one over two images).
+    for name, shape, filters, kernel, stride, pad in (
+            ("stride2", (1, 256, 11, 11), 520, 3, 2, 2),
+            ("5x5", (2, 200, 7, 7), 260, 5, 1, 2)):
+        wide = rng.standard_normal(shape).astype(np.float32)
+        out[f"conv_wide_filter_padded_{name}"] = (model(
+            [helper.make_node("Conv", ["x", "w", "b"], ["c"], pads=[pad] * 4,
+                              strides=[stride] * 2),
+             helper.make_node("Relu", ["c"], ["y"])],
+            [tensor("x", list(shape))], [tensor("y", None)],
+            [weights(rng, "w", (filters, shape[1], kernel, kernel)),
+             weights(rng, "b", (filters,))]), [[wide]])
     # Gather on a runtime tensor along axis 1, negative indices.
     table = rng.standard_normal((2, 5, 3)).astype(np.float32)
     out["gather_axis1_negative"] = (model(

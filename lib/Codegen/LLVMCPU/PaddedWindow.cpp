@@ -272,6 +272,53 @@ Value loadThroughPad(OpBuilder &builder, Location loc,
                                       pad);
 }
 
+std::pair<Value, Value> padValueViews(OpBuilder &builder, Location loc,
+                                      const PaddedWindow &window, Value source,
+                                      int64_t maxPadElements) {
+  auto type = dyn_cast<MemRefType>(source.getType());
+  if (!type || !type.hasStaticShape() || type.getRank() == 0 ||
+      type.getShape().back() > maxPadElements ||
+      (!type.getLayout().isIdentity() &&
+       !isa<StridedLayoutAttr>(type.getLayout())))
+    return {};
+  int64_t rank = type.getRank();
+  int64_t inner = type.getShape().back();
+  auto bufferType = MemRefType::get({inner}, type.getElementType());
+  Value buffer = memref::AllocaOp::create(builder, loc, bufferType,
+                                          builder.getI64IntegerAttr(64));
+  linalg::FillOp::create(builder, loc, window.padValue, buffer);
+  SmallVector<int64_t> strides(rank, 0);
+  strides.back() = 1;
+  auto padType =
+      MemRefType::get(type.getShape(), type.getElementType(),
+                      StridedLayoutAttr::get(builder.getContext(), 0, strides));
+  Value padView = memref::ReinterpretCastOp::create(
+      builder, loc, padType, buffer, 0, type.getShape(), strides);
+  auto dynamicType = MemRefType::get(
+      type.getShape(), type.getElementType(),
+      StridedLayoutAttr::get(builder.getContext(), ShapedType::kDynamic,
+                             SmallVector<int64_t>(rank, ShapedType::kDynamic)));
+  return {memref::CastOp::create(builder, loc, dynamicType, source),
+          memref::CastOp::create(builder, loc, dynamicType, padView)};
+}
+
+Value loadElementThroughPad(OpBuilder &builder, Location loc,
+                            const PaddedWindow &window, Value sourceView,
+                            Value padView, ValueRange where, bool check) {
+  Value inside;
+  SmallVector<Value> at =
+      sourceIndex(builder, loc, window, where, check ? &inside : nullptr);
+  if (!inside)
+    return memref::LoadOp::create(builder, loc, sourceView, at);
+  Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
+  for (auto [index, offset] : llvm::zip(at, window.offsets))
+    if (offset)
+      index = arith::SelectOp::create(builder, loc, inside, index, zero);
+  Value view =
+      arith::SelectOp::create(builder, loc, inside, sourceView, padView);
+  return memref::LoadOp::create(builder, loc, view, at);
+}
+
 void dropPaddedWindow(OpBuilder &builder, Location loc,
                       const PaddedWindow &window, Value source) {
   Operation *windowOp = window.window;

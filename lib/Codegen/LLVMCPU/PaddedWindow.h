@@ -61,6 +61,26 @@ Value loadThroughPad(OpBuilder &builder, Location loc,
                      const PaddedWindow &window, Value source, ValueRange where,
                      int64_t width, Value columnMask, bool check = true);
 
+/// Views for reading the window's elements through the pad: `source`,
+/// and a view of the pad value of the same shape (a buffer of the source's
+/// innermost extent, filled with it, every outer stride 0), both cast to one
+/// type with dynamic strides, so that a select picks either per element.
+/// Null when the source's shape is not static or its innermost extent
+/// exceeds `maxPadElements`.
+std::pair<Value, Value> padValueViews(OpBuilder &builder, Location loc,
+                                      const PaddedWindow &window, Value source,
+                                      int64_t maxPadElements);
+
+/// One element of the window at `where`: from `sourceView` where `where` is
+/// in the interior, else from `padView` (padValueViews'), at index 0 of
+/// every padded dimension in both. The check and the select of the view
+/// depend on the padded dimensions only; a loop over the others (a
+/// convolution's channels) reads by address, with no select of its own.
+/// Unchecked (`check` false): the caller knows `where` is inside.
+Value loadElementThroughPad(OpBuilder &builder, Location loc,
+                            const PaddedWindow &window, Value sourceView,
+                            Value padView, ValueRange where, bool check = true);
+
 /// Once nothing reads the window but memref.dim: those of dimensions the
 /// interior covers whole read `source`'s instead, the unused ones go, and
 /// the window goes when nothing uses it.

@@ -82,6 +82,9 @@ constexpr int64_t kMaxPadThroughWindow = 5;
 constexpr int64_t kMinPadThroughLine = 7;
 /// A depthwise convolution's window columns are unrolled up to this many.
 constexpr int64_t kMaxUnrolledWindow = 7;
+/// Most elements of the pad-value buffer a convolution broadcasting A reads
+/// through the pad with (its innermost extent, the channels: 16 KiB).
+constexpr int64_t kMaxPadViewElements = 4096;
 /// Rows of B per step of a one-row product's walk down B.
 constexpr int64_t kStreamedRows = 8;
 /// Output rows that walk down B together, each vector of B loaded once for
@@ -162,12 +165,20 @@ public:
   void emit() {
     // A depthwise convolution reads its padded input through the pad (a
     // masked load per vector of A) rather than from a copy of it.
-    if (readsThroughPad())
+    if (readsThroughPad()) {
       padded = llvmcpu::matchPaddedWindow(loops.lhs->get(), op);
+      if (padded && !loops.lhsIsVector && !readsWholeSourceThroughPad())
+        padded.reset();
+    }
     if (padded)
       paddedSource = padded->sourceSlice
                          ? b.clone(*padded->sourceSlice)->getResult(0)
                          : padded->source;
+    if (padded && !loops.lhsIsVector) {
+      std::tie(paddedSource, padView) = llvmcpu::padValueViews(
+          b, loc, *padded, paddedSource, kMaxPadViewElements);
+      assert(padView && "readsWholeSourceThroughPad checked the source");
+    }
     for (Range range : op.createLoopRanges(b, loc))
       sizes.push_back(getValueOrCreateConstantIndexOp(b, loc, range.size));
     findRowLoops();
@@ -275,10 +286,11 @@ private:
   /// even at batch 8 and faster at batch 1, where the copy was most of the
   /// dispatch and split over two workers copied twice: 3x3 stride 2 from
   /// 28x28 (240 channels) 30 -> 9.6 us, 3x3 at 7x7 (1152) on two workers
-  /// 16.4 -> 10.6 us.
+  /// 16.4 -> 10.6 us. A convolution broadcasting A may too, which
+  /// readsWholeSourceThroughPad decides on the matched window.
   bool readsThroughPad() {
     if (!loops.lhsIsVector)
-      return false;
+      return true;
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
     for (unsigned loop : loops.reductions)
       if (ShapedType::isDynamic(ranges[loop]) ||
@@ -291,6 +303,27 @@ private:
         dyn_cast<AffineDimExpr>(output.getResult(output.getNumResults() - 2));
     return line && !ShapedType::isDynamic(ranges[line.getPosition()]) &&
            ranges[line.getPosition()] >= kMinPadThroughLine;
+  }
+
+  /// Whether a convolution broadcasting A reads its padded input through
+  /// the pad (`padded` matched): when its window is the whole padded input
+  /// (a plain alloca, no slice), as in a workgroup of a column group. Every
+  /// column group copied the same window: ResNet-50's 3x3 stride-2
+  /// convolution from 14x14x512 (9.4 MB of filter, 16 workgroups of 32
+  /// channels) spent a third of its time on 16 copies of the window (batch
+  /// 8: 15.6 -> 10.8 ms without the pad). Each row's element is then a
+  /// select of an address and of a value, whose checks depend on the
+  /// filter's row and column only, not on the channels.
+  bool readsWholeSourceThroughPad() {
+    if (isa<scf::IfOp>(padded->window) || padded->sourceSlice)
+      return false;
+    auto type = dyn_cast<MemRefType>(padded->source.getType());
+    return type && type.hasStaticShape() && type.getRank() > 0 &&
+           type.getShape().back() <= kMaxPadViewElements &&
+           (type.getLayout().isIdentity() ||
+            isa<StridedLayoutAttr>(type.getLayout())) &&
+           llvm::all_of(type.getShape(),
+                        [](int64_t extent) { return extent > 0; });
   }
 
   /// Whether B depends on the reductions and the columns only and A is
@@ -921,7 +954,7 @@ private:
           emitTile(nestIvs, row, count, col, vectors, pack, block);
         });
       };
-      if (!padded || rowLoops.size() < 2) {
+      if (!padded || !loops.lhsIsVector || rowLoops.size() < 2) {
         tileRange(zero, rows);
         return;
       }
@@ -1654,15 +1687,17 @@ private:
           }
           continue;
         }
+        SmallVector<Value> lhsAt = indices(
+            loops.lhs, loopValues(reductionIvs, fixedFor(r, std::nullopt)));
         Value element =
             lhsPack ? memref::LoadOp::create(
                           b, loc, lhsPack,
                           ValueRange{add(row, r), packRow(block, innerIvs)})
-                    : memref::LoadOp::create(
-                          b, loc, loops.lhs->get(),
-                          indices(loops.lhs,
-                                  loopValues(reductionIvs,
-                                             fixedFor(r, std::nullopt))));
+            : padded
+                ? llvmcpu::loadElementThroughPad(b, loc, *padded, paddedSource,
+                                                 padView, lhsAt,
+                                                 /*check=*/lhsMasked)
+                : memref::LoadOp::create(b, loc, loops.lhs->get(), lhsAt);
         Value scalar = llvmcpu::applyLhsPrologue(b, op, loops, element);
         Value broadcast =
             vector::BroadcastOp::create(b, loc, vectorType(), scalar);
@@ -1715,7 +1750,7 @@ private:
       // Most tiles read the padded window's interior only: those read its
       // source without a mask; the others mask each vector of A.
       Value inside = tileInsideInterior(
-          lbs, ubs, [&](int64_t r) { return fixedFor(r, 0); }, rows);
+          block, lbs, ubs, [&](int64_t r) { return fixedFor(r, 0); }, rows);
       sums = ifElse(
           inside, TypeRange(ValueRange(accumulators)),
           [&] {
@@ -1860,19 +1895,23 @@ private:
   /// still take an extent from it, which the source has too where the
   /// interior covers the window whole.
   /// Whether every element of A that rows [0, rows) of a tile read (with
-  /// the reductions from `lbs` to `ubs`, exclusive) lies in the padded
+  /// the block's inner reductions from `lbs` to `ubs`, exclusive) lies in
+  /// the padded
   /// window's interior. A's indices grow with every loop, so each row's
   /// first and last reads bound it.
   Value tileInsideInterior(
-      ArrayRef<Value> lbs, ArrayRef<Value> ubs,
+      const ReductionBlock &block, ArrayRef<Value> lbs, ArrayRef<Value> ubs,
       function_ref<SmallVector<std::pair<unsigned, Value>>(int64_t)> rowAt,
       int64_t rows) {
     SmallVector<Value> last;
     for (Value ub : ubs)
       last.push_back(add(ub, -1));
+    SmallVector<Value> firstValues = reductionValues(block, lbs),
+                       lastValues = reductionValues(block, last);
     Value inside;
     for (int64_t r = 0; r < rows; ++r)
-      for (ArrayRef<Value> reductions : {ArrayRef<Value>(lbs), ArrayRef(last)})
+      for (ArrayRef<Value> reductions :
+           {ArrayRef<Value>(firstValues), ArrayRef<Value>(lastValues)})
         inInterior(indices(loops.lhs, loopValues(reductions, rowAt(r))),
                    inside);
     return inside ? inside : arith::ConstantIntOp::create(b, loc, 1, 1);
@@ -1918,6 +1957,9 @@ private:
   /// A padded window A is read through, and its source slice.
   std::optional<llvmcpu::PaddedWindow> padded;
   Value paddedSource;
+  /// A broadcast A's pad value as a view of the source's shape
+  /// (llvmcpu::padValueViews), the source then cast to its type.
+  Value padView;
   /// Whether the row tiles being emitted prefetch B's next panel
   /// (nextPanel): set while emitting the tiles of full panels.
   bool prefetchesNextPanel = false;

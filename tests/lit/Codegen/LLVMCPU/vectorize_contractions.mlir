@@ -942,3 +942,59 @@ func.func @no_residual_panels_outside_rows(%x: memref<1x1x16x64xf32>, %w: memref
   }
   return
 }
+
+// -----
+
+// A convolution broadcasting A from a plain window (a workgroup of one
+// column group, every group copying the same window) reads the source
+// through the pad: tiles inside the interior load it as it is, the others
+// select per row, outside the channels' loop, between the source and a
+// view of a pad-value buffer of one channel line (outer strides 0).
+// CHECK-LABEL: func.func @conv_plain_window
+// CHECK-NOT:   memref<1x15x15x64xf32>
+// CHECK-NOT:   linalg.copy
+// CHECK:       %[[PAD:.*]] = memref.alloca() {alignment = 64 : i64} : memref<64xf32>
+// CHECK:       linalg.fill ins(%{{.*}} : f32) outs(%[[PAD]] : memref<64xf32>)
+// CHECK:       %[[VIEW:.*]] = memref.reinterpret_cast %[[PAD]] to offset: [0], sizes: [1, 14, 14, 64], strides: [0, 0, 0, 1]
+// CHECK:       %[[SRC:.*]] = memref.cast %arg0 : memref<1x14x14x64xf32> to memref<1x14x14x64xf32, strided<[?, ?, ?, ?], offset: ?>>
+// CHECK:       %[[PADS:.*]] = memref.cast %[[VIEW]]
+// CHECK:       scf.if
+// CHECK:         scf.for
+// CHECK:           scf.for %[[C:.*]] = %c0 to %c64
+// CHECK:             memref.load %arg0[%c0, %{{.*}}, %{{.*}}, %[[C]]] : memref<1x14x14x64xf32>
+// CHECK:       } else {
+// CHECK:         scf.for
+// CHECK:           scf.for %[[C2:.*]] = %c0 to %c64
+// CHECK:             %[[FROM:.*]] = arith.select %{{.*}}, %[[SRC]], %[[PADS]]
+// CHECK:             memref.load %[[FROM]][%c0, %{{.*}}, %{{.*}}, %[[C2]]]
+// CHECK-NOT:   linalg.conv_2d
+func.func @conv_plain_window(%src: memref<1x14x14x64xf32>, %w: memref<3x3x64x32xf32>, %out: memref<1x7x7x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %padded = memref.alloca() : memref<1x15x15x64xf32>
+  %top = memref.subview %padded[0, 0, 0, 0] [1, 1, 15, 64] [1, 1, 1, 1] : memref<1x15x15x64xf32> to memref<1x1x15x64xf32, strided<[14400, 960, 64, 1]>>
+  linalg.fill ins(%zero : f32) outs(%top : memref<1x1x15x64xf32, strided<[14400, 960, 64, 1]>>)
+  %left = memref.subview %padded[0, 1, 0, 0] [1, 14, 1, 64] [1, 1, 1, 1] : memref<1x15x15x64xf32> to memref<1x14x1x64xf32, strided<[14400, 960, 64, 1], offset: 960>>
+  linalg.fill ins(%zero : f32) outs(%left : memref<1x14x1x64xf32, strided<[14400, 960, 64, 1], offset: 960>>)
+  %interior = memref.subview %padded[0, 1, 1, 0] [1, 14, 14, 64] [1, 1, 1, 1] : memref<1x15x15x64xf32> to memref<1x14x14x64xf32, strided<[14400, 960, 64, 1], offset: 1024>>
+  linalg.copy ins(%src : memref<1x14x14x64xf32>) outs(%interior : memref<1x14x14x64xf32, strided<[14400, 960, 64, 1], offset: 1024>>)
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%padded, %w : memref<1x15x15x64xf32>, memref<3x3x64x32xf32>) outs(%out : memref<1x7x7x32xf32>)
+  return
+}
+
+// -----
+
+// Past 4096 channels the pad-value buffer would be too large a stack
+// buffer: the window stays, copied as before.
+// CHECK-LABEL: func.func @conv_plain_window_wide
+// CHECK:       memref.alloca() : memref<1x4x4x8192xf32>
+// CHECK:       linalg.copy
+// CHECK-NOT:   memref.reinterpret_cast
+func.func @conv_plain_window_wide(%src: memref<1x3x3x8192xf32>, %w: memref<2x2x8192x32xf32>, %out: memref<1x3x3x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %padded = memref.alloca() : memref<1x4x4x8192xf32>
+  linalg.fill ins(%zero : f32) outs(%padded : memref<1x4x4x8192xf32>)
+  %interior = memref.subview %padded[0, 1, 1, 0] [1, 3, 3, 8192] [1, 1, 1, 1] : memref<1x4x4x8192xf32> to memref<1x3x3x8192xf32, strided<[131072, 32768, 8192, 1], offset: 40960>>
+  linalg.copy ins(%src : memref<1x3x3x8192xf32>) outs(%interior : memref<1x3x3x8192xf32, strided<[131072, 32768, 8192, 1], offset: 40960>>)
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%padded, %w : memref<1x4x4x8192xf32>, memref<2x2x8192x32xf32>) outs(%out : memref<1x3x3x32xf32>)
+  return
+}
