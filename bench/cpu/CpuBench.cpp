@@ -10,6 +10,8 @@
 //     SkylakeX (OPENBLAS_CORETYPE is read when the library loads, so that
 //     column comes from this program re-run as a child with it set);
 //   - elementwise add of 16M floats against memcpy bandwidth;
+//   - transposes (NHWC <-> NCHW, a 1024x1024 matrix) against memcpy of the
+//     same bytes;
 //   - a row softmax against a plain C++ loop;
 //   - a 3x3 convolution against im2col + OpenBLAS sgemm;
 //   - the cost of a dispatch: a call of 16 tiny dispatches, inline and
@@ -396,6 +398,102 @@ int runBench(const char *self, const Options &options) {
                                                        b.data<float>()[i]))));
       report.line("| %u | %.1f | %.1f | %.1f | %.2f | %.1e |", threads, kernel,
                   call, memcpyRate, kernel / memcpyRate, diff);
+    }
+    report.line("%s", "");
+  }
+
+  // Transposes vs memcpy of the same bytes.
+  {
+    struct Shape {
+      const char *name;
+      std::vector<int64_t> in, out;
+      std::string perm;
+    };
+    std::vector<Shape> shapes = {
+        {"1x56x56x256 -> 1x256x56x56 (NHWC to NCHW)",
+         {1, 56, 56, 256},
+         {1, 256, 56, 56},
+         "[0, 3, 1, 2]"},
+        {"1x256x56x56 -> 1x56x56x256 (NCHW to NHWC)",
+         {1, 256, 56, 56},
+         {1, 56, 56, 256},
+         "[0, 2, 3, 1]"},
+        {"1024x1024", {1024, 1024}, {1024, 1024}, "[1, 0]"}};
+    auto typeOf = [](const std::vector<int64_t> &shape) {
+      std::string type = "tensor<";
+      for (int64_t extent : shape)
+        type += std::to_string(extent) + "x";
+      return type + "f32>";
+    };
+    report.line("### transposes of f32 (GB/s)");
+    report.line("%s", "");
+    report.line("Bytes moved: each reads and writes its tensor once, as "
+                "memcpy does (the reference, same bytes and threads). Max "
+                "abs diff against the transposed input (0: exact).");
+    report.line("%s", "");
+    report.line("| transpose | threads | Tessera kernel | memcpy | kernel / "
+                "memcpy | max abs diff |");
+    report.line("|---|---|---|---|---|---|");
+    for (const Shape &shape : shapes) {
+      std::string in = typeOf(shape.in), out = typeOf(shape.out);
+      auto module =
+          compile("func.func @transpose(%x: " + in + ") -> " + out +
+                      " {\n  %e = tensor.empty() : " + out +
+                      "\n  %t = linalg.transpose ins(%x : " + in +
+                      ") outs(%e : " + out + ") permutation = " + shape.perm +
+                      "\n  return %t : " + out + "\n}\n",
+                  "transpose.mlir");
+      rt::Tensor x = randomTensor(shape.in, 5);
+      int64_t count = 1;
+      for (int64_t extent : shape.in)
+        count *= extent;
+      size_t bytes = sizeof(float) * count;
+      std::vector<float> source(x.data<float>(), x.data<float>() + count),
+          destination(count);
+      // The expected result: output index -> input index through the
+      // permutation (strides of the input, permuted).
+      std::vector<int64_t> perm;
+      for (char c : shape.perm)
+        if (c >= '0' && c <= '9')
+          perm.push_back(c - '0');
+      std::vector<int64_t> inStrides(shape.in.size(), 1);
+      for (int d = static_cast<int>(shape.in.size()) - 2; d >= 0; --d)
+        inStrides[d] = inStrides[d + 1] * shape.in[d + 1];
+      for (unsigned threads : {1u, 2u}) {
+        Timing timing =
+            timeCalls(module, "transpose", {x}, threads, warm, reps);
+        double copy = timeMedian(warm, reps, [&] {
+          std::vector<std::thread> copiers;
+          size_t share = count / threads;
+          for (unsigned t = 0; t < threads; ++t)
+            copiers.emplace_back([&, t] {
+              size_t begin = t * share,
+                     end = t + 1 == threads ? size_t(count) : begin + share;
+              std::memcpy(destination.data() + begin, source.data() + begin,
+                          sizeof(float) * (end - begin));
+            });
+          for (std::thread &copier : copiers)
+            copier.join();
+        });
+        double kernel = 2.0 * bytes / timing.kernelMicroseconds / 1e3;
+        double memcpyRate = 2.0 * bytes / copy / 1e3;
+        double diff = 0;
+        const float *r = timing.results[0].data<float>();
+        std::vector<int64_t> index(shape.out.size(), 0);
+        for (int64_t i = 0; i < count; ++i) {
+          int64_t from = 0;
+          for (size_t d = 0; d < index.size(); ++d)
+            from += index[d] * inStrides[perm[d]];
+          diff = std::max(diff, double(std::fabs(r[i] - source[from])));
+          for (int d = static_cast<int>(index.size()) - 1; d >= 0; --d) {
+            if (++index[d] < shape.out[d])
+              break;
+            index[d] = 0;
+          }
+        }
+        report.line("| %s | %u | %.1f | %.1f | %.2f | %.1e |", shape.name,
+                    threads, kernel, memcpyRate, kernel / memcpyRate, diff);
+      }
     }
     report.line("%s", "");
   }

@@ -179,6 +179,21 @@ def cases():
             [tensor("x", list(shape))], [tensor("y", None)],
             [weights(rng, "w", (filters, shape[1], kernel, kernel)),
              weights(rng, "b", (filters,))]), [[wide]])
+    # Transposes through registers in 16 x 16 blocks, with partial blocks
+    # at both edges: channels-last to channels-first added to an NCHW
+    # tensor, and a rank-5 permutation.
+    nhwc = rng.standard_normal((2, 20, 37, 64)).astype(np.float32)
+    nchw = rng.standard_normal((2, 64, 20, 37)).astype(np.float32)
+    out["transpose_blocks_add"] = (model(
+        [helper.make_node("Transpose", ["x"], ["t"], perm=[0, 3, 1, 2]),
+         helper.make_node("Add", ["t", "r"], ["s"]),
+         helper.make_node("Relu", ["s"], ["y"])],
+        [tensor("x", [2, 20, 37, 64]), tensor("r", [2, 64, 20, 37])],
+        [tensor("y", [2, 64, 20, 37])]), [[nhwc, nchw]])
+    five = rng.standard_normal((3, 17, 5, 33, 18)).astype(np.float32)
+    out["transpose_rank5"] = (model(
+        [helper.make_node("Transpose", ["x"], ["y"], perm=[4, 1, 3, 0, 2])],
+        [tensor("x", [3, 17, 5, 33, 18])], [tensor("y", None)]), [[five]])
     # Gather on a runtime tensor along axis 1, negative indices.
     table = rng.standard_normal((2, 5, 3)).astype(np.float32)
     out["gather_axis1_negative"] = (model(

@@ -35,6 +35,9 @@ constexpr int64_t kMinWorkgroups = 16;
 constexpr int64_t kElementsPerWorkgroup = 16384;
 /// f32 elements per cache line.
 constexpr int64_t kLineElements = 16;
+/// Rows and columns of a block transposed in registers (AVX-512's f32
+/// lanes; a multiple of narrower targets').
+constexpr int64_t kTransposeBlock = 16;
 /// Rows (output rows of a matmul, output pixels of a convolution) per
 /// workgroup of a register-tiled contraction: each packed panel of B is
 /// reused by all of them.
@@ -92,12 +95,49 @@ int64_t countWorkgroups(ArrayRef<int64_t> tiles, ArrayRef<int64_t> extents) {
   return count;
 }
 
+/// The loop along which `root` reads an input contiguously while its
+/// output runs along another (a transpose's input), when it does, and
+/// both loops are at least half a block long (VectorizeElementwise leaves
+/// narrower ones to scalar loops).
+std::optional<unsigned> transposedReadLoop(Operation *root,
+                                           ArrayRef<int64_t> extents) {
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(root);
+  if (!linalgOp || linalgOp.getNumDpsInits() == 0)
+    return std::nullopt;
+  auto innermost = [](AffineMap map) -> std::optional<unsigned> {
+    if (map.getNumResults() == 0)
+      return std::nullopt;
+    auto dim = dyn_cast<AffineDimExpr>(map.getResults().back());
+    return dim ? std::optional<unsigned>(dim.getPosition()) : std::nullopt;
+  };
+  std::optional<unsigned> column =
+      innermost(linalgOp.getMatchingIndexingMap(linalgOp.getDpsInitOperand(0)));
+  if (!column)
+    return std::nullopt;
+  for (OpOperand *input : linalgOp.getDpsInputOperands()) {
+    if (!isa<ShapedType>(input->get().getType()))
+      continue;
+    AffineMap map = linalgOp.getMatchingIndexingMap(input);
+    std::optional<unsigned> inner = innermost(map);
+    if (inner && *inner != *column && map.isFunctionOfDim(*column) &&
+        2 * extents[*inner] >= kTransposeBlock &&
+        2 * extents[*column] >= kTransposeBlock)
+      return inner;
+  }
+  return std::nullopt;
+}
+
 /// Elementwise ops, reductions and everything not register-tiled: about
 /// kElementsPerWorkgroup elements (untiled parallel loops count whole),
 /// filled innermost first, then split until there are kMinWorkgroups.
+/// A loop the root reads an input along while writing along another
+/// (`across`, a transpose's) takes whole blocks first: VectorizeElementwise
+/// transposes kTransposeBlock x kTransposeBlock blocks in registers, and
+/// leaves what a tile has past its last block to scalar loops.
 SmallVector<int64_t> elementwiseTiles(TilingInterface root,
                                       ArrayRef<bool> tileable,
-                                      ArrayRef<int64_t> extents) {
+                                      ArrayRef<int64_t> extents,
+                                      std::optional<unsigned> across) {
   SmallVector<utils::IteratorType> iterators = root.getLoopIteratorTypes();
   int64_t budget = kElementsPerWorkgroup;
   for (unsigned loop = 0; loop < tileable.size(); ++loop)
@@ -114,8 +154,14 @@ SmallVector<int64_t> elementwiseTiles(TilingInterface root,
       return tile;
     return tile / kLineElements * kLineElements;
   };
+  if (across && tileable[*across] && extents[*across] >= kTransposeBlock) {
+    tiles[*across] = kTransposeBlock;
+    budget = std::max<int64_t>(budget / kTransposeBlock, kTransposeBlock);
+  } else {
+    across.reset();
+  }
   for (int loop = last; loop >= 0; --loop) {
-    if (!tileable[loop])
+    if (!tileable[loop] || (across && loop == static_cast<int>(*across)))
       continue;
     tiles[loop] = lineAligned(
         loop,
@@ -132,7 +178,8 @@ SmallVector<int64_t> elementwiseTiles(TilingInterface root,
     int victim = -1;
     for (int loop = 0; loop < static_cast<int>(tiles.size()) && victim < 0;
          ++loop)
-      if (tiles[loop] > 1 && (loop != innermost || tiles[loop] > 64))
+      if (tiles[loop] > 1 && (loop != innermost || tiles[loop] > 64) &&
+          (!across || loop != static_cast<int>(*across)))
         victim = loop;
     if (victim < 0)
       break;
@@ -341,7 +388,8 @@ struct SelectLoweringConfigPass
       if (auto contraction = findRegisterTiledContraction(func, root))
         tiles = tilesFromContraction(*contraction, root, tileable);
       else
-        tiles = elementwiseTiles(root, tileable, extents);
+        tiles = elementwiseTiles(root, tileable, extents,
+                                 transposedReadLoop(root, extents));
       codegen::setWorkgroupTileSizes(root, tiles);
     });
   }

@@ -13,6 +13,9 @@
 // took 5x its convolution's time. Fills, copies and maps become generics
 // first: lowered as loops, each row of a copy was a memcpy call.
 //
+// An op reading an input across its output's rows (a transpose) takes
+// blocks transposed in registers instead (TransposedElementwise.h).
+//
 // A pooling op (a reduction over a small static window into an output
 // that runs contiguously along a parallel loop) becomes the same loops,
 // its window's positions unrolled inside the vector loop, each vector of
@@ -23,6 +26,7 @@
 
 #include "Codegen/LLVMCPU/PaddedWindow.h"
 #include "Codegen/LLVMCPU/Passes.h"
+#include "Codegen/LLVMCPU/TransposedElementwise.h"
 #include "Codegen/LLVMCPU/VectorBody.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -485,12 +489,13 @@ struct VectorizeElementwisePass
       if (auto match = matchElementwise(*generic, width))
         ElementwiseEmitter(*generic, *match, width).emit();
     }
-    // Fills, copies and maps left on buffers (a padded window's zeros and
-    // the copy of its interior) as generics: lowered as loops, LLVM made
-    // each row of a copy a memcpy call.
+    // Fills, copies, maps and transposes left on buffers (a padded
+    // window's zeros and the copy of its interior) as generics: lowered as
+    // loops, LLVM made each row of a copy a memcpy call.
     SmallVector<linalg::LinalgOp> named;
     getOperation().walk([&](linalg::LinalgOp op) {
-      if (isa<linalg::FillOp, linalg::CopyOp, linalg::MapOp>(op) &&
+      if (isa<linalg::FillOp, linalg::CopyOp, linalg::MapOp,
+              linalg::TransposeOp>(op) &&
           op.hasPureBufferSemantics())
         named.push_back(op);
     });
@@ -500,9 +505,12 @@ struct VectorizeElementwisePass
     }
     SmallVector<linalg::GenericOp> generics;
     getOperation().walk([&](linalg::GenericOp op) { generics.push_back(op); });
-    for (linalg::GenericOp op : generics)
+    for (linalg::GenericOp op : generics) {
       if (auto match = matchElementwise(op, width))
         ElementwiseEmitter(op, *match, width).emit();
+      else
+        llvmcpu::vectorizeTransposedElementwise(op, width);
+    }
   }
 };
 

@@ -102,18 +102,13 @@ func.func @long_body(%x: memref<1024xf32>, %out: memref<1024xf32>) {
 
 // -----
 
-// Left to LLVM: a transpose (the input runs along the vector's loop, but
-// not as its innermost index), integer division (a masked-off lane would
-// divide by zero), i1 buffers (a vector of i1 is packed bits), and rows
-// narrower than half a vector.
+// Left to LLVM: integer division (a masked-off lane would divide by
+// zero), i1 buffers (a vector of i1 is packed bits), and rows narrower
+// than half a vector.
 // CHECK-LABEL: func.func @left_alone
-// CHECK-COUNT-4: linalg.generic
+// CHECK-COUNT-3: linalg.generic
 // CHECK-NOT: vector.
-func.func @left_alone(%x: memref<32x32xf32>, %t: memref<32x32xf32>, %n: memref<64xi32>, %q: memref<64xi32>, %b: memref<64xi1>, %nb: memref<64xi1>, %narrow: memref<64x4xf32>, %nout: memref<64x4xf32>) {
-  linalg.generic {indexing_maps = [affine_map<(i, j) -> (j, i)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%x : memref<32x32xf32>) outs(%t : memref<32x32xf32>) {
-  ^bb0(%a: f32, %o: f32):
-    linalg.yield %a : f32
-  }
+func.func @left_alone(%n: memref<64xi32>, %q: memref<64xi32>, %b: memref<64xi1>, %nb: memref<64xi1>, %narrow: memref<64x4xf32>, %nout: memref<64x4xf32>) {
   linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>], iterator_types = ["parallel"]} ins(%n : memref<64xi32>) outs(%q : memref<64xi32>) {
   ^bb0(%a: i32, %o: i32):
     %r = arith.divsi %a, %a : i32
@@ -280,5 +275,67 @@ func.func @sum_pool_masked_tail(%x: memref<1x4x4x24xf32>, %out: memref<1x2x2x24x
   linalg.pooling_nhwc_sum {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
     ins(%x, %kernel : memref<1x4x4x24xf32>, memref<2x2xf32>)
     outs(%out : memref<1x2x2x24xf32>)
+  return
+}
+
+// -----
+
+// A transpose: 16 x 16 blocks loaded along the input's rows, transposed in
+// registers (4 stages of 8 pairs of shuffles), stored along the output's.
+// CHECK-LABEL: func.func @transpose_blocks
+// CHECK:       scf.for %[[I:.*]] = %c0 to %c32 step %c16
+// CHECK:         scf.for %[[J:.*]] = %c0 to %c32 step %c16
+// CHECK-COUNT-16:  vector.load %arg0
+// CHECK-COUNT-64:  vector.shuffle
+// CHECK-COUNT-16:  vector.store %{{.*}}, %arg1
+// CHECK-NOT:   linalg.generic
+// CHECK-NOT:   vector.maskedstore
+func.func @transpose_blocks(%x: memref<32x32xf32>, %t: memref<32x32xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (j, i)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%x : memref<32x32xf32>) outs(%t : memref<32x32xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    linalg.yield %a : f32
+  }
+  return
+}
+
+// -----
+
+// Past the last full block, rows and columns take masked blocks: the
+// input's lanes past the rows masked off, the stores past the columns or
+// rows too. The body runs on the transposed vectors, with a vector read
+// along the output's rows (a residual) and a scalar per row (a bias).
+// CHECK-LABEL: func.func @transpose_edges_and_body
+// CHECK:       vector.shuffle
+// CHECK:       arith.addf %{{.*}} : vector<16xf32>
+// CHECK:       vector.store
+// CHECK:       vector.maskedstore %arg3[%c0, %c32]
+// CHECK:       vector.maskedload %arg0[%{{.*}}, %c16]
+// CHECK:       vector.maskedstore %arg3[%c16
+// CHECK-NOT:   linalg.generic
+func.func @transpose_edges_and_body(%x: memref<37x20xf32>, %r: memref<20x37xf32>, %bias: memref<20xf32>, %out: memref<20x37xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (j, i)>, affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%x, %r, %bias : memref<37x20xf32>, memref<20x37xf32>, memref<20xf32>) outs(%out : memref<20x37xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32, %o: f32):
+    %s = arith.addf %a, %b : f32
+    %t = arith.addf %s, %c : f32
+    linalg.yield %t : f32
+  }
+  return
+}
+
+// -----
+
+// A named transpose becomes a generic first, then blocks. An i64 one stays
+// a generic (a 16 x 16 block of 64-bit lanes would be 32 registers), and
+// so does one whose output rows are 4 long (most lanes masked off).
+// CHECK-LABEL: func.func @named_transpose
+// CHECK:       vector.shuffle
+// CHECK:       linalg.generic
+// CHECK-SAME:  memref<16x32xi64>
+// CHECK:       linalg.generic
+// CHECK-SAME:  memref<32x4xf32>
+func.func @named_transpose(%x: memref<16x16x32xf32>, %y: memref<32x16x16xf32>, %a: memref<32x16xi64>, %b: memref<16x32xi64>, %n: memref<4x32xf32>, %m: memref<32x4xf32>) {
+  linalg.transpose ins(%x : memref<16x16x32xf32>) outs(%y : memref<32x16x16xf32>) permutation = [2, 0, 1]
+  linalg.transpose ins(%a : memref<32x16xi64>) outs(%b : memref<16x32xi64>) permutation = [1, 0]
+  linalg.transpose ins(%n : memref<4x32xf32>) outs(%m : memref<32x4xf32>) permutation = [1, 0]
   return
 }
