@@ -66,6 +66,11 @@ bool CpuDispatch::runWorkgroups(const tessera_dispatch_state_v0_t &state,
         failure = "refused to run " + where +
                   ": it is outside the kernel's grid (the module's workgroup "
                   "count is too large)";
+      else if (code == TESSERA_DISPATCH_ERROR_STACK_TEMPORARIES)
+        failure = "refused to run " + where +
+                  ": its temporaries would need more stack than a workgroup "
+                  "may use (a dimension known only at run time is too "
+                  "large for this kernel)";
       else
         failure = "failed with code " + std::to_string(code) + " in " + where;
       return false;

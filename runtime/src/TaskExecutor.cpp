@@ -2,14 +2,58 @@
 
 #include "tessera/runtime/TaskExecutor.h"
 
+#include "tessera/executable_library.h"
+
 #include <sched.h>
+#include <stdexcept>
+#include <string>
 
 namespace tessera::rt {
 
+namespace {
+/// A worker thread's stack: twice what a workgroup's temporaries may take
+/// (the compiler's limit), for the runtime's frames and the kernel's own.
+constexpr size_t kWorkerStackBytes = 2 * size_t(TESSERA_WORKGROUP_STACK_SIZE);
+} // namespace
+
 TaskExecutor::TaskExecutor(unsigned workers)
     : ranges(std::make_unique<ChunkRange[]>(std::max(1u, workers))) {
-  for (unsigned w = 1; w < std::max(1u, workers); ++w)
-    threads.emplace_back([this, w] { workerLoop(w); });
+  pthread_attr_t attributes;
+  pthread_attr_init(&attributes);
+  size_t stack = 0;
+  pthread_attr_getstacksize(&attributes, &stack);
+  if (stack < kWorkerStackBytes)
+    pthread_attr_setstacksize(&attributes, kWorkerStackBytes);
+  struct Start {
+    TaskExecutor *executor;
+    unsigned worker;
+  };
+  auto run = [](void *argument) -> void * {
+    std::unique_ptr<Start> start(static_cast<Start *>(argument));
+    start->executor->workerLoop(start->worker);
+    return nullptr;
+  };
+  for (unsigned w = 1; w < std::max(1u, workers); ++w) {
+    auto start = std::make_unique<Start>(Start{this, w});
+    pthread_t thread;
+    if (int error = pthread_create(&thread, &attributes, run, start.get())) {
+      pthread_attr_destroy(&attributes);
+      // The threads started so far stop with the executor's destructor,
+      // which a throwing constructor does not run.
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        stopping.store(true, std::memory_order_release);
+      }
+      wake.notify_all();
+      for (pthread_t started : threads)
+        pthread_join(started, nullptr);
+      throw std::runtime_error("cannot start a task worker thread (error " +
+                               std::to_string(error) + ")");
+    }
+    start.release();
+    threads.push_back(thread);
+  }
+  pthread_attr_destroy(&attributes);
 }
 
 TaskExecutor::~TaskExecutor() {
@@ -18,8 +62,8 @@ TaskExecutor::~TaskExecutor() {
     stopping.store(true, std::memory_order_release);
   }
   wake.notify_all();
-  for (std::thread &thread : threads)
-    thread.join();
+  for (pthread_t thread : threads)
+    pthread_join(thread, nullptr);
 }
 
 unsigned TaskExecutor::availableCores() {

@@ -179,6 +179,15 @@ def cases():
             [tensor("x", list(shape))], [tensor("y", None)],
             [weights(rng, "w", (filters, shape[1], kernel, kernel)),
              weights(rng, "b", (filters,))]), [[wide]])
+    # A padded convolution over 8192 channels at 30x30: its window, a stack
+    # buffer, overran the thread's stack (a segmentation fault); now split
+    # by rows to fit, under a limit the compiler checks.
+    many = rng.standard_normal((1, 8192, 30, 30)).astype(np.float32)
+    out["conv_many_channels_padded"] = (model(
+        [helper.make_node("Conv", ["x", "w"], ["y"], pads=[1, 1, 1, 1],
+                          kernel_shape=[1, 1])],
+        [tensor("x", [1, 8192, 30, 30])], [tensor("y", None)],
+        [weights(rng, "w", (2, 8192, 1, 1))]), [[many]])
     # Transposes through registers in 16 x 16 blocks, with partial blocks
     # at both edges: channels-last to channels-first added to an NCHW
     # tensor, and a rank-5 permutation.

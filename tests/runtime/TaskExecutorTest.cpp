@@ -2,7 +2,11 @@
 
 #include "tessera/runtime/TaskExecutor.h"
 
+#include "tessera/executable_library.h"
+
 #include <gtest/gtest.h>
+
+#include <pthread.h>
 
 #include <atomic>
 #include <random>
@@ -12,6 +16,46 @@
 namespace rt = tessera::rt;
 
 namespace {
+
+// A workgroup's temporaries live on its thread's stack: the pool's threads
+// have twice the compiler's limit, even where the process's default thread
+// stack is smaller (here 1 MiB).
+TEST(TaskExecutor, WorkersHaveStackForTemporaries) {
+  pthread_attr_t defaults, small;
+  ASSERT_EQ(pthread_getattr_default_np(&defaults), 0);
+  pthread_attr_init(&small);
+  pthread_attr_setstacksize(&small, size_t(1) << 20);
+  ASSERT_EQ(pthread_setattr_default_np(&small), 0);
+  pthread_attr_destroy(&small);
+  std::vector<size_t> stacks;
+  {
+    rt::TaskExecutor executor(3);
+    std::mutex mutex;
+    // Items that take long enough for the workers to join.
+    ASSERT_TRUE(executor.parallelFor(
+        64, 1,
+        [&](uint64_t, uint64_t, unsigned worker) {
+          std::this_thread::sleep_for(std::chrono::microseconds(200));
+          if (worker == 0)
+            return true;
+          pthread_attr_t attributes;
+          size_t size = 0;
+          if (pthread_getattr_np(pthread_self(), &attributes) == 0) {
+            pthread_attr_getstacksize(&attributes, &size);
+            pthread_attr_destroy(&attributes);
+          }
+          std::lock_guard<std::mutex> lock(mutex);
+          stacks.push_back(size);
+          return true;
+        },
+        nullptr, std::chrono::steady_clock::now()));
+  }
+  ASSERT_EQ(pthread_setattr_default_np(&defaults), 0);
+  pthread_attr_destroy(&defaults);
+  ASSERT_FALSE(stacks.empty());
+  for (size_t size : stacks)
+    EXPECT_GE(size, 2 * size_t(TESSERA_WORKGROUP_STACK_SIZE));
+}
 
 // Every item runs exactly once, whatever the count and chunk size, job
 // after job on the same pool.

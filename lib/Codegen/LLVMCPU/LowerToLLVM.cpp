@@ -248,6 +248,8 @@ LogicalResult lowerKernelChecks(func::FuncOp func) {
       code = TESSERA_DISPATCH_ERROR_BINDING_TOO_SMALL;
     else if (check.getMsg() == codegen::kWorkgroupOutsideGridMessage)
       code = TESSERA_DISPATCH_ERROR_WORKGROUP_OUTSIDE_GRID;
+    else if (check.getMsg() == llvmcpu::kStackTemporariesMessage)
+      code = TESSERA_DISPATCH_ERROR_STACK_TEMPORARIES;
     Block *&fail = failBlocks[code];
     if (!fail) {
       fail = new Block();

@@ -31,6 +31,12 @@ namespace mlir::tessera::llvmcpu {
 constexpr const char *kBindingTooSmallMessage =
     "a binding holds fewer bytes than the kernel's view of it";
 
+/// The message of the checks before stack temporaries of unknown size
+/// (CheckStackTemporaries), which the LLVM lowering turns into
+/// TESSERA_DISPATCH_ERROR_STACK_TEMPORARIES.
+constexpr const char *kStackTemporariesMessage =
+    "a temporary needs more stack than the llvm-cpu backend allows";
+
 /// The codegen pipeline, nested on hal.executable.variant ops.
 void buildLLVMCPUCodegenPipeline(OpPassManager &variantPassManager);
 

@@ -121,6 +121,40 @@ def ReassociateReductionsPass
   let dependentDialects = ["mlir::arith::ArithDialect"];
 }
 
+def BroadcastFilledTemporariesPass
+    : Pass<"tessera-llvmcpu-broadcast-filled-temporaries", "mlir::ModuleOp"> {
+  let summary = "Reads a splat's temporary through a broadcast of one line";
+  let description = [{
+    A stack temporary that only a linalg.fill writes, whole, and that is
+    otherwise only read as a linalg input (a splat constant's), becomes
+    one line of the value (its innermost extent) viewed at the full shape
+    with outer strides 0: one line of stack instead of the tensor's size.
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect"];
+}
+
+def CheckStackTemporariesPass
+    : Pass<"tessera-llvmcpu-check-stack-temporaries", "mlir::ModuleOp"> {
+  let summary = "Bounds each dispatch function's stack temporaries";
+  let description = [{
+    An executable links no C library: a workgroup's temporaries (a padded
+    window, packed panels) are stack allocations, on the stack of the
+    thread that runs it. Their sizes are summed per function, a dynamic
+    size by its upper bound where one is known. Past `max-bytes` the
+    dispatch is refused with an error at the largest temporary's location;
+    a temporary whose size has no known bound gets a check before it
+    (cf.assert) that the lowering turns into
+    TESSERA_DISPATCH_ERROR_STACK_TEMPORARIES, which the runtime reports,
+    instead of overrunning the thread's stack.
+  }];
+  let options = [
+    Option<"maxBytes", "max-bytes", "int64_t", "6 << 20",
+           "Most bytes of stack temporaries per dispatch function">
+  ];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect", "mlir::cf::ControlFlowDialect"];
+}
+
 def LowerToLLVMPass
     : Pass<"tessera-llvmcpu-lower-to-llvm",
            "mlir::tessera::hal::ExecutableVariantOp"> {

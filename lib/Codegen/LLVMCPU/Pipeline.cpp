@@ -20,11 +20,13 @@ void buildLLVMCPUCodegenPipeline(OpPassManager &variantPM) {
     pm.addPass(createCSEPass());
     pm.addPass(codegen::createBufferizeDispatchPass());
     pm.addPass(createCanonicalizerPass());
+    pm.addPass(createBroadcastFilledTemporariesPass());
     pm.addPass(createFillPadBordersPass());
     pm.addPass(createVectorizeContractionsPass());
     pm.addPass(createVectorizeElementwisePass());
     pm.addPass(createHoistContractionReductionsPass());
     pm.addPass(createReassociateReductionsPass());
+    pm.addPass(createCheckStackTemporariesPass());
     pm.addPass(createConvertLinalgToLoopsPass());
     pm.addPass(memref::createExpandStridedMetadataPass());
     pm.addPass(createLowerAffinePass());

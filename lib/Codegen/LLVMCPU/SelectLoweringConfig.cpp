@@ -86,6 +86,9 @@ constexpr int64_t kMinRereadWorkgroups = 8;
 /// Bytes of B up to which a contraction reading a padded window keeps all
 /// its columns in each workgroup, which then copies its window once.
 constexpr int64_t kMaxWindowSharingBytes = 4 << 20;
+/// Bytes of a padded window a workgroup copies, at most, where splitting
+/// its rows allows: a third of TESSERA_WORKGROUP_STACK_SIZE.
+constexpr int64_t kMaxWindowBytes = 2 << 20;
 
 int64_t countWorkgroups(ArrayRef<int64_t> tiles, ArrayRef<int64_t> extents) {
   int64_t count = 1;
@@ -236,7 +239,8 @@ SmallVector<int64_t> contractionTiles(ArrayRef<int64_t> outputExtents,
                                       unsigned rowDim, int64_t depth,
                                       bool paddedWindow = false,
                                       bool rhsPackedPerCall = false,
-                                      bool addsResidual = false) {
+                                      bool addsResidual = false,
+                                      int64_t windowBytes = 0) {
   unsigned rank = outputExtents.size();
   // A convolution reading a padded window (a tensor.pad in its dispatch)
   // copies the window its rows need per workgroup: workgroups of a column
@@ -346,6 +350,24 @@ SmallVector<int64_t> contractionTiles(ArrayRef<int64_t> outputExtents,
     tiles[rank - 1] = llvm::alignTo(llvm::divideCeil(tiles[rank - 1], 2), 32);
     return true;
   };
+  // A padded window's share per workgroup (its copy is a stack buffer,
+  // CheckStackTemporaries' limit): rows split while it is larger than
+  // kMaxWindowBytes (a convolution over 8192 channels at 30x30, 7.6 MB in
+  // all); about its rows' share of the window, two rows more for the
+  // filter's reach.
+  if (paddedWindow && windowBytes > kMaxWindowBytes) {
+    auto share = [&] {
+      double bytes = double(windowBytes);
+      for (unsigned dim = 0; dim <= rowDim; ++dim)
+        if (outputExtents[dim] > 0 &&
+            outputExtents[dim] < codegen::kUnknownExtent)
+          bytes *= std::min(1.0, double(tiles[dim] + (dim == 0 ? 0 : 2)) /
+                                     outputExtents[dim]);
+      return bytes;
+    };
+    while (share() > kMaxWindowBytes && splitRows()) {
+    }
+  }
   if (allColumnsPerWorkgroup) {
     while (countWorkgroups(tiles, outputExtents) < kMinAllColumnsWorkgroups &&
            rowsPerWorkgroup() > kMinContractionRows && splitRows()) {
@@ -419,8 +441,16 @@ struct SelectLoweringConfigPass
     for (auto [dim, expr] : llvm::enumerate(contractionOutput.getResults()))
       if (cast<AffineDimExpr>(expr).getPosition() == found.second.row)
         rowDim = dim;
-    bool paddedWindow = !found.second.lhsIsVector &&
-                        found.second.lhs->get().getDefiningOp<tensor::PadOp>();
+    auto pad = found.second.lhs->get().getDefiningOp<tensor::PadOp>();
+    bool paddedWindow = !found.second.lhsIsVector && pad;
+    // The whole padded input's bytes.
+    int64_t windowBytes = 0;
+    if (pad && pad.getResultType().hasStaticShape())
+      windowBytes = std::min<int64_t>(
+          pad.getResultType().getNumElements() *
+              std::max<int64_t>(
+                  1, pad.getResultType().getElementTypeBitWidth() / 8),
+          int64_t(1) << 50);
     // The kernel packs B per call (VectorizeContractions' createPackBuffer).
     bool rhsPackedPerCall =
         !found.second.lhsIsVector &&
@@ -437,7 +467,7 @@ struct SelectLoweringConfigPass
           addsResidual = true;
     SmallVector<int64_t> outputTiles =
         contractionTiles(outputExtents, rowDim, depth, paddedWindow,
-                         rhsPackedPerCall, addsResidual);
+                         rhsPackedPerCall, addsResidual, windowBytes);
     SmallVector<int64_t> tiles(tileable.size(), 0);
     auto linalgRoot = dyn_cast<linalg::LinalgOp>(root.getOperation());
     if (!linalgRoot)

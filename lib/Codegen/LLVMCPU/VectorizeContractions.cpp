@@ -83,8 +83,8 @@ constexpr int64_t kMinPadThroughLine = 7;
 /// A depthwise convolution's window columns are unrolled up to this many.
 constexpr int64_t kMaxUnrolledWindow = 7;
 /// Most elements of the pad-value buffer a convolution broadcasting A reads
-/// through the pad with (its innermost extent, the channels: 16 KiB).
-constexpr int64_t kMaxPadViewElements = 4096;
+/// through the pad with (its innermost extent, the channels: 256 KiB).
+constexpr int64_t kMaxPadViewElements = 65536;
 /// Rows of B per step of a one-row product's walk down B.
 constexpr int64_t kStreamedRows = 8;
 /// Output rows that walk down B together, each vector of B loaded once for

@@ -41,6 +41,12 @@ typedef struct tessera_dispatch_state_v0_t {
   const size_t *binding_lengths;  /* offset 48: bytes */
 } tessera_dispatch_state_v0_t;
 
+/* Bytes of stack a dispatch function may use for its temporaries (the
+ * compiler refuses more, or checks a size known only at run time); the
+ * runtime's worker threads have at least twice this much stack, as a
+ * caller running dispatches inline must. */
+#define TESSERA_WORKGROUP_STACK_SIZE (6u << 20)
+
 /* Bytes of local_memory every workgroup gets. */
 #define TESSERA_WORKGROUP_LOCAL_MEMORY_SIZE 65536u
 
@@ -58,9 +64,12 @@ typedef struct tessera_workgroup_state_v0_t {
 
 /* What a dispatch function returns when its own checks refuse to run: the
  * host program gave it a binding smaller than the data it indexes, or a
- * workgroup outside its grid (a damaged or crafted module). */
+ * workgroup outside its grid (a damaged or crafted module), or a temporary
+ * whose size depends on the data would need more stack than the compiler
+ * allows a workgroup (TESSERA_WORKGROUP_STACK_SIZE). */
 #define TESSERA_DISPATCH_ERROR_BINDING_TOO_SMALL 2
 #define TESSERA_DISPATCH_ERROR_WORKGROUP_OUTSIDE_GRID 3
+#define TESSERA_DISPATCH_ERROR_STACK_TEMPORARIES 4
 
 /* Runs one workgroup; returns 0 on success. */
 typedef int (*tessera_dispatch_fn_v0_t)(

@@ -20,6 +20,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <pthread.h>
 #include <thread>
 #include <vector>
 
@@ -73,7 +74,10 @@ private:
   /// workers' ranges.
   void assignRanges(unsigned participants);
 
-  std::vector<std::thread> threads;
+  /// The worker threads (POSIX, for their stack size: a workgroup's
+  /// temporaries live on its thread's stack, TESSERA_WORKGROUP_STACK_SIZE
+  /// of them at most, whatever the process's default).
+  std::vector<pthread_t> threads;
   std::mutex mutex;
   std::condition_variable wake, done;
   /// The current job's ticket: its generation (the high 32 bits, bumped

@@ -983,18 +983,18 @@ func.func @conv_plain_window(%src: memref<1x14x14x64xf32>, %w: memref<3x3x64x32x
 
 // -----
 
-// Past 4096 channels the pad-value buffer would be too large a stack
+// Past 65536 channels the pad-value buffer would be too large a stack
 // buffer: the window stays, copied as before.
 // CHECK-LABEL: func.func @conv_plain_window_wide
-// CHECK:       memref.alloca() : memref<1x4x4x8192xf32>
+// CHECK:       memref.alloca() : memref<1x3x3x70000xf32>
 // CHECK:       linalg.copy
 // CHECK-NOT:   memref.reinterpret_cast
-func.func @conv_plain_window_wide(%src: memref<1x3x3x8192xf32>, %w: memref<2x2x8192x32xf32>, %out: memref<1x3x3x32xf32>) {
+func.func @conv_plain_window_wide(%src: memref<1x2x2x70000xf32>, %w: memref<2x2x70000x32xf32>, %out: memref<1x2x2x32xf32>) {
   %zero = arith.constant 0.0 : f32
-  %padded = memref.alloca() : memref<1x4x4x8192xf32>
-  linalg.fill ins(%zero : f32) outs(%padded : memref<1x4x4x8192xf32>)
-  %interior = memref.subview %padded[0, 1, 1, 0] [1, 3, 3, 8192] [1, 1, 1, 1] : memref<1x4x4x8192xf32> to memref<1x3x3x8192xf32, strided<[131072, 32768, 8192, 1], offset: 40960>>
-  linalg.copy ins(%src : memref<1x3x3x8192xf32>) outs(%interior : memref<1x3x3x8192xf32, strided<[131072, 32768, 8192, 1], offset: 40960>>)
-  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%padded, %w : memref<1x4x4x8192xf32>, memref<2x2x8192x32xf32>) outs(%out : memref<1x3x3x32xf32>)
+  %padded = memref.alloca() : memref<1x3x3x70000xf32>
+  linalg.fill ins(%zero : f32) outs(%padded : memref<1x3x3x70000xf32>)
+  %interior = memref.subview %padded[0, 1, 1, 0] [1, 2, 2, 70000] [1, 1, 1, 1] : memref<1x3x3x70000xf32> to memref<1x2x2x70000xf32, strided<[630000, 210000, 70000, 1], offset: 280000>>
+  linalg.copy ins(%src : memref<1x2x2x70000xf32>) outs(%interior : memref<1x2x2x70000xf32, strided<[630000, 210000, 70000, 1], offset: 280000>>)
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%padded, %w : memref<1x3x3x70000xf32>, memref<2x2x70000x32xf32>) outs(%out : memref<1x2x2x32xf32>)
   return
 }
