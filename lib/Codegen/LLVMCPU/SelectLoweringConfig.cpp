@@ -98,14 +98,12 @@ int64_t countWorkgroups(ArrayRef<int64_t> tiles, ArrayRef<int64_t> extents) {
   return count;
 }
 
-/// The loop along which `root` reads an input contiguously while its
-/// output runs along another (a transpose's input), when it does, and
-/// both loops are at least half a block long (VectorizeElementwise leaves
-/// narrower ones to scalar loops).
-std::optional<unsigned> transposedReadLoop(Operation *root,
-                                           ArrayRef<int64_t> extents) {
-  auto linalgOp = dyn_cast<linalg::LinalgOp>(root);
-  if (!linalgOp || linalgOp.getNumDpsInits() == 0)
+/// The loop along which `op` reads an input contiguously while its output
+/// runs along another (a transpose's input), when it does, and both loops
+/// are at least half a block long (VectorizeElementwise leaves narrower
+/// ones to scalar loops).
+std::optional<unsigned> transposedReadLoop(linalg::LinalgOp op) {
+  if (op.getNumDpsInits() == 0)
     return std::nullopt;
   auto innermost = [](AffineMap map) -> std::optional<unsigned> {
     if (map.getNumResults() == 0)
@@ -114,18 +112,52 @@ std::optional<unsigned> transposedReadLoop(Operation *root,
     return dim ? std::optional<unsigned>(dim.getPosition()) : std::nullopt;
   };
   std::optional<unsigned> column =
-      innermost(linalgOp.getMatchingIndexingMap(linalgOp.getDpsInitOperand(0)));
+      innermost(op.getMatchingIndexingMap(op.getDpsInitOperand(0)));
   if (!column)
     return std::nullopt;
-  for (OpOperand *input : linalgOp.getDpsInputOperands()) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  auto wide = [&](unsigned loop) {
+    return ShapedType::isDynamic(ranges[loop]) ||
+           2 * ranges[loop] >= kTransposeBlock;
+  };
+  for (OpOperand *input : op.getDpsInputOperands()) {
     if (!isa<ShapedType>(input->get().getType()))
       continue;
-    AffineMap map = linalgOp.getMatchingIndexingMap(input);
+    AffineMap map = op.getMatchingIndexingMap(input);
     std::optional<unsigned> inner = innermost(map);
     if (inner && *inner != *column && map.isFunctionOfDim(*column) &&
-        2 * extents[*inner] >= kTransposeBlock &&
-        2 * extents[*column] >= kTransposeBlock)
+        wide(*inner) && wide(*column))
       return inner;
+  }
+  return std::nullopt;
+}
+
+/// The root's loop along which it, or a producer of one of its inputs
+/// fused into its tiles (a transpose before a bias add), reads an input
+/// across its output's rows.
+std::optional<unsigned> transposedReadLoopOf(Operation *root) {
+  auto linalgRoot = dyn_cast<linalg::LinalgOp>(root);
+  if (!linalgRoot)
+    return std::nullopt;
+  if (std::optional<unsigned> loop = transposedReadLoop(linalgRoot))
+    return loop;
+  for (OpOperand *input : linalgRoot.getDpsInputOperands()) {
+    auto producer = input->get().getDefiningOp<linalg::LinalgOp>();
+    if (!producer || producer.getNumDpsInits() != 1)
+      continue;
+    std::optional<unsigned> across = transposedReadLoop(producer);
+    if (!across)
+      continue;
+    // The producer's loop -> the dimension of its result -> the root's
+    // loop reading that dimension.
+    AffineMap produced =
+        producer.getMatchingIndexingMap(producer.getDpsInitOperand(0));
+    AffineMap read = linalgRoot.getMatchingIndexingMap(input);
+    for (auto [dim, expr] : llvm::enumerate(produced.getResults()))
+      if (auto loop = dyn_cast<AffineDimExpr>(expr);
+          loop && loop.getPosition() == *across && dim < read.getNumResults())
+        if (auto rootLoop = dyn_cast<AffineDimExpr>(read.getResult(dim)))
+          return rootLoop.getPosition();
   }
   return std::nullopt;
 }
@@ -157,14 +189,15 @@ SmallVector<int64_t> elementwiseTiles(TilingInterface root,
       return tile;
     return tile / kLineElements * kLineElements;
   };
+  // The across loop, or -1.
+  int acrossLoop = -1;
   if (across && tileable[*across] && extents[*across] >= kTransposeBlock) {
-    tiles[*across] = kTransposeBlock;
+    acrossLoop = *across;
+    tiles[acrossLoop] = kTransposeBlock;
     budget = std::max<int64_t>(budget / kTransposeBlock, kTransposeBlock);
-  } else {
-    across.reset();
   }
   for (int loop = last; loop >= 0; --loop) {
-    if (!tileable[loop] || (across && loop == static_cast<int>(*across)))
+    if (!tileable[loop] || loop == acrossLoop)
       continue;
     tiles[loop] = lineAligned(
         loop,
@@ -182,7 +215,7 @@ SmallVector<int64_t> elementwiseTiles(TilingInterface root,
     for (int loop = 0; loop < static_cast<int>(tiles.size()) && victim < 0;
          ++loop)
       if (tiles[loop] > 1 && (loop != innermost || tiles[loop] > 64) &&
-          (!across || loop != static_cast<int>(*across)))
+          loop != acrossLoop)
         victim = loop;
     if (victim < 0)
       break;
@@ -411,7 +444,7 @@ struct SelectLoweringConfigPass
         tiles = tilesFromContraction(*contraction, root, tileable);
       else
         tiles = elementwiseTiles(root, tileable, extents,
-                                 transposedReadLoop(root, extents));
+                                 transposedReadLoopOf(root));
       codegen::setWorkgroupTileSizes(root, tiles);
     });
   }

@@ -63,7 +63,7 @@ std::optional<TransposedMatch> matchTransposed(linalg::GenericOp op) {
       op.getNumParallelLoops() != op.getNumLoops() || !isVectorizableBody(op))
     return std::nullopt;
   for (AffineMap map : op.getIndexingMapsArray())
-    if (!map.isProjectedPermutation(/*allowZeroInResults=*/false))
+    if (!map.isProjectedPermutation(/*allowZeroInResults=*/true))
       return std::nullopt;
   std::optional<unsigned> column =
       innermostLoop(op.getMatchingIndexingMap(op.getDpsInitOperand(0)));

@@ -437,3 +437,24 @@ func.func @strided_conv_large_filter(%x: tensor<1x14x14x512xf32>, %w: tensor<3x3
   %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%p, %w : tensor<1x16x16x512xf32>, tensor<3x3x512x512xf32>) outs(%f : tensor<1x7x7x512xf32>) -> tensor<1x7x7x512xf32>
   return %c : tensor<1x7x7x512xf32>
 }
+
+// -----
+
+// A transpose (NHWC -> NCHW) and a bias add after it: the add is the
+// root, but the transpose fused into its tiles reads along the channels,
+// so the channels take a whole block of 16 (VectorizeElementwise
+// transposes 16x16 blocks in registers), not 5 of 16384 elements.
+// CHECK-LABEL: func.func @transpose_bias_dispatch_0_elementwise_1x256x56x56()
+// CHECK: linalg.generic
+// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [1, 16, 18, 56]>
+func.func @transpose_bias(%x: tensor<1x56x56x256xf32>, %b: tensor<256xf32>) -> tensor<1x256x56x56xf32> {
+  %e = tensor.empty() : tensor<1x256x56x56xf32>
+  %t = linalg.transpose ins(%x : tensor<1x56x56x256xf32>) outs(%e : tensor<1x256x56x56xf32>) permutation = [0, 3, 1, 2]
+  %r = linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>, affine_map<(n, c, h, w) -> (c)>, affine_map<(n, c, h, w) -> (n, c, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%t, %b : tensor<1x256x56x56xf32>, tensor<256xf32>) outs(%e : tensor<1x256x56x56xf32>) {
+  ^bb0(%v: f32, %y: f32, %o: f32):
+    %s = arith.addf %v, %y : f32
+    linalg.yield %s : f32
+  } -> tensor<1x256x56x56xf32>
+  return %r : tensor<1x256x56x56xf32>
+}
