@@ -119,6 +119,27 @@ std::shared_ptr<rt::Module> compile(const std::string &source,
 }
 
 /// Seeded uniform values, as `tessera run --input=...` would generate.
+/// Median microseconds of copying `source` into `destination` (the same
+/// size) with memcpy, split evenly over `threads` threads.
+double timeMemcpy(const std::vector<float> &source,
+                  std::vector<float> &destination, unsigned threads, int warmup,
+                  int repetitions) {
+  size_t count = source.size();
+  return timeMedian(warmup, repetitions, [&] {
+    std::vector<std::thread> copiers;
+    size_t share = count / threads;
+    for (unsigned t = 0; t < threads; ++t)
+      copiers.emplace_back([&, t] {
+        size_t begin = t * share,
+               end = t + 1 == threads ? count : begin + share;
+        std::memcpy(destination.data() + begin, source.data() + begin,
+                    sizeof(float) * (end - begin));
+      });
+    for (std::thread &copier : copiers)
+      copier.join();
+  });
+}
+
 rt::Tensor randomTensor(std::vector<int64_t> shape, unsigned seed) {
   rt::TensorType type;
   type.shape = std::move(shape);
@@ -375,19 +396,7 @@ int runBench(const char *self, const Options &options) {
     report.line("|---|---|---|---|---|---|");
     for (unsigned threads : {1u, 2u}) {
       Timing timing = timeCalls(module, "add", {a, b}, threads, warm, reps);
-      double copy = timeMedian(warm, reps, [&] {
-        std::vector<std::thread> copiers;
-        size_t share = count / threads;
-        for (unsigned t = 0; t < threads; ++t)
-          copiers.emplace_back([&, t] {
-            size_t begin = t * share,
-                   end = t + 1 == threads ? size_t(count) : begin + share;
-            std::memcpy(destination.data() + begin, source.data() + begin,
-                        sizeof(float) * (end - begin));
-          });
-        for (std::thread &copier : copiers)
-          copier.join();
-      });
+      double copy = timeMemcpy(source, destination, threads, warm, reps);
       double kernel = 3.0 * bytes / timing.kernelMicroseconds / 1e3;
       double call = 3.0 * bytes / timing.callMicroseconds / 1e3;
       double memcpyRate = 2.0 * bytes / copy / 1e3;
@@ -462,19 +471,7 @@ int runBench(const char *self, const Options &options) {
       for (unsigned threads : {1u, 2u}) {
         Timing timing =
             timeCalls(module, "transpose", {x}, threads, warm, reps);
-        double copy = timeMedian(warm, reps, [&] {
-          std::vector<std::thread> copiers;
-          size_t share = count / threads;
-          for (unsigned t = 0; t < threads; ++t)
-            copiers.emplace_back([&, t] {
-              size_t begin = t * share,
-                     end = t + 1 == threads ? size_t(count) : begin + share;
-              std::memcpy(destination.data() + begin, source.data() + begin,
-                          sizeof(float) * (end - begin));
-            });
-          for (std::thread &copier : copiers)
-            copier.join();
-        });
+        double copy = timeMemcpy(source, destination, threads, warm, reps);
         double kernel = 2.0 * bytes / timing.kernelMicroseconds / 1e3;
         double memcpyRate = 2.0 * bytes / copy / 1e3;
         double diff = 0;
