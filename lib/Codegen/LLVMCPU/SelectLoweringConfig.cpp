@@ -10,6 +10,7 @@
 
 #include "Codegen/LLVMCPU/OuterProductContraction.h"
 #include "Codegen/LLVMCPU/Passes.h"
+#include "Codegen/LLVMCPU/VectorBody.h"
 
 #include "Codegen/Common/LoweringConfig.h"
 
@@ -111,14 +112,8 @@ int64_t countWorkgroups(ArrayRef<int64_t> tiles, ArrayRef<int64_t> extents) {
 std::optional<unsigned> transposedReadLoop(linalg::LinalgOp op) {
   if (op.getNumDpsInits() == 0)
     return std::nullopt;
-  auto innermost = [](AffineMap map) -> std::optional<unsigned> {
-    if (map.getNumResults() == 0)
-      return std::nullopt;
-    auto dim = dyn_cast<AffineDimExpr>(map.getResults().back());
-    return dim ? std::optional<unsigned>(dim.getPosition()) : std::nullopt;
-  };
-  std::optional<unsigned> column =
-      innermost(op.getMatchingIndexingMap(op.getDpsInitOperand(0)));
+  std::optional<unsigned> column = llvmcpu::innermostLoop(
+      op.getMatchingIndexingMap(op.getDpsInitOperand(0)));
   if (!column)
     return std::nullopt;
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
@@ -130,7 +125,7 @@ std::optional<unsigned> transposedReadLoop(linalg::LinalgOp op) {
     if (!isa<ShapedType>(input->get().getType()))
       continue;
     AffineMap map = op.getMatchingIndexingMap(input);
-    std::optional<unsigned> inner = innermost(map);
+    std::optional<unsigned> inner = llvmcpu::innermostLoop(map);
     if (inner && *inner != *column && map.isFunctionOfDim(*column) &&
         wide(*inner) && wide(*column))
       return inner;
@@ -173,8 +168,8 @@ std::optional<unsigned> transposedReadLoopOf(Operation *root) {
 /// filled innermost first, then split until there are kMinWorkgroups.
 /// A loop the root reads an input along while writing along another
 /// (`across`, a transpose's) takes whole blocks first: VectorizeElementwise
-/// transposes kTransposeBlock x kTransposeBlock blocks in registers, and
-/// leaves what a tile has past its last block to scalar loops.
+/// transposes kTransposeBlock x kTransposeBlock blocks in registers, with
+/// masked blocks past a tile's last whole one.
 SmallVector<int64_t> elementwiseTiles(TilingInterface root,
                                       ArrayRef<bool> tileable,
                                       ArrayRef<int64_t> extents,

@@ -48,16 +48,6 @@ bool unitInnerStride(Value memref) {
          strides.back() == 1;
 }
 
-/// The innermost result of `map` as a loop, when it is a plain dimension.
-std::optional<unsigned> innermostLoop(AffineMap map) {
-  if (map.getNumResults() == 0)
-    return std::nullopt;
-  auto last = dyn_cast<AffineDimExpr>(map.getResults().back());
-  if (!last)
-    return std::nullopt;
-  return last.getPosition();
-}
-
 std::optional<TransposedMatch> matchTransposed(linalg::GenericOp op) {
   if (!op.hasPureBufferSemantics() || op.getNumLoops() < 2 ||
       op.getNumParallelLoops() != op.getNumLoops() || !isVectorizableBody(op))

@@ -35,6 +35,15 @@ int64_t vectorWidthFor(Operation *op, int64_t fallback) {
   return 4;
 }
 
+std::optional<unsigned> innermostLoop(AffineMap map) {
+  if (map.getNumResults() == 0)
+    return std::nullopt;
+  auto last = dyn_cast<AffineDimExpr>(map.getResults().back());
+  if (!last)
+    return std::nullopt;
+  return last.getPosition();
+}
+
 std::optional<ReadKind> readKind(AffineMap map, unsigned column) {
   if (!map.isFunctionOfDim(column))
     return ReadKind::Broadcast;

@@ -23,6 +23,10 @@ int64_t vectorWidthFor(Operation *op, int64_t fallback);
 /// broadcast).
 enum class ReadKind { Vector, Broadcast };
 
+/// The loop `map`'s innermost result is, when that result is a plain loop
+/// (the loop an operand runs contiguously along).
+std::optional<unsigned> innermostLoop(AffineMap map);
+
 /// The ReadKind of an operand read through `map` for a vector along loop
 /// `column`; std::nullopt when it runs along the loop in another place (a
 /// transpose).

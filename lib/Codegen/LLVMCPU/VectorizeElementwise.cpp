@@ -131,13 +131,11 @@ std::optional<ElementwiseMatch> matchElementwise(linalg::GenericOp op,
       return std::nullopt;
     windowLoops = std::move(*window);
   }
-  AffineMap first = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
-  if (first.getNumResults() == 0)
+  std::optional<unsigned> innermost = llvmcpu::innermostLoop(
+      op.getMatchingIndexingMap(op.getDpsInitOperand(0)));
+  if (!innermost)
     return std::nullopt;
-  auto last = dyn_cast<AffineDimExpr>(first.getResults().back());
-  if (!last)
-    return std::nullopt;
-  unsigned column = last.getPosition();
+  unsigned column = *innermost;
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   SmallVector<unsigned> positionLoops;
   int64_t positions = 1;

@@ -458,3 +458,16 @@ func.func @transpose_bias(%x: tensor<1x56x56x256xf32>, %b: tensor<256xf32>) -> t
   } -> tensor<1x256x56x56xf32>
   return %r : tensor<1x256x56x56xf32>
 }
+
+// -----
+
+// A transpose of 8 MiB or more (batch 8's 28x28x512 to NCHW, 12.8 MB) takes
+// 4 blocks of channels side by side per workgroup: the input's rows are
+// read from beyond the L2 caches in runs of 4 lines.
+// CHECK-LABEL: func.func @large_transpose_dispatch_0_transpose_8x512x28x28()
+// CHECK: lowering_config = #tessera_codegen.lowering_config<workgroup = [1, 64, 9, 28]>
+func.func @large_transpose(%x: tensor<8x28x28x512xf32>) -> tensor<8x512x28x28xf32> {
+  %e = tensor.empty() : tensor<8x512x28x28xf32>
+  %t = linalg.transpose ins(%x : tensor<8x28x28x512xf32>) outs(%e : tensor<8x512x28x28xf32>) permutation = [0, 3, 1, 2]
+  return %t : tensor<8x512x28x28xf32>
+}
