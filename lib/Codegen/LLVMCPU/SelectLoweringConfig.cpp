@@ -97,6 +97,21 @@ constexpr int64_t kMaxWindowSharingBytes = 4 << 20;
 /// its rows allows: a third of TESSERA_WORKGROUP_STACK_SIZE.
 constexpr int64_t kMaxWindowBytes = 2 << 20;
 
+/// Columns of a register tile's last vector: a workgroup left with this
+/// many columns or fewer runs them as one vector, a broadcast of A per FMA.
+constexpr int64_t kOrphanColumns = 16;
+
+/// Whether tiles of `tile` columns leave a last workgroup of a vector or
+/// less (112 in tiles of 32, 72 or 40 in tiles of 64 or 32), which
+/// VectorizeContractions' kernel would rather take in its last panel
+/// (one vector wider).
+bool leavesOrphanColumns(int64_t columns, int64_t tile) {
+  if (tile <= 0 || columns <= tile || columns >= codegen::kUnknownExtent)
+    return false;
+  int64_t last = columns % tile;
+  return last != 0 && last <= kOrphanColumns;
+}
+
 int64_t countWorkgroups(ArrayRef<int64_t> tiles, ArrayRef<int64_t> extents) {
   int64_t count = 1;
   for (auto [tile, extent] : llvm::zip(tiles, extents))
@@ -322,6 +337,8 @@ SmallVector<int64_t> contractionTiles(ArrayRef<int64_t> outputExtents,
   if (allColumnsPerWorkgroup)
     columns = outputExtents[rank - 1];
   tiles[rank - 1] = std::min(columns, outputExtents[rank - 1]);
+  if (leavesOrphanColumns(outputExtents[rank - 1], tiles[rank - 1]))
+    tiles[rank - 1] = outputExtents[rank - 1];
   int64_t panelColumns =
       addsResidual ? kResidualContractionColumns : kContractionColumns;
   for (unsigned dim = rowDim + 1; dim + 1 < rank; ++dim)
@@ -392,7 +409,10 @@ SmallVector<int64_t> contractionTiles(ArrayRef<int64_t> outputExtents,
       }
     if (tiles[rank - 1] <= 32)
       return false;
-    tiles[rank - 1] = llvm::alignTo(llvm::divideCeil(tiles[rank - 1], 2), 32);
+    int64_t half = llvm::alignTo(llvm::divideCeil(tiles[rank - 1], 2), 32);
+    if (leavesOrphanColumns(outputExtents[rank - 1], half))
+      return false;
+    tiles[rank - 1] = half;
     return true;
   };
   // A padded window's share per workgroup (its copy is a stack buffer,

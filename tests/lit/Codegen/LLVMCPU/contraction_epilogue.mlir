@@ -40,11 +40,13 @@ func.func @bias_matmul_relu(%a: memref<32x64xf32>, %b: memref<64x32xf32>, %bias:
 // A reduction deep enough to be blocked (1024 = 4 blocks of 256): the
 // bias starts the accumulators in the first block only, C holds them
 // between blocks, and the epilogue (a residual add, its input read as
-// vectors, masked in the 8-column tail) runs after the last block only.
+// vectors) runs after the last block only. The 40 columns past the first
+// panel (32 + a tail of 8) are one panel of three vectors, the last masked,
+// over the whole reduction.
 // CHECK-LABEL: func.func @blocked_residual
-// CHECK-SAME: (%[[A:.+]]: memref<16x1024xf32>, %[[B:.+]]: memref<1024x40xf32>, %[[RES:.+]]: memref<16x40xf32>, %[[OUT:.+]]: memref<16x40xf32>)
+// CHECK-SAME: (%[[A:.+]]: memref<16x1024xf32>, %[[B:.+]]: memref<1024x72xf32>, %[[RES:.+]]: memref<16x72xf32>, %[[OUT:.+]]: memref<16x72xf32>)
 // CHECK-DAG: %[[HALF:.+]] = arith.constant dense<5.000000e-01> : vector<16xf32>
-// CHECK-DAG: %[[C:.+]] = memref.alloca() {alignment = 64 : i64} : memref<16x40xf32>
+// CHECK-DAG: %[[C:.+]] = memref.alloca() {alignment = 64 : i64} : memref<16x72xf32>
 // CHECK: scf.for %[[K0:.+]] = %c0 to %c1024 step %c256
 // CHECK:   %[[END:.+]] = arith.addi %[[K0]], %c256 : index
 // CHECK:   %[[FIRST:.+]] = arith.cmpi eq, %[[K0]], %c0 : index
@@ -64,12 +66,12 @@ func.func @bias_matmul_relu(%a: memref<32x64xf32>, %b: memref<64x32xf32>, %bias:
 // CHECK-NOT: linalg.
 // CHECK: return
 #id2 = affine_map<(i, j) -> (i, j)>
-func.func @blocked_residual(%a: memref<16x1024xf32>, %b: memref<1024x40xf32>, %res: memref<16x40xf32>, %out: memref<16x40xf32>) {
+func.func @blocked_residual(%a: memref<16x1024xf32>, %b: memref<1024x72xf32>, %res: memref<16x72xf32>, %out: memref<16x72xf32>) {
   %half = arith.constant 0.5 : f32
-  %c = memref.alloca() {alignment = 64 : i64} : memref<16x40xf32>
-  linalg.fill ins(%half : f32) outs(%c : memref<16x40xf32>)
-  linalg.matmul ins(%a, %b : memref<16x1024xf32>, memref<1024x40xf32>) outs(%c : memref<16x40xf32>)
-  linalg.generic {indexing_maps = [#id2, #id2, #id2], iterator_types = ["parallel", "parallel"]} ins(%c, %res : memref<16x40xf32>, memref<16x40xf32>) outs(%out : memref<16x40xf32>) {
+  %c = memref.alloca() {alignment = 64 : i64} : memref<16x72xf32>
+  linalg.fill ins(%half : f32) outs(%c : memref<16x72xf32>)
+  linalg.matmul ins(%a, %b : memref<16x1024xf32>, memref<1024x72xf32>) outs(%c : memref<16x72xf32>)
+  linalg.generic {indexing_maps = [#id2, #id2, #id2], iterator_types = ["parallel", "parallel"]} ins(%c, %res : memref<16x72xf32>, memref<16x72xf32>) outs(%out : memref<16x72xf32>) {
   ^bb0(%x: f32, %y: f32, %o: f32):
     %r = arith.addf %x, %y : f32
     linalg.yield %r : f32

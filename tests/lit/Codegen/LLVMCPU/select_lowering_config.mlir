@@ -201,13 +201,15 @@ func.func @classifier(%a: tensor<1x2048xf32>, %b: tensor<2048x1000xf32>) -> tens
 
 // A batch of 8's classifier (8 MiB of weights) is tiled the same way: its
 // kernel walks down B for all 8 rows. A squeeze-excitation layer's 8 rows
-// (0.9 MiB of weights, in the L2 cache) keep the register-tiled split.
+// (0.9 MiB of weights, in the L2 cache) keep the register-tiled split, in
+// tiles of 64 columns: tiles of 32 would leave the last 16 of its 240 a
+// workgroup of one vector (leavesOrphanColumns).
 // CHECK-LABEL: func.func @batch_classifier_dispatch_0_matmul_8x1000()
 // CHECK: linalg.matmul
 // CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [8, 256, 0]>
 // CHECK-LABEL: func.func @batch_classifier_dispatch_1_matmul_8x240()
 // CHECK: linalg.matmul
-// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [8, 32, 0]>
+// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [8, 64, 0]>
 func.func @batch_classifier(%a: tensor<8x2048xf32>, %b: tensor<2048x1000xf32>, %sa: tensor<8x960xf32>, %sb: tensor<960x240xf32>) -> (tensor<8x1000xf32>, tensor<8x240xf32>) {
   %cst = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<8x1000xf32>

@@ -36,26 +36,70 @@ func.func @matmul(%a: memref<32x128xf32>, %b: memref<128x64xf32>, %c: memref<32x
 // -----
 
 // 3 rows x 40 columns, a B of 2.5 KiB (in the L1 cache): read in place, and
-// each row does all its columns, so that it writes its row of C whole: one
-// panel of 32 columns, then the last 8 columns (less than a vector) in one
-// vector whose loads and stores of B and C are masked to 8 lanes.
+// each row does all its columns, so that it writes its row of C whole. The
+// 8 columns past the panel of 32 (less than a vector) join it: one panel of
+// three vectors, the last masked to 8 lanes in its loads and stores of B
+// and C, so that each element of A is broadcast once for all 40 columns.
 // CHECK-LABEL: func.func @tail
 // CHECK-NOT: memref.alloca
 // CHECK: scf.for %[[R:.+]] = %{{.+}} to %c3 step %c1
-// CHECK:   %{{.+}}:2 = scf.for
-// CHECK-COUNT-2: vector.fma
+// CHECK:   %[[MASK:.+]] = vector.constant_mask [8] : vector<16xi1>
+// CHECK:   vector.load %arg2[%[[R]], %c0]
+// CHECK:   vector.load %arg2[%[[R]], %c16]
+// CHECK:   vector.maskedload %arg2[%[[R]], %c32], %[[MASK]]
+// CHECK:   %{{.+}}:3 = scf.for %[[K:.+]] = %c0 to %c16 step %c1
+// CHECK:     vector.load %arg1[%[[K]], %c0]
+// CHECK:     vector.load %arg1[%[[K]], %c16]
+// CHECK:     vector.maskedload %arg1[%[[K]], %c32], %[[MASK]]
+// CHECK-COUNT-3: vector.fma
 // CHECK:   vector.store %{{.+}}, %arg2[%[[R]], %c0]
 // CHECK:   vector.store %{{.+}}, %arg2[%[[R]], %c16]
-// CHECK:   %[[MASK:.+]] = vector.constant_mask [8] : vector<16xi1>
-// CHECK:   vector.maskedload %arg2[%[[R]], %c32], %[[MASK]]
-// CHECK:   scf.for %[[K:.+]] = %c0 to %c16 step %c1
-// CHECK:     vector.maskedload %arg1[%[[K]], %c32], %[[MASK]]
-// CHECK:     vector.fma
 // CHECK:   vector.maskedstore %arg2[%[[R]], %c32], %[[MASK]]
 // CHECK-NOT: to %c3 step %c1
 // CHECK-NOT: linalg.matmul
 func.func @tail(%a: memref<3x16xf32>, %b: memref<16x40xf32>, %c: memref<3x40xf32>) {
   linalg.matmul ins(%a, %b : memref<3x16xf32>, memref<16x40xf32>) outs(%c : memref<3x40xf32>)
+  return
+}
+
+// -----
+
+// 24 columns, more than a vector and less than a panel: one panel of two
+// vectors, the second masked to 8 lanes, instead of a pass of one vector
+// and a masked pass (each broadcasting all of A).
+// CHECK-LABEL: func.func @tail_of_two_vectors
+// CHECK: scf.for %{{.+}} = %c0 to %c16 step %c8
+// CHECK:   %[[MASK:.+]] = vector.constant_mask [8] : vector<16xi1>
+// CHECK:   %{{.+}}:16 = scf.for
+// CHECK:     vector.load %arg1
+// CHECK:     vector.maskedload %arg1[%{{.+}}, %c16], %[[MASK]]
+// CHECK-COUNT-16: vector.fma
+// CHECK-COUNT-8: vector.maskedstore %arg2
+// CHECK-NOT: scf.for %{{.+}} = %c0 to %c16 step %c8
+// CHECK-NOT: linalg.matmul
+func.func @tail_of_two_vectors(%a: memref<16x64xf32>, %b: memref<64x24xf32>, %c: memref<16x24xf32>) {
+  linalg.matmul ins(%a, %b : memref<16x64xf32>, memref<64x24xf32>) outs(%c : memref<16x24xf32>)
+  return
+}
+
+// -----
+
+// 112 columns of a larger B (28 KiB, packed): the first two panels of 32
+// are packed; the last 16 columns join the third panel, read in place as
+// one panel of three vectors (no mask: 48 columns).
+// CHECK-LABEL: func.func @tail_after_panels
+// CHECK: memref.alloca() {alignment = 64 : i64} : memref<64x32xf32>
+// CHECK: scf.for %{{.+}} = %c0 to %c64 step %c32
+// CHECK-COUNT-16: vector.fma
+// CHECK: %{{.+}}:24 = scf.for %[[K:.+]] = %c0 to %c64 step %c1
+// CHECK:   vector.load %arg1[%[[K]], %c64]
+// CHECK:   vector.load %arg1[%[[K]], %c80]
+// CHECK:   vector.load %arg1[%[[K]], %c96]
+// CHECK-COUNT-24: vector.fma
+// CHECK-NOT: vector.maskedstore
+// CHECK-NOT: linalg.matmul
+func.func @tail_after_panels(%a: memref<16x64xf32>, %b: memref<64x112xf32>, %c: memref<16x112xf32>) {
+  linalg.matmul ins(%a, %b : memref<16x64xf32>, memref<64x112xf32>) outs(%c : memref<16x112xf32>)
   return
 }
 
