@@ -254,6 +254,25 @@ func.func @depthwise(%x: memref<1x10x10x32xf32>, %w: memref<3x3x32xf32>, %y: mem
 
 // -----
 
+// 64 channels, two panels: the panels run inside each row tile (every
+// channel of a tile's 8 pixels before the next tile), the filter read in
+// place (no packed copy).
+// CHECK-LABEL: func.func @depthwise_panels_inside_tiles
+// CHECK-NOT:   memref.alloca
+// CHECK:       scf.for %{{.+}} = %c0 to %c64 step %c8
+// CHECK-NEXT:    scf.for %[[P:.+]] = %c0 to %c64 step %c32
+// CHECK:           %{{.+}}:16 = scf.for %[[KH:.+]] = %c0 to %c3
+// CHECK:             vector.load %arg1[%[[KH]], %c0, %[[P]]] : memref<3x3x64xf32>, vector<16xf32>
+// CHECK:           vector.store %{{.+}}, %arg2[%c0, %{{.+}}, %{{.+}}, %[[P]]]
+// CHECK-NOT:   scf.for %{{.+}} = %c0 to %c64 step %c32
+// CHECK-NOT:   linalg.depthwise
+func.func @depthwise_panels_inside_tiles(%x: memref<1x10x10x64xf32>, %w: memref<3x3x64xf32>, %y: memref<1x8x8x64xf32>) {
+  linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x10x10x64xf32>, memref<3x3x64xf32>) outs(%y : memref<1x8x8x64xf32>)
+  return
+}
+
+// -----
+
 // One row: a walk down B, 8 of its rows per step, each across all 192
 // columns into C in memory (B read front to back); nothing packed.
 // CHECK-LABEL: func.func @one_row
