@@ -188,6 +188,31 @@ def cases():
                           kernel_shape=[1, 1])],
         [tensor("x", [1, 8192, 30, 30])], [tensor("y", None)],
         [weights(rng, "w", (2, 8192, 1, 1))]), [[many]])
+    # Filters whose output channels are no multiple of 32 are stored in
+    # panels of 32, the last padded (PanelMajorFilters). Tiled by the NCHW
+    # output's transpose into 9 channels a workgroup, the slices of the
+    # filter began inside a panel and wrapped: 136 channels at 7x7, and 48
+    # over two images with a residual, were wrong by 2.0 (caught before
+    # landing). With a 3x3 window and padding too.
+    for name, shape, filters, kernel, residual in (
+            ("136_7x7", (1, 200, 7, 7), 136, 1, False),
+            ("48_residual", (2, 64, 7, 7), 48, 1, True),
+            ("100_3x3", (1, 100, 13, 13), 100, 3, False)):
+        x = rng.standard_normal(shape).astype(np.float32)
+        nodes = [helper.make_node("Conv", ["x", "w", "b"], ["c"],
+                                  pads=[kernel // 2] * 4)]
+        inputs, arrays = [tensor("x", list(shape))], [x]
+        if residual:
+            r = rng.standard_normal((shape[0], filters) + shape[2:]).astype(np.float32)
+            nodes.append(helper.make_node("Add", ["c", "r"], ["y"]))
+            inputs.append(tensor("r", list(r.shape)))
+            arrays.append(r)
+        else:
+            nodes.append(helper.make_node("Relu", ["c"], ["y"]))
+        out[f"conv_padded_panel_{name}"] = (model(
+            nodes, inputs, [tensor("y", None)],
+            [weights(rng, "w", (filters, shape[1], kernel, kernel)),
+             weights(rng, "b", (filters,))]), [arrays])
     # Transposes through registers in 16 x 16 blocks, with partial blocks
     # at both edges: channels-last to channels-first added to an NCHW
     # tensor, and a rank-5 permutation.

@@ -84,6 +84,30 @@ bool isContiguousAlongInnermost(Value value) {
   return !strides.empty() && strides.back() == 1;
 }
 
+/// The panel width P when `map` indexes B panel-major along `col`: its
+/// last result col mod P, one other col floordiv P, and no other result
+/// depending on `col` (a filter stored [F/P]...[P] for F not a multiple
+/// of P: PanelMajorFilters); 0 otherwise.
+int64_t panelWidthAlong(AffineMap map, AffineExpr col) {
+  if (map.getNumResults() < 2)
+    return 0;
+  auto mod = dyn_cast<AffineBinaryOpExpr>(map.getResults().back());
+  if (!mod || mod.getKind() != AffineExprKind::Mod || mod.getLHS() != col)
+    return 0;
+  auto width = dyn_cast<AffineConstantExpr>(mod.getRHS());
+  if (!width || width.getValue() <= 0)
+    return 0;
+  int64_t panels = 0;
+  for (AffineExpr result : map.getResults().drop_back()) {
+    if (!result.isFunctionOfDim(cast<AffineDimExpr>(col).getPosition()))
+      continue;
+    if (result != col.floorDiv(width.getValue()))
+      return 0;
+    ++panels;
+  }
+  return panels == 1 ? width.getValue() : 0;
+}
+
 } // namespace
 
 std::optional<OuterProductLoops>
@@ -111,6 +135,11 @@ matchOuterProductContraction(linalg::LinalgOp op) {
     return map.getNumResults() > 0 && map.getResults().back() == col &&
            !map.dropResult(map.getNumResults() - 1).isFunctionOfDim(loops.col);
   };
+  // B may also be stored in panels along the columns (panelWidthAlong).
+  auto rhsAlongColumns = [&](OpOperand *input) {
+    return alongColumns(input) ||
+           panelWidthAlong(op.getMatchingIndexingMap(input), col) > 0;
+  };
   // The row is the output's loop before the columns; or, when the loops
   // between are panels of B's columns (parallel loops indexing B and the
   // output only: a panel-major filter, [F/32][...][32] against an output
@@ -129,7 +158,7 @@ matchOuterProductContraction(linalg::LinalgOp op) {
     unsigned row = cast<AffineDimExpr>(output.getResult(result)).getPosition();
     for (OpOperand *input : op.getDpsInputOperands()) {
       AffineMap map = op.getMatchingIndexingMap(input);
-      if (loops.rhs || !alongColumns(input) || map.isFunctionOfDim(row))
+      if (loops.rhs || !rhsAlongColumns(input) || map.isFunctionOfDim(row))
         continue;
       bool panels = true;
       for (unsigned between = result + 1;
@@ -169,9 +198,34 @@ matchOuterProductContraction(linalg::LinalgOp op) {
   return loops;
 }
 
+std::optional<std::pair<unsigned, int64_t>>
+findPanelColumns(linalg::LinalgOp op) {
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(input);
+    if (map.getNumResults() == 0)
+      continue;
+    auto mod = dyn_cast<AffineBinaryOpExpr>(map.getResults().back());
+    if (!mod || mod.getKind() != AffineExprKind::Mod)
+      continue;
+    auto col = dyn_cast<AffineDimExpr>(mod.getLHS());
+    if (!col)
+      continue;
+    if (int64_t width = panelWidthAlong(map, col))
+      return std::make_pair(col.getPosition(), width);
+  }
+  return std::nullopt;
+}
+
+int64_t rhsPanelWidth(linalg::LinalgOp op, const OuterProductLoops &loops) {
+  return panelWidthAlong(op.getMatchingIndexingMap(loops.rhs),
+                         getAffineDimExpr(loops.col, op.getContext()));
+}
+
 bool rhsIndexedByReductionsAndColumns(linalg::LinalgOp op,
                                       const OuterProductLoops &loops) {
   AffineMap rhsMap = op.getMatchingIndexingMap(loops.rhs);
+  if (rhsPanelWidth(op, loops) > 0)
+    return false;
   for (unsigned loop = 0; loop < op.getNumLoops(); ++loop)
     if (rhsMap.isFunctionOfDim(loop) && loop != loops.col &&
         !llvm::is_contained(loops.reductions, loop))

@@ -9,7 +9,8 @@
 // are of this form (a convolution's r is the output column). So is
 //   C[..., r, j] += A[f(..., r, k...), j] * B[g(k...), j]
 // where A also runs along j (NHWC x HWC depthwise convolutions): A is then
-// loaded as vectors too.
+// loaded as vectors too. B may also hold its columns in panels,
+// B[j floordiv P, g(k...), j mod P] (rhsPanelWidth).
 //
 //===----------------------------------------------------------------------===//
 #ifndef TESSERA_CODEGEN_LLVMCPU_OUTERPRODUCTCONTRACTION_H
@@ -39,6 +40,19 @@ struct OuterProductLoops {
 /// (a global average pool's 1/n folded into the matmul after it).
 std::optional<OuterProductLoops>
 matchOuterProductContraction(linalg::LinalgOp op);
+
+/// The panel width P when B is stored in panels along the columns,
+/// B[..., j floordiv P, ..., j mod P] (a filter whose output channels are no
+/// multiple of P, its last panel padded: PanelMajorFilters); 0 otherwise.
+/// Such a B is read in place, a panel at a time.
+int64_t rhsPanelWidth(linalg::LinalgOp op, const OuterProductLoops &loops);
+
+/// The loop and panel width P of an input of `op` stored in panels along
+/// that loop (as rhsPanelWidth's B), if any. Linalg's tiling slices such an
+/// input correctly only at tiles of that loop that start on a panel
+/// (SelectLoweringConfig aligns them).
+std::optional<std::pair<unsigned, int64_t>>
+findPanelColumns(linalg::LinalgOp op);
 
 /// Whether B depends on the reductions and the columns only (a matmul's B,
 /// not a panel-major filter's panels nor a batch matmul's): one pass over

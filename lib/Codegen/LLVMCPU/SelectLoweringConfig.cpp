@@ -380,7 +380,9 @@ SmallVector<int64_t> contractionTiles(ArrayRef<int64_t> outputExtents,
   // One row in all (a classifier's matrix-vector product), or a few (a
   // batch's classifier; VectorizeContractions walks B's rows for up to 8):
   // wide column tiles, each reading long runs of every row of B, a few per
-  // worker.
+  // worker, as equal as panels of 32 allow (1280 columns in tiles of 320,
+  // not of 384 and a last of 128: on two workers the halves of MobileNetV3's
+  // 960 -> 1280 classifier ended 39 us apart in 110).
   int64_t bBytes = 4 * std::min(depth, codegen::kUnknownExtent) *
                    std::min(outputExtents[rank - 1], codegen::kUnknownExtent);
   bool streamed =
@@ -390,7 +392,7 @@ SmallVector<int64_t> contractionTiles(ArrayRef<int64_t> outputExtents,
       outputExtents[rank - 1] < codegen::kUnknownExtent) {
     int64_t n = outputExtents[rank - 1];
     tiles[rank - 1] = std::min<int64_t>(
-        n, llvm::alignTo(llvm::divideCeil(n, kOneRowWorkgroups), 128));
+        n, llvm::alignTo(llvm::divideCeil(n, kOneRowWorkgroups), 32));
     return tiles;
   }
   int64_t allRows = 1, allColumns = 1;
@@ -459,6 +461,62 @@ SmallVector<int64_t> contractionTiles(ArrayRef<int64_t> outputExtents,
   return tiles;
 }
 
+/// The root's loop that runs with loop `loop` of `op`, an op fused into
+/// the root's tiles: `op` itself when it is the root, else followed through
+/// its result's single user (each indexing it by bare loops) to the root.
+std::optional<unsigned> rootLoopOf(linalg::LinalgOp op, unsigned loop,
+                                   Operation *root) {
+  constexpr int kMaxChain = 8;
+  for (int step = 0; step < kMaxChain; ++step) {
+    if (op.getOperation() == root)
+      return loop;
+    if (op->getNumResults() != 1 || !op->getResult(0).hasOneUse())
+      return std::nullopt;
+    AffineMap output =
+        op.getIndexingMapMatchingResult(cast<OpResult>(op->getResult(0)));
+    std::optional<unsigned> dim;
+    for (auto [index, expr] : llvm::enumerate(output.getResults()))
+      if (expr == getAffineDimExpr(loop, op.getContext()))
+        dim = index;
+    OpOperand &use = *op->getResult(0).getUses().begin();
+    auto user = dyn_cast<linalg::LinalgOp>(use.getOwner());
+    if (!dim || !user)
+      return std::nullopt;
+    auto next = dyn_cast<AffineDimExpr>(
+        user.getMatchingIndexingMap(&use).getResult(*dim));
+    if (!next)
+      return std::nullopt;
+    op = user;
+    loop = next.getPosition();
+  }
+  return std::nullopt;
+}
+
+/// Aligns `tiles` (the root's) so that every tile of a loop along which an
+/// op of `func` reads an input stored in panels (llvmcpu::findPanelColumns:
+/// a filter with a padded last panel) starts on a panel: a whole number of
+/// panels per tile. A tile of 9 channels (a transpose to NCHW after such a
+/// convolution) began inside a panel, and its slice of the filter wrapped
+/// into the next row of it. Where the root's loop cannot be traced, one
+/// workgroup takes everything.
+void alignPanelTiles(func::FuncOp func, Operation *root,
+                     ArrayRef<int64_t> extents, SmallVector<int64_t> &tiles) {
+  func.walk([&](linalg::LinalgOp op) {
+    std::optional<std::pair<unsigned, int64_t>> panels =
+        llvmcpu::findPanelColumns(op);
+    if (!panels)
+      return;
+    std::optional<unsigned> loop = rootLoopOf(op, panels->first, root);
+    if (!loop || *loop >= tiles.size()) {
+      std::fill(tiles.begin(), tiles.end(), 0);
+      return;
+    }
+    int64_t &tile = tiles[*loop];
+    if (tile != 0 && tile < extents[*loop])
+      tile = std::max(panels->second, tile / panels->second * panels->second);
+  });
+}
+
 struct SelectLoweringConfigPass
     : public tessera::llvmcpu::impl::SelectLoweringConfigPassBase<
           SelectLoweringConfigPass> {
@@ -477,6 +535,7 @@ struct SelectLoweringConfigPass
       else
         tiles = elementwiseTiles(root, tileable, extents,
                                  transposedReadLoopOf(root));
+      alignPanelTiles(func, root, extents, tiles);
       codegen::setWorkgroupTileSizes(root, tiles);
     });
   }

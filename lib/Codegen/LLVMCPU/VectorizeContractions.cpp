@@ -169,6 +169,8 @@ public:
       : op(op), loops(loops), width(width), b(op), loc(op.getLoc()) {}
 
   void emit() {
+    if (int64_t panel = llvmcpu::rhsPanelWidth(op, loops))
+      widenPanelSlice(panel);
     // A depthwise convolution reads its padded input through the pad (a
     // masked load per vector of A) rather than from a copy of it.
     if (readsThroughPad()) {
@@ -299,6 +301,32 @@ public:
   }
 
 private:
+  /// B stored in panels of `panel` columns (llvmcpu::rhsPanelWidth): its
+  /// workgroup's slice holds whole panels. Linalg's tiling sizes the
+  /// slice's lanes as the tile's columns modulo the panel (8 lanes for a
+  /// tile of 40 columns, a panel and 8); the kernel reads every lane of
+  /// every panel it spans, up to the masked last vector, which the filter
+  /// holds (its last panel is padded).
+  void widenPanelSlice(int64_t panel) {
+    auto slice = loops.rhs->get().getDefiningOp<memref::SubViewOp>();
+    if (!slice)
+      return;
+    auto source = cast<MemRefType>(slice.getSource().getType());
+    unsigned last = source.getRank() - 1;
+    if (source.getRank() != slice.getType().getRank() ||
+        source.getDimSize(last) != panel ||
+        !isConstantIntValue(slice.getMixedOffsets()[last], 0) ||
+        !isConstantIntValue(slice.getMixedStrides()[last], 1))
+      return;
+    SmallVector<OpFoldResult> sizes = slice.getMixedSizes();
+    sizes[last] = b.getIndexAttr(panel);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointAfter(slice);
+    loops.rhs->set(memref::SubViewOp::create(b, loc, slice.getSource(),
+                                             slice.getMixedOffsets(), sizes,
+                                             slice.getMixedStrides()));
+  }
+
   /// Whether a depthwise convolution should read a padded input through
   /// the pad: its lines (the output's innermost rows) of 7 or more and its
   /// window at most 5 wide, so that only a line's first and last two

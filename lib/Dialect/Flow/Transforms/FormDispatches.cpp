@@ -242,6 +242,31 @@ Group collectGroup(Operation *root, DenseSet<Operation *> &assigned,
   return group;
 }
 
+/// Whether an input of `generic` is read through a window: an index that
+/// adds a parallel loop and a reduction loop (a convolution whose filter
+/// upstream's convolution interface does not recognize, a panel-major one
+/// with a padded last panel).
+bool readsWindow(linalg::GenericOp generic) {
+  SmallVector<utils::IteratorType> iterators = generic.getIteratorTypesArray();
+  for (OpOperand *input : generic.getDpsInputOperands())
+    for (AffineExpr result :
+         generic.getMatchingIndexingMap(input).getResults()) {
+      auto sum = dyn_cast<AffineBinaryOpExpr>(result);
+      if (!sum || sum.getKind() != AffineExprKind::Add)
+        continue;
+      bool parallel = false, reduction = false;
+      sum.walk([&](AffineExpr e) {
+        if (auto dim = dyn_cast<AffineDimExpr>(e))
+          (iterators[dim.getPosition()] == utils::IteratorType::parallel
+               ? parallel
+               : reduction) = true;
+      });
+      if (parallel && reduction)
+        return true;
+    }
+  return false;
+}
+
 /// Names a dispatch after its heaviest op: a named contraction or
 /// convolution if there is one, else a reduction, else the root.
 std::string describeGroup(Operation *root, ArrayRef<Operation *> ops) {
@@ -259,9 +284,10 @@ std::string describeGroup(Operation *root, ArrayRef<Operation *> ops) {
   }
   // A generic convolution (a panel-major filter's) is still named one.
   if (auto generic = dyn_cast<linalg::GenericOp>(heaviest))
-    name = !generic.getNumReductionLoops()              ? "elementwise"
-           : linalg::isaConvolutionOpInterface(generic) ? "conv"
-                                                        : "reduction";
+    name = !generic.getNumReductionLoops() ? "elementwise"
+           : linalg::isaConvolutionOpInterface(generic) || readsWindow(generic)
+               ? "conv"
+               : "reduction";
   else
     name = heaviest->getName().stripDialect().str();
   auto type = dyn_cast<RankedTensorType>(root->getResult(0).getType());

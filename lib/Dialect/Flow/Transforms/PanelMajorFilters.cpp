@@ -18,6 +18,13 @@
 // init and the elementwise consumers (bias, ReLU, a residual add) follow
 // the reshape during fusion. The sums keep the direct convolution's order.
 //
+// With F not a multiple of 32 (more than 32 of them: 40, 112, 120), the
+// last panel is padded with zero columns and the output keeps its shape:
+//   out[n, oh, ow, f] += in[n, oh*s + kh*d, ow*s + kw*d, c]
+//                        * filter[f floordiv 32, kh, kw, c, f mod 32]
+// Every workgroup otherwise packed its panels of such a filter at every
+// call, each row group of a layer again.
+//
 //===----------------------------------------------------------------------===//
 
 #include "Dialect/Flow/Transforms/ConstantTensors.h"
@@ -37,12 +44,17 @@ namespace {
 
 /// Output channels of a panel: the register-tiled kernel's panel width.
 constexpr int64_t kPanel = 32;
+/// Output pixels (batch x height x width) from which a filter whose
+/// channels are no multiple of kPanel gets a padded last panel.
+constexpr int64_t kMinPaddedPanelPixels = 16;
 
-/// The HWCF filter `g` stored [F/panel][KH][KW][C][panel].
+/// The HWCF filter `g` stored [ceil(F/panel)][KH][KW][C][panel], the last
+/// panel's columns past F zero.
 std::vector<float> panelMajor(ArrayRef<float> g, int64_t window,
                               int64_t channels, int64_t filters) {
-  std::vector<float> packed(g.size());
   int64_t rows = window * channels;
+  int64_t panels = llvm::divideCeil(filters, kPanel);
+  std::vector<float> packed(panels * rows * kPanel, 0.0f);
   for (int64_t row = 0; row < rows; ++row)
     for (int64_t f = 0; f < filters; ++f)
       packed[((f / kPanel) * rows + row) * kPanel + f % kPanel] =
@@ -64,7 +76,15 @@ bool rewrite(linalg::Conv2DNhwcHwcfOp conv) {
       return false;
   int64_t kh = filterType.getDimSize(0), kw = filterType.getDimSize(1),
           c = filterType.getDimSize(2), f = filterType.getDimSize(3);
-  if (f % kPanel != 0 || f == 0 || outputType.getNumElements() == 0)
+  // A padded last panel only past one whole panel (a filter of 32 columns
+  // or fewer is read in place already: the kernel keeps a small B whole),
+  // and for an output of several pixels: one pixel's product (a
+  // squeeze-excitation layer's) walks down B's rows, contiguous only
+  // unpadded.
+  int64_t pixels = outputType.getNumElements() / f;
+  if (f == 0 ||
+      (f % kPanel != 0 && (f < kPanel || pixels < kMinPaddedPanelPixels)) ||
+      outputType.getNumElements() == 0)
     return false;
   std::optional<std::vector<float>> g = readF32Constant(filter);
   if (!g)
@@ -73,10 +93,41 @@ bool rewrite(linalg::Conv2DNhwcHwcfOp conv) {
   OpBuilder b(conv);
   Location loc = conv.getLoc();
   MLIRContext *context = b.getContext();
-  int64_t panels = f / kPanel;
+  int64_t panels = llvm::divideCeil(f, kPanel);
   Value packed = createF32Constant(
       b, loc, {panels, kh, kw, c, kPanel}, panelMajor(*g, kh * kw, c, f),
       derivedConstantName(filter, "_panels", "panel_major_filter"));
+  auto strides = conv.getStrides().getValues<int64_t>();
+  auto dilations = conv.getDilations().getValues<int64_t>();
+  auto mulAdd = [](OpBuilder &nb, Location nloc, ValueRange args) {
+    Value product = arith::MulFOp::create(nb, nloc, args[0], args[1]);
+    linalg::YieldOp::create(
+        nb, nloc,
+        arith::AddFOp::create(nb, nloc, args[2], product).getResult());
+  };
+  if (f % kPanel != 0) {
+    // Loops (n, oh, ow, f, kh, kw, c); the output keeps its shape.
+    SmallVector<AffineExpr> d(7);
+    bindDims(context, d[0], d[1], d[2], d[3], d[4], d[5], d[6]);
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(7, 0,
+                       {d[0], d[1] * strides[0] + d[4] * dilations[0],
+                        d[2] * strides[1] + d[5] * dilations[1], d[6]},
+                       context),
+        AffineMap::get(7, 0,
+                       {d[3].floorDiv(kPanel), d[4], d[5], d[6], d[3] % kPanel},
+                       context),
+        AffineMap::get(7, 0, {d[0], d[1], d[2], d[3]}, context)};
+    SmallVector<utils::IteratorType> iterators(4,
+                                               utils::IteratorType::parallel);
+    iterators.append(3, utils::IteratorType::reduction);
+    auto generic =
+        linalg::GenericOp::create(b, loc, outputType, ValueRange{input, packed},
+                                  ValueRange{init}, maps, iterators, mulAdd);
+    conv->replaceAllUsesWith(generic->getResults());
+    conv->erase();
+    return true;
+  }
   SmallVector<ReassociationIndices> groups = {{0}, {1}, {2}, {3, 4}};
   auto splitType =
       RankedTensorType::get({outputType.getDimSize(0), outputType.getDimSize(1),
@@ -99,8 +150,6 @@ bool rewrite(linalg::Conv2DNhwcHwcfOp conv) {
   // Loops (n, oh, ow, p, q, kh, kw, c).
   SmallVector<AffineExpr> d(8);
   bindDims(context, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]);
-  auto strides = conv.getStrides().getValues<int64_t>();
-  auto dilations = conv.getDilations().getValues<int64_t>();
   SmallVector<AffineMap> maps = {
       AffineMap::get(8, 0,
                      {d[0], d[1] * strides[0] + d[5] * dilations[0],
@@ -111,15 +160,8 @@ bool rewrite(linalg::Conv2DNhwcHwcfOp conv) {
   SmallVector<utils::IteratorType> iterators(5, utils::IteratorType::parallel);
   iterators.append(3, utils::IteratorType::reduction);
   Value split =
-      linalg::GenericOp::create(
-          b, loc, splitType, ValueRange{input, packed}, ValueRange{splitInit},
-          maps, iterators,
-          [](OpBuilder &nb, Location nloc, ValueRange args) {
-            Value product = arith::MulFOp::create(nb, nloc, args[0], args[1]);
-            linalg::YieldOp::create(
-                nb, nloc,
-                arith::AddFOp::create(nb, nloc, args[2], product).getResult());
-          })
+      linalg::GenericOp::create(b, loc, splitType, ValueRange{input, packed},
+                                ValueRange{splitInit}, maps, iterators, mulAdd)
           .getResult(0);
   Value output =
       tensor::CollapseShapeOp::create(b, loc, outputType, split, groups);

@@ -473,3 +473,30 @@ func.func @large_transpose(%x: tensor<8x28x28x512xf32>) -> tensor<8x512x28x28xf3
   %t = linalg.transpose ins(%x : tensor<8x28x28x512xf32>) outs(%e : tensor<8x512x28x28xf32>) permutation = [0, 3, 1, 2]
   return %t : tensor<8x512x28x28xf32>
 }
+
+// -----
+
+// A convolution whose filter is stored in panels of 32 with a padded last
+// panel (136 channels), fused into a transpose to NCHW: the transpose's
+// tiles of the channels (9 by its own rule) are whole panels, so that each
+// workgroup's slice of the filter starts on a panel (alignPanelTiles).
+// CHECK-LABEL: func.func @padded_panels_to_nchw_dispatch_0_transpose_1x136x7x7()
+// CHECK: linalg.transpose
+// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [1, 32, 7, 7]>
+#pin = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1 + d4, d2 + d5, d6)>
+#pfilter = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d3 floordiv 32, d4, d5, d6, d3 mod 32)>
+#pout = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>
+func.func @padded_panels_to_nchw(%x: tensor<1x7x7x200xf32>, %w: tensor<5x1x1x200x32xf32>) -> tensor<1x136x7x7xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x7x7x136xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x7x7x136xf32>) -> tensor<1x7x7x136xf32>
+  %c = linalg.generic {indexing_maps = [#pin, #pfilter, #pout], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : tensor<1x7x7x200xf32>, tensor<5x1x1x200x32xf32>) outs(%f : tensor<1x7x7x136xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %o, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x7x7x136xf32>
+  %t = tensor.empty() : tensor<1x136x7x7xf32>
+  %y = linalg.transpose ins(%c : tensor<1x7x7x136xf32>) outs(%t : tensor<1x136x7x7xf32>) permutation = [0, 3, 1, 2]
+  return %y : tensor<1x136x7x7xf32>
+}

@@ -1061,3 +1061,33 @@ func.func @conv_plain_window_wide(%src: memref<1x2x2x70000xf32>, %w: memref<2x2x
   linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%padded, %w : memref<1x3x3x70000xf32>, memref<2x2x70000x32xf32>) outs(%out : memref<1x2x2x32xf32>)
   return
 }
+
+// -----
+
+// A filter stored in panels with its last panel padded (PanelMajorFilters:
+// 80 output channels, B[f floordiv 32, kh, kw, c, f mod 32]): read in place
+// a panel at a time, never packed; the first panel, then the last 48
+// columns (its second panel and the 16 of the third) as one panel of three
+// vectors.
+// CHECK-LABEL: func.func @padded_panels
+// CHECK-NOT:   memref.alloca
+// CHECK:       scf.for %[[K:.+]] = %c0 to %c64 step %c1
+// CHECK:         vector.load %arg1[%c0, %c0, %c0, %[[K]], %c0] : memref<3x1x1x64x32xf32>
+// CHECK:         vector.load %arg1[%c0, %c0, %c0, %[[K]], %c16] : memref<3x1x1x64x32xf32>
+// CHECK:       scf.for %[[K2:.+]] = %c0 to %c64 step %c1
+// CHECK:         vector.load %arg1[%c1, %c0, %c0, %[[K2]], %c0] : memref<3x1x1x64x32xf32>
+// CHECK:         vector.load %arg1[%c1, %c0, %c0, %[[K2]], %c16] : memref<3x1x1x64x32xf32>
+// CHECK:         vector.load %arg1[%c2, %c0, %c0, %[[K2]], %c0] : memref<3x1x1x64x32xf32>
+// CHECK-NOT:   linalg.generic
+#pin = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1 + d4, d2 + d5, d6)>
+#pfilter = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d3 floordiv 32, d4, d5, d6, d3 mod 32)>
+#pout = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>
+func.func @padded_panels(%x: memref<1x4x4x64xf32>, %w: memref<3x1x1x64x32xf32>, %y: memref<1x4x4x80xf32>) {
+  linalg.generic {indexing_maps = [#pin, #pfilter, #pout], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : memref<1x4x4x64xf32>, memref<3x1x1x64x32xf32>) outs(%y : memref<1x4x4x80xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}

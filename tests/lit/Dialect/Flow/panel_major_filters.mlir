@@ -57,21 +57,52 @@ func.func @strided(%x: tensor<1x9x8x3xf32>, %bias: tensor<32xf32>) -> tensor<1x3
 
 // -----
 
-// Left as they are: a filter that is no constant, and output channels that
-// are no multiple of 32.
+// 48 output channels over 16 pixels: the filter is stored in two panels,
+// the second padded with 16 zero columns, read through f floordiv 32 and
+// f mod 32; the output keeps its shape (no reshape) and the dispatch is
+// named a convolution still.
+// CHECK-DAG:   #[[PIN:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1 + d4, d2 + d5, d6)>
+// CHECK-DAG:   #[[PFILTER:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d3 floordiv 32, d4, d5, d6, d3 mod 32)>
+// CHECK-DAG:   #[[POUT:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @padded_panel
+// CHECK:       %[[PANELS:.+]] = arith.constant dense<{{\[\[\[\[\[}}1.000000e+00, {{.*}}, 1.000000e+00], {{.*}}{{\[\[\[\[}}1.000000e+00, {{.*}}, 1.000000e+00, 0.000000e+00, {{.*}}, 0.000000e+00]]]]]> : tensor<2x1x1x8x32xf32>
+// CHECK:       %[[Y:.+]] = linalg.generic {indexing_maps = [#[[PIN]], #[[PFILTER]], #[[POUT]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%arg0, %[[PANELS]] : tensor<1x4x4x8xf32>, tensor<2x1x1x8x32xf32>) outs(%{{.+}} : tensor<1x4x4x48xf32>)
+// CHECK:       return %[[Y]]
+// CPU-LABEL:   func.func @padded_panel(
+// CPU:         flow.dispatch @{{.*}}conv_1x4x4x48
+func.func @padded_panel(%x: tensor<1x4x4x8xf32>) -> tensor<1x4x4x48xf32> {
+  %zero = arith.constant 0.0 : f32
+  %w48 = arith.constant dense<1.0> : tensor<1x1x8x48xf32>
+  %e48 = tensor.empty() : tensor<1x4x4x48xf32>
+  %f48 = linalg.fill ins(%zero : f32) outs(%e48 : tensor<1x4x4x48xf32>) -> tensor<1x4x4x48xf32>
+  %y48 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w48 : tensor<1x4x4x8xf32>, tensor<1x1x8x48xf32>) outs(%f48 : tensor<1x4x4x48xf32>) -> tensor<1x4x4x48xf32>
+  return %y48 : tensor<1x4x4x48xf32>
+}
+
+// -----
+
+// Left as they are: a filter that is no constant, fewer than 32 output
+// channels (a small filter is read in place), and channels that are no
+// multiple of 32 at a single pixel (a product of one row walks down the
+// filter's rows).
 // CHECK-LABEL: func.func @untouched
 // CHECK-NOT:   linalg.generic
 // CHECK:       linalg.conv_2d_nhwc_hwcf
 // CHECK:       linalg.conv_2d_nhwc_hwcf
+// CHECK:       linalg.conv_2d_nhwc_hwcf
 // CHECK-NOT:   linalg.generic
-func.func @untouched(%x: tensor<1x4x4x8xf32>, %w: tensor<1x1x8x32xf32>) -> (tensor<1x4x4x32xf32>, tensor<1x4x4x48xf32>) {
+func.func @untouched(%x: tensor<1x4x4x8xf32>, %w: tensor<1x1x8x32xf32>, %p: tensor<1x1x1x8xf32>) -> (tensor<1x4x4x32xf32>, tensor<1x4x4x24xf32>, tensor<1x1x1x48xf32>) {
   %zero = arith.constant 0.0 : f32
+  %w24 = arith.constant dense<1.0> : tensor<1x1x8x24xf32>
   %w48 = arith.constant dense<1.0> : tensor<1x1x8x48xf32>
   %e = tensor.empty() : tensor<1x4x4x32xf32>
   %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x4x4x32xf32>) -> tensor<1x4x4x32xf32>
   %y = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x4x4x8xf32>, tensor<1x1x8x32xf32>) outs(%f : tensor<1x4x4x32xf32>) -> tensor<1x4x4x32xf32>
-  %e48 = tensor.empty() : tensor<1x4x4x48xf32>
-  %f48 = linalg.fill ins(%zero : f32) outs(%e48 : tensor<1x4x4x48xf32>) -> tensor<1x4x4x48xf32>
-  %y48 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w48 : tensor<1x4x4x8xf32>, tensor<1x1x8x48xf32>) outs(%f48 : tensor<1x4x4x48xf32>) -> tensor<1x4x4x48xf32>
-  return %y, %y48 : tensor<1x4x4x32xf32>, tensor<1x4x4x48xf32>
+  %e24 = tensor.empty() : tensor<1x4x4x24xf32>
+  %f24 = linalg.fill ins(%zero : f32) outs(%e24 : tensor<1x4x4x24xf32>) -> tensor<1x4x4x24xf32>
+  %y24 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w24 : tensor<1x4x4x8xf32>, tensor<1x1x8x24xf32>) outs(%f24 : tensor<1x4x4x24xf32>) -> tensor<1x4x4x24xf32>
+  %e1 = tensor.empty() : tensor<1x1x1x48xf32>
+  %f1 = linalg.fill ins(%zero : f32) outs(%e1 : tensor<1x1x1x48xf32>) -> tensor<1x1x1x48xf32>
+  %y1 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w48 : tensor<1x1x1x8xf32>, tensor<1x1x8x48xf32>) outs(%f1 : tensor<1x1x1x48xf32>) -> tensor<1x1x1x48xf32>
+  return %y, %y24, %y1 : tensor<1x4x4x32xf32>, tensor<1x4x4x24xf32>, tensor<1x1x1x48xf32>
 }
