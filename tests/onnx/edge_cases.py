@@ -213,6 +213,17 @@ def cases():
             nodes, inputs, [tensor("y", None)],
             [weights(rng, "w", (filters, shape[1], kernel, kernel)),
              weights(rng, "b", (filters,))]), [arrays])
+    # Products of a few rows by a constant B (a classifier's), B stored in
+    # panels of 32 and walked down a panel at a time: 77 columns (a padded
+    # last panel) over 3 rows with a bias, 1000 over one row.
+    for name, rows, depth, columns in (("3x200x77", 3, 200, 77),
+                                       ("1x1280x1000", 1, 1280, 1000)):
+        a = rng.standard_normal((rows, depth)).astype(np.float32)
+        out[f"gemm_panels_{name}"] = (model(
+            [helper.make_node("Gemm", ["a", "w", "b"], ["y"], transB=1)],
+            [tensor("a", [rows, depth])], [tensor("y", None)],
+            [weights(rng, "w", (columns, depth)),
+             weights(rng, "b", (columns,))]), [[a]])
     # Transposes through registers in 16 x 16 blocks, with partial blocks
     # at both edges: channels-last to channels-first added to an NCHW
     # tensor, and a rank-5 permutation.

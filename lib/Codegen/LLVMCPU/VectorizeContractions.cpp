@@ -377,11 +377,13 @@ private:
                         [](int64_t extent) { return extent > 0; });
   }
 
-  /// Whether B depends on the reductions and the columns only and A is
-  /// broadcast: one pass over B's rows then serves the whole product.
+  /// Whether B depends on the reductions and the columns only (stored
+  /// plainly or in panels) and A is broadcast: one pass over B's rows then
+  /// serves the whole product.
   bool canStreamRows() {
     return !loops.lhsIsVector && !loops.reductions.empty() &&
-           llvmcpu::rhsIndexedByReductionsAndColumns(op, loops);
+           (llvmcpu::rhsIndexedByReductionsAndColumns(op, loops) ||
+            llvmcpu::rhsPanelWidth(op, loops) > 0);
   }
 
   /// A one-row product as a walk down B's rows: each step of the

@@ -267,6 +267,16 @@ bool readsWindow(linalg::GenericOp generic) {
   return false;
 }
 
+/// Whether an input of `generic` is stored in panels (an index `j mod P`:
+/// a matmul's constant B as PanelMajorFilters stores it).
+bool readsPanels(linalg::GenericOp generic) {
+  for (OpOperand *input : generic.getDpsInputOperands())
+    for (AffineExpr result : generic.getMatchingIndexingMap(input).getResults())
+      if (result.getKind() == AffineExprKind::Mod)
+        return true;
+  return false;
+}
+
 /// Names a dispatch after its heaviest op: a named contraction or
 /// convolution if there is one, else a reduction, else the root.
 std::string describeGroup(Operation *root, ArrayRef<Operation *> ops) {
@@ -287,7 +297,8 @@ std::string describeGroup(Operation *root, ArrayRef<Operation *> ops) {
     name = !generic.getNumReductionLoops() ? "elementwise"
            : linalg::isaConvolutionOpInterface(generic) || readsWindow(generic)
                ? "conv"
-               : "reduction";
+           : readsPanels(generic) ? "matmul"
+                                  : "reduction";
   else
     name = heaviest->getName().stripDialect().str();
   auto type = dyn_cast<RankedTensorType>(root->getResult(0).getType());

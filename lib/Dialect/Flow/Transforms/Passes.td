@@ -75,7 +75,11 @@ def PanelMajorFiltersPass
     computed here) as [F/32][KH][KW][C][32]: each 32-channel panel of the
     filter one contiguous run, which the kernel reads in place instead of
     copying strided rows at every call. The init is expanded and the result
-    collapsed back (reshapes only); the sums keep their order.
+    collapsed back (reshapes only); the sums keep their order. More than 32
+    output channels that are no multiple of 32 (over 16+ output pixels), and
+    the constant B of a `linalg.matmul` of at most 8 rows, are stored with
+    a padded last panel and read as B[j floordiv 32, ..., j mod 32] by a
+    generic over the unchanged output.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::arith::ArithDialect",

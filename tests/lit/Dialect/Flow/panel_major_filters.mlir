@@ -106,3 +106,32 @@ func.func @untouched(%x: tensor<1x4x4x8xf32>, %w: tensor<1x1x8x32xf32>, %p: tens
   %y1 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w48 : tensor<1x1x1x8xf32>, tensor<1x1x8x48xf32>) outs(%f1 : tensor<1x1x1x48xf32>) -> tensor<1x1x1x48xf32>
   return %y, %y24, %y1 : tensor<1x4x4x32xf32>, tensor<1x4x4x24xf32>, tensor<1x1x1x48xf32>
 }
+
+// -----
+
+// A matmul of a few rows (a classifier's) by a constant B of 40 columns:
+// B stored in two panels of 32, the second padded, read through
+// j floordiv 32 and j mod 32; a matmul of more than 8 rows, or by a B that
+// is no constant, is left as it is.
+// CHECK-DAG:   #[[MA:.+]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-DAG:   #[[MB:.+]] = affine_map<(d0, d1, d2) -> (d1 floordiv 32, d2, d1 mod 32)>
+// CHECK-DAG:   #[[MC:.+]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-LABEL: func.func @few_rows_matmul
+// CHECK:       %[[W:.+]] = arith.constant dense<{{.*}}> : tensor<2x3x32xf32>
+// CHECK:       linalg.generic {indexing_maps = [#[[MA]], #[[MB]], #[[MC]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg0, %[[W]] : tensor<2x3xf32>, tensor<2x3x32xf32>) outs(%{{.+}} : tensor<2x40xf32>)
+// CHECK:       linalg.matmul ins(%arg1, %{{.+}} : tensor<9x3xf32>, tensor<3x40xf32>)
+// CHECK:       linalg.matmul ins(%arg0, %arg2 : tensor<2x3xf32>, tensor<3x40xf32>)
+// CPU-LABEL:   func.func @few_rows_matmul(
+// CPU:         flow.dispatch @{{.*}}matmul_2x40
+func.func @few_rows_matmul(%a: tensor<2x3xf32>, %tall: tensor<9x3xf32>, %b: tensor<3x40xf32>) -> (tensor<2x40xf32>, tensor<9x40xf32>, tensor<2x40xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %w = arith.constant dense<0.5> : tensor<3x40xf32>
+  %e = tensor.empty() : tensor<2x40xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<2x40xf32>) -> tensor<2x40xf32>
+  %y = linalg.matmul ins(%a, %w : tensor<2x3xf32>, tensor<3x40xf32>) outs(%f : tensor<2x40xf32>) -> tensor<2x40xf32>
+  %e9 = tensor.empty() : tensor<9x40xf32>
+  %f9 = linalg.fill ins(%zero : f32) outs(%e9 : tensor<9x40xf32>) -> tensor<9x40xf32>
+  %y9 = linalg.matmul ins(%tall, %w : tensor<9x3xf32>, tensor<3x40xf32>) outs(%f9 : tensor<9x40xf32>) -> tensor<9x40xf32>
+  %yb = linalg.matmul ins(%a, %b : tensor<2x3xf32>, tensor<3x40xf32>) outs(%f : tensor<2x40xf32>) -> tensor<2x40xf32>
+  return %y, %y9, %yb : tensor<2x40xf32>, tensor<9x40xf32>, tensor<2x40xf32>
+}
