@@ -213,10 +213,10 @@ def cases():
             nodes, inputs, [tensor("y", None)],
             [weights(rng, "w", (filters, shape[1], kernel, kernel)),
              weights(rng, "b", (filters,))]), [arrays])
-    # Products of a few rows by a constant B (a classifier's), B stored in
-    # panels of 32 and walked down a panel at a time: 77 columns (a padded
-    # last panel) over 3 rows with a bias, 1000 over one row.
-    for name, rows, depth, columns in (("3x200x77", 3, 200, 77),
+    # Products of a few rows by a constant B of 1 MiB or more (a
+    # classifier's), B stored in panels of 32 and walked down a panel at a
+    # time: 300 columns (a padded last panel) over 3 rows, 1000 over one.
+    for name, rows, depth, columns in (("3x1024x300", 3, 1024, 300),
                                        ("1x1280x1000", 1, 1280, 1000)):
         a = rng.standard_normal((rows, depth)).astype(np.float32)
         out[f"gemm_panels_{name}"] = (model(

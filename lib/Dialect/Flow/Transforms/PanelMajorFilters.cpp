@@ -51,6 +51,10 @@ constexpr int64_t kMinPaddedPanelPixels = 16;
 /// kernel walks down B for up to 8 rows at once (VectorizeContractions'
 /// row stream).
 constexpr int64_t kMaxStreamedPanelRows = 8;
+/// Bytes of such a B from which it is stored in panels: a smaller one (an
+/// MLP's hidden layer) stays in the caches however it is laid out, and
+/// keeps its named matmul.
+constexpr int64_t kMinPanelWeightsBytes = 1 << 20;
 
 /// The HWCF filter `g` stored [ceil(F/panel)][KH][KW][C][panel], the last
 /// panel's columns past F zero.
@@ -194,7 +198,8 @@ bool rewrite(linalg::MatmulOp matmul) {
       return false;
   int64_t m = outputType.getDimSize(0), k = rhsType.getDimSize(0),
           n = rhsType.getDimSize(1);
-  if (m == 0 || m > kMaxStreamedPanelRows || k == 0 || n < kPanel)
+  if (m == 0 || m > kMaxStreamedPanelRows || k == 0 || n < kPanel ||
+      k * n * 4 < kMinPanelWeightsBytes)
     return false;
   std::optional<std::vector<float>> g = readF32Constant(rhs);
   if (!g)

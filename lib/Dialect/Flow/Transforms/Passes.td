@@ -77,7 +77,7 @@ def PanelMajorFiltersPass
     copying strided rows at every call. The init is expanded and the result
     collapsed back (reshapes only); the sums keep their order. More than 32
     output channels that are no multiple of 32 (over 16+ output pixels), and
-    the constant B of a `linalg.matmul` of at most 8 rows, are stored with
+    the constant B (1 MiB or more) of a `linalg.matmul` of at most 8 rows, are stored with
     a padded last panel and read as B[j floordiv 32, ..., j mod 32] by a
     generic over the unchanged output.
   }];

@@ -109,29 +109,35 @@ func.func @untouched(%x: tensor<1x4x4x8xf32>, %w: tensor<1x1x8x32xf32>, %p: tens
 
 // -----
 
-// A matmul of a few rows (a classifier's) by a constant B of 40 columns:
-// B stored in two panels of 32, the second padded, read through
-// j floordiv 32 and j mod 32; a matmul of more than 8 rows, or by a B that
-// is no constant, is left as it is.
+// A matmul of a few rows (a classifier's) by a constant B of 1 MiB and
+// 520 columns: B stored in 17 panels of 32, the last padded, read through
+// j floordiv 32 and j mod 32. Left as they are: a matmul of more than 8
+// rows, one by a B that is no constant, and one by a small B (an MLP's
+// hidden layer, in the caches however it is laid out).
 // CHECK-DAG:   #[[MA:.+]] = affine_map<(d0, d1, d2) -> (d0, d2)>
 // CHECK-DAG:   #[[MB:.+]] = affine_map<(d0, d1, d2) -> (d1 floordiv 32, d2, d1 mod 32)>
 // CHECK-DAG:   #[[MC:.+]] = affine_map<(d0, d1, d2) -> (d0, d1)>
 // CHECK-LABEL: func.func @few_rows_matmul
-// CHECK:       %[[W:.+]] = arith.constant dense<{{.*}}> : tensor<2x3x32xf32>
-// CHECK:       linalg.generic {indexing_maps = [#[[MA]], #[[MB]], #[[MC]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg0, %[[W]] : tensor<2x3xf32>, tensor<2x3x32xf32>) outs(%{{.+}} : tensor<2x40xf32>)
-// CHECK:       linalg.matmul ins(%arg1, %{{.+}} : tensor<9x3xf32>, tensor<3x40xf32>)
-// CHECK:       linalg.matmul ins(%arg0, %arg2 : tensor<2x3xf32>, tensor<3x40xf32>)
+// CHECK:       %[[W:.+]] = arith.constant dense_resource<panel_major_weights> : tensor<17x512x32xf32>
+// CHECK:       linalg.generic {indexing_maps = [#[[MA]], #[[MB]], #[[MC]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg0, %[[W]] : tensor<2x512xf32>, tensor<17x512x32xf32>) outs(%{{.+}} : tensor<2x520xf32>)
+// CHECK:       linalg.matmul ins(%arg1, %{{.+}} : tensor<9x512xf32>, tensor<512x520xf32>)
+// CHECK:       linalg.matmul ins(%arg0, %arg2 : tensor<2x512xf32>, tensor<512x520xf32>)
+// CHECK:       linalg.matmul ins(%arg3, %{{.+}} : tensor<2x16xf32>, tensor<16x40xf32>)
 // CPU-LABEL:   func.func @few_rows_matmul(
-// CPU:         flow.dispatch @{{.*}}matmul_2x40
-func.func @few_rows_matmul(%a: tensor<2x3xf32>, %tall: tensor<9x3xf32>, %b: tensor<3x40xf32>) -> (tensor<2x40xf32>, tensor<9x40xf32>, tensor<2x40xf32>) {
+// CPU:         flow.dispatch @{{.*}}matmul_2x520
+func.func @few_rows_matmul(%a: tensor<2x512xf32>, %tall: tensor<9x512xf32>, %b: tensor<512x520xf32>, %s: tensor<2x16xf32>) -> (tensor<2x520xf32>, tensor<9x520xf32>, tensor<2x520xf32>, tensor<2x40xf32>) {
   %zero = arith.constant 0.0 : f32
-  %w = arith.constant dense<0.5> : tensor<3x40xf32>
-  %e = tensor.empty() : tensor<2x40xf32>
-  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<2x40xf32>) -> tensor<2x40xf32>
-  %y = linalg.matmul ins(%a, %w : tensor<2x3xf32>, tensor<3x40xf32>) outs(%f : tensor<2x40xf32>) -> tensor<2x40xf32>
-  %e9 = tensor.empty() : tensor<9x40xf32>
-  %f9 = linalg.fill ins(%zero : f32) outs(%e9 : tensor<9x40xf32>) -> tensor<9x40xf32>
-  %y9 = linalg.matmul ins(%tall, %w : tensor<9x3xf32>, tensor<3x40xf32>) outs(%f9 : tensor<9x40xf32>) -> tensor<9x40xf32>
-  %yb = linalg.matmul ins(%a, %b : tensor<2x3xf32>, tensor<3x40xf32>) outs(%f : tensor<2x40xf32>) -> tensor<2x40xf32>
-  return %y, %y9, %yb : tensor<2x40xf32>, tensor<9x40xf32>, tensor<2x40xf32>
+  %w = arith.constant dense<0.5> : tensor<512x520xf32>
+  %small = arith.constant dense<0.25> : tensor<16x40xf32>
+  %e = tensor.empty() : tensor<2x520xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<2x520xf32>) -> tensor<2x520xf32>
+  %y = linalg.matmul ins(%a, %w : tensor<2x512xf32>, tensor<512x520xf32>) outs(%f : tensor<2x520xf32>) -> tensor<2x520xf32>
+  %e9 = tensor.empty() : tensor<9x520xf32>
+  %f9 = linalg.fill ins(%zero : f32) outs(%e9 : tensor<9x520xf32>) -> tensor<9x520xf32>
+  %y9 = linalg.matmul ins(%tall, %w : tensor<9x512xf32>, tensor<512x520xf32>) outs(%f9 : tensor<9x520xf32>) -> tensor<9x520xf32>
+  %yb = linalg.matmul ins(%a, %b : tensor<2x512xf32>, tensor<512x520xf32>) outs(%f : tensor<2x520xf32>) -> tensor<2x520xf32>
+  %e40 = tensor.empty() : tensor<2x40xf32>
+  %f40 = linalg.fill ins(%zero : f32) outs(%e40 : tensor<2x40xf32>) -> tensor<2x40xf32>
+  %ys = linalg.matmul ins(%s, %small : tensor<2x16xf32>, tensor<16x40xf32>) outs(%f40 : tensor<2x40xf32>) -> tensor<2x40xf32>
+  return %y, %y9, %yb, %ys : tensor<2x520xf32>, tensor<9x520xf32>, tensor<2x520xf32>, tensor<2x40xf32>
 }
