@@ -70,18 +70,32 @@ std::vector<float> panelMajor(ArrayRef<float> g, int64_t window,
   return packed;
 }
 
+/// Whether every value is a statically shaped f32 tensor.
+bool allStaticF32(ArrayRef<Value> values) {
+  return llvm::all_of(values, [](Value value) {
+    auto type = cast<RankedTensorType>(value.getType());
+    return type.hasStaticShape() && type.getElementType().isF32();
+  });
+}
+
+/// The body of the rewritten products: out + a * b, the sums in the named
+/// op's order.
+void buildMulAdd(OpBuilder &b, Location loc, ValueRange args) {
+  Value product = arith::MulFOp::create(b, loc, args[0], args[1]);
+  linalg::YieldOp::create(
+      b, loc, arith::AddFOp::create(b, loc, args[2], product).getResult());
+}
+
 /// Rewrites `conv` when it qualifies; false when it does not.
 bool rewrite(linalg::Conv2DNhwcHwcfOp conv) {
   if (!conv.hasPureTensorSemantics())
     return false;
   Value input = conv.getInputs()[0], filter = conv.getInputs()[1],
         init = conv.getOutputs()[0];
-  auto inputType = cast<RankedTensorType>(input.getType());
+  if (!allStaticF32({input, filter, init}))
+    return false;
   auto filterType = cast<RankedTensorType>(filter.getType());
   auto outputType = cast<RankedTensorType>(init.getType());
-  for (RankedTensorType type : {inputType, filterType, outputType})
-    if (!type.hasStaticShape() || !type.getElementType().isF32())
-      return false;
   int64_t kh = filterType.getDimSize(0), kw = filterType.getDimSize(1),
           c = filterType.getDimSize(2), f = filterType.getDimSize(3);
   // A padded last panel only past one whole panel (a filter of 32 columns
@@ -107,12 +121,6 @@ bool rewrite(linalg::Conv2DNhwcHwcfOp conv) {
       derivedConstantName(filter, "_panels", "panel_major_filter"));
   auto strides = conv.getStrides().getValues<int64_t>();
   auto dilations = conv.getDilations().getValues<int64_t>();
-  auto mulAdd = [](OpBuilder &nb, Location nloc, ValueRange args) {
-    Value product = arith::MulFOp::create(nb, nloc, args[0], args[1]);
-    linalg::YieldOp::create(
-        nb, nloc,
-        arith::AddFOp::create(nb, nloc, args[2], product).getResult());
-  };
   if (f % kPanel != 0) {
     // Loops (n, oh, ow, f, kh, kw, c); the output keeps its shape.
     SmallVector<AffineExpr> d(7);
@@ -129,9 +137,9 @@ bool rewrite(linalg::Conv2DNhwcHwcfOp conv) {
     SmallVector<utils::IteratorType> iterators(4,
                                                utils::IteratorType::parallel);
     iterators.append(3, utils::IteratorType::reduction);
-    auto generic =
-        linalg::GenericOp::create(b, loc, outputType, ValueRange{input, packed},
-                                  ValueRange{init}, maps, iterators, mulAdd);
+    auto generic = linalg::GenericOp::create(
+        b, loc, outputType, ValueRange{input, packed}, ValueRange{init}, maps,
+        iterators, buildMulAdd);
     conv->replaceAllUsesWith(generic->getResults());
     conv->erase();
     return true;
@@ -167,10 +175,10 @@ bool rewrite(linalg::Conv2DNhwcHwcfOp conv) {
       AffineMap::get(8, 0, {d[0], d[1], d[2], d[3], d[4]}, context)};
   SmallVector<utils::IteratorType> iterators(5, utils::IteratorType::parallel);
   iterators.append(3, utils::IteratorType::reduction);
-  Value split =
-      linalg::GenericOp::create(b, loc, splitType, ValueRange{input, packed},
-                                ValueRange{splitInit}, maps, iterators, mulAdd)
-          .getResult(0);
+  Value split = linalg::GenericOp::create(
+                    b, loc, splitType, ValueRange{input, packed},
+                    ValueRange{splitInit}, maps, iterators, buildMulAdd)
+                    .getResult(0);
   Value output =
       tensor::CollapseShapeOp::create(b, loc, outputType, split, groups);
   conv->replaceAllUsesWith(ValueRange{output});
@@ -190,12 +198,10 @@ bool rewrite(linalg::MatmulOp matmul) {
     return false;
   Value lhs = matmul.getInputs()[0], rhs = matmul.getInputs()[1],
         init = matmul.getOutputs()[0];
-  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  if (!allStaticF32({lhs, rhs, init}))
+    return false;
   auto rhsType = cast<RankedTensorType>(rhs.getType());
   auto outputType = cast<RankedTensorType>(init.getType());
-  for (RankedTensorType type : {lhsType, rhsType, outputType})
-    if (!type.hasStaticShape() || !type.getElementType().isF32())
-      return false;
   int64_t m = outputType.getDimSize(0), k = rhsType.getDimSize(0),
           n = rhsType.getDimSize(1);
   if (m == 0 || m > kMaxStreamedPanelRows || k == 0 || n < kPanel ||
@@ -220,14 +226,9 @@ bool rewrite(linalg::MatmulOp matmul) {
   SmallVector<utils::IteratorType> iterators = {utils::IteratorType::parallel,
                                                 utils::IteratorType::parallel,
                                                 utils::IteratorType::reduction};
-  auto generic = linalg::GenericOp::create(
-      b, loc, outputType, ValueRange{lhs, packed}, ValueRange{init}, maps,
-      iterators, [](OpBuilder &nb, Location nloc, ValueRange args) {
-        Value product = arith::MulFOp::create(nb, nloc, args[0], args[1]);
-        linalg::YieldOp::create(
-            nb, nloc,
-            arith::AddFOp::create(nb, nloc, args[2], product).getResult());
-      });
+  auto generic =
+      linalg::GenericOp::create(b, loc, outputType, ValueRange{lhs, packed},
+                                ValueRange{init}, maps, iterators, buildMulAdd);
   matmul->replaceAllUsesWith(generic->getResults());
   matmul->erase();
   return true;

@@ -199,6 +199,21 @@ func.func @classifier(%a: tensor<1x2048xf32>, %b: tensor<2048x1000xf32>) -> tens
 
 // -----
 
+// 1280 columns in 4 equal tiles of 320 (multiples of 32), not 3 of 384
+// and a last of 128, whose halves on two workers ended 39 us apart.
+// CHECK-LABEL: func.func @wide_classifier_dispatch_0_matmul_1x1280()
+// CHECK: linalg.matmul
+// CHECK-SAME: lowering_config = #tessera_codegen.lowering_config<workgroup = [1, 320, 0]>
+func.func @wide_classifier(%a: tensor<1x960xf32>, %b: tensor<960x1280xf32>) -> tensor<1x1280xf32> {
+  %cst = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x1280xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<1x1280xf32>) -> tensor<1x1280xf32>
+  %m = linalg.matmul ins(%a, %b : tensor<1x960xf32>, tensor<960x1280xf32>) outs(%f : tensor<1x1280xf32>) -> tensor<1x1280xf32>
+  return %m : tensor<1x1280xf32>
+}
+
+// -----
+
 // A batch of 8's classifier (8 MiB of weights) is tiled the same way: its
 // kernel walks down B for all 8 rows. A squeeze-excitation layer's 8 rows
 // (0.9 MiB of weights, in the L2 cache) keep the register-tiled split, in
