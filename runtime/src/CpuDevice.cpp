@@ -25,6 +25,8 @@ public:
                          std::move(request.pushConstants),
                          {},
                          {}};
+    dispatch.bindingPtrs.reserve(request.bindings.size());
+    dispatch.bindingLengths.reserve(request.bindings.size());
     for (const DispatchBinding &binding : request.bindings) {
       dispatch.bindingPtrs.push_back(binding.buffer->data() + binding.offset);
       dispatch.bindingLengths.push_back(binding.length);
@@ -33,9 +35,11 @@ public:
     if (collectsWaves()) {
       DispatchWave::Entry entry{
           std::move(dispatch), {}, {}, std::move(request.record), request.tag};
-      for (const DispatchBinding &binding : request.bindings) {
+      entry.bindingWritten.reserve(request.bindings.size());
+      entry.keepAlive.reserve(request.bindings.size());
+      for (DispatchBinding &binding : request.bindings) {
         entry.bindingWritten.push_back(!binding.readOnly);
-        entry.keepAlive.push_back(binding.buffer);
+        entry.keepAlive.push_back(std::move(binding.buffer));
       }
       if (wave.conflictsWith(entry))
         if (std::optional<DispatchFailure> failure = flush())

@@ -32,6 +32,8 @@ constexpr int64_t kMaxAllocation = int64_t(1) << 40;
 struct BufferRegister {
   std::shared_ptr<Buffer> buffer;
   bool readOnly = false;
+  /// The buffer's size when this call allocated it, else 0.
+  uint64_t allocatedBytes = 0;
 };
 
 class Interpreter {
@@ -99,21 +101,16 @@ private:
     return fail(failure.message);
   }
   StatusOr<std::vector<Tensor>> results(const schema::Return &op);
-  /// The bytes of the distinct buffers this call allocated that registers
-  /// still hold.
-  uint64_t liveAllocatedBytes() const {
-    // Registers may share a buffer: count each once (sorted, not searched:
-    // a large model has hundreds of registers and this runs per dispatch).
-    std::vector<const Buffer *> held;
-    for (const BufferRegister &reg : buffers)
-      if (reg.buffer && !reg.readOnly && !reg.buffer->isReadOnly())
-        held.push_back(reg.buffer.get());
-    std::sort(held.begin(), held.end());
-    held.erase(std::unique(held.begin(), held.end()), held.end());
-    uint64_t bytes = 0;
-    for (const Buffer *buffer : held)
-      bytes += buffer->size();
-    return bytes;
+  /// Register `dst` now holds `reg` (and no longer what it held).
+  void define(uint32_t dst, BufferRegister reg) {
+    liveAllocatedBytes -= buffers[dst].allocatedBytes;
+    liveAllocatedBytes += reg.allocatedBytes;
+    buffers[dst] = std::move(reg);
+  }
+  /// Register `reg` is not read again: its buffer may go.
+  void release(uint32_t reg) {
+    liveAllocatedBytes -= buffers[reg].allocatedBytes;
+    buffers[reg] = {};
   }
 
   ModuleInternals module;
@@ -126,6 +123,10 @@ private:
   bool concurrent;
   std::vector<int64_t> scalars;
   std::vector<BufferRegister> buffers;
+  /// The bytes of the buffers this call allocated that registers still
+  /// hold (only an allocation defines a buffer it owns, so none is counted
+  /// twice); kept as they come and go, since a profile reads it per dispatch.
+  uint64_t liveAllocatedBytes = 0;
   BufferLifetimes lifetimes;
   unsigned current = 0;
   /// Set by the Return: the call's results.
@@ -154,7 +155,7 @@ StatusOr<std::vector<Tensor>> Interpreter::run() {
       return std::move(*returned);
     for (uint32_t i = lifetimes.begin[current];
          i < lifetimes.begin[current + 1]; ++i)
-      buffers[lifetimes.registers[i]].buffer.reset();
+      release(lifetimes.registers[i]);
   }
   return fail("no return");
 }
@@ -180,8 +181,9 @@ Status Interpreter::exec(const schema::ConstantScalar &op) {
 Status Interpreter::exec(const schema::InputBuffer &op) {
   const Tensor &input = inputs[op.input()];
   // A view of the caller's tensor; the program must not write to it.
-  buffers[op.dst()] = {
-      Buffer::wrap(input.bytes(), input.byteSize(), input.storage()), true};
+  define(
+      op.dst(),
+      {Buffer::wrap(input.bytes(), input.byteSize(), input.storage()), true});
   return Status();
 }
 
@@ -232,12 +234,13 @@ Status Interpreter::allocate(uint32_t dst, uint32_t sizeRegister, bool zeroed) {
   auto buffer = Buffer::allocate(size, zeroed);
   if (!buffer)
     return fail(buffer.status().message());
-  buffers[dst] = {std::move(*buffer), false};
+  uint64_t bytes = (*buffer)->size();
+  define(dst, {std::move(*buffer), false, bytes});
   return Status();
 }
 
 Status Interpreter::exec(const schema::ConstantView &op) {
-  buffers[op.dst()] = {module.constant(op.constant()), true};
+  define(op.dst(), {module.constant(op.constant()), true});
   return Status();
 }
 
@@ -493,7 +496,6 @@ Status Interpreter::dispatch(const schema::Dispatch &op) {
   const schema::Executable *info =
       module.schema().executables()->Get(executableIndex);
   const schema::ExportInfo *exportInfo = info->exports()->Get(op.ordinal());
-  std::string name = exportInfo->name()->str();
 
   DispatchRequest request;
   request.executable = executable;
@@ -501,7 +503,8 @@ Status Interpreter::dispatch(const schema::Dispatch &op) {
   DispatchRecord &record = request.record;
   record.executable = executableIndex;
   record.ordinal = op.ordinal();
-  record.exportName = name;
+  record.exportName = exportInfo->name()->str();
+  const std::string &name = record.exportName;
   record.flops = exportInfo->flop_count();
   record.device = device->name();
   for (unsigned d = 0; d < 3; ++d) {
@@ -512,10 +515,15 @@ Status Interpreter::dispatch(const schema::Dispatch &op) {
     record.workgroupCount[d] = static_cast<uint32_t>(count);
   }
 
-  if (op.push_constants())
+  // Sized up front: a model issues its dispatches by the hundred per call,
+  // and growing these vectors was most of the call's mallocs.
+  if (op.push_constants()) {
+    request.pushConstants.reserve(op.push_constants()->size());
     for (uint32_t reg : *op.push_constants())
       request.pushConstants.push_back(static_cast<uint32_t>(scalars[reg]));
-  if (op.bindings())
+  }
+  if (op.bindings()) {
+    request.bindings.reserve(op.bindings()->size());
     for (unsigned b = 0; b < op.bindings()->size(); ++b) {
       const schema::BindingRef *binding = op.bindings()->Get(b);
       const BufferRegister &reg = buffers[binding->buffer()];
@@ -531,9 +539,10 @@ Status Interpreter::dispatch(const schema::Dispatch &op) {
                                   static_cast<size_t>(length), readOnly});
       record.bytes += static_cast<uint64_t>(length);
     }
+  }
 
   if (observer)
-    record.liveBytes = liveAllocatedBytes();
+    record.liveBytes = liveAllocatedBytes;
 
   // A device reads host memory: what another device has pending first.
   if (batchDevice != device) {

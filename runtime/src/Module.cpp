@@ -134,6 +134,13 @@ Status Module::initialize() {
   signatures = signaturesOf(fb);
   executables.resize(fb.executables() ? fb.executables()->size() : 0);
   globals.assign(fb.global_count(), -1);
+  if (fb.constants()) {
+    // Verified: each lies within rodata (absent only when all are empty).
+    const uint8_t *rodata = fb.rodata() ? fb.rodata()->data() : nullptr;
+    for (const schema::ConstantRef *ref : *fb.constants())
+      constants.push_back(Buffer::wrap(
+          rodata ? rodata + ref->offset() : nullptr, ref->length(), bytes));
+  }
   if (!fb.initializer())
     return Status();
   ModuleInternals internals(*this);
@@ -226,10 +233,8 @@ DeviceQueryAnswer ModuleInternals::query(std::string_view category,
   return {};
 }
 
-std::shared_ptr<Buffer> ModuleInternals::constant(unsigned index) const {
-  const schema::ConstantRef *ref = schema().constants()->Get(index);
-  return Buffer::wrap(schema().rodata()->data() + ref->offset(), ref->length(),
-                      module->bytes);
+const std::shared_ptr<Buffer> &ModuleInternals::constant(unsigned index) const {
+  return module->constants[index];
 }
 
 } // namespace tessera::rt

@@ -38,7 +38,7 @@ public:
                           std::string_view key) const;
   int64_t global(unsigned index) const { return module->globals[index]; }
   /// A read-only buffer viewing constant `index`; keeps the module alive.
-  std::shared_ptr<Buffer> constant(unsigned index) const;
+  const std::shared_ptr<Buffer> &constant(unsigned index) const;
   void log(const std::string &message) const {
     if (module->loadOptions.log)
       module->loadOptions.log(message);

@@ -98,6 +98,8 @@ private:
   };
   std::vector<Loaded> executables;
   std::vector<int64_t> globals;
+  /// A read-only buffer per constant, made once: a call views them all.
+  std::vector<std::shared_ptr<Buffer>> constants;
 };
 
 } // namespace tessera::rt
