@@ -48,6 +48,26 @@ StatusOr<Profile> profileCalls(Session &session, const std::string &function,
   return profile;
 }
 
+StatusOr<TimedCalls> timeCalls(Session &session, const std::string &function,
+                               const std::vector<Tensor> &inputs,
+                               int repetitions) {
+  TimedCalls timed;
+  timed.microseconds.reserve(std::max(1, repetitions));
+  for (int r = 0; r < std::max(1, repetitions); ++r) {
+    // The previous call's results go first, as in profileCalls.
+    timed.results.clear();
+    auto start = std::chrono::steady_clock::now();
+    auto results = session.call(function, inputs);
+    auto end = std::chrono::steady_clock::now();
+    if (!results)
+      return results.status();
+    timed.microseconds.push_back(
+        std::chrono::duration<double, std::micro>(end - start).count());
+    timed.results = std::move(*results);
+  }
+  return timed;
+}
+
 std::vector<DispatchSummary> summarizeDispatches(const Profile &profile) {
   std::vector<DispatchSummary> rows;
   std::map<std::string, size_t> rowOf;
@@ -205,6 +225,10 @@ CallStatistics callStatistics(const Profile &profile) {
   std::vector<double> times;
   for (const ProfiledCall &call : profile.calls)
     times.push_back(call.microseconds);
+  return callStatistics(std::move(times));
+}
+
+CallStatistics callStatistics(std::vector<double> times) {
   CallStatistics stats;
   if (times.empty())
     return stats;
@@ -224,13 +248,17 @@ CallStatistics callStatistics(const Profile &profile) {
 
 std::string
 toBenchJson(const std::vector<std::pair<std::string, std::string>> &context,
-            const Profile &profile, int warmup, uint64_t bytesPerCall) {
-  CallStatistics stats = callStatistics(profile);
+            const TimedCalls &timed, const Profile &profile, int warmup,
+            uint64_t bytesPerCall) {
+  CallStatistics stats = callStatistics(timed.microseconds);
   std::string out = "{\n";
   for (const auto &[key, value] : context)
     out += "  " + jsonQuoted(key) + ": " + jsonQuoted(value) + ",\n";
   out += "  \"warmup\": " + std::to_string(warmup) + ",\n";
-  out += "  \"repetitions\": " + std::to_string(profile.calls.size()) + ",\n";
+  out +=
+      "  \"repetitions\": " + std::to_string(timed.microseconds.size()) + ",\n";
+  out +=
+      "  \"profiled_calls\": " + std::to_string(profile.calls.size()) + ",\n";
   out += "  \"call_us\": {\"min\": " + jsonNumber(stats.minMicroseconds) +
          ", \"median\": " + jsonNumber(stats.medianMicroseconds) +
          ", \"max\": " + jsonNumber(stats.maxMicroseconds) +

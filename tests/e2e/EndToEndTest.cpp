@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "CompileAndLoad.h"
+#include "Profile.h"
 
 #include "tessera/runtime/VulkanModuleDevice.h"
 #include "tessera/schema/module_generated.h"
@@ -737,6 +738,46 @@ TEST_P(EndToEnd, DispatchesRecordTheLiveMemoryOfTheCall) {
     EXPECT_GE(records[i].liveBytes, tensor);
     EXPECT_LE(records[i].liveBytes, 2 * tensor);
   }
+}
+
+// tessera bench times calls as a caller of the runtime makes them:
+// timeCalls adds no dispatch observer (the session's own still sees each
+// dispatch once) and returns a time per call and the last call's results;
+// profileCalls after it records every dispatch again.
+TEST_P(EndToEnd, TimedCallsAddNoObserver) {
+  auto module = compileAndLoad(R"mlir(
+    func.func @chain(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>) -> tensor<64x64xf32> {
+      %zero = arith.constant 0.0 : f32
+      %e = tensor.empty() : tensor<64x64xf32>
+      %f = linalg.fill ins(%zero : f32) outs(%e : tensor<64x64xf32>) -> tensor<64x64xf32>
+      %t1 = linalg.matmul ins(%a, %b : tensor<64x64xf32>, tensor<64x64xf32>) outs(%f : tensor<64x64xf32>) -> tensor<64x64xf32>
+      %t2 = linalg.matmul ins(%t1, %b : tensor<64x64xf32>, tensor<64x64xf32>) outs(%f : tensor<64x64xf32>) -> tensor<64x64xf32>
+      return %t2 : tensor<64x64xf32>
+    })mlir");
+  ASSERT_TRUE(module);
+  rt::Tensor a = randomTensor({64, 64}, 7), b = randomTensor({64, 64}, 8);
+  rt::Session session(module);
+  session.setTaskExecutor(currentExecutor);
+  int seen = 0;
+  session.setDispatchObserver([&](const rt::DispatchRecord &) { ++seen; });
+  auto timed = rt::tooling::timeCalls(session, "chain", {a, b}, 4);
+  ASSERT_TRUE(timed) << timed.status().message();
+  EXPECT_EQ(timed->microseconds.size(), 4u);
+  for (double microseconds : timed->microseconds)
+    EXPECT_GT(microseconds, 0);
+  EXPECT_EQ(seen, 4 * 2);
+  auto plain = session.call("chain", {a, b});
+  ASSERT_TRUE(plain) << plain.status().message();
+  ASSERT_EQ(timed->results.size(), 1u);
+  ASSERT_EQ(timed->results[0].byteSize(), (*plain)[0].byteSize());
+  EXPECT_EQ(std::memcmp(timed->results[0].bytes(), (*plain)[0].bytes(),
+                        (*plain)[0].byteSize()),
+            0);
+  auto profiled = rt::tooling::profileCalls(session, "chain", {a, b}, 2);
+  ASSERT_TRUE(profiled) << profiled.status().message();
+  ASSERT_EQ(profiled->calls.size(), 2u);
+  EXPECT_EQ(profiled->calls[1].dispatches.size(), 2u);
+  EXPECT_EQ(seen, 4 * 2 + 2 + 2 * 2);
 }
 
 TEST_P(EndToEnd, WorkgroupsSplitOverTaskWorkers) {
