@@ -339,3 +339,87 @@ func.func @named_transpose(%x: memref<16x16x32xf32>, %y: memref<32x16x16xf32>, %
   linalg.transpose ins(%n : memref<4x32xf32>) outs(%m : memref<32x4xf32>) permutation = [1, 0]
   return
 }
+
+// -----
+
+// Sixteen streams (a Winograd output transform reads 36 matrices, each in
+// runs of 32 channels per tile): more than the hardware's prefetchers
+// follow. Each vector read is prefetched where the row loop, which
+// continues its run, reads it 4 rows on (512 bytes ahead), clamped to the
+// last row.
+// CHECK: #[[AHEAD:.+]] = affine_map<(d0) -> (13, d0 + 4)>
+// CHECK-LABEL: func.func @many_streams
+// CHECK-SAME: (%[[M:.+]]: memref<16x14x32xf32>,
+// CHECK: scf.for %[[T:.+]] = %c0 to %c14 step %c1
+// CHECK:   scf.for %[[J:.+]] = %c0 to %c32 step %c16
+// CHECK:     vector.load %[[M]][%c0, %[[T]], %[[J]]]
+// CHECK:     %[[NEXT:.+]] = affine.min #[[AHEAD]](%[[T]])
+// CHECK:     memref.prefetch %[[M]][%c0, %[[NEXT]], %[[J]]], read, locality<3>, data
+// CHECK-COUNT-15: memref.prefetch %[[M]][%{{.+}}, %[[NEXT]], %[[J]]]
+func.func @many_streams(%m: memref<16x14x32xf32>, %out: memref<14x32xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(t, j) -> (0, t, j)>, affine_map<(t, j) -> (1, t, j)>, affine_map<(t, j) -> (2, t, j)>, affine_map<(t, j) -> (3, t, j)>, affine_map<(t, j) -> (4, t, j)>, affine_map<(t, j) -> (5, t, j)>, affine_map<(t, j) -> (6, t, j)>, affine_map<(t, j) -> (7, t, j)>, affine_map<(t, j) -> (8, t, j)>, affine_map<(t, j) -> (9, t, j)>, affine_map<(t, j) -> (10, t, j)>, affine_map<(t, j) -> (11, t, j)>, affine_map<(t, j) -> (12, t, j)>, affine_map<(t, j) -> (13, t, j)>, affine_map<(t, j) -> (14, t, j)>, affine_map<(t, j) -> (15, t, j)>, affine_map<(t, j) -> (t, j)>], iterator_types = ["parallel", "parallel"]} ins(%m, %m, %m, %m, %m, %m, %m, %m, %m, %m, %m, %m, %m, %m, %m, %m : memref<16x14x32xf32>, memref<16x14x32xf32>, memref<16x14x32xf32>, memref<16x14x32xf32>, memref<16x14x32xf32>, memref<16x14x32xf32>, memref<16x14x32xf32>, memref<16x14x32xf32>, memref<16x14x32xf32>, memref<16x14x32xf32>, memref<16x14x32xf32>, memref<16x14x32xf32>, memref<16x14x32xf32>, memref<16x14x32xf32>, memref<16x14x32xf32>, memref<16x14x32xf32>) outs(%out : memref<14x32xf32>) {
+  ^bb0(%a0: f32, %a1: f32, %a2: f32, %a3: f32, %a4: f32, %a5: f32, %a6: f32, %a7: f32, %a8: f32, %a9: f32, %a10: f32, %a11: f32, %a12: f32, %a13: f32, %a14: f32, %a15: f32, %o: f32):
+    %s1 = arith.addf %a0, %a1 : f32
+    %s2 = arith.addf %s1, %a2 : f32
+    %s3 = arith.addf %s2, %a3 : f32
+    %s4 = arith.addf %s3, %a4 : f32
+    %s5 = arith.addf %s4, %a5 : f32
+    %s6 = arith.addf %s5, %a6 : f32
+    %s7 = arith.addf %s6, %a7 : f32
+    %s8 = arith.addf %s7, %a8 : f32
+    %s9 = arith.addf %s8, %a9 : f32
+    %s10 = arith.addf %s9, %a10 : f32
+    %s11 = arith.addf %s10, %a11 : f32
+    %s12 = arith.addf %s11, %a12 : f32
+    %s13 = arith.addf %s12, %a13 : f32
+    %s14 = arith.addf %s13, %a14 : f32
+    %s15 = arith.addf %s14, %a15 : f32
+    linalg.yield %s15 : f32
+  }
+  return
+}
+
+// -----
+
+// Fewer streams (8), or a row loop of 4 rows (a 14x14 output's tiles, too
+// few to fetch ahead of): no prefetch.
+// CHECK-LABEL: func.func @few_streams
+// CHECK-NOT: memref.prefetch
+// CHECK-LABEL: func.func @short_rows_of_streams
+// CHECK-NOT: memref.prefetch
+func.func @few_streams(%m: memref<8x14x32xf32>, %out: memref<14x32xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(t, j) -> (0, t, j)>, affine_map<(t, j) -> (1, t, j)>, affine_map<(t, j) -> (2, t, j)>, affine_map<(t, j) -> (3, t, j)>, affine_map<(t, j) -> (4, t, j)>, affine_map<(t, j) -> (5, t, j)>, affine_map<(t, j) -> (6, t, j)>, affine_map<(t, j) -> (7, t, j)>, affine_map<(t, j) -> (t, j)>], iterator_types = ["parallel", "parallel"]} ins(%m, %m, %m, %m, %m, %m, %m, %m : memref<8x14x32xf32>, memref<8x14x32xf32>, memref<8x14x32xf32>, memref<8x14x32xf32>, memref<8x14x32xf32>, memref<8x14x32xf32>, memref<8x14x32xf32>, memref<8x14x32xf32>) outs(%out : memref<14x32xf32>) {
+  ^bb0(%a0: f32, %a1: f32, %a2: f32, %a3: f32, %a4: f32, %a5: f32, %a6: f32, %a7: f32, %o: f32):
+    %s1 = arith.addf %a0, %a1 : f32
+    %s2 = arith.addf %s1, %a2 : f32
+    %s3 = arith.addf %s2, %a3 : f32
+    %s4 = arith.addf %s3, %a4 : f32
+    %s5 = arith.addf %s4, %a5 : f32
+    %s6 = arith.addf %s5, %a6 : f32
+    %s7 = arith.addf %s6, %a7 : f32
+    linalg.yield %s7 : f32
+  }
+  return
+}
+func.func @short_rows_of_streams(%m: memref<16x4x32xf32>, %out: memref<4x32xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(t, j) -> (0, t, j)>, affine_map<(t, j) -> (1, t, j)>, affine_map<(t, j) -> (2, t, j)>, affine_map<(t, j) -> (3, t, j)>, affine_map<(t, j) -> (4, t, j)>, affine_map<(t, j) -> (5, t, j)>, affine_map<(t, j) -> (6, t, j)>, affine_map<(t, j) -> (7, t, j)>, affine_map<(t, j) -> (8, t, j)>, affine_map<(t, j) -> (9, t, j)>, affine_map<(t, j) -> (10, t, j)>, affine_map<(t, j) -> (11, t, j)>, affine_map<(t, j) -> (12, t, j)>, affine_map<(t, j) -> (13, t, j)>, affine_map<(t, j) -> (14, t, j)>, affine_map<(t, j) -> (15, t, j)>, affine_map<(t, j) -> (t, j)>], iterator_types = ["parallel", "parallel"]} ins(%m, %m, %m, %m, %m, %m, %m, %m, %m, %m, %m, %m, %m, %m, %m, %m : memref<16x4x32xf32>, memref<16x4x32xf32>, memref<16x4x32xf32>, memref<16x4x32xf32>, memref<16x4x32xf32>, memref<16x4x32xf32>, memref<16x4x32xf32>, memref<16x4x32xf32>, memref<16x4x32xf32>, memref<16x4x32xf32>, memref<16x4x32xf32>, memref<16x4x32xf32>, memref<16x4x32xf32>, memref<16x4x32xf32>, memref<16x4x32xf32>, memref<16x4x32xf32>) outs(%out : memref<4x32xf32>) {
+  ^bb0(%a0: f32, %a1: f32, %a2: f32, %a3: f32, %a4: f32, %a5: f32, %a6: f32, %a7: f32, %a8: f32, %a9: f32, %a10: f32, %a11: f32, %a12: f32, %a13: f32, %a14: f32, %a15: f32, %o: f32):
+    %s1 = arith.addf %a0, %a1 : f32
+    %s2 = arith.addf %s1, %a2 : f32
+    %s3 = arith.addf %s2, %a3 : f32
+    %s4 = arith.addf %s3, %a4 : f32
+    %s5 = arith.addf %s4, %a5 : f32
+    %s6 = arith.addf %s5, %a6 : f32
+    %s7 = arith.addf %s6, %a7 : f32
+    %s8 = arith.addf %s7, %a8 : f32
+    %s9 = arith.addf %s8, %a9 : f32
+    %s10 = arith.addf %s9, %a10 : f32
+    %s11 = arith.addf %s10, %a11 : f32
+    %s12 = arith.addf %s11, %a12 : f32
+    %s13 = arith.addf %s12, %a13 : f32
+    %s14 = arith.addf %s13, %a14 : f32
+    %s15 = arith.addf %s14, %a15 : f32
+    linalg.yield %s15 : f32
+  }
+  return
+}
