@@ -8,7 +8,8 @@
 
 For each model x batch x threads, median milliseconds per call of
   * Tessera:      tessera bench MODEL.onnx --input=@x.npy --task-workers=N
-                  --repetitions=R --warmup=W --json=FILE   (call_us.median)
+                  --repetitions=R --warmup=W --json=FILE   (call_us.median,
+                  of calls timed without the profiler)
   * ONNX Runtime: tests/onnx/ort_run.mjs --threads=N (intra-op N, inter-op 1,
                   all graph optimizations; session creation not timed)
   * PyTorch:      eager, torch.set_num_threads(N), torch.no_grad(), the same
