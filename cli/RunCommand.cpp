@@ -214,6 +214,9 @@ int runOrBench(int argc, char **argv, bool bench) {
   if (bench) {
     benchFlags.emplace();
     flags.repetitions.setInitialValue(10);
+    flags.repetitions.setDescription(
+        "Timed calls (default: 10), then as many profiled ones for the "
+        "dispatch table and --profile's trace");
     // Results are tessera run's (bench refuses them): not in bench's help.
     cl::Option *runOnly[] = {
         std::addressof(flags.outputs), std::addressof(flags.expected),
