@@ -705,12 +705,9 @@ TEST_P(EndToEnd, CapturedDispatchesReplayAlone) {
 
 // Threaded, a dispatch's workgroups are shared by the workers, each
 // running some, all of them run once; inline, nobody shares.
-// A profile's memory timeline: each dispatch records the host memory the
-// call allocated and still holds. A chain a -> t1 -> t2 -> t3 where each
-// intermediate dies after its reader: the working set never holds all
-// three, and the inputs (borrowed) count for nothing.
-TEST_P(EndToEnd, DispatchesRecordTheLiveMemoryOfTheCall) {
-  auto module = compileAndLoad(R"mlir(
+/// a -> t1 -> t2 -> t3, three 256x256 matmuls by b, each intermediate
+/// read only by the next.
+constexpr const char *kMatmulChain = R"mlir(
     func.func @chain(%a: tensor<256x256xf32>, %b: tensor<256x256xf32>) -> tensor<256x256xf32> {
       %zero = arith.constant 0.0 : f32
       %e = tensor.empty() : tensor<256x256xf32>
@@ -719,7 +716,14 @@ TEST_P(EndToEnd, DispatchesRecordTheLiveMemoryOfTheCall) {
       %t2 = linalg.matmul ins(%t1, %b : tensor<256x256xf32>, tensor<256x256xf32>) outs(%f : tensor<256x256xf32>) -> tensor<256x256xf32>
       %t3 = linalg.matmul ins(%t2, %b : tensor<256x256xf32>, tensor<256x256xf32>) outs(%f : tensor<256x256xf32>) -> tensor<256x256xf32>
       return %t3 : tensor<256x256xf32>
-    })mlir");
+    })mlir";
+
+// A profile's memory timeline: each dispatch records the host memory the
+// call allocated and still holds. A chain a -> t1 -> t2 -> t3 where each
+// intermediate dies after its reader: the working set never holds all
+// three, and the inputs (borrowed) count for nothing.
+TEST_P(EndToEnd, DispatchesRecordTheLiveMemoryOfTheCall) {
+  auto module = compileAndLoad(kMatmulChain);
   ASSERT_TRUE(module);
   rt::Tensor a = randomTensor({256, 256}, 5), b = randomTensor({256, 256}, 6);
   rt::Session session(module);
@@ -745,17 +749,9 @@ TEST_P(EndToEnd, DispatchesRecordTheLiveMemoryOfTheCall) {
 // dispatch once) and returns a time per call and the last call's results;
 // profileCalls after it records every dispatch again.
 TEST_P(EndToEnd, TimedCallsAddNoObserver) {
-  auto module = compileAndLoad(R"mlir(
-    func.func @chain(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>) -> tensor<64x64xf32> {
-      %zero = arith.constant 0.0 : f32
-      %e = tensor.empty() : tensor<64x64xf32>
-      %f = linalg.fill ins(%zero : f32) outs(%e : tensor<64x64xf32>) -> tensor<64x64xf32>
-      %t1 = linalg.matmul ins(%a, %b : tensor<64x64xf32>, tensor<64x64xf32>) outs(%f : tensor<64x64xf32>) -> tensor<64x64xf32>
-      %t2 = linalg.matmul ins(%t1, %b : tensor<64x64xf32>, tensor<64x64xf32>) outs(%f : tensor<64x64xf32>) -> tensor<64x64xf32>
-      return %t2 : tensor<64x64xf32>
-    })mlir");
+  auto module = compileAndLoad(kMatmulChain);
   ASSERT_TRUE(module);
-  rt::Tensor a = randomTensor({64, 64}, 7), b = randomTensor({64, 64}, 8);
+  rt::Tensor a = randomTensor({256, 256}, 7), b = randomTensor({256, 256}, 8);
   rt::Session session(module);
   session.setTaskExecutor(currentExecutor);
   int seen = 0;
@@ -765,7 +761,7 @@ TEST_P(EndToEnd, TimedCallsAddNoObserver) {
   EXPECT_EQ(timed->microseconds.size(), 4u);
   for (double microseconds : timed->microseconds)
     EXPECT_GT(microseconds, 0);
-  EXPECT_EQ(seen, 4 * 2);
+  EXPECT_EQ(seen, 4 * 3);
   auto plain = session.call("chain", {a, b});
   ASSERT_TRUE(plain) << plain.status().message();
   ASSERT_EQ(timed->results.size(), 1u);
@@ -776,8 +772,8 @@ TEST_P(EndToEnd, TimedCallsAddNoObserver) {
   auto profiled = rt::tooling::profileCalls(session, "chain", {a, b}, 2);
   ASSERT_TRUE(profiled) << profiled.status().message();
   ASSERT_EQ(profiled->calls.size(), 2u);
-  EXPECT_EQ(profiled->calls[1].dispatches.size(), 2u);
-  EXPECT_EQ(seen, 4 * 2 + 2 + 2 * 2);
+  EXPECT_EQ(profiled->calls[1].dispatches.size(), 3u);
+  EXPECT_EQ(seen, 4 * 3 + 3 + 2 * 3);
 }
 
 TEST_P(EndToEnd, WorkgroupsSplitOverTaskWorkers) {
