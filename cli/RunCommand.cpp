@@ -124,7 +124,7 @@ struct RunFlags {
   cl::opt<bool> verbose{
       "verbose",
       cl::desc("Log what loading chose (executables, variants) and every "
-               "dispatch"),
+               "dispatch (bench: of the profiled calls only)"),
       cl::init(false), cl::cat(profiling)};
 };
 
@@ -455,7 +455,7 @@ int runOrBench(int argc, char **argv, bool bench) {
   }
 
   rt::Session session(*module);
-  if (verbose)
+  auto logDispatches = [&] {
     session.setDispatchObserver([&](const rt::DispatchRecord &record) {
       errs() << "[dispatch] " << (*module)->executableName(record.executable)
              << " export " << record.ordinal << " '" << record.exportName
@@ -463,6 +463,11 @@ int runOrBench(int argc, char **argv, bool bench) {
              << record.workgroupCount[1] << "x" << record.workgroupCount[2]
              << " " << llvm::format("%.1f", record.microseconds) << " us\n";
     });
+  };
+  // bench logs the profiled calls only: a line per dispatch would slow
+  // down the timed ones.
+  if (verbose && !bench)
+    logDispatches();
   // bench: the timed calls as a caller of the runtime makes them, then as
   // many profiled ones for the dispatch table (recording every dispatch
   // slows the calls down: rt::tooling::timeCalls).
@@ -476,6 +481,8 @@ int runOrBench(int argc, char **argv, bool bench) {
     if (!calls)
       return fail(calls.status().message());
     timed = std::move(*calls);
+    if (verbose)
+      logDispatches();
   }
   auto profiled = rt::tooling::profileCalls(session, functionName, values,
                                             flags.repetitions);
