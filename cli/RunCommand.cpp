@@ -495,10 +495,12 @@ int runOrBench(int argc, char **argv, bool bench) {
     double callsTotal = 0;
     for (const rt::tooling::ProfiledCall &call : profiled->calls)
       callsTotal += call.microseconds;
+    // bench's own times are of the timed calls (stdout); these are the
+    // profiled ones', which the profiler slows down.
     errs() << llvm::format(
-        "%d call%s of @%s, %.1f us per call", int(profiled->calls.size()),
-        profiled->calls.size() == 1 ? "" : "s", functionName.c_str(),
-        callsTotal / profiled->calls.size());
+        "%d %scall%s of @%s, %.1f us per call", int(profiled->calls.size()),
+        bench ? "profiled " : "", profiled->calls.size() == 1 ? "" : "s",
+        functionName.c_str(), callsTotal / profiled->calls.size());
     // The call's working set at its peak (the explorer draws all of it).
     rt::tooling::MemoryPeak peak = rt::tooling::peakLiveMemory(*profiled);
     if (peak.dispatch >= 0)
