@@ -112,6 +112,11 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
     }
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
+    // Tuned for the CPU's caches (and its slices bind at an offset that a
+    // Vulkan binding would need aligned).
+    if (!llvm::is_contained(options.targets, "vulkan-spirv")) {
+      pm.addPass(flow::createSplitBatchIntoImagesPass());
+    }
     // SPIR-V code generation bufferizes a tied binding's tile into a
     // per-invocation temporary (an encoder's residual add: 24 KB, past
     // the 16 KB limit): no ties when a module is also compiled for Vulkan.

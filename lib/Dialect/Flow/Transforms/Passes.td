@@ -233,20 +233,56 @@ def FormDispatchesPass : Pass<"tessera-flow-form-dispatches", "mlir::ModuleOp"> 
                            "mlir::arith::ArithDialect"];
 }
 
+def SplitBatchIntoImagesPass
+    : Pass<"tessera-flow-split-batch-into-images", "mlir::ModuleOp"> {
+  let options = [
+    Option<"maxFlopsPerByte", "max-flops-per-byte", "double",
+           /*default=*/"12.0",
+           "A dispatch joins the prefix while it does at most this many "
+           "floating-point operations per byte of batched operands and "
+           "results (memory-bound)">,
+    Option<"minDispatches", "min-dispatches", "int64_t", /*default=*/"3",
+           "Shorter prefixes stay batched">,
+    Option<"minImageBytes", "min-image-bytes", "int64_t", /*default=*/"65536",
+           "The first dispatch's result for one image must be at least this "
+           "large (smaller images stay in the caches batched)">,
+  ];
+  let summary = "Runs the memory-bound first dispatches of a batch image by "
+                "image";
+  let description = [{
+    Finds the longest prefix of each host function's dispatches (from the
+    first one, host reshapes between them allowed) whose executables keep
+    images apart (the batch, dimension 0 of the first dispatch's result, is a
+    parallel loop that indexes dimension 0 of every batched value and nothing
+    else) and do at most `max-flops-per-byte` operations per byte of batched
+    tensors, cut where each value read after it is a dispatch result the
+    prefix does not read. Its executables are retyped to one image (an
+    executable called by other dispatches too is not), the prefix is emitted
+    once per image on `tensor.extract_slice`s of its batched inputs, and the
+    values read after it are gathered with `tensor.concat` along dimension 0.
+    One image's layers then fit in the caches, and the next image's layers
+    get the blocks it frees.
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 def TieDyingOperandsPass
     : Pass<"tessera-flow-tie-dying-operands", "mlir::ModuleOp"> {
   let summary = "Ties a dispatch's elementwise result to an operand it "
                 "reads at the same element and that dies there";
   let description = [{
     A `flow.dispatch` result gets `tied_operands` to operand k when
-    (1) the executable's function (called by this dispatch only) returns it
+    (1) the executable's function returns it
     from an all-parallel `linalg.generic` whose init is a `tensor.empty`,
     whose output map is a permutation, and which reads argument k with the
     output's map, k having no other use in the function; and (2) in the
     host function, operand k is the result of an earlier dispatch in the
     same block, of the result's type and dynamic dims, read by nothing after
-    this dispatch (and only by dispatches before it). The host then writes
-    the result into the operand's buffer rather than a new one: one
+    this dispatch (and only by dispatches before it). An executable called
+    by several dispatches (a batch run image by image) has one interface:
+    its result is tied only where (2) holds at every call. The host then
+    writes the result into the operand's buffer rather than a new one: one
     activation-sized block fewer alive.
   }];
 }

@@ -21,6 +21,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "llvm/ADT/MapVector.h"
 
 namespace mlir::tessera::flow {
 #define GEN_PASS_DEF_TIEDYINGOPERANDSPASS
@@ -81,53 +82,80 @@ int64_t inPlaceArgument(func::FuncOp func, unsigned index) {
   return -1;
 }
 
+/// The ties of `dispatch` (its own and the new ones) when `func`, its
+/// executable's function, may write result r over operand ties[r].
+SmallVector<int64_t> proposeTies(flow::DispatchOp dispatch, func::FuncOp func) {
+  SmallVector<int64_t> ties(dispatch.getNumResults(), -1);
+  if (auto existing = dispatch.getTiedOperandsAttr())
+    ties.assign(existing.asArrayRef().begin(), existing.asArrayRef().end());
+  for (unsigned r = 0; r < dispatch.getNumResults(); ++r) {
+    if (ties[r] >= 0)
+      continue;
+    int64_t argument = inPlaceArgument(func, r);
+    if (argument < 0 || llvm::is_contained(ties, argument))
+      continue;
+    Value operand = dispatch.getArguments()[argument];
+    if (operand.getType() != dispatch.getResult(r).getType() ||
+        !llvm::equal(dispatch.getArgumentDynamicDims(argument),
+                     dispatch.getResultDynamicDims(r)) ||
+        !diesAt(operand, dispatch))
+      continue;
+    ties[r] = argument;
+  }
+  return ties;
+}
+
 struct TieDyingOperandsPass
     : public flow::impl::TieDyingOperandsPassBase<TieDyingOperandsPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    // An executable called twice would need both calls' operands to die.
-    llvm::DenseMap<StringAttr, unsigned> calls;
-    module.walk([&](flow::DispatchOp dispatch) {
-      for (SymbolRefAttr ref : dispatch.getEntryPointRefs())
-        ++calls[ref.getRootReference()];
-    });
-    SymbolTable table(module);
+    // The calls of each executable (a batch run image by image calls one
+    // export once per image).
+    llvm::MapVector<StringAttr, SmallVector<flow::DispatchOp>> calls;
+    llvm::DenseSet<StringAttr> unsupported;
     module.walk([&](flow::DispatchOp dispatch) {
       SmallVector<SymbolRefAttr> refs = dispatch.getEntryPointRefs();
-      if (refs.size() != 1 || refs[0].getNestedReferences().size() != 1 ||
-          calls[refs[0].getRootReference()] != 1)
-        return;
-      auto executable =
-          table.lookup<flow::ExecutableOp>(refs[0].getRootReference());
-      if (!executable)
-        return;
-      auto func = executable.getInnerModule().lookupSymbol<func::FuncOp>(
-          refs[0].getLeafReference());
-      if (!func || func.isExternal() || !func.getBody().hasOneBlock())
-        return;
-      SmallVector<int64_t> ties(dispatch.getNumResults(), -1);
-      if (auto existing = dispatch.getTiedOperandsAttr())
-        ties.assign(existing.asArrayRef().begin(), existing.asArrayRef().end());
-      bool changed = false;
-      for (unsigned r = 0; r < dispatch.getNumResults(); ++r) {
-        if (ties[r] >= 0)
-          continue;
-        int64_t argument = inPlaceArgument(func, r);
-        if (argument < 0 || llvm::is_contained(ties, argument))
-          continue;
-        Value operand = dispatch.getArguments()[argument];
-        if (operand.getType() != dispatch.getResult(r).getType() ||
-            !llvm::equal(dispatch.getArgumentDynamicDims(argument),
-                         dispatch.getResultDynamicDims(r)) ||
-            !diesAt(operand, dispatch))
-          continue;
-        ties[r] = argument;
-        changed = true;
+      for (SymbolRefAttr ref : refs) {
+        calls[ref.getRootReference()].push_back(dispatch);
+        if (refs.size() != 1 || ref.getNestedReferences().size() != 1)
+          unsupported.insert(ref.getRootReference());
       }
-      if (changed)
+    });
+    SymbolTable table(module);
+    for (auto &[name, dispatches] : calls) {
+      if (unsupported.contains(name))
+        continue;
+      auto executable = table.lookup<flow::ExecutableOp>(name);
+      SymbolRefAttr ref = dispatches.front().getEntryPointRefs()[0];
+      if (!executable || llvm::any_of(dispatches, [&](flow::DispatchOp d) {
+            return d.getEntryPointRefs()[0] != ref ||
+                   d.getTiedOperandsAttr() !=
+                       dispatches.front().getTiedOperandsAttr();
+          }))
+        continue;
+      auto func = executable.getInnerModule().lookupSymbol<func::FuncOp>(
+          ref.getLeafReference());
+      if (!func || func.isExternal() || !func.getBody().hasOneBlock())
+        continue;
+      // The executable's interface is one for all its calls: a result is
+      // tied where its operand dies at every call.
+      SmallVector<int64_t> ties = proposeTies(dispatches.front(), func);
+      for (flow::DispatchOp dispatch : ArrayRef(dispatches).drop_front()) {
+        SmallVector<int64_t> other = proposeTies(dispatch, func);
+        for (auto [tie, otherTie] : llvm::zip(ties, other))
+          if (tie != otherTie)
+            tie = -1;
+      }
+      if (auto existing = dispatches.front().getTiedOperandsAttr())
+        for (auto [tie, old] : llvm::zip(ties, existing.asArrayRef()))
+          if (old >= 0)
+            tie = old;
+      if (llvm::all_of(ties, [](int64_t tie) { return tie < 0; }))
+        continue;
+      for (flow::DispatchOp dispatch : dispatches)
         dispatch.setTiedOperandsAttr(
             DenseI64ArrayAttr::get(&getContext(), ties));
-    });
+    }
   }
 };
 

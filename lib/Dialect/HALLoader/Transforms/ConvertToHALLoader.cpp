@@ -11,6 +11,13 @@
 // reach bindings and push constants in the order hal::planInterface fixed
 // for the export.
 //
+// A batch split into images (SplitBatchIntoImages) leaves two tensor ops on
+// the host: an operand that is one image of a batch (an extract_slice of
+// dimension 0) binds the batch's buffer at that image's offset, and a
+// tensor.concat along dimension 0 becomes one buffer whose parts the
+// dispatches producing them write in place (a part read by anything else is
+// copied in after the dispatches).
+//
 //===----------------------------------------------------------------------===//
 
 #include "Dialect/Flow/IR/FlowOps.h"
@@ -19,6 +26,7 @@
 
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
@@ -63,13 +71,64 @@ bool diesAt(OpOperand &use) {
   return true;
 }
 
+/// The byte offset of `slice` in its source when it is one contiguous run
+/// of it (a static range of dimension 0, every other dimension whole, unit
+/// strides), else nullopt.
+std::optional<int64_t> contiguousSliceOffset(tensor::ExtractSliceOp slice) {
+  RankedTensorType source = slice.getSourceType();
+  if (!source.hasStaticShape() || !slice.getType().hasStaticShape() ||
+      source.getRank() == 0 || slice.getType().getRank() != source.getRank())
+    return std::nullopt;
+  ArrayRef<int64_t> offsets = slice.getStaticOffsets();
+  ArrayRef<int64_t> sizes = slice.getStaticSizes();
+  ArrayRef<int64_t> strides = slice.getStaticStrides();
+  for (int64_t d = 0; d < source.getRank(); ++d) {
+    if (ShapedType::isDynamic(offsets[d]) || strides[d] != 1 ||
+        (d > 0 && (offsets[d] != 0 || sizes[d] != source.getDimSize(d))))
+      return std::nullopt;
+  }
+  int64_t rowBytes = hal::getStorageBytes(source.getElementType());
+  for (int64_t size : source.getShape().drop_front())
+    rowBytes *= size;
+  return offsets[0] * rowBytes;
+}
+
+/// Whether `concat` joins static tensors along dimension 0: one buffer
+/// holds it, each part a contiguous run.
+bool isRowConcat(tensor::ConcatOp concat) {
+  return concat.getDim() == 0 && concat.getResultType().hasStaticShape() &&
+         llvm::all_of(concat.getInputs(), [](Value input) {
+           return cast<RankedTensorType>(input.getType()).hasStaticShape();
+         });
+}
+
+/// The byte offset of part `index` of a row concat.
+int64_t partOffset(tensor::ConcatOp concat, unsigned index) {
+  int64_t offset = 0;
+  for (Value input : concat.getInputs().take_front(index)) {
+    auto type = cast<RankedTensorType>(input.getType());
+    offset +=
+        type.getNumElements() * hal::getStorageBytes(type.getElementType());
+  }
+  return offset;
+}
+
 class DispatchConversion {
 public:
   DispatchConversion(SymbolTableCollection &symbols) : symbols(symbols) {}
 
   LogicalResult convert(flow::DispatchOp op);
+  /// A row concat as one buffer: the parts not written in place by their
+  /// dispatches are copied in.
+  LogicalResult convert(tensor::ConcatOp concat);
 
 private:
+  /// The buffer of a row concat whose part a dispatch writes in place,
+  /// allocated before the first such dispatch.
+  llvm::DenseMap<Operation *, Value> concatBuffers;
+  /// Parts already written in place.
+  llvm::DenseSet<OpOperand *> partsInPlace;
+
   /// The export in each variant the dispatch names, the first variant's
   /// first; all at the same ordinal with the same layout.
   FailureOr<SmallVector<hal::ExecutableExportOp>>
@@ -227,7 +286,10 @@ LogicalResult DispatchConversion::convert(flow::DispatchOp op) {
     return success();
   };
 
+  Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
+  SmallVector<Value> offsets(buffers.size(), zero);
   SmallVector<Value> operandBuffers(op.getArguments().size());
+  SmallVector<Value> operandOffsets(op.getArguments().size());
   SmallVector<Value> operandSizes(op.getArguments().size());
   for (auto [index, argument] : llvm::enumerate(op.getArguments())) {
     if (plan.argumentConstant[index] >= 0) {
@@ -238,10 +300,22 @@ LogicalResult DispatchConversion::convert(flow::DispatchOp op) {
     }
     auto type = cast<RankedTensorType>(argument.getType());
     ValueRange dims = op.getArgumentDynamicDims(index);
-    operandBuffers[index] = hal::TensorExportOp::create(
-        builder, loc, hal::BufferType::get(ctx), argument, dims);
+    operandOffsets[index] = zero;
+    auto slice = argument.getDefiningOp<tensor::ExtractSliceOp>();
+    if (std::optional<int64_t> offset =
+            slice ? contiguousSliceOffset(slice) : std::nullopt) {
+      operandBuffers[index] =
+          hal::TensorExportOp::create(builder, loc, hal::BufferType::get(ctx),
+                                      slice.getSource(), ValueRange());
+      operandOffsets[index] =
+          arith::ConstantIndexOp::create(builder, loc, *offset);
+    } else {
+      operandBuffers[index] = hal::TensorExportOp::create(
+          builder, loc, hal::BufferType::get(ctx), argument, dims);
+    }
     operandSizes[index] = byteSize(builder, loc, type, dims);
     buffers[plan.argumentBinding[index]] = operandBuffers[index];
+    offsets[plan.argumentBinding[index]] = operandOffsets[index];
     lengths[plan.argumentBinding[index]] = operandSizes[index];
     for (auto [ordinal, dim] :
          llvm::zip(plan.argumentDimConstants[index], dims))
@@ -250,7 +324,6 @@ LogicalResult DispatchConversion::convert(flow::DispatchOp op) {
   }
 
   SmallVector<Value> resultBuffers;
-  Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
   for (auto [index, result] : llvm::enumerate(op.getResults())) {
     auto type = cast<RankedTensorType>(result.getType());
     ValueRange dims = op.getResultDynamicDims(index);
@@ -259,6 +332,26 @@ LogicalResult DispatchConversion::convert(flow::DispatchOp op) {
         return failure();
     Value size = byteSize(builder, loc, type, dims);
     Value buffer;
+    auto concat = result.hasOneUse()
+                      ? dyn_cast<tensor::ConcatOp>(*result.getUsers().begin())
+                      : tensor::ConcatOp();
+    if (ties[index] < 0 && concat && isRowConcat(concat) &&
+        concat->getBlock() == op->getBlock()) {
+      // One image's part of a gathered batch: written in place.
+      Value &whole = concatBuffers[concat];
+      if (!whole)
+        whole = hal::BufferAllocateOp::create(
+            builder, loc, hal::BufferType::get(ctx),
+            byteSize(builder, loc, concat.getResultType(), ValueRange()));
+      OpOperand &part = *result.getUses().begin();
+      partsInPlace.insert(&part);
+      buffers[plan.resultBinding[index]] = whole;
+      offsets[plan.resultBinding[index]] = arith::ConstantIndexOp::create(
+          builder, loc, partOffset(concat, part.getOperandNumber()));
+      lengths[plan.resultBinding[index]] = size;
+      resultBuffers.push_back(whole);
+      continue;
+    }
     if (ties[index] >= 0 &&
         diesAt(op->getOpOperand(op.getArguments().getBeginOperandIndex() +
                                 ties[index]))) {
@@ -268,7 +361,8 @@ LogicalResult DispatchConversion::convert(flow::DispatchOp op) {
                                              hal::BufferType::get(ctx), size);
       if (ties[index] >= 0)
         hal::BufferCopyOp::create(builder, loc, operandBuffers[ties[index]],
-                                  zero, buffer, zero, size);
+                                  operandOffsets[ties[index]], buffer, zero,
+                                  size);
     }
     buffers[plan.resultBinding[index]] = buffer;
     lengths[plan.resultBinding[index]] = size;
@@ -279,16 +373,60 @@ LogicalResult DispatchConversion::convert(flow::DispatchOp op) {
       SymbolRefAttr::get(executable.getSymNameAttr(),
                          {FlatSymbolRefAttr::get(variant.getSymNameAttr()),
                           FlatSymbolRefAttr::get(exportOp->getSymNameAttr())});
-  SmallVector<Value> offsets(buffers.size(), zero);
   ExecutableDispatchSymbolOp::create(
       builder, loc, loaded, target, (*workgroups)[0], (*workgroups)[1],
       (*workgroups)[2], pushConstants, buffers, offsets, lengths);
 
-  for (auto [index, result] : llvm::enumerate(op.getResults()))
+  for (auto [index, result] : llvm::enumerate(op.getResults())) {
+    // A part written in place is read through its concat only.
+    // (until the concat becomes its buffer, an empty tensor stands in).
+    if (result.hasOneUse() &&
+        partsInPlace.contains(&*result.getUses().begin())) {
+      result.replaceAllUsesWith(tensor::EmptyOp::create(
+          builder, loc, result.getType(), ValueRange()));
+      continue;
+    }
     result.replaceAllUsesWith(hal::TensorImportOp::create(
         builder, loc, result.getType(), resultBuffers[index],
         op.getResultDynamicDims(index)));
+  }
   op.erase();
+  return success();
+}
+
+LogicalResult DispatchConversion::convert(tensor::ConcatOp concat) {
+  if (!isRowConcat(concat))
+    return success(); // The host lowering reports it.
+  OpBuilder builder(concat);
+  Location loc = concat.getLoc();
+  MLIRContext *ctx = concat.getContext();
+  Value &whole = concatBuffers[concat];
+  if (!whole)
+    whole = hal::BufferAllocateOp::create(
+        builder, loc, hal::BufferType::get(ctx),
+        byteSize(builder, loc, concat.getResultType(), ValueRange()));
+  for (OpOperand &part : concat->getOpOperands()) {
+    if (partsInPlace.contains(&part))
+      continue;
+    auto type = cast<RankedTensorType>(part.get().getType());
+    Value source = hal::TensorExportOp::create(
+        builder, loc, hal::BufferType::get(ctx), part.get(), ValueRange());
+    Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
+    Value offset = arith::ConstantIndexOp::create(
+        builder, loc, partOffset(concat, part.getOperandNumber()));
+    hal::BufferCopyOp::create(builder, loc, source, zero, whole, offset,
+                              byteSize(builder, loc, type, ValueRange()));
+  }
+  SmallVector<Operation *> placeholders;
+  for (Value input : concat.getInputs())
+    if (auto empty = input.getDefiningOp<tensor::EmptyOp>())
+      placeholders.push_back(empty);
+  concat.getResult().replaceAllUsesWith(hal::TensorImportOp::create(
+      builder, loc, concat.getResultType(), whole, ValueRange()));
+  concat.erase();
+  for (Operation *placeholder : placeholders)
+    if (placeholder->use_empty())
+      placeholder->erase();
   return success();
 }
 
@@ -303,6 +441,17 @@ struct ConvertToHALLoaderPass
     bool failed = false;
     for (flow::DispatchOp op : dispatches)
       failed |= mlir::failed(conversion.convert(op));
+    SmallVector<tensor::ConcatOp> concats;
+    for (auto func : getOperation().getOps<func::FuncOp>())
+      func.walk([&](tensor::ConcatOp op) { concats.push_back(op); });
+    for (tensor::ConcatOp op : concats)
+      failed |= mlir::failed(conversion.convert(op));
+    // Slices bound at their offset are read by nothing else.
+    for (auto func : getOperation().getOps<func::FuncOp>())
+      func.walk([&](tensor::ExtractSliceOp op) {
+        if (op->use_empty())
+          op->erase();
+      });
     if (failed)
       signalPassFailure();
   }

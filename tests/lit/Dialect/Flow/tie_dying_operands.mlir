@@ -158,3 +158,73 @@ func.func @read_transposed(%x: tensor<4x4xf32>) -> tensor<4x4xf32> {
   %r = flow.dispatch @transposed::@transposed(%p) : (tensor<4x4xf32>) -> tensor<4x4xf32>
   return %r : tensor<4x4xf32>
 }
+
+// -----
+
+// An executable called once per image has one interface: its result is
+// tied where the residual dies at every call, and at none when it lives on
+// after one of them.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+flow.executable private @mm {
+  flow.executable.export public @mm
+  builtin.module {
+    func.func @mm(%a: tensor<4x4xf32>) -> tensor<4x4xf32> {
+      %e = tensor.empty() : tensor<4x4xf32>
+      %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%a : tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) {
+      ^bb0(%x: f32, %o: f32):
+        %n = arith.negf %x : f32
+        linalg.yield %n : f32
+      } -> tensor<4x4xf32>
+      return %r : tensor<4x4xf32>
+    }
+  }
+}
+flow.executable private @add {
+  flow.executable.export public @add
+  builtin.module {
+    func.func @add(%a: tensor<4x4xf32>, %res: tensor<4x4xf32>) -> tensor<4x4xf32> {
+      %e = tensor.empty() : tensor<4x4xf32>
+      %r = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%res, %a : tensor<4x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) {
+      ^bb0(%x: f32, %y: f32, %o: f32):
+        %s = arith.addf %x, %y : f32
+        linalg.yield %s : f32
+      } -> tensor<4x4xf32>
+      return %r : tensor<4x4xf32>
+    }
+  }
+}
+flow.executable private @add2 {
+  flow.executable.export public @add2
+  builtin.module {
+    func.func @add2(%a: tensor<4x4xf32>, %res: tensor<4x4xf32>) -> tensor<4x4xf32> {
+      %e = tensor.empty() : tensor<4x4xf32>
+      %r = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%res, %a : tensor<4x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) {
+      ^bb0(%x: f32, %y: f32, %o: f32):
+        %s = arith.addf %x, %y : f32
+        linalg.yield %s : f32
+      } -> tensor<4x4xf32>
+      return %r : tensor<4x4xf32>
+    }
+  }
+}
+// CHECK-LABEL: func.func @per_image
+func.func @per_image(%x: tensor<4x4xf32>, %y: tensor<4x4xf32>) -> (tensor<4x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>) {
+  // CHECK: %[[P0:.+]] = flow.dispatch @mm::@mm
+  // CHECK: flow.dispatch @add::@add(%{{.+}}, %[[P0]]) : (tensor<4x4xf32>, tensor<4x4xf32>) -> %[[P0]]
+  // CHECK: %[[P1:.+]] = flow.dispatch @mm::@mm
+  // CHECK: flow.dispatch @add::@add(%{{.+}}, %[[P1]]) : (tensor<4x4xf32>, tensor<4x4xf32>) -> %[[P1]]
+  %p0 = flow.dispatch @mm::@mm(%x) : (tensor<4x4xf32>) -> tensor<4x4xf32>
+  %r0 = flow.dispatch @add::@add(%x, %p0) : (tensor<4x4xf32>, tensor<4x4xf32>) -> tensor<4x4xf32>
+  %p1 = flow.dispatch @mm::@mm(%y) : (tensor<4x4xf32>) -> tensor<4x4xf32>
+  %r1 = flow.dispatch @add::@add(%y, %p1) : (tensor<4x4xf32>, tensor<4x4xf32>) -> tensor<4x4xf32>
+  // The second call's residual is returned: neither call is tied.
+  // CHECK: %[[Q0:.+]] = flow.dispatch @mm::@mm
+  // CHECK: flow.dispatch @add2::@add2(%{{.+}}, %[[Q0]]) : (tensor<4x4xf32>, tensor<4x4xf32>) -> tensor<4x4xf32>
+  // CHECK: %[[Q1:.+]] = flow.dispatch @mm::@mm
+  // CHECK: flow.dispatch @add2::@add2(%{{.+}}, %[[Q1]]) : (tensor<4x4xf32>, tensor<4x4xf32>) -> tensor<4x4xf32>
+  %q0 = flow.dispatch @mm::@mm(%x) : (tensor<4x4xf32>) -> tensor<4x4xf32>
+  %s0 = flow.dispatch @add2::@add2(%x, %q0) : (tensor<4x4xf32>, tensor<4x4xf32>) -> tensor<4x4xf32>
+  %q1 = flow.dispatch @mm::@mm(%y) : (tensor<4x4xf32>) -> tensor<4x4xf32>
+  %s1 = flow.dispatch @add2::@add2(%y, %q1) : (tensor<4x4xf32>, tensor<4x4xf32>) -> tensor<4x4xf32>
+  return %r0, %r1, %s0, %s1, %q1 : tensor<4x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>
+}

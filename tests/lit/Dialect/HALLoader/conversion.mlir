@@ -155,3 +155,55 @@ func.func @variants(%x: tensor<4xf32>) -> tensor<4xf32> {
   %r = flow.dispatch {@ex::@a::@f, @ex::@b::@f}(%x) : (tensor<4xf32>) -> %x
   return %r : tensor<4xf32>
 }
+
+// -----
+
+// A batch run image by image: each image's operand binds the batch's buffer
+// at the image's offset (16 bytes per row), and the concat is one buffer
+// that the dispatches write their rows of in place. A part also read by
+// something else is written to its own buffer and copied in.
+#layout = #hal.pipeline.layout<push_constants = 0, sets = [<0, bindings = [<0, storage_buffer, ReadOnly>, <1, storage_buffer>]>]>
+hal.executable private @ex {
+  hal.executable.variant public @cpu target(<"llvm-cpu", "embedded-elf-x86_64", {}>) {
+    hal.executable.export public @image ordinal(0) layout(#layout) count(%device: !hal.device) -> (index, index, index) {
+      %c1 = arith.constant 1 : index
+      hal.return %c1, %c1, %c1 : index, index, index
+    }
+  }
+}
+
+// CHECK-LABEL: func.func @images
+func.func @images(%x: tensor<3x4xf32>) -> (tensor<3x4xf32>, tensor<1x4xf32>) {
+  // CHECK: %[[X0:.+]] = hal.tensor.export %[[ARG:.+]] : tensor<3x4xf32> -> !hal.buffer
+  // CHECK: %[[ALL:.+]] = hal.buffer.allocate size(%c48) : !hal.buffer
+  // CHECK: hal_loader.executable.dispatch.symbol {{.+}} bindings([
+  // CHECK-NEXT: (%[[X0]] : !hal.buffer)[%c0{{.*}}, %c16{{.*}}],
+  // CHECK-NEXT: (%[[ALL]] : !hal.buffer)[%c0{{.*}}, %c16{{.*}}]
+  %s0 = tensor.extract_slice %x[0, 0] [1, 4] [1, 1] : tensor<3x4xf32> to tensor<1x4xf32>
+  %r0 = flow.dispatch @ex::@cpu::@image(%s0) : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  // CHECK: %[[X1:.+]] = hal.tensor.export %[[ARG]] : tensor<3x4xf32> -> !hal.buffer
+  // CHECK-NOT: hal.buffer.allocate
+  // CHECK: hal_loader.executable.dispatch.symbol {{.+}} bindings([
+  // CHECK-NEXT: (%[[X1]] : !hal.buffer)[%c16{{.*}}, %c16{{.*}}],
+  // CHECK-NEXT: (%[[ALL]] : !hal.buffer)[%c16{{.*}}, %c16{{.*}}]
+  %s1 = tensor.extract_slice %x[1, 0] [1, 4] [1, 1] : tensor<3x4xf32> to tensor<1x4xf32>
+  %r1 = flow.dispatch @ex::@cpu::@image(%s1) : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  // The last part is also returned: its own buffer, copied in at 32.
+  // CHECK: %[[X2:.+]] = hal.tensor.export %[[ARG]] : tensor<3x4xf32> -> !hal.buffer
+  // CHECK: %[[OWN:.+]] = hal.buffer.allocate size(%c16{{.*}}) : !hal.buffer
+  // CHECK: hal_loader.executable.dispatch.symbol {{.+}} bindings([
+  // CHECK-NEXT: (%[[X2]] : !hal.buffer)[%c32{{.*}}, %c16{{.*}}],
+  // CHECK-NEXT: (%[[OWN]] : !hal.buffer)[%c0{{.*}}, %c16{{.*}}]
+  // CHECK: %[[R2:.+]] = hal.tensor.import %[[OWN]] : !hal.buffer -> tensor<1x4xf32>
+  %s2 = tensor.extract_slice %x[2, 0] [1, 4] [1, 1] : tensor<3x4xf32> to tensor<1x4xf32>
+  %r2 = flow.dispatch @ex::@cpu::@image(%s2) : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  // CHECK: %[[R2BUF:.+]] = hal.tensor.export %[[R2]] : tensor<1x4xf32> -> !hal.buffer
+  // CHECK: hal.buffer.copy source(%[[R2BUF]])[%c0{{.*}}] target(%[[ALL]])[%c32{{.*}}] length(%c16{{.*}})
+  // CHECK: %[[WHOLE:.+]] = hal.tensor.import %[[ALL]] : !hal.buffer -> tensor<3x4xf32>
+  // CHECK-NOT: tensor.concat
+  // CHECK-NOT: tensor.extract_slice
+  // CHECK-NOT: tensor.empty
+  // CHECK: return %[[WHOLE]], %[[R2]]
+  %all = tensor.concat dim(0) %r0, %r1, %r2 : (tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>) -> tensor<3x4xf32>
+  return %all, %r2 : tensor<3x4xf32>, tensor<1x4xf32>
+}
