@@ -60,6 +60,15 @@ bool hasBatch(Value value, int64_t batch) {
          type.getDimSize(0) == batch;
 }
 
+/// Whether `value` is a constant or a host reshape of one (a weight, the
+/// same for every image whatever its shape).
+bool isWeight(Value value) {
+  Operation *op = value.getDefiningOp();
+  while (isa_and_nonnull<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(op))
+    op = op->getOperand(0).getDefiningOp();
+  return isa_and_nonnull<arith::ConstantOp>(op);
+}
+
 std::string shapeText(RankedTensorType type) {
   std::string text;
   for (auto [i, size] : llvm::enumerate(type.getShape()))
@@ -85,6 +94,14 @@ FailureOr<llvm::SetVector<Value>> batchedValues(func::FuncOp func,
     for (Value result : op.getResults())
       if (hasBatch(result, batch))
         batched.insert(result);
+
+  // A batched value read from inside a region (a gather's tensor.extract in
+  // a linalg body) may be read at any image: only the checks below know
+  // how each op indexes it.
+  for (Value value : batched)
+    for (Operation *user : value.getUsers())
+      if (user->getBlock() != &body)
+        return failure();
 
   auto anyBatched = [&](ValueRange values) {
     return llvm::any_of(values, [&](Value v) { return batched.contains(v); });
@@ -316,8 +333,7 @@ struct SplitBatchIntoImagesPass
       bool readsBatch = false;
       for (Value operand : dispatch.getArguments()) {
         bool isBatched = inPrefix.contains(operand) ||
-                         (hasBatch(operand, batch) &&
-                          !operand.getDefiningOp<arith::ConstantOp>());
+                         (hasBatch(operand, batch) && !isWeight(operand));
         argumentBatched.push_back(isBatched);
         readsBatch |= isBatched;
       }

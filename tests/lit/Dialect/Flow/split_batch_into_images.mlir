@@ -233,3 +233,72 @@ func.func @residual(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
   %i = flow.dispatch @index::@index_2x4[%c2, %c4](%a) : (tensor<2x4xf32>) -> tensor<2x4xf32>
   return %i : tensor<2x4xf32>
 }
+
+// -----
+
+// A weight reshaped on the host whose dimension 0 happens to equal the
+// batch (2x4 from 8) is the same for every image: the prefix goes on. A
+// linalg body that reads a batched tensor itself (a gather's
+// tensor.extract) may read any image: the prefix ends before it.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+flow.executable private @scale {
+  flow.executable.export public @scale_2x4
+  builtin.module {
+    func.func @scale_2x4(%x: tensor<2x4xf32>, %w: tensor<2x4xf32>) -> tensor<2x4xf32> {
+      %e = tensor.empty() : tensor<2x4xf32>
+      %r = linalg.generic {indexing_maps = [#id, affine_map<(d0, d1) -> (1, d1)>, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %w : tensor<2x4xf32>, tensor<2x4xf32>) outs(%e : tensor<2x4xf32>) {
+      ^bb0(%a: f32, %b: f32, %o: f32):
+        %m = arith.mulf %a, %b : f32
+        linalg.yield %m : f32
+      } -> tensor<2x4xf32>
+      return %r : tensor<2x4xf32>
+    }
+  }
+}
+flow.executable private @neg {
+  flow.executable.export public @neg_2x4
+  builtin.module {
+    func.func @neg_2x4(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
+      %e = tensor.empty() : tensor<2x4xf32>
+      %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<2x4xf32>) outs(%e : tensor<2x4xf32>) {
+      ^bb0(%a: f32, %o: f32):
+        %m = arith.negf %a : f32
+        linalg.yield %m : f32
+      } -> tensor<2x4xf32>
+      return %r : tensor<2x4xf32>
+    }
+  }
+}
+flow.executable private @gather {
+  flow.executable.export public @gather_2x4
+  builtin.module {
+    func.func @gather_2x4(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
+      %e = tensor.empty() : tensor<2x4xf32>
+      %r = linalg.generic {indexing_maps = [#id], iterator_types = ["parallel", "parallel"]} outs(%e : tensor<2x4xf32>) {
+      ^bb0(%o: f32):
+        %i = linalg.index 1 : index
+        %c1 = arith.constant 1 : index
+        %v = tensor.extract %x[%c1, %i] : tensor<2x4xf32>
+        linalg.yield %v : f32
+      } -> tensor<2x4xf32>
+      return %r : tensor<2x4xf32>
+    }
+  }
+}
+// CHECK-LABEL: func.func @weights_and_gathers
+func.func @weights_and_gathers(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  %c2 = arith.constant 2 : index
+  %c4 = arith.constant 4 : index
+  %cst = arith.constant dense<[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]> : tensor<8xf32>
+  // CHECK: %[[W:.+]] = tensor.expand_shape %{{.+}} {{\[\[}}0, 1]] output_shape [2, 4]
+  %w = tensor.expand_shape %cst [[0, 1]] output_shape [2, 4] : tensor<8xf32> into tensor<2x4xf32>
+  // CHECK: %[[S0:.+]] = flow.dispatch @scale::@scale_1x4[%{{.+}}, %{{.+}}](%{{.+}}, %[[W]]) : (tensor<1x4xf32>, tensor<2x4xf32>) -> tensor<1x4xf32>
+  // CHECK: flow.dispatch @neg::@neg_1x4[%{{.+}}, %{{.+}}](%[[S0]])
+  // CHECK: flow.dispatch @scale::@scale_1x4[%{{.+}}, %{{.+}}](%{{.+}}, %[[W]])
+  // CHECK: %[[ALL:.+]] = tensor.concat
+  // CHECK: flow.dispatch @gather::@gather_2x4[%{{.+}}, %{{.+}}](%[[ALL]]) : (tensor<2x4xf32>) -> tensor<2x4xf32>
+  %s = flow.dispatch @scale::@scale_2x4[%c2, %c4](%x, %w) : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  %n = flow.dispatch @neg::@neg_2x4[%c2, %c4](%s) : (tensor<2x4xf32>) -> tensor<2x4xf32>
+  %g = flow.dispatch @gather::@gather_2x4[%c2, %c4](%n) : (tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %g : tensor<2x4xf32>
+}
