@@ -343,6 +343,18 @@ struct SplitBatchIntoImagesPass
         break;
       FailureOr<llvm::SetVector<Value>> batched =
           batchedValues(member.function, argumentBatched, batch);
+      // An operand from outside the prefix whose dimension 0 only happens
+      // to equal the batch (a filter passed as an argument) is a weight if
+      // the executable reads it as one.
+      for (auto [index, operand] : llvm::enumerate(dispatch.getArguments())) {
+        if (succeeded(batched) || !argumentBatched[index] ||
+            inPrefix.contains(operand))
+          continue;
+        argumentBatched[index] = false;
+        batched = batchedValues(member.function, argumentBatched, batch);
+        if (failed(batched))
+          argumentBatched[index] = true;
+      }
       if (failed(batched))
         break;
       member.batched = std::move(*batched);
