@@ -256,7 +256,10 @@ def SplitBatchIntoImagesPass
     parallel loop that indexes dimension 0 of every batched value and nothing
     else) and do at most `max-flops-per-byte` operations per byte of batched
     tensors, cut where each value read after it is a dispatch result the
-    prefix does not read. Its executables are retyped to one image (an
+    prefix does not read. An operand from outside the prefix is batched when
+    its dimension 0 is the batch, it is not a (reshaped) constant, and the
+    executable reads it so (else it is a weight, passed whole to each
+    image). Its executables are retyped to one image (an
     executable called by other dispatches too is not), the prefix is emitted
     once per image on `tensor.extract_slice`s of its batched inputs, and the
     values read after it are gathered with `tensor.concat` along dimension 0.
