@@ -123,12 +123,10 @@ FailureOr<llvm::SetVector<Value>> batchedValues(func::FuncOp func,
           !batched.contains(pad.getResult()) || pad.getStaticLow()[0] != 0 ||
           pad.getStaticHigh()[0] != 0)
         return failure();
-      // The padding value may not depend on the position.
-      auto yield =
-          cast<tensor::YieldOp>(pad.getRegion().front().getTerminator());
-      if (isa<BlockArgument>(yield.getValue()) &&
-          cast<BlockArgument>(yield.getValue()).getOwner() ==
-              &pad.getRegion().front())
+      // The padding value may not depend on the position (on the batch
+      // index, directly or computed from it).
+      if (llvm::any_of(pad.getRegion().front().getArguments(),
+                       [](BlockArgument index) { return !index.use_empty(); }))
         return failure();
       continue;
     }

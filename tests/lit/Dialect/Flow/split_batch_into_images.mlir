@@ -302,3 +302,67 @@ func.func @weights_and_gathers(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
   %g = flow.dispatch @gather::@gather_2x4[%c2, %c4](%n) : (tensor<2x4xf32>) -> tensor<2x4xf32>
   return %g : tensor<2x4xf32>
 }
+
+// -----
+
+// A pad whose value is computed from the position (here the batch index)
+// ends the prefix: one image's pad would see index 0 only.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+flow.executable private @neg {
+  flow.executable.export public @neg_2x4
+  builtin.module {
+    func.func @neg_2x4(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
+      %e = tensor.empty() : tensor<2x4xf32>
+      %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<2x4xf32>) outs(%e : tensor<2x4xf32>) {
+      ^bb0(%a: f32, %o: f32):
+        %m = arith.negf %a : f32
+        linalg.yield %m : f32
+      } -> tensor<2x4xf32>
+      return %r : tensor<2x4xf32>
+    }
+  }
+}
+flow.executable private @neg2 {
+  flow.executable.export public @neg2_2x4
+  builtin.module {
+    func.func @neg2_2x4(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
+      %e = tensor.empty() : tensor<2x4xf32>
+      %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<2x4xf32>) outs(%e : tensor<2x4xf32>) {
+      ^bb0(%a: f32, %o: f32):
+        %m = arith.negf %a : f32
+        linalg.yield %m : f32
+      } -> tensor<2x4xf32>
+      return %r : tensor<2x4xf32>
+    }
+  }
+}
+flow.executable private @pad {
+  flow.executable.export public @pad_2x6
+  builtin.module {
+    func.func @pad_2x6(%x: tensor<2x4xf32>) -> tensor<2x6xf32> {
+      %p = tensor.pad %x low[0, 1] high[0, 1] {
+      ^bb0(%i: index, %j: index):
+        %ii = arith.index_cast %i : index to i32
+        %f = arith.sitofp %ii : i32 to f32
+        tensor.yield %f : f32
+      } : tensor<2x4xf32> to tensor<2x6xf32>
+      return %p : tensor<2x6xf32>
+    }
+  }
+}
+// CHECK-LABEL: func.func @pad_by_image
+func.func @pad_by_image(%x: tensor<2x4xf32>) -> tensor<2x6xf32> {
+  %c2 = arith.constant 2 : index
+  %c4 = arith.constant 4 : index
+  %c6 = arith.constant 6 : index
+  // CHECK: flow.dispatch @neg::@neg_1x4
+  // CHECK: flow.dispatch @neg2::@neg2_1x4
+  // CHECK: flow.dispatch @neg::@neg_1x4
+  // CHECK: flow.dispatch @neg2::@neg2_1x4
+  // CHECK: %[[ALL:.+]] = tensor.concat
+  // CHECK: flow.dispatch @pad::@pad_2x6[%{{.+}}, %{{.+}}](%[[ALL]]) : (tensor<2x4xf32>) -> tensor<2x6xf32>
+  %n = flow.dispatch @neg::@neg_2x4[%c2, %c4](%x) : (tensor<2x4xf32>) -> tensor<2x4xf32>
+  %m = flow.dispatch @neg2::@neg2_2x4[%c2, %c4](%n) : (tensor<2x4xf32>) -> tensor<2x4xf32>
+  %p = flow.dispatch @pad::@pad_2x6[%c2, %c6](%m) : (tensor<2x4xf32>) -> tensor<2x6xf32>
+  return %p : tensor<2x6xf32>
+}
