@@ -53,6 +53,17 @@ RankedTensorType imageType(RankedTensorType type) {
   return type.clone(shape);
 }
 
+/// Gives `value`, a batched tensor, its type for one image (an expand_shape
+/// defining it also records the static shape it expands to).
+void setImageType(Value value) {
+  value.setType(imageType(cast<RankedTensorType>(value.getType())));
+  if (auto expand = value.getDefiningOp<tensor::ExpandShapeOp>()) {
+    SmallVector<int64_t> shape(expand.getStaticOutputShape());
+    shape[0] = 1;
+    expand.setStaticOutputShape(shape);
+  }
+}
+
 /// Whether `value` is a static tensor whose dimension 0 is `batch`.
 bool hasBatch(Value value, int64_t batch) {
   auto type = dyn_cast<RankedTensorType>(value.getType());
@@ -182,15 +193,8 @@ FailureOr<llvm::SetVector<Value>> batchedValues(func::FuncOp func,
 /// Rewrites `func` for one image: every batched value's dimension 0 is 1.
 void retypeForOneImage(func::FuncOp func,
                        const llvm::SetVector<Value> &batched) {
-  for (Value value : batched) {
-    auto type = cast<RankedTensorType>(value.getType());
-    value.setType(imageType(type));
-    if (auto expand = value.getDefiningOp<tensor::ExpandShapeOp>()) {
-      SmallVector<int64_t> shape(expand.getStaticOutputShape());
-      shape[0] = 1;
-      expand.setStaticOutputShape(shape);
-    }
-  }
+  for (Value value : batched)
+    setImageType(value);
   Block &body = func.getBody().front();
   func.setFunctionType(
       FunctionType::get(func.getContext(), body.getArgumentTypes(),
@@ -452,14 +456,7 @@ struct SplitBatchIntoImagesPass
         Location loc = op->getLoc();
         auto dispatch = dyn_cast<flow::DispatchOp>(op);
         if (!dispatch) {
-          Operation *clone = builder.clone(*op, mapping);
-          auto type = cast<RankedTensorType>(clone->getResult(0).getType());
-          clone->getResult(0).setType(imageType(type));
-          if (auto expand = dyn_cast<tensor::ExpandShapeOp>(clone)) {
-            SmallVector<int64_t> shape(expand.getStaticOutputShape());
-            shape[0] = 1;
-            expand.setStaticOutputShape(shape);
-          }
+          setImageType(builder.clone(*op, mapping)->getResult(0));
           continue;
         }
         Member &member = *llvm::find_if(

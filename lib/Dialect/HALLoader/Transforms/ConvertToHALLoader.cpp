@@ -378,8 +378,8 @@ LogicalResult DispatchConversion::convert(flow::DispatchOp op) {
       (*workgroups)[2], pushConstants, buffers, offsets, lengths);
 
   for (auto [index, result] : llvm::enumerate(op.getResults())) {
-    // A part written in place is read through its concat only.
-    // (until the concat becomes its buffer, an empty tensor stands in).
+    // A part written in place is read through its concat only; until the
+    // concat becomes its buffer, an empty tensor stands in for it.
     if (result.hasOneUse() &&
         partsInPlace.contains(&*result.getUses().begin())) {
       result.replaceAllUsesWith(tensor::EmptyOp::create(
