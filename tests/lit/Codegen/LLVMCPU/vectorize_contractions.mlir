@@ -782,6 +782,73 @@ func.func @next_panel_rows_split(%xall: memref<1x14x7x128xf32>, %wall: memref<4x
 
 // -----
 
+// A Winograd product's workgroup: one position of four, both panels, 49
+// rows. Its slice of B (64 KiB in all, well under kMinUncachedBytes) is
+// read by this workgroup of all the rows alone, once per call: its row
+// tiles prefetch the next panel of the same position into the L2 cache,
+// clamped to the last.
+// CHECK-LABEL: func.func @next_panel_position_slice
+// CHECK:     scf.for %[[P:.+]] = %c0 to %c2 step %c1
+// CHECK:       scf.for %[[M:.+]] = %c0 to %c48 step %c8
+// CHECK:         scf.for %{{.+}} = %c0 to %c64 step %c1 iter_args(
+// CHECK:           scf.if
+// CHECK:             %[[NEXT:.+]] = arith.addi %[[P]], %c1
+// CHECK:             %[[LAST:.+]] = arith.minui %[[NEXT]], %c1
+// CHECK:             memref.prefetch %arg1[%arg3, %[[LAST]], %{{.+}}, %c0], read, locality<2>, data : memref<4x2x64x32xf32>
+// CHECK:             memref.prefetch %arg1[%arg3, %[[LAST]], %{{.+}}, %c16], read, locality<2>, data : memref<4x2x64x32xf32>
+// CHECK:           }
+// CHECK-COUNT-16:  vector.fma
+func.func @next_panel_position_slice(%xall: memref<4x49x64xf32>, %wall: memref<4x2x64x32xf32>, %y: memref<1x2x49x32xf32>, %p0: index) {
+  %x = memref.subview %xall[%p0, 0, 0] [1, 49, 64] [1, 1, 1] : memref<4x49x64xf32> to memref<1x49x64xf32, strided<[3136, 64, 1], offset: ?>>
+  %w = memref.subview %wall[%p0, 0, 0, 0] [1, 2, 64, 32] [1, 1, 1, 1] : memref<4x2x64x32xf32> to memref<1x2x64x32xf32, strided<[4096, 2048, 32, 1], offset: ?>>
+  linalg.generic {indexing_maps = [affine_map<(t, p, m, q, c) -> (t, m, c)>, affine_map<(t, p, m, q, c) -> (t, p, c, q)>, affine_map<(t, p, m, q, c) -> (t, p, m, q)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%x, %w : memref<1x49x64xf32, strided<[3136, 64, 1], offset: ?>>, memref<1x2x64x32xf32, strided<[4096, 2048, 32, 1], offset: ?>>) outs(%y : memref<1x2x49x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// The same product split into row groups (25 of 49 rows here): the other
+// group reads this slice of B again from the L2 cache, and nothing of it is
+// prefetched there.
+// CHECK-LABEL: func.func @next_panel_position_slice_rows_split
+// CHECK-NOT: locality<2>
+// CHECK:     return
+func.func @next_panel_position_slice_rows_split(%xall: memref<4x49x64xf32>, %wall: memref<4x2x64x32xf32>, %y: memref<1x2x25x32xf32>, %p0: index, %r0: index) {
+  %x = memref.subview %xall[%p0, %r0, 0] [1, 25, 64] [1, 1, 1] : memref<4x49x64xf32> to memref<1x25x64xf32, strided<[3136, 64, 1], offset: ?>>
+  %w = memref.subview %wall[%p0, 0, 0, 0] [1, 2, 64, 32] [1, 1, 1, 1] : memref<4x2x64x32xf32> to memref<1x2x64x32xf32, strided<[4096, 2048, 32, 1], offset: ?>>
+  linalg.generic {indexing_maps = [affine_map<(t, p, m, q, c) -> (t, m, c)>, affine_map<(t, p, m, q, c) -> (t, p, c, q)>, affine_map<(t, p, m, q, c) -> (t, p, m, q)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%x, %w : memref<1x25x64xf32, strided<[3136, 64, 1], offset: ?>>, memref<1x2x64x32xf32, strided<[4096, 2048, 32, 1], offset: ?>>) outs(%y : memref<1x2x25x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// The same product with every position in one workgroup: all of B is
+// this workgroup's view, and nothing of it is prefetched into the L2 cache.
+// CHECK-LABEL: func.func @next_panel_all_positions
+// CHECK-NOT: locality<2>
+// CHECK:     return
+func.func @next_panel_all_positions(%x: memref<4x49x64xf32>, %w: memref<4x2x64x32xf32>, %y: memref<4x2x49x32xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(t, p, m, q, c) -> (t, m, c)>, affine_map<(t, p, m, q, c) -> (t, p, c, q)>, affine_map<(t, p, m, q, c) -> (t, p, m, q)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%x, %w : memref<4x49x64xf32>, memref<4x2x64x32xf32>) outs(%y : memref<4x2x49x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
 // A batch matmul writing [M][batch][N]: the batch between the rows and the
 // columns indexes A too, so it is no panel of B's columns and the op is
 // left to the generic lowering.
