@@ -762,6 +762,42 @@ func.func @next_panel_up_front(%x: memref<1x14x14x64xf32>, %wall: memref<4x1x1x6
 
 // -----
 
+// A 3x3 stride-2 convolution's panel of 576 KiB (over kMaxNextPanelBytes)
+// with 450 KiB of A: two panels and A fit kMaxPanelsAndLhsBytes, and the
+// next panel is prefetched into the L2 cache.
+// CHECK-LABEL: func.func @next_panel_large_small_lhs
+// CHECK: memref.prefetch %arg1[%{{.+}}], read, locality<2>, data : memref<4x3x3x512x32xf32>
+func.func @next_panel_large_small_lhs(%x: memref<1x15x15x512xf32>, %wall: memref<4x3x3x512x32xf32>, %y: memref<1x7x7x1x32xf32>, %p0: index) {
+  %w = memref.subview %wall[%p0, 0, 0, 0, 0] [1, 3, 3, 512, 32] [1, 1, 1, 1, 1] : memref<4x3x3x512x32xf32> to memref<1x3x3x512x32xf32, strided<[147456, 49152, 16384, 32, 1], offset: ?>>
+  linalg.generic {indexing_maps = [affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh * 2 + kh, ow * 2 + kw, c)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (p, kh, kw, c, q)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh, ow, p, q)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : memref<1x15x15x512xf32>, memref<1x3x3x512x32xf32, strided<[147456, 49152, 16384, 32, 1], offset: ?>>) outs(%y : memref<1x7x7x1x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// The same at batch 8 (3.5 MiB of A): the L2 cache has no room for the next
+// panel.
+// CHECK-LABEL: func.func @next_panel_large_large_lhs
+// CHECK-NOT: locality<2>
+// CHECK:     return
+func.func @next_panel_large_large_lhs(%x: memref<8x15x15x512xf32>, %wall: memref<4x3x3x512x32xf32>, %y: memref<8x7x7x1x32xf32>, %p0: index) {
+  %w = memref.subview %wall[%p0, 0, 0, 0, 0] [1, 3, 3, 512, 32] [1, 1, 1, 1, 1] : memref<4x3x3x512x32xf32> to memref<1x3x3x512x32xf32, strided<[147456, 49152, 16384, 32, 1], offset: ?>>
+  linalg.generic {indexing_maps = [affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh * 2 + kh, ow * 2 + kw, c)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (p, kh, kw, c, q)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh, ow, p, q)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : memref<8x15x15x512xf32>, memref<1x3x3x512x32xf32, strided<[147456, 49152, 16384, 32, 1], offset: ?>>) outs(%y : memref<8x7x7x1x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
 // Workgroups of some of the rows (a view of A) of a filter the L2 cache
 // holds: the next workgroup reads these panels again from there, and
 // nothing of the next panel is prefetched.
