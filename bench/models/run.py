@@ -2,7 +2,7 @@
 """ONNX models: Tessera against ONNX Runtime and PyTorch eager, in one run.
 
     bench/models/run.py [--models resnet50,...] [--batches 1,8] [--threads 1,2]
-                        [--repetitions 10] [--warmup 3] [--rounds 2]
+                        [--repetitions 10] [--warmup 3] [--rounds 3] [--min-seconds 0.5]
                         [--bin-dir build/bin] [--work-dir DIR] [--skip-tessera]
                         [--append] [--json FILE]
 
@@ -16,7 +16,8 @@ For each model x batch x threads, median milliseconds per call of
                   seeded model (tests/onnx/make_models.py build_model)
 on the same input file. The three are interleaved: each configuration runs
 --rounds rounds of Tessera, ONNX Runtime, PyTorch (the order rotating every
-round), each round --warmup untimed calls then --repetitions timed ones; the
+round), each round --warmup untimed calls then --repetitions timed ones (after
+an engine's first round, as many more as --min-seconds of its calls take); the
 reported figure is the median of the rounds' medians. Loading and compiling
 are outside the timed calls in all three.
 
@@ -29,6 +30,7 @@ versions.
 import argparse
 import datetime
 import json
+import math
 import os
 import platform
 import shlex
@@ -46,6 +48,8 @@ sys.path.insert(0, ONNX_DIR)
 import make_models  # noqa: E402
 
 DEFAULT_MODELS = "resnet50,mobilenet_v3_large,efficientnet_b0,encoder"
+# The most timed calls per round --min-seconds asks for (a 0.2 ms encoder).
+MAX_REPETITIONS = 2000
 
 
 class BenchError(Exception):
@@ -172,6 +176,16 @@ def fmt(value, digits=None):
     return f"{value:.{digits}f}"
 
 
+def timed_repetitions(args, earlier_ms):
+    """--repetitions, or more once an earlier round of the engine shows that
+    they would take less than --min-seconds: a 3 ms call timed 10 times is a
+    30 ms sample, which one preemption on a shared host skews."""
+    if not earlier_ms or args.min_seconds <= 0:
+        return args.repetitions
+    wanted = math.ceil(args.min_seconds * 1000.0 / max(earlier_ms[-1], 1e-3))
+    return max(args.repetitions, min(wanted, MAX_REPETITIONS))
+
+
 def ratio(a, b):
     return None if a is None or b is None or b == 0 else a / b
 
@@ -185,8 +199,11 @@ def main(argv=None):
     parser.add_argument("--threads", type=int_list, default=[1, 2])
     parser.add_argument("--repetitions", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--rounds", type=int, default=2,
-                        help="interleaved rounds per configuration (default 2)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="interleaved rounds per configuration (default 3)")
+    parser.add_argument("--min-seconds", type=float, default=0.5,
+                        help="after its first round, an engine times at least this many "
+                             "seconds of calls per round (default 0.5)")
     parser.add_argument("--bin-dir", default=os.path.join(ROOT, "build", "bin"))
     parser.add_argument("--work-dir", default=os.path.join(ROOT, "build", "bench-models"),
                         help="exported models (cached; default build/bench-models)")
@@ -201,8 +218,8 @@ def main(argv=None):
     for m in models:
         if m not in make_models.MODELS:
             parser.error(f"unknown model {m!r} (models: {', '.join(make_models.MODELS)})")
-    if args.repetitions < 1 or args.warmup < 0 or args.rounds < 1:
-        parser.error("--repetitions and --rounds must be >= 1, --warmup >= 0")
+    if args.repetitions < 1 or args.warmup < 0 or args.rounds < 1 or args.min_seconds < 0:
+        parser.error("--repetitions and --rounds must be >= 1, --warmup and --min-seconds >= 0")
 
     load_before = os.getloadavg()[0]
     if load_before > 0.5:
@@ -235,14 +252,14 @@ def main(argv=None):
                             for label, engine in order:
                                 if engine is None or label in failed:
                                     continue
+                                repetitions = timed_repetitions(args, runs[label])
                                 try:
                                     if engine is torch_runner:
                                         ms = engine.median_ms(model, input_path, threads,
-                                                              args.repetitions, args.warmup)
+                                                              repetitions, args.warmup)
                                     else:
                                         ms = engine.median_ms(onnx_path, input_path, threads,
-                                                              args.repetitions, args.warmup,
-                                                              tmp)
+                                                              repetitions, args.warmup, tmp)
                                 except BenchError as error:
                                     # One failure (a model Tessera cannot import yet)
                                     # leaves the rest of the table.
