@@ -1569,27 +1569,30 @@ private:
     if (!bufferType || !bufferType.hasStaticShape() ||
         bufferType.getRank() != view.getType().getRank())
       return std::nullopt;
-    // The panels run along the innermost nest loop B depends on. B may
-    // depend on outer ones too (a Winograd product's [position][panel]):
-    // where the workgroup's view takes part of one of those, each
-    // workgroup reads its own slice of B, once per call.
-    std::optional<unsigned> dim, panelLoop;
-    bool slicedElsewhere = false;
+    // The panels run along the innermost nest loop B depends on that steps
+    // more than once in the workgroup. B may depend on others too (a
+    // Winograd product's [position][panel]): where the workgroup's view
+    // takes part of one of those, each workgroup reads its own slice of B,
+    // once per call.
+    SmallVector<std::pair<unsigned, unsigned>> dependences; // (loop, result)
     for (unsigned loop : nestLoops)
       for (unsigned result = 0; result < rhsMap.getNumResults(); ++result)
-        if (rhsMap.getResult(result) ==
-            getAffineDimExpr(loop, op.getContext())) {
-          if (dim) {
-            if (panelsInside)
-              return std::nullopt;
-            slicedElsewhere |=
-                view.getType().getDimSize(*dim) != bufferType.getDimSize(*dim);
-          }
-          dim = result;
-          panelLoop = loop;
-        }
-    if (!dim)
+        if (rhsMap.getResult(result) == getAffineDimExpr(loop, op.getContext()))
+          dependences.push_back({loop, result});
+    if (dependences.empty() || (dependences.size() > 1 && panelsInside))
       return std::nullopt;
+    auto panels = dependences.back();
+    for (auto dependence : llvm::reverse(dependences))
+      if (!isConstantIntValue(sizes[dependence.first], 1)) {
+        panels = dependence;
+        break;
+      }
+    std::optional<unsigned> dim = panels.second, panelLoop = panels.first;
+    bool slicedElsewhere = llvm::any_of(dependences, [&](auto dependence) {
+      return dependence != panels &&
+             view.getType().getDimSize(dependence.second) !=
+                 bufferType.getDimSize(dependence.second);
+    });
     // Panels inside the row tiles: the next ones are the next workgroup's,
     // as many as this one's.
     std::optional<int64_t> distance =

@@ -848,6 +848,30 @@ func.func @next_panel_position_slice(%xall: memref<4x49x64xf32>, %wall: memref<4
 
 // -----
 
+// The same product with the panel loop outside the position loop (found by
+// an outside tester): the panels still run along the loop that steps in
+// the workgroup, B's dimension 1 (clamped to 2), not along the position,
+// which is another workgroup's slice.
+// CHECK-LABEL: func.func @next_panel_position_slice_panels_outside
+// CHECK:     scf.for %[[P:.+]] = %c0 to %c2 step %c1
+// CHECK:             %[[IN:.+]] = arith.addi %[[P]], %arg4
+// CHECK:             %[[NEXT:.+]] = arith.addi %[[IN]], %c1
+// CHECK:             %[[LAST:.+]] = arith.minui %[[NEXT]], %c2
+// CHECK:             memref.prefetch %arg1[%arg3, %[[LAST]], %{{.+}}, %c0], read, locality<2>, data : memref<4x3x64x32xf32>
+func.func @next_panel_position_slice_panels_outside(%xall: memref<4x49x64xf32>, %wall: memref<4x3x64x32xf32>, %y: memref<1x2x49x32xf32>, %t0: index, %p0: index) {
+  %x = memref.subview %xall[%t0, 0, 0] [1, 49, 64] [1, 1, 1] : memref<4x49x64xf32> to memref<1x49x64xf32, strided<[3136, 64, 1], offset: ?>>
+  %w = memref.subview %wall[%t0, %p0, 0, 0] [1, 2, 64, 32] [1, 1, 1, 1] : memref<4x3x64x32xf32> to memref<1x2x64x32xf32, strided<[6144, 2048, 32, 1], offset: ?>>
+  linalg.generic {indexing_maps = [affine_map<(p, t, m, q, c) -> (t, m, c)>, affine_map<(p, t, m, q, c) -> (t, p, c, q)>, affine_map<(p, t, m, q, c) -> (t, p, m, q)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%x, %w : memref<1x49x64xf32, strided<[3136, 64, 1], offset: ?>>, memref<1x2x64x32xf32, strided<[6144, 2048, 32, 1], offset: ?>>) outs(%y : memref<1x2x49x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
 // The same product split into row groups (25 of 49 rows here): the other
 // group reads this slice of B again from the L2 cache, and nothing of it is
 // prefetched there.
