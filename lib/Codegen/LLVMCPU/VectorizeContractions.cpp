@@ -1515,10 +1515,15 @@ private:
   static int64_t bufferBytes(Value view) {
     while (auto viewLike = view.getDefiningOp<ViewLikeOpInterface>())
       view = viewLike.getViewSource();
-    auto type = dyn_cast<MemRefType>(view.getType());
+    return memrefBytes(view).value_or(0);
+  }
+
+  /// The bytes of the memref `value` itself, when its type says.
+  static std::optional<int64_t> memrefBytes(Value value) {
+    auto type = dyn_cast<MemRefType>(value.getType());
     if (!type || !type.hasStaticShape() ||
         !type.getElementType().isIntOrFloat())
-      return 0;
+      return std::nullopt;
     return type.getNumElements() *
            std::max<int64_t>(1, type.getElementTypeBitWidth() / 8);
   }
@@ -1587,7 +1592,7 @@ private:
         panels = dependence;
         break;
       }
-    std::optional<unsigned> dim = panels.second, panelLoop = panels.first;
+    auto [panelLoop, dim] = panels;
     bool slicedElsewhere = llvm::any_of(dependences, [&](auto dependence) {
       return dependence != panels &&
              view.getType().getDimSize(dependence.second) !=
@@ -1596,7 +1601,7 @@ private:
     // Panels inside the row tiles: the next ones are the next workgroup's,
     // as many as this one's.
     std::optional<int64_t> distance =
-        panelsInside ? getConstantIntValue(sizes[*panelLoop])
+        panelsInside ? getConstantIntValue(sizes[panelLoop])
                      : std::optional<int64_t>(1);
     if (!distance)
       return std::nullopt;
@@ -1616,7 +1621,7 @@ private:
     if (slicedElsewhere && !holdsAllRows())
       return std::nullopt;
     if (!slicedElsewhere) {
-      if (view.getType().getDimSize(*dim) == bufferType.getDimSize(*dim))
+      if (view.getType().getDimSize(dim) == bufferType.getDimSize(dim))
         return std::nullopt;
       if (auto lhsView = loops.lhs->get().getDefiningOp<memref::SubViewOp>())
         if (lhsView.getType().getShape() !=
@@ -1635,18 +1640,20 @@ private:
         return std::nullopt;
       panelBytes = std::min(panelBytes * *size, kMaxPanelsAndLhsBytes);
     }
-    if (panelBytes > kMaxNextPanelBytes &&
-        2 * panelBytes + viewBytes(loops.lhs->get()) > kMaxPanelsAndLhsBytes)
-      return std::nullopt;
+    if (panelBytes > kMaxNextPanelBytes) {
+      std::optional<int64_t> lhsBytes = memrefBytes(loops.lhs->get());
+      if (!lhsBytes || 2 * panelBytes + *lhsBytes > kMaxPanelsAndLhsBytes)
+        return std::nullopt;
+    }
     int64_t tiles = llvm::divideCeilSigned(rowCount, kTileRows);
     int64_t share = llvm::divideCeilSigned(*depth, tiles);
     bool singleReduction = llvm::all_of(
         ArrayRef<unsigned>(loops.reductions).drop_back(),
         [&](unsigned loop) { return isConstantIntValue(sizes[loop], 1); });
     NextPanel next{view.getSource(),
-                   *dim,
+                   dim,
                    {},
-                   bufferType.getDimSize(*dim) - 1,
+                   bufferType.getDimSize(dim) - 1,
                    *depth,
                    share,
                    int64_t(llvm::bit_floor(uint64_t(tiles))),
@@ -1655,16 +1662,6 @@ private:
     for (OpFoldResult offset : view.getMixedOffsets())
       next.offsets.push_back(getValueOrCreateConstantIndexOp(b, loc, offset));
     return next;
-  }
-
-  /// The bytes of `view` itself; a bound past every budget when unknown.
-  static int64_t viewBytes(Value view) {
-    auto type = dyn_cast<MemRefType>(view.getType());
-    if (!type || !type.hasStaticShape() ||
-        !type.getElementType().isIntOrFloat())
-      return std::numeric_limits<int32_t>::max();
-    return type.getNumElements() *
-           std::max<int64_t>(1, type.getElementTypeBitWidth() / 8);
   }
 
   /// Whether the workgroup's view of A takes all of A's rows: each row
