@@ -121,7 +121,7 @@ TEST(HostAllocator, SmallBlocksAreNotKept) {
 // hold the old bytes (malloc: a dispatch's result is written whole, and
 // clearing 512 KiB per dispatch result was half of a two-worker call).
 TEST(HostAllocator, SmallBlocksAreClearedOnlyWhenAsked) {
-  size_t bytes = 512 << 10;
+  size_t bytes = 48 << 10;
   for (int round = 0; round < 4; ++round) {
     HostBlock dirty = acquireHostMemory(bytes, 64, /*zeroed=*/false);
     ASSERT_NE(dirty.data, nullptr);
@@ -133,6 +133,25 @@ TEST(HostAllocator, SmallBlocksAreClearedOnlyWhenAsked) {
     EXPECT_TRUE(allZero(clean.data, bytes));
     std::memset(clean.data, 0xef, bytes);
     releaseHostMemory(clean);
+  }
+}
+
+// A batch-1 activation (128 KiB-1 MiB) keeps its pages between calls
+// whatever the process did to malloc's settings: released, it is cached,
+// and taken again it is the same memory, cleared.
+TEST(HostAllocator, ActivationSizedBlocksAreKept) {
+  for (size_t bytes :
+       {size_t(96) << 10, size_t(256) << 10, size_t(900) << 10}) {
+    HostBlock first = acquireHostMemory(bytes, 64);
+    ASSERT_NE(first.data, nullptr);
+    std::memset(first.data, 0x3c, bytes);
+    size_t cachedBefore = cachedHostBytes();
+    releaseHostMemory(first);
+    EXPECT_EQ(cachedHostBytes(), cachedBefore + first.size) << bytes;
+    HostBlock again = acquireHostMemory(bytes, 64);
+    EXPECT_EQ(again.base, first.base) << bytes;
+    EXPECT_TRUE(allZero(again.data, bytes)) << bytes;
+    releaseHostMemory(again);
   }
 }
 
