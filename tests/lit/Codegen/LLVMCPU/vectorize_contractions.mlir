@@ -294,6 +294,54 @@ func.func @one_row(%a: memref<1x64xf32>, %b: memref<64x192xf32>, %c: memref<1x19
 
 // -----
 
+// One row by one panel of 32 columns (a squeeze-excitation layer's
+// workgroup): both vectors in one walk down B, two accumulators per step;
+// not one walk per vector, a single chain of dependent FMAs each.
+// CHECK-LABEL: func.func @one_row_one_panel
+// CHECK:       %{{.+}}:2 = scf.for %[[K:.+]] = %c0 to %c240 step %c1 iter_args(
+// CHECK:         vector.load %arg1[%c0, %c0, %c0, %[[K]], %c0]
+// CHECK:         vector.load %arg1[%c0, %c0, %c0, %[[K]], %c16]
+// CHECK-COUNT-2: vector.fma
+// CHECK:         scf.yield
+// CHECK-NOT:   scf.for
+// CHECK:       return
+func.func @one_row_one_panel(%x: memref<1x1x1x240xf32>, %w: memref<1x1x1x240x32xf32>, %y: memref<1x1x1x1x32xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh + kh, ow + kw, c)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (p, kh, kw, c, q)>, affine_map<(n, oh, ow, p, q, kh, kw, c) -> (n, oh, ow, p, q)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : memref<1x1x1x240xf32>, memref<1x1x1x240x32xf32>) outs(%y : memref<1x1x1x1x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// One row by B stored in panels (a classifier's, 80 columns: two whole
+// panels and a padded one): the walk goes down one panel at a time, a
+// contiguous run, then down the last panel's whole vector.
+// CHECK-LABEL: func.func @one_row_panels
+// CHECK:       scf.for %[[P:.+]] = %c0 to %c64 step %c32 {
+// CHECK:         %[[END:.+]] = arith.addi %[[P]], %c32
+// CHECK:         scf.for %[[K:.+]] = %c0 to %c64 step %c8 {
+// CHECK:           scf.for %[[J:.+]] = %[[P]] to %[[END]] step %c16 {
+// CHECK-COUNT-8:     vector.load %arg1
+// CHECK:             vector.load %arg2[%c0, %[[J]]]
+// CHECK:       scf.for %[[K2:.+]] = %c0 to %c64 step %c8 {
+// CHECK:         vector.load %arg1[%c2, %[[K2]], %c0]
+// CHECK:         vector.store %{{.+}}, %arg2[%c0, %c64]
+func.func @one_row_panels(%a: memref<1x64xf32>, %b: memref<3x64x32xf32>, %c: memref<1x80xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(i, j, k) -> (i, k)>, affine_map<(i, j, k) -> (j floordiv 32, k, j mod 32)>, affine_map<(i, j, k) -> (i, j)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : memref<1x64xf32>, memref<3x64x32xf32>) outs(%c : memref<1x80xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
 // A few rows (a batch of 8's classifier) over a large B (1280 x 256, 1.3
 // MiB): the same walk down B, each vector of B's 8 rows loaded once for
 // all 8 rows of C.
