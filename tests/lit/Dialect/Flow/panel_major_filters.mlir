@@ -81,17 +81,34 @@ func.func @padded_panel(%x: tensor<1x4x4x8xf32>) -> tensor<1x4x4x48xf32> {
 
 // -----
 
+// One pixel (a squeeze-excitation layer's product), 48 channels: two
+// panels, the second padded, so that each column workgroup's walk down
+// the filter reads one contiguous run per panel.
+// CHECK-LABEL: func.func @padded_panel_one_pixel
+// CHECK:       linalg.generic {indexing_maps = [#{{.+}}, #{{.+}}, #{{.+}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%arg0, %{{.+}} : tensor<1x1x1x8xf32>, tensor<2x1x1x8x32xf32>) outs(%{{.+}} : tensor<1x1x1x48xf32>)
+// CHECK-NOT:   linalg.conv_2d_nhwc_hwcf
+func.func @padded_panel_one_pixel(%p: tensor<1x1x1x8xf32>) -> tensor<1x1x1x48xf32> {
+  %zero = arith.constant 0.0 : f32
+  %w48 = arith.constant dense<1.0> : tensor<1x1x8x48xf32>
+  %e1 = tensor.empty() : tensor<1x1x1x48xf32>
+  %f1 = linalg.fill ins(%zero : f32) outs(%e1 : tensor<1x1x1x48xf32>) -> tensor<1x1x1x48xf32>
+  %y1 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w48 : tensor<1x1x1x8xf32>, tensor<1x1x8x48xf32>) outs(%f1 : tensor<1x1x1x48xf32>) -> tensor<1x1x1x48xf32>
+  return %y1 : tensor<1x1x1x48xf32>
+}
+
+// -----
+
 // Left as they are: a filter that is no constant, fewer than 32 output
 // channels (a small filter is read in place), and channels that are no
-// multiple of 32 at a single pixel (a product of one row walks down the
-// filter's rows).
+// multiple of 32 at 2-15 pixels (register tiles read the filter's rows in
+// place).
 // CHECK-LABEL: func.func @untouched
 // CHECK-NOT:   linalg.generic
 // CHECK:       linalg.conv_2d_nhwc_hwcf
 // CHECK:       linalg.conv_2d_nhwc_hwcf
 // CHECK:       linalg.conv_2d_nhwc_hwcf
 // CHECK-NOT:   linalg.generic
-func.func @untouched(%x: tensor<1x4x4x8xf32>, %w: tensor<1x1x8x32xf32>, %p: tensor<1x1x1x8xf32>) -> (tensor<1x4x4x32xf32>, tensor<1x4x4x24xf32>, tensor<1x1x1x48xf32>) {
+func.func @untouched(%x: tensor<1x4x4x8xf32>, %w: tensor<1x1x8x32xf32>, %p: tensor<1x2x2x8xf32>) -> (tensor<1x4x4x32xf32>, tensor<1x4x4x24xf32>, tensor<1x2x2x48xf32>) {
   %zero = arith.constant 0.0 : f32
   %w24 = arith.constant dense<1.0> : tensor<1x1x8x24xf32>
   %w48 = arith.constant dense<1.0> : tensor<1x1x8x48xf32>
@@ -101,10 +118,10 @@ func.func @untouched(%x: tensor<1x4x4x8xf32>, %w: tensor<1x1x8x32xf32>, %p: tens
   %e24 = tensor.empty() : tensor<1x4x4x24xf32>
   %f24 = linalg.fill ins(%zero : f32) outs(%e24 : tensor<1x4x4x24xf32>) -> tensor<1x4x4x24xf32>
   %y24 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w24 : tensor<1x4x4x8xf32>, tensor<1x1x8x24xf32>) outs(%f24 : tensor<1x4x4x24xf32>) -> tensor<1x4x4x24xf32>
-  %e1 = tensor.empty() : tensor<1x1x1x48xf32>
-  %f1 = linalg.fill ins(%zero : f32) outs(%e1 : tensor<1x1x1x48xf32>) -> tensor<1x1x1x48xf32>
-  %y1 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w48 : tensor<1x1x1x8xf32>, tensor<1x1x8x48xf32>) outs(%f1 : tensor<1x1x1x48xf32>) -> tensor<1x1x1x48xf32>
-  return %y, %y24, %y1 : tensor<1x4x4x32xf32>, tensor<1x4x4x24xf32>, tensor<1x1x1x48xf32>
+  %e1 = tensor.empty() : tensor<1x2x2x48xf32>
+  %f1 = linalg.fill ins(%zero : f32) outs(%e1 : tensor<1x2x2x48xf32>) -> tensor<1x2x2x48xf32>
+  %y1 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w48 : tensor<1x2x2x8xf32>, tensor<1x1x8x48xf32>) outs(%f1 : tensor<1x2x2x48xf32>) -> tensor<1x2x2x48xf32>
+  return %y, %y24, %y1 : tensor<1x4x4x32xf32>, tensor<1x4x4x24xf32>, tensor<1x2x2x48xf32>
 }
 
 // -----
