@@ -539,7 +539,8 @@ private:
         buildFor(zero, fullPanelColumns, panel, [&](Value col) {
           walk(col, add(col, panel), /*tail=*/false);
         });
-      if (!panel || hasTail || !staticN || *staticN % panel != 0)
+      // (Without a tail N is static.)
+      if (!panel || hasTail || *staticN % panel != 0)
         walk(fullPanelColumns, fullVectors, hasTail);
     });
   }
