@@ -258,7 +258,6 @@ InputResult compileInput(const PlannedInput &planned,
   CompileSession session;
   CompileOptions options = base;
   options.cancel = &interrupted;
-  options.multithreaded = request.jobs <= 1;
   options.buildModule = !request.emitIR;
   options.captureIR = false;
   // The progress bar moves per phase: each input reports the phase it is
@@ -651,8 +650,8 @@ private:
   bool drawn = false;
 };
 
-std::string jsonReport(const std::vector<InputResult> &results,
-                       const BatchRequest &request, double seconds) {
+std::string jsonReport(const std::vector<InputResult> &results, unsigned jobs,
+                       bool threadedInputs, double seconds) {
   std::string text;
   llvm::raw_string_ostream os(text);
   llvm::json::OStream json(os, 2);
@@ -670,7 +669,10 @@ std::string jsonReport(const std::vector<InputResult> &results,
   };
   json.object([&] {
     json.attribute("tool", "tessera compile");
-    json.attribute("jobs", request.jobs);
+    json.attribute("jobs", jobs);
+    // Whether each input's compile used the cores itself (inputs one at
+    // a time) or ran on one thread.
+    json.attribute("threaded_inputs", threadedInputs);
     milliseconds("total_ms", seconds * 1e3);
     json.attributeObject("summary", [&] {
       json.attribute("inputs", int64_t(results.size()));
@@ -850,23 +852,28 @@ int runBatchCompile(const BatchRequest &request,
   // again; a warm-up compile here first would leave threads whose locks
   // the children inherit held).
   bool isolate = planned.size() > 1;
+  unsigned jobs =
+      std::max(1u, std::min<unsigned>(request.jobs,
+                                      std::max<size_t>(1, planned.size())));
+  // Inputs that compile one at a time (a single input, or -j1) use the
+  // cores inside each compile: codegen and LLVM's per-part threads.
+  // Several at a time each run on one thread, as the cores are taken.
+  CompileOptions inputOptions = options;
+  inputOptions.multithreaded = jobs <= 1;
   auto work = [&] {
     for (size_t i; (i = next.fetch_add(1)) < planned.size();) {
       SharedCounter phase;
       progress.started(planned[i].input, &phase);
       results[i] =
           isolate && planned[i].problem.empty() && !interrupted.load()
-              ? compileInputIsolated(planned[i], request, options, &phase)
-              : compileInput(planned[i], request, options, &phase);
+              ? compileInputIsolated(planned[i], request, inputOptions, &phase)
+              : compileInput(planned[i], request, inputOptions, &phase);
       progress.finished(results[i]);
     }
     std::lock_guard<std::mutex> lock(doneMutex);
     --running;
     doneChanged.notify_all();
   };
-  unsigned jobs =
-      std::max(1u, std::min<unsigned>(request.jobs,
-                                      std::max<size_t>(1, planned.size())));
   std::vector<std::thread> threads;
   running = jobs;
   for (unsigned j = 0; j < jobs; ++j)
@@ -903,9 +910,10 @@ int runBatchCompile(const BatchRequest &request,
     }
   };
   if (!request.report.empty())
-    write(request.report, request.reportFormat == "junit"
-                              ? junitReport(results, seconds)
-                              : jsonReport(results, request, seconds));
+    write(request.report,
+          request.reportFormat == "junit"
+              ? junitReport(results, seconds)
+              : jsonReport(results, jobs, inputOptions.multithreaded, seconds));
   if (!request.depfile.empty()) {
     std::string rules;
     for (const InputResult &result : results)
