@@ -4,6 +4,7 @@
 
 #include "Import/ONNX/ImportONNX.h"
 #include "Pipeline/CrashReproducer.h"
+#include "Pipeline/GroupLocalThreadPool.h"
 #include "Pipeline/InputFile.h"
 #include "Pipeline/InputLimits.h"
 #include "Pipeline/LargeStack.h"
@@ -23,6 +24,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/Threading.h"
 
 #include <chrono>
 #include <mutex>
@@ -104,7 +106,11 @@ static Diagnostic convert(mlir::Diagnostic &diag, const std::string &phase,
 CompileSession::CompileSession() {
   DialectRegistry registry;
   registerAllDialects(registry);
-  context = std::make_unique<MLIRContext>(registry);
+  threadPool = std::make_unique<GroupLocalThreadPool>(
+      llvm::hardware_concurrency().compute_thread_count());
+  context = std::make_unique<MLIRContext>(registry,
+                                          MLIRContext::Threading::DISABLED);
+  context->setThreadPool(*threadPool);
   context->loadAllAvailableDialects();
   // An error on a large op would print all of it in generic form; the
   // location says where it is.

@@ -25,6 +25,8 @@ class SourceMgr;
 
 namespace mlir::tessera {
 
+class GroupLocalThreadPool;
+
 struct Diagnostic {
   enum class Severity { Error, Warning, Note, Remark };
   Severity severity = Severity::Error;
@@ -101,6 +103,8 @@ private:
                                     PassCapture::Observer observer);
   void report(mlir::Diagnostic &diag);
 
+  /// The context's threads: they outlive it.
+  std::unique_ptr<GroupLocalThreadPool> threadPool;
   std::unique_ptr<MLIRContext> context;
   std::shared_ptr<llvm::SourceMgr> sourceMgr;
   OwningOpRef<ModuleOp> module;
