@@ -108,8 +108,8 @@ CompileSession::CompileSession() {
   registerAllDialects(registry);
   threadPool = std::make_unique<GroupLocalThreadPool>(
       llvm::hardware_concurrency().compute_thread_count());
-  context = std::make_unique<MLIRContext>(registry,
-                                          MLIRContext::Threading::DISABLED);
+  context =
+      std::make_unique<MLIRContext>(registry, MLIRContext::Threading::DISABLED);
   context->setThreadPool(*threadPool);
   context->loadAllAvailableDialects();
   // An error on a large op would print all of it in generic form; the
