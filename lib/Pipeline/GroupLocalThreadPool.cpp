@@ -5,6 +5,7 @@
 #include "Pipeline/LargeStack.h"
 
 #include <algorithm>
+#include <cassert>
 
 namespace mlir::tessera {
 
@@ -71,19 +72,16 @@ void GroupLocalThreadPool::work() {
 }
 
 void GroupLocalThreadPool::wait() {
+  assert(!isWorkerThread() && "a worker would wait for itself");
   std::unique_lock<std::mutex> lock(mutex);
   changed.wait(lock, [&] { return unfinishedTotal == 0; });
 }
 
 void GroupLocalThreadPool::wait(llvm::ThreadPoolTaskGroup &group) {
   std::unique_lock<std::mutex> lock(mutex);
-  bool worker = isWorkerThread();
   while (unfinished.count(&group)) {
-    auto it = worker ? llvm::find_if(tasks,
-                                     [&](const Task &task) {
-                                       return task.group == &group;
-                                     })
-                     : tasks.end();
+    auto it = llvm::find_if(
+        tasks, [&](const Task &task) { return task.group == &group; });
     if (it == tasks.end()) {
       changed.wait(lock);
       continue;

@@ -1,9 +1,13 @@
 //===- GroupLocalThreadPool.h - Threads for a compile's passes --*- C++ -*-===//
 //
-// The thread pool of every CompileSession's MLIRContext. A worker that
+// The thread pool of every CompileSession's MLIRContext. A thread that
 // waits for a task group (a parallel loop inside a task: the verifier
-// checking a dispatch's functions after each pass) runs only that group's
-// tasks while it waits.
+// checking a dispatch's functions after each pass) runs that group's
+// queued tasks while it waits, and no other task. Any thread does so, not
+// only a worker: a worker waiting for one group no longer takes another's
+// tasks, so a thread outside the pool (one runOnLargeStack started from a
+// task, say) must be able to finish its own loop while the worker that
+// started it blocks.
 //
 // llvm::StdThreadPool's waiting worker takes whatever task is first in the
 // queue instead. When the codegen phase starts, its parallel loop over the
@@ -41,8 +45,8 @@ public:
 
   /// Waits until no task is queued or running. Not from a worker.
   void wait() override;
-  /// Waits until `group` has no task queued or running. From a worker, it
-  /// runs the group's queued tasks meanwhile, and no other task.
+  /// Waits until `group` has no task queued or running, running the
+  /// group's queued tasks meanwhile, and no other task.
   void wait(llvm::ThreadPoolTaskGroup &group) override;
   unsigned getMaxConcurrency() const override { return threadCount; }
 

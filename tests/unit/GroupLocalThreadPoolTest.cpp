@@ -1,8 +1,9 @@
 //===- GroupLocalThreadPoolTest.cpp - A waiting worker runs its group only ===//
 //
-// The pool's one difference from llvm::StdThreadPool: a worker waiting for
-// a task group never runs a task queued before that group's (the rest of a
-// parallel loop the worker itself is part of). Also: nested groups from
+// The pool's differences from llvm::StdThreadPool: a worker waiting for a
+// task group never runs a task queued before that group's (the rest of a
+// parallel loop the worker itself is part of), and a thread outside the
+// pool runs its group's tasks while it waits. Also: nested groups from
 // every worker, a whole pool's wait, and an MLIR parallel loop on a
 // context that uses the pool.
 //
@@ -16,6 +17,7 @@
 #include "gtest/gtest.h"
 
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -62,10 +64,51 @@ TEST(GroupLocalThreadPool, WaitingWorkerRunsOnlyItsGroup) {
   });
   outer.async([&] { log.add("outer 2"); });
   secondQueued.store(true);
-  outer.wait();
+  // The pool's wait: this thread runs no task (a group's wait would run
+  // outer 2 here).
+  pool.wait();
   std::vector<std::string> expected = {"outer 1 starts", "inner",
                                        "outer 1 ends", "outer 2"};
   EXPECT_EQ(log.take(), expected);
+}
+
+TEST(GroupLocalThreadPool, ThreadOutsideThePoolRunsItsOwnGroup) {
+  // The only worker is busy: its task waits for an inner group whose task
+  // blocks until a thread outside the pool has finished a parallel loop of
+  // its own (as a task that starts a thread with runOnLargeStack and joins
+  // it). That thread's loop finishes only if its wait runs the loop's
+  // tasks itself.
+  GroupLocalThreadPool pool(1);
+  std::atomic<bool> blocked{false}, released{false}, loopDone{false};
+  llvm::ThreadPoolTaskGroup outer(pool);
+  outer.async([&] {
+    llvm::ThreadPoolTaskGroup inner(pool);
+    inner.async([&] {
+      blocked.store(true);
+      while (!released.load())
+        std::this_thread::yield();
+    });
+    inner.wait();
+  });
+  while (!blocked.load())
+    std::this_thread::yield();
+  std::thread outside([&] {
+    llvm::ThreadPoolTaskGroup loop(pool);
+    std::atomic<int> ran{0};
+    for (int i = 0; i < 3; ++i)
+      loop.async([&] { ++ran; });
+    loop.wait();
+    EXPECT_EQ(ran.load(), 3);
+    loopDone.store(true);
+  });
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!loopDone.load() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::yield();
+  EXPECT_TRUE(loopDone.load()) << "the outside thread's loop never ran";
+  // Unblock the worker either way, so that a failure does not hang.
+  released.store(true);
+  outside.join();
+  outer.wait();
 }
 
 TEST(GroupLocalThreadPool, NestedGroupsOnEveryWorker) {
@@ -73,10 +116,14 @@ TEST(GroupLocalThreadPool, NestedGroupsOnEveryWorker) {
   EXPECT_EQ(pool.getMaxConcurrency(), 4u);
   std::atomic<int> sum{0};
   llvm::ThreadPoolTaskGroup outer(pool);
+  std::thread::id waiter = std::this_thread::get_id();
   for (int i = 0; i < 64; ++i)
     outer.async([&, i] {
-      EXPECT_TRUE(pool.isWorkerThread());
-      EXPECT_TRUE(isOnLargeStack());
+      // On a worker, with the large stack; or on this thread, waiting.
+      if (std::this_thread::get_id() != waiter) {
+        EXPECT_TRUE(pool.isWorkerThread());
+        EXPECT_TRUE(isOnLargeStack());
+      }
       llvm::ThreadPoolTaskGroup inner(pool);
       for (int j = 0; j < 16; ++j)
         inner.async([&, i, j] { sum += i * 16 + j; });
