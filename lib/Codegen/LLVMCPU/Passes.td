@@ -73,10 +73,16 @@ def VectorizeContractionsPass
     stored, to its output; both ops are then erased.
     The vector width comes from the variant's CPU features (16 lanes with
     AVX-512, 8 with AVX, else 4), or `vector-width` outside a variant.
+    A packed panel holds at most `cached-panel-depth` reduction steps per
+    block (C is reloaded per block), except on CPUs TargetTuning.cpp
+    lists (AMD Zen 4: 2048).
   }];
   let options = [
     Option<"vectorWidth", "vector-width", "int64_t", "16",
-           "f32 lanes per vector when no target variant encloses the op">
+           "f32 lanes per vector when no target variant encloses the op">,
+    Option<"cachedPanelDepth", "cached-panel-depth", "int64_t", "256",
+           "Reduction steps per block of a packed panel of B, at most, "
+           "on targets without their own (TargetTuning.cpp)">
   ];
   let dependentDialects = [
     "mlir::vector::VectorDialect", "mlir::scf::SCFDialect",

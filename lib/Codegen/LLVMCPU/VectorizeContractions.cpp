@@ -48,6 +48,7 @@
 #include "Codegen/LLVMCPU/OuterProductContraction.h"
 #include "Codegen/LLVMCPU/PaddedWindow.h"
 #include "Codegen/LLVMCPU/Passes.h"
+#include "Codegen/LLVMCPU/TargetTuning.h"
 #include "Codegen/LLVMCPU/VectorBody.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -100,9 +101,6 @@ constexpr int64_t kMaxStreamedOutputRows = 8;
 constexpr int64_t kMinStreamedBytes = 1 << 20;
 /// Largest packed panel of B, in bytes (it lives on the stack).
 constexpr int64_t kMaxPackBytes = 512 * 1024;
-/// Reduction steps of a packed panel when a block that deep divides the
-/// reductions: 256 x 32 f32 = 32 KiB, resident in the L1 cache.
-constexpr int64_t kCachedPanelDepth = 256;
 /// Shallower blocks cost more in C traffic than they save.
 constexpr int64_t kMinCachedPanelDepth = 64;
 /// B read in place (not packed) is prefetched this many steps of the
@@ -171,8 +169,10 @@ struct TailPanel {
 class ContractionEmitter {
 public:
   ContractionEmitter(linalg::LinalgOp op,
-                     const llvmcpu::OuterProductLoops &loops, int64_t width)
-      : op(op), loops(loops), width(width), b(op), loc(op.getLoc()) {}
+                     const llvmcpu::OuterProductLoops &loops, int64_t width,
+                     int64_t cachedPanelDepth)
+      : op(op), loops(loops), width(width), cachedPanelDepth(cachedPanelDepth),
+        b(op), loc(op.getLoc()) {}
 
   void emit() {
     if (int64_t panel = llvmcpu::rhsPanelWidth(op, loops))
@@ -663,8 +663,8 @@ private:
 
   /// A stack buffer for one panel of B, when B depends on the reductions
   /// and the columns only. It holds the panel over one block of the
-  /// reductions (blocking): about kCachedPanelDepth of them, so that the
-  /// panel stays in the L1 cache while the row tiles stream A past it; when
+  /// reductions (blocking): about cachedPanelDepth of them, so that the
+  /// panel stays in the cache while the row tiles stream A past it; when
   /// no block that size divides the reductions, the whole panel up to
   /// kMaxPackBytes.
   Value createPackBuffer(int64_t panel) {
@@ -685,7 +685,7 @@ private:
     reuse *= getConstantIntValue(sizes[loops.row]).value_or(kTileRows * 2);
     if (reuse < 2 * kTileRows)
       return Value();
-    int64_t depth = chooseBlocking(depths, kCachedPanelDepth);
+    int64_t depth = chooseBlocking(depths, cachedPanelDepth);
     if (depth < kMinCachedPanelDepth)
       depth = chooseBlocking(depths, kMaxPackBytes / (panel * 4),
                              /*allowSplit=*/false);
@@ -2169,6 +2169,8 @@ private:
   linalg::LinalgOp op;
   const llvmcpu::OuterProductLoops &loops;
   int64_t width;
+  /// Reduction steps per block of a packed panel of B, at most.
+  int64_t cachedPanelDepth;
   OpBuilder b;
   Location loc;
   SmallVector<Value> sizes;
@@ -2228,12 +2230,14 @@ struct VectorizeContractionsPass
     });
     // One variant's module: one target, one width.
     int64_t width = llvmcpu::vectorWidthFor(getOperation(), vectorWidth);
+    int64_t panelDepth =
+        llvmcpu::cachedPanelDepthFor(getOperation(), cachedPanelDepth);
     for (auto &[op, loops] : work) {
       // Too narrow to fill one vector: the scalar path is as good.
       int64_t cols = op.getStaticLoopRanges()[loops.col];
       if (!ShapedType::isDynamic(cols) && cols < width)
         continue;
-      ContractionEmitter(op, loops, width).emit();
+      ContractionEmitter(op, loops, width, panelDepth).emit();
     }
   }
 };
