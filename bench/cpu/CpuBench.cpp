@@ -1,6 +1,7 @@
 //===- CpuBench.cpp - llvm-cpu codegen and the task executor vs references ===//
 //
 // tessera-cpu-bench [--repetitions=N] [--quick] [--results=FILE|--no-results]
+// tessera-cpu-bench --core-latency
 //
 // Compiles small programs with the real compiler (CompileSession), runs them
 // with the real runtime (inline, and with a TaskExecutor of 1 and 2
@@ -18,10 +19,13 @@
 //     threaded.
 // Times are medians after a warm-up. Kernel times come from the runtime's
 // dispatch records; call times also pay for allocating the results. Prints
-// ratios and writes a markdown section into bench/RESULTS.md.
+// ratios and writes a markdown section into bench/RESULTS.md, with the
+// round trip of a cache line between the two CPUs before and after the
+// matmuls (CoreLatency.h); --core-latency prints only that, in ns.
 //
 //===----------------------------------------------------------------------===//
 
+#include "CoreLatency.h"
 #include "InputGenerator.h"
 #include "Pipeline/CompileSession.h"
 #include "ResultsSection.h"
@@ -324,6 +328,7 @@ int runBench(const char *self, const Options &options) {
   report.line("%s", "");
 
   // Matmul.
+  double latencyBefore = tessera::bench::coreRoundTripNanoseconds();
   std::string skylakeCore, autoCore = openblas_get_corename();
   std::fprintf(stderr, "OpenBLAS (SkylakeX) in a child process...\n");
   auto skylake = blasInChild(self, "SkylakeX", options, skylakeCore);
@@ -366,6 +371,11 @@ int runBench(const char *self, const Options &options) {
                   error);
     }
   }
+  report.line("%s", "");
+  report.line("A cache line's round trip between the first two CPUs: %.0f ns "
+              "before the matmuls, %.0f ns after (about 60 ns within one AMD "
+              "core complex, 350 ns across two: CoreLatency.h).",
+              latencyBefore, tessera::bench::coreRoundTripNanoseconds());
   report.line("%s", "");
 
   // Elementwise add vs memcpy.
@@ -792,9 +802,14 @@ int main(int argc, char **argv) {
       options.results.clear();
     else if (arg == "--blas-child")
       blasChild = true;
-    else
+    else if (arg == "--core-latency") {
+      // For bench/models/run.py: where the host has put its threads.
+      std::printf("%.0f\n", tessera::bench::coreRoundTripNanoseconds());
+      return 0;
+    } else
       die("unknown argument '" + arg +
-          "' (--repetitions=N, --quick, --results=FILE, --no-results)");
+          "' (--repetitions=N, --quick, --results=FILE, --no-results, "
+          "--core-latency)");
   }
   if (options.quick)
     options.sizes = {256, 512};

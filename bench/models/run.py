@@ -21,6 +21,15 @@ an engine's first round, as many more as --min-seconds of its calls take); the
 reported figure is the median of the rounds' medians. Loading and compiling
 are outside the timed calls in all three.
 
+Before each engine's round of a cell of 2+ threads, `tessera-cpu-bench
+--core-latency` (when built) measures a cache line's round trip between the
+first two CPUs: whether the two threads share an L3 cache at that moment
+(about 60 ns on one AMD core complex, 350 ns across two; a virtual machine's
+host may move its vCPUs between them while the run goes on). The table gives
+each engine's median reading per cell, and marks a ratio with * when the two
+engines' readings differ by more than 2x: they then ran on different machines
+in effect.
+
 Models exported with a static batch are exported again for batch N
 (MODEL_bN.onnx, same weights); dynamic-batch models use their batch-N input.
 Prints a Markdown table with ratios Tessera/ORT and Tessera/PyTorch;
@@ -113,6 +122,35 @@ class Tessera:
             if result.returncode == 0 and result.stdout.strip():
                 return result.stdout.strip().splitlines()[0]
         return "unknown"
+
+
+class CoreLatency:
+    """`tessera-cpu-bench --core-latency`: ns per round trip of a cache line
+    between the first two CPUs; None when the tool is not built (no OpenBLAS)
+    or fails."""
+
+    def __init__(self, bin_dir):
+        self.exe = os.path.join(bin_dir, "tessera-cpu-bench")
+
+    def nanoseconds(self):
+        if not os.access(self.exe, os.X_OK):
+            return None
+        result = subprocess.run([self.exe, "--core-latency"], capture_output=True, text=True)
+        try:
+            value = float(result.stdout.strip()) if result.returncode == 0 else None
+        except ValueError:
+            return None
+        return None if value is None or math.isnan(value) else value
+
+
+def placement_differs(latencies):
+    """Whether Tessera's and ONNX Runtime's median readings differ by more
+    than 2x."""
+    ours, theirs = latencies.get("Tessera"), latencies.get("ONNX Runtime")
+    if not ours or not theirs:
+        return False
+    a, b = statistics.median(ours), statistics.median(theirs)
+    return max(a, b) > 2 * min(a, b)
 
 
 class OnnxRuntime:
@@ -232,6 +270,7 @@ def main(argv=None):
                        stdout=subprocess.DEVNULL)
         ort = OnnxRuntime()
         torch_runner = PyTorch()
+        probe = CoreLatency(args.bin_dir)
         os.makedirs(args.work_dir, exist_ok=True)
         rows = []
         failures = 0
@@ -244,6 +283,7 @@ def main(argv=None):
                         print(f"exported {name} in {seconds:.1f} s", file=sys.stderr, flush=True)
                     for threads in args.threads:
                         runs = {"Tessera": [], "ONNX Runtime": [], "PyTorch": []}
+                        latencies = {"Tessera": [], "ONNX Runtime": [], "PyTorch": []}
                         engines = [("Tessera", tessera), ("ONNX Runtime", ort),
                                    ("PyTorch", torch_runner)]
                         failed = {}
@@ -253,6 +293,10 @@ def main(argv=None):
                                 if engine is None or label in failed:
                                     continue
                                 repetitions = timed_repetitions(args, runs[label])
+                                if threads >= 2:
+                                    ns = probe.nanoseconds()
+                                    if ns is not None:
+                                        latencies[label].append(ns)
                                 try:
                                     if engine is torch_runner:
                                         ms = engine.median_ms(model, input_path, threads,
@@ -273,6 +317,7 @@ def main(argv=None):
                                           else None)
                                       for k, v in runs.items()},
                                    rounds={k: v for k, v in runs.items() if v},
+                                   core_latency_ns={k: v for k, v in latencies.items() if v},
                                    failed=failed)
                         failures += len(failed)
                         rows.append(row)
@@ -287,18 +332,30 @@ def main(argv=None):
         return 1
 
     lines = ["| model | batch | threads | Tessera ms | ONNX Runtime ms | PyTorch ms | "
-             "Tessera/ORT | Tessera/PyTorch | ORT/PyTorch |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "Tessera/ORT | Tessera/PyTorch | ORT/PyTorch | core ns Tessera / ORT |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    marked = 0
     for row in rows:
         for label in row["failed"]:
             row[label] = None
         cell = lambda label: "fail" if label in row["failed"] else fmt(row[label])  # noqa: E731
+        latencies = row["core_latency_ns"]
+        core = " / ".join(fmt(statistics.median(latencies[k]), 0) if latencies.get(k) else "-"
+                          for k in ("Tessera", "ONNX Runtime"))
+        mark = "*" if placement_differs(latencies) else ""
+        marked += bool(mark)
         lines.append(
             f"| {row['model']} | {row['batch']} | {row['threads']} | {cell('Tessera')} | "
             f"{cell('ONNX Runtime')} | {cell('PyTorch')} | "
-            f"{fmt(ratio(row['Tessera'], row['ONNX Runtime']), 2)} | "
+            f"{fmt(ratio(row['Tessera'], row['ONNX Runtime']), 2)}{mark} | "
             f"{fmt(ratio(row['Tessera'], row['PyTorch']), 2)} | "
-            f"{fmt(ratio(row['ONNX Runtime'], row['PyTorch']), 2)} |")
+            f"{fmt(ratio(row['ONNX Runtime'], row['PyTorch']), 2)} | "
+            f"{core if row['threads'] >= 2 else ''} |")
+    if marked:
+        lines += ["", f"\\* {marked} cell(s): Tessera and ONNX Runtime ran while the "
+                  "two CPUs' cache-line round trip differed by more than 2x (the "
+                  "host moved its threads between core complexes): not a like-for-like "
+                  "ratio."]
     table = "\n".join(lines)
     print(table)
 
