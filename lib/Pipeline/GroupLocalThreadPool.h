@@ -69,7 +69,7 @@ private:
   std::mutex mutex;
   /// A task was queued, or the pool is stopping.
   std::condition_variable queued;
-  /// A task finished, or one was queued (for a waiting worker).
+  /// A task finished, or one was queued (for a waiting thread).
   std::condition_variable changed;
   std::deque<Task> tasks;
   /// Tasks queued or running, per group (nullptr: tasks in none) and in
