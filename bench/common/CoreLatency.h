@@ -1,5 +1,4 @@
-//===- CoreLatency.h - Round trip of a cache line between two CPUs -*- C++
-//-*-===//
+//===- CoreLatency.h - A cache line between two CPUs ------------*- C++ -*-===//
 //
 // What "two threads" means on the machine at the time of a measurement: on
 // a CPU of several core complexes (AMD's CCDs), or a virtual machine whose

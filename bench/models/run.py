@@ -228,6 +228,38 @@ def ratio(a, b):
     return None if a is None or b is None or b == 0 else a / b
 
 
+def format_table(rows):
+    """The Markdown table of `rows` (main's measurements): a ratio marked *
+    where Tessera's and ONNX Runtime's rounds saw different placements
+    (placement_differs), with a footnote counting them."""
+    lines = ["| model | batch | threads | Tessera ms | ONNX Runtime ms | PyTorch ms | "
+             "Tessera/ORT | Tessera/PyTorch | ORT/PyTorch | core ns Tessera / ORT |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    marked = 0
+    for row in rows:
+        for label in row["failed"]:
+            row[label] = None
+        cell = lambda label: "fail" if label in row["failed"] else fmt(row[label])  # noqa: E731
+        latencies = row.get("core_latency_ns", {})
+        core = " / ".join(fmt(statistics.median(latencies[k]), 0) if latencies.get(k) else "-"
+                          for k in ("Tessera", "ONNX Runtime"))
+        mark = "*" if placement_differs(latencies) else ""
+        marked += bool(mark)
+        lines.append(
+            f"| {row['model']} | {row['batch']} | {row['threads']} | {cell('Tessera')} | "
+            f"{cell('ONNX Runtime')} | {cell('PyTorch')} | "
+            f"{fmt(ratio(row['Tessera'], row['ONNX Runtime']), 2)}{mark} | "
+            f"{fmt(ratio(row['Tessera'], row['PyTorch']), 2)} | "
+            f"{fmt(ratio(row['ONNX Runtime'], row['PyTorch']), 2)} | "
+            f"{core if row['threads'] >= 2 else ''} |")
+    if marked:
+        lines += ["", f"\\* {marked} cell(s): Tessera and ONNX Runtime ran while the "
+                  "two CPUs' cache-line round trip differed by more than 2x (the "
+                  "host moved its threads between core complexes): not a like-for-like "
+                  "ratio."]
+    return "\n".join(lines)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -331,32 +363,7 @@ def main(argv=None):
         print(f"run.py: error: {error}", file=sys.stderr)
         return 1
 
-    lines = ["| model | batch | threads | Tessera ms | ONNX Runtime ms | PyTorch ms | "
-             "Tessera/ORT | Tessera/PyTorch | ORT/PyTorch | core ns Tessera / ORT |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
-    marked = 0
-    for row in rows:
-        for label in row["failed"]:
-            row[label] = None
-        cell = lambda label: "fail" if label in row["failed"] else fmt(row[label])  # noqa: E731
-        latencies = row["core_latency_ns"]
-        core = " / ".join(fmt(statistics.median(latencies[k]), 0) if latencies.get(k) else "-"
-                          for k in ("Tessera", "ONNX Runtime"))
-        mark = "*" if placement_differs(latencies) else ""
-        marked += bool(mark)
-        lines.append(
-            f"| {row['model']} | {row['batch']} | {row['threads']} | {cell('Tessera')} | "
-            f"{cell('ONNX Runtime')} | {cell('PyTorch')} | "
-            f"{fmt(ratio(row['Tessera'], row['ONNX Runtime']), 2)}{mark} | "
-            f"{fmt(ratio(row['Tessera'], row['PyTorch']), 2)} | "
-            f"{fmt(ratio(row['ONNX Runtime'], row['PyTorch']), 2)} | "
-            f"{core if row['threads'] >= 2 else ''} |")
-    if marked:
-        lines += ["", f"\\* {marked} cell(s): Tessera and ONNX Runtime ran while the "
-                  "two CPUs' cache-line round trip differed by more than 2x (the "
-                  "host moved its threads between core complexes): not a like-for-like "
-                  "ratio."]
-    table = "\n".join(lines)
+    table = format_table(rows)
     print(table)
 
     import torch
