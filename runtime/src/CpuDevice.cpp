@@ -4,6 +4,7 @@
 
 #include "CpuExecutable.h"
 #include "DispatchWave.h"
+#include "HostAllocator.h"
 
 namespace tessera::rt {
 
@@ -103,6 +104,7 @@ CpuDevice::CpuDevice(CpuInfo info, unsigned workerCount)
     : info(std::move(info)) {
   if (workerCount > 1)
     workers = std::make_shared<TaskExecutor>(workerCount);
+  noteHostMemoryWriters(workers ? workers->workerCount() : 1);
 }
 
 std::string CpuDevice::describe() const {

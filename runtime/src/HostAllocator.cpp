@@ -2,11 +2,12 @@
 
 #include "HostAllocator.h"
 
+#include "ArenaLayout.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <map>
 #include <mutex>
 
 namespace tessera::rt {
@@ -59,6 +60,8 @@ void releaseHostMemory(const HostBlock &block) {
 }
 
 size_t cachedHostBytes() { return 0; }
+
+void noteHostMemoryWriters(unsigned) {}
 #else
 } // namespace tessera::rt
 #ifdef __linux__
@@ -91,30 +94,18 @@ void adviseHugePages(void *base, size_t size) {
 } // namespace
 
 namespace {
-/// Large blocks are carved from one reserved range of address space, the
-/// lowest free range that fits first, and coalesced with their free
-/// neighbours when released. A call's buffers then pack into the least
-/// memory their lifetimes allow, and each new one takes memory a buffer
-/// released moments ago used, still in the caches: a block kept per size
-/// (the earlier policy) served a 25 MB activation with the memory the
-/// same tensor had in the previous call, hundreds of megabytes of traffic
-/// ago, and its dispatch read every line of it from DRAM before writing
-/// it (MobileNetV3 at batch 8, two workers: 7 % of the call; EfficientNet-
-/// B0 5-6 % at batch 1 and 8).
-struct Arena {
-  std::mutex mutex;
-  uint8_t *base = nullptr;
-  size_t capacity = 0;
-  /// Offsets up to here have been handed out; beyond, no page is backed
-  /// (never touched, or given back by trim).
-  size_t top = 0;
-  /// Offsets up to here are readable and writable (reserved beyond).
-  size_t committed = 0;
-  /// Free ranges below `top`, by offset, never adjacent.
-  std::map<size_t, size_t> free;
-  size_t freeBytes = 0;
-};
-/// Address space reserved, inaccessible until `top` reaches it (then
+/// Large blocks are carved from one reserved range of address space
+/// (ArenaLayout: where each goes) and coalesced with their free neighbours
+/// when released. A call's buffers then pack into about the least memory
+/// their lifetimes allow, and each new one takes memory a buffer released
+/// moments ago used, still in the caches: a block kept per size (the
+/// earlier policy) served a 25 MB activation with the memory the same
+/// tensor had in the previous call, hundreds of megabytes of traffic ago,
+/// and its dispatch read every line of it from DRAM before writing it
+/// (MobileNetV3 at batch 8, two workers: 7 % of the call; EfficientNet-B0
+/// 5-6 % at batch 1 and 8).
+///
+/// Address space reserved, inaccessible until blocks reach it (then
 /// committed a kArenaCommit at a time, so that a strict overcommit
 /// policy charges only what is used); pages are backed when touched.
 constexpr size_t kArenaReserve = size_t(4) << 30;
@@ -126,6 +117,21 @@ constexpr size_t kArenaGranule = 64u << 10;
 /// to the kernel (its pages read as zeros when touched again).
 constexpr size_t kKeptLimit = 512u << 20;
 
+struct Arena {
+  std::mutex mutex;
+  uint8_t *base = nullptr;
+  /// Offsets up to the layout's top have been handed out; beyond, no page
+  /// is backed (never touched, or given back by trim).
+  ArenaLayout layout = [] {
+    ArenaLayout layout(kArenaReserve, kArenaGranule);
+    // Until a device with several workers says otherwise.
+    layout.setSplitWriters(false);
+    return layout;
+  }();
+  /// Offsets up to here are readable and writable (reserved beyond).
+  size_t committed = 0;
+};
+
 Arena &arena() {
   // Never destroyed: buffers may be released during static destruction.
   static Arena *instance = [] {
@@ -135,7 +141,6 @@ Arena &arena() {
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (base != MAP_FAILED) {
       created->base = static_cast<uint8_t *>(base);
-      created->capacity = kArenaReserve;
       adviseHugePages(base, kArenaReserve);
     }
 #endif
@@ -149,7 +154,7 @@ bool commitUpTo(Arena &a, size_t end) {
   if (end <= a.committed)
     return true;
   size_t target =
-      std::min((end + kArenaCommit - 1) & ~(kArenaCommit - 1), a.capacity);
+      std::min((end + kArenaCommit - 1) & ~(kArenaCommit - 1), kArenaReserve);
 #ifdef __linux__
   if (mprotect(a.base + a.committed, target - a.committed,
                PROT_READ | PROT_WRITE) != 0)
@@ -159,77 +164,31 @@ bool commitUpTo(Arena &a, size_t end) {
   return true;
 }
 
-/// The offset of `size` bytes taken from the lowest free range that holds
-/// them, from the free range ending at `top` grown past it, or from `top`;
-/// false when the reserve is exhausted or cannot be committed.
+/// The offset of a block of `size` bytes; false when the reserve is
+/// exhausted or cannot be committed.
 bool carve(Arena &a, size_t size, size_t &offset) {
-  for (auto it = a.free.begin(); it != a.free.end(); ++it) {
-    if (it->second >= size) {
-      offset = it->first;
-      size_t rest = it->second - size;
-      a.free.erase(it);
-      if (rest)
-        a.free.emplace(offset + size, rest);
-      a.freeBytes -= size;
-      return true;
-    }
-    if (it->first + it->second == a.top && size <= a.capacity - it->first) {
-      if (!commitUpTo(a, it->first + size))
-        return false;
-      offset = it->first;
-      a.freeBytes -= it->second;
-      a.free.erase(it);
-      a.top = offset + size;
-      return true;
-    }
-  }
-  if (size > a.capacity - a.top || !commitUpTo(a, a.top + size))
+  std::optional<size_t> at = a.layout.place(size);
+  if (!at)
     return false;
-  offset = a.top;
-  a.top += size;
+  if (!commitUpTo(a, *at + size)) {
+    a.layout.release(*at, size);
+    return false;
+  }
+  offset = *at;
   return true;
 }
 
 /// Past kKeptLimit of free memory, gives the top of the highest free range
-/// back to the kernel when that range ends at `top` (a hole below a live
+/// back to the kernel when that range ends at the top (a hole below a live
 /// block stays until the block goes).
 void trim(Arena &a) {
-  while (a.freeBytes > kKeptLimit && !a.free.empty()) {
-    auto last = std::prev(a.free.end());
-    if (last->first + last->second != a.top)
-      return;
-    size_t excess =
-        (a.freeBytes - kKeptLimit + kArenaGranule - 1) & ~(kArenaGranule - 1);
-    size_t cut = std::min(last->second, excess);
-    a.top -= cut;
+  if (a.layout.freeBytes() <= kKeptLimit)
+    return;
+  size_t cut = a.layout.trimTop(a.layout.freeBytes() - kKeptLimit);
 #ifdef __linux__
-    (void)madvise(a.base + a.top, cut, MADV_DONTNEED);
+  if (cut)
+    (void)madvise(a.base + a.layout.top(), cut, MADV_DONTNEED);
 #endif
-    a.freeBytes -= cut;
-    if (cut == last->second)
-      a.free.erase(last);
-    else
-      last->second -= cut;
-  }
-}
-
-/// Returns [offset, offset + size) to the free ranges, merged with its
-/// neighbours.
-void giveBack(Arena &a, size_t offset, size_t size) {
-  a.freeBytes += size;
-  auto next = a.free.lower_bound(offset);
-  if (next != a.free.end() && offset + size == next->first) {
-    size += next->second;
-    next = a.free.erase(next);
-  }
-  if (next != a.free.begin()) {
-    auto prev = std::prev(next);
-    if (prev->first + prev->second == offset) {
-      prev->second += size;
-      return;
-    }
-  }
-  a.free.emplace(offset, size);
 }
 } // namespace
 
@@ -274,9 +233,9 @@ void releaseHostMemory(const HostBlock &block) {
     return;
   Arena &a = arena();
   auto *at = static_cast<uint8_t *>(block.base);
-  if (a.base && at >= a.base && at < a.base + a.capacity) {
+  if (a.base && at >= a.base && at < a.base + kArenaReserve) {
     std::lock_guard<std::mutex> lock(a.mutex);
-    giveBack(a, at - a.base, block.size);
+    a.layout.release(at - a.base, block.size);
     trim(a);
     return;
   }
@@ -286,7 +245,15 @@ void releaseHostMemory(const HostBlock &block) {
 size_t cachedHostBytes() {
   Arena &a = arena();
   std::lock_guard<std::mutex> lock(a.mutex);
-  return a.freeBytes;
+  return a.layout.freeBytes();
+}
+
+void noteHostMemoryWriters(unsigned workers) {
+  if (workers < 2)
+    return;
+  Arena &a = arena();
+  std::lock_guard<std::mutex> lock(a.mutex);
+  a.layout.setSplitWriters(true);
 }
 
 #endif // TESSERA_GUARDED_HOST_MEMORY

@@ -6,7 +6,9 @@
 // costs more than the kernels that fill them (a 64 MiB result: ~160 ms of
 // faults on a VM, against ~3 ms to clear a kept block). They are carved
 // from one arena, lowest address first, so that a new block takes memory
-// released moments ago, still in the caches (HostAllocator.cpp).
+// released moments ago, still in the caches (HostAllocator.cpp); with
+// several workers, where its halves land on earlier blocks' halves
+// (ArenaLayout.h).
 //
 //===----------------------------------------------------------------------===//
 #ifndef TESSERA_RUNTIME_HOSTALLOCATOR_H
@@ -31,6 +33,10 @@ HostBlock acquireHostMemory(size_t bytes, size_t alignment, bool zeroed = true);
 void releaseHostMemory(const HostBlock &block);
 /// Bytes kept for reuse now.
 size_t cachedHostBytes();
+/// That dispatches may split over `workers` threads (the most of any
+/// device): from two on, a new block's halves go where earlier blocks'
+/// halves were, when such a place is free (ArenaLayout).
+void noteHostMemoryWriters(unsigned workers);
 
 } // namespace tessera::rt
 
