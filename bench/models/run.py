@@ -2,7 +2,8 @@
 """ONNX models: Tessera against ONNX Runtime and PyTorch eager, in one run.
 
     bench/models/run.py [--models resnet50,...] [--batches 1,8] [--threads 1,2]
-                        [--repetitions 10] [--warmup 3] [--rounds 3] [--min-seconds 0.5]
+                        [--repetitions 10] [--warmup 3] [--rounds 3] [--max-rounds 8]
+                        [--min-seconds 0.5]
                         [--bin-dir build/bin] [--work-dir DIR] [--skip-tessera]
                         [--append] [--json FILE]
 
@@ -21,14 +22,19 @@ an engine's first round, as many more as --min-seconds of its calls take); the
 reported figure is the median of the rounds' medians. Loading and compiling
 are outside the timed calls in all three.
 
-Before each engine's round of a cell of 2+ threads, `tessera-cpu-bench
---core-latency` (when built) measures a cache line's round trip between the
-first two CPUs: whether the two threads share an L3 cache at that moment
-(about 60 ns on one AMD core complex, 350 ns across two; a virtual machine's
-host may move its vCPUs between them while the run goes on). The table gives
-each engine's median reading per cell, and marks a ratio with * when the two
-engines' readings differ by more than 2x: they then ran on different machines
-in effect.
+Around each engine's round of a cell of 2+ threads, before and after it,
+`tessera-cpu-bench --core-latency` (when built) measures a cache line's round
+trip between the first two CPUs: whether the two threads share an L3 cache at
+that moment (about 60 ns on one AMD core complex, 350 ns across two; a virtual
+machine's host may move its vCPUs between them while the run goes on, every
+few seconds at times). A round whose two readings lie within 2x of the cell's
+lowest reading ran near, one whose two readings both lie beyond ran far, any
+other moved during the round. Tessera's and ONNX Runtime's figures for such a
+cell are the medians of their rounds in one placement (near if both engines
+have a round there, else far), with more rounds (up to --max-rounds) until
+both have one; the table gives each engine's median reading in those rounds,
+and marks a ratio with * when no such pair of rounds came (the medians of all
+rounds then, not a like-for-like ratio).
 
 Models exported with a static batch are exported again for batch N
 (MODEL_bN.onnx, same weights); dynamic-batch models use their batch-N input.
@@ -143,14 +149,37 @@ class CoreLatency:
         return None if value is None or math.isnan(value) else value
 
 
-def placement_differs(latencies):
-    """Whether Tessera's and ONNX Runtime's median readings differ by more
-    than 2x."""
-    ours, theirs = latencies.get("Tessera"), latencies.get("ONNX Runtime")
-    if not ours or not theirs:
-        return False
-    a, b = statistics.median(ours), statistics.median(theirs)
-    return max(a, b) > 2 * min(a, b)
+def round_placement(pair, low):
+    """"near" when a round's two readings (before, after) lie within 2x of
+    `low`, the cell's lowest reading; "far" when both lie beyond; None when
+    the placement changed during the round or a reading is missing."""
+    if not pair or None in pair or low is None:
+        return None
+    if max(pair) <= 2 * low:
+        return "near"
+    if min(pair) > 2 * low:
+        return "far"
+    return None
+
+
+def like_for_like(latencies):
+    """The placement ("near" first, then "far") in which Tessera and ONNX
+    Runtime each ran at least one whole round, with those rounds' indices
+    per engine; None when there is none. `latencies` maps an engine to its
+    rounds' [before, after] readings."""
+    engines = ("Tessera", "ONNX Runtime")
+    readings = [ns for label in engines for pair in latencies.get(label, [])
+                if pair for ns in pair if ns is not None]
+    if not readings:
+        return None
+    low = min(readings)
+    for placement in ("near", "far"):
+        rounds = {label: [i for i, pair in enumerate(latencies.get(label, []))
+                          if round_placement(pair, low) == placement]
+                  for label in engines}
+        if all(rounds.values()):
+            return placement, rounds
+    return None
 
 
 class OnnxRuntime:
@@ -229,9 +258,10 @@ def ratio(a, b):
 
 
 def format_table(rows):
-    """The Markdown table of `rows` (main's measurements): a ratio marked *
-    where Tessera's and ONNX Runtime's rounds saw different placements
-    (placement_differs), with a footnote counting them."""
+    """The Markdown table of `rows` (main's measurements): a two-thread ratio
+    marked * where Tessera and ONNX Runtime have no rounds in one placement
+    (row["placement"] None though both have readings), with a footnote
+    counting them."""
     lines = ["| model | batch | threads | Tessera ms | ONNX Runtime ms | PyTorch ms | "
              "Tessera/ORT | Tessera/PyTorch | ORT/PyTorch | core ns Tessera / ORT |",
              "|---|---|---|---|---|---|---|---|---|---|"]
@@ -241,9 +271,17 @@ def format_table(rows):
             row[label] = None
         cell = lambda label: "fail" if label in row["failed"] else fmt(row[label])  # noqa: E731
         latencies = row.get("core_latency_ns", {})
-        core = " / ".join(fmt(statistics.median(latencies[k]), 0) if latencies.get(k) else "-"
-                          for k in ("Tessera", "ONNX Runtime"))
-        mark = "*" if placement_differs(latencies) else ""
+        compared = row.get("compared_rounds") or {}
+
+        def reading(label):
+            pairs = latencies.get(label) or []
+            chosen = [pairs[i] for i in compared[label]] if label in compared else pairs
+            values = [ns for pair in chosen if pair for ns in pair if ns is not None]
+            return fmt(statistics.median(values), 0) if values else "-"
+
+        core = " / ".join(reading(k) for k in ("Tessera", "ONNX Runtime"))
+        both_read = all(latencies.get(k) for k in ("Tessera", "ONNX Runtime"))
+        mark = "*" if both_read and not row.get("placement") else ""
         marked += bool(mark)
         lines.append(
             f"| {row['model']} | {row['batch']} | {row['threads']} | {cell('Tessera')} | "
@@ -253,9 +291,9 @@ def format_table(rows):
             f"{fmt(ratio(row['ONNX Runtime'], row['PyTorch']), 2)} | "
             f"{core if row['threads'] >= 2 else ''} |")
     if marked:
-        lines += ["", f"\\* {marked} cell(s): Tessera and ONNX Runtime ran while the "
-                  "two CPUs' cache-line round trip differed by more than 2x (the "
-                  "host moved its threads between core complexes): not a like-for-like "
+        lines += ["", f"\\* {marked} cell(s): no round of Tessera and one of ONNX Runtime "
+                  "ran with the two CPUs in one placement (the host moved its threads "
+                  "between core complexes, see the core ns column): not a like-for-like "
                   "ratio."]
     return "\n".join(lines)
 
@@ -271,6 +309,9 @@ def main(argv=None):
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=3,
                         help="interleaved rounds per configuration (default 3)")
+    parser.add_argument("--max-rounds", type=int, default=8,
+                        help="rounds of a 2+ thread configuration at most, until "
+                             "Tessera and ONNX Runtime share a placement (default 8)")
     parser.add_argument("--min-seconds", type=float, default=0.5,
                         help="after its first round, an engine times at least this many "
                              "seconds of calls per round (default 0.5)")
@@ -288,8 +329,10 @@ def main(argv=None):
     for m in models:
         if m not in make_models.MODELS:
             parser.error(f"unknown model {m!r} (models: {', '.join(make_models.MODELS)})")
-    if args.repetitions < 1 or args.warmup < 0 or args.rounds < 1 or args.min_seconds < 0:
-        parser.error("--repetitions and --rounds must be >= 1, --warmup and --min-seconds >= 0")
+    if (args.repetitions < 1 or args.warmup < 0 or args.rounds < 1 or args.min_seconds < 0
+            or args.max_rounds < args.rounds):
+        parser.error("--repetitions and --rounds must be >= 1, --max-rounds >= --rounds, "
+                     "--warmup and --min-seconds >= 0")
 
     load_before = os.getloadavg()[0]
     if load_before > 0.5:
@@ -319,16 +362,18 @@ def main(argv=None):
                         engines = [("Tessera", tessera), ("ONNX Runtime", ort),
                                    ("PyTorch", torch_runner)]
                         failed = {}
-                        for r in range(args.rounds):
+                        r = 0
+                        while r < args.rounds or (
+                                threads >= 2 and r < args.max_rounds and
+                                latencies["Tessera"] and latencies["ONNX Runtime"] and
+                                like_for_like(latencies) is None):
                             order = engines[r % 3:] + engines[:r % 3]
+                            r += 1
                             for label, engine in order:
                                 if engine is None or label in failed:
                                     continue
                                 repetitions = timed_repetitions(args, runs[label])
-                                if threads >= 2:
-                                    ns = probe.nanoseconds()
-                                    if ns is not None:
-                                        latencies[label].append(ns)
+                                before = probe.nanoseconds() if threads >= 2 else None
                                 try:
                                     if engine is torch_runner:
                                         ms = engine.median_ms(model, input_path, threads,
@@ -344,12 +389,24 @@ def main(argv=None):
                                     failed[label] = str(error)
                                     continue
                                 runs[label].append(ms)
+                                if before is not None:
+                                    latencies[label].append([before, probe.nanoseconds()])
+                        compared = like_for_like(latencies) if threads >= 2 else None
+                        chosen = compared[1] if compared else {}
+
+                        def figure(label):
+                            values = runs[label]
+                            if label in chosen and len(values) == len(latencies[label]):
+                                values = [values[i] for i in chosen[label]]
+                            return statistics.median(values) if values else None
+
                         row = dict(model=model, batch=batch, threads=threads,
-                                   **{k: (statistics.median(v) if v and k not in failed
-                                          else None)
-                                      for k, v in runs.items()},
+                                   **{k: (figure(k) if k not in failed else None)
+                                      for k in runs},
                                    rounds={k: v for k, v in runs.items() if v},
                                    core_latency_ns={k: v for k, v in latencies.items() if v},
+                                   placement=compared[0] if compared else None,
+                                   compared_rounds=chosen,
                                    failed=failed)
                         failures += len(failed)
                         rows.append(row)
@@ -387,7 +444,8 @@ def main(argv=None):
             f.write(f"\n## ONNX models: Tessera vs ONNX Runtime vs PyTorch eager "
                     f"(`bench/models/run.py`)\n\n"
                     f"{when}, {machine}; {versions}. `{command.strip()}`: median ms per "
-                    f"call over {args.rounds} interleaved round(s) of {args.repetitions} "
+                    f"call over {args.rounds} (two threads: up to {args.max_rounds}, those "
+                    f"in one placement) interleaved round(s) of {args.repetitions} "
                     f"calls after {args.warmup} warm-up calls; seeded random weights "
                     f"(tests/onnx/make_models.py); ratios below 1 favour Tessera.\n\n"
                     f"{table}\n")
