@@ -2,6 +2,7 @@
 
 #include "Dialect/Flow/IR/FlowOps.h"
 
+#include "Dialect/Common/BlockTerminator.h"
 #include "Dialect/Common/CustomSyntax.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -119,7 +120,7 @@ LogicalResult ExecutableExportOp::verify() {
       return emitOpError() << "workgroups region arguments must be index "
                               "(the workload) but got "
                            << arg.getType();
-  auto ret = dyn_cast<ReturnOp>(region.front().getTerminator());
+  auto ret = dyn_cast_or_null<ReturnOp>(terminatorOrNull(region.front()));
   if (!ret || ret.getOperands().size() != 3 ||
       !llvm::all_of(ret.getOperandTypes(), [](Type t) { return t.isIndex(); }))
     return emitOpError()

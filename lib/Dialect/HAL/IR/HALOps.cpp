@@ -2,6 +2,7 @@
 
 #include "Dialect/HAL/IR/HALOps.h"
 
+#include "Dialect/Common/BlockTerminator.h"
 #include "Dialect/Common/CustomSyntax.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -122,7 +123,7 @@ LogicalResult ExecutableExportOp::verify() {
       return emitOpError() << "count region workload arguments must be "
                               "index but got "
                            << arg.getType();
-  auto ret = dyn_cast<ReturnOp>(region.front().getTerminator());
+  auto ret = dyn_cast_or_null<ReturnOp>(terminatorOrNull(region.front()));
   if (!ret || ret.getOperands().size() != 3 ||
       !llvm::all_of(ret.getOperandTypes(), [](Type t) { return t.isIndex(); }))
     return emitOpError()
@@ -214,7 +215,7 @@ static LogicalResult verifyConditionRegion(Operation *op, Region &region) {
       !isa<DeviceType>(entry.getArgument(0).getType()))
     return op->emitOpError() << "condition must take one !hal.device argument";
   for (Block &block : region)
-    if (auto ret = dyn_cast<ReturnOp>(block.getTerminator()))
+    if (auto ret = dyn_cast_or_null<ReturnOp>(terminatorOrNull(block)))
       if (ret.getNumOperands() != 1 ||
           !ret.getOperand(0).getType().isInteger(1))
         return ret.emitOpError() << "of a condition must return one i1";
